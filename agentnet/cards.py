@@ -1,0 +1,111 @@
+"""Capability cards: what a collaborator (model, tool, peer) can do, in a form the directory indexes.
+
+Shaped after the A2A agent card: a card has a description and skills; each skill has an id, a name,
+a description, tags and examples. agentnet adds what a planner needs to choose and link
+collaborators: typed inputs and outputs, cost, latency, context length and locality.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Locality = Literal["local", "remote"]
+
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/@ ()+\-]{0,199}$")
+
+
+def normalize_type(name: str) -> str:
+    """Media/data types compare case-insensitively ("Image" == "image")."""
+    return name.strip().lower()
+
+
+class Skill(BaseModel):
+    """One thing a collaborator can do (A2A ``AgentSkill`` plus typed inputs/outputs)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=200)
+    name: str = ""
+    description: str = ""
+    tags: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+    # None means "same as the card's"; a skill may narrow or change the card's types.
+    input_types: list[str] | None = None
+    output_types: list[str] | None = None
+
+    @field_validator("input_types", "output_types")
+    @classmethod
+    def _normalize_types(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [normalize_type(v) for v in value]
+
+
+class CapabilityCard(BaseModel):
+    """What a collaborator publishes into the directory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=200)
+    name: str = ""
+    description: str = ""
+    skills: list[Skill] = Field(default_factory=list)
+    input_types: list[str] = Field(default_factory=lambda: ["text"])
+    output_types: list[str] = Field(default_factory=lambda: ["text"])
+    tags: list[str] = Field(default_factory=list)
+    # USD per 1k tokens (or per call for tools); 0 for local models.
+    cost_per_1k_input: float = Field(default=0.0, ge=0)
+    cost_per_1k_output: float = Field(default=0.0, ge=0)
+    latency_ms: float | None = Field(default=None, ge=0)
+    context_length: int | None = Field(default=None, gt=0)
+    locality: Locality = "local"
+    # True when calling this collaborator sends the data off this host (remote providers, peers).
+    data_leaves_host: bool = False
+    # Who serves it: "model" (a registered node), "tool" (a registered callable), "external"
+    # (a description only, e.g. imported from another network), "peer:<name>" for a federated peer.
+    provider: str = "model"
+    available: bool = True
+    # Parameters for API-style tools (TaskBench "parameters"): [{name, type, desc}].
+    parameters: list[dict[str, str]] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, value: str) -> str:
+        if not _ID_PATTERN.match(value):
+            raise ValueError("id must start with a letter or digit and use only letters, digits, spaces and _.:/@()+-")
+        return value
+
+    @field_validator("input_types", "output_types")
+    @classmethod
+    def _normalize_types(cls, value: list[str]) -> list[str]:
+        return [normalize_type(v) for v in value]
+
+    @model_validator(mode="after")
+    def _unique_skill_ids(self) -> CapabilityCard:
+        seen: set[str] = set()
+        for skill in self.skills:
+            if skill.id in seen:
+                raise ValueError(f"duplicate skill id {skill.id!r} in card {self.id!r}")
+            seen.add(skill.id)
+        return self
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+    def skill_inputs(self, skill: Skill) -> list[str]:
+        return skill.input_types if skill.input_types is not None else self.input_types
+
+    def skill_outputs(self, skill: Skill) -> list[str]:
+        return skill.output_types if skill.output_types is not None else self.output_types
+
+    def content_hash(self) -> str:
+        """A stable hash of everything indexed: unchanged cards are never re-embedded."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+    def estimate_cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        return (prompt_tokens * self.cost_per_1k_input + completion_tokens * self.cost_per_1k_output) / 1000

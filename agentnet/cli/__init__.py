@@ -1,0 +1,1 @@
+"""The command line (floor 6): thin commands that parse, call the library, and render."""

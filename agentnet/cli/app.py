@@ -1,0 +1,47 @@
+"""The ``agentnet`` command. Sub-command modules import heavy engines only inside commands."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from agentnet.errors import AgentnetError, UserError
+
+app = typer.Typer(
+    name="agentnet",
+    help="Networks of AI models: local and remote models as nodes, a capability directory, "
+    "a planner and an executor.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    # Each module adds its commands to ``app``; kept in one place so `--help` lists them all.
+    from agentnet.cli import ask_cmd, models_cmd
+
+    ask_cmd.register(app)
+    models_cmd.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Console entry point: agentnet errors become a message and an exit code, never a traceback."""
+    try:
+        app()
+    except AgentnetError as exc:
+        from agentnet.cli.render import print_error
+
+        print_error(exc)
+        sys.exit(2 if isinstance(exc, UserError) else 1)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

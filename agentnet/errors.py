@@ -1,0 +1,109 @@
+"""The error hierarchy: every failure agentnet raises on purpose is an ``AgentnetError``.
+
+Two branches matter to callers: ``UserError`` means the input (config, recipe, card, prompt,
+command line) is wrong and retrying will not help until the user fixes it; ``RunError`` means
+something failed while running (a model, a server, a deadline) and the same input may succeed
+later or with another collaborator. Every error carries a stable ``code`` (for tools and
+HTTP bodies) and, where there is one, a ``hint`` saying how to fix it.
+"""
+
+from __future__ import annotations
+
+
+class AgentnetError(Exception):
+    """Base of every error agentnet raises deliberately."""
+
+    code: str = "agentnet_error"
+
+    def __init__(self, message: str, *, hint: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message}\n  hint: {self.hint}"
+        return self.message
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": self.message, "hint": self.hint, "type": type(self).__name__}
+
+
+# --- the user's input is wrong ------------------------------------------------------------
+
+
+class UserError(AgentnetError):
+    """Bad input: fix the config, recipe, card, prompt or command and try again."""
+
+    code = "user_error"
+
+
+class ConfigError(UserError):
+    """A config, card or recipe file is malformed or inconsistent (names file and line)."""
+
+    code = "config_error"
+
+
+class NotFoundError(UserError):
+    """An id (model, card, run, recipe) that nothing is registered under."""
+
+    code = "not_found"
+
+
+class ModelFileError(UserError):
+    """A GGUF file is missing, not a GGUF, or truncated."""
+
+    code = "model_file"
+
+
+class ContextOverflowError(UserError):
+    """A prompt does not fit the model's context window; refused before it reaches the model."""
+
+    code = "context_overflow"
+
+
+class PlanningError(UserError):
+    """No valid plan can serve the task (e.g. a capability is missing from the directory)."""
+
+    code = "planning_failed"
+
+
+# --- something failed while running -------------------------------------------------------
+
+
+class RunError(AgentnetError):
+    """A failure while running: the same input may succeed later or with another collaborator."""
+
+    code = "run_error"
+
+
+class ModelCallError(RunError):
+    """A model call failed (server unreachable, provider error, authentication refused)."""
+
+    code = "model_call_failed"
+
+
+class DeadlineExceededError(RunError):
+    """agentnet's own per-call or per-run deadline fired."""
+
+    code = "deadline_exceeded"
+
+
+class OutputValidationError(RunError):
+    """A model's reply does not satisfy the JSON Schema it was asked to follow."""
+
+    code = "output_invalid"
+
+
+class BudgetExceededError(RunError):
+    """A run stopped before exceeding one of its budgets (steps, tokens, time, cost)."""
+
+    code = "budget_exceeded"
+
+
+class DirectoryError(RunError):
+    """The capability directory cannot be opened or written (server down, locked, corrupt)."""
+
+    code = "directory_unavailable"

@@ -1,0 +1,23 @@
+"""The one user directory (``~/.agentnet``, moved with ``AGENTNET_HOME``), read at call time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+HOME_ENV = "AGENTNET_HOME"
+
+
+def agentnet_home() -> Path:
+    """The agentnet home directory; created on first use."""
+    raw = os.environ.get(HOME_ENV)
+    home = Path(raw).expanduser() if raw else Path.home() / ".agentnet"
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def home_path(*parts: str) -> Path:
+    """A path under the agentnet home, with its parent folder created."""
+    path = agentnet_home().joinpath(*parts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

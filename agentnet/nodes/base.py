@@ -1,0 +1,393 @@
+"""The node interface every collaborator implements, and the machinery all adapters share.
+
+A node is a LangChain chat model (``BaseChatModel``), so ``node.invoke(messages)`` works in any
+LangChain/LangGraph app, plus agentnet's own richer calls: ``complete`` / ``acomplete`` return a
+``Reply`` with usage, latency and cost; ``stream_text`` yields tokens; a JSON Schema can be
+imposed on the reply. Adapters implement one hook, ``_generate_tokens``; this class enforces the
+deadline (agentnet's own clock, not the provider's), validates structured output with one
+constrained retry, and measures every call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import queue
+import threading
+import time
+from abc import abstractmethod
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import BaseModel, ConfigDict, Field
+
+from agentnet.cards import CapabilityCard
+from agentnet.config import ModelParams
+from agentnet.errors import AgentnetError, DeadlineExceededError, OutputValidationError, UserError
+
+ChatMessage = dict[str, str]
+MessagesLike = str | Sequence[BaseMessage | ChatMessage | tuple[str, str]]
+
+_ROLE_BY_LC_TYPE = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
+
+
+def to_chat_messages(messages: MessagesLike) -> list[ChatMessage]:
+    """Normalise a prompt, LangChain messages, role/content dicts or (role, content) pairs."""
+    if isinstance(messages, str):
+        return [{"role": "user", "content": messages}]
+    out: list[ChatMessage] = []
+    for message in messages:
+        if isinstance(message, BaseMessage):
+            content = message.content if isinstance(message.content, str) else json.dumps(message.content)
+            out.append({"role": _ROLE_BY_LC_TYPE.get(message.type, "user"), "content": content})
+        elif isinstance(message, dict):
+            if "content" not in message:
+                raise UserError(f"message {message!r} has no 'content'", hint="use {'role': ..., 'content': ...}")
+            out.append({"role": str(message.get("role", "user")), "content": str(message["content"])})
+        elif isinstance(message, tuple) and len(message) == 2:
+            out.append({"role": str(message[0]), "content": str(message[1])})
+        else:
+            raise UserError(f"cannot use {type(message).__name__} as a chat message")
+    if not out:
+        raise UserError("no messages to send", hint="pass a prompt or at least one message")
+    return out
+
+
+class Usage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+class Reply(BaseModel):
+    """One answer from a node, measured."""
+
+    node_id: str
+    text: str
+    data: Any = None  # the parsed JSON when a schema was imposed
+    usage: Usage = Field(default_factory=Usage)
+    latency_s: float = 0.0
+    first_token_s: float | None = None
+    cost: float = 0.0
+    finish_reason: str | None = None
+    attempts: int = 1
+
+    @property
+    def tokens_per_s(self) -> float:
+        return self.usage.completion_tokens / self.latency_s if self.latency_s > 0 else 0.0
+
+
+@dataclass
+class CallOptions:
+    """What one call asks for; ``None`` means the node's configured default."""
+
+    max_tokens: int | None = None
+    temperature: float | None = None
+    schema: dict[str, Any] | None = None
+    stop: list[str] | None = None
+    deadline_s: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Generation:
+    """What an adapter reports after its last token."""
+
+    usage: Usage
+    finish_reason: str | None = None
+
+
+class _Cancelled(Exception):
+    """Raised inside an adapter's generator when the caller gave up (deadline or close)."""
+
+
+class CancelToken:
+    """Set when the caller stops waiting; adapters check it between tokens to free their engine."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+_DONE = object()
+
+
+class ModelNode(BaseChatModel):
+    """Base of every node. Subclasses implement ``_generate_tokens``."""
+
+    node_id: str
+    card: CapabilityCard
+    params: ModelParams = Field(default_factory=ModelParams)
+
+    # --- what adapters implement -------------------------------------------------------------
+
+    @abstractmethod
+    def _generate_tokens(
+        self, messages: list[ChatMessage], options: CallOptions, cancel: CancelToken
+    ) -> Iterator[str | Generation]:
+        """Yield text pieces as they are produced, then exactly one ``Generation``.
+
+        Runs in a worker thread; must stop promptly once ``cancel.cancelled`` is true.
+        Raise ``AgentnetError`` subclasses for failures the user should read.
+        """
+
+    def _prepare_messages(self, messages: list[ChatMessage]) -> list[ChatMessage]:
+        """Add the configured system prompt unless the caller gave one."""
+        if self.params.system_prompt and not any(m["role"] == "system" for m in messages):
+            return [{"role": "system", "content": self.params.system_prompt}, *messages]
+        return messages
+
+    # --- agentnet's API ----------------------------------------------------------------------
+
+    def stream_text(self, messages: MessagesLike, **options: Any) -> TokenStream:
+        """Stream the reply's text pieces; the finished ``Reply`` is ``stream.reply`` afterwards."""
+        opts = self._options(options)
+        return TokenStream(self, self._prepare_messages(to_chat_messages(messages)), opts)
+
+    def complete(self, messages: MessagesLike, **options: Any) -> Reply:
+        """One call, with deadline, measurement and (when ``schema`` is given) validated JSON."""
+        opts = self._options(options)
+        chat = self._prepare_messages(to_chat_messages(messages))
+        if opts.schema is None:
+            stream = TokenStream(self, chat, opts)
+            for _ in stream:
+                pass
+            assert stream.reply is not None  # set by the stream's last step
+            return stream.reply
+        return self._complete_structured(chat, opts)
+
+    async def acomplete(self, messages: MessagesLike, **options: Any) -> Reply:
+        return await asyncio.to_thread(self.complete, messages, **options)
+
+    async def astream_text(self, messages: MessagesLike, **options: Any) -> AsyncIterator[str]:
+        stream = self.stream_text(messages, **options)
+        iterator = iter(stream)
+        while True:
+            piece = await asyncio.to_thread(next, iterator, _DONE)
+            if piece is _DONE:
+                return
+            yield str(piece)
+
+    def _options(self, options: dict[str, Any]) -> CallOptions:
+        known = {"max_tokens", "temperature", "schema", "stop", "deadline_s"}
+        extra = {k: v for k, v in options.items() if k not in known}
+        return CallOptions(**{k: v for k, v in options.items() if k in known}, extra=extra)
+
+    def _complete_structured(self, chat: list[ChatMessage], opts: CallOptions) -> Reply:
+        import jsonschema
+
+        schema = opts.schema or {}
+        try:
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            raise UserError(f"the JSON Schema given to {self.node_id!r} is invalid: {exc.message}") from None
+        validator = jsonschema.Draft202012Validator(schema)
+        attempt_chat = chat
+        problem = ""
+        total = Usage()
+        started = time.perf_counter()
+        for attempt in (1, 2):
+            stream = TokenStream(self, attempt_chat, opts)
+            for _ in stream:
+                pass
+            reply = stream.reply
+            assert reply is not None
+            total = Usage(
+                prompt_tokens=total.prompt_tokens + reply.usage.prompt_tokens,
+                completion_tokens=total.completion_tokens + reply.usage.completion_tokens,
+            )
+            try:
+                data = json.loads(reply.text)
+                errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+                if not errors:
+                    return reply.model_copy(
+                        update={
+                            "data": data,
+                            "attempts": attempt,
+                            "usage": total,
+                            "latency_s": time.perf_counter() - started,
+                            "cost": self.card.estimate_cost(total.prompt_tokens, total.completion_tokens),
+                        }
+                    )
+                first = errors[0]
+                where = "/".join(str(p) for p in first.path) or "(root)"
+                problem = f"at {where}: {first.message}"
+            except json.JSONDecodeError as exc:
+                problem = f"not valid JSON ({exc.msg} at position {exc.pos})"
+            attempt_chat = [
+                *chat,
+                {"role": "assistant", "content": reply.text[:2000]},
+                {
+                    "role": "user",
+                    "content": f"That reply does not match the required JSON Schema ({problem}). "
+                    "Reply again with only JSON that matches the schema.",
+                },
+            ]
+        raise OutputValidationError(
+            f"model {self.node_id!r} could not produce JSON matching the schema after 2 attempts: {problem}",
+            hint="simplify the schema, raise max_tokens, or use a stronger model for this step",
+        )
+
+    # --- LangChain BaseChatModel -------------------------------------------------------------
+
+    @property
+    def _llm_type(self) -> str:
+        return f"agentnet-{type(self).__name__}"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"node_id": self.node_id}
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        if stop is not None:
+            kwargs["stop"] = stop
+        stream = self.stream_text(messages, **kwargs)
+        for piece in stream:
+            if run_manager is not None:
+                run_manager.on_llm_new_token(piece)
+        reply = stream.reply
+        assert reply is not None
+        message = AIMessage(
+            content=reply.text,
+            usage_metadata={
+                "input_tokens": reply.usage.prompt_tokens,
+                "output_tokens": reply.usage.completion_tokens,
+                "total_tokens": reply.usage.total_tokens,
+            },
+            response_metadata=_response_metadata(reply),
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        if stop is not None:
+            kwargs["stop"] = stop
+        stream = self.stream_text(messages, **kwargs)
+        for piece in stream:
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+            if run_manager is not None:
+                run_manager.on_llm_new_token(piece, chunk=chunk)
+            yield chunk
+        reply = stream.reply
+        assert reply is not None
+        yield ChatGenerationChunk(
+            message=AIMessageChunk(
+                content="",
+                usage_metadata={
+                    "input_tokens": reply.usage.prompt_tokens,
+                    "output_tokens": reply.usage.completion_tokens,
+                    "total_tokens": reply.usage.total_tokens,
+                },
+                response_metadata=_response_metadata(reply),
+            )
+        )
+
+
+def _response_metadata(reply: Reply) -> dict[str, Any]:
+    return {
+        "node_id": reply.node_id,
+        "latency_s": reply.latency_s,
+        "cost": reply.cost,
+        "finish_reason": reply.finish_reason,
+    }
+
+
+class TokenStream:
+    """Iterates a node's text pieces under agentnet's deadline; ``reply`` is set when done.
+
+    The adapter runs in a worker thread and hands pieces over a queue, so a silent server or a
+    stuck engine cannot hold the caller past the deadline: the wait itself is bounded.
+    """
+
+    def __init__(self, node: ModelNode, messages: list[ChatMessage], options: CallOptions) -> None:
+        self.node = node
+        self.messages = messages
+        self.options = options
+        self.reply: Reply | None = None
+        self._cancel = CancelToken()
+
+    def __iter__(self) -> Iterator[str]:
+        deadline_s = self.options.deadline_s or self.node.params.deadline_s
+        pieces: queue.Queue[Any] = queue.Queue()
+        started = time.perf_counter()
+        deadline = started + deadline_s
+        worker = threading.Thread(target=self._pump, args=(pieces,), name=f"agentnet-{self.node.node_id}", daemon=True)
+        worker.start()
+        text: list[str] = []
+        first_token_s: float | None = None
+        try:
+            while True:
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0:
+                    raise queue.Empty
+                item = pieces.get(timeout=remaining)
+                if isinstance(item, str):
+                    if first_token_s is None:
+                        first_token_s = time.perf_counter() - started
+                    text.append(item)
+                    yield item
+                elif isinstance(item, Generation):
+                    latency = time.perf_counter() - started
+                    self.reply = Reply(
+                        node_id=self.node.node_id,
+                        text="".join(text),
+                        usage=item.usage,
+                        latency_s=latency,
+                        first_token_s=first_token_s,
+                        cost=self.node.card.estimate_cost(item.usage.prompt_tokens, item.usage.completion_tokens),
+                        finish_reason=item.finish_reason,
+                    )
+                    return
+                elif isinstance(item, BaseException):
+                    raise item
+        except queue.Empty:
+            raise DeadlineExceededError(
+                f"model {self.node.node_id!r} did not finish within agentnet's {deadline_s:g} s deadline",
+                hint="raise params.deadline_s for this model, lower max_tokens, or check that the server answers",
+            ) from None
+        finally:
+            self._cancel.cancel()
+
+    def _pump(self, pieces: queue.Queue[Any]) -> None:
+        try:
+            finished = False
+            for item in self.node._generate_tokens(self.messages, self.options, self._cancel):
+                pieces.put(item)
+                if isinstance(item, Generation):
+                    finished = True
+                    break
+                if self._cancel.cancelled:
+                    return
+            if not finished and not self._cancel.cancelled:
+                pieces.put(Generation(usage=Usage(), finish_reason="stop"))
+        except AgentnetError as exc:
+            pieces.put(exc)
+        except Exception as exc:  # noqa: BLE001 - handed to the caller's thread, which re-raises it
+            pieces.put(exc)

@@ -1,0 +1,1 @@
+"""The planner (floor 3): task text -> validated DAG of collaborators."""

@@ -1,0 +1,101 @@
+"""The plan: a DAG of steps, each naming its collaborator, instruction, inputs and alternates.
+
+Plans are plain pydantic data so they serialise to JSON, travel between processes (checkpoints,
+servers) and render as mermaid. Validation against the directory lives in ``validate.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+StepInputKind = Literal["user", "literal", "step"]
+
+
+class StepInput(BaseModel):
+    """One input of a step: the user's input, a literal argument, or an earlier step's output."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: StepInputKind
+    name: str | None = None  # parameter name for API-style tools
+    value: Any = None  # literal value (kind=literal) or the user-input key/text (kind=user)
+    step: str | None = None  # the producing step's id (kind=step)
+    type: str | None = None  # the media/data type carried (text, image, ...)
+
+
+class Alternate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    card_id: str
+    score: float
+
+
+class Step(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    capability: str  # the chosen card id
+    skill: str | None = None
+    instruction: str
+    inputs: list[StepInput] = Field(default_factory=list)
+    output_type: str | None = None
+    alternates: list[Alternate] = Field(default_factory=list)
+    # Why this collaborator: scores, filters, repairs applied.
+    why: str = ""
+    score: float | None = None
+    output_schema: dict[str, Any] | None = None
+
+    @property
+    def depends_on(self) -> list[str]:
+        seen: list[str] = []
+        for item in self.inputs:
+            if item.kind == "step" and item.step and item.step not in seen:
+                seen.append(item.step)
+        return seen
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    task: str
+    steps: list[Step] = Field(default_factory=list)
+    # How the plan was made: "model", "repaired", "fallback", "memory", "recipe".
+    source: str = "model"
+    notes: list[str] = Field(default_factory=list)
+    filters: list[str] = Field(default_factory=list)
+    planning_s: float | None = None
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def final_steps(self) -> list[Step]:
+        """Steps nothing else consumes: their outputs are the answer."""
+        consumed = {dep for step in self.steps for dep in step.depends_on}
+        return [step for step in self.steps if step.id not in consumed]
+
+    def to_mermaid(self) -> str:
+        lines = ["flowchart TD", '    input(["user input"])']
+        for step in self.steps:
+            label = _mermaid_text(f"{step.id}: {step.capability}")
+            lines.append(f'    {_mermaid_id(step.id)}["{label}"]')
+        for step in self.steps:
+            deps = step.depends_on
+            if not deps or any(item.kind == "user" for item in step.inputs):
+                lines.append(f"    input --> {_mermaid_id(step.id)}")
+            for dep in deps:
+                lines.append(f"    {_mermaid_id(dep)} --> {_mermaid_id(step.id)}")
+        return "\n".join(lines)
+
+
+def _mermaid_id(step_id: str) -> str:
+    return "s_" + re.sub(r"[^A-Za-z0-9_]", "_", step_id)
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "'").replace("\n", " ")[:80]
