@@ -10,8 +10,7 @@ from agentnet.errors import AgentnetError, UserError
 
 app = typer.Typer(
     name="agentnet",
-    help="Networks of AI models: local and remote models as nodes, a capability directory, "
-    "a planner and an executor.",
+    help="Networks of AI models: local and remote models as nodes, a capability directory, a planner and an executor.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

@@ -1,0 +1,90 @@
+"""Scripted nodes for tests: fault injection (errors, delays, malformed output) and pure logic.
+
+Not a substitute for the real adapters; the real paths are tested against the real SmolLM2 GGUF
+and a real llama.cpp server. ``ScriptedModel`` plays its script in order (the last entry repeats),
+so a test can say exactly what a collaborator answers, fails with, or how long it stays silent.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import PrivateAttr
+
+from agentnet.cards import CapabilityCard
+from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
+
+
+@dataclass(frozen=True)
+class Delay:
+    """Stay silent for ``seconds`` (checking for cancellation), then play ``then``."""
+
+    seconds: float
+    then: ScriptItem = ""
+
+
+ScriptItem = str | BaseException | Delay | Callable[[list[ChatMessage]], str]
+
+
+class ScriptedModel(ModelNode):
+    """A node that answers from a script. ``calls`` records every message list it received."""
+
+    script: list[Any]
+    _position: int = PrivateAttr(default=0)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _calls: list[list[ChatMessage]] = PrivateAttr(default_factory=list)
+
+    @classmethod
+    def build(
+        cls,
+        node_id: str,
+        script: Sequence[ScriptItem],
+        *,
+        card: CapabilityCard | None = None,
+        **fields: Any,
+    ) -> ScriptedModel:
+        return cls(
+            node_id=node_id,
+            card=card or CapabilityCard(id=node_id, description=f"scripted test model {node_id}"),
+            script=list(script),
+            **fields,
+        )
+
+    @property
+    def calls(self) -> list[list[ChatMessage]]:
+        return self._calls
+
+    def _next_item(self, messages: list[ChatMessage]) -> ScriptItem:
+        with self._lock:
+            self._calls.append(messages)
+            if not self.script:
+                return ""
+            item = self.script[min(self._position, len(self.script) - 1)]
+            self._position += 1
+            return item
+
+    def _generate_tokens(
+        self, messages: list[ChatMessage], options: CallOptions, cancel: CancelToken
+    ) -> Iterator[str | Generation]:
+        item = self._next_item(messages)
+        while isinstance(item, Delay):
+            end = time.monotonic() + item.seconds
+            while time.monotonic() < end:
+                if cancel.cancelled:
+                    return
+                time.sleep(min(0.01, max(0.0, end - time.monotonic())))
+            item = item.then
+        if isinstance(item, BaseException):
+            raise item
+        text = item(messages) if callable(item) else str(item)
+        pieces = text.split(" ")
+        for index, piece in enumerate(pieces):
+            if cancel.cancelled:
+                return
+            yield piece if index == 0 else " " + piece
+        prompt_tokens = sum(len(m["content"].split()) for m in messages)
+        yield Generation(usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=len(pieces)), finish_reason="stop")
