@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agentnet.cards import normalize_type
+from agentnet.cards import CapabilityCard, normalize_type
 
 
 class SearchFilters(BaseModel):
@@ -48,3 +48,17 @@ class Candidate(BaseModel):
     score_parts: dict[str, float] = Field(default_factory=dict)
     why: str = ""
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+@runtime_checkable
+class CardSource(Protocol):
+    """What the planner needs from a directory: ranked search and card lookup.
+
+    The chromadb-backed ``Directory`` implements it; so can an in-memory index (e.g. for benchmarks).
+    """
+
+    def search(self, text: str, k: int = 5, filters: SearchFilters | None = None) -> list[Candidate]: ...
+
+    def get(self, card_id: str) -> CapabilityCard | None: ...
+
+    def cards(self) -> list[CapabilityCard]: ...
