@@ -1,0 +1,207 @@
+"""The process-wide pool of loaded llama.cpp models.
+
+Each GGUF is loaded once per process (per set of load-time settings) and shared by every node
+that uses it. One ``llama_cpp.Llama`` is not thread-safe, so every call holds the model's lock:
+calls into one model queue up, calls into different models run side by side. A memory budget
+(weights + KV cache, estimated from the GGUF header) evicts least-recently-used idle models.
+Files are validated (``agentnet.nodes.gguf``) before llama.cpp ever sees them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agentnet.errors import ModelFileError
+from agentnet.nodes.gguf import GGUFInfo, inspect_gguf
+
+log = logging.getLogger("agentnet.pool")
+
+DEFAULT_MEMORY_MB = 8192
+
+
+@dataclass(frozen=True)
+class PoolKey:
+    """What makes two loads of a file different models: load-time settings only."""
+
+    path: str
+    n_ctx: int
+    n_threads: int | None = None
+    chat_format: str | None = None
+
+
+@dataclass
+class LoadedModel:
+    key: PoolKey
+    llama: Any  # llama_cpp.Llama
+    info: GGUFInfo
+    estimated_bytes: int
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    last_used: float = field(default_factory=time.monotonic)
+    users: int = 0  # callers holding or waiting for the lock; such a model is never evicted
+    calls: int = 0
+    # Per-model derived objects (e.g. the chat-template formatter), dropped with the model.
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+def estimate_bytes(info: GGUFInfo, n_ctx: int) -> int:
+    """Weights (the file) plus an f16 KV cache for the context, plus a small compute margin."""
+    return info.file_size + info.kv_cache_bytes(n_ctx) + 32 * 1024 * 1024
+
+
+class ModelPool:
+    """Loaded models keyed by ``PoolKey``; thread-safe."""
+
+    def __init__(self, memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+        self.memory_mb = memory_mb
+        self._models: dict[PoolKey, LoadedModel] = {}
+        self._lock = threading.Lock()
+        # One loading lock per key so two threads asking for the same model load it once.
+        self._loading: dict[PoolKey, threading.Lock] = {}
+        self.loads = 0
+        self.evictions = 0
+
+    # --- queries -----------------------------------------------------------------------------
+
+    def loaded(self) -> list[LoadedModel]:
+        with self._lock:
+            return list(self._models.values())
+
+    def used_bytes(self) -> int:
+        with self._lock:
+            return sum(model.estimated_bytes for model in self._models.values())
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def get(self, key: PoolKey) -> LoadedModel:
+        """The loaded model for ``key``, loading it (once) if needed."""
+        with self._lock:
+            model = self._models.get(key)
+            if model is not None:
+                model.last_used = time.monotonic()
+                return model
+            loading = self._loading.setdefault(key, threading.Lock())
+        with loading:
+            with self._lock:
+                model = self._models.get(key)
+                if model is not None:
+                    return model
+            model = self._load(key)
+            with self._lock:
+                self._models[key] = model
+                self._loading.pop(key, None)
+                self.loads += 1
+            return model
+
+    def _load(self, key: PoolKey) -> LoadedModel:
+        path = Path(key.path)
+        info = inspect_gguf(path)
+        needed = estimate_bytes(info, key.n_ctx)
+        self._make_room(needed)
+        llama = _load_llama(path, key)
+        return LoadedModel(key=key, llama=llama, info=info, estimated_bytes=needed)
+
+    def _make_room(self, needed: int) -> None:
+        budget = self.memory_mb * 1024 * 1024
+        with self._lock:
+            used = sum(model.estimated_bytes for model in self._models.values())
+            idle = sorted((m for m in self._models.values() if m.users == 0), key=lambda m: m.last_used)
+            victims = []
+            for model in idle:
+                if used + needed <= budget:
+                    break
+                victims.append(model)
+                used -= model.estimated_bytes
+                del self._models[model.key]
+                self.evictions += 1
+        for model in victims:
+            log.info("evicting %s (n_ctx=%d) to stay within %d MB", model.key.path, model.key.n_ctx, self.memory_mb)
+            _close(model.llama)
+        if used + needed > budget:
+            log.warning(
+                "loading a model of ~%d MB exceeds the pool budget of %d MB (models in use cannot be evicted)",
+                needed // (1024 * 1024),
+                self.memory_mb,
+            )
+
+    # --- using -------------------------------------------------------------------------------
+
+    @contextmanager
+    def use(self, key: PoolKey) -> Iterator[LoadedModel]:
+        """Hold ``key``'s model exclusively (waiting for earlier callers) for one call."""
+        while True:
+            model = self.get(key)
+            with self._lock:
+                # The model may have been evicted between get() and here; then load it again.
+                if self._models.get(key) is model:
+                    model.users += 1
+                    break
+        try:
+            with model.lock:
+                model.calls += 1
+                yield model
+        finally:
+            with self._lock:
+                model.users -= 1
+                model.last_used = time.monotonic()
+
+    def evict(self, key: PoolKey) -> bool:
+        """Unload ``key`` now if it is idle; True when it was unloaded."""
+        with self._lock:
+            model = self._models.get(key)
+            if model is None or model.users:
+                return False
+            del self._models[key]
+            self.evictions += 1
+        _close(model.llama)
+        return True
+
+    def clear(self) -> None:
+        """Unload every idle model."""
+        for model in self.loaded():
+            self.evict(model.key)
+
+
+def _load_llama(path: Path, key: PoolKey) -> Any:
+    import llama_cpp
+
+    kwargs: dict[str, Any] = {"model_path": str(path), "n_ctx": key.n_ctx, "verbose": False}
+    if key.n_threads is not None:
+        kwargs["n_threads"] = key.n_threads
+    if key.chat_format is not None:
+        kwargs["chat_format"] = key.chat_format
+    try:
+        return llama_cpp.Llama(**kwargs)
+    except ValueError as exc:
+        raise ModelFileError(
+            f"llama.cpp could not load {path}: {exc}",
+            hint="the file passed agentnet's GGUF checks, so it may use an architecture or quantisation this "
+            "llama-cpp-python build does not support; try a newer llama-cpp-python or another quantisation",
+        ) from None
+
+
+def _close(llama: Any) -> None:
+    close = getattr(llama, "close", None)
+    if callable(close):
+        close()
+
+
+_shared: ModelPool | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_pool(memory_mb: int | None = None) -> ModelPool:
+    """The process-wide pool; ``memory_mb`` (from config ``pool_memory_mb``) updates its budget."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = ModelPool(memory_mb or DEFAULT_MEMORY_MB)
+        elif memory_mb is not None:
+            _shared.memory_mb = memory_mb
+        return _shared
