@@ -1,0 +1,35 @@
+"""The executor (floor 4): plans and recipe graphs run on LangGraph.
+
+Parallel where the plan allows, streaming step events, falling back to alternates, within
+budgets, checkpointed to ``$AGENTNET_HOME/runs.sqlite`` and traced per run.
+"""
+
+from agentnet.executor.attempts import StepPolicy
+from agentnet.executor.events import StepEvent
+from agentnet.executor.graph import FINISH, GraphBuilder, RunState, StepSpec
+from agentnet.executor.prompts import StepContext, data_block, defuse, plan_step_messages
+from agentnet.executor.resolver import FunctionNode, NodeResolver, as_resolver
+from agentnet.executor.runner import Executor, RunResult, new_run_id
+from agentnet.executor.store import RunStore, open_checkpointer, runs_db_path
+
+__all__ = [
+    "FINISH",
+    "Executor",
+    "FunctionNode",
+    "GraphBuilder",
+    "NodeResolver",
+    "RunResult",
+    "RunState",
+    "RunStore",
+    "StepContext",
+    "StepEvent",
+    "StepPolicy",
+    "StepSpec",
+    "as_resolver",
+    "data_block",
+    "defuse",
+    "new_run_id",
+    "open_checkpointer",
+    "plan_step_messages",
+    "runs_db_path",
+]

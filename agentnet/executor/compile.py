@@ -1,0 +1,52 @@
+"""Plan -> ``GraphBuilder``: each plan step becomes a graph step with its candidates and prompt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agentnet.config import BudgetSettings
+from agentnet.executor.attempts import StepPolicy
+from agentnet.executor.graph import GraphBuilder, StepSpec
+from agentnet.executor.prompts import StepContext, plan_step_messages
+from agentnet.executor.store import RunStore
+from agentnet.nodes.base import ChatMessage
+from agentnet.planner.plan import Plan, Step
+
+
+def _step_prompt(step: Step) -> Any:
+    def prompt(ctx: StepContext) -> list[ChatMessage]:
+        return plan_step_messages(step, ctx)
+
+    return prompt
+
+
+def plan_builder(
+    plan: Plan,
+    nodes: Any,
+    *,
+    policy: StepPolicy | None = None,
+    budgets: BudgetSettings | None = None,
+    store: RunStore | None = None,
+    max_tokens: int | None = None,
+) -> GraphBuilder:
+    """A builder holding one step per plan step; candidates are the chosen card then the alternates."""
+    builder = GraphBuilder(nodes, policy=policy, budgets=budgets, store=store)
+    for step in plan.steps:
+        candidates = [step.capability, *(a.card_id for a in step.alternates if a.card_id != step.capability)]
+        builder.add_step(
+            StepSpec(
+                id=step.id,
+                candidates=list(dict.fromkeys(candidates)),
+                prompt=_step_prompt(step),
+                after=step.depends_on,
+                output_schema=step.output_schema,
+                max_tokens=max_tokens,
+                capability=step.capability,
+                why=step.why,
+            )
+        )
+    return builder
+
+
+def initial_state(plan: Plan, inputs: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"task": plan.task, "inputs": dict(inputs or {}), "results": {}}

@@ -1,0 +1,259 @@
+"""``GraphBuilder``: steps with candidates, prompts and schemas -> a LangGraph ``StateGraph``.
+
+The builder is the one API plans and recipes compile to. Each step becomes a graph node that
+tries its candidates in order (retrying transient failures, moving on after a deadline, a
+failure or an output that fails the step's schema), records every attempt, streams events and
+respects the run's budgets. Steps run as soon as the steps they depend on have finished, so
+independent steps run concurrently. ``build()`` returns the ``StateGraph``; ``compile()`` returns
+the separate runnable (langgraph style), which can be embedded in another LangGraph app.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any, TypedDict
+
+from langchain_core.runnables import RunnableConfig
+
+from agentnet.config import BudgetSettings
+from agentnet.errors import AgentnetError, ConfigError, RunError
+from agentnet.executor.attempts import StepPolicy, run_step
+from agentnet.executor.budget import BudgetMeter, Spend
+from agentnet.executor.prompts import StepContext
+from agentnet.executor.resolver import NodeResolver, as_resolver
+from agentnet.executor.store import RunStore
+from agentnet.nodes.base import MessagesLike
+
+if TYPE_CHECKING:
+    from langgraph.graph import StateGraph
+    from langgraph.graph.state import CompiledStateGraph
+
+PromptBuilder = Callable[[StepContext], MessagesLike]
+Router = Callable[[StepContext], str]
+AnswerBuilder = Callable[[StepContext], str]
+
+FINISH = "__finish__"
+ANSWER_NODE = "agentnet_answer"
+_UNSAFE = re.compile(r"[|:]")
+
+
+def _merge_results(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, Any]:
+    return {**(left or {}), **(right or {})}
+
+
+class RunState(TypedDict, total=False):
+    """The graph state: plain JSON-able data so checkpoints survive processes and versions."""
+
+    task: str
+    inputs: dict[str, Any]
+    results: Annotated[dict[str, Any], _merge_results]
+    answer: str
+
+
+@dataclass
+class StepSpec:
+    """One step: who may do it (in order), how to prompt them, and what it waits for."""
+
+    id: str
+    candidates: Sequence[str]
+    prompt: PromptBuilder
+    after: Sequence[str] = ()
+    output_schema: dict[str, Any] | None = None
+    max_tokens: int | None = None
+    deadline_s: float | None = None
+    capability: str | None = None
+    why: str = ""
+    # A loop may re-run a step; this bounds how often (a runaway router is an error, not a hang).
+    max_runs: int = 10
+
+
+@dataclass
+class Runtime:
+    """What the step nodes share at run time (not part of the checkpointed state)."""
+
+    resolver: NodeResolver
+    policy: StepPolicy
+    budgets: BudgetSettings
+    store: RunStore | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+    _meters: dict[str, BudgetMeter] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def meter(self, run_id: str, results: Mapping[str, Any]) -> BudgetMeter:
+        with self._lock:
+            meter = self._meters.get(run_id)
+            if meter is None:
+                # A resumed run starts from what its finished steps already spent.
+                spent = Spend(
+                    steps=len(results),
+                    prompt_tokens=sum(int(r.get("prompt_tokens", 0)) for r in results.values()),
+                    completion_tokens=sum(int(r.get("completion_tokens", 0)) for r in results.values()),
+                    cost=sum(float(r.get("cost", 0.0)) for r in results.values()),
+                )
+                meter = self._meters[run_id] = BudgetMeter(self.budgets, spent=spent)
+            return meter
+
+    def forget(self, run_id: str) -> None:
+        with self._lock:
+            self._meters.pop(run_id, None)
+
+
+def default_answer(final_steps: Sequence[str]) -> AnswerBuilder:
+    def answer(ctx: StepContext) -> str:
+        done = [s for s in final_steps if s in ctx.results]
+        if len(done) == 1:
+            return ctx.output(done[0])
+        return "\n\n".join(f"[{s}]\n{ctx.output(s)}" for s in done)
+
+    return answer
+
+
+class GraphBuilder:
+    """Collects steps and routes, then builds a LangGraph ``StateGraph`` of them."""
+
+    def __init__(
+        self,
+        nodes: Any,
+        *,
+        policy: StepPolicy | None = None,
+        budgets: BudgetSettings | None = None,
+        store: RunStore | None = None,
+        answer: AnswerBuilder | None = None,
+    ) -> None:
+        self.runtime = Runtime(
+            resolver=as_resolver(nodes), policy=policy or StepPolicy(), budgets=budgets or BudgetSettings(), store=store
+        )
+        self._steps: dict[str, StepSpec] = {}
+        self._routes: dict[str, tuple[Router, list[str]]] = {}
+        self._answer = answer
+
+    def add_step(self, spec: StepSpec) -> GraphBuilder:
+        if spec.id in self._steps:
+            raise ConfigError(f"step id {spec.id!r} is used twice", hint="give every step a unique id")
+        if not spec.candidates:
+            raise ConfigError(f"step {spec.id!r} has no candidate collaborator", hint="name at least one model")
+        self._steps[spec.id] = spec
+        return self
+
+    def add_route(self, source: str, router: Router, destinations: Sequence[str]) -> GraphBuilder:
+        """After ``source`` finishes, ``router(ctx)`` picks the next step (or ``FINISH``): branches, loops."""
+        self._routes[source] = (router, list(destinations))
+        return self
+
+    @property
+    def steps(self) -> list[StepSpec]:
+        return list(self._steps.values())
+
+    def final_steps(self) -> list[str]:
+        consumed = {dep for spec in self._steps.values() for dep in spec.after}
+        return [sid for sid in self._steps if sid not in consumed and sid not in self._routes]
+
+    def _check(self) -> None:
+        if not self._steps:
+            raise ConfigError("a graph needs at least one step", hint="add steps to the plan or recipe")
+        for spec in self._steps.values():
+            for dep in spec.after:
+                if dep not in self._steps:
+                    raise ConfigError(f"step {spec.id!r} waits for unknown step {dep!r}", hint="fix the step ids")
+        for source, (_, destinations) in self._routes.items():
+            if source not in self._steps:
+                raise ConfigError(f"route from unknown step {source!r}", hint="fix the step ids")
+            for dest in destinations:
+                if dest != FINISH and dest not in self._steps:
+                    raise ConfigError(f"route from {source!r} to unknown step {dest!r}", hint="fix the step ids")
+        if ANSWER_NODE in self._steps:
+            raise ConfigError(f"{ANSWER_NODE!r} is reserved", hint="rename that step")
+
+    def build(self) -> StateGraph:
+        from langgraph.graph import END, START, StateGraph
+
+        self._check()
+        graph = StateGraph(RunState)
+        name = {sid: _UNSAFE.sub("_", sid) for sid in self._steps}
+        routed = {dest for _, dests in self._routes.values() for dest in dests}
+        for spec in self._steps.values():
+            graph.add_node(name[spec.id], self._step_node(spec))
+        finals = self.final_steps()
+        answer_fn = self._answer or default_answer(finals or list(self._steps))
+        graph.add_node(ANSWER_NODE, _answer_node(answer_fn))  # type: ignore[arg-type]
+        for spec in self._steps.values():
+            if spec.after:
+                graph.add_edge(
+                    [name[d] for d in spec.after] if len(spec.after) > 1 else name[spec.after[0]], name[spec.id]
+                )
+            elif spec.id not in routed:
+                graph.add_edge(START, name[spec.id])
+        for source, (router, destinations) in self._routes.items():
+            path_map = {d: (ANSWER_NODE if d == FINISH else name[d]) for d in destinations}
+            graph.add_conditional_edges(name[source], _route_fn(source, router), path_map)  # type: ignore[arg-type]
+        if finals:
+            graph.add_edge([name[s] for s in finals] if len(finals) > 1 else name[finals[0]], ANSWER_NODE)
+        graph.add_edge(ANSWER_NODE, END)
+        return graph
+
+    def compile(self, checkpointer: Any = None, **kwargs: Any) -> CompiledStateGraph:
+        return self.build().compile(checkpointer=checkpointer, **kwargs)
+
+    def _step_node(self, spec: StepSpec) -> Callable[..., dict[str, Any]]:
+        runtime = self.runtime
+
+        def step_node(state: RunState, config: RunnableConfig) -> dict[str, Any]:
+            from langgraph.config import get_stream_writer
+
+            run_id = str((config or {}).get("configurable", {}).get("thread_id") or "adhoc")
+            results = dict(state.get("results") or {})
+            previous = results.get(spec.id)
+            runs = int(previous.get("runs", 0)) + 1 if previous else 1
+            if runs > spec.max_runs:
+                raise RunError(
+                    f"step {spec.id!r} would run a {runs}th time (limit {spec.max_runs}): the loop does not end",
+                    hint="make the route reach FINISH, or raise max_runs for this step",
+                    code="loop_limit",
+                )
+            ctx = StepContext(
+                step_id=spec.id,
+                task=str(state.get("task", "")),
+                inputs=state.get("inputs") or {},
+                results=results,
+                iteration=runs,
+            )
+            result = run_step(spec, ctx, runtime, runtime.meter(run_id, results), run_id, get_stream_writer())
+            result["runs"] = runs
+            return {"results": {spec.id: result}}
+
+        step_node.__name__ = f"step_{spec.id}"
+        return step_node
+
+
+def _route_fn(source: str, router: Router) -> Callable[[RunState], str]:
+    def route(state: RunState) -> str:
+        ctx = StepContext(
+            step_id=source,
+            task=str(state.get("task", "")),
+            inputs=state.get("inputs") or {},
+            results=state.get("results") or {},
+        )
+        try:
+            return router(ctx)
+        except AgentnetError:
+            raise
+        except Exception as exc:
+            raise RunError(f"the route after step {source!r} failed: {exc}", code="route_failed") from exc
+
+    return route
+
+
+def _answer_node(answer_fn: AnswerBuilder) -> Callable[[RunState], dict[str, Any]]:
+    def answer(state: RunState) -> dict[str, Any]:
+        ctx = StepContext(
+            step_id=ANSWER_NODE,
+            task=str(state.get("task", "")),
+            inputs=state.get("inputs") or {},
+            results=state.get("results") or {},
+        )
+        return {"answer": answer_fn(ctx)}
+
+    return answer

@@ -1,0 +1,219 @@
+"""``Executor``: run a plan durably (checkpointed, traced), resume it by id, stream its events.
+
+Checkpoints are written synchronously after every superstep (``durability="sync"``) and each
+finished parallel step's writes as soon as it ends, so a crash, ``kill -9`` or Ctrl-C loses at
+most the steps that were running; resuming re-runs only those. Ctrl-C sets the run's cancel flag
+first, so running steps stop at once instead of holding the process until their deadline.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+
+from agentnet.config import BudgetSettings
+from agentnet.errors import AgentnetError, BudgetExceededError
+from agentnet.executor.attempts import StepPolicy
+from agentnet.executor.compile import initial_state, plan_builder
+from agentnet.executor.events import StepEvent
+from agentnet.executor.graph import GraphBuilder
+from agentnet.executor.store import RunStore, open_checkpointer
+from agentnet.planner.plan import Plan
+
+EventHandler = Callable[[StepEvent], None]
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    status: str  # succeeded | failed | interrupted | budget_exceeded
+    answer: str | None
+    plan: Plan
+    steps: dict[str, Any] = field(default_factory=dict)
+    error: AgentnetError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "succeeded"
+
+    def raise_for_error(self) -> RunResult:
+        if self.error is not None:
+            raise self.error
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "answer": self.answer,
+            "error": self.error.to_dict() if self.error else None,
+        }
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class Executor:
+    """Runs plans against a set of nodes, with budgets, checkpoints and traces under the home."""
+
+    def __init__(
+        self,
+        nodes: Any,
+        *,
+        budgets: BudgetSettings | None = None,
+        policy: StepPolicy | None = None,
+        store: RunStore | None = None,
+        max_tokens: int | None = None,
+    ) -> None:
+        self.nodes = nodes
+        self.budgets = budgets or BudgetSettings()
+        self.policy = policy or StepPolicy()
+        self.max_tokens = max_tokens
+        self._store = store
+        self._checkpointer: Any = None
+
+    @property
+    def store(self) -> RunStore:
+        if self._store is None:
+            self._store = RunStore()
+        return self._store
+
+    @property
+    def checkpointer(self) -> Any:
+        if self._checkpointer is None:
+            self._checkpointer = open_checkpointer(self.store.path)
+        return self._checkpointer
+
+    def builder(self, plan: Plan, *, traced: bool = True, budgets: BudgetSettings | None = None) -> GraphBuilder:
+        return plan_builder(
+            plan,
+            self.nodes,
+            policy=self.policy,
+            budgets=budgets or self.budgets,
+            store=self.store if traced else None,
+            max_tokens=self.max_tokens,
+        )
+
+    def compile(self, plan: Plan, *, checkpointer: Any = None) -> Any:
+        """The plan as a compiled LangGraph graph (input: ``{"task", "inputs"}``; output has ``answer``).
+
+        Embeddable in another LangGraph app; pass a checkpointer to make it durable there.
+        """
+        return self.builder(plan, traced=False).compile(checkpointer=checkpointer)
+
+    def run(
+        self,
+        plan: Plan,
+        *,
+        inputs: dict[str, Any] | None = None,
+        run_id: str | None = None,
+        on_event: EventHandler | None = None,
+        check: bool = True,
+    ) -> RunResult:
+        """Run a plan to its answer. With ``check`` a failed run raises (after it is saved)."""
+        run_id = run_id or new_run_id()
+        self.store.start_run(run_id, plan.task, plan.model_dump(mode="json"), self.budgets.model_dump())
+        result = self._drive(plan, run_id, initial_state(plan, inputs), on_event, self.budgets)
+        return result.raise_for_error() if check else result
+
+    def resume(
+        self,
+        run_id: str,
+        *,
+        on_event: EventHandler | None = None,
+        budgets: BudgetSettings | None = None,
+        check: bool = True,
+    ) -> RunResult:
+        """Continue a run from its last checkpoint; finished steps are not run again."""
+        trace = self.store.get_run(run_id)
+        plan = Plan.model_validate(trace["plan"])
+        budgets = budgets or BudgetSettings.model_validate(trace.get("budgets") or {})
+        graph = self.builder(plan, budgets=budgets).compile(checkpointer=self.checkpointer)
+        snapshot = graph.get_state(_config(run_id))
+        if snapshot.values and not snapshot.next and "answer" in snapshot.values:
+            self.store.set_status(run_id, "succeeded", answer=snapshot.values["answer"])
+            return RunResult(run_id, "succeeded", snapshot.values["answer"], plan, dict(snapshot.values["results"]))
+        state = None if snapshot.values else initial_state(plan)
+        self.store.start_run(run_id, plan.task, trace["plan"], budgets.model_dump())
+        result = self._drive(plan, run_id, state, on_event, budgets)
+        return result.raise_for_error() if check else result
+
+    def _drive(
+        self,
+        plan: Plan,
+        run_id: str,
+        state: dict[str, Any] | None,
+        on_event: EventHandler | None,
+        budgets: BudgetSettings,
+    ) -> RunResult:
+        builder = self.builder(plan, budgets=budgets)
+        graph = builder.compile(checkpointer=self.checkpointer)
+        config = _config(run_id)
+        store = self.store
+        try:
+            with _cancel_on_sigint(builder.runtime.cancel):
+                chunks = graph.stream(state, config, stream_mode=["custom", "updates"], durability="sync")
+                for mode, chunk in chunks:
+                    if mode == "custom" and on_event is not None:
+                        event = StepEvent.from_chunk(chunk)
+                        if event is not None:
+                            on_event(event)
+        except KeyboardInterrupt:
+            builder.runtime.cancel.set()
+            store.set_status(
+                run_id,
+                "interrupted",
+                error={"code": "interrupted", "message": "interrupted (Ctrl-C)", "hint": f"resume: {run_id}"},
+            )
+            raise
+        except AgentnetError as exc:
+            status = "budget_exceeded" if isinstance(exc, BudgetExceededError) else "failed"
+            store.set_status(run_id, status, error=exc.to_dict())
+            return RunResult(run_id, status, None, plan, self._results(graph, config), exc)
+        finally:
+            builder.runtime.forget(run_id)
+        values = graph.get_state(config).values
+        answer = values.get("answer")
+        store.set_status(run_id, "succeeded", answer=answer)
+        return RunResult(run_id, "succeeded", answer, plan, dict(values.get("results") or {}))
+
+    def _results(self, graph: Any, config: RunnableConfig) -> dict[str, Any]:
+        return dict(graph.get_state(config).values.get("results") or {})
+
+    def trace(self, run_id: str) -> dict[str, Any]:
+        return self.store.get_run(run_id)
+
+    def list_runs(self, limit: int = 50) -> list[dict[str, Any]]:
+        return self.store.list_runs(limit)
+
+
+def _config(run_id: str) -> RunnableConfig:
+    # Loops and long plans need more supersteps than LangGraph's default of 25.
+    return {"configurable": {"thread_id": run_id}, "recursion_limit": 200}
+
+
+@contextmanager
+def _cancel_on_sigint(cancel: threading.Event) -> Iterator[None]:
+    """Ctrl-C first tells running steps to stop, then interrupts the caller as usual."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum: int, frame: Any) -> None:
+        cancel.set()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
