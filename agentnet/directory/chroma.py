@@ -1,0 +1,198 @@
+"""Everything that touches chromadb directly: the embedding function, opening clients, the folder check.
+
+chromadb is imported inside functions only (``agentnet --help`` must stay instant).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlparse
+
+from agentnet.directory.lock import LOCK_NAME, WriterLock
+from agentnet.errors import DirectoryError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MARKER_NAME = "agentnet-directory.json"
+FORMAT_VERSION = 1
+
+
+class Embedder(Protocol):
+    """What the directory needs from an embedding model (``MiniLMEmbedder`` is one)."""
+
+    name: str
+    dimension: int
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+_ef_class: Any = None
+_ef_lock = threading.Lock()
+
+
+def embedding_function(embedder: Embedder) -> Any:
+    """A chroma EmbeddingFunction around ``embedder`` (registered once; never chroma's default)."""
+    global _ef_class
+    with _ef_lock:
+        if _ef_class is None:
+            _ef_class = _define_ef_class()
+    return _ef_class(embedder)
+
+
+def _define_ef_class() -> Any:
+    from chromadb.api.types import Documents, EmbeddingFunction
+    from chromadb.utils.embedding_functions import register_embedding_function
+
+    @register_embedding_function
+    class AgentnetEmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self, embedder: Embedder) -> None:
+            self.embedder = embedder
+
+        def __call__(self, input: Documents) -> Any:
+            return list(self.embedder.embed(list(input)))
+
+        @staticmethod
+        def name() -> str:
+            return "agentnet"
+
+        def default_space(self) -> Any:
+            return "cosine"
+
+        def get_config(self) -> dict[str, Any]:
+            return {"model": self.embedder.name, "dimension": self.embedder.dimension}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> AgentnetEmbeddingFunction:
+            # chroma rebuilds the function from the stored config when a collection is opened without
+            # one; only the shipped model can be rebuilt, and it loads lazily (nothing runs here).
+            from agentnet.directory.embedder import MODEL_NAME, shared_embedder
+
+            if config.get("model") != MODEL_NAME:
+                raise DirectoryError(f"the collection was indexed with {config.get('model')!r}, not {MODEL_NAME!r}")
+            return AgentnetEmbeddingFunction(shared_embedder())
+
+    return AgentnetEmbeddingFunction
+
+
+def _settings() -> Any:
+    import chromadb
+
+    return chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
+
+
+def http_client(url: str) -> Any:
+    """A chromadb HttpClient for ``url``; an unreachable server is a DirectoryError naming the URL."""
+    parsed = urlparse(url)
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+        raise DirectoryError(
+            f"directory.url {url!r} is not an http(s) URL",
+            hint="write it as http://host:port (the address of a `chroma run` server)",
+            code="directory_bad_url",
+        )
+    import chromadb
+
+    port = parsed.port or (443 if parsed.scheme == "https" else 8000)
+    try:
+        client = chromadb.HttpClient(
+            host=parsed.hostname, port=port, ssl=parsed.scheme == "https", settings=_settings()
+        )
+        client.heartbeat()
+    except Exception as exc:  # noqa: BLE001 - chromadb/httpx raise many types for "cannot connect"
+        raise DirectoryError(
+            f"cannot reach the chroma server at {url}: {type(exc).__name__}: {exc}",
+            hint=f"start it (`chroma run --host {parsed.hostname} --port {port} --path DIR`) or fix directory.url",
+        ) from None
+    return client
+
+
+def check_folder(folder: Path) -> None:
+    """Refuse anything that is not an agentnet directory folder (never adopt or wipe foreign data)."""
+    if folder.exists() and not folder.is_dir():
+        raise DirectoryError(
+            f"the directory path {folder} is a file, not a folder",
+            hint="point directory.path at a folder (or remove the file)",
+            code="directory_foreign",
+        )
+    marker = folder / MARKER_NAME
+    if folder.is_dir() and not marker.exists():
+        others = sorted(p.name for p in folder.iterdir() if p.name != LOCK_NAME)
+        if others:
+            listing = ", ".join(others[:5]) + (" …" if len(others) > 5 else "")
+            raise DirectoryError(
+                f"{folder} is not an agentnet directory (it holds {listing} but no {MARKER_NAME})",
+                hint="point directory.path at an empty or new folder; agentnet never writes into a folder it "
+                "did not create",
+                code="directory_foreign",
+            )
+    if marker.exists():
+        try:
+            info = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DirectoryError(
+                f"{marker} is unreadable ({exc}); the directory at {folder} looks corrupt",
+                hint="restore it from a backup or move the folder away and re-import; nothing was deleted",
+                code="directory_corrupt",
+            ) from None
+        if not isinstance(info, dict) or info.get("format") != FORMAT_VERSION:
+            raise DirectoryError(
+                f"{folder} has directory format {info.get('format') if isinstance(info, dict) else info!r}; "
+                f"this agentnet reads format {FORMAT_VERSION}",
+                hint="use the agentnet version that created it, or move the folder away and re-import",
+                code="directory_corrupt",
+            )
+
+
+def persistent_client(folder: Path) -> Any:
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / MARKER_NAME
+    if not marker.exists():
+        marker.write_text(json.dumps({"format": FORMAT_VERSION, "created_by": "agentnet"}) + "\n", encoding="utf-8")
+    import chromadb
+
+    try:
+        return chromadb.PersistentClient(path=str(folder), settings=_settings())
+    except Exception as exc:  # noqa: BLE001 - a damaged sqlite/segment surfaces as many exception types
+        raise DirectoryError(
+            f"cannot open the directory at {folder}: {type(exc).__name__}: {exc}",
+            hint="the folder looks corrupt: restore it from a backup or move it away and re-import; "
+            "nothing was deleted",
+            code="directory_corrupt",
+        ) from None
+
+
+# One writer lock per folder per process: several Directory objects in one process share chroma's
+# cached client, so they may share the lock too.
+_held: dict[str, tuple[WriterLock, int]] = {}
+_held_lock = threading.Lock()
+
+
+def acquire_folder(folder: Path, timeout_s: float) -> None:
+    key = str(folder)
+    with _held_lock:
+        if key in _held:
+            lock, refs = _held[key]
+            _held[key] = (lock, refs + 1)
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = WriterLock(folder, timeout_s)
+        lock.acquire()
+        _held[key] = (lock, 1)
+
+
+def release_folder(folder: Path) -> bool:
+    """Release one reference; True when this process no longer holds the folder."""
+    key = str(folder)
+    with _held_lock:
+        if key not in _held:
+            return True
+        lock, refs = _held[key]
+        if refs > 1:
+            _held[key] = (lock, refs - 1)
+            return False
+        del _held[key]
+        lock.release()
+        return True

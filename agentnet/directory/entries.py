@@ -1,0 +1,136 @@
+"""How a card becomes directory entries: one per card and one per skill, each a text plus metadata.
+
+Metadata holds everything a search filter needs, in shapes chromadb can filter on: scalars, and one
+boolean key per accepted/produced type (``in:image``, ``out:text``), so a type filter is an exact
+``where`` clause rather than a scan. The card entry also carries the whole card as JSON, so
+``get``/``cards`` never need a second store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from agentnet.cards import CapabilityCard, Skill, normalize_type
+from agentnet.directory.query import SearchFilters
+
+SEPARATOR = "#"  # card ids cannot contain '#', so "<card>#<skill>" never collides
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    document: str
+    metadata: dict[str, Any]
+
+
+def card_entry_id(card_id: str) -> str:
+    return f"{card_id}{SEPARATOR}"
+
+
+def skill_entry_id(card_id: str, skill_id: str) -> str:
+    return f"{card_id}{SEPARATOR}{skill_id}"
+
+
+def card_cost(card: CapabilityCard) -> float:
+    """The price a max-cost filter compares: the dearer of input and output per 1k tokens."""
+    return max(card.cost_per_1k_input, card.cost_per_1k_output)
+
+
+def _sentence(label: str, values: list[str]) -> str:
+    return f" {label}: {', '.join(values)}." if values else ""
+
+
+def card_document(card: CapabilityCard) -> str:
+    description = card.description.strip()
+    text = f"{card.display_name}: {description}" if description else card.display_name
+    parameters = [p["name"] for p in card.parameters if p.get("name")]
+    return text + _sentence("Tags", card.tags) + _sentence("Parameters", parameters)
+
+
+def skill_document(card: CapabilityCard, skill: Skill) -> str:
+    name = skill.name or skill.id
+    description = skill.description.strip()
+    text = f"{name}: {description}" if description else name
+    return text + _sentence("Tags", skill.tags) + _sentence("Examples", skill.examples[:3])
+
+
+def _base_metadata(card: CapabilityCard, content_hash: str) -> dict[str, Any]:
+    return {
+        "card_id": card.id,
+        "locality": card.locality,
+        "data_leaves_host": card.data_leaves_host,
+        "provider": card.provider,
+        "available": card.available,
+        "cost": card_cost(card),
+        "context_length": card.context_length or 0,
+        "content_hash": content_hash,
+    }
+
+
+def _type_metadata(inputs: list[str], outputs: list[str]) -> dict[str, Any]:
+    meta: dict[str, Any] = {"input_types": ",".join(inputs), "output_types": ",".join(outputs)}
+    meta.update({f"in:{t}": True for t in inputs})
+    meta.update({f"out:{t}": True for t in outputs})
+    return meta
+
+
+def card_entries(card: CapabilityCard, content_hash: str | None = None) -> list[Entry]:
+    digest = content_hash or card.content_hash()
+    base = _base_metadata(card, digest)
+    entries = [
+        Entry(
+            id=card_entry_id(card.id),
+            document=card_document(card),
+            metadata={
+                **base,
+                **_type_metadata(card.input_types, card.output_types),
+                "kind": "card",
+                "skill_id": "",
+                "name": card.display_name,
+                "tags": ",".join(card.tags),
+                "card_json": card.model_dump_json(),
+            },
+        )
+    ]
+    for skill in card.skills:
+        entries.append(
+            Entry(
+                id=skill_entry_id(card.id, skill.id),
+                document=skill_document(card, skill),
+                metadata={
+                    **base,
+                    **_type_metadata(card.skill_inputs(skill), card.skill_outputs(skill)),
+                    "kind": "skill",
+                    "skill_id": skill.id,
+                    "name": skill.name or skill.id,
+                    "tags": ",".join(skill.tags),
+                },
+            )
+        )
+    return entries
+
+
+def where_clause(filters: SearchFilters | None) -> dict[str, Any] | None:
+    """The chromadb ``where`` filter for ``filters`` (None when nothing is constrained)."""
+    filters = filters or SearchFilters()
+    conditions: list[dict[str, Any]] = []
+    if filters.local_only:
+        conditions.append({"locality": {"$eq": "local"}})
+    if filters.keep_data_on_host:
+        conditions.append({"data_leaves_host": {"$eq": False}})
+    if filters.input_type:
+        conditions.append({f"in:{normalize_type(filters.input_type)}": {"$eq": True}})
+    if filters.output_type:
+        conditions.append({f"out:{normalize_type(filters.output_type)}": {"$eq": True}})
+    if filters.max_cost is not None:
+        conditions.append({"cost": {"$lte": float(filters.max_cost)}})
+    if not filters.include_unavailable:
+        conditions.append({"available": {"$eq": True}})
+    if filters.providers is not None:
+        conditions.append({"provider": {"$in": list(filters.providers) or [""]}})
+    if not conditions:
+        return None
+    if len(conditions) == 1:
+        return conditions[0]
+    return {"$and": conditions}

@@ -1,0 +1,221 @@
+"""Cards from files: agentnet card YAML/JSON, A2A agent cards, TaskBench tool lists.
+
+``load_cards(path)`` detects the format from the content (or takes ``fmt``) and returns validated
+``CapabilityCard``s; every problem is a ``ConfigError`` naming ``file:line:column`` and the field.
+Imported cards are ``provider="external"`` unless the file says otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agentnet.cards import CapabilityCard, Skill, normalize_type
+from agentnet.errors import ConfigError
+from agentnet.yamlfile import PositionedYaml, load_yaml_file, parse_yaml, raise_validation
+
+Format = Literal["auto", "agentnet", "a2a", "taskbench"]
+MAX_IMPORT_BYTES = 50_000_000
+_BAD_ID_CHARS = re.compile(r"[^A-Za-z0-9_.:/@ ()+\-]+")
+_MIME_TYPES = {"json": "json", "x-ndjson": "json", "pdf": "document", "octet-stream": "file"}
+
+
+class _A2ASkill(BaseModel):
+    # A2A documents carry many optional fields agentnet does not use (security, extensions …).
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    description: str = ""
+    tags: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+    input_modes: list[str] | None = Field(default=None, alias="inputModes")
+    output_modes: list[str] | None = Field(default=None, alias="outputModes")
+
+
+class _A2ACard(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    url: str | None = None
+    skills: list[_A2ASkill]
+    default_input_modes: list[str] = Field(default_factory=lambda: ["text/plain"], alias="defaultInputModes")
+    default_output_modes: list[str] = Field(default_factory=lambda: ["text/plain"], alias="defaultOutputModes")
+
+
+class _TaskBenchTool(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    id: str = Field(min_length=1)
+    desc: str = ""
+    input_type: list[str] = Field(default_factory=lambda: ["text"], alias="input-type")
+    output_type: list[str] = Field(default_factory=lambda: ["text"], alias="output-type")
+    parameters: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class _TaskBenchFile(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    nodes: list[_TaskBenchTool]
+
+
+def mime_to_type(mode: str) -> str:
+    """A2A input/output modes are MIME types ("image/png"); agentnet types are media words ("image")."""
+    mode = normalize_type(mode)
+    if "/" not in mode:
+        return mode
+    major, minor = mode.split("/", 1)
+    if major in {"text", "image", "audio", "video"}:
+        return major
+    minor = minor.split(";", 1)[0].removeprefix("vnd.").removeprefix("x-")
+    return _MIME_TYPES.get(minor, minor)
+
+
+def _card_id(name: str) -> str:
+    cleaned = _BAD_ID_CHARS.sub("-", name).strip(" -")[:200]
+    return cleaned or "agent"
+
+
+def _read(path: Path) -> PositionedYaml:
+    """JSON through ``json`` (fast for big tool lists), YAML through the positioned loader."""
+    if path.suffix.lower() == ".json":
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: no such file", code="file_not_found") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        try:
+            return PositionedYaml(source=str(path), data=json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}",
+                hint="fix the JSON syntax at that position",
+                code="json_syntax",
+            ) from None
+    return load_yaml_file(path, max_bytes=MAX_IMPORT_BYTES)
+
+
+def _with_positions(doc: PositionedYaml, path: Path) -> PositionedYaml:
+    """Positions are only needed to report an error; JSON is YAML, so the YAML loader finds them."""
+    if doc.positions:
+        return doc
+    try:
+        return parse_yaml(path.read_text(encoding="utf-8"), str(path), max_bytes=MAX_IMPORT_BYTES)
+    except ConfigError:
+        return doc
+
+
+def detect_format(data: Any) -> Format:
+    if isinstance(data, dict) and "nodes" in data:
+        return "taskbench"
+    if isinstance(data, dict) and "id" not in data and "skills" in data and "name" in data:
+        return "a2a"
+    return "agentnet"
+
+
+def load_cards(path: Path, fmt: Format = "auto") -> list[CapabilityCard]:
+    doc = _read(path)
+    data = doc.data
+    if data is None:
+        raise ConfigError(f"{path}: the file is empty", hint="put a card, a list of cards, an A2A agent card or "
+                          "a TaskBench tool list in it")  # fmt: skip
+    kind = detect_format(data) if fmt == "auto" else fmt
+    if kind == "taskbench":
+        return _taskbench(doc, path)
+    if kind == "a2a":
+        return _a2a(doc, path)
+    return _agentnet(doc, path)
+
+
+def _agentnet(doc: PositionedYaml, path: Path) -> list[CapabilityCard]:
+    data = doc.data
+    items, prefix = (data, True) if isinstance(data, list) else ([data], False)
+    cards = []
+    for index, item in enumerate(items):
+        loc: tuple[str | int, ...] = (index,) if prefix else ()
+        if not isinstance(item, dict):
+            where = _with_positions(doc, path).where(loc)
+            raise ConfigError(f"{where}: a card must be a mapping (id: …, description: …), not {type(item).__name__}")
+        item = {"provider": "external", **item}
+        try:
+            cards.append(CapabilityCard.model_validate(item))
+        except ValidationError as exc:
+            raise_validation(_with_positions(doc, path), exc, "card", prefix=loc)
+    return cards
+
+
+def _a2a(doc: PositionedYaml, path: Path) -> list[CapabilityCard]:
+    try:
+        agent = _A2ACard.model_validate(doc.data)
+    except ValidationError as exc:
+        raise_validation(_with_positions(doc, path), exc, "A2A agent card")
+        raise  # unreachable
+    remote = bool(agent.url) and not _loopback(agent.url or "")
+    card = CapabilityCard(
+        id=_card_id(agent.name),
+        name=agent.name,
+        description=agent.description,
+        input_types=_types(agent.default_input_modes),
+        output_types=_types(agent.default_output_modes),
+        skills=[
+            Skill(
+                id=skill.id,
+                name=skill.name,
+                description=skill.description,
+                tags=skill.tags,
+                examples=skill.examples,
+                input_types=None if skill.input_modes is None else _types(skill.input_modes),
+                output_types=None if skill.output_modes is None else _types(skill.output_modes),
+            )
+            for skill in agent.skills
+        ],
+        locality="remote" if remote else "local",
+        data_leaves_host=remote,
+        provider="external",
+    )
+    return [card]
+
+
+def _taskbench(doc: PositionedYaml, path: Path) -> list[CapabilityCard]:
+    try:
+        tools = _TaskBenchFile.model_validate(doc.data).nodes
+    except ValidationError as exc:
+        raise_validation(_with_positions(doc, path), exc, "TaskBench tool list")
+        raise  # unreachable
+    cards = []
+    for index, tool in enumerate(tools):
+        try:
+            cards.append(
+                CapabilityCard(
+                    id=_card_id(tool.id),
+                    name=tool.id,
+                    description=tool.desc,
+                    input_types=tool.input_type,
+                    output_types=tool.output_type,
+                    parameters=[{str(k): str(v) for k, v in p.items()} for p in tool.parameters],
+                    provider="external",
+                )
+            )
+        except ValidationError as exc:
+            raise_validation(_with_positions(doc, path), exc, "TaskBench tool", prefix=("nodes", index))
+    return cards
+
+
+def _types(modes: list[str]) -> list[str]:
+    out: list[str] = []
+    for mode in modes:
+        kind = mime_to_type(mode)
+        if kind not in out:
+            out.append(kind)
+    return out or ["text"]
+
+
+def _loopback(url: str) -> bool:
+    host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
+    return host in {"127.0.0.1", "localhost", "::1"} or host.startswith("127.")

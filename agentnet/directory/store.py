@@ -1,0 +1,330 @@
+"""``Directory``: capability cards vector-indexed in chromadb (embedded folder or ``chroma run`` server).
+
+One collection holds one entry per card and one per skill (see ``entries``). Writes are incremental by
+content hash: an unchanged card is never re-embedded, and opening never embeds anything. In embedded
+mode a writable Directory holds the folder's writer lock from open to ``close()`` (a second writer
+waits ``lock_timeout_s`` then gets an error naming the folder and the pid); pass ``readonly=True`` to
+search without it. Bulk writes commit in batches and report each committed batch to ``progress``,
+so after a crash the directory holds exactly the acknowledged batches (each batch is one chroma write).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from agentnet.cards import CapabilityCard
+from agentnet.directory import chroma
+from agentnet.directory.entries import Entry, card_entries, card_entry_id, where_clause
+from agentnet.directory.query import Candidate, SearchFilters
+from agentnet.directory.ranking import bm25_scores, fuse, matched_terms
+from agentnet.errors import ConfigError, DirectoryError, NotFoundError
+
+DEFAULT_COLLECTION = "agentnet_cards"
+Progress = Callable[[int, int], None]  # (cards done, total)
+_GET_CHUNK = 500
+
+
+class Directory:
+    """The capability directory; implements the planner's ``CardSource`` (search / get / cards)."""
+
+    def __init__(
+        self,
+        *,
+        path: str | Path | None = None,
+        url: str | None = None,
+        collection: str = DEFAULT_COLLECTION,
+        embedder: chroma.Embedder | None = None,
+        readonly: bool = False,
+        lock_timeout_s: float = 10.0,
+        batch_size: int = 64,
+    ) -> None:
+        if embedder is None:
+            from agentnet.directory.embedder import shared_embedder
+
+            embedder = shared_embedder()
+        self.embedder = embedder
+        self.url = url
+        self.readonly = readonly
+        self.batch_size = max(1, batch_size)
+        self.folder: Path | None = None
+        self._locked = False
+        if url:
+            self.location = url
+            self._client = chroma.http_client(url)
+        else:
+            from agentnet.home import agentnet_home
+
+            self.folder = Path(path).expanduser().resolve() if path else agentnet_home() / "directory"
+            self.location = str(self.folder)
+            chroma.check_folder(self.folder)
+            if not readonly:
+                # Locked before chroma loads the index, so this process starts from the latest state.
+                chroma.acquire_folder(self.folder, lock_timeout_s)
+                self._locked = True
+            try:
+                self._client = chroma.persistent_client(self.folder)
+            except DirectoryError:
+                self._release()
+                raise
+        try:
+            self._collection = self._open_collection(collection)
+        except DirectoryError:
+            self.close()
+            raise
+
+    @classmethod
+    def from_settings(cls, settings: Any = None, **kwargs: Any) -> Directory:
+        """Open the directory a config's ``directory:`` section describes (default: embedded)."""
+        if settings is None:
+            from agentnet.config import DirectorySettings
+
+            settings = DirectorySettings()
+        return cls(path=settings.path, url=settings.url, collection=settings.collection, **kwargs)
+
+    def _open_collection(self, name: str) -> Any:
+        ef = chroma.embedding_function(self.embedder)
+        wanted = {"embedder": self.embedder.name, "dimension": self.embedder.dimension, "agentnet_format": 1}
+        try:
+            collection = self._client.get_or_create_collection(
+                name, embedding_function=ef, metadata=wanted, configuration={"hnsw": {"space": "cosine"}}
+            )
+        except DirectoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - chromadb raises its own and sqlite errors here
+            raise DirectoryError(
+                f"cannot open collection {name!r} in the directory at {self.location}: {type(exc).__name__}: {exc}",
+                hint="check the collection name (3-512 characters: letters, digits, . _ -); if the folder is "
+                "damaged, restore it or move it away and re-import (nothing was deleted)",
+                code="directory_corrupt",
+            ) from None
+        stored = collection.metadata or {}
+        if stored.get("embedder") != self.embedder.name or stored.get("dimension") != self.embedder.dimension:
+            raise DirectoryError(
+                f"the directory at {self.location} (collection {name!r}) was indexed with embedder "
+                f"{stored.get('embedder')!r} ({stored.get('dimension')}-d), but this process embeds with "
+                f"{self.embedder.name!r} ({self.embedder.dimension}-d)",
+                hint="open it with the embedder it was built with, or use another collection/path and re-import",
+                code="directory_embedder_mismatch",
+            )
+        return collection
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        client = getattr(self, "_client", None)
+        if client is not None and self.url is None:
+            self._client = None
+            client.close()
+        self._release()
+
+    def _release(self) -> None:
+        if self._locked and self.folder is not None:
+            self._locked = False
+            chroma.release_folder(self.folder)
+
+    def __enter__(self) -> Directory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check_writable(self) -> None:
+        if self.readonly:
+            raise DirectoryError(
+                f"the directory at {self.location} was opened read-only",
+                hint="open it with readonly=False to write",
+                code="directory_readonly",
+            )
+
+    # --- writes -------------------------------------------------------------------------------
+
+    def register(self, card: CapabilityCard) -> bool:
+        """Add or update one card; returns True when something was (re-)embedded."""
+        return self.register_many([card]) == 1
+
+    def register_many(self, cards: Iterable[CapabilityCard], progress: Progress | None = None) -> int:
+        """Add or update cards in committed batches; returns how many were new or changed.
+
+        The same id twice in one call is an error (which one should win?); registering an id
+        that is already in the directory updates it.
+        """
+        self._check_writable()
+        todo = list(cards)
+        _refuse_duplicates(todo)
+        known = self._stored_hashes([c.id for c in todo])
+        changed = [(card, digest) for card in todo if known.get(card.id) != (digest := card.content_hash())]
+        skipped = len(todo) - len(changed)
+        if progress is not None:
+            progress(skipped, len(todo))
+        done = skipped
+        for start in range(0, len(changed), self.batch_size):
+            batch = changed[start : start + self.batch_size]
+            self._write_batch(batch, [c.id for c, _ in batch if c.id in known])
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(todo))
+        return len(changed)
+
+    def _write_batch(self, batch: list[tuple[CapabilityCard, str]], updated_ids: list[str]) -> None:
+        entries: list[Entry] = [e for card, digest in batch for e in card_entries(card, digest)]
+        if updated_ids:
+            # Skills a changed card no longer has must not linger.
+            keep = {e.id for e in entries}
+            stale = [i for i in self._entry_ids(updated_ids) if i not in keep]
+            if stale:
+                self._collection.delete(ids=stale)
+        vectors = self.embedder.embed([e.document for e in entries])
+        self._collection.upsert(
+            ids=[e.id for e in entries],
+            embeddings=vectors,
+            documents=[e.document for e in entries],
+            metadatas=[e.metadata for e in entries],
+        )
+
+    def remove(self, card_id: str) -> None:
+        """Delete a card and its skills; NotFoundError if it is not there."""
+        self._check_writable()
+        ids = self._entry_ids([card_id])
+        if not ids:
+            raise NotFoundError(
+                f"no card {card_id!r} in the directory at {self.location}",
+                hint="`agentnet directory list` shows the registered ids",
+            )
+        self._collection.delete(ids=ids)
+
+    def sync(
+        self, cards: Iterable[CapabilityCard], provider: str = "model", progress: Progress | None = None
+    ) -> dict[str, int]:
+        """Make the ``provider`` cards equal ``cards``: register new/changed, delete the rest.
+
+        Cards of other providers (imported, external, peers) are never touched.
+        """
+        todo = list(cards)
+        wanted = {c.id for c in todo}
+        stale = [cid for cid in self._card_ids({"provider": provider}) if cid not in wanted]
+        changed = self.register_many(todo, progress=progress) if todo else 0
+        if stale:
+            self._check_writable()
+            self._collection.delete(ids=self._entry_ids(stale))
+        return {"changed": changed, "removed": len(stale), "unchanged": len(todo) - changed}
+
+    # --- reads --------------------------------------------------------------------------------
+
+    def get(self, card_id: str) -> CapabilityCard | None:
+        found = self._collection.get(ids=[card_entry_id(card_id)], include=["metadatas"])
+        if not found["ids"]:
+            return None
+        return CapabilityCard.model_validate_json(found["metadatas"][0]["card_json"])
+
+    def cards(self) -> list[CapabilityCard]:
+        found = self._collection.get(where={"kind": "card"}, include=["metadatas"])
+        cards = [CapabilityCard.model_validate_json(m["card_json"]) for m in found["metadatas"]]
+        return sorted(cards, key=lambda c: c.id)
+
+    def count(self) -> int:
+        """Number of cards (not entries)."""
+        return len(self._card_ids({}))
+
+    def reindex(self, progress: Progress | None = None) -> int:
+        """Re-embed every card (after changing how entries are built); returns the number of cards."""
+        self._check_writable()
+        cards = self.cards()
+        for start in range(0, len(cards), self.batch_size):
+            batch = [(c, c.content_hash()) for c in cards[start : start + self.batch_size]]
+            self._write_batch(batch, [c.id for c, _ in batch])
+            if progress is not None:
+                progress(min(start + self.batch_size, len(cards)), len(cards))
+        return len(cards)
+
+    def search(self, text: str, k: int = 5, filters: SearchFilters | None = None) -> list[Candidate]:
+        """Cards ranked for ``text``: each card's best entry (the card itself or one of its skills)."""
+        if k <= 0 or not text.strip():
+            return []
+        query = self.embedder.embed([text])
+        # A wide shortlist: several entries per card, and enough texts for keyword statistics.
+        shortlist = max(50, 10 * k)
+        found = self._collection.query(
+            query_embeddings=query,
+            n_results=shortlist,
+            where=where_clause(filters),
+            include=["documents", "metadatas", "distances"],
+        )
+        ids, docs, metas = found["ids"][0], found["documents"][0], found["metadatas"][0]
+        if not ids:
+            return []
+        semantic = [1.0 - d for d in found["distances"][0]]
+        fused = fuse(semantic, bm25_scores(text, docs))
+        best: dict[str, int] = {}
+        for i, meta in enumerate(metas):
+            card_id = meta["card_id"]
+            if card_id not in best or fused[i][0] > fused[best[card_id]][0]:
+                best[card_id] = i
+        ranked = sorted(best.values(), key=lambda i: fused[i][0], reverse=True)[:k]
+        return [self._candidate(text, docs[i], metas[i], semantic[i], *fused[i], filters) for i in ranked]
+
+    @staticmethod
+    def _candidate(
+        text: str, doc: str, meta: dict[str, Any], semantic: float, score: float, keyword: float,
+        filters: SearchFilters | None,
+    ) -> Candidate:  # fmt: skip
+        skill = meta.get("skill_id") or None
+        why = [f"semantic {semantic:.2f}"]
+        terms = matched_terms(text, doc)
+        if terms:
+            why.append("keywords: " + ", ".join(terms))
+        if skill:
+            why.append(f"skill {meta.get('name') or skill!r}")
+        if filters is not None and filters.describe():
+            why.append("passes: " + ", ".join(filters.describe()))
+        public = {k: v for k, v in meta.items() if k != "card_json" and not k.startswith(("in:", "out:"))}
+        return Candidate(
+            card_id=meta["card_id"],
+            skill_id=skill,
+            score=round(score, 4),
+            score_parts={"semantic": round(semantic, 4), "keyword": round(keyword, 4)},
+            why="; ".join(why),
+            metadata=public,
+        )
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _stored_hashes(self, card_ids: list[str]) -> dict[str, str]:
+        hashes: dict[str, str] = {}
+        for chunk in _chunks(card_ids, _GET_CHUNK):
+            found = self._collection.get(ids=[card_entry_id(c) for c in chunk], include=["metadatas"])
+            for meta in found["metadatas"]:
+                hashes[meta["card_id"]] = meta["content_hash"]
+        return hashes
+
+    def _entry_ids(self, card_ids: list[str]) -> list[str]:
+        ids: list[str] = []
+        for chunk in _chunks(card_ids, _GET_CHUNK):
+            where: dict[str, Any] = {"card_id": {"$in": chunk}}
+            ids.extend(self._collection.get(where=where, include=[])["ids"])
+        return ids
+
+    def _card_ids(self, extra: dict[str, Any]) -> list[str]:
+        where: dict[str, Any] = {"kind": "card"}
+        if extra:
+            where = {"$and": [{"kind": "card"}, *({key: value} for key, value in extra.items())]}
+        found = self._collection.get(where=where, include=["metadatas"])
+        return [m["card_id"] for m in found["metadatas"]]
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _refuse_duplicates(cards: list[CapabilityCard]) -> None:
+    seen: dict[str, int] = {}
+    for index, card in enumerate(cards):
+        if card.id in seen:
+            raise ConfigError(
+                f"card id {card.id!r} appears twice (items {seen[card.id]} and {index})",
+                hint="give each card its own id, or register the second one separately to update the first",
+                code="duplicate_card_id",
+            )
+        seen[card.id] = index
