@@ -8,14 +8,13 @@ from agentnet.executor.attempts import StepPolicy
 from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import FINISH, GraphBuilder, RunState, StepSpec
 from agentnet.executor.prompts import StepContext, data_block, defuse, plan_step_messages
-from agentnet.executor.resolver import FunctionNode, NodeResolver, as_resolver
+from agentnet.executor.resolver import NodeResolver, as_resolver
 from agentnet.executor.runner import Executor, RunResult, new_run_id
 from agentnet.executor.store import RunStore, open_checkpointer, runs_db_path
 
 __all__ = [
     "FINISH",
     "Executor",
-    "FunctionNode",
     "GraphBuilder",
     "NodeResolver",
     "RunResult",

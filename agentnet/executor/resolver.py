@@ -1,41 +1,20 @@
 """Node resolvers: how the executor turns a card id into the ``ModelNode`` that serves it.
 
 A resolver is any ``Callable[[str], ModelNode]``. ``as_resolver`` accepts the usual sources: a
-``NodeRegistry`` (anything with ``.node(id)``), a mapping of ids to nodes, a list of nodes, or a
-callable. ``FunctionNode`` wraps a plain Python function ``prompt -> text`` so tools and glue
-code run as collaborators too.
+``NodeRegistry`` (anything with ``.node(id)``), a mapping of ids to nodes (or to plain functions,
+which become ``CallableNode`` tools), a list of nodes, or a callable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.errors import NotFoundError, UserError
-from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
+from agentnet.nodes.base import ModelNode
 
 NodeResolver = Callable[[str], ModelNode]
-
-
-class FunctionNode(ModelNode):
-    """A collaborator backed by a Python function of the prompt text (the last user message)."""
-
-    fn: Callable[[str], str]
-
-    @classmethod
-    def build(cls, node_id: str, fn: Callable[[str], str], *, card: CapabilityCard | None = None) -> FunctionNode:
-        card = card or CapabilityCard(id=node_id, description=f"python function {getattr(fn, '__name__', node_id)}")
-        return cls(node_id=node_id, card=card, fn=fn)
-
-    def _generate_tokens(
-        self, messages: list[ChatMessage], options: CallOptions, cancel: CancelToken
-    ) -> Iterator[str | Generation]:
-        prompt = next((m["content"] for m in reversed(messages) if m["role"] == "user"), messages[-1]["content"])
-        text = str(self.fn(prompt))
-        if not cancel.cancelled:
-            yield text
-        yield Generation(usage=Usage(), finish_reason="stop")
 
 
 def _mapping_resolver(nodes: Mapping[str, ModelNode]) -> NodeResolver:
@@ -62,7 +41,7 @@ def as_resolver(source: Any) -> NodeResolver:
     if isinstance(source, Mapping):
         nodes: dict[str, ModelNode] = {}
         for key, value in source.items():
-            nodes[str(key)] = value if isinstance(value, ModelNode) else FunctionNode.build(str(key), value)
+            nodes[str(key)] = value if isinstance(value, ModelNode) else _function_node(str(key), value)
         return _mapping_resolver(nodes)
     if isinstance(source, Iterable) and not isinstance(source, str | bytes):
         return _mapping_resolver({node.node_id: node for node in source})
@@ -72,3 +51,10 @@ def as_resolver(source: Any) -> NodeResolver:
         f"cannot resolve nodes from a {type(source).__name__}",
         hint="pass a NodeRegistry, a dict of id -> ModelNode/function, a list of nodes, or a function id -> node",
     )
+
+
+def _function_node(node_id: str, fn: Callable[[Any], Any]) -> ModelNode:
+    from agentnet.nodes.callable import CallableNode
+
+    name = getattr(fn, "__name__", node_id)
+    return CallableNode.build(fn, CapabilityCard(id=node_id, description=f"python function {name}"))
