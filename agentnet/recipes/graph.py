@@ -1,0 +1,250 @@
+"""Compile a recipe to the executor's ``GraphBuilder``: the same LangGraph graphs plans become.
+
+Each recipe step becomes one or more executor steps (so tracing, budgets, fallback, schema
+cascade, checkpoints and resume are the executor's):
+
+- call: one step; its candidates are the model, or every model meeting the requirement, ranked;
+- cascade: one step whose candidates are the cascade's targets, in order (a reply failing the
+  schema or ``accept`` escalates to the next);
+- mixture: ``ID__p1..n`` proposer steps in parallel, then the aggregator as step ``ID``;
+- route: step ``ID`` renders ``on``; a route picks ``ID__case<i>`` / ``ID__default``; the chosen
+  branch flows into ``ID__done``, which carries the branch's output;
+- loop: ``ID`` renders ``start``; ``ID__critique`` and ``ID__revise`` alternate through routes,
+  at most ``max_iterations`` revisions; ``ID__done`` carries the final draft.
+
+Independent steps run in the same LangGraph superstep (in parallel); a step that reads several
+earlier steps waits for all of them (a join). Prompts are rendered from templates at run time:
+values are substituted once, as data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from agentnet.config import BudgetSettings
+from agentnet.executor.attempts import StepPolicy
+from agentnet.executor.graph import FINISH, GraphBuilder, StepSpec
+from agentnet.executor.prompts import StepContext
+from agentnet.executor.store import RunStore
+from agentnet.nodes.base import ChatMessage
+from agentnet.recipes.runtime import PASS_THROUGH, Candidates
+from agentnet.recipes.schema import Call, Recipe, Step, Target
+from agentnet.recipes.template import Reference, render
+
+Extra = Callable[[StepContext], dict[str, Any]]
+
+
+def exit_of(step: Step) -> str:
+    """The executor step whose result is the recipe step's output."""
+    return f"{step.id}__done" if step.kind in ("route", "loop") else step.id
+
+
+class RecipeCompiler:
+    def __init__(self, recipe: Recipe, deps: dict[str, list[str]], candidates: Candidates) -> None:
+        self.recipe = recipe
+        self.deps = deps
+        self.candidates = candidates
+        self.exits = {step.id: exit_of(step) for step in recipe.steps}
+
+    # --- templates -------------------------------------------------------------------------
+
+    def lookup(self, ctx: StepContext, extra: dict[str, Any]) -> Callable[[Reference], Any]:
+        def value(ref: Reference) -> Any:
+            root, rest = ref.root, ref.path[1:]
+            if root == "inputs":
+                return ctx.inputs.get(rest[0], "")
+            if root == "steps":
+                result = ctx.results.get(self.exits.get(rest[0], rest[0])) or {}
+                if rest[1] == "output":
+                    return result.get("text", "")
+                if rest[1] == "model":
+                    return self.candidates.model_of(str(result.get("node_id", "")))
+                data: Any = result.get("data")
+                for part in rest[2:]:
+                    data = data.get(part) if isinstance(data, dict) else None
+                return data
+            return extra.get(root, {}).get(rest[0], "") if rest else extra.get(root, "")
+
+        return value
+
+    def text(self, template: str, extra: Extra | None = None) -> Callable[[StepContext], str]:
+        def build(ctx: StepContext) -> str:
+            return render(template, self.lookup(ctx, extra(ctx) if extra else {})).strip()
+
+        return build
+
+    def prompt(self, template: str, extra: Extra | None = None) -> Callable[[StepContext], list[ChatMessage]]:
+        text = self.text(template, extra)
+
+        def build(ctx: StepContext) -> list[ChatMessage]:
+            return [{"role": "user", "content": text(ctx)}]
+
+        return build
+
+    # --- steps -----------------------------------------------------------------------------
+
+    def spec(
+        self, step_id: str, target: Target, prompt: Callable[[StepContext], list[ChatMessage]], *,
+        after: list[str], call: Call | None = None, label: str | None = None, max_runs: int = 10,
+    ) -> StepSpec:  # fmt: skip
+        ids, why = self.candidates.candidates(target, label or step_id, call.accept if call else None)
+        return StepSpec(
+            id=step_id,
+            candidates=ids,
+            prompt=prompt,
+            after=after,
+            output_schema=call.output_schema if call else None,
+            capability=self.candidates.model_of(ids[0]),
+            why=why,
+            max_runs=max_runs,
+        )
+
+    def pass_through(self, step_id: str, text: Callable[[StepContext], str], after: list[str], why: str) -> StepSpec:
+        def prompt(ctx: StepContext) -> list[ChatMessage]:
+            return [{"role": "user", "content": text(ctx)}]
+
+        return StepSpec(
+            id=step_id, candidates=[PASS_THROUGH], prompt=prompt, after=after, capability=PASS_THROUGH, why=why
+        )
+
+    def add(self, builder: GraphBuilder, step: Step) -> None:
+        after = [self.exits[d] for d in self.deps.get(step.id, [])]
+        if step.kind == "call":
+            call = step.as_call()
+            builder.add_step(self.spec(step.id, call, self.prompt(call.prompt), after=after, call=call))
+        elif step.kind == "cascade":
+            self.add_cascade(builder, step, after)
+        elif step.kind == "mixture":
+            self.add_mixture(builder, step, after)
+        elif step.kind == "route":
+            self.add_route(builder, step, after)
+        else:
+            self.add_loop(builder, step, after)
+
+    def add_cascade(self, builder: GraphBuilder, step: Step, after: list[str]) -> None:
+        base = step.as_call()
+        ids: list[str] = []
+        for index, target in enumerate(step.cascade or []):
+            merged = Target(**{**target.model_dump(exclude_none=True)})
+            more, _ = self.candidates.candidates(merged, f"{step.id}#{index + 1}", base.accept)
+            ids.extend(more)
+        builder.add_step(
+            StepSpec(
+                id=step.id,
+                candidates=list(dict.fromkeys(ids)),
+                prompt=self.prompt(base.prompt),
+                after=after,
+                output_schema=base.output_schema,
+                capability=self.candidates.model_of(ids[0]),
+                why=f"cascade: {len(ids)} candidates, cheapest first; escalates when output fails validation",
+            )
+        )
+
+    def add_mixture(self, builder: GraphBuilder, step: Step, after: list[str]) -> None:
+        mixture = step.mixture
+        if mixture is None:
+            return
+        names = []
+        for index, target in enumerate(mixture.proposers):
+            name = f"{step.id}__p{index + 1}"
+            names.append(name)
+            builder.add_step(
+                self.spec(name, target, self.prompt(step.prompt or ""), after=after, label=f"{step.id}#p{index + 1}")
+            )
+
+        def proposals(ctx: StepContext) -> dict[str, Any]:
+            listing = "\n".join(f"{i}. {ctx.output(name).strip()}" for i, name in enumerate(names, 1))
+            return {"proposals": listing}
+
+        agg = mixture.aggregator
+        builder.add_step(
+            self.spec(step.id, agg, self.prompt(agg.prompt, proposals), after=names, call=agg, label=f"{step.id}#agg")
+        )
+
+    def add_route(self, builder: GraphBuilder, step: Step, after: list[str]) -> None:
+        route = step.route
+        if route is None:
+            return
+        done = f"{step.id}__done"
+        branches: list[tuple[str, Call]] = [(f"{step.id}__case{i + 1}", c) for i, c in enumerate(route.cases)]
+        if route.default is not None:
+            branches.append((f"{step.id}__default", route.default))
+        builder.add_step(self.pass_through(step.id, self.text(route.on), after, "route: the text the cases test"))
+
+        def choose(ctx: StepContext) -> str:
+            tested = ctx.output(step.id)
+            for index, case in enumerate(route.cases):
+                if case.when.holds(tested):
+                    return f"{step.id}__case{index + 1}"
+            return f"{step.id}__default" if route.default is not None else done
+
+        for name, call in branches:
+            builder.add_step(self.spec(name, call, self.prompt(call.prompt), after=[], call=call, label=name))
+            builder.add_route(name, lambda ctx: done, [done])
+        builder.add_route(step.id, choose, [name for name, _ in branches] + [done])
+
+        def chosen(ctx: StepContext) -> str:
+            branch = choose(ctx)
+            return ctx.output(branch) if branch != done else ""
+
+        builder.add_step(self.pass_through(done, chosen, [], "route: the chosen branch's output"))
+
+    def add_loop(self, builder: GraphBuilder, step: Step, after: list[str]) -> None:
+        loop = step.loop
+        if loop is None:
+            return
+        sid = step.id
+        critique, revise, done = f"{sid}__critique", f"{sid}__revise", f"{sid}__done"
+
+        def draft(ctx: StepContext) -> str:
+            return ctx.output(revise) if revise in ctx.results else ctx.output(sid)
+
+        def revisions(ctx: StepContext) -> int:
+            return int((ctx.results.get(revise) or {}).get("runs", 0))
+
+        def loop_vars(ctx: StepContext) -> dict[str, Any]:
+            return {"loop": {"draft": draft(ctx), "critique": ctx.output(critique), "iteration": revisions(ctx) + 1}}
+
+        runs = loop.max_iterations + 1
+        builder.add_step(self.pass_through(sid, self.text(loop.start), after, "loop: the first draft"))
+        builder.add_step(
+            self.spec(critique, loop.critique, self.prompt(loop.critique.prompt, loop_vars), after=[sid],
+                      call=loop.critique, label=critique, max_runs=runs)
+        )  # fmt: skip
+        builder.add_step(
+            self.spec(revise, loop.revise, self.prompt(loop.revise.prompt, loop_vars), after=[],
+                      call=loop.revise, label=revise, max_runs=runs)
+        )  # fmt: skip
+
+        def after_critique(ctx: StepContext) -> str:
+            if loop.until is not None and loop.until.holds(ctx.output(critique)):
+                return done
+            return revise
+
+        def after_revise(ctx: StepContext) -> str:
+            return done if revisions(ctx) >= loop.max_iterations else critique
+
+        builder.add_route(critique, after_critique, [done, revise])
+        builder.add_route(revise, after_revise, [done, critique])
+        builder.add_step(self.pass_through(done, draft, [], "loop: the final draft"))
+
+    def answer(self, ctx: StepContext) -> str:
+        if self.recipe.output is not None:
+            return self.text(self.recipe.output)(ctx)
+        return ctx.output(self.exits[self.recipe.steps[-1].id]).strip()
+
+    def builder(
+        self,
+        *,
+        budgets: BudgetSettings | None = None,
+        store: RunStore | None = None,
+        policy: StepPolicy | None = None,
+    ) -> GraphBuilder:
+        builder = GraphBuilder(self.candidates, policy=policy, budgets=budgets, store=store, answer=self.answer)
+        for step in self.recipe.steps:
+            self.add(builder, step)
+        return builder
+
+
+__all__ = ["FINISH", "RecipeCompiler", "exit_of"]

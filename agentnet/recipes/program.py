@@ -1,0 +1,230 @@
+"""Load, check, compile and run a recipe: the library API behind ``agentnet recipe``.
+
+>>> program = RecipeProgram.load("recipes/summarize.yaml")       # every problem, or ConfigError
+>>> result = program.run({"text": "..."})                          # traced and checkpointed
+>>> graph = program.compile()                                      # a LangGraph graph to embed
+
+Runs go through the executor's graph builder, run store and SQLite checkpointer, so they show up
+in ``agentnet runs list`` / ``runs show`` like planned runs. The executor's own ``Executor.run``
+takes a ``Plan``; recipes carry their own graph builder, so this module drives the compiled
+graph the same way (stream with ``durability="sync"``, statuses in the run store).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agentnet.cards import CapabilityCard
+from agentnet.config import BudgetSettings
+from agentnet.directory.query import CardSource
+from agentnet.errors import AgentnetError, BudgetExceededError, UserError
+from agentnet.executor.events import StepEvent
+from agentnet.executor.graph import GraphBuilder
+from agentnet.executor.store import RunStore, open_checkpointer
+from agentnet.recipes.graph import RecipeCompiler
+from agentnet.recipes.runtime import Candidates, node_source
+from agentnet.recipes.schema import Recipe
+from agentnet.recipes.validate import Checked, check_file, raise_problems
+
+EventHandler = Callable[[StepEvent], None]
+
+
+def registry_cards() -> list[CapabilityCard]:
+    """The cards of every configured model (reads config only; loads nothing)."""
+    from agentnet.nodes.registry import NodeRegistry
+
+    return NodeRegistry().cards()
+
+
+def check_recipe(path: Path | str, cards: list[CapabilityCard] | None = None) -> Checked:
+    """Every problem in a recipe file (empty ``problems`` when it is valid). Nothing runs."""
+    return check_file(Path(path), cards if cards is not None else registry_cards())
+
+
+@dataclass
+class RecipeResult:
+    run_id: str
+    status: str  # succeeded | failed | interrupted | budget_exceeded
+    output: str | None
+    results: dict[str, Any] = field(default_factory=dict)
+    error: AgentnetError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "succeeded"
+
+    def calls(self) -> list[dict[str, Any]]:
+        """Every model call made, step by step (pass-through glue steps left out)."""
+        out = []
+        for step_id, result in self.results.items():
+            for attempt in result.get("attempts", []):
+                if attempt.get("node_id") != "recipe:pass":
+                    out.append({"step": step_id, **attempt})
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "output": self.output,
+            "steps": {
+                sid: {k: r.get(k) for k in ("text", "node_id", "prompt_tokens", "completion_tokens", "latency_s")}
+                for sid, r in self.results.items()
+            },
+            "error": self.error.to_dict() if self.error else None,
+        }
+
+
+class RecipeProgram:
+    """A checked recipe bound to the nodes that will run it."""
+
+    def __init__(
+        self,
+        recipe: Recipe,
+        deps: dict[str, list[str]],
+        *,
+        nodes: Any = None,
+        directory: CardSource | None = None,
+        source: str = "<recipe>",
+    ) -> None:
+        if nodes is None:
+            from agentnet.nodes.registry import NodeRegistry
+
+            nodes = NodeRegistry()
+        lookup, cards = node_source(nodes)
+        self.recipe = recipe
+        self.source = source
+        self.deps = deps
+        self.candidates = Candidates(base=lookup, cards=cards, defaults=recipe.defaults, directory=directory)
+        self.compiler = RecipeCompiler(recipe, deps, self.candidates)
+
+    @classmethod
+    def load(cls, path: Path | str, *, nodes: Any = None, directory: CardSource | None = None) -> RecipeProgram:
+        """Load and check a recipe file; ``ConfigError`` lists every problem with file:line:column."""
+        if nodes is None:
+            from agentnet.nodes.registry import NodeRegistry
+
+            nodes = NodeRegistry()
+        _, cards = node_source(nodes)
+        checked = check_file(Path(path), cards)
+        recipe = raise_problems(checked)
+        return cls(recipe, checked.dependencies, nodes=nodes, directory=directory, source=str(path))
+
+    def builder(self, *, store: RunStore | None = None, budgets: BudgetSettings | None = None) -> GraphBuilder:
+        return self.compiler.builder(store=store, budgets=budgets)
+
+    def compile(self, *, checkpointer: Any = None) -> Any:
+        """The recipe as a compiled LangGraph graph: input ``initial_state(...)``, output has ``answer``."""
+        return self.builder().compile(checkpointer=checkpointer)
+
+    def initial_state(self, inputs: dict[str, str] | None = None) -> dict[str, Any]:
+        return {"task": self.recipe.description or self.recipe.name, "inputs": self.bind(inputs or {}), "results": {}}
+
+    def bind(self, inputs: dict[str, str]) -> dict[str, str]:
+        """The inputs with defaults filled in; unknown or missing inputs are a ``UserError``."""
+        declared = self.recipe.inputs
+        unknown = sorted(set(inputs) - set(declared))
+        if unknown:
+            raise UserError(
+                f"recipe {self.recipe.name!r} has no input {', '.join(map(repr, unknown))} "
+                f"(inputs: {', '.join(declared) or 'none'})",
+                hint="pass --input NAME=VALUE for the declared inputs only",
+            )
+        bound = {}
+        missing = []
+        for name, spec in declared.items():
+            if name in inputs:
+                bound[name] = str(inputs[name])
+            elif spec.default is not None:
+                bound[name] = spec.default
+            else:
+                missing.append(name)
+        if missing:
+            raise UserError(
+                f"recipe {self.recipe.name!r} needs input {', '.join(map(repr, missing))}",
+                hint="pass " + " ".join(f"--input {name}=..." for name in missing),
+            )
+        return bound
+
+    def mermaid(self) -> str:
+        """The compiled LangGraph graph as a mermaid flowchart."""
+        return str(self.compile().get_graph().draw_mermaid())
+
+    def run(
+        self,
+        inputs: dict[str, str] | None = None,
+        *,
+        run_id: str | None = None,
+        on_event: EventHandler | None = None,
+        store: RunStore | None = None,
+        budgets: BudgetSettings | None = None,
+        check: bool = False,
+    ) -> RecipeResult:
+        """Run to the output; traced in the run store and checkpointed under the agentnet home."""
+        state = self.initial_state(inputs)
+        run_id = run_id or uuid.uuid4().hex[:12]
+        store = store or RunStore()
+        plan = {"source": "recipe", "recipe": self.source, "name": self.recipe.name, "inputs": state["inputs"]}
+        store.start_run(run_id, f"recipe {self.recipe.name}", plan, (budgets or BudgetSettings()).model_dump())
+        builder = self.builder(store=store, budgets=budgets)
+        checkpointer = open_checkpointer(store.path)
+        graph = builder.compile(checkpointer=checkpointer)
+        config = {"configurable": {"thread_id": run_id}, "recursion_limit": 200}
+        try:
+            with _cancel_on_sigint(builder.runtime.cancel):
+                for mode, chunk in graph.stream(state, config, stream_mode=["custom", "updates"], durability="sync"):
+                    if mode == "custom" and on_event is not None:
+                        event = StepEvent.from_chunk(chunk)
+                        if event is not None:
+                            on_event(event)
+        except KeyboardInterrupt:
+            builder.runtime.cancel.set()
+            store.set_status(run_id, "interrupted", error={"code": "interrupted", "message": "interrupted (Ctrl-C)"})
+            raise
+        except AgentnetError as exc:
+            status = "budget_exceeded" if isinstance(exc, BudgetExceededError) else "failed"
+            store.set_status(run_id, status, error=exc.to_dict())
+            results = dict(graph.get_state(config).values.get("results") or {})
+            if check:
+                raise
+            return RecipeResult(run_id, status, None, results, exc)
+        finally:
+            builder.runtime.forget(run_id)
+        values = graph.get_state(config).values
+        answer = values.get("answer")
+        store.set_status(run_id, "succeeded", answer=answer)
+        return RecipeResult(run_id, "succeeded", answer, dict(values.get("results") or {}))
+
+
+@contextmanager
+def _cancel_on_sigint(cancel: threading.Event) -> Iterator[None]:
+    """Ctrl-C first tells running steps to stop, then interrupts the caller as usual."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum: int, frame: Any) -> None:
+        cancel.set()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def recipe_dirs() -> list[Path]:
+    """Where ``agentnet recipe list`` looks: the repo's ``recipes/`` and ``$AGENTNET_HOME/recipes``."""
+    from agentnet.home import agentnet_home
+
+    repo = Path(__file__).resolve().parents[2] / "recipes"
+    return [path for path in (repo, agentnet_home() / "recipes") if path.is_dir()]

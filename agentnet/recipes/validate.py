@@ -1,0 +1,306 @@
+"""Static checks: every problem in a recipe, each with ``file:line:column``, before anything runs.
+
+Parsing (size, aliases, YAML syntax, Python tags) is ``agentnet.yamlfile``'s job; this module adds
+the schema errors (all of them, from pydantic) and the checks a schema cannot express: duplicate
+step ids, dangling references, unknown models, unsatisfiable requirements, dependency cycles and
+template variables that do not exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from agentnet.cards import CapabilityCard, normalize_type
+from agentnet.errors import ConfigError
+from agentnet.recipes.schema import Call, Recipe, Requirement, Step, Target
+from agentnet.recipes.template import LOOP_FIELDS, STEP_FIELDS, scan
+from agentnet.yamlfile import PositionedYaml, load_yaml_file, parse_yaml, validation_problems
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class _Template:
+    loc: Loc
+    text: str
+    loop: bool = False  # may use {{ loop.* }}
+    proposals: bool = False  # may use {{ proposals }}
+
+
+@dataclass
+class Checked:
+    """The outcome of validation: the recipe (when it parsed) and every problem found."""
+
+    source: str
+    recipe: Recipe | None
+    problems: list[str] = field(default_factory=list)
+    dependencies: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.recipe is not None and not self.problems
+
+
+def requirement_misses(card: CapabilityCard, need: Requirement) -> list[str]:
+    """Why ``card`` does not satisfy ``need`` (empty when it does)."""
+    misses = []
+    wanted = need.skill.strip().lower()
+    outputs = set(card.output_types)
+    skill_match = False
+    for skill in card.skills:
+        names = {skill.id.lower(), skill.name.lower(), *(tag.lower() for tag in skill.tags)}
+        if wanted in names:
+            skill_match = True
+            outputs |= set(card.skill_outputs(skill))
+    if not skill_match and wanted not in {tag.lower() for tag in card.tags}:
+        misses.append(f"no skill or tag {need.skill!r}")
+    if normalize_type(need.output) not in outputs:
+        misses.append(f"does not produce {need.output!r}")
+    if need.local == "required" and card.locality != "local":
+        misses.append("not local")
+    if need.max_cost is not None and card.cost_per_1k_output > need.max_cost:
+        misses.append(f"costs {card.cost_per_1k_output:g}/1k > {need.max_cost:g}")
+    if not card.available:
+        misses.append("unavailable")
+    return misses
+
+
+def _targets(step: Step) -> Iterator[tuple[Loc, Target]]:
+    if step.kind == "call":
+        yield (), step.as_call()
+    for j, target in enumerate(step.cascade or []):
+        yield ("cascade", j), target
+    if step.mixture is not None:
+        for j, target in enumerate(step.mixture.proposers):
+            yield ("mixture", "proposers", j), target
+        yield ("mixture", "aggregator"), step.mixture.aggregator
+    if step.route is not None:
+        for j, case in enumerate(step.route.cases):
+            yield ("route", "cases", j), case
+        if step.route.default is not None:
+            yield ("route", "default"), step.route.default
+    if step.loop is not None:
+        yield ("loop", "critique"), step.loop.critique
+        yield ("loop", "revise"), step.loop.revise
+
+
+def _templates(step: Step) -> Iterator[_Template]:
+    if step.prompt is not None:
+        yield _Template(("prompt",), step.prompt)
+    for loc, target in _targets(step):
+        if isinstance(target, Call) and loc:
+            yield _Template(
+                (*loc, "prompt"), target.prompt, loop=loc[0] == "loop", proposals=loc == ("mixture", "aggregator")
+            )
+    if step.route is not None:
+        yield _Template(("route", "on"), step.route.on)
+    if step.loop is not None:
+        yield _Template(("loop", "start"), step.loop.start)
+
+
+class _Checker:
+    def __init__(
+        self,
+        doc: PositionedYaml,
+        steps: list[tuple[int, Step]],
+        inputs: set[str],
+        output: str | None,
+        cards: Sequence[CapabilityCard],
+        step_ids: set[str],
+    ) -> None:
+        self.doc = doc
+        self.steps = steps
+        self.inputs = inputs
+        self.output = output
+        self.cards = list(cards)
+        self.problems: list[str] = []
+        self.step_ids = step_ids
+
+    def problem(self, loc: Loc, message: str) -> None:
+        dotted = ".".join(str(part) for part in loc) or "(top level)"
+        self.problems.append(f"{self.doc.where(loc)}: {dotted}: {message}")
+
+    def run(self) -> dict[str, list[str]]:
+        seen: set[str] = set()
+        for i, step in self.steps:
+            if step.id in seen:
+                self.problem(("steps", i, "id"), f"duplicate step id {step.id!r} (step ids must be unique)")
+            seen.add(step.id)
+        deps: dict[str, list[str]] = {}
+        for i, step in self.steps:
+            base: Loc = ("steps", i)
+            found = deps.setdefault(step.id, [])
+            for j, after in enumerate(step.after):
+                if after not in self.step_ids:
+                    self.problem((*base, "after", j), self._unknown_step(after))
+                elif after not in found:
+                    found.append(after)
+            for template in _templates(step):
+                for ref in self.template_refs((*base, *template.loc), template, own=step.id):
+                    if ref not in found:
+                        found.append(ref)
+            for loc, target in _targets(step):
+                self.check_target((*base, *loc), target)
+        if self.output is not None:
+            self.template_refs(("output",), _Template(("output",), self.output), own=None)
+        self.check_cycles(deps)
+        return deps
+
+    def _unknown_step(self, step_id: str) -> str:
+        known = ", ".join(sorted(self.step_ids))
+        return f"unknown step {step_id!r} (steps in this recipe: {known})"
+
+    def template_refs(self, loc: Loc, template: _Template, own: str | None) -> list[str]:
+        """Check one template; return the step ids it reads."""
+        refs, errors = scan(template.text)
+        for error in errors:
+            self.problem(loc, error)
+        steps: list[str] = []
+        for ref in refs:
+            root, rest = ref.root, ref.path[1:]
+            if root == "inputs":
+                if len(rest) != 1:
+                    self.problem(loc, f"'{{{{ {ref.text} }}}}': write inputs as {{{{ inputs.NAME }}}}")
+                elif rest[0] not in self.inputs:
+                    declared = ", ".join(sorted(self.inputs)) or "none"
+                    self.problem(
+                        loc, f"template variable 'inputs.{rest[0]}' is not a declared input (declared: {declared})"
+                    )
+            elif root == "steps":
+                if not rest or rest[0] not in self.step_ids:
+                    self.problem(loc, f"'{{{{ {ref.text} }}}}': " + self._unknown_step(rest[0] if rest else ""))
+                elif rest[0] == own:
+                    self.problem(loc, f"'{{{{ {ref.text} }}}}': a step cannot read its own output")
+                elif len(rest) < 2 or rest[1] not in STEP_FIELDS or (rest[1] != "data" and len(rest) != 2):
+                    self.problem(loc, f"'{{{{ {ref.text} }}}}': use steps.ID.output, steps.ID.model or steps.ID.data")
+                else:
+                    steps.append(rest[0])
+            elif root == "loop":
+                if not template.loop:
+                    self.problem(loc, f"'{{{{ {ref.text} }}}}': loop variables exist only inside loop critique/revise")
+                elif len(rest) != 1 or rest[0] not in LOOP_FIELDS:
+                    self.problem(loc, f"'{{{{ {ref.text} }}}}': loop variables are {', '.join(LOOP_FIELDS)}")
+            elif root == "proposals":
+                if not template.proposals or rest:
+                    self.problem(loc, "'{{ proposals }}' exists only in a mixture's aggregator prompt")
+            else:
+                self.problem(
+                    loc, f"template variable '{ref.text}' is unknown (use inputs.*, steps.*, loop.* or proposals)"
+                )
+        return steps
+
+    def check_target(self, loc: Loc, target: Target) -> None:
+        ids = [card.id for card in self.cards]
+        if target.model is not None and target.model not in ids:
+            self.problem(
+                (*loc, "model"),
+                f"unknown model {target.model!r} (known: {', '.join(ids) or 'none'}; see `agentnet models list`)",
+            )
+        if target.needs is not None:
+            need = target.needs
+            if not any(not requirement_misses(card, need) for card in self.cards):
+                why = "; ".join(f"{card.id}: {', '.join(requirement_misses(card, need))}" for card in self.cards)
+                self.problem(
+                    (*loc, "needs"),
+                    f"unsatisfiable requirement (skill {need.skill!r}, output {need.output!r}, local {need.local}"
+                    + (f", max_cost {need.max_cost:g}" if need.max_cost is not None else "")
+                    + f"): no registered model qualifies ({why or 'no models'}); add a model whose card has it",
+                )
+
+    def check_cycles(self, deps: dict[str, list[str]]) -> None:
+        state: dict[str, int] = {}
+        index = {step.id: i for i, step in self.steps}
+        reported: set[frozenset[str]] = set()
+
+        def visit(node: str, trail: list[str]) -> None:
+            state[node] = 1
+            for dep in deps.get(node, []):
+                if state.get(dep) == 1:
+                    cycle = [*trail[trail.index(dep) :], dep]
+                    key = frozenset(cycle)
+                    if key not in reported:
+                        reported.add(key)
+                        self.problem(
+                            ("steps", index[dep], "id"),
+                            "cycle without a bound: "
+                            + " -> ".join(cycle)
+                            + " (steps cannot depend on each other in a circle; for critique -> revise use a "
+                            "'loop:' step with max_iterations)",
+                        )
+                elif state.get(dep, 0) == 0:
+                    visit(dep, [*trail, dep])
+            state[node] = 2
+
+        for _, step in self.steps:
+            if state.get(step.id, 0) == 0:
+                visit(step.id, [step.id])
+
+
+def check_document(doc: PositionedYaml, cards: Sequence[CapabilityCard]) -> Checked:
+    """Validate parsed YAML as a recipe; collect every problem."""
+    data: Any = doc.data
+    if not isinstance(data, dict):
+        kind = "an empty file" if data is None else type(data).__name__
+        return Checked(doc.source, None, [f"{doc.where(())}: a recipe must be a mapping (name:, steps:), not {kind}"])
+    try:
+        recipe: Recipe | None = Recipe.model_validate(data)
+    except ValidationError as exc:
+        recipe = None
+        problems = validation_problems(doc, exc)
+    else:
+        problems = []
+    # The semantic checks run even when the schema failed somewhere, on every step that parsed,
+    # so one run lists every problem.
+    raw_steps = data.get("steps") if isinstance(data.get("steps"), list) else []
+    steps: list[tuple[int, Step]] = []
+    for i, item in enumerate(raw_steps):
+        try:
+            steps.append((i, Step.model_validate(item)))
+        except ValidationError:
+            # Unknown keys are already reported; check the rest of the step anyway.
+            known = {k: v for k, v in item.items() if k in Step.model_fields} if isinstance(item, dict) else None
+            try:
+                steps.append((i, Step.model_validate(known)))
+            except ValidationError:
+                continue
+    raw_inputs = data.get("inputs")
+    inputs = {str(name) for name in raw_inputs} if isinstance(raw_inputs, dict) else set()
+    ids = {str(item["id"]) for item in raw_steps if isinstance(item, dict) and "id" in item}
+    output = data.get("output") if isinstance(data.get("output"), str) else None
+    checker = _Checker(doc, steps, inputs, output, cards, ids)
+    deps = checker.run()
+    problems += [p for p in checker.problems if p not in problems]
+    problems.sort(key=_position_key)
+    return Checked(doc.source, recipe if not problems else None, problems, deps)
+
+
+def _position_key(problem: str) -> tuple[int, int]:
+    match = re.match(r"^.*?:(\d+):(\d+): ", problem)
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
+def check_text(text: str, source: str, cards: Sequence[CapabilityCard]) -> Checked:
+    return check_document(parse_yaml(text, source), cards)
+
+
+def check_file(path: Path, cards: Sequence[CapabilityCard]) -> Checked:
+    return check_document(load_yaml_file(path), cards)
+
+
+def raise_problems(checked: Checked) -> Recipe:
+    """The recipe, or a ``ConfigError`` listing every problem."""
+    if checked.ok and checked.recipe is not None:
+        return checked.recipe
+    count = len(checked.problems)
+    raise ConfigError(
+        f"invalid recipe {checked.source} ({count} problem{'s' if count != 1 else ''}):\n  "
+        + "\n  ".join(checked.problems),
+        hint=f"fix the listed places in {checked.source}; `agentnet recipe schema` prints the format",
+        code="invalid_recipe",
+    )
