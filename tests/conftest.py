@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,6 +70,21 @@ def agentnet_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def smollm2_path() -> Path:
     return embedded_gguf_path()
+
+
+@pytest.fixture(scope="session")
+def smollm2_node() -> Any:
+    """The embedded SmolLM2 as a local node, loaded once per session in the process-wide pool.
+
+    Every node built from the embedded default spec (e.g. through ``NodeRegistry``) shares this
+    same loaded ``Llama``.
+    """
+    from agentnet.config import embedded_default_spec
+    from agentnet.nodes.llamacpp import LlamaCppNode
+
+    node = LlamaCppNode.from_spec(embedded_default_spec())
+    node.load()
+    return node
 
 
 @pytest.fixture(scope="session")

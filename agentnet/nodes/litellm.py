@@ -210,6 +210,8 @@ class LiteLLMNode(ModelNode):
         request = self._request(messages, options, key)
         attempts = self.params.retries + 1
         for attempt in range(1, attempts + 1):
+            if cancel.cancelled:
+                return
             yielded = False
             try:
                 response = litellm.completion(**request)

@@ -1,0 +1,69 @@
+"""GGUF validation: bad files are refused with a clear error before llama.cpp sees them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agentnet.config import ModelParams, ModelSpec
+from agentnet.errors import ModelFileError
+from agentnet.nodes.gguf import inspect_gguf
+from agentnet.nodes.llamacpp import LlamaCppNode
+from agentnet.nodes.pool import ModelPool
+
+
+def _node(path: Path, pool: ModelPool) -> LlamaCppNode:
+    spec = ModelSpec(id="bad", adapter="llamacpp", path=str(path), params=ModelParams(n_ctx=256))
+    return LlamaCppNode.from_spec(spec, pool=pool)
+
+
+def test_real_gguf_header_accounts_for_every_byte(smollm2_path: Path) -> None:
+    info = inspect_gguf(smollm2_path)
+    assert info.version == 3
+    assert info.metadata["general.architecture"] == "llama"
+    assert info.meta("block_count") == 30
+    assert info.tensor_count > 100
+    # The data the tensors need ends exactly where the file ends.
+    assert info.data_size <= info.file_size
+    assert info.kv_cache_bytes(2048) > 0
+
+
+def test_missing_file_names_file_and_fix(tmp_path: Path) -> None:
+    path = tmp_path / "nope.gguf"
+    with pytest.raises(ModelFileError) as err:
+        _node(path, ModelPool()).complete("hi")
+    assert str(path) in str(err.value)
+    assert "does not exist" in err.value.message
+    assert err.value.hint and "path" in err.value.hint
+
+
+def test_not_a_gguf_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "model.gguf"
+    path.write_bytes(b"PK\x03\x04 this is a zip file, not a model" * 10)
+    with pytest.raises(ModelFileError) as err:
+        _node(path, ModelPool()).complete("hi")
+    assert str(path) in err.value.message
+    assert "not a GGUF file" in err.value.message
+    assert err.value.code == "model_file_not_gguf"
+
+
+@pytest.mark.parametrize("keep_bytes", [2_000, 60_000_000], ids=["inside-header", "inside-tensor-data"])
+def test_truncated_gguf_is_refused_before_llama_cpp(smollm2_path: Path, tmp_path: Path, keep_bytes: int) -> None:
+    path = tmp_path / "cut.gguf"
+    with smollm2_path.open("rb") as source:
+        path.write_bytes(source.read(keep_bytes))
+    pool = ModelPool()
+    with pytest.raises(ModelFileError) as err:
+        _node(path, pool).complete("hi")
+    assert "truncated" in err.value.message
+    assert str(path) in err.value.message
+    assert err.value.hint and "re-download" in err.value.hint
+    assert pool.loads == 0 and pool.loaded() == []
+
+
+def test_empty_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.gguf"
+    path.write_bytes(b"")
+    with pytest.raises(ModelFileError, match="not a GGUF file"):
+        inspect_gguf(path)

@@ -1,0 +1,99 @@
+"""The model pool: one load per model per process, queued calls, LRU eviction under a budget."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from agentnet.config import embedded_default_spec
+from agentnet.nodes.llamacpp import LlamaCppNode
+from agentnet.nodes.pool import ModelPool, PoolKey, estimate_bytes, shared_pool
+from agentnet.nodes.registry import NodeRegistry
+
+
+def test_nodes_share_one_loaded_model(smollm2_node: Any) -> None:
+    pool = shared_pool()
+    loads_before = pool.loads
+    other = LlamaCppNode.from_spec(embedded_default_spec())
+    registry_node = NodeRegistry().node("smollm2")
+    assert other.load() is smollm2_node.load()
+    assert registry_node.load().llama is smollm2_node.load().llama  # type: ignore[attr-defined]
+    assert pool.loads == loads_before
+
+
+def test_calls_into_one_model_queue_on_its_lock(smollm2_node: Any) -> None:
+    loaded = smollm2_node.load()
+    results: list[str] = []
+    loaded.lock.acquire()
+    try:
+        worker = threading.Thread(
+            target=lambda: results.append(smollm2_node.complete("What is the capital of France?", max_tokens=12).text)
+        )
+        worker.start()
+        time.sleep(0.5)
+        # The call is waiting for the model, not running concurrently with the lock's holder.
+        assert worker.is_alive()
+        assert results == []
+    finally:
+        loaded.lock.release()
+    worker.join(timeout=60)
+    assert results and results[0].strip()
+
+
+def test_concurrent_calls_all_complete(smollm2_node: Any) -> None:
+    replies: list[str] = []
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            replies.append(smollm2_node.complete("Name a colour.", max_tokens=8).text)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=call) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert len(replies) == 3 and all(reply.strip() for reply in replies)
+
+
+def test_budget_evicts_least_recently_used_idle_model(smollm2_path: Path) -> None:
+    keys = [PoolKey(path=str(smollm2_path.resolve()), n_ctx=n_ctx) for n_ctx in (128, 256, 512)]
+    one_model_mb = estimate_bytes(_info(smollm2_path), 512) // (1024 * 1024) + 1
+    # Room for two models, not three.
+    pool = ModelPool(memory_mb=2 * one_model_mb + 1)
+    try:
+        first = pool.get(keys[0])
+        pool.get(keys[1])
+        with pool.use(keys[0]):
+            pass  # keys[0] is now the most recently used; keys[1] the least
+        pool.get(keys[2])
+        loaded = {model.key for model in pool.loaded()}
+        assert loaded == {keys[0], keys[2]}
+        assert pool.evictions == 1
+        assert pool.get(keys[0]) is first
+    finally:
+        pool.clear()
+
+
+def test_model_in_use_is_never_evicted(smollm2_path: Path) -> None:
+    keys = [PoolKey(path=str(smollm2_path.resolve()), n_ctx=n_ctx) for n_ctx in (128, 256)]
+    pool = ModelPool(memory_mb=1)  # nothing fits: only idle models may go
+    try:
+        with pool.use(keys[0]) as busy:
+            pool.get(keys[1])
+            assert busy.key in {model.key for model in pool.loaded()}
+        assert pool.evict(keys[0]) is True
+        assert keys[0] not in {model.key for model in pool.loaded()}
+    finally:
+        pool.clear()
+
+
+def _info(path: Path) -> Any:
+    from agentnet.nodes.gguf import inspect_gguf
+
+    return inspect_gguf(path)
