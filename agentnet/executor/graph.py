@@ -121,7 +121,7 @@ class GraphBuilder:
         policy: StepPolicy | None = None,
         budgets: BudgetSettings | None = None,
         store: RunStore | None = None,
-        answer: AnswerBuilder | None = None,
+        answer: AnswerBuilder | str | None = None,
     ) -> None:
         self.runtime = Runtime(
             resolver=as_resolver(nodes), policy=policy or StepPolicy(), budgets=budgets or BudgetSettings(), store=store
@@ -151,6 +151,25 @@ class GraphBuilder:
         consumed = {dep for spec in self._steps.values() for dep in spec.after}
         return [sid for sid in self._steps if sid not in consumed and sid not in self._routes]
 
+    def _ancestors(self, step_id: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(self._steps[step_id].after)
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(self._steps[current].after)
+        return seen
+
+    def _branch_targets(self) -> set[str]:
+        """Steps only a route starts. A route back to one of its own source's ancestors is a loop:
+        that step still starts the run."""
+        targets: set[str] = set()
+        for source, (_, destinations) in self._routes.items():
+            ancestors = self._ancestors(source)
+            targets.update(d for d in destinations if d != FINISH and d not in ancestors)
+        return targets
+
     def _check(self) -> None:
         if not self._steps:
             raise ConfigError("a graph needs at least one step", hint="add steps to the plan or recipe")
@@ -164,6 +183,8 @@ class GraphBuilder:
             for dest in destinations:
                 if dest != FINISH and dest not in self._steps:
                     raise ConfigError(f"route from {source!r} to unknown step {dest!r}", hint="fix the step ids")
+        if isinstance(self._answer, str) and self._answer not in self._steps:
+            raise ConfigError(f"the answer step {self._answer!r} is not a step", hint="name one of the step ids")
         if ANSWER_NODE in self._steps:
             raise ConfigError(f"{ANSWER_NODE!r} is reserved", hint="rename that step")
 
@@ -173,11 +194,15 @@ class GraphBuilder:
         self._check()
         graph = StateGraph(RunState)
         name = {sid: _UNSAFE.sub("_", sid) for sid in self._steps}
-        routed = {dest for _, dests in self._routes.values() for dest in dests}
+        routed = self._branch_targets()
         for spec in self._steps.values():
             graph.add_node(name[spec.id], self._step_node(spec))
         finals = self.final_steps()
-        answer_fn = self._answer or default_answer(finals or list(self._steps))
+        if isinstance(self._answer, str):
+            answer_fn = default_answer([self._answer])
+        else:
+            # Without final steps (a loop ends in a route) the route sources' outputs are the answer.
+            answer_fn = self._answer or default_answer(finals or list(self._routes) or list(self._steps))
         graph.add_node(ANSWER_NODE, _answer_node(answer_fn))  # type: ignore[arg-type]
         for spec in self._steps.values():
             if spec.after:
