@@ -7,7 +7,7 @@ cascade, checkpoints and resume are the executor's):
 - cascade: one step whose candidates are the cascade's targets, in order (a reply failing the
   schema or ``accept`` escalates to the next);
 - mixture: ``ID__p1..n`` proposer steps in parallel, then the aggregator as step ``ID``;
-- route: step ``ID`` renders ``on``; a route picks ``ID__case<i>`` / ``ID__default``; the chosen
+- route: step ``ID`` renders ``value``; a route picks ``ID__case<i>`` / ``ID__default``; the chosen
   branch flows into ``ID__done``, which carries the branch's output;
 - loop: ``ID`` renders ``start``; ``ID__critique`` and ``ID__revise`` alternate through routes,
   at most ``max_iterations`` revisions; ``ID__done`` carries the final draft.
@@ -170,7 +170,7 @@ class RecipeCompiler:
         branches: list[tuple[str, Call]] = [(f"{step.id}__case{i + 1}", c) for i, c in enumerate(route.cases)]
         if route.default is not None:
             branches.append((f"{step.id}__default", route.default))
-        builder.add_step(self.pass_through(step.id, self.text(route.on), after, "route: the text the cases test"))
+        builder.add_step(self.pass_through(step.id, self.text(route.value), after, "route: the text the cases test"))
 
         def choose(ctx: StepContext) -> str:
             tested = ctx.output(step.id)

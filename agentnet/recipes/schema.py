@@ -7,7 +7,7 @@ A recipe declares inputs and steps. Each step is one of five kinds, told apart b
   output fails ``output_schema`` or ``accept``;
 - a **mixture** (``prompt`` + ``mixture: {proposers, aggregator}``): several proposers in
   parallel, one aggregator that sees ``{{ proposals }}``;
-- a **route** (``route: {on, cases, default}``): pick one branch from an earlier output;
+- a **route** (``route: {value, cases, default}``): pick one branch from an earlier output;
 - a **loop** (``loop: {start, critique, revise, until, max_iterations}``): critique → revise, bounded.
 
 Steps that do not depend on each other run in parallel; a step that references several earlier
@@ -121,7 +121,8 @@ class RouteCase(Call):
 
 
 class Route(_Strict):
-    on: str = Field(min_length=1, description="a template whose rendered text the cases test")
+    # Not "on": YAML 1.1 reads a bare `on:` key as the boolean true.
+    value: str = Field(min_length=1, description="a template whose rendered text the cases test")
     cases: list[RouteCase] = Field(min_length=1)
     # Taken when no case matches; without one the step's output is empty.
     default: Call | None = None
@@ -198,8 +199,8 @@ class Step(_Strict):
         return self
 
     def as_call(self) -> Call:
-        """The step's own call fields (call and cascade steps)."""
-        return Call(
+        """The step's own call fields (call and cascade steps; a cascade's has no model of its own)."""
+        return Call.model_construct(
             model=self.model,
             needs=self.needs,
             system=self.system,

@@ -99,7 +99,7 @@ def _templates(step: Step) -> Iterator[_Template]:
                 (*loc, "prompt"), target.prompt, loop=loc[0] == "loop", proposals=loc == ("mixture", "aggregator")
             )
     if step.route is not None:
-        yield _Template(("route", "on"), step.route.on)
+        yield _Template(("route", "value"), step.route.value)
     if step.loop is not None:
         yield _Template(("loop", "start"), step.loop.start)
 
