@@ -1,0 +1,223 @@
+"""``agentnet recipe …``: validate, run, draw, list recipes and print their JSON Schema.
+
+Engines (langgraph, the nodes) are imported inside the commands so ``agentnet --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from agentnet.errors import ConfigError, NotFoundError, UserError
+
+if TYPE_CHECKING:
+    from agentnet.executor.events import StepEvent
+
+recipe_app = typer.Typer(
+    help="Recipe YAML workflows: validate, run, draw, list, schema.", no_args_is_help=True, add_completion=False
+)
+
+FileArg = Annotated[str, typer.Argument(help="A recipe file, or the name of one in `agentnet recipe list`.")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml.")
+]
+
+
+def find_recipe(name_or_path: str) -> Path:
+    """A path as given, else ``NAME.yaml`` in the shipped or user recipe folders."""
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    from agentnet.recipes.program import recipe_dirs
+
+    for folder in recipe_dirs():
+        for suffix in (".yaml", ".yml"):
+            candidate = folder / f"{name_or_path}{suffix}"
+            if candidate.is_file():
+                return candidate
+    raise NotFoundError(
+        f"no recipe file or named recipe {name_or_path!r}",
+        hint="give a path to a .yaml file, or a name from `agentnet recipe list`",
+    )
+
+
+def _registry(config: Path | None) -> Any:
+    from agentnet.nodes.registry import NodeRegistry
+
+    return NodeRegistry.from_files(config)
+
+
+@recipe_app.command("validate")
+def validate(file: FileArg, config: ConfigOpt = None) -> None:
+    """Check a recipe without running anything: every problem with file:line:column (exit 2)."""
+    from agentnet.recipes.validate import check_file
+
+    path = find_recipe(file)
+    try:
+        checked = check_file(path, _registry(config).cards())
+    except ConfigError as exc:  # unreadable YAML: one problem, already positioned
+        checked = None
+        problems = [exc.message]
+    else:
+        problems = checked.problems
+    if checked is not None and checked.ok and checked.recipe is not None:
+        typer.echo(f"ok: {path} (recipe {checked.recipe.name!r}, {len(checked.recipe.steps)} steps)")
+        return
+    sys.stderr.write(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}\n")
+    for problem in problems:
+        sys.stderr.write(f"  {problem}\n")
+    raise typer.Exit(2)
+
+
+def _parse_inputs(items: list[str]) -> dict[str, str]:
+    inputs: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--input {item!r} is not KEY=VALUE", hint='write --input text="some text"')
+        inputs[key.strip()] = value
+    return inputs
+
+
+@recipe_app.command("run")
+def run(
+    file: FileArg,
+    inputs: Annotated[
+        list[str] | None, typer.Option("--input", "-i", help="An input as KEY=VALUE (repeatable).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (run id, status, output).")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Run a recipe: progress on stderr, the output on stdout."""
+    from agentnet.recipes.program import RecipeProgram
+
+    program = RecipeProgram.load(find_recipe(file), nodes=_registry(config))
+    values = _parse_inputs(inputs or [])
+    program.bind(values)  # refuse missing/unknown inputs before anything starts
+
+    def show(event: StepEvent) -> None:
+        if event.event == "token" or event.node == "recipe:pass":
+            return
+        if event.event == "started":
+            sys.stderr.write(f"  > {event.step} on {event.node}\n")
+        elif event.event == "finished":
+            sys.stderr.write(f"  ✓ {event.step}: {event.tokens} tokens, {event.latency_s or 0:.1f} s\n")
+        elif event.event == "failed":
+            sys.stderr.write(f"  ✗ {event.step}: {event.error}\n")
+        elif event.event == "fell_back":
+            sys.stderr.write(f"  ↪ {event.step}: {event.node} -> {event.to_node} ({event.reason})\n")
+        sys.stderr.flush()
+
+    result = program.run(values, on_event=None if as_json else show)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        if not result.ok:
+            raise typer.Exit(1)
+        return
+    if result.error is not None:
+        raise result.error
+    typer.echo(result.output or "")
+    tokens = sum(int(c.get("prompt_tokens", 0)) + int(c.get("completion_tokens", 0)) for c in result.calls())
+    sys.stderr.write(f"[run {result.run_id}: {len(result.calls())} calls, {tokens} tokens; `agentnet runs show`]\n")
+
+
+def _dot(graph: Any) -> str:
+    lines = ["digraph recipe {", "  rankdir=TB;", '  node [shape=box, style=rounded, fontname="Helvetica"];']
+    for node_id in graph.nodes:
+        lines.append(f'  "{node_id}";')
+    for edge in graph.edges:
+        style = " [style=dashed]" if edge.conditional else ""
+        lines.append(f'  "{edge.source}" -> "{edge.target}"{style};')
+    lines.append("}")
+    return "\n".join(lines)
+
+
+@recipe_app.command("graph")
+def graph(
+    file: FileArg,
+    image: Annotated[
+        Path | None, typer.Option("--image", help="Also render an image (.png/.svg) with graphviz `dot`.")
+    ] = None,
+    dot: Annotated[Path | None, typer.Option("--dot", help="Also write the graph in graphviz DOT format.")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Print the compiled LangGraph graph of a recipe as mermaid."""
+    from agentnet.recipes.program import RecipeProgram
+
+    program = RecipeProgram.load(find_recipe(file), nodes=_registry(config))
+    drawable = program.compile().get_graph()
+    typer.echo(drawable.draw_mermaid())
+    dot_text = _dot(drawable)
+    if dot is not None:
+        dot.write_text(dot_text + "\n", encoding="utf-8")
+        sys.stderr.write(f"wrote {dot}\n")
+    if image is not None:
+        binary = shutil.which("dot")
+        if binary is None:
+            raise UserError(
+                "graphviz `dot` is not installed, so no image can be drawn",
+                hint="install graphviz (e.g. apt-get install graphviz), or use --dot FILE / the mermaid text",
+            )
+        fmt = image.suffix.lstrip(".") or "png"
+        subprocess.run([binary, f"-T{fmt}", "-o", str(image)], input=dot_text, text=True, check=True, timeout=60)
+        sys.stderr.write(f"wrote {image}\n")
+
+
+@recipe_app.command("list")
+def list_recipes(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """The recipes shipped in recipes/ and those in $AGENTNET_HOME/recipes."""
+    from agentnet.recipes.program import recipe_dirs
+    from agentnet.recipes.validate import check_file
+
+    cards = _registry(config).cards()
+    rows = []
+    for folder in recipe_dirs():
+        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+            try:
+                checked = check_file(path, cards)
+            except ConfigError as exc:
+                rows.append({"name": path.stem, "path": str(path), "valid": False, "description": exc.message})
+                continue
+            recipe = checked.recipe
+            rows.append(
+                {
+                    "name": recipe.name if recipe else path.stem,
+                    "path": str(path),
+                    "valid": checked.ok,
+                    "description": recipe.description if recipe else f"{len(checked.problems)} problems",
+                    "inputs": list(recipe.inputs) if recipe else [],
+                }
+            )
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    from agentnet.cli.render import console
+
+    table = Table("name", "inputs", "description", "path", box=None)
+    for row in rows:
+        name = row["name"] if row["valid"] else f"{row['name']} [red](invalid)[/]"
+        table.add_row(name, ", ".join(row.get("inputs", [])), row["description"], row["path"])
+    console().print(table)
+
+
+@recipe_app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of recipe files (for editors and linters)."""
+    from agentnet.recipes.schema import recipe_json_schema
+
+    typer.echo(json.dumps(recipe_json_schema(), indent=2))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(recipe_app, name="recipe")
