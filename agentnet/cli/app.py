@@ -19,13 +19,15 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each module adds its commands to ``app``; kept in one place so `--help` lists them all.
-    from agentnet.cli import ask_cmd, bench_cmd, directory_cmd, models_cmd, recipe_cmd
+    from agentnet.cli import ask_cmd, bench_cmd, directory_cmd, models_cmd, recipe_cmd, run_cmd, serve_cmd
 
     ask_cmd.register(app)
     models_cmd.register(app)
     directory_cmd.register(app)
     bench_cmd.register(app)
+    serve_cmd.register(app)
     recipe_cmd.register(app)
+    run_cmd.register(app)
 
 
 _register()

@@ -1,0 +1,90 @@
+"""``agentnet serve``: this agentnet on the network (OpenAI-compatible API, agent card, directory search).
+
+FastAPI and uvicorn are imported inside the command (extra ``server``), so ``agentnet --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agentnet.errors import ConfigError
+
+
+def register(app: typer.Typer) -> None:
+    from agentnet.cli import peers_cmd
+
+    app.command("serve")(serve)
+    peers_cmd.register(app)
+
+
+def read_token(token_env: str | None) -> str | None:
+    """The token held in ``token_env`` (the name of a variable, never the token on the command line)."""
+    if token_env is None:
+        return None
+    value = os.environ.get(token_env, "")
+    if not value:
+        raise ConfigError(
+            f"--token-env {token_env}: the variable is not set or empty",
+            hint=f"export {token_env}=$(openssl rand -hex 32) and start again",
+        )
+    if len(value) < 16:
+        raise ConfigError(
+            f"the token in {token_env} is {len(value)} characters; at least 16 are required",
+            hint=f"use a long random token: export {token_env}=$(openssl rand -hex 32)",
+        )
+    return value
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind. Anything but loopback needs --token-env.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    token_env: Annotated[
+        str | None, typer.Option("--token-env", help="Environment variable holding the bearer token clients must send.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml.")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Name peers see (agent card 'name').")] = None,
+    public_url: Annotated[
+        str | None, typer.Option("--public-url", help="URL peers use to reach this server (behind a proxy).")
+    ] = None,
+    allow_origin: Annotated[
+        list[str] | None, typer.Option("--allow-origin", help="Browser origin allowed to call (repeatable).")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(help="Calls each local model runs at once.", min=1)] = 1,
+    queue: Annotated[int, typer.Option(help="Calls allowed to wait per local model; more get 429.", min=0)] = 4,
+    max_hops: Annotated[
+        int, typer.Option("--max-hops", help="Refuse requests that crossed this many servers.", min=1)
+    ] = 4,
+    publish_peers: Annotated[
+        bool, typer.Option("--publish-peers", help="Also publish the skills reached through this server's peers.")
+    ] = False,
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "warning",
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log each request (path and status).")] = False,
+) -> None:
+    """Serve this agentnet over HTTP: OpenAI-compatible chat completions, models, agent card, directory search."""
+    from agentnet.server.runner import app_from_config, run
+    from agentnet.server.settings import ServerSettings
+
+    token = read_token(token_env)
+    settings = ServerSettings.model_validate(
+        {
+            "host": host,
+            "port": port,
+            "token": token,
+            "name": name,
+            "public_url": public_url,
+            "allowed_origins": allow_origin or [],
+            "local_concurrency": concurrency,
+            "local_queue": queue,
+            "max_hops": max_hops,
+            "publish_peer_cards": publish_peers,
+        }
+    )
+    settings.check_bind()
+    app = app_from_config(settings, config)
+    run(app, settings, log_level=log_level, access_log=access_log)

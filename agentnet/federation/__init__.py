@@ -1,0 +1,1 @@
+"""Federation: peer agentnet servers as collaborators (records, peer nodes, agent-card import)."""

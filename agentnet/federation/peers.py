@@ -1,0 +1,214 @@
+"""Peering: read a peer's agent card, keep its cards locally, and put them where runs find them.
+
+``add``/``refresh`` fetch ``<url>/.well-known/agent-card.json``; a peer that does not answer keeps
+its cards, marked unavailable (never deleted). ``sync_directory`` mirrors peer cards into the
+capability directory (each peer's cards under provider ``peer:<name>``, other cards untouched);
+``attach`` registers a ``PeerNode`` per card in a ``NodeRegistry`` so runs resolve them.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from agentnet.cards import CapabilityCard
+from agentnet.errors import ConfigError, ModelCallError, UserError
+from agentnet.federation.store import PeerRecord, PeerStore, local_card, now_iso, peer_name_from
+
+AGENTNET_EXTENSION = "https://agentnet.dev/extensions/capability-cards/v1"
+AGENT_CARD_PATH = "/.well-known/agent-card.json"
+MAX_CARD_BYTES = 5_000_000
+FETCH_TIMEOUT_S = 10.0
+
+
+def cards_from_agent_card(document: Any) -> tuple[str, list[CapabilityCard]]:
+    """The api_base and capability cards an agentnet agent card publishes (ValueError if none)."""
+    if not isinstance(document, dict):
+        raise ValueError("the agent card is not a JSON object")
+    capabilities = document.get("capabilities")
+    extensions = capabilities.get("extensions", []) if isinstance(capabilities, dict) else []
+    for extension in extensions if isinstance(extensions, list) else []:
+        if isinstance(extension, dict) and extension.get("uri") == AGENTNET_EXTENSION:
+            params = extension.get("params") or {}
+            api_base = str(params.get("api_base") or document.get("url") or "")
+            raw = params.get("cards") or []
+            if not isinstance(raw, list):
+                raise ValueError("the agentnet extension's 'cards' is not a list")
+            return api_base, [CapabilityCard.model_validate(item) for item in raw]
+    raise ValueError("the agent card has no agentnet capability-card extension (is it an agentnet server?)")
+
+
+def normalize_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise UserError(f"peer URL {url!r} must start with http:// or https://", hint="e.g. http://127.0.0.1:8001")
+    for suffix in ("/v1", AGENT_CARD_PATH):
+        if url.endswith(suffix):
+            url = url[: -len(suffix)]
+    return url
+
+
+def fetch_agent_card(url: str, token: str | None = None, timeout_s: float = FETCH_TIMEOUT_S) -> dict[str, Any]:
+    """GET the peer's agent card; ModelCallError when it cannot be reached or read."""
+    request = urllib.request.Request(url + AGENT_CARD_PATH, headers={"Accept": "application/json"})
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            body = response.read(MAX_CARD_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise ModelCallError(
+            f"peer {url} answered HTTP {exc.code} for its agent card",
+            hint="check the URL and, if the peer needs a token, --token-env",
+            code="peer_unavailable",
+        ) from None
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ModelCallError(
+            f"peer {url} cannot be reached: {reason}",
+            hint="check that `agentnet serve` runs there and the address is right",
+            code="peer_unavailable",
+        ) from None
+    if len(body) > MAX_CARD_BYTES:
+        raise ModelCallError(f"peer {url} sent an agent card over {MAX_CARD_BYTES} bytes", code="peer_invalid")
+    try:
+        document = json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise ModelCallError(
+            f"peer {url} sent an agent card that is not JSON: {exc.msg}", code="peer_invalid"
+        ) from None
+    if not isinstance(document, dict):
+        raise ModelCallError(f"peer {url} sent an agent card that is not a JSON object", code="peer_invalid")
+    return document
+
+
+def _read_token(token_env: str | None) -> str | None:
+    if not token_env:
+        return None
+    from agentnet.nodes.litellm import lookup_secret
+
+    secret = lookup_secret(token_env)
+    if secret is None:
+        raise ConfigError(
+            f"the peer token variable {token_env} is not set",
+            hint=f"export {token_env}=<the peer's token> (or put it in ./.env or $AGENTNET_HOME/.env)",
+        )
+    return secret.get_secret_value()
+
+
+def _record_from(url: str, name: str | None, token_env: str | None, document: dict[str, Any]) -> PeerRecord:
+    try:
+        api_base, remote_cards = cards_from_agent_card(document)
+    except (ValueError, ValidationError) as exc:
+        raise ModelCallError(f"peer {url} published an unusable agent card: {exc}", code="peer_invalid") from None
+    record = PeerRecord(
+        name=name or peer_name_from(str(document.get("name") or url.split("://", 1)[-1])),
+        url=url,
+        api_base=api_base.rstrip("/") or url + "/v1",
+        token_env=token_env,
+        refreshed_at=now_iso(),
+    )
+    record.cards = [local_card(record, card) for card in remote_cards]
+    return record
+
+
+@dataclass
+class RefreshResult:
+    name: str
+    available: bool
+    cards: int
+    error: str | None = None
+
+
+class CardWriter(Protocol):
+    def sync(self, cards: list[CapabilityCard], provider: str = "model") -> dict[str, int]: ...
+
+
+class NodeSink(Protocol):
+    def register_node(self, node: Any, *, replace: bool = False) -> Any: ...
+
+
+class Peers:
+    """The peer operations behind ``agentnet peers ...`` and the server's startup."""
+
+    def __init__(self, store: PeerStore | None = None) -> None:
+        self.store = store or PeerStore()
+
+    def add(self, url: str, *, token_env: str | None = None, name: str | None = None) -> PeerRecord:
+        url = normalize_url(url)
+        if name is not None and any(p.name == name for p in self.store.load()):
+            raise UserError(f"a peer named {name!r} exists already", hint=f"`agentnet peers remove {name}` first")
+        document = fetch_agent_card(url, _read_token(token_env))
+        record = _record_from(url, name, token_env, document)
+        if name is None and any(p.name == record.name and p.url != url for p in self.store.load()):
+            raise UserError(
+                f"another peer is already called {record.name!r}",
+                hint="give this one a name with --name",
+            )
+        self.store.put(record)
+        return record
+
+    def refresh(self, name: str | None = None) -> list[RefreshResult]:
+        """Re-read each peer's agent card; unreachable peers keep their cards, marked unavailable."""
+        results = []
+        peers = self.store.load()
+        updated: list[PeerRecord] = []
+        for peer in peers:
+            if name is not None and peer.name != name:
+                updated.append(peer)
+                continue
+            try:
+                document = fetch_agent_card(peer.url, _read_token(peer.token_env))
+                fresh = _record_from(peer.url, peer.name, peer.token_env, document)
+                fresh.added_at = peer.added_at
+                updated.append(fresh)
+                results.append(RefreshResult(peer.name, True, len(fresh.cards)))
+            except (ModelCallError, ConfigError) as exc:
+                down = self.mark_unavailable(peer, exc.message)
+                updated.append(down)
+                results.append(RefreshResult(peer.name, False, len(down.cards), exc.message))
+        if name is not None and not results:
+            self.store.get(name)  # raises NotFoundError naming the known peers
+        self.store.save(updated)
+        return results
+
+    @staticmethod
+    def mark_unavailable(peer: PeerRecord, error: str) -> PeerRecord:
+        cards = [card.model_copy(update={"available": False}) for card in peer.cards]
+        return peer.model_copy(update={"available": False, "last_error": error[:500], "cards": cards})
+
+    def remove(self, name: str) -> PeerRecord:
+        return self.store.remove(name)
+
+    def list(self) -> list[PeerRecord]:
+        return self.store.load()
+
+
+def sync_directory(directory: CardWriter, peers: list[PeerRecord], removed: Sequence[str] = ()) -> dict[str, int]:
+    """Mirror peer cards into the directory; ``removed`` peers lose their cards there."""
+    totals = {"changed": 0, "removed": 0, "unchanged": 0}
+    for peer in peers:
+        for key, value in directory.sync(peer.cards, provider=peer.provider).items():
+            totals[key] = totals.get(key, 0) + value
+    for name in removed:
+        for key, value in directory.sync([], provider=f"peer:{name}").items():
+            totals[key] = totals.get(key, 0) + value
+    return totals
+
+
+def attach(registry: NodeSink, peers: list[PeerRecord]) -> list[str]:
+    """Register a ``PeerNode`` for every peer card in ``registry``; returns the ids attached."""
+    from agentnet.federation.node import PeerNode
+
+    ids = []
+    for peer in peers:
+        for card in peer.cards:
+            registry.register_node(PeerNode.for_card(peer, card), replace=True)
+            ids.append(card.id)
+    return ids

@@ -1,0 +1,159 @@
+"""Peer records: other agentnet servers this one collaborates with, kept in ``$AGENTNET_HOME/peers.yaml``.
+
+A record keeps the peer's URL, the *name* of the environment variable holding its token (never the
+token), when it was last reached, and the capability cards it published, already translated to
+local cards (``<peer>/<remote id>``, provider ``peer:<peer>``). A peer that cannot be reached keeps
+its cards, marked unavailable, so the planner skips them until the next successful refresh.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from agentnet.cards import CapabilityCard
+from agentnet.config import _is_loopback
+from agentnet.errors import ConfigError, NotFoundError
+from agentnet.home import home_path
+from agentnet.yamlfile import load_yaml_file, raise_validation
+
+PEERS_FILE = "peers.yaml"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def peer_name_from(text: str) -> str:
+    """A peer name from an agent card name or URL: lower case letters, digits, '.', '-', '_'."""
+    slug = re.sub(r"[^a-z0-9_.-]+", "-", text.lower()).strip("-.") or "peer"
+    return slug[:63]
+
+
+class PeerRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    url: str
+    api_base: str
+    token_env: str | None = None
+    added_at: str = Field(default_factory=now_iso)
+    refreshed_at: str | None = None
+    available: bool = True
+    last_error: str | None = None
+    cards: list[CapabilityCard] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError("a peer name uses lower-case letters, digits, '.', '-' and '_' (at most 63)")
+        return value
+
+    @property
+    def provider(self) -> str:
+        return f"peer:{self.name}"
+
+    @property
+    def loopback(self) -> bool:
+        return _is_loopback(self.url)
+
+
+class PeersFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    peers: list[PeerRecord] = Field(default_factory=list)
+
+
+def local_card(peer: PeerRecord, remote: CapabilityCard) -> CapabilityCard:
+    """How a peer's card appears in this agentnet: namespaced id, remote, reached through the peer."""
+    data = remote.model_dump()
+    data.update(
+        id=f"{peer.name}/{remote.id}",
+        name=f"{remote.display_name} (peer {peer.name})",
+        locality="remote",
+        data_leaves_host=remote.data_leaves_host or not peer.loopback,
+        provider=peer.provider,
+        available=remote.available,
+        tags=sorted({*remote.tags, "peer", peer.name}),
+    )
+    return CapabilityCard.model_validate(data)
+
+
+def remote_id(peer: PeerRecord, card: CapabilityCard) -> str:
+    """The model id to ask the peer for (the card id without this side's ``<peer>/`` prefix)."""
+    prefix = f"{peer.name}/"
+    return card.id[len(prefix) :] if card.id.startswith(prefix) else card.id
+
+
+class PeerStore:
+    """Load/save ``peers.yaml``; every change is written atomically (temp file + rename)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path if path is not None else home_path(PEERS_FILE)
+
+    def load(self) -> list[PeerRecord]:
+        if not self.path.is_file():
+            return []
+        doc = load_yaml_file(self.path)
+        data = doc.data if doc.data is not None else {}
+        if not isinstance(data, dict):
+            raise ConfigError(f"{doc.where(())}: the peers file must be a mapping with a 'peers' list")
+        try:
+            return PeersFile.model_validate(data).peers
+        except ValidationError as exc:
+            raise_validation(doc, exc, "peers file")
+            raise  # unreachable: raise_validation always raises
+
+    def mtime(self) -> float:
+        try:
+            return self.path.stat().st_mtime
+        except FileNotFoundError:
+            return 0.0
+
+    def save(self, peers: list[PeerRecord]) -> None:
+        body = PeersFile(peers=peers).model_dump(mode="json")
+        text = "# agentnet peers (written by `agentnet peers ...`; tokens are never stored here)\n"
+        text += yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".peers-", suffix=".yaml", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            Path(tmp).replace(self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def get(self, name: str) -> PeerRecord:
+        for peer in self.load():
+            if peer.name == name:
+                return peer
+        raise self._not_found(name)
+
+    def put(self, record: PeerRecord) -> None:
+        peers = [p for p in self.load() if p.name != record.name]
+        peers.append(record)
+        self.save(peers)
+
+    def remove(self, name: str) -> PeerRecord:
+        peers = self.load()
+        kept = [p for p in peers if p.name != name]
+        if len(kept) == len(peers):
+            raise self._not_found(name)
+        self.save(kept)
+        return next(p for p in peers if p.name == name)
+
+    def cards(self) -> list[CapabilityCard]:
+        return [card for peer in self.load() for card in peer.cards]
+
+    def _not_found(self, name: str) -> NotFoundError:
+        known = ", ".join(p.name for p in self.load()) or "none"
+        return NotFoundError(f"no peer named {name!r} (known: {known})", hint="`agentnet peers list` shows them")

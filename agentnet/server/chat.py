@@ -1,0 +1,211 @@
+"""``POST /v1/chat/completions``: validate, admit, call the node, answer as OpenAI does (JSON or SSE)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from agentnet.errors import AgentnetError
+from agentnet.federation.headers import OUTGOING_HEADERS
+from agentnet.nodes.base import ChatMessage, ModelNode, Reply, TokenStream
+from agentnet.server.backend import NETWORK_MODEL_ID, Backend
+from agentnet.server.errors import HTTPProblem, problem_from_agentnet, problem_from_unexpected
+from agentnet.server.guard import Federation
+from agentnet.server.limits import UNLIMITED, ModelLimiter, Ticket
+from agentnet.server.schemas import (
+    AssistantMessage,
+    ChatCompletionRequest,
+    ChatCompletionResponse,
+    Choice,
+    UsageOut,
+)
+from agentnet.server.settings import ServerSettings
+
+_ROLE_MAP = {"developer": "system", "tool": "user"}
+_END = object()
+
+
+def check_limits(request: ChatCompletionRequest, settings: ServerSettings) -> None:
+    if len(request.messages) > settings.max_messages:
+        raise HTTPProblem(
+            400,
+            f"{len(request.messages)} messages is more than this server accepts ({settings.max_messages})",
+            code="too_many_messages",
+            param="messages",
+        )
+    if request.n is not None and request.n > settings.max_n:
+        raise HTTPProblem(
+            400, f"n={request.n} is not supported (at most {settings.max_n})", code="invalid_n", param="n"
+        )
+    limit = request.token_limit()
+    if limit is not None and limit > settings.max_tokens_limit:
+        raise HTTPProblem(
+            400,
+            f"max_tokens={limit} is more than this server allows ({settings.max_tokens_limit})",
+            code="max_tokens_too_large",
+            param="max_tokens",
+        )
+    if request.tools:
+        raise HTTPProblem(400, "tool calling is not supported by agentnet nodes", code="unsupported", param="tools")
+
+
+def chat_messages(request: ChatCompletionRequest) -> list[ChatMessage]:
+    return [{"role": _ROLE_MAP.get(m.role, m.role), "content": m.text()} for m in request.messages]
+
+
+def call_options(request: ChatCompletionRequest, node: ModelNode, federation: Federation) -> dict[str, Any]:
+    options: dict[str, Any] = {"deadline_s": max(0.05, min(node.params.deadline_s, federation.remaining()))}
+    if request.token_limit() is not None:
+        options["max_tokens"] = request.token_limit()
+    if request.temperature is not None:
+        options["temperature"] = request.temperature
+    if request.stop:
+        options["stop"] = [request.stop] if isinstance(request.stop, str) else list(request.stop)
+    schema = request.json_schema()
+    if schema is not None:
+        options["schema"] = schema
+    return options
+
+
+def _usage(reply: Reply | None) -> UsageOut:
+    if reply is None:
+        return UsageOut()
+    return UsageOut(
+        prompt_tokens=reply.usage.prompt_tokens,
+        completion_tokens=reply.usage.completion_tokens,
+        total_tokens=reply.usage.total_tokens,
+    )
+
+
+def _trace(reply: Reply, federation: Federation) -> dict[str, Any]:
+    return {"node_id": reply.node_id, "hops": federation.hops, "latency_s": round(reply.latency_s, 4)}
+
+
+class ChatService:
+    def __init__(self, backend: Backend, settings: ServerSettings) -> None:
+        self.backend = backend
+        self.settings = settings
+        self.limiter = ModelLimiter(settings.local_concurrency, settings.local_queue)
+
+    async def handle(self, request: ChatCompletionRequest, federation: Federation) -> Response:
+        check_limits(request, self.settings)
+        if request.model == NETWORK_MODEL_ID and self.backend.network is not None:
+            from agentnet.server.network_chat import run_network
+
+            return await run_network(self, request, federation)
+        node = await asyncio.to_thread(self.backend.node, request.model)
+        ticket = self.limiter.reserve(node.node_id) if self.backend.is_local(node) else UNLIMITED
+        token = OUTGOING_HEADERS.set(federation.outgoing_headers(self.settings.instance_id))
+        try:
+            messages = chat_messages(request)
+            options = call_options(request, node, federation)
+            if request.stream:
+                include_usage = bool(request.stream_options and request.stream_options.include_usage)
+                headers = federation.outgoing_headers(self.settings.instance_id)
+                body = self._stream(node, request.model, messages, options, ticket, include_usage, headers)
+                return TicketedSSE(body, ticket)
+            try:
+                async with ticket.running():
+                    reply = await node.acomplete(messages, **options)
+            finally:
+                ticket.release()
+        except BaseException:
+            ticket.release()
+            raise
+        finally:
+            OUTGOING_HEADERS.reset(token)
+        return json_response(self.completion(request.model, reply, federation))
+
+    def completion(self, model: str, reply: Reply, federation: Federation) -> dict[str, Any]:
+        return ChatCompletionResponse(
+            id=f"chatcmpl-{secrets.token_hex(12)}",
+            created=int(time.time()),
+            model=model,
+            choices=[Choice(message=AssistantMessage(content=reply.text), finish_reason=reply.finish_reason or "stop")],
+            usage=_usage(reply),
+            agentnet=_trace(reply, federation),
+        ).model_dump()
+
+    async def _stream(
+        self,
+        node: ModelNode,
+        model: str,
+        messages: list[ChatMessage],
+        options: dict[str, Any],
+        ticket: Ticket,
+        include_usage: bool,
+        outgoing: dict[str, str],
+    ) -> AsyncIterator[str]:
+        completion_id = f"chatcmpl-{secrets.token_hex(12)}"
+        created = int(time.time())
+
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
+            body = {
+                "id": completion_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
+            return json.dumps(body)
+
+        stream: TokenStream | None = None
+        # Set here, not by the route: the stream runs after the route returned, in the response's task.
+        OUTGOING_HEADERS.set(outgoing)
+        try:
+            async with ticket.running():
+                stream = node.stream_text(messages, **options)
+                pieces = iter(stream)
+                yield chunk({"role": "assistant", "content": ""})
+                while True:
+                    piece = await asyncio.to_thread(next, pieces, _END)
+                    if piece is _END:
+                        break
+                    yield chunk({"content": piece})
+            reply = stream.reply if stream is not None else None
+            yield chunk({}, finish=(reply.finish_reason if reply else None) or "stop")
+            if include_usage:
+                usage = {
+                    "id": completion_id,
+                    "object": "chat.completion.chunk",
+                    "created": created,
+                    "model": model,
+                    "choices": [],
+                    "usage": _usage(reply).model_dump(),
+                }
+                yield json.dumps(usage)
+        except AgentnetError as exc:
+            yield json.dumps(problem_from_agentnet(exc).body())
+        except Exception as exc:  # noqa: BLE001 - the status line is gone; the client gets an error event
+            yield json.dumps(problem_from_unexpected(exc).body())
+        finally:
+            ticket.release()
+        yield "[DONE]"
+
+
+def json_response(body: dict[str, Any], status: int = 200) -> Response:
+    return Response(json.dumps(body), status_code=status, media_type="application/json")
+
+
+class TicketedSSE(Response):
+    """An SSE response that frees its admission ticket however the stream ends (even if never started)."""
+
+    def __init__(self, body: AsyncIterator[str], ticket: Ticket) -> None:
+        super().__init__(status_code=200)
+        self._body = body
+        self._ticket = ticket
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from sse_starlette.sse import EventSourceResponse
+
+        try:
+            await EventSourceResponse(self._body, sep="\n", ping=15)(scope, receive, send)
+        finally:
+            self._ticket.release()

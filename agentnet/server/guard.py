@@ -1,0 +1,200 @@
+"""The gate every request passes before any route runs (a plain ASGI middleware, so it is cheap).
+
+In order: Host (DNS-rebinding guard on loopback), Origin (browsers from foreign sites), bearer token
+(constant-time compare, never logged), body size (Content-Length and the bytes actually received),
+and the federation headers (hop count, loop, remaining deadline).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from agentnet.server.errors import HTTPProblem
+from agentnet.server.settings import (
+    DEADLINE_HEADER,
+    HOPS_HEADER,
+    VIA_HEADER,
+    ServerSettings,
+    is_loopback_host,
+)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+PUBLIC_PATHS = {"/healthz", "/.well-known/agent-card.json"}
+MIN_DEADLINE_S = 0.05
+MAX_VIA = 32
+
+
+@dataclass
+class Federation:
+    """Where a request came from and how long its caller waits; read by routes that call peers."""
+
+    hops: int = 0
+    via: list[str] = field(default_factory=list)
+    deadline: float = 0.0  # time.monotonic() value after which nobody waits for the answer
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def outgoing_headers(self, instance_id: str) -> dict[str, str]:
+        """Headers for a call this server makes on behalf of the request."""
+        return {
+            HOPS_HEADER: str(self.hops + 1),
+            VIA_HEADER: ",".join([*self.via, instance_id][-MAX_VIA:]),
+            DEADLINE_HEADER: f"{max(self.remaining(), 0.0):.3f}",
+        }
+
+
+async def send_problem(send: Send, problem: HTTPProblem) -> None:
+    payload = json.dumps(problem.body()).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    headers += [(k.lower().encode(), v.encode()) for k, v in problem.headers.items()]
+    await send({"type": "http.response.start", "status": problem.status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+class Guard:
+    def __init__(self, app: ASGIApp, settings: ServerSettings) -> None:
+        self.app = app
+        self.settings = settings
+        token = settings.token.get_secret_value() if settings.token is not None else ""
+        self._expected = f"Bearer {token}".encode() if token else None
+        self._origins = {o.rstrip("/").lower() for o in settings.allowed_origins}
+        self._origins.add(settings.base_url.lower())
+        self._loopback = is_loopback_host(settings.host)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        try:
+            self._check(scope, headers)
+        except HTTPProblem as problem:
+            await send_problem(send, problem)
+            return
+        if scope.get("method") in {"POST", "PUT", "PATCH"}:
+            try:
+                receive = await self._buffer_body(receive)
+            except HTTPProblem as problem:
+                await send_problem(send, problem)
+                return
+        await self.app(scope, receive, send)
+
+    def _check(self, scope: Scope, headers: dict[str, str]) -> None:
+        if self._loopback:
+            host = headers.get("host", "")
+            name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
+            if host and not is_loopback_host(name):
+                raise HTTPProblem(
+                    403, f"host {host!r} is not served here", type="permission_error", code="host_not_allowed"
+                )
+        origin = headers.get("origin")
+        if origin is not None and origin.rstrip("/").lower() not in self._origins:
+            raise HTTPProblem(
+                403,
+                "requests from this browser origin are refused",
+                type="permission_error",
+                code="origin_not_allowed",
+            )
+        if self._expected is not None and scope.get("path") not in PUBLIC_PATHS:
+            given = headers.get("authorization", "").encode("latin-1")
+            if not hmac.compare_digest(given, self._expected):
+                raise HTTPProblem(
+                    401,
+                    "missing or invalid bearer token" if given else "this server needs a bearer token",
+                    type="authentication_error",
+                    code="invalid_api_key",
+                    headers={"WWW-Authenticate": 'Bearer realm="agentnet"'},
+                )
+        length = headers.get("content-length")
+        if length is not None:
+            if not length.isdigit():
+                raise HTTPProblem(400, "invalid Content-Length header", code="invalid_content_length")
+            if int(length) > self.settings.max_body_bytes:
+                raise self._too_large()
+        scope.setdefault("state", {})["federation"] = self._federation(headers)
+
+    def _federation(self, headers: dict[str, str]) -> Federation:
+        raw_hops = headers.get(HOPS_HEADER.lower(), "0").strip() or "0"
+        if not raw_hops.isdigit():
+            raise HTTPProblem(400, f"{HOPS_HEADER} must be a non-negative integer", code="invalid_header")
+        hops = int(raw_hops)
+        if hops >= self.settings.max_hops:
+            raise HTTPProblem(
+                508,
+                f"this request already crossed {hops} agentnet servers (limit {self.settings.max_hops}); "
+                "refusing to forward it further",
+                type="invalid_request_error",
+                code="hop_limit_exceeded",
+            )
+        via = [v.strip() for v in headers.get(VIA_HEADER.lower(), "").split(",") if v.strip()][:MAX_VIA]
+        if self.settings.instance_id in via:
+            raise HTTPProblem(
+                508,
+                f"federation loop: this request already passed through this server ({' -> '.join(via)} -> here)",
+                type="invalid_request_error",
+                code="loop_detected",
+            )
+        budget = self.settings.default_deadline_s
+        raw_deadline = headers.get(DEADLINE_HEADER.lower())
+        if raw_deadline is not None:
+            try:
+                given = float(raw_deadline)
+            except ValueError:
+                raise HTTPProblem(
+                    400, f"{DEADLINE_HEADER} must be a number of seconds", code="invalid_header"
+                ) from None
+            if not given == given or given < MIN_DEADLINE_S:  # NaN or already spent
+                raise HTTPProblem(
+                    504,
+                    "the caller's deadline was spent before this server received the request",
+                    type="timeout_error",
+                    code="deadline_exceeded",
+                )
+            budget = min(budget, given)
+        return Federation(hops=hops, via=via, deadline=time.monotonic() + budget)
+
+    async def _buffer_body(self, receive: Receive) -> Receive:
+        """Read the whole body first (bounded), so an oversized one is refused before any route runs."""
+        limit = self.settings.max_body_bytes
+        chunks: list[bytes] = []
+        received = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                raise HTTPProblem(400, "the client went away while sending the body", code="client_disconnected")
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > limit:
+                raise self._too_large()
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return replay
+
+    def _too_large(self) -> HTTPProblem:
+        return HTTPProblem(
+            413,
+            f"request body larger than {self.settings.max_body_bytes} bytes",
+            code="request_too_large",
+        )

@@ -1,0 +1,60 @@
+"""Run an app with uvicorn (used by ``agentnet serve`` and the load benchmark), and build the app a
+config describes: the models it declares, its peers and, when available, its directory and network."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from agentnet.server.settings import ServerSettings
+
+log = logging.getLogger("agentnet.server")
+
+
+def run(app: Any, settings: ServerSettings, *, log_level: str = "warning", access_log: bool = False) -> None:
+    """Serve ``app`` until interrupted; refuses a non-loopback address without a token first."""
+    settings.check_bind()
+    import uvicorn
+
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=log_level,
+        # The access log prints paths and status codes only, never headers (tokens stay out of logs).
+        access_log=access_log,
+        server_header=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=5,
+        timeout_keep_alive=30,
+        backlog=2048,
+    )
+    server = uvicorn.Server(config)
+    sys.stderr.write(
+        f"agentnet serving at {settings.base_url}/v1 (agent card: {settings.base_url}/.well-known/agent-card.json)\n"
+    )
+    sys.stderr.flush()
+    server.run()
+
+
+def app_from_config(settings: ServerSettings, config_path: Path | None = None) -> Any:
+    """The app for the current config: its models, its peers (as peer nodes), the network and its directory."""
+    from agentnet.config import load_config
+    from agentnet.network import Network
+    from agentnet.nodes.registry import NodeRegistry
+    from agentnet.server.app import create_app
+    from agentnet.server.network_chat import NetworkDirectory
+    from agentnet.server.peer_view import PeerView
+
+    config = load_config(config_path)
+    registry = NodeRegistry(config)
+    # Peer nodes are registered in the registry, so the network's directory sync and executor see them.
+    peers = PeerView(registry=registry)
+    peers.peers()
+    network = Network(config, registry=registry)
+    # Open once now: a broken directory fails at start, and the model and peer cards get indexed.
+    directory = NetworkDirectory(network)
+    directory.cards()
+    return create_app(registry, settings, directory=directory, network=network, peers=peers)

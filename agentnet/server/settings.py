@@ -1,0 +1,85 @@
+"""Server settings: where to bind, who may call, and the limits every request is held to.
+
+Nothing here reads the environment by itself: the CLI resolves ``--token-env`` and hands the token in.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from agentnet.errors import ConfigError
+from agentnet.federation.headers import DEADLINE_HEADER, HOPS_HEADER, VIA_HEADER
+
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+__all__ = ["DEADLINE_HEADER", "HOPS_HEADER", "VIA_HEADER", "ServerSettings", "is_loopback_host"]
+
+
+def is_loopback_host(host: str) -> bool:
+    name = host.strip().strip("[]").lower()
+    if name in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+class ServerSettings(BaseModel):
+    """How one ``agentnet serve`` process behaves. Defaults are the safe ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    # Bearer token every request except /healthz and the agent card must carry; required off loopback.
+    token: SecretStr | None = None
+    # The name peers see (agent card "name"); defaults to "agentnet@host:port".
+    name: str | None = None
+    description: str = "An agentnet node: local and remote models behind one OpenAI-compatible API."
+    # The URL peers use to reach this server (defaults to http://host:port); set it behind a proxy.
+    public_url: str | None = None
+    # Browser origins allowed to call; any other Origin header is refused (non-browser clients send none).
+    allowed_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1_000_000, gt=0)
+    max_messages: int = Field(default=256, gt=0)
+    max_tokens_limit: int = Field(default=8192, gt=0)
+    max_n: int = Field(default=1, ge=1)
+    # Per local model: calls running at once, and calls allowed to wait; beyond that, 429.
+    local_concurrency: int = Field(default=1, gt=0)
+    local_queue: int = Field(default=4, ge=0)
+    # Federation guards: a request that already crossed this many servers is refused.
+    max_hops: int = Field(default=4, ge=1)
+    # Deadline of one request when the caller gives none (seconds).
+    default_deadline_s: float = Field(default=300.0, gt=0)
+    # Publish skills this server reaches through its own peers (transitive federation).
+    publish_peer_cards: bool = False
+    # A random id per process: lets a server recognise its own requests coming back (A -> B -> A).
+    instance_id: str = Field(default_factory=lambda: secrets.token_hex(6))
+
+    def check_bind(self) -> None:
+        """Refuse to listen beyond loopback without a token (before any socket is opened)."""
+        if not is_loopback_host(self.host) and (self.token is None or not self.token.get_secret_value()):
+            raise ConfigError(
+                f"refusing to listen on {self.host}: any address other than loopback needs a bearer token",
+                hint="export a long random token, e.g. AGENTNET_TOKEN=$(openssl rand -hex 32), "
+                "and pass --token-env AGENTNET_TOKEN",
+            )
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.host
+        if host in {"0.0.0.0", "::"}:
+            host = "127.0.0.1"
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or f"agentnet@{self.base_url.split('://', 1)[-1]}"

@@ -1,0 +1,52 @@
+"""Real servers for the server tests: ``agentnet serve`` subprocesses, and apps served by uvicorn in a
+thread (real sockets and HTTP; the scripted nodes behind them stand in for models only where a test
+needs exact timing or content)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from serve_helpers import TOKEN, Served, ThreadedServer, start_serve
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
+    """Factory: ``serve("a", config=..., token=...)`` starts a server; all are stopped afterwards."""
+    started: list[Served] = []
+
+    def factory(name: str, **kwargs: Any) -> Served:
+        served = start_serve(tmp_path / name, **kwargs)
+        started.append(served)
+        return served
+
+    yield factory
+    for served in started:
+        served.stop()
+
+
+@pytest.fixture(scope="session")
+def gguf_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One real ``agentnet serve`` with the embedded SmolLM2 GGUF, behind a bearer token."""
+    served = start_serve(tmp_path_factory.mktemp("gguf-server"), token=TOKEN)
+    try:
+        yield served
+    finally:
+        served.stop()
+
+
+@pytest.fixture
+def run_app() -> Iterator[Callable[[Any], ThreadedServer]]:
+    """Factory: serve an app built by ``create_app`` on a real socket for the test's duration."""
+    servers: list[ThreadedServer] = []
+
+    def factory(app: Any) -> ThreadedServer:
+        server = ThreadedServer(app).start()
+        servers.append(server)
+        return server
+
+    yield factory
+    for server in servers:
+        server.stop()

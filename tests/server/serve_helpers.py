@@ -1,0 +1,142 @@
+"""Helpers for the server tests: ``agentnet serve`` subprocesses, and apps served by uvicorn in a
+thread (real sockets and HTTP; the scripted nodes behind them stand in for models only where a test
+needs exact timing or content)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BIN_DIR = Path(sys.executable).parent
+TOKEN = "test-token-0123456789abcdef"
+TOKEN_ENV = "AGENTNET_TEST_SERVER_TOKEN"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Served:
+    """A running ``agentnet serve`` process."""
+
+    url: str
+    home: Path
+    workdir: Path
+    log: Path
+    process: subprocess.Popen[bytes]
+    token: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.url}/v1"
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        """Run ``agentnet ARGS`` as this server's user (same home, same working directory)."""
+        return subprocess.run(
+            [str(BIN_DIR / "agentnet"), *args],
+            cwd=self.workdir,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def _wait_healthy(served: Served, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if served.process.poll() is not None:
+            raise RuntimeError(f"agentnet serve exited with {served.process.returncode}:\n{served.log_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{served.url}/healthz", timeout=1):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    served.stop()
+    raise RuntimeError(f"agentnet serve at {served.url} did not come up in {timeout_s} s:\n{served.log_text()[-4000:]}")
+
+
+def start_serve(
+    root: Path,
+    *,
+    config: str | None = None,
+    token: str | None = None,
+    args: tuple[str, ...] = (),
+    extra_env: dict[str, str] | None = None,
+    timeout_s: float = 120,
+) -> Served:
+    """Start ``agentnet serve`` with its own AGENTNET_HOME and working directory under ``root``."""
+    home = root / "home"
+    workdir = root / "work"
+    home.mkdir(parents=True, exist_ok=True)
+    workdir.mkdir(parents=True, exist_ok=True)
+    if config is not None:
+        (workdir / "agentnet.yaml").write_text(config)
+    port = free_port()
+    env = {**os.environ, "AGENTNET_HOME": str(home), "LITELLM_LOCAL_MODEL_COST_MAP": "True", "PYTHONUNBUFFERED": "1"}
+    env.update(extra_env or {})
+    command = [str(BIN_DIR / "agentnet"), "serve", "--port", str(port), "--access-log", "--log-level", "info", *args]
+    if token is not None:
+        env[TOKEN_ENV] = token
+        command += ["--token-env", TOKEN_ENV]
+    log = root / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
+    served = Served(f"http://127.0.0.1:{port}", home, workdir, log, process, token, env)
+    _wait_healthy(served, timeout_s)
+    return served
+
+
+class ThreadedServer:
+    """An ASGI app served by uvicorn on a loopback port in a background thread."""
+
+    def __init__(self, app: Any) -> None:
+        import uvicorn
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="test-uvicorn", daemon=True)
+
+    def start(self) -> ThreadedServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the threaded test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
