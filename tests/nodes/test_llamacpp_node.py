@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any, TypedDict
 
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from agentnet.config import embedded_default_spec
 from agentnet.errors import ContextOverflowError, DeadlineExceededError
-from agentnet.nodes.llamacpp import count_prompt_tokens
+from agentnet.nodes.llamacpp import LlamaCppNode, count_prompt_tokens
+from agentnet.nodes.pool import ModelPool
 
 CITY_SCHEMA = {
     "type": "object",
@@ -78,14 +81,24 @@ def test_prompt_over_n_ctx_is_refused_before_llama_cpp(smollm2_node: Any) -> Non
     assert "Paris" in smollm2_node.complete("What is the capital of France?").text
 
 
-def test_max_tokens_is_clamped_to_the_space_left(smollm2_node: Any) -> None:
-    loaded = smollm2_node.load()
-    prompt = "apple " * 1900
-    prompt_tokens = count_prompt_tokens(loaded, smollm2_node._prepare_messages([{"role": "user", "content": prompt}]), None)
-    space = 2048 - prompt_tokens
-    assert 0 < space < 200
-    reply = smollm2_node.complete(prompt, max_tokens=1000, deadline_s=300)
-    assert reply.usage.completion_tokens <= space
+def test_max_tokens_is_clamped_to_the_space_left(smollm2_path: Path) -> None:
+    # A small context keeps the prompt cheap to evaluate on 2 cores.
+    spec = embedded_default_spec()
+    spec = spec.model_copy(update={"params": spec.params.model_copy(update={"n_ctx": 256})})
+    pool = ModelPool()
+    node = LlamaCppNode.from_spec(spec, pool=pool)
+    try:
+        prompt = "apple " * 200
+        prompt_tokens = count_prompt_tokens(
+            node.load(), node._prepare_messages([{"role": "user", "content": prompt}]), None
+        )
+        space = 256 - prompt_tokens
+        assert 0 < space < 60
+        reply = node.complete(prompt, max_tokens=1000, deadline_s=300)
+        assert reply.usage.prompt_tokens == prompt_tokens
+        assert 0 < reply.usage.completion_tokens <= space
+    finally:
+        pool.clear()
 
 
 def test_deadline_fires_and_frees_the_model(smollm2_node: Any) -> None:
@@ -108,7 +121,10 @@ async def test_async_call(smollm2_node: Any) -> None:
 
 def test_langchain_invoke_and_stream(smollm2_node: Any) -> None:
     message = smollm2_node.invoke(
-        [SystemMessage("You are a helpful assistant. Answer concisely."), HumanMessage("What is the capital of France?")]
+        [
+            SystemMessage("You are a helpful assistant. Answer concisely."),
+            HumanMessage("What is the capital of France?"),
+        ]
     )
     assert isinstance(message, AIMessage)
     assert "Paris" in message.content

@@ -1,0 +1,186 @@
+"""The remote node through litellm: a real llama.cpp server on loopback, and fault servers."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from agentnet.cards import CapabilityCard
+from agentnet.config import ModelParams, ModelSpec
+from agentnet.errors import ConfigError, DeadlineExceededError, ModelCallError
+from agentnet.nodes.litellm import LiteLLMNode
+from agentnet.nodes.registry import NodeRegistry
+
+SYSTEM = "You are a helpful assistant. Answer concisely."
+SENTINEL = "sk-agentnet-SENTINEL-4f1d9c-do-not-leak"
+CITY_SCHEMA = {
+    "type": "object",
+    "properties": {"city": {"type": "string"}},
+    "required": ["city"],
+    "additionalProperties": False,
+}
+
+
+def remote(api_base: str, **params: Any) -> LiteLLMNode:
+    spec = ModelSpec(
+        id="remote-smollm2",
+        adapter="litellm",
+        model="openai/smollm2",
+        api_base=api_base,
+        params=ModelParams(system_prompt=SYSTEM, seed=0, **params),
+    )
+    return LiteLLMNode.from_spec(spec)
+
+
+def test_sync_call(llama_server: str) -> None:
+    reply = remote(llama_server).complete("What is the capital of France?")
+    assert "Paris" in reply.text
+    assert reply.usage.prompt_tokens > 10 and reply.usage.completion_tokens > 0
+    assert reply.latency_s > 0
+    assert reply.cost == 0.0  # loopback server, no card cost
+
+
+async def test_async_call(llama_server: str) -> None:
+    reply = await remote(llama_server).acomplete("What is the capital of France?")
+    assert "Paris" in reply.text
+
+
+def test_streaming(llama_server: str) -> None:
+    stream = remote(llama_server).stream_text("What is the capital of France?")
+    pieces = list(stream)
+    assert len(pieces) > 1
+    assert stream.reply is not None and "".join(pieces) == stream.reply.text
+    assert "Paris" in stream.reply.text
+
+
+def test_structured_output(llama_server: str) -> None:
+    reply = remote(llama_server).complete("Which city is the capital of France? Reply in JSON.", schema=CITY_SCHEMA)
+    assert isinstance(reply.data, dict) and isinstance(reply.data["city"], str)
+
+
+def test_langchain_invoke(llama_server: str) -> None:
+    message = remote(llama_server).invoke([SystemMessage(SYSTEM), HumanMessage("What is the capital of France?")])
+    assert "Paris" in message.content
+
+
+def test_card_of_a_loopback_model_keeps_data_on_host(llama_server: str) -> None:
+    card = remote(llama_server).card
+    assert card.locality == "remote"
+    assert card.data_leaves_host is False
+
+
+def test_unreachable_server_is_retried_then_named(closed_port_url: str) -> None:
+    node = remote(closed_port_url, retries=2, retry_backoff_s=0.05)
+    with pytest.raises(ModelCallError) as err:
+        node.complete("hi")
+    message = err.value.message
+    assert "'remote-smollm2'" in message and "openai/smollm2" in message
+    assert closed_port_url in message
+    assert "after 3 attempts" in message
+
+
+def test_server_errors_are_retried_a_bounded_number_of_times(status_server: Callable[[int], Any]) -> None:
+    server = status_server(503)
+    node = remote(server.url, retries=2, retry_backoff_s=0.05)
+    with pytest.raises(ModelCallError, match="after 3 attempts"):
+        node.complete("hi")
+    assert len(server.requests) == 3
+
+
+def test_401_is_not_retried(status_server: Callable[[int], Any]) -> None:
+    server = status_server(401)
+    node = remote(server.url, retries=3, retry_backoff_s=0.05)
+    with pytest.raises(ModelCallError) as err:
+        node.complete("hi")
+    assert len(server.requests) == 1
+    assert err.value.code == "model_auth_failed"
+    assert "401" in err.value.message and "not retried" in err.value.message
+    assert err.value.hint and "OPENAI_API_KEY" in err.value.hint
+
+
+def test_silent_server_hits_agentnets_deadline(silent_server: str) -> None:
+    node = remote(silent_server, deadline_s=1.0, retries=0)
+    started = time.perf_counter()
+    with pytest.raises(DeadlineExceededError, match="remote-smollm2"):
+        node.complete("hi")
+    assert time.perf_counter() - started < 3.0
+
+
+def test_api_key_sentinel_never_leaks(
+    status_server: Callable[[int], Any],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SENTINEL)
+    caplog.set_level(logging.DEBUG)
+    server = status_server(401)
+    node = remote(server.url, retries=1)
+    with pytest.raises(ModelCallError) as err:
+        node.complete("hi")
+    # The key really was sent: this test would catch a leak, not just the key's absence.
+    assert server.authorization == [f"Bearer {SENTINEL}"]
+    unreachable = remote("http://127.0.0.1:9/v1", retries=0)
+    with pytest.raises(ModelCallError) as err2:
+        unreachable.complete("hi")
+    explicit = LiteLLMNode(node_id="x", card=CapabilityCard(id="x"), model="openai/x", api_key=SENTINEL)  # type: ignore[arg-type]
+    seen = [
+        str(err.value),
+        repr(err.value),
+        str(err.value.to_dict()),
+        str(err2.value),
+        repr(node),
+        node.model_dump_json(),
+        repr(explicit),
+        str(explicit),
+        explicit.model_dump_json(),
+        str(explicit.model_dump()),
+        caplog.text,
+        *capfd.readouterr(),
+    ]
+    for text in seen:
+        assert SENTINEL not in text
+
+
+def test_key_from_dotenv_file_under_a_custom_variable(
+    status_server: Callable[[int], Any], agentnet_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MY_PROVIDER_KEY", raising=False)
+    (agentnet_home / ".env").write_text(f"MY_PROVIDER_KEY={SENTINEL}\n")
+    server = status_server(401)
+    spec = ModelSpec(
+        id="custom", adapter="litellm", model="openai/x", api_base=server.url, api_key_env="MY_PROVIDER_KEY"
+    )
+    with pytest.raises(ModelCallError) as err:
+        LiteLLMNode.from_spec(spec).complete("hi")
+    assert server.authorization == [f"Bearer {SENTINEL}"]
+    assert "MY_PROVIDER_KEY" in str(err.value.hint)
+    # A project .env (the working directory's) wins over the home one.
+    Path(".env").write_text("MY_PROVIDER_KEY=sk-project-key\n")
+    with pytest.raises(ModelCallError):
+        LiteLLMNode.from_spec(spec).complete("hi")
+    assert server.authorization[-1] == "Bearer sk-project-key"
+
+
+def test_missing_named_key_variable_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NOT_SET_ANYWHERE_KEY", raising=False)
+    spec = ModelSpec(id="needs-key", adapter="litellm", model="openai/gpt-4o-mini", api_key_env="NOT_SET_ANYWHERE_KEY")
+    with pytest.raises(ConfigError, match="NOT_SET_ANYWHERE_KEY"):
+        LiteLLMNode.from_spec(spec).complete("hi")
+
+
+def test_registry_builds_remote_nodes_from_config(llama_server: str) -> None:
+    from agentnet.config import AgentnetConfig
+
+    config = AgentnetConfig(
+        models=[ModelSpec(id="served", adapter="litellm", model="openai/smollm2", api_base=llama_server)]
+    )
+    node = NodeRegistry(config).node("served")
+    assert isinstance(node, LiteLLMNode)
+    assert node.complete("What is the capital of France?", max_tokens=16).text.strip()
