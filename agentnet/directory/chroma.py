@@ -30,6 +30,15 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
 
+class _UnavailableEmbedder:
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.name = str(config.get("model"))
+        self.dimension = int(config.get("dimension") or 0)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        raise DirectoryError(f"the embedding model {self.name!r} is not available in this process")
+
+
 _ef_class: Any = None
 _ef_lock = threading.Lock()
 
@@ -67,13 +76,14 @@ def _define_ef_class() -> Any:
 
         @staticmethod
         def build_from_config(config: dict[str, Any]) -> AgentnetEmbeddingFunction:
-            # chroma rebuilds the function from the stored config when a collection is opened without
-            # one; only the shipped model can be rebuilt, and it loads lazily (nothing runs here).
+            # chroma rebuilds the function from a stored config when a collection is opened without
+            # one. Only the shipped model can embed; any other name gets a placeholder so that
+            # opening still works and the directory can report the mismatch by name.
             from agentnet.directory.embedder import MODEL_NAME, shared_embedder
 
-            if config.get("model") != MODEL_NAME:
-                raise DirectoryError(f"the collection was indexed with {config.get('model')!r}, not {MODEL_NAME!r}")
-            return AgentnetEmbeddingFunction(shared_embedder())
+            if config.get("model") == MODEL_NAME:
+                return AgentnetEmbeddingFunction(shared_embedder())
+            return AgentnetEmbeddingFunction(_UnavailableEmbedder(config))
 
     return AgentnetEmbeddingFunction
 

@@ -86,12 +86,17 @@ class Directory:
     def _open_collection(self, name: str) -> Any:
         ef = chroma.embedding_function(self.embedder)
         wanted = {"embedder": self.embedder.name, "dimension": self.embedder.dimension, "agentnet_format": 1}
+        from chromadb.errors import NotFoundError as ChromaNotFound
+
         try:
-            collection = self._client.get_or_create_collection(
-                name, embedding_function=ef, metadata=wanted, configuration={"hnsw": {"space": "cosine"}}
-            )
-        except DirectoryError:
-            raise
+            try:
+                # Opened without an embedding function first: a collection built with another
+                # embedder must be reported by name, not refused by chroma's config check.
+                collection = self._client.get_collection(name)
+            except ChromaNotFound:
+                collection = self._client.get_or_create_collection(
+                    name, embedding_function=ef, metadata=wanted, configuration={"hnsw": {"space": "cosine"}}
+                )
         except Exception as exc:  # noqa: BLE001 - chromadb raises its own and sqlite errors here
             raise DirectoryError(
                 f"cannot open collection {name!r} in the directory at {self.location}: {type(exc).__name__}: {exc}",
