@@ -1,0 +1,87 @@
+"""Config loading: user + project files merged; malformed YAML and unknown keys point at file:line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agentnet.config import load_config
+from agentnet.errors import ConfigError
+from agentnet.nodes.registry import NodeRegistry
+
+USER = """\
+pool_memory_mb: 4096
+models:
+  - id: writer
+    adapter: litellm
+    model: openai/gpt-4o-mini
+    api_key_env: WRITER_KEY
+  - id: shared
+    adapter: litellm
+    model: anthropic/claude-3-5-haiku-latest
+"""
+
+PROJECT = """\
+default_model: shared
+models:
+  - id: shared
+    adapter: llamacpp
+    path: embedded:smollm2
+    params:
+      n_ctx: 1024
+    card:
+      description: the project's own local model
+"""
+
+
+def test_user_and_project_files_merge(agentnet_home: Path) -> None:
+    (agentnet_home / "config.yaml").write_text(USER)
+    Path("agentnet.yaml").write_text(PROJECT)
+    config = load_config()
+    assert config.model_ids() == ["smollm2", "writer", "shared"]
+    by_id = {spec.id: spec for spec in config.models}
+    # The project file wins per model id and per setting; untouched user settings stay.
+    assert by_id["shared"].adapter == "llamacpp" and by_id["shared"].params.n_ctx == 1024
+    assert by_id["writer"].api_key_env == "WRITER_KEY"
+    assert config.default_model == "shared"
+    assert config.pool_memory_mb == 4096
+    registry = NodeRegistry.from_files()
+    assert registry.default_id == "shared"
+    assert registry.card("shared").description == "the project's own local model"
+
+
+def test_explicit_file_replaces_the_project_file(agentnet_home: Path, tmp_path: Path) -> None:
+    Path("agentnet.yaml").write_text(PROJECT)
+    explicit = tmp_path / "other.yaml"
+    explicit.write_text("default_model: smollm2\n")
+    config = load_config(explicit)
+    assert config.model_ids() == ["smollm2"]
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "missing.yaml")
+
+
+def test_malformed_yaml_names_file_and_line() -> None:
+    Path("agentnet.yaml").write_text("models:\n  - id: a\n    adapter: [llamacpp\n")
+    with pytest.raises(ConfigError) as err:
+        load_config()
+    assert "agentnet.yaml:" in err.value.message
+    assert err.value.code == "yaml_syntax"
+    location = err.value.message.split("agentnet.yaml:")[1].split(":")[0]
+    assert int(location) >= 3
+
+
+def test_unknown_key_names_file_line_and_key() -> None:
+    Path("agentnet.yaml").write_text(
+        "models:\n  - id: a\n    adapter: llamacpp\n    path: embedded:smollm2\n    params:\n      temprature: 0.5\n"
+    )
+    with pytest.raises(ConfigError) as err:
+        load_config()
+    assert "agentnet.yaml:6:7" in err.value.message
+    assert "temprature" in err.value.message and "unknown key" in err.value.message
+
+
+def test_wrong_adapter_fields_are_explained() -> None:
+    Path("agentnet.yaml").write_text("models:\n  - id: a\n    adapter: litellm\n")
+    with pytest.raises(ConfigError, match="needs 'model'"):
+        load_config()
