@@ -1,0 +1,47 @@
+"""Lint, format and type checks run as part of the suite, so CI enforces them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=False)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("ruff", "check", "agentnet", "tests", "bench"),
+        ("ruff", "format", "--check", "agentnet", "tests", "bench"),
+        ("mypy",),
+    ],
+    ids=["ruff-check", "ruff-format", "mypy"],
+)
+def test_code_quality(command: tuple[str, ...]) -> None:
+    result = _run(str(BIN / command[0]), *command[1:])
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+
+
+def test_no_adapter_import_outside_adapter_modules() -> None:
+    """Only the adapter modules may import llama_cpp, litellm or chromadb (and only lazily)."""
+    allowed = {"nodes/llamacpp.py", "nodes/litellm.py", "nodes/pool.py", "directory/store.py", "directory/chroma.py"}
+    offenders = []
+    for path in (REPO_ROOT / "agentnet").rglob("*.py"):
+        relative = path.relative_to(REPO_ROOT / "agentnet").as_posix()
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            stripped = line.strip()
+            if stripped.startswith(("import ", "from ")) and any(
+                stripped.split()[1].split(".")[0] == engine for engine in ("llama_cpp", "litellm", "chromadb")
+            ):
+                top_level = not line.startswith((" ", "\t"))
+                if relative not in allowed or top_level:
+                    offenders.append(f"agentnet/{relative}:{number}: {stripped}")
+    assert not offenders, "\n".join(offenders)
