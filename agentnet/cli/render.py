@@ -35,6 +35,7 @@ def print_error(exc: AgentnetError) -> None:
     from rich.markup import escape
 
     out = err_console()
-    out.print(f"[bold red]error[/] [dim]({exc.code})[/]: {escape(exc.message)}")
+    # soft_wrap: never break a path or id in the middle when stderr is not a wide terminal.
+    out.print(f"[bold red]error[/] [dim]({exc.code})[/]: {escape(exc.message)}", soft_wrap=True)
     if exc.hint:
-        out.print(f"  [yellow]hint[/]: {escape(exc.hint)}")
+        out.print(f"  [yellow]hint[/]: {escape(exc.hint)}", soft_wrap=True)
