@@ -146,7 +146,7 @@ class ChatService:
         completion_id = f"chatcmpl-{secrets.token_hex(12)}"
         created = int(time.time())
 
-        def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
             body = {
                 "id": completion_id,
                 "object": "chat.completion.chunk",
@@ -154,7 +154,7 @@ class ChatService:
                 "model": model,
                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
             }
-            return json.dumps(body)
+            return body
 
         stream: TokenStream | None = None
         # Set here, not by the route: the stream runs after the route returned, in the response's task.
@@ -163,24 +163,22 @@ class ChatService:
             async with ticket.running():
                 stream = node.stream_text(messages, **options)
                 pieces = iter(stream)
-                yield chunk({"role": "assistant", "content": ""})
+                # The role rides on the first piece: an empty first chunk trips some clients' checks.
+                delta: dict[str, Any] = {"role": "assistant"}
                 while True:
                     piece = await asyncio.to_thread(next, pieces, _END)
                     if piece is _END:
                         break
-                    yield chunk({"content": piece})
+                    if piece:
+                        yield json.dumps(chunk({**delta, "content": piece}))
+                        delta = {}
             reply = stream.reply if stream is not None else None
-            yield chunk({}, finish=(reply.finish_reason if reply else None) or "stop")
+            last = chunk(delta, finish=(reply.finish_reason if reply else None) or "stop")
             if include_usage:
-                usage = {
-                    "id": completion_id,
-                    "object": "chat.completion.chunk",
-                    "created": created,
-                    "model": model,
-                    "choices": [],
-                    "usage": _usage(reply).model_dump(),
-                }
-                yield json.dumps(usage)
+                # On the finishing chunk rather than a separate one with empty choices: litellm's
+                # stream handler trips a pydantic deprecation on the latter; OpenAI clients read both.
+                last["usage"] = _usage(reply).model_dump()
+            yield json.dumps(last)
         except AgentnetError as exc:
             yield json.dumps(problem_from_agentnet(exc).body())
         except Exception as exc:  # noqa: BLE001 - the status line is gone; the client gets an error event
