@@ -18,6 +18,7 @@ from agentnet.errors import ConfigError, NotFoundError, UserError
 
 if TYPE_CHECKING:
     from agentnet.executor.events import StepEvent
+    from agentnet.recipes.validate import Checked
 
 recipe_app = typer.Typer(
     help="Recipe YAML workflows: validate, run, draw, list, schema.", no_args_is_help=True, add_completion=False
@@ -59,6 +60,7 @@ def validate(file: FileArg, config: ConfigOpt = None) -> None:
     from agentnet.recipes.validate import check_file
 
     path = find_recipe(file)
+    checked: Checked | None
     try:
         checked = check_file(path, _registry(config).cards())
     except ConfigError as exc:  # unreadable YAML: one problem, already positioned
@@ -179,7 +181,7 @@ def list_recipes(
     from agentnet.recipes.validate import check_file
 
     cards = _registry(config).cards()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for folder in recipe_dirs():
         for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
             try:

@@ -176,7 +176,7 @@ class RecipeProgram:
         builder = self.builder(store=store, budgets=budgets)
         checkpointer = open_checkpointer(store.path)
         graph = builder.compile(checkpointer=checkpointer)
-        config = {"configurable": {"thread_id": run_id}, "recursion_limit": 200}
+        config: Any = {"configurable": {"thread_id": run_id}, "recursion_limit": 200}
         try:
             with _cancel_on_sigint(builder.runtime.cancel):
                 for mode, chunk in graph.stream(state, config, stream_mode=["custom", "updates"], durability="sync"):

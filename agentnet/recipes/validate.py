@@ -257,7 +257,7 @@ def check_document(doc: PositionedYaml, cards: Sequence[CapabilityCard]) -> Chec
         problems = []
     # The semantic checks run even when the schema failed somewhere, on every step that parsed,
     # so one run lists every problem.
-    raw_steps = data.get("steps") if isinstance(data.get("steps"), list) else []
+    raw_steps: list[Any] = data["steps"] if isinstance(data.get("steps"), list) else []
     steps: list[tuple[int, Step]] = []
     for i, item in enumerate(raw_steps):
         try:
