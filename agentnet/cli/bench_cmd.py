@@ -38,3 +38,38 @@ def bench_directory(
     sys.stdout.write(f"top-3:   {result.top3:.3f}\n")
     if as_json:
         sys.stdout.write(json.dumps(result.as_dict()) + "\n")
+
+
+@bench_app.command("taskbench")
+def bench_taskbench(
+    tools: Annotated[Path, typer.Option("--tools", help="TaskBench tool list (either format).")],
+    data: Annotated[Path, typer.Option("--data", help="TaskBench samples to plan (JSON lines).")],
+    train: Annotated[
+        Path | None, typer.Option("--train", help="TaskBench samples to learn from first (plan memory).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Plan only the first N samples.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write predictions (TaskBench format) here.")] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Planner model id (default: smollm2).")] = None,
+    mode: Annotated[str, typer.Option("--mode", help="Model role: assist (default), decompose, or off.")] = "assist",
+    as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line: n_f1, e_f1, samples.")] = False,
+) -> None:
+    """Planning quality: plan each instruction (no execution), node F1 and edge F1 as TaskBench scores them."""
+    import json
+    import sys
+
+    from agentnet.planner.taskbench import run_files
+
+    result = run_files(tools, data, train=train, limit=limit, model_id=model, mode=mode)
+    summary = result.summary()
+    sys.stdout.write(f"samples: {summary['samples']}   seconds/sample: {summary['s_per_sample']:.3f}\n")
+    sys.stdout.write(f"{'type':<8}{'n':>6}{'n-F1':>9}{'e-F1':>9}\n")
+    for kind in ("all", "single", "chain", "dag"):
+        part = summary if kind == "all" else summary[kind]
+        sys.stdout.write(f"{kind:<8}{part['samples']:>6}{part['n_f1']:>9.2f}{part['e_f1']:>9.2f}\n")
+    sys.stdout.write(f"plans by source: {summary['plan_sources']}\n")
+    if out is not None:
+        with out.open("w", encoding="utf-8") as handle:
+            for prediction in result.predictions:
+                handle.write(json.dumps(prediction, ensure_ascii=False) + "\n")
+    if as_json:
+        sys.stdout.write(json.dumps(summary) + "\n")

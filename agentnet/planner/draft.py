@@ -1,0 +1,202 @@
+"""Building a plan without a model: choose a tool per clause by similarity, then wire by types.
+
+``choose`` turns clause-by-tool similarities into an ordered list of picks; ``complete`` inserts a
+bridging tool when a pick needs a data type nothing upstream provides (a url the user gave must
+be downloaded before a video tool can use it); ``link`` wires every pick's inputs: the most recent
+earlier step producing a type it accepts, else an artifact of that type the user supplied, else a
+literal from the task text. Consumed outputs become ``step`` inputs, so arguments say ``<node-k>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agentnet.cards import CapabilityCard
+from agentnet.planner.extract import Artifact
+from agentnet.planner.plan import Alternate, Step, StepInput
+from agentnet.planner.validate import WILDCARD_TYPES
+
+
+@dataclass
+class Pick:
+    """One chosen tool, the clause it serves and how sure we are."""
+
+    card: CapabilityCard
+    clause: str
+    score: float
+    alternates: list[tuple[str, float]] = field(default_factory=list)
+    why: str = ""
+    # False when no clause clearly asked for any tool and this is only the best guess.
+    confident: bool = True
+
+
+def accepts(card: CapabilityCard, kind: str) -> bool:
+    types = set(card.input_types)
+    return not types or kind in types or bool(types & WILDCARD_TYPES)
+
+
+def choose(
+    clauses: list[str],
+    cards: list[CapabilityCard],
+    sims: list[list[float]],
+    threshold: float,
+    margin: float,
+    supplied: list[str] | None = None,
+    type_bonus: float = 0.0,
+    type_penalty: float = 0.0,
+) -> list[Pick]:
+    """Per clause, the best tool if it clears ``threshold`` and is within ``margin`` of the task's best.
+
+    Similarity is adjusted by the data flow so far: a tool that consumes data the user supplied or an
+    earlier step produced (and nothing has used yet) gains ``type_bonus``; a tool needing a non-text
+    type that nothing can provide loses ``type_penalty``.
+    """
+    if not cards:
+        return []
+    best_overall = max(max(row) for row in sims) if sims else 0.0
+    fresh: dict[str, int] = {}
+    for kind in supplied or []:
+        fresh[kind] = fresh.get(kind, 0) + 1
+    producible = {t for card in cards for t in card.output_types}
+    picks: list[Pick] = []
+    for clause, row in zip(clauses, sims, strict=True):
+        adjusted = [
+            row[i] + _flow_adjust(cards[i], fresh, producible, type_bonus, type_penalty) for i in range(len(cards))
+        ]
+        ranked = sorted(range(len(cards)), key=lambda i: -adjusted[i])
+        top = ranked[0]
+        if row[top] < threshold or row[top] < best_overall - margin:
+            continue
+        card = cards[top]
+        if any(p.card.id == card.id for p in picks):
+            continue
+        for kind in card.input_types:
+            if fresh.get(kind, 0) > 0:
+                fresh[kind] -= 1
+        for kind in card.output_types:
+            fresh[kind] = fresh.get(kind, 0) + 1
+        alternates = [(cards[i].id, round(adjusted[i], 4)) for i in ranked[1:4]]
+        picks.append(
+            Pick(card, clause, adjusted[top], alternates, f"similarity {row[top]:.2f} to clause {clause[:60]!r}")
+        )
+    if not picks:
+        # Nothing clears the bar: the single best match for the whole task still beats no plan.
+        flat = [(row[i], c, i) for c, row in enumerate(sims) for i in range(len(cards))]
+        score, clause_index, card_index = max(flat)
+        picks.append(
+            Pick(
+                cards[card_index],
+                clauses[clause_index],
+                score,
+                [],
+                f"best match ({score:.2f}); no clause was clearly served",
+                confident=False,
+            )
+        )
+    return picks
+
+
+def _flow_adjust(
+    card: CapabilityCard, fresh: dict[str, int], producible: set[str], bonus: float, penalty: float
+) -> float:
+    media = [t for t in card.input_types if t != "text" and t not in WILDCARD_TYPES]
+    if not media:
+        return 0.0
+    served = sum(1 for t in media if fresh.get(t, 0) > 0)
+    missing = sum(1 for t in media if fresh.get(t, 0) <= 0 and t not in producible)
+    return bonus * served / len(media) - penalty * (missing > 0) - penalty * 0.5 * (served == 0)
+
+
+def complete(
+    picks: list[Pick], cards: list[CapabilityCard], task_sims: dict[str, float], supplied: set[str]
+) -> list[Pick]:
+    """Insert a bridging tool before a pick whose inputs no earlier step nor the user can provide."""
+    out: list[Pick] = []
+    available = set(supplied) | {"text"}
+    for pick in picks:
+        needed = pick.card.input_types
+        if needed and not any(t in available or t in WILDCARD_TYPES for t in needed):
+            bridges = [
+                c
+                for c in cards
+                if c.id != pick.card.id
+                and any(t in available for t in c.input_types)
+                and any(t in needed for t in c.output_types)
+            ]
+            if bridges:
+                bridge = max(bridges, key=lambda c: task_sims.get(c.id, 0.0))
+                out.append(
+                    Pick(
+                        bridge,
+                        pick.clause,
+                        task_sims.get(bridge.id, 0.0),
+                        [],
+                        f"bridges to {needed[0]} for {pick.card.id!r}",
+                    )
+                )
+                available.update(bridge.output_types)
+        out.append(pick)
+        available.update(pick.card.output_types)
+    return out
+
+
+def link(picks: list[Pick], artifacts: list[Artifact], task: str) -> list[Step]:
+    """Steps with inputs wired by type: earlier outputs first, then the user's artifacts, then literals."""
+    steps: list[Step] = []
+    consumed: set[int] = set()
+    used_artifacts: set[int] = set()
+    for index, pick in enumerate(picks):
+        card = pick.card
+        wanted = card.input_types or ["text"]
+        inputs: list[StepInput] = []
+        linked_here: set[int] = set()
+        for position, kind in enumerate(wanted):
+            name = card.parameters[position]["name"] if position < len(card.parameters) else None
+            producer = _producer(picks[:index], kind, consumed, linked_here, reuse=False)
+            artifact = _artifact(artifacts, kind, used_artifacts) if producer is None else None
+            if producer is None and artifact is None and kind != "text":
+                producer = _producer(picks[:index], kind, consumed, linked_here, reuse=True)
+            if producer is not None:
+                consumed.add(producer)
+                linked_here.add(producer)
+                inputs.append(StepInput(kind="step", step=f"s{producer + 1}", type=kind, name=name))
+                continue
+            if artifact is not None:
+                inputs.append(StepInput(kind="literal", value=artifacts[artifact].value, type=kind, name=name))
+                continue
+            inputs.append(StepInput(kind="user", value=pick.clause or task[:200], type=kind, name=name))
+        for param in card.parameters[len(wanted) :]:
+            inputs.append(StepInput(kind="literal", name=param.get("name"), value=pick.clause, type=param.get("type")))
+        steps.append(
+            Step(
+                id=f"s{index + 1}",
+                capability=card.id,
+                instruction=pick.clause or task[:200],
+                inputs=inputs,
+                output_type=card.output_types[0] if card.output_types else None,
+                alternates=[Alternate(card_id=c, score=s) for c, s in pick.alternates],
+                why=pick.why,
+                score=round(pick.score, 4),
+            )
+        )
+    return steps
+
+
+def _producer(earlier: list[Pick], kind: str, consumed: set[int], exclude: set[int], *, reuse: bool) -> int | None:
+    """The most recent earlier step producing ``kind``; unconsumed ones only unless ``reuse``."""
+    for i in range(len(earlier) - 1, -1, -1):
+        if i not in exclude and (reuse or i not in consumed) and _produces(earlier[i].card, kind):
+            return i
+    return None
+
+
+def _produces(card: CapabilityCard, kind: str) -> bool:
+    return kind in card.output_types or bool(set(card.output_types) & WILDCARD_TYPES)
+
+
+def _artifact(artifacts: list[Artifact], kind: str, used: set[int]) -> int | None:
+    for i, artifact in enumerate(artifacts):
+        if i not in used and artifact.type == kind:
+            used.add(i)
+            return i
+    return None

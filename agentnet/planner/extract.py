@@ -1,0 +1,122 @@
+"""Reading a task text without a model: the artifacts it names and the clauses it asks for.
+
+Artifacts are what the user hands over (file names, URLs, quoted text); each gets a data type
+from its form (``photo.jpg`` is an image, ``https://…`` a url, a quoted sentence text), so the
+planner can wire them into the steps that accept that type. Clauses are the request split at
+sentence and sequencing boundaries ("…, then …", "and finally …"), with quoted text masked so a
+quoted sentence is never split or mistaken for a request.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_EXTENSION_TYPES = {
+    "image": "jpg jpeg png gif bmp tif tiff webp svg heic",
+    "audio": "wav mp3 flac ogg m4a aac wma aiff",
+    "video": "mp4 avi mov mkv webm flv wmv mpeg mpg m4v",
+    "text": "txt md csv json pdf doc docx rtf html htm xml",
+    "url": "url",
+}
+EXTENSION_TYPE = {ext: kind for kind, exts in _EXTENSION_TYPES.items() for ext in exts.split()}
+
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s'\"<>()\[\]{}]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|edu|gov)(?:/[^\s'\"<>]*)?\b"
+)
+_FILE = re.compile(r"(?<![\w/.])([\w-]+(?:\.[\w-]+)*\.([A-Za-z0-9]{2,5}))(?![\w/])")
+# Quotes: opening quote after start/space/colon/paren, closing quote before space/punctuation/end.
+# Apostrophes inside words ("I've") never open or close a quote.
+_QUOTED = re.compile(
+    r"(?:(?<=^)|(?<=[\s:(\[,]))(['\"\u2018\u201c])(?P<body>.+?)(?:['\"\u2019\u201d])(?=$|[\s.,;:!?)\]])",
+    re.DOTALL,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
+_SEQUENCE = re.compile(
+    r",?\s*\b(?:and\s+then|and\s+finally|then|finally|after\s+that|afterwards|subsequently|lastly|"
+    r"followed\s+by|and\s+also|as\s+well\s+as)\b\s*,?\s*|;\s*|,\s*and\s+|,\s+|\s+and\s+",
+    re.IGNORECASE,
+)
+_MIN_QUOTE = 2
+# A sentence asks for something when it says so; sentences without these only set the scene.
+_REQUEST = re.compile(
+    r"\b(?:can|could|would|will)\s+(?:you|we|i)\b|\bplease\b|\bhelp\s+me\b|\bi(?:'d|\s+would)\s+(?:like|love|want)\b"
+    r"|\bi\s+(?:want|need|wish)\b|\blet'?s\b|\bi(?:'m|\s+am)\s+(?:looking|hoping|trying|interested)\b"
+    r"|\bwould\s+(?:it|you)\b|\?\s*$|\b(?:want|need)\s+to\b",
+    re.IGNORECASE,
+)
+_POLITE = re.compile(
+    r"^(?:(?:also|and|so|but|now|then|finally|please|ok|okay|oh)\b[\s,]*)*"
+    r"(?:(?:can|could|would|will)\s+(?:you|we|i)\s+(?:please\s+)?(?:kindly\s+)?(?:also\s+)?)?"
+    r"(?:(?:help|assist)\s+(?:me\s+)?(?:(?:in|with|to|by)\s+)?|be\s+able\s+to\s+|mind\s+)?"
+    r"(?:i(?:'d|\s+would)\s+(?:also\s+)?(?:like|love)\s+(?:you\s+)?(?:to\s+)?|i\s+(?:want|need)\s+(?:you\s+)?(?:to\s+)?)?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """Something the user supplies in the task text, with the data type it carries."""
+
+    value: str
+    type: str
+    start: int
+
+
+def artifacts(task: str) -> list[Artifact]:
+    """URLs, file names and quoted texts in order of appearance (a quoted URL counts as a URL)."""
+    found: list[Artifact] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    for match in _QUOTED.finditer(task):
+        body = match.group("body").strip()
+        if len(body) < _MIN_QUOTE:
+            continue
+        found.append(Artifact(body, _typed_literal(body), match.start("body")))
+        taken.append((match.start(), match.end()))
+    for match in _FILE.finditer(task):
+        kind = EXTENSION_TYPE.get(match.group(2).lower())
+        if kind and free(match.start(1), match.end(1)):
+            found.append(Artifact(match.group(1), kind, match.start(1)))
+            taken.append((match.start(1), match.end(1)))
+    for match in _URL.finditer(task):
+        value = match.group(0).rstrip(".,;:!?")
+        if free(match.start(), match.start() + len(value)):
+            found.append(Artifact(value, "url", match.start()))
+            taken.append((match.start(), match.start() + len(value)))
+    return sorted(found, key=lambda a: a.start)
+
+
+def _typed_literal(body: str) -> str:
+    """A quoted file name or URL keeps its own type; any other quoted passage is text."""
+    file = _FILE.fullmatch(body)
+    if file and file.group(2).lower() in EXTENSION_TYPE:
+        return EXTENSION_TYPE[file.group(2).lower()]
+    url = _URL.fullmatch(body)
+    return "url" if url else "text"
+
+
+def mask_quotes(task: str) -> str:
+    """Quoted passages become a short placeholder: they are data for a step, not requests."""
+    return _QUOTED.sub(lambda m: m.group("body") if _typed_literal(m.group("body")) != "text" else "the text", task)
+
+
+def clauses(task: str, max_clauses: int = 16) -> list[str]:
+    """Split a request into short clauses (order kept), quoted passages masked."""
+    masked = mask_quotes(" ".join(task.split()))
+    sentences = [s for s in _SENTENCE.split(masked) if s.strip()]
+    asking = [s for s in sentences if _REQUEST.search(s)]
+    if asking:
+        # Scene-setting before the first request ("I recorded a video…") names inputs, not steps.
+        first = sentences.index(asking[0])
+        sentences = sentences[first:]
+    parts: list[str] = []
+    for sentence in sentences:
+        for piece in _SEQUENCE.split(sentence):
+            piece = _POLITE.sub("", piece.strip(" ,.;:!?-")).strip(" ,.;:!?-")
+            if len(piece) >= 3:
+                parts.append(piece)
+    return parts[:max_clauses] or [masked.strip()[:500] or task[:500]]

@@ -1,0 +1,214 @@
+"""The planner: task -> validated, typed DAG of collaborators.
+
+Each part does what it is good at. Retrieval over the directory proposes candidates per clause of
+the request; the cards' input/output types complete and wire the chain; a language model (the
+embedded SmolLM2 by default, any node if configured) proposes a decomposition under a JSON Schema
+whose tool field is an enum of the retrieved candidates, so even a 135M model can only name real,
+allowed tools. Model output that is unusable is re-asked once, then replaced by the deterministic
+plan. Plan memory adds worked examples of similar solved tasks. Every plan is validated (and
+repaired) before it is returned; an invalid plan is never handed out.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from agentnet.cards import CapabilityCard
+from agentnet.directory.query import CardSource, SearchFilters
+from agentnet.errors import AgentnetError, PlanningError
+from agentnet.planner import draft
+from agentnet.planner.extract import artifacts, clauses
+from agentnet.planner.plan import Plan
+from agentnet.planner.toolset import card_allowed, card_text
+from agentnet.planner.validate import ensure_valid
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from agentnet.nodes.base import ModelNode
+    from agentnet.planner.memory import PlanMemory
+
+
+MODEL_MODES = ("assist", "decompose", "off")
+
+
+@dataclass
+class PlannerSettings:
+    """How the planner trades speed for quality; the defaults suit the embedded 135M model."""
+
+    max_steps: int = 8
+    # Directories larger than this are narrowed by search before clauses are scored.
+    pool_size: int = 48
+    threshold: float = 0.35
+    margin: float = 0.30
+    # Data-flow adjustment of similarities (see draft.choose).
+    type_bonus: float = 0.1
+    type_penalty: float = 0.1
+    # "assist": the model decides only when retrieval finds no confident match; "decompose": the
+    # model proposes every plan (retrieval is the fallback); "off": retrieval and types only.
+    model_mode: str = "assist"
+    model_max_tokens: int = 160
+    model_deadline_s: float = 60.0
+    model_candidates: int = 10
+    use_memory: bool = True
+    # Weight of a tool's remembered example phrases against its own description.
+    example_weight: float = 1.0
+    max_task_chars: int = 20000
+
+
+class Planner:
+    """``Planner(source, model, settings).plan(task, filters)`` -> a validated ``Plan``."""
+
+    def __init__(
+        self,
+        source: CardSource,
+        model: ModelNode | None = None,
+        settings: PlannerSettings | None = None,
+        memory: PlanMemory | None = None,
+    ) -> None:
+        self.source = source
+        self.model = model
+        self.settings = settings or PlannerSettings()
+        self.memory = memory
+        self._vectors: dict[str, np.ndarray] = {}
+
+    # --- public -----------------------------------------------------------------------------
+
+    def plan(self, task: str, filters: SearchFilters | None = None, *, max_steps: int | None = None) -> Plan:
+        started = time.perf_counter()
+        if not isinstance(task, str) or not task.strip():
+            raise PlanningError("the task is empty", hint="say what you want done, e.g. 'summarise report.txt'")
+        limit = max_steps or self.settings.max_steps
+        notes: list[str] = []
+        text = task
+        if len(text) > self.settings.max_task_chars:
+            text = text[: self.settings.max_task_chars]
+            notes.append(f"task text cut to its first {self.settings.max_task_chars} characters for analysis")
+        parts = clauses(text)
+        supplied = artifacts(text)
+        cards = self._pool(text, parts, filters)
+        if not cards:
+            raise PlanningError(
+                f"no collaborator in the directory can serve this task (needed: {parts[0][:120]!r})"
+                + (f" with the filters {', '.join(filters.describe())}" if filters and filters.describe() else ""),
+                hint="register a model or tool with that capability (agentnet directory add), or relax the policies",
+            )
+        sims = self._similarities(parts, cards)
+        picks = draft.choose(
+            parts,
+            cards,
+            sims,
+            self.settings.threshold,
+            self.settings.margin,
+            [a.type for a in supplied],
+            self.settings.type_bonus,
+            self.settings.type_penalty,
+        )
+        source = "retrieval"
+        mode = self.settings.model_mode
+        if self.model is not None and (mode == "decompose" or (mode == "assist" and not picks[0].confident)):
+            proposed = self._model_picks(text, parts, cards, sims, notes)
+            if proposed:
+                picks, source = proposed, "model"
+            else:
+                source = "fallback"
+        task_sims = {card.id: max(row[i] for row in sims) for i, card in enumerate(cards)}
+        picks = draft.complete(picks, cards, task_sims, {a.type for a in supplied})
+        if len(picks) > limit:
+            notes.append(f"kept the {limit} best-matching of {len(picks)} steps (max steps {limit})")
+            keep = sorted(sorted(range(len(picks)), key=lambda i: -picks[i].score)[:limit])
+            picks = [picks[i] for i in keep]
+        steps = draft.link(picks, supplied, text)
+        plan = Plan(
+            task=task,
+            steps=steps,
+            source=source,
+            notes=notes,
+            filters=filters.describe() if filters else [],
+        )
+        plan = ensure_valid(plan, self.source, filters, limit)
+        plan.planning_s = round(time.perf_counter() - started, 3)
+        return plan
+
+    # --- retrieval --------------------------------------------------------------------------
+
+    def _pool(self, text: str, parts: list[str], filters: SearchFilters | None) -> list[CapabilityCard]:
+        allowed = [card for card in self.source.cards() if card_allowed(card, filters) is None]
+        if len(allowed) <= self.settings.pool_size:
+            return allowed
+        wanted: dict[str, None] = {}
+        for query in [text[:2000], *parts]:
+            for candidate in self.source.search(query, k=8, filters=filters):
+                wanted.setdefault(candidate.card_id)
+        by_id = {card.id: card for card in allowed}
+        return [by_id[i] for i in wanted if i in by_id]
+
+    def _card_vector(self, card: CapabilityCard) -> np.ndarray:
+        key = card.content_hash()
+        if key not in self._vectors:
+            from agentnet.directory.embedder import shared_embedder
+
+            self._vectors[key] = shared_embedder().embed_one(card_text(card))
+        return self._vectors[key]
+
+    def _similarities(self, parts: list[str], cards: list[CapabilityCard]) -> list[list[float]]:
+        """Clause x card similarity: the card's description, or its best remembered example phrase."""
+        import numpy as np
+
+        from agentnet.directory.embedder import shared_embedder
+
+        queries = shared_embedder().embed(parts)
+        matrix = np.stack([self._card_vector(card) for card in cards])
+        sims = queries @ matrix.T
+        if self.memory is not None and self.settings.use_memory:
+            examples = self.memory.tool_examples([card.name or card.id for card in cards])
+            for j, vectors in enumerate(examples):
+                if vectors is not None and len(vectors):
+                    best = (queries @ vectors.T).max(axis=1) * self.settings.example_weight
+                    sims[:, j] = np.maximum(sims[:, j], best)
+        result: list[list[float]] = sims.tolist()
+        return result
+
+    # --- the model --------------------------------------------------------------------------
+
+    def _model_picks(
+        self,
+        text: str,
+        parts: list[str],
+        cards: list[CapabilityCard],
+        sims: list[list[float]],
+        notes: list[str],
+    ) -> list[draft.Pick] | None:
+        from agentnet.planner import llm
+
+        assert self.model is not None  # checked by the caller
+        ranked = sorted(range(len(cards)), key=lambda i: -max(row[i] for row in sims))
+        shortlist = [cards[i] for i in ranked[: self.settings.model_candidates]]
+        examples: list[dict[str, Any]] = []
+        if self.memory is not None and self.settings.use_memory:
+            examples = self.memory.similar(text, k=2)
+        problem = ""
+        for attempt in (1, 2):
+            try:
+                proposal = llm.propose(
+                    self.model,
+                    text,
+                    shortlist,
+                    examples,
+                    max_steps=self.settings.max_steps,
+                    max_tokens=self.settings.model_max_tokens,
+                    deadline_s=self.settings.model_deadline_s,
+                    problem=problem,
+                )
+            except AgentnetError as exc:
+                problem = exc.message
+                notes.append(f"planner model attempt {attempt} failed: {exc.message[:200]}")
+                continue
+            picks, problem = llm.to_picks(proposal, shortlist)
+            if picks:
+                return picks
+            notes.append(f"planner model attempt {attempt} unusable: {problem}")
+        notes.append("used the deterministic plan from retrieval and types")
+        return None
