@@ -106,17 +106,34 @@ def http_client(url: str) -> Any:
     import chromadb
 
     port = parsed.port or (443 if parsed.scheme == "https" else 8000)
+    client = None
     try:
         client = chromadb.HttpClient(
             host=parsed.hostname, port=port, ssl=parsed.scheme == "https", settings=_settings()
         )
         client.heartbeat()
     except Exception as exc:  # noqa: BLE001 - chromadb/httpx raise many types for "cannot connect"
+        if client is not None:
+            close_client(client)
         raise DirectoryError(
             f"cannot reach the chroma server at {url}: {type(exc).__name__}: {exc}",
             hint=f"start it (`chroma run --host {parsed.hostname} --port {port} --path DIR`) or fix directory.url",
         ) from None
     return client
+
+
+def close_client(client: Any) -> None:
+    """Release a client and, for HTTP clients, close the httpx sessions chroma leaves open.
+
+    Each HttpClient (and the admin client it creates) gets its own system, so closing their sessions
+    cannot affect another client; embedded clients share a per-path system that ``close`` refcounts.
+    """
+    servers = [getattr(c, "_server", None) for c in (client, getattr(client, "_admin_client", None)) if c]
+    client.close()
+    for server in servers:
+        session = getattr(server, "_session", None)
+        if session is not None and hasattr(session, "close") and type(server).__name__ == "FastAPI":
+            session.close()
 
 
 def check_folder(folder: Path) -> None:

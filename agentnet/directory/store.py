@@ -119,9 +119,9 @@ class Directory:
 
     def close(self) -> None:
         client = getattr(self, "_client", None)
-        if client is not None and self.url is None:
+        if client is not None:
             self._client = None
-            client.close()
+            chroma.close_client(client)
         self._release()
 
     def _release(self) -> None:

@@ -1,0 +1,56 @@
+"""Server mode: a real `chroma run` on loopback (session fixture), several clients, unreachable URLs."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from conftest import CountingEmbedder, sample_cards
+
+from agentnet.config import DirectorySettings
+from agentnet.directory.query import SearchFilters
+from agentnet.directory.store import Directory
+from agentnet.errors import DirectoryError
+from tests.conftest import free_port
+
+
+def _collection() -> str:
+    return f"test_{uuid.uuid4().hex[:12]}"
+
+
+def test_server_mode_round_trip(chroma_server: str, embedder: CountingEmbedder) -> None:
+    settings = DirectorySettings(url=chroma_server, collection=_collection())
+    with Directory.from_settings(settings, embedder=embedder) as writer:
+        assert writer.register_many(sample_cards()) == len(sample_cards())
+        assert writer.location == chroma_server
+    # A second client (as another process would) sees the cards and adds nothing when re-registering.
+    other = CountingEmbedder()
+    with Directory.from_settings(settings, embedder=other) as reader:
+        assert reader.count() == len(sample_cards())
+        assert reader.register_many(sample_cards()) == 0
+        assert [c for c in other.texts] == []
+        best = reader.search("put this English text into French", k=2, filters=SearchFilters(local_only=True))
+        assert (best[0].card_id, best[0].skill_id) == ("local-translator", "fr")
+        reader.remove("painter")
+        assert reader.get("painter") is None
+        assert reader.count() == len(sample_cards()) - 1
+
+
+def test_server_mode_embedder_mismatch(chroma_server: str) -> None:
+    name = _collection()
+    with Directory(url=chroma_server, collection=name, embedder=CountingEmbedder()) as d:
+        d.register(sample_cards()[0])
+    with pytest.raises(DirectoryError, match="other-embedder"):
+        Directory(url=chroma_server, collection=name, embedder=CountingEmbedder(name="other-embedder"))
+
+
+def test_unreachable_server_names_the_url(embedder: CountingEmbedder) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(DirectoryError, match=f"cannot reach the chroma server at {url}") as info:
+        Directory(url=url, embedder=embedder)
+    assert info.value.hint is not None and "chroma run" in info.value.hint
+
+
+def test_bad_url_is_refused(embedder: CountingEmbedder) -> None:
+    with pytest.raises(DirectoryError, match="not an http"):
+        Directory(url="ftp://example.com", embedder=embedder)
