@@ -73,7 +73,8 @@ def list_cards(config: ConfigOption = None, as_json: JsonOption = False) -> None
     from agentnet.cli.render import console
 
     table = Table(show_edge=False, header_style="bold", title=f"{len(cards)} cards")
-    for column in ("id", "provider", "locality", "in -> out", "skills", "description"):
+    table.add_column("id", no_wrap=True)
+    for column in ("provider", "locality", "in -> out", "skills", "description"):
         table.add_column(column, overflow="fold")
     for card in cards:
         table.add_row(
@@ -131,8 +132,9 @@ def search(
     from agentnet.cli.render import console
 
     table = Table(show_edge=False, header_style="bold")
-    for column in ("#", "card", "skill", "score", "semantic", "keyword", "why"):
-        table.add_column(column, overflow="fold")
+    for column in ("#", "card", "skill", "score", "semantic", "keyword"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("why", overflow="fold")
     for rank, cand in enumerate(found, start=1):
         table.add_row(
             str(rank),
