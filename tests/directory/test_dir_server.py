@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
 
 import pytest
@@ -11,7 +12,12 @@ from agentnet.config import DirectorySettings
 from agentnet.directory.query import SearchFilters
 from agentnet.directory.store import Directory
 from agentnet.errors import DirectoryError
-from tests.conftest import free_port
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def _collection() -> str:
