@@ -49,11 +49,28 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 @contextmanager
 def _open(config_path: Path | None, sync: bool = True) -> Iterator[Directory]:
+    """Open the configured directory; reading commands (sync=True) first sync the configured models.
+
+    If another process is writing the embedded directory, reading commands still work: they open
+    it read-only and say that the configured models were not synced.
+    """
     from agentnet.config import load_config
-    from agentnet.directory.sync import config_cards, open_configured, sync_models
+    from agentnet.directory.store import Directory
+    from agentnet.directory.sync import config_cards, sync_models
+    from agentnet.errors import DirectoryError
 
     config = load_config(config_path)
-    with open_configured(config) as directory:
+    try:
+        directory = Directory.from_settings(config.directory, lock_timeout_s=2.0 if sync else 10.0)
+    except DirectoryError as exc:
+        if not sync or exc.code != "directory_locked":
+            raise
+        from agentnet.cli.render import err_console
+
+        err_console().print(f"[yellow]note[/]: {exc.message}; showing it without syncing the configured models")
+        directory = Directory.from_settings(config.directory, readonly=True)
+        sync = False
+    with directory:
         if sync:
             with _progress("indexing model cards") as progress:
                 sync_models(directory, config_cards(config), progress=progress)

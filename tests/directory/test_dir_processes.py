@@ -67,6 +67,24 @@ def test_second_writer_gets_an_error_naming_path_and_pid(tmp_path: Path, embedde
         assert writer.count() == 0
 
 
+def test_cli_reads_a_directory_another_process_is_writing(agentnet_home: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from agentnet.cli.app import app
+
+    holder = _start("hold", str(agentnet_home / "directory"), "60")
+    try:
+        _wait_line(holder, "ready")
+        result = CliRunner().invoke(app, ["directory", "list", "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == []
+        assert f"process {holder.pid}" in result.stderr and "without syncing" in result.stderr
+    finally:
+        _stop(holder)
+
+
 def test_second_writer_waits_for_a_short_writer(tmp_path: Path, embedder: CountingEmbedder) -> None:
     folder = tmp_path / "shared"
     holder = _start("hold", str(folder), "1")
