@@ -44,7 +44,9 @@ def ask(
     if reply is not None and not quiet:
         sys.stderr.write(
             f"[{reply.node_id}: {reply.usage.prompt_tokens} prompt + {reply.usage.completion_tokens} completion "
-            f"tokens, {reply.latency_s:.2f} s, {reply.tokens_per_s:.1f} tok/s]\n"
+            f"tokens, {reply.latency_s:.2f} s, {reply.tokens_per_s:.1f} tok/s"
+            + (f", ${reply.cost:.6f}" if reply.cost else "")
+            + "]\n"
         )
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import Field, SecretStr
 
 from agentnet.config import ModelSpec, _is_loopback
-from agentnet.errors import ConfigError, ModelCallError
+from agentnet.errors import ConfigError, ContextOverflowError, ModelCallError
 from agentnet.home import HOME_ENV
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
 
@@ -237,11 +237,23 @@ class LiteLLMNode(ModelNode):
                         yield content
                     if choice.finish_reason:
                         finish_reason = choice.finish_reason
+                if pieces == 0 and usage.prompt_tokens == 0:
+                    # No text and no usage: the server failed after starting the stream (llama.cpp's
+                    # server does this when the prompt exceeds its context window).
+                    raise ModelCallError(
+                        f"model {self.node_id!r} ({self.model} at {self.endpoint}) ended its reply stream without "
+                        "any content or usage; the server failed mid-request",
+                        hint="check the server's log; a common cause is a prompt longer than the server's context "
+                        "window (shorten it or raise the server's n_ctx)",
+                        code="model_empty_stream",
+                    )
                 if usage.completion_tokens == 0 and pieces:
                     # The server sent no usage: one streamed piece is one token for OpenAI-style servers.
                     usage = Usage(prompt_tokens=usage.prompt_tokens, completion_tokens=pieces)
                 yield Generation(usage=usage, finish_reason=finish_reason)
                 return
+            except ModelCallError:
+                raise
             except Exception as exc:  # noqa: BLE001 - classified below; litellm raises many types
                 status = getattr(exc, "status_code", None)
                 detail = _scrub(f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}", secret)
@@ -253,6 +265,12 @@ class LiteLLMNode(ModelNode):
                         hint=f"check the API key in {name or 'the provider key variable'} "
                         "(environment, ./.env or $AGENTNET_HOME/.env) and that it may use this model",
                         code="model_auth_failed",
+                    ) from None
+                if type(exc).__name__ == "ContextWindowExceededError":
+                    raise ContextOverflowError(
+                        f"the prompt for model {self.node_id!r} ({self.model}) does not fit its context window: "
+                        f"{detail[:300]}",
+                        hint="shorten the prompt or pick a model with a longer context",
                     ) from None
                 if yielded or not _is_transient(exc, status) or attempt == attempts:
                     tried = f"after {attempt} attempt{'s' if attempt > 1 else ''}"

@@ -184,3 +184,13 @@ def test_registry_builds_remote_nodes_from_config(llama_server: str) -> None:
     node = NodeRegistry(config).node("served")
     assert isinstance(node, LiteLLMNode)
     assert node.complete("What is the capital of France?", max_tokens=16).text.strip()
+
+
+def test_server_failing_mid_stream_is_an_error_not_an_empty_reply(llama_server: str) -> None:
+    # llama.cpp's server starts the stream, then fails: the prompt exceeds its 2048-token context.
+    node = remote(llama_server, retries=0)
+    with pytest.raises(ModelCallError) as err:
+        node.complete("the history of every city in Europe " * 600, max_tokens=8)
+    assert err.value.code == "model_empty_stream"
+    assert llama_server in err.value.message
+    assert err.value.hint and "context window" in err.value.hint
