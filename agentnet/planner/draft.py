@@ -17,6 +17,9 @@ from agentnet.planner.plan import Alternate, Step, StepInput
 from agentnet.planner.validate import WILDCARD_TYPES
 
 
+RUNNER_UP_GAP = 0.1
+
+
 @dataclass
 class Pick:
     """One chosen tool, the clause it serves and how sure we are."""
@@ -63,13 +66,18 @@ def choose(
         adjusted = [
             row[i] + _flow_adjust(cards[i], fresh, producible, type_bonus, type_penalty) for i in range(len(cards))
         ]
+        taken = {p.card.id for p in picks}
         ranked = sorted(range(len(cards)), key=lambda i: -adjusted[i])
         top = ranked[0]
+        if cards[top].id in taken:
+            # A clause whose best tool is already planned may ask for a close runner-up instead.
+            runner = next((i for i in ranked if cards[i].id not in taken), None)
+            if runner is None or adjusted[runner] < adjusted[top] - RUNNER_UP_GAP:
+                continue
+            top = runner
         if row[top] < threshold or row[top] < best_overall - margin:
             continue
         card = cards[top]
-        if any(p.card.id == card.id for p in picks):
-            continue
         for kind in card.input_types:
             if fresh.get(kind, 0) > 0:
                 fresh[kind] -= 1
@@ -137,7 +145,39 @@ def complete(
                 available.update(bridge.output_types)
         out.append(pick)
         available.update(pick.card.output_types)
-    return out
+    return _consume_leftovers(out, cards, task_sims, supplied)
+
+
+def _consume_leftovers(
+    picks: list[Pick], cards: list[CapabilityCard], task_sims: dict[str, float], supplied: set[str]
+) -> list[Pick]:
+    """A supplied artifact no step reads (a url before a text step) gets a bridge to the first step
+    that can take the bridge's output, unless that step is fed by an earlier step already."""
+    consumed = {t for pick in picks for t in pick.card.input_types}
+    for kind in sorted(supplied - consumed - {"text"}):
+        for index, pick in enumerate(picks):
+            fed = {t for earlier in picks[:index] for t in earlier.card.output_types}
+            bridges = [
+                c
+                for c in cards
+                if kind in c.input_types
+                and any(t in pick.card.input_types and t not in fed for t in c.output_types)
+                and c.id not in {p.card.id for p in picks}
+            ]
+            if bridges:
+                bridge = max(bridges, key=lambda c: task_sims.get(c.id, 0.0))
+                picks.insert(
+                    index,
+                    Pick(
+                        bridge,
+                        pick.clause,
+                        task_sims.get(bridge.id, 0.0),
+                        [],
+                        f"reads the supplied {kind} for {pick.card.id!r}",
+                    ),
+                )
+                break
+    return picks
 
 
 def link(picks: list[Pick], artifacts: list[Artifact], task: str) -> list[Step]:

@@ -118,5 +118,5 @@ def clauses(task: str, max_clauses: int = 16) -> list[str]:
         for piece in _SEQUENCE.split(sentence):
             piece = _POLITE.sub("", piece.strip(" ,.;:!?-")).strip(" ,.;:!?-")
             if len(piece) >= 3:
-                parts.append(piece)
+                parts.append(piece[:300])
     return parts[:max_clauses] or [masked.strip()[:500] or task[:500]]

@@ -42,6 +42,8 @@ class PlannerSettings:
     # Directories larger than this are narrowed by search before clauses are scored.
     pool_size: int = 48
     threshold: float = 0.35
+    # Below this best similarity nothing in the directory serves the task: refuse instead of guessing.
+    min_score: float = 0.15
     margin: float = 0.30
     # Data-flow adjustment of similarities (see draft.choose).
     type_bonus: float = 0.1
@@ -96,6 +98,13 @@ class Planner:
                 hint="register a model or tool with that capability (agentnet directory add), or relax the policies",
             )
         sims = self._similarities(parts, cards)
+        best = max(max(row) for row in sims)
+        if best < self.settings.min_score:
+            raise PlanningError(
+                f"nothing in the directory can serve this task: no collaborator matches {parts[0][:120]!r} "
+                f"(best match {best:.2f})",
+                hint="register a model or tool with that capability, or rephrase the task",
+            )
         picks = draft.choose(
             parts,
             cards,

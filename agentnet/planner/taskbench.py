@@ -176,7 +176,8 @@ def to_prediction(sample_id: Any, plan: Plan, names: dict[str, str], mode: Mode)
         nodes.append({"task": names.get(step.capability, step.capability), "arguments": arguments})
         for dep in step.depends_on:
             if dep in index:
-                links.append({"source": names.get(plan.step(dep).capability, dep), "target": nodes[-1]["task"]})
+                producer = plan.step(dep).capability
+                links.append({"source": names.get(producer, producer), "target": nodes[-1]["task"]})
     return {"id": sample_id, "task_nodes": nodes, "task_links": links}
 
 

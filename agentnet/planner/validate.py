@@ -81,7 +81,7 @@ def validate_plan(
         )
     for problem in result.problems:
         if problem.repair:
-            plan.notes.append(f"repaired: {problem}")
+            plan.notes.append(str(problem))
     if any(p.repair for p in result.problems) and plan.source == "model":
         plan.source = "repaired"
     return result
@@ -180,7 +180,7 @@ def _check_links(result: Validation, cards: dict[str, CapabilityCard], repair: b
             elif producer is not None and not types_compatible(producer.output_types, accepted):
                 problem = Problem(
                     "type_mismatch",
-                    f"consumes {'/'.join(producer.output_types)} from {item.step!r} "
+                    f"type mismatch: consumes {'/'.join(producer.output_types)} from {item.step!r} "
                     f"but accepts only {'/'.join(accepted)}",
                     step.id,
                 )
