@@ -209,10 +209,18 @@ def _read_config_file(path: Path) -> AgentnetConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"{doc.where(())}: the config must be a mapping (key: value), not {type(data).__name__}")
     try:
-        return AgentnetConfig.model_validate(data)
+        config = AgentnetConfig.model_validate(data)
     except ValidationError as exc:
         raise_validation(doc, exc, "config")
         raise  # unreachable: raise_validation always raises
+    # A relative GGUF path means "next to this config file", wherever agentnet is run from.
+    models = [
+        spec.model_copy(update={"path": str(path.parent / spec.path)})
+        if spec.path and not spec.path.startswith(("embedded:", "~")) and not Path(spec.path).is_absolute()
+        else spec
+        for spec in config.models
+    ]
+    return config.model_copy(update={"models": models}) if "models" in config.model_fields_set else config
 
 
 def config_files(explicit: Path | None = None) -> list[Path]:

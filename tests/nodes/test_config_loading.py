@@ -85,3 +85,17 @@ def test_wrong_adapter_fields_are_explained() -> None:
     Path("agentnet.yaml").write_text("models:\n  - id: a\n    adapter: litellm\n")
     with pytest.raises(ConfigError, match="needs 'model'"):
         load_config()
+
+
+def test_relative_gguf_paths_are_relative_to_their_config_file(tmp_path: Path) -> None:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "agentnet.yaml").write_text(
+        "models:\n  - id: mine\n    adapter: llamacpp\n    path: models/mine.gguf\n"
+        "  - id: home\n    adapter: llamacpp\n    path: ~/mine.gguf\n"
+    )
+    config = load_config(folder / "agentnet.yaml")
+    by_id = {spec.id: spec for spec in config.models}
+    assert by_id["mine"].resolved_path() == folder / "models" / "mine.gguf"
+    assert by_id["home"].resolved_path() == Path("~/mine.gguf").expanduser()
+    assert by_id["smollm2"].path == "embedded:smollm2"
