@@ -15,7 +15,8 @@ from agentnet.directory.store import Directory, Progress
 if TYPE_CHECKING:
     from agentnet.config import AgentnetConfig
 
-MODEL_PROVIDER = "model"
+# Providers whose cards come from the config/registry: the registry is their source of truth.
+REGISTRY_PROVIDERS = ("model", "tool")
 
 
 def config_cards(config: AgentnetConfig) -> list[CapabilityCard]:
@@ -25,13 +26,24 @@ def config_cards(config: AgentnetConfig) -> list[CapabilityCard]:
 def sync_models(
     directory: Directory, cards: Iterable[CapabilityCard], progress: Progress | None = None
 ) -> dict[str, int]:
-    """Register new/changed model cards and delete cards of models no longer configured.
+    """Make the directory's model and tool cards equal ``cards`` (e.g. ``NodeRegistry.cards()``).
 
-    Only cards with ``provider == "model"`` are compared, so imported and external cards stay.
+    New or changed cards are (re-)embedded, unchanged ones are skipped, and model/tool cards no
+    longer in ``cards`` are deleted. Imported, external and peer cards are never deleted here; a
+    card in ``cards`` with such a provider is only registered.
     """
-    model_cards = [c if c.provider == MODEL_PROVIDER else c.model_copy(update={"provider": MODEL_PROVIDER})
-                   for c in cards]  # fmt: skip
-    return directory.sync(model_cards, provider=MODEL_PROVIDER, progress=progress)
+    todo = list(cards)
+    totals = {"changed": 0, "removed": 0, "unchanged": 0}
+    for provider in REGISTRY_PROVIDERS:
+        group = [c for c in todo if c.provider == provider]
+        for key, value in directory.sync(group, provider=provider, progress=progress).items():
+            totals[key] += value
+    others = [c for c in todo if c.provider not in REGISTRY_PROVIDERS]
+    if others:
+        changed = directory.register_many(others, progress=progress)
+        totals["changed"] += changed
+        totals["unchanged"] += len(others) - changed
+    return totals
 
 
 def open_configured(config: AgentnetConfig, *, readonly: bool = False) -> Directory:

@@ -102,6 +102,18 @@ def test_sync_removes_gone_models_but_keeps_external_cards(directory: Directory)
     assert {"imported-tool", *(m.id for m in models)} <= ids
 
 
+def test_sync_keeps_registered_tools_as_tools(directory: Directory) -> None:
+    tool = CapabilityCard(id="calc", description="Evaluates arithmetic.", provider="tool")
+    model = CapabilityCard(id="m", description="A model.")
+    peer = CapabilityCard(id="far", description="A peer model.", provider="peer:lab")
+    assert sync_models(directory, [tool, model, peer]) == {"changed": 3, "removed": 0, "unchanged": 0}
+    stored = directory.get("calc")
+    assert stored is not None and stored.provider == "tool"
+    # The tool is unregistered: it goes; the peer card is not the registry's to delete.
+    assert sync_models(directory, [model]) == {"changed": 0, "removed": 1, "unchanged": 1}
+    assert {c.id for c in directory.cards()} == {"m", "far"}
+
+
 def test_readonly_directory_refuses_writes(tmp_path: Path, embedder: CountingEmbedder) -> None:
     with Directory(path=tmp_path / "d", embedder=embedder) as d:
         d.register(sample_cards()[0])
