@@ -67,3 +67,26 @@ def test_register_node() -> None:
     replacement = ScriptedModel.build("helper", ["bye"])
     registry.register_node(replacement, replace=True)
     assert registry.node("helper") is replacement
+
+
+def test_public_names_are_exported_lazily() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from agentnet.nodes import NodeRegistry, inspect_gguf\n"
+        "assert 'langchain_core' not in sys.modules and 'llama_cpp' not in sys.modules\n"
+        "from agentnet.nodes import LlamaCppNode, ModelNode\n"
+        "assert issubclass(LlamaCppNode, ModelNode)\n"
+        "assert 'llama_cpp' not in sys.modules\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_all_lists_every_lazy_export() -> None:
+    import agentnet.nodes as nodes
+
+    assert sorted(nodes.__all__) == sorted(nodes._EXPORTS)
