@@ -110,7 +110,10 @@ class ChatService:
                 include_usage = bool(request.stream_options and request.stream_options.include_usage)
                 headers = federation.outgoing_headers(self.settings.instance_id)
                 body = self._stream(node, request.model, messages, options, ticket, include_usage, headers)
-                return TicketedSSE(body, ticket)
+                # Wait for the first piece before answering: a failure before any token (model missing,
+                # peer down, loop, deadline) still gets its real HTTP status instead of a 200 stream.
+                first = await anext(body)
+                return TicketedSSE(_prepend(first, body), ticket)
             try:
                 async with ticket.running():
                     reply = await node.acomplete(messages, **options)
@@ -157,6 +160,7 @@ class ChatService:
             return body
 
         stream: TokenStream | None = None
+        started = False  # once a chunk is out, errors become error events (the status line is sent)
         # Set here, not by the route: the stream runs after the route returned, in the response's task.
         OUTGOING_HEADERS.set(outgoing)
         try:
@@ -170,9 +174,11 @@ class ChatService:
                     if piece is _END:
                         break
                     if piece:
+                        started = True
                         yield json.dumps(chunk({**delta, "content": piece}))
                         delta = {}
             reply = stream.reply if stream is not None else None
+            started = True
             last = chunk(delta, finish=(reply.finish_reason if reply else None) or "stop")
             if include_usage:
                 # On the finishing chunk rather than a separate one with empty choices: litellm's
@@ -180,12 +186,22 @@ class ChatService:
                 last["usage"] = _usage(reply).model_dump()
             yield json.dumps(last)
         except AgentnetError as exc:
+            if not started:
+                raise
             yield json.dumps(problem_from_agentnet(exc).body())
-        except Exception as exc:  # noqa: BLE001 - the status line is gone; the client gets an error event
+        except Exception as exc:  # the status line is gone: the client gets an error event
+            if not started:
+                raise
             yield json.dumps(problem_from_unexpected(exc).body())
         finally:
             ticket.release()
         yield "[DONE]"
+
+
+async def _prepend(first: str, rest: AsyncIterator[str]) -> AsyncIterator[str]:
+    yield first
+    async for item in rest:
+        yield item
 
 
 def json_response(body: dict[str, Any], status: int = 200) -> Response:

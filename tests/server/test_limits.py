@@ -1,0 +1,156 @@
+"""Admission (429 + Retry-After), deadlines, hop limits and loops, over real HTTP.
+
+Scripted nodes with delays give exact timing; the behaviour under test is the server's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import httpx
+import pytest
+from serve_helpers import ThreadedServer
+
+from agentnet.cards import CapabilityCard
+from agentnet.server.app import create_app
+from agentnet.server.settings import DEADLINE_HEADER, HOPS_HEADER, VIA_HEADER, ServerSettings
+from agentnet.testing import Delay, ScriptedModel
+
+
+def chat(model: str, **extra: object) -> dict[str, object]:
+    return {"model": model, "messages": [{"role": "user", "content": "hi"}], **extra}
+
+
+@pytest.fixture
+def slow_server(run_app) -> ThreadedServer:  # type: ignore[no-untyped-def]
+    slow = ScriptedModel.build("slow", [Delay(0.6, "done")])
+    remote = ScriptedModel.build(
+        "remote-slow", [Delay(0.6, "done")], card=CapabilityCard(id="remote-slow", locality="remote")
+    )
+    settings = ServerSettings(local_concurrency=1, local_queue=1, instance_id="server-under-test", max_hops=3)
+    return run_app(create_app(None, settings, nodes=[slow, remote]))
+
+
+async def _burst(url: str, model: str, count: int, stream: bool = False) -> list[httpx.Response]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        return await asyncio.gather(
+            *(client.post(f"{url}/v1/chat/completions", json=chat(model, stream=stream)) for _ in range(count))
+        )
+
+
+def test_busy_local_model_answers_429_with_retry_after(slow_server: ThreadedServer) -> None:
+    started = time.perf_counter()
+    responses = asyncio.run(_burst(slow_server.url, "slow", 5))
+    statuses = sorted(r.status_code for r in responses)
+    # One runs, one waits, the other three are refused at once instead of queueing.
+    assert statuses == [200, 200, 429, 429, 429]
+    for response in responses:
+        if response.status_code == 429:
+            assert int(response.headers["Retry-After"]) >= 1
+            assert response.json()["error"]["type"] == "rate_limit_error"
+            assert response.json()["error"]["code"] == "model_busy"
+    assert time.perf_counter() - started < 5
+    # The slots are freed afterwards: the model serves again.
+    assert httpx.post(f"{slow_server.url}/v1/chat/completions", json=chat("slow")).status_code == 200
+
+
+def test_streams_hold_and_release_their_slot(slow_server: ThreadedServer) -> None:
+    responses = asyncio.run(_burst(slow_server.url, "slow", 4, stream=True))
+    assert sorted(r.status_code for r in responses) == [200, 200, 429, 429]
+    for response in responses:
+        if response.status_code == 200:
+            assert "done" in response.text and response.text.rstrip().endswith("data: [DONE]")
+    assert httpx.post(f"{slow_server.url}/v1/chat/completions", json=chat("slow")).status_code == 200
+
+
+def test_client_that_disconnects_mid_stream_frees_the_slot(slow_server: ThreadedServer) -> None:
+    for _ in range(3):
+        with (
+            httpx.Client(timeout=5) as client,
+            client.stream("POST", f"{slow_server.url}/v1/chat/completions", json=chat("slow", stream=True)) as r,
+        ):
+            assert r.status_code == 200
+        # leaving the block closes the connection before the reply is done
+    time.sleep(0.8)
+    responses = asyncio.run(_burst(slow_server.url, "slow", 2))
+    assert [r.status_code for r in responses] == [200, 200]
+
+
+def test_remote_models_are_not_throttled_as_local_ones(slow_server: ThreadedServer) -> None:
+    responses = asyncio.run(_burst(slow_server.url, "remote-slow", 5))
+    assert [r.status_code for r in responses] == [200] * 5
+
+
+def test_caller_deadline_bounds_the_call(slow_server: ThreadedServer) -> None:
+    started = time.perf_counter()
+    response = httpx.post(f"{slow_server.url}/v1/chat/completions", json=chat("slow"), headers={DEADLINE_HEADER: "0.2"})
+    assert response.status_code == 504
+    assert response.json()["error"]["code"] == "deadline_exceeded"
+    assert time.perf_counter() - started < 0.6
+
+
+def test_spent_or_invalid_deadline_is_refused_at_once(slow_server: ThreadedServer) -> None:
+    spent = httpx.post(f"{slow_server.url}/v1/chat/completions", json=chat("slow"), headers={DEADLINE_HEADER: "0"})
+    assert spent.status_code == 504 and spent.json()["error"]["code"] == "deadline_exceeded"
+    for value in ("soon", "nan"):
+        bad = httpx.post(f"{slow_server.url}/v1/chat/completions", json=chat("slow"), headers={DEADLINE_HEADER: value})
+        assert bad.status_code in (400, 504), bad.text
+
+
+def test_hop_limit_stops_long_chains(slow_server: ThreadedServer) -> None:
+    response = httpx.post(f"{slow_server.url}/v1/chat/completions", json=chat("slow"), headers={HOPS_HEADER: "3"})
+    assert response.status_code == 508
+    error = response.json()["error"]
+    assert error["code"] == "hop_limit_exceeded" and "3" in error["message"]
+    ok = httpx.post(f"{slow_server.url}/v1/chat/completions", json=chat("slow"), headers={HOPS_HEADER: "2"})
+    assert ok.status_code == 200
+    assert ok.json()["agentnet"]["hops"] == 2
+
+
+def test_request_coming_back_to_the_same_server_is_a_loop(slow_server: ThreadedServer) -> None:
+    response = httpx.post(
+        f"{slow_server.url}/v1/chat/completions",
+        json=chat("slow"),
+        headers={HOPS_HEADER: "2", VIA_HEADER: "server-under-test,other-server"},
+    )
+    assert response.status_code == 508
+    error = response.json()["error"]
+    assert error["code"] == "loop_detected"
+    assert "server-under-test" in error["message"]
+
+
+class _BreaksMidway(ScriptedModel):
+    """Streams one piece, then fails (a model or peer dying mid-reply)."""
+
+    def _generate_tokens(self, messages, options, cancel):  # type: ignore[no-untyped-def]
+        from agentnet.errors import ModelCallError
+
+        yield "partial"
+        raise ModelCallError("upstream fell over", hint="try later")
+
+
+def test_stream_error_before_any_token_keeps_its_status(run_app) -> None:  # type: ignore[no-untyped-def]
+    from agentnet.errors import ModelCallError
+
+    flaky = ScriptedModel.build("flaky", [ModelCallError("upstream fell over", hint="try later")])
+    server = run_app(create_app(None, ServerSettings(), nodes=[flaky]))
+    for stream in (True, False):
+        response = httpx.post(f"{server.url}/v1/chat/completions", json=chat("flaky", stream=stream))
+        assert response.status_code == 502
+        error = response.json()["error"]
+        assert error["type"] == "api_error" and error["code"] == "model_call_failed"
+        assert "upstream fell over" in error["message"] and "try later" in error["message"]
+
+
+def test_stream_error_after_headers_is_an_error_event(run_app) -> None:  # type: ignore[no-untyped-def]
+    node = _BreaksMidway.build("midway", [""])
+    server = run_app(create_app(None, ServerSettings(), nodes=[node]))
+    response = httpx.post(f"{server.url}/v1/chat/completions", json=chat("midway", stream=True))
+    assert response.status_code == 200
+    events = [line[6:] for line in response.text.splitlines() if line.startswith("data: ")]
+    assert json.loads(events[0])["choices"][0]["delta"] == {"role": "assistant", "content": "partial"}
+    assert events[-1] == "[DONE]"
+    error = json.loads(events[-2])["error"]
+    assert error["code"] == "model_call_failed" and "upstream fell over" in error["message"]
