@@ -194,3 +194,19 @@ def test_server_failing_mid_stream_is_an_error_not_an_empty_reply(llama_server: 
     assert err.value.code == "model_empty_stream"
     assert llama_server in err.value.message
     assert err.value.hint and "context window" in err.value.hint
+
+
+def test_cost_comes_from_litellms_local_cost_map_when_the_card_has_none() -> None:
+    from agentnet.nodes.litellm import litellm_cost_per_1k
+
+    costs = litellm_cost_per_1k("openai/gpt-4o-mini")
+    assert costs is not None and costs[0] > 0 and costs[1] > costs[0]
+    assert litellm_cost_per_1k("openai/no-such-model-anywhere") is None
+    node = LiteLLMNode.from_spec(ModelSpec(id="gpt", adapter="litellm", model="openai/gpt-4o-mini"))
+    node._fill_cost_from_litellm()
+    assert (node.card.cost_per_1k_input, node.card.cost_per_1k_output) == costs
+    priced = LiteLLMNode.from_spec(
+        ModelSpec(id="gpt", adapter="litellm", model="openai/gpt-4o-mini", card={"cost_per_1k_input": 9.0})
+    )
+    priced._fill_cost_from_litellm()
+    assert priced.card.cost_per_1k_input == 9.0  # the card wins
