@@ -19,7 +19,17 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each module adds its commands to ``app``; kept in one place so `--help` lists them all.
-    from agentnet.cli import ask_cmd, bench_cmd, directory_cmd, models_cmd, plan_cmd, recipe_cmd, run_cmd, serve_cmd
+    from agentnet.cli import (
+        ask_cmd,
+        bench_cmd,
+        chat_cmd,
+        directory_cmd,
+        models_cmd,
+        plan_cmd,
+        recipe_cmd,
+        run_cmd,
+        serve_cmd,
+    )
 
     ask_cmd.register(app)
     models_cmd.register(app)
@@ -27,6 +37,7 @@ def _register() -> None:
     bench_cmd.register(app)
     serve_cmd.register(app)
     recipe_cmd.register(app)
+    chat_cmd.register(app)
     run_cmd.register(app)
     plan_cmd.register(app)
 

@@ -1,0 +1,320 @@
+"""``agentnet chat``: an interactive session that streams answers and says who answered and why.
+
+Auto mode asks the planner to route every turn through the network: a one-step plan on a model
+is answered by that model with the conversation so far (streamed); a longer plan runs on the
+executor and streams its steps. Pinned mode (``--model ID`` or ``/model ID``) talks to one model.
+Sessions are saved after every turn under ``$AGENTNET_HOME/chats/<id>.json``; ``--resume ID``
+continues one. Ctrl-C stops the current answer and keeps the session; Ctrl-D (or ``/exit``) ends it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agentnet.errors import AgentnetError, NotFoundError, UserError
+from agentnet.home import agentnet_home
+
+if TYPE_CHECKING:
+    from agentnet.network import Network
+
+PROMPT = "you> "
+HELP = """\
+commands:
+  /models          list the models and tools on the network
+  /route on|off    auto-route each turn with the planner (on) or use the current model (off)
+  /plan            show the plan of the last routed turn
+  /model ID        pin the conversation to one model (turns routing off)
+  /save FILE       write the conversation to FILE (.json, or markdown otherwise)
+  /clear           forget the conversation so far (the session id stays)
+  /help            this list
+  /exit            end the session (Ctrl-D too); Ctrl-C stops the current answer"""
+
+
+def chats_dir() -> Path:
+    path = agentnet_home() / "chats"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class Session:
+    """One conversation, as saved on disk."""
+
+    id: str
+    model: str | None = None
+    route: bool = True
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    last_plan: dict[str, Any] | None = None
+    created: float = field(default_factory=time.time)
+
+    @property
+    def path(self) -> Path:
+        return chats_dir() / f"{self.id}.json"
+
+    def save(self) -> None:
+        data = {
+            "id": self.id,
+            "model": self.model,
+            "route": self.route,
+            "created": self.created,
+            "messages": self.messages,
+            "last_plan": self.last_plan,
+        }
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(self.path)
+
+    @classmethod
+    def load(cls, session_id: str) -> Session:
+        path = chats_dir() / f"{session_id}.json"
+        if not path.is_file():
+            known = sorted(p.stem for p in chats_dir().glob("*.json"))[-10:]
+            raise NotFoundError(
+                f"no saved chat {session_id!r}",
+                hint=f"saved chats are in {chats_dir()}" + (f" (recent: {', '.join(known)})" if known else ""),
+            )
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            id=data["id"],
+            model=data.get("model"),
+            route=bool(data.get("route", True)),
+            messages=list(data.get("messages", [])),
+            last_plan=data.get("last_plan"),
+            created=float(data.get("created", time.time())),
+        )
+
+    def history(self) -> list[dict[str, str]]:
+        return [
+            {"role": m["role"], "content": m["content"]} for m in self.messages if m["role"] in ("user", "assistant")
+        ]
+
+    def export(self, target: Path) -> None:
+        if target.suffix == ".json":
+            target.write_text(json.dumps({"id": self.id, "messages": self.messages}, indent=1), encoding="utf-8")
+            return
+        lines = [f"# agentnet chat {self.id}", ""]
+        for m in self.messages:
+            who = "**you**" if m["role"] == "user" else f"**{m.get('meta', {}).get('by', 'assistant')}**"
+            lines += [f"{who}: {m['content']}", ""]
+        target.write_text("\n".join(lines), encoding="utf-8")
+
+
+class Chat:
+    def __init__(self, net: Network, session: Session, *, max_tokens: int | None = None) -> None:
+        from agentnet.cli.render import console
+
+        self.net = net
+        self.session = session
+        self.max_tokens = max_tokens
+        self.out = console()
+
+    # --- the loop -----------------------------------------------------------------------------
+
+    def run(self) -> None:
+        mode = f"pinned to {self.session.model}" if not self.session.route else "auto-routing"
+        resumed = f", {len(self.session.messages)} earlier messages" if self.session.messages else ""
+        self.out.print(
+            f"[bold]agentnet chat[/] session [cyan]{self.session.id}[/] ({mode}{resumed}); /help for commands"
+        )
+        while True:
+            try:
+                line = input(PROMPT)
+            except EOFError:
+                self.out.print("\nbye")
+                return
+            except KeyboardInterrupt:
+                self.out.print("\n[dim](Ctrl-C stops an answer; Ctrl-D or /exit ends the session)[/]")
+                continue
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                if line.startswith("/"):
+                    if self.command(line):
+                        return
+                else:
+                    self.turn(line)
+            except AgentnetError as exc:
+                from agentnet.cli.render import print_error
+
+                print_error(exc)
+
+    def command(self, line: str) -> bool:
+        """Run a slash command; True means the session ends."""
+        name, _, arg = line.partition(" ")
+        arg = arg.strip()
+        if name in ("/exit", "/quit"):
+            self.out.print("bye")
+            return True
+        if name == "/help":
+            self.out.print(HELP, markup=False)
+        elif name == "/models":
+            for card in self.net.registry.cards():
+                marker = "*" if card.id == (self.session.model or self.net.registry.default_id) else " "
+                self.out.print(f"{marker} {card.id}  [dim]{card.locality}, {card.display_name}[/]")
+        elif name == "/route":
+            if arg not in ("on", "off"):
+                raise UserError("usage: /route on|off")
+            self.session.route = arg == "on"
+            self.out.print(f"routing {'on: the planner picks who answers each turn' if self.session.route else 'off'}")
+        elif name == "/model":
+            if not arg:
+                raise UserError("usage: /model ID", hint="see /models")
+            self.net.registry.card(arg)  # unknown ids fail here, listing the known ones
+            self.session.model, self.session.route = arg, False
+            self.out.print(f"pinned to {arg} (routing off; /route on to route again)")
+        elif name == "/plan":
+            self.show_plan()
+        elif name == "/save":
+            if not arg:
+                raise UserError("usage: /save FILE")
+            self.session.export(Path(arg).expanduser())
+            self.out.print(f"saved {len(self.session.messages)} messages to {arg}")
+        elif name == "/clear":
+            self.session.messages.clear()
+            self.session.last_plan = None
+            self.out.print("conversation cleared")
+        else:
+            raise UserError(f"unknown command {name!r}", hint="/help lists the commands")
+        self.session.save()
+        return False
+
+    def show_plan(self) -> None:
+        plan = self.session.last_plan
+        if not plan:
+            self.out.print("no plan yet: routing is off or no turn was routed")
+            return
+        self.out.print(f"plan for {plan['task'][:60]!r} (source: {plan.get('source')})", markup=False)
+        for step in plan.get("steps", []):
+            deps = ", ".join(i["step"] for i in step.get("inputs", []) if i.get("kind") == "step" and i.get("step"))
+            after = f" after {deps}" if deps else ""
+            self.out.print(f"  {step['id']}: {step['capability']}{after} - {step.get('why', '')}", markup=False)
+
+    # --- one turn -----------------------------------------------------------------------------
+
+    def turn(self, text: str) -> None:
+        self.session.messages.append({"role": "user", "content": text})
+        self.session.save()
+        started = time.perf_counter()
+        try:
+            if self.session.route:
+                answer, meta = self.routed(text)
+            else:
+                model = self.session.model or self.net.registry.default_id
+                answer, meta = self.direct(model, "pinned" if self.session.model else "default model")
+        except KeyboardInterrupt:
+            sys.stdout.write("\n")
+            self.out.print("[yellow]\\[cancelled][/] the answer was stopped; the session continues")
+            self.session.messages.pop()
+            self.session.save()
+            return
+        meta["latency_s"] = round(time.perf_counter() - started, 3)
+        self.session.messages.append({"role": "assistant", "content": answer, "meta": meta})
+        self.session.save()
+        self.out.print(
+            f"[dim]\\[{meta['by']} · {meta['why']} · {meta['prompt_tokens']}+{meta['completion_tokens']} tokens"
+            f" · {meta['latency_s']:.1f} s · ${meta['cost']:.4f}][/]",
+            soft_wrap=True,
+        )
+
+    def direct(self, model: str, why: str) -> tuple[str, dict[str, Any]]:
+        node = self.net.node(model)
+        options = {"max_tokens": self.max_tokens} if self.max_tokens else {}
+        stream = node.stream_text(self.session.history(), **options)
+        for piece in stream:
+            sys.stdout.write(piece)
+            sys.stdout.flush()
+        sys.stdout.write("\n")
+        reply = stream.reply
+        usage = reply.usage if reply else None
+        return (reply.text.strip() if reply else ""), {
+            "by": model,
+            "why": why,
+            "prompt_tokens": usage.prompt_tokens if usage else 0,
+            "completion_tokens": usage.completion_tokens if usage else 0,
+            "cost": reply.cost if reply else 0.0,
+        }
+
+    def routed(self, text: str) -> tuple[str, dict[str, Any]]:
+        from agentnet.errors import PlanningError
+
+        try:
+            plan = self.net.plan(text)
+        except PlanningError as exc:
+            model = self.session.model or self.net.registry.default_id
+            return self.direct(model, f"planner found no route ({exc.message[:60]}); default model")
+        finally:
+            self.net.release_directory()
+        self.session.last_plan = plan.model_dump(mode="json")
+        if len(plan.steps) == 1:
+            step = plan.steps[0]
+            card = self.net.registry.card(step.capability) if step.capability in self.net.registry else None
+            if card is not None and card.provider == "model":
+                return self.direct(step.capability, f"routed: {step.why or 'best match'}")
+        return self.executed(plan)
+
+    def executed(self, plan: Any) -> tuple[str, dict[str, Any]]:
+        def show(event: Any) -> None:
+            if event.event == "token":
+                sys.stdout.write(event.text or "")
+                sys.stdout.flush()
+            elif event.event == "started":
+                self.out.print(f"[dim]> {event.step} on {event.node}[/]")
+            elif event.event == "finished":
+                sys.stdout.write("\n")
+
+        result = self.net.execute(plan, on_event=show)
+        trace = self.net.trace(result.run_id)
+        by = ", ".join(dict.fromkeys(str(s.get("node_id") or s["capability"]) for s in trace["steps"]))
+        return (result.answer or "").strip(), {
+            "by": by,
+            "why": f"{len(plan.steps)}-step plan ({plan.source}), run {result.run_id}",
+            "prompt_tokens": sum(int(s["prompt_tokens"]) for s in trace["steps"]),
+            "completion_tokens": sum(int(s["completion_tokens"]) for s in trace["steps"]),
+            "cost": float(trace["cost"]),
+        }
+
+
+def start(
+    *, model: str | None, resume: str | None, config: Path | None, max_tokens: int | None, route: bool | None
+) -> None:
+    from agentnet.network import Network
+
+    net = Network.from_config(config)
+    if resume:
+        session = Session.load(resume)
+        if model:
+            session.model, session.route = model, False
+    else:
+        session = Session(id=uuid.uuid4().hex[:10], model=model, route=model is None)
+    if route is not None:
+        session.route = route
+    if session.model:
+        net.registry.card(session.model)  # an unknown --model fails now, listing the known ids
+    session.save()
+    try:
+        Chat(net, session, max_tokens=max_tokens).run()
+    finally:
+        session.save()
+        net.close()
+        _wait_for_workers()
+
+
+def _wait_for_workers(timeout_s: float = 10.0) -> None:
+    """Let cancelled generations notice and stop before the interpreter tears down.
+
+    Model calls run in daemon threads; one still inside llama.cpp while Python finalises can
+    crash the process, so a session that cancelled an answer waits for them (briefly) on exit.
+    """
+    import threading
+
+    deadline = time.monotonic() + timeout_s
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.name.startswith("agentnet-"):
+            thread.join(max(0.0, deadline - time.monotonic()))

@@ -1,0 +1,31 @@
+"""``agentnet chat``: the interactive session (the REPL itself lives in ``agentnet.cli.chat``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def chat(
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Pin the chat to one model id (no routing).")
+    ] = None,
+    resume: Annotated[str | None, typer.Option("--resume", "-r", help="Continue a saved chat by its id.")] = None,
+    route: Annotated[
+        bool | None, typer.Option("--route/--no-route", help="Auto-route each turn with the planner.")
+    ] = None,
+    max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1, help="Most tokens per answer.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml.")
+    ] = None,
+) -> None:
+    """Chat with the network: streamed answers, who answered and why, tokens, latency, cost."""
+    from agentnet.cli.chat import start
+
+    start(model=model, resume=resume, config=config, max_tokens=max_tokens, route=route)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("chat")(chat)
