@@ -4,8 +4,8 @@ Measured on the TaskBench multimedia tools (112 single-tool requests, tool = "na
 pure embedding ranks the gold tool first 79.5 % / top-3 94.6 %; BM25 alone 73.2 % / 85.7 %;
 reciprocal-rank fusion 83.9 % / 91.1 %; the fusion below (min-max semantic + 0.3 x max-normalised
 BM25) 85.7 % / 95.5 %. Weights 0.2-0.35 give 85.7 % top-1 too, so 0.3 is not a knife-edge fit.
-BM25 statistics come from the entries the vector search retrieved: for directories up to a few
-hundred entries that is all of them; beyond, keyword evidence re-ranks the semantic shortlist.
+BM25 statistics come from the entries the vector search retrieved (the store asks for max(50, 10 k)):
+for small directories that is all of them; beyond, keyword evidence re-ranks the semantic shortlist.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from typing import Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.directory import chroma
-from agentnet.directory.entries import Entry, card_entries, card_entry_id, where_clause
+from agentnet.directory.entries import SEPARATOR, Entry, card_entries, card_entry_id, where_clause
 from agentnet.directory.query import Candidate, SearchFilters
 from agentnet.directory.ranking import bm25_scores, fuse, matched_terms
 from agentnet.errors import ConfigError, DirectoryError, NotFoundError
@@ -314,8 +314,8 @@ class Directory:
         where: dict[str, Any] = {"kind": "card"}
         if extra:
             where = {"$and": [{"kind": "card"}, *({key: value} for key, value in extra.items())]}
-        found = self._collection.get(where=where, include=["metadatas"])
-        return [m["card_id"] for m in found["metadatas"]]
+        # Card entry ids are "<card id>#": no metadata (and no card JSON) needs to travel.
+        return [entry_id.removesuffix(SEPARATOR) for entry_id in self._collection.get(where=where, include=[])["ids"]]
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
