@@ -49,7 +49,7 @@ def main() -> int:
     if mode == "resume":
         fast = ScriptedModel.build("fast", ["one again"])
         side = ScriptedModel.build("side", ["three again"])
-        blocker = ScriptedModel.build("blocker", [lambda m: "two after " + m[-1]["content"].split("\n")[-2]])
+        blocker = ScriptedModel.build("blocker", [lambda m: "two after " + m[-1]["content"].split("\n")[1]])
         result = Executor([fast, side, blocker]).resume(run_id)
         calls = {"fast": len(fast.calls), "side": len(side.calls), "blocker": len(blocker.calls)}
         print(json.dumps({"status": result.status, "answer": result.answer, "calls": calls}))

@@ -65,7 +65,7 @@ def test_custom_answer_and_schema_data_to_next_step() -> None:
 
 
 def test_compiled_plan_embeds_in_a_users_langgraph_app() -> None:
-    node = ScriptedModel.build("n", [lambda m: "echo " + m[-1]["content"].splitlines()[-2]])
+    node = ScriptedModel.build("n", [lambda m: "echo " + m[-1]["content"].splitlines()[1]])
     plan = Plan(task="t", steps=[Step(id="s1", capability="n", instruction="Echo", inputs=[StepInput(kind="user")])])
     inner = Executor([node]).compile(plan)
 
