@@ -112,7 +112,12 @@ def card_entries(card: CapabilityCard, content_hash: str | None = None) -> list[
 
 
 def where_clause(filters: SearchFilters | None) -> dict[str, Any] | None:
-    """The chromadb ``where`` filter for ``filters`` (None when nothing is constrained)."""
+    """The chromadb ``where`` filter for ``filters`` (None when nothing is constrained).
+
+    Availability is not part of it: nearly every card is available, and a filter that keeps nearly
+    everything makes chroma fetch every id from sqlite on each query. The store drops unavailable
+    entries from the shortlist instead.
+    """
     filters = filters or SearchFilters()
     conditions: list[dict[str, Any]] = []
     if filters.local_only:
@@ -125,8 +130,6 @@ def where_clause(filters: SearchFilters | None) -> dict[str, Any] | None:
         conditions.append({f"out:{normalize_type(filters.output_type)}": {"$eq": True}})
     if filters.max_cost is not None:
         conditions.append({"cost": {"$lte": float(filters.max_cost)}})
-    if not filters.include_unavailable:
-        conditions.append({"available": {"$eq": True}})
     if filters.providers is not None:
         conditions.append({"provider": {"$in": list(filters.providers) or [""]}})
     if not conditions:

@@ -247,27 +247,40 @@ class Directory:
         """Cards ranked for ``text``: each card's best entry (the card itself or one of its skills)."""
         if k <= 0 or not text.strip():
             return []
-        query = self.embedder.embed([text])
+        return self.search_vector(text, self.embedder.embed([text])[0], k, filters)
+
+    def search_vector(
+        self, text: str, vector: Any, k: int = 5, filters: SearchFilters | None = None
+    ) -> list[Candidate]:
+        """``search`` with the query already embedded (``vector`` = embedder output for ``text``)."""
         # A wide shortlist: several entries per card, and enough texts for keyword statistics.
         shortlist = max(50, 10 * k)
         found = self._collection.query(
-            query_embeddings=query,
+            query_embeddings=[vector],
             n_results=shortlist,
             where=where_clause(filters),
             include=["documents", "metadatas", "distances"],
         )
-        ids, docs, metas = found["ids"][0], found["documents"][0], found["metadatas"][0]
-        if not ids:
+        keep_unavailable = filters is not None and filters.include_unavailable
+        rows = [
+            (doc, meta, 1.0 - distance)
+            for doc, meta, distance in zip(
+                found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True
+            )
+            if keep_unavailable or meta.get("available", True)
+        ]
+        if not rows:
             return []
-        semantic = [1.0 - d for d in found["distances"][0]]
+        docs = [r[0] for r in rows]
+        semantic = [r[2] for r in rows]
         fused = fuse(semantic, bm25_scores(text, docs))
         best: dict[str, int] = {}
-        for i, meta in enumerate(metas):
+        for i, (_doc, meta, _sem) in enumerate(rows):
             card_id = meta["card_id"]
             if card_id not in best or fused[i][0] > fused[best[card_id]][0]:
                 best[card_id] = i
         ranked = sorted(best.values(), key=lambda i: fused[i][0], reverse=True)[:k]
-        return [self._candidate(text, docs[i], metas[i], semantic[i], *fused[i], filters) for i in ranked]
+        return [self._candidate(text, docs[i], rows[i][1], semantic[i], *fused[i], filters) for i in ranked]
 
     @staticmethod
     def _candidate(
