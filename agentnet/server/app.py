@@ -176,6 +176,16 @@ def create_app(
         found = await asyncio.to_thread(backend.search, body.query, body.k, body.filters)
         return DirectorySearchResponse(data=found)
 
+    @app.get("/v1/runs/{run_id}")
+    async def run_trace(run_id: str) -> dict[str, Any]:
+        """The stored trace of a run of the ``agentnet`` model: plan, steps, attempts, nodes."""
+        if backend.network is None:
+            raise HTTPProblem(404, "this server runs no plans (no network configured)", code="not_found")
+        if not run_id.isalnum() or len(run_id) > 64:
+            raise HTTPProblem(404, f"no run with id {run_id!r}", code="not_found", param="run_id")
+        trace: dict[str, Any] = await asyncio.to_thread(backend.network.trace, run_id)
+        return trace
+
     @app.get("/healthz", response_model=Health)
     async def healthz() -> Health:
         return Health(status="ok")

@@ -38,12 +38,12 @@ def gguf_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 @pytest.fixture
-def run_app() -> Iterator[Callable[[Any], ThreadedServer]]:
+def run_app() -> Iterator[Callable[..., ThreadedServer]]:
     """Factory: serve an app built by ``create_app`` on a real socket for the test's duration."""
     servers: list[ThreadedServer] = []
 
-    def factory(app: Any) -> ThreadedServer:
-        server = ThreadedServer(app).start()
+    def factory(app: Any, port: int | None = None) -> ThreadedServer:
+        server = ThreadedServer(app, port).start()
         servers.append(server)
         return server
 
