@@ -97,11 +97,20 @@ def run(
     config: ConfigOpt = None,
 ) -> None:
     """Run a recipe: progress on stderr, the output on stdout."""
+    from agentnet.network import Network
     from agentnet.recipes.program import RecipeProgram
 
-    program = RecipeProgram.load(find_recipe(file), nodes=_registry(config))
+    net = Network.from_config(config)
+    program = RecipeProgram.load(find_recipe(file), nodes=net.registry)
     values = _parse_inputs(inputs or [])
     program.bind(values)  # refuse missing/unknown inputs before anything starts
+    if program.uses_requirements():
+        # Requirements are resolved through the capability directory, which is released before models run.
+        program.candidates.directory = net.directory
+        try:
+            program.resolve()
+        finally:
+            net.release_directory()
 
     def show(event: StepEvent) -> None:
         if event.event == "token" or event.node == "recipe:pass":

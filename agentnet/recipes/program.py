@@ -31,7 +31,7 @@ from agentnet.executor.store import RunStore, open_checkpointer
 from agentnet.recipes.graph import RecipeCompiler
 from agentnet.recipes.runtime import Candidates, node_source
 from agentnet.recipes.schema import Recipe
-from agentnet.recipes.validate import Checked, check_file, raise_problems
+from agentnet.recipes.validate import Checked, check_file, raise_problems, targets_of
 
 EventHandler = Callable[[StepEvent], None]
 
@@ -116,6 +116,19 @@ class RecipeProgram:
         checked = check_file(Path(path), cards)
         recipe = raise_problems(checked)
         return cls(recipe, checked.dependencies, nodes=nodes, directory=directory, source=str(path))
+
+    def resolve(self) -> None:
+        """Resolve every requirement now (through the directory, when given), then let it go.
+
+        Resolutions are kept, so a later ``run`` or ``compile`` does not search again and the
+        directory can be closed (freeing its writer lock) before the models start.
+        """
+        self.builder()
+        self.candidates.directory = None
+
+    def uses_requirements(self) -> bool:
+        """Whether any step names a requirement (``needs:``) rather than a model."""
+        return any(target.needs is not None for step in self.recipe.steps for _, target in targets_of(step))
 
     def builder(self, *, store: RunStore | None = None, budgets: BudgetSettings | None = None) -> GraphBuilder:
         return self.compiler.builder(store=store, budgets=budgets)

@@ -74,6 +74,7 @@ class Candidates:
     directory: CardSource | None = None
     _targets: dict[str, tuple[str, Target, Condition | None]] = field(default_factory=dict)
     _nodes: dict[str, ModelNode] = field(default_factory=dict)
+    _resolved: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def card(self, card_id: str) -> CapabilityCard:
@@ -85,6 +86,12 @@ class Candidates:
 
     def resolve(self, need: Requirement) -> list[tuple[str, str]]:
         """(card id, why) for cards satisfying ``need``, best first: directory rank, local, cost."""
+        key = need.model_dump_json()
+        if key not in self._resolved:
+            self._resolved[key] = self._rank(need)
+        return self._resolved[key]
+
+    def _rank(self, need: Requirement) -> list[tuple[str, str]]:
         fitting = [card for card in self.cards if not requirement_misses(card, need)]
         if not fitting:
             raise PlanningError(

@@ -71,7 +71,7 @@ def requirement_misses(card: CapabilityCard, need: Requirement) -> list[str]:
     return misses
 
 
-def _targets(step: Step) -> Iterator[tuple[Loc, Target]]:
+def targets_of(step: Step) -> Iterator[tuple[Loc, Target]]:
     if step.kind == "call":
         yield (), step.as_call()
     for j, target in enumerate(step.cascade or []):
@@ -93,7 +93,7 @@ def _targets(step: Step) -> Iterator[tuple[Loc, Target]]:
 def _templates(step: Step) -> Iterator[_Template]:
     if step.prompt is not None:
         yield _Template(("prompt",), step.prompt)
-    for loc, target in _targets(step):
+    for loc, target in targets_of(step):
         if isinstance(target, Call) and loc:
             yield _Template(
                 (*loc, "prompt"), target.prompt, loop=loc[0] == "loop", proposals=loc == ("mixture", "aggregator")
@@ -145,7 +145,7 @@ class _Checker:
                 for ref in self.template_refs((*base, *template.loc), template, own=step.id):
                     if ref not in found:
                         found.append(ref)
-            for loc, target in _targets(step):
+            for loc, target in targets_of(step):
                 self.check_target((*base, *loc), target)
         if self.output is not None:
             self.template_refs(("output",), _Template(("output",), self.output), own=None)
