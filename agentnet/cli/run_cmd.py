@@ -66,7 +66,8 @@ class StepBoard:
         table.add_column("output", ratio=1, overflow="ellipsis", no_wrap=True)
         for step_id, row in self.rows.items():
             color = colors.get(row["status"].split(" ")[0], "yellow")
-            text = " ".join(str(row["text"]).split())[-120:]
+            words = " ".join(str(row["text"]).split())
+            text = words[:120] if row["status"] == "done" else words[-120:]
             table.add_row(step_id, row["node"], f"[{color}]{row['status']}[/]", row["tokens"], row["time"], text)
         return table
 
@@ -121,6 +122,7 @@ def _finish(result: RunResult, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
     elif result.error is None:
+        console().print()
         console().print("[bold]answer[/]")
         console().print(escape(result.answer or ""))
         err_console().print(f"[dim]run {result.run_id} · agentnet runs show {result.run_id}[/]")
