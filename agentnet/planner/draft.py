@@ -16,7 +16,6 @@ from agentnet.planner.extract import Artifact
 from agentnet.planner.plan import Alternate, Step, StepInput
 from agentnet.planner.validate import WILDCARD_TYPES
 
-
 RUNNER_UP_GAP = 0.1
 
 
@@ -75,7 +74,7 @@ def choose(
             if runner is None or adjusted[runner] < adjusted[top] - RUNNER_UP_GAP:
                 continue
             top = runner
-        if row[top] < threshold or row[top] < best_overall - margin:
+        if adjusted[top] < threshold or row[top] < best_overall - margin:
             continue
         card = cards[top]
         for kind in card.input_types:

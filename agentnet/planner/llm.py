@@ -35,7 +35,7 @@ def schema(tool_ids: list[str], max_steps: int) -> dict[str, Any]:
             "steps": {
                 "type": "array",
                 "minItems": 1,
-                "maxItems": max_steps,
+                "maxItems": max(1, min(max_steps, len(tool_ids))),
                 "items": {
                     "type": "object",
                     "properties": {"tool": {"type": "string", "enum": tool_ids}},

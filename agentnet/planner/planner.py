@@ -41,7 +41,7 @@ class PlannerSettings:
     max_steps: int = 8
     # Directories larger than this are narrowed by search before clauses are scored.
     pool_size: int = 48
-    threshold: float = 0.35
+    threshold: float = 0.38
     # Below this best similarity nothing in the directory serves the task: refuse instead of guessing.
     min_score: float = 0.15
     margin: float = 0.30
@@ -51,7 +51,7 @@ class PlannerSettings:
     # "assist": the model decides only when retrieval finds no confident match; "decompose": the
     # model proposes every plan (retrieval is the fallback); "off": retrieval and types only.
     model_mode: str = "assist"
-    model_max_tokens: int = 160
+    model_max_tokens: int = 96
     model_deadline_s: float = 60.0
     model_candidates: int = 10
     use_memory: bool = True
@@ -117,7 +117,9 @@ class Planner:
         )
         source = "retrieval"
         mode = self.settings.model_mode
-        if self.model is not None and (mode == "decompose" or (mode == "assist" and not picks[0].confident)):
+        consult = mode == "decompose" or (mode == "assist" and not picks[0].confident)
+        # With a single candidate there is nothing for a model to decide.
+        if self.model is not None and consult and len(cards) > 1:
             proposed = self._model_picks(text, parts, cards, sims, notes)
             if proposed:
                 picks, source = proposed, "model"
@@ -130,6 +132,9 @@ class Planner:
             keep = sorted(sorted(range(len(picks)), key=lambda i: -picks[i].score)[:limit])
             picks = [picks[i] for i in keep]
         steps = draft.link(picks, supplied, text)
+        if len(steps) == 1:
+            # One collaborator does the whole job: it gets the whole request, not a fragment.
+            steps[0].instruction = " ".join(text.split())[:2000]
         plan = Plan(
             task=task,
             steps=steps,
@@ -216,6 +221,11 @@ class Planner:
                 notes.append(f"planner model attempt {attempt} failed: {exc.message[:200]}")
                 continue
             picks, problem = llm.to_picks(proposal, shortlist)
+            for pick in picks:
+                column = cards.index(pick.card)
+                best_clause = max(range(len(parts)), key=lambda i: sims[i][column])
+                pick.clause = parts[best_clause]
+                pick.score = sims[best_clause][column]
             if picks:
                 return picks
             notes.append(f"planner model attempt {attempt} unusable: {problem}")

@@ -1,0 +1,89 @@
+"""`agentnet plan` and `agentnet bench taskbench` as real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from agentnet.planner.plan import Plan
+
+AGENTNET = str(Path(sys.executable).parent / "agentnet")
+DATA = Path(__file__).parent / "data"
+
+
+def run(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [AGENTNET, *args], capture_output=True, text=True, timeout=timeout, env=os.environ.copy(), check=False
+    )
+
+
+def test_plan_json_with_a_tool_file() -> None:
+    task = "Please fetch the article at https://example.org/news and then translate it into English."
+    result = run("plan", task, "--tools", str(DATA / "tools_resource.json"), "--json", "--no-model")
+    assert result.returncode == 0, result.stderr
+    plan = Plan.model_validate_json(result.stdout)
+    assert [s.capability for s in plan.steps] == ["Page_Fetcher", "Translator"] or [
+        s.capability for s in plan.steps
+    ] == ["Page Fetcher", "Translator"]
+    assert plan.steps[1].depends_on == [plan.steps[0].id]
+    assert "planned in" in result.stderr
+
+
+def test_plan_table_and_mermaid_with_the_embedded_default() -> None:
+    task = "I have a photo holiday.jpg. Can you upscale it and then describe what it shows?"
+    result = run("plan", task, "--tools", str(DATA / "tools_resource.json"), "--local-only")
+    assert result.returncode == 0, result.stderr
+    assert "Image Upscaler" in result.stdout and "Photo Captioner" in result.stdout
+    assert "flowchart TD" in result.stdout and "s_s1 --> s_s2" in result.stdout
+    assert "planned in" in result.stderr
+
+
+def test_plan_on_a_fresh_home_uses_the_declared_models() -> None:
+    result = run("plan", "Summarize this text: 'the meeting moved to Friday'", "--json")
+    assert result.returncode == 0, result.stderr
+    assert Plan.model_validate_json(result.stdout).steps[0].capability == "smollm2"
+
+
+def test_plan_learn_then_unservable_task_fails_clearly() -> None:
+    learned = run("plan", "--learn", str(DATA / "samples_resource.jsonl"))
+    assert learned.returncode == 0, learned.stderr
+    assert "learned 5 example plans" in learned.stderr
+    refused = run("plan", "Bake me a chocolate cake with three layers", "--tools", str(DATA / "tools_resource.json"))
+    assert refused.returncode == 2
+    assert "nothing in the directory can serve" in refused.stderr and "hint" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    missing = run("plan", "x", "--tools", str(DATA / "nope.json"))
+    assert missing.returncode == 2 and "nope.json" in missing.stderr
+
+
+def test_bench_taskbench_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "pred.jsonl"
+    result = run(
+        "bench", "taskbench",
+        "--tools", str(DATA / "tools_resource.json"),
+        "--data", str(DATA / "samples_resource.jsonl"),
+        "--train", str(DATA / "samples_resource.jsonl"),
+        "--limit", "5", "--out", str(out), "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["samples"] == 5 and set(summary) >= {"n_f1", "e_f1", "single", "chain", "dag"}
+    assert summary["n_f1"] > 50
+    assert "chain" in result.stdout and "n-F1" in result.stdout
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(lines) == 5 and {"id", "task_nodes", "task_links"} <= set(lines[0])
+    chain = next(line for line in lines if line["id"] == "r2")
+    assert chain["task_nodes"][1]["arguments"] == ["<node-0>"]
+
+
+def test_bench_taskbench_api_tools() -> None:
+    result = run(
+        "bench", "taskbench", "--tools", str(DATA / "tools_api.json"), "--data", str(DATA / "samples_api.jsonl"),
+        "--mode", "off", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["samples"] == 2 and summary["n_f1"] > 50
