@@ -3,7 +3,7 @@
 Same prompt, 64 generated tokens, same loaded ``Llama``, same sampling settings and seed:
 raw ``llama_cpp.Llama.create_chat_completion`` vs ``LlamaCppNode.complete`` (which adds prompt
 token counting, the worker thread + queue that enforces the deadline, and measurement).
-Calls alternate so load on the machine hits both alike. Targets: ratio <= 1.03; --help <= 0.3 s.
+Calls rotate so load on the machine hits both alike. Targets: ratio <= 1.03; --help <= 0.3 s.
 
     .venv/bin/python bench/node_overhead.py [--rounds 9]
 """
@@ -48,28 +48,57 @@ def main() -> None:
         )
         return time.perf_counter() - started, result["usage"]["completion_tokens"]
 
+    def raw_stream() -> tuple[float, int]:
+        # The same llama.cpp streaming path the node uses, without agentnet around it.
+        started = time.perf_counter()
+        chunks = llama.create_chat_completion(
+            messages,
+            max_tokens=TOKENS,
+            temperature=params.temperature,
+            top_p=params.top_p,
+            top_k=params.top_k,
+            repeat_penalty=params.repeat_penalty,
+            seed=params.seed,
+            stream=True,
+        )
+        tokens = sum(1 for chunk in chunks if chunk["choices"][0]["delta"].get("content"))
+        return time.perf_counter() - started, tokens
+
     def agentnet_node() -> tuple[float, int]:
         started = time.perf_counter()
         reply = node.complete(PROMPT, max_tokens=TOKENS)
         return time.perf_counter() - started, reply.usage.completion_tokens
 
-    raw()
-    agentnet_node()  # warm-up: first-call effects stay out of the figures
-    raw_times: list[float] = []
-    node_times: list[float] = []
+    calls = (raw, raw_stream, agentnet_node)
+    for call in calls:
+        call()  # warm-up: first-call effects stay out of the figures
+    times: dict[str, list[float]] = {call.__name__: [] for call in calls}
+    cpu: dict[str, list[float]] = {call.__name__: [] for call in calls}
     for index in range(args.rounds):
-        order = (raw, agentnet_node) if index % 2 == 0 else (agentnet_node, raw)
-        for call in order:
+        # Rotate the order each round so drifting load on the machine hits every variant alike.
+        for call in calls[index % 3 :] + calls[: index % 3]:
+            cpu_started = time.process_time()
             seconds, tokens = call()
+            cpu[call.__name__].append(time.process_time() - cpu_started)
             if tokens != TOKENS:
                 sys.exit(f"{call.__name__} generated {tokens} tokens, not {TOKENS}; pick a prompt that runs longer")
-            (raw_times if call is raw else node_times).append(seconds)
-    raw_median = statistics.median(raw_times)
-    node_median = statistics.median(node_times)
-    print(f"generation: {args.rounds} rounds x {TOKENS} tokens, SmolLM2-135M Q4_1, alternating")
-    print(f"  raw llama_cpp create_chat_completion  median {raw_median * 1000:8.1f} ms")
-    print(f"  agentnet LlamaCppNode.complete        median {node_median * 1000:8.1f} ms")
+            times[call.__name__].append(seconds)
+    raw_median = statistics.median(times["raw"])
+    stream_median = statistics.median(times["raw_stream"])
+    node_median = statistics.median(times["agentnet_node"])
+    print(f"generation: {args.rounds} rounds x {TOKENS} tokens, SmolLM2-135M Q4_1, rotating order")
+    print(f"  raw llama_cpp create_chat_completion              median {raw_median * 1000:8.1f} ms")
+    print(f"  raw llama_cpp create_chat_completion(stream=True) median {stream_median * 1000:8.1f} ms")
+    print(f"  agentnet LlamaCppNode.complete                    median {node_median * 1000:8.1f} ms")
     print(f"  ratio node/raw: {node_median / raw_median:.3f}  (target <= 1.03)")
+    print(f"  ratio node/raw stream: {node_median / stream_median:.3f}")
+    # CPU time (all threads of this process) is far less sensitive to other processes' load than wall time.
+    cpu_raw, cpu_stream, cpu_node = (statistics.median(cpu[name]) for name in ("raw", "raw_stream", "agentnet_node"))
+    print(
+        f"  CPU time medians: raw {cpu_raw * 1000:.1f} ms, raw stream {cpu_stream * 1000:.1f} ms, "
+        f"node {cpu_node * 1000:.1f} ms; ratio node/raw {cpu_node / cpu_raw:.3f}, node/raw stream "
+        f"{cpu_node / cpu_stream:.3f}"
+    )
 
     agentnet = str(Path(sys.executable).parent / "agentnet")
     help_times = []
