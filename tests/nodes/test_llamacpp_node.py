@@ -156,3 +156,24 @@ def test_node_inside_a_langgraph_graph(smollm2_node: Any) -> None:
     result = graph.compile().invoke({"messages": [HumanMessage("What is the capital of France?")], "answer": ""})
     assert "PARIS" in result["answer"]
     assert isinstance(result["messages"][-1], AIMessage)
+
+
+def test_explicit_chat_format_uses_a_safe_upper_bound_for_the_prompt() -> None:
+    spec = embedded_default_spec()
+    spec = spec.model_copy(update={"params": spec.params.model_copy(update={"n_ctx": 512, "chat_format": "chatml"})})
+    pool = ModelPool()
+    node = LlamaCppNode.from_spec(spec, pool=pool)
+    try:
+        loaded = node.load()
+        assert loaded.llama.chat_format == "chatml"
+        messages = node._prepare_messages([{"role": "user", "content": "What is the capital of France?"}])
+        bound = count_prompt_tokens(loaded, messages, "chatml")
+        reply = node.complete("What is the capital of France?", max_tokens=16)
+        assert reply.text.strip()
+        # The bound is what the overflow check used: never below what llama.cpp really evaluated.
+        assert reply.usage.prompt_tokens == bound
+        with loaded.lock:
+            real = loaded.llama.create_chat_completion(messages, max_tokens=1, seed=0)["usage"]["prompt_tokens"]
+        assert bound >= real
+    finally:
+        pool.clear()
