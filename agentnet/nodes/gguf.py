@@ -179,6 +179,12 @@ def inspect_gguf(path: Path) -> GGUFInfo:
             hint=_fix(path) + " (an interrupted download leaves a file like this)",
             code="model_file_truncated",
         ) from None
+    except OSError as exc:
+        raise ModelFileError(
+            f"model file {path} cannot be read: {exc.strerror or exc}",
+            hint="check the file's permissions and that its disk is mounted",
+            code="model_file_unreadable",
+        ) from None
     except (ValueError, UnicodeDecodeError, struct.error) as exc:
         raise ModelFileError(f"model file {path} has a corrupt GGUF header: {exc}", hint=_fix(path)) from None
     alignment = _as_int(metadata.get("general.alignment")) or DEFAULT_ALIGNMENT

@@ -67,3 +67,23 @@ def test_empty_file_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(ModelFileError, match="not a GGUF file"):
         inspect_gguf(path)
+
+
+def test_unreadable_file_is_refused(smollm2_path: Path, tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "locked.gguf"
+    path.write_bytes(b"GGUF" + b"\0" * 64)
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running as a user who can read any file (root)")
+        with pytest.raises(ModelFileError, match="cannot be read"):
+            inspect_gguf(path)
+    finally:
+        path.chmod(0o600)
+
+
+def test_directory_instead_of_a_file(tmp_path: Path) -> None:
+    with pytest.raises(ModelFileError, match="is not a file"):
+        inspect_gguf(tmp_path)
