@@ -100,7 +100,7 @@ class ChatService:
             from agentnet.server.network_chat import run_network
 
             return await run_network(self, request, federation)
-        node = await asyncio.to_thread(self.backend.node, request.model)
+        node = self.backend.extra.get(request.model) or await asyncio.to_thread(self.backend.node, request.model)
         ticket = self.limiter.reserve(node.node_id) if self.backend.is_local(node) else UNLIMITED
         token = OUTGOING_HEADERS.set(federation.outgoing_headers(self.settings.instance_id))
         try:
