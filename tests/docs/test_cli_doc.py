@@ -1,0 +1,34 @@
+"""docs/cli.md's reference is exactly what the real command tree (`agentnet --help`) says."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cli_reference import BEGIN, END, render
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+AGENTNET = Path(sys.executable).parent / "agentnet"
+
+
+def test_reference_matches_the_command_tree() -> None:
+    text = DOC.read_text()
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    expected = head + render() + tail
+    if os.environ.get("AGENTNET_REGEN_DOCS") == "1":
+        DOC.write_text(expected)
+    assert text == expected, "docs/cli.md is out of date: run AGENTNET_REGEN_DOCS=1 pytest tests/docs/test_cli_doc.py"
+
+
+def test_every_documented_command_has_help() -> None:
+    commands = [line[len("### `") : -1] for line in DOC.read_text().splitlines() if line.startswith("### `agentnet")]
+    assert "agentnet recipe validate" in commands and "agentnet chat" in commands
+    for command in commands:
+        result = subprocess.run(
+            [str(AGENTNET), *command.split()[1:], "--help"], capture_output=True, text=True, timeout=60, check=False
+        )
+        assert result.returncode == 0, (command, result.stderr)
+        assert "Usage:" in result.stdout
