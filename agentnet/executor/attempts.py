@@ -116,7 +116,7 @@ def run_step(
                     record = _attempt_record(card_id, status, exc, latency_s=elapsed)
                     attempts.append(record)
                     if store is not None:
-                        store.record_attempt(run_id, spec.id, record)
+                        store.record_attempt(run_id, spec.id, record, len(attempts))
                     emit("failed", node=card_id, attempt=count, error=record["error"], code=record["error_code"])
                     transient = isinstance(exc, ModelCallError) or (
                         isinstance(exc, DeadlineExceededError) and policy.retry_on_deadline
@@ -140,8 +140,7 @@ def run_step(
                     "attempts": attempts,
                 }
                 if store is not None:
-                    store.record_attempt(run_id, spec.id, record)
-                    store.step_finished(run_id, spec.id, "succeeded", result)
+                    store.step_finished(run_id, spec.id, "succeeded", result, (record, len(attempts)))
                 emit("finished", node=card_id, attempt=count, text=reply.text, tokens=reply.usage.total_tokens,
                      latency_s=reply.latency_s, cost=reply.cost)  # fmt: skip
                 return result

@@ -203,7 +203,7 @@ class GraphBuilder:
         else:
             # Without final steps (a loop ends in a route) the route sources' outputs are the answer.
             answer_fn = self._answer or default_answer(finals or list(self._routes) or list(self._steps))
-        graph.add_node(ANSWER_NODE, _answer_node(answer_fn))  # type: ignore[arg-type]
+        graph.add_node(ANSWER_NODE, _AnswerNode(answer_fn))
         for spec in self._steps.values():
             if spec.after:
                 graph.add_edge(
@@ -222,35 +222,43 @@ class GraphBuilder:
     def compile(self, checkpointer: Any = None, **kwargs: Any) -> CompiledStateGraph:
         return self.build().compile(checkpointer=checkpointer, **kwargs)
 
-    def _step_node(self, spec: StepSpec) -> Callable[..., dict[str, Any]]:
-        runtime = self.runtime
+    def _step_node(self, spec: StepSpec) -> _StepNode:
+        return _StepNode(spec, self.runtime)
 
-        def step_node(state: RunState, config: RunnableConfig) -> dict[str, Any]:
-            from langgraph.config import get_stream_writer
 
-            run_id = str((config or {}).get("configurable", {}).get("thread_id") or "adhoc")
-            results = dict(state.get("results") or {})
-            previous = results.get(spec.id)
-            runs = int(previous.get("runs", 0)) + 1 if previous else 1
-            if runs > spec.max_runs:
-                raise RunError(
-                    f"step {spec.id!r} would run a {runs}th time (limit {spec.max_runs}): the loop does not end",
-                    hint="make the route reach FINISH, or raise max_runs for this step",
-                    code="loop_limit",
-                )
-            ctx = StepContext(
-                step_id=spec.id,
-                task=str(state.get("task", "")),
-                inputs=state.get("inputs") or {},
-                results=results,
-                iteration=runs,
+class _StepNode:
+    """A step as a graph node. A callable object rather than a closure: LangGraph scans closures'
+    captured values for subgraphs when compiling, which costs milliseconds per node."""
+
+    def __init__(self, spec: StepSpec, runtime: Runtime) -> None:
+        self.spec = spec
+        self.runtime = runtime
+        self.__name__ = f"step_{spec.id}"
+
+    def __call__(self, state: RunState, config: RunnableConfig) -> dict[str, Any]:
+        from langgraph.config import get_stream_writer
+
+        spec, runtime = self.spec, self.runtime
+        run_id = str((config or {}).get("configurable", {}).get("thread_id") or "adhoc")
+        results = dict(state.get("results") or {})
+        previous = results.get(spec.id)
+        runs = int(previous.get("runs", 0)) + 1 if previous else 1
+        if runs > spec.max_runs:
+            raise RunError(
+                f"step {spec.id!r} would run a {runs}th time (limit {spec.max_runs}): the loop does not end",
+                hint="make the route reach FINISH, or raise max_runs for this step",
+                code="loop_limit",
             )
-            result = run_step(spec, ctx, runtime, runtime.meter(run_id, results), run_id, get_stream_writer())
-            result["runs"] = runs
-            return {"results": {spec.id: result}}
-
-        step_node.__name__ = f"step_{spec.id}"
-        return step_node
+        ctx = StepContext(
+            step_id=spec.id,
+            task=str(state.get("task", "")),
+            inputs=state.get("inputs") or {},
+            results=results,
+            iteration=runs,
+        )
+        result = run_step(spec, ctx, runtime, runtime.meter(run_id, results), run_id, get_stream_writer())
+        result["runs"] = runs
+        return {"results": {spec.id: result}}
 
 
 def _route_fn(source: str, router: Router) -> Callable[[RunState], str]:
@@ -271,14 +279,16 @@ def _route_fn(source: str, router: Router) -> Callable[[RunState], str]:
     return route
 
 
-def _answer_node(answer_fn: AnswerBuilder) -> Callable[[RunState], dict[str, Any]]:
-    def answer(state: RunState) -> dict[str, Any]:
+class _AnswerNode:
+    def __init__(self, answer_fn: AnswerBuilder) -> None:
+        self.answer_fn = answer_fn
+        self.__name__ = ANSWER_NODE
+
+    def __call__(self, state: RunState) -> dict[str, Any]:
         ctx = StepContext(
             step_id=ANSWER_NODE,
             task=str(state.get("task", "")),
             inputs=state.get("inputs") or {},
             results=state.get("results") or {},
         )
-        return {"answer": answer_fn(ctx)}
-
-    return answer
+        return {"answer": self.answer_fn(ctx)}

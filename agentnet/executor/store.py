@@ -73,6 +73,29 @@ CREATE INDEX IF NOT EXISTS agentnet_attempts_run ON agentnet_attempts (run_id, s
 """
 
 
+_ATTEMPT_SQL = (
+    "INSERT INTO agentnet_attempts (run_id, step_id, seq, node_id, status, error_code, error, prompt_tokens,"
+    " completion_tokens, latency_s, cost, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def _attempt_row(run_id: str, step_id: str, attempt: dict[str, Any], seq: int) -> tuple[Any, ...]:
+    return (
+        run_id,
+        step_id,
+        seq,
+        attempt["node_id"],
+        attempt["status"],
+        attempt.get("error_code"),
+        attempt.get("error"),
+        attempt.get("prompt_tokens", 0),
+        attempt.get("completion_tokens", 0),
+        attempt.get("latency_s", 0.0),
+        attempt.get("cost", 0.0),
+        time.time(),
+    )
+
+
 def runs_db_path() -> Path:
     return home_path(RUNS_DB_NAME)
 
@@ -151,48 +174,49 @@ class RunStore:
             (run_id, step_id, capability, why, "running", time.time()),
         )
 
-    def record_attempt(self, run_id: str, step_id: str, attempt: dict[str, Any]) -> None:
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT COUNT(*) FROM agentnet_attempts WHERE run_id=? AND step_id=?", (run_id, step_id)
-            ).fetchone()
-        self._write(
-            "INSERT INTO agentnet_attempts (run_id, step_id, seq, node_id, status, error_code, error, prompt_tokens,"
-            " completion_tokens, latency_s, cost, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                run_id,
-                step_id,
-                int(row[0]) + 1,
-                attempt["node_id"],
-                attempt["status"],
-                attempt.get("error_code"),
-                attempt.get("error"),
-                attempt.get("prompt_tokens", 0),
-                attempt.get("completion_tokens", 0),
-                attempt.get("latency_s", 0.0),
-                attempt.get("cost", 0.0),
-                time.time(),
-            ),
+    def record_attempt(self, run_id: str, step_id: str, attempt: dict[str, Any], seq: int) -> None:
+        self._write(_ATTEMPT_SQL, _attempt_row(run_id, step_id, attempt, seq))
+
+    def step_finished(
+        self,
+        run_id: str,
+        step_id: str,
+        status: str,
+        result: dict[str, Any] | None = None,
+        attempt: tuple[dict[str, Any], int] | None = None,
+    ) -> None:
+        """The step's outcome, with its last attempt, in one transaction (one WAL commit)."""
+        result = result or {}
+        step_row = (
+            status,
+            result.get("node_id"),
+            result.get("text"),
+            result.get("prompt_tokens", 0),
+            result.get("completion_tokens", 0),
+            result.get("latency_s", 0.0),
+            result.get("cost", 0.0),
+            time.time(),
+            run_id,
+            step_id,
         )
 
-    def step_finished(self, run_id: str, step_id: str, status: str, result: dict[str, Any] | None = None) -> None:
-        result = result or {}
-        self._write(
-            "UPDATE agentnet_steps SET status=?, node_id=?, output=?, prompt_tokens=?, completion_tokens=?,"
-            " latency_s=?, cost=?, finished=? WHERE run_id=? AND step_id=?",
-            (
-                status,
-                result.get("node_id"),
-                result.get("text"),
-                result.get("prompt_tokens", 0),
-                result.get("completion_tokens", 0),
-                result.get("latency_s", 0.0),
-                result.get("cost", 0.0),
-                time.time(),
-                run_id,
-                step_id,
-            ),
-        )
+        def write() -> None:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                if attempt is not None:
+                    self._conn.execute(_ATTEMPT_SQL, _attempt_row(run_id, step_id, *attempt))
+                self._conn.execute(
+                    "UPDATE agentnet_steps SET status=?, node_id=?, output=?, prompt_tokens=?, completion_tokens=?,"
+                    " latency_s=?, cost=?, finished=? WHERE run_id=? AND step_id=?",
+                    step_row,
+                )
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+        with self._lock:
+            _retry_locked(write)
 
     # --- reading ---------------------------------------------------------------------------
 
