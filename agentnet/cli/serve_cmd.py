@@ -63,6 +63,9 @@ def serve(
     publish_peers: Annotated[
         bool, typer.Option("--publish-peers", help="Also publish the skills reached through this server's peers.")
     ] = False,
+    peer_refresh: Annotated[
+        float, typer.Option("--peer-refresh", help="Re-read peers' agent cards every N seconds (0: never).", min=0)
+    ] = 300.0,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "warning",
     access_log: Annotated[bool, typer.Option("--access-log", help="Log each request (path and status).")] = False,
 ) -> None:
@@ -83,6 +86,7 @@ def serve(
             "local_queue": queue,
             "max_hops": max_hops,
             "publish_peer_cards": publish_peers,
+            "peer_refresh_s": peer_refresh,
         }
     )
     settings.check_bind()

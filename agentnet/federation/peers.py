@@ -175,7 +175,10 @@ class Peers:
                 results.append(RefreshResult(peer.name, False, len(down.cards), exc.message))
         if name is not None and not results:
             self.store.get(name)  # raises NotFoundError naming the known peers
-        self.store.save(updated)
+        # Fetching took a while: merge into the file as it is now, so a peer added or removed
+        # meanwhile (another process) is neither lost nor brought back.
+        fresh_by_name = {p.name: p for p in updated}
+        self.store.save([fresh_by_name.get(p.name, p) for p in self.store.load()])
         return results
 
     @staticmethod

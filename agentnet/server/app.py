@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +40,8 @@ from agentnet.server.schemas import (
     ModelList,
 )
 from agentnet.server.settings import ServerSettings
+
+log = logging.getLogger("agentnet.server")
 
 # Blocking model calls run in threads; the default pool (cores + 4) would cap concurrency at ~6.
 WORKER_THREADS = 64
@@ -98,7 +101,12 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         executor = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="agentnet-server")
         asyncio.get_running_loop().set_default_executor(executor)
+        refresher = None
+        if peers is not None and settings.peer_refresh_s > 0:
+            refresher = asyncio.create_task(_refresh_peers(peers, settings.peer_refresh_s))
         yield
+        if refresher is not None:
+            refresher.cancel()
         executor.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(
@@ -198,6 +206,22 @@ def create_app(
         return json_response(body, status=200 if ready else 503)
 
     return Guard(app, settings)
+
+
+async def _refresh_peers(peers: PeerView, every_s: float) -> None:
+    """Re-read the peers' agent cards now and then; the view reloads the file when it changed."""
+    from agentnet.federation.peers import Peers
+
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            results = await asyncio.to_thread(Peers(peers.store).refresh)
+        except AgentnetError as exc:
+            log.warning("peer refresh failed: %s", exc.message)
+            continue
+        for result in results:
+            if not result.available:
+                log.warning("peer %s is down (%s); its cards are marked unavailable", result.name, result.error)
 
 
 def _readiness(backend: Backend) -> dict[str, str]:

@@ -55,6 +55,9 @@ class ServerSettings(BaseModel):
     max_hops: int = Field(default=4, ge=1)
     # Deadline of one request when the caller gives none (seconds).
     default_deadline_s: float = Field(default=300.0, gt=0)
+    # Re-read peers' agent cards this often (seconds; 0 = only on `agentnet peers refresh`): a peer
+    # that went down gets its cards marked unavailable, and available again when it is back.
+    peer_refresh_s: float = Field(default=300.0, ge=0)
     # Publish skills this server reaches through its own peers (transitive federation).
     publish_peer_cards: bool = False
     # A random id per process: lets a server recognise its own requests coming back (A -> B -> A).

@@ -154,3 +154,44 @@ def test_peer_that_is_down_when_added_is_a_clear_error(serve: Callable[..., Serv
     assert result.returncode == 1
     assert "cannot be reached" in result.stderr
     assert json.loads(a.cli("peers", "list", "--json").stdout) == []
+
+
+def test_server_notices_a_peer_going_down_and_coming_back(
+    serve: Callable[..., Served],
+    run_app,  # type: ignore[no-untyped-def]
+) -> None:
+    from serve_helpers import ThreadedServer, free_port
+
+    from agentnet.cards import CapabilityCard
+    from agentnet.server.app import create_app
+    from agentnet.server.settings import ServerSettings
+    from agentnet.testing import ScriptedModel
+
+    port = free_port()
+
+    def peer_app():  # type: ignore[no-untyped-def]
+        card = CapabilityCard(id="echo", description="Repeats what it is told.")
+        return create_app(
+            None, ServerSettings(port=port, name="p"), nodes=[ScriptedModel.build("echo", ["echo"], card=card)]
+        )
+
+    peer = run_app(peer_app(), port)
+    a = serve("a", args=("--peer-refresh", "1"))
+    assert a.cli("peers", "add", peer.url).returncode == 0
+    assert wait_for_model(a, "p/echo")["agentnet"]["available"] is True
+
+    def availability(expected: bool) -> None:
+        deadline = time.monotonic() + 20
+        while models(a)["p/echo"]["agentnet"]["available"] is not expected:
+            assert time.monotonic() < deadline, f"p/echo never became available={expected}"
+            time.sleep(0.3)
+
+    peer.stop()
+    availability(False)  # skipped from now on, but not deleted
+    assert json.loads(a.cli("peers", "list", "--json").stdout)[0]["available"] is False
+    back = ThreadedServer(peer_app(), port).start()
+    try:
+        availability(True)
+        assert chat(a, "p/echo", "hi").json()["choices"][0]["message"]["content"] == "echo"
+    finally:
+        back.stop()
