@@ -104,12 +104,15 @@ def mask_quotes(task: str) -> str:
     return _QUOTED.sub(lambda m: m.group("body") if _typed_literal(m.group("body")) != "text" else "the text", task)
 
 
-def clauses(task: str, max_clauses: int = 16) -> list[str]:
-    """Split a request into short clauses (order kept), quoted passages masked."""
+def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> list[str]:
+    """Split a request into short clauses (order kept), quoted passages masked.
+
+    With ``requests_only``, sentences before the first one that asks for something are skipped.
+    """
     masked = mask_quotes(" ".join(task.split()))
     sentences = [s for s in _SENTENCE.split(masked) if s.strip()]
     asking = [s for s in sentences if _REQUEST.search(s)]
-    if asking:
+    if asking and requests_only:
         # Scene-setting before the first request ("I recorded a video…") names inputs, not steps.
         first = sentences.index(asking[0])
         sentences = sentences[first:]

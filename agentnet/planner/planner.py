@@ -21,7 +21,7 @@ from agentnet.errors import AgentnetError, PlanningError
 from agentnet.planner import draft
 from agentnet.planner.extract import artifacts, clauses
 from agentnet.planner.plan import Plan
-from agentnet.planner.toolset import card_allowed, card_text
+from agentnet.planner.toolset import card_allowed
 from agentnet.planner.validate import ensure_valid
 
 if TYPE_CHECKING:
@@ -56,8 +56,21 @@ class PlannerSettings:
     model_candidates: int = 10
     use_memory: bool = True
     # Weight of a tool's remembered example phrases against its own description.
-    example_weight: float = 1.0
+    example_weight: float = 0.85
+    # Bonus for tools that served the most similar remembered tasks (fraction of neighbours).
+    memory_prior: float = 0.2
+    memory_neighbours: int = 5
     max_task_chars: int = 20000
+
+
+def planner_text(card: CapabilityCard) -> str:
+    """A card as the planner embeds it: "name: description", then skills and parameters."""
+    parts = [f"{card.display_name}: {card.description}"]
+    for skill in card.skills:
+        parts.extend([skill.name, skill.description, *skill.examples])
+    for param in card.parameters:
+        parts.append(f"{param.get('name', '')}: {param.get('desc', '')}")
+    return ". ".join(p for p in parts if p)[:1500]
 
 
 class Planner:
@@ -99,6 +112,12 @@ class Planner:
             )
         sims = self._similarities(parts, cards)
         best = max(max(row) for row in sims)
+        if best < self.settings.threshold:
+            # The asking sentence may be vague ("can you do that?"): read the scene-setting too.
+            everything = clauses(text, requests_only=False)
+            if everything != parts:
+                parts, sims = everything, self._similarities(everything, cards)
+                best = max(max(row) for row in sims)
         if best < self.settings.min_score:
             raise PlanningError(
                 f"nothing in the directory can serve this task: no collaborator matches {parts[0][:120]!r} "
@@ -164,7 +183,7 @@ class Planner:
         if key not in self._vectors:
             from agentnet.directory.embedder import shared_embedder
 
-            self._vectors[key] = shared_embedder().embed_one(card_text(card))
+            self._vectors[key] = shared_embedder().embed_one(planner_text(card))
         return self._vectors[key]
 
     def _similarities(self, parts: list[str], cards: list[CapabilityCard]) -> list[list[float]]:
@@ -182,8 +201,31 @@ class Planner:
                 if vectors is not None and len(vectors):
                     best = (queries @ vectors.T).max(axis=1) * self.settings.example_weight
                     sims[:, j] = np.maximum(sims[:, j], best)
+            prior = self._memory_prior(parts, cards)
+            if prior is not None:
+                sims = sims + self.settings.memory_prior * prior[None, :]
         result: list[list[float]] = sims.tolist()
         return result
+
+    def _memory_prior(self, parts: list[str], cards: list[CapabilityCard]) -> np.ndarray | None:
+        """How often each tool served the most similar remembered tasks (similarity-weighted)."""
+        import numpy as np
+
+        assert self.memory is not None
+        neighbours = self.memory.similar(" ".join(parts), k=self.settings.memory_neighbours)
+        if not neighbours:
+            return None
+        column = {card.name or card.id: j for j, card in enumerate(cards)}
+        column.update({card.id: j for j, card in enumerate(cards)})
+        prior = np.zeros(len(cards), dtype=np.float32)
+        total = 0.0
+        for entry in neighbours:
+            weight = max(0.0, entry["score"])
+            total += weight
+            for tool in set(entry["tools"]):
+                if tool in column:
+                    prior[column[tool]] += weight
+        return prior / total if total > 0 else None
 
     # --- the model --------------------------------------------------------------------------
 
