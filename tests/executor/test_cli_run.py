@@ -12,24 +12,8 @@ import pytest
 
 AGENTNET = [sys.executable, "-m", "agentnet.cli.app"]
 
-CONFIG = """\
-models:
-  - id: answerer
-    adapter: llamacpp
-    path: "embedded:smollm2"
-    params: {system_prompt: "You are a helpful assistant. Answer concisely.", temperature: 0.2, max_tokens: 48}
-    card:
-      description: Answers a question about geography, such as the capital city of a country, in one short sentence.
-      skills:
-        - {id: qa, name: Answer geography questions, description: Answer what the capital of a country is, tags: [qa]}
-  - id: rewriter
-    adapter: llamacpp
-    path: "embedded:smollm2"
-    params: {system_prompt: "You are a helpful assistant. Answer concisely.", temperature: 0.2, max_tokens: 48}
-    card:
-      description: Rewrites a text as one short friendly sentence for a child.
-      skills: [{id: rewrite, name: Rewrite text, description: Rewrite a text in simpler words, tags: [rewrite]}]
-"""
+# Two local models (both the embedded SmolLM2) with distinct cards, so the planner makes two steps.
+CONFIG = (Path(__file__).parent / "two_models.yaml").read_text()
 
 
 def agentnet(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
