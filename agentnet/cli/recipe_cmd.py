@@ -18,6 +18,7 @@ from agentnet.errors import ConfigError, NotFoundError, UserError
 
 if TYPE_CHECKING:
     from agentnet.executor.events import StepEvent
+    from agentnet.recipes.program import RecipeResult
     from agentnet.recipes.validate import Checked
 
 recipe_app = typer.Typer(
@@ -112,20 +113,40 @@ def run(
         finally:
             net.release_directory()
 
-    def show(event: StepEvent) -> None:
-        if event.event == "token" or event.node == "recipe:pass":
-            return
-        if event.event == "started":
-            sys.stderr.write(f"  > {event.step} on {event.node}\n")
-        elif event.event == "finished":
-            sys.stderr.write(f"  ✓ {event.step}: {event.tokens} tokens, {event.latency_s or 0:.1f} s\n")
-        elif event.event == "failed":
-            sys.stderr.write(f"  ✗ {event.step}: {event.error}\n")
-        elif event.event == "fell_back":
-            sys.stderr.write(f"  ↪ {event.step}: {event.node} -> {event.to_node} ({event.reason})\n")
-        sys.stderr.flush()
+    result = program.run(values, on_event=None if as_json else _show, budgets=net.config.budgets)
+    _report(result, as_json)
 
-    result = program.run(values, on_event=None if as_json else show)
+
+@recipe_app.command("resume")
+def resume(
+    run_id: Annotated[
+        str, typer.Argument(help="The id of an interrupted or failed recipe run (`agentnet runs list`).")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (run id, status, output).")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Continue a recipe run from its last checkpoint; finished steps are not run again."""
+    from agentnet.recipes.program import RecipeProgram
+
+    program = RecipeProgram.for_run(run_id, nodes=_registry(config))
+    _report(program.resume(run_id, on_event=None if as_json else _show), as_json)
+
+
+def _show(event: StepEvent) -> None:
+    if event.event == "token" or event.node == "recipe:pass":
+        return
+    if event.event == "started":
+        sys.stderr.write(f"  > {event.step} on {event.node}\n")
+    elif event.event == "finished":
+        sys.stderr.write(f"  ✓ {event.step}: {event.tokens} tokens, {event.latency_s or 0:.1f} s\n")
+    elif event.event == "failed":
+        sys.stderr.write(f"  ✗ {event.step}: {event.error}\n")
+    elif event.event == "fell_back":
+        sys.stderr.write(f"  ↪ {event.step}: {event.node} -> {event.to_node} ({event.reason})\n")
+    sys.stderr.flush()
+
+
+def _report(result: RecipeResult, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         if not result.ok:

@@ -184,12 +184,62 @@ class RecipeProgram:
         state = self.initial_state(inputs)
         run_id = run_id or uuid.uuid4().hex[:12]
         store = store or RunStore()
-        plan = {"source": "recipe", "recipe": self.source, "name": self.recipe.name, "inputs": state["inputs"]}
+        plan = {
+            "source": "recipe",
+            "recipe": str(Path(self.source).resolve()) if self.source != "<recipe>" else self.source,
+            "name": self.recipe.name,
+            "inputs": state["inputs"],
+        }
         store.start_run(run_id, f"recipe {self.recipe.name}", plan, (budgets or BudgetSettings()).model_dump())
+        return self._drive(state, run_id, store, budgets, on_event, check)
+
+    def resume(
+        self,
+        run_id: str,
+        *,
+        on_event: EventHandler | None = None,
+        store: RunStore | None = None,
+        check: bool = False,
+    ) -> RecipeResult:
+        """Continue a recipe run from its last checkpoint; finished steps are not run again."""
+        store = store or RunStore()
+        trace = store.get_run(run_id)
+        plan = trace["plan"]
+        if plan.get("source") != "recipe" or plan.get("name") != self.recipe.name:
+            raise UserError(
+                f"run {run_id!r} is not a run of recipe {self.recipe.name!r}",
+                hint="plan runs resume with `agentnet run --resume`; check the id with `agentnet runs list`",
+            )
+        budgets = BudgetSettings.model_validate(trace.get("budgets") or {})
+        graph = self.builder(budgets=budgets).compile(checkpointer=open_checkpointer(store.path))
+        snapshot = graph.get_state(_config(run_id))
+        if snapshot.values and not snapshot.next and "answer" in snapshot.values:
+            store.set_status(run_id, "succeeded", answer=snapshot.values["answer"])
+            return RecipeResult(run_id, "succeeded", snapshot.values["answer"], dict(snapshot.values["results"]))
+        state = None if snapshot.values else self.initial_state(plan.get("inputs") or {})
+        store.start_run(run_id, trace["task"], plan, budgets.model_dump())
+        return self._drive(state, run_id, store, budgets, on_event, check)
+
+    @classmethod
+    def for_run(cls, run_id: str, *, nodes: Any = None, store: RunStore | None = None) -> RecipeProgram:
+        """The program of an earlier recipe run, loaded from the recipe file its trace names."""
+        plan = (store or RunStore()).get_run(run_id)["plan"]
+        if plan.get("source") != "recipe":
+            raise UserError(f"run {run_id!r} is not a recipe run", hint="resume plan runs with `agentnet run --resume`")
+        return cls.load(plan["recipe"], nodes=nodes)
+
+    def _drive(
+        self,
+        state: dict[str, Any] | None,
+        run_id: str,
+        store: RunStore,
+        budgets: BudgetSettings | None,
+        on_event: EventHandler | None,
+        check: bool,
+    ) -> RecipeResult:
         builder = self.builder(store=store, budgets=budgets)
-        checkpointer = open_checkpointer(store.path)
-        graph = builder.compile(checkpointer=checkpointer)
-        config: Any = {"configurable": {"thread_id": run_id}, "recursion_limit": 200}
+        graph = builder.compile(checkpointer=open_checkpointer(store.path))
+        config = _config(run_id)
         try:
             with _cancel_on_sigint(builder.runtime.cancel):
                 for mode, chunk in graph.stream(state, config, stream_mode=["custom", "updates"], durability="sync"):
@@ -199,7 +249,11 @@ class RecipeProgram:
                             on_event(event)
         except KeyboardInterrupt:
             builder.runtime.cancel.set()
-            store.set_status(run_id, "interrupted", error={"code": "interrupted", "message": "interrupted (Ctrl-C)"})
+            store.set_status(
+                run_id,
+                "interrupted",
+                error={"code": "interrupted", "message": "interrupted (Ctrl-C)", "hint": f"resume: {run_id}"},
+            )
             raise
         except AgentnetError as exc:
             status = "budget_exceeded" if isinstance(exc, BudgetExceededError) else "failed"
@@ -214,6 +268,11 @@ class RecipeProgram:
         answer = values.get("answer")
         store.set_status(run_id, "succeeded", answer=answer)
         return RecipeResult(run_id, "succeeded", answer, dict(values.get("results") or {}))
+
+
+def _config(run_id: str) -> Any:
+    # Loops need more supersteps than LangGraph's default of 25.
+    return {"configurable": {"thread_id": run_id}, "recursion_limit": 200}
 
 
 @contextmanager

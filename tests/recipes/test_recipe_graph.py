@@ -257,3 +257,35 @@ def test_budget_stops_the_recipe_cleanly() -> None:
     assert result.status == "budget_exceeded"
     assert result.error is not None and "max_steps=1" in result.error.message
     assert len(model.calls) == 1
+
+
+def test_a_failed_run_resumes_without_repeating_finished_steps() -> None:
+    from agentnet.errors import RunError
+
+    first = ScriptedModel.build("first", ["draft"])
+    second = ScriptedModel.build("second", [RunError("the server went away"), "final"])
+    prog = program(
+        "name: r\nsteps:\n"
+        '  - {id: a, model: first, prompt: "x"}\n'
+        '  - {id: b, model: second, prompt: "{{ steps.a.output }}"}\n',
+        [first, second],
+    )
+    failed = prog.run()
+    assert failed.status == "failed" and RunStore().get_run(failed.run_id)["status"] == "failed"
+    resumed = prog.resume(failed.run_id)
+    assert resumed.ok, resumed.error
+    assert resumed.output == "final"
+    assert len(first.calls) == 1  # step a came from the checkpoint
+    assert last_user(second) == "draft"
+    assert RunStore().get_run(failed.run_id)["status"] == "succeeded"
+    again = prog.resume(failed.run_id)  # a finished run just reports its answer
+    assert again.ok and again.output == "final" and len(second.calls) == 2
+
+
+def test_resume_refuses_another_recipes_run() -> None:
+    model = ScriptedModel.build("m", ["x"])
+    one = program('name: one\nsteps: [{id: s, model: m, prompt: "hi"}]\n', [model])
+    two = program('name: two\nsteps: [{id: s, model: m, prompt: "hi"}]\n', [model])
+    run = one.run()
+    with pytest.raises(UserError, match="is not a run of recipe 'two'"):
+        two.resume(run.run_id)

@@ -113,3 +113,46 @@ def test_cli_run_json_on_the_embedded_model() -> None:
     # The run went to the same run store `agentnet runs` reads (the subprocess shares AGENTNET_HOME).
     trace = RunStore().get_run(payload["run_id"])
     assert trace["status"] == "succeeded" and trace["plan"]["source"] == "recipe"
+
+
+def test_kill_9_mid_run_then_resume_from_the_cli(tmp_path: Path) -> None:
+    """A real process killed after its first step: `recipe resume` finishes without redoing that step."""
+    import os
+    import signal
+    import time
+
+    recipe = tmp_path / "two.yaml"
+    recipe.write_text(
+        "name: two\ndefaults: {max_tokens: 24}\nsteps:\n"
+        '  - {id: first, model: smollm2, prompt: "Name a fruit."}\n'
+        "  - id: second\n    model: smollm2\n    max_tokens: 200\n"
+        '    prompt: "Write a long poem about {{ steps.first.output }}."\n'
+    )
+    process = subprocess.Popen(
+        [str(AGENTNET), "recipe", "run", str(recipe)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
+    assert process.stderr is not None
+    seen = ""
+    deadline = time.monotonic() + 240
+    while "> second" not in seen and time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        seen += line
+    assert "✓ first" in seen, seen
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    process.stderr.close()
+    run_id = RunStore().list_runs()[0]["id"]
+    assert RunStore().get_run(run_id)["status"] == "running"  # killed: nobody marked it
+
+    completed = subprocess.run(
+        [str(AGENTNET), "recipe", "resume", run_id, "--json"], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    payload = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert payload["status"] == "succeeded" and payload["output"]
+    trace = RunStore().get_run(run_id)
+    attempts = {step["id"]: len(step["attempts"]) for step in trace["steps"]}
+    assert attempts["first"] == 1  # not run again
+    assert attempts["second"] >= 1 and trace["status"] == "succeeded"
