@@ -1,0 +1,56 @@
+"""Chat pieces that the pty tests cannot force with one small model: multi-step plans, saved sessions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agentnet.cards import CapabilityCard
+from agentnet.cli.chat import Chat, Session
+from agentnet.errors import NotFoundError
+from agentnet.network import Network
+from agentnet.nodes.registry import NodeRegistry
+from agentnet.planner.plan import Plan, Step, StepInput
+
+
+def test_a_multi_step_plan_runs_on_the_executor_and_names_every_collaborator(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    registry = NodeRegistry()
+    registry.register_callable(lambda text: str(text).upper(), CapabilityCard(id="shout", description="upper-case"))
+    registry.register_callable(lambda text: f"{len(str(text))} chars", CapabilityCard(id="measure", description="len"))
+    net = Network(registry=registry)
+    plan = Plan(
+        task="hello there",
+        steps=[
+            Step(id="s1", capability="shout", instruction="shout", inputs=[StepInput(kind="user")]),
+            Step(id="s2", capability="measure", instruction="measure", inputs=[StepInput(kind="step", step="s1")]),
+        ],
+    )
+    chat = Chat(net, Session(id="t1"))
+    answer, meta = chat.executed(plan)
+    assert answer.endswith("chars")
+    assert meta["by"] == "shout, measure"
+    assert meta["why"].startswith("2-step plan (model), run ")
+    out = capsys.readouterr().out
+    assert "s1 on shout" in out and "s2 on measure" in out
+
+
+def test_sessions_round_trip_and_export(agentnet_home: Path) -> None:
+    session = Session(id="abc", model="smollm2", route=False)
+    session.messages += [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "hello", "meta": {"by": "smollm2"}},
+    ]
+    session.save()
+    loaded = Session.load("abc")
+    assert loaded.model == "smollm2" and not loaded.route and loaded.history()[1]["content"] == "hello"
+    loaded.export(agentnet_home / "t.json")
+    assert json.loads((agentnet_home / "t.json").read_text())["messages"][0]["content"] == "hi"
+    loaded.export(agentnet_home / "t.md")
+    assert "**smollm2**: hello" in (agentnet_home / "t.md").read_text()
+    with pytest.raises(NotFoundError, match="no saved chat 'nope'") as info:
+        Session.load("nope")
+    assert "abc" in (info.value.hint or "")
