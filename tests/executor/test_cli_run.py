@@ -65,3 +65,57 @@ def test_runs_show_unknown_id_is_a_clear_error() -> None:
 def test_runs_list_empty_json() -> None:
     done = agentnet("runs", "list", "--json")
     assert done.returncode == 0 and json.loads(done.stdout) == []
+
+
+LONG_CONFIG = """\
+models:
+  - id: storyteller
+    adapter: llamacpp
+    path: "embedded:smollm2"
+    params: {temperature: 0.7, max_tokens: 1024}
+    card:
+      description: Writes long stories about any subject.
+      skills: [{id: story, name: Write a story, description: Write a long story, tags: [story]}]
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_agentnet_run_saves_interrupted_then_resume_finishes(agentnet_home: Path) -> None:
+    import signal
+    import sqlite3
+    import time
+
+    Path("agentnet.yaml").write_text(LONG_CONFIG)
+    process = subprocess.Popen(
+        [*AGENTNET, "run", "Write a long story about a lighthouse keeper and a storm at sea.", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    db = agentnet_home / "runs.sqlite"
+    deadline = time.monotonic() + 240
+    running = None
+    while running is None and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+        if db.exists():
+            conn = sqlite3.connect(db, timeout=5)
+            try:
+                running = conn.execute("SELECT run_id FROM agentnet_steps WHERE status='running'").fetchone()
+            except sqlite3.OperationalError:
+                running = None  # tables not created yet
+            finally:
+                conn.close()
+    assert running is not None, process.communicate(timeout=60)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    run_id = running[0]
+    assert f"agentnet run --resume {run_id}" in " ".join(stderr.split())
+    shown = json.loads(agentnet("runs", "show", run_id, "--json").stdout)
+    assert shown["status"] == "interrupted"
+
+    resumed = agentnet("run", "--resume", run_id, "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    final = json.loads(resumed.stdout.strip().splitlines()[-1])
+    assert final["status"] == "succeeded" and final["answer"].strip()
