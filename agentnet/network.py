@@ -148,6 +148,8 @@ class Network:
 
     def close(self) -> None:
         self.release_directory()
+        if self._executor is not None:
+            self._executor.close()
 
     def __enter__(self) -> Network:
         return self

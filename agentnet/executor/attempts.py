@@ -157,6 +157,11 @@ def run_step(
         if store is not None:
             store.step_finished(run_id, spec.id, "interrupted")
         raise
+    except Exception:
+        # Not a collaborator's failure (those are caught above) but e.g. a prompt builder's bug.
+        if store is not None:
+            store.step_finished(run_id, spec.id, "failed")
+        raise
 
 
 def _all_failed(step_id: str, attempts: list[dict[str, Any]]) -> RunError:

@@ -178,6 +178,11 @@ class Executor:
             status = "budget_exceeded" if isinstance(exc, BudgetExceededError) else "failed"
             store.set_status(run_id, status, error=exc.to_dict())
             return RunResult(run_id, status, None, plan, self._results(graph, config), exc)
+        except Exception as exc:
+            # A bug (ours or a prompt/route function's): recorded, then surfaced as is.
+            error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}", "hint": None}
+            store.set_status(run_id, "failed", error=error)
+            raise
         finally:
             builder.runtime.forget(run_id)
         values = graph.get_state(config).values
@@ -187,6 +192,15 @@ class Executor:
 
     def _results(self, graph: Any, config: RunnableConfig) -> dict[str, Any]:
         return dict(graph.get_state(config).values.get("results") or {})
+
+    def close(self) -> None:
+        """Close the run database connections (the executor reopens them if used again)."""
+        if self._checkpointer is not None:
+            self._checkpointer.conn.close()
+            self._checkpointer = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def trace(self, run_id: str) -> dict[str, Any]:
         return self.store.get_run(run_id)

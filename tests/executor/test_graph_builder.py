@@ -83,3 +83,20 @@ def test_compiled_plan_embeds_in_a_users_langgraph_app() -> None:
     app.add_edge("network", END)
     result = app.compile().invoke({"question": "hello there"})
     assert result["reply"] == "echo hello there"
+
+
+def test_a_broken_prompt_function_marks_step_and_run_failed_and_surfaces() -> None:
+    from agentnet.executor import RunStore
+
+    store = RunStore()
+    builder = GraphBuilder([ScriptedModel.build("n", ["x"])], store=store)
+    builder.add_step(StepSpec(id="s", candidates=["n"], prompt=lambda ctx: ctx.inputs["missing"]))
+    store.start_run("bug1", "t", {"steps": []}, {})
+    graph = builder.compile()
+    try:
+        graph.invoke({"task": "t", "inputs": {}, "results": {}}, {"configurable": {"thread_id": "bug1"}})
+    except KeyError as exc:
+        assert "missing" in str(exc)
+    else:
+        raise AssertionError("the prompt function's KeyError was swallowed")
+    assert store.get_run("bug1")["steps"][0]["status"] == "failed"
