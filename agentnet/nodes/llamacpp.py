@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from agentnet.config import ModelSpec
-from agentnet.errors import ContextOverflowError
+from agentnet.errors import ContextOverflowError, ModelCallError
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
 from agentnet.nodes.pool import LoadedModel, ModelPool, PoolKey, shared_pool
 
@@ -83,9 +83,13 @@ class LlamaCppNode(ModelNode):
             if options.schema is not None:
                 # llama-cpp-python turns the schema into a GBNF grammar: sampling can only emit matching JSON.
                 kwargs["response_format"] = {"type": "json_object", "schema": options.schema}
-            chunks = llama.create_chat_completion(**kwargs)
             completion_tokens = 0
             finish_reason: str | None = None
+            try:
+                chunks = llama.create_chat_completion(**kwargs)
+            except (ValueError, RuntimeError, TypeError) as exc:
+                # e.g. a chat template that rejects these roles, or a schema the grammar converter cannot take
+                raise self._engine_error(exc) from None
             try:
                 for chunk in chunks:
                     if cancel.cancelled:
@@ -98,11 +102,21 @@ class LlamaCppNode(ModelNode):
                         yield content
                     if choice.get("finish_reason"):
                         finish_reason = choice["finish_reason"]
+            except (ValueError, RuntimeError) as exc:
+                raise self._engine_error(exc) from None
             finally:
                 chunks.close()
         yield Generation(
             usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens),
             finish_reason=finish_reason,
+        )
+
+    def _engine_error(self, exc: Exception) -> ModelCallError:
+        return ModelCallError(
+            f"llama.cpp could not run model {self.node_id!r}: {type(exc).__name__}: {str(exc)[:500]}",
+            hint="if the chat template rejects a message role, drop or merge that message (or set params.chat_format); "
+            "if a JSON Schema was given, simplify it",
+            code="local_engine_error",
         )
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agentnet.errors import ModelFileError
+from agentnet.errors import ConfigError, ModelFileError
 from agentnet.nodes.gguf import GGUFInfo, inspect_gguf
 
 log = logging.getLogger("agentnet.pool")
@@ -175,6 +175,7 @@ def _load_llama(path: Path, key: PoolKey) -> Any:
     if key.n_threads is not None:
         kwargs["n_threads"] = key.n_threads
     if key.chat_format is not None:
+        _check_chat_format(key.chat_format)
         kwargs["chat_format"] = key.chat_format
     try:
         return llama_cpp.Llama(**kwargs)
@@ -184,6 +185,19 @@ def _load_llama(path: Path, key: PoolKey) -> Any:
             hint="the file passed agentnet's GGUF checks, so it may use an architecture or quantisation this "
             "llama-cpp-python build does not support; try a newer llama-cpp-python or another quantisation",
         ) from None
+
+
+def _check_chat_format(name: str) -> None:
+    """Refuse a misspelt chat_format before loading (llama.cpp would only fail at the first call)."""
+    from llama_cpp.llama_chat_format import LlamaChatCompletionHandlerRegistry
+
+    known = sorted(LlamaChatCompletionHandlerRegistry()._chat_handlers)
+    # "chat_template.<name>" selects a template stored in the GGUF itself.
+    if name not in known and not name.startswith("chat_template."):
+        raise ConfigError(
+            f"unknown chat_format {name!r}",
+            hint="leave params.chat_format unset to use the GGUF's own template, or use one of: " + ", ".join(known),
+        )
 
 
 def _close(llama: Any) -> None:
