@@ -82,8 +82,7 @@ def run_step(
         write({"source": "agentnet", "event": event, "run_id": run_id, "step": spec.id, **fields})
 
     meter.start_step(spec.id)
-    if store is not None:
-        store.step_started(run_id, spec.id, capability, spec.why)
+    earlier = store.step_started(run_id, spec.id, capability, spec.why) if store is not None else 0
     try:
         messages = to_chat_messages(spec.prompt(ctx))
         prompt_estimate = estimate_tokens("".join(m["content"] for m in messages))
@@ -116,7 +115,7 @@ def run_step(
                     record = _attempt_record(card_id, status, exc, latency_s=elapsed)
                     attempts.append(record)
                     if store is not None:
-                        store.record_attempt(run_id, spec.id, record, len(attempts))
+                        store.record_attempt(run_id, spec.id, record, earlier + len(attempts))
                     emit("failed", node=card_id, attempt=count, error=record["error"], code=record["error_code"])
                     transient = isinstance(exc, ModelCallError) or (
                         isinstance(exc, DeadlineExceededError) and policy.retry_on_deadline
@@ -140,7 +139,7 @@ def run_step(
                     "attempts": attempts,
                 }
                 if store is not None:
-                    store.step_finished(run_id, spec.id, "succeeded", result, (record, len(attempts)))
+                    store.step_finished(run_id, spec.id, "succeeded", result, (record, earlier + len(attempts)))
                 emit("finished", node=card_id, attempt=count, text=reply.text, tokens=reply.usage.total_tokens,
                      latency_s=reply.latency_s, cost=reply.cost)  # fmt: skip
                 return result

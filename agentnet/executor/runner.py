@@ -8,6 +8,7 @@ first, so running steps stop at once instead of holding the process until their 
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import threading
 import uuid
@@ -123,6 +124,10 @@ class Executor:
         self.store.start_run(run_id, plan.task, plan.model_dump(mode="json"), self.budgets.model_dump())
         result = self._drive(plan, run_id, initial_state(plan, inputs), on_event, self.budgets)
         return result.raise_for_error() if check else result
+
+    async def arun(self, plan: Plan, **kwargs: Any) -> RunResult:
+        """``run`` for async callers: the graph runs in a worker thread (SQLite saver is sync)."""
+        return await asyncio.to_thread(self.run, plan, **kwargs)
 
     def resume(
         self,

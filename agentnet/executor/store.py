@@ -167,12 +167,18 @@ class RunStore:
 
     # --- steps and attempts ----------------------------------------------------------------
 
-    def step_started(self, run_id: str, step_id: str, capability: str, why: str) -> None:
+    def step_started(self, run_id: str, step_id: str, capability: str, why: str) -> int:
+        """Mark the step running; returns how many attempts it already has (a resumed or looped step)."""
         self._write(
             "INSERT INTO agentnet_steps (run_id, step_id, capability, why, status, started) VALUES (?,?,?,?,?,?) "
             "ON CONFLICT(run_id, step_id) DO UPDATE SET status='running', started=excluded.started",
             (run_id, step_id, capability, why, "running", time.time()),
         )
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT COUNT(*) FROM agentnet_attempts WHERE run_id=? AND step_id=?", (run_id, step_id)
+            ).fetchone()
+        return int(row[0])
 
     def record_attempt(self, run_id: str, step_id: str, attempt: dict[str, Any], seq: int) -> None:
         self._write(_ATTEMPT_SQL, _attempt_row(run_id, step_id, attempt, seq))

@@ -209,7 +209,15 @@ def test_resume_of_a_failed_run_reruns_only_the_failed_step() -> None:
     assert executor.run(plan, run_id="r1", check=False).status == "failed"
     result = executor.resume("r1")
     assert result.answer == "B" and len(a.calls) == 1 and len(b.calls) == 2
+    attempts = executor.trace("r1")["steps"][1]["attempts"]
+    assert [(x["seq"], x["status"]) for x in attempts] == [(1, "failed"), (2, "ok")]
     # Resuming a finished run returns its answer without running anything.
     again = executor.resume("r1")
     assert again.answer == "B" and len(b.calls) == 2
     assert executor.list_runs()[0]["status"] == "succeeded"
+
+
+async def test_arun_for_async_callers() -> None:
+    node = ScriptedModel.build("n", ["async answer"])
+    result = await Executor([node]).arun(Plan(task="t", steps=[step("s1", "n")]))
+    assert result.answer == "async answer"
