@@ -64,7 +64,6 @@ def import_litellm() -> Any:
             litellm.telemetry = False
             litellm.suppress_debug_info = True
             litellm.set_verbose = False
-            litellm.drop_params = True
             for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
             _litellm = litellm
@@ -182,6 +181,8 @@ class LiteLLMNode(ModelNode):
             "timeout": deadline,
             "max_retries": 0,
             "num_retries": 0,
+            # Per call, not litellm's global switch: parameters a provider lacks (seed, stream_options) are dropped.
+            "drop_params": True,
         }
         if options.stop:
             request["stop"] = options.stop
