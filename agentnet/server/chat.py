@@ -100,7 +100,8 @@ class ChatService:
             from agentnet.server.network_chat import run_network
 
             return await run_network(self, request, federation)
-        node = self.backend.extra.get(request.model) or await asyncio.to_thread(self.backend.node, request.model)
+        found = self.backend.extra.get(request.model)
+        node = found if found is not None else await asyncio.to_thread(self.backend.node, request.model)
         ticket = self.limiter.reserve(node.node_id) if self.backend.is_local(node) else UNLIMITED
         token = OUTGOING_HEADERS.set(federation.outgoing_headers(self.settings.instance_id))
         try:
