@@ -129,7 +129,8 @@ class Network:
         return self.execute(plan, on_event=on_event, check=check)
 
     def resume(self, run_id: str, *, on_event: EventHandler | None = None, check: bool = True) -> RunResult:
-        return self.executor.resume(run_id, on_event=on_event, check=check)
+        """Continue a saved run under the budgets configured now (so a raised limit lets it finish)."""
+        return self.executor.resume(run_id, on_event=on_event, budgets=self.config.budgets, check=check)
 
     def runs(self, limit: int = 50) -> list[dict[str, Any]]:
         return self.executor.list_runs(limit)

@@ -119,3 +119,27 @@ def test_ctrl_c_during_agentnet_run_saves_interrupted_then_resume_finishes(agent
     assert resumed.returncode == 0, resumed.stderr
     final = json.loads(resumed.stdout.strip().splitlines()[-1])
     assert final["status"] == "succeeded" and final["answer"].strip()
+
+
+@pytest.mark.slow
+def test_budget_stop_names_the_limit_then_resume_with_a_raised_budget() -> None:
+    Path("agentnet.yaml").write_text(CONFIG + "budgets: {max_steps: 1}\n")
+    task = "Answer the question: what is the capital of France? Then rewrite the answer in simpler words for a child."
+    done = agentnet("run", task, "--json")
+    assert done.returncode == 1
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == "budget_exceeded" and result["answer"] is None
+    assert result["error"]["code"] == "budget_exceeded"
+    assert "max_steps=1" in result["error"]["message"] and "1 steps already run" in result["error"]["message"]
+    trace = json.loads(agentnet("runs", "show", result["run_id"], "--json").stdout)
+    # Stopped before the second step started: it never ran, so the trace has only the first.
+    assert [s["status"] for s in trace["steps"]] == ["succeeded"]
+    assert "stopped before step" in result["error"]["message"]
+
+    Path("agentnet.yaml").write_text(CONFIG + "budgets: {max_steps: 5}\n")
+    resumed = agentnet("run", "--resume", result["run_id"], "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout.strip().splitlines()[-1])["status"] == "succeeded"
+    trace = json.loads(agentnet("runs", "show", result["run_id"], "--json").stdout)
+    # The first step ran once (one attempt); only the stopped step ran on resume.
+    assert [len(s["attempts"]) for s in trace["steps"]] == [1, 1]
