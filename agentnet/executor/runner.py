@@ -30,6 +30,8 @@ from agentnet.planner.plan import Plan
 
 EventHandler = Callable[[StepEvent], None]
 
+_GRAPH_CACHE_SIZE = 16
+
 
 @dataclass
 class RunResult:
@@ -80,6 +82,8 @@ class Executor:
         self.max_tokens = max_tokens
         self._store = store
         self._checkpointer: Any = None
+        self._graphs: dict[str, tuple[GraphBuilder, Any]] = {}
+        self._cache_lock = threading.Lock()
 
     @property
     def store(self) -> RunStore:
@@ -102,6 +106,19 @@ class Executor:
             store=self.store if traced else None,
             max_tokens=self.max_tokens,
         )
+
+    def _compiled(self, plan: Plan, budgets: BudgetSettings) -> tuple[GraphBuilder, Any]:
+        """The durable graph for a plan, compiled once and reused (compiling costs ~0.5 ms per step)."""
+        key = plan.model_dump_json() + budgets.model_dump_json()
+        with self._cache_lock:
+            hit = self._graphs.pop(key, None)
+            if hit is None:
+                builder = self.builder(plan, budgets=budgets)
+                hit = (builder, builder.compile(checkpointer=self.checkpointer))
+            self._graphs[key] = hit  # most recently used last
+            while len(self._graphs) > _GRAPH_CACHE_SIZE:
+                self._graphs.pop(next(iter(self._graphs)))
+            return hit
 
     def compile(self, plan: Plan, *, checkpointer: Any = None) -> Any:
         """The plan as a compiled LangGraph graph (input: ``{"task", "inputs"}``; output has ``answer``).
@@ -141,7 +158,7 @@ class Executor:
         trace = self.store.get_run(run_id)
         plan = Plan.model_validate(trace["plan"])
         budgets = budgets or BudgetSettings.model_validate(trace.get("budgets") or {})
-        graph = self.builder(plan, budgets=budgets).compile(checkpointer=self.checkpointer)
+        _, graph = self._compiled(plan, budgets)
         snapshot = graph.get_state(_config(run_id))
         if snapshot.values and not snapshot.next and "answer" in snapshot.values:
             self.store.set_status(run_id, "succeeded", answer=snapshot.values["answer"])
@@ -159,8 +176,8 @@ class Executor:
         on_event: EventHandler | None,
         budgets: BudgetSettings,
     ) -> RunResult:
-        builder = self.builder(plan, budgets=budgets)
-        graph = builder.compile(checkpointer=self.checkpointer)
+        builder, graph = self._compiled(plan, budgets)
+        builder.runtime.cancel.clear()
         config = _config(run_id)
         store = self.store
         try:
@@ -200,6 +217,8 @@ class Executor:
 
     def close(self) -> None:
         """Close the run database connections (the executor reopens them if used again)."""
+        with self._cache_lock:
+            self._graphs.clear()
         if self._checkpointer is not None:
             self._checkpointer.conn.close()
             self._checkpointer = None
