@@ -17,8 +17,9 @@ from agentnet.federation.store import PeerRecord, remote_id
 from agentnet.nodes.base import CallOptions, ChatMessage
 from agentnet.nodes.litellm import LiteLLMNode
 
-# Peers answer through their own models; agentnet's retries would multiply a slow peer's latency.
-PEER_PARAMS = ModelParams(retries=1, retry_backoff_s=0.2, deadline_s=300.0, temperature=0.2)
+# No retries: a peer that fails is down, looping or out of time, and the executor falls back to the
+# next candidate; retrying would only multiply the wait (and a refused loop would be sent again).
+PEER_PARAMS = ModelParams(retries=0, deadline_s=300.0, temperature=0.2)
 
 
 class PeerNode(LiteLLMNode):

@@ -30,8 +30,8 @@ def test_models_and_agent_card(gguf_server: Served) -> None:
 
 def test_openai_client_non_streaming(gguf_server: Served) -> None:
     openai = pytest.importorskip("openai")
-    client = openai.OpenAI(base_url=gguf_server.api_base, api_key=TOKEN, max_retries=0)
-    reply = client.chat.completions.create(model="smollm2", messages=QUESTION, max_tokens=24)
+    with openai.OpenAI(base_url=gguf_server.api_base, api_key=TOKEN, max_retries=0) as client:
+        reply = client.chat.completions.create(model="smollm2", messages=QUESTION, max_tokens=24)
     assert "Paris" in reply.choices[0].message.content
     assert reply.usage.completion_tokens > 0
     assert reply.model == "smollm2"
@@ -39,17 +39,17 @@ def test_openai_client_non_streaming(gguf_server: Served) -> None:
 
 def test_openai_client_streaming(gguf_server: Served) -> None:
     openai = pytest.importorskip("openai")
-    client = openai.OpenAI(base_url=gguf_server.api_base, api_key=TOKEN, max_retries=0)
-    stream = client.chat.completions.create(
-        model="smollm2", messages=QUESTION, max_tokens=24, stream=True, stream_options={"include_usage": True}
-    )
     pieces, finishes, usage = [], [], None
-    for chunk in stream:
-        if chunk.usage is not None:
-            usage = chunk.usage
-        for choice in chunk.choices:
-            pieces.append(choice.delta.content or "")
-            finishes.append(choice.finish_reason)
+    with openai.OpenAI(base_url=gguf_server.api_base, api_key=TOKEN, max_retries=0) as client:
+        stream = client.chat.completions.create(
+            model="smollm2", messages=QUESTION, max_tokens=24, stream=True, stream_options={"include_usage": True}
+        )
+        for chunk in stream:
+            if chunk.usage is not None:
+                usage = chunk.usage
+            for choice in chunk.choices:
+                pieces.append(choice.delta.content or "")
+                finishes.append(choice.finish_reason)
     assert len([p for p in pieces if p]) > 1  # really streamed, not one blob
     assert "Paris" in "".join(pieces)
     assert finishes[-1] in {"stop", "length"}
@@ -58,12 +58,14 @@ def test_openai_client_streaming(gguf_server: Served) -> None:
 
 def test_openai_client_gets_openai_errors(gguf_server: Served) -> None:
     openai = pytest.importorskip("openai")
-    client = openai.OpenAI(base_url=gguf_server.api_base, api_key=TOKEN, max_retries=0)
-    with pytest.raises(openai.NotFoundError) as missing:
-        client.chat.completions.create(model="no-such-model", messages=QUESTION)
-    assert missing.value.code == "model_not_found"
-    bad = openai.OpenAI(base_url=gguf_server.api_base, api_key="wrong-token-wrong-token", max_retries=0)
-    with pytest.raises(openai.AuthenticationError):
+    with openai.OpenAI(base_url=gguf_server.api_base, api_key=TOKEN, max_retries=0) as client:
+        with pytest.raises(openai.NotFoundError) as missing:
+            client.chat.completions.create(model="no-such-model", messages=QUESTION)
+        assert missing.value.code == "model_not_found"
+    with (
+        openai.OpenAI(base_url=gguf_server.api_base, api_key="wrong-token-wrong-token", max_retries=0) as bad,
+        pytest.raises(openai.AuthenticationError),
+    ):
         bad.chat.completions.create(model="smollm2", messages=QUESTION)
 
 
