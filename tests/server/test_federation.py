@@ -48,6 +48,25 @@ def test_task_sent_to_a_runs_a_step_on_b(serve: Callable[..., Served]) -> None:
     missing = httpx.get(f"{a.api_base}/runs/nonexistent0", headers=a.headers(), timeout=30)
     assert missing.status_code == 404 and missing.json()["error"]["message"]
 
+    # Clients that always stream get the run's answer as SSE, with the trace on the last chunk.
+    streamed = httpx.post(
+        f"{a.api_base}/chat/completions",
+        json={
+            "model": "agentnet",
+            "stream": True,
+            "messages": [{"role": "user", "content": "Write a poem about rain."}],
+        },
+        headers=a.headers(),
+        timeout=300,
+    )
+    assert streamed.status_code == 200 and streamed.headers["content-type"].startswith("text/event-stream")
+    events = [line[6:] for line in streamed.text.splitlines() if line.startswith("data: ")]
+    assert events[-1] == "[DONE]"
+    chunks = [json.loads(e) for e in events[:-1]]
+    assert chunks[0]["choices"][0]["delta"]["content"].strip()
+    assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
+    assert "b/poet" in [step["capability"] for step in chunks[-1]["agentnet"]["plan"]]
+
 
 def test_peer_down_mid_run_falls_back_or_fails_clearly(serve: Callable[..., Served]) -> None:
     b = serve("b", config=POET_CONFIG, args=("--name", "b"))
