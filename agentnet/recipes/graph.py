@@ -35,6 +35,12 @@ from agentnet.recipes.template import Reference, render
 Extra = Callable[[StepContext], dict[str, Any]]
 
 
+def inherit(step: Step, target: Target) -> Target:
+    """A cascade or mixture target with the step's own settings as its defaults."""
+    shared = {k: getattr(step, k) for k in ("system", "max_tokens", "temperature") if getattr(step, k) is not None}
+    return Target(**{**shared, **target.model_dump(exclude_none=True)})
+
+
 def exit_of(step: Step) -> str:
     """The executor step whose result is the recipe step's output."""
     return f"{step.id}__done" if step.kind in ("route", "loop") else step.id
@@ -126,7 +132,7 @@ class RecipeCompiler:
         base = step.as_call()
         ids: list[str] = []
         for index, target in enumerate(step.cascade or []):
-            merged = Target(**{**target.model_dump(exclude_none=True)})
+            merged = inherit(step, target)
             more, _ = self.candidates.candidates(merged, f"{step.id}#{index + 1}", base.accept)
             ids.extend(more)
         builder.add_step(
@@ -150,7 +156,13 @@ class RecipeCompiler:
             name = f"{step.id}__p{index + 1}"
             names.append(name)
             builder.add_step(
-                self.spec(name, target, self.prompt(step.prompt or ""), after=after, label=f"{step.id}#p{index + 1}")
+                self.spec(
+                    name,
+                    inherit(step, target),
+                    self.prompt(step.prompt or ""),
+                    after=after,
+                    label=f"{step.id}#p{index + 1}",
+                )
             )
 
         def proposals(ctx: StepContext) -> dict[str, Any]:

@@ -194,6 +194,8 @@ class Step(_Strict):
             raise ValueError("this step needs a 'prompt' (or a 'route:' or 'loop:' block)")
         if self.kind == "call" and (self.model is None) == (self.needs is None):
             raise ValueError("give exactly one of 'model' (a model id) or 'needs' (a requirement)")
+        if self.kind == "mixture" and (self.output_schema is not None or self.accept is not None):
+            raise ValueError("a mixture's output_schema/accept belong on its aggregator (mixture.aggregator)")
         if self.kind in ("cascade", "mixture") and (self.model is not None or self.needs is not None):
             raise ValueError(f"a {self.kind} step names its models inside '{self.kind}:', not with model/needs")
         return self

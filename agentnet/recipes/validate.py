@@ -147,6 +147,8 @@ class _Checker:
                         found.append(ref)
             for loc, target in targets_of(step):
                 self.check_target((*base, *loc), target)
+            if step.kind == "cascade":
+                self.check_schema(base, step.output_schema)
         if self.output is not None:
             self.template_refs(("output",), _Template(("output",), self.output), own=None)
         self.check_cycles(deps)
@@ -195,7 +197,19 @@ class _Checker:
                 )
         return steps
 
+    def check_schema(self, loc: Loc, schema: dict[str, Any] | None) -> None:
+        if schema is None:
+            return
+        import jsonschema
+
+        try:
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            self.problem((*loc, "output_schema"), f"not a valid JSON Schema: {exc.message}")
+
     def check_target(self, loc: Loc, target: Target) -> None:
+        if isinstance(target, Call):
+            self.check_schema(loc, target.output_schema)
         ids = [card.id for card in self.cards]
         if target.model is not None and target.model not in ids:
             self.problem(

@@ -289,3 +289,10 @@ def test_resume_refuses_another_recipes_run() -> None:
     run = one.run()
     with pytest.raises(UserError, match="is not a run of recipe 'two'"):
         two.resume(run.run_id)
+
+
+def test_cascade_targets_inherit_the_steps_settings() -> None:
+    cheap = ScriptedModel.build("cheap", ["a long enough answer"], card=card("cheap", skills=["chat"]))
+    prog = program(cascade_recipe().replace('prompt: "q"', 'prompt: "q"\n    system: "Be brief."'), [cheap])
+    assert prog.run().ok
+    assert cheap.calls[0][0] == {"role": "system", "content": "Be brief."}

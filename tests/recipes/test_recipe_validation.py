@@ -199,3 +199,9 @@ def test_cli_validate_yaml_error_exits_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert f"{path}:1:7: invalid YAML" in result.stderr
+
+
+def test_invalid_output_schema_is_reported_where_it_is_written() -> None:
+    found = problems(GOOD + "    output_schema: {type: objekt}\n")
+    assert len(found) == 1
+    assert found[0].startswith("r.yaml:8:5: steps.0.output_schema: not a valid JSON Schema:"), found
