@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
-from agentnet.federation.headers import OUTGOING_HEADERS
+from agentnet.errors import BudgetExceededError, DeadlineExceededError
+from agentnet.federation.headers import DEADLINE_HEADER, OUTGOING_HEADERS
 from agentnet.server.backend import NETWORK_MODEL_ID
 from agentnet.server.errors import HTTPProblem, problem_from_agentnet
 from agentnet.server.guard import Federation
@@ -27,6 +28,7 @@ from agentnet.server.schemas import ChatCompletionRequest
 if TYPE_CHECKING:
     from agentnet.server.chat import ChatService
 
+MIN_RUN_S = 0.5
 _LOCKS: dict[int, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 
@@ -66,7 +68,8 @@ def task_text(request: ChatCompletionRequest) -> str:
     return users[-1]
 
 
-def _run(network: Any, task: str) -> tuple[Any, list[dict[str, Any]]]:
+def _run(network: Any, task: str, federation: Federation) -> tuple[Any, list[dict[str, Any]], bool]:
+    """Plan and execute within the caller's deadline; True when that deadline was the binding budget."""
     events: list[dict[str, Any]] = []
 
     def on_event(event: Any) -> None:
@@ -74,8 +77,20 @@ def _run(network: Any, task: str) -> tuple[Any, list[dict[str, Any]]]:
             events.append(event.model_dump(exclude_none=True, exclude={"source"}))
 
     with network_lock(network):
-        result = network.run(task, on_event=on_event, check=False)
-    return result, events
+        plan = network.plan(task)
+        network.release_directory()
+        remaining = federation.remaining()
+        if remaining <= MIN_RUN_S:
+            raise DeadlineExceededError(
+                "the caller's deadline passed while the task was being planned",
+                hint=f"send a longer {DEADLINE_HEADER} (seconds), or a simpler task",
+            )
+        budgets = network.config.budgets
+        caller_bound = budgets.max_seconds is None or remaining < budgets.max_seconds
+        if caller_bound:
+            budgets = budgets.model_copy(update={"max_seconds": remaining})
+        result = network.execute(plan, on_event=on_event, budgets=budgets, check=False)
+    return result, events, caller_bound
 
 
 def run_trace(result: Any, events: list[dict[str, Any]], federation: Federation) -> dict[str, Any]:
@@ -100,13 +115,16 @@ async def run_network(service: ChatService, request: ChatCompletionRequest, fede
     token = OUTGOING_HEADERS.set(federation.outgoing_headers(service.settings.instance_id))
     try:
         async with ticket.running():
-            result, events = await asyncio.to_thread(_run, network, task)
+            result, events, caller_bound = await asyncio.to_thread(_run, network, task, federation)
     finally:
         ticket.release()
         OUTGOING_HEADERS.reset(token)
     trace = run_trace(result, events, federation)
     if result.error is not None:
         problem = problem_from_agentnet(result.error)
+        if caller_bound and isinstance(result.error, BudgetExceededError) and "max_seconds" in result.error.message:
+            # The time budget was the caller's deadline: a timeout for the caller, not a bad request.
+            problem = problem_from_agentnet(DeadlineExceededError(result.error.message, hint=result.error.hint))
         body = problem.body()
         body["error"]["message"] = f"run {result.run_id} {result.status}: {body['error']['message']}"
         body["agentnet"] = trace

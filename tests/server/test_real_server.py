@@ -98,3 +98,22 @@ def test_an_agentnet_litellm_node_can_use_the_server(gguf_server: Served) -> Non
     reply = node.complete(QUESTION, max_tokens=24)
     assert "Paris" in reply.text
     assert reply.usage.completion_tokens > 0
+
+
+def test_agentnet_run_stops_at_the_callers_deadline(gguf_server: Served) -> None:
+    import time
+
+    started = time.perf_counter()
+    response = httpx.post(
+        f"{gguf_server.api_base}/chat/completions",
+        json={"model": "agentnet", "messages": [{"role": "user", "content": "What is the capital of France?"}]},
+        headers={**gguf_server.headers(), "X-Agentnet-Deadline": "1.0"},
+        timeout=120,
+    )
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 504, response.text
+    error = response.json()["error"]
+    assert error["code"] == "deadline_exceeded" and error["type"] == "timeout_error"
+    assert "deadline" in error["message"] or "max_seconds" in error["message"]
+    # Planning is not interruptible, but nothing runs after the deadline: well under a model reply.
+    assert elapsed < 30
