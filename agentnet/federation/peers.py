@@ -215,3 +215,8 @@ def attach(registry: NodeSink, peers: list[PeerRecord]) -> list[str]:
             registry.register_node(PeerNode.for_card(peer, card), replace=True)
             ids.append(card.id)
     return ids
+
+
+def attach_saved(registry: NodeSink, store: PeerStore | None = None) -> list[str]:
+    """Attach the peers saved in ``$AGENTNET_HOME/peers.yaml`` (for a ``Network`` outside the server)."""
+    return attach(registry, (store or PeerStore()).load())

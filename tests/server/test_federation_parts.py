@@ -171,3 +171,20 @@ def test_cli_help_does_not_import_the_server_stack() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_saved_peers_resolve_through_a_node_registry(tmp_path: Path) -> None:
+    from agentnet.federation.peers import attach_saved
+    from agentnet.nodes.registry import NodeRegistry
+
+    store = PeerStore(tmp_path / "peers.yaml")
+    record = PeerRecord(name="lab", url="http://127.0.0.1:1", api_base="http://127.0.0.1:1/v1", token_env="LAB_TOKEN")
+    record.cards = [local_card(record, CARD)]
+    store.put(record)
+    registry = NodeRegistry()
+    assert attach_saved(registry, store) == ["lab/translator"]
+    node = registry.node("lab/translator")
+    assert isinstance(node, PeerNode)
+    assert node.model == "openai/translator" and node.api_base == "http://127.0.0.1:1/v1"
+    assert node.api_key_env == "LAB_TOKEN"
+    assert registry.card("lab/translator").provider == "peer:lab"
