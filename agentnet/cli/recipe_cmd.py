@@ -36,7 +36,7 @@ def find_recipe(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
-    from agentnet.recipes.program import recipe_dirs
+    from agentnet.recipes.files import recipe_dirs
 
     for folder in recipe_dirs():
         for suffix in (".yaml", ".yml"):
@@ -207,7 +207,7 @@ def list_recipes(
     config: ConfigOpt = None,
 ) -> None:
     """The recipes shipped in recipes/ and those in $AGENTNET_HOME/recipes."""
-    from agentnet.recipes.program import recipe_dirs
+    from agentnet.recipes.files import recipe_dirs
     from agentnet.recipes.validate import check_file
 
     cards = _registry(config).cards()

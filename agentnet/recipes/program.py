@@ -28,6 +28,7 @@ from agentnet.errors import AgentnetError, BudgetExceededError, UserError
 from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import GraphBuilder
 from agentnet.executor.store import RunStore, open_checkpointer
+from agentnet.recipes.files import recipe_dirs
 from agentnet.recipes.graph import RecipeCompiler
 from agentnet.recipes.runtime import Candidates, node_source
 from agentnet.recipes.schema import Recipe
@@ -294,9 +295,4 @@ def _cancel_on_sigint(cancel: threading.Event) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def recipe_dirs() -> list[Path]:
-    """Where ``agentnet recipe list`` looks: the repo's ``recipes/`` and ``$AGENTNET_HOME/recipes``."""
-    from agentnet.home import agentnet_home
-
-    repo = Path(__file__).resolve().parents[2] / "recipes"
-    return [path for path in (repo, agentnet_home() / "recipes") if path.is_dir()]
+__all__ = ["RecipeProgram", "RecipeResult", "check_recipe", "recipe_dirs"]

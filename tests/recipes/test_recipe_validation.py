@@ -205,3 +205,19 @@ def test_invalid_output_schema_is_reported_where_it_is_written() -> None:
     found = problems(GOOD + "    output_schema: {type: objekt}\n")
     assert len(found) == 1
     assert found[0].startswith("r.yaml:8:5: steps.0.output_schema: not a valid JSON Schema:"), found
+
+
+def test_validation_starts_no_engine() -> None:
+    """Checking every shipped recipe imports no model engine, graph runtime or vector store."""
+    code = (
+        "import sys, pathlib\n"
+        "from agentnet.nodes.registry import NodeRegistry\n"
+        "from agentnet.recipes.validate import check_file\n"
+        "cards = NodeRegistry().cards()\n"
+        f"paths = sorted(pathlib.Path({str(Path(__file__).resolve().parents[2] / 'recipes')!r}).glob('*.yaml'))\n"
+        "assert paths and all(check_file(p, cards).ok for p in paths)\n"
+        "print(sorted(m for m in ('llama_cpp', 'langgraph', 'chromadb', 'litellm') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
