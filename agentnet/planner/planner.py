@@ -41,24 +41,26 @@ class PlannerSettings:
     max_steps: int = 8
     # Directories larger than this are narrowed by search before clauses are scored.
     pool_size: int = 48
-    threshold: float = 0.38
+    threshold: float = 0.45
     # Below this best similarity nothing in the directory serves the task: refuse instead of guessing.
     min_score: float = 0.15
-    margin: float = 0.30
+    margin: float = 0.35
     # Data-flow adjustment of similarities (see draft.choose).
     type_bonus: float = 0.1
     type_penalty: float = 0.1
     # "assist": the model decides only when retrieval finds no confident match; "decompose": the
     # model proposes every plan (retrieval is the fallback); "off": retrieval and types only.
     model_mode: str = "assist"
-    model_max_tokens: int = 96
+    model_max_tokens: int = 64
     model_deadline_s: float = 60.0
-    model_candidates: int = 10
+    model_candidates: int = 6
     use_memory: bool = True
+    # Weight of a BM25 keyword match (max-normalised per clause) added to the embedding similarity.
+    keyword_weight: float = 0.1
     # Weight of a tool's remembered example phrases against its own description.
     example_weight: float = 0.85
     # Bonus for tools that served the most similar remembered tasks (fraction of neighbours).
-    memory_prior: float = 0.2
+    memory_prior: float = 0.4
     memory_neighbours: int = 5
     max_task_chars: int = 20000
 
@@ -110,14 +112,13 @@ class Planner:
                 + (f" with the filters {', '.join(filters.describe())}" if filters and filters.describe() else ""),
                 hint="register a model or tool with that capability (agentnet directory add), or relax the policies",
             )
-        sims = self._similarities(parts, cards)
-        best = max(max(row) for row in sims)
-        if best < self.settings.threshold:
+        sims, best = self._similarities(parts, cards)
+        if max(max(row) for row in sims) < self.settings.threshold:
             # The asking sentence may be vague ("can you do that?"): read the scene-setting too.
             everything = clauses(text, requests_only=False)
             if everything != parts:
-                parts, sims = everything, self._similarities(everything, cards)
-                best = max(max(row) for row in sims)
+                parts = everything
+                sims, best = self._similarities(everything, cards)
         if best < self.settings.min_score:
             raise PlanningError(
                 f"nothing in the directory can serve this task: no collaborator matches {parts[0][:120]!r} "
@@ -186,8 +187,9 @@ class Planner:
             self._vectors[key] = shared_embedder().embed_one(planner_text(card))
         return self._vectors[key]
 
-    def _similarities(self, parts: list[str], cards: list[CapabilityCard]) -> list[list[float]]:
-        """Clause x card similarity: the card's description, or its best remembered example phrase."""
+    def _similarities(self, parts: list[str], cards: list[CapabilityCard]) -> tuple[list[list[float]], float]:
+        """Clause x card scores (embedding, keywords, remembered phrases and tasks), and the best pure
+        embedding similarity (how well the directory can serve the task at all)."""
         import numpy as np
 
         from agentnet.directory.embedder import shared_embedder
@@ -195,6 +197,16 @@ class Planner:
         queries = shared_embedder().embed(parts)
         matrix = np.stack([self._card_vector(card) for card in cards])
         sims = queries @ matrix.T
+        semantic_best = float(sims.max())
+        if self.settings.keyword_weight > 0:
+            from agentnet.directory.ranking import bm25_scores
+
+            documents = [planner_text(card) for card in cards]
+            for i, part in enumerate(parts):
+                keyword = np.asarray(bm25_scores(part, documents), dtype=np.float32)
+                top = float(keyword.max()) if len(keyword) else 0.0
+                if top > 0:
+                    sims[i] += self.settings.keyword_weight * keyword / top
         if self.memory is not None and self.settings.use_memory:
             examples = self.memory.tool_examples([card.name or card.id for card in cards])
             for j, vectors in enumerate(examples):
@@ -205,7 +217,7 @@ class Planner:
             if prior is not None:
                 sims = sims + self.settings.memory_prior * prior[None, :]
         result: list[list[float]] = sims.tolist()
-        return result
+        return result, semantic_best
 
     def _memory_prior(self, parts: list[str], cards: list[CapabilityCard]) -> np.ndarray | None:
         """How often each tool served the most similar remembered tasks (similarity-weighted)."""
@@ -225,7 +237,8 @@ class Planner:
             for tool in set(entry["tools"]):
                 if tool in column:
                     prior[column[tool]] += weight
-        return prior / total if total > 0 else None
+        # Divided by the count, not the total weight: neighbours that are barely similar add little.
+        return prior / len(neighbours) if total > 0 else None
 
     # --- the model --------------------------------------------------------------------------
 
