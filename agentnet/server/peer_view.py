@@ -11,7 +11,7 @@ from typing import Any
 from agentnet.cards import CapabilityCard
 from agentnet.errors import AgentnetError
 from agentnet.federation.node import PeerNode
-from agentnet.federation.peers import attach, sync_directory
+from agentnet.federation.peers import Peers, attach, sync_directory
 from agentnet.federation.store import PeerRecord, PeerStore
 
 log = logging.getLogger("agentnet.server")
@@ -57,11 +57,15 @@ class PeerView:
             except AgentnetError as exc:
                 log.warning("peers file unreadable, keeping the previous peers: %s", exc.message)
                 return
+            gone = [p for p in self._peers if p.name not in {q.name for q in peers}]
             self._mtime = mtime
             self._peers = peers
             self._nodes = {card.id: PeerNode.for_card(p, card) for p in peers for card in p.cards}
         removed = sorted(before - {p.name for p in peers})
         if self.registry is not None and hasattr(self.registry, "register_node"):
+            # A registry cannot forget a node: a removed peer's cards stay there, marked unavailable,
+            # so the directory sync and the planner skip them.
+            attach(self.registry, [Peers.mark_unavailable(p, "peer removed") for p in gone])
             attach(self.registry, peers)
         if self.directory is not None and hasattr(self.directory, "sync"):
             try:

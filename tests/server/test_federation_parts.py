@@ -188,3 +188,26 @@ def test_saved_peers_resolve_through_a_node_registry(tmp_path: Path) -> None:
     assert node.model == "openai/translator" and node.api_base == "http://127.0.0.1:1/v1"
     assert node.api_key_env == "LAB_TOKEN"
     assert registry.card("lab/translator").provider == "peer:lab"
+
+
+def test_server_peer_view_follows_the_file(tmp_path: Path) -> None:
+    import os
+
+    from agentnet.nodes.registry import NodeRegistry
+    from agentnet.server.peer_view import PeerView
+
+    store = PeerStore(tmp_path / "peers.yaml")
+    record = PeerRecord(name="lab", url="http://127.0.0.1:1", api_base="http://127.0.0.1:1/v1")
+    record.cards = [local_card(record, CARD)]
+    store.put(record)
+    registry = NodeRegistry()
+    view = PeerView(store, registry=registry, min_interval_s=0)
+    assert [c.id for c in view.cards()] == ["lab/translator"]
+    assert isinstance(view.node("lab/translator"), PeerNode)
+    assert registry.card("lab/translator").available is True
+
+    store.remove("lab")
+    os.utime(store.path, (1, 1))  # a distinct mtime even on coarse-grained file systems
+    assert view.cards() == [] and view.node("lab/translator") is None
+    # The registry cannot forget the node; its card is kept but marked unavailable for the planner.
+    assert registry.card("lab/translator").available is False
