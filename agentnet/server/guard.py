@@ -71,6 +71,9 @@ class Guard:
         self._origins = {o.rstrip("/").lower() for o in settings.allowed_origins}
         self._origins.add(settings.base_url.lower())
         self._loopback = is_loopback_host(settings.host)
+        # Behind a reverse proxy on loopback, the public name is a legitimate Host too.
+        public = (settings.public_url or "").split("://", 1)[-1].split("/", 1)[0]
+        self._public_host = public.rsplit(":", 1)[0].lower() if public and not public.startswith("[") else public
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,7 +97,7 @@ class Guard:
         if self._loopback:
             host = headers.get("host", "")
             name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
-            if host and not is_loopback_host(name):
+            if host and not is_loopback_host(name) and name.lower() != self._public_host:
                 raise HTTPProblem(
                     403, f"host {host!r} is not served here", type="permission_error", code="host_not_allowed"
                 )

@@ -105,6 +105,14 @@ def test_dns_rebinding_host_is_refused_on_loopback(secured: ThreadedServer) -> N
     assert_openai_error(response, 403, "host_not_allowed")
 
 
+def test_public_url_host_is_accepted_behind_a_proxy(run_app) -> None:  # type: ignore[no-untyped-def]
+    settings = ServerSettings(public_url="https://agents.example.org")
+    server = run_app(create_app(None, settings, nodes=[ScriptedModel.build("echo", ["ok"])]))
+    assert httpx.get(f"{server.url}/v1/models", headers={"Host": "agents.example.org"}).status_code == 200
+    refused = httpx.get(f"{server.url}/v1/models", headers={"Host": "other.example.org"})
+    assert_openai_error(refused, 403, "host_not_allowed")
+
+
 def test_malformed_json_is_400(secured: ThreadedServer) -> None:
     for body in (b"{not json", b"", b"[1, 2", b'{"model": "echo", "messages": "hi"}', b'{"model": "echo"}'):
         started = time.perf_counter()
