@@ -35,7 +35,13 @@ class Network:
         from agentnet.nodes.registry import NodeRegistry
 
         self.config = config if config is not None else load_config()
-        self.registry = registry if registry is not None else NodeRegistry(self.config)
+        if registry is None:
+            from agentnet.federation.peers import attach_saved
+
+            registry = NodeRegistry(self.config)
+            # Peers saved with `agentnet peers add` are collaborators for library and CLI runs too.
+            attach_saved(registry)
+        self.registry = registry
         self._directory: Directory | None = None
         self._planner: Planner | None = None
         self._executor: Executor | None = None
