@@ -9,11 +9,9 @@ first, so running steps stop at once instead of holding the process until their 
 from __future__ import annotations
 
 import asyncio
-import signal
 import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +21,7 @@ from agentnet.config import BudgetSettings
 from agentnet.errors import AgentnetError, BudgetExceededError
 from agentnet.executor.attempts import StepPolicy
 from agentnet.executor.compile import initial_state, plan_builder
+from agentnet.executor.control import cancel_on_sigint, run_config
 from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import GraphBuilder
 from agentnet.executor.store import RunStore, open_checkpointer
@@ -159,7 +158,7 @@ class Executor:
         plan = Plan.model_validate(trace["plan"])
         budgets = budgets or BudgetSettings.model_validate(trace.get("budgets") or {})
         _, graph = self._compiled(plan, budgets)
-        snapshot = graph.get_state(_config(run_id))
+        snapshot = graph.get_state(run_config(run_id))
         if snapshot.values and not snapshot.next and "answer" in snapshot.values:
             self.store.set_status(run_id, "succeeded", answer=snapshot.values["answer"])
             return RunResult(run_id, "succeeded", snapshot.values["answer"], plan, dict(snapshot.values["results"]))
@@ -178,10 +177,10 @@ class Executor:
     ) -> RunResult:
         builder, graph = self._compiled(plan, budgets)
         builder.runtime.cancel.clear()
-        config = _config(run_id)
+        config = run_config(run_id)
         store = self.store
         try:
-            with _cancel_on_sigint(builder.runtime.cancel):
+            with cancel_on_sigint(builder.runtime.cancel):
                 chunks = graph.stream(state, config, stream_mode=["custom", "updates"], durability="sync")
                 for mode, chunk in chunks:
                     if mode == "custom" and on_event is not None:
@@ -231,27 +230,3 @@ class Executor:
 
     def list_runs(self, limit: int = 50) -> list[dict[str, Any]]:
         return self.store.list_runs(limit)
-
-
-def _config(run_id: str) -> RunnableConfig:
-    # Loops and long plans need more supersteps than LangGraph's default of 25.
-    return {"configurable": {"thread_id": run_id}, "recursion_limit": 200}
-
-
-@contextmanager
-def _cancel_on_sigint(cancel: threading.Event) -> Iterator[None]:
-    """Ctrl-C first tells running steps to stop, then interrupts the caller as usual."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-
-    def handler(signum: int, frame: Any) -> None:
-        cancel.set()
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)

@@ -12,11 +12,8 @@ graph the same way (stream with ``durability="sync"``, statuses in the run store
 
 from __future__ import annotations
 
-import signal
-import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +22,7 @@ from agentnet.cards import CapabilityCard
 from agentnet.config import BudgetSettings
 from agentnet.directory.query import CardSource
 from agentnet.errors import AgentnetError, BudgetExceededError, UserError
+from agentnet.executor.control import cancel_on_sigint, run_config
 from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import GraphBuilder
 from agentnet.executor.store import RunStore, open_checkpointer
@@ -213,7 +211,7 @@ class RecipeProgram:
             )
         budgets = BudgetSettings.model_validate(trace.get("budgets") or {})
         graph = self.builder(budgets=budgets).compile(checkpointer=open_checkpointer(store.path))
-        snapshot = graph.get_state(_config(run_id))
+        snapshot = graph.get_state(run_config(run_id))
         if snapshot.values and not snapshot.next and "answer" in snapshot.values:
             store.set_status(run_id, "succeeded", answer=snapshot.values["answer"])
             return RecipeResult(run_id, "succeeded", snapshot.values["answer"], dict(snapshot.values["results"]))
@@ -240,9 +238,9 @@ class RecipeProgram:
     ) -> RecipeResult:
         builder = self.builder(store=store, budgets=budgets)
         graph = builder.compile(checkpointer=open_checkpointer(store.path))
-        config = _config(run_id)
+        config = run_config(run_id)
         try:
-            with _cancel_on_sigint(builder.runtime.cancel):
+            with cancel_on_sigint(builder.runtime.cancel):
                 for mode, chunk in graph.stream(state, config, stream_mode=["custom", "updates"], durability="sync"):
                     if mode == "custom" and on_event is not None:
                         event = StepEvent.from_chunk(chunk)
@@ -269,30 +267,6 @@ class RecipeProgram:
         answer = values.get("answer")
         store.set_status(run_id, "succeeded", answer=answer)
         return RecipeResult(run_id, "succeeded", answer, dict(values.get("results") or {}))
-
-
-def _config(run_id: str) -> Any:
-    # Loops need more supersteps than LangGraph's default of 25.
-    return {"configurable": {"thread_id": run_id}, "recursion_limit": 200}
-
-
-@contextmanager
-def _cancel_on_sigint(cancel: threading.Event) -> Iterator[None]:
-    """Ctrl-C first tells running steps to stop, then interrupts the caller as usual."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-
-    def handler(signum: int, frame: Any) -> None:
-        cancel.set()
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 __all__ = ["RecipeProgram", "RecipeResult", "check_recipe", "recipe_dirs"]
