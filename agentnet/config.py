@@ -115,6 +115,9 @@ def _is_loopback(url: str | None) -> bool:
     return host in {"127.0.0.1", "localhost", "::1"} or host.startswith("127.")
 
 
+INSTANCE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+
 class DirectorySettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -122,6 +125,9 @@ class DirectorySettings(BaseModel):
     url: str | None = None
     path: str | None = None
     collection: str = "agentnet_cards"
+    # Who publishes this config's cards into a shared directory (default: a random id kept in
+    # $AGENTNET_HOME/instance_id). Set it when two configs share one home but publish different models.
+    instance_id: str | None = Field(default=None, pattern=INSTANCE_ID_PATTERN)
 
 
 class PlannerSettings(BaseModel):

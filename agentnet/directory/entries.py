@@ -15,6 +15,9 @@ from agentnet.cards import CapabilityCard, Skill, normalize_type
 from agentnet.directory.query import SearchFilters
 
 SEPARATOR = "#"  # card ids cannot contain '#', so "<card>#<skill>" never collides
+# One boolean key per instance publishing a card ("origin:<instance id>" on its card entry): each
+# publisher sets or clears only its own key, so publishers never overwrite each other's claims.
+ORIGIN_PREFIX = "origin:"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,15 @@ def card_entry_id(card_id: str) -> str:
 
 def skill_entry_id(card_id: str, skill_id: str) -> str:
     return f"{card_id}{SEPARATOR}{skill_id}"
+
+
+def origin_key(origin: str) -> str:
+    return f"{ORIGIN_PREFIX}{origin}"
+
+
+def origins(metadata: dict[str, Any]) -> list[str]:
+    """The instances that publish the card whose entry has ``metadata``."""
+    return sorted(k.removeprefix(ORIGIN_PREFIX) for k, v in metadata.items() if k.startswith(ORIGIN_PREFIX) and v)
 
 
 def card_cost(card: CapabilityCard) -> float:

@@ -16,7 +16,16 @@ from typing import Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.directory import chroma
-from agentnet.directory.entries import SEPARATOR, Entry, card_entries, card_entry_id, where_clause
+from agentnet.directory.entries import (
+    ORIGIN_PREFIX,
+    SEPARATOR,
+    Entry,
+    card_entries,
+    card_entry_id,
+    origin_key,
+    origins,
+    where_clause,
+)
 from agentnet.directory.query import Candidate, SearchFilters
 from agentnet.directory.ranking import bm25_scores, fuse, matched_terms
 from agentnet.errors import ConfigError, DirectoryError, NotFoundError
@@ -39,6 +48,7 @@ class Directory:
         readonly: bool = False,
         lock_timeout_s: float = 10.0,
         batch_size: int = 64,
+        origin: str | None = None,
     ) -> None:
         if embedder is None:
             from agentnet.directory.embedder import shared_embedder
@@ -48,6 +58,7 @@ class Directory:
         self.url = url
         self.readonly = readonly
         self.batch_size = max(1, batch_size)
+        self._origin = origin
         self.folder: Path | None = None
         self._locked = False
         if url:
@@ -81,7 +92,17 @@ class Directory:
             from agentnet.config import DirectorySettings
 
             settings = DirectorySettings()
+        kwargs.setdefault("origin", settings.instance_id)
         return cls(path=settings.path, url=settings.url, collection=settings.collection, **kwargs)
+
+    @property
+    def origin(self) -> str:
+        """The instance id ``sync`` publishes as (``directory.instance_id``, else this home's id)."""
+        if self._origin is None:
+            from agentnet.directory.instance import instance_id
+
+            self._origin = instance_id()
+        return self._origin
 
     def _open_collection(self, name: str) -> Any:
         ef = chroma.embedding_function(self.embedder)
@@ -202,18 +223,37 @@ class Directory:
     def sync(
         self, cards: Iterable[CapabilityCard], provider: str = "model", progress: Progress | None = None
     ) -> dict[str, int]:
-        """Make the ``provider`` cards equal ``cards``: register new/changed, delete the rest.
+        """Make the ``provider`` cards this instance publishes equal ``cards``.
 
-        Cards of other providers (imported, external, peers) are never touched.
+        New or changed cards are registered (content: last writer wins) and marked as published by
+        ``origin``; cards it no longer publishes lose that mark and are deleted once no instance
+        publishes them, so instances sharing a ``chroma run`` directory never delete each other's
+        cards. Unmarked cards (written before origins were recorded) count as this instance's in an
+        embedded directory, which has one writer, and are left alone on a server. Cards of other
+        providers (imported, external, peers) are never touched.
         """
         todo = list(cards)
         wanted = {c.id for c in todo}
-        stale = [cid for cid in self._card_ids({"provider": provider}) if cid not in wanted]
+        mine = origin_key(self.origin)
+        stored = self._card_metadata({"provider": provider})
         changed = self.register_many(todo, progress=progress) if todo else 0
+        # Upserts merge metadata, so a rewritten card keeps its marks; only unmarked ones need one.
+        self._mark([c.id for c in todo if not stored.get(c.id, {}).get(mine)], {mine: True})
+        stale = [
+            cid
+            for cid, meta in stored.items()
+            if cid not in wanted and (meta.get(mine) or (self.url is None and not origins(meta)))
+        ]
         if stale:
-            self._check_writable()
-            self._collection.delete(ids=self._entry_ids(stale))
+            self._mark(stale, {mine: None})
+            orphans = [cid for cid, meta in self._card_metadata({}, stale).items() if not origins(meta)]
+            if orphans:
+                self._collection.delete(ids=self._entry_ids(orphans))
         return {"changed": changed, "removed": len(stale), "unchanged": len(todo) - changed}
+
+    def publishers(self, card_id: str) -> list[str]:
+        """The instance ids that publish ``card_id`` through ``sync`` (empty if none or unknown)."""
+        return origins(self._card_metadata({}, [card_id]).get(card_id, {}))
 
     # --- reads --------------------------------------------------------------------------------
 
@@ -296,7 +336,9 @@ class Directory:
             why.append(f"skill {meta.get('name') or skill!r}")
         if filters is not None and filters.describe():
             why.append("passes: " + ", ".join(filters.describe()))
-        public = {k: v for k, v in meta.items() if k != "card_json" and not k.startswith(("in:", "out:"))}
+        public = {
+            k: v for k, v in meta.items() if k != "card_json" and not k.startswith(("in:", "out:", ORIGIN_PREFIX))
+        }
         return Candidate(
             card_id=meta["card_id"],
             skill_id=skill,
@@ -315,6 +357,27 @@ class Directory:
             for meta in found["metadatas"]:
                 hashes[meta["card_id"]] = meta["content_hash"]
         return hashes
+
+    def _mark(self, card_ids: list[str], marks: dict[str, Any]) -> None:
+        """Set (True) or clear (None) metadata keys on card entries, leaving their other keys alone."""
+        if not card_ids:
+            return
+        self._check_writable()
+        for chunk in _chunks(card_ids, _GET_CHUNK):
+            self._collection.update(ids=[card_entry_id(c) for c in chunk], metadatas=[dict(marks) for _ in chunk])
+
+    def _card_metadata(self, extra: dict[str, Any], card_ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Card entry metadata by card id: those matching ``extra``, or the given ``card_ids``."""
+        if card_ids is not None:
+            found: dict[str, dict[str, Any]] = {}
+            for chunk in _chunks(card_ids, _GET_CHUNK):
+                got = self._collection.get(ids=[card_entry_id(c) for c in chunk], include=["metadatas"])
+                found.update((m["card_id"], m) for m in got["metadatas"])
+            return found
+        where: dict[str, Any] = {"kind": "card"}
+        if extra:
+            where = {"$and": [{"kind": "card"}, *({key: value} for key, value in extra.items())]}
+        return {m["card_id"]: m for m in self._collection.get(where=where, include=["metadatas"])["metadatas"]}
 
     def _entry_ids(self, card_ids: list[str]) -> list[str]:
         ids: list[str] = []

@@ -26,11 +26,13 @@ def config_cards(config: AgentnetConfig) -> list[CapabilityCard]:
 def sync_models(
     directory: Directory, cards: Iterable[CapabilityCard], progress: Progress | None = None
 ) -> dict[str, int]:
-    """Make the directory's model and tool cards equal ``cards`` (e.g. ``NodeRegistry.cards()``).
+    """Make the model and tool cards this instance publishes equal ``cards`` (``NodeRegistry.cards()``).
 
-    New or changed cards are (re-)embedded, unchanged ones are skipped, and model/tool cards no
-    longer in ``cards`` are deleted. Imported, external and peer cards are never deleted here; a
-    card in ``cards`` with such a provider is only registered.
+    New or changed cards are (re-)embedded, unchanged ones are skipped, and model/tool cards this
+    instance (``directory.origin``) published but no longer declares are withdrawn: deleted unless
+    another instance sharing the directory still publishes the same id (see ``Directory.sync``).
+    Imported, external and peer cards are never deleted here; a card in ``cards`` with such a
+    provider is only registered.
     """
     todo = list(cards)
     totals = {"changed": 0, "removed": 0, "unchanged": 0}
