@@ -70,8 +70,9 @@ def _count_aliases(text: str, source: str) -> None:
                 aliases += 1
                 if aliases > MAX_ALIASES:
                     mark = event.start_mark
+                    where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
                     raise ConfigError(
-                        f"{source}:{mark.line + 1}:{mark.column + 1}: more than {MAX_ALIASES} YAML aliases",
+                        f"{where}: more than {MAX_ALIASES} YAML aliases",
                         hint="YAML anchors/aliases are limited to keep files from expanding without bound; "
                         "write the values out.",
                         code="yaml_too_many_aliases",
