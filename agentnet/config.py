@@ -125,9 +125,9 @@ class DirectorySettings(BaseModel):
     url: str | None = None
     path: str | None = None
     collection: str = "agentnet_cards"
-    # Who publishes this config's cards into a shared directory (default: a random id kept in
+    # The id this config's cards are published as in a shared directory (default: a random id kept in
     # $AGENTNET_HOME/instance_id). Set it when two configs share one home but publish different models.
-    instance_id: str | None = Field(default=None, pattern=INSTANCE_ID_PATTERN)
+    origin: str | None = Field(default=None, pattern=INSTANCE_ID_PATTERN)
 
 
 class PlannerSettings(BaseModel):

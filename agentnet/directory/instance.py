@@ -1,7 +1,7 @@
 """The stable id of this agentnet instance: which publisher wrote a card into a shared directory.
 
 Created once as a random id in ``$AGENTNET_HOME/instance_id`` (one home = one instance), or set with
-``directory.instance_id`` in the config (two configs sharing one home, or a fixed name per machine).
+``directory.origin`` in the config (two configs sharing one home, or a fixed name per machine).
 """
 
 from __future__ import annotations

@@ -92,12 +92,12 @@ class Directory:
             from agentnet.config import DirectorySettings
 
             settings = DirectorySettings()
-        kwargs.setdefault("origin", settings.instance_id)
+        kwargs.setdefault("origin", settings.origin)
         return cls(path=settings.path, url=settings.url, collection=settings.collection, **kwargs)
 
     @property
     def origin(self) -> str:
-        """The instance id ``sync`` publishes as (``directory.instance_id``, else this home's id)."""
+        """The instance id ``sync`` publishes as (``directory.origin``, else this home's instance id)."""
         if self._origin is None:
             from agentnet.directory.instance import instance_id
 

@@ -206,16 +206,16 @@ def test_instance_id_is_created_once_per_home(agentnet_home: Path) -> None:
     assert info.value.hint is not None and "delete the file" in info.value.hint
 
 
-def test_config_instance_id_overrides_the_home_id(agentnet_home: Path, embedder: CountingEmbedder) -> None:
-    Path("agentnet.yaml").write_text("directory:\n  instance_id: laptop-1\n", encoding="utf-8")
+def test_config_origin_overrides_the_home_id(agentnet_home: Path, embedder: CountingEmbedder) -> None:
+    Path("agentnet.yaml").write_text("directory:\n  origin: laptop-1\n", encoding="utf-8")
     settings = load_config().directory
-    assert settings.instance_id == "laptop-1"
+    assert settings.origin == "laptop-1"
     with Directory.from_settings(settings, embedder=embedder) as directory:
         assert directory.origin == "laptop-1"
         directory.sync([_card("m", "A model.")])
         assert directory.publishers("m") == ["laptop-1"]
     assert not (agentnet_home / "instance_id").exists()
 
-    Path("agentnet.yaml").write_text("directory:\n  instance_id: 'two words'\n", encoding="utf-8")
+    Path("agentnet.yaml").write_text("directory:\n  origin: 'two words'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"agentnet.yaml:2"):
         load_config()
