@@ -9,6 +9,7 @@ Files are validated (``agentnet.nodes.gguf``) before llama.cpp ever sees them.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -216,6 +217,9 @@ def shared_pool(memory_mb: int | None = None) -> ModelPool:
     with _shared_lock:
         if _shared is None:
             _shared = ModelPool(memory_mb or DEFAULT_MEMORY_MB)
+            # Free models before interpreter teardown: llama_cpp's own __del__ runs too late then
+            # (its module globals are gone) and prints a TypeError on every exit.
+            atexit.register(_shared.clear)
         elif memory_mb is not None:
             _shared.memory_mb = memory_mb
         return _shared
