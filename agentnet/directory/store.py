@@ -195,18 +195,28 @@ class Directory:
 
     def _write_batch(self, batch: list[tuple[CapabilityCard, str]], updated_ids: list[str]) -> None:
         entries: list[Entry] = [e for card, digest in batch for e in card_entries(card, digest)]
+        metadatas = [dict(e.metadata) for e in entries]
         if updated_ids:
             # Skills a changed card no longer has must not linger.
             keep = {e.id for e in entries}
-            stale = [i for i in self._entry_ids(updated_ids) if i not in keep]
+            existing = self._entry_ids(updated_ids)
+            stale = [i for i in existing if i not in keep]
             if stale:
                 self._collection.delete(ids=stale)
+            # chroma's upsert merges metadata: keys the new version lacks (an input type it no longer
+            # accepts) are cleared explicitly; publishers' origin marks are kept.
+            kept = [i for i in existing if i in keep]
+            old = dict(zip(kept, self._collection.get(ids=kept, include=["metadatas"])["metadatas"], strict=True))
+            for entry, meta in zip(entries, metadatas, strict=True):
+                for key in old.get(entry.id) or {}:
+                    if key not in meta and not key.startswith(ORIGIN_PREFIX):
+                        meta[key] = None
         vectors = self.embedder.embed([e.document for e in entries])
         self._collection.upsert(
             ids=[e.id for e in entries],
             embeddings=vectors,
             documents=[e.document for e in entries],
-            metadatas=[e.metadata for e in entries],
+            metadatas=metadatas,
         )
 
     def remove(self, card_id: str) -> None:

@@ -19,6 +19,7 @@ from conftest import CountingEmbedder
 from agentnet.cards import CapabilityCard
 from agentnet.config import DEFAULT_MODEL_ID, load_config
 from agentnet.directory.instance import instance_id
+from agentnet.directory.query import SearchFilters
 from agentnet.directory.store import Directory
 from agentnet.errors import ConfigError
 
@@ -219,3 +220,17 @@ def test_config_origin_overrides_the_home_id(agentnet_home: Path, embedder: Coun
     Path("agentnet.yaml").write_text("directory:\n  origin: 'two words'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"agentnet.yaml:2"):
         load_config()
+
+
+def test_a_changed_card_loses_old_filter_keys_but_keeps_publishers(
+    chroma_server: str, embedder: CountingEmbedder
+) -> None:
+    name = f"shared_{uuid.uuid4().hex[:10]}"
+    with Directory(url=chroma_server, collection=name, embedder=embedder, origin="host-a") as a:
+        reader = CapabilityCard(id="reader", description="Reads text in photos.", input_types=["image"])
+        a.sync([reader])
+        assert [c.card_id for c in a.search("read a photo", filters=SearchFilters(input_type="image"))] == ["reader"]
+        a.sync([reader.model_copy(update={"input_types": ["text"], "description": "Reads plain text."})])
+        # chroma merges upserted metadata: without clearing it, the old "in:image" key would still match.
+        assert a.search("read a photo", filters=SearchFilters(input_type="image")) == []
+        assert a.publishers("reader") == ["host-a"]
