@@ -238,6 +238,13 @@ def run(
     return BenchResult(scores, seconds, predictions, sources)
 
 
+def _setting_value(current: Any, value: Any) -> Any:
+    """``value`` (often a command-line string) converted to the type of the setting it replaces."""
+    if isinstance(current, bool):
+        return str(value).strip().lower() in ("1", "true", "yes", "on")
+    return type(current)(value)
+
+
 def run_files(
     tools: Path,
     data: Path,
@@ -246,8 +253,10 @@ def run_files(
     limit: int | None = None,
     model_id: str | None = None,
     mode: str = "assist",
+    overrides: dict[str, Any] | None = None,
 ) -> BenchResult:
-    """The benchmark from files: tools as an in-memory directory, optional plan memory from ``train``."""
+    """The benchmark from files: tools as an in-memory directory, optional plan memory from ``train``;
+    ``overrides`` sets ``PlannerSettings`` fields (for measuring an idea without editing defaults)."""
     from agentnet.planner.memory import PlanMemory
     from agentnet.planner.planner import MODEL_MODES, Planner, PlannerSettings
     from agentnet.planner.toolset import InMemorySource, load_tools
@@ -267,7 +276,14 @@ def run_files(
         from agentnet.nodes.registry import NodeRegistry
 
         node = NodeRegistry().node(model_id)
-    planner = Planner(InMemorySource(cards), node, PlannerSettings(model_mode=mode), memory=memory)
+    settings = PlannerSettings(model_mode=mode)
+    for key, value in (overrides or {}).items():
+        if key not in PlannerSettings.__dataclass_fields__:
+            raise ConfigError(
+                f"unknown planner setting {key!r}", hint="see PlannerSettings in agentnet/planner/planner.py"
+            )
+        setattr(settings, key, _setting_value(getattr(settings, key), value))
+    planner = Planner(InMemorySource(cards), node, settings, memory=memory)
     try:
         return run(planner, samples, cards)
     finally:

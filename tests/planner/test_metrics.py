@@ -101,3 +101,16 @@ def test_bad_data_line_names_file_and_line(tmp_path: Path) -> None:
     data.write_text(json.dumps({"instruction": "ok"}) + "\n{not json\n")
     with pytest.raises(ConfigError, match=r"d\.jsonl:2"):
         tb.load_jsonl(data)
+
+
+def test_run_files_applies_setting_overrides_and_rejects_unknown_ones() -> None:
+    data = Path(__file__).parent / "data"
+    tools, samples = data / "tools_resource.json", data / "samples_resource.jsonl"
+    default = tb.run_files(tools, samples, mode="off")
+    # A threshold nothing clears leaves only the best guess (plus type bridges): fewer steps.
+    strict = tb.run_files(tools, samples, mode="off", overrides={"threshold": "9", "use_memory": "false"})
+    steps = [len(p["task_nodes"]) for p in strict.predictions]
+    assert sum(steps) < sum(len(p["task_nodes"]) for p in default.predictions)
+    assert strict.scores["all"].nodes.f1 < default.scores["all"].nodes.f1
+    with pytest.raises(ConfigError, match="unknown planner setting 'thresold'"):
+        tb.run_files(tools, samples, mode="off", overrides={"thresold": "0.5"})
