@@ -107,7 +107,9 @@ def test_agentnet_run_stops_at_the_callers_deadline(gguf_server: Served) -> None
     response = httpx.post(
         f"{gguf_server.api_base}/chat/completions",
         json={"model": "agentnet", "messages": [{"role": "user", "content": "What is the capital of France?"}]},
-        headers={**gguf_server.headers(), "X-Agentnet-Deadline": "1.0"},
+        # 0.5 s is accepted at the door but never leaves the run its minimum (MIN_RUN_S) once planning
+        # has taken any time at all, so the refusal does not depend on how fast this machine is.
+        headers={**gguf_server.headers(), "X-Agentnet-Deadline": "0.5"},
         timeout=120,
     )
     elapsed = time.perf_counter() - started
