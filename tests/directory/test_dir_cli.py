@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, MM_SAMPLES, MM_TOOLS
+from dirkit import DATA, MM_SAMPLES, MM_TOOLS
 from typer.testing import CliRunner
 
 from agentnet.cli.app import app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA, MM_TOOLS
+from dirkit import DATA, MM_TOOLS
 
 from agentnet.directory.importers import detect_format, load_cards, mime_to_type
 from agentnet.directory.store import Directory

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CountingEmbedder
+from dirkit import CountingEmbedder
 
 from agentnet.directory.store import Directory
 from agentnet.errors import DirectoryError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import sample_cards
+from dirkit import sample_cards
 
 from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.directory.ranking import bm25_scores, fuse, tokens

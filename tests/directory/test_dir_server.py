@@ -6,7 +6,7 @@ import socket
 import uuid
 
 import pytest
-from conftest import CountingEmbedder, sample_cards
+from dirkit import CountingEmbedder, sample_cards
 
 from agentnet.config import DirectorySettings
 from agentnet.directory.query import SearchFilters

@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import CountingEmbedder
+from dirkit import CountingEmbedder
 
 from agentnet.cards import CapabilityCard
 from agentnet.config import DEFAULT_MODEL_ID, load_config

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CountingEmbedder, sample_cards
+from dirkit import CountingEmbedder, sample_cards
 
 from agentnet.cards import CapabilityCard, Skill
 from agentnet.directory.store import Directory
