@@ -1,14 +1,22 @@
-"""Run control shared by every graph driver (plans here, recipes in ``agentnet.recipes``)."""
+"""Run control shared by every graph driver (plans in ``runner.py``, recipes in ``agentnet.recipes``)."""
 
 from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.runnables import RunnableConfig
+
+from agentnet.errors import AgentnetError, BudgetExceededError
+from agentnet.executor.events import StepEvent
+
+if TYPE_CHECKING:
+    from agentnet.executor.graph import Runtime
+    from agentnet.executor.store import RunStore
 
 
 def run_config(run_id: str) -> RunnableConfig:
@@ -33,3 +41,61 @@ def cancel_on_sigint(cancel: threading.Event) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@dataclass
+class Outcome:
+    """How one drive of a run's graph ended (the run database already says the same)."""
+
+    status: str  # succeeded | failed | budget_exceeded
+    answer: Any
+    results: dict[str, Any]
+    error: AgentnetError | None = None
+
+
+def drive(
+    graph: Any,
+    runtime: Runtime,
+    run_id: str,
+    state: dict[str, Any] | None,
+    store: RunStore,
+    on_event: Callable[[StepEvent], None] | None,
+) -> Outcome:
+    """Stream a compiled run graph to its end, recording the run's status in ``store``.
+
+    ``state`` is the initial state, or None to continue from the last checkpoint. Ctrl-C marks the
+    run interrupted (resumable) and re-raises; agentnet errors end the run as failed or
+    budget_exceeded and come back in the outcome; any other exception is a bug: recorded, re-raised.
+    """
+    runtime.cancel.clear()
+    config = run_config(run_id)
+    try:
+        with cancel_on_sigint(runtime.cancel):
+            for mode, chunk in graph.stream(state, config, stream_mode=["custom", "updates"], durability="sync"):
+                if mode == "custom" and on_event is not None:
+                    event = StepEvent.from_chunk(chunk)
+                    if event is not None:
+                        on_event(event)
+    except KeyboardInterrupt:
+        runtime.cancel.set()
+        store.set_status(
+            run_id,
+            "interrupted",
+            error={"code": "interrupted", "message": "interrupted (Ctrl-C)", "hint": f"resume: {run_id}"},
+        )
+        raise
+    except AgentnetError as exc:
+        status = "budget_exceeded" if isinstance(exc, BudgetExceededError) else "failed"
+        store.set_status(run_id, status, error=exc.to_dict())
+        return Outcome(status, None, dict(graph.get_state(config).values.get("results") or {}), exc)
+    except Exception as exc:
+        # A bug (ours or a prompt/route function's): recorded, then surfaced as is.
+        error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}", "hint": None}
+        store.set_status(run_id, "failed", error=error)
+        raise
+    finally:
+        runtime.forget(run_id)
+    values = graph.get_state(config).values
+    answer = values.get("answer")
+    store.set_status(run_id, "succeeded", answer=answer)
+    return Outcome("succeeded", answer, dict(values.get("results") or {}))

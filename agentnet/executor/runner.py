@@ -15,13 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
-
 from agentnet.config import BudgetSettings
-from agentnet.errors import AgentnetError, BudgetExceededError
+from agentnet.errors import AgentnetError
 from agentnet.executor.attempts import StepPolicy
 from agentnet.executor.compile import initial_state, plan_builder
-from agentnet.executor.control import cancel_on_sigint, run_config
+from agentnet.executor.control import drive, run_config
 from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import GraphBuilder
 from agentnet.executor.store import RunStore, open_checkpointer
@@ -176,43 +174,8 @@ class Executor:
         budgets: BudgetSettings,
     ) -> RunResult:
         builder, graph = self._compiled(plan, budgets)
-        builder.runtime.cancel.clear()
-        config = run_config(run_id)
-        store = self.store
-        try:
-            with cancel_on_sigint(builder.runtime.cancel):
-                chunks = graph.stream(state, config, stream_mode=["custom", "updates"], durability="sync")
-                for mode, chunk in chunks:
-                    if mode == "custom" and on_event is not None:
-                        event = StepEvent.from_chunk(chunk)
-                        if event is not None:
-                            on_event(event)
-        except KeyboardInterrupt:
-            builder.runtime.cancel.set()
-            store.set_status(
-                run_id,
-                "interrupted",
-                error={"code": "interrupted", "message": "interrupted (Ctrl-C)", "hint": f"resume: {run_id}"},
-            )
-            raise
-        except AgentnetError as exc:
-            status = "budget_exceeded" if isinstance(exc, BudgetExceededError) else "failed"
-            store.set_status(run_id, status, error=exc.to_dict())
-            return RunResult(run_id, status, None, plan, self._results(graph, config), exc)
-        except Exception as exc:
-            # A bug (ours or a prompt/route function's): recorded, then surfaced as is.
-            error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}", "hint": None}
-            store.set_status(run_id, "failed", error=error)
-            raise
-        finally:
-            builder.runtime.forget(run_id)
-        values = graph.get_state(config).values
-        answer = values.get("answer")
-        store.set_status(run_id, "succeeded", answer=answer)
-        return RunResult(run_id, "succeeded", answer, plan, dict(values.get("results") or {}))
-
-    def _results(self, graph: Any, config: RunnableConfig) -> dict[str, Any]:
-        return dict(graph.get_state(config).values.get("results") or {})
+        outcome = drive(graph, builder.runtime, run_id, state, self.store, on_event)
+        return RunResult(run_id, outcome.status, outcome.answer, plan, outcome.results, outcome.error)
 
     def close(self) -> None:
         """Close the run database connections (the executor reopens them if used again)."""

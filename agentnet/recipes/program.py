@@ -21,8 +21,8 @@ from typing import Any
 from agentnet.cards import CapabilityCard
 from agentnet.config import BudgetSettings
 from agentnet.directory.query import CardSource
-from agentnet.errors import AgentnetError, BudgetExceededError, UserError
-from agentnet.executor.control import cancel_on_sigint, run_config
+from agentnet.errors import AgentnetError, UserError
+from agentnet.executor.control import drive, run_config
 from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import GraphBuilder
 from agentnet.executor.store import RunStore, open_checkpointer
@@ -238,35 +238,10 @@ class RecipeProgram:
     ) -> RecipeResult:
         builder = self.builder(store=store, budgets=budgets)
         graph = builder.compile(checkpointer=open_checkpointer(store.path))
-        config = run_config(run_id)
-        try:
-            with cancel_on_sigint(builder.runtime.cancel):
-                for mode, chunk in graph.stream(state, config, stream_mode=["custom", "updates"], durability="sync"):
-                    if mode == "custom" and on_event is not None:
-                        event = StepEvent.from_chunk(chunk)
-                        if event is not None:
-                            on_event(event)
-        except KeyboardInterrupt:
-            builder.runtime.cancel.set()
-            store.set_status(
-                run_id,
-                "interrupted",
-                error={"code": "interrupted", "message": "interrupted (Ctrl-C)", "hint": f"resume: {run_id}"},
-            )
-            raise
-        except AgentnetError as exc:
-            status = "budget_exceeded" if isinstance(exc, BudgetExceededError) else "failed"
-            store.set_status(run_id, status, error=exc.to_dict())
-            results = dict(graph.get_state(config).values.get("results") or {})
-            if check:
-                raise
-            return RecipeResult(run_id, status, None, results, exc)
-        finally:
-            builder.runtime.forget(run_id)
-        values = graph.get_state(config).values
-        answer = values.get("answer")
-        store.set_status(run_id, "succeeded", answer=answer)
-        return RecipeResult(run_id, "succeeded", answer, dict(values.get("results") or {}))
+        outcome = drive(graph, builder.runtime, run_id, state, store, on_event)
+        if check and outcome.error is not None:
+            raise outcome.error
+        return RecipeResult(run_id, outcome.status, outcome.answer, outcome.results, outcome.error)
 
 
 __all__ = ["RecipeProgram", "RecipeResult", "check_recipe", "recipe_dirs"]
