@@ -123,3 +123,22 @@ def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> 
             if len(piece) >= 3:
                 parts.append(piece[:300])
     return parts[:max_clauses] or [masked.strip()[:500] or task[:500]]
+
+
+_SUBJECT_START = re.compile(
+    r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|it|it's|its|there|there's|here|here's|he|she|they|they're|you've|"
+    r"you're|which|who|what|when|where|while|because|since|although|though|however|if|as|so)\b",
+    re.IGNORECASE,
+)
+_DETERMINER_CLAUSE = re.compile(
+    r"^(?:the|a|an|my|our|your|his|her|their|this|that|these|those)\b[^,;]*?\b"
+    r"(?:is|are|was|were|has|have|had|seems?|looks?|sounds?|contains?|includes?|features?)\b",
+    re.IGNORECASE,
+)
+
+
+def sets_scene(clause: str) -> bool:
+    """The clause states a fact ("I have a video", "the audio is noisy") instead of asking for work:
+    it starts with a subject (imperatives and noun-phrase requests do not)."""
+    text = clause.strip().replace("\u2019", "'")
+    return bool(_SUBJECT_START.match(text) or _DETERMINER_CLAUSE.match(text))

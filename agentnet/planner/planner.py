@@ -19,7 +19,7 @@ from agentnet.cards import CapabilityCard
 from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import AgentnetError, PlanningError
 from agentnet.planner import draft
-from agentnet.planner.extract import artifacts, clauses
+from agentnet.planner.extract import artifacts, clauses, sets_scene
 from agentnet.planner.plan import Plan
 from agentnet.planner.toolset import card_allowed
 from agentnet.planner.validate import ensure_valid
@@ -63,6 +63,8 @@ class PlannerSettings:
     memory_prior: float = 0.4
     memory_neighbours: int = 5
     max_task_chars: int = 20000
+    # Subtracted from the scores of clauses that state facts ("I have a video") instead of asking for work.
+    scene_penalty: float = 0.1
 
 
 def planner_text(card: CapabilityCard) -> str:
@@ -125,6 +127,9 @@ class Planner:
                 f"(best match {best:.2f})",
                 hint="register a model or tool with that capability, or rephrase the task",
             )
+        for part, row in zip(parts, sims, strict=True):
+            if sets_scene(part):
+                row[:] = [value - self.settings.scene_penalty for value in row]
         picks = draft.choose(
             parts,
             cards,

@@ -1,0 +1,55 @@
+"""Reading a task without a model: artifacts, clauses, and which clauses only set the scene."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agentnet.planner.extract import artifacts, clauses, sets_scene
+from agentnet.planner.planner import Planner, PlannerSettings
+from agentnet.planner.toolset import InMemorySource, load_tools
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_artifacts_are_typed_by_their_form() -> None:
+    found = artifacts("Caption photo.JPG, fetch https://example.org/a and read 'hello there' aloud")
+    assert [(a.value, a.type) for a in found] == [
+        ("photo.JPG", "image"),
+        ("https://example.org/a", "url"),
+        ("hello there", "text"),
+    ]
+
+
+def test_clauses_split_at_sequencing_words_and_keep_quotes_whole() -> None:
+    parts = clauses("I have notes. Please translate 'one, then two' and then summarize it, finally read it aloud.")
+    assert parts == ["translate the text", "summarize it", "read it aloud"]
+
+
+@pytest.mark.parametrize(
+    "clause",
+    ["I've got this video example.mp4", "it's way too long", "Here is the link: x.com", "the audio is noisy"],
+)
+def test_statements_set_the_scene(clause: str) -> None:
+    assert sets_scene(clause)
+
+
+@pytest.mark.parametrize(
+    "clause",
+    ["download it", "slowing it down by half", "the key points of the article", "a summary", "translate this"],
+)
+def test_requests_do_not_set_the_scene(clause: str) -> None:
+    assert not sets_scene(clause)
+
+
+def test_scene_clauses_weigh_less_when_choosing_steps() -> None:
+    source = InMemorySource(load_tools(DATA / "tools_resource.json"))
+    task = "Please summarize my notes, which I translated from a French text: 'The cat sleeps. It is fine.'"
+
+    def plan(penalty: float) -> list[str]:
+        settings = PlannerSettings(model_mode="off", scene_penalty=penalty)
+        return [step.capability for step in Planner(source, None, settings).plan(task).steps]
+
+    assert plan(0.0) == ["Summarizer", "Translator"]
+    assert plan(0.3) == ["Summarizer"]
