@@ -46,6 +46,8 @@ def choose(
     supplied: list[str] | None = None,
     type_bonus: float = 0.0,
     type_penalty: float = 0.0,
+    floor: float = 0.0,
+    standout: float = 0.0,
 ) -> list[Pick]:
     """Per clause, the best tool if it clears ``threshold`` and is within ``margin`` of the task's best.
 
@@ -74,7 +76,10 @@ def choose(
             if runner is None or adjusted[runner] < adjusted[top] - RUNNER_UP_GAP:
                 continue
             top = runner
-        if adjusted[top] < threshold or row[top] < best_overall - margin:
+        # A weak match still counts when it stands out: terse tool descriptions (API tools) score
+        # low against any wording, but a request clause still prefers one tool far above the rest.
+        distinct = standout > 0 and adjusted[top] >= floor and _standout(adjusted, top) >= standout
+        if (adjusted[top] < threshold and not distinct) or row[top] < best_overall - margin:
             continue
         card = cards[top]
         for kind in card.input_types:
@@ -101,6 +106,17 @@ def choose(
             )
         )
     return picks
+
+
+def _standout(row: list[float], index: int) -> float:
+    """How many standard deviations ``row[index]`` lies above the other scores' mean (measured against
+    the others alone, so that it stays meaningful for a directory of only a few tools)."""
+    others = [value for i, value in enumerate(row) if i != index]
+    if not others:
+        return 0.0
+    mean = sum(others) / len(others)
+    spread = max((sum((value - mean) ** 2 for value in others) / len(others)) ** 0.5, 0.02)
+    return (row[index] - mean) / spread
 
 
 def _flow_adjust(

@@ -38,6 +38,7 @@ _SEQUENCE = re.compile(
     re.IGNORECASE,
 )
 _MIN_QUOTE = 2
+QUOTE_PLACEHOLDER = "the quoted text"
 # A sentence asks for something when it says so; sentences without these only set the scene.
 _REQUEST = re.compile(
     r"\b(?:can|could|would|will)\s+(?:you|we|i)\b|\bplease\b|\bhelp\s+me\b|\bi(?:'d|\s+would)\s+(?:like|love|want)\b"
@@ -101,7 +102,9 @@ def _typed_literal(body: str) -> str:
 
 def mask_quotes(task: str) -> str:
     """Quoted passages become a short placeholder: they are data for a step, not requests."""
-    return _QUOTED.sub(lambda m: m.group("body") if _typed_literal(m.group("body")) != "text" else "the text", task)
+    return _QUOTED.sub(
+        lambda m: m.group("body") if _typed_literal(m.group("body")) != "text" else "the quoted text", task
+    )
 
 
 def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> list[str]:

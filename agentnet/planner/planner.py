@@ -11,6 +11,7 @@ repaired) before it is returned; an invalid plan is never handed out.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 
 MODEL_MODES = ("assist", "decompose", "off")
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 @dataclass
@@ -45,6 +47,10 @@ class PlannerSettings:
     # Below this best similarity nothing in the directory serves the task: refuse instead of guessing.
     min_score: float = 0.15
     margin: float = 0.35
+    # Below ``threshold``, a clause still gets its best tool when that scores at least ``floor`` and
+    # stands ``standout`` standard deviations above the clause's mean score (0 turns this off).
+    floor: float = 0.3
+    standout: float = 3.0
     # Data-flow adjustment of similarities (see draft.choose).
     type_bonus: float = 0.1
     type_penalty: float = 0.1
@@ -67,9 +73,15 @@ class PlannerSettings:
     scene_penalty: float = 0.1
 
 
+def readable_name(name: str) -> str:
+    """An identifier as words: ``send_email`` and ``sendEmail`` read "send email" (API tool names)."""
+    spaced = _CAMEL_BOUNDARY.sub(" ", name.replace("_", " ").replace("-", " "))
+    return " ".join(spaced.split())
+
+
 def planner_text(card: CapabilityCard) -> str:
     """A card as the planner embeds it: "name: description", then skills and parameters."""
-    parts = [f"{card.display_name}: {card.description}"]
+    parts = [f"{readable_name(card.display_name)}: {card.description}"]
     for skill in card.skills:
         parts.extend([skill.name, skill.description, *skill.examples])
     for param in card.parameters:
@@ -139,6 +151,8 @@ class Planner:
             [a.type for a in supplied],
             self.settings.type_bonus,
             self.settings.type_penalty,
+            self.settings.floor,
+            self.settings.standout,
         )
         source = "retrieval"
         mode = self.settings.model_mode

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agentnet.planner.extract import artifacts, clauses, sets_scene
-from agentnet.planner.planner import Planner, PlannerSettings
+from agentnet.planner.planner import Planner, PlannerSettings, readable_name
 from agentnet.planner.toolset import InMemorySource, load_tools
 
 DATA = Path(__file__).parent / "data"
@@ -24,7 +24,7 @@ def test_artifacts_are_typed_by_their_form() -> None:
 
 def test_clauses_split_at_sequencing_words_and_keep_quotes_whole() -> None:
     parts = clauses("I have notes. Please translate 'one, then two' and then summarize it, finally read it aloud.")
-    assert parts == ["translate the text", "summarize it", "read it aloud"]
+    assert parts == ["translate the quoted text", "summarize it", "read it aloud"]
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,22 @@ def test_scene_clauses_weigh_less_when_choosing_steps() -> None:
 
     assert plan(0.0) == ["Summarizer", "Translator"]
     assert plan(0.3) == ["Summarizer"]
+
+
+def test_identifiers_read_as_words() -> None:
+    assert readable_name("send_email") == "send email"
+    assert readable_name("getWeatherForecast") == "get Weather Forecast"
+    assert readable_name("Text-to-Image") == "Text to Image"
+
+
+def test_a_weak_match_that_stands_out_is_still_a_step() -> None:
+    """One-line API descriptions score below the usual threshold, but the clause clearly means one tool."""
+    source = InMemorySource(load_tools(DATA / "tools_api.json"))
+    task = "Check the weather forecast in Rome on Friday and then send an email about it to ann@example.com."
+
+    def plan(standout: float) -> list[str]:
+        settings = PlannerSettings(model_mode="off", standout=standout)
+        return [step.capability for step in Planner(source, None, settings).plan(task).steps]
+
+    assert plan(0.0) == ["get_weather"]
+    assert plan(3.0) == ["get_weather", "send_email"]
