@@ -130,7 +130,8 @@ def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> 
 
 _SUBJECT_START = re.compile(
     r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|it|it's|its|there|there's|here|here's|he|she|they|they're|you've|"
-    r"you're|which|who|what|when|where|while|because|since|although|though|however|if|as|so)\b",
+    r"you're|which|who|what|when|where|while|because|since|although|though|however|if|as|so|once|until|unless|"
+    r"whenever)\b",
     re.IGNORECASE,
 )
 _DETERMINER_CLAUSE = re.compile(

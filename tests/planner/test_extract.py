@@ -29,7 +29,13 @@ def test_clauses_split_at_sequencing_words_and_keep_quotes_whole() -> None:
 
 @pytest.mark.parametrize(
     "clause",
-    ["I've got this video example.mp4", "it's way too long", "Here is the link: x.com", "the audio is noisy"],
+    [
+        "I've got this video example.mp4",
+        "it's way too long",
+        "Here is the link: x.com",
+        "the audio is noisy",
+        "once it is done",
+    ],
 )
 def test_statements_set_the_scene(clause: str) -> None:
     assert sets_scene(clause)
