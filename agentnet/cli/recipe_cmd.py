@@ -126,9 +126,14 @@ def resume(
     config: ConfigOpt = None,
 ) -> None:
     """Continue a recipe run from its last checkpoint; finished steps are not run again."""
+    resume_recipe_run(run_id, as_json=as_json, registry=_registry(config))
+
+
+def resume_recipe_run(run_id: str, *, as_json: bool, registry: Any) -> None:
+    """Shared by ``agentnet recipe resume`` and ``agentnet run --resume`` (which accepts any run id)."""
     from agentnet.recipes.program import RecipeProgram
 
-    program = RecipeProgram.for_run(run_id, nodes=_registry(config))
+    program = RecipeProgram.for_run(run_id, nodes=registry)
     _report(program.resume(run_id, on_event=None if as_json else _show), as_json)
 
 

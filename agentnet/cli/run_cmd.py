@@ -136,7 +136,8 @@ def _finish(result: RunResult, as_json: bool) -> None:
 def run(
     task: Annotated[str | None, typer.Argument(help="What you want done, in plain words.")] = None,
     resume: Annotated[
-        str | None, typer.Option("--resume", help="Continue a saved run (interrupted, failed or crashed).")
+        str | None,
+        typer.Option("--resume", help="Continue a saved run (interrupted, failed or crashed; plan or recipe run)."),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object (run_id, status, answer) last.")
@@ -155,7 +156,13 @@ def run(
         if resume is not None:
             from agentnet.planner.plan import Plan
 
-            plan = Plan.model_validate(net.trace(resume)["plan"])
+            saved = net.trace(resume)["plan"]
+            if saved.get("source") == "recipe":
+                from agentnet.cli.recipe_cmd import resume_recipe_run
+
+                resume_recipe_run(resume, as_json=as_json, registry=net.registry)
+                return
+            plan = Plan.model_validate(saved)
             if not as_json:
                 _print_plan(plan)
             result = _execute(lambda cb: net.resume(resume, on_event=cb, check=False), plan, resume, as_json)
@@ -226,8 +233,15 @@ def trace_tree(trace: dict[str, Any]) -> RenderableType:
     )
     root.add(f"task: {escape(' '.join(trace['task'].split())[:200])}")
     ran = {s["id"]: s for s in trace["steps"]}
-    plan_node = root.add(f"plan ({trace['plan'].get('source', '?')})")
-    for planned in trace["plan"].get("steps", []):
+    plan = trace["plan"]
+    if plan.get("source") == "recipe":
+        plan_node = root.add(f"recipe {escape(str(plan.get('name', '?')))} ({escape(str(plan.get('recipe', '')))})")
+        # A recipe's steps are only known as they run (routes and loops decide which).
+        planned_steps = [{"id": s["id"], "capability": s["node_id"] or "?"} for s in trace["steps"]]
+    else:
+        plan_node = root.add(f"plan ({plan.get('source', '?')})")
+        planned_steps = plan.get("steps", [])
+    for planned in planned_steps:
         step = ran.get(planned["id"])
         state = step["status"] if step else "not run"
         label = f"[bold]{escape(planned['id'])}[/] → [cyan]{escape(step['node_id'] or planned['capability'] if step else planned['capability'])}[/] [{colors.get(state, 'dim')}]{state}[/]"  # noqa: E501

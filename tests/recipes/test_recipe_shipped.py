@@ -113,6 +113,20 @@ def test_cli_run_json_on_the_embedded_model() -> None:
     # The run went to the same run store `agentnet runs` reads (the subprocess shares AGENTNET_HOME).
     trace = RunStore().get_run(payload["run_id"])
     assert trace["status"] == "succeeded" and trace["plan"]["source"] == "recipe"
+    shown = subprocess.run(
+        [str(AGENTNET), "runs", "show", payload["run_id"]], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "recipe cascade" in shown.stdout
+    assert all(step["id"] in shown.stdout for step in trace["steps"]) and "succeeded" in shown.stdout
+    # `agentnet run --resume` takes recipe runs too; a finished run just reports its result again.
+    again = subprocess.run(
+        [str(AGENTNET), "run", "--resume", payload["run_id"], "--json"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    resumed = json.loads(again.stdout.strip().splitlines()[-1])
+    assert resumed["run_id"] == payload["run_id"] and resumed["output"] == payload["output"]
 
 
 def test_kill_9_mid_run_then_resume_from_the_cli(tmp_path: Path) -> None:
