@@ -1,7 +1,8 @@
 """The ``agentnet`` model: the last user message is a task; the network plans it and runs the plan.
 
 The reply is the run's answer; the ``agentnet`` field carries the run id, the plan (who did each
-step, including peers) and the step events, so a caller can see every hop. Runs are serialised per
+step, including peers) and the step events, so a caller can see every hop. Streamed, the plan and
+each step event arrive as they happen. Runs are serialised per
 server (the planner and the local models are shared), and admitted like a local model: a bounded
 queue, then 429.
 """
@@ -13,15 +14,15 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
-from agentnet.errors import BudgetExceededError, DeadlineExceededError
+from agentnet.errors import AgentnetError, BudgetExceededError, DeadlineExceededError
 from agentnet.federation.headers import DEADLINE_HEADER, OUTGOING_HEADERS
 from agentnet.server.backend import NETWORK_MODEL_ID
-from agentnet.server.errors import HTTPProblem, problem_from_agentnet
+from agentnet.server.errors import HTTPProblem, problem_from_agentnet, problem_from_unexpected
 from agentnet.server.guard import Federation
 from agentnet.server.schemas import ChatCompletionRequest
 
@@ -68,13 +69,22 @@ def task_text(request: ChatCompletionRequest) -> str:
     return users[-1]
 
 
-def _run(network: Any, task: str, federation: Federation) -> tuple[Any, list[dict[str, Any]], bool]:
+def _run(
+    network: Any,
+    task: str,
+    federation: Federation,
+    on_plan: Callable[[Any], None] | None = None,
+    on_step: Callable[[dict[str, Any]], None] | None = None,
+) -> tuple[Any, list[dict[str, Any]], bool]:
     """Plan and execute within the caller's deadline; True when that deadline was the binding budget."""
     events: list[dict[str, Any]] = []
 
     def on_event(event: Any) -> None:
         if event.event != "token":
-            events.append(event.model_dump(exclude_none=True, exclude={"source"}))
+            record = event.model_dump(exclude_none=True, exclude={"source"})
+            events.append(record)
+            if on_step is not None:
+                on_step(record)
 
     with network_lock(network):
         plan = network.plan(task)
@@ -85,6 +95,8 @@ def _run(network: Any, task: str, federation: Federation) -> tuple[Any, list[dic
                 "the caller's deadline passed while the task was being planned",
                 hint=f"send a longer {DEADLINE_HEADER} (seconds), or a simpler task",
             )
+        if on_plan is not None:
+            on_plan(plan)
         budgets = network.config.budgets
         caller_bound = budgets.max_seconds is None or remaining < budgets.max_seconds
         if caller_bound:
@@ -93,26 +105,53 @@ def _run(network: Any, task: str, federation: Federation) -> tuple[Any, list[dic
     return result, events, caller_bound
 
 
+def plan_summary(plan: Any) -> list[dict[str, Any]]:
+    return [
+        {"id": step.id, "capability": step.capability, "skill": step.skill, "instruction": step.instruction}
+        for step in plan.steps
+    ]
+
+
 def run_trace(result: Any, events: list[dict[str, Any]], federation: Federation) -> dict[str, Any]:
-    plan = result.plan
     return {
         "run_id": result.run_id,
         "status": result.status,
         "hops": federation.hops,
-        "plan": [
-            {"id": s.id, "capability": s.capability, "skill": s.skill, "instruction": s.instruction} for s in plan.steps
-        ],
+        "plan": plan_summary(result.plan),
         "events": events,
     }
 
 
+def failure(result: Any, trace: dict[str, Any], caller_bound: bool) -> tuple[dict[str, Any], int]:
+    """The error body (OpenAI shape, with the run trace) and HTTP status of a run that did not finish."""
+    problem = problem_from_agentnet(result.error)
+    if caller_bound and isinstance(result.error, BudgetExceededError) and "max_seconds" in result.error.message:
+        # The time budget was the caller's deadline: a timeout for the caller, not a bad request.
+        problem = problem_from_agentnet(DeadlineExceededError(result.error.message, hint=result.error.hint))
+    body = problem.body()
+    body["error"]["message"] = f"run {result.run_id} {result.status}: {body['error']['message']}"
+    body["agentnet"] = trace
+    return body, problem.status
+
+
 async def run_network(service: ChatService, request: ChatCompletionRequest, federation: Federation) -> Response:
-    from agentnet.server.chat import json_response
+    from agentnet.server.chat import TicketedSSE, json_response
 
     task = task_text(request)
     network = service.backend.network
     ticket = service.limiter.reserve(NETWORK_MODEL_ID)
-    token = OUTGOING_HEADERS.set(federation.outgoing_headers(service.settings.instance_id))
+    outgoing = federation.outgoing_headers(service.settings.instance_id)
+    if request.stream:
+        try:
+            body = _stream(network, task, federation, ticket, outgoing)
+            # Wait for the plan before answering: a task nothing can serve, or a deadline gone while
+            # planning, still gets its real HTTP status instead of a 200 stream.
+            first = await anext(body)
+        except BaseException:
+            ticket.release()
+            raise
+        return TicketedSSE(_prepend(first, body), ticket)
+    token = OUTGOING_HEADERS.set(outgoing)
     try:
         async with ticket.running():
             result, events, caller_bound = await asyncio.to_thread(_run, network, task, federation)
@@ -121,42 +160,80 @@ async def run_network(service: ChatService, request: ChatCompletionRequest, fede
         OUTGOING_HEADERS.reset(token)
     trace = run_trace(result, events, federation)
     if result.error is not None:
-        problem = problem_from_agentnet(result.error)
-        if caller_bound and isinstance(result.error, BudgetExceededError) and "max_seconds" in result.error.message:
-            # The time budget was the caller's deadline: a timeout for the caller, not a bad request.
-            problem = problem_from_agentnet(DeadlineExceededError(result.error.message, hint=result.error.hint))
-        body = problem.body()
-        body["error"]["message"] = f"run {result.run_id} {result.status}: {body['error']['message']}"
-        body["agentnet"] = trace
-        return json_response(body, status=problem.status)
-    answer = result.answer if isinstance(result.answer, str) else json.dumps(result.answer)
+        error_body, status = failure(result, trace, caller_bound)
+        return json_response(error_body, status=status)
     completion = {
         "id": f"chatcmpl-{secrets.token_hex(12)}",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": NETWORK_MODEL_ID,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}],
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": _text(result)}, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
         "agentnet": trace,
     }
-    if request.stream:
-        return _as_stream(completion)
     return json_response(completion)
 
 
-def _as_stream(completion: dict[str, Any]) -> Response:
-    """A finished run as an SSE stream (one content chunk), for clients that always stream."""
-    from sse_starlette.sse import EventSourceResponse
+def _text(result: Any) -> str:
+    return result.answer if isinstance(result.answer, str) else json.dumps(result.answer)
 
-    async def events() -> AsyncIterator[str]:
-        base = {k: completion[k] for k in ("id", "created", "model")}
-        text = completion["choices"][0]["message"]["content"]
-        delta = {"role": "assistant", "content": text}
-        yield json.dumps({**base, "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta}]})
-        last = {"index": 0, "delta": {}, "finish_reason": "stop"}
-        yield json.dumps(
-            {**base, "object": "chat.completion.chunk", "choices": [last], "agentnet": completion["agentnet"]}
-        )
-        yield "[DONE]"
 
-    return EventSourceResponse(events(), sep="\n")
+async def _stream(
+    network: Any, task: str, federation: Federation, ticket: Any, outgoing: dict[str, str]
+) -> AsyncIterator[str]:
+    """The run as SSE while it happens: the plan first, a chunk per step event (empty delta, the event
+    under ``agentnet``), then the answer and a finishing chunk carrying the whole trace. The answer
+    comes whole at the end: a step may still fail over to another collaborator, and streamed text
+    cannot be taken back."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+
+    def put(kind: str, value: Any) -> None:
+        loop.call_soon_threadsafe(queue.put_nowait, (kind, value))
+
+    def work() -> None:
+        try:
+            put("done", _run(network, task, federation, lambda plan: put("plan", plan), lambda e: put("event", e)))
+        except Exception as exc:  # noqa: BLE001 - handed to the response task, which reports or raises it
+            put("error", exc)
+
+    completion_id, created = f"chatcmpl-{secrets.token_hex(12)}", int(time.time())
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish}
+        base = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": NETWORK_MODEL_ID}
+        return json.dumps({**base, "choices": [choice], **extra})
+
+    # Set here, not by the route: this generator runs in the response's task; to_thread copies it.
+    OUTGOING_HEADERS.set(outgoing)
+    running = asyncio.ensure_future(asyncio.to_thread(work))
+    async with ticket.running():
+        kind, value = await queue.get()
+        if kind == "error":
+            raise value
+        yield chunk({"role": "assistant", "content": ""}, agentnet={"event": "planned", "plan": plan_summary(value)})
+        while True:
+            kind, value = await queue.get()
+            if kind == "event":
+                yield chunk({}, agentnet={"event": value})
+            elif kind == "error":
+                known = isinstance(value, AgentnetError)
+                yield json.dumps((problem_from_agentnet(value) if known else problem_from_unexpected(value)).body())
+                break
+            else:
+                result, events, caller_bound = value
+                trace = run_trace(result, events, federation)
+                if result.error is not None:
+                    yield json.dumps(failure(result, trace, caller_bound)[0])
+                else:
+                    yield chunk({"content": _text(result)})
+                    yield chunk({}, "stop", agentnet=trace)
+                break
+    await running
+    yield "[DONE]"
+
+
+async def _prepend(first: str, rest: AsyncIterator[str]) -> AsyncIterator[str]:
+    yield first
+    async for item in rest:
+        yield item

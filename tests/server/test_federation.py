@@ -48,7 +48,7 @@ def test_task_sent_to_a_runs_a_step_on_b(serve: Callable[..., Served]) -> None:
     missing = httpx.get(f"{a.api_base}/runs/nonexistent0", headers=a.headers(), timeout=30)
     assert missing.status_code == 404 and missing.json()["error"]["message"]
 
-    # Clients that always stream get the run's answer as SSE, with the trace on the last chunk.
+    # Streamed: the plan first, each step event as it happens, then the answer; trace on the last chunk.
     streamed = httpx.post(
         f"{a.api_base}/chat/completions",
         json={
@@ -63,8 +63,18 @@ def test_task_sent_to_a_runs_a_step_on_b(serve: Callable[..., Served]) -> None:
     events = [line[6:] for line in streamed.text.splitlines() if line.startswith("data: ")]
     assert events[-1] == "[DONE]"
     chunks = [json.loads(e) for e in events[:-1]]
-    assert chunks[0]["choices"][0]["delta"]["content"].strip()
+    assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
+    assert chunks[0]["agentnet"]["event"] == "planned"
+    assert "b/poet" in [step["capability"] for step in chunks[0]["agentnet"]["plan"]]
+    step_events = [c["agentnet"]["event"] for c in chunks[1:-1] if "agentnet" in c]
+    assert [e["event"] for e in step_events][:1] == ["started"] and any(e["event"] == "finished" for e in step_events)
+    content = "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks)
+    assert content.strip()
+    # The answer comes after every step event, then the finishing chunk with the whole trace.
+    first_content = next(i for i, c in enumerate(chunks) if c["choices"][0]["delta"].get("content"))
+    assert all("agentnet" not in c for c in chunks[first_content:-1])
     assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
+    assert chunks[-1]["agentnet"]["status"] == "succeeded"
     assert "b/poet" in [step["capability"] for step in chunks[-1]["agentnet"]["plan"]]
 
 

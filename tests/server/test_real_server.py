@@ -100,13 +100,18 @@ def test_an_agentnet_litellm_node_can_use_the_server(gguf_server: Served) -> Non
     assert reply.usage.completion_tokens > 0
 
 
-def test_agentnet_run_stops_at_the_callers_deadline(gguf_server: Served) -> None:
+@pytest.mark.parametrize("stream", [False, True])
+def test_agentnet_run_stops_at_the_callers_deadline(gguf_server: Served, stream: bool) -> None:
     import time
 
     started = time.perf_counter()
     response = httpx.post(
         f"{gguf_server.api_base}/chat/completions",
-        json={"model": "agentnet", "messages": [{"role": "user", "content": "What is the capital of France?"}]},
+        json={
+            "model": "agentnet",
+            "stream": stream,  # streamed too: the stream starts only after planning, so the status is real
+            "messages": [{"role": "user", "content": "What is the capital of France?"}],
+        },
         # 0.5 s is accepted at the door but never leaves the run its minimum (MIN_RUN_S) once planning
         # has taken any time at all, so the refusal does not depend on how fast this machine is.
         headers={**gguf_server.headers(), "X-Agentnet-Deadline": "0.5"},
