@@ -147,6 +147,12 @@ class ModelNode(BaseChatModel):
         Raise ``AgentnetError`` subclasses for failures the user should read.
         """
 
+    @property
+    def admission_key(self) -> str:
+        """What a server's admission limit counts calls against: the engine that does the work, so
+        two ids for one loaded model share one limit (adapters sharing an engine override this)."""
+        return self.node_id
+
     def _prepare_messages(self, messages: list[ChatMessage]) -> list[ChatMessage]:
         """Add the configured system prompt unless the caller gave one."""
         if self.params.system_prompt and not any(m["role"] == "system" for m in messages):

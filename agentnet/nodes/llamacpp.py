@@ -41,6 +41,12 @@ class LlamaCppNode(ModelNode):
             chat_format=self.params.chat_format,
         )
 
+    @property
+    def admission_key(self) -> str:
+        # Ids that load the same file with the same settings share one Llama (and its lock).
+        key = self.pool_key
+        return f"llama.cpp:{key.path}:{key.n_ctx}:{key.n_threads}:{key.chat_format}"
+
     def _pool(self) -> ModelPool:
         return self.pool if self.pool is not None else shared_pool()
 

@@ -102,7 +102,7 @@ class ChatService:
             return await run_network(self, request, federation)
         found = self.backend.extra.get(request.model)
         node = found if found is not None else await asyncio.to_thread(self.backend.node, request.model)
-        ticket = self.limiter.reserve(node.node_id) if self.backend.is_local(node) else UNLIMITED
+        ticket = self.limiter.reserve(node.node_id, node.admission_key) if self.backend.is_local(node) else UNLIMITED
         token = OUTGOING_HEADERS.set(federation.outgoing_headers(self.settings.instance_id))
         try:
             messages = chat_messages(request)

@@ -46,9 +46,10 @@ class ModelLimiter:
         gate = self._gates.get(node_id)
         return gate.admitted if gate else 0
 
-    def reserve(self, node_id: str) -> Ticket:
-        """Admit one call now or raise a 429 ``HTTPProblem``; the caller must ``release()`` the ticket."""
-        gate = self._gate(node_id)
+    def reserve(self, node_id: str, key: str | None = None) -> Ticket:
+        """Admit one call now or raise a 429 ``HTTPProblem``; the caller must ``release()`` the ticket.
+        ``key`` names the engine the call needs when several model ids share one (default: the id)."""
+        gate = self._gate(key or node_id)
         if gate.admitted >= gate.capacity:
             waves = math.ceil((gate.admitted - self.concurrency + 1) / self.concurrency)
             retry_after = max(1, math.ceil(gate.typical_s() * waves))

@@ -154,3 +154,27 @@ def test_stream_error_after_headers_is_an_error_event(run_app) -> None:  # type:
     assert events[-1] == "[DONE]"
     error = json.loads(events[-2])["error"]
     assert error["code"] == "model_call_failed" and "upstream fell over" in error["message"]
+
+
+def test_two_ids_for_one_loaded_model_share_one_admission_limit() -> None:
+    """Two config ids on the same GGUF with the same load settings are one Llama behind one lock:
+    the server must count their calls together (different load settings are a different model)."""
+    from agentnet.config import ModelParams, ModelSpec
+    from agentnet.nodes.llamacpp import LlamaCppNode
+    from agentnet.server.errors import HTTPProblem
+    from agentnet.server.limits import ModelLimiter
+
+    def node(model_id: str, n_ctx: int = 2048) -> LlamaCppNode:
+        spec = ModelSpec(id=model_id, adapter="llamacpp", path="embedded:smollm2", params=ModelParams(n_ctx=n_ctx))
+        return LlamaCppNode.from_spec(spec)
+
+    chat_model, poet, big = node("chat"), node("poet"), node("big", n_ctx=4096)
+    assert chat_model.admission_key == poet.admission_key != big.admission_key
+    limiter = ModelLimiter(concurrency=1, queue=0)
+    first = limiter.reserve(chat_model.node_id, chat_model.admission_key)
+    with pytest.raises(HTTPProblem) as refused:
+        limiter.reserve(poet.node_id, poet.admission_key)
+    assert refused.value.status == 429 and "'poet' is busy" in refused.value.message
+    limiter.reserve(big.node_id, big.admission_key).release()  # its own model, its own limit
+    first.release()
+    limiter.reserve(poet.node_id, poet.admission_key).release()
