@@ -99,9 +99,10 @@ class Network:
 
     # --- work -------------------------------------------------------------------------------
 
-    def plan(self, task: str, filters: SearchFilters | None = None) -> Plan:
-        """A validated plan for ``task``: who does each step, and why."""
-        return self.planner.plan(task, filters or self.filters())
+    def plan(self, task: str, filters: SearchFilters | None = None, *, deadline_s: float | None = None) -> Plan:
+        """A validated plan for ``task``: who does each step, and why. With ``deadline_s``, the planner
+        model gets at most that long; past it, the plan comes from retrieval and types alone."""
+        return self.planner.plan(task, filters or self.filters(), deadline_s=deadline_s)
 
     def compile(self, plan: Plan, *, checkpointer: Any = None) -> Any:
         """The plan as a compiled LangGraph graph, to embed in your own LangGraph app.

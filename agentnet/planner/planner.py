@@ -107,7 +107,15 @@ class Planner:
 
     # --- public -----------------------------------------------------------------------------
 
-    def plan(self, task: str, filters: SearchFilters | None = None, *, max_steps: int | None = None) -> Plan:
+    def plan(
+        self,
+        task: str,
+        filters: SearchFilters | None = None,
+        *,
+        max_steps: int | None = None,
+        deadline_s: float | None = None,
+    ) -> Plan:
+        """``deadline_s`` bounds the planner model's part: past it, the deterministic plan is used."""
         started = time.perf_counter()
         if not isinstance(task, str) or not task.strip():
             raise PlanningError("the task is empty", hint="say what you want done, e.g. 'summarise report.txt'")
@@ -159,7 +167,10 @@ class Planner:
         consult = mode == "decompose" or (mode == "assist" and not picks[0].confident)
         # With a single candidate there is nothing for a model to decide.
         if self.model is not None and consult and len(cards) > 1:
-            proposed = self._model_picks(text, parts, cards, sims, notes)
+            budget = float("inf") if deadline_s is None else deadline_s - (time.perf_counter() - started)
+            proposed = self._model_picks(text, parts, cards, sims, notes, budget) if budget > 0 else None
+            if budget <= 0:
+                notes.append("no time left for the planner model (deadline); planned from retrieval and types")
             if proposed:
                 picks, source = proposed, "model"
             else:
@@ -268,6 +279,7 @@ class Planner:
         cards: list[CapabilityCard],
         sims: list[list[float]],
         notes: list[str],
+        deadline_s: float,
     ) -> list[draft.Pick] | None:
         from agentnet.planner import llm
 
@@ -278,7 +290,13 @@ class Planner:
         if self.memory is not None and self.settings.use_memory:
             examples = self.memory.similar(text, k=2)
         problem = ""
+        # model_deadline_s bounds each attempt; deadline_s (the caller's) bounds both together.
+        ends = time.perf_counter() + deadline_s
         for attempt in (1, 2):
+            remaining = min(self.settings.model_deadline_s, ends - time.perf_counter())
+            if remaining <= 0:
+                notes.append("the planner model ran out of time")
+                break
             try:
                 proposal = llm.propose(
                     self.model,
@@ -287,7 +305,7 @@ class Planner:
                     examples,
                     max_steps=self.settings.max_steps,
                     max_tokens=self.settings.model_max_tokens,
-                    deadline_s=self.settings.model_deadline_s,
+                    deadline_s=remaining,
                     problem=problem,
                 )
             except AgentnetError as exc:

@@ -87,7 +87,8 @@ def _run(
                 on_step(record)
 
     with network_lock(network):
-        plan = network.plan(task)
+        # Planning keeps at least MIN_RUN_S of the caller's deadline for running the plan.
+        plan = network.plan(task, deadline_s=max(0.0, federation.remaining() - MIN_RUN_S))
         network.release_directory()
         remaining = federation.remaining()
         if remaining <= MIN_RUN_S:

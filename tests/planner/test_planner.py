@@ -96,6 +96,24 @@ def test_unusable_model_output_falls_back_to_a_valid_plan(source: InMemorySource
     assert_valid(plan, source)
 
 
+def test_the_callers_deadline_bounds_the_planner_model(source: InMemorySource) -> None:
+    """A slow planner model gets only what is left of the caller's deadline, then the plan comes
+    from retrieval and types; with no time left it is not asked at all."""
+    import time
+
+    slow = ScriptedModel.build("planner", [Delay(5.0, VALID), Delay(5.0, VALID)])
+    planner = Planner(source, slow, PlannerSettings(model_mode="decompose", model_deadline_s=60))
+    started = time.perf_counter()
+    plan = planner.plan(TASK, deadline_s=0.5)
+    assert time.perf_counter() - started < 4  # not the model's 5 s, nor its 60 s setting
+    assert plan.source == "fallback" and names(plan) == ["Page Fetcher", "Translator"]
+
+    unused = ScriptedModel.build("planner", [VALID])
+    plan = Planner(source, unused, PlannerSettings(model_mode="decompose")).plan(TASK, deadline_s=0)
+    assert unused.calls == [] and plan.source == "fallback"
+    assert any("no time left" in note for note in plan.notes)
+
+
 def test_reask_after_unusable_output_can_succeed(source: InMemorySource) -> None:
     model = ScriptedModel.build("planner", [json.dumps({"plan": 1}), json.dumps({"plan": 2}), VALID])
     plan = Planner(source, model, PlannerSettings(model_mode="decompose")).plan(TASK)

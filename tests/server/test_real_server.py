@@ -122,5 +122,5 @@ def test_agentnet_run_stops_at_the_callers_deadline(gguf_server: Served, stream:
     error = response.json()["error"]
     assert error["code"] == "deadline_exceeded" and error["type"] == "timeout_error"
     assert "deadline" in error["message"] or "max_seconds" in error["message"]
-    # Planning is not interruptible, but nothing runs after the deadline: well under a model reply.
+    # The planner model is skipped when the deadline leaves it no time, and nothing runs after it.
     assert elapsed < 30
