@@ -60,7 +60,8 @@ def plan(
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
         _show(result)
-    sys.stderr.write(f"planned in {planning_s:.2f} s ({result.source}, {len(result.steps)} steps)\n")
+    count = len(result.steps)
+    sys.stderr.write(f"planned in {planning_s:.2f} s ({result.source}, {count} step{'' if count == 1 else 's'})\n")
 
 
 def _make_plan(
