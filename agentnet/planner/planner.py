@@ -48,7 +48,7 @@ class PlannerSettings:
     min_score: float = 0.15
     margin: float = 0.35
     # Below ``threshold``, a clause still gets its best tool when that scores at least ``floor`` and
-    # stands ``standout`` standard deviations above the clause's mean score (0 turns this off).
+    # lies ``standout`` standard deviations above the other tools' scores (0 turns this off).
     floor: float = 0.3
     standout: float = 3.0
     # Data-flow adjustment of similarities (see draft.choose).
