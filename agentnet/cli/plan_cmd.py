@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from agentnet.cli.render import plural
+
 if TYPE_CHECKING:
     from agentnet.planner.plan import Plan
 
@@ -60,8 +62,7 @@ def plan(
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
         _show(result)
-    count = len(result.steps)
-    sys.stderr.write(f"planned in {planning_s:.2f} s ({result.source}, {count} step{'' if count == 1 else 's'})\n")
+    sys.stderr.write(f"planned in {planning_s:.2f} s ({result.source}, {plural(len(result.steps), 'step')})\n")
 
 
 def _make_plan(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from agentnet.cli.render import plural
 from agentnet.errors import ConfigError, NotFoundError, UserError
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def validate(file: FileArg, config: ConfigOpt = None) -> None:
     else:
         problems = checked.problems
     if checked is not None and checked.ok and checked.recipe is not None:
-        typer.echo(f"ok: {path} (recipe {checked.recipe.name!r}, {len(checked.recipe.steps)} steps)")
+        typer.echo(f"ok: {path} (recipe {checked.recipe.name!r}, {plural(len(checked.recipe.steps), 'step')})")
         return
     sys.stderr.write(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}\n")
     for problem in problems:

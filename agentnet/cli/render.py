@@ -39,3 +39,8 @@ def print_error(exc: AgentnetError) -> None:
     out.print(f"[bold red]error[/] [dim]({exc.code})[/]: {escape(exc.message)}", soft_wrap=True)
     if exc.hint:
         out.print(f"  [yellow]hint[/]: {escape(exc.hint)}", soft_wrap=True)
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 step``, ``3 steps``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from agentnet.cli.render import plural
 from agentnet.errors import UserError
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def _print_plan(plan: Plan) -> None:
 
     from agentnet.cli.render import console
 
-    tree = Tree(f"[bold]plan[/] ({plan.source}, {len(plan.steps)} steps)")
+    tree = Tree(f"[bold]plan[/] ({plan.source}, {plural(len(plan.steps), 'step')})")
     for step in plan.steps:
         deps = f" ← {', '.join(step.depends_on)}" if step.depends_on else ""
         branch = tree.add(f"[bold]{escape(step.id)}[/] → [cyan]{escape(step.capability)}[/]{escape(deps)}")

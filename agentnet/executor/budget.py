@@ -55,7 +55,8 @@ class BudgetMeter:
             limit = self.budgets.max_steps
             if limit is not None and self.spent.steps >= limit:
                 raise BudgetExceededError(
-                    f"budget max_steps={limit} reached: {self.spent.steps} steps already run, "
+                    f"budget max_steps={limit} reached: {self.spent.steps} step{'' if self.spent.steps == 1 else 's'}"
+                    " already run, "
                     f"stopped before step {step_id!r}",
                     hint=_HINT,
                 )

@@ -130,7 +130,7 @@ def test_budget_stop_names_the_limit_then_resume_with_a_raised_budget() -> None:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["status"] == "budget_exceeded" and result["answer"] is None
     assert result["error"]["code"] == "budget_exceeded"
-    assert "max_steps=1" in result["error"]["message"] and "1 steps already run" in result["error"]["message"]
+    assert "max_steps=1" in result["error"]["message"] and "1 step already run" in result["error"]["message"]
     trace = json.loads(agentnet("runs", "show", result["run_id"], "--json").stdout)
     # Stopped before the second step started: it never ran, so the trace has only the first.
     assert [s["status"] for s in trace["steps"]] == ["succeeded"]
