@@ -114,7 +114,7 @@ class ChatService:
                 # Wait for the first piece before answering: a failure before any token (model missing,
                 # peer down, loop, deadline) still gets its real HTTP status instead of a 200 stream.
                 first = await anext(body)
-                return TicketedSSE(_prepend(first, body), ticket)
+                return TicketedSSE(prepend(first, body), ticket)
             try:
                 async with ticket.running():
                     reply = await node.acomplete(messages, **options)
@@ -199,7 +199,7 @@ class ChatService:
         yield "[DONE]"
 
 
-async def _prepend(first: str, rest: AsyncIterator[str]) -> AsyncIterator[str]:
+async def prepend(first: str, rest: AsyncIterator[str]) -> AsyncIterator[str]:
     yield first
     async for item in rest:
         yield item

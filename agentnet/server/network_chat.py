@@ -136,7 +136,7 @@ def failure(result: Any, trace: dict[str, Any], caller_bound: bool) -> tuple[dic
 
 
 async def run_network(service: ChatService, request: ChatCompletionRequest, federation: Federation) -> Response:
-    from agentnet.server.chat import TicketedSSE, json_response
+    from agentnet.server.chat import TicketedSSE, json_response, prepend
 
     task = task_text(request)
     network = service.backend.network
@@ -151,7 +151,7 @@ async def run_network(service: ChatService, request: ChatCompletionRequest, fede
         except BaseException:
             ticket.release()
             raise
-        return TicketedSSE(_prepend(first, body), ticket)
+        return TicketedSSE(prepend(first, body), ticket)
     token = OUTGOING_HEADERS.set(outgoing)
     try:
         async with ticket.running():
@@ -207,8 +207,8 @@ async def _stream(
 
     # Set here, not by the route: this generator runs in the response's task; to_thread copies it.
     OUTGOING_HEADERS.set(outgoing)
-    running = asyncio.ensure_future(asyncio.to_thread(work))
     async with ticket.running():
+        running = asyncio.ensure_future(asyncio.to_thread(work))
         kind, value = await queue.get()
         if kind == "error":
             raise value
@@ -232,9 +232,3 @@ async def _stream(
                 break
     await running
     yield "[DONE]"
-
-
-async def _prepend(first: str, rest: AsyncIterator[str]) -> AsyncIterator[str]:
-    yield first
-    async for item in rest:
-        yield item
