@@ -6,7 +6,6 @@ the tool list's cards (the user's directory is never touched).
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from agentnet.directory.importers import load_cards
+from agentnet.directory.taskbench_samples import read_samples, sample_nodes
 from agentnet.errors import ConfigError
 
 
@@ -31,28 +31,17 @@ class QualityResult:
 def single_tool_samples(data_path: Path) -> list[tuple[str, str]]:
     """(instruction, gold tool id) for each sample whose plan uses exactly one tool."""
     out = []
-    try:
-        lines = data_path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ConfigError(f"{data_path}: no such file", code="file_not_found") from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            sample = json.loads(line)
-            nodes = sample["task_nodes"]
-            # Real TaskBench quirk: some lines store the steps as a dict.
-            nodes = list(nodes.values()) if isinstance(nodes, dict) else nodes
-            tools = {node["task"] for node in nodes}
-            instruction = sample["instruction"]
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+    for number, sample in enumerate(read_samples(data_path), start=1):
+        nodes = sample_nodes(sample)
+        if "task_nodes" not in sample or any("task" not in node for node in nodes):
             raise ConfigError(
-                f"{data_path}:{number}: not a TaskBench sample ({type(exc).__name__}: {exc})",
-                hint="each line must be a JSON object with 'instruction' and 'task_nodes'",
+                f"{data_path}: sample {number} ({sample.get('id', '?')}): not a TaskBench sample",
+                hint="each line must be a JSON object with 'instruction' and 'task_nodes' (each with 'task')",
                 code="invalid_taskbench_sample",
-            ) from None
+            )
+        tools = {node["task"] for node in nodes}
         if sample.get("type", "single") == "single" and len(tools) == 1:
-            out.append((instruction, next(iter(tools))))
+            out.append((str(sample.get("instruction", sample.get("user_request"))), str(next(iter(tools)))))
     return out
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from agentnet.directory.taskbench_samples import read_samples as load_jsonl
+from agentnet.directory.taskbench_samples import sample_nodes as nodes_of
 from agentnet.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -35,13 +37,6 @@ def tool_mode(cards: list[CapabilityCard]) -> Mode:
     return "api" if any(card.parameters for card in cards) else "resource"
 
 
-def nodes_of(sample: dict[str, Any]) -> list[dict[str, Any]]:
-    raw = sample.get("task_nodes") or []
-    if isinstance(raw, dict):
-        raw = list(raw.values())
-    return [n for n in raw if isinstance(n, dict)] if isinstance(raw, list) else []
-
-
 def links_of(sample: dict[str, Any]) -> list[tuple[str, str]]:
     raw = sample.get("task_links") or []
     if isinstance(raw, dict):
@@ -53,25 +48,6 @@ def links_of(sample: dict[str, Any]) -> list[tuple[str, str]]:
             if link.get("source") is not None and target is not None:
                 out.append((norm(link["source"]), norm(target)))
     return out
-
-
-def load_jsonl(path: Path) -> list[dict[str, Any]]:
-    samples = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}", hint="check the --data/--train path") from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{path}:{number}: not a JSON line ({exc.msg})") from None
-        if not isinstance(item, dict) or not isinstance(item.get("instruction", item.get("user_request")), str):
-            raise ConfigError(f"{path}:{number}: a TaskBench line needs an 'instruction'")
-        samples.append(item)
-    return samples
 
 
 def _argument_text(argument: Any) -> str:
