@@ -34,33 +34,25 @@ def main() -> None:
     llama = node.load().llama
     params = spec.params
     messages = node._prepare_messages([{"role": "user", "content": PROMPT}])
+    # The sampling settings the node passes, so raw llama.cpp and the node do the same work.
+    sampling = {
+        "max_tokens": TOKENS,
+        "temperature": params.temperature,
+        "top_p": params.top_p,
+        "top_k": params.top_k,
+        "repeat_penalty": params.repeat_penalty,
+        "seed": params.seed,
+    }
 
     def raw() -> tuple[float, int]:
         started = time.perf_counter()
-        result = llama.create_chat_completion(
-            messages,
-            max_tokens=TOKENS,
-            temperature=params.temperature,
-            top_p=params.top_p,
-            top_k=params.top_k,
-            repeat_penalty=params.repeat_penalty,
-            seed=params.seed,
-        )
+        result = llama.create_chat_completion(messages, **sampling)
         return time.perf_counter() - started, result["usage"]["completion_tokens"]
 
     def raw_stream() -> tuple[float, int]:
         # The same llama.cpp streaming path the node uses, without agentnet around it.
         started = time.perf_counter()
-        chunks = llama.create_chat_completion(
-            messages,
-            max_tokens=TOKENS,
-            temperature=params.temperature,
-            top_p=params.top_p,
-            top_k=params.top_k,
-            repeat_penalty=params.repeat_penalty,
-            seed=params.seed,
-            stream=True,
-        )
+        chunks = llama.create_chat_completion(messages, stream=True, **sampling)
         tokens = sum(1 for chunk in chunks if chunk["choices"][0]["delta"].get("content"))
         return time.perf_counter() - started, tokens
 
