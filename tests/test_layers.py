@@ -18,6 +18,7 @@ FLOORS = {
     "packaged": 1,
     "yamlfile": 1,
     "config": 1,
+    "plugins": 1,
     "nodes": 2,
     "directory": 2,
     "testing": 2,

@@ -56,8 +56,9 @@ def _open(config_path: Path | None, sync: bool = True) -> Iterator[Directory]:
     """
     from agentnet.config import load_config
     from agentnet.directory.store import Directory
-    from agentnet.directory.sync import config_cards, sync_models
+    from agentnet.directory.sync import sync_models
     from agentnet.errors import DirectoryError
+    from agentnet.nodes.registry import NodeRegistry
 
     config = load_config(config_path)
     try:
@@ -73,7 +74,7 @@ def _open(config_path: Path | None, sync: bool = True) -> Iterator[Directory]:
     with directory:
         if sync:
             with _progress("indexing model cards") as progress:
-                sync_models(directory, config_cards(config), progress=progress)
+                sync_models(directory, NodeRegistry(config).cards(), progress=progress)
         yield directory
 
 
@@ -172,16 +173,15 @@ def search(
 @directory_app.command("import")
 def import_file(
     path: Annotated[Path, typer.Argument(help="agentnet card YAML/JSON, A2A agent card or TaskBench tool list.")],
-    fmt: Annotated[str, typer.Option("--format", help="auto, agentnet, a2a or taskbench.")] = "auto",
+    fmt: Annotated[
+        str, typer.Option("--format", help="auto, agentnet, a2a, taskbench, or a format a plugin adds.")
+    ] = "auto",
     config: ConfigOption = None,
 ) -> None:
     """Import cards from a file (existing ids are updated)."""
     from agentnet.directory.importers import load_cards
-    from agentnet.errors import UserError
 
-    if fmt not in {"auto", "agentnet", "a2a", "taskbench"}:
-        raise UserError(f"unknown --format {fmt!r}", hint="use auto, agentnet, a2a or taskbench")
-    cards = load_cards(path, fmt)  # type: ignore[arg-type]
+    cards = load_cards(path, fmt)
     with _open(config, sync=False) as directory, _progress(f"indexing {path.name}") as progress:
         changed = directory.register_many(cards, progress=progress)
     sys.stdout.write(f"imported {len(cards)} cards from {path} ({changed} new or changed)\n")

@@ -1,24 +1,28 @@
-"""Cards from files: agentnet card YAML/JSON, A2A agent cards, TaskBench tool lists.
+"""Cards from files: agentnet card YAML/JSON, A2A agent cards, TaskBench tool lists — and any
+format a plugin registers through ``register_importers`` (these three register the same way).
 
-``load_cards(path)`` detects the format from the content (or takes ``fmt``) and returns validated
-``CapabilityCard``s; every problem is a ``ConfigError`` naming ``file:line:column`` and the field.
-Imported cards are ``provider="external"`` unless the file says otherwise.
+``load_cards(path)`` detects the format from the content (or takes ``fmt``, a registered name) and
+returns validated ``CapabilityCard``s; every problem is a ``ConfigError`` naming
+``file:line:column`` and the field. Imported cards are ``provider="external"`` unless the file says
+otherwise.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agentnet.cards import CapabilityCard, Skill, normalize_type
-from agentnet.errors import ConfigError
+from agentnet.errors import ConfigError, UserError
+from agentnet.plugins.hookspecs import hookimpl
+from agentnet.plugins.kinds import ImporterKind, importer_kinds
 from agentnet.yamlfile import PositionedYaml, load_yaml_file, parse_yaml, raise_validation
 
-Format = Literal["auto", "agentnet", "a2a", "taskbench"]
 MAX_IMPORT_BYTES = 50_000_000
 _BAD_ID_CHARS = re.compile(r"[^A-Za-z0-9_.:/@ ()+\-]+")
 _MIME_TYPES = {"json": "json", "x-ndjson": "json", "pdf": "document", "octet-stream": "file"}
@@ -111,26 +115,94 @@ def _with_positions(doc: PositionedYaml, path: Path) -> PositionedYaml:
         return doc
 
 
-def detect_format(data: Any) -> Format:
-    if isinstance(data, dict) and "nodes" in data:
-        return "taskbench"
-    if isinstance(data, dict) and "id" not in data and "skills" in data and "name" in data:
-        return "a2a"
-    return "agentnet"
+class CardFile:
+    """A file being imported: its path, and its JSON/YAML content parsed once, on first use."""
+
+    def __init__(self, path: Path, doc: PositionedYaml | None = None) -> None:
+        self.path = path
+        self._doc = doc
+
+    @property
+    def doc(self) -> PositionedYaml:
+        if self._doc is None:
+            self._doc = _read(self.path)
+        return self._doc
+
+    @property
+    def data(self) -> Any:
+        return self.doc.data
+
+    def where(self, loc: Sequence[str | int]) -> str:
+        return _with_positions(self.doc, self.path).where(loc)
+
+    def invalid(self, exc: ValidationError, what: str, prefix: Sequence[str | int] = ()) -> NoReturn:
+        """Raise ``exc`` as a ConfigError naming file:line:column of each field."""
+        raise_validation(_with_positions(self.doc, self.path), exc, what, prefix=prefix)
+        raise exc  # unreachable: raise_validation always raises
 
 
-def load_cards(path: Path, fmt: Format = "auto") -> list[CapabilityCard]:
-    doc = _read(path)
-    data = doc.data
-    if data is None:
-        raise ConfigError(f"{path}: the file is empty", hint="put a card, a list of cards, an A2A agent card or "
+def _detect(file: CardFile, kinds: dict[str, ImporterKind]) -> ImporterKind:
+    """The first format whose detector accepts the file; formats without one are the fallback."""
+    for kind in kinds.values():
+        if kind.detect is None:
+            continue
+        try:
+            if kind.detect(file):
+                return kind
+        except ConfigError:
+            continue  # not this format's syntax; the fallback reports the file's real problem
+    fallback = [kind for kind in kinds.values() if kind.detect is None]
+    if not fallback:
+        raise ConfigError(f"{file.path}: no card format recognises this file", hint="pass --format NAME")
+    return fallback[0]
+
+
+def detect_format(data: Any) -> str:
+    """The name of the format ``--format auto`` picks for already-parsed content."""
+    return _detect(CardFile(Path("<data>"), PositionedYaml(source="<data>", data=data)), importer_kinds()).name
+
+
+def load_cards(path: Path, fmt: str = "auto") -> list[CapabilityCard]:
+    kinds = importer_kinds()
+    file = CardFile(path)
+    if fmt == "auto":
+        kind = _detect(file, kinds)
+    elif fmt in kinds:
+        kind = kinds[fmt]
+    else:
+        raise UserError(f"unknown card format {fmt!r}", hint=f"use auto or one of: {', '.join(kinds)}")
+    cards = list(kind.load(file))
+    wrong = [card for card in cards if not isinstance(card, CapabilityCard)]
+    if wrong:
+        raise UserError(
+            f"the {kind.name!r} importer ({kind.plugin}) returned {type(wrong[0]).__name__}, not CapabilityCard",
+            hint="fix that plugin's loader: it must return CapabilityCard objects",
+        )
+    return cards
+
+
+def _agentnet_cards(file: CardFile) -> list[CapabilityCard]:
+    if file.data is None:
+        raise ConfigError(f"{file.path}: the file is empty", hint="put a card, a list of cards, an A2A agent card or "
                           "a TaskBench tool list in it")  # fmt: skip
-    kind = detect_format(data) if fmt == "auto" else fmt
-    if kind == "taskbench":
-        return _taskbench(doc, path)
-    if kind == "a2a":
-        return _a2a(doc, path)
-    return _agentnet(doc, path)
+    return _agentnet(file.doc, file.path)
+
+
+def _is_taskbench(file: CardFile) -> bool:
+    return isinstance(file.data, dict) and "nodes" in file.data
+
+
+def _is_a2a(file: CardFile) -> bool:
+    data = file.data
+    return isinstance(data, dict) and "id" not in data and "skills" in data and "name" in data
+
+
+@hookimpl
+def register_importers(register: Callable[..., None]) -> None:
+    register("taskbench", lambda f: _taskbench(f.doc, f.path), detect=_is_taskbench, description="TaskBench tool lists")
+    register("a2a", lambda f: _a2a(f.doc, f.path), detect=_is_a2a, description="A2A agent cards")
+    # No detector: what no other format claims is read as agentnet cards.
+    register("agentnet", _agentnet_cards, description="agentnet cards (one card or a list, YAML or JSON)")
 
 
 def _agentnet(doc: PositionedYaml, path: Path) -> list[CapabilityCard]:

@@ -19,7 +19,6 @@ _EXPORTS = {
     "LiteLLMNode": "agentnet.nodes.litellm",
     "CallableNode": "agentnet.nodes.callable",
     "NodeRegistry": "agentnet.nodes.registry",
-    "build_node": "agentnet.nodes.registry",
     "ModelPool": "agentnet.nodes.pool",
     "shared_pool": "agentnet.nodes.pool",
     "inspect_gguf": "agentnet.nodes.gguf",
@@ -36,7 +35,6 @@ __all__ = [
     "Reply",
     "TokenStream",
     "Usage",
-    "build_node",
     "inspect_gguf",
     "shared_pool",
 ]
@@ -48,7 +46,7 @@ if TYPE_CHECKING:
     from agentnet.nodes.litellm import LiteLLMNode
     from agentnet.nodes.llamacpp import LlamaCppNode
     from agentnet.nodes.pool import ModelPool, shared_pool
-    from agentnet.nodes.registry import NodeRegistry, build_node
+    from agentnet.nodes.registry import NodeRegistry
 
 
 def __getattr__(name: str) -> Any:

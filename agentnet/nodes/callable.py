@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ConfigDict
 
-from agentnet.cards import CapabilityCard
+from agentnet.cards import CapabilityCard, tool_card
 from agentnet.errors import AgentnetError, ModelCallError, UserError
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
 
@@ -31,11 +31,7 @@ class CallableNode(ModelNode):
     def build(cls, fn: Callable[[Any], Any], card: CapabilityCard, *, parse_json: bool = True) -> CallableNode:
         if not callable(fn):
             raise UserError(f"cannot register {fn!r} for {card.id!r}: it is not callable")
-        data = card.model_dump()
-        if card.provider == "model":
-            # A function is a tool unless its card says otherwise (e.g. "peer:..."); cards default to "model".
-            data["provider"] = "tool"
-        return cls(node_id=card.id, card=CapabilityCard.model_validate(data), fn=fn, parse_json=parse_json)
+        return cls(node_id=card.id, card=tool_card(card), fn=fn, parse_json=parse_json)
 
     def _input(self, messages: list[ChatMessage]) -> Any:
         user = [m["content"] for m in messages if m["role"] == "user"]

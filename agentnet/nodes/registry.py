@@ -1,35 +1,29 @@
 """The model registry: every declared model and registered tool by id, built lazily from config.
 
-Listing ids and cards reads only the config (no engine is imported); a node is constructed on
-first ``node(id)``. The embedded default model is always present.
+Listing ids and cards reads only the config and the cards plugins register (no engine is
+imported); a node is constructed on first ``node(id)`` by its adapter kind (``nodes/adapters.py``
+and plugins). The embedded default model is always present, and every registry carries the nodes
+plugins add through ``register_nodes``.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agentnet.cards import CapabilityCard
+from agentnet.cards import CapabilityCard, tool_card
 from agentnet.config import AgentnetConfig, ModelSpec, embedded_default_spec, load_config
 from agentnet.errors import NotFoundError, UserError
+from agentnet.plugins.manager import plugin_manager
 
 if TYPE_CHECKING:
     from agentnet.nodes.base import ModelNode
     from agentnet.nodes.callable import CallableNode
     from agentnet.nodes.pool import ModelPool
-
-
-def build_node(spec: ModelSpec, pool: ModelPool | None = None) -> ModelNode:
-    """The node for one declared model (imports its adapter module now)."""
-    if spec.adapter == "llamacpp":
-        from agentnet.nodes.llamacpp import LlamaCppNode
-
-        return LlamaCppNode.from_spec(spec, pool=pool)
-    from agentnet.nodes.litellm import LiteLLMNode
-
-    return LiteLLMNode.from_spec(spec)
 
 
 class NodeRegistry:
@@ -44,7 +38,12 @@ class NodeRegistry:
         self._specs: dict[str, ModelSpec] = {spec.id: spec for spec in config.models}
         self._nodes: dict[str, ModelNode] = {}
         self._extra_cards: dict[str, CapabilityCard] = {}
+        # Nodes registered with a card and built on first use (plugins' callables and factories).
+        self._factories: dict[str, Callable[[], ModelNode]] = {}
+        # Which plugin registered each plugin node (for `agentnet plugins list`).
+        self.plugin_nodes: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._add_plugin_nodes()
 
     @classmethod
     def from_files(cls, explicit: Path | None = None) -> NodeRegistry:
@@ -76,6 +75,13 @@ class NodeRegistry:
     def cards(self) -> list[CapabilityCard]:
         return [self.card(node_id) for node_id in self.ids()]
 
+    @property
+    def pool(self) -> ModelPool:
+        """Where local models are loaded: the process-wide pool, budgeted by ``pool_memory_mb``."""
+        from agentnet.nodes.pool import shared_pool
+
+        return self._pool if self._pool is not None else shared_pool(self.config.pool_memory_mb)
+
     def node(self, node_id: str | None = None) -> ModelNode:
         """The node registered as ``node_id`` (the default model when None)."""
         node_id = node_id or self.default_id
@@ -84,15 +90,13 @@ class NodeRegistry:
             if node is not None:
                 return node
             spec = self._specs.get(node_id)
-        if spec is None:
-            raise self._not_found(node_id)
-        if spec.adapter == "llamacpp":
-            from agentnet.nodes.pool import shared_pool
-
-            pool = self._pool if self._pool is not None else shared_pool(self.config.pool_memory_mb)
+            factory = self._factories.get(node_id)
+        if spec is not None:
+            built = spec.kind().factory(spec, self)
+        elif factory is not None:
+            built = _checked(factory(), node_id)
         else:
-            pool = None
-        built = build_node(spec, pool)
+            raise self._not_found(node_id)
         with self._lock:
             return self._nodes.setdefault(node_id, built)
 
@@ -105,6 +109,7 @@ class NodeRegistry:
                     hint="choose another id, or pass replace=True to replace it",
                 )
             self._specs.pop(node.node_id, None)
+            self._factories.pop(node.node_id, None)
             self._nodes[node.node_id] = node
             self._extra_cards[node.node_id] = node.card
         return node
@@ -119,9 +124,91 @@ class NodeRegistry:
         self.register_node(node, replace=replace)
         return node
 
+    def _add_plugin_nodes(self) -> None:
+        """Ask every plugin's ``register_nodes``; a node whose id is taken is reported and skipped."""
+        manager = plugin_manager()
+        pending: dict[str, list[_PluginNode]] = {}
+
+        def args(plugin: str) -> dict[str, Any]:
+            return {"register": _node_register(pending.setdefault(plugin, [])), "config": self.config}
+
+        for plugin in manager.call_each("register_nodes", args):
+            for entry in pending[plugin]:
+                card = entry.card
+                if card.id in self:
+                    manager.fail(plugin, f"registers node {card.id!r}, an id already taken (config or plugin); skipped")
+                    continue
+                self._extra_cards[card.id] = card
+                if entry.node is not None:
+                    self._nodes[card.id] = entry.node
+                elif entry.factory is not None:
+                    self._factories[card.id] = entry.factory
+                self.plugin_nodes[card.id] = plugin
+
     def _not_found(self, node_id: str) -> NotFoundError:
         known = ", ".join(self.ids())
         return NotFoundError(
             f"no model or tool is registered as {node_id!r}; known ids: {known}",
             hint="run `agentnet models list`, or declare the model in agentnet.yaml (models: - id: ...)",
         )
+
+
+def _model_node_class() -> Any:
+    # A plugin that hands over a built ModelNode has imported nodes.base already; looking it up
+    # instead of importing it keeps registries of callables free of LangChain until a node is built.
+    base = sys.modules.get("agentnet.nodes.base")
+    return getattr(base, "ModelNode", None)
+
+
+@dataclass(frozen=True)
+class _PluginNode:
+    card: CapabilityCard
+    node: ModelNode | None = None
+    factory: Callable[[], ModelNode] | None = None
+
+
+def _node_register(out: list[_PluginNode]) -> Callable[..., None]:
+    """The ``register`` one plugin's ``register_nodes`` gets; what it registers goes to ``out``."""
+
+    def register(
+        fn_or_node: Any = None, card: CapabilityCard | dict[str, Any] | None = None, *, factory: Any = None
+    ) -> None:
+        node_class = _model_node_class()
+        if node_class is not None and isinstance(fn_or_node, node_class):
+            out.append(_PluginNode(fn_or_node.card, node=fn_or_node))
+            return
+        if card is None:
+            raise UserError(
+                f"register({fn_or_node!r}) needs card=CapabilityCard(...) unless it is a ModelNode",
+                hint="pass the function's card: register(fn, card=CapabilityCard(id=..., description=...))",
+            )
+        valid = card if isinstance(card, CapabilityCard) else CapabilityCard.model_validate(card)
+        if factory is not None:
+            if fn_or_node is not None or not callable(factory):
+                raise UserError("register(card=..., factory=...) takes a callable factory and no node or function")
+            out.append(_PluginNode(valid, factory=factory))
+            return
+        if not callable(fn_or_node):
+            raise UserError(f"cannot register {fn_or_node!r} for {valid.id!r}: it is not callable")
+        fn = fn_or_node
+
+        def build() -> ModelNode:
+            from agentnet.nodes.callable import CallableNode
+
+            return CallableNode.build(fn, valid)
+
+        out.append(_PluginNode(tool_card(valid), factory=build))
+
+    return register
+
+
+def _checked(node: object, node_id: str) -> ModelNode:
+    """A plugin factory's result, checked: a ModelNode under the id its card was registered with."""
+    from agentnet.nodes.base import ModelNode
+
+    if not isinstance(node, ModelNode) or node.node_id != node_id:
+        raise UserError(
+            f"the factory registered for node {node_id!r} returned {node!r}, not a ModelNode with that id",
+            hint="fix the plugin's register_nodes: its factory must return the node its card describes",
+        )
+    return node

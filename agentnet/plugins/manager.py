@@ -1,0 +1,180 @@
+"""Finding, loading and calling plugins (floor 1: only pluggy and the standard library).
+
+Plugins are the built-in modules in ``DEFAULT_PLUGINS`` (agentnet's own adapters and importers
+register through the same hooks as everyone else's) and every module installed under the
+``agentnet`` entry-point group. They are loaded once per process, on first use — never by
+``import agentnet`` or ``agentnet --help``. ``AGENTNET_LOAD_PLUGINS`` (read when plugins load)
+narrows the installed ones: a comma-separated list of entry-point or distribution names, empty
+for none. A plugin that cannot be imported or registered, or whose hook raises, is reported once
+on the ``agentnet.plugins`` logger (stderr by default) with its name, and skipped.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from types import ModuleType
+from typing import Any, Literal, TypeVar
+
+import pluggy
+
+from agentnet.plugins import hookspecs
+
+DEFAULT_PLUGINS = ("agentnet.nodes.adapters", "agentnet.directory.importers")
+ENTRY_POINT_GROUP = "agentnet"
+LOAD_ENV = "AGENTNET_LOAD_PLUGINS"
+
+log = logging.getLogger("agentnet.plugins")
+T = TypeVar("T")
+
+
+@dataclass
+class PluginInfo:
+    """One plugin as ``agentnet plugins list`` shows it."""
+
+    name: str
+    module: str
+    source: Literal["builtin", "entry point", "code"]
+    distribution: str | None = None
+    version: str | None = None
+    loaded: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+def installed_entry_points() -> list[metadata.EntryPoint]:
+    """The ``agentnet`` entry points to load (reading metadata only: nothing is imported)."""
+    found = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: (ep.name, ep.value))
+    wanted = os.environ.get(LOAD_ENV)
+    if wanted is None:
+        return found
+    names = {name.strip() for name in wanted.split(",") if name.strip()}
+    return [ep for ep in found if ep.name in names or (ep.dist is not None and ep.dist.name in names)]
+
+
+def entry_point_key() -> list[str]:
+    """What is installed, as text: a cache of what plugins registered is valid while this is unchanged."""
+    key = []
+    for ep in installed_entry_points():
+        dist = f"{ep.dist.name}=={ep.dist.version}" if ep.dist is not None else "?"
+        key.append(f"{dist}:{ep.name}={ep.value}")
+    return key
+
+
+class Plugins:
+    """A pluggy manager plus what agentnet needs around it: provenance, error isolation, memos."""
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.infos: dict[str, PluginInfo] = {}
+        self._memo: dict[str, Any] = {}
+        self._reported: set[tuple[str, str]] = set()
+        self._lock = threading.RLock()
+
+    def load(self, builtins: Iterable[str] = DEFAULT_PLUGINS, entry_points: Iterable[Any] | None = None) -> None:
+        for module_name in builtins:
+            self._add(PluginInfo(name=module_name, module=module_name, source="builtin"), module_name)
+        for ep in installed_entry_points() if entry_points is None else entry_points:
+            dist = ep.dist
+            info = PluginInfo(
+                name=ep.name,
+                module=ep.value,
+                source="entry point",
+                distribution=dist.name if dist is not None else None,
+                version=dist.version if dist is not None else None,
+            )
+            self._add(info, ep)
+
+    def _add(self, info: PluginInfo, target: Any) -> None:
+        """Import one plugin and register it; any failure is reported and the plugin skipped."""
+        if info.name in self.infos:
+            self.fail(info.name, f"another plugin is already named {info.name!r}; {info.module} is skipped")
+            return
+        self.infos[info.name] = info
+        try:
+            if isinstance(target, ModuleType):
+                module = target
+            else:
+                module = importlib.import_module(target) if isinstance(target, str) else target.load()
+            self.pm.register(module, name=info.name)
+        except Exception as exc:  # noqa: BLE001 — a plugin must never stop agentnet: report it and go on
+            self.fail(info.name, f"could not be loaded: {type(exc).__name__}: {exc}")
+            return
+        info.loaded = True
+        for caller in self.pm.get_hookcallers(module) or []:
+            if not caller.has_spec():
+                self.fail(info.name, f"defines unknown hook {caller.name!r} (the hooks are in docs/plugins.md)")
+
+    def add_module(self, module: ModuleType, name: str | None = None) -> PluginInfo:
+        """Register a module already imported (a plugin defined in code, e.g. by a test or an app)."""
+        info = PluginInfo(name=name or module.__name__, module=module.__name__, source="code")
+        with self._lock:
+            self._add(info, module)
+            self._memo.clear()
+        return self.infos[info.name]
+
+    def remove(self, name: str) -> None:
+        """Unregister a plugin (what it registered once per process is collected again)."""
+        with self._lock:
+            self.infos.pop(name, None)
+            if self.pm.has_plugin(name):
+                self.pm.unregister(name=name)
+            self._memo.clear()
+
+    def fail(self, plugin: str, message: str) -> None:
+        """Record a problem with ``plugin``; it is logged once per process."""
+        with self._lock:
+            info = self.infos.setdefault(plugin, PluginInfo(name=plugin, module=plugin, source="entry point"))
+            if message not in info.errors:
+                info.errors.append(message)
+            if (plugin, message) in self._reported:
+                return
+            self._reported.add((plugin, message))
+        log.warning("agentnet plugin %s %s", plugin, message)
+
+    def call_each(self, hook: str, args: Callable[[str], Mapping[str, Any]]) -> list[str]:
+        """Call ``hook`` of each plugin on its own, in load order (built-ins first); ``args(plugin)``
+        gives that plugin's arguments. Returns the plugins whose call returned normally."""
+        succeeded = []
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():
+            kwargs = args(impl.plugin_name)
+            try:
+                impl.function(*(kwargs[name] for name in impl.argnames))
+            except Exception as exc:  # noqa: BLE001 — reported with the plugin's name; what it registered is dropped
+                self.fail(impl.plugin_name, f"failed in {hook}: {type(exc).__name__}: {exc}")
+                continue
+            succeeded.append(impl.plugin_name)
+        return succeeded
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per process (what adapters and importers plugins register never changes)."""
+        with self._lock:
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]
+
+
+_manager: Plugins | None = None
+_manager_lock = threading.RLock()
+
+
+def plugin_manager() -> Plugins:
+    """The process-wide plugins, loaded on first call."""
+    global _manager
+    with _manager_lock:
+        if _manager is None:
+            # Published before loading so a plugin that uses agentnet while it is imported finds a
+            # (partly loaded) manager instead of recursing into another load.
+            _manager = Plugins()
+            _manager.load()
+        return _manager
+
+
+def plugins_loaded() -> bool:
+    """True once this process has loaded its plugins (the CLI then refreshes its command cache)."""
+    return _manager is not None
