@@ -16,7 +16,6 @@ from types import ModuleType
 import pytest
 
 import agentnet
-from agentnet.cards import CapabilityCard
 from agentnet.config import load_config
 from agentnet.errors import ConfigError, UserError
 from agentnet.nodes.registry import NodeRegistry
@@ -178,7 +177,7 @@ def test_callable_adapter_names_a_missing_function() -> None:
     Path("agentnet.yaml").write_text(
         "models:\n  - id: gone\n    adapter: callable\n    options: {function: 'os.path:no_such_function'}\n"
     )
-    with pytest.raises(ConfigError, match="model 'gone': 'os.path' has no 'no_such_function'"):
+    with pytest.raises(ConfigError, match=r"model 'gone': 'os\.path' has no 'no_such_function'"):
         NodeRegistry(load_config()).node("gone")
 
 
@@ -253,5 +252,5 @@ def test_a_factory_must_return_the_node_its_card_describes(in_code_plugin: list[
         )
     )
     in_code_plugin.append("wrong_factory")
-    with pytest.raises(UserError, match="factory registered for node 'promised' returned 'not a node'"):
+    with pytest.raises(UserError, match=r"factory registered for node 'promised' returned 'not a node'"):
         NodeRegistry().node("promised")
