@@ -3,6 +3,8 @@
 Not a substitute for the real adapters; the real paths are tested against the real SmolLM2 GGUF
 and a real llama.cpp server. ``ScriptedModel`` plays its script in order (the last entry repeats),
 so a test can say exactly what a collaborator answers, fails with, or how long it stays silent.
+Like a real model it stops at the call's ``max_tokens`` (one word is one token here), and
+``call_options`` records what every call asked for, so caps set by budgets and servers are visible.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class ScriptedModel(ModelNode):
     _position: int = PrivateAttr(default=0)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _calls: list[list[ChatMessage]] = PrivateAttr(default_factory=list)
+    _call_options: list[CallOptions] = PrivateAttr(default_factory=list)
 
     @classmethod
     def build(
@@ -58,9 +61,15 @@ class ScriptedModel(ModelNode):
     def calls(self) -> list[list[ChatMessage]]:
         return self._calls
 
-    def _next_item(self, messages: list[ChatMessage]) -> ScriptItem:
+    @property
+    def call_options(self) -> list[CallOptions]:
+        """The options of every call, in the order of ``calls``."""
+        return self._call_options
+
+    def _next_item(self, messages: list[ChatMessage], options: CallOptions) -> ScriptItem:
         with self._lock:
             self._calls.append(messages)
+            self._call_options.append(options)
             if not self.script:
                 return ""
             item = self.script[min(self._position, len(self.script) - 1)]
@@ -70,7 +79,7 @@ class ScriptedModel(ModelNode):
     def _generate_tokens(
         self, messages: list[ChatMessage], options: CallOptions, cancel: CancelToken
     ) -> Iterator[str | Generation]:
-        item = self._next_item(messages)
+        item = self._next_item(messages, options)
         while isinstance(item, Delay):
             end = time.monotonic() + item.seconds
             while time.monotonic() < end:
@@ -82,9 +91,13 @@ class ScriptedModel(ModelNode):
             raise item
         text = item(messages) if callable(item) else str(item)
         pieces = text.split(" ")
+        limit = options.max_tokens if options.max_tokens is not None else self.params.max_tokens
+        finish = "stop"
+        if limit is not None and len(pieces) > limit:
+            pieces, finish = pieces[:limit], "length"
         for index, piece in enumerate(pieces):
             if cancel.cancelled:
                 return
             yield piece if index == 0 else " " + piece
         prompt_tokens = sum(len(m["content"].split()) for m in messages)
-        yield Generation(usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=len(pieces)), finish_reason="stop")
+        yield Generation(usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=len(pieces)), finish_reason=finish)

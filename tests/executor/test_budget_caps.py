@@ -1,0 +1,80 @@
+"""The token budget caps every call: a call's ``max_tokens`` is cut to what the budget has left, so even a
+model that talks until it is stopped keeps the run within its budget (docs: executor/budget.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agentnet.config import BudgetSettings
+from agentnet.errors import BudgetExceededError
+from agentnet.executor import Executor
+from agentnet.executor.budget import MIN_CALL_TOKENS, estimate_tokens
+from agentnet.nodes.registry import NodeRegistry
+from agentnet.planner.plan import Plan, Step, StepInput
+from agentnet.testing import ScriptedModel
+
+TALKATIVE = " ".join(["word"] * 500)
+
+
+def chain(card: str, count: int) -> Plan:
+    steps = [Step(id="s1", capability=card, instruction="talk", inputs=[StepInput(kind="user")])]
+    for i in range(2, count + 1):
+        steps.append(
+            Step(id=f"s{i}", capability=card, instruction="talk", inputs=[StepInput(kind="step", step=f"s{i - 1}")])
+        )
+    return Plan(task="t", steps=steps)
+
+
+def test_each_call_is_cut_to_the_tokens_left() -> None:
+    talker = ScriptedModel.build("talker", [" ".join(["brief"] * 20), TALKATIVE])
+    executor = Executor([talker], budgets=BudgetSettings(max_tokens=200))
+    result = executor.run(chain("talker", 3), run_id="capped", check=False)
+    # Each call may use the budget less what was spent and less its own prompt (estimated).
+    assert len(talker.calls) == 2
+    spent = 0
+    for messages, options, step_id in zip(talker.calls, talker.call_options, ("s1", "s2"), strict=True):
+        prompt = estimate_tokens("".join(m["content"] for m in messages))
+        assert options.max_tokens == 200 - spent - prompt, step_id
+        spent += result.steps[step_id]["prompt_tokens"] + result.steps[step_id]["completion_tokens"]
+    assert result.steps["s2"]["completion_tokens"] == talker.call_options[1].max_tokens  # the talker was cut
+    # It stops before a call that could not fit (s3), never after overspending.
+    assert result.status == "budget_exceeded" and isinstance(result.error, BudgetExceededError)
+    assert "'s3'" in result.error.message
+    assert 0 < executor.trace("capped")["tokens"] <= 200
+
+
+def test_a_smaller_step_limit_is_kept_and_a_larger_one_is_cut() -> None:
+    talker = ScriptedModel.build("talker", [TALKATIVE])
+    Executor([talker], budgets=BudgetSettings(max_tokens=1000), max_tokens=12).run(chain("talker", 1))
+    assert talker.call_options[0].max_tokens == 12
+    Executor([talker], budgets=BudgetSettings(max_tokens=100), max_tokens=400).run(chain("talker", 1))
+    assert talker.call_options[1].max_tokens is not None and talker.call_options[1].max_tokens < 100
+    Executor([talker], max_tokens=400).run(chain("talker", 1))
+    assert talker.call_options[2].max_tokens == 400  # no budget: no cut
+
+
+def test_a_call_left_too_few_tokens_is_not_made() -> None:
+    talker = ScriptedModel.build("talker", [TALKATIVE])
+    # A budget that leaves fewer than MIN_CALL_TOKENS after the prompt estimate refuses the call outright.
+    with pytest.raises(BudgetExceededError, match="max_tokens=20 would be exceeded"):
+        Executor([talker], budgets=BudgetSettings(max_tokens=20)).run(chain("talker", 1))
+    assert talker.calls == []
+    ok = ScriptedModel.build("ok", [TALKATIVE])
+    Executor([ok], budgets=BudgetSettings(max_tokens=60)).run(chain("ok", 1))
+    assert ok.call_options[0].max_tokens is not None and ok.call_options[0].max_tokens >= MIN_CALL_TOKENS
+
+
+@pytest.mark.slow
+def test_the_real_model_stays_within_the_token_budget(smollm2_node: Any) -> None:
+    """The embedded GGUF, asked for a long story with its default 512-token limit, stops at the budget."""
+    plan = Plan(
+        task="Write a long story about a dragon who learns to sail, with many chapters.",
+        steps=[Step(id="story", capability="smollm2", instruction="Write the story.", inputs=[StepInput(kind="user")])],
+    )
+    executor = Executor(NodeRegistry(), budgets=BudgetSettings(max_tokens=120))
+    result = executor.run(plan)
+    step = result.steps["story"]
+    assert step["completion_tokens"] < 120 - estimate_tokens(plan.task)
+    assert executor.trace(result.run_id)["steps"][0]["completion_tokens"] == step["completion_tokens"]
