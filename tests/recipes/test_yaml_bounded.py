@@ -24,8 +24,16 @@ def alias_bomb(levels: int = 12) -> str:
 def test_alias_bomb_is_refused_within_limits() -> None:
     outcome = call_bounded(parse_yaml, alias_bomb(), "r.yaml", timeout_s=15, memory_mb=768)
     assert not outcome.timed_out and not outcome.out_of_memory, outcome.describe()
-    assert outcome.raised == "ConfigError" and outcome.error_code == "yaml_too_many_aliases", outcome.describe()
+    # Refused by what its aliases would expand to (after 41 of them), before the alias cap (100).
+    assert outcome.raised == "ConfigError" and outcome.error_code == "yaml_alias_expansion", outcome.describe()
     assert outcome.error_message and outcome.error_message.startswith("r.yaml:")
+
+
+def test_more_than_100_aliases_are_refused_even_when_small() -> None:
+    text = "base: &b x\n" + "".join(f"item{i}: *b\n" for i in range(101))
+    outcome = call_bounded(parse_yaml, text, "many.yaml", timeout_s=15, memory_mb=768)
+    assert outcome.raised == "ConfigError" and outcome.error_code == "yaml_too_many_aliases", outcome.describe()
+    assert outcome.error_message and outcome.error_message.startswith("many.yaml:102:")
 
 
 def test_aliases_under_the_cap_still_load() -> None:
@@ -40,4 +48,4 @@ def test_cli_refuses_an_alias_bomb_recipe_within_limits(tmp_path: Path) -> None:
     path.write_text(alias_bomb())
     outcome = run_bounded([str(AGENTNET), "recipe", "validate", str(path)], timeout_s=30, memory_mb=2048)
     assert not outcome.timed_out and outcome.returncode == 2, outcome.describe()
-    assert "more than 100 YAML aliases" in outcome.stderr and f"{path}:" in outcome.stderr
+    assert "YAML aliases expand to more than" in outcome.stderr and f"{path}:" in outcome.stderr
