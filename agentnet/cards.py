@@ -70,6 +70,11 @@ class CapabilityCard(BaseModel):
     available: bool = True
     # Parameters for API-style tools (TaskBench "parameters"): [{name, type, desc}].
     parameters: list[dict[str, str]] = Field(default_factory=list)
+    # What a tool says it does to the world (MCP tool annotations): only reads; may change or delete
+    # things (refused unless allowed); reaches outside this host (web, other services).
+    read_only: bool = False
+    destructive: bool = False
+    open_world: bool = False
 
     @field_validator("id")
     @classmethod

@@ -170,6 +170,53 @@ class BudgetSettings(BaseModel):
     max_cost: float | None = Field(default=None, ge=0)
 
 
+MCP_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+
+
+class McpServerSpec(BaseModel):
+    """An MCP server whose tools join the network: a command run over stdio, or a Streamable HTTP URL.
+
+    ``env`` and ``headers`` values may name environment variables as ``${VAR}``; they are read when
+    the server is started, so secrets stay in the environment and are never written to a file.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=MCP_NAME_PATTERN)
+    command: str | None = None
+    args: list[str] = Field(default_factory=list)
+    env: dict[str, str] = Field(default_factory=dict)
+    cwd: str | None = None
+    url: str | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+    # agentnet's own deadline per tool call (a server that does not answer cannot hold a run).
+    deadline_s: float = Field(default=60.0, gt=0)
+
+    @model_validator(mode="after")
+    def _one_transport(self) -> McpServerSpec:
+        if (self.command is None) == (self.url is None):
+            raise ValueError("an MCP server needs either 'command' (stdio) or 'url' (Streamable HTTP), not both")
+        if self.url is not None and (self.args or self.env or self.cwd):
+            raise ValueError("'args', 'env' and 'cwd' apply to a stdio server ('command'), not to a 'url'")
+        if self.command is not None and self.headers:
+            raise ValueError("'headers' apply to a Streamable HTTP server ('url'), not to a 'command'")
+        return self
+
+    @property
+    def transport(self) -> str:
+        return "stdio" if self.command is not None else "http"
+
+
+class McpSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # Tools that may change or delete things (MCP destructiveHint, the default for tools not marked
+    # read-only) are refused unless this is true (or `agentnet run --allow-destructive`).
+    allow_destructive: bool = False
+    # A tool result longer than this many characters is cut, with a note saying so.
+    max_result_chars: int = Field(default=100_000, gt=0)
+
+
 class AgentnetConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -180,6 +227,9 @@ class AgentnetConfig(BaseModel):
     budgets: BudgetSettings = Field(default_factory=BudgetSettings)
     # Local model pool: evict least-recently-used models beyond this many MB of weights.
     pool_memory_mb: int = Field(default=8192, gt=0)
+    # MCP servers whose tools become nodes "<server>.<tool>" (besides those added with `agentnet mcp add`).
+    mcp_servers: list[McpServerSpec] = Field(default_factory=list)
+    mcp: McpSettings = Field(default_factory=McpSettings)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> AgentnetConfig:
@@ -188,6 +238,10 @@ class AgentnetConfig(BaseModel):
             if spec.id in seen:
                 raise ValueError(f"model id {spec.id!r} is declared twice")
             seen.add(spec.id)
+        names = [server.name for server in self.mcp_servers]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"MCP server {twice[0]!r} is declared twice")
         return self
 
     def model_ids(self) -> list[str]:

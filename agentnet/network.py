@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from agentnet.directory.query import SearchFilters
     from agentnet.directory.store import Directory
     from agentnet.executor.runner import EventHandler, Executor, RunResult
+    from agentnet.mcp.servers import McpServers
     from agentnet.nodes.base import ModelNode
     from agentnet.nodes.registry import NodeRegistry
     from agentnet.planner.plan import Plan
@@ -43,6 +44,7 @@ class Network:
             attach_saved(registry)
         self.registry = registry
         self._directory: Directory | None = None
+        self.mcp = self._attach_mcp(registry)
         self._planner: Planner | None = None
         self._executor: Executor | None = None
 
@@ -50,6 +52,20 @@ class Network:
     def from_config(cls, path: str | Path | None = None) -> Network:
         """The network a config file describes (default: ``./agentnet.yaml`` over the user config)."""
         return cls(load_config(Path(path) if path is not None else None))
+
+    def _attach_mcp(self, registry: NodeRegistry) -> McpServers | None:
+        """Every tool of the MCP servers in use becomes a node ``<server>.<tool>`` (no server starts
+        until a tool is called, unless its tools were never listed)."""
+        from agentnet.mcp.servers import McpServers
+        from agentnet.mcp.store import McpStore
+
+        store = McpStore()
+        if not self.config.mcp_servers and not store.path.is_file():
+            return None
+        servers = McpServers(self.config, store)
+        planner_model = self.config.planner.model
+        servers.attach(registry, filler=lambda: registry.node(planner_model), directory=lambda: self._directory)
+        return servers
 
     # --- parts ------------------------------------------------------------------------------
 
@@ -66,6 +82,8 @@ class Network:
             directory = open_configured(self.config)
             try:
                 sync_models(directory, self.registry.cards())
+                if self.mcp is not None:
+                    self.mcp.sync_directory(directory)
             except BaseException:
                 directory.close()
                 raise

@@ -25,6 +25,7 @@ FLOORS = {
     "planner": 3,
     "executor": 4,
     "federation": 4,
+    "mcp": 4,
     "recipes": 5,
     "network": 5,
     "cli": 6,

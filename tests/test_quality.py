@@ -31,15 +31,17 @@ def test_code_quality(command: tuple[str, ...]) -> None:
 
 
 def test_no_adapter_import_outside_adapter_modules() -> None:
-    """Only the adapter modules may import llama_cpp, litellm or chromadb (and only lazily)."""
+    """Only the adapter modules may import llama_cpp, litellm, chromadb or the MCP SDK (and only lazily)."""
     allowed = {"nodes/llamacpp.py", "nodes/litellm.py", "nodes/pool.py", "directory/store.py", "directory/chroma.py"}
+    allowed |= {"mcp/session.py", "mcp/node.py", "server/mcp_server.py"}
     offenders = []
     for path in (REPO_ROOT / "agentnet").rglob("*.py"):
         relative = path.relative_to(REPO_ROOT / "agentnet").as_posix()
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             stripped = line.strip()
             if stripped.startswith(("import ", "from ")) and any(
-                stripped.split()[1].split(".")[0] == engine for engine in ("llama_cpp", "litellm", "chromadb")
+                stripped.split()[1].split(".")[0] == engine
+                for engine in ("llama_cpp", "litellm", "chromadb", "mcp", "mcp_types")
             ):
                 top_level = not line.startswith((" ", "\t"))
                 if relative not in allowed or top_level:

@@ -24,6 +24,7 @@ def _register() -> None:
         bench_cmd,
         chat_cmd,
         directory_cmd,
+        mcp_cmd,
         models_cmd,
         plan_cmd,
         recipe_cmd,
@@ -40,6 +41,7 @@ def _register() -> None:
     chat_cmd.register(app)
     run_cmd.register(app)
     plan_cmd.register(app)
+    mcp_cmd.register(app)
 
 
 _register()

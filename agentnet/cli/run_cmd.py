@@ -144,16 +144,26 @@ def run(
         bool, typer.Option("--json", help="Print one JSON object (run_id, status, answer) last.")
     ] = False,
     config: Annotated[Path | None, typer.Option("--config", help="Config file (default ./agentnet.yaml).")] = None,
+    allow_destructive: Annotated[
+        bool,
+        typer.Option(
+            "--allow-destructive", help="Let MCP tools that may change or delete things run (refused by default)."
+        ),
+    ] = False,
 ) -> None:
     """Plan a task across the network's models and run it, showing each step live."""
     if (task is None) == (resume is None):
         raise UserError(
             "give either a task or --resume RUN_ID", hint='agentnet run "summarise this text: ..." or --resume ID'
         )
+    from agentnet.config import load_config
     from agentnet.executor.runner import new_run_id
     from agentnet.network import Network
 
-    with Network.from_config(config) as net:
+    settings = load_config(config)
+    if allow_destructive:
+        settings = settings.model_copy(update={"mcp": settings.mcp.model_copy(update={"allow_destructive": True})})
+    with Network(settings) as net:
         if resume is not None:
             from agentnet.planner.plan import Plan
 

@@ -85,6 +85,7 @@ def run_step(
     earlier = store.step_started(run_id, spec.id, capability, spec.why) if store is not None else 0
     try:
         messages = to_chat_messages(spec.prompt(ctx))
+        request = spec.request(ctx) if spec.request is not None else None
         prompt_estimate = estimate_tokens("".join(m["content"] for m in messages))
         attempts: list[dict[str, Any]] = []
         count = 0
@@ -103,7 +104,7 @@ def run_step(
                                                node.params.deadline_s) if d is not None)  # fmt: skip
                     emit("started", node=card_id, attempt=count)
                     reply = _call(
-                        node, messages, spec.output_schema, grant.max_tokens, deadline, runtime, emit, card_id
+                        node, messages, spec.output_schema, grant.max_tokens, deadline, runtime, emit, card_id, request
                     )
                 except (BudgetExceededError, RunCancelled):
                     raise
@@ -182,9 +183,12 @@ def _call(
     runtime: Runtime,
     emit: Callable[..., None],
     card_id: str,
+    request: dict[str, Any] | None = None,
 ) -> Reply:
     """Call a node in a helper thread so the step can abandon it at once when the run is cancelled."""
     options: dict[str, Any] = {"deadline_s": deadline_s}
+    if request is not None:
+        options["tool_request"] = request
     if max_tokens is not None:
         options["max_tokens"] = max_tokens
     cancel = runtime.cancel

@@ -7,7 +7,7 @@ from typing import Any
 from agentnet.config import BudgetSettings
 from agentnet.executor.attempts import StepPolicy
 from agentnet.executor.graph import GraphBuilder, StepSpec
-from agentnet.executor.prompts import StepContext, plan_step_messages
+from agentnet.executor.prompts import StepContext, plan_step_messages, tool_request
 from agentnet.executor.store import RunStore
 from agentnet.nodes.base import ChatMessage
 from agentnet.planner.plan import Plan, Step
@@ -18,6 +18,13 @@ def _step_prompt(step: Step) -> Any:
         return plan_step_messages(step, ctx)
 
     return prompt
+
+
+def _step_request(step: Step) -> Any:
+    def request(ctx: StepContext) -> dict[str, Any]:
+        return tool_request(step, ctx)
+
+    return request
 
 
 def plan_builder(
@@ -38,6 +45,7 @@ def plan_builder(
                 id=step.id,
                 candidates=list(dict.fromkeys(candidates)),
                 prompt=_step_prompt(step),
+                request=_step_request(step),
                 after=step.depends_on,
                 output_schema=step.output_schema,
                 max_tokens=max_tokens,

@@ -62,6 +62,23 @@ def user_input_text(value: Any, ctx: StepContext) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+def tool_request(step: Step, ctx: StepContext) -> dict[str, Any]:
+    """The step as data, for collaborators that take arguments instead of a prompt (MCP tools): the
+    task, the step's own words, the literals the plan gave and the outputs of the steps it reads."""
+    upstream = [
+        (item.step, ctx.output(item.step), ctx.data(item.step))
+        for item in step.inputs
+        if item.kind == "step" and item.step
+    ]
+    upstream += [
+        ("user", str(ctx.inputs[item.value]), None)
+        for item in step.inputs
+        if item.kind == "user" and isinstance(item.value, str) and item.value in ctx.inputs
+    ]
+    literals = {item.name: item.value for item in step.inputs if item.kind == "literal" and item.name}
+    return {"task": ctx.task, "instruction": step.instruction, "literals": literals, "upstream": upstream}
+
+
 def plan_step_messages(step: Step, ctx: StepContext) -> list[ChatMessage]:
     """The default prompt of a plan step: instruction, parameters, then inputs as data blocks."""
     parts = [step.instruction.strip()]

@@ -114,6 +114,12 @@ class NodeRegistry:
             self._extra_cards[node.node_id] = node.card
         return node
 
+    def remove_node(self, node_id: str) -> None:
+        """Take a registered node off the network (e.g. a tool its server no longer lists)."""
+        with self._lock:
+            self._nodes.pop(node_id, None)
+            self._extra_cards.pop(node_id, None)
+
     def register_callable(
         self, fn: Callable[[Any], Any], card: CapabilityCard, *, replace: bool = False
     ) -> CallableNode:

@@ -141,8 +141,19 @@ _DETERMINER_CLAUSE = re.compile(
 )
 
 
+# A direct question ("what time is it", "where is the file") asks for something, although it opens
+# with a word that also opens scene-setting clauses ("when I was ...", "which shows ...").
+_QUESTION = re.compile(
+    r"^(?:what|which|who|whom|whose|when|where|how|why)\b(?:\s+(?!(?:i|we|you|he|she|they|it)\b)[\w-]+)?"
+    r"\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)\b",
+    re.IGNORECASE,
+)
+
+
 def sets_scene(clause: str) -> bool:
     """The clause states a fact ("I have a video", "the audio is noisy") instead of asking for work:
-    it starts with a subject (imperatives and noun-phrase requests do not)."""
+    it starts with a subject (imperatives, noun-phrase requests and direct questions do not)."""
     text = clause.strip().replace("\u2019", "'")
+    if _QUESTION.match(text):
+        return False
     return bool(_SUBJECT_START.match(text) or _DETERMINER_CLAUSE.match(text))

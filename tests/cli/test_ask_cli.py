@@ -81,10 +81,12 @@ def test_models_test_remote_through_litellm(llama_server: str) -> None:
     assert "reply:" in result.stdout and "tokens/s:" in result.stdout
 
 
-HEAVY = ["litellm", "llama_cpp", "chromadb", "langchain_core", "langgraph"]
+HEAVY = ["litellm", "llama_cpp", "chromadb", "langchain_core", "langgraph", "mcp", "mcp_types"]
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["models", "list"], ["models", "show", "smollm2"], ["ask", "--help"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["models", "list"], ["models", "show", "smollm2"], ["ask", "--help"], ["mcp", "--help"]]
+)
 def test_cli_paths_never_import_heavy_engines(argv: list[str]) -> None:
     probe = (
         "import sys\n"

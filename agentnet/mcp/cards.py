@@ -1,0 +1,104 @@
+"""An MCP tool as a capability card: id ``<server>.<tool>``, text from its title and description,
+parameters from its input schema, and flags from its annotations.
+
+Annotations follow the MCP defaults: a tool not marked read-only may be destructive unless it says
+``destructiveHint: false``, and reaches the open world unless it says ``openWorldHint: false``. The
+server's text is untrusted data: control characters go, whitespace is collapsed, lengths are capped
+and data delimiters are defused, so a description cannot pose as agentnet's own prompt structure.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agentnet.cards import CapabilityCard
+from agentnet.config import McpServerSpec, _is_loopback
+from agentnet.executor.prompts import defuse
+from agentnet.mcp.store import McpServerRecord, McpTool
+
+MAX_DESCRIPTION = 1000
+MAX_PARAM_DESCRIPTION = 300
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:/@ ()+\-]")
+# Example values in a parameter's description ("(e.g., 'Asia/Tokyo')") are instances, not what the tool
+# does: left in the card, they make any task that mentions them look like a match for the tool.
+_EXAMPLES = re.compile(
+    r"\((?:e\.g\.|eg\.|for example|such as|like)[^)]*\)|'[^'\s][^']*'|\"[^\"]*\"", re.IGNORECASE
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+def node_id(server: str, tool: str) -> str:
+    """The node id of a tool: ``<server>.<tool>`` (characters card ids cannot hold become '_')."""
+    return f"{server}.{_UNSAFE_ID.sub('_', tool)}"[:200]
+
+
+def clean_text(text: Any, limit: int) -> str:
+    """Server-supplied text made safe to index and show: one line, bounded, delimiters defused."""
+    flat = " ".join(_CONTROL.sub(" ", str(text or "")).split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return defuse(flat)
+
+
+def tool_flags(tool: McpTool) -> dict[str, bool]:
+    hints = tool.annotations
+    read_only = hints.get("read_only_hint") is True
+    return {
+        "read_only": read_only,
+        "destructive": not read_only and hints.get("destructive_hint") is not False,
+        "open_world": hints.get("open_world_hint") is not False,
+    }
+
+
+def _parameters(schema: dict[str, Any]) -> list[dict[str, str]]:
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return []
+    required = set(schema.get("required") or [])
+    params = []
+    for name, prop in properties.items():
+        prop = prop if isinstance(prop, dict) else {}
+        kind = prop.get("type", "any")
+        params.append(
+            {
+                "name": clean_text(name, 100),
+                "type": clean_text(kind if isinstance(kind, str) else "/".join(map(str, kind)), 40),
+                "desc": clean_text(
+                    _EXAMPLES.sub("", str(prop.get("description") or prop.get("title") or "")), MAX_PARAM_DESCRIPTION
+                )
+                + ("" if name in required else " (optional)"),
+            }
+        )
+    return params
+
+
+def tool_card(spec: McpServerSpec, tool: McpTool, *, available: bool = True) -> CapabilityCard:
+    flags = tool_flags(tool)
+    remote_server = spec.url is not None and not _is_loopback(spec.url)
+    title = tool.title or tool.annotations.get("title") or tool.name
+    tags = ["mcp", spec.name, *(name.replace("_", "-") for name, on in flags.items() if on)]
+    return CapabilityCard(
+        id=node_id(spec.name, tool.name),
+        name=clean_text(title, 120),
+        description=clean_text(tool.description, MAX_DESCRIPTION),
+        input_types=["text"],
+        output_types=["text"],
+        tags=tags,
+        locality="remote" if remote_server else "local",
+        data_leaves_host=remote_server or flags["open_world"],
+        provider=provider(spec.name),
+        available=available,
+        parameters=_parameters(tool.input_schema),
+        read_only=flags["read_only"],
+        destructive=flags["destructive"],
+        open_world=flags["open_world"],
+    )
+
+
+def provider(server: str) -> str:
+    return f"mcp:{server}"
+
+
+def record_cards(record: McpServerRecord) -> list[CapabilityCard]:
+    return [tool_card(record.spec, tool, available=record.available) for tool in record.tools]

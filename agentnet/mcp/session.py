@@ -1,0 +1,417 @@
+"""One long-lived MCP session per server per process, on one event-loop thread (the adapter to the SDK).
+
+The ``mcp`` SDK is asynchronous and agentnet's executor runs steps in threads, so ``McpHub`` owns an
+asyncio loop in a daemon thread; each ``ServerConnection`` keeps its session open in a task of that
+loop (the SDK's context managers must be entered and left in one task). A session starts on first
+use; a session that died is restarted once, and a server that dies again before a call succeeds is
+reported unavailable instead of being restarted in a loop. ``close`` (also run at exit) ends every
+session the way the SDK does (stdin closed, then the process group stopped). Stdio servers run under
+``agentnet.mcp.launcher``, which stops them when this process dies by any means, kill -9 included.
+
+Calls wait under agentnet's own deadline: a hung tool raises ``DeadlineExceededError`` and its request
+is cancelled; the session stays up for the next call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures
+import contextlib
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from agentnet.config import McpServerSpec
+from agentnet.errors import AgentnetError, ConfigError, DeadlineExceededError, ModelCallError, RunError
+from agentnet.home import home_path
+from agentnet.mcp.store import McpTool
+
+if TYPE_CHECKING:
+    from mcp import ClientSession
+    from mcp.types import CallToolResult
+
+T = TypeVar("T")
+ToolsListener = Callable[[str, "list[McpTool] | None", "str | None"], None]
+
+START_TIMEOUT_S = 60.0
+# A server given up on (it died again right after a restart) is tried again after this long.
+RETRY_AFTER_S = 30.0
+CLOSE_TIMEOUT_S = 8.0
+MAX_SSE_EVENT_BYTES = 64 * 1024 * 1024  # results past our own cut must still arrive whole to be cut
+_POLL_S = 0.05
+
+
+def expand(value: str, what: str) -> str:
+    """``${VAR}`` references replaced by the variable's value (environment or .env), read now."""
+    import re
+
+    from agentnet.nodes.litellm import lookup_secret
+
+    def one(match: re.Match[str]) -> str:
+        secret = lookup_secret(match.group(1))
+        if secret is None:
+            raise ConfigError(
+                f"{what} refers to ${{{match.group(1)}}}, which is not set",
+                hint=f"export {match.group(1)}=... (or put it in ./.env or $AGENTNET_HOME/.env)",
+            )
+        return secret.get_secret_value()
+
+    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", one, value)
+
+
+def _tool(info: Any) -> McpTool:
+    annotations = info.annotations.model_dump(exclude_none=True) if info.annotations is not None else {}
+    return McpTool(
+        name=info.name,
+        title=info.title,
+        description=info.description or "",
+        input_schema=dict(info.input_schema or {}),
+        output_schema=dict(info.output_schema) if info.output_schema else None,
+        annotations=annotations,
+    )
+
+
+class ServerConnection:
+    """The session with one server. Coroutines run on the hub's loop; the sync methods wait for them."""
+
+    def __init__(self, hub: McpHub, spec: McpServerSpec) -> None:
+        self.hub = hub
+        self.spec = spec
+        self.listeners: list[ToolsListener] = []
+        self.tools: list[McpTool] | None = None
+        self.error: str | None = None
+        self._session: ClientSession | None = None
+        self._stop: asyncio.Event | None = None
+        self._holder: asyncio.Task[None] | None = None
+        self._starting: asyncio.Lock | None = None
+        self._started = 0
+        self._restarted = False
+        self._gave_up_at: float | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # --- sync API (any thread) ------------------------------------------------------------------
+
+    def list_tools(self, timeout_s: float = START_TIMEOUT_S) -> list[McpTool]:
+        return self.hub.wait(self._list_tools(), timeout_s, what=f"MCP server {self.spec.name!r} listing its tools")
+
+    def call_tool(
+        self, tool: str, arguments: dict[str, Any], deadline_s: float, cancelled: Callable[[], bool] = lambda: False
+    ) -> CallToolResult:
+        return self.hub.wait(
+            self._call(tool, arguments), deadline_s, what=f"MCP tool {self.spec.name}.{tool}", cancelled=cancelled
+        )
+
+    @property
+    def alive(self) -> bool:
+        return self._session is not None
+
+    # --- on the loop ----------------------------------------------------------------------------
+
+    async def _ensure(self) -> ClientSession:
+        if self._starting is None:
+            self._starting = asyncio.Lock()
+        async with self._starting:
+            if self._session is not None:
+                return self._session
+            if self._started and self._restarted:
+                if self._gave_up_at is None:
+                    self._gave_up_at = time.monotonic()
+                if time.monotonic() - self._gave_up_at < RETRY_AFTER_S:
+                    raise self._unavailable(f"it stopped again after a restart ({self.error or 'connection closed'})")
+                self._restarted, self._gave_up_at = False, None
+            self._restarted = self._started > 0
+            self._started += 1
+            ready: asyncio.Future[ClientSession] = asyncio.get_running_loop().create_future()
+            self._stop = asyncio.Event()
+            self._holder = asyncio.create_task(self._hold(ready, self._stop))
+            try:
+                return await asyncio.wait_for(asyncio.shield(ready), START_TIMEOUT_S)
+            except TimeoutError:
+                self._stop.set()
+                raise self._unavailable(f"it did not finish starting within {START_TIMEOUT_S:g} s") from None
+            except AgentnetError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - whatever the transport raised, said in our words
+                raise self._unavailable(_describe(exc)) from None
+
+    async def _hold(self, ready: asyncio.Future[ClientSession], stop: asyncio.Event) -> None:
+        """Enter the transport and the session in this one task, keep them until ``stop``."""
+        from mcp import ClientSession
+        from mcp.types import Implementation
+
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                read, write = await stack.enter_async_context(self._transport())
+                session = await stack.enter_async_context(
+                    ClientSession(
+                        read,
+                        write,
+                        message_handler=self._on_message,
+                        client_info=Implementation(name="agentnet", version=_version()),
+                    )
+                )
+                await session.initialize()
+                self._session = session
+                self.error = None
+                ready.set_result(session)
+                await stop.wait()
+        except BaseException as exc:  # noqa: BLE001 - handed to the starter, or the session just ends
+            if not ready.done():
+                ready.set_exception(exc if isinstance(exc, Exception) else RuntimeError(str(exc)))
+            if isinstance(exc, Exception):
+                self.error = _describe(exc)
+        finally:
+            self._session = None
+
+    def _transport(self) -> contextlib.AbstractAsyncContextManager[Any]:
+        spec = self.spec
+        if spec.command is not None:
+            from mcp.client.stdio import StdioServerParameters, stdio_client
+
+            env = {key: expand(value, f"MCP server {spec.name!r} env {key}") for key, value in spec.env.items()}
+            launcher = ["-m", "agentnet.mcp.launcher", str(os.getpid()), "--", spec.command, *spec.args]
+            params = StdioServerParameters(command=sys.executable, args=launcher, env=env or None, cwd=spec.cwd)
+            return stdio_client(params, errlog=self.hub.errlog(spec.name))
+        return self._http_transport()
+
+    @contextlib.asynccontextmanager
+    async def _http_transport(self) -> Any:
+        from mcp.client.streamable_http import streamable_http_client
+        from mcp.shared._httpx_utils import create_mcp_http_client
+
+        spec = self.spec
+        assert spec.url is not None  # a spec has a command or a url
+        headers = {key: expand(value, f"MCP server {spec.name!r} header {key}") for key, value in spec.headers.items()}
+        async with (
+            create_mcp_http_client(headers=headers) as client,
+            streamable_http_client(spec.url, http_client=client, max_sse_event_size=MAX_SSE_EVENT_BYTES) as streams,
+        ):
+            yield streams
+
+    async def _on_message(self, message: Any) -> None:
+        from mcp.types import ToolListChangedNotification
+
+        if isinstance(message, ToolListChangedNotification):
+            # Not awaited here: the session delivers notifications from its receive loop, which the
+            # tools/list answer must pass through.
+            task = asyncio.create_task(self._list_tools(refresh=True))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _list_tools(self, refresh: bool = False) -> list[McpTool]:
+        from mcp.types import PaginatedRequestParams
+
+        try:
+            session = await self._ensure()
+            tools: list[McpTool] = []
+            cursor: str | None = None
+            while True:
+                params = PaginatedRequestParams(cursor=cursor) if cursor else None
+                page = await session.list_tools(params=params)
+                tools.extend(_tool(info) for info in page.tools)
+                cursor = page.next_cursor
+                if not cursor:
+                    break
+        except Exception as exc:  # noqa: BLE001 - a listener hears of it; a direct caller gets it raised
+            if refresh:
+                return []
+            raise _call_error(self.spec.name, "tools/list", exc) from None
+        self.tools = tools
+        self._notify(tools, None)
+        return tools
+
+    async def _call(self, tool: str, arguments: dict[str, Any]) -> CallToolResult:
+        from mcp.shared.exceptions import MCPError
+        from mcp.types import CONNECTION_CLOSED
+
+        session = await self._ensure()
+        try:
+            result = await session.call_tool(tool, arguments)
+        except MCPError as exc:
+            if exc.code == CONNECTION_CLOSED:
+                await self._lost(exc.message)
+            raise _call_error(self.spec.name, tool, exc) from None
+        except Exception as exc:  # noqa: BLE001 - transport failures end the session; said in our words
+            await self._lost(_describe(exc))
+            raise _call_error(self.spec.name, tool, exc) from None
+        self._restarted = False
+        return result
+
+    async def _lost(self, reason: str) -> None:
+        """The session is gone (server exited, connection closed): release it; the next call restarts it."""
+        self.error = reason
+        if self._stop is not None:
+            self._stop.set()
+        if self._holder is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self._holder), CLOSE_TIMEOUT_S)
+        self._session = None
+
+    async def aclose(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+        if self._holder is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self._holder), CLOSE_TIMEOUT_S)
+
+    def _unavailable(self, why: str) -> ModelCallError:
+        self.error = why
+        self._notify(None, why)
+        where = self.spec.url or " ".join([self.spec.command or "", *self.spec.args])
+        return ModelCallError(
+            f"MCP server {self.spec.name!r} is unavailable: {why}",
+            hint=f"check that `{where}` works on its own (its log: {self.hub.log_path(self.spec.name)}), "
+            f"then `agentnet mcp tools {self.spec.name}`",
+            code="mcp_unavailable",
+        )
+
+    def _notify(self, tools: list[McpTool] | None, error: str | None) -> None:
+        for listener in list(self.listeners):
+            # Listeners write files and the directory: never on the loop thread.
+            self.hub.loop.run_in_executor(None, listener, self.spec.name, tools, error)
+
+
+class McpHub:
+    """The process's MCP sessions (one per server) and the loop thread they live on."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._servers: dict[str, ServerConnection] = {}
+        self._logs: dict[str, Any] = {}
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                # Stdio servers are children of this thread (their launcher's parent-death signal
+                # follows it), so it lives as long as the hub.
+                self._thread = threading.Thread(target=loop.run_forever, name="agentnet-mcp", daemon=True)
+                self._thread.start()
+                self._loop = loop
+            return self._loop
+
+    def server(self, spec: McpServerSpec) -> ServerConnection:
+        """The connection for ``spec.name`` (a changed spec replaces the old connection)."""
+        with self._lock:
+            current = self._servers.get(spec.name)
+            if current is not None and current.spec == spec:
+                return current
+            fresh = self._servers[spec.name] = ServerConnection(self, spec)
+        if current is not None:
+            fresh.listeners = current.listeners
+            self._submit(current.aclose())
+        return fresh
+
+    def wait(
+        self,
+        coro: Coroutine[Any, Any, T],
+        timeout_s: float,
+        *,
+        what: str,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> T:
+        """Run ``coro`` on the loop; wait at most ``timeout_s`` (then cancel it and raise a deadline error)."""
+        future = self._submit(coro)
+        ends = time.monotonic() + timeout_s
+        while True:
+            try:
+                return future.result(timeout=min(_POLL_S, max(ends - time.monotonic(), 0.0)))
+            except concurrent.futures.TimeoutError:
+                if cancelled() or time.monotonic() >= ends:
+                    future.cancel()
+                    if cancelled():
+                        raise RunError(
+                            f"{what} was abandoned: the caller stopped waiting", code="interrupted"
+                        ) from None
+                    raise DeadlineExceededError(
+                        f"{what} did not answer within agentnet's {timeout_s:g} s deadline",
+                        hint="raise the server's deadline_s (agentnet.yaml mcp_servers) or check the tool",
+                    ) from None
+
+    def _submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def log_path(self, name: str) -> Any:
+        return home_path("logs", f"mcp-{name}.log")
+
+    def errlog(self, name: str) -> Any:
+        """Where a stdio server's stderr goes (a file: it must not mix with agentnet's own output)."""
+        with self._lock:
+            if name not in self._logs:
+                self._logs[name] = open(self.log_path(name), "a", encoding="utf-8")  # noqa: SIM115 - kept open
+            return self._logs[name]
+
+    def close(self) -> None:
+        """End every session (servers stopped) and the loop thread; safe to call twice."""
+        with self._lock:
+            loop, thread, servers = self._loop, self._thread, list(self._servers.values())
+            self._servers.clear()
+            self._loop = self._thread = None
+        if loop is None:
+            return
+        closing = asyncio.run_coroutine_threadsafe(_close_all(servers), loop)
+        with contextlib.suppress(Exception):
+            closing.result(timeout=CLOSE_TIMEOUT_S + 2)
+        loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(timeout=2)
+        for log in self._logs.values():
+            log.close()
+        self._logs.clear()
+
+
+async def _close_all(servers: list[ServerConnection]) -> None:
+    await asyncio.gather(*(server.aclose() for server in servers), return_exceptions=True)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        return _describe(exc.exceptions[0])
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"[:300] if not isinstance(exc, AgentnetError) else exc.message
+
+
+def _call_error(server: str, tool: str, exc: BaseException) -> AgentnetError:
+    from mcp.shared.exceptions import MCPError
+    from mcp.types import CONNECTION_CLOSED
+
+    if isinstance(exc, AgentnetError):
+        return exc
+    if isinstance(exc, MCPError) and exc.code != CONNECTION_CLOSED:
+        return RunError(
+            f"MCP server {server!r} refused {tool}: {exc.message[:300]} (JSON-RPC error {exc.code})",
+            hint=f"`agentnet mcp tools {server}` shows the tools and their input schemas",
+            code="mcp_protocol_error",
+        )
+    return ModelCallError(
+        f"MCP server {server!r} stopped during {tool}: {_describe(exc)}",
+        hint="it is restarted once on the next call; its log is under $AGENTNET_HOME/logs",
+        code="mcp_server_died",
+    )
+
+
+def _version() -> str:
+    from agentnet import __version__
+
+    return __version__
+
+
+_HUB: McpHub | None = None
+_HUB_LOCK = threading.Lock()
+
+
+def shared_hub() -> McpHub:
+    """The process-wide hub, closed at exit."""
+    global _HUB
+    with _HUB_LOCK:
+        if _HUB is None:
+            _HUB = McpHub()
+            atexit.register(_HUB.close)
+        return _HUB
