@@ -98,7 +98,7 @@ def _fits(prop: dict[str, Any], value: Any) -> bool:
 
 
 def _from_structures(properties: dict[str, dict[str, Any]], request: ToolRequest, filled: Filled) -> None:
-    structured = [data for _, _, data in reversed(request.upstream) if isinstance(data, dict)]
+    structured = [data for data in map(_structured, reversed(request.upstream)) if isinstance(data, dict)]
     for name, prop in properties.items():
         for data in structured:
             if name in data and _fits(prop, data[name]):
@@ -109,6 +109,17 @@ def _from_structures(properties: dict[str, dict[str, Any]], request: ToolRequest
             # The deterministic planner repeats the step's clause as a literal: that is not a value.
             if value is not None and value != request.instruction and _fits(prop, value):
                 filled.arguments[name], filled.sources[name] = value, "plan"
+
+
+def _structured(output: tuple[str, str, Any]) -> Any:
+    """An earlier step's data: its parsed JSON, or its text when that is a JSON object (tool results)."""
+    _, text, data = output
+    if data is None and text.lstrip().startswith("{"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return None
+    return data
 
 
 def candidates(text: str) -> list[str]:

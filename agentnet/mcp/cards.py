@@ -35,10 +35,10 @@ def node_id(server: str, tool: str) -> str:
 
 def clean_text(text: Any, limit: int) -> str:
     """Server-supplied text made safe to index and show: one line, bounded, delimiters defused."""
-    flat = " ".join(_CONTROL.sub(" ", str(text or "")).split())
+    flat = defuse(" ".join(_CONTROL.sub(" ", str(text or "")).split()))
     if len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + "…"
-    return defuse(flat)
+    return flat
 
 
 def tool_flags(tool: McpTool) -> dict[str, bool]:

@@ -1,0 +1,66 @@
+"""Helpers for the MCP tests: start the fixture server, build specs, poll, run the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from agentnet.config import McpServerSpec
+
+FIXTURE_SERVER = Path(__file__).resolve().parent / "fixture_server.py"
+BIN_DIR = Path(sys.executable).parent
+AGENTNET = [sys.executable, "-m", "agentnet.cli.app"]
+
+
+def start_http_fixture(log: Path) -> tuple[subprocess.Popen[str], str]:
+    """The fixture server on a free loopback port (it binds port 0 and prints the port)."""
+    process = subprocess.Popen(
+        [sys.executable, str(FIXTURE_SERVER), "--http"],
+        stdout=subprocess.PIPE,
+        stderr=log.open("w"),
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()  # returns once the port is printed (or the server died)
+    if not line.startswith("PORT "):
+        process.kill()
+        raise RuntimeError(f"fixture server did not start: {line!r}\n{log.read_text()[-2000:]}")
+    return process, f"http://127.0.0.1:{int(line.split()[1])}/mcp"
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def stdio_spec(name: str = "fx", **fields: object) -> McpServerSpec:
+    return McpServerSpec.model_validate({"name": name, "command": sys.executable, "args": [str(FIXTURE_SERVER)], **fields})
+
+
+def wait_until(condition: Callable[[], object], timeout_s: float = 30.0, what: str = "condition") -> None:
+    """Poll ``condition()`` until true (bounded): for effects that arrive on another thread or process."""
+    ends = time.monotonic() + timeout_s
+    while time.monotonic() < ends:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{what} did not happen within {timeout_s} s")
+
+
+def user_env() -> dict[str, str]:
+    """The environment of a user whose venv is activated (``python`` is this venv's)."""
+    return {**os.environ, "PATH": f"{BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}", "COLUMNS": "200"}
+
+
+def agentnet(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*AGENTNET, *args], capture_output=True, text=True, timeout=timeout, env=user_env())
