@@ -22,9 +22,7 @@ MAX_PARAM_DESCRIPTION = 300
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:/@ ()+\-]")
 # Example values in a parameter's description ("(e.g., 'Asia/Tokyo')") are instances, not what the tool
 # does: left in the card, they make any task that mentions them look like a match for the tool.
-_EXAMPLES = re.compile(
-    r"\((?:e\.g\.|eg\.|for example|such as|like)[^)]*\)|'[^'\s][^']*'|\"[^\"]*\"", re.IGNORECASE
-)
+_EXAMPLES = re.compile(r"\((?:e\.g\.|eg\.|for example|such as|like)[^)]*\)|'[^'\s][^']*'|\"[^\"]*\"", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 

@@ -44,7 +44,8 @@ def stop(process: subprocess.Popen[str]) -> None:
 
 
 def stdio_spec(name: str = "fx", **fields: object) -> McpServerSpec:
-    return McpServerSpec.model_validate({"name": name, "command": sys.executable, "args": [str(FIXTURE_SERVER)], **fields})
+    fields = {"name": name, "command": sys.executable, "args": [str(FIXTURE_SERVER)], **fields}
+    return McpServerSpec.model_validate(fields)
 
 
 def wait_until(condition: Callable[[], object], timeout_s: float = 30.0, what: str = "condition") -> None:

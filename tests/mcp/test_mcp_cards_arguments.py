@@ -32,9 +32,7 @@ GET_TIME = McpTool(
 
 
 def tool(properties: dict[str, Any], required: list[str], **fields: Any) -> McpTool:
-    return McpTool(
-        name="t", input_schema={"type": "object", "properties": properties, "required": required}, **fields
-    )
+    return McpTool(name="t", input_schema={"type": "object", "properties": properties, "required": required}, **fields)
 
 
 def test_card_from_a_tool_has_its_id_text_parameters_and_flags() -> None:
@@ -99,7 +97,7 @@ def test_enums_numbers_formats_and_upstream_data() -> None:
 def test_plan_literals_count_unless_they_only_repeat_the_clause() -> None:
     filled = fill_arguments(
         GET_TIME,
-        ToolRequest(task="time please, in Europe/Paris", instruction="time please", literals={"timezone": "time please"}),
+        ToolRequest(task="time, in Europe/Paris", instruction="time", literals={"timezone": "time"}),
     )
     assert filled.arguments == {"timezone": "Europe/Paris"}
     given = fill_arguments(GET_TIME, ToolRequest(task="t", instruction="t", literals={"timezone": "Asia/Seoul"}))
