@@ -226,3 +226,35 @@ def _print_tools(record: McpServerRecord) -> None:
         out.print(f"  [cyan]{escape(card.id)}[/]({escape(args)})  [dim]{_flags(tool_flags(tool))}[/]")
         if card.description:
             out.print(f"    [dim]{escape(card.description[:160])}[/]")
+
+
+@mcp_app.command("serve")
+def serve(
+    http: Annotated[bool, typer.Option("--http", help="Serve Streamable HTTP at /mcp instead of stdio.")] = False,
+    host: Annotated[
+        str, typer.Option(help="Address to bind with --http. Beyond loopback needs --token-env.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port with --http (0: a free one, printed).", min=0, max=65535)] = 8765,
+    token_env: Annotated[
+        str | None, typer.Option("--token-env", help="Environment variable holding the bearer token clients must send.")
+    ] = None,
+    allow_origin: Annotated[
+        list[str] | None, typer.Option("--allow-origin", help="Browser origin allowed to call (repeatable).")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Serve this agentnet to MCP hosts: tools ask, plan, run, search_directory; cards as resources."""
+    from agentnet.network import Network
+    from agentnet.server.mcp_server import serve_http, serve_stdio
+
+    with Network.from_config(config) as network:
+        if not http:
+            serve_stdio(network)
+            return
+        from agentnet.cli.serve_cmd import read_token
+        from agentnet.server.settings import ServerSettings
+
+        settings = ServerSettings.model_validate(
+            {"host": host, "port": port, "token": read_token(token_env), "allowed_origins": allow_origin or []}
+        )
+        serve_http(network, settings)

@@ -34,6 +34,9 @@ def start_http_fixture(log: Path) -> tuple[subprocess.Popen[str], str]:
 
 
 def stop(process: subprocess.Popen[str]) -> None:
+    """Stop a server started by a test, and close the pipe it was read through."""
+    if process.stdout is not None:
+        process.stdout.close()
     if process.poll() is None:
         process.terminate()
         try:

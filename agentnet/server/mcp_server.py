@@ -1,0 +1,145 @@
+"""``agentnet mcp serve``: this agentnet as an MCP server (the ``mcp`` SDK's ``MCPServer``).
+
+Tools: ``ask`` (one prompt to one model), ``plan`` (a task's plan as JSON), ``run`` (plan and run a
+task; a progress notification per finished step; the answer and the run id) and
+``search_directory`` (cards matching a query). Every capability card is a resource
+``agentnet://cards/<id>`` (JSON). Over stdio by default; over Streamable HTTP on loopback with the
+same gate as ``agentnet serve`` (bearer token, Host and Origin rules: ``server/guard.py``).
+
+The network's parts are not made for concurrent use, so calls take turns (a lock); the directory is
+released after each use so other agentnet processes can plan meanwhile.
+"""
+
+# No ``from __future__ import annotations``: the SDK reads the tools' annotations (``ctx: Context``)
+# at registration, and Context is only imported inside build_server.
+import json
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from agentnet.cards import CapabilityCard
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
+
+    from agentnet.network import Network
+    from agentnet.server.settings import ServerSettings
+
+INSTRUCTIONS = (
+    "agentnet: a network of AI models. `ask` sends one prompt to one model; `plan` shows how a task would be "
+    "split across the network's collaborators; `run` plans and runs it; `search_directory` finds "
+    "collaborators. Capability cards are resources under agentnet://cards/."
+)
+
+
+def build_server(network: "Network") -> "MCPServer":
+    """The MCP server exposing ``network``."""
+    import anyio
+    from mcp.server.mcpserver import Context, MCPServer
+    from mcp.server.mcpserver.resources import FunctionResource
+    from mcp.types import ToolAnnotations
+
+    turn = threading.Lock()
+    reads = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
+    server = MCPServer("agentnet", instructions=INSTRUCTIONS)
+
+    def serialised(fn: Any, *args: Any) -> Any:
+        with turn:
+            try:
+                return fn(*args)
+            finally:
+                network.release_directory()
+
+    @server.tool(annotations=reads)
+    async def ask(prompt: str, model: str | None = None) -> str:
+        """Send one prompt to one model of the network (the default model unless `model` names one)."""
+        node = network.node(model)
+        reply = await anyio.to_thread.run_sync(serialised, node.complete, prompt)
+        return str(reply.text)
+
+    @server.tool(annotations=reads)
+    async def plan(task: str) -> dict[str, Any]:
+        """Plan a task: which collaborator does each step and why (nothing is run)."""
+        made = await anyio.to_thread.run_sync(serialised, network.plan, task)
+        return dict(made.model_dump(mode="json"))
+
+    @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
+    async def run(task: str, ctx: Context) -> dict[str, Any]:
+        """Plan a task and run it across the network; reports progress per step; returns answer and run id."""
+
+        def work() -> Any:
+            made = network.plan(task)
+            network.release_directory()
+            done: list[str] = []
+
+            def on_event(event: Any) -> None:
+                if event.event == "finished" or (event.event == "failed" and event.final):
+                    done.append(event.step)
+                    message = f"step {event.step} {event.event} ({event.node or 'no collaborator'})"
+                    anyio.from_thread.run(ctx.report_progress, len(done), len(made.steps), message)
+
+            return network.execute(made, on_event=on_event, check=False)
+
+        result = await anyio.to_thread.run_sync(serialised, work)
+        error = result.error.to_dict() if result.error is not None else None
+        return {"run_id": result.run_id, "status": result.status, "answer": result.answer, "error": error}
+
+    @server.tool(annotations=reads)
+    async def search_directory(query: str, k: int = 5) -> list[dict[str, Any]]:
+        """Find the collaborators whose capability cards best match a query."""
+
+        def search() -> list[dict[str, Any]]:
+            directory = network.directory
+            hits = []
+            for found in directory.search(query, k=max(1, min(k, 50))):
+                card = directory.get(found.card_id)
+                if card is not None:
+                    hits.append(
+                        {"score": round(found.score, 4), "why": found.why, "card": card.model_dump(mode="json")}
+                    )
+            return hits
+
+        hits: list[dict[str, Any]] = await anyio.to_thread.run_sync(serialised, search)
+        return hits
+
+    def card_json(card: CapabilityCard) -> Callable[[], str]:
+        return lambda: json.dumps(card.model_dump(mode="json"), ensure_ascii=False)
+
+    for card in network.registry.cards():
+        server.add_resource(
+            FunctionResource(
+                uri=f"agentnet://cards/{quote(card.id, safe='')}",
+                name=card.id,
+                title=card.display_name,
+                description=card.description[:300] or None,
+                mime_type="application/json",
+                fn=card_json(card),
+            )
+        )
+    return server
+
+
+def serve_stdio(network: "Network") -> None:
+    build_server(network).run("stdio")
+
+
+def serve_http(network: "Network", settings: "ServerSettings") -> None:
+    """Streamable HTTP at ``/mcp`` behind agentnet's gate; port 0 picks a free port (printed)."""
+    import uvicorn
+
+    from agentnet.server.guard import Guard
+
+    settings.check_bind()
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((settings.host, settings.port))
+    bound = settings.model_copy(update={"port": sock.getsockname()[1]})
+    app = Guard(build_server(network).streamable_http_app(host=settings.host), bound)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, proxy_headers=False)
+    sys.stderr.write(f"agentnet MCP server at {bound.base_url}/mcp\n")
+    sys.stderr.flush()
+    uvicorn.Server(config).run(sockets=[sock])
