@@ -17,6 +17,7 @@ FLOORS = {
     "home": 1,
     "packaged": 1,
     "yamlfile": 1,
+    "jsonschemas": 1,
     "config": 1,
     "plugins": 1,
     "nodes": 2,

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from agentnet.cards import CapabilityCard
 from agentnet.config import ModelParams
 from agentnet.errors import AgentnetError, DeadlineExceededError, OutputValidationError, UserError
+from agentnet.jsonschemas import check_schema
 
 ChatMessage = dict[str, str]
 MessagesLike = str | Sequence[BaseMessage | ChatMessage | tuple[str, str]]
@@ -199,10 +200,7 @@ class ModelNode(BaseChatModel):
         import jsonschema
 
         schema = opts.schema or {}
-        try:
-            jsonschema.Draft202012Validator.check_schema(schema)
-        except jsonschema.SchemaError as exc:
-            raise UserError(f"the JSON Schema given to {self.node_id!r} is invalid: {exc.message}") from None
+        check_schema(schema, f"the JSON Schema given to {self.node_id!r}")
         validator = jsonschema.Draft202012Validator(schema)
         attempt_chat = chat
         problem = ""
@@ -218,24 +216,17 @@ class ModelNode(BaseChatModel):
                 prompt_tokens=total.prompt_tokens + reply.usage.prompt_tokens,
                 completion_tokens=total.completion_tokens + reply.usage.completion_tokens,
             )
-            try:
-                data = json.loads(reply.text)
-                errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
-                if not errors:
-                    return reply.model_copy(
-                        update={
-                            "data": data,
-                            "attempts": attempt,
-                            "usage": total,
-                            "latency_s": time.perf_counter() - started,
-                            "cost": self.card.estimate_cost(total.prompt_tokens, total.completion_tokens),
-                        }
-                    )
-                first = errors[0]
-                where = "/".join(str(p) for p in first.path) or "(root)"
-                problem = f"at {where}: {first.message}"
-            except json.JSONDecodeError as exc:
-                problem = f"not valid JSON ({exc.msg} at position {exc.pos})"
+            data, problem = _parse_against(validator, reply.text)
+            if not problem:
+                return reply.model_copy(
+                    update={
+                        "data": data,
+                        "attempts": attempt,
+                        "usage": total,
+                        "latency_s": time.perf_counter() - started,
+                        "cost": self.card.estimate_cost(total.prompt_tokens, total.completion_tokens),
+                    }
+                )
             attempt_chat = [
                 *chat,
                 {"role": "assistant", "content": reply.text[:2000]},
@@ -397,3 +388,19 @@ class TokenStream:
             pieces.put(exc)
         except Exception as exc:  # noqa: BLE001 - handed to the caller's thread, which re-raises it
             pieces.put(exc)
+
+
+def _parse_against(validator: Any, text: str) -> tuple[Any, str]:
+    """A reply's JSON and '' when it matches the schema, else None and what is wrong."""
+    try:
+        data = json.loads(text)
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON ({exc.msg} at position {exc.pos})"
+    except RecursionError:  # nested past what the parser or validator can walk: no usable answer
+        return None, "the JSON is nested too deeply"
+    if not errors:
+        return data, ""
+    first = errors[0]
+    where = "/".join(str(p) for p in first.path) or "(root)"
+    return None, f"at {where}: {first.message}"

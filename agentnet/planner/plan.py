@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from agentnet.jsonschemas import schema_problem
 
 StepInputKind = Literal["user", "literal", "step"]
 
@@ -47,6 +49,14 @@ class Step(BaseModel):
     why: str = ""
     score: float | None = None
     output_schema: dict[str, Any] | None = None
+
+    @field_validator("output_schema")
+    @classmethod
+    def _bounded_schema(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        problem = schema_problem(value) if value is not None else None
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
     @property
     def depends_on(self) -> list[str]:

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from agentnet.cards import CapabilityCard, normalize_type
 from agentnet.errors import ConfigError
+from agentnet.jsonschemas import schema_problem
 from agentnet.recipes.schema import Call, Recipe, Requirement, Step, Target
 from agentnet.recipes.template import LOOP_FIELDS, STEP_FIELDS, scan
 from agentnet.yamlfile import PositionedYaml, load_yaml_file, parse_yaml, validation_problems
@@ -200,12 +201,9 @@ class _Checker:
     def check_schema(self, loc: Loc, schema: dict[str, Any] | None) -> None:
         if schema is None:
             return
-        import jsonschema
-
-        try:
-            jsonschema.Draft202012Validator.check_schema(schema)
-        except jsonschema.SchemaError as exc:
-            self.problem((*loc, "output_schema"), f"not a valid JSON Schema: {exc.message}")
+        problem = schema_problem(schema)
+        if problem is not None:
+            self.problem((*loc, "output_schema"), problem)
 
     def check_target(self, loc: Loc, target: Target) -> None:
         if isinstance(target, Call):

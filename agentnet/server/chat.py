@@ -14,6 +14,7 @@ from starlette.types import Receive, Scope, Send
 
 from agentnet.errors import AgentnetError
 from agentnet.federation.headers import OUTGOING_HEADERS
+from agentnet.jsonschemas import schema_problem
 from agentnet.nodes.base import ChatMessage, ModelNode, Reply, TokenStream
 from agentnet.server.backend import NETWORK_MODEL_ID, Backend
 from agentnet.server.errors import HTTPProblem, problem_from_agentnet, problem_from_unexpected
@@ -52,6 +53,11 @@ def check_limits(request: ChatCompletionRequest, settings: ServerSettings) -> No
             code="max_tokens_too_large",
             param="max_tokens",
         )
+    schema = request.json_schema()
+    if schema is not None:
+        problem = schema_problem(schema)
+        if problem is not None:
+            raise HTTPProblem(400, f"response_format: {problem}", code="invalid_schema", param="response_format")
     if request.tools:
         raise HTTPProblem(400, "tool calling is not supported by agentnet nodes", code="unsupported", param="tools")
 

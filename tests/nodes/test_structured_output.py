@@ -31,7 +31,7 @@ def test_retry_can_succeed() -> None:
 
 def test_invalid_schema_is_a_user_error() -> None:
     model = ScriptedModel.build("m", ["{}"])
-    with pytest.raises(UserError, match="JSON Schema given to 'm' is invalid"):
+    with pytest.raises(UserError, match="JSON Schema given to 'm': not a valid JSON Schema"):
         model.complete("x", schema={"type": "no-such-type"})
 
 

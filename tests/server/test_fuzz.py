@@ -80,3 +80,60 @@ def test_api_never_answers_5xx(fuzzed: ThreadedServer) -> None:
     # The fuzzer reached the handlers (not only the gate): some requests were answered 200.
     assert 200 in seen["GET /v1/models"]
     assert {200, 400} <= seen["POST /v1/chat/completions"]
+
+
+def _nested(depth: int, leaf: dict[str, object]) -> dict[str, object]:
+    schema = leaf
+    for _ in range(depth):
+        schema = {"type": "object", "properties": {"a": schema}}
+    return schema
+
+
+def _wide(width: int) -> dict[str, object]:
+    return {"type": "object", "properties": {f"p{i}": {"type": "string"} for i in range(width)}}
+
+
+def test_hostile_response_format_schemas_never_answer_5xx(fuzzed: ThreadedServer) -> None:
+    """Deep, wide and malformed JSON Schemas in response_format (streamed or not): 400 or 200, never 5xx."""
+    import httpx
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    json_values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        max_leaves=40,
+    )
+    odd_leaf = st.dictionaries(st.sampled_from(["type", "items", "$ref", "enum"]), json_values)
+    schemas = st.one_of(
+        st.builds(_nested, st.integers(0, 400), st.just({"type": "string"})),
+        st.builds(_nested, st.integers(0, 80), odd_leaf),
+        st.builds(_wide, st.integers(0, 12_000)),
+        json_values,
+    )
+    seen: set[int] = set()
+    with httpx.Client(base_url=fuzzed.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as client:
+
+        @given(schema=schemas, stream=st.booleans())
+        @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+        def fuzz(schema: object, stream: bool) -> None:
+            body = {
+                "model": "smollm2",
+                "messages": [{"role": "user", "content": "answer in JSON"}],
+                "response_format": {"type": "json_schema", "json_schema": {"name": "out", "schema": schema}},
+                "stream": stream,
+            }
+            response = client.post("/v1/chat/completions", json=body)
+            # A valid schema the scripted reply cannot meet is the model's failure (502 output_invalid).
+            model_failed = response.status_code == 502 and response.json()["error"]["code"] == "output_invalid"
+            assert response.status_code < 500 or model_failed, response.text[:500]
+            seen.add(response.status_code)
+
+        fuzz()
+    assert 400 in seen  # the deep and wide ones were refused as client errors
+    deep = {"type": "json_schema", "json_schema": {"name": "x", "schema": _nested(120, {"type": "string"})}}
+    with httpx.Client(base_url=fuzzed.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as client:
+        body = {"model": "smollm2", "messages": [{"role": "user", "content": "hi"}], "response_format": deep}
+        refused = client.post("/v1/chat/completions", json=body)
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid_schema", refused.text
+    assert "64 levels" in refused.json()["error"]["message"]
