@@ -169,7 +169,53 @@ class ModelPool:
             self.evict(model.key)
 
 
+# Loading and freeing models, process-wide one at a time: llama.cpp's one-off backend set-up is
+# not guarded against two first loads at once, and it keeps the engine's log state simple.
+_ENGINE_LOCK = threading.Lock()
+_quieted = False
+
+
+def _quiet_engine() -> None:
+    """Stop llama-cpp-python from pointing fds 1 and 2 at /dev/null while it loads a model.
+
+    It does that to hide llama.cpp's load messages, but fds are process-wide: every other thread's
+    output is lost meanwhile (a server's log, a CLI's answer), and two loads at once race on the
+    restore and can leave stdout on /dev/null for good. llama.cpp sends those messages through the
+    log callback llama-cpp-python installs, which already drops everything below errors when
+    ``verbose=False``, so the redirection only costs us output.
+    """
+    global _quieted
+    if _quieted:
+        return
+    import llama_cpp.llama
+    from llama_cpp import _internals
+
+    for module in (llama_cpp.llama, _internals):
+        if hasattr(module, "suppress_stdout_stderr"):
+            module.suppress_stdout_stderr = _KeepStdio  # type: ignore[attr-defined]
+    _quieted = True
+
+
+class _KeepStdio:
+    """Stands in for llama-cpp-python's ``suppress_stdout_stderr``: leaves fds 1 and 2 alone."""
+
+    def __init__(self, disable: bool = True) -> None:
+        self.disable = disable
+
+    def __enter__(self) -> _KeepStdio:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
 def _load_llama(path: Path, key: PoolKey) -> Any:
+    with _ENGINE_LOCK:
+        _quiet_engine()
+        return _new_llama(path, key)
+
+
+def _new_llama(path: Path, key: PoolKey) -> Any:
     import llama_cpp
 
     kwargs: dict[str, Any] = {"model_path": str(path), "n_ctx": key.n_ctx, "verbose": False}
@@ -204,7 +250,8 @@ def _check_chat_format(name: str) -> None:
 def _close(llama: Any) -> None:
     close = getattr(llama, "close", None)
     if callable(close):
-        close()
+        with _ENGINE_LOCK:
+            close()
 
 
 _shared: ModelPool | None = None
