@@ -53,9 +53,12 @@ def add(
 ) -> None:
     """Read a peer's agent card and register its skills as remote collaborators."""
     from agentnet.cli.render import console
-    from agentnet.federation.peers import Peers
+    from agentnet.federation.peers import Peers, token_warning
 
     record = Peers().add(url, token_env=token_env, name=name)
+    warning = token_warning(record)
+    if warning:
+        sys.stderr.write(f"warning: {warning}\n")
     out = console()
     out.print(f"peer [bold]{record.name}[/] at {record.url}: {len(record.cards)} cards")
     for card in record.cards:

@@ -19,7 +19,8 @@ from pydantic import ValidationError
 
 from agentnet.cards import CapabilityCard
 from agentnet.errors import ConfigError, ModelCallError, UserError
-from agentnet.federation.store import PeerRecord, PeerStore, local_card, now_iso, peer_name_from
+from agentnet.federation.store import PeerRecord, PeerStore, local_card, now_iso, origin, peer_name_from
+from agentnet.redact import redact_url
 
 AGENTNET_EXTENSION = "https://agentnet.dev/extensions/capability-cards/v1"
 AGENT_CARD_PATH = "/.well-known/agent-card.json"
@@ -54,13 +55,31 @@ def normalize_url(url: str) -> str:
     return url
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """urllib would follow a redirect anywhere with the Authorization header still on the request."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
+        raise ModelCallError(
+            f"peer {origin_url(req.full_url)} redirects its agent card to {redact_url(newurl)}: refused "
+            "(a peer's token goes only to the URL you added)",
+            hint="add the peer by the URL it redirects to, if you trust it",
+            code="peer_redirect",
+        )
+
+
+def origin_url(url: str) -> str:
+    scheme, host, port = origin(url)
+    return f"{scheme}://{host}:{port}"
+
+
 def fetch_agent_card(url: str, token: str | None = None, timeout_s: float = FETCH_TIMEOUT_S) -> dict[str, Any]:
-    """GET the peer's agent card; ModelCallError when it cannot be reached or read."""
+    """GET the peer's agent card (no redirects); ModelCallError when it cannot be reached or read."""
     request = urllib.request.Request(url + AGENT_CARD_PATH, headers={"Accept": "application/json"})
     if token:
         request.add_header("Authorization", f"Bearer {token}")
+    opener = urllib.request.build_opener(_NoRedirect)
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+        with opener.open(request, timeout=timeout_s) as response:
             body = response.read(MAX_CARD_BYTES + 1)
     except urllib.error.HTTPError as exc:
         raise ModelCallError(
@@ -88,6 +107,16 @@ def fetch_agent_card(url: str, token: str | None = None, timeout_s: float = FETC
     return document
 
 
+def token_warning(record: PeerRecord) -> str | None:
+    """A warning when the peer's token would travel in clear text beyond this machine."""
+    if record.token_env and origin(record.url)[0] == "http" and not record.loopback:
+        return (
+            f"peer {record.name}: its token ({record.token_env}) travels over plain http to {record.url}; "
+            "anyone on the path can read it. Use https:// for peers beyond this machine."
+        )
+    return None
+
+
 def _read_token(token_env: str | None) -> str | None:
     if not token_env:
         return None
@@ -107,10 +136,18 @@ def _record_from(url: str, name: str | None, token_env: str | None, document: di
         api_base, remote_cards = cards_from_agent_card(document)
     except (ValueError, ValidationError) as exc:
         raise ModelCallError(f"peer {url} published an unusable agent card: {exc}", code="peer_invalid") from None
+    api_base = api_base.rstrip("/") or url + "/v1"
+    if origin(api_base) != origin(url):
+        raise ModelCallError(
+            f"peer {url} points its API at {redact_url(api_base)}, another origin than the one you added: "
+            "refused (its token and your prompts go only to the scheme, host and port you added)",
+            hint="if that server really is the peer, add it by that URL: agentnet peers add <its URL>",
+            code="peer_foreign_api_base",
+        )
     record = PeerRecord(
         name=name or peer_name_from(str(document.get("name") or url.split("://", 1)[-1])),
         url=url,
-        api_base=api_base.rstrip("/") or url + "/v1",
+        api_base=api_base,
         token_env=token_env,
         refreshed_at=now_iso(),
     )

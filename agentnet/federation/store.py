@@ -13,9 +13,10 @@ import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from agentnet.cards import CapabilityCard
 from agentnet.config import _is_loopback
@@ -25,6 +26,17 @@ from agentnet.yamlfile import load_yaml_file, raise_validation
 
 PEERS_FILE = "peers.yaml"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of a URL, default ports filled in: what a token is bound to."""
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
 
 
 def now_iso() -> str:
@@ -56,6 +68,16 @@ class PeerRecord(BaseModel):
         if not _NAME.match(value):
             raise ValueError("a peer name uses lower-case letters, digits, '.', '-' and '_' (at most 63)")
         return value
+
+    @model_validator(mode="after")
+    def _api_base_on_the_added_origin(self) -> PeerRecord:
+        # The peer's token (and the prompts) go to api_base: only ever to the origin the user added.
+        if origin(self.api_base) != origin(self.url):
+            raise ValueError(
+                f"api_base {self.api_base} is not on the origin added ({self.url}): refusing to send the "
+                "peer's token or prompts elsewhere; add the peer by the URL it serves from"
+            )
+        return self
 
     @property
     def provider(self) -> str:

@@ -1,0 +1,59 @@
+"""Credentials out of everything agentnet prints or stores: URLs' userinfo, key-like query values,
+and the shapes of well-known API keys and bearer tokens.
+
+Keys are held as secrets and never printed on purpose; these functions catch the ones that arrive
+inside other text: an ``api_base`` written as ``http://user:key@host``, a provider's error that
+quotes the URL it called, an exception message that repeats a header.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+MASK = "***"
+
+# user:password@ (or a lone token@) right after a scheme.
+_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^\s/@'\"<>]+)@")
+# ?api_key=..., &token=..., etc.
+_QUERY_SECRET = re.compile(
+    r"(?P<name>[?&;](?:api[_-]?key|key|token|access[_-]?token|secret|password|sig|signature)=)(?P<value>[^&#\s'\"]+)",
+    re.IGNORECASE,
+)
+# Well-known key shapes (OpenAI, Anthropic, Google, GitHub, Slack, Hugging Face, AWS) and bearer headers.
+_KEY_SHAPES = re.compile(
+    r"\b(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{30,}|gh[pousr]_[A-Za-z0-9]{30,}"
+    r"|xox[abpr]-[A-Za-z0-9-]{10,}|hf_[A-Za-z0-9]{30,}|AKIA[0-9A-Z]{16})\b"
+)
+_BEARER = re.compile(r"(?P<scheme>\b(?:Bearer|Basic)\s+)(?P<value>[A-Za-z0-9._~+/=-]{8,})", re.IGNORECASE)
+
+
+def redact_text(text: str) -> str:
+    """``text`` with URL userinfo, key-like query values, known key shapes and bearer tokens masked."""
+    if not text:
+        return text
+    text = _USERINFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
+    text = _QUERY_SECRET.sub(lambda m: f"{m.group('name')}{MASK}", text)
+    text = _KEY_SHAPES.sub(MASK, text)
+    return _BEARER.sub(lambda m: f"{m.group('scheme')}{MASK}", text)
+
+
+def redact_url(url: str | None) -> str:
+    """A URL safe to print: no userinfo, key-like query values masked."""
+    if not url:
+        return url or ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return redact_text(url)
+    if parts.username is not None or parts.password is not None:
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        netloc = f"{MASK}@{host}" + (f":{port}" if port else "")
+        url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return redact_text(url)
