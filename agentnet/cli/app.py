@@ -6,9 +6,11 @@ import sys
 
 import typer
 
+from agentnet.cli.plugin_group import AgentnetGroup, refresh_cache
 from agentnet.errors import AgentnetError, UserError
 
 app = typer.Typer(
+    cls=AgentnetGroup,
     name="agentnet",
     help="Networks of AI models: local and remote models as nodes, a capability directory, a planner and an executor.",
     no_args_is_help=True,
@@ -27,6 +29,7 @@ def _register() -> None:
         mcp_cmd,
         models_cmd,
         plan_cmd,
+        plugins_cmd,
         recipe_cmd,
         run_cmd,
         serve_cmd,
@@ -42,6 +45,7 @@ def _register() -> None:
     run_cmd.register(app)
     plan_cmd.register(app)
     mcp_cmd.register(app)
+    plugins_cmd.register(app)
 
 
 _register()
@@ -50,7 +54,10 @@ _register()
 def main() -> None:
     """Console entry point: agentnet errors become a message and an exit code, never a traceback."""
     try:
-        app()
+        try:
+            app()
+        finally:
+            refresh_cache()
     except AgentnetError as exc:
         from agentnet.cli.render import print_error
 
