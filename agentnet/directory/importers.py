@@ -181,13 +181,6 @@ def load_cards(path: Path, fmt: str = "auto") -> list[CapabilityCard]:
     return cards
 
 
-def _agentnet_cards(file: CardFile) -> list[CapabilityCard]:
-    if file.data is None:
-        raise ConfigError(f"{file.path}: the file is empty", hint="put a card, a list of cards, an A2A agent card or "
-                          "a TaskBench tool list in it")  # fmt: skip
-    return _agentnet(file.doc, file.path)
-
-
 def _is_taskbench(file: CardFile) -> bool:
     return isinstance(file.data, dict) and "nodes" in file.data
 
@@ -199,35 +192,37 @@ def _is_a2a(file: CardFile) -> bool:
 
 @hookimpl
 def register_importers(register: Callable[..., None]) -> None:
-    register("taskbench", lambda f: _taskbench(f.doc, f.path), detect=_is_taskbench, description="TaskBench tool lists")
-    register("a2a", lambda f: _a2a(f.doc, f.path), detect=_is_a2a, description="A2A agent cards")
+    register("taskbench", _taskbench, detect=_is_taskbench, description="TaskBench tool lists")
+    register("a2a", _a2a, detect=_is_a2a, description="A2A agent cards")
     # No detector: what no other format claims is read as agentnet cards.
-    register("agentnet", _agentnet_cards, description="agentnet cards (one card or a list, YAML or JSON)")
+    register("agentnet", _agentnet, description="agentnet cards (one card or a list, YAML or JSON)")
 
 
-def _agentnet(doc: PositionedYaml, path: Path) -> list[CapabilityCard]:
-    data = doc.data
+def _agentnet(file: CardFile) -> list[CapabilityCard]:
+    data = file.data
+    if data is None:
+        raise ConfigError(f"{file.path}: the file is empty", hint="put a card, a list of cards, an A2A agent card or "
+                          "a TaskBench tool list in it")  # fmt: skip
     items, prefix = (data, True) if isinstance(data, list) else ([data], False)
     cards = []
     for index, item in enumerate(items):
         loc: tuple[str | int, ...] = (index,) if prefix else ()
         if not isinstance(item, dict):
-            where = _with_positions(doc, path).where(loc)
-            raise ConfigError(f"{where}: a card must be a mapping (id: …, description: …), not {type(item).__name__}")
+            kind = type(item).__name__
+            raise ConfigError(f"{file.where(loc)}: a card must be a mapping (id: …, description: …), not {kind}")
         item = {"provider": "external", **item}
         try:
             cards.append(CapabilityCard.model_validate(item))
         except ValidationError as exc:
-            raise_validation(_with_positions(doc, path), exc, "card", prefix=loc)
+            file.invalid(exc, "card", prefix=loc)
     return cards
 
 
-def _a2a(doc: PositionedYaml, path: Path) -> list[CapabilityCard]:
+def _a2a(file: CardFile) -> list[CapabilityCard]:
     try:
-        agent = _A2ACard.model_validate(doc.data)
+        agent = _A2ACard.model_validate(file.data)
     except ValidationError as exc:
-        raise_validation(_with_positions(doc, path), exc, "A2A agent card")
-        raise  # unreachable
+        file.invalid(exc, "A2A agent card")
     remote = bool(agent.url) and not _loopback(agent.url or "")
     card = CapabilityCard(
         id=_card_id(agent.name),
@@ -254,12 +249,11 @@ def _a2a(doc: PositionedYaml, path: Path) -> list[CapabilityCard]:
     return [card]
 
 
-def _taskbench(doc: PositionedYaml, path: Path) -> list[CapabilityCard]:
+def _taskbench(file: CardFile) -> list[CapabilityCard]:
     try:
-        tools = _TaskBenchFile.model_validate(doc.data).nodes
+        tools = _TaskBenchFile.model_validate(file.data).nodes
     except ValidationError as exc:
-        raise_validation(_with_positions(doc, path), exc, "TaskBench tool list")
-        raise  # unreachable
+        file.invalid(exc, "TaskBench tool list")
     cards = []
     for index, tool in enumerate(tools):
         try:
@@ -275,7 +269,7 @@ def _taskbench(doc: PositionedYaml, path: Path) -> list[CapabilityCard]:
                 )
             )
         except ValidationError as exc:
-            raise_validation(_with_positions(doc, path), exc, "TaskBench tool", prefix=("nodes", index))
+            file.invalid(exc, "TaskBench tool", prefix=("nodes", index))
     return cards
 
 
