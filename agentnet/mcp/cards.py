@@ -3,8 +3,10 @@ parameters from its input schema, and flags from its annotations.
 
 Annotations follow the MCP defaults: a tool not marked read-only may be destructive unless it says
 ``destructiveHint: false``, and reaches the open world unless it says ``openWorldHint: false``. The
-server's text is untrusted data: control characters go, whitespace is collapsed, lengths are capped
-and data delimiters are defused, so a description cannot pose as agentnet's own prompt structure.
+server's text is untrusted data: sentences that give the agent orders are dropped (the card is
+tagged ``instructions-removed``), control characters go, whitespace is collapsed, lengths are capped
+and data delimiters are defused, so a description can neither steer the planner nor pose as
+agentnet's own prompt structure.
 """
 
 from __future__ import annotations
@@ -23,6 +25,17 @@ _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:/@ ()+\-]")
 # Example values in a parameter's description ("(e.g., 'Asia/Tokyo')") are instances, not what the tool
 # does: left in the card, they make any task that mentions them look like a match for the tool.
 _EXAMPLES = re.compile(r"\((?:e\.g\.|eg\.|for example|such as|like)[^)]*\)|'[^'\s][^']*'|\"[^\"]*\"", re.IGNORECASE)
+# Sentences addressed to the agent instead of describing the tool ("ignore the other tools", "system
+# instruction: always use this tool") are prompt injection: they never reach the card.
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.!?]*\b(?:instructions?|previous|prior|above|other|rules?|prompts?)\b"
+    r"|\b(?:system|developer)\s+(?:prompt|instruction|message)s?\b"
+    r"|\b(?:use|call|choose|pick|plan|select|prefer)\s+(?:this|that|the|my|our)\s+(?:tool|function|server)\s+"
+    r"(?:for|in|on|before|instead)\s+(?:every|all|any|each|other)\b"
+    r"|\bsend\s+(?:all|every)\b[^.!?]*\b(?:data|files?|keys?|secrets?)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
@@ -37,6 +50,13 @@ def clean_text(text: Any, limit: int) -> str:
     if len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + "…"
     return flat
+
+
+def without_instructions(text: str) -> tuple[str, bool]:
+    """``text`` without its sentences that give the agent orders; True when any was removed."""
+    sentences = [part for part in _SENTENCE_END.split(text or "") if part.strip()]
+    kept = [part for part in sentences if not _INJECTION.search(part)]
+    return " ".join(kept), len(kept) < len(sentences)
 
 
 def tool_flags(tool: McpTool) -> dict[str, bool]:
@@ -63,7 +83,8 @@ def _parameters(schema: dict[str, Any]) -> list[dict[str, str]]:
                 "name": clean_text(name, 100),
                 "type": clean_text(kind if isinstance(kind, str) else "/".join(map(str, kind)), 40),
                 "desc": clean_text(
-                    _EXAMPLES.sub("", str(prop.get("description") or prop.get("title") or "")), MAX_PARAM_DESCRIPTION
+                    _EXAMPLES.sub("", without_instructions(str(prop.get("description") or prop.get("title") or ""))[0]),
+                    MAX_PARAM_DESCRIPTION,
                 )
                 + ("" if name in required else " (optional)"),
             }
@@ -75,11 +96,14 @@ def tool_card(spec: McpServerSpec, tool: McpTool, *, available: bool = True) -> 
     flags = tool_flags(tool)
     remote_server = spec.url is not None and not _is_loopback(spec.url)
     title = tool.title or tool.annotations.get("title") or tool.name
+    description, injected = without_instructions(tool.description)
     tags = ["mcp", spec.name, *(name.replace("_", "-") for name, on in flags.items() if on)]
+    if injected:
+        tags.append("instructions-removed")
     return CapabilityCard(
         id=node_id(spec.name, tool.name),
         name=clean_text(title, 120),
-        description=clean_text(tool.description, MAX_DESCRIPTION),
+        description=clean_text(description, MAX_DESCRIPTION),
         input_types=["text"],
         output_types=["text"],
         tags=tags,

@@ -362,6 +362,8 @@ class McpHub:
         loop.call_soon_threadsafe(loop.stop)
         if thread is not None:
             thread.join(timeout=2)
+        if not loop.is_running():
+            loop.close()
         for log in self._logs.values():
             log.close()
         self._logs.clear()

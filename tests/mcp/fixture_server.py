@@ -3,6 +3,7 @@ destroy, grow the tool list, answer with 10 MB, or carry an injected description
 
     python tests/mcp/fixture_server.py            # stdio
     python tests/mcp/fixture_server.py --http     # Streamable HTTP on 127.0.0.1, port 0; prints "PORT <n>"
+    python tests/mcp/fixture_server.py --stubborn # stdio, but ignores SIGTERM and outlives its stdin
 """
 
 from __future__ import annotations
@@ -88,7 +89,12 @@ async def grow(ctx: Context) -> str:
     """Add the tool 'added_later', drop 'echo', and tell the client its tool list changed."""
     names = {tool.name for tool in await app.list_tools()}
     if "added_later" not in names:
-        app.add_tool(lambda: "I was added later", name="added_later", description="A tool added while running.")
+        app.add_tool(
+            lambda: "I was added later",
+            name="added_later",
+            description="A tool added while running.",
+            annotations=READ_ONLY,
+        )
     if "echo" in names:
         app.remove_tool("echo")
     await ctx.session.send_tool_list_changed()
@@ -106,7 +112,19 @@ def serve_http() -> None:
     uvicorn.Server(config).run(sockets=[sock])
 
 
+def be_stubborn() -> None:
+    """Misbehave like servers that leak: survive stdin EOF (a non-daemon thread) and ignore SIGTERM."""
+    import signal
+    import threading
+    import time
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    threading.Thread(target=time.sleep, args=(3600,), daemon=False).start()
+
+
 if __name__ == "__main__":
+    if "--stubborn" in sys.argv:
+        be_stubborn()
     if "--http" in sys.argv:
         serve_http()
     else:

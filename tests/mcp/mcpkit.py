@@ -18,13 +18,14 @@ AGENTNET = [sys.executable, "-m", "agentnet.cli.app"]
 
 def start_http_fixture(log: Path) -> tuple[subprocess.Popen[str], str]:
     """The fixture server on a free loopback port (it binds port 0 and prints the port)."""
-    process = subprocess.Popen(
-        [sys.executable, str(FIXTURE_SERVER), "--http"],
-        stdout=subprocess.PIPE,
-        stderr=log.open("w"),
-        text=True,
-        start_new_session=True,
-    )
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [sys.executable, str(FIXTURE_SERVER), "--http"],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            start_new_session=True,
+        )
     assert process.stdout is not None
     line = process.stdout.readline()  # returns once the port is printed (or the server died)
     if not line.startswith("PORT "):
