@@ -96,7 +96,9 @@ class Network:
             from agentnet.planner.planner import Planner, PlannerSettings
 
             settings = PlannerSettings(
-                max_steps=self.config.planner.max_steps, use_memory=self.config.planner.use_memory
+                max_steps=self.config.planner.max_steps,
+                use_memory=self.config.planner.use_memory,
+                general_model=self.config.default_model,
             )
             self._planner = Planner(self.directory, self.node(self.config.planner.model), settings)
         return self._planner

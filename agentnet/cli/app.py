@@ -62,6 +62,11 @@ def main() -> None:
         from agentnet.cli.render import print_error
 
         print_error(exc)
+        if "--json" in sys.argv[1:]:
+            # Scripts that asked for JSON get a JSON object on stdout even when the command failed.
+            import json
+
+            sys.stdout.write(json.dumps({"status": "failed", "error": exc.to_dict()}, ensure_ascii=False) + "\n")
         sys.exit(2 if isinstance(exc, UserError) else 1)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")

@@ -96,7 +96,12 @@ def _make_plan(
     planner = Planner(
         source,
         node,
-        PlannerSettings(max_steps=max_steps or settings.max_steps, use_memory=settings.use_memory),
+        PlannerSettings(
+            max_steps=max_steps or settings.max_steps,
+            use_memory=settings.use_memory,
+            # A tool list stands alone: the configured chat models are not part of it.
+            general_model=cfg.default_model if tools is None else None,
+        ),
         memory=memory,
     )
     started = time.perf_counter()

@@ -20,8 +20,9 @@ from agentnet.cards import CapabilityCard
 from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import AgentnetError, PlanningError
 from agentnet.planner import draft
-from agentnet.planner.extract import artifacts, clauses, sets_scene
-from agentnet.planner.plan import Plan
+from agentnet.planner.extract import Artifact, artifacts, clauses, sets_scene
+from agentnet.planner.needs import is_general, needs
+from agentnet.planner.plan import Alternate, Plan, Step
 from agentnet.planner.toolset import card_allowed
 from agentnet.planner.validate import ensure_valid
 
@@ -71,6 +72,9 @@ class PlannerSettings:
     max_task_chars: int = 20000
     # Subtracted from the scores of clauses that state facts ("I have a video") instead of asking for work.
     scene_penalty: float = 0.1
+    # The model that answers when no specialist matches (the config's default model); other cards
+    # tagged as general chat models come after it.
+    general_model: str | None = None
 
 
 def readable_name(name: str) -> str:
@@ -87,6 +91,47 @@ def planner_text(card: CapabilityCard) -> str:
     for param in card.parameters:
         parts.append(f"{param.get('name', '')}: {param.get('desc', '')}")
     return ". ".join(p for p in parts if p)[:1500]
+
+
+GENERAL_WHY = "no specialist matched; general model"
+
+
+def general_plan(
+    task: str, supplied: list[Artifact], cards: list[CapabilityCard], best: float, preferred: str | None
+) -> Plan:
+    """One step for a general chat model when no specialist matches the task, or a refusal that names
+    what the task needs (media in or out, live data or an action on the world) and no general model offers."""
+    wanted = needs(task, supplied)
+    general = [card for card in cards if card.id == preferred or is_general(card)]
+    general.sort(key=lambda card: card.id != preferred)
+    fit = [card for card in general if all(need.met_by(card) for need in wanted)]
+    if not fit:
+        missing = [need for need in wanted if not any(need.met_by(card) for card in general)] or wanted
+        if missing:
+            what = "; ".join(f"{need.what} ({need.evidence!r})" for need in missing)
+            raise PlanningError(
+                f"this task needs {what}, and no collaborator that offers it matched the request",
+                hint="add a model or tool with that capability (see `agentnet models add` and `agentnet mcp add`), "
+                "or ask for something a chat model can answer",
+                code="capability_missing",
+            )
+        raise PlanningError(
+            f"nothing in the directory can serve this task (best match {best:.2f}), and no general chat model is "
+            "available to answer it",
+            hint="declare a chat model (tag a skill 'chat') or set default_model in agentnet.yaml, or relax the "
+            "policies",
+        )
+    chosen = fit[0]
+    step = Step(
+        id="s1",
+        capability=chosen.id,
+        instruction=task.strip(),
+        output_type="text",
+        alternates=[Alternate(card_id=card.id, score=0.0) for card in fit[1:4]],
+        why=f"{GENERAL_WHY} (best specialist match {best:.2f})",
+        score=round(best, 4),
+    )
+    return Plan(task=task, steps=[step], source="general", notes=[f"{GENERAL_WHY}: {chosen.id}"])
 
 
 class Planner:
@@ -142,11 +187,12 @@ class Planner:
                 parts = everything
                 sims, best = self._similarities(everything, cards)
         if best < self.settings.min_score:
-            raise PlanningError(
-                f"nothing in the directory can serve this task: no collaborator matches {parts[0][:120]!r} "
-                f"(best match {best:.2f})",
-                hint="register a model or tool with that capability, or rephrase the task",
-            )
+            plan = general_plan(task, supplied, cards, best, self.settings.general_model)
+            plan.notes = [*notes, *plan.notes]
+            plan.filters = filters.describe() if filters else []
+            plan = ensure_valid(plan, self.source, filters, limit)
+            plan.planning_s = round(time.perf_counter() - started, 3)
+            return plan
         for part, row in zip(parts, sims, strict=True):
             if sets_scene(part):
                 row[:] = [value - self.settings.scene_penalty for value in row]

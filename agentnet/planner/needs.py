@@ -1,0 +1,108 @@
+"""What a task needs that a general chat model cannot give: media in or out, or a tool.
+
+When no specialised collaborator matches a task, a general chat model answers it, unless the task
+hands over an image, audio or video (a file it names), asks for one back, or asks for an action on
+the outside world (send, book, download, look up live data). Then the planner refuses and says
+which capability is missing, if no collaborator offers it. The patterns are deliberately plain
+requests, so a question *about* pictures or e-mail still goes to the chat model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from agentnet.cards import CapabilityCard
+from agentnet.planner.extract import Artifact
+
+MEDIA_TYPES = ("image", "audio", "video")
+
+_MAKE = r"(?:draw|paint|sketch|generate|create|make|render|produce|design|record|film)"
+_OUTPUT_PATTERNS = {
+    "image": re.compile(
+        rf"\b{_MAKE}\b(?:\s+\w+){{0,4}}?\s+(?:image|picture|photo|drawing|illustration|logo|icon|painting)s?\b",
+        re.IGNORECASE,
+    ),
+    "audio": re.compile(
+        rf"\b{_MAKE}\b(?:\s+\w+){{0,4}}?\s+(?:audio|recording|voice-?over|speech|mp3|wav)\b"
+        r"|\b(?:read|say|speak)\b(?:\s+\w+){0,4}?\s+(?:aloud|out loud)\b|\btext[- ]to[- ]speech\b",
+        re.IGNORECASE,
+    ),
+    "video": re.compile(rf"\b{_MAKE}\b(?:\s+\w+){{0,4}}?\s+(?:video|clip|animation|movie)s?\b", re.IGNORECASE),
+}
+_ACTION = re.compile(
+    r"\b(?:send|e-?mail|text|sms|tweet|post|publish|upload|download|book|reserve|order|buy|purchase|pay|"
+    r"schedule|call|phone|browse|google|fetch|open)\b"
+    r"(?:\s+\w+){0,4}?\s+(?:an?\s+|the\s+|my\s+|this\s+)?"
+    r"(?:e-?mail|message|sms|text|tweet|post|file|page|site|website|url|link|ticket|flight|hotel|table|"
+    r"meeting|appointment|reminder|alarm|order|payment|call|web|internet)s?\b"
+    r"|\b(?:search|look\s+up|check)\b(?:\s+\w+){0,3}?\s+(?:on\s+)?(?:the\s+)?(?:web|internet|online|google)\b",
+    re.IGNORECASE,
+)
+_LIVE_DATA = re.compile(
+    r"\b(?:current|today'?s|latest|live|right now)\b(?:\s+\w+){0,2}?\s+"
+    r"(?:weather|forecast|news|headlines|price|prices|stock|exchange rate|score|scores|traffic)\b"
+    r"|\b(?:weather|forecast|news|stock price|exchange rate)\b(?:\s+\w+){0,3}?\s+(?:today|now|tomorrow)\b",
+    re.IGNORECASE,
+)
+# "How do I send an email?" asks for knowledge a chat model has, not for the action itself.
+_ABOUT = re.compile(
+    r"\b(?:how|why|what|when|where|who|which|whether|explain|describe|tips?|advice|ideas?|steps?)\b"
+    r"(?:\s+\w+){0,6}?\s+(?:to\s+)?(?=\w+)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Need:
+    """A capability the task asks for: ``what`` it is, in words, and what in the task shows it."""
+
+    what: str
+    evidence: str
+    input_type: str | None = None
+    output_type: str | None = None
+    tool: bool = False
+
+    def met_by(self, card: CapabilityCard) -> bool:
+        if self.input_type is not None:
+            return self.input_type in card.input_types
+        if self.output_type is not None:
+            return self.output_type in card.output_types
+        # An action on the world needs a tool (or a peer's agent), never a bare chat model.
+        return card.provider != "model"
+
+
+def needs(task: str, supplied: Sequence[Artifact]) -> list[Need]:
+    """Media the task hands over or asks for, and actions on the outside world it asks for."""
+    found: list[Need] = []
+    for artifact in supplied:
+        if artifact.type in MEDIA_TYPES:
+            found.append(Need(f"{artifact.type} input", artifact.value, input_type=artifact.type))
+    for kind, pattern in _OUTPUT_PATTERNS.items():
+        match = pattern.search(task)
+        if match:
+            found.append(Need(f"{kind} output", match.group(0), output_type=kind))
+    live = _LIVE_DATA.search(task)
+    if live:
+        found.append(Need("a tool with live data", live.group(0), tool=True))
+    action = _ACTION.search(task)
+    if action and not _ABOUT.search(task[: action.start()]):
+        found.append(Need("a tool that acts outside this conversation", action.group(0), tool=True))
+    return found
+
+
+GENERAL_TAGS = frozenset({"chat", "general", "qa", "assistant"})
+
+
+def runnable_model(card: CapabilityCard) -> bool:
+    """A model agentnet can call: a configured node or a peer's (not a tool, not a mere description)."""
+    return card.available and (card.provider == "model" or card.provider.startswith("peer:"))
+
+
+def is_general(card: CapabilityCard) -> bool:
+    """A chat model that takes any text request: a model, text in and out, tagged as general."""
+    if not runnable_model(card) or "text" not in card.input_types or "text" not in card.output_types:
+        return False
+    tags = {t.lower() for t in card.tags} | {t.lower() for s in card.skills for t in s.tags}
+    return bool(tags & GENERAL_TAGS)
