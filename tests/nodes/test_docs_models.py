@@ -29,8 +29,11 @@ def test_yaml_example_is_a_valid_config(tmp_path: Path) -> None:
         "claude",
         "llama-ollama",
         "any-openai-compatible",
+        "file-name",
     ]
     registry = NodeRegistry(config)
+    assert registry.card("file-name").provider == "tool"
+    assert registry.node("file-name").complete("/srv/reports/q3.pdf").text == "q3.pdf"
     assert registry.card("gpt-mini").data_leaves_host is True
     # Loopback servers keep the data on this host.
     assert registry.card("any-openai-compatible").data_leaves_host is False

@@ -64,9 +64,12 @@ def broken_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return install(package, tmp_path_factory.mktemp("site-broken"))
 
 
-def agentnet(*args: str, site: list[Path], timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONPATH": os.pathsep.join(map(str, site))}
-    return subprocess.run([str(AGENTNET), *args], capture_output=True, text=True, timeout=timeout, env=env)
+def agentnet(
+    *args: str, site: list[Path], timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    path = os.pathsep.join(map(str, site))
+    full = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONPATH": path, **(env or {})}
+    return subprocess.run([str(AGENTNET), *args], capture_output=True, text=True, timeout=timeout, env=full)
 
 
 def test_docs_show_the_shipped_example_package() -> None:
@@ -214,6 +217,12 @@ def test_broken_plugins_are_reported_and_skipped(example_site: Path, broken_site
     assert plugins["example"]["errors"] == [] and plugins["example"]["registered"]["commands"] == ["text-stats"]
     unknown = agentnet("no-such-command", site=site)
     assert unknown.returncode == 2 and "No such command 'no-such-command'" in unknown.stderr
+    # AGENTNET_LOAD_PLUGINS narrows the installed plugins (by entry-point or distribution name).
+    only = agentnet("models", "list", "--json", site=site, env={"AGENTNET_LOAD_PLUGINS": "agentnet-example"})
+    assert only.returncode == 0 and "agentnet plugin" not in only.stderr
+    assert [card["id"] for card in json.loads(only.stdout)] == ["smollm2", "text-stats"]
+    none = agentnet("models", "list", "--json", site=site, env={"AGENTNET_LOAD_PLUGINS": ""})
+    assert [card["id"] for card in json.loads(none.stdout)] == ["smollm2"] and "agentnet plugin" not in none.stderr
 
 
 @pytest.mark.slow

@@ -254,3 +254,14 @@ def test_a_factory_must_return_the_node_its_card_describes(in_code_plugin: list[
     in_code_plugin.append("wrong_factory")
     with pytest.raises(UserError, match=r"factory registered for node 'promised' returned 'not a node'"):
         NodeRegistry().node("promised")
+
+
+def test_unknown_card_format_lists_the_registered_ones() -> None:
+    from agentnet.directory.importers import load_cards
+
+    Path("cards.yaml").write_text("id: x\ndescription: y\n")
+    with pytest.raises(UserError) as caught:
+        load_cards(Path("cards.yaml"), "csv")
+    assert "unknown card format 'csv'" in caught.value.message
+    assert caught.value.hint == "use auto or one of: taskbench, a2a, agentnet"
+    assert [card.id for card in load_cards(Path("cards.yaml"), "agentnet")] == ["x"]
