@@ -19,6 +19,7 @@ from agentnet.mcp.cards import provider, record_cards, tool_card
 from agentnet.mcp.store import McpServerRecord, McpStore, McpTool, now_iso
 
 if TYPE_CHECKING:
+    from agentnet.mcp.node import McpToolNode
     from agentnet.mcp.session import McpHub
     from agentnet.nodes.base import ModelNode
 
@@ -179,26 +180,30 @@ class McpServers:
         if spec is not None:
             self._update(spec, tools, error)
 
-    def _register(self, record: McpServerRecord) -> list[str]:
+    def node(self, record: McpServerRecord, tool: McpTool) -> McpToolNode:
+        """The node for one tool of one server."""
         from agentnet.mcp.node import McpToolNode, tool_params
 
+        card = tool_card(record.spec, tool, available=record.available)
+        return McpToolNode(
+            node_id=card.id,
+            card=card,
+            params=tool_params(record.spec),
+            server=record.spec,
+            tool=tool,
+            settings=self.config.mcp,
+            filler=self._filler,
+            hub=self._hub,
+        )
+
+    def _register(self, record: McpServerRecord) -> list[str]:
         if self._registry is None:
             return []
         ids = []
         for tool in record.tools:
-            card = tool_card(record.spec, tool, available=record.available)
-            node = McpToolNode(
-                node_id=card.id,
-                card=card,
-                params=tool_params(record.spec),
-                server=record.spec,
-                tool=tool,
-                settings=self.config.mcp,
-                filler=self._filler,
-                hub=self._hub,
-            )
+            node = self.node(record, tool)
             self._registry.register_node(node, replace=True)
-            ids.append(card.id)
+            ids.append(node.node_id)
         return ids
 
     def _publish(self, record: McpServerRecord, gone: list[str]) -> None:

@@ -25,7 +25,7 @@ import pluggy
 
 from agentnet.plugins import hookspecs
 
-DEFAULT_PLUGINS = ("agentnet.nodes.adapters", "agentnet.directory.importers")
+DEFAULT_PLUGINS = ("agentnet.nodes.adapters", "agentnet.directory.importers", "agentnet.mcp.plugin")
 ENTRY_POINT_GROUP = "agentnet"
 LOAD_ENV = "AGENTNET_LOAD_PLUGINS"
 
