@@ -68,9 +68,9 @@ def main() -> None:
 
             sys.stdout.write(json.dumps({"status": "failed", "error": exc.to_dict()}, ensure_ascii=False) + "\n")
         sys.exit(2 if isinstance(exc, UserError) else 1)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         sys.stderr.write("interrupted\n")
-        sys.exit(130)
+        sys.exit(int(getattr(exc, "exit_code", 130)))
 
 
 if __name__ == "__main__":

@@ -157,7 +157,8 @@ class Chat:
         elif name == "/models":
             for card in self.net.registry.cards():
                 marker = "*" if card.id == (self.session.model or self.net.registry.default_id) else " "
-                self.out.print(f"{marker} {card.id}  [dim]{card.locality}, {card.display_name}[/]")
+                line = f"{marker} {card.id}  {card.locality}, {card.display_name}"
+                self.out.print(line, markup=False, style="dim")
         elif name == "/route":
             if arg not in ("on", "off"):
                 raise UserError("usage: /route on|off")
@@ -168,14 +169,14 @@ class Chat:
                 raise UserError("usage: /model ID", hint="see /models")
             self.net.registry.card(arg)  # unknown ids fail here, listing the known ones
             self.session.model, self.session.route = arg, False
-            self.out.print(f"pinned to {arg} (routing off; /route on to route again)")
+            self.out.print(f"pinned to {arg} (routing off; /route on to route again)", markup=False)
         elif name == "/plan":
             self.show_plan()
         elif name == "/save":
             if not arg:
                 raise UserError("usage: /save FILE")
             self.session.export(Path(arg).expanduser())
-            self.out.print(f"saved {len(self.session.messages)} messages to {arg}")
+            self.out.print(f"saved {len(self.session.messages)} messages to {arg}", markup=False)
         elif name == "/clear":
             self.session.messages.clear()
             self.session.last_plan = None
@@ -218,9 +219,11 @@ class Chat:
         self.session.messages.append({"role": "assistant", "content": answer, "meta": meta})
         self.session.save()
         self.out.print(
-            f"[dim]\\[{meta['by']} · {meta['why']} · {meta['prompt_tokens']}+{meta['completion_tokens']} tokens"
-            f" · {meta['latency_s']:.1f} s · ${meta['cost']:.4f}][/]",
+            f"[{meta['by']} · {meta['why']} · {meta['prompt_tokens']}+{meta['completion_tokens']} tokens"
+            f" · {meta['latency_s']:.1f} s · ${meta['cost']:.4f}]",
             soft_wrap=True,
+            markup=False,
+            style="dim",
         )
 
     def direct(self, model: str, why: str) -> tuple[str, dict[str, Any]]:
@@ -265,7 +268,7 @@ class Chat:
                 sys.stdout.write(event.text or "")
                 sys.stdout.flush()
             elif event.event == "started":
-                self.out.print(f"[dim]> {event.step} on {event.node}[/]")
+                self.out.print(f"> {event.step} on {event.node}", markup=False, style="dim")
             elif event.event == "finished":
                 sys.stdout.write("\n")
 

@@ -66,9 +66,11 @@ def _open(config_path: Path | None, sync: bool = True) -> Iterator[Directory]:
     except DirectoryError as exc:
         if not sync or exc.code != "directory_locked":
             raise
+        from rich.markup import escape
+
         from agentnet.cli.render import err_console
 
-        err_console().print(f"[yellow]note[/]: {exc.message}; showing it without syncing the configured models")
+        err_console().print(f"[yellow]note[/]: {escape(exc.message)}; showing it without syncing the configured models")
         directory = Directory.from_settings(config.directory, readonly=True)
         sync = False
     with directory:
@@ -88,7 +90,7 @@ def list_cards(config: ConfigOption = None, as_json: JsonOption = False) -> None
         return
     from rich.table import Table
 
-    from agentnet.cli.render import console
+    from agentnet.cli.render import cells, console
 
     table = Table(show_edge=False, header_style="bold", title=f"{len(cards)} cards")
     table.add_column("id", no_wrap=True)
@@ -96,12 +98,14 @@ def list_cards(config: ConfigOption = None, as_json: JsonOption = False) -> None
         table.add_column(column, overflow="fold")
     for card in cards:
         table.add_row(
-            card.id,
-            card.provider,
-            card.locality + (", data leaves host" if card.data_leaves_host else ""),
-            f"{','.join(card.input_types)} -> {','.join(card.output_types)}",
-            ", ".join(s.id for s in card.skills) or "-",
-            card.description[:80],
+            *cells(
+                card.id,
+                card.provider,
+                card.locality + (", data leaves host" if card.data_leaves_host else ""),
+                f"{','.join(card.input_types)} -> {','.join(card.output_types)}",
+                ", ".join(s.id for s in card.skills) or "-",
+                card.description[:80],
+            )
         )
     console().print(table)
 
@@ -147,7 +151,7 @@ def search(
         return
     from rich.table import Table
 
-    from agentnet.cli.render import console
+    from agentnet.cli.render import cells, console
 
     table = Table(show_edge=False, header_style="bold")
     for column in ("#", "card", "skill", "score", "semantic", "keyword"):
@@ -155,13 +159,15 @@ def search(
     table.add_column("why", overflow="fold")
     for rank, cand in enumerate(found, start=1):
         table.add_row(
-            str(rank),
-            cand.card_id,
-            cand.skill_id or "-",
-            f"{cand.score:.3f}",
-            f"{cand.score_parts.get('semantic', 0):.3f}",
-            f"{cand.score_parts.get('keyword', 0):.2f}",
-            cand.why,
+            *cells(
+                str(rank),
+                cand.card_id,
+                cand.skill_id or "-",
+                f"{cand.score:.3f}",
+                f"{cand.score_parts.get('semantic', 0):.3f}",
+                f"{cand.score_parts.get('keyword', 0):.2f}",
+                cand.why,
+            )
         )
     if not found:
         active = filters.describe()

@@ -39,7 +39,7 @@ def list_models(
         return
     from rich.table import Table
 
-    from agentnet.cli.render import console
+    from agentnet.cli.render import cells, console
 
     table = Table(show_edge=False, header_style="bold")
     for column in ("id", "adapter", "locality", "context", "where", "skills"):
@@ -49,12 +49,14 @@ def list_models(
         spec = registry.spec(node_id)
         marker = " (default)" if node_id == registry.default_id else ""
         table.add_row(
-            node_id + marker,
-            spec.adapter if spec else card.provider,
-            card.locality + ("" if not card.data_leaves_host else ", data leaves host"),
-            str(card.context_length or "-"),
-            _where(spec.path, spec.model, spec.api_base) if spec else "-",
-            ", ".join(skill.id for skill in card.skills) or "-",
+            *cells(
+                node_id + marker,
+                spec.adapter if spec else card.provider,
+                card.locality + ("" if not card.data_leaves_host else ", data leaves host"),
+                str(card.context_length or "-"),
+                _where(spec.path, spec.model, spec.api_base) if spec else "-",
+                ", ".join(skill.id for skill in card.skills) or "-",
+            )
         )
     console().print(table)
 

@@ -52,6 +52,8 @@ def add(
     config: ConfigOption = None,
 ) -> None:
     """Read a peer's agent card and register its skills as remote collaborators."""
+    from rich.markup import escape
+
     from agentnet.cli.render import console
     from agentnet.federation.peers import Peers, token_warning
 
@@ -60,9 +62,9 @@ def add(
     if warning:
         sys.stderr.write(f"warning: {warning}\n")
     out = console()
-    out.print(f"peer [bold]{record.name}[/] at {record.url}: {len(record.cards)} cards")
+    out.print(f"peer [bold]{escape(record.name)}[/] at {escape(record.url)}: {len(record.cards)} cards")
     for card in record.cards:
-        out.print(f"  {card.id}  [dim]{card.description[:80]}[/]")
+        out.print(f"  {escape(card.id)}  [dim]{escape(card.description[:80])}[/]")
     out.print(_mirror(config))
 
 
@@ -77,7 +79,7 @@ def list_peers(as_json: Annotated[bool, typer.Option("--json", help="Print the r
         return
     from rich.table import Table
 
-    from agentnet.cli.render import console
+    from agentnet.cli.render import cells, console
 
     if not peers:
         console().print("no peers; add one with `agentnet peers add URL`")
@@ -88,7 +90,7 @@ def list_peers(as_json: Annotated[bool, typer.Option("--json", help="Print the r
     for peer in peers:
         status = "up" if peer.available else f"down: {peer.last_error or '?'}"
         table.add_row(
-            peer.name, peer.url, status, str(len(peer.cards)), peer.refreshed_at or "-", peer.token_env or "-"
+            *cells(peer.name, peer.url, status, len(peer.cards), peer.refreshed_at or "-", peer.token_env or "-")
         )
     console().print(table)
 
@@ -110,13 +112,18 @@ def refresh(
     config: ConfigOption = None,
 ) -> None:
     """Re-read peers' agent cards; a peer that is down keeps its cards, marked unavailable."""
+    from rich.markup import escape
+
     from agentnet.cli.render import console
     from agentnet.federation.peers import Peers
 
     out = console()
     for result in Peers().refresh(name):
         if result.available:
-            out.print(f"{result.name}: up, {result.cards} cards")
+            out.print(f"{escape(result.name)}: up, {result.cards} cards")
         else:
-            out.print(f"{result.name}: [yellow]down[/] ({result.error}); {result.cards} cards marked unavailable")
+            out.print(
+                f"{escape(result.name)}: [yellow]down[/] ({escape(result.error or '')}); "
+                f"{result.cards} cards marked unavailable"
+            )
     out.print(_mirror(config))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from agentnet.cli.render import plural
+from agentnet.cli.render import interrupted, plural
 from agentnet.errors import ConfigError, NotFoundError, UserError
 
 if TYPE_CHECKING:
@@ -114,7 +114,13 @@ def run(
         finally:
             net.release_directory()
 
-    result = program.run(values, on_event=None if as_json else _show, budgets=net.config.budgets)
+    from agentnet.executor.runner import new_run_id
+
+    run_id = new_run_id()
+    try:
+        result = program.run(values, run_id=run_id, on_event=None if as_json else _show, budgets=net.config.budgets)
+    except KeyboardInterrupt as exc:
+        raise typer.Exit(interrupted(exc, run_id, f"agentnet recipe resume {run_id}")) from None
     _report(result, as_json)
 
 
@@ -135,7 +141,11 @@ def resume_recipe_run(run_id: str, *, as_json: bool, registry: Any) -> None:
     from agentnet.recipes.program import RecipeProgram
 
     program = RecipeProgram.for_run(run_id, nodes=registry)
-    _report(program.resume(run_id, on_event=None if as_json else _show), as_json)
+    try:
+        result = program.resume(run_id, on_event=None if as_json else _show)
+    except KeyboardInterrupt as exc:
+        raise typer.Exit(interrupted(exc, run_id, f"agentnet recipe resume {run_id}")) from None
+    _report(result, as_json)
 
 
 def _show(event: StepEvent) -> None:
@@ -240,12 +250,12 @@ def list_recipes(
         return
     from rich.table import Table
 
-    from agentnet.cli.render import console
+    from agentnet.cli.render import cells, console
 
     table = Table("name", "inputs", "description", "path", box=None)
     for row in rows:
         name = row["name"] if row["valid"] else f"{row['name']} [red](invalid)[/]"
-        table.add_row(name, ", ".join(row.get("inputs", [])), row["description"], row["path"])
+        table.add_row(*cells(name, ", ".join(row.get("inputs", [])), row["description"], row["path"]))
     console().print(table)
 
 

@@ -8,6 +8,7 @@ from agentnet.errors import AgentnetError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 _console: Console | None = None
 _err_console: Console | None = None
@@ -39,6 +40,20 @@ def print_error(exc: AgentnetError) -> None:
     out.print(f"[bold red]error[/] [dim]({exc.code})[/]: {escape(exc.message)}", soft_wrap=True)
     if exc.hint:
         out.print(f"  [yellow]hint[/]: {escape(exc.hint)}", soft_wrap=True)
+
+
+def cells(*values: object) -> list[Text]:
+    """Table cells shown as they are: ids, descriptions and model text are never Rich markup."""
+    from rich.text import Text
+
+    return [Text(str(value)) for value in values]
+
+
+def interrupted(exc: KeyboardInterrupt, run_id: str, resume: str) -> int:
+    """Say that an interrupted run was saved and how to continue it; the exit code (130, or 143 for SIGTERM)."""
+    out = err_console()
+    out.print(f"[yellow]interrupted[/]: run {run_id} saved; continue with `{resume}`", soft_wrap=True)
+    return int(getattr(exc, "exit_code", 130))
 
 
 def plural(count: int, noun: str) -> str:

@@ -56,6 +56,7 @@ class StepBoard:
 
     def render(self) -> RenderableType:
         from rich.table import Table
+        from rich.text import Text
 
         colors = {"done": "green", "running": "cyan", "waiting": "dim", "failed": "red"}
         table = Table(show_header=True, header_style="bold", expand=True)
@@ -69,7 +70,9 @@ class StepBoard:
             color = colors.get(row["status"].split(" ")[0], "yellow")
             words = " ".join(str(row["text"]).split())
             text = words[:120] if row["status"] == "done" else words[-120:]
-            table.add_row(step_id, row["node"], f"[{color}]{row['status']}[/]", row["tokens"], row["time"], text)
+            # Model text, ids and error codes are data: Text cells, never parsed as Rich markup.
+            cells = [Text(str(value)) for value in (step_id, row["node"], row["tokens"], row["time"], text)]
+            table.add_row(*cells[:2], Text(str(row["status"]), style=color), *cells[2:])
         return table
 
 
@@ -95,7 +98,7 @@ def _execute(start: Any, plan: Plan, run_id: str, as_json: bool) -> RunResult:
     """Run ``start(on_event)`` with a live board (or quietly with --json); Ctrl-C leaves it resumable."""
     from rich.live import Live
 
-    from agentnet.cli.render import console, err_console
+    from agentnet.cli.render import console, interrupted
 
     board = StepBoard(plan)
     try:
@@ -108,11 +111,8 @@ def _execute(start: Any, plan: Plan, run_id: str, as_json: bool) -> RunResult:
                 live.update(board.render())
 
             return start(on_event)
-    except KeyboardInterrupt:
-        err_console().print(
-            f"[yellow]interrupted[/]: run {run_id} saved; continue with `agentnet run --resume {run_id}`"
-        )
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:
+        raise typer.Exit(interrupted(exc, run_id, f"agentnet run --resume {run_id}")) from None
 
 
 def _finish(result: RunResult, as_json: bool) -> None:

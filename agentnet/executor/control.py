@@ -24,23 +24,34 @@ def run_config(run_id: str) -> RunnableConfig:
     return {"configurable": {"thread_id": run_id}, "recursion_limit": 200}
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager, ``kill``, a CI timeout) during a run: handled exactly like Ctrl-C."""
+
+    exit_code = 143
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 @contextmanager
 def cancel_on_sigint(cancel: threading.Event) -> Iterator[None]:
-    """Ctrl-C first tells running steps to stop, then interrupts the caller as usual."""
+    """Ctrl-C or SIGTERM first tells running steps to stop, then interrupts the caller as usual."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.getsignal(signal.SIGINT)
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
 
     def handler(signum: int, frame: Any) -> None:
         cancel.set()
-        raise KeyboardInterrupt
+        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
-    signal.signal(signal.SIGINT, handler)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, handler)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, old in previous.items():
+            signal.signal(signum, old)
 
 
 @dataclass
@@ -76,12 +87,13 @@ def drive(
                     event = StepEvent.from_chunk(chunk)
                     if event is not None:
                         on_event(event)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         runtime.cancel.set()
+        how = "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
         store.set_status(
             run_id,
             "interrupted",
-            error={"code": "interrupted", "message": "interrupted (Ctrl-C)", "hint": f"resume: {run_id}"},
+            error={"code": "interrupted", "message": f"interrupted ({how})", "hint": f"resume: {run_id}"},
         )
         raise
     except AgentnetError as exc:
