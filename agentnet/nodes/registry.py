@@ -119,6 +119,8 @@ class NodeRegistry:
         with self._lock:
             self._nodes.pop(node_id, None)
             self._extra_cards.pop(node_id, None)
+            self._factories.pop(node_id, None)
+            self.plugin_nodes.pop(node_id, None)
 
     def register_callable(
         self, fn: Callable[[Any], Any], card: CapabilityCard, *, replace: bool = False

@@ -17,7 +17,7 @@ import pytest
 
 import agentnet
 from agentnet.config import load_config
-from agentnet.errors import ConfigError, UserError
+from agentnet.errors import ConfigError, NotFoundError, UserError
 from agentnet.nodes.registry import NodeRegistry
 from agentnet.plugins.kinds import adapter_kinds, importer_kinds
 from agentnet.plugins.manager import Plugins, plugin_manager
@@ -214,6 +214,10 @@ def test_register_nodes_adds_callables_and_lazy_factories_to_every_registry(in_c
     assert module.built == []  # a factory runs on the node's first use, not when listing
     assert registry.node("shouter").complete("quiet please").text == "QUIET PLEASE"
     assert registry.node("counter").complete("four").text == "4" and module.built == ["counter"]
+    registry.remove_node("shouter")
+    assert "shouter" not in registry and "shouter" not in registry.plugin_nodes
+    with pytest.raises(NotFoundError):
+        registry.node("shouter")
     # The config's own model keeps its id; the plugin's clash is reported.
     assert registry.card("smollm2").provider == "model"
     assert any("'smollm2', an id already taken" in e for e in plugin_manager().infos["nodes_plugin"].errors)
