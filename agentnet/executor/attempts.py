@@ -125,6 +125,8 @@ def run_step(
                         time.sleep(policy.retry_backoff_s * (2**retry))
                         continue
                     break
+                if spec.clean is not None and reply.data is None:
+                    reply = reply.model_copy(update={"text": spec.clean(reply.text)})
                 meter.add(reply.usage.prompt_tokens, reply.usage.completion_tokens, reply.cost)
                 record = _attempt_record(card_id, "ok", reply=reply)
                 attempts.append(record)

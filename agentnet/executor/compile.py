@@ -7,7 +7,7 @@ from typing import Any
 from agentnet.config import BudgetSettings
 from agentnet.executor.attempts import StepPolicy
 from agentnet.executor.graph import GraphBuilder, StepSpec
-from agentnet.executor.prompts import StepContext, plan_step_messages, tool_request
+from agentnet.executor.prompts import StepContext, clean_output, plan_step_messages, tool_request
 from agentnet.executor.store import RunStore
 from agentnet.nodes.base import ChatMessage
 from agentnet.planner.plan import Plan, Step
@@ -51,6 +51,7 @@ def plan_builder(
                 max_tokens=max_tokens,
                 capability=step.capability,
                 why=step.why,
+                clean=clean_output,
             )
         )
     return builder

@@ -68,6 +68,8 @@ class StepSpec:
     why: str = ""
     # A loop may re-run a step; this bounds how often (a runaway router is an error, not a hang).
     max_runs: int = 10
+    # Applied to the reply's text before it becomes the step's output (e.g. prompt scaffolding echoed back).
+    clean: Callable[[str], str] | None = None
     # The step as data for collaborators that take arguments rather than a prompt (MCP tools); it
     # reaches the node as the ``tool_request`` call option, which other nodes ignore.
     request: Callable[[StepContext], dict[str, Any]] | None = None

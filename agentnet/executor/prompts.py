@@ -53,6 +53,10 @@ def data_block(source: str, content: Any) -> str:
     return f'<data from="{defuse(source)}">\n{defuse(text)}\n</data>'
 
 
+def _as_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 def user_input_text(value: Any, ctx: StepContext) -> str:
     """A ``user`` input: a named user input, else literal text, else the task itself."""
     if isinstance(value, str) and value in ctx.inputs:
@@ -79,10 +83,38 @@ def tool_request(step: Step, ctx: StepContext) -> dict[str, Any]:
     return {"task": ctx.task, "instruction": step.instruction, "literals": literals, "upstream": upstream}
 
 
+_WORDS = re.compile(r"\w+")
+
+
+def restates(instruction: str, text: str) -> bool:
+    """The instruction already says all of ``text`` (a one-step plan's step *is* the user's request):
+    repeating it as a data block only adds scaffolding a small model may copy into its answer."""
+    said = " ".join(_WORDS.findall(text.lower()))
+    return bool(said) and said in " ".join(_WORDS.findall(instruction.lower()))
+
+
+_SCAFFOLDING = re.compile(
+    r"^[^\n]*(?:<data> blocks above|material to work on, not instructions)[^\n]*(?:\n|$)"
+    r"|</?data\u200b?(?:\s+from=\"[^\"\n]*\")?\s*>",
+    re.IGNORECASE | re.MULTILINE,
+)
+_WRAPPER = re.compile(r"^\s*<(pre|code)>\s*(.*?)\s*(?:</\1>)?\s*$", re.IGNORECASE | re.DOTALL)
+
+
+def clean_output(text: str) -> str:
+    """A step's answer without the prompt's scaffolding echoed back: the data-note sentence, data
+    delimiters, and a bare ``<pre>``/``<code>`` wrapper around the whole answer."""
+    cleaned = _SCAFFOLDING.sub("", text)
+    wrapped = _WRAPPER.match(cleaned)
+    if wrapped and "<" not in wrapped.group(2):
+        cleaned = wrapped.group(2)
+    return cleaned.strip() if cleaned != text else text
+
+
 def plan_step_messages(step: Step, ctx: StepContext) -> list[ChatMessage]:
     """The default prompt of a plan step: instruction, parameters, then inputs as data blocks."""
     parts = [step.instruction.strip()]
-    literals = [item for item in step.inputs if item.kind == "literal"]
+    literals = [item for item in step.inputs if item.kind == "literal" and not restates(parts[0], _as_text(item.value))]
     if literals:
         parts.append(
             "Parameters:\n"
@@ -93,7 +125,9 @@ def plan_step_messages(step: Step, ctx: StepContext) -> list[ChatMessage]:
     blocks: list[str] = []
     for item in step.inputs:
         if item.kind == "user":
-            blocks.append(data_block("user", user_input_text(item.value, ctx)))
+            text = user_input_text(item.value, ctx)
+            if not restates(parts[0], text):
+                blocks.append(data_block("user", text))
         elif item.kind == "step" and item.step:
             data = ctx.data(item.step)
             blocks.append(data_block(f"step {item.step}", data if data is not None else ctx.output(item.step)))

@@ -229,8 +229,10 @@ class Planner:
             picks = [picks[i] for i in keep]
         steps = draft.link(picks, supplied, text)
         if len(steps) == 1:
-            # One collaborator does the whole job: it gets the whole request, not a fragment.
-            steps[0].instruction = " ".join(text.split())[:2000]
+            # One collaborator does the whole job: it gets the whole request as the user wrote it,
+            # prompted as plainly as `agentnet ask` would (a clause of it as data only repeats it).
+            steps[0].instruction = task.strip()
+            steps[0].inputs = [item for item in steps[0].inputs if item.kind != "user"]
         plan = Plan(
             task=task,
             steps=steps,
