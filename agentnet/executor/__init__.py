@@ -4,12 +4,12 @@ Parallel where the plan allows, streaming step events, falling back to alternate
 budgets, checkpointed to ``$AGENTNET_HOME/runs.sqlite`` and traced per run.
 """
 
-from agentnet.executor.attempts import StepPolicy
 from agentnet.executor.events import StepEvent
-from agentnet.executor.graph import FINISH, GraphBuilder, RunState, StepSpec
+from agentnet.executor.graph import FINISH, GraphBuilder, RunState
 from agentnet.executor.prompts import StepContext, data_block, defuse, plan_step_messages
 from agentnet.executor.resolver import NodeResolver, as_resolver
 from agentnet.executor.runner import Executor, RunResult, new_run_id
+from agentnet.executor.steps import StepPolicy, StepSpec
 from agentnet.executor.store import RunStore, open_checkpointer, runs_db_path
 
 __all__ = [

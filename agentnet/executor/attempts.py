@@ -12,8 +12,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agentnet.errors import (
     AgentnetError,
@@ -25,29 +24,13 @@ from agentnet.errors import (
 )
 from agentnet.executor.budget import BudgetMeter, estimate_tokens
 from agentnet.executor.prompts import StepContext
+from agentnet.executor.steps import Runtime, StepSpec
 from agentnet.nodes.base import ModelNode, Reply, to_chat_messages
-
-if TYPE_CHECKING:
-    from agentnet.executor.graph import Runtime, StepSpec
 
 Writer = Callable[[Any], None]
 
 # How often a waiting step looks at the run's cancel flag (Ctrl-C) when no token arrives.
 _CANCEL_POLL_S = 0.1
-
-
-@dataclass
-class StepPolicy:
-    """How hard a step tries: retries per candidate for transient errors, and a per-call deadline.
-
-    ``retries`` defaults to 0 because remote adapters already retry transient errors themselves
-    (``ModelParams.retries``); a failing candidate is better replaced by the next one.
-    """
-
-    retries: int = 0
-    deadline_s: float | None = None
-    retry_backoff_s: float = 0.2
-    retry_on_deadline: bool = False
 
 
 class RunCancelled(RunError):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from agentnet.config import BudgetSettings
-from agentnet.executor.attempts import StepPolicy
-from agentnet.executor.graph import GraphBuilder, StepSpec
+from agentnet.executor.graph import GraphBuilder
 from agentnet.executor.prompts import StepContext, clean_output, plan_step_messages, tool_request
+from agentnet.executor.steps import StepPolicy, StepSpec
 from agentnet.executor.store import RunStore
 from agentnet.nodes.base import ChatMessage
 from agentnet.planner.plan import Plan, Step

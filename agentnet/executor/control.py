@@ -15,7 +15,7 @@ from agentnet.errors import AgentnetError, BudgetExceededError
 from agentnet.executor.events import StepEvent
 
 if TYPE_CHECKING:
-    from agentnet.executor.graph import Runtime
+    from agentnet.executor.steps import Runtime
     from agentnet.executor.store import RunStore
 
 

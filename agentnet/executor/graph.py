@@ -11,29 +11,22 @@ the separate runnable (langgraph style), which can be embedded in another LangGr
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, TypedDict
 
 from langchain_core.runnables import RunnableConfig
 
 from agentnet.config import BudgetSettings
 from agentnet.errors import AgentnetError, ConfigError, RunError
-from agentnet.executor.attempts import StepPolicy, run_step
-from agentnet.executor.budget import BudgetMeter, Spend
+from agentnet.executor.attempts import run_step
 from agentnet.executor.prompts import StepContext
-from agentnet.executor.resolver import NodeResolver, as_resolver
+from agentnet.executor.resolver import as_resolver
+from agentnet.executor.steps import AnswerBuilder, Router, Runtime, StepPolicy, StepSpec
 from agentnet.executor.store import RunStore
-from agentnet.nodes.base import MessagesLike
 
 if TYPE_CHECKING:
     from langgraph.graph import StateGraph
     from langgraph.graph.state import CompiledStateGraph
-
-PromptBuilder = Callable[[StepContext], MessagesLike]
-Router = Callable[[StepContext], str]
-AnswerBuilder = Callable[[StepContext], str]
 
 FINISH = "__finish__"
 ANSWER_NODE = "agentnet_answer"
@@ -51,59 +44,6 @@ class RunState(TypedDict, total=False):
     inputs: dict[str, Any]
     results: Annotated[dict[str, Any], _merge_results]
     answer: str
-
-
-@dataclass
-class StepSpec:
-    """One step: who may do it (in order), how to prompt them, and what it waits for."""
-
-    id: str
-    candidates: Sequence[str]
-    prompt: PromptBuilder
-    after: Sequence[str] = ()
-    output_schema: dict[str, Any] | None = None
-    max_tokens: int | None = None
-    deadline_s: float | None = None
-    capability: str | None = None
-    why: str = ""
-    # A loop may re-run a step; this bounds how often (a runaway router is an error, not a hang).
-    max_runs: int = 10
-    # Applied to the reply's text before it becomes the step's output (e.g. prompt scaffolding echoed back).
-    clean: Callable[[str], str] | None = None
-    # The step as data for collaborators that take arguments rather than a prompt (MCP tools); it
-    # reaches the node as the ``tool_request`` call option, which other nodes ignore.
-    request: Callable[[StepContext], dict[str, Any]] | None = None
-
-
-@dataclass
-class Runtime:
-    """What the step nodes share at run time (not part of the checkpointed state)."""
-
-    resolver: NodeResolver
-    policy: StepPolicy
-    budgets: BudgetSettings
-    store: RunStore | None = None
-    cancel: threading.Event = field(default_factory=threading.Event)
-    _meters: dict[str, BudgetMeter] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def meter(self, run_id: str, results: Mapping[str, Any]) -> BudgetMeter:
-        with self._lock:
-            meter = self._meters.get(run_id)
-            if meter is None:
-                # A resumed run starts from what its finished steps already spent.
-                spent = Spend(
-                    steps=len(results),
-                    prompt_tokens=sum(int(r.get("prompt_tokens", 0)) for r in results.values()),
-                    completion_tokens=sum(int(r.get("completion_tokens", 0)) for r in results.values()),
-                    cost=sum(float(r.get("cost", 0.0)) for r in results.values()),
-                )
-                meter = self._meters[run_id] = BudgetMeter(self.budgets, spent=spent)
-            return meter
-
-    def forget(self, run_id: str) -> None:
-        with self._lock:
-            self._meters.pop(run_id, None)
 
 
 def default_answer(final_steps: Sequence[str]) -> AnswerBuilder:

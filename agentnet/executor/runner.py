@@ -17,11 +17,11 @@ from typing import Any
 
 from agentnet.config import BudgetSettings
 from agentnet.errors import AgentnetError
-from agentnet.executor.attempts import StepPolicy
 from agentnet.executor.compile import initial_state, plan_builder
 from agentnet.executor.control import drive, run_config
 from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import GraphBuilder
+from agentnet.executor.steps import StepPolicy
 from agentnet.executor.store import RunStore, open_checkpointer
 from agentnet.planner.plan import Plan
 

@@ -23,9 +23,9 @@ from collections.abc import Callable
 from typing import Any
 
 from agentnet.config import BudgetSettings
-from agentnet.executor.attempts import StepPolicy
-from agentnet.executor.graph import FINISH, GraphBuilder, StepSpec
+from agentnet.executor.graph import FINISH, GraphBuilder
 from agentnet.executor.prompts import StepContext
+from agentnet.executor.steps import StepPolicy, StepSpec
 from agentnet.executor.store import RunStore
 from agentnet.nodes.base import ChatMessage
 from agentnet.recipes.runtime import PASS_THROUGH, Candidates

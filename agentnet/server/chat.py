@@ -10,14 +10,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
 
 from agentnet.errors import AgentnetError
 from agentnet.federation.headers import OUTGOING_HEADERS
 from agentnet.jsonschemas import schema_problem
 from agentnet.nodes.base import ChatMessage, ModelNode, Reply, TokenStream
-from agentnet.server.backend import NETWORK_MODEL_ID, Backend
-from agentnet.server.errors import HTTPProblem, problem_from_agentnet, problem_from_unexpected
+from agentnet.server.backend import Backend
+from agentnet.server.errors import HTTPProblem, json_response, problem_from_agentnet, problem_from_unexpected
 from agentnet.server.guard import Federation
 from agentnet.server.limits import UNLIMITED, ModelLimiter, Ticket
 from agentnet.server.schemas import (
@@ -28,6 +27,7 @@ from agentnet.server.schemas import (
     UsageOut,
 )
 from agentnet.server.settings import ServerSettings
+from agentnet.server.sse import Chunks, TicketedSSE, prepend
 
 _ROLE_MAP = {"developer": "system", "tool": "user"}
 _END = object()
@@ -95,17 +95,12 @@ def _trace(reply: Reply, federation: Federation) -> dict[str, Any]:
 
 
 class ChatService:
-    def __init__(self, backend: Backend, settings: ServerSettings) -> None:
+    def __init__(self, backend: Backend, settings: ServerSettings, limiter: ModelLimiter) -> None:
         self.backend = backend
         self.settings = settings
-        self.limiter = ModelLimiter(settings.local_concurrency, settings.local_queue)
+        self.limiter = limiter
 
     async def handle(self, request: ChatCompletionRequest, federation: Federation) -> Response:
-        check_limits(request, self.settings)
-        if request.model == NETWORK_MODEL_ID and self.backend.network is not None:
-            from agentnet.server.network_chat import run_network
-
-            return await run_network(self, request, federation)
         found = self.backend.extra.get(request.model)
         node = found if found is not None else await asyncio.to_thread(self.backend.node, request.model)
         ticket = self.limiter.reserve(node.node_id, node.admission_key) if self.backend.is_local(node) else UNLIMITED
@@ -153,19 +148,7 @@ class ChatService:
         include_usage: bool,
         outgoing: dict[str, str],
     ) -> AsyncIterator[str]:
-        completion_id = f"chatcmpl-{secrets.token_hex(12)}"
-        created = int(time.time())
-
-        def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
-            body = {
-                "id": completion_id,
-                "object": "chat.completion.chunk",
-                "created": created,
-                "model": model,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-            }
-            return body
-
+        chunks = Chunks(model)
         stream: TokenStream | None = None
         started = False  # once a chunk is out, errors become error events (the status line is sent)
         # Set here, not by the route: the stream runs after the route returned, in the response's task.
@@ -182,11 +165,11 @@ class ChatService:
                         break
                     if piece:
                         started = True
-                        yield json.dumps(chunk({**delta, "content": piece}))
+                        yield chunks.text({**delta, "content": piece})
                         delta = {}
             reply = stream.reply if stream is not None else None
             started = True
-            last = chunk(delta, finish=(reply.finish_reason if reply else None) or "stop")
+            last = chunks.chunk(delta, finish=(reply.finish_reason if reply else None) or "stop")
             if include_usage:
                 # On the finishing chunk rather than a separate one with empty choices: litellm's
                 # stream handler trips a pydantic deprecation on the latter; OpenAI clients read both.
@@ -203,30 +186,3 @@ class ChatService:
         finally:
             ticket.release()
         yield "[DONE]"
-
-
-async def prepend(first: str, rest: AsyncIterator[str]) -> AsyncIterator[str]:
-    yield first
-    async for item in rest:
-        yield item
-
-
-def json_response(body: dict[str, Any], status: int = 200) -> Response:
-    return Response(json.dumps(body), status_code=status, media_type="application/json")
-
-
-class TicketedSSE(Response):
-    """An SSE response that frees its admission ticket however the stream ends (even if never started)."""
-
-    def __init__(self, body: AsyncIterator[str], ticket: Ticket) -> None:
-        super().__init__(status_code=200)
-        self._body = body
-        self._ticket = ticket
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        from sse_starlette.sse import EventSourceResponse
-
-        try:
-            await EventSourceResponse(self._body, sep="\n", ping=15)(scope, receive, send)
-        finally:
-            self._ticket.release()

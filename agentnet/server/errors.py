@@ -6,11 +6,16 @@ an incident id that is also logged (with the traceback) on the server side only.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from typing import Any
 
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from agentnet.errors import (
     AgentnetError,
@@ -67,6 +72,10 @@ class HTTPProblem(Exception):
         return error_body(self.message, self.type, code=self.code, param=self.param)
 
 
+def json_response(body: dict[str, Any], status: int = 200) -> Response:
+    return Response(json.dumps(body), status_code=status, media_type="application/json")
+
+
 def error_body(message: str, type_: str, *, code: str | None = None, param: str | None = None) -> dict[str, Any]:
     return {"error": {"message": message, "type": type_, "param": param, "code": code}}
 
@@ -98,6 +107,12 @@ def problem_from_agentnet(exc: AgentnetError) -> HTTPProblem:
     return HTTPProblem(status, message, type=type_, code=_OPENAI_CODE.get(exc.code, exc.code))
 
 
+def problem_response(problem: HTTPProblem) -> Response:
+    response = json_response(problem.body(), status=problem.status)
+    response.headers.update(problem.headers)
+    return response
+
+
 def problem_from_unexpected(exc: BaseException) -> HTTPProblem:
     incident = secrets.token_hex(4)
     log.error("internal error %s", incident, exc_info=exc)
@@ -124,3 +139,46 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         508: "Federation loop or hop limit",
     }.items()
 }
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
+    errors = exc.errors()
+    if not errors:
+        return "invalid request", None
+    first = errors[0]
+    loc = [str(part) for part in first.get("loc", ()) if part != "body"]
+    if first.get("type") == "json_invalid":
+        return f"the request body is not valid JSON: {first.get('ctx', {}).get('error', first.get('msg'))}", None
+    where = ".".join(loc) or "body"
+    return f"{where}: {first.get('msg', 'invalid value')}", where
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every failure leaves the app as an OpenAI-shaped body: agentnet's errors by class, FastAPI's
+    validation and routing errors, and anything unexpected as a 500 with an incident id."""
+
+    @app.exception_handler(HTTPProblem)
+    async def _on_problem(_: Request, exc: HTTPProblem) -> Response:
+        return problem_response(exc)
+
+    @app.exception_handler(AgentnetError)
+    async def _on_agentnet(_: Request, exc: AgentnetError) -> Response:
+        return problem_response(problem_from_agentnet(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _on_invalid(_: Request, exc: RequestValidationError) -> Response:
+        message, param = _validation_message(exc)
+        return json_response(error_body(message, "invalid_request_error", code="invalid_request", param=param), 400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _on_http(_: Request, exc: StarletteHTTPException) -> Response:
+        type_ = "not_found_error" if exc.status_code == 404 else "invalid_request_error"
+        message = str(exc.detail) if exc.status_code != 404 else "no such route"
+        response = json_response(error_body(message, type_, code=str(exc.status_code)), exc.status_code)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _on_unexpected(_: Request, exc: Exception) -> Response:
+        return problem_response(problem_from_unexpected(exc))

@@ -15,19 +15,19 @@ import secrets
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.responses import Response
 
 from agentnet.errors import AgentnetError, BudgetExceededError, DeadlineExceededError
 from agentnet.federation.headers import DEADLINE_HEADER, OUTGOING_HEADERS
 from agentnet.server.backend import NETWORK_MODEL_ID
-from agentnet.server.errors import HTTPProblem, problem_from_agentnet, problem_from_unexpected
+from agentnet.server.errors import HTTPProblem, json_response, problem_from_agentnet, problem_from_unexpected
 from agentnet.server.guard import Federation
+from agentnet.server.limits import ModelLimiter
 from agentnet.server.schemas import ChatCompletionRequest
-
-if TYPE_CHECKING:
-    from agentnet.server.chat import ChatService
+from agentnet.server.settings import ServerSettings
+from agentnet.server.sse import Chunks, TicketedSSE, prepend
 
 MIN_RUN_S = 0.5
 _LOCKS: dict[int, threading.Lock] = {}
@@ -135,44 +135,51 @@ def failure(result: Any, trace: dict[str, Any], caller_bound: bool) -> tuple[dic
     return body, problem.status
 
 
-async def run_network(service: ChatService, request: ChatCompletionRequest, federation: Federation) -> Response:
-    from agentnet.server.chat import TicketedSSE, json_response, prepend
+class NetworkChat:
+    """Answers requests for the ``agentnet`` model: plan the task, run it, reply with the trace."""
 
-    task = task_text(request)
-    network = service.backend.network
-    ticket = service.limiter.reserve(NETWORK_MODEL_ID)
-    outgoing = federation.outgoing_headers(service.settings.instance_id)
-    if request.stream:
+    def __init__(self, network: Any, settings: ServerSettings, limiter: ModelLimiter) -> None:
+        self.network = network
+        self.settings = settings
+        self.limiter = limiter
+
+    async def handle(self, request: ChatCompletionRequest, federation: Federation) -> Response:
+        task = task_text(request)
+        ticket = self.limiter.reserve(NETWORK_MODEL_ID)
+        outgoing = federation.outgoing_headers(self.settings.instance_id)
+        if request.stream:
+            try:
+                body = _stream(self.network, task, federation, ticket, outgoing)
+                # Wait for the plan before answering: a task nothing can serve, or a deadline gone while
+                # planning, still gets its real HTTP status instead of a 200 stream.
+                first = await anext(body)
+            except BaseException:
+                ticket.release()
+                raise
+            return TicketedSSE(prepend(first, body), ticket)
+        token = OUTGOING_HEADERS.set(outgoing)
         try:
-            body = _stream(network, task, federation, ticket, outgoing)
-            # Wait for the plan before answering: a task nothing can serve, or a deadline gone while
-            # planning, still gets its real HTTP status instead of a 200 stream.
-            first = await anext(body)
-        except BaseException:
+            async with ticket.running():
+                result, events, caller_bound = await asyncio.to_thread(_run, self.network, task, federation)
+        finally:
             ticket.release()
-            raise
-        return TicketedSSE(prepend(first, body), ticket)
-    token = OUTGOING_HEADERS.set(outgoing)
-    try:
-        async with ticket.running():
-            result, events, caller_bound = await asyncio.to_thread(_run, network, task, federation)
-    finally:
-        ticket.release()
-        OUTGOING_HEADERS.reset(token)
-    trace = run_trace(result, events, federation)
-    if result.error is not None:
-        error_body, status = failure(result, trace, caller_bound)
-        return json_response(error_body, status=status)
-    completion = {
-        "id": f"chatcmpl-{secrets.token_hex(12)}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": NETWORK_MODEL_ID,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": _text(result)}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        "agentnet": trace,
-    }
-    return json_response(completion)
+            OUTGOING_HEADERS.reset(token)
+        trace = run_trace(result, events, federation)
+        if result.error is not None:
+            error_body, status = failure(result, trace, caller_bound)
+            return json_response(error_body, status=status)
+        completion = {
+            "id": f"chatcmpl-{secrets.token_hex(12)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": NETWORK_MODEL_ID,
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": _text(result)}, "finish_reason": "stop"}
+            ],
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            "agentnet": trace,
+        }
+        return json_response(completion)
 
 
 def _text(result: Any) -> str:
@@ -198,12 +205,7 @@ async def _stream(
         except Exception as exc:  # noqa: BLE001 - handed to the response task, which reports or raises it
             put("error", exc)
 
-    completion_id, created = f"chatcmpl-{secrets.token_hex(12)}", int(time.time())
-
-    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
-        choice = {"index": 0, "delta": delta, "finish_reason": finish}
-        base = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": NETWORK_MODEL_ID}
-        return json.dumps({**base, "choices": [choice], **extra})
+    chunks = Chunks(NETWORK_MODEL_ID)
 
     # Set here, not by the route: this generator runs in the response's task; to_thread copies it.
     OUTGOING_HEADERS.set(outgoing)
@@ -212,11 +214,13 @@ async def _stream(
         kind, value = await queue.get()
         if kind == "error":
             raise value
-        yield chunk({"role": "assistant", "content": ""}, agentnet={"event": "planned", "plan": plan_summary(value)})
+        yield chunks.text(
+            {"role": "assistant", "content": ""}, agentnet={"event": "planned", "plan": plan_summary(value)}
+        )
         while True:
             kind, value = await queue.get()
             if kind == "event":
-                yield chunk({}, agentnet={"event": value})
+                yield chunks.text({}, agentnet={"event": value})
             elif kind == "error":
                 known = isinstance(value, AgentnetError)
                 yield json.dumps((problem_from_agentnet(value) if known else problem_from_unexpected(value)).body())
@@ -227,8 +231,8 @@ async def _stream(
                 if result.error is not None:
                     yield json.dumps(failure(result, trace, caller_bound)[0])
                 else:
-                    yield chunk({"content": _text(result)})
-                    yield chunk({}, "stop", agentnet=trace)
+                    yield chunks.text({"content": _text(result)})
+                    yield chunks.text({}, "stop", agentnet=trace)
                 break
     await running
     yield "[DONE]"

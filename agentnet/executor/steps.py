@@ -1,0 +1,90 @@
+"""What a graph step is made of: its spec, how hard it tries, and what the step nodes share.
+
+Kept apart from ``graph.py`` (which builds graphs of steps) and ``attempts.py`` (which carries one
+step out) so both can read these without importing each other.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from agentnet.config import BudgetSettings
+from agentnet.executor.budget import BudgetMeter, Spend
+from agentnet.executor.prompts import StepContext
+from agentnet.executor.resolver import NodeResolver
+from agentnet.executor.store import RunStore
+from agentnet.nodes.base import MessagesLike
+
+PromptBuilder = Callable[[StepContext], MessagesLike]
+Router = Callable[[StepContext], str]
+AnswerBuilder = Callable[[StepContext], str]
+
+
+@dataclass
+class StepSpec:
+    """One step: who may do it (in order), how to prompt them, and what it waits for."""
+
+    id: str
+    candidates: Sequence[str]
+    prompt: PromptBuilder
+    after: Sequence[str] = ()
+    output_schema: dict[str, Any] | None = None
+    max_tokens: int | None = None
+    deadline_s: float | None = None
+    capability: str | None = None
+    why: str = ""
+    # A loop may re-run a step; this bounds how often (a runaway router is an error, not a hang).
+    max_runs: int = 10
+    # Applied to the reply's text before it becomes the step's output (e.g. prompt scaffolding echoed back).
+    clean: Callable[[str], str] | None = None
+    # The step as data for collaborators that take arguments rather than a prompt (MCP tools); it
+    # reaches the node as the ``tool_request`` call option, which other nodes ignore.
+    request: Callable[[StepContext], dict[str, Any]] | None = None
+
+
+@dataclass
+class StepPolicy:
+    """How hard a step tries: retries per candidate for transient errors, and a per-call deadline.
+
+    ``retries`` defaults to 0 because remote adapters already retry transient errors themselves
+    (``ModelParams.retries``); a failing candidate is better replaced by the next one.
+    """
+
+    retries: int = 0
+    deadline_s: float | None = None
+    retry_backoff_s: float = 0.2
+    retry_on_deadline: bool = False
+
+
+@dataclass
+class Runtime:
+    """What the step nodes share at run time (not part of the checkpointed state)."""
+
+    resolver: NodeResolver
+    policy: StepPolicy
+    budgets: BudgetSettings
+    store: RunStore | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+    _meters: dict[str, BudgetMeter] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def meter(self, run_id: str, results: Mapping[str, Any]) -> BudgetMeter:
+        with self._lock:
+            meter = self._meters.get(run_id)
+            if meter is None:
+                # A resumed run starts from what its finished steps already spent.
+                spent = Spend(
+                    steps=len(results),
+                    prompt_tokens=sum(int(r.get("prompt_tokens", 0)) for r in results.values()),
+                    completion_tokens=sum(int(r.get("completion_tokens", 0)) for r in results.values()),
+                    cost=sum(float(r.get("cost", 0.0)) for r in results.values()),
+                )
+                meter = self._meters[run_id] = BudgetMeter(self.budgets, spent=spent)
+            return meter
+
+    def forget(self, run_id: str) -> None:
+        with self._lock:
+            self._meters.pop(run_id, None)
