@@ -13,9 +13,10 @@ import json
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from agentnet.errors import AgentnetError, NotFoundError, UserError
 from agentnet.home import agentnet_home
@@ -148,43 +149,61 @@ class Chat:
     def command(self, line: str) -> bool:
         """Run a slash command; True means the session ends."""
         name, _, arg = line.partition(" ")
-        arg = arg.strip()
         if name in ("/exit", "/quit"):
             self.out.print("bye")
             return True
-        if name == "/help":
-            self.out.print(HELP, markup=False)
-        elif name == "/models":
-            for card in self.net.registry.cards():
-                marker = "*" if card.id == (self.session.model or self.net.registry.default_id) else " "
-                line = f"{marker} {card.id}  {card.locality}, {card.display_name}"
-                self.out.print(line, markup=False, style="dim")
-        elif name == "/route":
-            if arg not in ("on", "off"):
-                raise UserError("usage: /route on|off")
-            self.session.route = arg == "on"
-            self.out.print(f"routing {'on: the planner picks who answers each turn' if self.session.route else 'off'}")
-        elif name == "/model":
-            if not arg:
-                raise UserError("usage: /model ID", hint="see /models")
-            self.net.registry.card(arg)  # unknown ids fail here, listing the known ones
-            self.session.model, self.session.route = arg, False
-            self.out.print(f"pinned to {arg} (routing off; /route on to route again)", markup=False)
-        elif name == "/plan":
-            self.show_plan()
-        elif name == "/save":
-            if not arg:
-                raise UserError("usage: /save FILE")
-            self.session.export(Path(arg).expanduser())
-            self.out.print(f"saved {len(self.session.messages)} messages to {arg}", markup=False)
-        elif name == "/clear":
-            self.session.messages.clear()
-            self.session.last_plan = None
-            self.out.print("conversation cleared")
-        else:
+        handler = self._COMMANDS.get(name)
+        if handler is None:
             raise UserError(f"unknown command {name!r}", hint="/help lists the commands")
+        handler(self, arg.strip())
         self.session.save()
         return False
+
+    def _help(self, _: str) -> None:
+        self.out.print(HELP, markup=False)
+
+    def _models(self, _: str) -> None:
+        for card in self.net.registry.cards():
+            marker = "*" if card.id == (self.session.model or self.net.registry.default_id) else " "
+            line = f"{marker} {card.id}  {card.locality}, {card.display_name}"
+            self.out.print(line, markup=False, style="dim")
+
+    def _route(self, arg: str) -> None:
+        if arg not in ("on", "off"):
+            raise UserError("usage: /route on|off")
+        self.session.route = arg == "on"
+        self.out.print(f"routing {'on: the planner picks who answers each turn' if self.session.route else 'off'}")
+
+    def _model(self, arg: str) -> None:
+        if not arg:
+            raise UserError("usage: /model ID", hint="see /models")
+        self.net.registry.card(arg)  # unknown ids fail here, listing the known ones
+        self.session.model, self.session.route = arg, False
+        self.out.print(f"pinned to {arg} (routing off; /route on to route again)", markup=False)
+
+    def _plan(self, _: str) -> None:
+        self.show_plan()
+
+    def _save(self, arg: str) -> None:
+        if not arg:
+            raise UserError("usage: /save FILE")
+        self.session.export(Path(arg).expanduser())
+        self.out.print(f"saved {len(self.session.messages)} messages to {arg}", markup=False)
+
+    def _clear(self, _: str) -> None:
+        self.session.messages.clear()
+        self.session.last_plan = None
+        self.out.print("conversation cleared")
+
+    _COMMANDS: ClassVar[dict[str, Callable[[Chat, str], None]]] = {
+        "/help": _help,
+        "/models": _models,
+        "/route": _route,
+        "/model": _model,
+        "/plan": _plan,
+        "/save": _save,
+        "/clear": _clear,
+    }
 
     def show_plan(self) -> None:
         plan = self.session.last_plan

@@ -25,7 +25,7 @@ from agentnet.errors import (
 from agentnet.executor.budget import BudgetMeter, estimate_tokens
 from agentnet.executor.prompts import StepContext
 from agentnet.executor.steps import Runtime, StepSpec
-from agentnet.nodes.base import ModelNode, Reply, to_chat_messages
+from agentnet.nodes.base import ChatMessage, ModelNode, Reply, to_chat_messages
 
 Writer = Callable[[Any], None]
 
@@ -57,96 +57,138 @@ def run_step(
     spec: StepSpec, ctx: StepContext, runtime: Runtime, meter: BudgetMeter, run_id: str, write: Writer
 ) -> dict[str, Any]:
     """Run one step to a result dict, or raise (budget stop, cancel, or every candidate failed)."""
-    store = runtime.store
-    policy = runtime.policy
-    capability = spec.capability or spec.candidates[0]
+    return _StepRun(spec, runtime, meter, run_id, write).run(ctx)
 
-    def emit(event: str, **fields: Any) -> None:
-        write({"source": "agentnet", "event": event, "run_id": run_id, "step": spec.id, **fields})
 
-    meter.start_step(spec.id)
-    earlier = store.step_started(run_id, spec.id, capability, spec.why) if store is not None else 0
-    try:
-        messages = to_chat_messages(spec.prompt(ctx))
-        request = spec.request(ctx) if spec.request is not None else None
-        prompt_estimate = estimate_tokens("".join(m["content"] for m in messages))
-        attempts: list[dict[str, Any]] = []
-        count = 0
-        for index, card_id in enumerate(spec.candidates):
+class _StepRun:
+    """One run of one step: its events, its attempt records, and its candidates tried in order."""
+
+    def __init__(self, spec: StepSpec, runtime: Runtime, meter: BudgetMeter, run_id: str, write: Writer) -> None:
+        self.spec = spec
+        self.runtime = runtime
+        self.meter = meter
+        self.run_id = run_id
+        self.write = write
+        self.attempts: list[dict[str, Any]] = []
+        self.count = 0  # calls made, retries included (the ``attempt`` number in events)
+        self.earlier = 0  # attempts this step recorded in earlier runs (a resumed or looping run)
+        self.messages: list[ChatMessage] = []
+        self.request: dict[str, Any] | None = None  # the step as data, for tools (MCP)
+        self.prompt_estimate = 0
+
+    def emit(self, event: str, **fields: Any) -> None:
+        self.write({"source": "agentnet", "event": event, "run_id": self.run_id, "step": self.spec.id, **fields})
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        store, spec = self.runtime.store, self.spec
+        self.meter.start_step(spec.id)
+        if store is not None:
+            self.earlier = store.step_started(self.run_id, spec.id, spec.capability or spec.candidates[0], spec.why)
+        try:
+            self.messages = to_chat_messages(spec.prompt(ctx))
+            self.request = spec.request(ctx) if spec.request is not None else None
+            self.prompt_estimate = estimate_tokens("".join(m["content"] for m in self.messages))
+            return self._try_candidates()
+        except BudgetExceededError:
+            self._finished("budget_exceeded")
+            raise
+        except (RunCancelled, KeyboardInterrupt):
+            self._finished("interrupted")
+            raise
+        except Exception:
+            # Every candidate failed, or not a collaborator's failure (e.g. a prompt builder's bug).
+            self._finished("failed")
+            raise
+
+    def _finished(self, status: str) -> None:
+        if self.runtime.store is not None:
+            self.runtime.store.step_finished(self.run_id, self.spec.id, status)
+
+    def _try_candidates(self) -> dict[str, Any]:
+        for index, card_id in enumerate(self.spec.candidates):
             if index > 0:
-                reason = attempts[-1].get("error_code", "failed") if attempts else "failed"
-                emit("fell_back", node=spec.candidates[index - 1], to_node=card_id, reason=reason)
-            for retry in range(policy.retries + 1):
-                count += 1
-                started = time.perf_counter()
-                node: ModelNode | None = None
-                try:
-                    node = runtime.resolver(card_id)
-                    grant = meter.grant(spec.id, node.card, prompt_estimate, spec.max_tokens)
-                    deadline = min(d for d in (spec.deadline_s, policy.deadline_s, grant.deadline_s,
-                                               node.params.deadline_s) if d is not None)  # fmt: skip
-                    emit("started", node=card_id, attempt=count)
-                    reply = _call(
-                        node, messages, spec.output_schema, grant.max_tokens, deadline, runtime, emit, card_id, request
-                    )
-                except (BudgetExceededError, RunCancelled):
-                    raise
-                except Exception as exc:  # noqa: BLE001 - a collaborator's failure is recorded, then the next one tries
-                    elapsed = time.perf_counter() - started
-                    if isinstance(exc, DeadlineExceededError) and meter.time_exhausted():
-                        raise meter.time_error(spec.id) from None
-                    status = "invalid_output" if isinstance(exc, OutputValidationError) else "failed"
-                    record = _attempt_record(card_id, status, exc, latency_s=elapsed)
-                    attempts.append(record)
-                    if store is not None:
-                        store.record_attempt(run_id, spec.id, record, earlier + len(attempts))
-                    emit("failed", node=card_id, attempt=count, error=record["error"], code=record["error_code"])
-                    transient = isinstance(exc, ModelCallError) or (
-                        isinstance(exc, DeadlineExceededError) and policy.retry_on_deadline
-                    )
-                    if transient and retry < policy.retries:
-                        time.sleep(policy.retry_backoff_s * (2**retry))
-                        continue
-                    break
-                if spec.clean is not None and reply.data is None:
-                    reply = reply.model_copy(update={"text": spec.clean(reply.text)})
-                meter.add(reply.usage.prompt_tokens, reply.usage.completion_tokens, reply.cost)
-                record = _attempt_record(card_id, "ok", reply=reply)
-                attempts.append(record)
-                result = {
-                    "status": "succeeded",
-                    "node_id": card_id,
-                    "text": reply.text,
-                    "data": reply.data,
-                    "prompt_tokens": reply.usage.prompt_tokens,
-                    "completion_tokens": reply.usage.completion_tokens,
-                    "latency_s": reply.latency_s,
-                    "cost": reply.cost,
-                    "attempts": attempts,
-                }
-                if store is not None:
-                    store.step_finished(run_id, spec.id, "succeeded", result, (record, earlier + len(attempts)))
-                emit("finished", node=card_id, attempt=count, text=reply.text, tokens=reply.usage.total_tokens,
-                     latency_s=reply.latency_s, cost=reply.cost)  # fmt: skip
+                reason = self.attempts[-1].get("error_code", "failed") if self.attempts else "failed"
+                self.emit("fell_back", node=self.spec.candidates[index - 1], to_node=card_id, reason=reason)
+            result = self._try_candidate(card_id)
+            if result is not None:
                 return result
-        error = _all_failed(spec.id, attempts)
-        emit("failed", error=error.message, code=error.code, final=True)
-        if store is not None:
-            store.step_finished(run_id, spec.id, "failed")
+        error = _all_failed(self.spec.id, self.attempts)
+        self.emit("failed", error=error.message, code=error.code, final=True)
         raise error
-    except BudgetExceededError:
-        if store is not None:
-            store.step_finished(run_id, spec.id, "budget_exceeded")
-        raise
-    except (RunCancelled, KeyboardInterrupt):
-        if store is not None:
-            store.step_finished(run_id, spec.id, "interrupted")
-        raise
-    except Exception:
-        # Not a collaborator's failure (those are caught above) but e.g. a prompt builder's bug.
-        if store is not None:
-            store.step_finished(run_id, spec.id, "failed")
-        raise
+
+    def _try_candidate(self, card_id: str) -> dict[str, Any] | None:
+        """The candidate's result, or None once it failed (after its retries for transient errors)."""
+        policy = self.runtime.policy
+        for retry in range(policy.retries + 1):
+            started = time.perf_counter()
+            try:
+                reply = self._attempt(card_id)
+            except (BudgetExceededError, RunCancelled):
+                raise
+            except Exception as exc:  # noqa: BLE001 - a collaborator's failure is recorded, then the next one tries
+                self._failed(card_id, exc, time.perf_counter() - started)
+                transient = isinstance(exc, ModelCallError) or (
+                    isinstance(exc, DeadlineExceededError) and policy.retry_on_deadline
+                )
+                if transient and retry < policy.retries:
+                    time.sleep(policy.retry_backoff_s * (2**retry))
+                    continue
+                return None
+            return self._succeeded(card_id, reply)
+        return None
+
+    def _attempt(self, card_id: str) -> Reply:
+        spec, runtime = self.spec, self.runtime
+        self.count += 1
+        node = runtime.resolver(card_id)
+        grant = self.meter.grant(spec.id, node.card, self.prompt_estimate, spec.max_tokens)
+        deadline = min(d for d in (spec.deadline_s, runtime.policy.deadline_s, grant.deadline_s,
+                                   node.params.deadline_s) if d is not None)  # fmt: skip
+        self.emit("started", node=card_id, attempt=self.count)
+
+        def on_token(text: str) -> None:
+            self.emit("token", node=card_id, text=text)
+
+        options: dict[str, Any] = {"deadline_s": deadline}
+        if self.request is not None:
+            options["tool_request"] = self.request
+        if grant.max_tokens is not None:
+            options["max_tokens"] = grant.max_tokens
+        return _call(node, self.messages, spec.output_schema, options, runtime.cancel, on_token)
+
+    def _failed(self, card_id: str, exc: Exception, elapsed: float) -> None:
+        if isinstance(exc, DeadlineExceededError) and self.meter.time_exhausted():
+            raise self.meter.time_error(self.spec.id) from None
+        status = "invalid_output" if isinstance(exc, OutputValidationError) else "failed"
+        record = _attempt_record(card_id, status, exc, latency_s=elapsed)
+        self.attempts.append(record)
+        if self.runtime.store is not None:
+            self.runtime.store.record_attempt(self.run_id, self.spec.id, record, self.earlier + len(self.attempts))
+        self.emit("failed", node=card_id, attempt=self.count, error=record["error"], code=record["error_code"])
+
+    def _succeeded(self, card_id: str, reply: Reply) -> dict[str, Any]:
+        if self.spec.clean is not None and reply.data is None:
+            reply = reply.model_copy(update={"text": self.spec.clean(reply.text)})
+        self.meter.add(reply.usage.prompt_tokens, reply.usage.completion_tokens, reply.cost)
+        record = _attempt_record(card_id, "ok", reply=reply)
+        self.attempts.append(record)
+        result = {
+            "status": "succeeded",
+            "node_id": card_id,
+            "text": reply.text,
+            "data": reply.data,
+            "prompt_tokens": reply.usage.prompt_tokens,
+            "completion_tokens": reply.usage.completion_tokens,
+            "latency_s": reply.latency_s,
+            "cost": reply.cost,
+            "attempts": self.attempts,
+        }
+        if self.runtime.store is not None:
+            last = (record, self.earlier + len(self.attempts))
+            self.runtime.store.step_finished(self.run_id, self.spec.id, "succeeded", result, last)
+        self.emit("finished", node=card_id, attempt=self.count, text=reply.text, tokens=reply.usage.total_tokens,
+                  latency_s=reply.latency_s, cost=reply.cost)  # fmt: skip
+        return result
 
 
 def _all_failed(step_id: str, attempts: list[dict[str, Any]]) -> RunError:
@@ -161,45 +203,55 @@ def _all_failed(step_id: str, attempts: list[dict[str, Any]]) -> RunError:
 
 def _call(
     node: ModelNode,
-    messages: list[Any],
+    messages: list[ChatMessage],
     schema: dict[str, Any] | None,
-    max_tokens: int | None,
-    deadline_s: float,
-    runtime: Runtime,
-    emit: Callable[..., None],
-    card_id: str,
-    request: dict[str, Any] | None = None,
+    options: dict[str, Any],
+    cancel: threading.Event,
+    on_token: Callable[[str], None],
 ) -> Reply:
     """Call a node in a helper thread so the step can abandon it at once when the run is cancelled."""
-    options: dict[str, Any] = {"deadline_s": deadline_s}
-    if request is not None:
-        options["tool_request"] = request
-    if max_tokens is not None:
-        options["max_tokens"] = max_tokens
-    cancel = runtime.cancel
     pieces: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+    worker = threading.Thread(
+        target=_work, args=(node, messages, schema, options, cancel, pieces), name=f"agentnet-step-{node.node_id}"
+    )
+    worker.daemon = True
+    worker.start()
+    return _wait(pieces, cancel, on_token)
 
-    def work() -> None:
+
+def _work(
+    node: ModelNode,
+    messages: list[ChatMessage],
+    schema: dict[str, Any] | None,
+    options: dict[str, Any],
+    cancel: threading.Event,
+    pieces: queue.SimpleQueue[tuple[str, Any]],
+) -> None:
+    """The helper thread: the node's reply (streamed token by token unless a schema is imposed)."""
+    try:
+        if schema is not None:
+            pieces.put(("done", node.complete(messages, schema=schema, **options)))
+            return
+        stream = node.stream_text(messages, **options)
+        iterator = iter(stream)
         try:
-            if schema is not None:
-                pieces.put(("done", node.complete(messages, schema=schema, **options)))
-                return
-            stream = node.stream_text(messages, **options)
-            iterator = iter(stream)
-            try:
-                for piece in iterator:
-                    if cancel.is_set():
-                        return
-                    pieces.put(("token", piece))
-            finally:
-                close = getattr(iterator, "close", None)
-                if close is not None:
-                    close()
-            pieces.put(("done", stream.reply))
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the step's thread
-            pieces.put(("error", exc))
+            for piece in iterator:
+                if cancel.is_set():
+                    return
+                pieces.put(("token", piece))
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()
+        pieces.put(("done", stream.reply))
+    except BaseException as exc:  # noqa: BLE001 - re-raised in the step's thread
+        pieces.put(("error", exc))
 
-    threading.Thread(target=work, name=f"agentnet-step-{card_id}", daemon=True).start()
+
+def _wait(
+    pieces: queue.SimpleQueue[tuple[str, Any]], cancel: threading.Event, on_token: Callable[[str], None]
+) -> Reply:
+    """Tokens as they come, then the reply; a cancelled run stops waiting at once."""
     while True:
         try:
             kind, value = pieces.get(timeout=_CANCEL_POLL_S)
@@ -210,7 +262,7 @@ def _call(
         if cancel.is_set():
             raise RunCancelled("the run was interrupted")
         if kind == "token":
-            emit("token", node=card_id, text=value)
+            on_token(value)
         elif kind == "done":
             return value
         else:

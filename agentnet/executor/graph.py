@@ -122,16 +122,19 @@ class GraphBuilder:
             for dep in spec.after:
                 if dep not in self._steps:
                     raise ConfigError(f"step {spec.id!r} waits for unknown step {dep!r}", hint="fix the step ids")
+        self._check_routes()
+        if isinstance(self._answer, str) and self._answer not in self._steps:
+            raise ConfigError(f"the answer step {self._answer!r} is not a step", hint="name one of the step ids")
+        if ANSWER_NODE in self._steps:
+            raise ConfigError(f"{ANSWER_NODE!r} is reserved", hint="rename that step")
+
+    def _check_routes(self) -> None:
         for source, (_, destinations) in self._routes.items():
             if source not in self._steps:
                 raise ConfigError(f"route from unknown step {source!r}", hint="fix the step ids")
             for dest in destinations:
                 if dest != FINISH and dest not in self._steps:
                     raise ConfigError(f"route from {source!r} to unknown step {dest!r}", hint="fix the step ids")
-        if isinstance(self._answer, str) and self._answer not in self._steps:
-            raise ConfigError(f"the answer step {self._answer!r} is not a step", hint="name one of the step ids")
-        if ANSWER_NODE in self._steps:
-            raise ConfigError(f"{ANSWER_NODE!r} is reserved", hint="rename that step")
 
     def build(self) -> StateGraph:
         from langgraph.graph import END, START, StateGraph

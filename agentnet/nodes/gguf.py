@@ -113,8 +113,40 @@ def _fix(path: Path) -> str:
     return f"re-download or re-convert {path.name}, or point the model's 'path' at a complete .gguf file"
 
 
+@dataclass
+class _Header:
+    version: int
+    tensor_count: int
+    metadata: dict[str, Any]
+    data_end: int  # where the last tensor of a known type ends, from the data start
+    header_end: int
+
+
 def inspect_gguf(path: Path) -> GGUFInfo:
     """Validate a GGUF file's header against its size; raise ``ModelFileError`` when it is unusable."""
+    _check_path(path)
+    file_size = path.stat().st_size
+    header = _read_checked(path, file_size)
+    alignment = _as_int(header.metadata.get("general.alignment")) or DEFAULT_ALIGNMENT
+    data_start = -(-header.header_end // alignment) * alignment
+    needed = data_start + header.data_end
+    if needed > file_size:
+        raise ModelFileError(
+            f"model file {path} is truncated: its tensors need {needed:,} bytes but the file has {file_size:,}",
+            hint=_fix(path) + " (an interrupted download leaves a file like this)",
+            code="model_file_truncated",
+        )
+    return GGUFInfo(
+        path=path,
+        version=header.version,
+        file_size=file_size,
+        metadata=header.metadata,
+        tensor_count=header.tensor_count,
+        data_size=header.data_end,
+    )
+
+
+def _check_path(path: Path) -> None:
     if not path.exists():
         raise ModelFileError(
             f"model file {path} does not exist",
@@ -123,56 +155,13 @@ def inspect_gguf(path: Path) -> GGUFInfo:
         )
     if not path.is_file():
         raise ModelFileError(f"model path {path} is not a file", hint="point 'path' at a .gguf file")
-    file_size = path.stat().st_size
+
+
+def _read_checked(path: Path, file_size: int) -> _Header:
+    """The header, or the ``ModelFileError`` that says what is wrong with the file."""
     try:
         with path.open("rb") as handle:
-            reader = _Reader(handle)
-            magic = handle.read(4)
-            if magic != GGUF_MAGIC:
-                raise ModelFileError(
-                    f"model file {path} is not a GGUF file (it starts with {magic!r}, not b'GGUF')",
-                    hint="agentnet runs GGUF models locally; convert the model with llama.cpp's convert script "
-                    "or download the .gguf version of it",
-                    code="model_file_not_gguf",
-                )
-            version = reader.unpack("<I")
-            if version not in (2, 3):
-                raise ModelFileError(
-                    f"model file {path} is GGUF version {version}; llama.cpp reads versions 2 and 3",
-                    hint=_fix(path),
-                    code="model_file_not_gguf",
-                )
-            tensor_count = reader.unpack("<Q")
-            kv_count = reader.unpack("<Q")
-            if tensor_count > _MAX_COUNT or kv_count > _MAX_COUNT:
-                raise ValueError("implausible tensor or metadata count")
-            metadata: dict[str, Any] = {}
-            for _ in range(kv_count):
-                key = reader.string()
-                kind = reader.unpack("<I")
-                keep = not key.startswith("tokenizer.ggml.")
-                value = reader.value(kind, keep)
-                if keep:
-                    metadata[key] = value
-            data_end = 0
-            unknown_end = 0
-            for _ in range(tensor_count):
-                reader.string()
-                n_dims = reader.unpack("<I")
-                if n_dims > _MAX_DIMS:
-                    raise ValueError(f"a tensor with {n_dims} dimensions")
-                elements = 1
-                for _ in range(n_dims):
-                    elements *= reader.unpack("<Q")
-                ggml_type = reader.unpack("<I")
-                offset = reader.unpack("<Q")
-                block = GGML_BLOCKS.get(ggml_type)
-                if block is None:
-                    unknown_end = max(unknown_end, offset + 1)
-                else:
-                    per_block, block_bytes = block
-                    data_end = max(data_end, offset + -(-elements // per_block) * block_bytes)
-            header_end = handle.tell()
+            return _read_header(path, handle)
     except _Truncated:
         raise ModelFileError(
             f"model file {path} is truncated: it ends inside its GGUF header ({file_size:,} bytes)",
@@ -187,20 +176,64 @@ def inspect_gguf(path: Path) -> GGUFInfo:
         ) from None
     except (ValueError, UnicodeDecodeError, struct.error) as exc:
         raise ModelFileError(f"model file {path} has a corrupt GGUF header: {exc}", hint=_fix(path)) from None
-    alignment = _as_int(metadata.get("general.alignment")) or DEFAULT_ALIGNMENT
-    data_start = -(-header_end // alignment) * alignment
-    needed = data_start + max(data_end, unknown_end)
-    if needed > file_size:
+
+
+def _read_header(path: Path, handle: BinaryIO) -> _Header:
+    reader = _Reader(handle)
+    magic = handle.read(4)
+    if magic != GGUF_MAGIC:
         raise ModelFileError(
-            f"model file {path} is truncated: its tensors need {needed:,} bytes but the file has {file_size:,}",
-            hint=_fix(path) + " (an interrupted download leaves a file like this)",
-            code="model_file_truncated",
+            f"model file {path} is not a GGUF file (it starts with {magic!r}, not b'GGUF')",
+            hint="agentnet runs GGUF models locally; convert the model with llama.cpp's convert script "
+            "or download the .gguf version of it",
+            code="model_file_not_gguf",
         )
-    return GGUFInfo(
-        path=path,
-        version=version,
-        file_size=file_size,
-        metadata=metadata,
-        tensor_count=tensor_count,
-        data_size=max(data_end, unknown_end),
-    )
+    version = reader.unpack("<I")
+    if version not in (2, 3):
+        raise ModelFileError(
+            f"model file {path} is GGUF version {version}; llama.cpp reads versions 2 and 3",
+            hint=_fix(path),
+            code="model_file_not_gguf",
+        )
+    tensor_count = reader.unpack("<Q")
+    kv_count = reader.unpack("<Q")
+    if tensor_count > _MAX_COUNT or kv_count > _MAX_COUNT:
+        raise ValueError("implausible tensor or metadata count")
+    metadata = _read_metadata(reader, kv_count)
+    data_end = _read_tensor_extent(reader, tensor_count)
+    return _Header(version, tensor_count, metadata, data_end, handle.tell())
+
+
+def _read_metadata(reader: _Reader, kv_count: int) -> dict[str, Any]:
+    metadata: dict[str, Any] = {}
+    for _ in range(kv_count):
+        key = reader.string()
+        kind = reader.unpack("<I")
+        keep = not key.startswith("tokenizer.ggml.")
+        value = reader.value(kind, keep)
+        if keep:
+            metadata[key] = value
+    return metadata
+
+
+def _read_tensor_extent(reader: _Reader, tensor_count: int) -> int:
+    """Bytes from the data start to the end of the last tensor. A tensor of a type this table does
+    not know counts as one byte at its offset: the file must at least reach it."""
+    data_end = 0
+    for _ in range(tensor_count):
+        reader.string()
+        n_dims = reader.unpack("<I")
+        if n_dims > _MAX_DIMS:
+            raise ValueError(f"a tensor with {n_dims} dimensions")
+        elements = 1
+        for _ in range(n_dims):
+            elements *= reader.unpack("<Q")
+        ggml_type = reader.unpack("<I")
+        offset = reader.unpack("<Q")
+        block = GGML_BLOCKS.get(ggml_type)
+        if block is None:
+            data_end = max(data_end, offset + 1)
+        else:
+            per_block, block_bytes = block
+            data_end = max(data_end, offset + -(-elements // per_block) * block_bytes)
+    return data_end

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,65 +58,76 @@ class LlamaCppNode(ModelNode):
     def _generate_tokens(
         self, messages: list[ChatMessage], options: CallOptions, cancel: CancelToken
     ) -> Iterator[str | Generation]:
-        key = self.pool_key
-        with self._pool().use(key) as loaded:
+        with self._pool().use(self.pool_key) as loaded:
             if cancel.cancelled:
                 return
-            llama = loaded.llama
             prompt_tokens = count_prompt_tokens(loaded, messages, self.params.chat_format)
-            n_ctx = key.n_ctx
-            space = n_ctx - prompt_tokens
-            if space <= 0:
-                raise ContextOverflowError(
-                    f"the prompt for model {self.node_id!r} is {prompt_tokens} tokens; its context window "
-                    f"(n_ctx) is {n_ctx} tokens, and the reply needs room too",
-                    hint=f"shorten the prompt, or raise params.n_ctx for {self.node_id!r} "
-                    f"(the model was trained for up to {loaded.info.meta('context_length', 'an unknown number of')} "
-                    "tokens)",
-                )
-            max_tokens = min(options.max_tokens or self.params.max_tokens, space)
-            kwargs: dict[str, Any] = {
-                "messages": messages,
-                "stream": True,
-                "max_tokens": max_tokens,
-                "temperature": self.params.temperature if options.temperature is None else options.temperature,
-                "top_p": self.params.top_p,
-                "top_k": self.params.top_k,
-                "repeat_penalty": self.params.repeat_penalty,
-                "seed": options.extra.get("seed", self.params.seed),
-            }
-            if options.stop:
-                kwargs["stop"] = options.stop
-            if options.schema is not None:
-                # llama-cpp-python turns the schema into a GBNF grammar: sampling can only emit matching JSON.
-                kwargs["response_format"] = {"type": "json_object", "schema": options.schema}
-            completion_tokens = 0
-            finish_reason: str | None = None
+            max_tokens = min(options.max_tokens or self.params.max_tokens, self._room_for_reply(loaded, prompt_tokens))
+            kwargs = self._completion_kwargs(messages, options, max_tokens)
             try:
-                chunks = llama.create_chat_completion(**kwargs)
+                chunks = loaded.llama.create_chat_completion(**kwargs)
             except (ValueError, RuntimeError, TypeError) as exc:
                 # e.g. a chat template that rejects these roles, or a schema the grammar converter cannot take
                 raise self._engine_error(exc) from None
-            try:
-                for chunk in chunks:
-                    if cancel.cancelled:
-                        return
-                    choice = chunk["choices"][0]
-                    content = choice["delta"].get("content")
-                    if content:
-                        # llama-cpp-python streams one chunk per sampled token (multi-byte pieces joined).
-                        completion_tokens += 1
-                        yield content
-                    if choice.get("finish_reason"):
-                        finish_reason = choice["finish_reason"]
-            except (ValueError, RuntimeError) as exc:
-                raise self._engine_error(exc) from None
-            finally:
-                chunks.close()
+            counted = _Counted()
+            yield from self._pieces(chunks, cancel, counted)
+        if cancel.cancelled:
+            return
         yield Generation(
-            usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens),
-            finish_reason=finish_reason,
+            usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=counted.tokens),
+            finish_reason=counted.finish_reason,
         )
+
+    def _room_for_reply(self, loaded: LoadedModel, prompt_tokens: int) -> int:
+        """Tokens left in the context window after the prompt; refuses a prompt that leaves none."""
+        n_ctx = self.pool_key.n_ctx
+        space = n_ctx - prompt_tokens
+        if space <= 0:
+            raise ContextOverflowError(
+                f"the prompt for model {self.node_id!r} is {prompt_tokens} tokens; its context window "
+                f"(n_ctx) is {n_ctx} tokens, and the reply needs room too",
+                hint=f"shorten the prompt, or raise params.n_ctx for {self.node_id!r} "
+                f"(the model was trained for up to {loaded.info.meta('context_length', 'an unknown number of')} "
+                "tokens)",
+            )
+        return space
+
+    def _completion_kwargs(self, messages: list[ChatMessage], options: CallOptions, max_tokens: int) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "messages": messages,
+            "stream": True,
+            "max_tokens": max_tokens,
+            "temperature": self.params.temperature if options.temperature is None else options.temperature,
+            "top_p": self.params.top_p,
+            "top_k": self.params.top_k,
+            "repeat_penalty": self.params.repeat_penalty,
+            "seed": options.extra.get("seed", self.params.seed),
+        }
+        if options.stop:
+            kwargs["stop"] = options.stop
+        if options.schema is not None:
+            # llama-cpp-python turns the schema into a GBNF grammar: sampling can only emit matching JSON.
+            kwargs["response_format"] = {"type": "json_object", "schema": options.schema}
+        return kwargs
+
+    def _pieces(self, chunks: Any, cancel: CancelToken, counted: _Counted) -> Iterator[str]:
+        """The text of llama.cpp's chunks, counted; stops (and frees the engine) once cancelled."""
+        try:
+            for chunk in chunks:
+                if cancel.cancelled:
+                    return
+                choice = chunk["choices"][0]
+                content = choice["delta"].get("content")
+                if content:
+                    # llama-cpp-python streams one chunk per sampled token (multi-byte pieces joined).
+                    counted.tokens += 1
+                    yield content
+                if choice.get("finish_reason"):
+                    counted.finish_reason = choice["finish_reason"]
+        except (ValueError, RuntimeError) as exc:
+            raise self._engine_error(exc) from None
+        finally:
+            chunks.close()
 
     def _engine_error(self, exc: Exception) -> ModelCallError:
         return ModelCallError(
@@ -124,6 +136,12 @@ class LlamaCppNode(ModelNode):
             "if a JSON Schema was given, simplify it",
             code="local_engine_error",
         )
+
+
+@dataclass
+class _Counted:
+    tokens: int = 0
+    finish_reason: str | None = None
 
 
 _NO_TEMPLATE = object()

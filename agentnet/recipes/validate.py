@@ -20,7 +20,7 @@ from agentnet.cards import CapabilityCard, normalize_type
 from agentnet.errors import ConfigError
 from agentnet.jsonschemas import schema_problem
 from agentnet.recipes.schema import Call, Recipe, Requirement, Step, Target
-from agentnet.recipes.template import LOOP_FIELDS, STEP_FIELDS, scan
+from agentnet.recipes.template import LOOP_FIELDS, STEP_FIELDS, Reference, scan
 from agentnet.yamlfile import PositionedYaml, load_yaml_file, parse_yaml, validation_problems
 
 Loc = tuple[str | int, ...]
@@ -128,32 +128,38 @@ class _Checker:
         self.problems.append(f"{self.doc.where(loc)}: {dotted}: {message}")
 
     def run(self) -> dict[str, list[str]]:
+        self.check_unique_ids()
+        deps = {step.id: self.step_dependencies(i, step) for i, step in self.steps}
+        if self.output is not None:
+            self.template_refs(("output",), _Template(("output",), self.output), own=None)
+        self.check_cycles(deps)
+        return deps
+
+    def check_unique_ids(self) -> None:
         seen: set[str] = set()
         for i, step in self.steps:
             if step.id in seen:
                 self.problem(("steps", i, "id"), f"duplicate step id {step.id!r} (step ids must be unique)")
             seen.add(step.id)
-        deps: dict[str, list[str]] = {}
-        for i, step in self.steps:
-            base: Loc = ("steps", i)
-            found = deps.setdefault(step.id, [])
-            for j, after in enumerate(step.after):
-                if after not in self.step_ids:
-                    self.problem((*base, "after", j), self._unknown_step(after))
-                elif after not in found:
-                    found.append(after)
-            for template in _templates(step):
-                for ref in self.template_refs((*base, *template.loc), template, own=step.id):
-                    if ref not in found:
-                        found.append(ref)
-            for loc, target in targets_of(step):
-                self.check_target((*base, *loc), target)
-            if step.kind == "cascade":
-                self.check_schema(base, step.output_schema)
-        if self.output is not None:
-            self.template_refs(("output",), _Template(("output",), self.output), own=None)
-        self.check_cycles(deps)
-        return deps
+
+    def step_dependencies(self, i: int, step: Step) -> list[str]:
+        """Check one step (its ``after``, templates and targets); return the steps it waits for."""
+        base: Loc = ("steps", i)
+        found: list[str] = []
+        for j, after in enumerate(step.after):
+            if after not in self.step_ids:
+                self.problem((*base, "after", j), self._unknown_step(after))
+            elif after not in found:
+                found.append(after)
+        for template in _templates(step):
+            for ref in self.template_refs((*base, *template.loc), template, own=step.id):
+                if ref not in found:
+                    found.append(ref)
+        for loc, target in targets_of(step):
+            self.check_target((*base, *loc), target)
+        if step.kind == "cascade":
+            self.check_schema(base, step.output_schema)
+        return found
 
     def _unknown_step(self, step_id: str) -> str:
         known = ", ".join(sorted(self.step_ids))
@@ -166,37 +172,47 @@ class _Checker:
             self.problem(loc, error)
         steps: list[str] = []
         for ref in refs:
-            root, rest = ref.root, ref.path[1:]
-            if root == "inputs":
-                if len(rest) != 1:
-                    self.problem(loc, f"'{{{{ {ref.text} }}}}': write inputs as {{{{ inputs.NAME }}}}")
-                elif rest[0] not in self.inputs:
-                    declared = ", ".join(sorted(self.inputs)) or "none"
-                    self.problem(
-                        loc, f"template variable 'inputs.{rest[0]}' is not a declared input (declared: {declared})"
-                    )
-            elif root == "steps":
-                if not rest or rest[0] not in self.step_ids:
-                    self.problem(loc, f"'{{{{ {ref.text} }}}}': " + self._unknown_step(rest[0] if rest else ""))
-                elif rest[0] == own:
-                    self.problem(loc, f"'{{{{ {ref.text} }}}}': a step cannot read its own output")
-                elif len(rest) < 2 or rest[1] not in STEP_FIELDS or (rest[1] != "data" and len(rest) != 2):
-                    self.problem(loc, f"'{{{{ {ref.text} }}}}': use steps.ID.output, steps.ID.model or steps.ID.data")
-                else:
-                    steps.append(rest[0])
-            elif root == "loop":
-                if not template.loop:
-                    self.problem(loc, f"'{{{{ {ref.text} }}}}': loop variables exist only inside loop critique/revise")
-                elif len(rest) != 1 or rest[0] not in LOOP_FIELDS:
-                    self.problem(loc, f"'{{{{ {ref.text} }}}}': loop variables are {', '.join(LOOP_FIELDS)}")
-            elif root == "proposals":
-                if not template.proposals or rest:
-                    self.problem(loc, "'{{ proposals }}' exists only in a mixture's aggregator prompt")
-            else:
-                self.problem(
-                    loc, f"template variable '{ref.text}' is unknown (use inputs.*, steps.*, loop.* or proposals)"
-                )
+            problem = self._ref_problem(ref, template, own)
+            if problem is not None:
+                self.problem(loc, problem)
+            elif ref.root == "steps":
+                steps.append(ref.path[1])
         return steps
+
+    def _ref_problem(self, ref: Reference, template: _Template, own: str | None) -> str | None:
+        """What is wrong with one ``{{ ... }}`` reference, or None when it is fine."""
+        rest = ref.path[1:]
+        if ref.root == "inputs":
+            return self._input_problem(ref, rest)
+        if ref.root == "steps":
+            return self._step_ref_problem(ref, rest, own)
+        if ref.root == "loop":
+            if not template.loop:
+                return f"'{{{{ {ref.text} }}}}': loop variables exist only inside loop critique/revise"
+            if len(rest) != 1 or rest[0] not in LOOP_FIELDS:
+                return f"'{{{{ {ref.text} }}}}': loop variables are {', '.join(LOOP_FIELDS)}"
+            return None
+        if ref.root == "proposals":
+            ok = template.proposals and not rest
+            return None if ok else "'{{ proposals }}' exists only in a mixture's aggregator prompt"
+        return f"template variable '{ref.text}' is unknown (use inputs.*, steps.*, loop.* or proposals)"
+
+    def _input_problem(self, ref: Reference, rest: Sequence[str]) -> str | None:
+        if len(rest) != 1:
+            return f"'{{{{ {ref.text} }}}}': write inputs as {{{{ inputs.NAME }}}}"
+        if rest[0] not in self.inputs:
+            declared = ", ".join(sorted(self.inputs)) or "none"
+            return f"template variable 'inputs.{rest[0]}' is not a declared input (declared: {declared})"
+        return None
+
+    def _step_ref_problem(self, ref: Reference, rest: Sequence[str], own: str | None) -> str | None:
+        if not rest or rest[0] not in self.step_ids:
+            return f"'{{{{ {ref.text} }}}}': " + self._unknown_step(rest[0] if rest else "")
+        if rest[0] == own:
+            return f"'{{{{ {ref.text} }}}}': a step cannot read its own output"
+        if len(rest) < 2 or rest[1] not in STEP_FIELDS or (rest[1] != "data" and len(rest) != 2):
+            return f"'{{{{ {ref.text} }}}}': use steps.ID.output, steps.ID.model or steps.ID.data"
+        return None
 
     def check_schema(self, loc: Loc, schema: dict[str, Any] | None) -> None:
         if schema is None:
