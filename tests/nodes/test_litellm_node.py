@@ -93,14 +93,25 @@ def test_server_errors_are_retried_a_bounded_number_of_times(status_server: Call
     assert len(server.requests) == 3
 
 
-def test_401_is_not_retried(status_server: Callable[[int], Any]) -> None:
-    server = status_server(401)
+@pytest.mark.parametrize(("status", "requests"), [(429, 3), (408, 3), (400, 1), (404, 1), (422, 1)])
+def test_only_transient_statuses_are_retried(status_server: Callable[[int], Any], status: int, requests: int) -> None:
+    server = status_server(status)
+    node = remote(server.url, retries=2, retry_backoff_s=0.01)
+    with pytest.raises(ModelCallError) as err:
+        node.complete("hi")
+    assert len(server.requests) == requests
+    assert f"after {requests} attempt" in err.value.message
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_refused_credentials_are_not_retried(status_server: Callable[[int], Any], status: int) -> None:
+    server = status_server(status)
     node = remote(server.url, retries=3, retry_backoff_s=0.05)
     with pytest.raises(ModelCallError) as err:
         node.complete("hi")
     assert len(server.requests) == 1
     assert err.value.code == "model_auth_failed"
-    assert "401" in err.value.message and "not retried" in err.value.message
+    assert f"HTTP {status}" in err.value.message and "not retried" in err.value.message
     assert err.value.hint and "OPENAI_API_KEY" in err.value.hint
 
 
