@@ -104,3 +104,22 @@ def test_tokens_drop_boilerplate_and_fold_suffixes() -> None:
     assert tokens("Could you please help me with translating these files") == ["translat", "file"]
     assert fuse([], []) == []
     assert fuse([0.3], [0.0]) == [(0.7, 0.0)]
+
+
+def test_search_vector_with_the_query_embedded_once_ranks_like_search(filled: Directory) -> None:
+    text = "Please translate this English letter into German"
+    vector = filled.embedder.embed([text])[0]
+    by_vector = filled.search_vector(text, vector, k=3)
+    assert [(c.card_id, c.skill_id, c.score) for c in by_vector] == [
+        (c.card_id, c.skill_id, c.score) for c in filled.search(text, k=3)
+    ]
+    assert by_vector[0].card_id == "local-translator"
+    # The keyword half of the ranking reads the text: the same vector with other words ranks differently.
+    other = filled.search_vector("describe a photo", vector, k=3)
+    assert [c.score for c in other] != [c.score for c in by_vector]
+
+
+def test_search_vector_with_nothing_passing_the_filters_is_empty(filled: Directory) -> None:
+    text = "describe a photo"
+    vector = filled.embedder.embed([text])[0]
+    assert filled.search_vector(text, vector, k=3, filters=SearchFilters(output_type="no-such-type")) == []
