@@ -56,14 +56,18 @@ def test_a_smaller_step_limit_is_kept_and_a_larger_one_is_cut() -> None:
 
 
 def test_a_call_left_too_few_tokens_is_not_made() -> None:
+    probe = ScriptedModel.build("talker", [TALKATIVE])
+    Executor([probe]).run(chain("talker", 1))
+    prompt = estimate_tokens("".join(m["content"] for m in probe.calls[0]))
+    # Exactly MIN_CALL_TOKENS left after the prompt: the call is made with that cap; one fewer: refused.
     talker = ScriptedModel.build("talker", [TALKATIVE])
-    # A budget that leaves fewer than MIN_CALL_TOKENS after the prompt estimate refuses the call outright.
-    with pytest.raises(BudgetExceededError, match="max_tokens=20 would be exceeded"):
-        Executor([talker], budgets=BudgetSettings(max_tokens=20)).run(chain("talker", 1))
-    assert talker.calls == []
-    ok = ScriptedModel.build("ok", [TALKATIVE])
-    Executor([ok], budgets=BudgetSettings(max_tokens=60)).run(chain("ok", 1))
-    assert ok.call_options[0].max_tokens is not None and ok.call_options[0].max_tokens >= MIN_CALL_TOKENS
+    Executor([talker], budgets=BudgetSettings(max_tokens=prompt + MIN_CALL_TOKENS)).run(chain("talker", 1))
+    assert talker.call_options[0].max_tokens == MIN_CALL_TOKENS
+    refused = ScriptedModel.build("talker", [TALKATIVE])
+    limit = prompt + MIN_CALL_TOKENS - 1
+    with pytest.raises(BudgetExceededError, match=f"max_tokens={limit} would be exceeded"):
+        Executor([refused], budgets=BudgetSettings(max_tokens=limit)).run(chain("talker", 1))
+    assert refused.calls == []
 
 
 @pytest.mark.slow
