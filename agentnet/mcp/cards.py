@@ -16,7 +16,6 @@ from typing import Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.config import McpServerSpec, _is_loopback
-from agentnet.executor.prompts import defuse
 from agentnet.mcp.store import McpServerRecord, McpTool
 
 MAX_DESCRIPTION = 1000
@@ -46,6 +45,8 @@ def node_id(server: str, tool: str) -> str:
 
 def clean_text(text: Any, limit: int) -> str:
     """Server-supplied text made safe to index and show: one line, bounded, delimiters defused."""
+    from agentnet.executor.prompts import defuse  # inside: that module brings LangChain with it
+
     flat = defuse(" ".join(_CONTROL.sub(" ", str(text or "")).split()))
     if len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + "…"

@@ -16,13 +16,14 @@ from agentnet.plugins.hookspecs import hookimpl
 
 @hookimpl
 def register_nodes(register: Callable[..., None], config: Any) -> None:
-    from agentnet.mcp.cards import tool_card
-    from agentnet.mcp.servers import McpServers
     from agentnet.mcp.store import McpStore
 
     store = McpStore()
     if not config.mcp_servers and not store.path.is_file():
-        return
+        return  # no MCP server in use: nothing more is imported (`agentnet --help` stays light)
+    from agentnet.mcp.cards import tool_card
+    from agentnet.mcp.servers import McpServers
+
     servers = McpServers(config, store)
     for record in servers.records():
         for tool in record.tools:
