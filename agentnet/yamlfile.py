@@ -238,3 +238,21 @@ def raise_validation(doc: PositionedYaml, error: ValidationError, what: str, pre
         hint=f"fix the listed fields in {doc.source}",
         code="invalid_" + what.replace(" ", "_"),
     )
+
+
+def save_yaml_file(path: Path, data: Any, header: str) -> None:
+    """Write ``data`` as YAML under a comment ``header``, atomically (temp file + rename): a reader
+    sees the old file or the new one, never half of one."""
+    import os
+    import tempfile
+
+    text = f"# {header}\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".yaml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -8,21 +8,18 @@ its cards, marked unavailable, so the planner skips them until the next successf
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from agentnet.cards import CapabilityCard
 from agentnet.config import _is_loopback
 from agentnet.errors import ConfigError, NotFoundError
 from agentnet.home import home_path
-from agentnet.yamlfile import load_yaml_file, raise_validation
+from agentnet.yamlfile import load_yaml_file, raise_validation, save_yaml_file
 
 PEERS_FILE = "peers.yaml"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
@@ -142,17 +139,9 @@ class PeerStore:
 
     def save(self, peers: list[PeerRecord]) -> None:
         body = PeersFile(peers=peers).model_dump(mode="json")
-        text = "# agentnet peers (written by `agentnet peers ...`; tokens are never stored here)\n"
-        text += yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".peers-", suffix=".yaml", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            Path(tmp).replace(self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        save_yaml_file(
+            self.path, body, "agentnet peers (written by `agentnet peers ...`; tokens are never stored here)"
+        )
 
     def get(self, name: str) -> PeerRecord:
         for peer in self.load():

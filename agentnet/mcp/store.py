@@ -9,19 +9,16 @@ keeps its tools, marked unavailable.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agentnet.config import McpServerSpec
 from agentnet.errors import ConfigError, NotFoundError
 from agentnet.home import home_path
-from agentnet.yamlfile import load_yaml_file, raise_validation
+from agentnet.yamlfile import load_yaml_file, raise_validation, save_yaml_file
 
 MCP_FILE = "mcp.yaml"
 
@@ -88,17 +85,9 @@ class McpStore:
 
     def save(self, records: list[McpServerRecord]) -> None:
         body = McpFile(servers=records).model_dump(mode="json", exclude_none=True)
-        text = "# agentnet MCP servers (written by `agentnet mcp ...`; secrets stay in ${VARIABLES})\n"
-        text += yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".mcp-", suffix=".yaml", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            Path(tmp).replace(self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        save_yaml_file(
+            self.path, body, "agentnet MCP servers (written by `agentnet mcp ...`; secrets stay in ${VARIABLES})"
+        )
 
     def get(self, name: str) -> McpServerRecord:
         for record in self.load():
