@@ -9,6 +9,8 @@ HTTP bodies) and, where there is one, a ``hint`` saying how to fix it.
 
 from __future__ import annotations
 
+from agentnet.redact import redact_text
+
 
 class AgentnetError(Exception):
     """Base of every error agentnet raises deliberately."""
@@ -16,9 +18,11 @@ class AgentnetError(Exception):
     code: str = "agentnet_error"
 
     def __init__(self, message: str, *, hint: str | None = None, code: str | None = None) -> None:
+        # Messages quote URLs and provider errors: credentials in them never reach a screen, log or database.
+        message = redact_text(message)
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = redact_text(hint) if hint else hint
         if code is not None:
             self.code = code
 

@@ -13,8 +13,10 @@ from typing import Any
 class FakeUpstream:
     """Answers every chat completion with ``text`` (streamed when asked), after ``delay_s`` per chunk."""
 
-    def __init__(self, text: str, *, delay_s: float = 0.0, chunks: int = 1) -> None:
+    def __init__(self, text: str, *, delay_s: float = 0.0, chunks: int = 1, status: int = 200) -> None:
         self.text = text
+        # Not 200: every call is refused the way OpenAI refuses a bad key, quoting the key it was sent.
+        self.status = status
         self.delay_s = delay_s
         self.chunks = chunks
         self.requests: list[dict[str, Any]] = []
@@ -29,7 +31,12 @@ class FakeUpstream:
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
                 outer.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                if body.get("stream"):
+                if outer.status != 200:
+                    key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                    message = f"Incorrect API key provided: {key}. You can find your API key at the dashboard."
+                    outer._json(self, {"error": {"message": message, "type": "invalid_request_error",
+                                                 "code": "invalid_api_key"}}, outer.status)  # fmt: skip
+                elif body.get("stream"):
                     outer._stream(self, str(body.get("model", "fake")))
                 else:
                     outer._json(self, outer._completion(str(body.get("model", "fake"))))
@@ -51,9 +58,9 @@ class FakeUpstream:
         }  # fmt: skip
 
     @staticmethod
-    def _json(handler: BaseHTTPRequestHandler, body: dict[str, Any]) -> None:
+    def _json(handler: BaseHTTPRequestHandler, body: dict[str, Any], status: int = 200) -> None:
         payload = json.dumps(body).encode()
-        handler.send_response(200)
+        handler.send_response(status)
         handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(payload)))
         handler.end_headers()

@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "agentnet"
 # floor of each top-level module or sub-package of agentnet
 FLOORS = {
     "errors": 0,
-    "redact": 0,
+    "redact": 0,  # below errors, which redact their messages
     "cards": 1,
     "home": 1,
     "packaged": 1,

@@ -22,7 +22,9 @@ ConfigOption = Annotated[
 def _where(spec_path: str | None, model: str | None, api_base: str | None) -> str:
     if spec_path:
         return spec_path
-    return f"{model} @ {api_base}" if api_base else str(model)
+    from agentnet.redact import redact_url
+
+    return f"{model} @ {redact_url(api_base)}" if api_base else str(model)
 
 
 @models_app.command("list")
@@ -77,7 +79,11 @@ def show_model(
     doc: dict[str, object] = {}
     if spec is not None:
         # api_key_env is the *name* of a variable; the key itself is never read here.
+        from agentnet.redact import redact_url
+
         doc["model"] = spec.model_dump(mode="json", exclude={"card"}, exclude_none=True)
+        if spec.api_base:
+            doc["model"]["api_base"] = redact_url(spec.api_base)  # type: ignore[index]
     doc["card"] = card.model_dump(mode="json")
     sys.stdout.write(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
 

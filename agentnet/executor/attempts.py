@@ -26,6 +26,7 @@ from agentnet.executor.budget import BudgetMeter, estimate_tokens
 from agentnet.executor.prompts import StepContext
 from agentnet.executor.steps import Runtime, StepSpec
 from agentnet.nodes.base import ChatMessage, ModelNode, Reply, to_chat_messages
+from agentnet.redact import redact_text
 
 Writer = Callable[[Any], None]
 
@@ -42,7 +43,7 @@ def _attempt_record(node_id: str, status: str, exc: BaseException | None = None,
     record: dict[str, Any] = {"node_id": node_id, "status": status, "latency_s": round(latency_s, 4)}
     if exc is not None:
         record["error_code"] = exc.code if isinstance(exc, AgentnetError) else type(exc).__name__
-        record["error"] = exc.message if isinstance(exc, AgentnetError) else str(exc) or type(exc).__name__
+        record["error"] = exc.message if isinstance(exc, AgentnetError) else redact_text(str(exc)) or type(exc).__name__
     if reply is not None:
         record.update(
             prompt_tokens=reply.usage.prompt_tokens,

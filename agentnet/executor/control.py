@@ -13,6 +13,7 @@ from langchain_core.runnables import RunnableConfig
 
 from agentnet.errors import AgentnetError, BudgetExceededError
 from agentnet.executor.events import StepEvent
+from agentnet.redact import redact_text
 
 if TYPE_CHECKING:
     from agentnet.executor.steps import Runtime
@@ -102,7 +103,7 @@ def drive(
         return Outcome(status, None, dict(graph.get_state(config).values.get("results") or {}), exc)
     except Exception as exc:
         # A bug (ours or a prompt/route function's): recorded, then surfaced as is.
-        error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}", "hint": None}
+        error = {"code": "internal_error", "message": redact_text(f"{type(exc).__name__}: {exc}"), "hint": None}
         store.set_status(run_id, "failed", error=error)
         raise
     finally:

@@ -13,10 +13,26 @@ from agentnet.server.settings import ServerSettings
 log = logging.getLogger("agentnet.server")
 
 
+class RedactingFilter(logging.Filter):
+    """Credentials out of every log line, tracebacks included (a provider error may quote a keyed URL)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from agentnet.redact import redact_text
+
+        record.msg, record.args = redact_text(record.getMessage()), None
+        if record.exc_info:
+            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
 def run(app: Any, settings: ServerSettings, *, log_level: str = "warning", access_log: bool = False) -> None:
     """Serve ``app`` until interrupted; refuses a non-loopback address without a token first."""
     settings.check_bind()
     import uvicorn
+
+    for name in ("agentnet", "uvicorn.error", "uvicorn.access", "LiteLLM"):
+        logging.getLogger(name).addFilter(RedactingFilter())
 
     config = uvicorn.Config(
         app,

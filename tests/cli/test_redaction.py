@@ -1,0 +1,81 @@
+"""Sentinel credentials (userinfo in api_base, a key the upstream quotes back in its error) never appear
+in anything agentnet prints or stores: CLI output and errors, models list/show, runs.sqlite, the
+trace, every file under AGENTNET_HOME, and the server's log."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fake_upstream import FakeUpstream
+
+from agentnet.redact import redact_text, redact_url
+
+AGENTNET = [sys.executable, "-m", "agentnet.cli.app"]
+USER_SECRET = "SENTINELpass7f3a9c"
+KEY_SECRET = "sk-SENTINELkey0123456789abcdef"
+SENTINELS = ("SENTINEL", USER_SECRET, KEY_SECRET)
+
+
+@pytest.fixture
+def refusing_upstream() -> Iterator[FakeUpstream]:
+    server = FakeUpstream("never", status=401)
+    yield server
+    server.close()
+
+
+def test_redact_masks_userinfo_query_keys_key_shapes_and_bearer_tokens() -> None:
+    assert redact_url(f"http://alice:{USER_SECRET}@127.0.0.1:9/v1") == "http://***@127.0.0.1:9/v1"
+    assert redact_url("https://h.example/v1?api_key=abc123&x=1") == "https://h.example/v1?api_key=***&x=1"
+    text = f"call to http://u:{USER_SECRET}@h/v1 failed: Incorrect API key provided: {KEY_SECRET}; Bearer abcdefgh123"
+    cleaned = redact_text(text)
+    assert not any(s in cleaned for s in SENTINELS) and "Bearer ***" in cleaned
+    assert redact_text("see http://127.0.0.1:8000/v1 and id sk-short") == "see http://127.0.0.1:8000/v1 and id sk-short"
+
+
+def test_no_output_or_stored_byte_holds_a_credential(refusing_upstream: FakeUpstream, agentnet_home: Path) -> None:
+    with_userinfo = refusing_upstream.api_base.replace("http://", f"http://alice:{USER_SECRET}@")
+    Path("agentnet.yaml").write_text(
+        "models:\n"
+        f"  - id: userinfo\n    adapter: litellm\n    model: openai/fake\n    api_base: {with_userinfo}\n"
+        "    params: {retries: 0}\n    card: {description: answers questions}\n"
+        f"  - id: keyed\n    adapter: litellm\n    model: openai/fake\n    api_base: {refusing_upstream.api_base}\n"
+        "    api_key_env: KEYED_KEY\n    params: {retries: 0}\n    card: {description: answers questions}\n"
+    )
+    Path("r.yaml").write_text('name: r\nsteps:\n  - id: one\n    model: keyed\n    prompt: "hello"\n')
+    env = {**os.environ, "KEYED_KEY": KEY_SECRET, "PYTHONUNBUFFERED": "1"}
+
+    def cli(*args: str) -> tuple[list[str], int, str]:
+        done = subprocess.run([*AGENTNET, *args], env=env, capture_output=True, text=True, timeout=180, check=False)
+        return list(args), done.returncode, done.stdout + done.stderr
+
+    outputs = [
+        cli("models", "list"),
+        cli("models", "show", "userinfo"),
+        cli("ask", "--model", "userinfo", "hello"),
+        cli("ask", "--model", "keyed", "hello"),
+        cli("recipe", "run", "r.yaml"),
+        cli("recipe", "run", "r.yaml", "--json"),
+    ]
+    runs = json.loads(cli("runs", "list", "--json")[2])
+    assert len(runs) == 2
+    outputs += [cli("runs", "show", run["id"]) for run in runs]
+    outputs += [cli("runs", "show", run["id"], "--json") for run in runs]
+    # The calls reached the upstream with the real credentials (so it could quote the key back)...
+    assert any(KEY_SECRET in str(r["headers"]) for r in refusing_upstream.requests)
+    assert outputs[2][1] == 1 and "http://***@127.0.0.1:" in outputs[2][2], outputs[2]
+    # ...and nothing agentnet printed or stored holds either secret.
+    for args, _, text in outputs:
+        for secret in SENTINELS:
+            assert secret not in text, f"{' '.join(args)} printed {secret}:\n{text[-2000:]}"
+    assert (agentnet_home / "runs.sqlite").exists()
+    for path in agentnet_home.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for secret in SENTINELS:
+                assert secret.encode() not in data, f"{path} stores {secret}"
