@@ -137,6 +137,8 @@ def serve_http(network: "Network", settings: "ServerSettings") -> None:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((settings.host, settings.port))
+    # Listening before the address is announced: a client that connects at once waits in the backlog.
+    sock.listen(2048)
     bound = settings.model_copy(update={"port": sock.getsockname()[1]})
     app = Guard(build_server(network).streamable_http_app(host=settings.host), bound)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, proxy_headers=False)

@@ -106,6 +106,7 @@ def serve_http() -> None:
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
+    sock.listen(128)  # before the port is printed: an early client waits instead of being refused
     sys.stdout.write(f"PORT {sock.getsockname()[1]}\n")
     sys.stdout.flush()
     config = uvicorn.Config(app.streamable_http_app(), log_level="warning")
