@@ -66,6 +66,9 @@ def serve(
     peer_refresh: Annotated[
         float, typer.Option("--peer-refresh", help="Re-read peers' agent cards every N seconds (0: never).", min=0)
     ] = 300.0,
+    body_timeout: Annotated[
+        float, typer.Option("--body-timeout", help="Seconds a request body may take to arrive (then 408).", min=0.1)
+    ] = 10.0,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "warning",
     access_log: Annotated[bool, typer.Option("--access-log", help="Log each request (path and status).")] = False,
 ) -> None:
@@ -87,6 +90,7 @@ def serve(
             "max_hops": max_hops,
             "publish_peer_cards": publish_peers,
             "peer_refresh_s": peer_refresh,
+            "body_timeout_s": body_timeout,
         }
     )
     settings.check_bind()

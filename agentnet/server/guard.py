@@ -7,6 +7,7 @@ and the federation headers (hop count, loop, remaining deadline).
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import time
@@ -67,7 +68,7 @@ class Guard:
         self.app = app
         self.settings = settings
         token = settings.token.get_secret_value() if settings.token is not None else ""
-        self._expected = f"Bearer {token}".encode() if token else None
+        self._expected = token.encode() if token else None
         self._origins = {o.rstrip("/").lower() for o in settings.allowed_origins}
         self._origins.add(settings.base_url.lower())
         self._loopback = is_loopback_host(settings.host)
@@ -97,7 +98,8 @@ class Guard:
         if self._loopback:
             host = headers.get("host", "")
             name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
-            if host and not is_loopback_host(name) and name.lower() != self._public_host:
+            # No Host at all is refused too: the rebinding guard must not be skippable by leaving it out.
+            if not host or (not is_loopback_host(name) and name.lower() != self._public_host):
                 raise HTTPProblem(
                     403, f"host {host!r} is not served here", type="permission_error", code="host_not_allowed"
                 )
@@ -110,8 +112,10 @@ class Guard:
                 code="origin_not_allowed",
             )
         if self._expected is not None and scope.get("path") not in PUBLIC_PATHS:
-            given = headers.get("authorization", "").encode("latin-1")
-            if not hmac.compare_digest(given, self._expected):
+            scheme, _, credentials = headers.get("authorization", "").strip().partition(" ")
+            # The scheme is case-insensitive (RFC 7235); the token is compared in constant time.
+            given = credentials.strip().encode("latin-1") if scheme.lower() == "bearer" else b""
+            if not hmac.compare_digest(given, self._expected) or not given:
                 raise HTTPProblem(
                     401,
                     "missing or invalid bearer token" if given else "this server needs a bearer token",
@@ -168,7 +172,20 @@ class Guard:
         return Federation(hops=hops, via=via, deadline=time.monotonic() + budget)
 
     async def _buffer_body(self, receive: Receive) -> Receive:
-        """Read the whole body first (bounded), so an oversized one is refused before any route runs."""
+        """Read the whole body first, bounded in size and time: an oversized body is refused before any
+        route runs, and one dripped in slowly is dropped after ``body_timeout_s`` (408)."""
+        try:
+            async with asyncio.timeout(self.settings.body_timeout_s):
+                return await self._read_body(receive)
+        except TimeoutError:
+            raise HTTPProblem(
+                408,
+                f"the request body did not arrive within {self.settings.body_timeout_s:g} s",
+                code="request_timeout",
+                headers={"Connection": "close"},
+            ) from None
+
+    async def _read_body(self, receive: Receive) -> Receive:
         limit = self.settings.max_body_bytes
         chunks: list[bytes] = []
         received = 0

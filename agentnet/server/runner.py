@@ -19,7 +19,10 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         from agentnet.redact import redact_text
 
-        record.msg, record.args = redact_text(record.getMessage()), None
+        message = record.getMessage()
+        cleaned = redact_text(message)
+        if cleaned != message:  # untouched records keep their args (uvicorn's access formatter reads them)
+            record.msg, record.args = cleaned, ()
         if record.exc_info:
             record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None

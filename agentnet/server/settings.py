@@ -45,6 +45,8 @@ class ServerSettings(BaseModel):
     # Browser origins allowed to call; any other Origin header is refused (non-browser clients send none).
     allowed_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_000_000, gt=0)
+    # A request body must arrive within this many seconds (a slow drip holds a connection otherwise).
+    body_timeout_s: float = Field(default=10.0, gt=0)
     max_messages: int = Field(default=256, gt=0)
     max_tokens_limit: int = Field(default=8192, gt=0)
     max_n: int = Field(default=1, ge=1)

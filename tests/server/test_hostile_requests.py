@@ -34,3 +34,60 @@ def test_deep_response_format_is_400_on_every_route(gguf_server: Served) -> None
             assert "nested more than 64 levels" in error["message"]
     log = gguf_server.log_text()[before:]
     assert "Traceback" not in log and "RecursionError" not in log, log[-3000:]
+
+
+def _raw(served: Served, request: bytes, drip: bytes = b"", every_s: float = 0.0, limit_s: float = 30) -> bytes:
+    """Send raw bytes (then ``drip`` one byte at a time), return what the server answered."""
+    import socket
+    import time
+
+    port = int(served.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=limit_s) as sock:
+        sock.sendall(request)
+        for byte in drip:
+            try:
+                sock.sendall(bytes([byte]))
+            except OSError:
+                break  # the server dropped us: what we want
+            time.sleep(every_s)
+        chunks = []
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def test_lowercase_bearer_is_accepted_and_a_missing_host_is_refused(gguf_server: Served) -> None:
+    token = gguf_server.token or ""
+    for scheme in ("bearer", "BEARER", "Bearer"):
+        response = httpx.get(f"{gguf_server.api_base}/models", headers={"Authorization": f"{scheme} {token}"})
+        assert response.status_code == 200, (scheme, response.text)
+    wrong = httpx.get(f"{gguf_server.api_base}/models", headers={"Authorization": f"Basic {token}"})
+    assert wrong.status_code == 401
+    # HTTP/1.0 without a Host header: the DNS-rebinding guard cannot be skipped by leaving Host out.
+    answer = _raw(gguf_server, f"GET /v1/models HTTP/1.0\r\nAuthorization: Bearer {token}\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.1 403"), answer[:200]
+    assert b"host_not_allowed" in answer
+
+
+def test_a_slow_drip_body_is_dropped_with_408(serve) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    served = serve("drip", args=("--body-timeout", "1"))
+    body = b'{"model": "smollm2", "messages": [{"role": "user", "content": "hi"}]}'
+    head = (
+        f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    started = time.monotonic()
+    answer = _raw(served, head, drip=body, every_s=0.5)
+    elapsed = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:300]
+    assert b"request_timeout" in answer
+    # Dropped at the timeout, not after the whole drip (which would take len(body) / 2 s = 35 s).
+    assert elapsed < len(body) * 0.5 / 2, elapsed
