@@ -6,6 +6,7 @@ Engines (langgraph, the nodes) are imported inside the commands so ``agentnet --
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +38,12 @@ def find_recipe(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name_or_path) or ".." in name_or_path:
+        # A name is looked up inside the recipe folders only: '../x' must not reach files beside them.
+        raise NotFoundError(
+            f"no recipe file {name_or_path!r}, and it is not a recipe name (letters, digits, '.', '-', '_')",
+            hint="give a path to an existing .yaml file, or a name from `agentnet recipe list`",
+        )
     from agentnet.recipes.files import recipe_dirs
 
     for folder in recipe_dirs():

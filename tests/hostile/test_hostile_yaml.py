@@ -112,3 +112,14 @@ def test_every_file_kind_refuses_hostile_yaml_with_exit_2(kind: str, tmp_path: P
         assert "Traceback" not in result.stdout + result.stderr
         # CLI start-up dominates both (and varies with the machine's load); the refusal adds ~nothing.
         assert result.elapsed_s < 2 * baseline.elapsed_s + 1.0, f"{kind} / {name}: {result.elapsed_s:.2f} s"
+
+
+def test_recipe_names_cannot_climb_out_of_the_recipe_folders(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "recipes").mkdir(parents=True)
+    (home / "outside.yaml").write_text("name: outside\nsteps: []\n")  # beside the folder, not in it
+    env = {**os.environ, "AGENTNET_HOME": str(home)}
+    for name in ("../outside", "..%2Foutside", "a/../../outside"):
+        result = run_bounded([str(AGENTNET), "recipe", "validate", name], env=env, cwd=tmp_path, timeout_s=60)
+        assert result.returncode == 2, f"{name}: {result.describe()}"
+        assert "not a recipe name" in result.stderr, result.stderr
