@@ -26,6 +26,8 @@ _EXPORTS = {
     "OutputValidationError": "agentnet.errors",
     "BudgetExceededError": "agentnet.errors",
     "DirectoryError": "agentnet.errors",
+    "RunBusyError": "agentnet.errors",
+    "RunStoreError": "agentnet.errors",
     # cards and config
     "CapabilityCard": "agentnet.cards",
     "Skill": "agentnet.cards",
@@ -92,8 +94,10 @@ __all__ = [
     "PlanningError",
     "RecipeProgram",
     "Reply",
+    "RunBusyError",
     "RunError",
     "RunResult",
+    "RunStoreError",
     "SearchFilters",
     "Skill",
     "Step",
@@ -136,7 +140,9 @@ if TYPE_CHECKING:
         NotFoundError,
         OutputValidationError,
         PlanningError,
+        RunBusyError,
         RunError,
+        RunStoreError,
         UserError,
     )
     from agentnet.executor.graph import GraphBuilder

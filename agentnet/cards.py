@@ -68,7 +68,9 @@ class CapabilityCard(BaseModel):
     # (a description only, e.g. imported from another network), "peer:<name>" for a federated peer.
     provider: str = "model"
     available: bool = True
-    # Parameters for API-style tools (TaskBench "parameters"): [{name, type, desc}].
+    # When unavailable because something is not installed: what makes it available (a command).
+    install: str | None = None
+    # Parameters for API-style tools (a tool list's "parameters"): [{name, type, desc}].
     parameters: list[dict[str, str]] = Field(default_factory=list)
     # What a tool says it does to the world (MCP tool annotations): only reads; may change or delete
     # things (refused unless allowed); reaches outside this host (web, other services).

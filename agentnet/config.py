@@ -15,8 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from agentnet.cards import CapabilityCard, Skill
 from agentnet.errors import ConfigError
 from agentnet.home import agentnet_home
+from agentnet.hosts import is_loopback_url
 from agentnet.packaged import packaged_file
 from agentnet.plugins.kinds import AdapterKind, adapter_kinds
+from agentnet.retry import RetryPolicy
 from agentnet.yamlfile import load_yaml_file, raise_validation
 
 DEFAULT_MODEL_ID = "smollm2"
@@ -47,9 +49,20 @@ class ModelParams(BaseModel):
     system_prompt: str | None = None
     # agentnet's own deadline per call, in seconds (provider timeouts are not trusted alone).
     deadline_s: float = Field(default=120.0, gt=0)
-    # Bounded retries with backoff for transient remote failures (never for 401/403).
+    # Bounded retries with backoff for transient remote failures (never for 401/403); see retry_policy().
     retries: int = Field(default=2, ge=0, le=10)
     retry_backoff_s: float = Field(default=0.5, ge=0)
+    # Cooldown of a remote deployment (LiteLLM's router defaults): once more than allowed_fails requests
+    # failed within a minute, it is skipped for cooldown_s seconds (0 turns cooldowns off).
+    allowed_fails: int = Field(default=3, ge=0)
+    cooldown_s: float = Field(default=5.0, ge=0)
+    # Once it failed (cooled down, or `agentnet doctor` found its endpoint unreachable), every agentnet
+    # process's planner leaves the model out for this long ($AGENTNET_HOME/health.json; 0: not remembered).
+    down_memory_s: float = Field(default=60.0, ge=0)
+
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy these parameters describe (exponential backoff from retry_backoff_s)."""
+        return RetryPolicy(max_attempts=self.retries + 1, initial_interval=self.retry_backoff_s)
 
 
 class ModelSpec(BaseModel):
@@ -116,7 +129,7 @@ class ModelSpec(BaseModel):
         data.setdefault("name", self.id)
         remote = kind.remote
         data.setdefault("locality", "remote" if remote else "local")
-        data.setdefault("data_leaves_host", remote and not _is_loopback(self.api_base))
+        data.setdefault("data_leaves_host", remote and not is_loopback_url(self.api_base))
         data.setdefault("context_length", self.params.n_ctx if not remote else None)
         return CapabilityCard.model_validate(data)
 
@@ -126,13 +139,6 @@ class ModelSpec(BaseModel):
         if self.path.startswith("embedded:"):
             return embedded_gguf_path()
         return Path(self.path).expanduser()
-
-
-def _is_loopback(url: str | None) -> bool:
-    if not url:
-        return False
-    host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
-    return host in {"127.0.0.1", "localhost", "::1"} or host.startswith("127.")
 
 
 INSTANCE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
@@ -168,6 +174,9 @@ class BudgetSettings(BaseModel):
     max_tokens: int | None = Field(default=None, gt=0)
     max_seconds: float | None = Field(default=None, gt=0)
     max_cost: float | None = Field(default=None, ge=0)
+    # Graph supersteps a run may take (LangGraph's recursion_limit): every step, fallback and loop
+    # turn is one; a run that needs more stops as budget_exceeded, resumable with a higher limit.
+    recursion_limit: int = Field(default=200, ge=2, le=100_000)
 
 
 MCP_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
@@ -217,6 +226,61 @@ class McpSettings(BaseModel):
     max_result_chars: int = Field(default=100_000, gt=0)
 
 
+RUNS_URL_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
+
+
+class RunsSettings(BaseModel):
+    """Where runs (checkpoints, traces, leases) are kept, and how a run is owned by one process."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # None: ``sqlite:///$AGENTNET_HOME/runs.sqlite``. ``postgresql://user@host:port/db`` lets several
+    # processes and machines share runs. The environment variable AGENTNET_RUNS_URL wins over this.
+    url: str | None = None
+    # PostgreSQL connection pool per process: connections kept open, and the most opened at once.
+    pool_min: int = Field(default=1, ge=0)
+    pool_max: int = Field(default=8, gt=0)
+    connect_timeout_s: float = Field(default=10.0, gt=0)
+    # A run's owner renews its lease while it runs; a lease not renewed for this long (the owner was
+    # killed or cut off) lets another process resume the run.
+    lease_s: float = Field(default=15.0, ge=0.5, le=3600)
+    # Most bytes of one file a run takes or keeps (an input handed over, an image sent over HTTP, a
+    # file a step wrote); a larger one is refused with an error naming this setting.
+    max_artifact_bytes: int = Field(default=256 * 1024 * 1024, gt=0)
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(RUNS_URL_SCHEMES):
+            raise ValueError("runs.url must start with sqlite:/// or postgresql://")
+        return url
+
+    @model_validator(mode="after")
+    def _pool_bounds(self) -> RunsSettings:
+        if self.pool_min > self.pool_max:
+            raise ValueError("runs.pool_min is larger than runs.pool_max")
+        return self
+
+
+class FileReaderSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # Directories the bundled file reader may read (relative ones from the working directory);
+    # nothing outside them, no '..', no symlink that leads out.
+    allowed_dirs: list[str] = Field(default_factory=lambda: ["."])
+    max_bytes: int = Field(default=1_000_000, gt=0)
+
+
+class CollaboratorSettings(BaseModel):
+    """The bundled collaborators (calculator, dates, text, tables, files, embeddings, OCR, speech)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Ids of bundled collaborators to leave off the network (e.g. ["read-file"]); ["all"] for none.
+    disabled: list[str] = Field(default_factory=list)
+    files: FileReaderSettings = Field(default_factory=FileReaderSettings)
+
+
 class AgentnetConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -225,11 +289,13 @@ class AgentnetConfig(BaseModel):
     directory: DirectorySettings = Field(default_factory=DirectorySettings)
     planner: PlannerSettings = Field(default_factory=PlannerSettings)
     budgets: BudgetSettings = Field(default_factory=BudgetSettings)
+    runs: RunsSettings = Field(default_factory=RunsSettings)
     # Local model pool: evict least-recently-used models beyond this many MB of weights.
     pool_memory_mb: int = Field(default=8192, gt=0)
     # MCP servers whose tools become nodes "<server>.<tool>" (besides those added with `agentnet mcp add`).
     mcp_servers: list[McpServerSpec] = Field(default_factory=list)
     mcp: McpSettings = Field(default_factory=McpSettings)
+    collaborators: CollaboratorSettings = Field(default_factory=CollaboratorSettings)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> AgentnetConfig:

@@ -84,9 +84,29 @@ class RunError(AgentnetError):
 
 
 class ModelCallError(RunError):
-    """A model call failed (server unreachable, provider error, authentication refused)."""
+    """A model call failed (server unreachable, provider error, authentication refused).
+
+    ``retryable`` says whether the same call may succeed if tried again (a server error, a broken
+    stream) or not (refused credentials, an HTML page instead of an API, a content-policy refusal).
+    """
 
     code = "model_call_failed"
+    retryable = True
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, code: str | None = None, retryable: bool | None = None
+    ) -> None:
+        super().__init__(message, hint=hint, code=code)
+        if retryable is not None:
+            self.retryable = retryable
+
+
+class ContentPolicyError(ModelCallError):
+    """A provider refused the request (or stopped its reply) under its content policy: asking the
+    same model again will not help; another model may answer."""
+
+    code = "content_policy"
+    retryable = False
 
 
 class DeadlineExceededError(RunError):
@@ -105,6 +125,18 @@ class BudgetExceededError(RunError):
     """A run stopped before exceeding one of its budgets (steps, tokens, time, cost)."""
 
     code = "budget_exceeded"
+
+
+class RunBusyError(RunError):
+    """Another process owns the run right now (its lease in the run database is live)."""
+
+    code = "run_busy"
+
+
+class RunStoreError(RunError):
+    """The run database cannot be reached, opened or read (server down, wrong URL, corrupt file)."""
+
+    code = "runs_db_unavailable"
 
 
 class DirectoryError(RunError):

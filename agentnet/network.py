@@ -15,17 +15,21 @@ configured models' cards synced into it) only when a plan is made.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agentnet import telemetry
 from agentnet.config import AgentnetConfig, BudgetSettings, load_config
 
 if TYPE_CHECKING:
+    from agentnet.artifacts import Artifact
     from agentnet.directory.query import SearchFilters
     from agentnet.directory.store import Directory
     from agentnet.executor.runner import EventHandler, Executor, RunResult
     from agentnet.mcp.servers import McpServers
     from agentnet.nodes.base import ModelNode
+    from agentnet.nodes.health import Health
     from agentnet.nodes.registry import NodeRegistry
     from agentnet.planner.plan import Plan
     from agentnet.planner.planner import Planner
@@ -81,7 +85,7 @@ class Network:
 
             directory = open_configured(self.config)
             try:
-                sync_models(directory, self.registry.cards())
+                sync_models(directory, self.registry.cards(health=True))
                 if self.mcp is not None:
                     self.mcp.sync_directory(directory)
             except BaseException:
@@ -92,15 +96,11 @@ class Network:
 
     @property
     def planner(self) -> Planner:
+        """The planner the config describes (model, step limit, plan memory), over the directory."""
         if self._planner is None:
-            from agentnet.planner.planner import Planner, PlannerSettings
+            from agentnet.planner.build import build_planner
 
-            settings = PlannerSettings(
-                max_steps=self.config.planner.max_steps,
-                use_memory=self.config.planner.use_memory,
-                general_model=self.config.default_model,
-            )
-            self._planner = Planner(self.directory, self.node(self.config.planner.model), settings)
+            self._planner = build_planner(self.config, self.directory, self.registry)
         return self._planner
 
     @property
@@ -108,21 +108,37 @@ class Network:
         if self._executor is None:
             from agentnet.executor.runner import Executor
 
-            self._executor = Executor(self.registry, budgets=self.config.budgets)
+            self._executor = Executor(self.registry, budgets=self.config.budgets, runs=self.config.runs)
         return self._executor
 
     def filters(self) -> SearchFilters:
-        from agentnet.directory.query import SearchFilters
+        """The config's planner policies as the filters every plan obeys."""
+        from agentnet.planner.build import policy_filters
 
-        p = self.config.planner
-        return SearchFilters(local_only=p.local_only, keep_data_on_host=p.keep_data_on_host, max_cost=p.max_cost)
+        return policy_filters(self.config.planner)
 
     # --- work -------------------------------------------------------------------------------
 
-    def plan(self, task: str, filters: SearchFilters | None = None, *, deadline_s: float | None = None) -> Plan:
+    def plan(
+        self,
+        task: str,
+        filters: SearchFilters | None = None,
+        *,
+        deadline_s: float | None = None,
+        inputs: Sequence[Artifact] = (),
+    ) -> Plan:
         """A validated plan for ``task``: who does each step, and why. With ``deadline_s``, the planner
-        model gets at most that long; past it, the plan comes from retrieval and types alone."""
-        return self.planner.plan(task, filters or self.filters(), deadline_s=deadline_s)
+        model gets at most that long; past it, the plan comes from retrieval and types alone.
+        ``inputs`` describe files handed over beside the task; pass their contents to ``execute``."""
+        with telemetry.span("plan", {"agentnet.task": telemetry.content(task)}) as current:
+            plan = plan_around_unusable(
+                lambda chosen: self.planner.plan(task, chosen, deadline_s=deadline_s, inputs=inputs),
+                filters or self.filters(),
+                self.registry.unusable(),
+            )
+            if current is not None:
+                current.set_attribute("agentnet.plan.steps", [f"{s.id}:{s.capability}" for s in plan.steps])
+            return plan
 
     def compile(self, plan: Plan, *, checkpointer: Any = None) -> Any:
         """The plan as a compiled LangGraph graph, to embed in your own LangGraph app.
@@ -137,27 +153,64 @@ class Network:
         plan: Plan,
         *,
         run_id: str | None = None,
+        inputs: Mapping[str, Any] | None = None,
         on_event: EventHandler | None = None,
         budgets: BudgetSettings | None = None,
         check: bool = True,
     ) -> RunResult:
-        """Run an existing plan (checkpointed and traced under the agentnet home)."""
-        executor = self.executor
-        if budgets is not None:
-            from agentnet.executor.runner import Executor
+        """Run an existing plan (checkpointed and traced in the run database). ``inputs`` maps the
+        names of the plan's inputs to their text (or, for other media, their artifact records)."""
+        return self.executor.run(
+            plan, inputs=dict(inputs or {}), run_id=run_id, on_event=on_event, check=check, budgets=budgets
+        )
 
-            executor = Executor(self.registry, budgets=budgets)
-        return executor.run(plan, run_id=run_id, on_event=on_event, check=check)
-
-    def run(self, task: str, *, on_event: EventHandler | None = None, check: bool = True) -> RunResult:
-        """Plan ``task`` and run the plan; the result carries the answer and the run id."""
-        plan = self.plan(task)
+    def run(
+        self,
+        task: str,
+        *,
+        inputs: Mapping[str, str] | Sequence[str | Path] | None = None,
+        on_event: EventHandler | None = None,
+        check: bool = True,
+    ) -> RunResult:
+        """Plan ``task`` and run the plan; the result carries the answer and the run id. ``inputs``
+        are files handed over beside the task (``["sign.png", "report.txt"]``: text is read as data,
+        an image or audio file goes to a collaborator that takes it, as with ``agentnet run --input``),
+        or texts by name (``{"report.txt": "..."}``)."""
+        records, values = self.hand_over(inputs)
+        plan = self.plan(task, inputs=records)
         self.release_directory()
-        return self.execute(plan, on_event=on_event, check=check)
+        return self.execute(plan, inputs=values, on_event=on_event, check=check)
+
+    def hand_over(
+        self, inputs: Mapping[str, str] | Sequence[str | Path] | None
+    ) -> tuple[list[Artifact], dict[str, Any]]:
+        """The records the planner reads and the values the run reads for ``inputs`` (files by path,
+        or texts by name), each file at most ``runs.max_artifact_bytes``."""
+        from agentnet.artifacts import handed_value, read_bytes, read_file, unique
+
+        limit = self.config.runs.max_artifact_bytes
+        if isinstance(inputs, str | Path):
+            inputs = [inputs]  # one path, not its characters
+        if isinstance(inputs, Mapping):
+            texts = {str(name): str(text) for name, text in inputs.items()}
+            records = [read_bytes(k, v.encode(), "text/plain", max_bytes=limit)[0] for k, v in texts.items()]
+            return records, texts
+        records = []
+        values: dict[str, Any] = {}
+        for item in inputs or ():
+            record, text = read_file(Path(item), max_bytes=limit)
+            record = unique(record, values.keys())
+            records.append(record)
+            values[record.name] = handed_value(record, text)
+        return records, values
 
     def resume(self, run_id: str, *, on_event: EventHandler | None = None, check: bool = True) -> RunResult:
         """Continue a saved run under the budgets configured now (so a raised limit lets it finish)."""
         return self.executor.resume(run_id, on_event=on_event, budgets=self.config.budgets, check=check)
+
+    def cancel(self, run_id: str) -> str:
+        """Stop a run wherever it executes: ``cancelled``, ``requested`` or ``not_running``."""
+        return self.executor.cancel(run_id)
 
     def runs(self, limit: int = 50) -> list[dict[str, Any]]:
         return self.executor.list_runs(limit)
@@ -165,14 +218,41 @@ class Network:
     def trace(self, run_id: str) -> dict[str, Any]:
         return self.executor.trace(run_id)
 
+    def rate(self, run_id: str, good: bool) -> dict[str, Any]:
+        """Rate a finished run: a good one's task and plan become a solved example plan memory learns
+        from, a bad one a counter-example (its tools count against similar tasks). Rating a run again
+        replaces its rating; ``agentnet memory forget --run ID`` takes it back."""
+        from agentnet.errors import UserError
+        from agentnet.planner.memory import PlanMemory
+        from agentnet.planner.plan import Plan
+
+        trace = self.trace(run_id)
+        if good and trace["status"] != "succeeded":
+            raise UserError(
+                f"run {run_id} {trace['status']}: only a run that succeeded can be rated good",
+                hint=f"rate it bad (`agentnet runs rate {run_id} bad`) if its plan was wrong",
+            )
+        plan = Plan.model_validate(trace["plan"])
+        # A planner open meanwhile (this one's, a server's) sees the change at its next plan.
+        memory = PlanMemory()
+        try:
+            memory.forget(run_id=run_id)
+            memory.remember_plan(plan, run_id=run_id, rating=1 if good else -1)
+            return {"id": run_id, "rating": "good" if good else "bad",
+                    "tools": [step.capability for step in plan.steps], "remembered": len(memory)}  # fmt: skip
+        finally:
+            memory.close()
+
     # --- lifetime ---------------------------------------------------------------------------
 
     def release_directory(self) -> None:
         """Close the directory (and its writer lock) so other processes can plan meanwhile."""
+        if self._planner is not None:
+            self._planner.close()
+            self._planner = None
         if self._directory is not None:
             self._directory.close()
             self._directory = None
-            self._planner = None
 
     def close(self) -> None:
         self.release_directory()
@@ -184,3 +264,28 @@ class Network:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def plan_around_unusable(
+    make: Callable[[SearchFilters], Plan], filters: SearchFilters, unusable: Mapping[str, Health]
+) -> Plan:
+    """``make(filters)`` without the models known to be unusable (their cards are unavailable); with
+    them only when nothing else can serve. The plan's notes say which were left out and why."""
+    from agentnet.errors import PlanningError
+
+    try:
+        plan = make(filters)
+    except PlanningError:
+        if not unusable or filters.include_unavailable:
+            raise
+        plan = make(filters.model_copy(update={"include_unavailable": True}))
+    used = {step.capability for step in plan.steps}
+    for node_id, health in unusable.items():
+        why = f"{health.status}: {health.detail}"
+        if node_id in used:
+            plan.notes.append(
+                f"nothing usable could serve this task, so it uses {node_id} although it is {why} ({health.fix})"
+            )
+        else:
+            plan.notes.append(f"left out {node_id} ({why})")
+    return plan

@@ -10,6 +10,7 @@ milliseconds with its position.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from agentnet.errors import ConfigError
+from agentnet.errors import ConfigError, RunError
 
 MAX_YAML_BYTES = 1_000_000
 MAX_ALIASES = 100
@@ -218,12 +219,22 @@ def load_yaml_file(path: Path, *, max_bytes: int = MAX_YAML_BYTES) -> Positioned
     return parse_yaml(text, str(path), max_bytes=max_bytes)
 
 
+# A key shown in a message: a name. Anything else (a line of /etc/shadow passed as a recipe) is
+# shown by its position only, so an error never echoes the contents of a file that is not ours.
+_SHOWN_KEY = re.compile(r"[\w.@+-]{1,64}")
+
+
+def _shown(part: str | int) -> str:
+    return str(part) if isinstance(part, int) or _SHOWN_KEY.fullmatch(part) else "(a key that is not a name)"
+
+
 def validation_problems(doc: PositionedYaml, error: ValidationError, prefix: Sequence[str | int] = ()) -> list[str]:
-    """One ``file:line:col: field: message`` line per pydantic error."""
+    """One ``file:line:col: field: message`` line per pydantic error (pydantic's messages never
+    quote the input; keys are shown only when they are names)."""
     lines = []
     for item in error.errors():
         loc = (*prefix, *item["loc"])
-        dotted = ".".join(str(part) for part in loc) or "(top level)"
+        dotted = ".".join(_shown(part) for part in loc) or "(top level)"
         message = item["msg"]
         if item["type"] == "extra_forbidden":
             message = "unknown key (not allowed here; check the spelling)"
@@ -247,12 +258,25 @@ def save_yaml_file(path: Path, data: Any, header: str) -> None:
     import tempfile
 
     text = f"# {header}\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".yaml", dir=path.parent)
+    tmp: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".yaml", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
         Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _unwritable(path, exc) from None
         raise
+
+
+def _unwritable(path: Path, exc: OSError) -> RunError:
+    # A full disk, a file-size or quota limit, a read-only mount: the old file was never touched.
+    return RunError(
+        f"cannot write {path} ({exc.strerror or exc}); {path} is unchanged",
+        hint=f"free space where {path.parent} is (`df -h {path.parent}`) or make it writable, then try again",
+        code="state_write_failed",
+    )

@@ -30,7 +30,8 @@ from typing import Any
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MEMORY_MB = 2048
 
-# Sets the limits, then either execs a command (argv after "--") or calls a pickled function.
+# Sets the limits (a write past the file-size limit fails with EFBIG: Python ignores SIGXFSZ, and
+# so does whatever it execs), then either execs a command (argv after "--") or calls a pickled function.
 _BOOTSTRAP = """
 import os, pickle, resource, sys
 memory = int(sys.argv[1])
@@ -39,9 +40,12 @@ if memory > 0:
 cpu = int(sys.argv[2])
 if cpu > 0:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-if sys.argv[3] == "--":
-    os.execvp(sys.argv[4], sys.argv[4:])
-with open(sys.argv[3], "rb") as handle:
+file_size = int(sys.argv[3])
+if file_size > 0:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+if sys.argv[4] == "--":
+    os.execvp(sys.argv[5], sys.argv[5:])
+with open(sys.argv[4], "rb") as handle:
     module, qualname, args, kwargs = pickle.load(handle)
 import importlib
 target = importlib.import_module(module)
@@ -55,7 +59,7 @@ try:
     blob = pickle.dumps(outcome)
 except Exception as exc:
     blob = pickle.dumps(("returned", repr(outcome[1]), None, f"result not picklable: {exc}", None))
-with open(sys.argv[3] + ".out", "wb") as handle:
+with open(sys.argv[4] + ".out", "wb") as handle:
     handle.write(blob)
 """
 
@@ -119,9 +123,9 @@ def _run(argv: list[str], timeout_s: float, cwd: Path | str | None, env: dict[st
     return Bounded(process.returncode, stdout, stderr, time.monotonic() - started, timed_out)
 
 
-def _limits(timeout_s: float, memory_mb: int) -> list[str]:
+def _limits(timeout_s: float, memory_mb: int, file_size_bytes: int) -> list[str]:
     # CPU time is a backstop for a child spinning after its parent died; wall time is the real limit.
-    return [str(memory_mb * 1024 * 1024), str(int(timeout_s) + 5)]
+    return [str(memory_mb * 1024 * 1024), str(int(timeout_s) + 5), str(file_size_bytes)]
 
 
 def run_bounded(
@@ -132,9 +136,12 @@ def run_bounded(
     cwd: Path | str | None = None,
     env: Mapping[str, str] | None = None,
     stdin: str | None = None,
+    file_size_bytes: int = 0,
 ) -> Bounded:
-    """Run ``command`` (argv; looked up on PATH) with an address-space cap and a wall-clock timeout."""
-    argv = [sys.executable, "-c", _BOOTSTRAP, *_limits(timeout_s, memory_mb), "--", *command]
+    """Run ``command`` (argv; looked up on PATH) with an address-space cap and a wall-clock timeout;
+    ``file_size_bytes`` > 0 also caps how large a file it may write (a full disk, without root's
+    ways around one)."""
+    argv = [sys.executable, "-c", _BOOTSTRAP, *_limits(timeout_s, memory_mb, file_size_bytes), "--", *command]
     return _run(argv, timeout_s, cwd, _child_env(env), stdin)
 
 
@@ -145,16 +152,45 @@ def call_bounded(
     memory_mb: int = DEFAULT_MEMORY_MB,
     cwd: Path | str | None = None,
     env: Mapping[str, str] | None = None,
+    file_size_bytes: int = 0,
     **kwargs: Any,
 ) -> Bounded:
     """Call ``function(*args, **kwargs)`` in a bounded child; it must be importable by module and name."""
     with tempfile.TemporaryDirectory(prefix="bounded-") as scratch:
         request = Path(scratch) / "call.pickle"
         request.write_bytes(pickle.dumps((function.__module__, function.__qualname__, args, kwargs)))
-        argv = [sys.executable, "-c", _BOOTSTRAP, *_limits(timeout_s, memory_mb), str(request)]
+        argv = [sys.executable, "-c", _BOOTSTRAP, *_limits(timeout_s, memory_mb, file_size_bytes), str(request)]
         outcome = _run(argv, timeout_s, cwd, _child_env(env), None)
         result = Path(f"{request}.out")
         if result.exists():
             _, value, raised, message, code = pickle.loads(result.read_bytes())
             outcome.value, outcome.raised, outcome.error_message, outcome.error_code = value, raised, message, code
     return outcome
+
+
+def call_within(timeout_s: float, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)`` in this process for arguments a child cannot take (a loaded
+    source, a lock); a call still running after ``timeout_s`` fails the test at once. For pure code
+    whose regression is a loop without end: the stuck thread spins on until the process ends, but
+    the failure comes in seconds instead of a hung run."""
+    import threading
+
+    import pytest
+
+    box: list[tuple[bool, Any]] = []
+
+    def work() -> None:
+        try:
+            box.append((True, function(*args, **kwargs)))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
+            box.append((False, exc))
+
+    worker = threading.Thread(target=work, name=f"within-{timeout_s:g}s", daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    if worker.is_alive():
+        pytest.fail(f"{getattr(function, '__name__', function)} did not return within {timeout_s:g} s")
+    ok, value = box[0]
+    if not ok:
+        raise value
+    return value

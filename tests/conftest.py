@@ -13,11 +13,18 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# A leaked socket or file fails the test that leaked it (tests/leakguard.py).
+from leakguard import leaks_of_the_module, leaks_of_the_test
+from listening import refused_port
+
+# CI (AGENTNET_NO_SKIPS=1) fails a run that skipped a test it must run; see tests/skipguard.py.
+from skipguard import pytest_collectreport, pytest_runtest_logreport, pytest_sessionfinish, pytest_terminal_summary
 
 from agentnet.config import embedded_gguf_path
 
@@ -26,6 +33,7 @@ BIN_DIR = Path(sys.executable).parent
 
 
 def free_port() -> int:
+    """A port free a moment ago (see start_on_a_free_port for programs that cannot take a socket)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -67,6 +75,23 @@ def agentnet_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def fresh_cooldowns() -> Iterator[None]:
+    """Remote deployments' cooldowns are per process: one test's failing upstream (whose port a later
+    test's server may reuse) must not make another test skip a model."""
+    from agentnet.nodes.cooldown import shared_cooldowns
+
+    yield
+    shared_cooldowns().clear()
+
+
+@pytest.fixture
+def refused_url() -> Iterator[str]:
+    """``http://127.0.0.1:PORT`` where connections are refused for the whole test (see listening.py)."""
+    with refused_port() as port:
+        yield f"http://127.0.0.1:{port}"
+
+
 @pytest.fixture(scope="session")
 def smollm2_path() -> Path:
     return embedded_gguf_path()
@@ -87,32 +112,48 @@ def smollm2_node() -> Any:
     return node
 
 
+def start_on_a_free_port(
+    command: Callable[[int], list[str]], health: str, log: Path, env: dict[str, str], timeout_s: float
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start a program that takes a port number, not a socket: the port picked may be taken before
+    the program binds it, so a start that fails with "address already in use" is retried on another."""
+    for attempt in range(3):
+        port = free_port()
+        with log.open("wb") as out:
+            process = subprocess.Popen(command(port), stdout=out, stderr=subprocess.STDOUT, env=env)
+        try:
+            wait_for_http(health.format(port=port), process, timeout_s, log)
+            return process, port
+        except RuntimeError:
+            stop_process(process)
+            if attempt == 2 or "address already in use" not in log.read_text(errors="replace").lower():
+                raise
+    raise AssertionError("unreachable")
+
+
 @pytest.fixture(scope="session")
 def llama_server(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real OpenAI-compatible llama.cpp server on loopback serving SmolLM2 as model 'smollm2'.
 
     Yields its api_base (``http://127.0.0.1:PORT/v1``); litellm reaches it as ``openai/smollm2``.
     """
-    port = free_port()
+
+    def command(port: int) -> list[str]:
+        return [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(smollm2_path),
+            "--model_alias", "smollm2",
+            "--host", "127.0.0.1",
+            "--port", str(port),
+            "--n_ctx", "2048",
+            "--n_threads", "1",
+            "--seed", "0",
+        ]  # fmt: skip
+
     log = tmp_path_factory.mktemp("llama-server") / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "llama_cpp.server",
-                "--model", str(smollm2_path),
-                "--model_alias", "smollm2",
-                "--host", "127.0.0.1",
-                "--port", str(port),
-                "--n_ctx", "2048",
-                "--n_threads", "1",
-                "--seed", "0",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process, port = start_on_a_free_port(command, "http://127.0.0.1:{port}/v1/models", log, env, timeout_s=120)
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/v1/models", process, timeout_s=120, log=log)
         yield f"http://127.0.0.1:{port}/v1"
     finally:
         stop_process(process)
@@ -121,19 +162,46 @@ def llama_server(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `chroma run` server on a free loopback port; yields its URL."""
-    port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
-    log = data / "server.log"
     chroma = BIN_DIR / "chroma"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(chroma), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
+
+    def command(port: int) -> list[str]:
+        return [str(chroma), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)]
+
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    health = "http://127.0.0.1:{port}/api/v2/heartbeat"
+    process, port = start_on_a_free_port(command, health, data / "server.log", env, timeout_s=60)
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", process, timeout_s=60, log=log)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop_process(process)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """A throwaway PostgreSQL server for the session (installed from Debian if missing; see pgserver.py).
+
+    fsync is off: tests check behaviour, not durability against power loss; bench/ measures with it on."""
+    from pgserver import PostgresServer
+
+    server = PostgresServer(settings={"fsync": "off", "max_connections": "300"}).start()
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
+@pytest.fixture
+def pg_url(postgres_server: Any) -> str:
+    """A fresh, empty database on the session's PostgreSQL server."""
+    return str(postgres_server.new_database())
+
+
+__all__ = [
+    "leaks_of_the_module",
+    "leaks_of_the_test",
+    "pytest_collectreport",
+    "pytest_runtest_logreport",
+    "pytest_sessionfinish",
+    "pytest_terminal_summary",
+]

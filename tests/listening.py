@@ -1,7 +1,10 @@
-"""What the kernel says is listening: parsed from /proc/net/tcp{,6}, never from name resolution.
+"""Loopback sockets for tests, without guesses: what the kernel says is listening (parsed from
+/proc/net/tcp{,6}, never from name resolution), and a port that refuses connections for sure.
 
-Security tests use this instead of resolving the machine's hostname, whose answer depends on the
-machine (often only 127.0.0.1), so a server that binds every interface is seen wherever it runs.
+Security tests read the listening sockets instead of resolving the machine's hostname, whose answer
+depends on the machine (often only 127.0.0.1), so a server that binds every interface is seen wherever
+it runs. A test that needs "nothing listens here" holds ``refused_port()`` instead of naming a port
+(9, 1) that something on some machine may be listening on.
 """
 
 from __future__ import annotations
@@ -9,9 +12,12 @@ from __future__ import annotations
 import ipaddress
 import socket
 import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _LISTEN = "0A"
+_ESTABLISHED = "01"
 
 
 def _decode(hex_address: str) -> str:
@@ -22,22 +28,38 @@ def _decode(hex_address: str) -> str:
     return socket.inet_ntop(family, packed)
 
 
+def _sockets(proc_net: Path) -> Iterator[list[str]]:
+    for table in ("tcp", "tcp6"):
+        path = proc_net / table
+        if path.exists():
+            yield from (line.split() for line in path.read_text().splitlines()[1:])
+
+
 def listening_addresses(port: int, proc_net: Path = Path("/proc/net")) -> set[str]:
     """Every local address with a TCP socket listening on ``port`` (IPv4 and IPv6)."""
     found: set[str] = set()
-    for table in ("tcp", "tcp6"):
-        path = proc_net / table
-        if not path.exists():
-            continue
-        for line in path.read_text().splitlines()[1:]:
-            fields = line.split()
-            address, port_hex = fields[1].rsplit(":", 1)
-            if fields[3] == _LISTEN and int(port_hex, 16) == port:
-                found.add(_decode(address))
+    for fields in _sockets(proc_net):
+        address, port_hex = fields[1].rsplit(":", 1)
+        if fields[3] == _LISTEN and int(port_hex, 16) == port:
+            found.add(_decode(address))
     return found
+
+
+def connections_to(port: int, proc_net: Path = Path("/proc/net")) -> int:
+    """How many TCP connections to ``port`` are open (established) on this machine's client side."""
+    return sum(1 for fields in _sockets(proc_net) if fields[3] == _ESTABLISHED and fields[2].endswith(f":{port:04X}"))
 
 
 def is_loopback(address: str) -> bool:
     ip = ipaddress.ip_address(address)
     mapped = getattr(ip, "ipv4_mapped", None)
     return bool(ip.is_loopback or (mapped is not None and mapped.is_loopback))
+
+
+@contextmanager
+def refused_port() -> Iterator[int]:
+    """A loopback port that refuses every connection while the block runs: bound (so nobody else can
+    take it) but never listening."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield int(sock.getsockname()[1])

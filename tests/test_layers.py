@@ -13,16 +13,23 @@ PACKAGE = Path(__file__).resolve().parent.parent / "agentnet"
 # floor of each top-level module or sub-package of agentnet
 FLOORS = {
     "errors": 0,
+    "delimit": 0,
     "redact": 0,  # below errors, which redact their messages
+    "telemetry": 0,
     "cards": 1,
+    "artifacts": 1,
     "home": 1,
     "packaged": 1,
     "yamlfile": 1,
     "jsonschemas": 1,
     "config": 1,
+    "config_edit": 1,
+    "retry": 1,
     "plugins": 1,
+    "hosts": 1,
     "nodes": 2,
     "directory": 2,
+    "collaborators": 2,
     "testing": 2,
     "planner": 3,
     "executor": 4,
@@ -30,6 +37,8 @@ FLOORS = {
     "mcp": 4,
     "recipes": 5,
     "network": 5,
+    "doctor": 5,
+    "evals": 5,
     "cli": 6,
     "server": 6,
 }
@@ -108,43 +117,45 @@ def _import_graph() -> dict[str, set[str]]:
     return graph
 
 
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for nxt in graph[todo.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected sets of more than one module (Tarjan)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        for nxt in graph[node]:
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                top = stack.pop()
-                component.append(top)
-                if top == node:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    for node in graph:
-        if node not in index:
-            visit(node)
-    return found
-
-
-# The planner's cycle is broken by the `evals` lane (issue 11 items 2-3), which removes this entry.
-_KNOWN_CYCLES = [["agentnet.planner.memory", "agentnet.planner.planner", "agentnet.planner.taskbench"]]
+    """Sets of modules that reach each other through imports (each a cycle or several joined)."""
+    reach = {module: _reachable(graph, module) for module in graph}
+    groups = {
+        tuple(sorted(other for other in reach[module] if module in reach[other]))
+        for module in graph
+        if module in reach[module]
+    }
+    return [list(group) for group in sorted(groups)]
 
 
 def test_no_import_cycles() -> None:
     """No two modules import each other, directly or around a loop; lazy and TYPE_CHECKING imports count."""
-    cycles = [cycle for cycle in _cycles(_import_graph()) if cycle not in _KNOWN_CYCLES]
+    cycles = _cycles(_import_graph())
     assert not cycles, "import cycles:\n" + "\n".join(" <-> ".join(cycle) for cycle in cycles)
+
+
+def test_only_the_bench_command_imports_evals() -> None:
+    """Evaluation code stays out of the product: only ``agentnet bench`` (and bench/ scripts) use it."""
+    allowed = {Path("cli/bench_cmd.py")}
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE)
+        if relative.parts[0] == "evals" or relative in allowed:
+            continue
+        offenders += [
+            f"agentnet/{relative}:{line} imports {module}"
+            for line, module in _imports(path)
+            if _unit(module) == "evals"
+        ]
+    assert not offenders, "\n".join(offenders)

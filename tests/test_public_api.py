@@ -25,7 +25,8 @@ def test_unknown_name_is_an_attribute_error() -> None:
 def test_import_agentnet_loads_no_engine_or_framework() -> None:
     code = (
         "import sys, agentnet, agentnet.errors, agentnet.cards\n"
-        "heavy = ('langchain_core', 'langgraph', 'llama_cpp', 'litellm', 'chromadb', 'mcp')\n"
+        "heavy = ('langchain_core', 'langgraph', 'llama_cpp', 'litellm', 'chromadb', 'mcp', 'psycopg',"
+        " 'opentelemetry', 'prometheus_client', 'rapidocr_onnxruntime', 'a2a')\n"
         "heavy = [m for m in heavy if m in sys.modules]\n"
         "print(','.join(heavy))"
     )

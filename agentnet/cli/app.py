@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
-from agentnet.cli.plugin_group import AgentnetGroup, refresh_cache
+from agentnet.cli.plugin_group import AgentnetGroup, refresh_cache, register_builtin_plugins
 from agentnet.errors import AgentnetError, UserError
 
 app = typer.Typer(
@@ -15,8 +16,27 @@ app = typer.Typer(
     help="Networks of AI models: local and remote models as nodes, a capability directory, a planner and an executor.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    # --install-completion / --show-completion for bash, zsh, fish and PowerShell (typer's own).
+    add_completion=True,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"agentnet {version('agentnet')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print agentnet's version and exit."),
+    ] = False,
+) -> None:
+    pass
 
 
 def _register() -> None:
@@ -25,8 +45,11 @@ def _register() -> None:
         ask_cmd,
         bench_cmd,
         chat_cmd,
+        daemon_cmd,
         directory_cmd,
-        mcp_cmd,
+        doctor_cmd,
+        init_cmd,
+        memory_cmd,
         models_cmd,
         plan_cmd,
         plugins_cmd,
@@ -44,7 +67,11 @@ def _register() -> None:
     chat_cmd.register(app)
     run_cmd.register(app)
     plan_cmd.register(app)
-    mcp_cmd.register(app)
+    memory_cmd.register(app)
+    doctor_cmd.register(app)
+    init_cmd.register(app)
+    daemon_cmd.register(app)
+    register_builtin_plugins(app)
     plugins_cmd.register(app)
 
 

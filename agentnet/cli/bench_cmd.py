@@ -1,6 +1,7 @@
 """``agentnet bench …``: quality measures on benchmark data (TaskBench files).
 
-Each command is a thin wrapper: the measuring code lives in the library layer it measures.
+Each command is a thin wrapper over ``agentnet.evals``, where everything that exists only to measure
+lives (the product never imports it).
 """
 
 from __future__ import annotations
@@ -17,9 +18,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(bench_app, name="bench")
 
 
-# Commands are added below by the directory (`bench directory`) and planner (`bench taskbench`) areas.
-
-
 @bench_app.command("directory")
 def bench_directory(
     tools: Annotated[Path, typer.Option("--tools", help="TaskBench tool list (tool_desc.json).")],
@@ -30,7 +28,7 @@ def bench_directory(
     import json
     import sys
 
-    from agentnet.directory.quality import evaluate
+    from agentnet.evals.retrieval import evaluate
 
     result = evaluate(tools, data)
     sys.stdout.write(f"samples: {result.samples}\n")
@@ -57,7 +55,7 @@ def bench_taskbench(
     import json
     import sys
 
-    from agentnet.planner.taskbench import run_files
+    from agentnet.evals.taskbench import run_files
 
     result = run_files(tools, data, train=train, limit=limit, model_id=model, mode=mode)
     summary = result.summary()
@@ -66,6 +64,8 @@ def bench_taskbench(
     for kind in ("all", "single", "chain", "dag"):
         part = summary if kind == "all" else summary[kind]
         sys.stdout.write(f"{kind:<8}{part['samples']:>6}{part['n_f1']:>9.2f}{part['e_f1']:>9.2f}\n")
+    if "p_f1" in summary:
+        sys.stdout.write(f"arguments: parameter-name F1 {summary['p_f1']:.2f}, value F1 {summary['v_f1']:.2f}\n")
     sys.stdout.write(f"plans by source: {summary['plan_sources']}\n")
     if out is not None:
         with out.open("w", encoding="utf-8") as handle:
@@ -73,3 +73,33 @@ def bench_taskbench(
                 handle.write(json.dumps(prediction, ensure_ascii=False) + "\n")
     if as_json:
         sys.stdout.write(json.dumps(summary) + "\n")
+
+
+@bench_app.command("e2e")
+def bench_e2e(
+    folder: Annotated[
+        Path | None, typer.Option("--inputs", help="Where to write the generated inputs (default: a temporary folder).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Run only the first N tasks.")] = None,
+    single: Annotated[bool, typer.Option("--single/--no-single", help="Also run SmolLM2 alone on each task.")] = True,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="End with one JSON line: network, single, tiers, ratio.")
+    ] = False,
+) -> None:
+    """End to end: generated tasks (images, CSV, text) run by the planned network and by SmolLM2 alone."""
+    import json
+    import sys
+    import tempfile
+
+    from agentnet.evals.e2e import format_report, run_bench
+
+    with tempfile.TemporaryDirectory(prefix="agentnet-e2e-") as scratch:
+        report = run_bench(folder or Path(scratch), limit=limit, single=single)
+    for outcome in report.network:
+        mark = "ok  " if outcome.ok else "FAIL"
+        shown = " ".join((outcome.error or outcome.answer).split())[:90]
+        sys.stdout.write(f"{mark} {outcome.task.id:<10} {outcome.steps} steps {outcome.seconds:6.1f}s  {shown}\n")
+    for line in format_report(report):
+        sys.stdout.write(line + "\n")
+    if as_json:
+        sys.stdout.write(json.dumps(report.summary()) + "\n")

@@ -294,11 +294,13 @@ class Chat:
         result = self.net.execute(plan, on_event=show)
         trace = self.net.trace(result.run_id)
         by = ", ".join(dict.fromkeys(str(s.get("node_id") or s["capability"]) for s in trace["steps"]))
+        # Every call counts (a retried step pays for each attempt), as in the trace's total cost.
+        calls = [attempt for s in trace["steps"] for attempt in s["attempts"]]
         return (result.answer or "").strip(), {
             "by": by,
             "why": f"{len(plan.steps)}-step plan ({plan.source}), run {result.run_id}",
-            "prompt_tokens": sum(int(s["prompt_tokens"]) for s in trace["steps"]),
-            "completion_tokens": sum(int(s["completion_tokens"]) for s in trace["steps"]),
+            "prompt_tokens": sum(int(a["prompt_tokens"]) for a in calls),
+            "completion_tokens": sum(int(a["completion_tokens"]) for a in calls),
             "cost": float(trace["cost"]),
         }
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from agentnet.directory.query import Candidate
     from agentnet.directory.store import Directory
 
 directory_app = typer.Typer(help="Search and manage the capability directory.", no_args_is_help=True)
@@ -48,7 +49,7 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 @contextmanager
-def _open(config_path: Path | None, sync: bool = True) -> Iterator[Directory]:
+def _open(config_path: Path | None, sync: bool = True, rebuild: bool = False) -> Iterator[Directory]:
     """Open the configured directory; reading commands (sync=True) first sync the configured models.
 
     If another process is writing the embedded directory, reading commands still work: they open
@@ -62,7 +63,7 @@ def _open(config_path: Path | None, sync: bool = True) -> Iterator[Directory]:
 
     config = load_config(config_path)
     try:
-        directory = Directory.from_settings(config.directory, lock_timeout_s=2.0 if sync else 10.0)
+        directory = Directory.from_settings(config.directory, lock_timeout_s=2.0 if sync else 10.0, rebuild=rebuild)
     except DirectoryError as exc:
         if not sync or exc.code != "directory_locked":
             raise
@@ -153,8 +154,15 @@ def search(
 
     from agentnet.cli.render import cells, console
 
+    if not found:
+        active = filters.describe()
+        console().print("no card matches" + (f" (filters: {', '.join(active)})" if active else ""))
+        return
+    # The ranking score is relative to this search's best hit (the top one is always near 1), so the
+    # table shows what is absolute: how similar each card is to the request (the keyword part is
+    # relative too; "why" names the matched words).
     table = Table(show_edge=False, header_style="bold")
-    for column in ("#", "card", "skill", "score", "semantic", "keyword"):
+    for column in ("#", "card", "skill", "similarity"):
         table.add_column(column, no_wrap=True)
     table.add_column("why", overflow="fold")
     for rank, cand in enumerate(found, start=1):
@@ -163,24 +171,34 @@ def search(
                 str(rank),
                 cand.card_id,
                 cand.skill_id or "-",
-                f"{cand.score:.3f}",
-                f"{cand.score_parts.get('semantic', 0):.3f}",
-                f"{cand.score_parts.get('keyword', 0):.2f}",
+                f"{cand.score_parts.get('semantic', 0):.2f}",
                 cand.why,
             )
         )
-    if not found:
-        active = filters.describe()
-        console().print("no card matches" + (f" (filters: {', '.join(active)})" if active else ""))
-        return
     console().print(table)
+    _say_if_unclear(found)
+
+
+def _say_if_unclear(found: list[Candidate]) -> None:
+    """Say so when no card clearly offers what was asked (the planner's own bar for a clear match)."""
+    from agentnet.cli.render import console
+    from agentnet.planner.tuning import PlannerTuning
+
+    bar = PlannerTuning().threshold
+    best = max(c.score_parts.get("semantic", 0.0) for c in found)
+    if best < bar:
+        console().print(
+            f"no card clearly offers this: the best similarity is {best:.2f}, under the {bar:.2f} the planner"
+            " takes as a clear match; these are the nearest cards",
+            soft_wrap=True,
+        )
 
 
 @directory_app.command("import")
 def import_file(
-    path: Annotated[Path, typer.Argument(help="agentnet card YAML/JSON, A2A agent card or TaskBench tool list.")],
+    path: Annotated[Path, typer.Argument(help="agentnet card YAML/JSON, A2A agent card or tool list.")],
     fmt: Annotated[
-        str, typer.Option("--format", help="auto, agentnet, a2a, taskbench, or a format a plugin adds.")
+        str, typer.Option("--format", help="auto, agentnet, a2a, tools, or a format a plugin adds.")
     ] = "auto",
     config: ConfigOption = None,
 ) -> None:
@@ -203,7 +221,8 @@ def remove(card_id: Annotated[str, typer.Argument(help="Card id.")], config: Con
 
 @directory_app.command("reindex")
 def reindex(config: ConfigOption = None) -> None:
-    """Re-embed every card (after upgrading agentnet's indexing)."""
-    with _open(config) as directory, _progress("re-embedding") as progress:
+    """Re-embed every card (after upgrading agentnet's indexing, or changing the embedder)."""
+    # Not synced first: a directory indexed with another embedder takes no new card until re-embedded.
+    with _open(config, sync=False, rebuild=True) as directory, _progress("re-embedding") as progress:
         count = directory.reindex(progress=progress)
     sys.stdout.write(f"re-indexed {count} cards\n")

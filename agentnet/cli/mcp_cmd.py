@@ -1,5 +1,8 @@
 """``agentnet mcp add|list|tools|remove|serve``: MCP servers as collaborators, and agentnet as one.
 
+A built-in plugin: its commands come through the ``register_commands`` hook like any plugin's
+(``cli/plugin_group.BUILTIN_COMMAND_PLUGINS``).
+
 Records live in ``$AGENTNET_HOME/mcp.yaml``; servers can also be declared in agentnet.yaml
 (``mcp_servers:``). The ``mcp`` SDK is imported only inside commands that talk to a server.
 """
@@ -14,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from agentnet.errors import UserError
+from agentnet.plugins.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from agentnet.mcp.servers import McpServers
@@ -26,8 +30,9 @@ ConfigOption = Annotated[
 ]
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(mcp_app, name="mcp")
+@hookimpl
+def register_commands(cli: typer.Typer) -> None:
+    cli.add_typer(mcp_app, name="mcp")
 
 
 def _servers(config: Path | None) -> McpServers:
@@ -48,7 +53,8 @@ def _pairs(items: list[str] | None, sep: str, what: str) -> dict[str, str]:
 
 
 def _mirror(servers: McpServers, config: Path | None, removed: str | None = None) -> str:
-    """Copy the MCP cards into the directory; a message when that cannot happen now (never fatal)."""
+    """Copy the MCP cards into the directory; a message when that cannot happen now (never fatal).
+    Plain text (it quotes paths and errors): print it with ``escape``."""
     from agentnet.config import load_config
     from agentnet.errors import AgentnetError
 
@@ -92,6 +98,7 @@ def add(
 ) -> None:
     """Add an MCP server: `agentnet mcp add NAME -- COMMAND [ARGS...]` or `agentnet mcp add NAME --url URL`."""
     from pydantic import ValidationError
+    from rich.markup import escape
 
     from agentnet.cli.render import console
     from agentnet.config import McpServerSpec
@@ -117,9 +124,9 @@ def add(
     servers = _servers(config)
     record = servers.add(spec)
     out = console()
-    out.print(f"MCP server [bold]{record.name}[/] ({spec.transport}): {len(record.tools)} tools")
+    out.print(f"MCP server [bold]{escape(record.name)}[/] ({spec.transport}): {len(record.tools)} tools")
     _print_tools(record)
-    out.print(_mirror(servers, config))
+    out.print(escape(_mirror(servers, config)))
 
 
 @mcp_app.command("list")
@@ -170,7 +177,7 @@ def tools(
 
         from agentnet.cli.render import console
 
-        console().print(f"[bold]{record.name}[/]: {escape(_state(record))}")
+        console().print(f"[bold]{escape(record.name)}[/]: {escape(_state(record))}")
         _print_tools(record)
     if not record.available:
         raise typer.Exit(1)
@@ -179,12 +186,14 @@ def tools(
 @mcp_app.command("remove")
 def remove(name: Annotated[str, typer.Argument(help="The MCP server's name.")], config: ConfigOption = None) -> None:
     """Forget an MCP server added with `agentnet mcp add`, and remove its cards from the directory."""
+    from rich.markup import escape
+
     from agentnet.cli.render import console
 
     servers = _servers(config)
     record = servers.remove(name)
-    console().print(f"removed MCP server {record.name} ({len(record.tools)} tools)")
-    console().print(_mirror(servers, config, removed=record.name))
+    console().print(escape(f"removed MCP server {record.name} ({len(record.tools)} tools)"))
+    console().print(escape(_mirror(servers, config, removed=record.name)))
 
 
 def _state(record: McpServerRecord) -> str:

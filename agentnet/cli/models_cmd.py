@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -32,7 +32,8 @@ def list_models(
     config: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the cards as JSON.")] = False,
 ) -> None:
-    """List declared models and registered tools."""
+    """List declared models and registered tools, with each model's health (key present, file valid,
+    not remembered as down)."""
     from agentnet.nodes.registry import NodeRegistry
 
     registry = NodeRegistry.from_files(config)
@@ -44,12 +45,16 @@ def list_models(
     from agentnet.cli.render import cells, console
 
     table = Table(show_edge=False, header_style="bold")
-    for column in ("id", "adapter", "locality", "context", "where", "skills"):
+    for column in ("id", "adapter", "locality", "context", "where", "skills", "health"):
         table.add_column(column)
+    missing = []
     for node_id in registry.ids():
         card = registry.card(node_id)
         spec = registry.spec(node_id)
         marker = " (default)" if node_id == registry.default_id else ""
+        if not card.available and card.install:
+            marker += " (not installed)"
+            missing.append(card)
         table.add_row(
             *cells(
                 node_id + marker,
@@ -58,9 +63,20 @@ def list_models(
                 str(card.context_length or "-"),
                 _where(spec.path, spec.model, spec.api_base) if spec else "-",
                 ", ".join(skill.id for skill in card.skills) or "-",
+                _health(registry, node_id),
             )
         )
     console().print(table)
+    for card in missing:
+        console().print(f"{card.id} ({card.name or card.id}) is not installed; to add it: {card.install}", markup=False)
+
+
+def _health(registry: Any, node_id: str) -> str:
+    """ "ok", or what is wrong in a few words (`agentnet doctor` says how to fix it)."""
+    from agentnet.cli.render import clip
+
+    health = registry.health(node_id, deep=True)
+    return "ok" if health.ok else clip(f"{health.status}: {health.detail}", 48)
 
 
 @models_app.command("show")
@@ -68,7 +84,7 @@ def show_model(
     model_id: Annotated[str, typer.Argument(metavar="ID", help="Model id.")],
     config: ConfigOption = None,
 ) -> None:
-    """Show one model's settings and capability card (as YAML)."""
+    """Show one model's settings (those its adapter reads) and capability card, as YAML."""
     import yaml
 
     from agentnet.nodes.registry import NodeRegistry
@@ -81,9 +97,15 @@ def show_model(
         # api_key_env is the *name* of a variable; the key itself is never read here.
         from agentnet.redact import redact_url
 
-        doc["model"] = spec.model_dump(mode="json", exclude={"card"}, exclude_none=True)
+        model = spec.model_dump(mode="json", exclude={"card"}, exclude_none=True)
+        if not spec.options:
+            model.pop("options", None)
+        used = spec.kind().params
+        if used is not None:  # only the settings this model's adapter reads
+            model["params"] = {k: v for k, v in model["params"].items() if k in used}
         if spec.api_base:
-            doc["model"]["api_base"] = redact_url(spec.api_base)  # type: ignore[index]
+            model["api_base"] = redact_url(spec.api_base)
+        doc["model"] = model
     doc["card"] = card.model_dump(mode="json")
     sys.stdout.write(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
 
@@ -109,6 +131,41 @@ def test_model(
         f"tokens/s: {reply.tokens_per_s:.1f}\n"
         f"cost: ${reply.cost:.6f}\n"
     )
+
+
+@models_app.command("add")
+def add_model(
+    source: Annotated[
+        str,
+        typer.Argument(help="A .gguf file, an http(s) URL of one, or a Hugging Face repository id (owner/name)."),
+    ],
+    filename: Annotated[
+        str | None, typer.Option("--file", "-f", help="The .gguf file in the Hugging Face repository.")
+    ] = None,
+    model_id: Annotated[str | None, typer.Option("--id", help="The model's id (default: from the file name).")] = None,
+    sha256: Annotated[
+        str | None, typer.Option("--sha256", help="Expected SHA-256 of the file; refused if it differs.")
+    ] = None,
+    revision: Annotated[str, typer.Option("--revision", help="Hugging Face branch, tag or commit.")] = "main",
+    n_ctx: Annotated[
+        int | None, typer.Option("--n-ctx", min=256, help="Context window (default: the model's, at most 8192).")
+    ] = None,
+    make_default: Annotated[bool, typer.Option("--default", help="Also make it the default model.")] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Config file to add it to (default: ./agentnet.yaml if present, else the user config).",
+        ),
+    ] = None,
+) -> None:
+    """Add a local GGUF chat model: a file you have, or one downloaded (progress bar, SHA-256) into
+    $AGENTNET_HOME/models. It is validated, then declared in the config with a capability card."""
+    from agentnet.cli.model_add import add
+
+    add(source, filename=filename, model_id=model_id, sha256=sha256, revision=revision, n_ctx=n_ctx,
+        make_default=make_default, config=config)  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

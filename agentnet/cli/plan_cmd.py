@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from agentnet.cli.inputs import InputOption, TaskFileOption, gather, read_task
 from agentnet.cli.render import plural
 
 if TYPE_CHECKING:
@@ -20,10 +21,10 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan itself as JSON.")] = False,
     tools: Annotated[
         Path | None,
-        typer.Option("--tools", help="Plan against this tool list (TaskBench tools or agentnet cards JSON/YAML)."),
+        typer.Option("--tools", help="Plan against the cards in this file (any format `directory import` reads)."),
     ] = None,
     learn: Annotated[
-        Path | None, typer.Option("--learn", help="Ingest TaskBench data lines into plan memory as example plans.")
+        Path | None, typer.Option("--learn", help="Teach plan memory the example plans in this file (JSON lines).")
     ] = None,
     local_only: Annotated[bool, typer.Option("--local-only", help="Use only collaborators on this host.")] = False,
     keep_data: Annotated[
@@ -40,6 +41,8 @@ def plan(
     config: Annotated[
         Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml.")
     ] = None,
+    inputs: InputOption = None,
+    task_file: TaskFileOption = None,
 ) -> None:
     """Plan a task: a validated DAG of collaborators from the directory (nothing is run)."""
     from agentnet.errors import UserError
@@ -49,15 +52,19 @@ def plan(
 
         memory = PlanMemory()
         started = time.perf_counter()
-        count = memory.learn_taskbench(learn)
+        count = memory.learn_examples(learn)
         sys.stderr.write(f"learned {count} example plans from {learn} in {time.perf_counter() - started:.1f} s "
                          f"({len(memory)} in memory)\n")  # fmt: skip
         memory.close()
-    if task is None:
+    text = read_task(task, task_file)
+    if not text.strip():
         if learn is None:
             raise UserError("no task given", hint='agentnet plan "summarise report.txt" (or --learn FILE)')
         return
-    result, planning_s = _make_plan(task, tools, local_only, keep_data, max_cost, max_steps, model, no_model, config)
+    handed = gather(text, inputs, named_in_task=True)
+    result, planning_s = _make_plan(
+        text, tools, local_only, keep_data, max_cost, max_steps, model, no_model, config, handed.artifacts
+    )
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
@@ -75,52 +82,45 @@ def _make_plan(
     model: str | None,
     no_model: bool,
     config: Path | None,
+    inputs: list[Any],
 ) -> tuple[Plan, float]:
     from agentnet.config import load_config
-    from agentnet.directory.query import SearchFilters
+    from agentnet.network import plan_around_unusable
     from agentnet.nodes.registry import NodeRegistry
-    from agentnet.planner.memory import PlanMemory
-    from agentnet.planner.planner import Planner, PlannerSettings
+    from agentnet.planner.build import build_planner, policy_filters
 
     cfg = load_config(config)
-    settings = cfg.planner
-    filters = SearchFilters(
-        local_only=local_only or settings.local_only,
-        keep_data_on_host=keep_data or settings.keep_data_on_host,
-        max_cost=max_cost if max_cost is not None else settings.max_cost,
-    )
+    filters = policy_filters(cfg.planner, local_only=local_only, keep_data_on_host=keep_data, max_cost=max_cost)
     registry = NodeRegistry(cfg)
     source, closer = _source(tools, registry, cfg)
-    node = None if no_model else registry.node(model or settings.model)
-    memory = PlanMemory() if settings.use_memory else None
-    planner = Planner(
-        source,
-        node,
-        PlannerSettings(
-            max_steps=max_steps or settings.max_steps,
-            use_memory=settings.use_memory,
-            # A tool list stands alone: the configured chat models are not part of it.
-            general_model=cfg.default_model if tools is None else None,
-        ),
-        memory=memory,
-    )
-    started = time.perf_counter()
     try:
-        result = planner.plan(task, filters, max_steps=max_steps or settings.max_steps)
+        # A tool list stands alone: the configured chat models are not part of it.
+        planner = build_planner(
+            cfg, source, registry, model=model, use_model=not no_model, max_steps=max_steps, general=tools is None
+        )
+        started = time.perf_counter()
+        try:
+            result = plan_around_unusable(
+                lambda chosen: planner.plan(task, chosen, max_steps=max_steps or cfg.planner.max_steps, inputs=inputs),
+                filters,
+                registry.unusable() if tools is None else {},
+            )
+        finally:
+            planner.close()
     finally:
         if closer is not None:
             closer()
-        if memory is not None:
-            memory.close()
     return result, time.perf_counter() - started
 
 
 def _source(tools: Path | None, registry: Any, cfg: Any) -> tuple[Any, Any]:
     """The cards to plan with: a tool file, else the configured directory, else the registry's cards."""
-    from agentnet.planner.toolset import InMemorySource, load_tools
+    from agentnet.directory.inmemory import InMemorySource
 
     if tools is not None:
-        return InMemorySource(load_tools(tools)), None
+        from agentnet.directory.importers import load_cards
+
+        return InMemorySource(load_cards(tools)), None
     from agentnet.directory.store import Directory
 
     directory = Directory.from_settings(cfg.directory, readonly=True)
@@ -128,27 +128,27 @@ def _source(tools: Path | None, registry: Any, cfg: Any) -> tuple[Any, Any]:
         return directory, directory.close
     directory.close()
     # A fresh home has an empty directory: plan with the declared models' cards instead.
-    return InMemorySource(registry.cards()), None
+    return InMemorySource(registry.cards(health=True)), None
 
 
 def _show(result: Plan) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from agentnet.cli.render import console
+    from agentnet.cli.render import clip, console
 
     out = console()
     table = Table(title=escape(f"plan ({result.source})"), show_lines=False)
     for column in ("step", "collaborator", "inputs", "instruction", "why"):
         table.add_column(column)
     for step in result.steps:
-        inputs = ", ".join(f"<{i.step}>" if i.kind == "step" else f"{i.kind}:{str(i.value)[:30]}" for i in step.inputs)
+        inputs = ", ".join(clip(item.label(), 40) for item in step.inputs)
         table.add_row(
             escape(step.id),
             escape(step.capability),
             escape(inputs),
-            escape(step.instruction[:60]),
-            escape(step.why[:60]),
+            escape(clip(step.instruction, 60)),
+            escape(clip(step.why, 60)),
         )
     out.print(table)
     for note in result.notes:

@@ -1,5 +1,9 @@
 """The ``agentnet`` command group: built-in commands eagerly, plugin commands lazily.
 
+agentnet's own command plugins (``BUILTIN_COMMAND_PLUGINS``) register through the same
+``register_commands`` hook as an installed plugin, but when the group is built: they import only
+typer, and ``--help`` lists them from the first run.
+
 ``agentnet --help`` must not import plugins, yet should list their commands. So the names and
 one-line helps of plugin commands are kept in ``$AGENTNET_HOME/plugin_commands.json``, written
 whenever this process loaded plugins, and valid while the installed ``agentnet`` entry points are
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
 
 CACHE_NAME = "plugin_commands.json"
 PANEL = "Plugin commands"
+BUILTIN_COMMAND_PLUGINS = ("agentnet.cli.mcp_cmd",)
 
 
 def _cache_path() -> Path:
@@ -68,18 +73,25 @@ def plugin_commands(builtin: set[str]) -> dict[str, tuple[str, Any]]:
     return found
 
 
-def _collect(manager: Plugins, builtin: set[str]) -> dict[str, tuple[str, Any]]:
+def _command_apps(manager: Plugins) -> dict[str, typer.Typer]:
+    """Each plugin's ``register_commands`` called with a Typer of its own (a plugin that raises is left out)."""
     apps: dict[str, typer.Typer] = {}
 
     def args(plugin: str) -> dict[str, Any]:
         apps[plugin] = typer.Typer()
         return {"cli": apps[plugin]}
 
+    succeeded = manager.call_each("register_commands", args)
+    return {
+        plugin: apps[plugin]
+        for plugin in succeeded
+        if apps[plugin].registered_commands or apps[plugin].registered_groups
+    }
+
+
+def _collect(manager: Plugins, builtin: set[str]) -> dict[str, tuple[str, Any]]:
     found: dict[str, tuple[str, Any]] = {}
-    for plugin in manager.call_each("register_commands", args):
-        app = apps[plugin]
-        if not app.registered_commands and not app.registered_groups:
-            continue
+    for plugin, app in _command_apps(manager).items():
         try:
             group = typer.main.get_group(app)
         except Exception as exc:  # noqa: BLE001 — a bad command signature is the plugin's problem, reported
@@ -95,6 +107,29 @@ def _collect(manager: Plugins, builtin: set[str]) -> dict[str, tuple[str, Any]]:
 
 
 _builtin: set[str] = set()
+_own: dict[str, Any] = {}  # "manager": the built-in command plugins; "apps": plugin -> its Typer
+
+
+def register_builtin_plugins(app: typer.Typer) -> None:
+    """Add the commands of agentnet's own command plugins to ``app``, through their hook."""
+    from agentnet.plugins.manager import Plugins
+
+    manager = Plugins()
+    manager.load(builtins=BUILTIN_COMMAND_PLUGINS, entry_points=[])
+    apps = _command_apps(manager)
+    for plugin_app in apps.values():
+        app.registered_commands.extend(plugin_app.registered_commands)
+        app.registered_groups.extend(plugin_app.registered_groups)
+    _own.update(manager=manager, apps=apps)
+
+
+def builtin_plugins() -> tuple[list[Any], dict[str, str]]:
+    """agentnet's own command plugins (``PluginInfo``s) and the plugin each command name came from."""
+    manager: Plugins | None = _own.get("manager")
+    if manager is None:
+        return [], {}
+    names = {name: plugin for plugin, app in _own["apps"].items() for name in typer.main.get_group(app).commands}
+    return list(manager.infos.values()), names
 
 
 class AgentnetGroup(TyperGroup):

@@ -31,22 +31,28 @@ def _node_plugins(config: Path | None) -> tuple[dict[str, str], str | None]:
 
 def describe(config: Path | None) -> tuple[list[dict[str, Any]], str | None]:
     """One entry per plugin: name, version, source, what it registered, its errors."""
-    from agentnet.cli.plugin_group import builtin_commands, plugin_commands
-    from agentnet.plugins.kinds import adapter_kinds, doctor_checks, importer_kinds
+    from agentnet.cli.plugin_group import builtin_commands, builtin_plugins, plugin_commands
+    from agentnet.plugins.kinds import adapter_kinds, doctor_checks, importer_kinds, peer_transports
     from agentnet.plugins.manager import plugin_manager
 
     manager = plugin_manager()
+    own, own_commands = builtin_plugins()
+    infos = [*manager.infos.values(), *own]
     nodes, config_error = _node_plugins(config)
     registered: dict[str, dict[str, list[str]]] = {
-        name: {"nodes": [], "adapters": [], "importers": [], "commands": [], "doctor_checks": []}
-        for name in manager.infos
+        info.name: {"nodes": [], "adapters": [], "importers": [], "commands": [], "doctor_checks": [], "transports": []}
+        for info in infos
     }
     sources = {
         "nodes": nodes.items(),
         "adapters": ((name, kind.plugin) for name, kind in adapter_kinds().items()),
         "importers": ((name, kind.plugin) for name, kind in importer_kinds().items()),
-        "commands": ((name, plugin) for name, (plugin, _) in plugin_commands(builtin_commands()).items()),
+        "commands": [
+            *own_commands.items(),
+            *((name, plugin) for name, (plugin, _) in plugin_commands(builtin_commands()).items()),
+        ],
         "doctor_checks": ((name, check.plugin) for name, check in doctor_checks().items()),
+        "transports": ((name, transport.plugin) for name, transport in peer_transports().items()),
     }
     for what, pairs in sources.items():
         for name, plugin in pairs:
@@ -62,7 +68,7 @@ def describe(config: Path | None) -> tuple[list[dict[str, Any]], str | None]:
             "registered": registered.get(info.name, {}),
             "errors": list(info.errors),
         }
-        for info in manager.infos.values()
+        for info in infos
     ]
     return plugins, config_error
 

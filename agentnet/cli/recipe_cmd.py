@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from agentnet.cli.limits import RecursionLimitOption, with_recursion_limit
 from agentnet.cli.render import interrupted, plural
 from agentnet.errors import ConfigError, NotFoundError, UserError
 
 if TYPE_CHECKING:
     from agentnet.executor.events import StepEvent
-    from agentnet.recipes.program import RecipeResult
+    from agentnet.recipes.program import RecipeProgram, RecipeResult
     from agentnet.recipes.validate import Checked
 
 recipe_app = typer.Typer(
@@ -104,12 +105,14 @@ def run(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (run id, status, output).")] = False,
     config: ConfigOpt = None,
+    recursion_limit: RecursionLimitOption = None,
 ) -> None:
     """Run a recipe: progress on stderr, the output on stdout."""
+    from agentnet.config import load_config
     from agentnet.network import Network
     from agentnet.recipes.program import RecipeProgram
 
-    net = Network.from_config(config)
+    net = Network(with_recursion_limit(load_config(config), recursion_limit))
     program = RecipeProgram.load(find_recipe(file), nodes=net.registry)
     values = _parse_inputs(inputs or [])
     program.bind(values)  # refuse missing/unknown inputs before anything starts
@@ -125,7 +128,9 @@ def run(
 
     run_id = new_run_id()
     try:
-        result = program.run(values, run_id=run_id, on_event=None if as_json else _show, budgets=net.config.budgets)
+        result = program.run(
+            values, run_id=run_id, on_event=None if as_json else _Progress(program), budgets=net.config.budgets
+        )
     except KeyboardInterrupt as exc:
         raise typer.Exit(interrupted(exc, run_id, f"agentnet recipe resume {run_id}")) from None
     _report(result, as_json)
@@ -138,35 +143,54 @@ def resume(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (run id, status, output).")] = False,
     config: ConfigOpt = None,
+    recursion_limit: RecursionLimitOption = None,
 ) -> None:
     """Continue a recipe run from its last checkpoint; finished steps are not run again."""
-    resume_recipe_run(run_id, as_json=as_json, registry=_registry(config))
+    resume_recipe_run(run_id, as_json=as_json, registry=_registry(config), recursion_limit=recursion_limit)
 
 
-def resume_recipe_run(run_id: str, *, as_json: bool, registry: Any) -> None:
-    """Shared by ``agentnet recipe resume`` and ``agentnet run --resume`` (which accepts any run id)."""
+def resume_recipe_run(run_id: str, *, as_json: bool, registry: Any, recursion_limit: int | None = None) -> None:
+    """Shared by ``agentnet recipe resume`` and ``agentnet run --resume`` (which accepts any run id);
+    ``recursion_limit`` replaces the one the run started with."""
     from agentnet.recipes.program import RecipeProgram
 
     program = RecipeProgram.for_run(run_id, nodes=registry)
     try:
-        result = program.resume(run_id, on_event=None if as_json else _show)
+        result = program.resume(
+            run_id, on_event=None if as_json else _Progress(program), recursion_limit=recursion_limit
+        )
     except KeyboardInterrupt as exc:
         raise typer.Exit(interrupted(exc, run_id, f"agentnet recipe resume {run_id}")) from None
     _report(result, as_json)
 
 
-def _show(event: StepEvent) -> None:
-    if event.event == "token" or event.node == "recipe:pass":
-        return
-    if event.event == "started":
-        sys.stderr.write(f"  > {event.step} on {event.node}\n")
-    elif event.event == "finished":
-        sys.stderr.write(f"  ✓ {event.step}: {event.tokens} tokens, {event.latency_s or 0:.1f} s\n")
-    elif event.event == "failed":
-        sys.stderr.write(f"  ✗ {event.step}: {event.error}\n")
-    elif event.event == "fell_back":
-        sys.stderr.write(f"  ↪ {event.step}: {event.node} -> {event.to_node} ({event.reason})\n")
-    sys.stderr.flush()
+class _Progress:
+    """Progress lines on stderr in the recipe's words: its step ids and model names, a loop's rounds
+    counted (the executor's inner step ids and per-step model variants stay internal)."""
+
+    def __init__(self, program: RecipeProgram) -> None:
+        self.model_of = program.candidates.model_of
+        self.rounds: dict[str, int] = {}
+
+    def __call__(self, event: StepEvent) -> None:
+        from agentnet.recipes.graph import step_label
+        from agentnet.recipes.runtime import PASS_THROUGH
+
+        if event.event == "token" or event.node == PASS_THROUGH:
+            return
+        step = step_label(event.step)
+        if event.event == "started":
+            self.rounds[event.step] = self.rounds.get(event.step, 0) + 1
+            again = f", round {self.rounds[event.step]}" if self.rounds[event.step] > 1 else ""
+            sys.stderr.write(f"  > {step} on {self.model_of(event.node or '')}{again}\n")
+        elif event.event == "finished":
+            sys.stderr.write(f"  ✓ {step}: {event.tokens} tokens, {event.latency_s or 0:.1f} s\n")
+        elif event.event == "failed":
+            sys.stderr.write(f"  ✗ {step}: {event.error}\n")
+        elif event.event == "fell_back":
+            moved = f"{self.model_of(event.node or '')} -> {self.model_of(event.to_node or '')}"
+            sys.stderr.write(f"  ↪ {step}: {moved} ({event.reason})\n")
+        sys.stderr.flush()
 
 
 def _report(result: RecipeResult, as_json: bool) -> None:
@@ -178,8 +202,12 @@ def _report(result: RecipeResult, as_json: bool) -> None:
     if result.error is not None:
         raise result.error
     typer.echo(result.output or "")
-    tokens = sum(int(c.get("prompt_tokens", 0)) + int(c.get("completion_tokens", 0)) for c in result.calls())
-    sys.stderr.write(f"[run {result.run_id}: {len(result.calls())} calls, {tokens} tokens; `agentnet runs show`]\n")
+    calls = result.calls()
+    tokens = sum(int(c.get("prompt_tokens", 0)) + int(c.get("completion_tokens", 0)) for c in calls)
+    sys.stderr.write(
+        f"[run {result.run_id}: {plural(len(calls), 'model call')}, {tokens} tokens;"
+        f" `agentnet runs show {result.run_id}`]\n"
+    )
 
 
 def _dot(graph: Any) -> str:

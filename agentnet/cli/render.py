@@ -59,3 +59,16 @@ def interrupted(exc: KeyboardInterrupt, run_id: str, resume: str) -> int:
 def plural(count: int, noun: str) -> str:
     """``1 step``, ``3 steps``."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``width`` characters ("…" marks a cut)."""
+    flat = " ".join(str(text).split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1]
+    space = cut.rfind(" ")
+    # Keep the last word only if the cut falls right after it.
+    if flat[width - 1] != " " and space > width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:") + "…"

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from agentnet.cli.render import plural
+from agentnet.cli.inputs import Handed, InputOption, TaskFileOption, gather, read_task
+from agentnet.cli.limits import RecursionLimitOption, with_recursion_limit
+from agentnet.cli.render import clip, plural
 from agentnet.errors import UserError
 
 if TYPE_CHECKING:
@@ -23,12 +25,12 @@ if TYPE_CHECKING:
     from agentnet.executor.runner import RunResult
     from agentnet.planner.plan import Plan
 
-runs_app = typer.Typer(help="Past runs: list them, show a run's trace.", no_args_is_help=True)
-
 
 def register(app: typer.Typer) -> None:
+    from agentnet.cli import runs_cmd
+
     app.command("run")(run)
-    app.add_typer(runs_app, name="runs")
+    runs_cmd.register(app)
 
 
 class StepBoard:
@@ -86,9 +88,12 @@ def _print_plan(plan: Plan) -> None:
     for step in plan.steps:
         deps = f" ← {', '.join(step.depends_on)}" if step.depends_on else ""
         branch = tree.add(f"[bold]{escape(step.id)}[/] → [cyan]{escape(step.capability)}[/]{escape(deps)}")
-        branch.add(escape(step.instruction[:200]))
+        branch.add(escape(clip(step.instruction, 200)))
+        for item in step.inputs:
+            if item.kind == "user" and not (isinstance(item.value, str) and item.value in step.instruction):
+                branch.add(f"[dim]reads {escape(clip(item.label(), 80))}[/]")
         if step.why:
-            branch.add(f"[dim]why: {escape(step.why[:200])}[/]")
+            branch.add(f"[dim]why: {escape(clip(step.why, 200))}[/]")
         if step.alternates:
             branch.add(f"[dim]alternates: {', '.join(escape(a.card_id) for a in step.alternates)}[/]")
     console().print(tree)
@@ -126,6 +131,8 @@ def _finish(result: RunResult, as_json: bool) -> None:
         console().print()
         console().print("[bold]answer[/]")
         console().print(escape(result.answer or ""))
+        for ref in result.files:
+            console().print(f"[bold]file[/] {escape(ref['path'])} ({escape(ref['media_type'])}, {ref['size']:,} bytes)")
         err_console().print(f"[dim]run {result.run_id} · agentnet runs show {result.run_id}[/]")
     if result.error is not None:
         if not as_json:
@@ -136,6 +143,8 @@ def _finish(result: RunResult, as_json: bool) -> None:
 
 def run(
     task: Annotated[str | None, typer.Argument(help="What you want done, in plain words.")] = None,
+    inputs: InputOption = None,
+    task_file: TaskFileOption = None,
     resume: Annotated[
         str | None,
         typer.Option("--resume", help="Continue a saved run (interrupted, failed or crashed; plan or recipe run)."),
@@ -143,134 +152,81 @@ def run(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object (run_id, status, answer) last.")
     ] = False,
-    config: Annotated[Path | None, typer.Option("--config", help="Config file (default ./agentnet.yaml).")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml.")
+    ] = None,
     allow_destructive: Annotated[
         bool,
         typer.Option(
             "--allow-destructive", help="Let MCP tools that may change or delete things run (refused by default)."
         ),
     ] = False,
+    recursion_limit: RecursionLimitOption = None,
 ) -> None:
     """Plan a task across the network's models and run it, showing each step live."""
-    if (task is None) == (resume is None):
+    text = read_task(task, task_file)
+    if bool(text.strip()) == (resume is not None):
         raise UserError(
             "give either a task or --resume RUN_ID", hint='agentnet run "summarise this text: ..." or --resume ID'
         )
+    from agentnet import telemetry
     from agentnet.config import load_config
-    from agentnet.executor.runner import new_run_id
     from agentnet.network import Network
 
-    settings = load_config(config)
+    settings = with_recursion_limit(load_config(config), recursion_limit)
     if allow_destructive:
         settings = settings.model_copy(update={"mcp": settings.mcp.model_copy(update={"allow_destructive": True})})
-    with Network(settings) as net:
+    # One trace for the command: planning, then the run.
+    with Network(settings) as net, telemetry.span("agentnet run", {"agentnet.resume": resume}):
         if resume is not None:
-            from agentnet.planner.plan import Plan
-
-            saved = net.trace(resume)["plan"]
-            if saved.get("source") == "recipe":
-                from agentnet.cli.recipe_cmd import resume_recipe_run
-
-                resume_recipe_run(resume, as_json=as_json, registry=net.registry)
+            result = _resume(net, resume, as_json)
+            if result is None:
                 return
-            plan = Plan.model_validate(saved)
-            if not as_json:
-                _print_plan(plan)
-            result = _execute(lambda cb: net.resume(resume, on_event=cb, check=False), plan, resume, as_json)
         else:
-            plan = net.plan(str(task))
-            net.release_directory()
-            if not as_json:
-                _print_plan(plan)
-            run_id = new_run_id()
-            result = _execute(
-                lambda cb: net.execute(plan, run_id=run_id, on_event=cb, check=False), plan, run_id, as_json
-            )
+            handed = gather(text, inputs, named_in_task=True, max_bytes=settings.runs.max_artifact_bytes)
+            result = _plan_and_run(net, handed, as_json)
     _finish(result, as_json)
 
 
-@runs_app.command("list")
-def runs_list(
-    limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs, newest first.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
-) -> None:
-    """List past runs, newest first."""
-    from agentnet.executor.store import RunStore
+def _resume(net: Any, run_id: str, as_json: bool) -> RunResult | None:
+    from agentnet.planner.plan import Plan
 
-    runs = RunStore().list_runs(limit)
-    if as_json:
-        sys.stdout.write(json.dumps(runs, ensure_ascii=False) + "\n")
-        return
-    from rich.markup import escape
-    from rich.table import Table
+    saved = net.trace(run_id)["plan"]
+    if saved.get("source") == "recipe":
+        from agentnet.cli.recipe_cmd import resume_recipe_run
 
-    from agentnet.cli.render import console
-
-    if not runs:
-        console().print('no runs yet: try `agentnet run "..."`')
-        return
-    table = Table("id", "status", "started", "task")
-    for r in runs:
-        table.add_row(r["id"], r["status"], r["started"] or "", escape(" ".join(r["task"].split())[:80]))
-    console().print(table)
+        # Under the recursion limit configured now, as plan runs resume under the budgets configured now.
+        limit = net.config.budgets.recursion_limit
+        resume_recipe_run(run_id, as_json=as_json, registry=net.registry, recursion_limit=limit)
+        return None
+    plan = Plan.model_validate(saved)
+    if not as_json:
+        _print_plan(plan)
+    return _execute(lambda cb: net.resume(run_id, on_event=cb, check=False), plan, run_id, as_json)
 
 
-@runs_app.command("show")
-def runs_show(
-    run_id: Annotated[str, typer.Argument(help="The run id (see `agentnet runs list`).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the whole trace as JSON.")] = False,
-) -> None:
-    """Show a run's trace: plan, each step's collaborator and why, attempts, tokens, latency, cost."""
-    from agentnet.executor.store import RunStore
+def _plan_and_run(net: Any, handed: Handed, as_json: bool) -> RunResult:
+    from agentnet.executor.runner import new_run_id
 
-    trace = RunStore().get_run(run_id)
-    if as_json:
-        sys.stdout.write(json.dumps(trace, ensure_ascii=False) + "\n")
-        return
-    from agentnet.cli.render import console
-
-    console().print(trace_tree(trace))
-
-
-def trace_tree(trace: dict[str, Any]) -> RenderableType:
-    from rich.markup import escape
-    from rich.tree import Tree
-
-    colors = {"succeeded": "green", "failed": "red", "interrupted": "yellow", "budget_exceeded": "yellow"}
-    status = trace["status"]
-    root = Tree(
-        f"[bold]run {trace['id']}[/] [{colors.get(status, 'cyan')}]{status}[/] · {trace['tokens']} tokens"
-        f" · ${trace['cost']:.6f} · started {trace['started']}"
+    plan = net.plan(handed.task, inputs=handed.artifacts)
+    net.release_directory()
+    if not as_json:
+        _print_plan(plan)
+    print_notes(plan.notes)
+    run_id = new_run_id()
+    return _execute(
+        lambda cb: net.execute(plan, run_id=run_id, inputs=handed.values, on_event=cb, check=False),
+        plan,
+        run_id,
+        as_json,
     )
-    root.add(f"task: {escape(' '.join(trace['task'].split())[:200])}")
-    ran = {s["id"]: s for s in trace["steps"]}
-    plan = trace["plan"]
-    if plan.get("source") == "recipe":
-        plan_node = root.add(f"recipe {escape(str(plan.get('name', '?')))} ({escape(str(plan.get('recipe', '')))})")
-        # A recipe's steps are only known as they run (routes and loops decide which).
-        planned_steps = [{"id": s["id"], "capability": s["node_id"] or "?"} for s in trace["steps"]]
-    else:
-        plan_node = root.add(f"plan ({plan.get('source', '?')})")
-        planned_steps = plan.get("steps", [])
-    for planned in planned_steps:
-        step = ran.get(planned["id"])
-        state = step["status"] if step else "not run"
-        label = f"[bold]{escape(planned['id'])}[/] → [cyan]{escape(step['node_id'] or planned['capability'] if step else planned['capability'])}[/] [{colors.get(state, 'dim')}]{state}[/]"  # noqa: E501
-        if step:
-            label += f" · {step['prompt_tokens'] + step['completion_tokens']} tok · {step['latency_s']:.2f}s · ${step['cost']:.6f}"  # noqa: E501
-        branch = plan_node.add(label)
-        if planned.get("why"):
-            branch.add(f"[dim]why: {escape(planned['why'][:200])}[/]")
-        for attempt in step["attempts"] if step else []:
-            text = f"attempt {attempt['seq']}: {escape(attempt['node_id'])} {attempt['status']}"
-            text += f" ({attempt['latency_s']:.2f}s)"
-            if attempt["error"]:
-                text += f" [red]{escape(str(attempt['error_code']))}: {escape(attempt['error'][:200])}[/]"
-            branch.add(text)
-        if step and step["output"]:
-            branch.add(f"[dim]output: {escape(' '.join(step['output'].split())[:200])}[/]")
-    if trace.get("error"):
-        root.add(f"[red]error ({trace['error'].get('code')})[/]: {escape(str(trace['error'].get('message')))}")
-    if trace.get("answer"):
-        root.add(f"[bold]answer[/]: {escape(trace['answer'][:500])}")
-    return root
+
+
+def print_notes(notes: list[str]) -> None:
+    """The planner's notes (an input split into parts, material the task mentions but lacks) on stderr."""
+    from rich.markup import escape
+
+    from agentnet.cli.render import err_console
+
+    for note in notes:
+        err_console().print(f"[yellow]note[/]: {escape(note)}", soft_wrap=True)

@@ -41,7 +41,9 @@ def read_token(token_env: str | None) -> str | None:
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind. Anything but loopback needs --token-env.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    port: Annotated[
+        int, typer.Option(help="Port to listen on (0: any free port; the URL is printed).", min=0, max=65535)
+    ] = 8000,
     token_env: Annotated[
         str | None, typer.Option("--token-env", help="Environment variable holding the bearer token clients must send.")
     ] = None,
@@ -66,14 +68,34 @@ def serve(
     peer_refresh: Annotated[
         float, typer.Option("--peer-refresh", help="Re-read peers' agent cards every N seconds (0: never).", min=0)
     ] = 300.0,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout", help="Seconds a request's line and headers may take to arrive (then 408).", min=0.1
+        ),
+    ] = 10.0,
     body_timeout: Annotated[
         float, typer.Option("--body-timeout", help="Seconds a request body may take to arrive (then 408).", min=0.1)
     ] = 10.0,
+    max_body_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-body-bytes", help="Largest request body accepted (then 413); images sent inline count.", min=1
+        ),
+    ] = 1_000_000,
+    max_concurrent_remote: Annotated[
+        int,
+        typer.Option(
+            "--max-concurrent-remote",
+            help="Remote-model calls running at once, all clients together; more get 429 (0: no limit).",
+            min=0,
+        ),
+    ] = 8,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "warning",
     access_log: Annotated[bool, typer.Option("--access-log", help="Log each request (path and status).")] = False,
 ) -> None:
     """Serve this agentnet over HTTP: OpenAI-compatible chat completions, models, agent card, directory search."""
-    from agentnet.server.runner import app_from_config, run
+    from agentnet.server.runner import app_from_config, listen, run
     from agentnet.server.settings import ServerSettings
 
     token = read_token(token_env)
@@ -90,9 +112,13 @@ def serve(
             "max_hops": max_hops,
             "publish_peer_cards": publish_peers,
             "peer_refresh_s": peer_refresh,
+            "header_timeout_s": header_timeout,
             "body_timeout_s": body_timeout,
+            "max_body_bytes": max_body_bytes,
+            "max_concurrent_remote": max_concurrent_remote,
         }
     )
-    settings.check_bind()
+    # Bound before the models load: a busy port fails at once, and port 0 is known to the agent card.
+    sock, settings = listen(settings)
     app = app_from_config(settings, config)
-    run(app, settings, log_level=log_level, access_log=access_log)
+    run(app, settings, log_level=log_level, access_log=access_log, sock=sock)

@@ -223,3 +223,13 @@ def release_folder(folder: Path) -> bool:
         del _held[key]
         lock.release()
         return True
+
+
+def collection_or_none(client: Any, name: str) -> Any:
+    """The collection ``name``, or None when the client has none by that name."""
+    from chromadb.errors import NotFoundError
+
+    try:
+        return client.get_collection(name)
+    except NotFoundError:
+        return None

@@ -8,11 +8,12 @@ boolean key per accepted/produced type (``in:image``, ``out:text``), so a type f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from agentnet.cards import CapabilityCard, Skill, normalize_type
-from agentnet.directory.query import SearchFilters
+from agentnet.directory.query import SearchFilters, card_cost
 
 SEPARATOR = "#"  # card ids cannot contain '#', so "<card>#<skill>" never collides
 # One boolean key per instance publishing a card ("origin:<instance id>" on its card entry): each
@@ -44,27 +45,50 @@ def origins(metadata: dict[str, Any]) -> list[str]:
     return sorted(k.removeprefix(ORIGIN_PREFIX) for k, v in metadata.items() if k.startswith(ORIGIN_PREFIX) and v)
 
 
-def card_cost(card: CapabilityCard) -> float:
-    """The price a max-cost filter compares: the dearer of input and output per 1k tokens."""
-    return max(card.cost_per_1k_input, card.cost_per_1k_output)
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def readable_name(name: str) -> str:
+    """An identifier as words: ``send_email`` and ``sendEmail`` read "send email" (API tool names)."""
+    spaced = _CAMEL_BOUNDARY.sub(" ", name.replace("_", " ").replace("-", " "))
+    return " ".join(spaced.split())
 
 
 def _sentence(label: str, values: list[str]) -> str:
     return f" {label}: {', '.join(values)}." if values else ""
 
 
-def card_document(card: CapabilityCard) -> str:
+def _tags(values: list[str]) -> str:
+    # Unlabelled: the word "Tags" alone made MiniLM match requests about names or labels.
+    return f" ({', '.join(values)})." if values else ""
+
+
+def card_text(card: CapabilityCard) -> str:
+    """What is embedded (and keyword-matched) for a card, by the directory and the planner alike:
+    "name: description", then its tags and parameters. Skills have entries of their own."""
     description = card.description.strip()
-    text = f"{card.display_name}: {description}" if description else card.display_name
-    parameters = [p["name"] for p in card.parameters if p.get("name")]
-    return text + _sentence("Tags", card.tags) + _sentence("Parameters", parameters)
+    name = readable_name(card.display_name)
+    text = f"{name}: {description}" if description else name
+    parameters = [_parameter(p) for p in card.parameters if p.get("name")]
+    return text + _tags(card.tags) + _sentence("Parameters", parameters)
 
 
-def skill_document(card: CapabilityCard, skill: Skill) -> str:
+def _parameter(param: dict[str, str]) -> str:
+    desc = param.get("desc", "").strip()
+    return f"{param['name']} ({desc})" if desc else param["name"]
+
+
+def skill_text(card: CapabilityCard, skill: Skill) -> str:
+    """What is embedded for one skill of a card."""
     name = skill.name or skill.id
     description = skill.description.strip()
     text = f"{name}: {description}" if description else name
-    return text + _sentence("Tags", skill.tags) + _sentence("Examples", skill.examples[:3])
+    return text + _tags(skill.tags) + _sentence("Examples", skill.examples[:3])
+
+
+def entry_texts(card: CapabilityCard) -> list[str]:
+    """The texts of a card's entries: the card itself, then each skill (the order of ``card_entries``)."""
+    return [card_text(card), *(skill_text(card, skill) for skill in card.skills)]
 
 
 def _base_metadata(card: CapabilityCard, content_hash: str) -> dict[str, Any]:
@@ -93,7 +117,7 @@ def card_entries(card: CapabilityCard, content_hash: str | None = None) -> list[
     entries = [
         Entry(
             id=card_entry_id(card.id),
-            document=card_document(card),
+            document=card_text(card),
             metadata={
                 **base,
                 **_type_metadata(card.input_types, card.output_types),
@@ -109,7 +133,7 @@ def card_entries(card: CapabilityCard, content_hash: str | None = None) -> list[
         entries.append(
             Entry(
                 id=skill_entry_id(card.id, skill.id),
-                document=skill_document(card, skill),
+                document=skill_text(card, skill),
                 metadata={
                     **base,
                     **_type_metadata(card.skill_inputs(skill), card.skill_outputs(skill)),

@@ -1,10 +1,11 @@
-"""Cards from files: agentnet card YAML/JSON, A2A agent cards, TaskBench tool lists — and any
-format a plugin registers through ``register_importers`` (these three register the same way).
+"""Cards from files: agentnet card YAML/JSON, A2A agent cards, tool lists — and any format a plugin
+registers through ``register_importers`` (these three register the same way).
 
 ``load_cards(path)`` detects the format from the content (or takes ``fmt``, a registered name) and
 returns validated ``CapabilityCard``s; every problem is a ``ConfigError`` naming
 ``file:line:column`` and the field. Imported cards are ``provider="external"`` unless the file says
-otherwise.
+otherwise. A tool list is ``{"nodes": [...]}`` of tools with typed data (``input-type``/``output-type``)
+or API parameters (``parameters``); each tool's id is kept as its card's name (the card id is made safe).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agentnet.cards import CapabilityCard, Skill, normalize_type
 from agentnet.errors import ConfigError, UserError
+from agentnet.hosts import is_loopback_url
 from agentnet.plugins.hookspecs import hookimpl
 from agentnet.plugins.kinds import ImporterKind, importer_kinds
 from agentnet.yamlfile import PositionedYaml, load_yaml_file, parse_yaml, raise_validation
@@ -52,7 +54,7 @@ class _A2ACard(BaseModel):
     default_output_modes: list[str] = Field(default_factory=lambda: ["text/plain"], alias="defaultOutputModes")
 
 
-class _TaskBenchTool(BaseModel):
+class _Tool(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     id: str = Field(min_length=1)
@@ -62,10 +64,10 @@ class _TaskBenchTool(BaseModel):
     parameters: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class _TaskBenchFile(BaseModel):
+class _ToolList(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    nodes: list[_TaskBenchTool]
+    nodes: list[_Tool]
 
 
 def mime_to_type(mode: str) -> str:
@@ -181,7 +183,7 @@ def load_cards(path: Path, fmt: str = "auto") -> list[CapabilityCard]:
     return cards
 
 
-def _is_taskbench(file: CardFile) -> bool:
+def _is_tool_list(file: CardFile) -> bool:
     return isinstance(file.data, dict) and "nodes" in file.data
 
 
@@ -192,21 +194,28 @@ def _is_a2a(file: CardFile) -> bool:
 
 @hookimpl
 def register_importers(register: Callable[..., None]) -> None:
-    register("taskbench", _taskbench, detect=_is_taskbench, description="TaskBench tool lists")
+    register("tools", _tool_list, detect=_is_tool_list, description='tool lists ({"nodes": [...]})')
     register("a2a", _a2a, detect=_is_a2a, description="A2A agent cards")
     # No detector: what no other format claims is read as agentnet cards.
     register("agentnet", _agentnet, description="agentnet cards (one card or a list, YAML or JSON)")
+
+
+def _card_items(data: Any) -> list[tuple[tuple[str | int, ...], Any]]:
+    """(position, item) for one card, a list of cards, or a list under a ``cards`` key."""
+    if isinstance(data, dict) and set(data) == {"cards"} and isinstance(data["cards"], list):
+        return [(("cards", index), item) for index, item in enumerate(data["cards"])]
+    if isinstance(data, list):
+        return [((index,), item) for index, item in enumerate(data)]
+    return [((), data)]
 
 
 def _agentnet(file: CardFile) -> list[CapabilityCard]:
     data = file.data
     if data is None:
         raise ConfigError(f"{file.path}: the file is empty", hint="put a card, a list of cards, an A2A agent card or "
-                          "a TaskBench tool list in it")  # fmt: skip
-    items, prefix = (data, True) if isinstance(data, list) else ([data], False)
+                          "a tool list in it")  # fmt: skip
     cards = []
-    for index, item in enumerate(items):
-        loc: tuple[str | int, ...] = (index,) if prefix else ()
+    for loc, item in _card_items(data):
         if not isinstance(item, dict):
             kind = type(item).__name__
             raise ConfigError(f"{file.where(loc)}: a card must be a mapping (id: …, description: …), not {kind}")
@@ -223,7 +232,7 @@ def _a2a(file: CardFile) -> list[CapabilityCard]:
         agent = _A2ACard.model_validate(file.data)
     except ValidationError as exc:
         file.invalid(exc, "A2A agent card")
-    remote = bool(agent.url) and not _loopback(agent.url or "")
+    remote = bool(agent.url) and not is_loopback_url(agent.url)
     card = CapabilityCard(
         id=_card_id(agent.name),
         name=agent.name,
@@ -249,11 +258,11 @@ def _a2a(file: CardFile) -> list[CapabilityCard]:
     return [card]
 
 
-def _taskbench(file: CardFile) -> list[CapabilityCard]:
+def _tool_list(file: CardFile) -> list[CapabilityCard]:
     try:
-        tools = _TaskBenchFile.model_validate(file.data).nodes
+        tools = _ToolList.model_validate(file.data).nodes
     except ValidationError as exc:
-        file.invalid(exc, "TaskBench tool list")
+        file.invalid(exc, "tool list")
     cards = []
     for index, tool in enumerate(tools):
         try:
@@ -269,7 +278,7 @@ def _taskbench(file: CardFile) -> list[CapabilityCard]:
                 )
             )
         except ValidationError as exc:
-            file.invalid(exc, "TaskBench tool", prefix=("nodes", index))
+            file.invalid(exc, "tool", prefix=("nodes", index))
     return cards
 
 
@@ -280,8 +289,3 @@ def _types(modes: list[str]) -> list[str]:
         if kind not in out:
             out.append(kind)
     return out or ["text"]
-
-
-def _loopback(url: str) -> bool:
-    host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
-    return host in {"127.0.0.1", "localhost", "::1"} or host.startswith("127.")

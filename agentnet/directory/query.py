@@ -9,6 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from agentnet.cards import CapabilityCard, normalize_type
 
 
+def card_cost(card: CapabilityCard) -> float:
+    """The price a max-cost filter compares: the dearer of input and output per 1k tokens."""
+    return max(card.cost_per_1k_input, card.cost_per_1k_output)
+
+
 class SearchFilters(BaseModel):
     """Constraints a candidate must satisfy; ``None`` means no constraint."""
 
@@ -21,6 +26,25 @@ class SearchFilters(BaseModel):
     max_cost: float | None = Field(default=None, ge=0)
     include_unavailable: bool = False
     providers: list[str] | None = None
+
+    def rejects(self, card: CapabilityCard) -> str | None:
+        """Why ``card`` fails these filters, or None when it passes (the in-memory reading; the store
+        asks chromadb the same questions through ``entries.where_clause``)."""
+        if not card.available and not self.include_unavailable:
+            return "unavailable"
+        if self.local_only and card.locality != "local":
+            return "not local (local only)"
+        if self.keep_data_on_host and card.data_leaves_host:
+            return "sends data off this host"
+        if self.max_cost is not None and card_cost(card) > self.max_cost:
+            return f"costs more than {self.max_cost:g}/1k"
+        if self.providers is not None and card.provider not in self.providers:
+            return f"provider {card.provider!r} not allowed"
+        if self.input_type and normalize_type(self.input_type) not in card.input_types:
+            return f"does not accept {self.input_type}"
+        if self.output_type and normalize_type(self.output_type) not in card.output_types:
+            return f"does not produce {self.output_type}"
+        return None
 
     def describe(self) -> list[str]:
         """Human-readable list of the active filters (for traces and 'why' columns)."""

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from agentnet import telemetry
 from agentnet.cards import CapabilityCard
 from agentnet.directory import chroma
 from agentnet.directory.entries import (
@@ -49,6 +50,7 @@ class Directory:
         lock_timeout_s: float = 10.0,
         batch_size: int = 64,
         origin: str | None = None,
+        rebuild: bool = False,
     ) -> None:
         if embedder is None:
             from agentnet.directory.embedder import shared_embedder
@@ -59,6 +61,10 @@ class Directory:
         self.readonly = readonly
         self.batch_size = max(1, batch_size)
         self._origin = origin
+        # Opened to be re-embedded by ``reindex`` even if indexed with another embedder (nothing else
+        # may be done with it until then).
+        self._rebuild = rebuild
+        self._other_embedder = False
         self.folder: Path | None = None
         self._locked = False
         if url:
@@ -115,7 +121,7 @@ class Directory:
                 # embedder must be reported by name, not refused by chroma's config check.
                 collection = self._client.get_collection(name)
             except ChromaNotFound:
-                collection = self._client.get_or_create_collection(
+                collection = self._finish_rebuild(name) or self._client.get_or_create_collection(
                     name, embedding_function=ef, metadata=wanted, configuration={"hnsw": {"space": "cosine"}}
                 )
         except Exception as exc:  # noqa: BLE001 - chromadb raises its own and sqlite errors here
@@ -127,14 +133,29 @@ class Directory:
             ) from None
         stored = collection.metadata or {}
         if stored.get("embedder") != self.embedder.name or stored.get("dimension") != self.embedder.dimension:
+            if self._rebuild:
+                self._other_embedder = True
+                return collection
             raise DirectoryError(
                 f"the directory at {self.location} (collection {name!r}) was indexed with embedder "
                 f"{stored.get('embedder')!r} ({stored.get('dimension')}-d), but this process embeds with "
                 f"{self.embedder.name!r} ({self.embedder.dimension}-d)",
-                hint="open it with the embedder it was built with, or use another collection/path and re-import",
+                hint="re-embed its cards with this embedder: `agentnet directory reindex` (every card is kept), "
+                "or open it with the embedder it was built with",
                 code="directory_embedder_mismatch",
             )
         return collection
+
+    def _finish_rebuild(self, name: str) -> Any:
+        from agentnet.directory.rebuild import finish_rebuild
+
+        return finish_rebuild(self._client, name)
+
+    def _rebuild_collection(self, progress: Progress | None) -> None:
+        from agentnet.directory.rebuild import rebuild_collection
+
+        self._collection = rebuild_collection(self._client, self._collection, self.embedder, progress)
+        self._other_embedder = False
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -283,8 +304,12 @@ class Directory:
         return len(self._card_ids({}))
 
     def reindex(self, progress: Progress | None = None) -> int:
-        """Re-embed every card (after changing how entries are built); returns the number of cards."""
+        """Re-embed every card (after changing how entries are built, or into a directory indexed with
+        another embedder, opened with ``rebuild=True``); returns the number of cards."""
         self._check_writable()
+        if self._other_embedder:
+            self._rebuild_collection(progress)
+            return self.count()
         cards = self.cards()
         for start in range(0, len(cards), self.batch_size):
             batch = [(c, c.content_hash()) for c in cards[start : start + self.batch_size]]
@@ -297,7 +322,13 @@ class Directory:
         """Cards ranked for ``text``: each card's best entry (the card itself or one of its skills)."""
         if k <= 0 or not text.strip():
             return []
-        return self.search_vector(text, self.embedder.embed([text])[0], k, filters)
+        attributes = {"gen_ai.operation.name": "retrieval", "gen_ai.request.top_k": k,
+                      "agentnet.query": telemetry.content(text)}  # fmt: skip
+        with telemetry.span("retrieval agentnet.directory", attributes) as current:
+            found = self.search_vector(text, self.embedder.embed([text])[0], k, filters)
+            if current is not None:
+                current.set_attribute("agentnet.results", [c.card_id for c in found])
+            return found
 
     def search_vector(
         self, text: str, vector: Any, k: int = 5, filters: SearchFilters | None = None

@@ -1,6 +1,7 @@
 """One step, carried out: candidates in order, retries, fallback, schema cascade, all recorded.
 
-A candidate is retried after a transient failure (``ModelCallError``); after a deadline, an
+A candidate is retried as the step's ``RetryPolicy`` says (by default: a retryable
+``ModelCallError``, ``StepPolicy.retries`` times); after a deadline, an
 output that fails the step's schema, or any other failure, the step moves to the next candidate
 (``fell_back`` event). Every attempt goes to the trace as it ends. Budgets are checked before
 each call; a budget stop is never "retried" on another candidate.
@@ -8,23 +9,26 @@ each call; a budget stop is never "retried" on another candidate.
 
 from __future__ import annotations
 
+import contextvars
 import queue
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+from agentnet import telemetry
 from agentnet.errors import (
     AgentnetError,
     BudgetExceededError,
     DeadlineExceededError,
-    ModelCallError,
     OutputValidationError,
     RunError,
 )
 from agentnet.executor.budget import BudgetMeter, estimate_tokens
 from agentnet.executor.prompts import StepContext
+from agentnet.executor.run_files import RunFiles
 from agentnet.executor.steps import Runtime, StepSpec
+from agentnet.nodes.arguments import REQUEST_OPTION
 from agentnet.nodes.base import ChatMessage, ModelNode, Reply, to_chat_messages
 from agentnet.redact import redact_text
 
@@ -73,6 +77,7 @@ class _StepRun:
         self.attempts: list[dict[str, Any]] = []
         self.count = 0  # calls made, retries included (the ``attempt`` number in events)
         self.earlier = 0  # attempts this step recorded in earlier runs (a resumed or looping run)
+        self.started = 0.0  # when the current attempt began
         self.messages: list[ChatMessage] = []
         self.request: dict[str, Any] | None = None  # the step as data, for tools (MCP)
         self.prompt_estimate = 0
@@ -81,6 +86,16 @@ class _StepRun:
         self.write({"source": "agentnet", "event": event, "run_id": self.run_id, "step": self.spec.id, **fields})
 
     def run(self, ctx: StepContext) -> dict[str, Any]:
+        spec = self.spec
+        attributes = {"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": spec.capability or spec.id,
+                      "agentnet.run.id": self.run_id, "agentnet.step.id": spec.id}  # fmt: skip
+        with telemetry.span(f"invoke_agent {spec.id}", attributes) as current:
+            result = self._run(ctx)
+            if current is not None:
+                current.set_attribute("agentnet.node.id", result["node_id"])
+            return result
+
+    def _run(self, ctx: StepContext) -> dict[str, Any]:
         store, spec = self.runtime.store, self.spec
         self.meter.start_step(spec.id)
         if store is not None:
@@ -113,34 +128,28 @@ class _StepRun:
             result = self._try_candidate(card_id)
             if result is not None:
                 return result
-        error = _all_failed(self.spec.id, self.attempts)
+        error = _all_failed(self.spec.id, self.attempts, self.run_id)
         self.emit("failed", error=error.message, code=error.code, final=True)
         raise error
 
     def _try_candidate(self, card_id: str) -> dict[str, Any] | None:
-        """The candidate's result, or None once it failed (after its retries for transient errors)."""
-        policy = self.runtime.policy
-        for retry in range(policy.retries + 1):
-            started = time.perf_counter()
-            try:
-                reply = self._attempt(card_id)
-            except (BudgetExceededError, RunCancelled):
-                raise
-            except Exception as exc:  # noqa: BLE001 - a collaborator's failure is recorded, then the next one tries
-                self._failed(card_id, exc, time.perf_counter() - started)
-                transient = isinstance(exc, ModelCallError) or (
-                    isinstance(exc, DeadlineExceededError) and policy.retry_on_deadline
-                )
-                if transient and retry < policy.retries:
-                    time.sleep(policy.retry_backoff_s * (2**retry))
-                    continue
-                return None
-            return self._succeeded(card_id, reply)
-        return None
+        """The candidate's result, or None once it failed (retried as the step's retry policy says)."""
+
+        def failed(exc: Exception, attempt: int) -> None:
+            self._failed(card_id, exc)
+
+        try:
+            reply = self.runtime.policy.retry_policy().call(lambda: self._attempt(card_id), on_failure=failed)
+        except (BudgetExceededError, RunCancelled):
+            raise
+        except Exception:  # noqa: BLE001 - recorded by _failed; the next candidate tries
+            return None
+        return self._succeeded(card_id, reply)
 
     def _attempt(self, card_id: str) -> Reply:
         spec, runtime = self.spec, self.runtime
         self.count += 1
+        self.started = time.perf_counter()
         node = runtime.resolver(card_id)
         grant = self.meter.grant(spec.id, node.card, self.prompt_estimate, spec.max_tokens)
         deadline = min(d for d in (spec.deadline_s, runtime.policy.deadline_s, grant.deadline_s,
@@ -152,16 +161,19 @@ class _StepRun:
 
         options: dict[str, Any] = {"deadline_s": deadline}
         if self.request is not None:
-            options["tool_request"] = self.request
+            options[REQUEST_OPTION] = self.request
         if grant.max_tokens is not None:
             options["max_tokens"] = grant.max_tokens
-        return _call(node, self.messages, spec.output_schema, options, runtime.cancel, on_token)
+        return _call(node, self.messages, spec.output_schema, options, runtime.cancel_flag(self.run_id), on_token)
 
-    def _failed(self, card_id: str, exc: Exception, elapsed: float) -> None:
+    def _failed(self, card_id: str, exc: Exception) -> None:
+        """Record a failed attempt; a budget stop or a cancel ends the step instead."""
+        if isinstance(exc, BudgetExceededError | RunCancelled):
+            raise exc
         if isinstance(exc, DeadlineExceededError) and self.meter.time_exhausted():
             raise self.meter.time_error(self.spec.id) from None
         status = "invalid_output" if isinstance(exc, OutputValidationError) else "failed"
-        record = _attempt_record(card_id, status, exc, latency_s=elapsed)
+        record = _attempt_record(card_id, status, exc, latency_s=time.perf_counter() - self.started)
         self.attempts.append(record)
         if self.runtime.store is not None:
             self.runtime.store.record_attempt(self.run_id, self.spec.id, record, self.earlier + len(self.attempts))
@@ -173,11 +185,15 @@ class _StepRun:
         self.meter.add(reply.usage.prompt_tokens, reply.usage.completion_tokens, reply.cost)
         record = _attempt_record(card_id, "ok", reply=reply)
         self.attempts.append(record)
+        # Files go to the run folder now; the result (checkpointed, traced) keeps their references.
+        folder = RunFiles(self.run_id, self.runtime.max_artifact_bytes)
+        files = [folder.put_bytes(f.data, f.name, f.media_type) for f in reply.files]
         result = {
             "status": "succeeded",
             "node_id": card_id,
             "text": reply.text,
             "data": reply.data,
+            "files": files,
             "prompt_tokens": reply.usage.prompt_tokens,
             "completion_tokens": reply.usage.completion_tokens,
             "latency_s": reply.latency_s,
@@ -192,12 +208,12 @@ class _StepRun:
         return result
 
 
-def _all_failed(step_id: str, attempts: list[dict[str, Any]]) -> RunError:
+def _all_failed(step_id: str, attempts: list[dict[str, Any]], run_id: str) -> RunError:
     lines = [f"  {i}. {a['node_id']} ({a.get('error_code')}): {a.get('error')}" for i, a in enumerate(attempts, 1)]
     return RunError(
         f"step {step_id!r} failed on every candidate ({len(attempts)} attempts):\n" + "\n".join(lines),
         hint="check those models are up (`agentnet models list`), give the step more alternates or a longer "
-        "deadline, then resume the run with `agentnet run --resume RUN_ID`",
+        f"deadline, then resume the run with `agentnet run --resume {run_id}`",
         code="step_failed",
     )
 
@@ -212,8 +228,13 @@ def _call(
 ) -> Reply:
     """Call a node in a helper thread so the step can abandon it at once when the run is cancelled."""
     pieces: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+    # The call sees the step's context variables: a server's federation headers (hops, chain,
+    # deadline) reach peers called by a run it serves, and the call's span is the step's child.
+    context = contextvars.copy_context()
     worker = threading.Thread(
-        target=_work, args=(node, messages, schema, options, cancel, pieces), name=f"agentnet-step-{node.node_id}"
+        target=context.run,
+        args=(_work, node, messages, schema, options, cancel, pieces),
+        name=f"agentnet-step-{node.node_id}",
     )
     worker.daemon = True
     worker.start()

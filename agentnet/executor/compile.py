@@ -48,7 +48,7 @@ def plan_builder(
                 request=_step_request(step),
                 after=step.depends_on,
                 output_schema=step.output_schema,
-                max_tokens=max_tokens,
+                max_tokens=step.max_tokens or max_tokens,
                 capability=step.capability,
                 why=step.why,
                 clean=clean_output,

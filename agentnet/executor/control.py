@@ -11,18 +11,31 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.runnables import RunnableConfig
 
-from agentnet.errors import AgentnetError, BudgetExceededError
+from agentnet import telemetry
+from agentnet.errors import AgentnetError, BudgetExceededError, RunError, RunStoreError
 from agentnet.executor.events import StepEvent
+from agentnet.executor.store import lease_lost
 from agentnet.redact import redact_text
 
 if TYPE_CHECKING:
+    from agentnet.executor.lease import Lease
     from agentnet.executor.steps import Runtime
     from agentnet.executor.store import RunStore
 
 
-def run_config(run_id: str) -> RunnableConfig:
-    # Loops and long plans need more supersteps than LangGraph's default of 25.
-    return {"configurable": {"thread_id": run_id}, "recursion_limit": 200}
+def run_config(run_id: str, recursion_limit: int = 200) -> RunnableConfig:
+    # Loops and long plans need more supersteps than LangGraph's default of 25 (budgets.recursion_limit).
+    return {"configurable": {"thread_id": run_id}, "recursion_limit": recursion_limit}
+
+
+def recursion_limit_reached(run_id: str, limit: int) -> BudgetExceededError:
+    return BudgetExceededError(
+        f"run {run_id} took {limit} graph steps, its recursion limit (budgets.recursion_limit={limit}), "
+        "before reaching its answer",
+        hint=f"raise budgets.recursion_limit in agentnet.yaml (or pass --recursion-limit) and resume: "
+        f"agentnet run --resume {run_id} --recursion-limit {limit * 2}",
+        code="recursion_limit",
+    )
 
 
 class Terminated(KeyboardInterrupt):
@@ -59,7 +72,7 @@ def cancel_on_sigint(cancel: threading.Event) -> Iterator[None]:
 class Outcome:
     """How one drive of a run's graph ended (the run database already says the same)."""
 
-    status: str  # succeeded | failed | budget_exceeded
+    status: str  # succeeded | failed | budget_exceeded | interrupted (cancelled)
     answer: Any
     results: dict[str, Any]
     error: AgentnetError | None = None
@@ -73,42 +86,113 @@ def drive(
     store: RunStore,
     on_event: Callable[[StepEvent], None] | None,
 ) -> Outcome:
+    """``_drive`` inside the run's span when tracing is on."""
+    if telemetry.tracer() is None:
+        return _drive(graph, runtime, run_id, state, store, on_event)
+    with _run_span(store, run_id) as current:
+        outcome = _drive(graph, runtime, run_id, state, store, on_event)
+        current.set_attribute("agentnet.run.status", outcome.status)
+        if outcome.error is not None:
+            current.set_attribute("error.type", outcome.error.code)
+        return outcome
+
+
+@contextmanager
+def _run_span(store: RunStore, run_id: str) -> Iterator[Any]:
+    """The run's span. The first drive starts the run's trace (under the caller's span, if any: a
+    server request, ``agentnet run``); a resume, in whatever process, continues that same trace."""
+    earlier = store.trace_context(run_id)
+    attributes = {
+        "gen_ai.operation.name": "invoke_workflow",
+        "agentnet.run.id": run_id,
+        "agentnet.resumed": bool(earlier),
+    }
+    parent = {"traceparent": earlier} if earlier else None
+    with telemetry.continued(parent), telemetry.span("invoke_workflow agentnet", attributes) as current:
+        traceparent = telemetry.current_headers().get("traceparent")
+        if not earlier and traceparent:
+            store.keep_trace_context(run_id, traceparent)
+        yield current
+
+
+def _drive(
+    graph: Any,
+    runtime: Runtime,
+    run_id: str,
+    state: dict[str, Any] | None,
+    store: RunStore,
+    on_event: Callable[[StepEvent], None] | None,
+) -> Outcome:
     """Stream a compiled run graph to its end, recording the run's status in ``store``.
 
-    ``state`` is the initial state, or None to continue from the last checkpoint. Ctrl-C marks the
-    run interrupted (resumable) and re-raises; agentnet errors end the run as failed or
-    budget_exceeded and come back in the outcome; any other exception is a bug: recorded, re-raised.
+    The caller has claimed the run (``store.start_run``); its lease is renewed meanwhile. ``state``
+    is the initial state, or None to continue from the last checkpoint. Ctrl-C marks the run
+    interrupted (resumable) and re-raises; a cancel request marks it interrupted too; agentnet errors
+    end the run as failed or budget_exceeded and come back in the outcome; losing the lease to
+    another process stops the run here without a word to the database (the new owner writes now);
+    any other exception is a bug: recorded, re-raised.
     """
-    runtime.cancel.clear()
-    config = run_config(run_id)
-    try:
-        with cancel_on_sigint(runtime.cancel):
-            for mode, chunk in graph.stream(state, config, stream_mode=["custom", "updates"], durability="sync"):
-                if mode == "custom" and on_event is not None:
-                    event = StepEvent.from_chunk(chunk)
-                    if event is not None:
-                        on_event(event)
-    except KeyboardInterrupt as exc:
-        runtime.cancel.set()
-        how = "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
-        store.set_status(
-            run_id,
-            "interrupted",
-            error={"code": "interrupted", "message": f"interrupted ({how})", "hint": f"resume: {run_id}"},
-        )
-        raise
-    except AgentnetError as exc:
-        status = "budget_exceeded" if isinstance(exc, BudgetExceededError) else "failed"
-        store.set_status(run_id, status, error=exc.to_dict())
-        return Outcome(status, None, dict(graph.get_state(config).values.get("results") or {}), exc)
-    except Exception as exc:
-        # A bug (ours or a prompt/route function's): recorded, then surfaced as is.
-        error = {"code": "internal_error", "message": redact_text(f"{type(exc).__name__}: {exc}"), "hint": None}
-        store.set_status(run_id, "failed", error=error)
-        raise
-    finally:
-        runtime.forget(run_id)
+    from langgraph.errors import GraphRecursionError
+
+    runtime.forget(run_id)  # a resumed run starts with its flag down and its spend re-read
+    cancel = runtime.cancel_flag(run_id)
+    config = run_config(run_id, runtime.budgets.recursion_limit)
+    with store.executing(run_id, cancel) as lease:
+        try:
+            with cancel_on_sigint(cancel):
+                try:
+                    _stream(graph, state, config, on_event)
+                except GraphRecursionError:
+                    raise recursion_limit_reached(run_id, runtime.budgets.recursion_limit) from None
+        except KeyboardInterrupt as exc:
+            cancel.set()
+            how = "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
+            store.set_status(
+                run_id,
+                "interrupted",
+                error={"code": "interrupted", "message": f"interrupted ({how})", "hint": f"resume: {run_id}"},
+            )
+            raise
+        except AgentnetError as exc:
+            return _stopped(graph, config, run_id, store, lease, exc)
+        except Exception as exc:
+            # A bug (ours or a prompt/route function's): recorded, then surfaced as is.
+            error = {"code": "internal_error", "message": redact_text(f"{type(exc).__name__}: {exc}"), "hint": None}
+            store.set_status(run_id, "failed", error=error)
+            raise
+        finally:
+            runtime.forget(run_id)
     values = graph.get_state(config).values
     answer = values.get("answer")
     store.set_status(run_id, "succeeded", answer=answer)
     return Outcome("succeeded", answer, dict(values.get("results") or {}))
+
+
+def _stream(
+    graph: Any, state: dict[str, Any] | None, config: RunnableConfig, on_event: Callable[[StepEvent], None] | None
+) -> None:
+    for mode, chunk in graph.stream(state, config, stream_mode=["custom", "updates"], durability="sync"):
+        if mode == "custom" and on_event is not None:
+            event = StepEvent.from_chunk(chunk)
+            if event is not None:
+                on_event(event)
+
+
+def _stopped(
+    graph: Any, config: RunnableConfig, run_id: str, store: RunStore, lease: Lease, exc: AgentnetError
+) -> Outcome:
+    """How a run that raised ends: cancelled, taken over, out of budget, or failed."""
+    if lease.lost in ("taken", "unreachable"):
+        return Outcome(
+            "failed", None, {}, exc if exc.code in ("lease_lost", "runs_db_unavailable") else lease_lost(run_id)
+        )
+    if isinstance(exc, RunStoreError):
+        return Outcome("failed", None, {}, exc)
+    results = dict(graph.get_state(config).values.get("results") or {})
+    if lease.lost == "cancelled":
+        error = RunError(f"run {run_id} was cancelled on request", hint=f"resume: {run_id}", code="cancelled")
+        store.set_status(run_id, "interrupted", error=error.to_dict())
+        return Outcome("interrupted", None, results, error)
+    status = "budget_exceeded" if isinstance(exc, BudgetExceededError) else "failed"
+    store.set_status(run_id, status, error=exc.to_dict())
+    return Outcome(status, None, results, exc)

@@ -15,14 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentnet.config import BudgetSettings
+from agentnet.config import BudgetSettings, RunsSettings
 from agentnet.errors import AgentnetError
 from agentnet.executor.compile import initial_state, plan_builder
 from agentnet.executor.control import drive, run_config
 from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import GraphBuilder
+from agentnet.executor.run_db import open_run_store
+from agentnet.executor.run_files import store_inputs
 from agentnet.executor.steps import StepPolicy
-from agentnet.executor.store import RunStore, open_checkpointer
+from agentnet.executor.store import RunStore
 from agentnet.planner.plan import Plan
 
 EventHandler = Callable[[StepEvent], None]
@@ -43,6 +45,11 @@ class RunResult:
     def ok(self) -> bool:
         return self.status == "succeeded"
 
+    @property
+    def files(self) -> list[dict[str, Any]]:
+        """References to the files the run's steps produced (in the run folder), in step order."""
+        return [ref for result in self.steps.values() for ref in (result or {}).get("files") or []]
+
     def raise_for_error(self) -> RunResult:
         if self.error is not None:
             raise self.error
@@ -53,7 +60,10 @@ class RunResult:
             "run_id": self.run_id,
             "status": self.status,
             "answer": self.answer,
+            "files": [ref["path"] for ref in self.files],
             "error": self.error.to_dict() if self.error else None,
+            # What the planner wants the caller to know (an input split into parts, material missing).
+            "notes": list(self.plan.notes),
         }
 
 
@@ -62,7 +72,8 @@ def new_run_id() -> str:
 
 
 class Executor:
-    """Runs plans against a set of nodes, with budgets, checkpoints and traces under the home."""
+    """Runs plans against a set of nodes, with budgets, checkpoints and traces in the run database
+    (``runs``: SQLite under the home by default, or PostgreSQL shared by many processes)."""
 
     def __init__(
         self,
@@ -72,30 +83,31 @@ class Executor:
         policy: StepPolicy | None = None,
         store: RunStore | None = None,
         max_tokens: int | None = None,
+        runs: RunsSettings | None = None,
     ) -> None:
         self.nodes = nodes
         self.budgets = budgets or BudgetSettings()
         self.policy = policy or StepPolicy()
         self.max_tokens = max_tokens
+        self.runs = runs or RunsSettings()
         self._store = store
-        self._checkpointer: Any = None
         self._graphs: dict[str, tuple[GraphBuilder, Any]] = {}
         self._cache_lock = threading.Lock()
+        self._store_lock = threading.Lock()
 
     @property
     def store(self) -> RunStore:
-        if self._store is None:
-            self._store = RunStore()
-        return self._store
+        with self._store_lock:
+            if self._store is None:
+                self._store = open_run_store(self.runs)
+            return self._store
 
     @property
     def checkpointer(self) -> Any:
-        if self._checkpointer is None:
-            self._checkpointer = open_checkpointer(self.store.path)
-        return self._checkpointer
+        return self.store.checkpointer()
 
     def builder(self, plan: Plan, *, traced: bool = True, budgets: BudgetSettings | None = None) -> GraphBuilder:
-        return plan_builder(
+        builder = plan_builder(
             plan,
             self.nodes,
             policy=self.policy,
@@ -103,6 +115,8 @@ class Executor:
             store=self.store if traced else None,
             max_tokens=self.max_tokens,
         )
+        builder.runtime.max_artifact_bytes = self.runs.max_artifact_bytes
+        return builder
 
     def _compiled(self, plan: Plan, budgets: BudgetSettings) -> tuple[GraphBuilder, Any]:
         """The durable graph for a plan, compiled once and reused (compiling costs ~0.5 ms per step)."""
@@ -132,15 +146,21 @@ class Executor:
         run_id: str | None = None,
         on_event: EventHandler | None = None,
         check: bool = True,
+        budgets: BudgetSettings | None = None,
     ) -> RunResult:
-        """Run a plan to its answer. With ``check`` a failed run raises (after it is saved)."""
+        """Run a plan to its answer (within ``budgets``, default the executor's). With ``check`` a
+        failed run raises (after it is saved)."""
         run_id = run_id or new_run_id()
-        self.store.start_run(run_id, plan.task, plan.model_dump(mode="json"), self.budgets.model_dump())
-        result = self._drive(plan, run_id, initial_state(plan, inputs), on_event, self.budgets)
+        budgets = budgets or self.budgets
+        builder, graph = self._compiled(plan, budgets)
+        self.store.start_run(run_id, plan.task, plan.model_dump(mode="json"), budgets.model_dump())
+        state = initial_state(plan, store_inputs(run_id, inputs or {}, self.runs.max_artifact_bytes))
+        outcome = drive(graph, builder.runtime, run_id, state, self.store, on_event)
+        result = RunResult(run_id, outcome.status, outcome.answer, plan, outcome.results, outcome.error)
         return result.raise_for_error() if check else result
 
     async def arun(self, plan: Plan, **kwargs: Any) -> RunResult:
-        """``run`` for async callers: the graph runs in a worker thread (SQLite saver is sync)."""
+        """``run`` for async callers: the graph runs in a worker thread (the savers are sync)."""
         return await asyncio.to_thread(self.run, plan, **kwargs)
 
     def resume(
@@ -151,42 +171,38 @@ class Executor:
         budgets: BudgetSettings | None = None,
         check: bool = True,
     ) -> RunResult:
-        """Continue a run from its last checkpoint; finished steps are not run again."""
+        """Continue a run from its last checkpoint; finished steps are not run again.
+
+        Any process using the same run database may resume any run, one at a time: while another
+        process executes it (a live lease), this raises ``RunBusyError`` naming that process."""
         trace = self.store.get_run(run_id)
         plan = Plan.model_validate(trace["plan"])
         budgets = budgets or BudgetSettings.model_validate(trace.get("budgets") or {})
-        _, graph = self._compiled(plan, budgets)
+        builder, graph = self._compiled(plan, budgets)
         snapshot = graph.get_state(run_config(run_id))
         if snapshot.values and not snapshot.next and "answer" in snapshot.values:
             self.store.set_status(run_id, "succeeded", answer=snapshot.values["answer"])
             return RunResult(run_id, "succeeded", snapshot.values["answer"], plan, dict(snapshot.values["results"]))
-        state = None if snapshot.values else initial_state(plan)
+        # Nothing left to run and no answer: the run stopped before its first step was saved (a full
+        # disk, a crash at the start), so it starts over rather than "finish" with no answer.
+        state = None if snapshot.next else initial_state(plan)
         self.store.start_run(run_id, plan.task, trace["plan"], budgets.model_dump())
-        result = self._drive(plan, run_id, state, on_event, budgets)
+        outcome = drive(graph, builder.runtime, run_id, state, self.store, on_event)
+        result = RunResult(run_id, outcome.status, outcome.answer, plan, outcome.results, outcome.error)
         return result.raise_for_error() if check else result
 
-    def _drive(
-        self,
-        plan: Plan,
-        run_id: str,
-        state: dict[str, Any] | None,
-        on_event: EventHandler | None,
-        budgets: BudgetSettings,
-    ) -> RunResult:
-        builder, graph = self._compiled(plan, budgets)
-        outcome = drive(graph, builder.runtime, run_id, state, self.store, on_event)
-        return RunResult(run_id, outcome.status, outcome.answer, plan, outcome.results, outcome.error)
+    def cancel(self, run_id: str) -> str:
+        """Stop a run wherever it executes (see ``RunStore.cancel``)."""
+        return self.store.cancel(run_id)
 
     def close(self) -> None:
         """Close the run database connections (the executor reopens them if used again)."""
         with self._cache_lock:
             self._graphs.clear()
-        if self._checkpointer is not None:
-            self._checkpointer.conn.close()
-            self._checkpointer = None
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        with self._store_lock:
+            store, self._store = self._store, None
+        if store is not None:
+            store.close()
 
     def trace(self, run_id: str) -> dict[str, Any]:
         return self.store.get_run(run_id)

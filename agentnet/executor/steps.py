@@ -11,12 +11,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentnet.artifacts import MAX_ARTIFACT_BYTES
 from agentnet.config import BudgetSettings
+from agentnet.errors import DeadlineExceededError, ModelCallError
 from agentnet.executor.budget import BudgetMeter, Spend
 from agentnet.executor.prompts import StepContext
 from agentnet.executor.resolver import NodeResolver
 from agentnet.executor.store import RunStore
 from agentnet.nodes.base import MessagesLike
+from agentnet.retry import RetryPolicy
 
 PromptBuilder = Callable[[StepContext], MessagesLike]
 Router = Callable[[StepContext], str]
@@ -50,13 +53,27 @@ class StepPolicy:
     """How hard a step tries: retries per candidate for transient errors, and a per-call deadline.
 
     ``retries`` defaults to 0 because remote adapters already retry transient errors themselves
-    (``ModelParams.retries``); a failing candidate is better replaced by the next one.
+    (``ModelParams.retries``); a failing candidate is better replaced by the next one. ``retry``
+    takes a whole ``RetryPolicy`` instead of the three retry fields.
     """
 
     retries: int = 0
     deadline_s: float | None = None
     retry_backoff_s: float = 0.2
     retry_on_deadline: bool = False
+    retry: RetryPolicy | None = None
+
+    def retry_policy(self) -> RetryPolicy:
+        if self.retry is not None:
+            return self.retry
+        return RetryPolicy(
+            max_attempts=self.retries + 1, initial_interval=self.retry_backoff_s, retry_on=self._worth_retrying
+        )
+
+    def _worth_retrying(self, exc: BaseException) -> bool:
+        if isinstance(exc, ModelCallError):
+            return exc.retryable
+        return self.retry_on_deadline and isinstance(exc, DeadlineExceededError)
 
 
 @dataclass
@@ -67,8 +84,11 @@ class Runtime:
     policy: StepPolicy
     budgets: BudgetSettings
     store: RunStore | None = None
-    cancel: threading.Event = field(default_factory=threading.Event)
+    # Most bytes of one file a step may write into the run folder (config: runs.max_artifact_bytes).
+    max_artifact_bytes: int = MAX_ARTIFACT_BYTES
     _meters: dict[str, BudgetMeter] = field(default_factory=dict)
+    # One flag per run: a compiled graph (and so this runtime) is shared by every run of its plan.
+    _cancels: dict[str, threading.Event] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def meter(self, run_id: str, results: Mapping[str, Any]) -> BudgetMeter:
@@ -85,6 +105,12 @@ class Runtime:
                 meter = self._meters[run_id] = BudgetMeter(self.budgets, spent=spent)
             return meter
 
+    def cancel_flag(self, run_id: str) -> threading.Event:
+        """The flag that stops ``run_id``'s steps (set by a cancel, Ctrl-C or a lost lease)."""
+        with self._lock:
+            return self._cancels.setdefault(run_id, threading.Event())
+
     def forget(self, run_id: str) -> None:
         with self._lock:
             self._meters.pop(run_id, None)
+            self._cancels.pop(run_id, None)

@@ -1,81 +1,73 @@
-"""The run database: LangGraph checkpoints and agentnet's run traces in one SQLite file.
+"""The run database: LangGraph checkpoints, agentnet's run traces and run leases, in one database.
 
-``$AGENTNET_HOME/runs.sqlite`` holds the checkpointer's tables (``checkpoints``, ``writes``) and
-the trace tables below. WAL mode and a busy timeout let several processes run at once; each
-process opens its own connections. Traces are written as things happen (not at the end), so a
-crash leaves a readable record of everything up to the crash.
+``RunStore`` is the one interface; ``run_db.open_run_store()`` picks the engine from the URL:
+
+- ``sqlite:///PATH`` (the default: ``$AGENTNET_HOME/runs.sqlite``, no setup): LangGraph's SQLite
+  saver beside the trace tables, WAL mode, for the processes of one machine.
+- ``postgresql://…``: LangGraph's PostgreSQL saver beside the trace tables, on a connection pool,
+  for any number of processes and machines.
+
+Both run the same SQL (``migrations.py`` holds the schema); an engine module only supplies
+connections, transactions, the database's clock and its checkpointer. Traces are written as things
+happen (not at the end), so a crash leaves a readable record of everything up to the crash. A run is
+executed by one process at a time: starting or resuming it claims its lease (``lease.py``), and
+every step checks the lease is still held before it calls a model.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
-from agentnet.errors import NotFoundError
-from agentnet.home import home_path
-
-if TYPE_CHECKING:
-    from langgraph.checkpoint.sqlite import SqliteSaver
-
-RUNS_DB_NAME = "runs.sqlite"
-BUSY_TIMEOUT_S = 30.0
+from agentnet.errors import NotFoundError, RunBusyError, RunError
+from agentnet.executor.lease import Heartbeat, Lease, Owner, busy_error
+from agentnet.executor.trace import build_trace, iso
+from agentnet.redact import redact_url
 
 RUN_STATUSES = ("running", "succeeded", "failed", "interrupted", "budget_exceeded")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS agentnet_runs (
-    id TEXT PRIMARY KEY,
-    task TEXT NOT NULL,
-    status TEXT NOT NULL,
-    started REAL NOT NULL,
-    finished REAL,
-    plan TEXT NOT NULL,
-    answer TEXT,
-    error TEXT,
-    budgets TEXT,
-    source TEXT
-);
-CREATE TABLE IF NOT EXISTS agentnet_steps (
-    run_id TEXT NOT NULL,
-    step_id TEXT NOT NULL,
-    capability TEXT,
-    why TEXT,
-    status TEXT NOT NULL,
-    node_id TEXT,
-    output TEXT,
-    prompt_tokens INTEGER DEFAULT 0,
-    completion_tokens INTEGER DEFAULT 0,
-    latency_s REAL DEFAULT 0,
-    cost REAL DEFAULT 0,
-    started REAL,
-    finished REAL,
-    PRIMARY KEY (run_id, step_id)
-);
-CREATE TABLE IF NOT EXISTS agentnet_attempts (
-    run_id TEXT NOT NULL,
-    step_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    node_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    error_code TEXT,
-    error TEXT,
-    prompt_tokens INTEGER DEFAULT 0,
-    completion_tokens INTEGER DEFAULT 0,
-    latency_s REAL DEFAULT 0,
-    cost REAL DEFAULT 0,
-    at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS agentnet_attempts_run ON agentnet_attempts (run_id, step_id);
-"""
-
 
 _ATTEMPT_SQL = (
     "INSERT INTO agentnet_attempts (run_id, step_id, seq, node_id, status, error_code, error, prompt_tokens,"
     " completion_tokens, latency_s, cost, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+# A new run, or a run whose lease is free, expired or already ours: claimed in one statement.
+_CLAIM_SQL = (
+    "INSERT INTO agentnet_runs (id, task, status, started, plan, budgets, source, owner, owner_since, lease_until,"
+    " cancel_requested) VALUES (?,?,'running',?,?,?,?,?,{now},{now} + ?,0)"
+    " ON CONFLICT(id) DO UPDATE SET status='running', finished=NULL, error=NULL, owner=excluded.owner,"
+    " owner_since=excluded.owner_since, lease_until=excluded.lease_until, cancel_requested=0"
+    " WHERE agentnet_runs.owner IS NULL OR agentnet_runs.lease_until < {now} OR agentnet_runs.owner = excluded.owner"
+)
+_HOLDER_SQL = "SELECT owner, owner_since, lease_until - {now} FROM agentnet_runs WHERE id=?"
+_STATUS_SQL = (
+    "UPDATE agentnet_runs SET status=?, finished=?, answer=COALESCE(?, answer), error=?, owner=NULL,"
+    " lease_until=NULL WHERE id=? AND (owner IS NULL OR owner=?)"
+)
+_STEP_CHECK_SQL = (
+    "SELECT owner, cancel_requested, (SELECT COUNT(*) FROM agentnet_attempts WHERE run_id=? AND step_id=?)"
+    " FROM agentnet_runs WHERE id=?"
+)
+_STEP_START_SQL = (
+    "INSERT INTO agentnet_steps (run_id, step_id, capability, why, status, started) VALUES (?,?,?,?,?,?) "
+    "ON CONFLICT(run_id, step_id) DO UPDATE SET status='running', started=excluded.started"
+)
+_STEP_END_SQL = (
+    "UPDATE agentnet_steps SET status=?, node_id=?, output=?, prompt_tokens=?, completion_tokens=?,"
+    " latency_s=?, cost=?, finished=? WHERE run_id=? AND step_id=?"
+)
+_OWNER_SQL = "SELECT owner FROM agentnet_runs WHERE id=?{share}"
+_TASK_PUT_SQL = (
+    "INSERT INTO agentnet_a2a_tasks (owner, id, task, updated) VALUES (?,?,?,?)"
+    " ON CONFLICT(owner, id) DO UPDATE SET task=excluded.task, updated=excluded.updated"
+)
+_ORPHAN_CANCEL_SQL = (
+    "UPDATE agentnet_runs SET status='interrupted', finished=?, error=?, owner=NULL, lease_until=NULL"
+    " WHERE id=? AND status='running' AND (owner IS NULL OR lease_until < {now} OR owner = ?)"
 )
 
 
@@ -96,92 +88,183 @@ def _attempt_row(run_id: str, step_id: str, attempt: dict[str, Any], seq: int) -
     )
 
 
-def runs_db_path() -> Path:
-    return home_path(RUNS_DB_NAME)
+Execute = Callable[[str, tuple[Any, ...]], int]
+Query = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection safe to share between threads (callers lock) and between processes (WAL)."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-    _retry_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
-    conn.execute("PRAGMA synchronous=NORMAL")
-    return conn
+class RunStore(ABC):
+    """Run traces (one row per run, step and attempt), run leases, and the LangGraph checkpointer.
 
+    Engines implement the primitives (``_execute``, ``_query``, ``_transaction``, ``checkpointer``,
+    ``close``), which take SQL written with ``?`` placeholders, ``{now}`` and ``{share}`` and pass
+    it through ``q()``; and the dialect: ``NOW``, the database's clock in epoch seconds (leases are
+    compared on one clock, whichever machine asks), and ``SHARE``, a row lock for a read inside a
+    transaction.
+    """
 
-def _retry_locked(action: Any, attempts: int = 50) -> Any:
-    # Switching journal mode needs a moment of exclusive access; another process may hold it.
-    for index in range(attempts):
-        try:
-            return action()
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or index == attempts - 1:
-                raise
-            time.sleep(0.05)
-    return None
+    NOW = ""
+    SHARE = ""
 
+    def __init__(self, url: str, lease_s: float) -> None:
+        self.url = url
+        self.lease_s = lease_s
+        self.owner = Owner.here()
+        self._owner_json = self.owner.to_json()
+        self._sql: dict[str, str] = {}
+        self._heartbeat = Heartbeat(self._renew, lease_s)
 
-def open_checkpointer(path: Path | None = None) -> SqliteSaver:
-    """LangGraph's SQLite checkpointer on the run database (own connection, WAL, busy timeout)."""
-    from langgraph.checkpoint.sqlite import SqliteSaver
+    # --- what an engine provides -----------------------------------------------------------
 
-    saver = SqliteSaver(connect(path or runs_db_path()))
-    _retry_locked(saver.setup)
-    return saver
+    @abstractmethod
+    def _execute(self, sql: str, params: tuple[Any, ...]) -> int:
+        """Run one statement on its own (autocommit); the number of rows it changed."""
 
+    @abstractmethod
+    def _query(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """Rows of one query."""
 
-class RunStore:
-    """Run traces: one row per run, per step and per attempt."""
+    @abstractmethod
+    def _transaction(self) -> Any:
+        """A context manager yielding ``(execute, query)`` bound to one transaction."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or runs_db_path()
-        self._conn = connect(self.path)
-        self._lock = threading.Lock()
-        _retry_locked(lambda: self._conn.executescript(_SCHEMA))
+    @abstractmethod
+    def checkpointer(self) -> Any:
+        """LangGraph's saver for this database (created once, closed with the store)."""
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._heartbeat.close()
 
-    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
-        with self._lock:
-            _retry_locked(lambda: self._conn.execute(sql, params))
+    def _dialect(self, sql: str) -> str:
+        return sql.replace("{now}", self.NOW).replace("{share}", self.SHARE)
 
-    # --- runs ------------------------------------------------------------------------------
+    def q(self, sql: str) -> str:
+        """``sql`` in this engine's terms (translated once, then cached)."""
+        found = self._sql.get(sql)
+        if found is None:
+            found = self._sql[sql] = self._dialect(sql)
+        return found
+
+    @property
+    def display_url(self) -> str:
+        """The URL as shown to people: no credentials."""
+        return redact_url(self.url)
+
+    # --- runs and leases -------------------------------------------------------------------
 
     def start_run(self, run_id: str, task: str, plan: dict[str, Any], budgets: dict[str, Any]) -> None:
-        self._write(
-            "INSERT INTO agentnet_runs (id, task, status, started, plan, budgets, source) VALUES (?,?,?,?,?,?,?) "
-            "ON CONFLICT(id) DO UPDATE SET status='running', finished=NULL, error=NULL",
-            (run_id, task, "running", time.time(), json.dumps(plan), json.dumps(budgets), plan.get("source")),
+        """Record the run as running and claim its lease; ``RunBusyError`` when a live process holds it."""
+        params = (
+            run_id,
+            task,
+            time.time(),
+            json.dumps(plan),
+            json.dumps(budgets),
+            plan.get("source"),
+            self._owner_json,
+            self.lease_s,
         )
+        if self._execute(_CLAIM_SQL, params):
+            return
+        rows = self._query(_HOLDER_SQL, (run_id,))
+        holder = Owner.from_json(rows[0][0]) if rows else None
+        if holder is not None and self._may_take_from(holder):
+            self._execute("UPDATE agentnet_runs SET owner=NULL WHERE id=? AND owner=?", (run_id, rows[0][0]))
+            if self._execute(_CLAIM_SQL, params):
+                return
+            rows = self._query(_HOLDER_SQL, (run_id,))
+            holder = Owner.from_json(rows[0][0]) if rows else None
+        if holder is None and self._execute(_CLAIM_SQL, params):  # released meanwhile
+            return
+        if holder is None:
+            raise busy_error(run_id, Owner(id="?", host="another process", pid=0), None, None)
+        raise busy_error(run_id, holder, rows[0][1], rows[0][2])
+
+    def _may_take_from(self, holder: Owner) -> bool:
+        """Whether a live-looking lease may be taken at once (engines that can see the holder is dead)."""
+        return False
+
+    @contextmanager
+    def executing(self, run_id: str, cancel: threading.Event) -> Iterator[Lease]:
+        """Keep the run's lease renewed while it executes; the lease says why it stopped if it did."""
+        lease = self._heartbeat.hold(run_id, cancel)
+        try:
+            yield lease
+        finally:
+            self._heartbeat.drop(run_id)
+
+    def _renew(self, run_ids: list[str]) -> tuple[set[str], set[str]]:
+        marks = ",".join("?" * len(run_ids))
+        rows = []
+        with self._transaction() as (execute, query):
+            execute(
+                f"UPDATE agentnet_runs SET lease_until = {{now}} + ? WHERE owner = ? AND id IN ({marks})",
+                (self.lease_s, self._owner_json, *run_ids),
+            )
+            rows = query(
+                f"SELECT id, cancel_requested FROM agentnet_runs WHERE owner = ? AND id IN ({marks})",
+                (self._owner_json, *run_ids),
+            )
+        return {r[0] for r in rows}, {r[0] for r in rows if r[1]}
 
     def set_status(
         self, run_id: str, status: str, *, answer: str | None = None, error: dict[str, Any] | None = None
     ) -> None:
+        """The run's outcome; releases its lease. Ignored when another process owns the run now."""
         finished = None if status == "running" else time.time()
-        self._write(
-            "UPDATE agentnet_runs SET status=?, finished=?, answer=COALESCE(?, answer), error=? WHERE id=?",
-            (status, finished, answer, json.dumps(error) if error else None, run_id),
+        self._execute(
+            _STATUS_SQL,
+            (status, finished, answer, json.dumps(error) if error else None, run_id, self._owner_json),
         )
+
+    def cancel(self, run_id: str) -> str:
+        """Stop a run wherever it executes: ``cancelled`` (it had no live owner: marked interrupted
+        now), ``requested`` (its owner stops it within a heartbeat) or ``not_running``."""
+        lease = self._heartbeat.held(run_id)
+        if lease is not None:
+            lease.stop("cancelled")
+        rows = self._query(_HOLDER_SQL, (run_id,))
+        if not rows:
+            raise NotFoundError(f"no run with id {run_id!r}", hint="list the runs with `agentnet runs list`")
+        holder = Owner.from_json(rows[0][0])
+        dead = rows[0][0] if holder is not None and self._may_take_from(holder) else None
+        error = {"code": "cancelled", "message": "cancelled on request", "hint": f"resume: {run_id}"}
+        if self._execute(_ORPHAN_CANCEL_SQL, (time.time(), json.dumps(error), run_id, dead)):
+            return "cancelled"
+        if self._execute("UPDATE agentnet_runs SET cancel_requested=1 WHERE id=? AND status='running'", (run_id,)):
+            return "requested"
+        return "not_running"
 
     # --- steps and attempts ----------------------------------------------------------------
 
-    def step_started(self, run_id: str, step_id: str, capability: str, why: str) -> int:
-        """Mark the step running; returns how many attempts it already has (a resumed or looped step)."""
-        self._write(
-            "INSERT INTO agentnet_steps (run_id, step_id, capability, why, status, started) VALUES (?,?,?,?,?,?) "
-            "ON CONFLICT(run_id, step_id) DO UPDATE SET status='running', started=excluded.started",
-            (run_id, step_id, capability, why, "running", time.time()),
+    def trace_context(self, run_id: str) -> str | None:
+        """The W3C ``traceparent`` of the run's first traced span, or None."""
+        rows = self._query("SELECT trace_context FROM agentnet_runs WHERE id=?", (run_id,))
+        return rows[0][0] if rows else None
+
+    def keep_trace_context(self, run_id: str, traceparent: str) -> None:
+        """Remember the run's first traced span (once), for its resumes to join."""
+        self._execute(
+            "UPDATE agentnet_runs SET trace_context=? WHERE id=? AND trace_context IS NULL", (traceparent, run_id)
         )
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT COUNT(*) FROM agentnet_attempts WHERE run_id=? AND step_id=?", (run_id, step_id)
-            ).fetchone()
-        return int(row[0])
+
+    def step_started(self, run_id: str, step_id: str, capability: str, why: str) -> int:
+        """Mark the step running; returns how many attempts it already has (a resumed or looped step).
+
+        Before any model is called: the run must still be ours, and nobody may have cancelled it."""
+        rows = self._query(_STEP_CHECK_SQL, (run_id, step_id, run_id))
+        lease = self._heartbeat.held(run_id)
+        if rows and lease is not None:
+            if rows[0][0] != self._owner_json:
+                lease.stop("taken")
+                raise lease_lost(run_id)
+            if rows[0][1]:
+                lease.stop("cancelled")
+                raise run_cancelled(run_id)
+        self._execute(_STEP_START_SQL, (run_id, step_id, capability, why, "running", time.time()))
+        return int(rows[0][2]) if rows else 0
 
     def record_attempt(self, run_id: str, step_id: str, attempt: dict[str, Any], seq: int) -> None:
-        self._write(_ATTEMPT_SQL, _attempt_row(run_id, step_id, attempt, seq))
+        self._execute(_ATTEMPT_SQL, _attempt_row(run_id, step_id, attempt, seq))
 
     def step_finished(
         self,
@@ -191,7 +274,8 @@ class RunStore:
         result: dict[str, Any] | None = None,
         attempt: tuple[dict[str, Any], int] | None = None,
     ) -> None:
-        """The step's outcome, with its last attempt, in one transaction (one WAL commit)."""
+        """The step's outcome, with its last attempt, in one transaction; refused (``lease_lost``)
+        when another process took the run meanwhile, so its result is not kept twice."""
         result = result or {}
         step_row = (
             status,
@@ -205,103 +289,101 @@ class RunStore:
             run_id,
             step_id,
         )
-
-        def write() -> None:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                if attempt is not None:
-                    self._conn.execute(_ATTEMPT_SQL, _attempt_row(run_id, step_id, *attempt))
-                self._conn.execute(
-                    "UPDATE agentnet_steps SET status=?, node_id=?, output=?, prompt_tokens=?, completion_tokens=?,"
-                    " latency_s=?, cost=?, finished=? WHERE run_id=? AND step_id=?",
-                    step_row,
-                )
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-        with self._lock:
-            _retry_locked(write)
+        lease = self._heartbeat.held(run_id)
+        with self._transaction() as (execute, query):
+            if lease is not None:
+                owner = query(_OWNER_SQL, (run_id,))
+                if owner and owner[0][0] != self._owner_json:
+                    lease.stop("taken")
+                    raise lease_lost(run_id)
+            if attempt is not None:
+                execute(_ATTEMPT_SQL, _attempt_row(run_id, step_id, *attempt))
+            execute(_STEP_END_SQL, step_row)
 
     # --- reading ---------------------------------------------------------------------------
 
     def list_runs(self, limit: int = 50) -> list[dict[str, Any]]:
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT id, status, task, started, finished FROM agentnet_runs ORDER BY started DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
-        return [{"id": r[0], "status": r[1], "task": r[2], "started": _iso(r[3]), "finished": _iso(r[4])} for r in rows]
+        """The newest runs, each with its duration and the tokens and cost of every model call it made."""
+        rows = self._query(
+            "SELECT r.id, r.status, r.task, r.started, r.finished,"
+            " COALESCE(SUM(a.prompt_tokens + a.completion_tokens), 0), COALESCE(SUM(a.cost), 0)"
+            " FROM agentnet_runs r LEFT JOIN agentnet_attempts a ON a.run_id = r.id"
+            " GROUP BY r.id, r.status, r.task, r.started, r.finished ORDER BY r.started DESC LIMIT ?",
+            (limit,),
+        )
+        return [
+            {
+                "id": r[0],
+                "status": r[1],
+                "task": r[2],
+                "started": iso(r[3]),
+                "finished": iso(r[4]),
+                "duration_s": round(r[4] - r[3], 3) if r[4] is not None else None,
+                "tokens": int(r[5]),
+                "cost": float(r[6]),
+            }
+            for r in rows
+        ]
+
+    def delete_run(self, run_id: str) -> None:
+        """Forget a run: its trace and checkpoints (not while a live process executes it)."""
+        trace = self.get_run(run_id)
+        if trace["lease"] is not None and (trace["lease"]["expires_in_s"] or 0) > 0:
+            raise RunBusyError(
+                f"run {run_id} is running (pid {trace['lease']['pid']} on {trace['lease']['host']})",
+                hint=f"wait for it, or stop it first (`agentnet runs show {run_id}` says where it runs)",
+            )
+        with self._transaction() as (execute, _query):
+            for table in ("agentnet_attempts", "agentnet_steps"):
+                execute(f"DELETE FROM {table} WHERE run_id=?", (run_id,))
+            execute("DELETE FROM agentnet_runs WHERE id=?", (run_id,))
+        self.checkpointer().delete_thread(run_id)
 
     def get_run(self, run_id: str) -> dict[str, Any]:
-        """The whole trace of one run: plan, status, answer, error, steps with their attempts."""
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT id, task, status, started, finished, plan, answer, error, budgets FROM agentnet_runs"
-                " WHERE id=?",
-                (run_id,),
-            ).fetchone()
-            if row is None:
-                raise NotFoundError(f"no run with id {run_id!r}", hint="list the runs with `agentnet runs list`")
-            steps = self._conn.execute(
-                "SELECT step_id, capability, why, status, node_id, output, prompt_tokens, completion_tokens,"
-                " latency_s, cost FROM agentnet_steps WHERE run_id=? ORDER BY started",
-                (run_id,),
-            ).fetchall()
-            attempts = self._conn.execute(
-                "SELECT step_id, seq, node_id, status, error_code, error, prompt_tokens, completion_tokens,"
-                " latency_s, cost FROM agentnet_attempts WHERE run_id=? ORDER BY at, seq",
-                (run_id,),
-            ).fetchall()
-        by_step: dict[str, list[dict[str, Any]]] = {}
-        for a in attempts:
-            by_step.setdefault(a[0], []).append(
-                {
-                    "seq": a[1],
-                    "node_id": a[2],
-                    "status": a[3],
-                    "error_code": a[4],
-                    "error": a[5],
-                    "prompt_tokens": a[6],
-                    "completion_tokens": a[7],
-                    "latency_s": a[8],
-                    "cost": a[9],
-                }
-            )
-        step_list = [
-            {
-                "id": s[0],
-                "capability": s[1],
-                "why": s[2],
-                "status": s[3],
-                "node_id": s[4],
-                "output": s[5],
-                "prompt_tokens": s[6],
-                "completion_tokens": s[7],
-                "latency_s": s[8],
-                "cost": s[9],
-                "attempts": by_step.get(s[0], []),
-            }
-            for s in steps
-        ]
-        return {
-            "id": row[0],
-            "task": row[1],
-            "status": row[2],
-            "started": _iso(row[3]),
-            "finished": _iso(row[4]),
-            "plan": json.loads(row[5]),
-            "answer": row[6],
-            "error": json.loads(row[7]) if row[7] else None,
-            "budgets": json.loads(row[8]) if row[8] else {},
-            "steps": step_list,
-            "tokens": sum(s["prompt_tokens"] + s["completion_tokens"] for s in step_list),
-            "cost": sum(s["cost"] for s in step_list),
-        }
+        """The whole trace of one run: plan, status, answer, error, lease, steps with their attempts."""
+        rows = self._query(
+            "SELECT id, task, status, started, finished, plan, answer, error, budgets, owner, owner_since,"
+            " lease_until, {now} FROM agentnet_runs WHERE id=?",
+            (run_id,),
+        )
+        if not rows:
+            raise NotFoundError(f"no run with id {run_id!r}", hint="list the runs with `agentnet runs list`")
+        row = rows[0]
+        steps = self._query(
+            "SELECT step_id, capability, why, status, node_id, output, prompt_tokens, completion_tokens,"
+            " latency_s, cost FROM agentnet_steps WHERE run_id=? ORDER BY started",
+            (run_id,),
+        )
+        attempts = self._query(
+            "SELECT step_id, seq, node_id, status, error_code, error, prompt_tokens, completion_tokens,"
+            " latency_s, cost FROM agentnet_attempts WHERE run_id=? ORDER BY at, seq",
+            (run_id,),
+        )
+        return build_trace(row, steps, attempts)
+
+    # --- A2A tasks: agentnet serve's, as the SDK's JSON, per caller (server/a2a_tasks.py) ------
+
+    def put_task(self, owner: str, task_id: str, task_json: str) -> None:
+        self._execute(_TASK_PUT_SQL, (owner, task_id, task_json, time.time()))
+
+    def get_task(self, owner: str, task_id: str) -> str | None:
+        rows = self._query("SELECT task FROM agentnet_a2a_tasks WHERE owner=? AND id=?", (owner, task_id))
+        return str(rows[0][0]) if rows else None
+
+    def owner_tasks(self, owner: str) -> list[str]:
+        return [str(r[0]) for r in self._query("SELECT task FROM agentnet_a2a_tasks WHERE owner=?", (owner,))]
+
+    def delete_task(self, owner: str, task_id: str) -> None:
+        self._execute("DELETE FROM agentnet_a2a_tasks WHERE owner=? AND id=?", (owner, task_id))
 
 
-def _iso(ts: float | None) -> str | None:
-    if ts is None:
-        return None
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+def lease_lost(run_id: str) -> RunError:
+    return RunError(
+        f"run {run_id} was taken over by another process (this one stopped renewing its lease in time)",
+        hint=f"see where it runs now with `agentnet runs show {run_id}`",
+        code="lease_lost",
+    )
+
+
+def run_cancelled(run_id: str) -> RunError:
+    return RunError(f"run {run_id} was cancelled on request", hint=f"resume: {run_id}", code="cancelled")

@@ -1,8 +1,9 @@
-"""Peer nodes: a peer's model reached through litellm (``openai/<remote id>`` + the peer's api_base).
+"""Peer nodes: an agentnet peer's model reached through litellm (``openai/<remote id>`` + the peer's
+api_base), or an A2A agent's skill reached through a2a-sdk's client (``a2a_node.py``).
 
-A peer node adds the federation headers to every call: the hop count and the chain of servers the
-request already crossed (so A -> B -> A is refused by A) and the time the caller still waits (so a
-slow chain stops with a deadline error instead of running on after nobody listens).
+Both add the federation headers to every call: the hop count and the chain of servers the request
+already crossed (so A -> B -> A is refused by A) and the time the caller still waits (so a slow
+chain stops with a deadline error instead of running on after nobody listens).
 """
 
 from __future__ import annotations
@@ -12,14 +13,42 @@ from typing import Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.config import ModelParams
+from agentnet.errors import ConfigError
 from agentnet.federation.headers import DEADLINE_HEADER, HOPS_HEADER, OUTGOING_HEADERS
 from agentnet.federation.store import PeerRecord, remote_id
 from agentnet.nodes.base import CallOptions, ChatMessage
-from agentnet.nodes.litellm import LiteLLMNode
+from agentnet.nodes.litellm import LiteLLMNode, lookup_secret
 
 # No retries: a peer that fails is down, looping or out of time, and the executor falls back to the
 # next candidate; retrying would only multiply the wait (and a refused loop would be sent again).
 PEER_PARAMS = ModelParams(retries=0, deadline_s=300.0, temperature=0.2)
+
+
+def read_token(token_env: str | None) -> str | None:
+    """The token held in the peer's variable (environment or .env); ConfigError when it is unset."""
+    if not token_env:
+        return None
+    secret = lookup_secret(token_env)
+    if secret is None:
+        raise ConfigError(
+            f"the peer token variable {token_env} is not set",
+            hint=f"export {token_env}=<the peer's token> (or put it in ./.env or $AGENTNET_HOME/.env)",
+        )
+    return secret.get_secret_value()
+
+
+def with_federation_headers(opts: CallOptions, params: ModelParams) -> CallOptions:
+    """``opts`` with the federation headers (``extra["extra_headers"]``) for a call on behalf of the
+    request being served, and its deadline cut to what that request's caller still waits."""
+    started = time.monotonic()
+    headers = dict(OUTGOING_HEADERS.get() or {HOPS_HEADER: "1"})
+    budget = opts.deadline_s or params.deadline_s
+    if DEADLINE_HEADER in headers:
+        budget = min(budget, float(headers[DEADLINE_HEADER]))
+        opts.deadline_s = max(budget, 0.05)
+    headers[DEADLINE_HEADER] = f"{max(budget - (time.monotonic() - started), 0.0):.3f}"
+    opts.extra["extra_headers"] = headers
+    return opts
 
 
 class PeerNode(LiteLLMNode):
@@ -41,20 +70,11 @@ class PeerNode(LiteLLMNode):
 
     def _options(self, options: dict[str, Any]) -> CallOptions:
         # Runs in the caller's thread (where the request's context is), not in the worker thread.
-        opts = super()._options(options)
-        started = time.monotonic()
-        headers = dict(OUTGOING_HEADERS.get() or {HOPS_HEADER: "1"})
-        budget = opts.deadline_s or self.params.deadline_s
-        if DEADLINE_HEADER in headers:
-            budget = min(budget, float(headers[DEADLINE_HEADER]))
-            opts.deadline_s = max(budget, 0.05)
-        headers[DEADLINE_HEADER] = f"{max(budget - (time.monotonic() - started), 0.0):.3f}"
-        opts.extra["extra_headers"] = headers
-        return opts
+        return with_federation_headers(super()._options(options), self.params)
 
     def _request(self, messages: list[ChatMessage], options: CallOptions, key: Any) -> dict[str, Any]:
         request = super()._request(messages, options, key)
         headers = options.extra.get("extra_headers")
         if headers:
-            request["extra_headers"] = dict(headers)
+            request["extra_headers"] = {**request.get("extra_headers", {}), **headers}
         return request

@@ -1,9 +1,15 @@
 """Peering: read a peer's agent card, keep its cards locally, and put them where runs find them.
 
-``add``/``refresh`` fetch ``<url>/.well-known/agent-card.json``; a peer that does not answer keeps
-its cards, marked unavailable (never deleted). ``sync_directory`` mirrors peer cards into the
-capability directory (each peer's cards under provider ``peer:<name>``, other cards untouched);
-``attach`` registers a ``PeerNode`` per card in a ``NodeRegistry`` so runs resolve them.
+``add``/``refresh`` fetch ``<url>/.well-known/agent-card.json`` (no redirects, bounded size); a peer
+transport (``register_peer_transports``; built-ins in ``plugin.py``) reads it. A card with agentnet's
+capability-card extension is an agentnet server: its cards are kept as published and reached on its
+OpenAI-compatible API (``PeerNode``, litellm). Any other A2A agent card makes each skill a card
+(``a2a_agent.py``), reached through a2a-sdk's client (``A2APeerNode``). Everything else
+is one path for both: the record, the token bound to the origin added, the directory mirror, the
+federation headers. A peer that does not answer keeps its cards, marked unavailable (never
+deleted). ``sync_directory`` mirrors peer cards into the capability directory (each peer's cards
+under provider ``peer:<name>``, other cards untouched); ``attach`` registers a node per card in a
+``NodeRegistry`` so runs resolve them.
 """
 
 from __future__ import annotations
@@ -13,14 +19,26 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from pydantic import ValidationError
 
 from agentnet.cards import CapabilityCard
 from agentnet.errors import ConfigError, ModelCallError, UserError
-from agentnet.federation.store import PeerRecord, PeerStore, local_card, now_iso, origin, peer_name_from
+from agentnet.federation.store import (
+    PeerRecord,
+    PeerStore,
+    foreign_api_base,
+    local_card,
+    now_iso,
+    origin,
+    peer_name_from,
+)
 from agentnet.redact import redact_url
+
+if TYPE_CHECKING:
+    from agentnet.nodes.base import ModelNode
+    from agentnet.plugins.kinds import PeerTransport
 
 AGENTNET_EXTENSION = "https://agentnet.dev/extensions/capability-cards/v1"
 AGENT_CARD_PATH = "/.well-known/agent-card.json"
@@ -28,21 +46,29 @@ MAX_CARD_BYTES = 5_000_000
 FETCH_TIMEOUT_S = 10.0
 
 
+def agentnet_extension(document: dict[str, Any]) -> dict[str, Any] | None:
+    """The agentnet capability-card extension of an agent card: present only on agentnet servers."""
+    capabilities = document.get("capabilities")
+    extensions = capabilities.get("extensions") if isinstance(capabilities, dict) else None
+    for extension in extensions if isinstance(extensions, list) else []:
+        if isinstance(extension, dict) and extension.get("uri") == AGENTNET_EXTENSION:
+            return extension
+    return None
+
+
 def cards_from_agent_card(document: Any) -> tuple[str, list[CapabilityCard]]:
     """The api_base and capability cards an agentnet agent card publishes (ValueError if none)."""
     if not isinstance(document, dict):
         raise ValueError("the agent card is not a JSON object")
-    capabilities = document.get("capabilities")
-    extensions = capabilities.get("extensions", []) if isinstance(capabilities, dict) else []
-    for extension in extensions if isinstance(extensions, list) else []:
-        if isinstance(extension, dict) and extension.get("uri") == AGENTNET_EXTENSION:
-            params = extension.get("params") or {}
-            api_base = str(params.get("api_base") or document.get("url") or "")
-            raw = params.get("cards") or []
-            if not isinstance(raw, list):
-                raise ValueError("the agentnet extension's 'cards' is not a list")
-            return api_base, [CapabilityCard.model_validate(item) for item in raw]
-    raise ValueError("the agent card has no agentnet capability-card extension (is it an agentnet server?)")
+    extension = agentnet_extension(document)
+    if extension is None:
+        raise ValueError("the agent card has no agentnet capability-card extension (is it an agentnet server?)")
+    params = extension.get("params") or {}
+    api_base = str(params.get("api_base") or document.get("url") or "")
+    raw = params.get("cards") or []
+    if not isinstance(raw, list):
+        raise ValueError("the agentnet extension's 'cards' is not a list")
+    return api_base, [CapabilityCard.model_validate(item) for item in raw]
 
 
 def normalize_url(url: str) -> str:
@@ -117,41 +143,59 @@ def token_warning(record: PeerRecord) -> str | None:
     return None
 
 
-def _read_token(token_env: str | None) -> str | None:
-    if not token_env:
-        return None
-    from agentnet.nodes.litellm import lookup_secret
-
-    secret = lookup_secret(token_env)
-    if secret is None:
-        raise ConfigError(
-            f"the peer token variable {token_env} is not set",
-            hint=f"export {token_env}=<the peer's token> (or put it in ./.env or $AGENTNET_HOME/.env)",
-        )
-    return secret.get_secret_value()
-
-
-def _record_from(url: str, name: str | None, token_env: str | None, document: dict[str, Any]) -> PeerRecord:
+def agentnet_record(url: str, name: str, token_env: str | None, document: dict[str, Any]) -> PeerRecord:
+    """The peer record of an agentnet server whose agent card is ``document`` (fetched from ``url``)."""
     try:
         api_base, remote_cards = cards_from_agent_card(document)
     except (ValueError, ValidationError) as exc:
         raise ModelCallError(f"peer {url} published an unusable agent card: {exc}", code="peer_invalid") from None
     api_base = api_base.rstrip("/") or url + "/v1"
     if origin(api_base) != origin(url):
-        raise ModelCallError(
-            f"peer {url} points its API at {redact_url(api_base)}, another origin than the one you added: "
-            "refused (its token and your prompts go only to the scheme, host and port you added)",
-            hint="if that server really is the peer, add it by that URL: agentnet peers add <its URL>",
-            code="peer_foreign_api_base",
-        )
+        raise foreign_api_base(url, api_base)
     record = PeerRecord(
-        name=name or peer_name_from(str(document.get("name") or url.split("://", 1)[-1])),
+        name=name,
         url=url,
         api_base=api_base,
         token_env=token_env,
         refreshed_at=now_iso(),
     )
     record.cards = [local_card(record, card) for card in remote_cards]
+    return record
+
+
+def transport_for(url: str, document: dict[str, Any]) -> PeerTransport:
+    """The transport that reaches the agent whose card is ``document``: the first whose ``detect``
+    claims it, else the fallback (built-ins: ``openai`` for agentnet servers, ``a2a`` for the rest)."""
+    from agentnet.plugins.kinds import peer_transports
+    from agentnet.plugins.manager import plugin_manager
+
+    transports = list(peer_transports().values())
+    for transport in transports:
+        if transport.detect is None:
+            continue
+        try:
+            claimed = transport.detect(document)
+        except Exception as exc:  # noqa: BLE001 — a plugin's detector must not stop peering: report it
+            plugin_manager().fail(transport.plugin, f"failed detecting a peer card: {type(exc).__name__}: {exc}")
+            continue
+        if claimed:
+            return transport
+    for transport in transports:
+        if transport.detect is None:
+            return transport
+    raise ModelCallError(f"no peer transport reads the agent card of {url}", code="peer_invalid")
+
+
+def _record_from(url: str, name: str | None, token_env: str | None, document: dict[str, Any]) -> PeerRecord:
+    name = name or peer_name_from(str(document.get("name") or url.split("://", 1)[-1]))
+    transport = transport_for(url, document)
+    record = transport.read(url, name, token_env, document)
+    if not isinstance(record, PeerRecord) or record.transport != transport.name:
+        raise ModelCallError(
+            f"peer transport {transport.name!r} ({transport.plugin}) returned no PeerRecord with "
+            f"transport={transport.name!r} for {url}",
+            code="peer_invalid",
+        )
     return record
 
 
@@ -178,10 +222,12 @@ class Peers:
         self.store = store or PeerStore()
 
     def add(self, url: str, *, token_env: str | None = None, name: str | None = None) -> PeerRecord:
+        from agentnet.federation.node import read_token
+
         url = normalize_url(url)
         if name is not None and any(p.name == name for p in self.store.load()):
             raise UserError(f"a peer named {name!r} exists already", hint=f"`agentnet peers remove {name}` first")
-        document = fetch_agent_card(url, _read_token(token_env))
+        document = fetch_agent_card(url, read_token(token_env))
         record = _record_from(url, name, token_env, document)
         if name is None and any(p.name == record.name and p.url != url for p in self.store.load()):
             raise UserError(
@@ -193,6 +239,8 @@ class Peers:
 
     def refresh(self, name: str | None = None) -> list[RefreshResult]:
         """Re-read each peer's agent card; unreachable peers keep their cards, marked unavailable."""
+        from agentnet.federation.node import read_token
+
         results = []
         peers = self.store.load()
         updated: list[PeerRecord] = []
@@ -201,7 +249,7 @@ class Peers:
                 updated.append(peer)
                 continue
             try:
-                document = fetch_agent_card(peer.url, _read_token(peer.token_env))
+                document = fetch_agent_card(peer.url, read_token(peer.token_env))
                 fresh = _record_from(peer.url, peer.name, peer.token_env, document)
                 fresh.added_at = peer.added_at
                 updated.append(fresh)
@@ -242,14 +290,26 @@ def sync_directory(directory: CardWriter, peers: list[PeerRecord], removed: Sequ
     return totals
 
 
-def attach(registry: NodeSink, peers: list[PeerRecord]) -> list[str]:
-    """Register a ``PeerNode`` for every peer card in ``registry``; returns the ids attached."""
-    from agentnet.federation.node import PeerNode
+def peer_node(record: PeerRecord, card: CapabilityCard) -> ModelNode:
+    """The node that reaches ``card`` on its peer, by the peer's transport (a plugin's or built-in)."""
+    from agentnet.plugins.kinds import peer_transports
 
+    transport = peer_transports().get(record.transport)
+    if transport is None:
+        raise ConfigError(
+            f"peer {record.name} is reached by transport {record.transport!r}, which no installed plugin provides",
+            hint=f"install the plugin that provides it, or `agentnet peers remove {record.name}`",
+            code="peer_transport_unknown",
+        )
+    return cast("ModelNode", transport.node(record, card))
+
+
+def attach(registry: NodeSink, peers: list[PeerRecord]) -> list[str]:
+    """Register a peer node for every peer card in ``registry``; returns the ids attached."""
     ids = []
     for peer in peers:
         for card in peer.cards:
-            registry.register_node(PeerNode.for_card(peer, card), replace=True)
+            registry.register_node(peer_node(peer, card), replace=True)
             ids.append(card.id)
     return ids
 

@@ -1,9 +1,12 @@
-"""Peer records: other agentnet servers this one collaborates with, kept in ``$AGENTNET_HOME/peers.yaml``.
+"""Peer records: other agentnet servers and A2A agents this one collaborates with, kept in
+``$AGENTNET_HOME/peers.yaml``.
 
-A record keeps the peer's URL, the *name* of the environment variable holding its token (never the
-token), when it was last reached, and the capability cards it published, already translated to
-local cards (``<peer>/<remote id>``, provider ``peer:<peer>``). A peer that cannot be reached keeps
-its cards, marked unavailable, so the planner skips them until the next successful refresh.
+A record keeps the peer's URL, how it is reached (``transport``: an agentnet server's
+OpenAI-compatible API at ``api_base``, any A2A agent's A2A interface at ``api_base``, or a plugin's), the *name*
+of the environment variable holding its token (never the token), when it was last reached, and the
+capability cards it published, already translated to local cards (``<peer>/<remote id>``, provider
+``peer:<peer>``). A peer that cannot be reached keeps its cards, marked unavailable, so the planner
+skips them until the next successful refresh.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from agentnet.cards import CapabilityCard
-from agentnet.config import _is_loopback
-from agentnet.errors import ConfigError, NotFoundError
+from agentnet.errors import ConfigError, ModelCallError, NotFoundError
 from agentnet.home import home_path
+from agentnet.hosts import is_loopback_url
+from agentnet.redact import redact_url
 from agentnet.yamlfile import load_yaml_file, raise_validation, save_yaml_file
 
 PEERS_FILE = "peers.yaml"
@@ -36,6 +40,16 @@ def origin(url: str) -> tuple[str, str, int | None]:
     return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
 
 
+def foreign_api_base(url: str, api_base: str) -> ModelCallError:
+    """The refusal of a peer whose card sends calls to another origin than the URL added."""
+    return ModelCallError(
+        f"peer {url} points its API at {redact_url(api_base)}, another origin than the one you added: "
+        "refused (its token and your prompts go only to the scheme, host and port you added)",
+        hint="if that server really is the peer, add it by that URL: agentnet peers add <its URL>",
+        code="peer_foreign_api_base",
+    )
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -51,7 +65,15 @@ class PeerRecord(BaseModel):
 
     name: str
     url: str
+    # Where calls go: the OpenAI-compatible API of an agentnet peer, or an A2A agent's interface URL.
     api_base: str
+    # The peer transport that reaches it (built-ins: "openai", "a2a"; a plugin may add others).
+    transport: str = Field(default="openai", pattern=r"^[a-z][a-z0-9_-]{0,63}$")
+    # For A2A agents: the interface's protocol binding (JSONRPC, HTTP+JSON) and A2A version.
+    protocol_binding: str | None = None
+    protocol_version: str | None = None
+    # For A2A agents: the card declares streaming (steps then use SendStreamingMessage).
+    streaming: bool = False
     token_env: str | None = None
     added_at: str = Field(default_factory=now_iso)
     refreshed_at: str | None = None
@@ -82,7 +104,7 @@ class PeerRecord(BaseModel):
 
     @property
     def loopback(self) -> bool:
-        return _is_loopback(self.url)
+        return is_loopback_url(self.url)
 
 
 class PeersFile(BaseModel):

@@ -15,7 +15,9 @@ import re
 from typing import Any
 
 from agentnet.cards import CapabilityCard
-from agentnet.config import McpServerSpec, _is_loopback
+from agentnet.config import McpServerSpec
+from agentnet.delimit import flat_text
+from agentnet.hosts import is_loopback_url
 from agentnet.mcp.store import McpServerRecord, McpTool
 
 MAX_DESCRIPTION = 1000
@@ -35,22 +37,11 @@ _INJECTION = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
 def node_id(server: str, tool: str) -> str:
     """The node id of a tool: ``<server>.<tool>`` (characters card ids cannot hold become '_')."""
     return f"{server}.{_UNSAFE_ID.sub('_', tool)}"[:200]
-
-
-def clean_text(text: Any, limit: int) -> str:
-    """Server-supplied text made safe to index and show: one line, bounded, delimiters defused."""
-    from agentnet.executor.prompts import defuse  # inside: that module brings LangChain with it
-
-    flat = defuse(" ".join(_CONTROL.sub(" ", str(text or "")).split()))
-    if len(flat) > limit:
-        flat = flat[: limit - 1].rstrip() + "…"
-    return flat
 
 
 def without_instructions(text: str) -> tuple[str, bool]:
@@ -81,9 +72,9 @@ def _parameters(schema: dict[str, Any]) -> list[dict[str, str]]:
         kind = prop.get("type", "any")
         params.append(
             {
-                "name": clean_text(name, 100),
-                "type": clean_text(kind if isinstance(kind, str) else "/".join(map(str, kind)), 40),
-                "desc": clean_text(
+                "name": flat_text(name, 100),
+                "type": flat_text(kind if isinstance(kind, str) else "/".join(map(str, kind)), 40),
+                "desc": flat_text(
                     _EXAMPLES.sub("", without_instructions(str(prop.get("description") or prop.get("title") or ""))[0]),
                     MAX_PARAM_DESCRIPTION,
                 )
@@ -95,7 +86,7 @@ def _parameters(schema: dict[str, Any]) -> list[dict[str, str]]:
 
 def tool_card(spec: McpServerSpec, tool: McpTool, *, available: bool = True) -> CapabilityCard:
     flags = tool_flags(tool)
-    remote_server = spec.url is not None and not _is_loopback(spec.url)
+    remote_server = spec.url is not None and not is_loopback_url(spec.url)
     title = tool.title or tool.annotations.get("title") or tool.name
     description, injected = without_instructions(tool.description)
     tags = ["mcp", spec.name, *(name.replace("_", "-") for name, on in flags.items() if on)]
@@ -103,8 +94,8 @@ def tool_card(spec: McpServerSpec, tool: McpTool, *, available: bool = True) -> 
         tags.append("instructions-removed")
     return CapabilityCard(
         id=node_id(spec.name, tool.name),
-        name=clean_text(title, 120),
-        description=clean_text(description, MAX_DESCRIPTION),
+        name=flat_text(title, 120),
+        description=flat_text(description, MAX_DESCRIPTION),
         input_types=["text"],
         output_types=["text"],
         tags=tags,

@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import ConfigDict
 
 from agentnet.config import McpServerSpec, McpSettings, ModelParams
 from agentnet.errors import RunError, UserError
-from agentnet.mcp.arguments import ToolRequest, fill_arguments
 from agentnet.mcp.store import McpTool
+from agentnet.nodes.arguments import ToolRequest, ToolSchema, fill_arguments, request_from
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
 
 if TYPE_CHECKING:
     from agentnet.mcp.session import McpHub
 
-REQUEST_OPTION = "tool_request"
+
+def tool_schema(tool: McpTool) -> ToolSchema:
+    """An MCP tool as argument filling sees it (its errors carry MCP's own code)."""
+    return ToolSchema(tool.name, tool.description, tool.input_schema, error_code="mcp_arguments_invalid")
 
 
 class McpToolNode(ModelNode):
@@ -38,6 +41,10 @@ class McpToolNode(ModelNode):
     # The model that fills arguments the task does not state (the planner model); None: never guess.
     filler: Callable[[], ModelNode] | None = None
     hub: Any = None
+    gen_ai_operation: ClassVar[str] = "execute_tool"
+
+    def span_attributes(self) -> dict[str, Any]:
+        return {"gen_ai.provider.name": "mcp", "gen_ai.tool.name": self.node_id, "gen_ai.request.model": self.node_id}
 
     @property
     def admission_key(self) -> str:
@@ -51,20 +58,7 @@ class McpToolNode(ModelNode):
         return shared_hub()
 
     def request_from(self, messages: list[ChatMessage], options: CallOptions) -> ToolRequest:
-        payload = options.extra.get(REQUEST_OPTION)
-        if isinstance(payload, dict):
-            return ToolRequest.from_payload(payload)
-        user = [m["content"] for m in messages if m["role"] == "user"]
-        text = user[-1] if user else messages[-1]["content"]
-        stripped = text.strip()
-        if stripped.startswith("{"):
-            try:
-                literals = json.loads(stripped)
-            except json.JSONDecodeError:
-                literals = None
-            if isinstance(literals, dict):
-                return ToolRequest(task="", literals=literals)
-        return ToolRequest(task=text, instruction=text)
+        return request_from(messages, options)
 
     def _generate_tokens(
         self, messages: list[ChatMessage], options: CallOptions, cancel: CancelToken
@@ -79,7 +73,7 @@ class McpToolNode(ModelNode):
                 code="mcp_destructive_refused",
             )
         deadline_s = options.deadline_s or self.params.deadline_s
-        filled = fill_arguments(self.tool, self.request_from(messages, options), self.filler, deadline_s)
+        filled = fill_arguments(tool_schema(self.tool), self.request_from(messages, options), self.filler, deadline_s)
         if cancel.cancelled:
             return
         result = (

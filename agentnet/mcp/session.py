@@ -49,7 +49,7 @@ def expand(value: str, what: str) -> str:
     """``${VAR}`` references replaced by the variable's value (environment or .env), read now."""
     import re
 
-    from agentnet.nodes.litellm import lookup_secret
+    from agentnet.nodes.keys import lookup_secret
 
     def one(match: re.Match[str]) -> str:
         secret = lookup_secret(match.group(1))

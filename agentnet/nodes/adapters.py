@@ -81,6 +81,10 @@ def _callable(spec: ModelSpec, registry: NodeRegistry) -> ModelNode:
     return CallableNode.build(fn, spec.capability_card(), parse_json=options.parse_json)
 
 
+# The params every model node reads (base.py), then each adapter's own.
+_EVERY_MODEL = ("seed", "temperature", "top_p", "max_tokens", "system_prompt", "deadline_s")
+
+
 @hookimpl
 def register_adapters(register: Callable[..., None]) -> None:
     register(
@@ -88,6 +92,7 @@ def register_adapters(register: Callable[..., None]) -> None:
         _llamacpp,
         check=_check_llamacpp,
         description="a GGUF file run in-process by llama.cpp (path: FILE or embedded:smollm2)",
+        params=(*_EVERY_MODEL, "n_ctx", "n_threads", "chat_format", "top_k", "repeat_penalty"),
     )
     register(
         "litellm",
@@ -95,6 +100,7 @@ def register_adapters(register: Callable[..., None]) -> None:
         remote=True,
         check=_check_litellm,
         description="any provider litellm reaches (model: provider/name, api_base, api_key_env)",
+        params=(*_EVERY_MODEL, "retries", "retry_backoff_s", "allowed_fails", "cooldown_s", "down_memory_s"),
     )
     register(
         "callable",

@@ -17,19 +17,21 @@ import threading
 import time
 from abc import abstractmethod
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import replace
+from typing import Any, ClassVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from agentnet import telemetry
 from agentnet.cards import CapabilityCard
 from agentnet.config import ModelParams
 from agentnet.errors import AgentnetError, DeadlineExceededError, OutputValidationError, UserError
 from agentnet.jsonschemas import check_schema
+from agentnet.nodes.calls import CallOptions, CancelToken, Generation, Reply, Usage
 
 ChatMessage = dict[str, str]
 MessagesLike = str | Sequence[BaseMessage | ChatMessage | tuple[str, str]]
@@ -59,73 +61,6 @@ def to_chat_messages(messages: MessagesLike) -> list[ChatMessage]:
     return out
 
 
-class Usage(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-    @property
-    def total_tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-
-class Reply(BaseModel):
-    """One answer from a node, measured."""
-
-    node_id: str
-    text: str
-    data: Any = None  # the parsed JSON when a schema was imposed
-    usage: Usage = Field(default_factory=Usage)
-    latency_s: float = 0.0
-    first_token_s: float | None = None
-    cost: float = 0.0
-    finish_reason: str | None = None
-    attempts: int = 1
-
-    @property
-    def tokens_per_s(self) -> float:
-        return self.usage.completion_tokens / self.latency_s if self.latency_s > 0 else 0.0
-
-
-@dataclass
-class CallOptions:
-    """What one call asks for; ``None`` means the node's configured default."""
-
-    max_tokens: int | None = None
-    temperature: float | None = None
-    schema: dict[str, Any] | None = None
-    stop: list[str] | None = None
-    deadline_s: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Generation:
-    """What an adapter reports after its last token."""
-
-    usage: Usage
-    finish_reason: str | None = None
-
-
-class _Cancelled(Exception):
-    """Raised inside an adapter's generator when the caller gave up (deadline or close)."""
-
-
-class CancelToken:
-    """Set when the caller stops waiting; adapters check it between tokens to free their engine."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-
 _DONE = object()
 
 
@@ -135,6 +70,8 @@ class ModelNode(BaseChatModel):
     node_id: str
     card: CapabilityCard
     params: ModelParams = Field(default_factory=ModelParams)
+    # What a call is, in OpenTelemetry's GenAI terms (tool nodes say ``execute_tool``).
+    gen_ai_operation: ClassVar[str] = "chat"
 
     # --- what adapters implement -------------------------------------------------------------
 
@@ -147,6 +84,10 @@ class ModelNode(BaseChatModel):
         Runs in a worker thread; must stop promptly once ``cancel.cancelled`` is true.
         Raise ``AgentnetError`` subclasses for failures the user should read.
         """
+
+    def span_attributes(self) -> dict[str, Any]:
+        """``gen_ai.*`` attributes naming what a call reaches (adapters name their provider)."""
+        return {"gen_ai.provider.name": "agentnet", "gen_ai.request.model": self.node_id}
 
     @property
     def admission_key(self) -> str:
@@ -202,12 +143,12 @@ class ModelNode(BaseChatModel):
         schema = opts.schema or {}
         check_schema(schema, f"the JSON Schema given to {self.node_id!r}")
         validator = jsonschema.Draft202012Validator(schema)
-        attempt_chat = chat
+        attempt_chat, attempt_opts = chat, opts
         problem = ""
         total = Usage()
         started = time.perf_counter()
         for attempt in (1, 2):
-            stream = TokenStream(self, attempt_chat, opts)
+            stream = TokenStream(self, attempt_chat, attempt_opts)
             for _ in stream:
                 pass
             reply = stream.reply
@@ -227,6 +168,10 @@ class ModelNode(BaseChatModel):
                         "cost": self.card.estimate_cost(total.prompt_tokens, total.completion_tokens),
                     }
                 )
+            if reply.finish_reason == "length":
+                # Cut off, not wrong: the same question again, with room for the whole answer.
+                attempt_chat, attempt_opts = chat, self._more_room(opts, attempt_opts, attempt == 2, problem)
+                continue
             attempt_chat = [
                 *chat,
                 {"role": "assistant", "content": reply.text[:2000]},
@@ -240,6 +185,19 @@ class ModelNode(BaseChatModel):
             f"model {self.node_id!r} could not produce JSON matching the schema after 2 attempts: {problem}",
             hint="simplify the schema, raise max_tokens, or use a stronger model for this step",
         )
+
+    def _more_room(self, asked: CallOptions, used: CallOptions, last: bool, problem: str) -> CallOptions:
+        """Options for JSON cut off by max_tokens: twice the room, as the same limit would cut it again.
+        A limit the caller fixed (a budget, a request) is kept: the call fails so a fallback can answer."""
+        limit = used.max_tokens or self.params.max_tokens
+        if asked.max_tokens is not None or last:
+            raise OutputValidationError(
+                f"model {self.node_id!r} ran out of tokens (max_tokens={limit}) before its JSON was complete: "
+                f"{problem}",
+                hint="raise max_tokens for this step or model (params.max_tokens), or give the step a fallback model",
+                code="output_truncated",
+            )
+        return replace(used, max_tokens=2 * limit)
 
     # --- LangChain BaseChatModel -------------------------------------------------------------
 
@@ -331,6 +289,20 @@ class TokenStream:
         self._cancel = CancelToken()
 
     def __iter__(self) -> Iterator[str]:
+        node = self.node
+        call = telemetry.ModelCall.start(node.node_id, node.gen_ai_operation, node.span_attributes(), self.messages)
+        if call is None:
+            yield from self._pieces()
+            return
+        self.options.trace_headers = call.headers()
+        try:
+            yield from self._pieces()
+        except BaseException as exc:
+            call.end(None, exc)
+            raise
+        call.end(self.reply, None)
+
+    def _pieces(self) -> Iterator[str]:
         deadline_s = self.options.deadline_s or self.node.params.deadline_s
         pieces: queue.Queue[Any] = queue.Queue()
         started = time.perf_counter()
@@ -360,6 +332,8 @@ class TokenStream:
                         first_token_s=first_token_s,
                         cost=self.node.card.estimate_cost(item.usage.prompt_tokens, item.usage.completion_tokens),
                         finish_reason=item.finish_reason,
+                        data=item.data,
+                        files=list(item.files),
                     )
                     return
                 elif isinstance(item, BaseException):

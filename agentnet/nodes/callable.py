@@ -1,9 +1,16 @@
 """Callable nodes: a plain Python function (a tool, or a non-LLM model such as a classifier) on the
 network with its own capability card.
 
-The function receives the last user message: parsed JSON when that text is a JSON object or
-array, the text otherwise. It returns a string (sent as is) or any JSON-serialisable value (sent
-as JSON text, and as ``Reply.data``-ready JSON when a schema is imposed).
+A function's typed parameters are its input schema (pydantic reads the signature; ``Annotated``
+fields carry descriptions and roles), and a step fills them like an MCP tool's arguments
+(``nodes/arguments.py``): the parameter marked ``"x-agentnet": "input"`` — by default the first
+required one — takes the step's input (an earlier output, the user's input, or an artifact's path),
+one marked ``"request"`` the step's own words, the others values written in the task. A tool never
+sees agentnet's prompt scaffolding. A function of one untyped parameter receives the input as it
+comes: parsed JSON when it is a JSON object or array, the text otherwise.
+
+The function returns a string (sent as is), a ``ToolOutput`` (text, data and files), or any
+JSON-serialisable value (sent as JSON text, and as the reply's data).
 """
 
 from __future__ import annotations
@@ -12,28 +19,37 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, ValidationError
 
-from agentnet.cards import CapabilityCard, tool_card
+from agentnet.cards import CapabilityCard
 from agentnet.errors import AgentnetError, ModelCallError, UserError
+from agentnet.nodes.arguments import REQUEST_OPTION, ToolSchema, fill_arguments, request_from
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
+from agentnet.nodes.outputs import ToolOutput
+from agentnet.nodes.signature import Signature, with_parameters
 
 
 class CallableNode(ModelNode):
-    """A node that runs ``fn`` on the last user message."""
+    """A node that runs ``fn`` with arguments filled from the step (or the last user message)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    fn: Callable[[Any], Any]
+    fn: Callable[..., Any]
     parse_json: bool = True
+    signature: Any = None
 
     @classmethod
-    def build(cls, fn: Callable[[Any], Any], card: CapabilityCard, *, parse_json: bool = True) -> CallableNode:
+    def build(cls, fn: Callable[..., Any], card: CapabilityCard, *, parse_json: bool = True) -> CallableNode:
         if not callable(fn):
             raise UserError(f"cannot register {fn!r} for {card.id!r}: it is not callable")
-        return cls(node_id=card.id, card=tool_card(card), fn=fn, parse_json=parse_json)
+        return cls(
+            node_id=card.id, card=with_parameters(card, fn), fn=fn, parse_json=parse_json, signature=Signature(fn)
+        )
 
-    def _input(self, messages: list[ChatMessage]) -> Any:
+    def _input(self, messages: list[ChatMessage], options: CallOptions) -> Any:
+        """The one value a function of one untyped parameter gets."""
+        if isinstance(options.extra.get(REQUEST_OPTION), dict):
+            return request_from(messages, options).input_value({} if self.parse_json else {"type": "string"})
         user = [m["content"] for m in messages if m["role"] == "user"]
         text = user[-1] if user else messages[-1]["content"]
         stripped = text.strip()
@@ -44,12 +60,29 @@ class CallableNode(ModelNode):
                 return text
         return text
 
+    def _call(self, messages: list[ChatMessage], options: CallOptions) -> Any:
+        signature: Signature = self.signature
+        if signature is None or signature.model is None:
+            return self.fn(self._input(messages, options))
+        tool = ToolSchema(self.node_id, self.card.description, signature.schema)
+        filled = fill_arguments(tool, request_from(messages, options), None, options.deadline_s or 60.0)
+        try:
+            arguments = signature.model.model_validate(filled.arguments)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "(arguments)"
+            raise UserError(
+                f"the arguments for {self.node_id!r} do not fit at {where}: {first['msg']}",
+                hint="write the missing or wrong value in the task",
+                code="tool_arguments_invalid",
+            ) from None
+        return self.fn(**{name: getattr(arguments, name) for name in signature.model.model_fields})
+
     def _generate_tokens(
         self, messages: list[ChatMessage], options: CallOptions, cancel: CancelToken
     ) -> Iterator[str | Generation]:
-        value = self._input(messages)
         try:
-            result = self.fn(value)
+            result = self._call(messages, options)
         except AgentnetError:
             raise
         except Exception as exc:  # any failure of user code becomes a RunError naming the tool
@@ -60,17 +93,22 @@ class CallableNode(ModelNode):
             ) from exc
         if cancel.cancelled:
             return
-        if isinstance(result, str):
-            text = result
-        else:
-            try:
-                text = json.dumps(result, ensure_ascii=False)
-            except (TypeError, ValueError) as exc:
-                raise ModelCallError(
-                    f"tool {self.node_id!r} returned a {type(result).__name__}, which is not JSON-serialisable: {exc}",
-                    hint="return a str or plain data (dict, list, numbers, strings)",
-                    code="tool_failed",
-                ) from None
-        if text:
-            yield text
-        yield Generation(usage=Usage(), finish_reason="stop")
+        output = _as_output(self.node_id, result)
+        if output.text:
+            yield output.text
+        yield Generation(usage=Usage(), finish_reason="stop", data=output.data, files=output.files)
+
+
+def _as_output(node_id: str, result: Any) -> ToolOutput:
+    if isinstance(result, ToolOutput):
+        return result
+    if isinstance(result, str):
+        return ToolOutput(result)
+    try:
+        return ToolOutput(json.dumps(result, ensure_ascii=False), data=result)
+    except (TypeError, ValueError) as exc:
+        raise ModelCallError(
+            f"tool {node_id!r} returned a {type(result).__name__}, which is not JSON-serialisable: {exc}",
+            hint="return a str, a ToolOutput or plain data (dict, list, numbers, strings)",
+            code="tool_failed",
+        ) from None

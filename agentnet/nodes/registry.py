@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agentnet.cards import CapabilityCard, tool_card
+from agentnet.cards import CapabilityCard
 from agentnet.config import AgentnetConfig, ModelSpec, embedded_default_spec, load_config
 from agentnet.errors import NotFoundError, UserError
+from agentnet.nodes.signature import with_parameters
 from agentnet.plugins.manager import plugin_manager
 
 if TYPE_CHECKING:
     from agentnet.nodes.base import ModelNode
     from agentnet.nodes.callable import CallableNode
+    from agentnet.nodes.health import Health
     from agentnet.nodes.pool import ModelPool
 
 
@@ -72,8 +74,26 @@ class NodeRegistry:
             raise self._not_found(node_id)
         return spec.capability_card()
 
-    def cards(self) -> list[CapabilityCard]:
-        return [self.card(node_id) for node_id in self.ids()]
+    def cards(self, *, health: bool = False) -> list[CapabilityCard]:
+        """Every node's card; with ``health``, the cards of models known to be unusable (no key, no
+        file, remembered down) are marked unavailable, so planners leave them out."""
+        cards = [self.card(node_id) for node_id in self.ids()]
+        if not health:
+            return cards
+        unusable = self.unusable()
+        return [card.model_copy(update={"available": False}) if card.id in unusable else card for card in cards]
+
+    def health(self, node_id: str, *, deep: bool = False) -> Health:
+        """What is known about a declared model without calling it (nodes added in code: ok)."""
+        from agentnet.nodes.health import OK, model_health
+
+        spec = self._specs.get(node_id)
+        return OK if spec is None else model_health(spec, deep=deep)
+
+    def unusable(self) -> dict[str, Health]:
+        """The declared models known to be unusable now, with why."""
+        found = {node_id: self.health(node_id) for node_id in list(self._specs)}
+        return {node_id: health for node_id, health in found.items() if not health.ok}
 
     @property
     def pool(self) -> ModelPool:
@@ -205,7 +225,7 @@ def _node_register(out: list[_PluginNode]) -> Callable[..., None]:
 
             return CallableNode.build(fn, valid)
 
-        out.append(_PluginNode(tool_card(valid), factory=build))
+        out.append(_PluginNode(with_parameters(valid, fn), factory=build))
 
     return register
 

@@ -9,14 +9,26 @@ literal from the task text. Consumed outputs become ``step`` inputs, so argument
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from textwrap import shorten
 
 from agentnet.cards import CapabilityCard
 from agentnet.planner.extract import Artifact
-from agentnet.planner.plan import Alternate, Step, StepInput
+from agentnet.planner.needs import Need
+from agentnet.planner.plan import Alternate, Step, StepInput, StepInputKind
+from agentnet.planner.tuning import PlannerTuning
 from agentnet.planner.validate import WILDCARD_TYPES
 
 RUNNER_UP_GAP = 0.1
+# A clause that is a question of its own (after the first): what, how many, when, which, ...
+# A clause that names the material it works on ("this document", "the attached table").
+_OWN_MATERIAL = re.compile(
+    r"\b(?:this|these|the attached|the given|the enclosed)\s+(?:\w+\s+)?"
+    r"(?:document|file|text|table|csv|spreadsheet|report|notes?|article|list|data|letter|e-?mail|essay|transcript)s?\b",
+    re.IGNORECASE,
+)
+_QUESTION = re.compile(r"^\W*(?:and\s+|also\s+)*(?:what|how|when|where|which|who|whom|whose|why)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -67,48 +79,58 @@ def choose(
         adjusted = [
             row[i] + _flow_adjust(cards[i], fresh, producible, type_bonus, type_penalty) for i in range(len(cards))
         ]
-        taken = {p.card.id for p in picks}
         ranked = sorted(range(len(cards)), key=lambda i: -adjusted[i])
-        top = ranked[0]
-        if cards[top].id in taken:
-            # A clause whose best tool is already planned may ask for a close runner-up instead.
-            runner = next((i for i in ranked if cards[i].id not in taken), None)
-            if runner is None or adjusted[runner] < adjusted[top] - RUNNER_UP_GAP:
-                continue
-            top = runner
+        top = _best_untaken(cards, adjusted, ranked, {p.card.id for p in picks})
+        if top is None:
+            continue
         # A weak match still counts when it stands out: terse tool descriptions (API tools) score
         # low against any wording, but a request clause still prefers one tool far above the rest.
-        distinct = standout > 0 and adjusted[top] >= floor and _standout(adjusted, top) >= standout
+        distinct = standout > 0 and adjusted[top] >= floor and standout_of(adjusted, top) >= standout
         if (adjusted[top] < threshold and not distinct) or row[top] < best_overall - margin:
             continue
         card = cards[top]
-        for kind in card.input_types:
-            if fresh.get(kind, 0) > 0:
-                fresh[kind] -= 1
-        for kind in card.output_types:
-            fresh[kind] = fresh.get(kind, 0) + 1
+        _flow(card, fresh)
         alternates = [(cards[i].id, round(adjusted[i], 4)) for i in ranked[1:4]]
-        picks.append(
-            Pick(card, clause, adjusted[top], alternates, f"similarity {row[top]:.2f} to clause {clause[:60]!r}")
-        )
-    if not picks:
-        # Nothing clears the bar: the single best match for the whole task still beats no plan.
-        flat = [(row[i], c, i) for c, row in enumerate(sims) for i in range(len(cards))]
-        score, clause_index, card_index = max(flat)
-        picks.append(
-            Pick(
-                cards[card_index],
-                clauses[clause_index],
-                score,
-                [],
-                f"best match ({score:.2f}); no clause was clearly served",
-                confident=False,
-            )
-        )
-    return picks
+        why = f"similarity {row[top]:.2f} to clause {shorten(clause, 60, placeholder='…')!r}"
+        picks.append(Pick(card, clause, adjusted[top], alternates, why))
+    return picks or [_best_guess(clauses, cards, sims)]
 
 
-def _standout(row: list[float], index: int) -> float:
+def _best_untaken(cards: list[CapabilityCard], adjusted: list[float], ranked: list[int], taken: set[str]) -> int | None:
+    """The clause's best tool (``ranked``: best first); when that is already planned, a close runner-up."""
+    top = ranked[0]
+    if cards[top].id not in taken:
+        return top
+    runner = next((i for i in ranked if cards[i].id not in taken), None)
+    if runner is None or adjusted[runner] < adjusted[top] - RUNNER_UP_GAP:
+        return None
+    return runner
+
+
+def _flow(card: CapabilityCard, fresh: dict[str, int]) -> None:
+    """A picked tool consumes one fresh item of each type it reads and adds the types it produces."""
+    for kind in card.input_types:
+        if fresh.get(kind, 0) > 0:
+            fresh[kind] -= 1
+    for kind in card.output_types:
+        fresh[kind] = fresh.get(kind, 0) + 1
+
+
+def _best_guess(clauses: list[str], cards: list[CapabilityCard], sims: list[list[float]]) -> Pick:
+    """Nothing clears the bar: the single best match for the whole task still beats no plan."""
+    flat = [(row[i], c, i) for c, row in enumerate(sims) for i in range(len(cards))]
+    score, clause_index, card_index = max(flat)
+    return Pick(
+        cards[card_index],
+        clauses[clause_index],
+        score,
+        [],
+        f"best match ({score:.2f}); no clause was clearly served",
+        confident=False,
+    )
+
+
+def standout_of(row: list[float], index: int) -> float:
     """How many standard deviations ``row[index]`` lies above the other scores' mean (measured against
     the others alone, so that it stays meaningful for a directory of only a few tools)."""
     others = [value for i, value in enumerate(row) if i != index]
@@ -163,6 +185,23 @@ def complete(
     return _consume_leftovers(out, cards, task_sims, supplied)
 
 
+def make_requested(
+    picks: list[Pick], cards: list[CapabilityCard], task_sims: dict[str, float], wanted: list[Need]
+) -> list[Pick]:
+    """A medium the task asks for ("... and read the count out loud") that no planned step makes gets
+    the best collaborator making it from text as a last step, reading what the steps before produced."""
+    for need in wanted:
+        kind = need.output_type
+        if kind is None or any(kind in pick.card.output_types for pick in picks):
+            continue
+        makers = [c for c in cards if c.available and kind in c.output_types and "text" in c.input_types]
+        if makers:
+            maker = max(makers, key=lambda c: task_sims.get(c.id, 0.0))
+            why = f"the task asks for {need.what} ({need.evidence!r})"
+            picks = [*picks, Pick(maker, need.evidence, task_sims.get(maker.id, 0.0), [], why)]
+    return picks
+
+
 def _consume_leftovers(
     picks: list[Pick], cards: list[CapabilityCard], task_sims: dict[str, float], supplied: set[str]
 ) -> list[Pick]:
@@ -207,26 +246,30 @@ def link(picks: list[Pick], artifacts: list[Artifact], task: str) -> list[Step]:
         linked_here: set[int] = set()
         for position, kind in enumerate(wanted):
             name = card.parameters[position]["name"] if position < len(card.parameters) else None
-            producer = _producer(picks[:index], kind, consumed, linked_here, reuse=False)
+            own = _own_material(picks, index, kind, artifacts, used_artifacts)
+            exclude = linked_here | _other_questions(picks, index, kind) | own
+            producer = _producer(picks[:index], kind, consumed, exclude, reuse=False)
             artifact = _artifact(artifacts, kind, used_artifacts) if producer is None else None
             if producer is None and artifact is None and kind != "text":
-                producer = _producer(picks[:index], kind, consumed, linked_here, reuse=True)
+                producer = _producer(picks[:index], kind, consumed, exclude, reuse=True)
             if producer is not None:
                 consumed.add(producer)
                 linked_here.add(producer)
                 inputs.append(StepInput(kind="step", step=f"s{producer + 1}", type=kind, name=name))
                 continue
             if artifact is not None:
-                inputs.append(StepInput(kind="literal", value=artifacts[artifact].value, type=kind, name=name))
+                # An input handed over beside the task is read by name at run time; one named in the text is literal.
+                source: StepInputKind = "user" if artifacts[artifact].named else "literal"
+                inputs.append(StepInput(kind=source, value=artifacts[artifact].value, type=kind, name=name))
                 continue
-            inputs.append(StepInput(kind="user", value=pick.clause or task[:200], type=kind, name=name))
+            inputs.append(StepInput(kind="user", value=pick.clause or task, type=kind, name=name))
         for param in card.parameters[len(wanted) :]:
             inputs.append(StepInput(kind="literal", name=param.get("name"), value=pick.clause, type=param.get("type")))
         steps.append(
             Step(
                 id=f"s{index + 1}",
                 capability=card.id,
-                instruction=pick.clause or task[:200],
+                instruction=pick.clause or task,
                 inputs=inputs,
                 output_type=card.output_types[0] if card.output_types else None,
                 alternates=[Alternate(card_id=c, score=s) for c, s in pick.alternates],
@@ -235,6 +278,27 @@ def link(picks: list[Pick], artifacts: list[Artifact], task: str) -> list[Step]:
             )
         )
     return steps
+
+
+def _other_questions(picks: list[Pick], index: int, kind: str) -> set[int]:
+    """Earlier steps a question of its own must not read: "What is 15% of 240, and what date is 30 days
+    after 2025-01-01?" asks two things; the second is not about the first one's answer. A step for the
+    same clause (a bridge reading a file for it) still feeds it, and media types are always wired."""
+    clause = picks[index].clause
+    if kind != "text" or not _QUESTION.match(clause):
+        return set()
+    return {i for i in range(index) if picks[i].clause != clause}
+
+
+def _own_material(picks: list[Pick], index: int, kind: str, artifacts: list[Artifact], used: set[int]) -> set[int]:
+    """Earlier steps a clause pointing at material of its own must not read: in "Read the text on this
+    sign, and count the words of this document" the count is of the document handed over, not of the
+    sign's text. Only when a handed-over input of that kind is there for it (not read yet)."""
+    clause = picks[index].clause
+    free = any(a.named and a.type == kind and i not in used for i, a in enumerate(artifacts))
+    if not free or not _OWN_MATERIAL.search(clause):
+        return set()
+    return {i for i in range(index) if picks[i].clause != clause}
 
 
 def _producer(earlier: list[Pick], kind: str, consumed: set[int], exclude: set[int], *, reuse: bool) -> int | None:
@@ -255,3 +319,36 @@ def _artifact(artifacts: list[Artifact], kind: str, used: set[int]) -> int | Non
             used.add(i)
             return i
     return None
+
+
+def read_media_first(
+    picks: list[Pick],
+    cards: list[CapabilityCard],
+    sims: list[list[float]],
+    clauses: list[str],
+    supplied: set[str],
+    tuning: PlannerTuning,
+) -> list[Pick]:
+    """A clause picked a reader for a supplied medium (image -> text) while another text collaborator
+    also clearly serves its words: "How many words are on this sign?" reads the sign, then counts.
+    "Clearly" is the planner's own rule for a match below the threshold (at least ``floor`` and
+    ``standout`` deviations above the other text collaborators), so no tie constant tuned on one
+    tool set decides it; "What does this sign say?" stays the reader alone."""
+    out: list[Pick] = []
+    # A collaborator another clause already asks for is not added here: that clause's step serves it.
+    planned = {pick.card.id for pick in picks}
+    for pick in picks:
+        out.append(pick)
+        reads = [t for t in pick.card.input_types if t in supplied and t != "text"]
+        if not reads or "text" not in pick.card.output_types or pick.clause not in clauses:
+            continue
+        row = sims[clauses.index(pick.clause)]
+        others = [i for i, card in enumerate(cards) if card.id not in planned and "text" in card.input_types]
+        scores = [row[i] for i in others]
+        best = max(range(len(others)), key=scores.__getitem__, default=None)
+        if best is None or scores[best] < tuning.floor or standout_of(scores, best) < tuning.standout:
+            continue
+        card = cards[others[best]]
+        why = f"similarity {scores[best]:.2f} to clause, after {pick.card.id} reads the {reads[0]}"
+        out.append(Pick(card, pick.clause, scores[best], [], why))
+    return out

@@ -57,11 +57,13 @@ _POLITE = re.compile(
 
 @dataclass(frozen=True)
 class Artifact:
-    """Something the user supplies in the task text, with the data type it carries."""
+    """Something the user supplies, with the data type it carries: named in the task text, or (with
+    ``named``) an input handed over beside it (``--input FILE``, stdin) that steps read by its name."""
 
     value: str
     type: str
     start: int
+    named: bool = False
 
 
 def artifacts(task: str) -> list[Artifact]:
@@ -124,8 +126,8 @@ def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> 
         for piece in _SEQUENCE.split(sentence):
             piece = _POLITE.sub("", piece.strip(" ,.;:!?-")).strip(" ,.;:!?-")
             if len(piece) >= 3:
-                parts.append(piece[:300])
-    return parts[:max_clauses] or [masked.strip()[:500] or task[:500]]
+                parts.append(piece)
+    return parts[:max_clauses] or [masked.strip() or task]
 
 
 _SUBJECT_START = re.compile(
@@ -157,3 +159,42 @@ def sets_scene(clause: str) -> bool:
     if _QUESTION.match(text):
         return False
     return bool(_SUBJECT_START.match(text) or _DETERMINER_CLAUSE.match(text))
+
+
+# "this article", "the text below", "the following email": material the task says it contains.
+_DEICTIC = re.compile(
+    r"\b(?:this|these|the\s+following|the\s+attached|the\s+below|below|following|attached|my)\s+"
+    r"(?:\w+\s+)?(?:article|text|document|passage|e-?mail|essay|story|report|paragraph|message|letter|poem|"
+    r"code|file|transcript|notes|review|post|page|content|summary|sentence|list)s?\b"
+    r"|\b(?:article|text|document|passage|e-?mail|code|paragraph)\s+(?:below|above)\b",
+    re.IGNORECASE,
+)
+# Beyond this many characters after the request, the task carries its material itself.
+_MATERIAL_CHARS = 40
+
+
+def missing_material(task: str, supplied: list[Artifact]) -> str | None:
+    """The phrase by which the task refers to material it does not contain ("Summarize this article:"
+    with nothing after it), or None. Quoted text, a file or an input handed over count as material."""
+    match = _DEICTIC.search(task)
+    if match is None or any(a.named or a.type == "text" for a in supplied):
+        return None
+    rest = task[match.end() :]
+    colon = rest.find(":")
+    after = rest[colon + 1 :] if colon >= 0 else rest
+    if len(after.strip()) >= _MATERIAL_CHARS or "\n" in task.strip():
+        return None
+    return match.group(0)
+
+
+_REQUEST_END = re.compile(r":\s|\n")
+_REQUEST_CHARS = 300
+
+
+def split_request(task: str) -> int | None:
+    """Where the material starts in "request: material" (the request ends at the first colon or line
+    break within its first 300 characters), or None when the task has no such head."""
+    match = _REQUEST_END.search(task, 0, _REQUEST_CHARS + 2)
+    if match is None or not task[: match.start()].strip():
+        return None
+    return match.end()

@@ -1,11 +1,13 @@
-"""Plan memory: solved tasks and their plans, retrieved for similar new tasks.
+"""Plan memory: solved tasks and their plans, the evidence the planner learns from.
 
 Stored in sqlite under ``$AGENTNET_HOME/planner/memory.sqlite`` with MiniLM vectors from the
-shared embedder. Two things are remembered: whole tasks with their tool sequence (few-shot
-examples, reuse) and, per tool, the phrases that asked for it (a step's text, or the request of a
-one-tool task). The planner matches a clause against those phrases as well as the tool's own
-description, which is how worked examples teach it a tool set's vocabulary. Only tools present
-in the current directory are ever used: memory never invents a collaborator.
+shared embedder. Each remembered task keeps its tool sequence, where it came from (``learned`` from
+an example file, ``rated`` from a run the user rated) and its rating (a run rated bad is a negative
+example), and per step the phrase that asked for the tool (a step's text). What the planner makes of
+that evidence, and how much it trusts it on a given directory, is ``planner.learning``: the fitted
+trust is stored here too, keyed by the directory it was fitted on. Only tools present in the current
+directory are ever used: memory never invents a collaborator. Memory is bounded (``max_tasks``: the
+oldest go first) and can be inspected and forgotten (``agentnet memory stats|show|forget``).
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import json
 import re
 import sqlite3
 import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentnet.errors import ConfigError
 from agentnet.home import home_path
+from agentnet.planner.examples import example_nodes, read_examples, request
 from agentnet.planner.extract import mask_quotes
 
 if TYPE_CHECKING:
@@ -27,13 +32,30 @@ if TYPE_CHECKING:
     from agentnet.planner.plan import Plan
 
 _STEP_PREFIX = re.compile(r"^\s*(?:step\s*\d+\s*[:.)-]|\d+\s*[:.)-])\s*", re.IGNORECASE)
-_WHOLE_TASK_PHRASES = False
+MAX_TASKS = 5000
 _SCHEMA = """
 create table if not exists tasks (id integer primary key, task text not null, tools text not null,
     plan text, source text not null, vector blob not null);
-create table if not exists phrases (id integer primary key, tool text not null, phrase text not null,
-    vector blob not null, unique (tool, phrase));
+create table if not exists task_phrases (task_id integer not null, tool text not null, phrase text not null,
+    vector blob not null);
+create index if not exists task_phrases_task on task_phrases (task_id);
+create table if not exists fits (directory text primary key, version text not null, trust text not null,
+    fitted real not null);
 """
+# Columns added after the first release; an older file gains them when opened.
+_TASK_COLUMNS = {"run_id": "text", "rating": "integer not null default 1", "created": "real"}
+
+
+@dataclass
+class Remembered:
+    """One task to remember: the request, its tools in order, optionally one text per step."""
+
+    task: str
+    tools: list[str]
+    steps: list[str] | None = None
+    plan: Plan | None = None
+    run_id: str | None = None
+    rating: int = 1
 
 
 def default_path() -> Path:
@@ -43,13 +65,28 @@ def default_path() -> Path:
 class PlanMemory:
     """Remembered tasks and tool phrases; ``PlanMemory(":memory:")`` keeps them in this process only."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, max_tasks: int = MAX_TASKS) -> None:
         target = str(path) if path is not None else str(default_path())
+        self.path = target
+        self.max_tasks = max_tasks
         self._lock = threading.Lock()
         self._db = sqlite3.connect(target, check_same_thread=False)
         self._db.executescript(_SCHEMA)
+        self._migrate()
         self._tasks: tuple[list[dict[str, Any]], np.ndarray] | None = None
-        self._phrases: dict[str, np.ndarray] | None = None
+        self._phrases: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+        self._loaded = ""
+
+    def _migrate(self) -> None:
+        have = {row[1] for row in self._db.execute("pragma table_info(tasks)")}
+        for column, kind in _TASK_COLUMNS.items():
+            if column not in have:
+                self._db.execute(f"alter table tasks add column {column} {kind}")
+        # The first release kept phrases apart from their tasks; they stay, unattributed (task 0).
+        if self._db.execute("select 1 from sqlite_master where name = 'phrases'").fetchone():
+            self._db.execute("insert into task_phrases select 0, tool, phrase, vector from phrases")
+            self._db.execute("drop table phrases")
+        self._db.commit()
 
     def close(self) -> None:
         self._db.close()
@@ -57,6 +94,15 @@ class PlanMemory:
     def __len__(self) -> int:
         with self._lock:
             return int(self._db.execute("select count(*) from tasks").fetchone()[0])
+
+    def version(self) -> str:
+        """Changes whenever a task is added or forgotten: what a fitted trust was fitted on."""
+        with self._lock:
+            return self._version()
+
+    def _version(self) -> str:
+        count, top = self._db.execute("select count(*), coalesce(max(id), 0) from tasks").fetchone()
+        return f"{count}:{top}"
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -69,107 +115,215 @@ class PlanMemory:
         source: str = "solved",
     ) -> None:
         """Store a solved task; ``steps`` (one text per tool, same order) become tool phrases."""
-        self.remember_many([(task, tools, steps, plan)], source)
+        self.remember_all([Remembered(task, tools, steps, plan)], source)
 
-    def remember_many(
-        self, items: list[tuple[str, list[str], list[str] | None, Plan | None]], source: str = "solved"
-    ) -> int:
+    def remember_all(self, items: list[Remembered], source: str) -> int:
         from agentnet.directory.embedder import shared_embedder
 
-        items = [item for item in items if item[0].strip() and item[1]]
+        items = [item for item in items if item.task.strip() and item.tools]
         if not items:
             return 0
-        phrases: list[tuple[str, str]] = []
-        for task, tools, steps, _ in items:
-            if len(set(tools)) == 1 and _WHOLE_TASK_PHRASES:
-                phrases.append((tools[0], _clean(task)))
-            if steps and len(steps) == len(tools):
-                phrases.extend((tool, _clean(step)) for tool, step in zip(tools, steps, strict=True))
-        phrases = [(tool, phrase) for tool, phrase in dict.fromkeys(phrases) if phrase]
         embedder = shared_embedder()
-        task_vectors = embedder.embed([task[:2000] for task, *_ in items])
-        phrase_vectors = embedder.embed([phrase for _, phrase in phrases])
+        task_vectors = embedder.embed([_request_text(item.task) for item in items])
+        phrases = [_phrases(item) for item in items]
+        phrase_vectors = iter(embedder.embed([text for group in phrases for _, text in group]))
+        now = time.time()
         with self._lock:
-            self._db.executemany(
-                "insert into tasks (task, tools, plan, source, vector) values (?, ?, ?, ?, ?)",
-                [
-                    (task, json.dumps(tools), plan.model_dump_json() if plan else None, source, vec.tobytes())
-                    for (task, tools, _, plan), vec in zip(items, task_vectors, strict=True)
-                ],
-            )
-            self._db.executemany(
-                "insert or ignore into phrases (tool, phrase, vector) values (?, ?, ?)",
-                [(tool, phrase, vec.tobytes()) for (tool, phrase), vec in zip(phrases, phrase_vectors, strict=True)],
-            )
+            for item, vector, group in zip(items, task_vectors, phrases, strict=True):
+                cursor = self._db.execute(
+                    "insert into tasks (task, tools, plan, source, vector, run_id, rating, created)"
+                    " values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (item.task, json.dumps(item.tools), item.plan.model_dump_json() if item.plan else None, source,
+                     vector.tobytes(), item.run_id, item.rating, now),
+                )  # fmt: skip
+                self._db.executemany(
+                    "insert into task_phrases (task_id, tool, phrase, vector) values (?, ?, ?, ?)",
+                    [(cursor.lastrowid, tool, text, next(phrase_vectors).tobytes()) for tool, text in group],
+                )
+            self._bound()
             self._db.commit()
             self._tasks = None
             self._phrases = None
         return len(items)
 
-    def remember_plan(self, plan: Plan, names: dict[str, str] | None = None) -> None:
+    def _bound(self) -> None:
+        """Keep at most ``max_tasks``: the oldest are forgotten first."""
+        (count,) = self._db.execute("select count(*) from tasks").fetchone()
+        if count > self.max_tasks:
+            cut = "select id from tasks order by id limit ?"
+            self._db.execute(f"delete from task_phrases where task_id in ({cut})", (count - self.max_tasks,))
+            self._db.execute(f"delete from tasks where id in ({cut})", (count - self.max_tasks,))
+
+    def remember_plan(
+        self, plan: Plan, names: dict[str, str] | None = None, *, run_id: str | None = None, rating: int = 1
+    ) -> None:
+        """A plan that served its task (``rating`` 1) or did not (-1): a run the user rated."""
         names = names or {}
         tools = [names.get(step.capability, step.capability) for step in plan.steps]
-        self.remember(plan.task, tools, [step.instruction for step in plan.steps], plan, source=plan.source)
+        steps = [step.instruction for step in plan.steps]
+        item = Remembered(plan.task, tools, steps if rating > 0 else None, plan, run_id, rating)
+        self.remember_all([item], source="rated")
 
-    def learn_taskbench(self, path: Path) -> int:
-        """Ingest TaskBench data lines (instruction + gold task_nodes/task_steps) as example plans."""
-        from agentnet.planner.taskbench import load_jsonl, nodes_of
-
-        items: list[tuple[str, list[str], list[str] | None, Plan | None]] = []
-        for sample in load_jsonl(path):
-            tools = [str(node.get("task", "")) for node in nodes_of(sample) if node.get("task")]
-            steps = sample.get("task_steps")
+    def learn_examples(self, path: Path) -> int:
+        """Ingest a file of example plans (see ``planner/examples.py``): each request with its tools
+        in order, and the step texts when the file has them."""
+        items: list[Remembered] = []
+        for example in read_examples(path):
+            tools = [str(node.get("task", "")) for node in example_nodes(example) if node.get("task")]
+            steps = example.get("task_steps")
             steps = [str(s) for s in steps] if isinstance(steps, list) else None
-            items.append((str(sample.get("instruction", sample.get("user_request", ""))), tools, steps, None))
+            items.append(Remembered(str(request(example) or ""), tools, steps))
         if not items:
-            raise ConfigError(f"{path} holds no TaskBench samples", hint="one JSON object per line with 'instruction'")
-        return self.remember_many(items, source="learned")
+            raise ConfigError(f"{path} holds no example plans", hint="one JSON object per line with 'instruction'")
+        return self.remember_all(items, source="learned")
+
+    def forget(self, ids: list[int] | None = None, *, source: str | None = None, run_id: str | None = None) -> int:
+        """Forget the tasks with these ids, from this source, or of this run; no criterion: everything."""
+        where, params = "1 = 1", list[Any]()
+        if ids is not None:
+            where, params = f"id in ({','.join('?' * len(ids))})", list(ids)
+        elif source is not None:
+            where, params = "source = ?", [source]
+        elif run_id is not None:
+            where, params = "run_id = ?", [run_id]
+        with self._lock:
+            if ids is None and source is None and run_id is None:
+                self._db.execute("delete from task_phrases")
+            self._db.execute(f"delete from task_phrases where task_id in (select id from tasks where {where})", params)
+            count = self._db.execute(f"delete from tasks where {where}", params).rowcount
+            self._db.commit()
+            self._tasks = None
+            self._phrases = None
+        return int(count)
+
+    # --- fitted trust -----------------------------------------------------------------------
+
+    def fitted(self, directory: str) -> tuple[str, dict[str, Any]] | None:
+        """(memory version, trust) last fitted for ``directory`` (a fingerprint of its cards)."""
+        with self._lock:
+            row = self._db.execute("select version, trust from fits where directory = ?", (directory,)).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
+
+    def keep_fit(self, directory: str, version: str, trust: dict[str, Any]) -> None:
+        with self._lock:
+            self._db.execute(
+                "insert or replace into fits (directory, version, trust, fitted) values (?, ?, ?, ?)",
+                (directory, version, json.dumps(trust), time.time()),
+            )
+            # Bounded like the tasks: a directory not planned for in a long time loses its fit first.
+            self._db.execute("delete from fits where directory not in (select directory from fits"
+                             " order by fitted desc limit 64)")  # fmt: skip
+            self._db.commit()
 
     # --- reading ----------------------------------------------------------------------------
 
-    def _load(self) -> tuple[tuple[list[dict[str, Any]], np.ndarray], dict[str, np.ndarray]]:
+    def _load(self) -> tuple[tuple[list[dict[str, Any]], np.ndarray], dict[str, tuple[np.ndarray, np.ndarray]]]:
         import numpy as np
 
         with self._lock:
+            # Another process (`agentnet runs rate` beside a server) may have written meanwhile.
+            version = self._version()
+            if version != self._loaded:
+                self._tasks, self._phrases, self._loaded = None, None, version
             if self._tasks is None:
-                rows = self._db.execute("select task, tools, plan, vector from tasks order by id").fetchall()
-                entries = [{"task": r[0], "tools": json.loads(r[1]), "plan": r[2]} for r in rows]
+                rows = self._db.execute(
+                    "select id, task, tools, plan, vector, rating, source from tasks order by id"
+                ).fetchall()
+                entries = [
+                    {"id": r[0], "task": r[1], "tools": json.loads(r[2]), "plan": r[3], "rating": r[5], "source": r[6]}
+                    for r in rows
+                ]
                 vectors = (
-                    np.stack([np.frombuffer(r[3], dtype=np.float32) for r in rows])
+                    np.stack([np.frombuffer(r[4], dtype=np.float32) for r in rows])
                     if rows
                     else np.zeros((0, 384), np.float32)
                 )
                 self._tasks = (entries, vectors)
             if self._phrases is None:
-                grouped: dict[str, list[np.ndarray]] = {}
-                for tool, blob in self._db.execute("select tool, vector from phrases"):
-                    grouped.setdefault(tool, []).append(np.frombuffer(blob, dtype=np.float32))
-                self._phrases = {tool: np.stack(vs) for tool, vs in grouped.items()}
+                grouped: dict[str, tuple[list[int], list[np.ndarray]]] = {}
+                for task_id, tool, blob in self._db.execute("select task_id, tool, vector from task_phrases"):
+                    ids, vectors_of = grouped.setdefault(tool, ([], []))
+                    ids.append(task_id)
+                    vectors_of.append(np.frombuffer(blob, dtype=np.float32))
+                self._phrases = {tool: (np.array(ids), np.stack(vs)) for tool, (ids, vs) in grouped.items()}
             return self._tasks, self._phrases
 
-    def similar(self, task: str, k: int = 3, tools: set[str] | None = None) -> list[dict[str, Any]]:
+    def entries(self) -> list[dict[str, Any]]:
+        """Every remembered task (id, task, tools, rating, source), oldest first."""
+        (entries, _), _ = self._load()
+        return entries
+
+    def similar(
+        self, task: str, k: int = 3, tools: set[str] | None = None, exclude: int | None = None
+    ) -> list[dict[str, Any]]:
         """The ``k`` most similar remembered tasks (with ``score``), optionally only those whose
-        tools are all in ``tools``."""
+        tools are all in ``tools``; ``exclude`` leaves one task out (cross-validation)."""
         from agentnet.directory.embedder import shared_embedder
 
+        return self.similar_to(shared_embedder().embed_one(_request_text(task)), k, tools, exclude)
+
+    def similar_to(
+        self, vector: np.ndarray, k: int, tools: set[str] | None = None, exclude: int | None = None
+    ) -> list[dict[str, Any]]:
         (entries, vectors), _ = self._load()
         if not entries:
             return []
-        sims = vectors @ shared_embedder().embed_one(task[:2000])
+        sims = vectors @ vector
         out = []
         for index in sims.argsort()[::-1]:
             entry = entries[int(index)]
-            if tools is not None and not set(entry["tools"]) <= tools:
+            if entry["id"] == exclude or (tools is not None and not set(entry["tools"]) <= tools):
                 continue
             out.append({**entry, "score": float(sims[index])})
             if len(out) >= k:
                 break
         return out
 
-    def tool_examples(self, names: list[str]) -> list[np.ndarray | None]:
-        """Per tool name, the vectors of the phrases that asked for it (None when none are known)."""
+    def tool_examples(self, names: list[str], exclude: int | None = None) -> list[np.ndarray | None]:
+        """Per tool name, the vectors of the phrases that asked for it (None when none are known);
+        ``exclude`` leaves one task's phrases out."""
         _, phrases = self._load()
-        return [phrases.get(name) for name in names]
+        out: list[np.ndarray | None] = []
+        for name in names:
+            found = phrases.get(name)
+            vectors = None if found is None else found[1] if exclude is None else found[1][found[0] != exclude]
+            out.append(vectors if vectors is not None and len(vectors) else None)
+        return out
+
+    def stats(self) -> dict[str, Any]:
+        """What is remembered: tasks by source and rating, tools, phrases, fitted directories."""
+        with self._lock:
+            by_source = dict(self._db.execute("select source, count(*) from tasks group by source").fetchall())
+            bad = self._db.execute("select count(*) from tasks where rating < 0").fetchone()[0]
+            phrases = self._db.execute("select count(*) from task_phrases").fetchone()[0]
+            fits = [
+                {"directory": d, "version": v, **json.loads(t)}
+                for d, v, t in self._db.execute("select directory, version, trust from fits order by fitted desc")
+            ]
+        tools = {tool for entry in self.entries() for tool in entry["tools"]}
+        return {
+            "path": self.path,
+            "tasks": sum(by_source.values()),
+            "by_source": by_source,
+            "rated_bad": bad,
+            "tools": len(tools),
+            "phrases": phrases,
+            "max_tasks": self.max_tasks,
+            "fits": fits,
+        }
+
+
+def _phrases(item: Remembered) -> list[tuple[str, str]]:
+    """(tool, phrase) for each step text of a positive example, without repeats."""
+    if item.rating <= 0 or not item.steps or len(item.steps) != len(item.tools):
+        return []
+    pairs = ((tool, _clean(step)) for tool, step in zip(item.tools, item.steps, strict=True))
+    return [(tool, text) for tool, text in dict.fromkeys(pairs) if text]
+
+
+def _request_text(task: str) -> str:
+    """A task as its vector is made: quoted material is data, and must not make two requests alike."""
+    return " ".join(mask_quotes(task[:2000]).split())
 
 
 def _clean(text: str) -> str:

@@ -106,3 +106,23 @@ def is_general(card: CapabilityCard) -> bool:
         return False
     tags = {t.lower() for t in card.tags} | {t.lower() for s in card.skills for t in s.tags}
     return bool(tags & GENERAL_TAGS)
+
+
+def unmet_media(
+    task: str, supplied: Sequence[Artifact], cards: Sequence[CapabilityCard], *, include_unavailable: bool = False
+) -> list[Need]:
+    """Media the task hands over or asks for that no available collaborator takes or makes: such a
+    task cannot be planned whatever the clauses match (a picture to draw with no image maker).
+    ``include_unavailable``: the caller asked to plan with unavailable cards too (nothing else can serve)."""
+    media = [need for need in needs(task, supplied) if need.input_type or need.output_type]
+    able = [card for card in cards if include_unavailable or card.available]
+    return [need for need in media if not any(need.met_by(card) for card in able)]
+
+
+def install_hint(missing: Sequence[Need], cards: Sequence[CapabilityCard]) -> str | None:
+    """The command that adds a collaborator meeting the first missing need (one listed, not installed)."""
+    for need in missing:
+        for card in cards:
+            if not card.available and card.install and need.met_by(card):
+                return f"{card.id} is not installed: {card.install}"
+    return None

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from agentnet.artifacts import Artifact
 from agentnet.jsonschemas import schema_problem
 
 StepInputKind = Literal["user", "literal", "step"]
@@ -26,6 +27,15 @@ class StepInput(BaseModel):
     value: Any = None  # literal value (kind=literal) or the user-input key/text (kind=user)
     step: str | None = None  # the producing step's id (kind=step)
     type: str | None = None  # the media/data type carried (text, image, ...)
+
+    def label(self) -> str:
+        """How a plan listing names this input: ``<s1>``, ``part 2/5 of report.txt``, ``user: …``."""
+        if self.kind == "step":
+            return f"<{self.step}>"
+        if isinstance(self.value, dict) and "part" in self.value:
+            source = self.value.get("input") or "the task"
+            return f"part {self.value['part']}/{self.value.get('parts')} of {source}"
+        return f"{self.kind}: {self.value}" if self.value not in (None, "") else self.kind
 
 
 class Alternate(BaseModel):
@@ -49,6 +59,8 @@ class Step(BaseModel):
     why: str = ""
     score: float | None = None
     output_schema: dict[str, Any] | None = None
+    # Most tokens this step's reply may use (None: the model's own setting).
+    max_tokens: int | None = Field(default=None, gt=0)
 
     @field_validator("output_schema")
     @classmethod
@@ -77,6 +89,8 @@ class Plan(BaseModel):
     notes: list[str] = Field(default_factory=list)
     filters: list[str] = Field(default_factory=list)
     planning_s: float | None = None
+    # Inputs handed over beside the task (files, stdin): steps read them by name.
+    inputs: list[Artifact] = Field(default_factory=list)
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

@@ -14,7 +14,6 @@ from agentnet.cards import CapabilityCard, normalize_type
 from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import PlanningError
 from agentnet.planner.plan import Plan, Step, StepInput
-from agentnet.planner.toolset import card_allowed
 
 WILDCARD_TYPES = frozenset({"any", "*", "object", "data"})
 
@@ -72,7 +71,7 @@ def validate_plan(
         result.problems.append(Problem("empty", "the plan has no steps"))
         return result
     _unique_ids(result, repair)
-    cards = _check_collaborators(result, source, filters, repair)
+    cards = _check_collaborators(result, source, filters or SearchFilters(), repair)
     _check_links(result, cards, repair)
     _order(result, repair)
     if max_steps is not None and len(plan.steps) > max_steps:
@@ -122,12 +121,12 @@ def _unique_ids(result: Validation, repair: bool) -> None:
 
 
 def _check_collaborators(
-    result: Validation, source: CardSource, filters: SearchFilters | None, repair: bool
+    result: Validation, source: CardSource, filters: SearchFilters, repair: bool
 ) -> dict[str, CapabilityCard]:
     cards: dict[str, CapabilityCard] = {}
     for step in result.plan.steps:
         card = source.get(step.capability)
-        reason = "is not in the directory" if card is None else card_allowed(card, filters)
+        reason = "is not in the directory" if card is None else filters.rejects(card)
         if card is not None and reason is None:
             cards[step.id] = card
             continue
@@ -146,14 +145,14 @@ def _check_collaborators(
 
 
 def _substitute(
-    step: Step, original: CapabilityCard | None, source: CardSource, filters: SearchFilters | None
+    step: Step, original: CapabilityCard | None, source: CardSource, filters: SearchFilters
 ) -> CapabilityCard | None:
     """The best allowed alternate: the ranked alternates first, then a directory search."""
     names = [a.card_id for a in step.alternates]
     names += [c.card_id for c in source.search(step.instruction or step.capability, k=5, filters=filters)]
     for name in names:
         card = source.get(name)
-        if card is None or card_allowed(card, filters) is not None or name == step.capability:
+        if card is None or filters.rejects(card) is not None or name == step.capability:
             continue
         if original is None or types_compatible(card.output_types, original.output_types):
             return card
@@ -168,39 +167,54 @@ def _check_links(result: Validation, cards: dict[str, CapabilityCard], repair: b
         accepted = card.input_types if card else []
         kept: list[StepInput] = []
         for item in step.inputs:
-            if item.kind != "step":
-                kept.append(item)
-                continue
-            producer = cards.get(item.step or "")
-            problem: Problem | None = None
-            if item.step == step.id:
-                problem = Problem("self_reference", "consumes its own output", step.id)
-            elif item.step not in position:
-                problem = Problem("dangling", f"consumes step {item.step!r}, which is not in the plan", step.id)
-            elif producer is not None and not types_compatible(producer.output_types, accepted):
-                problem = Problem(
-                    "type_mismatch",
-                    f"type mismatch: consumes {'/'.join(producer.output_types)} from {item.step!r} "
-                    f"but accepts only {'/'.join(accepted)}",
-                    step.id,
-                )
+            problem = _link_problem(step, item, position, cards, accepted)
             if problem is None:
                 kept.append(item)
                 continue
             result.problems.append(problem)
-            if not repair:
-                kept.append(item)
-                continue
-            relinked = _relink(steps[:index], cards, accepted, {i.step for i in kept if i.kind == "step"})
-            if relinked is not None:
-                kept.append(StepInput(kind="step", step=relinked.id, name=item.name, type=_first(cards, relinked.id)))
-                problem.repair = f"re-linked to {relinked.id!r} by type"
-            else:
-                kept.append(StepInput(kind="user", name=item.name, value=result.plan.task[:200], type=item.type))
-                problem.repair = "reads the user's input instead"
+            kept.append(_repaired_link(result, problem, item, steps[:index], cards, accepted, kept) if repair else item)
         step.inputs = kept
         if card and step.output_type is None and card.output_types:
             step.output_type = card.output_types[0]
+
+
+def _link_problem(
+    step: Step, item: StepInput, position: dict[str, int], cards: dict[str, CapabilityCard], accepted: list[str]
+) -> Problem | None:
+    """What is wrong with one input of ``step`` (None when it is not a step link or the link is sound)."""
+    if item.kind != "step":
+        return None
+    producer = cards.get(item.step or "")
+    if item.step == step.id:
+        return Problem("self_reference", "consumes its own output", step.id)
+    if item.step not in position:
+        return Problem("dangling", f"consumes step {item.step!r}, which is not in the plan", step.id)
+    if producer is not None and not types_compatible(producer.output_types, accepted):
+        return Problem(
+            "type_mismatch",
+            f"type mismatch: consumes {'/'.join(producer.output_types)} from {item.step!r} "
+            f"but accepts only {'/'.join(accepted)}",
+            step.id,
+        )
+    return None
+
+
+def _repaired_link(
+    result: Validation,
+    problem: Problem,
+    item: StepInput,
+    earlier: list[Step],
+    cards: dict[str, CapabilityCard],
+    accepted: list[str],
+    kept: list[StepInput],
+) -> StepInput:
+    """The input that replaces a broken link: an earlier step of a fitting type, else the user's input."""
+    relinked = _relink(earlier, cards, accepted, {i.step for i in kept if i.kind == "step"})
+    if relinked is not None:
+        problem.repair = f"re-linked to {relinked.id!r} by type"
+        return StepInput(kind="step", step=relinked.id, name=item.name, type=_first(cards, relinked.id))
+    problem.repair = "reads the user's input instead"
+    return StepInput(kind="user", name=item.name, value=result.plan.task, type=item.type)
 
 
 def _relink(
@@ -238,7 +252,7 @@ def _order(result: Validation, repair: bool) -> None:
             victim.inputs = [
                 i
                 if not (i.kind == "step" and i.step in waiting)
-                else StepInput(kind="user", name=i.name, value=result.plan.task[:200], type=i.type)
+                else StepInput(kind="user", name=i.name, value=result.plan.task, type=i.type)
                 for i in victim.inputs
             ]
             problem.repair = "dropped the links that close the cycle; reads the user's input instead"

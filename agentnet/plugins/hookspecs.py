@@ -34,11 +34,13 @@ def register_nodes(register: Any, config: Any) -> None:
 def register_adapters(register: Any) -> None:
     """Add ``adapter:`` kinds for models declared in agentnet.yaml.
 
-    ``register(name, factory, *, options=None, remote=False, check=None, card=None, description="")``:
+    ``register(name, factory, *, options=None, remote=False, check=None, card=None, description="",
+    params=None)``:
     ``factory(spec, registry)`` returns the ``ModelNode`` for a ``ModelSpec`` whose ``adapter`` is
     ``name``; ``options`` is a pydantic model (``extra="forbid"``) that validates the spec's
     ``options:`` mapping; ``remote`` says calls leave this host (card defaults); ``check(spec)`` raises
-    ``ValueError`` when the spec misses a field the adapter needs; ``card`` holds card defaults.
+    ``ValueError`` when the spec misses a field the adapter needs; ``card`` holds card defaults;
+    ``params`` names the ``params:`` settings the adapter reads (``agentnet models show`` lists only those).
     """
 
 
@@ -63,4 +65,27 @@ def register_doctor_checks(register: Any) -> None:
 
     ``register(name, check)``: ``check(config)`` returns a one-line status when all is well and
     raises an ``AgentnetError`` (message and hint are shown) when it is not.
+    """
+
+
+@hookspec
+def register_peer_transports(register: Any) -> None:
+    """Add ways to reach a peer added with ``agentnet peers add URL``.
+
+    ``register(name, *, read, node, detect=None, description="")``: ``detect(document)`` says whether
+    the peer's agent card (the JSON of ``/.well-known/agent-card.json``) is one this transport reaches;
+    ``read(url, name, token_env, document)`` returns the ``PeerRecord`` (``transport=name``, its cards);
+    ``node(record, card)`` returns the ``ModelNode`` that reaches ``card`` on that peer. Transports with
+    a ``detect`` are asked in load order (built-ins first); one without is the fallback for any card.
+    """
+
+
+@hookspec
+def register_server_routes(app: Any, server: Any) -> None:
+    """Add routes to ``agentnet serve``: ``app`` is its FastAPI app (``app.include_router(...)``).
+
+    The routes are behind the same gate as the built-in ones (token, Host, Origin, body size,
+    federation headers). ``server`` holds ``backend`` (the nodes, directory, network and peers served),
+    ``settings``, ``limiter`` (admission for local models) and ``on_shutdown(fn)`` (an async function
+    awaited when the server stops). Called once per app.
     """

@@ -1,4 +1,4 @@
-"""What plugins register once per process: adapter kinds, card importers and doctor checks.
+"""What plugins register once per process: adapter kinds, card importers, doctor checks, peer transports.
 
 Each is collected from every plugin's hook on first use and kept; a name registered twice keeps
 the first (built-ins load first, so a plugin cannot replace ``llamacpp``) and the second plugin is
@@ -9,7 +9,7 @@ reported. Nodes and commands are per registry and per CLI: see ``nodes/registry.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -38,6 +38,8 @@ class AdapterKind:
     card: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
     plugin: str = ""
+    # The ``params:`` (ModelParams fields) the adapter reads, so `models show` lists only those (None: all).
+    params: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,21 @@ class DoctorCheck:
 
     name: str
     run: Callable[[Any], str | None]
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
+class PeerTransport:
+    """A way to reach a peer: which agent cards it reads, the record it keeps, the node per card."""
+
+    name: str
+    # read(url, name, token_env, document) -> PeerRecord (transport=name), from the peer's agent card.
+    read: Callable[[str, str, str | None, Any], Any]
+    # node(record: PeerRecord, card: CapabilityCard) -> ModelNode
+    node: Callable[[Any, Any], Any]
+    # detect(document) -> bool; None: the fallback for any agent card no other transport claims.
+    detect: Callable[[Any], bool] | None = None
+    description: str = ""
     plugin: str = ""
 
 
@@ -117,6 +134,7 @@ def _adapter_register(plugin: str, out: list[AdapterKind]) -> Callable[..., None
         check: Callable[[Any], None] | None = None,
         card: Mapping[str, Any] | None = None,
         description: str = "",
+        params: Iterable[str] | None = None,
     ) -> None:
         _valid_name(name, "adapter")
         _need_callable(factory, f"the factory of adapter {name!r}")
@@ -129,7 +147,10 @@ def _adapter_register(plugin: str, out: list[AdapterKind]) -> Callable[..., None
             )
         if check is not None:
             _need_callable(check, f"the check of adapter {name!r}")
-        out.append(AdapterKind(name, factory, options, bool(remote), check, dict(card or {}), description, plugin))
+        used = frozenset(params) if params is not None else None
+        out.append(
+            AdapterKind(name, factory, options, bool(remote), check, dict(card or {}), description, plugin, used)
+        )
 
     return register
 
@@ -156,6 +177,25 @@ def _check_register(plugin: str, out: list[DoctorCheck]) -> Callable[..., None]:
     return register
 
 
+def _transport_register(plugin: str, out: list[PeerTransport]) -> Callable[..., None]:
+    def register(
+        name: str,
+        *,
+        read: Callable[[str, str, str | None, Any], Any],
+        node: Callable[[Any, Any], Any],
+        detect: Callable[[Any], bool] | None = None,
+        description: str = "",
+    ) -> None:
+        _valid_name(name, "peer transport")
+        _need_callable(read, f"the reader of peer transport {name!r}")
+        _need_callable(node, f"the node factory of peer transport {name!r}")
+        if detect is not None:
+            _need_callable(detect, f"the detector of peer transport {name!r}")
+        out.append(PeerTransport(name, read, node, detect, description, plugin))
+
+    return register
+
+
 def adapter_kinds(manager: Plugins | None = None) -> dict[str, AdapterKind]:
     """Every ``adapter:`` kind, by name (built-ins first)."""
     manager = manager or plugin_manager()
@@ -172,3 +212,11 @@ def doctor_checks(manager: Plugins | None = None) -> dict[str, DoctorCheck]:
     """Every check plugins add to ``agentnet doctor``, by name."""
     manager = manager or plugin_manager()
     return manager.memo("doctor", lambda: _collect(manager, "register_doctor_checks", "doctor check", _check_register))
+
+
+def peer_transports(manager: Plugins | None = None) -> dict[str, PeerTransport]:
+    """Every way to reach a peer, by name (built-ins first)."""
+    manager = manager or plugin_manager()
+    return manager.memo(
+        "transports", lambda: _collect(manager, "register_peer_transports", "peer transport", _transport_register)
+    )

@@ -25,7 +25,15 @@ import pluggy
 
 from agentnet.plugins import hookspecs
 
-DEFAULT_PLUGINS = ("agentnet.nodes.adapters", "agentnet.directory.importers", "agentnet.mcp.plugin")
+DEFAULT_PLUGINS = (
+    "agentnet.nodes.adapters",
+    "agentnet.directory.importers",
+    "agentnet.mcp.plugin",
+    "agentnet.collaborators.plugin",
+    "agentnet.doctor",
+    "agentnet.federation.plugin",
+    "agentnet.server.plugin",
+)
 ENTRY_POINT_GROUP = "agentnet"
 LOAD_ENV = "AGENTNET_LOAD_PLUGINS"
 

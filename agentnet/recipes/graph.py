@@ -14,7 +14,10 @@ cascade, checkpoints and resume are the executor's):
 
 Independent steps run in the same LangGraph superstep (in parallel); a step that reads several
 earlier steps waits for all of them (a join). Prompts are rendered from templates at run time:
-values are substituted once, as data.
+values are substituted once, as data. What a model wrote (``steps.*.output``/``data``,
+``loop.draft``, ``loop.critique``, ``proposals``) enters a prompt as a ``<data>`` block, as in plan
+runs, so an earlier step's output can neither give orders nor close its block; the recipe's own
+``inputs.*`` are the author's and the user's words and go in as written.
 """
 
 from __future__ import annotations
@@ -23,14 +26,16 @@ from collections.abc import Callable
 from typing import Any
 
 from agentnet.config import BudgetSettings
+from agentnet.delimit import DATA_NOTE, data_block
 from agentnet.executor.graph import FINISH, GraphBuilder
-from agentnet.executor.prompts import StepContext
+from agentnet.executor.prompts import StepContext, clean_output
+from agentnet.executor.run_files import describe, is_ref
 from agentnet.executor.steps import StepPolicy, StepSpec
 from agentnet.executor.store import RunStore
 from agentnet.nodes.base import ChatMessage
 from agentnet.recipes.runtime import PASS_THROUGH, Candidates
 from agentnet.recipes.schema import Call, Recipe, Step, Target
-from agentnet.recipes.template import Reference, render
+from agentnet.recipes.template import Reference, render, scan, to_text
 
 Extra = Callable[[StepContext], dict[str, Any]]
 
@@ -41,9 +46,36 @@ def inherit(step: Step, target: Target) -> Target:
     return Target(**{**shared, **target.model_dump(exclude_none=True)})
 
 
+def output_source(ref: Reference) -> str | None:
+    """Where a template value comes from when a model wrote it (it goes into prompts as data); else None."""
+    root, rest = ref.root, ref.path[1:]
+    if root == "steps" and len(rest) > 1 and rest[1] in ("output", "data"):
+        return f"step {rest[0]}"
+    if root == "loop" and rest and rest[0] in ("draft", "critique"):
+        return rest[0]
+    return None
+
+
 def exit_of(step: Step) -> str:
     """The executor step whose result is the recipe step's output."""
     return f"{step.id}__done" if step.kind in ("route", "loop") else step.id
+
+
+_PARTS = {"critique": "critique", "revise": "revision", "default": "default branch", "done": "result"}
+
+
+def step_label(step_id: str) -> str:
+    """How the user knows an executor step: the recipe step's id and, for an inner step, its part
+    (``polish__critique`` -> ``polish (critique)``, ``mix__p2`` -> ``mix (proposal 2)``)."""
+    base, sep, part = step_id.rpartition("__")
+    if not sep:
+        return step_id
+    if part.startswith("case") and part[4:].isdigit():
+        return f"{base} (case {part[4:]})"
+    if part.startswith("p") and part[1:].isdigit():
+        return f"{base} (proposal {part[1:]})"
+    # Step ids may contain "__" themselves: only the parts the compiler adds are renamed.
+    return f"{base} ({_PARTS[part]})" if part in _PARTS else step_id
 
 
 class RecipeCompiler:
@@ -59,7 +91,9 @@ class RecipeCompiler:
         def value(ref: Reference) -> Any:
             root, rest = ref.root, ref.path[1:]
             if root == "inputs":
-                return ctx.inputs.get(rest[0], "")
+                found = ctx.inputs.get(rest[0], "")
+                # A file input appears in a prompt as its description; a tool gets the file itself (request).
+                return describe(found) if is_ref(found) else found
             if root == "steps":
                 result = ctx.results.get(self.exits.get(rest[0], rest[0])) or {}
                 if rest[1] == "output":
@@ -81,10 +115,47 @@ class RecipeCompiler:
         return build
 
     def prompt(self, template: str, extra: Extra | None = None) -> Callable[[StepContext], list[ChatMessage]]:
-        text = self.text(template, extra)
+        """A model step's prompt: the template with what models wrote inserted as data blocks."""
 
         def build(ctx: StepContext) -> list[ChatMessage]:
-            return [{"role": "user", "content": text(ctx)}]
+            plain = self.lookup(ctx, extra(ctx) if extra else {})
+            quoted = False
+
+            def value(ref: Reference) -> Any:
+                nonlocal quoted
+                found = plain(ref)
+                if ref.root == "proposals":
+                    quoted = True
+                    return "\n".join(data_block(f"proposal {i}", text) for i, text in enumerate(found, 1))
+                source = output_source(ref)
+                if source is None:
+                    return found
+                quoted = True
+                return data_block(source, to_text(found))
+
+            content = render(template, value).strip()
+            # The note goes last, as in plan runs: put first, SmolLM2 tends to answer with it.
+            return [{"role": "user", "content": f"{content}\n\n{DATA_NOTE}" if quoted else content}]
+
+        return build
+
+    def request(self, template: str) -> Callable[[StepContext], dict[str, Any]]:
+        """The step as data for collaborators that take arguments (a bundled tool, an MCP tool): the
+        rendered prompt as the request, the files and earlier outputs it names as its inputs."""
+        refs, _ = scan(template)
+        render_text = self.text(template)
+
+        def build(ctx: StepContext) -> dict[str, Any]:
+            upstream: list[tuple[str, str, Any]] = []
+            for ref in refs:
+                if ref.root == "inputs" and len(ref.path) > 1:
+                    value = ctx.inputs.get(ref.path[1], "")
+                    file = is_ref(value)
+                    upstream.append((ref.path[1], describe(value), value) if file else ("user", str(value), None))
+                elif ref.root == "steps" and len(ref.path) > 2 and ref.path[2] == "output":
+                    exit_step = self.exits.get(ref.path[1], ref.path[1])
+                    upstream.append((ref.path[1], ctx.output(exit_step), ctx.step_data(exit_step)))
+            return {"task": ctx.task, "instruction": render_text(ctx), "literals": {}, "upstream": upstream}
 
         return build
 
@@ -104,6 +175,8 @@ class RecipeCompiler:
             capability=self.candidates.model_of(ids[0]),
             why=why,
             max_runs=max_runs,
+            clean=clean_output,
+            request=self.request(call.prompt) if call else None,
         )
 
     def pass_through(self, step_id: str, text: Callable[[StepContext], str], after: list[str], why: str) -> StepSpec:
@@ -144,6 +217,8 @@ class RecipeCompiler:
                 output_schema=base.output_schema,
                 capability=self.candidates.model_of(ids[0]),
                 why=f"cascade: {len(ids)} candidates, cheapest first; escalates when output fails validation",
+                clean=clean_output,
+                request=self.request(base.prompt),
             )
         )
 
@@ -166,8 +241,7 @@ class RecipeCompiler:
             )
 
         def proposals(ctx: StepContext) -> dict[str, Any]:
-            listing = "\n".join(f"{i}. {ctx.output(name).strip()}" for i, name in enumerate(names, 1))
-            return {"proposals": listing}
+            return {"proposals": [ctx.output(name).strip() for name in names]}
 
         agg = mixture.aggregator
         builder.add_step(

@@ -4,7 +4,7 @@
 >>> result = program.run({"text": "..."})                          # traced and checkpointed
 >>> graph = program.compile()                                      # a LangGraph graph to embed
 
-Runs go through the executor's graph builder, run store and SQLite checkpointer, so they show up
+Runs go through the executor's graph builder, run store and checkpointer, so they show up
 in ``agentnet runs list`` / ``runs show`` like planned runs. The executor's own ``Executor.run``
 takes a ``Plan``; recipes carry their own graph builder, so this module drives the compiled
 graph the same way (stream with ``durability="sync"``, statuses in the run store).
@@ -13,7 +13,8 @@ graph the same way (stream with ``durability="sync"``, statuses in the run store
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,13 @@ from agentnet.errors import AgentnetError, UserError
 from agentnet.executor.control import drive, run_config
 from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import GraphBuilder
-from agentnet.executor.store import RunStore, open_checkpointer
+from agentnet.executor.run_db import open_run_store
+from agentnet.executor.run_files import store_inputs
+from agentnet.executor.store import RunStore
 from agentnet.recipes.files import recipe_dirs
 from agentnet.recipes.graph import RecipeCompiler
-from agentnet.recipes.runtime import Candidates, node_source
+from agentnet.recipes.inputs import bind_inputs
+from agentnet.recipes.runtime import PASS_THROUGH, Candidates, node_source
 from agentnet.recipes.schema import Recipe
 from agentnet.recipes.validate import Checked, check_file, raise_problems, targets_of
 
@@ -54,19 +58,17 @@ class RecipeResult:
     output: str | None
     results: dict[str, Any] = field(default_factory=dict)
     error: AgentnetError | None = None
+    # Every model call made, as the run store recorded it (a loop's steps run once per round, so
+    # ``results``, which keeps each step's last result, does not show them all).
+    made: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.status == "succeeded"
 
     def calls(self) -> list[dict[str, Any]]:
-        """Every model call made, step by step (pass-through glue steps left out)."""
-        out = []
-        for step_id, result in self.results.items():
-            for attempt in result.get("attempts", []):
-                if attempt.get("node_id") != "recipe:pass":
-                    out.append({"step": step_id, **attempt})
-        return out
+        """Every model call made, step by step, in order (pass-through glue steps left out)."""
+        return self.made
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +94,7 @@ class RecipeProgram:
         nodes: Any = None,
         directory: CardSource | None = None,
         source: str = "<recipe>",
+        places: Mapping[str, str] | None = None,
     ) -> None:
         if nodes is None:
             from agentnet.nodes.registry import NodeRegistry
@@ -100,6 +103,7 @@ class RecipeProgram:
         lookup, cards = node_source(nodes)
         self.recipe = recipe
         self.source = source
+        self.places = dict(places or {})
         self.deps = deps
         self.candidates = Candidates(base=lookup, cards=cards, defaults=recipe.defaults, directory=directory)
         self.compiler = RecipeCompiler(recipe, deps, self.candidates)
@@ -114,7 +118,9 @@ class RecipeProgram:
         _, cards = node_source(nodes)
         checked = check_file(Path(path), cards)
         recipe = raise_problems(checked)
-        return cls(recipe, checked.dependencies, nodes=nodes, directory=directory, source=str(path))
+        return cls(
+            recipe, checked.dependencies, nodes=nodes, directory=directory, source=str(path), places=checked.places
+        )
 
     def resolve(self) -> None:
         """Resolve every requirement now (through the directory, when given), then let it go.
@@ -136,34 +142,16 @@ class RecipeProgram:
         """The recipe as a compiled LangGraph graph: input ``initial_state(...)``, output has ``answer``."""
         return self.builder().compile(checkpointer=checkpointer)
 
-    def initial_state(self, inputs: dict[str, str] | None = None) -> dict[str, Any]:
-        return {"task": self.recipe.description or self.recipe.name, "inputs": self.bind(inputs or {}), "results": {}}
+    def initial_state(self, inputs: Mapping[str, Any] | None = None, run_id: str | None = None) -> dict[str, Any]:
+        bound = self.bind(inputs or {})
+        # Files go into the run's folder by content hash; the state keeps their references.
+        stored = store_inputs(run_id, bound) if run_id is not None else bound
+        return {"task": self.recipe.description or self.recipe.name, "inputs": stored, "results": {}}
 
-    def bind(self, inputs: dict[str, str]) -> dict[str, str]:
-        """The inputs with defaults filled in; unknown or missing inputs are a ``UserError``."""
-        declared = self.recipe.inputs
-        unknown = sorted(set(inputs) - set(declared))
-        if unknown:
-            raise UserError(
-                f"recipe {self.recipe.name!r} has no input {', '.join(map(repr, unknown))} "
-                f"(inputs: {', '.join(declared) or 'none'})",
-                hint="pass --input NAME=VALUE for the declared inputs only",
-            )
-        bound = {}
-        missing = []
-        for name, spec in declared.items():
-            if name in inputs:
-                bound[name] = str(inputs[name])
-            elif spec.default is not None:
-                bound[name] = spec.default
-            else:
-                missing.append(name)
-        if missing:
-            raise UserError(
-                f"recipe {self.recipe.name!r} needs input {', '.join(map(repr, missing))}",
-                hint="pass " + " ".join(f"--input {name}=..." for name in missing),
-            )
-        return bound
+    def bind(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """The inputs with defaults filled in and file inputs read; unknown, missing or mistyped
+        inputs are a ``UserError`` naming the declaration's place in the recipe file."""
+        return bind_inputs(self.recipe, inputs, source=self.source, places=self.places)
 
     def mermaid(self) -> str:
         """The compiled LangGraph graph as a mermaid flowchart."""
@@ -171,7 +159,7 @@ class RecipeProgram:
 
     def run(
         self,
-        inputs: dict[str, str] | None = None,
+        inputs: Mapping[str, Any] | None = None,
         *,
         run_id: str | None = None,
         on_event: EventHandler | None = None,
@@ -179,18 +167,19 @@ class RecipeProgram:
         budgets: BudgetSettings | None = None,
         check: bool = False,
     ) -> RecipeResult:
-        """Run to the output; traced in the run store and checkpointed under the agentnet home."""
-        state = self.initial_state(inputs)
+        """Run to the output; traced and checkpointed in the run store (default: the configured one)."""
         run_id = run_id or uuid.uuid4().hex[:12]
-        store = store or RunStore()
+        state = self.initial_state(inputs, run_id)
         plan = {
             "source": "recipe",
             "recipe": str(Path(self.source).resolve()) if self.source != "<recipe>" else self.source,
             "name": self.recipe.name,
             "inputs": state["inputs"],
         }
-        store.start_run(run_id, f"recipe {self.recipe.name}", plan, (budgets or BudgetSettings()).model_dump())
-        return self._drive(state, run_id, store, budgets, on_event, check)
+        with _store(store) as used:
+            graph, runtime = self._graph(used, budgets)
+            used.start_run(run_id, f"recipe {self.recipe.name}", plan, (budgets or BudgetSettings()).model_dump())
+            return self._drive(graph, runtime, state, run_id, used, on_event, check)
 
     def resume(
         self,
@@ -199,49 +188,84 @@ class RecipeProgram:
         on_event: EventHandler | None = None,
         store: RunStore | None = None,
         check: bool = False,
+        recursion_limit: int | None = None,
     ) -> RecipeResult:
-        """Continue a recipe run from its last checkpoint; finished steps are not run again."""
-        store = store or RunStore()
-        trace = store.get_run(run_id)
-        plan = trace["plan"]
-        if plan.get("source") != "recipe" or plan.get("name") != self.recipe.name:
-            raise UserError(
-                f"run {run_id!r} is not a run of recipe {self.recipe.name!r}",
-                hint="plan runs resume with `agentnet run --resume`; check the id with `agentnet runs list`",
-            )
-        budgets = BudgetSettings.model_validate(trace.get("budgets") or {})
-        graph = self.builder(budgets=budgets).compile(checkpointer=open_checkpointer(store.path))
-        snapshot = graph.get_state(run_config(run_id))
-        if snapshot.values and not snapshot.next and "answer" in snapshot.values:
-            store.set_status(run_id, "succeeded", answer=snapshot.values["answer"])
-            return RecipeResult(run_id, "succeeded", snapshot.values["answer"], dict(snapshot.values["results"]))
-        state = None if snapshot.values else self.initial_state(plan.get("inputs") or {})
-        store.start_run(run_id, trace["task"], plan, budgets.model_dump())
-        return self._drive(state, run_id, store, budgets, on_event, check)
+        """Continue a recipe run from its last checkpoint; finished steps are not run again. The run's
+        budgets are the ones it started with, but for ``recursion_limit`` when one is given."""
+        with _store(store) as used:
+            trace = used.get_run(run_id)
+            plan = trace["plan"]
+            if plan.get("source") != "recipe" or plan.get("name") != self.recipe.name:
+                raise UserError(
+                    f"run {run_id!r} is not a run of recipe {self.recipe.name!r}",
+                    hint="plan runs resume with `agentnet run --resume`; check the id with `agentnet runs list`",
+                )
+            budgets = BudgetSettings.model_validate(trace.get("budgets") or {})
+            if recursion_limit is not None:
+                budgets = budgets.model_copy(update={"recursion_limit": recursion_limit})
+            graph, runtime = self._graph(used, budgets)
+            snapshot = graph.get_state(run_config(run_id))
+            if snapshot.values and not snapshot.next and "answer" in snapshot.values:
+                used.set_status(run_id, "succeeded", answer=snapshot.values["answer"])
+                results = dict(snapshot.values["results"])
+                return RecipeResult(run_id, "succeeded", snapshot.values["answer"], results, made=_made(used, run_id))
+            # As in Executor.resume: a run stopped before its first step was saved starts over.
+            state = None if snapshot.next else self.initial_state(plan.get("inputs") or {}, run_id)
+            used.start_run(run_id, trace["task"], plan, budgets.model_dump())
+            return self._drive(graph, runtime, state, run_id, used, on_event, check)
 
     @classmethod
     def for_run(cls, run_id: str, *, nodes: Any = None, store: RunStore | None = None) -> RecipeProgram:
         """The program of an earlier recipe run, loaded from the recipe file its trace names."""
-        plan = (store or RunStore()).get_run(run_id)["plan"]
+        with _store(store) as used:
+            plan = used.get_run(run_id)["plan"]
         if plan.get("source") != "recipe":
             raise UserError(f"run {run_id!r} is not a recipe run", hint="resume plan runs with `agentnet run --resume`")
         return cls.load(plan["recipe"], nodes=nodes)
 
+    def _graph(self, store: RunStore, budgets: BudgetSettings | None) -> tuple[Any, Any]:
+        builder = self.builder(store=store, budgets=budgets)
+        return builder.compile(checkpointer=store.checkpointer()), builder.runtime
+
     def _drive(
         self,
+        graph: Any,
+        runtime: Any,
         state: dict[str, Any] | None,
         run_id: str,
         store: RunStore,
-        budgets: BudgetSettings | None,
         on_event: EventHandler | None,
         check: bool,
     ) -> RecipeResult:
-        builder = self.builder(store=store, budgets=budgets)
-        graph = builder.compile(checkpointer=open_checkpointer(store.path))
-        outcome = drive(graph, builder.runtime, run_id, state, store, on_event)
+        outcome = drive(graph, runtime, run_id, state, store, on_event)
         if check and outcome.error is not None:
             raise outcome.error
-        return RecipeResult(run_id, outcome.status, outcome.answer, outcome.results, outcome.error)
+        return RecipeResult(
+            run_id, outcome.status, outcome.answer, outcome.results, outcome.error, made=_made(store, run_id)
+        )
+
+
+def _made(store: RunStore, run_id: str) -> list[dict[str, Any]]:
+    trace = store.get_run(run_id)
+    return [
+        {"step": step["id"], **attempt}
+        for step in trace["steps"]
+        for attempt in step["attempts"]
+        if attempt["node_id"] != PASS_THROUGH
+    ]
+
+
+@contextmanager
+def _store(given: RunStore | None) -> Iterator[RunStore]:
+    """The caller's run store, or the configured one, opened for this call and closed after it."""
+    if given is not None:
+        yield given
+        return
+    store = open_run_store()
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 __all__ = ["RecipeProgram", "RecipeResult", "check_recipe", "recipe_dirs"]

@@ -137,6 +137,7 @@ class Candidates:
         return ids, pairs[0][1]
 
     def model_of(self, candidate_id: str) -> str:
+        """The model behind a candidate id (a step's tailored ``model@label`` or a plain model id)."""
         entry = self._targets.get(candidate_id)
         return entry[0] if entry else candidate_id
 
@@ -182,3 +183,15 @@ def node_source(nodes: Any) -> tuple[Callable[[str], ModelNode], list[Capability
         return table[node_id]
 
     return lookup, [node.card for node in table.values()]
+
+
+def model_in_step(candidate_id: str, step_id: str) -> str:
+    """The model behind a candidate id recorded in a recipe run's trace, without the running program.
+
+    A tailored candidate is ``<model>@<label>`` and its label starts with the step's id (or, for an
+    inner step ``ID__part``, with ``ID``); model ids may contain "@" themselves, hence the check."""
+    model, sep, label = candidate_id.rpartition("@")
+    owner = label.split("#")[0]
+    if sep and model and owner in (step_id, step_id.rpartition("__")[0]):
+        return model
+    return candidate_id

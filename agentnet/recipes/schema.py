@@ -26,6 +26,8 @@ STEP_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
 
 StepKind = Literal["call", "cascade", "mixture", "route", "loop"]
+# What an input carries: text is the value itself; the others are a file path, read when the run starts.
+InputType = Literal["text", "image", "audio", "file"]
 
 
 class _Strict(BaseModel):
@@ -33,10 +35,13 @@ class _Strict(BaseModel):
 
 
 class InputSpec(_Strict):
-    """A named input given with ``--input key=value``."""
+    """A named input given with ``--input key=value``: text, or the path of an image, audio or other file."""
 
     description: str = ""
-    # An input with a default may be omitted on the command line.
+    type: InputType = Field(
+        default="text", description="text (the value itself), or image, audio, file (the value is a file's path)"
+    )
+    # An input with a default may be omitted on the command line; a file default is relative to the recipe.
     default: str | None = None
 
 

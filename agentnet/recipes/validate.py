@@ -42,6 +42,8 @@ class Checked:
     recipe: Recipe | None
     problems: list[str] = field(default_factory=list)
     dependencies: dict[str, list[str]] = field(default_factory=dict)
+    # input name -> where it is declared (file:line:column), for errors about the values a run gets
+    places: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -110,14 +112,14 @@ class _Checker:
         self,
         doc: PositionedYaml,
         steps: list[tuple[int, Step]],
-        inputs: set[str],
+        inputs: dict[str, str],
         output: str | None,
         cards: Sequence[CapabilityCard],
         step_ids: set[str],
     ) -> None:
         self.doc = doc
         self.steps = steps
-        self.inputs = inputs
+        self.inputs = inputs  # name -> declared type
         self.output = output
         self.cards = list(cards)
         self.problems: list[str] = []
@@ -157,6 +159,8 @@ class _Checker:
                     found.append(ref)
         for loc, target in targets_of(step):
             self.check_target((*base, *loc), target)
+            if isinstance(target, Call):
+                self.check_media((*base, *loc), target, target.prompt if loc else step.prompt or "")
         if step.kind == "cascade":
             self.check_schema(base, step.output_schema)
         return found
@@ -241,6 +245,23 @@ class _Checker:
                     + f"): no registered model qualifies ({why or 'no models'}); add a model whose card has it",
                 )
 
+    def check_media(self, loc: Loc, target: Target, prompt: str) -> None:
+        """A file input (image, audio) handed to a named model that cannot take it: say who can."""
+        card = next((c for c in self.cards if c.id == target.model), None)
+        if card is None:
+            return
+        refs, _ = scan(prompt)
+        for ref in refs:
+            kind = self.inputs.get(ref.path[1], "text") if ref.root == "inputs" and len(ref.path) == 2 else "text"
+            if kind in ("image", "audio") and kind not in card.input_types:
+                able = [c.id for c in self.cards if kind in c.input_types and c.available]
+                self.problem(
+                    (*loc, "prompt"),
+                    f"'{{{{ {ref.text} }}}}' is an {kind} input, but model "
+                    f"{card.id!r} takes {', '.join(card.input_types)}; give it to a collaborator that takes "
+                    f"{kind} ({', '.join(able) or 'none is installed: see `agentnet models list`'})",
+                )
+
     def check_cycles(self, deps: dict[str, list[str]]) -> None:
         state: dict[str, int] = {}
         index = {step.id: i for i, step in self.steps}
@@ -298,14 +319,20 @@ def check_document(doc: PositionedYaml, cards: Sequence[CapabilityCard]) -> Chec
             except ValidationError:
                 continue
     raw_inputs = data.get("inputs")
-    inputs = {str(name) for name in raw_inputs} if isinstance(raw_inputs, dict) else set()
+    inputs = {str(name): _input_type(spec) for name, spec in raw_inputs.items()} if isinstance(raw_inputs, dict) else {}
     ids = {str(item["id"]) for item in raw_steps if isinstance(item, dict) and "id" in item}
     output = data.get("output") if isinstance(data.get("output"), str) else None
     checker = _Checker(doc, steps, inputs, output, cards, ids)
     deps = checker.run()
     problems += [p for p in checker.problems if p not in problems]
     problems.sort(key=_position_key)
-    return Checked(doc.source, recipe if not problems else None, problems, deps)
+    places = {name: doc.where(("inputs", name)) for name in inputs}
+    return Checked(doc.source, recipe if not problems else None, problems, deps, places)
+
+
+def _input_type(spec: Any) -> str:
+    kind = spec.get("type") if isinstance(spec, dict) else None
+    return kind if isinstance(kind, str) else "text"
 
 
 def _position_key(problem: str) -> tuple[int, int]:

@@ -1,20 +1,27 @@
-"""The A2A-style agent card served at ``/.well-known/agent-card.json``, built from capability cards.
+"""The A2A agent card served at ``/.well-known/agent-card.json``: a2a-sdk's ``AgentCard``, built from
+capability cards.
 
-The standard part (name, url, skills with input/output modes, security schemes) is what any A2A
-client reads. The ``agentnet`` extension carries the full capability cards, so a peering agentnet
-keeps types, costs and context lengths, and knows which model id serves each skill.
+The standard part (name, interfaces, skills with input/output modes, security schemes) is what any
+A2A client reads: the A2A interface is JSON-RPC at ``/a2a`` (``server/a2a.py``), protected by the
+bearer scheme when the server has a token. The ``agentnet`` extension carries the full capability
+cards, so a peering agentnet keeps types, costs and context lengths, and knows which model id serves
+each skill on the OpenAI-compatible API (``api_base``). a2a-sdk is imported inside the functions.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.federation.peers import AGENTNET_EXTENSION
 from agentnet.server.settings import ServerSettings
 
-A2A_PROTOCOL_VERSION = "0.3.0"
+if TYPE_CHECKING:
+    from a2a.types import AgentCard, AgentSkill
+
+# Where the A2A JSON-RPC endpoint is mounted (the card's interface URL).
+A2A_PATH = "/a2a"
 
 _MIME = {
     "text": "text/plain",
@@ -40,35 +47,33 @@ def _version() -> str:
         return "0"
 
 
-def _skills(card: CapabilityCard) -> list[dict[str, Any]]:
-    skills = card.skills or []
-    out = []
-    if not skills:
-        out.append(
-            {
-                "id": card.id,
-                "name": card.display_name,
-                "description": card.description or card.display_name,
-                "tags": list(card.tags),
-                "examples": [],
-                "inputModes": [media_type(t) for t in card.input_types],
-                "outputModes": [media_type(t) for t in card.output_types],
-            }
+def _skills(card: CapabilityCard) -> list[AgentSkill]:
+    from a2a.types import AgentSkill
+
+    if not card.skills:
+        return [
+            AgentSkill(
+                id=card.id,
+                name=card.display_name,
+                description=card.description or card.display_name,
+                tags=list(card.tags) or [card.id],
+                input_modes=[media_type(t) for t in card.input_types],
+                output_modes=[media_type(t) for t in card.output_types],
+            )
+        ]
+    return [
+        AgentSkill(
+            # A2A skill ids are unique per agent; the model id comes first so callers know whom to call.
+            id=f"{card.id}/{skill.id}",
+            name=skill.name or skill.id,
+            description=skill.description or card.description or skill.id,
+            tags=sorted({*skill.tags, *card.tags}) or [card.id],
+            examples=list(skill.examples),
+            input_modes=[media_type(t) for t in card.skill_inputs(skill)],
+            output_modes=[media_type(t) for t in card.skill_outputs(skill)],
         )
-    for skill in skills:
-        out.append(
-            {
-                # A2A skill ids are unique per agent; the model id comes first so callers know whom to call.
-                "id": f"{card.id}/{skill.id}",
-                "name": skill.name or skill.id,
-                "description": skill.description or card.description or skill.id,
-                "tags": sorted({*skill.tags, *card.tags}),
-                "examples": list(skill.examples),
-                "inputModes": [media_type(t) for t in card.skill_inputs(skill)],
-                "outputModes": [media_type(t) for t in card.skill_outputs(skill)],
-            }
-        )
-    return out
+        for skill in card.skills
+    ]
 
 
 def network_card(description: str) -> CapabilityCard:
@@ -93,45 +98,64 @@ def network_card(description: str) -> CapabilityCard:
     )
 
 
-def build_agent_card(
-    settings: ServerSettings, cards: list[CapabilityCard], *, streaming: bool = True
-) -> dict[str, Any]:
+def build_agent_card(settings: ServerSettings, cards: list[CapabilityCard], *, streaming: bool = True) -> AgentCard:
+    """This server's A2A agent card (a2a-sdk ``AgentCard``)."""
+    from a2a.types import (
+        AgentCapabilities,
+        AgentCard,
+        AgentExtension,
+        AgentInterface,
+        AgentProvider,
+        HTTPAuthSecurityScheme,
+        SecurityRequirement,
+        SecurityScheme,
+        StringList,
+    )
+    from a2a.utils.constants import PROTOCOL_VERSION_CURRENT, TransportProtocol
+
     base = settings.base_url
-    secured = settings.token is not None
-    card: dict[str, Any] = {
-        "protocolVersion": A2A_PROTOCOL_VERSION,
-        "name": settings.display_name,
-        "description": settings.description,
-        "url": f"{base}/v1",
-        "preferredTransport": "HTTP+JSON",
-        "version": _version(),
-        "provider": {"organization": "agentnet", "url": base},
-        "capabilities": {
-            "streaming": streaming,
-            "pushNotifications": False,
-            "extensions": [
-                {
-                    "uri": AGENTNET_EXTENSION,
-                    "description": "agentnet capability cards; call a card's id as the `model` of "
-                    "POST {url}/chat/completions (OpenAI-compatible).",
-                    "required": False,
-                    "params": {
-                        "api_base": f"{base}/v1",
-                        "cards": [c.model_dump(mode="json") for c in cards],
-                    },
-                }
-            ],
-        },
-        "defaultInputModes": ["text/plain"],
-        "defaultOutputModes": ["text/plain"],
-        "skills": [skill for c in cards for skill in _skills(c)],
-    }
-    if secured:
-        card["securitySchemes"] = {
-            "bearer": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <token>"}
-        }
-        card["security"] = [{"bearer": []}]
-    else:
-        card["securitySchemes"] = {}
-        card["security"] = []
+    extension = AgentExtension(
+        uri=AGENTNET_EXTENSION,
+        description="agentnet capability cards; call a card's id as the `model` of "
+        "POST {api_base}/chat/completions (OpenAI-compatible).",
+        required=False,
+        params={"api_base": f"{base}/v1", "cards": [c.model_dump(mode="json") for c in cards]},
+    )
+    card = AgentCard(
+        name=settings.display_name,
+        description=settings.description,
+        supported_interfaces=[
+            AgentInterface(
+                url=f"{base}{A2A_PATH}",
+                protocol_binding=TransportProtocol.JSONRPC.value,
+                protocol_version=PROTOCOL_VERSION_CURRENT,
+            )
+        ],
+        provider=AgentProvider(organization="agentnet", url=base),
+        version=_version(),
+        capabilities=AgentCapabilities(streaming=streaming, push_notifications=False, extensions=[extension]),
+        default_input_modes=["text/plain"],
+        default_output_modes=["text/plain"],
+        skills=[skill for c in cards for skill in _skills(c)],
+    )
+    if settings.token is not None:
+        card.security_schemes["bearer"].CopyFrom(
+            SecurityScheme(
+                http_auth_security_scheme=HTTPAuthSecurityScheme(
+                    scheme="bearer", description="Authorization: Bearer <token> (the server's --token-env)"
+                )
+            )
+        )
+        card.security_requirements.append(SecurityRequirement(schemes={"bearer": StringList()}))
     return card
+
+
+def card_document(card: AgentCard) -> dict[str, Any]:
+    """The card as JSON, exactly as the SDK serves it (A2A 1.0 fields plus the 0.3 ones older clients read)."""
+    from a2a.server.request_handlers.response_helpers import agent_card_to_dict
+
+    return agent_card_to_dict(card)
+
+
+def agent_card_document(settings: ServerSettings, cards: list[CapabilityCard]) -> dict[str, Any]:
+    return card_document(build_agent_card(settings, cards))

@@ -4,26 +4,47 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.responses import Response
 
 from agentnet.errors import AgentnetError
 from agentnet.nodes.base import ModelNode
+from agentnet.plugins.manager import plugin_manager
 from agentnet.server.backend import Backend, NodeSource, SearchSource
 from agentnet.server.errors import ERROR_RESPONSES, install_error_handlers
 from agentnet.server.guard import Guard
+from agentnet.server.limits import ModelLimiter
+from agentnet.server.metrics import Metered, ServerMetrics
 from agentnet.server.peer_view import PeerView
 from agentnet.server.routes import catalog_router, chat_router, directory_router, health_router
+from agentnet.server.runs import runs_router
 from agentnet.server.settings import ServerSettings
+from agentnet.server.tracing import Traced
 
 log = logging.getLogger("agentnet.server")
 
 # Blocking model calls run in threads; the default pool (cores + 4) would cap concurrency at ~6.
 WORKER_THREADS = 64
+
+
+@dataclass
+class ServerParts:
+    """What ``register_server_routes`` hands a plugin beside the app (see plugins/hookspecs.py)."""
+
+    backend: Backend
+    settings: ServerSettings
+    limiter: ModelLimiter
+    closing: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def on_shutdown(self, close: Callable[[], Awaitable[None]]) -> None:
+        """``close()`` is awaited when the server stops (after the requests in flight)."""
+        self.closing.append(close)
 
 
 def create_app(
@@ -34,31 +55,52 @@ def create_app(
     directory: SearchSource | None = None,
     network: Any = None,
     peers: PeerView | None = None,
-) -> Guard:
+) -> Traced:
     """Build the server. ``nodes`` adds nodes beside the source's (tests and benchmarks use scripted ones)."""
     settings = settings or ServerSettings()
     backend = Backend(source, nodes=nodes, directory=directory, network=network, peers=peers)
+    closing: list[Callable[[], Awaitable[None]]] = []
+    # One admission limiter: chat completions, runs and A2A tasks use the same local models.
+    limiter = ModelLimiter(settings.local_concurrency, settings.local_queue)
+    metrics = ServerMetrics(limiter)
     app = FastAPI(
         title="agentnet",
         version="1",
         description="OpenAI-compatible access to an agentnet's models and planner, its agent card and directory.",
         docs_url=None,
         redoc_url=None,
-        lifespan=_lifespan(peers, settings),
+        lifespan=_lifespan(peers, settings, closing),
         responses=ERROR_RESPONSES,
     )
     app.state.backend = backend
     app.state.settings = settings
     install_error_handlers(app)
-    app.include_router(chat_router(backend, settings))
+    app.include_router(chat_router(backend, settings, limiter))
+    app.include_router(runs_router(backend, settings, limiter))
     app.include_router(catalog_router(backend, settings))
     app.include_router(directory_router(backend))
     app.include_router(health_router(backend))
-    return Guard(app, settings)
+    # Plugins' routes (the A2A server among them, a built-in plugin) join the app behind the same gate.
+    parts = ServerParts(backend, settings, limiter, closing)
+    plugin_manager().call_each("register_server_routes", lambda _: {"app": app, "server": parts})
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        """Prometheus metrics (behind the same token as the API)."""
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
+
+    async def stop_metrics() -> None:
+        metrics.close()
+
+    closing.append(stop_metrics)
+    # Spans and counts include requests the gate refuses.
+    return Traced(Metered(Guard(app, settings), metrics))
 
 
-def _lifespan(peers: PeerView | None, settings: ServerSettings) -> Any:
-    """Start-up and shut-down: a thread pool wide enough for blocking model calls, the peer refresher."""
+def _lifespan(peers: PeerView | None, settings: ServerSettings, closing: list[Callable[[], Awaitable[None]]]) -> Any:
+    """Start-up and shut-down: a thread pool wide enough for blocking model calls, the peer refresher;
+    at shut-down, ``closing`` (the A2A handler's tasks, the metrics listener)."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -70,6 +112,8 @@ def _lifespan(peers: PeerView | None, settings: ServerSettings) -> Any:
         yield
         if refresher is not None:
             refresher.cancel()
+        for close in closing:
+            await close()
         executor.shutdown(wait=False, cancel_futures=True)
 
     return lifespan

@@ -18,7 +18,7 @@ from agentnet.nodes.base import ChatMessage, ModelNode, Reply, TokenStream
 from agentnet.server.backend import Backend
 from agentnet.server.errors import HTTPProblem, json_response, problem_from_agentnet, problem_from_unexpected
 from agentnet.server.guard import Federation
-from agentnet.server.limits import UNLIMITED, ModelLimiter, Ticket
+from agentnet.server.limits import UNLIMITED, ModelLimiter, RemoteLimiter, Ticket
 from agentnet.server.schemas import (
     AssistantMessage,
     ChatCompletionRequest,
@@ -99,11 +99,18 @@ class ChatService:
         self.backend = backend
         self.settings = settings
         self.limiter = limiter
+        self.remote = RemoteLimiter(settings.max_concurrent_remote) if settings.max_concurrent_remote else None
+
+    def admit(self, node: ModelNode) -> Ticket:
+        """A ticket for one call: local models by their own limiter, remote ones by the shared remote cap."""
+        if self.backend.is_local(node):
+            return self.limiter.reserve(node.node_id, node.admission_key)
+        return self.remote.reserve(node.node_id) if self.remote is not None else UNLIMITED
 
     async def handle(self, request: ChatCompletionRequest, federation: Federation) -> Response:
         found = self.backend.extra.get(request.model)
         node = found if found is not None else await asyncio.to_thread(self.backend.node, request.model)
-        ticket = self.limiter.reserve(node.node_id, node.admission_key) if self.backend.is_local(node) else UNLIMITED
+        ticket = self.admit(node)
         token = OUTGOING_HEADERS.set(federation.outgoing_headers(self.settings.instance_id))
         try:
             messages = chat_messages(request)

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from agentnet.errors import (
     AgentnetError,
     BudgetExceededError,
+    ContentPolicyError,
     ContextOverflowError,
     DeadlineExceededError,
     DirectoryError,
@@ -27,7 +28,9 @@ from agentnet.errors import (
     ModelFileError,
     NotFoundError,
     OutputValidationError,
+    RunBusyError,
     RunError,
+    RunStoreError,
     UserError,
 )
 
@@ -89,12 +92,19 @@ _STATUS_BY_CLASS: list[tuple[type[AgentnetError], int, str]] = [
     (DeadlineExceededError, 504, "timeout_error"),
     (BudgetExceededError, 400, "invalid_request_error"),
     (DirectoryError, 503, "server_error"),
+    (RunBusyError, 409, "invalid_request_error"),
+    (RunStoreError, 503, "server_error"),
     (OutputValidationError, 502, "api_error"),
+    (ContentPolicyError, 400, "invalid_request_error"),
     (ModelCallError, 502, "api_error"),
     (RunError, 502, "api_error"),
 ]
 
-_OPENAI_CODE = {"not_found": "model_not_found", "context_overflow": "context_length_exceeded"}
+_OPENAI_CODE = {
+    "not_found": "model_not_found",
+    "context_overflow": "context_length_exceeded",
+    "content_policy": "content_policy_violation",
+}
 
 
 def problem_from_agentnet(exc: AgentnetError) -> HTTPProblem:
@@ -130,7 +140,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         400: "Invalid request (malformed JSON, bad parameters, limits exceeded)",
         401: "Missing or invalid bearer token",
         403: "Origin or host not allowed",
-        404: "Unknown model or route",
+        404: "Unknown model, run or route",
+        409: "The run is executing in another process",
         413: "Request body too large",
         429: "Model busy; retry after the Retry-After header's seconds",
         502: "A model or peer failed",

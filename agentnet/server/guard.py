@@ -15,14 +15,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentnet.hosts import is_loopback_host, url_host
 from agentnet.server.errors import HTTPProblem
-from agentnet.server.settings import (
-    DEADLINE_HEADER,
-    HOPS_HEADER,
-    VIA_HEADER,
-    ServerSettings,
-    is_loopback_host,
-)
+from agentnet.server.settings import DEADLINE_HEADER, HOPS_HEADER, VIA_HEADER, ServerSettings
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -72,9 +67,8 @@ class Guard:
         self._origins = {o.rstrip("/").lower() for o in settings.allowed_origins}
         self._origins.add(settings.base_url.lower())
         self._loopback = is_loopback_host(settings.host)
-        # Behind a reverse proxy on loopback, the public name is a legitimate Host too.
-        public = (settings.public_url or "").split("://", 1)[-1].split("/", 1)[0]
-        self._public_host = public.rsplit(":", 1)[0].lower() if public and not public.startswith("[") else public
+        # Behind a reverse proxy on loopback, the public name is a legitimate Host too (any port).
+        self._public_host = url_host(settings.public_url)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -99,7 +93,7 @@ class Guard:
             host = headers.get("host", "")
             name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
             # No Host at all is refused too: the rebinding guard must not be skippable by leaving it out.
-            if not host or (not is_loopback_host(name) and name.lower() != self._public_host):
+            if not host or not (is_loopback_host(name) or name.strip("[]").lower() == self._public_host):
                 raise HTTPProblem(
                     403, f"host {host!r} is not served here", type="permission_error", code="host_not_allowed"
                 )

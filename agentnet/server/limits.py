@@ -46,6 +46,14 @@ class ModelLimiter:
         gate = self._gates.get(node_id)
         return gate.admitted if gate else 0
 
+    def depths(self) -> dict[str, tuple[int, int]]:
+        """(running, waiting) calls per admission key, for metrics."""
+        found = {}
+        for key, gate in self._gates.items():
+            running = min(gate.admitted, self.concurrency)
+            found[key] = (running, gate.admitted - running)
+        return found
+
     def reserve(self, node_id: str, key: str | None = None) -> Ticket:
         """Admit one call now or raise a 429 ``HTTPProblem``; the caller must ``release()`` the ticket.
         ``key`` names the engine the call needs when several model ids share one (default: the id)."""
@@ -55,13 +63,37 @@ class ModelLimiter:
             retry_after = max(1, math.ceil(gate.typical_s() * waves))
             raise HTTPProblem(
                 429,
-                f"model {node_id!r} is busy ({gate.admitted} calls running or waiting); retry in {retry_after} s",
+                f"{self.busy(node_id, gate.admitted)}; retry in {retry_after} s",
                 type="rate_limit_error",
-                code="model_busy",
+                code=self.code,
                 headers={"Retry-After": str(retry_after)},
             )
         gate.admitted += 1
         return Ticket(gate)
+
+    code = "model_busy"
+
+    def busy(self, node_id: str, admitted: int) -> str:
+        return f"model {node_id!r} is busy ({admitted} calls running or waiting)"
+
+
+class RemoteLimiter(ModelLimiter):
+    """Calls to remote models (providers and peers), all models and clients together: at most
+    ``limit`` at once and none waiting, so one client cannot run up a paid provider's bill."""
+
+    code = "remote_limit"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit, 0)
+
+    def reserve(self, node_id: str, key: str | None = None) -> Ticket:
+        return super().reserve(node_id, "remote")
+
+    def busy(self, node_id: str, admitted: int) -> str:
+        return (
+            f"{admitted} remote-model calls are running, the most this server makes at once "
+            f"(--max-concurrent-remote {self.concurrency}); {node_id!r} was not called"
+        )
 
 
 class Ticket:

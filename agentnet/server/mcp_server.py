@@ -39,7 +39,6 @@ def build_server(network: "Network") -> "MCPServer":
     """The MCP server exposing ``network``."""
     import anyio
     from mcp.server.mcpserver import Context, MCPServer
-    from mcp.server.mcpserver.resources import FunctionResource
     from mcp.types import ToolAnnotations
 
     turn = threading.Lock()
@@ -71,17 +70,7 @@ def build_server(network: "Network") -> "MCPServer":
         """Plan a task and run it across the network; reports progress per step; returns answer and run id."""
 
         def work() -> Any:
-            made = network.plan(task)
-            network.release_directory()
-            done: list[str] = []
-
-            def on_event(event: Any) -> None:
-                if event.event == "finished" or (event.event == "failed" and event.final):
-                    done.append(event.step)
-                    message = f"step {event.step} {event.event} ({event.node or 'no collaborator'})"
-                    anyio.from_thread.run(ctx.report_progress, len(done), len(made.steps), message)
-
-            return network.execute(made, on_event=on_event, check=False)
+            return _run_reporting(network, task, lambda *done: anyio.from_thread.run(ctx.report_progress, *done))
 
         result = await anyio.to_thread.run_sync(serialised, work)
         error = result.error.to_dict() if result.error is not None else None
@@ -91,19 +80,40 @@ def build_server(network: "Network") -> "MCPServer":
     async def search_directory(query: str, k: int = 5) -> list[dict[str, Any]]:
         """Find the collaborators whose capability cards best match a query."""
 
-        def search() -> list[dict[str, Any]]:
-            directory = network.directory
-            hits = []
-            for found in directory.search(query, k=max(1, min(k, 50))):
-                card = directory.get(found.card_id)
-                if card is not None:
-                    hits.append(
-                        {"score": round(found.score, 4), "why": found.why, "card": card.model_dump(mode="json")}
-                    )
-            return hits
-
-        hits: list[dict[str, Any]] = await anyio.to_thread.run_sync(serialised, search)
+        hits: list[dict[str, Any]] = await anyio.to_thread.run_sync(serialised, _search_hits, network, query, k)
         return hits
+
+    _add_card_resources(server, network)
+    return server
+
+
+def _run_reporting(network: "Network", task: str, report: Callable[[int, int, str], Any]) -> Any:
+    """Plan and run ``task``; ``report(done, total, message)`` after each step that finished or finally failed."""
+    made = network.plan(task)
+    network.release_directory()
+    done: list[str] = []
+
+    def on_event(event: Any) -> None:
+        if event.event == "finished" or (event.event == "failed" and event.final):
+            done.append(event.step)
+            report(len(done), len(made.steps), f"step {event.step} {event.event} ({event.node or 'no collaborator'})")
+
+    return network.execute(made, on_event=on_event, check=False)
+
+
+def _search_hits(network: "Network", query: str, k: int) -> list[dict[str, Any]]:
+    directory = network.directory
+    hits = []
+    for found in directory.search(query, k=max(1, min(k, 50))):
+        card = directory.get(found.card_id)
+        if card is not None:
+            hits.append({"score": round(found.score, 4), "why": found.why, "card": card.model_dump(mode="json")})
+    return hits
+
+
+def _add_card_resources(server: "MCPServer", network: "Network") -> None:
+    """Every capability card as a JSON resource ``agentnet://cards/<id>``."""
+    from mcp.server.mcpserver.resources import FunctionResource
 
     def card_json(card: CapabilityCard) -> Callable[[], str]:
         return lambda: json.dumps(card.model_dump(mode="json"), ensure_ascii=False)
@@ -119,7 +129,6 @@ def build_server(network: "Network") -> "MCPServer":
                 fn=card_json(card),
             )
         )
-    return server
 
 
 def serve_stdio(network: "Network") -> None:

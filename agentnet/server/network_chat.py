@@ -24,6 +24,7 @@ from agentnet.federation.headers import DEADLINE_HEADER, OUTGOING_HEADERS
 from agentnet.server.backend import NETWORK_MODEL_ID
 from agentnet.server.errors import HTTPProblem, json_response, problem_from_agentnet, problem_from_unexpected
 from agentnet.server.guard import Federation
+from agentnet.server.images import handed_images
 from agentnet.server.limits import ModelLimiter
 from agentnet.server.schemas import ChatCompletionRequest
 from agentnet.server.settings import ServerSettings
@@ -62,6 +63,13 @@ class NetworkDirectory:
                 self.network.release_directory()
 
 
+async def follow_peers(peers: Any) -> None:
+    """Re-read the peers file if it changed, so a peer added while the server runs is a collaborator
+    of the next run (the view registers its nodes in the network's registry)."""
+    if peers is not None:
+        await asyncio.to_thread(peers.peers)
+
+
 def task_text(request: ChatCompletionRequest) -> str:
     users = [m.text() for m in request.messages if m.role == "user"]
     if not users or not users[-1].strip():
@@ -69,14 +77,18 @@ def task_text(request: ChatCompletionRequest) -> str:
     return users[-1]
 
 
-def _run(
+def run_task(
     network: Any,
     task: str,
     federation: Federation,
     on_plan: Callable[[Any], None] | None = None,
     on_step: Callable[[dict[str, Any]], None] | None = None,
+    run_id: str | None = None,
+    inputs: tuple[list[Any], dict[str, Any]] = ([], {}),
 ) -> tuple[Any, list[dict[str, Any]], bool]:
-    """Plan and execute within the caller's deadline; True when that deadline was the binding budget."""
+    """Plan and execute within the caller's deadline; True when that deadline was the binding budget.
+    ``inputs``: what was handed over beside the task (records for the planner, values for the run)."""
+    records, values = inputs
     events: list[dict[str, Any]] = []
 
     def on_event(event: Any) -> None:
@@ -88,7 +100,7 @@ def _run(
 
     with network_lock(network):
         # Planning keeps at least MIN_RUN_S of the caller's deadline for running the plan.
-        plan = network.plan(task, deadline_s=max(0.0, federation.remaining() - MIN_RUN_S))
+        plan = network.plan(task, deadline_s=max(0.0, federation.remaining() - MIN_RUN_S), inputs=records)
         network.release_directory()
         remaining = federation.remaining()
         if remaining <= MIN_RUN_S:
@@ -102,7 +114,7 @@ def _run(
         caller_bound = budgets.max_seconds is None or remaining < budgets.max_seconds
         if caller_bound:
             budgets = budgets.model_copy(update={"max_seconds": remaining})
-        result = network.execute(plan, on_event=on_event, budgets=budgets, check=False)
+        result = network.execute(plan, run_id=run_id, inputs=values, on_event=on_event, budgets=budgets, check=False)
     return result, events, caller_bound
 
 
@@ -138,18 +150,21 @@ def failure(result: Any, trace: dict[str, Any], caller_bound: bool) -> tuple[dic
 class NetworkChat:
     """Answers requests for the ``agentnet`` model: plan the task, run it, reply with the trace."""
 
-    def __init__(self, network: Any, settings: ServerSettings, limiter: ModelLimiter) -> None:
+    def __init__(self, network: Any, settings: ServerSettings, limiter: ModelLimiter, peers: Any = None) -> None:
         self.network = network
         self.settings = settings
         self.limiter = limiter
+        self.peers = peers
 
     async def handle(self, request: ChatCompletionRequest, federation: Federation) -> Response:
         task = task_text(request)
+        inputs = handed_images(request, self.network.config.runs.max_artifact_bytes)
+        await follow_peers(self.peers)
         ticket = self.limiter.reserve(NETWORK_MODEL_ID)
         outgoing = federation.outgoing_headers(self.settings.instance_id)
         if request.stream:
             try:
-                body = _stream(self.network, task, federation, ticket, outgoing)
+                body = _stream(self.network, task, federation, ticket, outgoing, inputs)
                 # Wait for the plan before answering: a task nothing can serve, or a deadline gone while
                 # planning, still gets its real HTTP status instead of a 200 stream.
                 first = await anext(body)
@@ -160,7 +175,9 @@ class NetworkChat:
         token = OUTGOING_HEADERS.set(outgoing)
         try:
             async with ticket.running():
-                result, events, caller_bound = await asyncio.to_thread(_run, self.network, task, federation)
+                result, events, caller_bound = await asyncio.to_thread(
+                    run_task, self.network, task, federation, inputs=inputs
+                )
         finally:
             ticket.release()
             OUTGOING_HEADERS.reset(token)
@@ -174,7 +191,7 @@ class NetworkChat:
             "created": int(time.time()),
             "model": NETWORK_MODEL_ID,
             "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": _text(result)}, "finish_reason": "stop"}
+                {"index": 0, "message": {"role": "assistant", "content": answer_text(result)}, "finish_reason": "stop"}
             ],
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
             "agentnet": trace,
@@ -182,12 +199,17 @@ class NetworkChat:
         return json_response(completion)
 
 
-def _text(result: Any) -> str:
+def answer_text(result: Any) -> str:
     return result.answer if isinstance(result.answer, str) else json.dumps(result.answer)
 
 
 async def _stream(
-    network: Any, task: str, federation: Federation, ticket: Any, outgoing: dict[str, str]
+    network: Any,
+    task: str,
+    federation: Federation,
+    ticket: Any,
+    outgoing: dict[str, str],
+    inputs: tuple[list[Any], dict[str, Any]],
 ) -> AsyncIterator[str]:
     """The run as SSE while it happens: the plan first, a chunk per step event (empty delta, the event
     under ``agentnet``), then the answer and a finishing chunk carrying the whole trace. The answer
@@ -201,7 +223,8 @@ async def _stream(
 
     def work() -> None:
         try:
-            put("done", _run(network, task, federation, lambda plan: put("plan", plan), lambda e: put("event", e)))
+            on_plan, on_step = (lambda plan: put("plan", plan)), (lambda e: put("event", e))
+            put("done", run_task(network, task, federation, on_plan, on_step, inputs=inputs))
         except Exception as exc:  # noqa: BLE001 - handed to the response task, which reports or raises it
             put("error", exc)
 
@@ -231,7 +254,7 @@ async def _stream(
                 if result.error is not None:
                     yield json.dumps(failure(result, trace, caller_bound)[0])
                 else:
-                    yield chunks.text({"content": _text(result)})
+                    yield chunks.text({"content": answer_text(result)})
                     yield chunks.text({}, "stop", agentnet=trace)
                 break
     await running

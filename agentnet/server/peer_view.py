@@ -10,9 +10,9 @@ from typing import Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.errors import AgentnetError
-from agentnet.federation.node import PeerNode
-from agentnet.federation.peers import Peers, attach, sync_directory
+from agentnet.federation.peers import Peers, attach, peer_node, sync_directory
 from agentnet.federation.store import PeerRecord, PeerStore
+from agentnet.nodes.base import ModelNode
 
 log = logging.getLogger("agentnet.server")
 
@@ -40,7 +40,7 @@ class PeerView:
         self._checked = 0.0
         self._mtime = -1.0
         self._peers: list[PeerRecord] = []
-        self._nodes: dict[str, PeerNode] = {}
+        self._nodes: dict[str, ModelNode] = {}
 
     def _maybe_reload(self) -> None:
         now = time.monotonic()
@@ -60,7 +60,7 @@ class PeerView:
             gone = [p for p in self._peers if p.name not in {q.name for q in peers}]
             self._mtime = mtime
             self._peers = peers
-            self._nodes = {card.id: PeerNode.for_card(p, card) for p in peers for card in p.cards}
+            self._nodes = {card.id: peer_node(p, card) for p in peers for card in p.cards}
         removed = sorted(before - {p.name for p in peers})
         if self.registry is not None and hasattr(self.registry, "register_node"):
             # A registry cannot forget a node: a removed peer's cards stay there, marked unavailable,
@@ -73,6 +73,12 @@ class PeerView:
             except AgentnetError as exc:
                 log.warning("could not mirror peer cards into the directory: %s", exc.message)
 
+    def start(self) -> list[PeerRecord]:
+        """The first load, when the server starts: a broken peers file stops the start with its file,
+        line and the fix (a later edit gone wrong keeps the peers already loaded, with a warning)."""
+        self.store.load()
+        return self.peers()
+
     def peers(self) -> list[PeerRecord]:
         self._maybe_reload()
         return list(self._peers)
@@ -80,6 +86,6 @@ class PeerView:
     def cards(self) -> list[CapabilityCard]:
         return [card for peer in self.peers() for card in peer.cards]
 
-    def node(self, card_id: str) -> PeerNode | None:
+    def node(self, card_id: str) -> ModelNode | None:
         self._maybe_reload()
         return self._nodes.get(card_id)

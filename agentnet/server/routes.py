@@ -1,18 +1,17 @@
 """The HTTP routes, one FastAPI router per concern: chat completions, the catalog (models and agent
-card), the directory, run traces, and health. ``create_app`` assembles them."""
+card), the directory, and health (runs: ``runs.py``). ``create_app`` assembles them."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from agentnet.cards import CapabilityCard
 from agentnet.errors import AgentnetError
-from agentnet.server.agent_card import build_agent_card, network_card
+from agentnet.server.agent_card import network_card
 from agentnet.server.backend import NETWORK_MODEL_ID, Backend
 from agentnet.server.chat import ChatService, check_limits
 from agentnet.server.errors import HTTPProblem, json_response
@@ -37,12 +36,12 @@ def federation_of(request: Request) -> Federation:
     return found if isinstance(found, Federation) else Federation(deadline=time.monotonic() + 300)
 
 
-def chat_router(backend: Backend, settings: ServerSettings) -> APIRouter:
+def chat_router(backend: Backend, settings: ServerSettings, limiter: ModelLimiter) -> APIRouter:
     """``POST /v1/chat/completions``: one model, or the ``agentnet`` model (plan and run the task).
-    Both share one admission limiter: the network's runs use the same local models."""
-    limiter = ModelLimiter(settings.local_concurrency, settings.local_queue)
+    Both share the server's admission limiter (with runs and A2A tasks): the network's runs use the
+    same local models."""
     models = ChatService(backend, settings, limiter)
-    network = NetworkChat(backend.network, settings, limiter) if backend.network is not None else None
+    network = NetworkChat(backend.network, settings, limiter, backend.peers) if backend.network is not None else None
     router = APIRouter()
 
     @router.post(
@@ -54,6 +53,14 @@ def chat_router(backend: Backend, settings: ServerSettings) -> APIRouter:
         check_limits(body, settings)
         if network is not None and body.model == NETWORK_MODEL_ID:
             return await network.handle(body, federation_of(request))
+        if any(message.images() for message in body.messages):
+            raise HTTPProblem(
+                400,
+                f"model {body.model!r} takes text; send images to the {NETWORK_MODEL_ID!r} model, which hands them "
+                "to a collaborator that reads images (OCR)",
+                code="unsupported_content",
+                param="messages",
+            )
         return await models.handle(body, federation_of(request))
 
     return router
@@ -74,7 +81,7 @@ def _model_info(card: CapabilityCard) -> ModelInfo:
 
 
 def catalog_router(backend: Backend, settings: ServerSettings) -> APIRouter:
-    """What this server offers: ``/v1/models`` (OpenAI) and the A2A agent card."""
+    """What this server offers on the OpenAI side: ``/v1/models`` (the A2A agent card is ``a2a.py``'s)."""
     router = APIRouter()
 
     @router.get("/v1/models", response_model=ModelList)
@@ -85,23 +92,11 @@ def catalog_router(backend: Backend, settings: ServerSettings) -> APIRouter:
             data.append(_model_info(network_card(settings.description)).model_copy(update={"id": NETWORK_MODEL_ID}))
         return ModelList(data=data)
 
-    @router.get("/.well-known/agent-card.json")
-    async def agent_card() -> dict[str, Any]:
-        def published() -> list[CapabilityCard]:
-            cards = backend.local_cards()
-            if settings.publish_peer_cards:
-                cards += backend.remote_cards()
-            if backend.network is not None:
-                cards.append(network_card(settings.description))
-            return cards
-
-        return build_agent_card(settings, await asyncio.to_thread(published))
-
     return router
 
 
 def directory_router(backend: Backend) -> APIRouter:
-    """Search the capability directory, and read the stored trace of a network run."""
+    """Search the capability directory."""
     router = APIRouter()
 
     @router.post("/v1/directory/search", response_model=DirectorySearchResponse)
@@ -109,21 +104,11 @@ def directory_router(backend: Backend) -> APIRouter:
         found = await asyncio.to_thread(backend.search, body.query, body.k, body.filters)
         return DirectorySearchResponse(data=found)
 
-    @router.get("/v1/runs/{run_id}")
-    async def run_trace(run_id: str) -> dict[str, Any]:
-        """The stored trace of a run of the ``agentnet`` model: plan, steps, attempts, nodes."""
-        if backend.network is None:
-            raise HTTPProblem(404, "this server runs no plans (no network configured)", code="not_found")
-        if not run_id.isalnum() or len(run_id) > 64:
-            raise HTTPProblem(404, f"no run with id {run_id!r}", code="not_found", param="run_id")
-        trace: dict[str, Any] = await asyncio.to_thread(backend.network.trace, run_id)
-        return trace
-
     return router
 
 
 def health_router(backend: Backend) -> APIRouter:
-    """``/healthz`` (the process answers) and ``/readyz`` (models and directory usable)."""
+    """``/healthz`` (the process answers) and ``/readyz`` (models, run database and directory usable)."""
     router = APIRouter()
 
     @router.get("/healthz", response_model=Health)
@@ -146,6 +131,12 @@ def _readiness(backend: Backend) -> dict[str, str]:
         checks["models"] = "ok" if backend.local_ids() else "no models configured"
     except AgentnetError as exc:
         checks["models"] = exc.message
+    if backend.network is not None:
+        try:
+            backend.network.runs(1)
+            checks["runs"] = "ok"
+        except AgentnetError as exc:
+            checks["runs"] = exc.message
     if backend.directory is not None:
         try:
             backend.directory.cards()

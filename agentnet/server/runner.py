@@ -4,6 +4,7 @@ config describes: the models it declares, its peers and, when available, its dir
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,16 +30,50 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def run(app: Any, settings: ServerSettings, *, log_level: str = "warning", access_log: bool = False) -> None:
-    """Serve ``app`` until interrupted; refuses a non-loopback address without a token first."""
+def listen(settings: ServerSettings, backlog: int = 2048) -> tuple[socket.socket, ServerSettings]:
+    """Bind the listening socket before anything else loads (refusing a non-loopback address without a
+    token first); port 0 takes a free port. Returns the socket and the settings with the real port."""
+    from agentnet.errors import ConfigError
+
     settings.check_bind()
+    host = settings.host.strip("[]")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, settings.port))
+        sock.listen(backlog)
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(
+            f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}",
+            hint="pick another --port (0 takes any free one) or --host",
+            code="address_unavailable",
+        ) from None
+    return sock, settings.model_copy(update={"port": sock.getsockname()[1]})
+
+
+def run(
+    app: Any,
+    settings: ServerSettings,
+    *,
+    log_level: str = "warning",
+    access_log: bool = False,
+    sock: socket.socket | None = None,
+) -> None:
+    """Serve ``app`` until interrupted, on ``sock`` (from ``listen``) or on a socket bound here."""
+    if sock is None:
+        sock, settings = listen(settings)
     import uvicorn
 
     for name in ("agentnet", "uvicorn.error", "uvicorn.access", "LiteLLM"):
         logging.getLogger(name).addFilter(RedactingFilter())
 
+    from agentnet.server.head_timeout import head_timeout_protocol
+
     config = uvicorn.Config(
         app,
+        http=head_timeout_protocol(settings.header_timeout_s),
         host=settings.host,
         port=settings.port,
         log_level=log_level,
@@ -48,14 +83,14 @@ def run(app: Any, settings: ServerSettings, *, log_level: str = "warning", acces
         proxy_headers=False,
         timeout_graceful_shutdown=5,
         timeout_keep_alive=30,
-        backlog=2048,
     )
     server = uvicorn.Server(config)
     sys.stderr.write(
         f"agentnet serving at {settings.base_url}/v1 (agent card: {settings.base_url}/.well-known/agent-card.json)\n"
     )
     sys.stderr.flush()
-    server.run()
+    with sock:
+        server.run(sockets=[sock])
 
 
 def app_from_config(settings: ServerSettings, config_path: Path | None = None) -> Any:
@@ -71,7 +106,7 @@ def app_from_config(settings: ServerSettings, config_path: Path | None = None) -
     registry = NodeRegistry(config)
     # Peer nodes are registered in the registry, so the network's directory sync and executor see them.
     peers = PeerView(registry=registry)
-    peers.peers()
+    peers.start()
     network = Network(config, registry=registry)
     # Open once now: a broken directory fails at start, and the model and peer cards get indexed.
     directory = NetworkDirectory(network)

@@ -15,11 +15,20 @@ from agentnet.directory.query import Candidate, SearchFilters
 Role = Literal["system", "developer", "user", "assistant", "tool"]
 
 
+class ImageURL(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    # A data: URL (data:image/png;base64,...); the server fetches nothing from the web.
+    url: str
+    detail: str | None = None
+
+
 class ContentPart(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     type: str = Field(max_length=64)
     text: str | None = None
+    image_url: ImageURL | None = None
 
 
 class ChatMessageIn(BaseModel):
@@ -35,6 +44,12 @@ class ChatMessageIn(BaseModel):
         if isinstance(self.content, str):
             return self.content
         return "".join(part.text or "" for part in self.content if part.type == "text")
+
+    def images(self) -> list[str]:
+        """The URLs of the message's image parts, in order."""
+        if not isinstance(self.content, list):
+            return []
+        return [part.image_url.url for part in self.content if part.type == "image_url" and part.image_url]
 
 
 class StreamOptions(BaseModel):

@@ -5,27 +5,15 @@ Nothing here reads the environment by itself: the CLI resolves ``--token-env`` a
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from agentnet.errors import ConfigError
 from agentnet.federation.headers import DEADLINE_HEADER, HOPS_HEADER, VIA_HEADER
+from agentnet.hosts import is_loopback_host
 
-LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
-
-__all__ = ["DEADLINE_HEADER", "HOPS_HEADER", "VIA_HEADER", "ServerSettings", "is_loopback_host"]
-
-
-def is_loopback_host(host: str) -> bool:
-    name = host.strip().strip("[]").lower()
-    if name in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
+__all__ = ["DEADLINE_HEADER", "HOPS_HEADER", "VIA_HEADER", "ServerSettings"]
 
 
 class ServerSettings(BaseModel):
@@ -45,7 +33,9 @@ class ServerSettings(BaseModel):
     # Browser origins allowed to call; any other Origin header is refused (non-browser clients send none).
     allowed_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_000_000, gt=0)
-    # A request body must arrive within this many seconds (a slow drip holds a connection otherwise).
+    # A request's line and headers, then its body, must each arrive within this many seconds (a slow
+    # drip, or a connection that sends nothing, holds a connection otherwise).
+    header_timeout_s: float = Field(default=10.0, gt=0)
     body_timeout_s: float = Field(default=10.0, gt=0)
     max_messages: int = Field(default=256, gt=0)
     max_tokens_limit: int = Field(default=8192, gt=0)
@@ -53,6 +43,9 @@ class ServerSettings(BaseModel):
     # Per local model: calls running at once, and calls allowed to wait; beyond that, 429.
     local_concurrency: int = Field(default=1, gt=0)
     local_queue: int = Field(default=4, ge=0)
+    # Calls to remote models (providers, peers) running at once, all clients together; beyond that,
+    # 429 with Retry-After (one client cannot run up a paid provider's bill or rate limit). 0: no limit.
+    max_concurrent_remote: int = Field(default=8, ge=0)
     # Federation guards: a request that already crossed this many servers is refused.
     max_hops: int = Field(default=4, ge=1)
     # Deadline of one request when the caller gives none (seconds).

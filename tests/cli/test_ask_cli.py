@@ -57,10 +57,15 @@ def test_models_list_and_show() -> None:
     listed = run("models", "list", "--json")
     assert listed.returncode == 0, listed.stderr
     cards = json.loads(listed.stdout)
-    assert [card["id"] for card in cards] == ["smollm2"]
+    # The bundled collaborators are on every network; the configured model is the one model besides them.
+    assert [card["id"] for card in cards if "bundled" not in card["tags"]] == ["smollm2"]
+    assert "calculator" in {card["id"] for card in cards}
     shown = run("models", "show", "smollm2")
     assert shown.returncode == 0, shown.stderr
     assert "adapter: llamacpp" in shown.stdout and "id: chat" in shown.stdout
+    # Only the settings llama.cpp reads: its context window, not a remote model's retries or cooldown.
+    assert "n_ctx: 2048" in shown.stdout and "retries" not in shown.stdout and "cooldown_s" not in shown.stdout
+    assert "options" not in shown.stdout
     table = run("models", "list")
     assert "smollm2" in table.stdout and "llamacpp" in table.stdout
 
@@ -81,11 +86,31 @@ def test_models_test_remote_through_litellm(llama_server: str) -> None:
     assert "reply:" in result.stdout and "tokens/s:" in result.stdout
 
 
-HEAVY = ["litellm", "llama_cpp", "chromadb", "langchain_core", "langgraph", "mcp", "mcp_types"]
+HEAVY = [
+    "litellm",
+    "llama_cpp",
+    "chromadb",
+    "langchain_core",
+    "langgraph",
+    "mcp",
+    "mcp_types",
+    "psycopg",
+    "opentelemetry",
+    "prometheus_client",
+    "a2a",
+]
 
 
 @pytest.mark.parametrize(
-    "argv", [["--help"], ["models", "list"], ["models", "show", "smollm2"], ["ask", "--help"], ["mcp", "--help"]]
+    "argv",
+    [
+        ["--help"],
+        ["models", "list"],
+        ["models", "show", "smollm2"],
+        ["ask", "--help"],
+        ["mcp", "--help"],
+        ["daemon", "status"],
+    ],
 )
 def test_cli_paths_never_import_heavy_engines(argv: list[str]) -> None:
     probe = (

@@ -67,7 +67,7 @@ def test_no_output_or_stored_byte_holds_a_credential(refusing_upstream: FakeUpst
     outputs += [cli("runs", "show", run["id"]) for run in runs]
     outputs += [cli("runs", "show", run["id"], "--json") for run in runs]
     # The calls reached the upstream with the real credentials (so it could quote the key back)...
-    assert any(KEY_SECRET in str(r["headers"]) for r in refusing_upstream.requests)
+    assert any(KEY_SECRET in str(r.headers) for r in refusing_upstream.requests)
     assert outputs[2][1] == 1 and "http://***@127.0.0.1:" in outputs[2][2], outputs[2]
     # ...and nothing agentnet printed or stored holds either secret.
     for args, _, text in outputs:

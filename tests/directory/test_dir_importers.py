@@ -119,7 +119,7 @@ def test_duplicate_ids_in_a_file_are_refused_at_registration(tmp_path: Path, dir
 
 
 def test_format_detection_and_mime_mapping() -> None:
-    assert detect_format({"nodes": []}) == "taskbench"
+    assert detect_format({"nodes": []}) == "tools"
     assert detect_format({"name": "x", "skills": []}) == "a2a"
     assert detect_format({"id": "x", "skills": []}) == "agentnet"
     assert detect_format([{"id": "x"}]) == "agentnet"

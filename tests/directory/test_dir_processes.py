@@ -126,3 +126,31 @@ def test_kill_during_import_keeps_exactly_the_acknowledged_batches(tmp_path: Pat
         before = directory.count()
         assert directory.register_many(cards) == 0
         assert directory.count() == before
+
+
+def test_a_fresh_process_finds_every_record_another_process_wrote(tmp_path: Path, agentnet_home: Path) -> None:
+    """``agentnet directory import`` writes and exits; this process, opening the directory afresh, finds
+    every card: its row and its vectors."""
+    import yaml
+
+    total = 40
+    cards = [
+        {"id": f"tool-{i}", "description": f"Tool number {i} converts files of kind {i % 7}."} for i in range(total)
+    ]
+    source = tmp_path / "cards.yaml"
+    source.write_text(yaml.safe_dump(cards))
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "agentnet"), "directory", "import", str(source)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    assert done.returncode == 0 and f"imported {total} cards" in done.stdout, done.stderr
+    with Directory(path=agentnet_home / "directory", embedder=CountingEmbedder(), readonly=True) as directory:
+        found = {card.id: card for card in directory.cards()}
+        assert {f"tool-{i}" for i in range(total)} <= found.keys()
+        assert found["tool-9"].description == "Tool number 9 converts files of kind 2."
+        best = directory.search("Tool number 17 converts files of kind 3", k=1)
+        assert best[0].card_id == "tool-17"  # the vectors came through, not only the rows

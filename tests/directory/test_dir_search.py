@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from dirkit import sample_cards
 
+from agentnet.directory.inmemory import InMemorySource
 from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.directory.ranking import bm25_scores, fuse, tokens
 from agentnet.directory.store import Directory
@@ -47,26 +48,42 @@ def test_unavailable_cards_are_hidden_unless_asked(filled: Directory) -> None:
     assert "offline-painter" in {c.card_id for c in every}
 
 
-@pytest.mark.parametrize(
-    ("filters", "allowed"),
-    [
-        (SearchFilters(local_only=True), {"local-translator", "local-captioner", "painter"}),
-        (SearchFilters(keep_data_on_host=True), {"local-translator", "local-captioner", "painter"}),
-        (SearchFilters(input_type="Image"), {"cloud-vision", "local-captioner"}),
-        (SearchFilters(output_type="image"), {"painter"}),
-        (SearchFilters(max_cost=1.0), {"local-translator", "local-captioner", "painter"}),
-        (SearchFilters(max_cost=0.0), {"local-translator", "local-captioner"}),
-        (SearchFilters(input_type="image", local_only=True), {"local-captioner"}),
-        (SearchFilters(providers=["peer:lab"]), {"cloud-vision"}),
-        (SearchFilters(input_type="audio"), set()),
-    ],
-)
+# Each filter against sample_cards(): the cards it lets through.
+FILTER_CASES = [
+    (SearchFilters(local_only=True), {"local-translator", "local-captioner", "painter"}),
+    (SearchFilters(keep_data_on_host=True), {"local-translator", "local-captioner", "painter"}),
+    (SearchFilters(input_type="Image"), {"cloud-vision", "local-captioner"}),
+    (SearchFilters(output_type="image"), {"painter"}),
+    (SearchFilters(max_cost=1.0), {"local-translator", "local-captioner", "painter"}),
+    (SearchFilters(max_cost=0.0), {"local-translator", "local-captioner"}),
+    (SearchFilters(input_type="image", local_only=True), {"local-captioner"}),
+    (SearchFilters(providers=["peer:lab"]), {"cloud-vision"}),
+    (SearchFilters(input_type="audio"), set()),
+    (SearchFilters(providers=[]), set()),
+    (SearchFilters(providers=["model", "peer:other"]), {"local-translator", "local-captioner", "painter"}),
+]
+
+
+@pytest.mark.parametrize(("filters", "allowed"), FILTER_CASES)
 def test_filters(filled: Directory, filters: SearchFilters, allowed: set[str]) -> None:
     found = filled.search("describe what is in this picture", k=10, filters=filters)
     assert {c.card_id for c in found} == allowed
     for cand in found:
         if filters.describe():
             assert "passes:" in cand.why
+
+
+def test_the_in_memory_source_filters_as_the_store_does() -> None:
+    """``agentnet plan --tools`` and an unbuilt directory search an ``InMemorySource``: its filter reading
+    (``SearchFilters.rejects``) must give the answers chromadb's where-clause gives above."""
+    source = InMemorySource(sample_cards())
+    for filters, allowed in FILTER_CASES:
+        found = source.search("describe what is in this picture", k=10, filters=filters)
+        assert {c.card_id for c in found} == allowed, filters
+    everything = {c.id for c in sample_cards()}
+    assert {c.card_id for c in source.search("paint a picture", k=10)} == everything - {"offline-painter"}
+    shown = source.search("paint a picture", k=10, filters=SearchFilters(include_unavailable=True))
+    assert {c.card_id for c in shown} == everything
 
 
 def test_skill_types_narrow_the_card(directory: Directory) -> None:

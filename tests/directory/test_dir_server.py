@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import uuid
 
 import pytest
@@ -12,12 +11,6 @@ from agentnet.config import DirectorySettings
 from agentnet.directory.query import SearchFilters
 from agentnet.directory.store import Directory
 from agentnet.errors import DirectoryError
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _collection() -> str:
@@ -50,8 +43,8 @@ def test_server_mode_embedder_mismatch(chroma_server: str) -> None:
         Directory(url=chroma_server, collection=name, embedder=CountingEmbedder(name="other-embedder"))
 
 
-def test_unreachable_server_names_the_url(embedder: CountingEmbedder) -> None:
-    url = f"http://127.0.0.1:{free_port()}"
+def test_unreachable_server_names_the_url(embedder: CountingEmbedder, refused_url: str) -> None:
+    url = refused_url
     with pytest.raises(DirectoryError, match=f"cannot reach the chroma server at {url}") as info:
         Directory(url=url, embedder=embedder)
     assert info.value.hint is not None and "chroma run" in info.value.hint

@@ -26,10 +26,10 @@ from agentnet.errors import ConfigError
 AGENTNET = Path(sys.executable).parent / "agentnet"
 
 
-def _model(model_id: str, description: str) -> str:
+def _model(model_id: str, description: str, api_base: str) -> str:
     return (
         f"  - id: {model_id}\n    adapter: litellm\n    model: openai/{model_id}\n"
-        f"    api_base: http://127.0.0.1:9/v1\n    card:\n      description: {description}\n"
+        f"    api_base: {api_base}\n    card:\n      description: {description}\n"
     )
 
 
@@ -82,12 +82,12 @@ def pair(tmp_path: Path, chroma_server: str) -> tuple[Instance, Instance, str]:
 
 
 def test_two_processes_see_each_others_model_cards_and_remove_only_their_own(
-    pair: tuple[Instance, Instance, str], chroma_server: str
+    pair: tuple[Instance, Instance, str], chroma_server: str, refused_url: str
 ) -> None:
     a, b, collection = pair
-    lawyer = _model("lawyer", "Reviews contracts and lists legal obligations.")
-    coder = _model("coder", "Writes and fixes Python code.")
-    poet = _model("poet", "Writes short poems about any subject.")
+    lawyer = _model("lawyer", "Reviews contracts and lists legal obligations.", f"{refused_url}/v1")
+    coder = _model("coder", "Writes and fixes Python code.", f"{refused_url}/v1")
+    poet = _model("poet", "Writes short poems about any subject.", f"{refused_url}/v1")
     a.configure(lawyer, coder)
     b.configure(poet, coder)
 
@@ -119,11 +119,11 @@ def test_two_processes_see_each_others_model_cards_and_remove_only_their_own(
 
 
 def test_instances_starting_together_both_keep_their_claim(
-    pair: tuple[Instance, Instance, str], chroma_server: str
+    pair: tuple[Instance, Instance, str], chroma_server: str, refused_url: str
 ) -> None:
     a, b, collection = pair
-    a.configure(_model("alpha", "Translates English text into German."))
-    b.configure(_model("beta", "Classifies the sentiment of product reviews."))
+    a.configure(_model("alpha", "Translates English text into German.", f"{refused_url}/v1"))
+    b.configure(_model("beta", "Classifies the sentiment of product reviews.", f"{refused_url}/v1"))
     first, second = a.start_list(), b.start_list()
     Instance.finish(first)
     Instance.finish(second)

@@ -24,7 +24,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
 BIN = Path(sys.executable).parent
-OWNED = ["quickstart.md", "concepts.md", "planning.md", "recipes.md", "cli.md", "embedding.md", "mcp.md"]
+OWNED = ["quickstart.md", "concepts.md", "planning.md", "recipes.md", "cli.md", "embedding.md", "mcp.md", "a2a.md"]
 _BLOCK = re.compile(r"(?:<!-- file: (?P<file>[^ ]+) -->\n)?```(?P<lang>[a-z]*)\n(?P<body>.*?)```", re.DOTALL)
 _OUTPUT_LANGS = {"text", "console", "mermaid"}
 

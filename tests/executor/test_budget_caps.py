@@ -10,7 +10,7 @@ import pytest
 from agentnet.config import BudgetSettings
 from agentnet.errors import BudgetExceededError
 from agentnet.executor import Executor
-from agentnet.executor.budget import MIN_CALL_TOKENS, estimate_tokens
+from agentnet.executor.budget import estimate_tokens
 from agentnet.nodes.registry import NodeRegistry
 from agentnet.planner.plan import Plan, Step, StepInput
 from agentnet.testing import ScriptedModel
@@ -59,12 +59,13 @@ def test_a_call_left_too_few_tokens_is_not_made() -> None:
     probe = ScriptedModel.build("talker", [TALKATIVE])
     Executor([probe]).run(chain("talker", 1))
     prompt = estimate_tokens("".join(m["content"] for m in probe.calls[0]))
-    # Exactly MIN_CALL_TOKENS left after the prompt: the call is made with that cap; one fewer: refused.
+    # Exactly 8 tokens left after the prompt (the smallest useful reply): the call is made with that cap;
+    # one fewer: refused.
     talker = ScriptedModel.build("talker", [TALKATIVE])
-    Executor([talker], budgets=BudgetSettings(max_tokens=prompt + MIN_CALL_TOKENS)).run(chain("talker", 1))
-    assert talker.call_options[0].max_tokens == MIN_CALL_TOKENS
+    Executor([talker], budgets=BudgetSettings(max_tokens=prompt + 8)).run(chain("talker", 1))
+    assert talker.call_options[0].max_tokens == 8
     refused = ScriptedModel.build("talker", [TALKATIVE])
-    limit = prompt + MIN_CALL_TOKENS - 1
+    limit = prompt + 8 - 1
     with pytest.raises(BudgetExceededError, match=f"max_tokens={limit} would be exceeded"):
         Executor([refused], budgets=BudgetSettings(max_tokens=limit)).run(chain("talker", 1))
     assert refused.calls == []
@@ -82,3 +83,16 @@ def test_the_real_model_stays_within_the_token_budget(smollm2_node: Any) -> None
     step = result.steps["story"]
     assert step["completion_tokens"] < 120 - estimate_tokens(plan.task)
     assert executor.trace(result.run_id)["steps"][0]["completion_tokens"] == step["completion_tokens"]
+
+
+def test_a_call_that_may_cost_exactly_what_is_left_of_max_cost_is_allowed() -> None:
+    """max_cost is a cap ("at most"), not a bound never to be reached: a call whose worst case spends
+    the budget exactly runs; one a cent beyond it is refused before it is made."""
+    from agentnet.cards import CapabilityCard
+    from agentnet.executor.budget import BudgetMeter
+
+    card = CapabilityCard(id="priced", cost_per_1k_input=1.0, cost_per_1k_output=0.0)
+    meter = BudgetMeter(BudgetSettings(max_cost=1.0))
+    assert meter.grant("s1", card, prompt_tokens=1000, max_tokens=50).max_tokens == 50
+    with pytest.raises(BudgetExceededError, match="max_cost=1 would be exceeded"):
+        meter.grant("s1", card, prompt_tokens=1010, max_tokens=50)

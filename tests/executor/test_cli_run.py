@@ -62,6 +62,16 @@ def test_runs_show_unknown_id_is_a_clear_error() -> None:
     assert "no run with id 'nope'" in done.stderr and "agentnet runs list" in done.stderr
 
 
+def test_resume_of_an_unknown_run_id_is_a_clear_error_and_starts_nothing() -> None:
+    for args in (("run", "--resume", "deadbeef0000"), ("recipe", "resume", "deadbeef0000")):
+        done = agentnet(*args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "no run with id 'deadbeef0000'" in done.stderr and "agentnet runs list" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    listed = agentnet("runs", "list", "--json")
+    assert listed.returncode == 0 and json.loads(listed.stdout) == []  # no run was created on the way
+
+
 def test_runs_list_empty_json() -> None:
     done = agentnet("runs", "list", "--json")
     assert done.returncode == 0 and json.loads(done.stdout) == []
@@ -143,3 +153,52 @@ def test_budget_stop_names_the_limit_then_resume_with_a_raised_budget() -> None:
     trace = json.loads(agentnet("runs", "show", result["run_id"], "--json").stdout)
     # The first step ran once (one attempt); only the stopped step ran on resume.
     assert [len(s["attempts"]) for s in trace["steps"]] == [1, 1]
+
+
+# Two writers a request about "a few lines" could go to; zero-shot, the sea request reads as prose.
+WRITERS = """\
+models:
+  - id: poet
+    adapter: llamacpp
+    path: "embedded:smollm2"
+    params: {temperature: 0.2, max_tokens: 24}
+    card: {description: Writes short poems and verses on any topic.}
+  - id: explainer
+    adapter: llamacpp
+    path: "embedded:smollm2"
+    params: {temperature: 0.2, max_tokens: 24}
+    card: {description: Explains a topic in a few plain sentences of prose.}
+"""
+LEARNED = {
+    "instruction": "Write a few lines about the harbour for our newsletter.",
+    "task_nodes": [{"task": "poet", "arguments": ["the harbour"]}],
+    "task_steps": ["Write a few lines about the harbour"],
+}
+
+
+def planned_by(task: str) -> list[str]:
+    # Which collaborator the run's planner chose is the question; whether the 24-token step then
+    # finishes in time on a loaded machine is not, so a failed run's trace is read as well.
+    done = agentnet("run", task, "--json")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert done.returncode == 0 or result.get("status") == "failed", done.stderr
+    run_id = result["run_id"]
+    trace = json.loads(agentnet("runs", "show", run_id, "--json").stdout)
+    return [step["capability"] for step in trace["plan"]["steps"]]
+
+
+@pytest.mark.slow
+def test_run_plans_with_what_plan_learn_taught() -> None:
+    """`agentnet run` builds its planner like `agentnet plan`: with plan memory unless
+    planner.use_memory is off, so an example taught with `plan --learn` steers a similar task."""
+    Path("examples.jsonl").write_text(json.dumps(LEARNED) + "\n")
+    learned = agentnet("plan", "--learn", "examples.jsonl")
+    assert learned.returncode == 0 and "learned 1 example plans" in learned.stderr, learned.stderr
+    task = "Write a few lines about the sea for our newsletter."
+
+    # The writer is the first step (the bundled collaborators may add steps after it).
+    Path("agentnet.yaml").write_text(WRITERS + "planner: {use_memory: false}\n")
+    assert planned_by(task)[0] == "explainer"
+
+    Path("agentnet.yaml").write_text(WRITERS)
+    assert planned_by(task)[0] == "poet"

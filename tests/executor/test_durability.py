@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from agentnet.executor import RunStore
+from agentnet.executor import open_run_store
 
 WORKER = Path(__file__).with_name("run_worker.py")
 
@@ -56,7 +56,7 @@ def test_kill_9_mid_run_then_resume_skips_finished_steps(tmp_path: Path, agentne
     process.communicate(timeout=10)
     assert process.returncode == -signal.SIGKILL
 
-    store = RunStore()
+    store = open_run_store()
     trace = store.get_run("crash1")
     # The process died without a chance to say so: the run is still marked running.
     assert trace["status"] == "running"
@@ -83,7 +83,7 @@ def test_ctrl_c_saves_run_as_interrupted_and_resumable(tmp_path: Path, agentnet_
     assert process.returncode != 0
     assert "KeyboardInterrupt" in stderr
 
-    trace = RunStore().get_run("sigint1")
+    trace = open_run_store().get_run("sigint1")
     assert trace["status"] == "interrupted"
     assert {s["id"]: s["status"] for s in trace["steps"]}["s2"] == "interrupted"
 
@@ -99,7 +99,7 @@ def test_two_runs_in_two_processes_both_complete(tmp_path: Path, agentnet_home: 
     for process, (stdout, stderr) in zip((first, second), outputs, strict=True):
         assert process.returncode == 0, stderr
         assert json.loads(stdout.strip().splitlines()[-1])["status"] == "succeeded"
-    store = RunStore()
+    store = open_run_store()
     assert {r["id"]: r["status"] for r in store.list_runs()} == {"runA": "succeeded", "runB": "succeeded"}
     for run_id in ("runA", "runB"):
         steps = store.get_run(run_id)["steps"]

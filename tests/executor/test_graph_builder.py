@@ -86,9 +86,9 @@ def test_compiled_plan_embeds_in_a_users_langgraph_app() -> None:
 
 
 def test_a_broken_prompt_function_marks_step_and_run_failed_and_surfaces() -> None:
-    from agentnet.executor import RunStore
+    from agentnet.executor import open_run_store
 
-    store = RunStore()
+    store = open_run_store()
     builder = GraphBuilder([ScriptedModel.build("n", ["x"])], store=store)
     builder.add_step(StepSpec(id="s", candidates=["n"], prompt=lambda ctx: ctx.inputs["missing"]))
     store.start_run("bug1", "t", {"steps": []}, {})

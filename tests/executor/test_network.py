@@ -66,3 +66,18 @@ def test_network_run_plans_with_the_directory_and_runs_on_smollm2(smollm2_node: 
     assert result.ok and result.answer
     assert [result.steps[s.id]["node_id"] for s in result.plan.steps] == ["answerer", "rewriter"]
     assert "Paris" in result.steps[result.plan.steps[0].id]["text"]
+
+
+@pytest.mark.slow
+def test_network_run_takes_files_by_path_and_reads_an_image_through_ocr(agentnet_home: Path) -> None:
+    from agentnet.evals.e2e_inputs import render_text
+
+    sign = render_text(["FRESH BREAD", "OPEN DAILY TODAY"], Path("sign.png"))
+    with Network() as net:
+        result = net.run("How many words are written on this sign?", inputs=[sign])
+    assert result.answer == "5 words", result.steps
+    assert [result.steps[s.id]["node_id"] for s in result.plan.steps] == ["ocr", "text-statistics"]
+    # The run read its own copy, stored by content hash under the name the file was handed over as.
+    copies = list((agentnet_home / "runs" / result.run_id / "artifacts").glob("*.png"))
+    assert [c.read_bytes() for c in copies] == [sign.read_bytes()]
+    assert [a.name for a in net.hand_over([sign, "sign.png"])[0]] == ["sign.png", "sign.png#2"]

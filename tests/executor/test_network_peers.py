@@ -7,9 +7,9 @@ from agentnet.federation.store import PeerRecord, PeerStore
 from agentnet.network import Network
 
 
-def test_network_attaches_saved_peer_cards_as_nodes() -> None:
+def test_network_attaches_saved_peer_cards_as_nodes(refused_url: str) -> None:
     card = CapabilityCard(id="b/poet", description="writes short poems", locality="remote", provider="peer:b")
-    PeerStore().save([PeerRecord(name="b", url="http://127.0.0.1:9", api_base="http://127.0.0.1:9/v1", cards=[card])])
+    PeerStore().save([PeerRecord(name="b", url=refused_url, api_base=f"{refused_url}/v1", cards=[card])])
     net = Network.from_config()
     try:
         node = net.node("b/poet")

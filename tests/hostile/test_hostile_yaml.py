@@ -123,3 +123,24 @@ def test_recipe_names_cannot_climb_out_of_the_recipe_folders(tmp_path: Path) -> 
         result = run_bounded([str(AGENTNET), "recipe", "validate", name], env=env, cwd=tmp_path, timeout_s=60)
         assert result.returncode == 2, f"{name}: {result.describe()}"
         assert "not a recipe name" in result.stderr, result.stderr
+
+
+# Files that are not ours, passed where agentnet expects YAML: errors locate, never quote, their lines.
+NOT_OURS = {
+    "shadow": "root:$6$SECRETHASH1:19000:0:99999:7:::\ndaemon:*:SECRETHASH2:0:99999:7:::\n",
+    "passwd": "root:x:0:0:SECRETPASSWD:/root:/bin/bash\n",
+    # A name-like key is shown (it may be a typo), but not one too long to be a name; values never are.
+    "env": "API_KEY: SECRETVALUE\n" + "K" * 50 + "abcdefghijklmnopqrstuvwxyz: 1\n",
+}
+
+
+@pytest.mark.parametrize("kind", ["explicit config", "recipe", "card import"])
+def test_errors_never_echo_the_lines_of_a_file_that_is_not_ours(kind: str, tmp_path: Path) -> None:
+    for name, text in NOT_OURS.items():
+        args, env, cwd = _where_each_file_is_read(tmp_path / name, text)[kind]
+        result = _run(args, env, cwd)
+        assert result.returncode == 2, f"{kind} / {name}: {result.describe()}"
+        output = result.stdout + result.stderr
+        assert LOCATION.search(output), f"{kind} / {name}: no file:line:col in\n{output}"
+        assert "SECRET" not in output, f"{kind} / {name}:\n{output}"
+        assert "abcdefghijklmnopqrstuvwxyz" not in output

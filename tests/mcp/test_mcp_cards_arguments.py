@@ -8,9 +8,10 @@ import pytest
 
 from agentnet.config import McpServerSpec
 from agentnet.errors import OutputValidationError
-from agentnet.mcp.arguments import ToolRequest, fill_arguments
 from agentnet.mcp.cards import tool_card
+from agentnet.mcp.node import tool_schema
 from agentnet.mcp.store import McpTool
+from agentnet.nodes.arguments import ToolRequest, fill_arguments
 
 TIME_SPEC = McpServerSpec(name="time", command="python", args=["-m", "mcp_server_time"])
 GET_TIME = McpTool(
@@ -64,13 +65,13 @@ def test_card_text_from_a_server_is_flattened_bounded_and_defused() -> None:
 
 
 def test_timezone_written_in_the_task_is_taken_deterministically() -> None:
-    filled = fill_arguments(GET_TIME, ToolRequest(task="What time is it in Asia/Tokyo right now?"))
+    filled = fill_arguments(tool_schema(GET_TIME), ToolRequest(task="What time is it in Asia/Tokyo right now?"))
     assert filled.arguments == {"timezone": "Asia/Tokyo"} and filled.sources == {"timezone": "text"}
 
 
 def test_missing_required_value_without_a_model_names_the_property() -> None:
     with pytest.raises(OutputValidationError) as caught:
-        fill_arguments(GET_TIME, ToolRequest(task="What time is it here?"))
+        fill_arguments(tool_schema(GET_TIME), ToolRequest(task="What time is it here?"))
     assert caught.value.code == "mcp_arguments_invalid" and "'timezone' is a required property" in caught.value.message
 
 
@@ -89,25 +90,27 @@ def test_enums_numbers_formats_and_upstream_data() -> None:
         task="Forecast for 3 days from 2025-06-01 in fahrenheit please",
         upstream=[("s1", '{"city": "Lyon"}', None)],
     )
-    filled = fill_arguments(schema_tool, request)
+    filled = fill_arguments(tool_schema(schema_tool), request)
     assert filled.arguments == {"unit": "Fahrenheit", "days": 3, "day": "2025-06-01", "city": "Lyon"}
     assert filled.sources == {"city": "data", "unit": "text", "days": "text", "day": "text"}
 
 
 def test_plan_literals_count_unless_they_only_repeat_the_clause() -> None:
     filled = fill_arguments(
-        GET_TIME,
+        tool_schema(GET_TIME),
         ToolRequest(task="time, in Europe/Paris", instruction="time", literals={"timezone": "time"}),
     )
     assert filled.arguments == {"timezone": "Europe/Paris"}
-    given = fill_arguments(GET_TIME, ToolRequest(task="t", instruction="t", literals={"timezone": "Asia/Seoul"}))
+    given = fill_arguments(
+        tool_schema(GET_TIME), ToolRequest(task="t", instruction="t", literals={"timezone": "Asia/Seoul"})
+    )
     assert given.arguments == {"timezone": "Asia/Seoul"} and given.sources == {"timezone": "plan"}
 
 
 def test_a_value_that_breaks_the_schema_is_refused_before_the_call() -> None:
     strict = tool({"n": {"type": "integer", "maximum": 5}}, ["n"])
     with pytest.raises(OutputValidationError) as caught:
-        fill_arguments(strict, ToolRequest(task="t", literals={"n": 50}))
+        fill_arguments(tool_schema(strict), ToolRequest(task="t", literals={"n": 50}))
     # 50 does not fit: not taken from the plan, so the required value is missing
     assert "required property" in caught.value.message
 
@@ -124,6 +127,8 @@ def test_the_planner_model_fills_what_the_task_does_not_say_under_the_schema_gra
             "required": ["country"],
         },
     )
-    filled = fill_arguments(lookup, ToolRequest(task="Which city is the capital of France?"), lambda: smollm2_node)
+    filled = fill_arguments(
+        tool_schema(lookup), ToolRequest(task="Which city is the capital of France?"), lambda: smollm2_node
+    )
     assert filled.sources == {"country": "model"}
     assert filled.arguments["country"] in {"FR", "DE", "JP"}  # the grammar allows nothing else

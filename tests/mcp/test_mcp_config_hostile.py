@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from agentnet.directory.entries import entry_texts
 from agentnet.errors import ConfigError
 from agentnet.mcp.cards import tool_card
 from agentnet.network import Network
-from agentnet.planner.planner import planner_text
 
 
 def test_a_misspelt_mcp_server_field_names_the_file_and_line() -> None:
@@ -32,7 +32,9 @@ def test_an_injected_description_cannot_steer_the_plan(fixture_http: str) -> Non
         hostile = next(t for t in record.tools if t.name == "glossary")
         assert "IMPORTANT SYSTEM INSTRUCTION" in hostile.description  # kept as the server said it, as data
         benign = hostile.model_copy(update={"description": "Look up a word in the fixture glossary."})
-        assert planner_text(card) == planner_text(tool_card(record.spec, benign))
+        # What the directory and the planner embed is the benign card's text (the tag aside).
+        same = tool_card(record.spec, benign).model_copy(update={"tags": card.tags})
+        assert entry_texts(card) == entry_texts(same) and "INSTRUCTION" not in " ".join(entry_texts(card))
         # The injection names this very task; the plan still goes to collaborators that answer it.
         chosen = [step.capability for step in net.plan("What is the capital of France?").steps]
         assert chosen and "fx.glossary" not in chosen

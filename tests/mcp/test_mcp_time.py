@@ -42,8 +42,8 @@ def test_add_time_server_then_run_picks_get_current_time_and_fills_timezone(agen
     assert json.loads(agentnet("mcp", "list", "--json").stdout) == []
 
 
-def test_add_refuses_a_literal_secret_in_a_header() -> None:
-    done = agentnet("mcp", "add", "api", "--url", "http://127.0.0.1:9/mcp", "--header", "Authorization: Bearer abc123")
+def test_add_refuses_a_literal_secret_in_a_header(refused_url: str) -> None:
+    done = agentnet("mcp", "add", "api", "--url", f"{refused_url}/mcp", "--header", "Authorization: Bearer abc123")
     assert done.returncode == 2
     assert "holds a secret itself" in done.stderr and "${MY_TOKEN}" in done.stderr
 

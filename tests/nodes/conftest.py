@@ -91,9 +91,6 @@ def silent_server() -> Iterator[str]:
 
 
 @pytest.fixture
-def closed_port_url() -> str:
-    """An api_base where nothing listens."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/v1"
+def closed_port_url(refused_url: str) -> str:
+    """An api_base where nothing listens (the port stays reserved for the test)."""
+    return f"{refused_url}/v1"

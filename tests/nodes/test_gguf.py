@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
+from bounded import run_bounded
 
 from agentnet.config import ModelParams, ModelSpec
 from agentnet.errors import ModelFileError
@@ -69,17 +72,34 @@ def test_empty_file_is_refused(tmp_path: Path) -> None:
         inspect_gguf(path)
 
 
-def test_unreadable_file_is_refused(smollm2_path: Path, tmp_path: Path) -> None:
-    import os
+_INSPECT = """
+import sys
+from pathlib import Path
+from agentnet.errors import ModelFileError
+from agentnet.nodes.gguf import inspect_gguf
+try:
+    inspect_gguf(Path(sys.argv[1]))
+except ModelFileError as exc:
+    print(exc.code, exc.message)
+"""
 
+
+def test_unreadable_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "locked.gguf"
     path.write_bytes(b"GGUF" + b"\0" * 64)
     path.chmod(0)
     try:
-        if os.access(path, os.R_OK):
-            pytest.skip("running as a user who can read any file (root)")
-        with pytest.raises(ModelFileError, match="cannot be read"):
-            inspect_gguf(path)
+        if os.geteuid() != 0:
+            with pytest.raises(ModelFileError, match="cannot be read") as info:
+                inspect_gguf(path)
+            assert info.value.code == "model_file_unreadable"
+            return
+        # Root reads any file through CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH; a child without them is
+        # held to the mode bits like any user (and still reaches its own files under root's home).
+        drop = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
+        outcome = run_bounded([*drop, sys.executable, "-c", _INSPECT, str(path)], timeout_s=60, memory_mb=1024)
+        assert outcome.returncode == 0, outcome.describe()
+        assert outcome.stdout.startswith(f"model_file_unreadable model file {path} cannot be read"), outcome.describe()
     finally:
         path.chmod(0o600)
 

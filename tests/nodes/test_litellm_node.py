@@ -120,11 +120,12 @@ def test_silent_server_hits_agentnets_deadline(silent_server: str) -> None:
     started = time.perf_counter()
     with pytest.raises(DeadlineExceededError, match="remote-smollm2"):
         node.complete("hi")
-    assert time.perf_counter() - started < 3.0
+    assert time.perf_counter() - started < 30  # the silent server never answers: without the deadline, a hang
 
 
 def test_api_key_sentinel_never_leaks(
     status_server: Callable[[int], Any],
+    closed_port_url: str,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
@@ -137,7 +138,7 @@ def test_api_key_sentinel_never_leaks(
         node.complete("hi")
     # The key really was sent: this test would catch a leak, not just the key's absence.
     assert server.authorization == [f"Bearer {SENTINEL}"]
-    unreachable = remote("http://127.0.0.1:9/v1", retries=0)
+    unreachable = remote(closed_port_url, retries=0)
     with pytest.raises(ModelCallError) as err2:
         unreachable.complete("hi")
     explicit = LiteLLMNode(node_id="x", card=CapabilityCard(id="x"), model="openai/x", api_key=SENTINEL)  # type: ignore[arg-type]

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from agentnet.directory.entries import readable_name
+from agentnet.directory.importers import load_cards
+from agentnet.directory.inmemory import InMemorySource
 from agentnet.planner.extract import artifacts, clauses, sets_scene
-from agentnet.planner.planner import Planner, PlannerSettings, readable_name
-from agentnet.planner.toolset import InMemorySource, load_tools
+from agentnet.planner.planner import Planner
+from agentnet.planner.tuning import PlannerTuning
 
 DATA = Path(__file__).parent / "data"
 
@@ -50,11 +53,11 @@ def test_requests_do_not_set_the_scene(clause: str) -> None:
 
 
 def test_scene_clauses_weigh_less_when_choosing_steps() -> None:
-    source = InMemorySource(load_tools(DATA / "tools_resource.json"))
+    source = InMemorySource(load_cards(DATA / "tools_resource.json"))
     task = "Please summarize my notes, which I translated from a French text: 'The cat sleeps. It is fine.'"
 
     def plan(penalty: float) -> list[str]:
-        settings = PlannerSettings(model_mode="off", scene_penalty=penalty)
+        settings = PlannerTuning(model_mode="off", scene_penalty=penalty)
         return [step.capability for step in Planner(source, None, settings).plan(task).steps]
 
     assert plan(0.0) == ["Summarizer", "Translator"]
@@ -69,11 +72,11 @@ def test_identifiers_read_as_words() -> None:
 
 def test_a_weak_match_that_stands_out_is_still_a_step() -> None:
     """One-line API descriptions score below the usual threshold, but the clause clearly means one tool."""
-    source = InMemorySource(load_tools(DATA / "tools_api.json"))
+    source = InMemorySource(load_cards(DATA / "tools_api.json"))
     task = "Check the weather forecast in Rome on Friday and then send an email about it to ann@example.com."
 
     def plan(standout: float) -> list[str]:
-        settings = PlannerSettings(model_mode="off", standout=standout)
+        settings = PlannerTuning(model_mode="off", standout=standout)
         return [step.capability for step in Planner(source, None, settings).plan(task).steps]
 
     assert plan(0.0) == ["get_weather"]

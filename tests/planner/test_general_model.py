@@ -13,11 +13,13 @@ import pytest
 
 from agentnet.cards import CapabilityCard, Skill
 from agentnet.config import embedded_default_spec
+from agentnet.directory.inmemory import InMemorySource
 from agentnet.errors import PlanningError
 from agentnet.planner.extract import artifacts
+from agentnet.planner.general import GENERAL_WHY
 from agentnet.planner.needs import needs
-from agentnet.planner.planner import GENERAL_WHY, Planner, PlannerSettings
-from agentnet.planner.toolset import InMemorySource
+from agentnet.planner.planner import Planner
+from agentnet.planner.tuning import PlannerTuning
 
 AGENTNET = str(Path(sys.executable).parent / "agentnet")
 
@@ -45,7 +47,7 @@ def test_what_a_task_needs_beyond_a_chat_model(task: str, wanted: list[str]) -> 
 
 def _planner(*extra: CapabilityCard) -> Planner:
     cards = [embedded_default_spec().capability_card(), *extra]
-    return Planner(InMemorySource(cards), None, PlannerSettings(general_model="smollm2"))
+    return Planner(InMemorySource(cards), None, PlannerTuning(general_model="smollm2"))
 
 
 def test_no_specialist_match_goes_to_the_general_model_with_the_whole_task() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agentnet.errors import ConfigError
-from agentnet.planner import taskbench as tb
+from agentnet.evals import taskbench as tb
 from agentnet.planner.plan import Plan, Step, StepInput
 
 TOOLS = {"A", "B", "C", "Speech Synthesizer"}
@@ -61,7 +61,7 @@ def test_quirks_dict_nodes_and_destination_links() -> None:
         "task_nodes": {"0": {"task": "A", "arguments": []}, "1": {"task": "B", "arguments": ["<node-0>"]}},
         "task_links": [{"source": "A", "destination": "B"}],
     }
-    assert [n["task"] for n in tb.nodes_of(quirky)] == ["A", "B"]
+    assert [n["task"] for n in tb.example_nodes(quirky)] == ["A", "B"]
     assert tb.links_of(quirky) == [("A", "B")]
 
 
@@ -76,6 +76,26 @@ def test_api_mode_reads_edges_from_links_not_arguments() -> None:
     )
     assert tb.score_all([gold], [pred_args_only], TOOLS, "api")["all"].edges.f1 == 0.0
     assert tb.score_all([gold], [pred_links], TOOLS, "api")["all"].edges.f1 == 100.0
+
+
+def test_api_arguments_are_scored_by_name_and_by_value() -> None:
+    gold = sample(
+        [
+            {"task": "A", "arguments": [{"name": "q", "value": "Red  Shoes"}, {"name": "n", "value": "3"}]},
+            {"task": "B", "arguments": [{"name": "text", "value": "<node-0>"}]},
+        ],
+        [{"source": "A", "target": "B"}],
+    )
+    pred = sample(
+        [
+            {"task": "B", "arguments": [{"name": "text", "value": "<node-1>"}]},  # the same value: A's output
+            {"task": "A", "arguments": [{"name": "q", "value": "red shoes"}, {"name": "n", "value": "4"}]},
+        ]
+    )
+    score = tb.score_all([gold], [pred], TOOLS, "api")["all"]
+    assert score.names.f1 == 100.0
+    assert (score.values.tp, score.values.fp, score.values.fn) == (2, 1, 1)  # n is wrong
+    assert tb.score_all([gold], [pred], TOOLS, "resource")["all"].names.f1 == 0.0  # not scored there
 
 
 def test_plan_to_prediction_uses_node_references() -> None:
@@ -100,7 +120,7 @@ def test_bad_data_line_names_file_and_line(tmp_path: Path) -> None:
     data = tmp_path / "d.jsonl"
     data.write_text(json.dumps({"instruction": "ok"}) + "\n{not json\n")
     with pytest.raises(ConfigError, match=r"d\.jsonl:2"):
-        tb.load_jsonl(data)
+        tb.read_examples(data)
 
 
 def test_run_files_applies_setting_overrides_and_rejects_unknown_ones() -> None:

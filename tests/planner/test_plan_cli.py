@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from agentnet.planner.plan import Plan
 
@@ -103,3 +104,49 @@ def test_bench_taskbench_terse_api_tools_plan_whole_chains() -> None:
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["samples"] == 10
     assert summary["n_f1"] > 75 and summary["chain"]["e_f1"] > 60
+
+
+def test_a_rated_run_changes_the_next_plan_and_forgetting_restores_it() -> None:
+    """`agentnet runs rate ID good` teaches plan memory a run's plan: a similar task is then planned
+    like it (by `agentnet plan`, which plans with memory by default); `agentnet memory` shows it,
+    and forgetting it restores the zero-shot plan. In-process (typer's CliRunner): five commands."""
+    from typer.testing import CliRunner
+
+    from agentnet.cli.app import app
+    from agentnet.directory.importers import load_cards
+    from agentnet.directory.inmemory import InMemorySource
+    from agentnet.executor.run_db import open_run_store
+    from agentnet.planner.planner import Planner
+    from agentnet.planner.tuning import PlannerTuning
+
+    tools = str(DATA / "tools_resource.json")
+    task = "Please describe what my photo beach.jpg shows."
+
+    def cli(*args: str) -> Any:
+        return CliRunner().invoke(app, list(args))
+
+    def planned() -> list[str]:
+        result = cli("plan", task, "--tools", tools, "--json", "--no-model")
+        assert result.exit_code == 0, result.output
+        return [step.capability for step in Plan.model_validate_json(result.stdout).steps]
+
+    planner = Planner(InMemorySource(load_cards(DATA / "tools_resource.json")), None, PlannerTuning(model_mode="off"))
+    zero_shot = [step.capability for step in planner.plan(task).steps]
+    solved = planner.plan("Upscale the photo beach.jpg, then describe what it shows.")
+    solved.task = "Describe what the photo beach.jpg shows."
+    store = open_run_store()
+    try:
+        store.start_run("rated-1", solved.task, solved.model_dump(mode="json"), {})
+        store.set_status("rated-1", "succeeded", answer="a beach")
+    finally:
+        store.close()
+
+    rated = cli("runs", "rate", "rated-1", "good")
+    assert rated.exit_code == 0 and "rated run rated-1 good" in rated.stderr, rated.output
+    assert planned() == [step.capability for step in solved.steps] != zero_shot
+    shown = json.loads(cli("memory", "show", "--json").stdout)
+    assert [(e["source"], e["rating"], e["task"]) for e in shown] == [("rated", 1, solved.task)]
+
+    forgot = cli("memory", "forget", "--run", "rated-1")
+    assert forgot.exit_code == 0 and "forgot 1 tasks (0 remembered)" in forgot.stderr, forgot.output
+    assert planned() == zero_shot

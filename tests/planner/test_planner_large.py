@@ -1,4 +1,4 @@
-"""The planner on a directory larger than its pool (PlannerSettings.pool_size, 48 by default): the
+"""The planner on a directory larger than its pool (PlannerTuning.pool_size, 48 by default): the
 candidates are narrowed by search per clause first, and plans and policies must come out as they do
 on a small directory. Run on an in-memory source and on the real chromadb directory."""
 
@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from agentnet.cards import CapabilityCard
+from agentnet.directory.importers import load_cards
+from agentnet.directory.inmemory import InMemorySource
 from agentnet.directory.query import CardSource, SearchFilters
-from agentnet.planner.planner import Planner, PlannerSettings
-from agentnet.planner.toolset import InMemorySource, card_allowed, load_tools
+from agentnet.planner.planner import Planner
+from agentnet.planner.tuning import PlannerTuning
 from agentnet.planner.validate import validate_plan
 
 DATA = Path(__file__).parent / "data"
@@ -60,10 +62,10 @@ TASKS = [
 
 
 def large_directory() -> list[CapabilityCard]:
-    cards = load_tools(DATA / "tools_resource.json") + load_tools(DATA / "tools_api_daily.json")
+    cards = load_cards(DATA / "tools_resource.json") + load_cards(DATA / "tools_api_daily.json")
     cards += [CapabilityCard(id=name, name=name, description=text) for name, text in FILLER]
     cards.append(CLOUD)
-    assert len(cards) > PlannerSettings().pool_size
+    assert len(cards) > PlannerTuning().pool_size
     return cards
 
 
@@ -91,17 +93,17 @@ def source(request: pytest.FixtureRequest) -> CardSource:
 
 @pytest.mark.parametrize(("task", "expected"), TASKS, ids=["voice", "photo"])
 def test_a_large_directory_plans_like_a_small_one(source: CardSource, task: str, expected: list[str]) -> None:
-    small = InMemorySource([*load_tools(DATA / "tools_resource.json"), CLOUD])
+    small = InMemorySource([*load_cards(DATA / "tools_resource.json"), CLOUD])
     assert [s.capability for s in Planner(small, None).plan(task).steps] == expected
     plan = Planner(source, None).plan(task)
     assert [s.capability for s in plan.steps] == expected
     assert validate_plan(plan, source, repair=False).ok
 
 
-def test_a_bridge_found_by_keywords_survives_narrowing(chroma_source: CardSource) -> None:
-    # The chromadb directory's hybrid search finds the URL fetcher by keyword, so the url is bridged.
-    # (Semantic search alone, as in InMemorySource, narrows it away: a known gap of the narrowing.)
-    plan = Planner(chroma_source, None).plan("Please summarize the article at https://example.org/a")
+def test_a_bridge_for_a_supplied_link_survives_narrowing(source: CardSource) -> None:
+    # The request's words do not rank the page fetcher into the shortlist; the link it supplies does
+    # (the narrowing also asks for tools that accept each supplied type), so the url is bridged.
+    plan = Planner(source, None).plan("Please summarize the article at https://example.org/a")
     assert [s.capability for s in plan.steps] == ["Page Fetcher", "Summarizer"]
 
 
@@ -116,7 +118,7 @@ def test_policies_hold_after_narrowing(source: CardSource) -> None:
     ):
         plan = Planner(source, None).plan(task, filters)
         used = [source.get(s.capability) for s in plan.steps]
-        assert all(card is not None and card_allowed(card, filters) is None for card in used), filters
+        assert all(card is not None and filters.rejects(card) is None for card in used), filters
         assert [s.capability for s in plan.steps] == ["Speech Recognizer", "Summarizer"], filters
 
 

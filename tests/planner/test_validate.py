@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from bounded import call_within
 
 from agentnet.cards import CapabilityCard
+from agentnet.directory.inmemory import InMemorySource
 from agentnet.directory.query import SearchFilters
 from agentnet.errors import PlanningError
+from agentnet.planner import validate
 from agentnet.planner.plan import Alternate, Plan, Step, StepInput
-from agentnet.planner.toolset import InMemorySource
-from agentnet.planner.validate import ensure_valid, validate_plan
+from agentnet.planner.validate import Validation
+
+
+# Repairs loop until the plan is sound: a regression that never ends must fail in seconds, not hang the run.
+def validate_plan(*args: Any, **kwargs: Any) -> Validation:
+    result: Validation = call_within(30, validate.validate_plan, *args, **kwargs)
+    return result
+
+
+def ensure_valid(*args: Any, **kwargs: Any) -> Plan:
+    plan: Plan = call_within(30, validate.ensure_valid, *args, **kwargs)
+    return plan
+
 
 CARDS = [
     CapabilityCard(id="fetch", description="Fetch a web page", input_types=["url"], output_types=["text"]),

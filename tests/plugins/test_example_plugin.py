@@ -72,6 +72,11 @@ def agentnet(
     return subprocess.run([str(AGENTNET), *args], capture_output=True, text=True, timeout=timeout, env=full)
 
 
+def listed_ids(stdout: str) -> list[str]:
+    """The ids `models list --json` printed, without the bundled collaborators (a built-in plugin)."""
+    return [card["id"] for card in json.loads(stdout) if "bundled" not in card["tags"]]
+
+
 def test_docs_show_the_shipped_example_package() -> None:
     text = DOC.read_text()
     for name in ("pyproject.toml", "agentnet_example.py"):
@@ -105,7 +110,8 @@ def test_node_is_listed_and_answers(example_site: Path) -> None:
     listed = agentnet("models", "list", "--json", site=[example_site])
     assert listed.returncode == 0, listed.stderr
     cards = {card["id"]: card for card in json.loads(listed.stdout)}
-    assert list(cards) == ["smollm2", "text-stats"]
+    # Built-ins first (the embedded model, the bundled collaborators), then the plugin's node.
+    assert next(iter(cards)) == "smollm2" and list(cards)[-1] == "text-stats" and "calculator" in cards
     assert cards["text-stats"]["provider"] == "tool" and cards["text-stats"]["skills"][0]["id"] == "count-words"
     asked = agentnet("ask", "--model", "text-stats", "--quiet", "One. Two three!", site=[example_site])
     assert asked.returncode == 0, asked.stderr
@@ -161,9 +167,25 @@ def test_importer_command_and_doctor_check(example_site: Path) -> None:
         "importers": ["csv"],
         "commands": ["text-stats"],
         "doctor_checks": ["example-echo"],
+        "transports": [],
     }
+    # The example's check runs in `agentnet doctor` beside agentnet's own (registered the same way).
+    doctor = agentnet("doctor", "--json", site=[example_site])
+    assert doctor.returncode in (0, 1) and doctor.stdout, doctor.stderr  # 1 if this machine lacks something
+    checks = {check["name"]: check for check in json.loads(doctor.stdout)["checks"]}
+    assert checks["example-echo"] == {
+        "name": "example-echo",
+        "ok": True,
+        "detail": "the echo adapter and the text-stats node are available",
+        "fix": "",
+        "plugin": "example",
+    }
+    assert {"model-files", "keys", "endpoints", "directory", "runs"} <= set(checks)
     builtin = next(p for p in listed if p["name"] == "agentnet.nodes.adapters")
     assert builtin["source"] == "builtin" and builtin["registered"]["adapters"] == ["llamacpp", "litellm", "callable"]
+    # agentnet's own `mcp` commands come through register_commands like the example's.
+    mcp = next(p for p in listed if p["name"] == "agentnet.cli.mcp_cmd")
+    assert mcp["source"] == "builtin" and mcp["registered"]["commands"] == ["mcp"] and mcp["errors"] == []
 
 
 HELP_PROBE = (
@@ -191,6 +213,8 @@ def test_help_lists_plugin_commands_without_importing_plugins(example_site: Path
     before, loaded = help_run(example_site)
     assert loaded == ""  # entry-point metadata only: no plugin module, no engine
     assert "text-stats" not in before and "agentnet plugins list" in before
+    # Built-in command plugins are listed from the first run (their hook runs when the CLI is built).
+    assert re.search(r"^\W*mcp\s+MCP servers' tools as collaborators", before, re.M), before
     # Any command that loads plugins indexes their commands for the next --help.
     assert agentnet("models", "list", site=[example_site]).returncode == 0
     after, loaded = help_run(example_site)
@@ -205,7 +229,7 @@ def test_broken_plugins_are_reported_and_skipped(example_site: Path, broken_site
     site = [example_site, broken_site]
     listed = agentnet("models", "list", "--json", site=site)
     assert listed.returncode == 0, listed.stderr
-    assert [card["id"] for card in json.loads(listed.stdout)] == ["smollm2", "text-stats"]
+    assert listed_ids(listed.stdout) == ["smollm2", "text-stats"]
     assert listed.stderr.count("agentnet plugin missing could not be loaded: ModuleNotFoundError") == 1
     assert "agentnet plugin raising failed in register_nodes: RuntimeError: nodes exploded" in listed.stderr
     asked = agentnet("ask", "-m", "text-stats", "-q", "still working", site=site)
@@ -220,9 +244,9 @@ def test_broken_plugins_are_reported_and_skipped(example_site: Path, broken_site
     # AGENTNET_LOAD_PLUGINS narrows the installed plugins (by entry-point or distribution name).
     only = agentnet("models", "list", "--json", site=site, env={"AGENTNET_LOAD_PLUGINS": "agentnet-example"})
     assert only.returncode == 0 and "agentnet plugin" not in only.stderr
-    assert [card["id"] for card in json.loads(only.stdout)] == ["smollm2", "text-stats"]
+    assert listed_ids(only.stdout) == ["smollm2", "text-stats"]
     none = agentnet("models", "list", "--json", site=site, env={"AGENTNET_LOAD_PLUGINS": ""})
-    assert [card["id"] for card in json.loads(none.stdout)] == ["smollm2"] and "agentnet plugin" not in none.stderr
+    assert listed_ids(none.stdout) == ["smollm2"] and "agentnet plugin" not in none.stderr
 
 
 @pytest.mark.slow

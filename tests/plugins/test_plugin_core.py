@@ -16,7 +16,7 @@ from types import ModuleType
 import pytest
 
 import agentnet
-from agentnet.config import load_config
+from agentnet.config import AgentnetConfig, CollaboratorSettings, load_config
 from agentnet.errors import ConfigError, NotFoundError, UserError
 from agentnet.nodes.registry import NodeRegistry
 from agentnet.plugins.kinds import adapter_kinds, importer_kinds
@@ -44,7 +44,7 @@ def test_built_ins_register_through_the_same_hooks() -> None:
     assert list(kinds)[:3] == ["llamacpp", "litellm", "callable"]
     assert {kinds[name].plugin for name in ("llamacpp", "litellm", "callable")} == {"agentnet.nodes.adapters"}
     importers = importer_kinds()
-    assert {"agentnet", "a2a", "taskbench"} <= set(importers)
+    assert {"agentnet", "a2a", "tools"} <= set(importers)
     assert importers["a2a"].plugin == "agentnet.directory.importers"
     infos = plugin_manager().infos
     assert infos["agentnet.nodes.adapters"].source == "builtin" and infos["agentnet.nodes.adapters"].loaded
@@ -202,12 +202,15 @@ def register_nodes(register, config):
     register(shout, card=CapabilityCard(id=config.default_model, description="Takes a taken id."))
 """
 
+# The bundled collaborators (a built-in plugin) are switched off so the lists below are only this test's nodes.
+WITHOUT_BUNDLED = AgentnetConfig(collaborators=CollaboratorSettings(disabled=["all"]))
+
 
 def test_register_nodes_adds_callables_and_lazy_factories_to_every_registry(in_code_plugin: list[str]) -> None:
     module = _module("nodes_plugin", NODES_PLUGIN)
     plugin_manager().add_module(module)
     in_code_plugin.append("nodes_plugin")
-    registry = NodeRegistry()
+    registry = NodeRegistry(WITHOUT_BUNDLED)
     assert registry.ids() == ["smollm2", "shouter", "counter"]
     assert registry.plugin_nodes == {"shouter": "nodes_plugin", "counter": "nodes_plugin"}
     assert registry.card("shouter").provider == "tool"
@@ -237,7 +240,7 @@ def test_register_nodes_that_raises_leaves_the_registry_working(in_code_plugin: 
         )
     )
     in_code_plugin.append("half_nodes")
-    registry = NodeRegistry()
+    registry = NodeRegistry(WITHOUT_BUNDLED)
     assert registry.ids() == ["smollm2"]
     errors = plugin_manager().infos["half_nodes"].errors
     assert any("register(42) needs card=CapabilityCard" in e for e in errors)
@@ -267,5 +270,5 @@ def test_unknown_card_format_lists_the_registered_ones() -> None:
     with pytest.raises(UserError) as caught:
         load_cards(Path("cards.yaml"), "csv")
     assert "unknown card format 'csv'" in caught.value.message
-    assert caught.value.hint == "use auto or one of: taskbench, a2a, agentnet"
+    assert caught.value.hint == "use auto or one of: tools, a2a, agentnet"
     assert [card.id for card in load_cards(Path("cards.yaml"), "agentnet")] == ["x"]

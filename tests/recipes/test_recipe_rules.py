@@ -129,6 +129,29 @@ def test_template_variables_only_where_they_exist(prompt: str, message: str) -> 
     assert found == [f"r.yaml:6:5: steps.0.prompt: {message}"]
 
 
+TWO_STEPS = """\
+name: refs
+inputs: {{text: {{}}}}
+steps:
+  - id: first
+    model: on-host
+    prompt: "Summarise {{{{ inputs.text }}}}"
+  - id: second
+    model: on-host
+    prompt: "{prompt}"
+"""
+
+
+def test_another_steps_output_model_or_data_and_nothing_else() -> None:
+    for prompt in ("{{ steps.first.output }}", "{{ steps.first.model }}", "{{ steps.first.data.city.name }}"):
+        accepted(TWO_STEPS.format(prompt=prompt), [ON_HOST])
+    for prompt in ("{{ steps.first }}", "{{ steps.first.text }}", "{{ steps.first.output.words }}"):
+        found = problems(TWO_STEPS.format(prompt=prompt), [ON_HOST])
+        assert found == [
+            f"r.yaml:9:5: steps.1.prompt: '{prompt}': use steps.ID.output, steps.ID.model or steps.ID.data"
+        ]
+
+
 MIXTURE = """\
 name: mix
 steps:

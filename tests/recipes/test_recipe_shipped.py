@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from agentnet.executor.store import RunStore
+from agentnet.executor import open_run_store
 from agentnet.nodes.registry import NodeRegistry
 from agentnet.recipes import RecipeProgram, RecipeResult, check_recipe, recipe_json_schema
 
@@ -98,7 +98,7 @@ def test_cascade_escalates_from_the_truncated_candidate(registry: NodeRegistry) 
 def test_mixture_aggregates_three_proposals(registry: NodeRegistry) -> None:
     result = run("mixture", registry)
     assert {"answer__p1", "answer__p2", "answer__p3", "answer"} <= set(result.results)
-    trace = RunStore().get_run(result.run_id)
+    trace = open_run_store().get_run(result.run_id)
     assert {s["id"] for s in trace["steps"]} >= {"answer__p1", "answer__p2", "answer__p3", "answer"}
 
 
@@ -111,7 +111,7 @@ def test_cli_run_json_on_the_embedded_model() -> None:
     payload = json.loads(completed.stdout.strip().splitlines()[-1])
     assert payload["status"] == "succeeded" and "paris" in payload["output"].lower()
     # The run went to the same run store `agentnet runs` reads (the subprocess shares AGENTNET_HOME).
-    trace = RunStore().get_run(payload["run_id"])
+    trace = open_run_store().get_run(payload["run_id"])
     assert trace["status"] == "succeeded" and trace["plan"]["source"] == "recipe"
     shown = subprocess.run(
         [str(AGENTNET), "runs", "show", payload["run_id"]], capture_output=True, text=True, timeout=60, check=False
@@ -157,8 +157,8 @@ def test_kill_9_mid_run_then_resume_from_the_cli(tmp_path: Path) -> None:
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     process.stderr.close()
-    run_id = RunStore().list_runs()[0]["id"]
-    assert RunStore().get_run(run_id)["status"] == "running"  # killed: nobody marked it
+    run_id = open_run_store().list_runs()[0]["id"]
+    assert open_run_store().get_run(run_id)["status"] == "running"  # killed: nobody marked it
 
     completed = subprocess.run(
         [str(AGENTNET), "recipe", "resume", run_id, "--json"], capture_output=True, text=True, timeout=300, check=False
@@ -166,7 +166,7 @@ def test_kill_9_mid_run_then_resume_from_the_cli(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     payload = json.loads(completed.stdout.strip().splitlines()[-1])
     assert payload["status"] == "succeeded" and payload["output"]
-    trace = RunStore().get_run(run_id)
+    trace = open_run_store().get_run(run_id)
     attempts = {step["id"]: len(step["attempts"]) for step in trace["steps"]}
     assert attempts["first"] == 1  # not run again
     assert attempts["second"] >= 1 and trace["status"] == "succeeded"

@@ -45,6 +45,11 @@ def test_unknown_key_points_at_the_key() -> None:
     assert found == ["r.yaml:8:5: steps.0.temprature: unknown key (not allowed here; check the spelling)"]
 
 
+def test_a_missing_top_level_key_points_at_the_documents_start() -> None:
+    found = problems("# a recipe with no name\n" + GOOD.replace("name: ok\n", ""))
+    assert found == ["r.yaml:2:1: name: Field required"]
+
+
 def test_duplicate_step_id() -> None:
     found = problems(GOOD + '  - id: first\n    model: smollm2\n    prompt: "again"\n')
     assert found == ["r.yaml:8:5: steps.1.id: duplicate step id 'first' (step ids must be unique)"]

@@ -6,9 +6,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from bounded import call_bounded, run_bounded
 
-from agentnet.yamlfile import parse_yaml
+from agentnet.errors import ConfigError
+from agentnet.yamlfile import MAX_YAML_BYTES, parse_yaml
 
 AGENTNET = Path(sys.executable).parent / "agentnet"
 
@@ -49,3 +51,29 @@ def test_cli_refuses_an_alias_bomb_recipe_within_limits(tmp_path: Path) -> None:
     outcome = run_bounded([str(AGENTNET), "recipe", "validate", str(path)], timeout_s=30, memory_mb=2048)
     assert not outcome.timed_out and outcome.returncode == 2, outcome.describe()
     assert "YAML aliases expand to more than" in outcome.stderr and f"{path}:" in outcome.stderr
+
+
+def test_text_over_the_size_cap_is_refused_before_it_is_parsed() -> None:
+    """The cap holds for text (a recipe on stdin, a string) as for files, and counts UTF-8 bytes, not characters."""
+    over = "k: v\n#" + "x" * (MAX_YAML_BYTES - 6) + "\n"
+    assert len(over.encode()) == MAX_YAML_BYTES + 1
+    with pytest.raises(ConfigError) as info:
+        parse_yaml(over, "stdin.yaml")
+    assert info.value.code == "yaml_too_large" and info.value.message.startswith("stdin.yaml: file is 1,000,001 bytes")
+    with pytest.raises(ConfigError, match="over the 40-byte limit"):
+        parse_yaml("k: " + "é" * 19, max_bytes=40)  # 22 characters, 41 bytes
+    assert parse_yaml("k: " + "é" * 18 + "x", max_bytes=40).data == {"k": "é" * 18 + "x"}
+
+
+def test_nesting_and_alias_expansion_are_cut_exactly_at_their_limits() -> None:
+    """64 levels load, 65 do not; aliases may repeat 100,000 values in all, not one more."""
+    assert parse_yaml("a: " + "[" * 63 + "]" * 63 + "\n").data is not None
+    with pytest.raises(ConfigError) as deep:
+        parse_yaml("a: " + "[" * 64 + "]" * 64 + "\n", "deep.yaml")
+    assert deep.value.code == "yaml_too_deep" and deep.value.message.startswith("deep.yaml:1:")
+    anchors = "a: &a [" + ", ".join(["x"] * 999) + "]\nb: &b [" + ", ".join(["x"] * 1000) + "]\n"
+    # An anchored list of n values repeats n + 1 (the list itself) at each alias.
+    assert len(parse_yaml(anchors + "refs: [" + ", ".join(["*a"] * 100) + "]\n").data["refs"]) == 100
+    with pytest.raises(ConfigError) as expanded:
+        parse_yaml(anchors + "refs: [" + ", ".join(["*a"] * 99 + ["*b"]) + "]\n")
+    assert expanded.value.code == "yaml_alias_expansion"

@@ -4,6 +4,7 @@ needs exact timing or content)."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,8 @@ def run_app() -> Iterator[Callable[..., ThreadedServer]]:
     """Factory: serve an app built by ``create_app`` on a real socket for the test's duration."""
     servers: list[ThreadedServer] = []
 
-    def factory(app: Any, port: int | None = None) -> ThreadedServer:
-        server = ThreadedServer(app, port).start()
+    def factory(app: Any, sock: socket.socket | None = None) -> ThreadedServer:
+        server = ThreadedServer(app, sock).start()
         servers.append(server)
         return server
 

@@ -5,6 +5,7 @@ needs exact timing or content)."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -21,10 +22,10 @@ TOKEN = "test-token-0123456789abcdef"
 TOKEN_ENV = "AGENTNET_TEST_SERVER_TOKEN"
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def listening_socket(port: int = 0) -> socket.socket:
+    """A loopback socket already listening (port 0: the kernel picks one), for a server to take over:
+    no window in which another process can take the port."""
+    return socket.create_server(("127.0.0.1", port), backlog=128)
 
 
 @dataclass
@@ -71,18 +72,31 @@ class Served:
                 self.process.wait(timeout=10)
 
 
-def _wait_healthy(served: Served, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
+_SERVING = re.compile(r"agentnet serving at (http://\S+?)/v1 ")
+
+
+def wait_for_serve_url(process: subprocess.Popen[bytes], log: Path, deadline: float) -> str:
+    """The URL ``agentnet serve`` prints once it listens (it binds port 0 itself and reports the port)."""
+    while time.monotonic() < deadline:
+        found = _SERVING.search(log.read_text(errors="replace"))
+        if found:
+            return found.group(1)
+        if process.poll() is not None:
+            raise RuntimeError(f"agentnet serve exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        time.sleep(0.1)
+    raise RuntimeError(f"agentnet serve did not report its address in time:\n{log.read_text()[-4000:]}")
+
+
+def _wait_healthy(served: Served, deadline: float) -> None:
     while time.monotonic() < deadline:
         if served.process.poll() is not None:
             raise RuntimeError(f"agentnet serve exited with {served.process.returncode}:\n{served.log_text()[-4000:]}")
         try:
-            with urllib.request.urlopen(f"{served.url}/healthz", timeout=1):
+            with urllib.request.urlopen(f"{served.url}/healthz", timeout=5):
                 return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
-    served.stop()
-    raise RuntimeError(f"agentnet serve at {served.url} did not come up in {timeout_s} s:\n{served.log_text()[-4000:]}")
+    raise RuntimeError(f"agentnet serve at {served.url} did not come up in time:\n{served.log_text()[-4000:]}")
 
 
 def start_serve(
@@ -94,49 +108,60 @@ def start_serve(
     extra_env: dict[str, str] | None = None,
     timeout_s: float = 120,
 ) -> Served:
-    """Start ``agentnet serve`` with its own AGENTNET_HOME and working directory under ``root``."""
+    """Start ``agentnet serve`` on a port it picks, with its own AGENTNET_HOME and working directory."""
     home = root / "home"
     workdir = root / "work"
     home.mkdir(parents=True, exist_ok=True)
     workdir.mkdir(parents=True, exist_ok=True)
     if config is not None:
         (workdir / "agentnet.yaml").write_text(config)
-    port = free_port()
     env = {**os.environ, "AGENTNET_HOME": str(home), "LITELLM_LOCAL_MODEL_COST_MAP": "True", "PYTHONUNBUFFERED": "1"}
     env.update(extra_env or {})
-    command = [str(BIN_DIR / "agentnet"), "serve", "--port", str(port), "--access-log", "--log-level", "info", *args]
+    command = [str(BIN_DIR / "agentnet"), "serve", "--port", "0", "--access-log", "--log-level", "info", *args]
     if token is not None:
         env[TOKEN_ENV] = token
         command += ["--token-env", TOKEN_ENV]
     log = root / "serve.log"
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
-    served = Served(f"http://127.0.0.1:{port}", home, workdir, log, process, token, env)
-    _wait_healthy(served, timeout_s)
+    deadline = time.monotonic() + timeout_s
+    served = Served("", home, workdir, log, process, token, env)
+    try:
+        served.url = wait_for_serve_url(process, log, deadline)
+        _wait_healthy(served, deadline)
+    except RuntimeError:
+        served.stop()
+        raise
     return served
 
 
 class ThreadedServer:
-    """An ASGI app served by uvicorn on a loopback port in a background thread."""
+    """An ASGI app served by uvicorn in a background thread, on a socket listening before it starts
+    (``sock``; by default a new one on a port the kernel picks)."""
 
-    def __init__(self, app: Any, port: int | None = None) -> None:
+    def __init__(self, app: Any, sock: socket.socket | None = None) -> None:
         import uvicorn
 
-        self.port = port or free_port()
+        self.sock = sock if sock is not None else listening_socket()
+        self.port = int(self.sock.getsockname()[1])
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False)
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name="test-uvicorn", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, name="test-uvicorn", daemon=True
+        )
 
     def start(self) -> ThreadedServer:
         self.thread.start()
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
+                self.sock.close()
                 raise RuntimeError("the threaded test server did not start")
             time.sleep(0.02)
         return self
 
     def stop(self) -> None:
         self.server.should_exit = True
-        self.thread.join(timeout=10)
+        self.thread.join(timeout=30)
+        self.sock.close()

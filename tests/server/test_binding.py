@@ -13,7 +13,7 @@ import pytest
 from bounded import run_bounded
 from listening import is_loopback, listening_addresses
 from pydantic import SecretStr
-from serve_helpers import BIN_DIR, TOKEN, TOKEN_ENV, Served
+from serve_helpers import BIN_DIR, TOKEN, TOKEN_ENV, Served, listening_socket
 
 from agentnet.errors import ConfigError
 from agentnet.server.settings import ServerSettings
@@ -63,6 +63,20 @@ def test_cli_refuses_before_loading_anything(host: str, tmp_path: Path) -> None:
     )
     assert outcome.returncode == 2 and not outcome.timed_out, outcome.describe()
     assert "needs a bearer token" in outcome.stderr and "--token-env" in outcome.stderr
+
+
+def test_a_busy_port_is_refused_before_anything_loads(tmp_path: Path) -> None:
+    with listening_socket() as taken:
+        port = taken.getsockname()[1]
+        outcome = run_bounded(
+            [str(BIN_DIR / "agentnet"), "serve", "--port", str(port)],
+            timeout_s=60,
+            cwd=tmp_path,
+            env={**os.environ, "AGENTNET_HOME": str(tmp_path)},
+        )
+    assert outcome.returncode == 2 and not outcome.timed_out, outcome.describe()
+    assert f"cannot listen on 127.0.0.1:{port}" in outcome.stderr and "--port" in outcome.stderr
+    assert "llama" not in outcome.stderr.lower()
 
 
 def test_the_real_server_listens_on_loopback_only(gguf_server: Served) -> None:

@@ -112,7 +112,7 @@ def test_peer_reply_with_instructions_is_data_and_never_changes_the_plan(
     serve: Callable[..., Served],
     run_app,  # type: ignore[no-untyped-def]
 ) -> None:
-    from serve_helpers import free_port
+    from serve_helpers import listening_socket
 
     from agentnet.cards import CapabilityCard
     from agentnet.server.app import create_app
@@ -129,8 +129,8 @@ def test_peer_reply_with_instructions_is_data_and_never_changes_the_plan(
         }
     )
     hostile = ScriptedModel.build("poet", [INJECTION], card=card)
-    port = free_port()
-    b = run_app(create_app(None, ServerSettings(port=port, name="b"), nodes=[hostile]), port)
+    sock = listening_socket()
+    b = run_app(create_app(None, ServerSettings(port=sock.getsockname()[1], name="b"), nodes=[hostile]), sock)
     a = serve("a")
     assert a.cli("peers", "add", b.url).returncode == 0
     wait_for_model(a, "b/poet")

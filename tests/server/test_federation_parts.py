@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from serve_helpers import ThreadedServer, free_port
+from serve_helpers import ThreadedServer, listening_socket
 
 from agentnet.cards import CapabilityCard
 from agentnet.errors import ConfigError, DeadlineExceededError, ModelCallError, NotFoundError, UserError
@@ -17,7 +17,7 @@ from agentnet.federation.headers import DEADLINE_HEADER, HOPS_HEADER, OUTGOING_H
 from agentnet.federation.node import PeerNode
 from agentnet.federation.peers import Peers, cards_from_agent_card, normalize_url
 from agentnet.federation.store import PeerRecord, PeerStore, local_card
-from agentnet.server.agent_card import build_agent_card
+from agentnet.server.agent_card import agent_card_document
 from agentnet.server.app import create_app
 from agentnet.server.settings import ServerSettings
 from agentnet.testing import Delay, ScriptedModel
@@ -35,7 +35,7 @@ CARD = CapabilityCard.model_validate(
 
 
 def test_agent_card_round_trip_keeps_the_capability_cards() -> None:
-    document = build_agent_card(ServerSettings(port=8123), [CARD])
+    document = agent_card_document(ServerSettings(port=8123), [CARD])
     assert document["skills"][0]["id"] == "translator/en-fr"
     api_base, cards = cards_from_agent_card(document)
     assert api_base == "http://127.0.0.1:8123/v1"
@@ -61,9 +61,9 @@ def test_local_card_is_namespaced_remote_and_says_where_data_goes() -> None:
     assert local_card(far, CARD).data_leaves_host is True
 
 
-def test_peers_file_errors_name_the_file_and_line(tmp_path: Path) -> None:
+def test_peers_file_errors_name_the_file_and_line(tmp_path: Path, refused_url: str) -> None:
     path = tmp_path / "peers.yaml"
-    path.write_text("peers:\n  - name: lab\n    url: http://127.0.0.1:1\n    api_base: http://x/v1\n    colour: red\n")
+    path.write_text(f"peers:\n  - name: lab\n    url: {refused_url}\n    api_base: {refused_url}/v1\n    colour: red\n")
     with pytest.raises(ConfigError) as caught:
         PeerStore(path).load()
     assert f"{path}:5:5" in str(caught.value) and "unknown key" in str(caught.value)
@@ -72,10 +72,10 @@ def test_peers_file_errors_name_the_file_and_line(tmp_path: Path) -> None:
         PeerStore(path).load()
 
 
-def test_store_saves_atomically_and_reports_unknown_names(tmp_path: Path) -> None:
+def test_store_saves_atomically_and_reports_unknown_names(tmp_path: Path, refused_url: str) -> None:
     folder = tmp_path / "peers"
     store = PeerStore(folder / "peers.yaml")
-    record = PeerRecord(name="lab", url="http://127.0.0.1:1", api_base="http://127.0.0.1:1/v1", token_env="LAB_TOKEN")
+    record = PeerRecord(name="lab", url=refused_url, api_base=f"{refused_url}/v1", token_env="LAB_TOKEN")
     record.cards = [local_card(record, CARD)]
     store.put(record)
     assert store.load() == [record]
@@ -94,10 +94,9 @@ def test_urls_are_normalised_and_checked() -> None:
 
 
 def test_peer_names_must_be_unique(run_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    port = free_port()
-    server = run_app(
-        create_app(None, ServerSettings(port=port, name="lab"), nodes=[ScriptedModel.build("x", ["y"])]), port
-    )
+    sock = listening_socket()
+    settings = ServerSettings(port=sock.getsockname()[1], name="lab")
+    server = run_app(create_app(None, settings, nodes=[ScriptedModel.build("x", ["y"])]), sock)
     peers = Peers(PeerStore(tmp_path / "peers.yaml"))
     assert peers.add(server.url).name == "lab"
     with pytest.raises(UserError, match="exists already"):
@@ -107,11 +106,11 @@ def test_peer_names_must_be_unique(run_app, tmp_path: Path) -> None:  # type: ig
 
 @pytest.fixture
 def guarded(run_app) -> ThreadedServer:  # type: ignore[no-untyped-def]
-    port = free_port()
-    slow = ScriptedModel.build("slow", [Delay(2.0, "late")])
+    sock = listening_socket()
+    slow = ScriptedModel.build("slow", [Delay(60.0, "late")])
     fast = ScriptedModel.build("fast", ["quick"])
-    settings = ServerSettings(port=port, name="far", instance_id="far-instance", max_hops=3)
-    return run_app(create_app(None, settings, nodes=[slow, fast]), port)
+    settings = ServerSettings(port=sock.getsockname()[1], name="far", instance_id="far-instance", max_hops=3)
+    return run_app(create_app(None, settings, nodes=[slow, fast]), sock)
 
 
 def _peer_node(server: ThreadedServer, remote: str) -> PeerNode:
@@ -150,7 +149,8 @@ def test_peer_node_passes_the_remaining_deadline_on(guarded: ThreadedServer) -> 
             _peer_node(guarded, "slow").complete("hi")
     finally:
         OUTGOING_HEADERS.reset(token)
-    assert time.perf_counter() - started < 1.8  # bounded by the caller's 0.5 s, not the node's 2 s
+    # Bounded by the caller's 0.5 s, not the node's 60 s: the gap is wide enough for any machine load.
+    assert time.perf_counter() - started < 30
 
 
 def test_settings_urls() -> None:
@@ -173,31 +173,31 @@ def test_cli_help_does_not_import_the_server_stack() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_saved_peers_resolve_through_a_node_registry(tmp_path: Path) -> None:
+def test_saved_peers_resolve_through_a_node_registry(tmp_path: Path, refused_url: str) -> None:
     from agentnet.federation.peers import attach_saved
     from agentnet.nodes.registry import NodeRegistry
 
     store = PeerStore(tmp_path / "peers.yaml")
-    record = PeerRecord(name="lab", url="http://127.0.0.1:1", api_base="http://127.0.0.1:1/v1", token_env="LAB_TOKEN")
+    record = PeerRecord(name="lab", url=refused_url, api_base=f"{refused_url}/v1", token_env="LAB_TOKEN")
     record.cards = [local_card(record, CARD)]
     store.put(record)
     registry = NodeRegistry()
     assert attach_saved(registry, store) == ["lab/translator"]
     node = registry.node("lab/translator")
     assert isinstance(node, PeerNode)
-    assert node.model == "openai/translator" and node.api_base == "http://127.0.0.1:1/v1"
+    assert node.model == "openai/translator" and node.api_base == f"{refused_url}/v1"
     assert node.api_key_env == "LAB_TOKEN"
     assert registry.card("lab/translator").provider == "peer:lab"
 
 
-def test_server_peer_view_follows_the_file(tmp_path: Path) -> None:
+def test_server_peer_view_follows_the_file(tmp_path: Path, refused_url: str) -> None:
     import os
 
     from agentnet.nodes.registry import NodeRegistry
     from agentnet.server.peer_view import PeerView
 
     store = PeerStore(tmp_path / "peers.yaml")
-    record = PeerRecord(name="lab", url="http://127.0.0.1:1", api_base="http://127.0.0.1:1/v1")
+    record = PeerRecord(name="lab", url=refused_url, api_base=f"{refused_url}/v1")
     record.cards = [local_card(record, CARD)]
     store.put(record)
     registry = NodeRegistry()
@@ -211,3 +211,30 @@ def test_server_peer_view_follows_the_file(tmp_path: Path) -> None:
     assert view.cards() == [] and view.node("lab/translator") is None
     # The registry cannot forget the node; its card is kept but marked unavailable for the planner.
     assert registry.card("lab/translator").available is False
+
+
+def test_the_library_serves_with_the_same_defaults_as_agentnet_serve() -> None:
+    """ServerSettings() (what Network users and create_app get) and ``agentnet serve`` share their
+    defaults: a library server is no looser than the CLI's documented one."""
+    import inspect
+
+    from agentnet.cli.serve_cmd import serve as serve_command
+
+    options = {name: p.default for name, p in inspect.signature(serve_command).parameters.items()}
+    fields = {
+        "host": "host",
+        "port": "port",
+        "concurrency": "local_concurrency",
+        "queue": "local_queue",
+        "max_hops": "max_hops",
+        "peer_refresh": "peer_refresh_s",
+        "header_timeout": "header_timeout_s",
+        "body_timeout": "body_timeout_s",
+        "max_body_bytes": "max_body_bytes",
+        "max_concurrent_remote": "max_concurrent_remote",
+        "publish_peers": "publish_peer_cards",
+    }
+    defaults = ServerSettings()
+    assert {option: getattr(defaults, field) for option, field in fields.items()} == {
+        option: options[option] for option in fields
+    }

@@ -20,7 +20,7 @@ from agentnet.cards import CapabilityCard
 from agentnet.errors import AgentnetError
 from agentnet.federation.peers import token_warning
 from agentnet.federation.store import PeerRecord
-from agentnet.server.agent_card import build_agent_card
+from agentnet.server.agent_card import agent_card_document
 from agentnet.server.settings import ServerSettings
 
 AGENTNET = Path(sys.executable).parent / "agentnet"
@@ -74,7 +74,7 @@ def reply(handler: BaseHTTPRequestHandler, status: int, body: Any, headers: dict
 
 def agent_card(own_url: str, api_base: str) -> dict[str, Any]:
     host, port = own_url.split("://", 1)[1].split(":")
-    card = build_agent_card(ServerSettings(host=host, port=int(port), name="hostile"), [CARD])
+    card = agent_card_document(ServerSettings(host=host, port=int(port), name="hostile"), [CARD])
     card["capabilities"]["extensions"][0]["params"]["api_base"] = api_base
     return card
 

@@ -103,12 +103,10 @@ def test_two_servers_peer_and_chat_through_the_peer(serve: Callable[..., Served]
 
     # B goes down: A answers a clear error (no hang), refresh marks the cards unavailable, keeps them.
     b.stop()
-    started = time.perf_counter()
-    down = chat(a, "b/poet", "Write a poem about rain.")
+    down = chat(a, "b/poet", "Write a poem about rain.")  # a hang would end in the client's timeout, failing
     assert down.status_code == 502, down.text
     error = down.json()["error"]
     assert "b/poet" in error["message"] and error["type"] == "api_error"
-    assert time.perf_counter() - started < 30
     refreshed = a.cli("peers", "refresh")
     assert refreshed.returncode == 0, refreshed.stderr
     assert "down" in refreshed.stdout
@@ -138,19 +136,18 @@ def test_loop_a_to_b_to_a_is_stopped(serve: Callable[..., Served]) -> None:
     assert added.returncode == 0, added.stderr
     wait_for_model(a, "b/a/smollm2")
 
-    started = time.perf_counter()
     reply = chat(a, "b/a/smollm2", "hello")
     assert reply.status_code == 502, reply.text
     message = reply.json()["error"]["message"]
-    # A refused the request when it came back (the chain names both servers), before running a model.
+    # A refused the request when it came back (the chain names both servers): its gate runs before any
+    # route, so no model ran.
     assert "federation loop: this request already passed through this server" in message
     assert "a/smollm2" in message
-    assert time.perf_counter() - started < 30
 
 
-def test_peer_that_is_down_when_added_is_a_clear_error(serve: Callable[..., Served]) -> None:
+def test_peer_that_is_down_when_added_is_a_clear_error(serve: Callable[..., Served], refused_url: str) -> None:
     a = serve("a")
-    result = a.cli("peers", "add", "http://127.0.0.1:9")
+    result = a.cli("peers", "add", refused_url)
     assert result.returncode == 1
     assert "cannot be reached" in result.stderr
     assert json.loads(a.cli("peers", "list", "--json").stdout) == []
@@ -160,14 +157,15 @@ def test_server_notices_a_peer_going_down_and_coming_back(
     serve: Callable[..., Served],
     run_app,  # type: ignore[no-untyped-def]
 ) -> None:
-    from serve_helpers import ThreadedServer, free_port
+    from serve_helpers import ThreadedServer, listening_socket
 
     from agentnet.cards import CapabilityCard
     from agentnet.server.app import create_app
     from agentnet.server.settings import ServerSettings
     from agentnet.testing import ScriptedModel
 
-    port = free_port()
+    sock = listening_socket()
+    port = sock.getsockname()[1]
 
     def peer_app():  # type: ignore[no-untyped-def]
         card = CapabilityCard(id="echo", description="Repeats what it is told.")
@@ -175,7 +173,7 @@ def test_server_notices_a_peer_going_down_and_coming_back(
             None, ServerSettings(port=port, name="p"), nodes=[ScriptedModel.build("echo", ["echo"], card=card)]
         )
 
-    peer = run_app(peer_app(), port)
+    peer = run_app(peer_app(), sock)
     a = serve("a", args=("--peer-refresh", "1"))
     assert a.cli("peers", "add", peer.url).returncode == 0
     assert wait_for_model(a, "p/echo")["agentnet"]["available"] is True
@@ -189,7 +187,8 @@ def test_server_notices_a_peer_going_down_and_coming_back(
     peer.stop()
     availability(False)  # skipped from now on, but not deleted
     assert json.loads(a.cli("peers", "list", "--json").stdout)[0]["available"] is False
-    back = ThreadedServer(peer_app(), port).start()
+    # Back on the same port: a peer keeps its address across a restart.
+    back = ThreadedServer(peer_app(), listening_socket(port)).start()
     try:
         availability(True)
         assert chat(a, "p/echo", "hi").json()["choices"][0]["message"]["content"] == "echo"

@@ -15,7 +15,7 @@ def test_models_and_agent_card(gguf_server: Served) -> None:
     ids = [m["id"] for m in models["data"]]
     assert "smollm2" in ids and "agentnet" in ids
     card = httpx.get(f"{gguf_server.url}/.well-known/agent-card.json").json()
-    assert card["url"] == gguf_server.api_base
+    assert card["capabilities"]["extensions"][0]["params"]["api_base"] == gguf_server.api_base
     assert card["capabilities"]["streaming"] is True
     skills = {s["id"]: s for s in card["skills"]}
     chat = skills["smollm2/chat"]
@@ -24,7 +24,7 @@ def test_models_and_agent_card(gguf_server: Served) -> None:
     assert chat["examples"] == ["What is the capital of France?"]
     assert {"chat", "embedded"} <= set(chat["tags"])
     for skill in card["skills"]:
-        assert {"id", "name", "description", "tags", "examples", "inputModes", "outputModes"} <= set(skill)
+        assert {"id", "name", "description", "tags", "inputModes", "outputModes"} <= set(skill)
     assert "bearer" in card["securitySchemes"]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from serve_helpers import BIN_DIR, Served, free_port
+from serve_helpers import BIN_DIR, Served, wait_for_serve_url
 from test_peers import POET_CONFIG
 
 from agentnet.config import AgentnetConfig
@@ -31,26 +31,26 @@ def test_serve_lines_start_servers(tmp_path: Path) -> None:
     lines = [line for line in serve_block.strip().splitlines() if line]
     assert len(lines) == 3
     (tmp_path / "b.yaml").write_text(POET_CONFIG)
-    for line in lines:
+    for number, line in enumerate(lines):
         env = {**os.environ, "AGENTNET_HOME": str(tmp_path / "home"), "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
         if line.startswith("AGENTNET_TOKEN=$(openssl rand -hex 32) "):
             env["AGENTNET_TOKEN"] = os.urandom(32).hex()
             line = line.removeprefix("AGENTNET_TOKEN=$(openssl rand -hex 32) ")
         argv = shlex.split(line)
         assert argv[:2] == ["agentnet", "serve"]
-        port = free_port()
-        argv[argv.index("--port") + 1] = str(port)
-        log = tmp_path / f"serve-{port}.log"
+        argv[argv.index("--port") + 1] = "0"  # the server takes a free port and prints its URL
+        log = tmp_path / f"serve-{number}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
                 [str(BIN_DIR / "agentnet"), *argv[1:]], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
             )
         try:
             deadline = time.monotonic() + 90
+            url = wait_for_serve_url(process, log, deadline)
             while True:
                 assert process.poll() is None, log.read_text()
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                    with urllib.request.urlopen(f"{url}/healthz", timeout=5) as response:
                         assert response.status == 200
                         break
                 except OSError:

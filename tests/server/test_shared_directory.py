@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Callable
 
 import httpx
-from serve_helpers import Served, free_port
+from serve_helpers import Served, listening_socket
 from test_peers import POET_CONFIG
 
 from agentnet.cards import CapabilityCard
@@ -39,13 +39,10 @@ def test_two_servers_share_one_chroma_directory(
         description="Reports the weather forecast for a city: temperature, rain and wind.",
         tags=["weather", "forecast"],
     )
-    port = free_port()
-    run_app(
-        create_app(
-            None, ServerSettings(port=port, name="p"), nodes=[ScriptedModel.build("weather", ["sunny"], card=weather)]
-        ),
-        port,
-    )
+    sock = listening_socket()
+    port = sock.getsockname()[1]
+    node = ScriptedModel.build("weather", ["sunny"], card=weather)
+    run_app(create_app(None, ServerSettings(port=port, name="p"), nodes=[node]), sock)
     added = a.cli("peers", "add", f"http://127.0.0.1:{port}")
     assert added.returncode == 0, added.stderr
     assert "directory: " in added.stdout and "added or changed" in added.stdout

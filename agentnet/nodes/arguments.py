@@ -1,12 +1,17 @@
 """Filling a tool's arguments under its input schema, then checking them before the call.
 
-In order, each property takes the first value found:
+One mechanism for every collaborator that takes arguments instead of a prompt: Python functions on
+the network (``nodes/callable.py``) and MCP tools (``mcp/node.py``). In order, each property takes
+the first value found:
 1. a field of the same name in structured data an earlier step produced, or a literal the plan gave;
-2. a value written literally in the step's text, the task or an earlier step's text that fits the
+2. its role, when the schema marks one (``"x-agentnet": "input"`` or ``"request"``): the step's input
+   (an earlier step's output or the user's input: text, parsed JSON, or an artifact's file path,
+   as the property's type asks) or the step's own request (its instruction);
+3. a value written literally in the step's text, the task or an earlier step's text that fits the
    property: an enum member, a value in the property's format or pattern, a number for a required
    number, or a token shaped like the examples in its schema or description ("Asia/Tokyo" is shaped
    like "America/New_York");
-3. for required properties still empty, the planner model, constrained to the missing properties'
+4. for required properties still empty, the planner model, constrained to the missing properties'
    schema (llama.cpp turns it into a grammar), reading the tool's description and the task as data.
 The result is validated with jsonschema; a value that does not fit is an error naming the property.
 """
@@ -19,13 +24,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from agentnet.delimit import DATA_NOTE, data_block, flat_text
 from agentnet.errors import AgentnetError, OutputValidationError
-from agentnet.executor.prompts import DATA_NOTE, data_block
-from agentnet.mcp.cards import clean_text
-from agentnet.mcp.store import McpTool
 
 if TYPE_CHECKING:
-    from agentnet.nodes.base import ModelNode
+    from agentnet.nodes.base import CallOptions, ChatMessage, ModelNode
 
 _QUOTED = re.compile(r"""(?:(?<=^)|(?<=[\s:(\[,=]))(['"\u2018\u201c])(.+?)['"\u2019\u201d](?=$|[\s.,;:!?)\]])""")
 _STRIP = ".,;:!?()[]{}<>\"'\u2018\u2019\u201c\u201d"
@@ -39,6 +42,21 @@ _FORMATS = {
     "url": re.compile(r"^[a-z][a-z0-9+.-]*://\S+$"),
 }
 MODEL_MAX_TOKENS = 192
+# The schema key that gives a property its role in a step: "input" or "request".
+ROLE_KEY = "x-agentnet"
+# The call option that carries a step as data (see executor.prompts.tool_request).
+REQUEST_OPTION = "tool_request"
+
+
+@dataclass(frozen=True)
+class ToolSchema:
+    """What filling needs to know about a tool: its name, what it does, its input schema, and the
+    error code its argument errors carry."""
+
+    name: str
+    description: str
+    schema: dict[str, Any]
+    error_code: str = "tool_arguments_invalid"
 
 
 @dataclass
@@ -63,6 +81,53 @@ class ToolRequest:
     def texts(self) -> list[str]:
         return [t for t in (self.instruction, self.task, *(text for _, text, _ in self.upstream)) if t]
 
+    def request_text(self) -> str:
+        """What this step asks for: its instruction, else the task."""
+        return self.instruction or self.task
+
+    def input_value(self, prop: dict[str, Any]) -> Any:
+        """The step's input as ``prop`` takes it: an artifact's file path (``format: path``), parsed
+        JSON (object or array), or text (earlier outputs joined); the request itself when the step
+        has no input. None when nothing of that kind was handed over."""
+        if prop.get("format") == "path":
+            paths = [data["path"] for _, _, data in self.upstream if isinstance(data, dict) and data.get("path")]
+            return paths[0] if paths else None
+        # A property without a type (a function of one untyped parameter) takes the input as it comes.
+        kinds = _types(prop) if "type" in prop else set()
+        if kinds & {"object", "array"}:
+            for item in self.upstream:
+                data = _structured(item, any_json=True)
+                if isinstance(data, dict | list):
+                    return data
+            return None
+        texts = [text for _, text, _ in self.upstream if text]
+        if "string" in kinds:
+            return "\n\n".join(texts) if texts else self.request_text()
+        # An untyped input: the data of a single input when it has any, else its text.
+        if len(self.upstream) == 1:
+            data = _structured(self.upstream[0], any_json=True)
+            return data if data is not None else self.upstream[0][1]
+        return "\n\n".join(texts) if texts else self.request_text()
+
+
+def request_from(messages: list[ChatMessage], options: CallOptions) -> ToolRequest:
+    """The request a node was called with: the step as data when the executor sent one, else the
+    last user message (a JSON object there is taken as the arguments themselves)."""
+    payload = options.extra.get(REQUEST_OPTION)
+    if isinstance(payload, dict):
+        return ToolRequest.from_payload(payload)
+    user = [m["content"] for m in messages if m["role"] == "user"]
+    text = user[-1] if user else messages[-1]["content"]
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        try:
+            literals = json.loads(stripped)
+        except json.JSONDecodeError:
+            literals = None
+        if isinstance(literals, dict):
+            return ToolRequest(task="", literals=literals)
+    return ToolRequest(task=text, instruction=text)
+
 
 @dataclass
 class Filled:
@@ -72,20 +137,33 @@ class Filled:
 
 
 def fill_arguments(
-    tool: McpTool, request: ToolRequest, model: Callable[[], ModelNode] | None = None, deadline_s: float = 60.0
+    tool: ToolSchema, request: ToolRequest, model: Callable[[], ModelNode] | None = None, deadline_s: float = 60.0
 ) -> Filled:
     """The arguments for one call of ``tool``, validated against its input schema."""
-    schema = tool.input_schema if isinstance(tool.input_schema, dict) else {}
-    properties = {k: v if isinstance(v, dict) else {} for k, v in (schema.get("properties") or {}).items()}
+    schema = tool.schema if isinstance(tool.schema, dict) else {}
+    properties = {k: _nullable(v) if isinstance(v, dict) else {} for k, v in (schema.get("properties") or {}).items()}
     required = [name for name in schema.get("required") or [] if name in properties]
     filled = Filled({}, {})
     _from_structures(properties, request, filled)
+    _from_roles(properties, request, filled)
     _from_text(properties, set(required), request, filled)
     missing = [name for name in required if name not in filled.arguments]
     if missing and model is not None:
         _from_model(tool, {name: properties[name] for name in missing}, request, model(), deadline_s, filled)
     _validate(tool, schema, filled.arguments)
     return filled
+
+
+def _nullable(prop: dict[str, Any]) -> dict[str, Any]:
+    """An optional property written as ``anyOf: [X, {"type": "null"}]`` (pydantic's ``X | None``) read
+    as X, so its enum, format and type guide filling like a plain property's."""
+    options = prop.get("anyOf")
+    if not isinstance(options, list):
+        return prop
+    kept = [o for o in options if isinstance(o, dict) and o.get("type") != "null"]
+    if len(kept) != 1 or len(kept) == len(options):
+        return prop
+    return {**{k: v for k, v in prop.items() if k != "anyOf"}, **kept[0]}
 
 
 def _fits(prop: dict[str, Any], value: Any) -> bool:
@@ -111,10 +189,26 @@ def _from_structures(properties: dict[str, dict[str, Any]], request: ToolRequest
                 filled.arguments[name], filled.sources[name] = value, "plan"
 
 
-def _structured(output: tuple[str, str, Any]) -> Any:
-    """An earlier step's data: its parsed JSON, or its text when that is a JSON object (tool results)."""
+def _from_roles(properties: dict[str, dict[str, Any]], request: ToolRequest, filled: Filled) -> None:
+    for name, prop in properties.items():
+        role = prop.get(ROLE_KEY)
+        if name in filled.arguments or role not in ("input", "request"):
+            continue
+        value = request.input_value(prop) if role == "input" else request.request_text()
+        if value is not None and _fits(_without_role(prop), value):
+            filled.arguments[name], filled.sources[name] = value, role
+
+
+def _without_role(prop: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in prop.items() if k != ROLE_KEY}
+
+
+def _structured(output: tuple[str, str, Any], *, any_json: bool = False) -> Any:
+    """An earlier step's data: its parsed JSON, or its text when that is a JSON object (tool results;
+    with ``any_json`` a JSON array too)."""
     _, text, data = output
-    if data is None and text.lstrip().startswith("{"):
+    opening = ("{", "[") if any_json else ("{",)
+    if data is None and text.lstrip().startswith(opening):
         try:
             return json.loads(text)
         except json.JSONDecodeError:
@@ -210,7 +304,7 @@ def grammar_schema(prop: Any) -> Any:
 
 
 def _from_model(
-    tool: McpTool,
+    tool: ToolSchema,
     missing: dict[str, dict[str, Any]],
     request: ToolRequest,
     model: ModelNode,
@@ -218,18 +312,20 @@ def _from_model(
     filled: Filled,
 ) -> None:
     wanted = "\n".join(
-        f"- {clean_text(name, 100)}: {clean_text(prop.get('description') or prop.get('title') or '', 300)}"
+        f"- {flat_text(name, 100)}: {flat_text(prop.get('description') or prop.get('title') or '', 300)}"
         for name, prop in missing.items()
     )
     blocks = [
-        data_block("tool", f"{tool.name}: {clean_text(tool.description, 1000)}"),
+        data_block("tool", f"{tool.name}: {flat_text(tool.description, 1000)}"),
         data_block("task", request.task),
     ]
     if request.instruction and request.instruction != request.task:
         blocks.append(data_block("step", request.instruction))
     blocks.extend(data_block(f"step {source}", text[:4000]) for source, text, _ in request.upstream)
+    # The argument names and descriptions are the server's text too: data, like the tool's description.
+    blocks.append(data_block("arguments", wanted))
     prompt = "\n\n".join(
-        [*blocks, DATA_NOTE, f"Give the values for these arguments of the tool, taken from the task:\n{wanted}\n"
+        [*blocks, DATA_NOTE, "Give the values of the arguments listed in the arguments block, taken from the task.\n"
          "Reply with one JSON object."]
     )  # fmt: skip
     schema = {
@@ -244,7 +340,7 @@ def _from_model(
             f"the arguments {', '.join(missing)} of {tool.name!r} are not in the task, and the planner model "
             f"could not fill them: {exc.message}",
             hint="write the values in the task (e.g. in quotes)",
-            code="mcp_arguments_invalid",
+            code=tool.error_code,
         ) from None
     data = reply.data if isinstance(reply.data, dict) else {}
     for name in missing:
@@ -252,7 +348,7 @@ def _from_model(
             filled.arguments[name], filled.sources[name] = data[name], "model"
 
 
-def _validate(tool: McpTool, schema: dict[str, Any], arguments: dict[str, Any]) -> None:
+def _validate(tool: ToolSchema, schema: dict[str, Any], arguments: dict[str, Any]) -> None:
     import jsonschema
 
     try:
@@ -260,7 +356,7 @@ def _validate(tool: McpTool, schema: dict[str, Any], arguments: dict[str, Any]) 
         errors = sorted(validator.iter_errors(arguments), key=lambda e: list(e.path))
     except (jsonschema.SchemaError, TypeError, ValueError) as exc:
         raise OutputValidationError(
-            f"the input schema of {tool.name!r} cannot be checked: {str(exc)[:200]}", code="mcp_schema_invalid"
+            f"the input schema of {tool.name!r} cannot be checked: {str(exc)[:200]}", code="tool_schema_invalid"
         ) from None
     if errors:
         first = errors[0]
@@ -270,5 +366,5 @@ def _validate(tool: McpTool, schema: dict[str, Any], arguments: dict[str, Any]) 
             f"the arguments for {tool.name!r} do not fit its input schema at {where}: {first.message[:300]} "
             f"(arguments {shown})",
             hint="write the missing or wrong value in the task, e.g. in quotes",
-            code="mcp_arguments_invalid",
+            code=tool.error_code,
         )

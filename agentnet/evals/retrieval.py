@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from agentnet.directory.importers import load_cards
-from agentnet.directory.taskbench_samples import read_samples, sample_nodes
 from agentnet.errors import ConfigError
+from agentnet.planner.examples import example_nodes, read_examples, request
 
 
 @dataclass
@@ -31,8 +31,8 @@ class QualityResult:
 def single_tool_samples(data_path: Path) -> list[tuple[str, str]]:
     """(instruction, gold tool id) for each sample whose plan uses exactly one tool."""
     out = []
-    for number, sample in enumerate(read_samples(data_path), start=1):
-        nodes = sample_nodes(sample)
+    for number, sample in enumerate(read_examples(data_path), start=1):
+        nodes = example_nodes(sample)
         if "task_nodes" not in sample or any("task" not in node for node in nodes):
             raise ConfigError(
                 f"{data_path}: sample {number} ({sample.get('id', '?')}): not a TaskBench sample",
@@ -41,7 +41,7 @@ def single_tool_samples(data_path: Path) -> list[tuple[str, str]]:
             )
         tools = {node["task"] for node in nodes}
         if sample.get("type", "single") == "single" and len(tools) == 1:
-            out.append((str(sample.get("instruction", sample.get("user_request"))), str(next(iter(tools)))))
+            out.append((str(request(sample)), str(next(iter(tools)))))
     return out
 
 

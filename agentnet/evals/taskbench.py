@@ -1,23 +1,27 @@
-"""TaskBench: reading its data, scoring plans exactly as TaskBench does, and the benchmark run.
+"""TaskBench: scoring plans exactly as TaskBench does, and the planning benchmark run.
 
 Scoring follows ``shared/bench/taskbench/METRICS.md``: node F1 and edge F1 micro-averaged over
 (sample, name) sets. In resource domains (tools with input/output types) edges come from the
 nodes' ``<node-k>`` arguments, for gold and prediction alike; in API domains (tools with
 ``parameters``) they come from ``task_links``. Data quirks are accepted: ``task_nodes`` stored
-as a dict of steps, links that say ``destination`` instead of ``target``.
+as a dict of steps, links that say ``destination`` instead of ``target``. Data lines are read like
+the example files ``agentnet plan --learn`` takes (``planner.examples``); tool lists like
+``agentnet directory import`` reads them (``directory.importers``), so the bench plans with the very
+cards a user would import.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from agentnet.directory.taskbench_samples import read_samples as load_jsonl
-from agentnet.directory.taskbench_samples import sample_nodes as nodes_of
 from agentnet.errors import ConfigError
+from agentnet.planner.examples import example_nodes, read_examples, request
+from agentnet.planner.tuning import MODEL_MODES, PlannerTuning
 
 if TYPE_CHECKING:
     from agentnet.cards import CapabilityCard
@@ -81,6 +85,25 @@ def argument_edges(nodes: list[dict[str, Any]]) -> set[tuple[str, str]]:
     return edges
 
 
+def argument_sets(sample: dict[str, Any]) -> tuple[set[tuple[str, str]], set[tuple[str, str, str]]]:
+    """An API sample's (tool, name) and (tool, name, value) argument pairs; ``<node-k>`` values read as
+    the tool of node k, so a value taken from another step matches whichever step it was."""
+    nodes = example_nodes(sample)
+    names, values = set(), set()
+    for node in nodes:
+        tool = norm(node.get("task", ""))
+        for argument in node.get("arguments") or []:
+            if not isinstance(argument, dict) or "name" not in argument:
+                continue
+            value = " ".join(str(argument.get("value", "")).lower().split())
+            for ref in re.findall(r"<node-(\d+)>", value):
+                if int(ref) < len(nodes):
+                    value = value.replace(f"<node-{ref}>", f"<{norm(nodes[int(ref)].get('task', ''))}>")
+            names.add((tool, str(argument["name"])))
+            values.add((tool, str(argument["name"]), value))
+    return names, values
+
+
 @dataclass
 class Counts:
     tp: int = 0
@@ -102,6 +125,10 @@ class Counts:
 class Score:
     nodes: Counts = field(default_factory=Counts)
     edges: Counts = field(default_factory=Counts)
+    # API domains: (tool, parameter name) and (tool, parameter name, value) pairs, as TaskBench's
+    # parameter-name and value F1.
+    names: Counts = field(default_factory=Counts)
+    values: Counts = field(default_factory=Counts)
     samples: int = 0
 
 
@@ -109,7 +136,7 @@ def score_sample(
     gold: dict[str, Any], pred: dict[str, Any], tool_names: set[str], mode: Mode
 ) -> tuple[set[str], set[str], set[tuple[str, str]], set[tuple[str, str]]]:
     """(gold nodes, predicted nodes, gold edges, predicted edges) as TaskBench counts them."""
-    gold_nodes, pred_nodes = nodes_of(gold), nodes_of(pred)
+    gold_nodes, pred_nodes = example_nodes(gold), example_nodes(pred)
     g_nodes = {norm(n.get("task", "")) for n in gold_nodes}
     p_nodes = {norm(n.get("task", "")) for n in pred_nodes} & tool_names
     if mode == "resource":
@@ -133,6 +160,10 @@ def score_all(
                 scores[key].nodes.add(g_nodes, p_nodes)
                 scores[key].edges.add(g_edges, p_edges)
                 scores[key].samples += 1
+                if mode == "api":
+                    (g_names, g_values), (p_names, p_values) = argument_sets(gold), argument_sets(pred)
+                    scores[key].names.add(g_names, p_names)
+                    scores[key].values.add(g_values, p_values)
     return scores
 
 
@@ -177,6 +208,8 @@ class BenchResult:
             "s_per_sample": round(self.per_sample_s, 3),
             "plan_sources": self.sources,
         }
+        if overall.names.tp + overall.names.fp + overall.names.fn:
+            out["p_f1"], out["v_f1"] = round(overall.names.f1, 2), round(overall.values.f1, 2)
         for kind in TYPES:
             score = self.scores[kind]
             out[kind] = {"n_f1": round(score.nodes.f1, 2), "e_f1": round(score.edges.f1, 2), "samples": score.samples}
@@ -198,7 +231,7 @@ def run(
     sources: dict[str, int] = {}
     started = time.perf_counter()
     for number, sample in enumerate(samples):
-        task = sample.get("instruction", sample.get("user_request", ""))
+        task = request(sample) or ""
         try:
             plan = planner.plan(task)
             prediction = to_prediction(sample.get("id"), plan, names, mode)
@@ -214,11 +247,36 @@ def run(
     return BenchResult(scores, seconds, predictions, sources)
 
 
+def load_tools(path: Path) -> list[CapabilityCard]:
+    """The tools of a tool list file as cards (any format ``agentnet directory import`` reads)."""
+    from agentnet.directory.importers import load_cards
+
+    cards = load_cards(path)
+    if not cards:
+        raise ConfigError(f"{path} lists no tools", hint='a TaskBench tool list is {"nodes": [...]}')
+    return cards
+
+
 def _setting_value(current: Any, value: Any) -> Any:
     """``value`` (often a command-line string) converted to the type of the setting it replaces."""
     if isinstance(current, bool):
         return str(value).strip().lower() in ("1", "true", "yes", "on")
     return type(current)(value)
+
+
+def tuning(mode: str = "assist", overrides: dict[str, Any] | None = None) -> PlannerTuning:
+    """The planner's tuning for a run: ``mode`` and ``overrides`` (for measuring an idea without
+    editing the defaults) over the defaults."""
+    if mode not in MODEL_MODES:
+        raise ConfigError(f"unknown planner mode {mode!r}", hint=f"use one of: {', '.join(MODEL_MODES)}")
+    settings = PlannerTuning(model_mode=mode)
+    for key, value in (overrides or {}).items():
+        if key not in PlannerTuning.__dataclass_fields__:
+            raise ConfigError(
+                f"unknown planner setting {key!r}", hint="see PlannerTuning in agentnet/planner/tuning.py"
+            )
+        setattr(settings, key, _setting_value(getattr(settings, key), value))
+    return settings
 
 
 def run_files(
@@ -232,36 +290,25 @@ def run_files(
     overrides: dict[str, Any] | None = None,
 ) -> BenchResult:
     """The benchmark from files: tools as an in-memory directory, optional plan memory from ``train``;
-    ``overrides`` sets ``PlannerSettings`` fields (for measuring an idea without editing defaults)."""
+    ``overrides`` sets ``PlannerTuning`` fields."""
+    from agentnet.directory.inmemory import InMemorySource
     from agentnet.planner.memory import PlanMemory
-    from agentnet.planner.planner import MODEL_MODES, Planner, PlannerSettings
-    from agentnet.planner.toolset import InMemorySource, load_tools
+    from agentnet.planner.planner import Planner
 
-    if mode not in MODEL_MODES:
-        raise ConfigError(f"unknown planner mode {mode!r}", hint=f"use one of: {', '.join(MODEL_MODES)}")
+    settings = tuning(mode, overrides)
     cards = load_tools(tools)
-    if not cards:
-        raise ConfigError(f"{tools} lists no tools", hint='a TaskBench tool list is {"nodes": [...]}')
-    samples = load_jsonl(data)[:limit] if limit else load_jsonl(data)
+    samples = read_examples(data)[:limit] if limit else read_examples(data)
     memory = None
     if train is not None:
         memory = PlanMemory(":memory:")
-        memory.learn_taskbench(train)
+        memory.learn_examples(train)
     node = None
     if mode != "off":
         from agentnet.nodes.registry import NodeRegistry
 
         node = NodeRegistry().node(model_id)
-    settings = PlannerSettings(model_mode=mode)
-    for key, value in (overrides or {}).items():
-        if key not in PlannerSettings.__dataclass_fields__:
-            raise ConfigError(
-                f"unknown planner setting {key!r}", hint="see PlannerSettings in agentnet/planner/planner.py"
-            )
-        setattr(settings, key, _setting_value(getattr(settings, key), value))
     planner = Planner(InMemorySource(cards), node, settings, memory=memory)
     try:
         return run(planner, samples, cards)
     finally:
-        if memory is not None:
-            memory.close()
+        planner.close()

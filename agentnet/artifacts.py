@@ -1,0 +1,122 @@
+"""Artifacts: files and piped data a user hands to a run, described by a small typed record.
+
+An ``Artifact`` names the data (the input key steps read it by), where it came from, its media type,
+size and SHA-256, and the planner type it carries (``text``, ``image``, ``audio``, ``video`` or
+``file``). Text is read as data for the steps; other types travel as the record itself, for
+collaborators that take files. The record is plain pydantic data, so plans and traces keep it and
+later kinds of artifacts (outputs passed between steps) can extend it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from collections.abc import Collection
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from agentnet.errors import UserError
+
+# Media types that are text although their major type is not "text/".
+_TEXT_MEDIA = {"application/json", "application/xml", "application/x-yaml", "application/yaml", "application/toml"}
+_KINDS = ("image", "audio", "video")
+# Most bytes of one artifact (the default of the ``runs.max_artifact_bytes`` setting); a larger
+# input is refused, never silently cut.
+MAX_ARTIFACT_BYTES = 256 * 1024 * 1024
+
+
+def kind_of(media_type: str) -> str:
+    """The data type a planner wires for a media type: text, image, audio, video, or file."""
+    major = media_type.split("/", 1)[0]
+    if major == "text" or media_type in _TEXT_MEDIA:
+        return "text"
+    return major if major in _KINDS else "file"
+
+
+class Artifact(BaseModel):
+    """One input the user supplied: a file, or what was piped on stdin."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    path: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """The data type the planner wires: text, image, audio, video, or file."""
+        return kind_of(self.media_type)
+
+    def describe(self) -> str:
+        where = self.path or self.name
+        return f"{where} ({self.media_type}, {self.size:,} bytes)"
+
+
+def handed_value(artifact: Artifact, text: str | None) -> str | dict[str, object]:
+    """What a run reads for an input: its text, or (for other media) its record, which the run
+    copies into its folder."""
+    return text if text is not None else artifact.model_dump(mode="json")
+
+
+def unique(artifact: Artifact, taken: Collection[str]) -> Artifact:
+    """The artifact under a name no earlier input has (its path, or a numbered name, when two
+    inputs share a file name)."""
+    if artifact.name not in taken:
+        return artifact
+    name = artifact.path if artifact.path and artifact.path not in taken else f"{artifact.name}#{len(taken) + 1}"
+    return artifact.model_copy(update={"name": name})
+
+
+def _record(name: str, data: bytes, media_type: str | None, path: str | None) -> tuple[Artifact, str | None]:
+    text: str | None = None
+    if media_type is None or media_type.startswith("text/") or media_type in _TEXT_MEDIA:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if media_type is None:
+            media_type = "text/plain" if text is not None else "application/octet-stream"
+    artifact = Artifact(
+        name=name, media_type=media_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(), path=path
+    )
+    return artifact, text if artifact.kind == "text" else None
+
+
+def too_large(what: str, size: int, limit: int) -> UserError:
+    """The error for an artifact over the limit: what it was, both sizes, and the setting to raise."""
+    return UserError(
+        f"{what} is {size:,} bytes; a run takes files of at most {limit:,} bytes (runs.max_artifact_bytes)",
+        hint="pass a smaller file (or only the part the task needs), or raise runs.max_artifact_bytes in agentnet.yaml",
+        code="artifact_too_large",
+    )
+
+
+def read_file(
+    path: Path, name: str | None = None, *, max_bytes: int = MAX_ARTIFACT_BYTES
+) -> tuple[Artifact, str | None]:
+    """The artifact for a file and its text (None unless it is text)."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise too_large(f"input file {path}", size, max_bytes)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read input file {path}: {exc.strerror}", hint="check the --input path") from None
+    media_type, _ = mimetypes.guess_type(path.name)
+    artifact, text = _record(name or path.name, data, media_type, str(path))
+    if media_type is not None and media_type.startswith("text/") and text is None:
+        raise UserError(f"input file {path} is not UTF-8 text", hint="convert it to UTF-8 (e.g. with iconv)")
+    return artifact, text
+
+
+def read_bytes(
+    name: str, data: bytes, media_type: str | None = None, *, max_bytes: int = MAX_ARTIFACT_BYTES
+) -> tuple[Artifact, str | None]:
+    """The artifact for data handed over without a file (piped, or sent over HTTP): of ``media_type``
+    when given, else text when it decodes as UTF-8, else an opaque file."""
+    if len(data) > max_bytes:
+        raise too_large(name, len(data), max_bytes)
+    return _record(name, data, media_type, None)

@@ -1,0 +1,175 @@
+"""``agentnet daemon start|stop|status``: keep models loaded between CLI calls (``agentnet/server/daemon.py``).
+
+``ask`` uses a running daemon on its own (``--no-daemon`` opts out); with ``AGENTNET_DAEMON=auto`` it
+also starts one on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from agentnet.errors import RunError
+
+if TYPE_CHECKING:
+    from agentnet.nodes.calls import Reply
+
+daemon_app = typer.Typer(help="A warm background process that keeps models loaded for `ask`.", no_args_is_help=True)
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 20.0
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(daemon_app, name="daemon")
+
+
+def running_daemon() -> dict[str, Any] | None:
+    """The running daemon's state, starting one first when ``AGENTNET_DAEMON=auto``; else None."""
+    from agentnet.server.daemon import read_state
+
+    state = read_state()
+    if state is None and os.environ.get("AGENTNET_DAEMON") == "auto":
+        state = _start(idle_s=None)
+    return state
+
+
+def config_file(explicit: Path | None) -> str | None:
+    """The project config this process would read, as an absolute path for the daemon."""
+    from agentnet.config import PROJECT_CONFIG_NAME
+
+    path = explicit if explicit is not None else Path.cwd() / PROJECT_CONFIG_NAME
+    return str(path.resolve()) if path.is_file() or explicit is not None else None
+
+
+def ask_daemon(
+    state: dict[str, Any],
+    config: str | None,
+    model: str | None,
+    messages: list[dict[str, str]],
+    options: dict[str, Any],
+) -> tuple[Iterator[str], Callable[[], Reply | None]]:
+    """The answer's pieces as the daemon streams them, and its measured reply once they are read."""
+    from agentnet.nodes.calls import Reply
+    from agentnet.server.daemon import request
+
+    final: list[Reply] = []
+
+    def pieces() -> Iterator[str]:
+        for message in request(state, "ask", config=config, model=model, messages=messages, options=options):
+            if "text" in message:
+                yield message["text"]
+            elif message.get("reply") is not None:
+                final.append(Reply.model_validate(message["reply"]))
+
+    return pieces(), lambda: final[0] if final else None
+
+
+def _start(idle_s: float | None) -> dict[str, Any]:
+    """Start the daemon in the background and wait until it answers; its state."""
+    from agentnet.home import home_path
+    from agentnet.server.daemon import read_state
+
+    args = [sys.executable, "-m", "agentnet.cli.app", "daemon", "run"]
+    if idle_s is not None:
+        args += ["--idle-timeout", str(idle_s)]
+    log = str(home_path("daemon.log"))
+    # Spawned in its own session, outliving this command; no Popen object, which would warn that
+    # the child still runs when this process lets go of it.
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600),
+        (os.POSIX_SPAWN_DUP2, 1, 2),
+    ]
+    pid = os.posix_spawn(sys.executable, args, dict(os.environ), file_actions=actions, setsid=True)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        state = read_state()
+        if state is not None and state.get("pid") == pid:
+            return state
+        if os.waitpid(pid, os.WNOHANG) != (0, 0):
+            break
+        time.sleep(0.05)
+    raise RunError(
+        "the agentnet daemon did not start",
+        hint=f"see {home_path('daemon.log')}; `agentnet daemon run` runs it in the foreground",
+        code="daemon_start_failed",
+    )
+
+
+@daemon_app.command("start")
+def start(
+    idle_timeout: Annotated[
+        float, typer.Option("--idle-timeout", help="Exit after this many seconds without a request (0: never).", min=0)
+    ] = 1800.0,
+) -> None:
+    """Start the daemon in the background (`ask` then uses it); nothing happens if one runs."""
+    from agentnet.server.daemon import read_state
+
+    state = read_state()
+    if state is not None:
+        typer.echo(f"agentnet daemon already running (pid {state['pid']}, port {state['port']})")
+        return
+    state = _start(idle_timeout)
+    typer.echo(f"agentnet daemon started (pid {state['pid']}, port {state['port']})")
+
+
+@daemon_app.command("run", hidden=True)
+def run(
+    idle_timeout: Annotated[float, typer.Option("--idle-timeout", min=0)] = 1800.0,
+) -> None:
+    """Run the daemon in the foreground (what `daemon start` runs in the background)."""
+    from agentnet.server.daemon import read_state, run_daemon
+
+    state = read_state()
+    if state is not None:
+        raise RunError(f"an agentnet daemon already runs (pid {state['pid']})", hint="`agentnet daemon stop` first")
+    run_daemon(idle_timeout)
+
+
+@daemon_app.command("stop")
+def stop() -> None:
+    """Stop the daemon (SIGTERM; it unloads its models and removes its state file)."""
+    import signal
+
+    from agentnet.server.daemon import read_state
+
+    state = read_state()
+    if state is None:
+        typer.echo("no agentnet daemon is running")
+        return
+    pid = int(state["pid"])
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while time.monotonic() < deadline and read_state() is not None:
+        time.sleep(0.05)
+    if read_state() is not None:
+        raise RunError(f"the agentnet daemon (pid {pid}) did not stop", hint=f"kill {pid}", code="daemon_stop_failed")
+    typer.echo(f"agentnet daemon stopped (pid {pid})")
+
+
+@daemon_app.command("status")
+def status(as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False) -> None:
+    """Whether the daemon runs: pid, port, uptime, requests served, models loaded (exit 1 if not running)."""
+    from agentnet.server.daemon import read_state, request
+
+    state = read_state()
+    found = next(iter(request(state, "status")))["status"] if state is not None else None
+    if as_json:
+        typer.echo(json.dumps({"running": found is not None, **(found or {})}))
+    elif found is None:
+        typer.echo("no agentnet daemon is running (`agentnet daemon start`)")
+    else:
+        loaded = ", ".join(found["loaded"]) or "none yet"
+        typer.echo(
+            f"agentnet daemon running: pid {found['pid']}, port {found['port']}, up {found['uptime_s']:.0f} s,"
+            f" {found['served']} requests served, models loaded: {loaded}"
+        )
+    if found is None:
+        raise typer.Exit(1)

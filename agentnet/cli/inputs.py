@@ -1,0 +1,102 @@
+"""What the user hands over beside a task: ``--input FILE`` (repeatable, ``-`` for stdin), piped stdin
+(``cat report.txt | agentnet run "summarise this"``, as with simonw/llm), ``--task-file``, and files a
+task names that exist here (``agentnet run "summarise report.txt"``)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from agentnet.errors import UserError
+
+if TYPE_CHECKING:
+    from agentnet.artifacts import Artifact
+
+InputOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--input",
+        "-i",
+        help="A file to work on (repeatable); text is read as data, other types are attached. '-' reads stdin.",
+    ),
+]
+TaskFileOption = Annotated[
+    Path | None,
+    typer.Option("--task-file", help="Read the task from this file (for tasks longer than a command line)."),
+]
+STDIN_NAME = "stdin"
+
+
+@dataclass
+class Handed:
+    """The task and the inputs that came with it: records for the planner, values for the run."""
+
+    task: str
+    artifacts: list[Artifact] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+
+    def add(self, artifact: Artifact, text: str | None) -> None:
+        from agentnet.artifacts import handed_value, unique
+
+        artifact = unique(artifact, self.values.keys())
+        self.artifacts.append(artifact)
+        self.values[artifact.name] = handed_value(artifact, text)
+        if text is not None:
+            self.texts.append(text)
+
+
+def stdin_is_piped() -> bool:
+    """stdin is a pipe or a redirected file (never a terminal, nor /dev/null or another device)."""
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
+
+
+def read_task(task: str | None, task_file: Path | None) -> str:
+    if task_file is not None:
+        if task:
+            raise UserError("give the task as an argument or with --task-file, not both")
+        try:
+            return task_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(
+                f"cannot read the task file {task_file}: {exc}", hint="check the --task-file path"
+            ) from None
+    return task or ""
+
+
+def gather(task: str, files: list[str] | None, *, named_in_task: bool, max_bytes: int | None = None) -> Handed:
+    """The inputs for ``task``: each ``--input``, piped stdin (once), and with ``named_in_task`` the
+    files the task names that exist in the working directory; each at most ``max_bytes`` (default:
+    the ``runs.max_artifact_bytes`` default)."""
+    from agentnet.artifacts import MAX_ARTIFACT_BYTES, read_bytes, read_file
+
+    limit = max_bytes or MAX_ARTIFACT_BYTES
+
+    handed = Handed(task=task)
+    files = list(files or [])
+    if "-" in files or stdin_is_piped():
+        data = sys.stdin.buffer.read()
+        if data or "-" in files:
+            handed.add(*read_bytes(STDIN_NAME, data, max_bytes=limit))
+    for item in files:
+        if item != "-":
+            handed.add(*read_file(Path(item), max_bytes=limit))
+    if named_in_task:
+        from agentnet.planner.extract import artifacts
+
+        given = {a.path for a in handed.artifacts}
+        for mention in artifacts(task):
+            path = Path(mention.value)
+            if mention.type != "url" and path.is_file() and str(path) not in given:
+                handed.add(*read_file(path, max_bytes=limit))
+    return handed

@@ -1,0 +1,223 @@
+"""``agentnet runs list|show|rate|rm|prune``: past runs (plan and recipe runs alike) from the run database."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from agentnet.cli.render import clip
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+runs_app = typer.Typer(
+    help="Past runs: list them, show a run's trace, rate its plan, remove them.", no_args_is_help=True
+)
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml (its runs.url).")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(runs_app, name="runs")
+
+
+@runs_app.command("list")
+def runs_list(
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs, newest first.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """List past runs, newest first: status, when, how long, tokens and cost of every model call."""
+    runs = _with_store(config, lambda store: store.list_runs(limit))
+    if as_json:
+        sys.stdout.write(json.dumps(runs, ensure_ascii=False) + "\n")
+        return
+    from rich.table import Table
+
+    from agentnet.cli.render import cells, console
+
+    if not runs:
+        console().print('no runs yet: try `agentnet run "..."`')
+        return
+    table = Table("id", "status", "started", "took", "tokens", "cost", "task")
+    for r in runs:
+        took = f"{r['duration_s']:.1f} s" if r["duration_s"] is not None else "-"
+        table.add_row(*cells(r["id"], r["status"], r["started"] or "", took, r["tokens"], f"${r['cost']:.4f}",
+                             clip(r["task"], 80)))  # fmt: skip
+    console().print(table)
+
+
+@runs_app.command("show")
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="The run id (see `agentnet runs list`).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole trace as JSON.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Show a run's trace: the task, each step's collaborator and why, attempts, tokens, latency, cost, files."""
+    from agentnet.executor.run_files import RunFiles
+
+    trace = _with_store(config, lambda store: store.get_run(run_id))
+    trace["files"] = RunFiles(run_id).listing()
+    if as_json:
+        sys.stdout.write(json.dumps(trace, ensure_ascii=False) + "\n")
+        return
+    from agentnet.cli.render import console
+
+    console().print(trace_tree(trace))
+
+
+@runs_app.command("rate")
+def runs_rate(
+    run_id: Annotated[str, typer.Argument(help="The run id (see `agentnet runs list`).")],
+    rating: Annotated[str, typer.Argument(help="good (the planner learns its plan) or bad (a counter-example).")],
+    config: ConfigOption = None,
+) -> None:
+    """Rate a run's plan: the planner learns from it for similar tasks (`agentnet memory` shows and forgets it)."""
+    from agentnet.config import load_config
+    from agentnet.errors import UserError
+    from agentnet.network import Network
+
+    if rating not in ("good", "bad"):
+        raise UserError(f"a rating is good or bad, not {rating!r}", hint=f"agentnet runs rate {run_id} good")
+    with Network(load_config(config)) as net:
+        rated = net.rate(run_id, rating == "good")
+    sys.stderr.write(f"rated run {run_id} {rated['rating']}: {' -> '.join(rated['tools'])} "
+                     f"({rated['remembered']} tasks in plan memory)\n")  # fmt: skip
+
+
+@runs_app.command("rm")
+def runs_rm(
+    run_ids: Annotated[list[str], typer.Argument(metavar="RUN_ID...", help="Runs to remove.")],
+    config: ConfigOption = None,
+) -> None:
+    """Remove runs: their traces, checkpoints and files (a run a live process executes is refused)."""
+
+    def remove(store: Any) -> None:
+        for run_id in run_ids:
+            _remove(store, run_id)
+
+    _with_store(config, remove)
+
+
+@runs_app.command("prune")
+def runs_prune(
+    keep: Annotated[int, typer.Option("--keep", min=0, help="How many of the newest runs to keep.")] = 100,
+    config: ConfigOption = None,
+) -> None:
+    """Remove all but the newest --keep runs (runs still executing are kept)."""
+    from agentnet.errors import RunBusyError
+
+    def prune(store: Any) -> None:
+        removed = 0
+        for run in store.list_runs(limit=1_000_000)[keep:]:
+            try:
+                _remove(store, run["id"], quiet=True)
+            except RunBusyError:
+                continue
+            removed += 1
+        typer.echo(f"removed {removed} runs, kept the newest {keep}")
+
+    _with_store(config, prune)
+
+
+def _remove(store: Any, run_id: str, quiet: bool = False) -> None:
+    import shutil
+
+    from agentnet.executor.run_files import run_folder
+
+    store.delete_run(run_id)
+    shutil.rmtree(run_folder(run_id), ignore_errors=True)
+    if not quiet:
+        typer.echo(f"removed run {run_id}")
+
+
+def _with_store(config: Path | None, read: Callable[[Any], Any]) -> Any:
+    from agentnet.config import load_config
+    from agentnet.executor.run_db import open_run_store
+
+    store = open_run_store(load_config(config).runs)
+    try:
+        return read(store)
+    finally:
+        store.close()
+
+
+def trace_tree(trace: dict[str, Any]) -> RenderableType:
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    colors = {"succeeded": "green", "failed": "red", "interrupted": "yellow", "budget_exceeded": "yellow"}
+    status = trace["status"]
+    root = Tree(
+        f"[bold]run {trace['id']}[/] [{colors.get(status, 'cyan')}]{status}[/] · {trace['tokens']} tokens"
+        f" · ${trace['cost']:.6f} · started {trace['started']}"
+    )
+    root.add(f"task: {escape(trace['task'])}")
+    lease = trace.get("lease")
+    if lease:
+        root.add(
+            f"[cyan]running on {escape(str(lease['host']))} pid {lease['pid']} since {lease['since']}[/]"
+            f" [dim](lease expires in {lease['expires_in_s']} s unless renewed)[/]"
+        )
+    ran = {s["id"]: s for s in trace["steps"]}
+    plan = trace["plan"]
+    if plan.get("source") == "recipe":
+        plan_node = root.add(f"recipe {escape(str(plan.get('name', '?')))} ({escape(str(plan.get('recipe', '')))})")
+        from agentnet.recipes.graph import step_label
+        from agentnet.recipes.runtime import PASS_THROUGH, model_in_step
+
+        # A recipe's steps are only known as they run (routes and loops decide which); they are shown in
+        # the recipe's words (its step ids, model names), each call of a looped step counted.
+        planned_steps = [
+            {"id": s["id"], "label": step_label(s["id"]), "capability": s["node_id"] or "?", "calls": True}
+            for s in trace["steps"]
+            if s["node_id"] != PASS_THROUGH  # glue steps that call no model
+        ]
+        for s in trace["steps"]:
+            s["node_id"] = s["node_id"] and model_in_step(s["node_id"], s["id"])
+            for attempt in s["attempts"]:
+                attempt["node_id"] = model_in_step(attempt["node_id"], s["id"])
+    else:
+        plan_node = root.add(f"plan ({plan.get('source', '?')})")
+        planned_steps = plan.get("steps", [])
+    for planned in planned_steps:
+        _step_branch(plan_node, planned, ran.get(planned["id"]), colors)
+    for stored in trace.get("files") or []:
+        root.add(f"file: {escape(stored['path'])} ({stored['size']:,} bytes)")
+    if trace.get("error"):
+        root.add(f"[red]error ({trace['error'].get('code')})[/]: {escape(str(trace['error'].get('message')))}")
+    if trace.get("answer"):
+        root.add(f"[bold]answer[/]: {escape(trace['answer'][:500])}")
+    return root
+
+
+def _step_branch(plan_node: Any, planned: dict[str, Any], step: dict[str, Any] | None, colors: dict[str, str]) -> None:
+    """One planned step under the plan: who ran it and how, its attempts and output."""
+    from rich.markup import escape
+
+    state = step["status"] if step else "not run"
+    name = planned.get("label", planned["id"])
+    label = f"[bold]{escape(name)}[/] → [cyan]{escape(step['node_id'] or planned['capability'] if step else planned['capability'])}[/] [{colors.get(state, 'dim')}]{state}[/]"  # noqa: E501
+    if step:
+        # tokens and cost of every call the step made (retries, loop rounds), not only the last one's
+        label += f" · {step['tokens']} tok · {step['latency_s']:.2f}s · ${step['cost']:.6f}"
+    branch = plan_node.add(label)
+    if planned.get("why"):
+        branch.add(f"[dim]why: {escape(clip(planned['why'], 200))}[/]")
+    # In a recipe a step runs again on each loop round, so its records are calls, not retries.
+    kind = "call" if planned.get("calls") else "attempt"
+    for attempt in step["attempts"] if step else []:
+        text = f"{kind} {attempt['seq']}: {escape(attempt['node_id'])} {attempt['status']}"
+        spent = attempt["prompt_tokens"] + attempt["completion_tokens"]
+        text += f" ({spent} tok, {attempt['latency_s']:.2f}s)" if spent else f" ({attempt['latency_s']:.2f}s)"
+        if attempt["error"]:
+            text += f" [red]{escape(str(attempt['error_code']))}: {escape(attempt['error'][:200])}[/]"
+        branch.add(text)
+    if step and step["output"]:
+        branch.add(f"[dim]output: {escape(clip(step['output'], 200))}[/]")

@@ -1,0 +1,308 @@
+"""A calculator that reads arithmetic as people write it, with a real parser (never ``eval``).
+
+Operator precedence (a Pratt parser over ``mathtext`` tokens) with decimal arithmetic, so money adds
+up exactly; percentages as calculators treat them ("80 + 15%" is 92, "15% of 240" is 36, "20% off 80"
+is 64, "the total with a 15% tip"); phrases ("add 8% tax to 42.50", "subtract 7 from 20", "the square
+root of 144", "the average of 3, 5 and 10"); unit conversion ("5 miles in km", "100 F to C"); and
+named values from the data a step was given ("Total: 45.90" makes "the total" a number). Refused:
+program code, results beyond 10^1000, and exponents beyond what fits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from agentnet.collaborators import units
+from agentnet.collaborators.mathtext import SCALES, CalculatorError, Token, labelled_values, tokens
+from agentnet.nodes.outputs import ToolOutput
+
+MAX_DEPTH = 60
+MAX_MAGNITUDE = 1000  # decimal digits
+_BINDING = {"+": 10, "-": 10, "with": 10, "*": 20, "/": 20, "mod": 20, "of": 20, "off": 20, "^": 30}
+_FUNCTIONS = frozenset({"sqrt", "abs", "round", "floor", "ceil", "min", "max", "log", "ln"})
+
+
+@dataclass(frozen=True)
+class Value:
+    number: Decimal
+    percent: bool = False  # written as "N%": a fraction that "+" and "-" apply to the other side
+
+
+class Parser:
+    def __init__(self, items: list[Token]) -> None:
+        self.items = items
+        self.index = 0
+        self.depth = 0
+
+    def peek(self) -> Token | None:
+        return self.items[self.index] if self.index < len(self.items) else None
+
+    def take(self) -> Token:
+        token = self.peek()
+        if token is None:
+            raise CalculatorError("the expression ends too early", hint="check for a missing number")
+        self.index += 1
+        return token
+
+    def accept(self, *values: str) -> bool:
+        token = self.peek()
+        if token is not None and token.kind != "num" and token.value in values:
+            self.index += 1
+            return True
+        return False
+
+    def parse(self) -> Value:
+        if not any(item.kind == "num" for item in self.items):
+            raise CalculatorError("no arithmetic found", hint="write numbers and operators, e.g. '(3 + 4) * 2'")
+        value = self.expression()
+        if self.peek() is not None:
+            raise CalculatorError(
+                f"cannot read the expression from {self.items[self.index].value!s}", hint="check the operators"
+            )
+        return value
+
+    def expression(self, power: int = 0) -> Value:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise CalculatorError("the expression is nested too deeply")
+        left = self.prefix()
+        while True:
+            token = self.peek()
+            op = str(token.value) if token is not None and token.kind != "num" else ""
+            if op not in _BINDING or _BINDING[op] <= power:
+                break
+            self.index += 1
+            left = binary(op, left, self.expression(_BINDING[op] - (1 if op == "^" else 0)))
+        left = self.postfix(left)
+        self.depth -= 1
+        return left
+
+    def postfix(self, value: Value) -> Value:
+        while True:
+            if self.accept("%"):
+                value = Value(value.number / 100, percent=True)
+            elif self.accept("squared"):
+                value = binary("^", value, Value(Decimal(2)))
+            elif self.accept("cubed"):
+                value = binary("^", value, Value(Decimal(3)))
+            else:
+                return value
+
+    def prefix(self) -> Value:
+        token = self.take()
+        if token.kind == "num":
+            number = Decimal(token.value)
+            while (scale := self.peek()) is not None and str(scale.value) in SCALES:
+                number *= SCALES[str(self.take().value)]
+            return self.postfix(Value(number))
+        word = str(token.value)
+        if word == "(":
+            value = self.expression()
+            if not self.accept(")"):
+                raise CalculatorError("a '(' is never closed", hint="add the missing ')'")
+            return self.postfix(value)
+        if word in ("-", "+"):
+            value = self.expression(25)
+            return Value(-value.number if word == "-" else value.number, value.percent)
+        handler = _PREFIX.get(word)
+        if handler is None:
+            raise CalculatorError(f"cannot start an expression with {word!r}", hint="check the operators")
+        return handler(self, word)
+
+    def items_list(self) -> list[Value]:
+        """Operands separated by "and", ",", "to", "by" (e.g. "3, 5 and 10")."""
+        found = [self.expression(10)]
+        while self.accept("and", ",", "to", "by", "from"):
+            found.append(self.expression(10))
+        return found
+
+
+def _function(parser: Parser, word: str) -> Value:
+    if word == "sqrt" and not parser.accept("("):
+        return apply("sqrt", [parser.expression(25)])
+    if word != "sqrt" and not parser.accept("("):
+        raise CalculatorError(f"{word} needs its arguments in parentheses, e.g. {word}(2.5)")
+    args = [parser.expression()]
+    while parser.accept(","):
+        args.append(parser.expression())
+    if not parser.accept(")"):
+        raise CalculatorError(f"{word}( is never closed", hint="add the missing ')'")
+    return apply(word, args)
+
+
+def _aggregate(parser: Parser, word: str) -> Value:
+    values = parser.items_list()
+    if word in ("sum", "add"):
+        total = values[0]
+        for value in values[1:]:
+            total = binary("+", total, value) if not total.percent else binary("+", value, total)
+        return total
+    if word in ("mean", "average"):
+        return Value(sum((v.number for v in values), Decimal(0)) / len(values))
+    product = Decimal(1)
+    for value in values:
+        product *= value.number
+    return Value(product)
+
+
+def _ordered(parser: Parser, word: str) -> Value:
+    """ "subtract A from B", "multiply A by B", "divide A by B", "increase A by B", "between A and B"."""
+    first = parser.expression(10)
+    joiner = {"subtract": ("from",), "between": ("and",)}.get(word, ("by", "into"))
+    if not parser.accept(*joiner):
+        raise CalculatorError(f"'{word}' needs two numbers ('{word} A {joiner[0]} B')")
+    second = parser.expression(10)
+    if word == "subtract":
+        return binary("-", second, first)
+    if word == "between":
+        return Value(abs(first.number - second.number))
+    op = {"multiply": "*", "divide": "/", "increase": "+", "raise": "+"}.get(word, "-")
+    return binary(op, first, second)
+
+
+def _scaled(parser: Parser, word: str) -> Value:
+    factor = Decimal("0.5") if word == "half" else Decimal(2)
+    if word == "half" and parser.peek() is None:
+        return Value(factor)
+    return binary("*", Value(factor), parser.expression(20))
+
+
+_PREFIX: dict[str, Callable[[Parser, str], Value]] = {
+    **{name: _function for name in _FUNCTIONS},
+    **{name: _aggregate for name in ("sum", "add", "mean", "average", "product")},
+    **{name: _ordered for name in ("subtract", "multiply", "divide", "increase", "decrease", "reduce", "raise",
+                                   "lower", "between")},
+    **{name: _scaled for name in ("half", "twice", "double")},
+}  # fmt: skip
+
+
+def binary(op: str, left: Value, right: Value) -> Value:
+    a, b = left.number, right.number
+    if op in ("+", "with", "-"):
+        sign = -1 if op == "-" else 1
+        if right.percent and not left.percent:
+            return Value(a * (1 + sign * b))
+        return Value(a + sign * b, left.percent and right.percent)
+    if op == "off":
+        return Value(b * (1 - a)) if left.percent else Value(a - b)
+    if op in ("*", "of"):
+        return Value(a * b)
+    if op in ("/", "mod"):
+        if b == 0:
+            raise CalculatorError("division by zero")
+        return Value(a / b if op == "/" else a % b)
+    return Value(power(a, b))
+
+
+def power(base: Decimal, exponent: Decimal) -> Decimal:
+    if base == 0 and exponent < 0:
+        raise CalculatorError("division by zero (0 to a negative power)")
+    magnitude = abs(base).adjusted() + 1 if base != 0 else 0
+    if abs(exponent) > 10_000 or (abs(base) > 1 and magnitude * abs(exponent) > MAX_MAGNITUDE):
+        raise CalculatorError(
+            f"refused: {base}^{exponent} would have more than {MAX_MAGNITUDE} digits",
+            hint="the calculator works with numbers up to 10^1000",
+        )
+    if exponent == exponent.to_integral_value():
+        return base ** int(exponent)
+    if base < 0:
+        raise CalculatorError("a negative number to a fractional power is not a real number")
+    return Decimal(float(base) ** float(exponent))
+
+
+def apply(name: str, args: list[Value]) -> Value:
+    import math
+
+    numbers = [a.number for a in args]
+    first = numbers[0]
+    if name == "sqrt":
+        if first < 0:
+            raise CalculatorError("the square root of a negative number is not a real number")
+        return Value(first.sqrt())
+    if name in ("log", "ln"):
+        if first <= 0:
+            raise CalculatorError(f"{name} needs a positive number")
+        return Value(first.log10() if name == "log" else first.ln())
+    simple: dict[str, Callable[[], Decimal]] = {
+        "abs": lambda: abs(first),
+        "floor": lambda: Decimal(math.floor(first)),
+        "ceil": lambda: Decimal(math.ceil(first)),
+        "min": lambda: min(numbers),
+        "max": lambda: max(numbers),
+        "round": lambda: round(first, int(numbers[1]) if len(numbers) > 1 else 0),
+    }
+    return Value(simple[name]())
+
+
+def evaluate(text: str, variables: dict[str, Decimal] | None = None) -> Decimal:
+    """The value of the arithmetic in ``text`` (named values from ``variables``)."""
+    with localcontext() as context:
+        context.prec = 34
+        context.Emax = MAX_MAGNITUDE + 10
+        context.Emin = -MAX_MAGNITUDE - 10
+        try:
+            value = Parser(tokens(text, variables)).parse()
+        except (InvalidOperation, OverflowError) as exc:
+            raise CalculatorError(f"the result is out of range: {type(exc).__name__}") from None
+    return value.number
+
+
+def show(number: Decimal) -> str:
+    """A result as people write it: no exponent, at most 10 decimals, no trailing zeros."""
+    if number == number.to_integral_value() and abs(number) < Decimal(10) ** 30:
+        return f"{int(number)}"
+    text = f"{number.quantize(Decimal('1e-10')) if abs(number) < Decimal(10) ** 20 else number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def context_values(context: str) -> dict[str, Decimal]:
+    """Named numbers in the data a step was given: a JSON object's number fields, or labelled lines."""
+    data: Any = None
+    if context.lstrip().startswith("{"):
+        try:
+            data = json.loads(context)
+        except json.JSONDecodeError:
+            data = None
+    if isinstance(data, dict):
+        found: dict[str, Decimal] = {}
+        for key, value in data.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                found[" ".join(str(key).lower().replace("_", " ").split())] = Decimal(str(value))
+        return found
+    return labelled_values(context)
+
+
+def calculate(
+    expression: Annotated[
+        str,
+        Field(
+            description="The arithmetic, as written: '(3 + 4) * 2', '15% of 240', 'add 8% tax to 42.50', "
+            "'5 miles in km', or a question that contains it",
+            json_schema_extra={"x-agentnet": "request"},
+        ),
+    ],
+    context: Annotated[
+        str,
+        Field(
+            description="Data the numbers may come from (a receipt, a table): its labelled values "
+            "('Total 45.90') can be named in the expression",
+            json_schema_extra={"x-agentnet": "input"},
+        ),
+    ] = "",
+) -> ToolOutput:
+    """Evaluate arithmetic, percentages and unit conversions; the result first, then what was computed."""
+    variables = context_values(context) if context != expression else {}
+    conversion = units.find_conversion(expression)
+    if conversion is not None:
+        amount, src, dst = conversion
+        result = units.convert(evaluate(amount, variables), src, dst)
+        text = f"{show(result)} {dst.symbol}"
+        return ToolOutput(text, {"result": float(result), "unit": dst.symbol, "from": src.symbol, "text": text})
+    result = evaluate(expression, variables)
+    return ToolOutput(show(result), {"result": float(result), "text": show(result)})

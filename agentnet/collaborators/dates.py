@@ -1,0 +1,154 @@
+"""Date and time arithmetic as people ask for it: "What date is 90 days after 2024-03-01?", "How many
+days are there between 2024-01-15 and March 1, 2024?", "What day of the week is 2025-12-25?",
+"What time is it 3 hours 45 minutes after 22:30?". Dates are read in ISO, "March 1, 2024",
+"1 March 2024" and US "03/01/2024" forms; "today", "tomorrow" and "yesterday" use this machine's date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+from pydantic import Field
+
+from agentnet.errors import UserError
+from agentnet.nodes.outputs import ToolOutput
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_DATES = [
+    re.compile(r"\b(?P<year>\d{4})-(?P<m>\d{1,2})-(?P<day>\d{1,2})\b"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
+    re.compile(r"\b(?P<m>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
+]
+_RELATIVE = {"today": 0, "tomorrow": 1, "yesterday": -1}
+_TIME = re.compile(r"\b(?P<h>\d{1,2}):(?P<min>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?(?![\d-])", re.IGNORECASE)
+_DURATION = re.compile(r"\b(?P<n>\d+)\s*(?P<unit>years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)\b", re.I)
+_BACKWARD = re.compile(r"\b(?:before|ago|earlier|prior|minus|subtract|back)\b", re.IGNORECASE)
+_IN_WEEKS = re.compile(r"\bhow\s+many\s+weeks\b", re.IGNORECASE)
+
+
+class DateError(UserError):
+    code = "dates_unreadable"
+
+
+def find_dates(text: str) -> list[tuple[int, date]]:
+    found: list[tuple[int, date]] = []
+    taken: list[range] = []
+    for pattern in _DATES:
+        for match in pattern.finditer(text):
+            if any(match.start() in span for span in taken):
+                continue
+            groups = match.groupdict()
+            month = _MONTHS[groups["month"].lower()] if groups.get("month") else int(groups["m"])
+            try:
+                found.append((match.start(), date(int(groups["year"]), month, int(groups["day"]))))
+            except ValueError as exc:
+                raise DateError(f"{match.group(0)!r} is not a date: {exc}") from None
+            taken.append(range(match.start(), match.end()))
+    for word, offset in _RELATIVE.items():
+        for match in re.finditer(rf"\b{word}\b", text, re.IGNORECASE):
+            found.append((match.start(), date.today() + timedelta(days=offset)))
+    return sorted(found)
+
+
+def durations(text: str) -> dict[str, int]:
+    amounts = {"years": 0, "months": 0, "days": 0, "minutes": 0}
+    for match in _DURATION.finditer(text):
+        n, unit = int(match.group("n")), match.group("unit").lower()
+        if unit.startswith("y"):
+            amounts["years"] += n
+        elif unit.startswith("mo"):
+            amounts["months"] += n
+        elif unit.startswith("w"):
+            amounts["days"] += 7 * n
+        elif unit.startswith("d"):
+            amounts["days"] += n
+        elif unit.startswith("h"):
+            amounts["minutes"] += 60 * n
+        else:
+            amounts["minutes"] += n
+    return amounts
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def _shift(start: date, amounts: dict[str, int], sign: int) -> date:
+    shifted = add_months(start, sign * (12 * amounts["years"] + amounts["months"]))
+    return shifted + timedelta(days=sign * amounts["days"])
+
+
+def _show(day: date) -> str:
+    return f"{day.isoformat()} ({day.strftime('%A')})"
+
+
+def _times(text: str) -> list[datetime]:
+    found = []
+    for match in _TIME.finditer(text):
+        hour, minute = int(match.group("h")), int(match.group("min"))
+        ampm = (match.group("ampm") or "").lower().replace(".", "")
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        if hour > 23 or minute > 59:
+            raise DateError(f"{match.group(0)!r} is not a time of day")
+        found.append(datetime(2000, 1, 1, hour, minute))
+    return found
+
+
+def _time_answer(text: str, amounts: dict[str, int], sign: int) -> ToolOutput | None:
+    times = _times(text)
+    if len(times) == 2 and not amounts["minutes"]:
+        minutes = int(((times[1] - times[0]).total_seconds() // 60) % (24 * 60))
+        shown = f"{minutes // 60} hours {minutes % 60} minutes"
+        return ToolOutput(shown, {"minutes": minutes, "text": shown})
+    if len(times) == 1 and amounts["minutes"]:
+        result = times[0] + timedelta(minutes=sign * amounts["minutes"])
+        shown = result.strftime("%H:%M")
+        return ToolOutput(shown, {"time": shown, "text": shown})
+    return None
+
+
+def date_calc(
+    request: Annotated[
+        str,
+        Field(
+            description="The question with its dates, times and durations, e.g. 'What date is 90 days after "
+            "2024-03-01?' or 'How many days between 2024-01-15 and 2024-03-01?'",
+            json_schema_extra={"x-agentnet": "request"},
+        ),
+    ],
+) -> ToolOutput:
+    """Add or subtract durations, count the days between dates, name a date's weekday, add to a time."""
+    amounts = durations(request)
+    sign = -1 if _BACKWARD.search(request) else 1
+    dates = [day for _, day in find_dates(request)]
+    if not dates:
+        answer = _time_answer(request, amounts, sign)
+        if answer is not None:
+            return answer
+        raise DateError(
+            "no date found in the request",
+            hint="write dates as 2024-03-01, 'March 1, 2024' or '1 March 2024', times as 14:30",
+        )
+    if len(dates) >= 2:
+        days = (dates[1] - dates[0]).days
+        weeks = _IN_WEEKS.search(request) is not None
+        shown = f"{abs(days) / 7:g} weeks" if weeks else f"{abs(days)} days"
+        return ToolOutput(shown, {"days": abs(days), "from": dates[0].isoformat(), "to": dates[1].isoformat()})
+    if any(amounts[k] for k in ("years", "months", "days")):
+        result = _shift(dates[0], amounts, sign)
+        return ToolOutput(_show(result), {"date": result.isoformat(), "weekday": result.strftime("%A")})
+    # One date and nothing to add: what people ask about a lone date is its weekday.
+    return ToolOutput(dates[0].strftime("%A"), {"date": dates[0].isoformat(), "weekday": dates[0].strftime("%A")})

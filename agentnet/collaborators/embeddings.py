@@ -1,0 +1,135 @@
+"""MiniLM embeddings (the offline model agentnet ships for its directory) as four tools: how similar
+two texts are, which passages of a text best match a query, which of given labels fits a text, and
+which passages repeat each other nearly word for word."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import Field
+
+from agentnet.errors import UserError
+from agentnet.nodes.outputs import ToolOutput
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]{2,})[\"\u201d]|(?:(?<=^)|(?<=[\s:(]))'([^']{2,})'(?=$|[\s.,;:!?)])")
+_LABELS = re.compile(
+    r"(?:\bas\b|\binto\b|\bone\s+of\b|\blabels?\s*:|\bcategor(?:y|ies)\s*:|\bbetween\b)\s+(?P<list>[^.?!]+)",
+    re.IGNORECASE,
+)
+DUPLICATE_THRESHOLD = 0.9
+_REQUEST = {"x-agentnet": "request"}
+_INPUT = {"x-agentnet": "input"}
+
+
+class EmbeddingInputError(UserError):
+    code = "embedding_input"
+
+
+def _vectors(texts: list[str]) -> np.ndarray:
+    from agentnet.directory.embedder import shared_embedder
+
+    return shared_embedder().embed(texts)
+
+
+def quoted(text: str) -> list[str]:
+    return [next(g for g in m.groups() if g).strip() for m in _QUOTED.finditer(text)]
+
+
+def passages(text: str) -> list[str]:
+    """A text's lines, or its sentences when it is one line."""
+    lines = [line.strip(" -*\u2022\t") for line in text.splitlines() if line.strip(" -*\u2022\t")]
+    if len(lines) > 1:
+        return lines
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+
+
+def _given(request: str, text: str) -> list[str]:
+    """The texts to work on: quoted passages of the request, else the passages of the input."""
+    return quoted(request) or passages(text if text != request else "")
+
+
+def text_similarity(
+    request: Annotated[str, Field(description="The request, with the two texts in quotes", json_schema_extra=_REQUEST)],
+    text: Annotated[str, Field(description="Two texts, one per line", json_schema_extra=_INPUT)] = "",
+) -> ToolOutput:
+    """How similar in meaning two texts are (cosine similarity of MiniLM embeddings, -1 to 1)."""
+    texts = _given(request, text)
+    if len(texts) < 2:
+        raise EmbeddingInputError("give two texts to compare, each in quotes", hint='e.g. "a cat" and "a kitten"')
+    vectors = _vectors(texts[:2])
+    score = float(vectors[0] @ vectors[1])
+    verdict = "very similar" if score >= 0.8 else "similar" if score >= 0.5 else "not similar"
+    shown = f"{score:.2f} ({verdict})"
+    return ToolOutput(shown, {"score": round(score, 4), "texts": texts[:2], "text": shown})
+
+
+def semantic_search(
+    query: Annotated[str, Field(description="What to look for (quoted, or the request)", json_schema_extra=_REQUEST)],
+    text: Annotated[str, Field(description="The passages to search, one per line", json_schema_extra=_INPUT)],
+    top: Annotated[int, Field(ge=1, le=50, description="How many matches to return")] = 3,
+) -> ToolOutput:  # fmt: skip
+    """The passages of a text closest in meaning to a query, best first."""
+    found = passages(text)
+    if not found:
+        raise EmbeddingInputError("nothing to search: give the passages, one per line")
+    wanted = (quoted(query) or [query])[0]
+    vectors = _vectors([wanted, *found])
+    scores = vectors[1:] @ vectors[0]
+    ranked = sorted(range(len(found)), key=lambda i: -float(scores[i]))[:top]
+    matches = [{"text": found[i], "score": round(float(scores[i]), 4)} for i in ranked]
+    return ToolOutput(found[ranked[0]], {"query": wanted, "matches": matches, "text": found[ranked[0]]})
+
+
+def labels_in(request: str) -> list[str]:
+    """The labels a request offers: quoted, or listed after "as", "into", "one of", "labels:"."""
+    found = quoted(request)
+    if len(found) >= 2:
+        return found
+    match = _LABELS.search(request)
+    if match is None:
+        return []
+    parts = re.split(r"\s*(?:,|/|\bor\b|\band\b)\s*", match.group("list"))
+    return [p.strip(" '\"") for p in parts if p.strip(" '\"")]
+
+
+def classify_text(
+    text: Annotated[str, Field(description="The text to classify", json_schema_extra=_INPUT)],
+    request: Annotated[
+        str, Field(description="The labels to choose from, e.g. 'as positive or negative'", json_schema_extra=_REQUEST)
+    ],
+) -> ToolOutput:  # fmt: skip
+    """Zero-shot classification: which of the given labels fits the text best."""
+    labels = labels_in(request)
+    if len(labels) < 2:
+        raise EmbeddingInputError("give at least two labels", hint="e.g. 'classify as sport, politics or science'")
+    subject = text if text != request else (quoted(request) or [request])[0]
+    vectors = _vectors([subject, *(f"This text is about {label}." for label in labels)])
+    scores = vectors[1:] @ vectors[0]
+    best = max(range(len(labels)), key=lambda i: float(scores[i]))
+    ranking = {label: round(float(scores[i]), 4) for i, label in enumerate(labels)}
+    return ToolOutput(labels[best], {"label": labels[best], "scores": ranking, "text": labels[best]})
+
+
+def find_duplicates(
+    text: Annotated[str, Field(description="The passages to compare, one per line", json_schema_extra=_INPUT)],
+) -> ToolOutput:
+    """Near-duplicate passages: pairs whose meaning is almost the same (cosine at least 0.9)."""
+    found = passages(text)
+    if len(found) < 2:
+        raise EmbeddingInputError("give at least two passages, one per line")
+    vectors = _vectors(found)
+    sims = vectors @ vectors.T
+    pairs = [
+        {"first": found[i], "second": found[j], "score": round(float(sims[i, j]), 4)}
+        for i in range(len(found))
+        for j in range(i + 1, len(found))
+        if float(sims[i, j]) >= DUPLICATE_THRESHOLD
+    ]
+    shown = f"{len(pairs)} near-duplicate pair{'s' if len(pairs) != 1 else ''}" + "".join(
+        f"\n- {p['first']!r} ~ {p['second']!r} ({p['score']:.2f})" for p in pairs
+    )
+    return ToolOutput(shown, {"pairs": pairs, "count": len(pairs), "text": shown})

@@ -1,0 +1,84 @@
+"""A file reader limited to allowed directories: no ``..``, no symlink that leads outside, no device
+or special file, text only, at most ``max_bytes``. Relative paths are taken from the working
+directory; the allowed directories come from ``collaborators.files`` in agentnet.yaml."""
+
+from __future__ import annotations
+
+import re
+import stat
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field
+
+from agentnet.errors import UserError
+from agentnet.nodes.outputs import ToolOutput
+
+_PATHLIKE = re.compile(r"(?:[\w~.-]*/)*[\w-][\w.-]*\.[A-Za-z0-9]{1,6}")
+
+
+class FileRefused(UserError):
+    code = "file_refused"
+
+
+def _candidate(path: str) -> str:
+    """The path in ``path``: itself, or the first file-like token of a sentence ("read notes/a.txt")."""
+    text = path.strip().strip("'\"")
+    if not any(c.isspace() for c in text):
+        return text
+    for token in text.split():
+        token = token.strip("'\"()[]<>,;:!?")
+        if _PATHLIKE.fullmatch(token.rstrip(".")):
+            return token.rstrip(".")
+    raise FileRefused(f"no file name in {text[:120]!r}", hint="name the file, e.g. 'notes/todo.txt'")
+
+
+def resolve_allowed(path: str, allowed: Sequence[Path]) -> Path:
+    """The real file ``path`` names, if it lies inside an allowed directory; refused otherwise."""
+    name = _candidate(path)
+    raw = Path(name).expanduser()
+    if ".." in raw.parts:
+        raise FileRefused(f"refused {name!r}: '..' is not allowed", hint="name the file inside an allowed directory")
+    roots = [root.expanduser().resolve() for root in allowed]
+    candidate = raw if raw.is_absolute() else Path.cwd() / raw
+    try:
+        real = candidate.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        raise FileRefused(f"no such file: {name}", hint="check the name and the working directory") from None
+    if not any(real == root or root in real.parents for root in roots):
+        shown = ", ".join(str(r) for r in roots) or "none"
+        raise FileRefused(
+            f"refused {name!r}: it resolves to {real}, outside the allowed directories ({shown})",
+            hint="add its directory to collaborators.files.allowed_dirs in agentnet.yaml",
+        )
+    mode = real.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise FileRefused(f"refused {name!r}: not a regular file")
+    return real
+
+
+def file_reader(allowed: Sequence[Path], max_bytes: int) -> Callable[..., ToolOutput]:
+    """The reader tool for these directories."""
+
+    def read_file(
+        path: Annotated[
+            str,
+            Field(description="The file to read (from the working dir)", json_schema_extra={"x-agentnet": "input"}),
+        ],
+    ) -> ToolOutput:  # fmt: skip
+        """Read a text file from an allowed directory."""
+        real = resolve_allowed(path, allowed)
+        size = real.stat().st_size
+        if size > max_bytes:
+            raise FileRefused(
+                f"refused {real.name}: {size:,} bytes, more than the reader's {max_bytes:,}",
+                hint="raise collaborators.files.max_bytes, or pass the file with --input",
+            )
+        try:
+            text = real.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise FileRefused(f"{real.name} is not UTF-8 text", hint="pass binary files with --input") from None
+        return ToolOutput(text, {"path": str(real), "size": size, "text": text})
+
+    return read_file

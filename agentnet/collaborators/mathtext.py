@@ -1,0 +1,201 @@
+"""Arithmetic written by people, as tokens: numbers, operators and the words that mean them.
+
+"What is 15% of 240?", "add 8% tax to 42.50", "7 times 8 minus 6", "2 to the power of 10": the lexer
+keeps numbers (with thousands separators), operators, and words the calculator knows; other words
+("what", "is", "the", "tax") are dropped, so a request phrased as a sentence reduces to its math.
+Anything that looks like code is refused before that: the calculator evaluates numbers and
+operators, never names of the Python world.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from agentnet.errors import UserError
+
+MAX_TOKENS = 400
+
+_CODE = re.compile(
+    r"__|\blambda\b|\b(?:import|exec|eval|open|os|sys|subprocess)\s*[(.]|[\[\]{};`\\]|[A-Za-z_]\w*\.[A-Za-z_]\w*\s*\("
+)
+_LEX = re.compile(
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"|(?P<op>\*\*|[-+*/^(),%\u00d7\u00f7\u2212])"
+    r"|(?P<word>[A-Za-z\u00b0][A-Za-z']*)"
+    r"|(?P<skip>[$\u20ac\u00a3\u00a5=?!:;\s]+)"
+    r"|(?P<other>.)"
+)
+# Multi-word phrases first (longest wins), each becoming one token.
+PHRASES: dict[tuple[str, ...], str] = {
+    ("multiplied", "by"): "*",
+    ("divided", "by"): "/",
+    ("to", "the", "power", "of"): "^",
+    ("raised", "to", "the", "power", "of"): "^",
+    ("raised", "to"): "^",
+    ("to", "the", "power"): "^",
+    ("square", "root", "of"): "sqrt",
+    ("square", "root"): "sqrt",
+    ("per", "cent"): "%",
+    ("sum", "of"): "sum",
+    ("total", "of"): "sum",
+    ("average", "of"): "mean",
+    ("mean", "of"): "mean",
+    ("product", "of"): "product",
+    ("difference", "between"): "between",
+    ("half", "of"): "half",
+    ("less", "than"): "?",
+}
+WORD_OPS = {
+    "plus": "+",
+    "minus": "-",
+    "less": "-",
+    "times": "*",
+    "x": "*",
+    "over": "/",
+    "mod": "mod",
+    "modulo": "mod",
+    "percent": "%",
+    "pct": "%",
+    "squared": "squared",
+    "cubed": "cubed",
+    "\u00d7": "*",
+    "\u00f7": "/",
+    "\u2212": "-",
+    "**": "^",
+}
+# Words with a meaning in the grammar (prefix phrases, separators, percent forms, functions).
+KEYWORDS = frozenset(
+    ["add", "subtract", "multiply", "divide", "increase", "decrease", "reduce", "raise", "lower", "by", "from", "to",
+     "and", "of", "off", "with", "after", "sqrt", "sum", "mean", "product", "between", "half", "twice", "double",
+     "average", "abs", "round", "floor", "ceil", "min", "max", "log", "ln"]
+)  # fmt: skip
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "dozen": 12,
+}  # fmt: skip
+SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "num", "op", "word", "var"
+    value: str | Decimal
+
+
+class CalculatorError(UserError):
+    """The text is not arithmetic the calculator can evaluate (or is refused)."""
+
+    code = "calculator_refused"
+
+
+def refuse_code(text: str) -> None:
+    match = _CODE.search(text)
+    if match:
+        raise CalculatorError(
+            f"refused: {match.group(0)!r} looks like program code, not arithmetic",
+            hint="write numbers and operators (e.g. '(12.5 + 3) * 2', '15% of 240', '5 miles in km')",
+        )
+
+
+def lex(text: str) -> list[tuple[str, str]]:
+    """Raw (kind, text) pairs; words lower-cased."""
+    out: list[tuple[str, str]] = []
+    for match in _LEX.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind == "skip":
+            continue
+        piece = match.group(0)
+        out.append((kind, piece.lower() if kind == "word" else piece))
+    if len(out) > MAX_TOKENS:
+        raise CalculatorError(f"the expression has {len(out)} tokens; the calculator takes at most {MAX_TOKENS}")
+    return out
+
+
+def _phrase_at(words: list[tuple[str, str]], index: int) -> tuple[str, int] | None:
+    for phrase in sorted(PHRASES, key=len, reverse=True):
+        end = index + len(phrase)
+        if end <= len(words) and all(
+            k == "word" and w == p for (k, w), p in zip(words[index:end], phrase, strict=True)
+        ):
+            return PHRASES[phrase], len(phrase)
+    return None
+
+
+def tokens(text: str, variables: dict[str, Decimal] | None = None) -> list[Token]:
+    """The math in ``text``: numbers, operators, known words and named values; other words dropped."""
+    refuse_code(text)
+    raw = lex(text)
+    names = variables or {}
+    out: list[Token] = []
+    index = 0
+    while index < len(raw):
+        kind, piece = raw[index]
+        name = _variable_at(raw, index, names)
+        if name is not None:
+            out.append(Token("num", names[name[0]]))
+            index += name[1]
+            continue
+        phrase = _phrase_at(raw, index)
+        if phrase is not None:
+            if phrase[0] != "?":
+                out.append(Token("op" if not phrase[0].isalpha() else "word", phrase[0]))
+            index += phrase[1]
+            continue
+        index += 1
+        token = _single(kind, piece, out)
+        if token is not None:
+            out.append(token)
+    return out
+
+
+def _single(kind: str, piece: str, before: list[Token]) -> Token | None:
+    if kind == "num":
+        return Token("num", Decimal(piece.replace(",", "")))
+    if kind == "op":
+        return Token("op", WORD_OPS.get(piece, piece))
+    if kind != "word":
+        raise CalculatorError(f"the calculator cannot read {piece!r}", hint="write numbers and operators")
+    if piece in WORD_OPS and not (piece == "x" and not (before and before[-1].kind == "num")):
+        op = WORD_OPS[piece]
+        return Token("op" if not op.isalpha() else "word", op)
+    if piece in NUMBER_WORDS:
+        return Token("num", Decimal(NUMBER_WORDS[piece]))
+    if piece in SCALES:
+        return Token("word", piece)
+    if piece in KEYWORDS:
+        return Token("word", piece)
+    return None  # a word without arithmetic meaning ("what", "is", "tax"): dropped
+
+
+def _variable_at(raw: list[tuple[str, str]], index: int, names: dict[str, Decimal]) -> tuple[str, int] | None:
+    """A named value (a label of the data the step was given) starting at ``index``, longest first."""
+    for name in sorted(names, key=lambda n: -len(n.split())):
+        parts = name.split()
+        window = raw[index : index + len(parts)]
+        if len(window) == len(parts) and all(k == "word" and w == p for (k, w), p in zip(window, parts, strict=True)):
+            return name, len(parts)
+    return None
+
+
+def labelled_values(text: str) -> dict[str, Decimal]:
+    """Named numbers in a text the step was given: "Subtotal 42.50", "Sales tax: 3.40" (the last
+    number on a line, named by the words before it, and by their last word alone)."""
+    found: dict[str, Decimal] = {}
+    for line in text.splitlines():
+        match = re.match(
+            r"^\s*([A-Za-z][A-Za-z .'&/-]*?)\s*[:=]?\s*[$\u20ac\u00a3]?\s*(-?\d[\d,]*(?:\.\d+)?)\s*$", line
+        )
+        if not match:
+            continue
+        label = " ".join(re.findall(r"[a-z]+", match.group(1).lower()))
+        if not label:
+            continue
+        value = Decimal(match.group(2).replace(",", ""))
+        found.setdefault(label, value)
+        found.setdefault(label.split()[-1], value)
+    return found

@@ -1,0 +1,87 @@
+"""OCR with RapidOCR (``rapidocr-onnxruntime``, the ``agentnet[vision]`` extra): the PP-OCRv4
+detection and recognition ONNX models ship inside its wheel, so reading an image needs no network.
+
+The engine is loaded once per process and used under a lock. Words the detector finds are grouped
+into lines (by vertical overlap, left to right), so the text reads as the image does; the JSON data
+keeps every line with its box and confidence.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from agentnet.errors import ModelFileError, UserError
+from agentnet.nodes.outputs import ToolOutput
+
+DISTRIBUTION = "rapidocr-onnxruntime"
+MODULE = "rapidocr_onnxruntime"
+_engine: Any = None
+_lock = threading.Lock()
+
+
+def installed() -> bool:
+    """RapidOCR can be imported (checked without importing it)."""
+    return importlib.util.find_spec(MODULE) is not None
+
+
+def _shared_engine() -> Any:
+    global _engine
+    if _engine is None:
+        if not installed():
+            raise ModelFileError(
+                f"OCR needs {DISTRIBUTION}, which is not installed", hint="pip install 'agentnet[vision]'"
+            )
+        from rapidocr_onnxruntime import RapidOCR
+
+        _engine = RapidOCR()
+    return _engine
+
+
+def _lines(found: list[Any]) -> list[dict[str, Any]]:
+    """Detected words grouped into lines: a word joins a line when its vertical centre lies within the
+    line's height."""
+    words = []
+    for box, text, score in found:
+        ys = [point[1] for point in box]
+        xs = [point[0] for point in box]
+        words.append({"text": text, "score": float(score), "x": min(xs), "top": min(ys), "bottom": max(ys), "box": box})
+    words.sort(key=lambda w: (w["top"] + w["bottom"]) / 2)
+    lines: list[list[dict[str, Any]]] = []
+    for word in words:
+        centre = (word["top"] + word["bottom"]) / 2
+        if lines and lines[-1][0]["top"] <= centre <= lines[-1][0]["bottom"]:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    out = []
+    for line in lines:
+        line.sort(key=lambda w: w["x"])
+        out.append(
+            {
+                "text": " ".join(w["text"] for w in line),
+                "confidence": round(min(w["score"] for w in line), 4),
+                "boxes": [[[round(float(v), 1) for v in point] for point in w["box"]] for w in line],
+            }
+        )
+    return out
+
+
+def read_image_text(
+    image: Annotated[
+        Path, Field(description="The image file (PNG, JPEG, ...)", json_schema_extra={"x-agentnet": "input"})
+    ],
+) -> ToolOutput:
+    """Read the text written in an image (a sign, a receipt, a screenshot, a table): text by line."""
+    if not image.is_file():
+        raise UserError(f"no image file at {image}", hint="pass the image with --input FILE")
+    engine = _shared_engine()
+    with _lock:
+        found, _ = engine(str(image))
+    lines = _lines(found or [])
+    text = "\n".join(line["text"] for line in lines)
+    return ToolOutput(text, {"text": text, "lines": lines})

@@ -1,0 +1,282 @@
+"""Questions over tabular data: CSV, JSON (records or one object) and labelled lines such as a
+receipt's ("Total 45.90"). "How many rows have a price over 20?", "What is the average rating?",
+"What is the total amount where region is North?", "Which city has the highest population?",
+"What is the total on this receipt?", "What is server.port?".
+
+The question is read against the data's own column names: a column is named by its header words
+(``unit_price`` is "unit price"), a condition by a comparison word after it ("exceeds", "at least",
+"below", "is"), an aggregate by its usual words (count, sum/total, average, highest, lowest).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from agentnet.collaborators.calculator import show
+from agentnet.collaborators.mathtext import labelled_values
+from agentnet.errors import UserError
+from agentnet.nodes.outputs import ToolOutput
+
+MAX_ROWS = 200_000
+_COMPARE = [
+    (">=", r"at\s+least|no\s+less\s+than|>=|or\s+more"),
+    ("<=", r"at\s+most|no\s+more\s+than|<=|or\s+less"),
+    ("!=", r"is\s+not|isn't|not\s+equal\s+to|!=|other\s+than"),
+    (">", r"exceeds?|exceeding|over|above|greater\s+than|more\s+than|higher\s+than|larger\s+than|bigger\s+than|>"),
+    ("<", r"below|under|less\s+than|lower\s+than|smaller\s+than|fewer\s+than|<"),
+    ("==", r"equals?|equal\s+to|is|are|=|==|of"),
+]
+_AGGREGATES = [
+    ("count", r"\bhow\s+many\b|\bcount\b|\bnumber\s+of\b"),
+    ("mean", r"\baverage\b|\bmean\b"),
+    ("max", r"\bhighest\b|\blargest\b|\bmaximum\b|\bmax\b|\bbiggest\b|\bmost\b|\bgreatest\b|\btop\b"),
+    ("min", r"\blowest\b|\bsmallest\b|\bminimum\b|\bmin\b|\bleast\b|\bcheapest\b|\bfewest\b"),
+    ("sum", r"\bsum\b|\btotal\b|\badd\s+up\b|\baltogether\b|\bin\s+all\b"),
+]
+_VALUE = re.compile(r"\s*(?:\"([^\"]+)\"|'([^']+)'|(-?\d[\d,]*(?:\.\d+)?)|([A-Za-z][\w-]*))")
+
+
+class TableError(UserError):
+    code = "table_unreadable"
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    fields: dict[str, Any]  # a single record's fields (JSON object, labelled lines)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip().replace(",", "").lstrip("$\u20ac\u00a3").rstrip("%")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def read_table(text: str) -> Table:
+    stripped = text.strip()
+    if stripped[:1] in ("{", "["):
+        try:
+            return _from_json(json.loads(stripped))
+        except json.JSONDecodeError:
+            pass
+    labelled = labelled_values(stripped)
+    lines = [line for line in stripped.splitlines() if line.strip()]
+    if labelled and len(labelled) * 2 >= len(lines):
+        return Table(["label", "value"], [{"label": k, "value": float(v)} for k, v in labelled.items()], labelled)
+    try:
+        dialect = csv.Sniffer().sniff(stripped[:4096], delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.DictReader(io.StringIO(stripped), delimiter=delimiter)
+    rows = []
+    for index, row in enumerate(reader):
+        if index >= MAX_ROWS:
+            raise TableError(f"the table has more than {MAX_ROWS:,} rows", hint="filter it before asking")
+        rows.append({k.strip(): (v or "").strip() for k, v in row.items() if k is not None})
+    columns = [c.strip() for c in reader.fieldnames or []]
+    if not columns or not rows:
+        raise TableError("no table found: give CSV with a header row, JSON, or 'label value' lines")
+    return Table(columns, rows, {})
+
+
+def _from_json(data: Any) -> Table:
+    if isinstance(data, dict):
+        lists = [v for v in data.values() if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)]
+        if len(lists) == 1:
+            data = lists[0]
+        else:
+            flat = _flatten(data)
+            return Table(["field", "value"], [{"field": k, "value": v} for k, v in flat.items()], flat)
+    if isinstance(data, list) and all(isinstance(i, dict) for i in data):
+        rows = [_flatten(i) for i in data]
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        return Table(columns, rows, {})
+    raise TableError("the JSON is neither records (a list of objects) nor an object")
+
+
+def _norm(text: str) -> str:
+    """Lower case, '_' and '.' between words as spaces: same length as ``text``, so offsets match."""
+    return re.sub(r"(?<=[a-z0-9])[._](?=[a-z0-9])", " ", text.lower().replace("_", " "))
+
+
+def _aliases(names: list[str]) -> dict[str, str]:
+    """How a question may name each column: all its words, or one of its words no other column has."""
+    aliases = {" ".join(_norm(name).split()): name for name in names}
+    counts: dict[str, list[str]] = {}
+    for name in names:
+        for word in set(_norm(name).split()):
+            if len(word) >= 3 and not word.isdigit():
+                counts.setdefault(word, []).append(name)
+    for word, owners in counts.items():
+        if len(owners) == 1:
+            aliases.setdefault(word, owners[0])
+    return {alias: name for alias, name in aliases.items() if alias}
+
+
+def mentions(question: str, names: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each name the question mentions (as words; a plural 's' allowed)."""
+    text = _norm(question)
+    found: list[tuple[int, int, str]] = []
+    for alias, name in sorted(_aliases(names).items(), key=lambda item: -len(item[0])):
+        pattern = r"\s+".join(re.escape(word) for word in alias.split())
+        for match in re.finditer(rf"\b{pattern}(?:e?s)?\b", text):
+            if not any(match.start() < end and match.end() > start for start, end, _ in found):
+                found.append((match.start(), match.end(), name))
+    return sorted(found)
+
+
+def _condition(question: str, table: Table, used: list[tuple[int, int, str]]) -> tuple[str, str, Any] | None:
+    """The first comparison the question makes on a column it names: the column mentioned last before
+    the comparison word (at most two words before it), and the value after it."""
+    text = _norm(question)
+    for _, end, column in used:
+        later = [start for start, _, _ in used if start >= end]
+        rest = text[end : min(later, default=len(text))]
+        for op, words in _COMPARE:
+            match = re.match(rf"\s*(?:[a-z]+\s+){{0,2}}?(?:{words})(?![a-z])", rest)
+            if match is None:
+                continue
+            value = _VALUE.match(question[end + match.end() :])
+            if value is not None:
+                raw = next(g for g in value.groups() if g is not None)
+                number = _number(raw)
+                return column, op, number if number is not None else raw
+    return _cell_named(question, table)
+
+
+def _cell_named(question: str, table: Table) -> tuple[str, str, Any] | None:
+    """A text value of some column that the question names ("cities in France"): rows equal to it."""
+    text = _norm(question)
+    for column in table.columns:
+        for row in table.rows:
+            cell = row.get(column)
+            named = isinstance(cell, str) and len(cell) >= 2 and _number(cell) is None
+            if named and re.search(rf"\b{re.escape(_norm(str(cell)))}\b", text):
+                return column, "==", cell
+    return None
+
+
+def _test(cell: Any, op: str, value: Any) -> bool:
+    number = _number(cell)
+    if isinstance(value, float) and number is not None:
+        return {">": number > value, ">=": number >= value, "<": number < value, "<=": number <= value,
+                "==": number == value, "!=": number != value}[op]  # fmt: skip
+    equal = str(cell).strip().lower() == str(value).strip().lower()
+    return equal if op == "==" else (not equal if op == "!=" else False)
+
+
+def _aggregate(question: str) -> str | None:
+    lowered = question.lower()
+    hits = [(m.start(), name) for name, pattern in _AGGREGATES for m in re.finditer(pattern, lowered)]
+    return min(hits)[1] if hits else None
+
+
+def _lookup(question: str, table: Table) -> ToolOutput | None:
+    named = mentions(question, list(table.fields))
+    if not named:
+        return None
+    field = named[0][2]
+    value = table.fields[field]
+    shown = show_value(value)
+    return ToolOutput(f"{shown} ({field})", {"field": field, "value": _plain(value), "text": f"{shown} ({field})"})
+
+
+def show_value(value: Any) -> str:
+    number = _number(value)
+    if number is None or (isinstance(value, str) and not re.fullmatch(r"[\s$\u20ac\u00a3\d,.%-]+", value)):
+        return str(value)
+    from decimal import Decimal
+
+    return show(Decimal(str(number)))
+
+
+def _plain(value: Any) -> Any:
+    return float(value) if hasattr(value, "is_finite") else value
+
+
+def query_table(
+    data: Annotated[
+        str,
+        Field(description="The table: CSV with a header row, JSON, or 'label value' lines",
+              json_schema_extra={"x-agentnet": "input"}),
+    ],
+    question: Annotated[
+        str,
+        Field(description="What to find: a count of rows matching a condition, a sum, an average, the highest "
+              "or lowest, or a field's value", json_schema_extra={"x-agentnet": "request"}),
+    ],
+) -> ToolOutput:  # fmt: skip
+    """Answer a question over a table: counts, sums, averages, extremes, filtered by a condition."""
+    table = read_table(data)
+    op = _aggregate(question)
+    # One record (an object, a receipt): "the total", "the tax" name its fields.
+    if table.fields and op in (None, "sum"):
+        found = _lookup(question, table)
+        if found is not None:
+            return found
+    named = mentions(question, table.columns)
+    condition = _condition(question, table, named)
+    rows = [r for r in table.rows if condition is None or _test(r.get(condition[0]), condition[1], condition[2])]
+    where = f" where {condition[0]} {condition[1]} {show_value(condition[2])}" if condition else ""
+    if op in (None, "count"):
+        shown = f"{len(rows)} rows{where}"
+        return ToolOutput(shown, {"count": len(rows), "condition": condition, "text": shown})
+    return _numeric(op, question, table, rows, named, condition, where)
+
+
+def _numeric(
+    op: str,
+    question: str,
+    table: Table,
+    rows: list[dict[str, Any]],
+    named: list[tuple[int, int, str]],
+    condition: tuple[str, str, Any] | None,
+    where: str,
+) -> ToolOutput:
+    numeric = [c for c in table.columns if any(_number(r.get(c)) is not None for r in table.rows)]
+    candidates = [name for _, _, name in named if name in numeric]
+    fallback = candidates or numeric
+    column = next((c for c in candidates if not condition or c != condition[0]), fallback[0] if fallback else None)
+    if column is None:
+        raise TableError("no numeric column to aggregate", hint="name the column to add up or compare")
+    values = [(n, r) for r in rows if (n := _number(r.get(column))) is not None]
+    if not values:
+        raise TableError(f"no row{where} has a number in column {column!r}")
+    if op in ("max", "min"):
+        number, row = (max if op == "max" else min)(values, key=lambda pair: pair[0])
+        label = next((name for _, _, name in named if name != column and name in row), None)
+        label = label or next((c for c in table.columns if c not in numeric), None)
+        shown = (
+            f"{row[label]} ({op} {column}: {show_value(number)})" if label else f"{show_value(number)} ({op} {column})"
+        )
+        return ToolOutput(shown, {"op": op, "column": column, "value": number, "row": row, "text": shown})
+    numbers = [n for n, _ in values]
+    result = sum(numbers) if op == "sum" else sum(numbers) / len(numbers)
+    shown = f"{show_value(round(result, 10))} ({op} of {column}{where})"
+    return ToolOutput(shown, {"op": op, "column": column, "value": result, "rows": len(numbers), "text": shown})

@@ -1,0 +1,99 @@
+"""Units the calculator converts between: length, mass, volume, time, speed, data, area and
+temperature. Each unit is a factor to its dimension's base unit (temperatures are affine)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from agentnet.collaborators.mathtext import CalculatorError
+
+
+@dataclass(frozen=True)
+class Unit:
+    symbol: str
+    dimension: str
+    factor: Decimal  # base units per one of this unit
+    offset: Decimal = Decimal(0)  # for temperatures: base = value * factor + offset
+
+
+def _table() -> dict[str, Unit]:
+    spec = {
+        "length": [("m", "1", "m meter meters metre metres"),
+                   ("km", "1000", "km kilometer kilometers kilometre kilometres"),
+                   ("cm", "0.01", "cm centimeter centimeters centimetre centimetres"),
+                   ("mm", "0.001", "mm millimeter millimeters millimetre millimetres"),
+                   ("mi", "1609.344", "mi mile miles"), ("yd", "0.9144", "yd yard yards"),
+                   ("ft", "0.3048", "ft foot feet"), ("in", "0.0254", "in inch inches")],
+        "mass": [("kg", "1", "kg kilogram kilograms kilo kilos"), ("g", "0.001", "g gram grams"),
+                 ("mg", "0.000001", "mg milligram milligrams"), ("lb", "0.45359237", "lb lbs pound pounds"),
+                 ("oz", "0.028349523125", "oz ounce ounces"), ("t", "1000", "tonne tonnes")],
+        "volume": [("l", "1", "l liter liters litre litres"), ("ml", "0.001", "ml milliliter milliliters millilitre"),
+                   ("gal", "3.785411784", "gal gallon gallons"), ("qt", "0.946352946", "qt quart quarts"),
+                   ("pt", "0.473176473", "pint pints"), ("cup", "0.2365882365", "cup cups")],
+        "time": [("s", "1", "s sec secs second seconds"), ("min", "60", "min mins minute minutes"),
+                 ("h", "3600", "h hr hrs hour hours"), ("day", "86400", "day days"),
+                 ("week", "604800", "week weeks"), ("year", "31557600", "year years")],
+        "speed": [("m/s", "1", "m/s"), ("km/h", "0.27777777777777777778", "km/h kph kmh"),
+                  ("mph", "0.44704", "mph"), ("knot", "0.51444444444444444444", "knot knots")],
+        "data": [("B", "1", "b byte bytes"), ("KB", "1000", "kb kilobyte kilobytes"),
+                 ("MB", "1e6", "mb megabyte megabytes"),
+                 ("GB", "1e9", "gb gigabyte gigabytes"), ("TB", "1e12", "tb terabyte terabytes"),
+                 ("KiB", "1024", "kib"), ("MiB", "1048576", "mib"), ("GiB", "1073741824", "gib")],
+        "area": [("m2", "1", "m2 m\u00b2"), ("km2", "1e6", "km2 km\u00b2"), ("ha", "10000", "ha hectare hectares"),
+                 ("acre", "4046.8564224", "acre acres"), ("ft2", "0.09290304", "ft2 ft\u00b2")],
+    }  # fmt: skip
+    table: dict[str, Unit] = {}
+    for dimension, rows in spec.items():
+        for symbol, factor, names in rows:
+            for name in names.split():
+                table.setdefault(name, Unit(symbol, dimension, Decimal(factor)))
+    kelvin = Unit("K", "temperature", Decimal(1))
+    celsius = Unit("\u00b0C", "temperature", Decimal(1), Decimal("273.15"))
+    fahrenheit = Unit("\u00b0F", "temperature", Decimal(5) / Decimal(9), Decimal("255.3722222222222222222"))
+    for names, unit in (("k kelvin", kelvin), ("c celsius \u00b0c", celsius), ("f fahrenheit \u00b0f", fahrenheit)):
+        for name in names.split():
+            table[name] = unit
+    return table
+
+
+UNITS = _table()
+_DEGREES = re.compile(r"\bdeg(?:rees?)?\s+(?=[cfk]\b|celsius|fahrenheit|kelvin)", re.IGNORECASE)
+_UNIT_WORD = r"[A-Za-z\u00b0][A-Za-z\u00b2/]*"
+# "<amount> <unit> in|to|into|as <unit>"; the amount is any arithmetic (checked by the parser).
+_CONVERT = re.compile(
+    rf"(?P<amount>.*?\d[\d.,]*\s*\)?)\s*(?P<src>{_UNIT_WORD})\s+(?:in|to|into|as)\s+(?P<dst>{_UNIT_WORD})\b"
+)
+# "how many <unit> (are there) in <amount> <unit>", "how many <unit> are|is|make <amount> <unit>"
+_HOW_MANY = re.compile(
+    rf"how\s+many\s+(?P<dst>{_UNIT_WORD})\s+(?:(?:are|is|make|makes|equals?)\s+)?(?:there\s+)?(?:in\s+)?"
+    rf"(?P<amount>[^A-Za-z]*?\d[\d.,]*)\s*(?P<src>{_UNIT_WORD})\b",
+    re.IGNORECASE,
+)
+
+
+def unit(name: str) -> Unit | None:
+    key = name.lower().rstrip(".")
+    return UNITS.get(key)
+
+
+def find_conversion(text: str) -> tuple[str, Unit, Unit] | None:
+    """(amount text, from unit, to unit) when the text asks for a conversion."""
+    flat = _DEGREES.sub("", " ".join(text.split()))
+    for pattern in (_HOW_MANY, _CONVERT):
+        for match in pattern.finditer(flat):
+            src, dst = unit(match.group("src")), unit(match.group("dst"))
+            if src is not None and dst is not None:
+                return match.group("amount"), src, dst
+    return None
+
+
+def convert(value: Decimal, src: Unit, dst: Unit) -> Decimal:
+    if src.dimension != dst.dimension:
+        raise CalculatorError(
+            f"cannot convert {src.symbol} ({src.dimension}) to {dst.symbol} ({dst.dimension})",
+            hint="convert between units of the same kind (length, mass, volume, time, speed, data, area, temperature)",
+        )
+    base = value * src.factor + src.offset
+    return (base - dst.offset) / dst.factor

@@ -1,0 +1,193 @@
+"""The run store on PostgreSQL: runs shared by every process and machine that uses the database.
+
+LangGraph's own ``PostgresSaver`` holds the checkpoints; agentnet's run, step and attempt tables
+live in the same database. Both schemas are migrated on first use under an advisory lock, so
+servers starting together apply each migration once. Connections come from a ``psycopg_pool``
+pool that checks a connection before lending it, so one that died while a long model call ran
+(a restarted server, an idle timeout, "SSL connection has been closed") is replaced, not used.
+Install with ``pip install 'agentnet[postgres]'``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from agentnet.errors import ConfigError, RunStoreError
+from agentnet.executor import migrations
+from agentnet.executor.store import RunStore
+from agentnet.redact import redact_url
+
+if TYPE_CHECKING:
+    from agentnet.config import RunsSettings
+
+# pg_advisory_lock key serialising migrations across processes ("agentnet" in ASCII).
+MIGRATION_LOCK = 0x6167656E746E6574
+_migrated: set[str] = set()
+_migrating = threading.Lock()
+
+
+def _drivers() -> Any:
+    try:
+        import psycopg
+        import psycopg_pool
+    except ImportError:
+        raise ConfigError(
+            "runs.url is a PostgreSQL URL but the PostgreSQL driver is not installed",
+            hint="pip install 'agentnet[postgres]' (psycopg, psycopg-pool, langgraph-checkpoint-postgres)",
+        ) from None
+    return psycopg, psycopg_pool
+
+
+def unreachable(url: str, exc: BaseException) -> RunStoreError:
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    secret = urlsplit(url).password
+    if secret:  # libpq does not quote passwords, but nothing guarantees it
+        reason = reason.replace(secret, "***")
+    return RunStoreError(
+        f"cannot use the run database {redact_url(url)}: {reason}",
+        hint="start PostgreSQL there (or create the database: `createdb NAME`), or fix runs.url in agentnet.yaml "
+        "or AGENTNET_RUNS_URL; the run can be resumed once the database is back",
+    )
+
+
+def migrate(url: str, connect_timeout_s: float) -> None:
+    """LangGraph's checkpoint tables and agentnet's, created or upgraded once per process and URL."""
+    with _migrating:
+        if url in _migrated:
+            return
+        psycopg, _ = _drivers()
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg.rows import dict_row
+
+        try:
+            conn = psycopg.connect(
+                url,
+                autocommit=True,
+                prepare_threshold=0,
+                row_factory=dict_row,
+                connect_timeout=max(2, int(connect_timeout_s)),
+            )
+        except psycopg.Error as exc:
+            raise unreachable(url, exc) from None
+        with conn:
+            _lock_migrations(conn)
+            try:
+                PostgresSaver(conn).setup()
+                with conn.transaction():
+                    conn.execute(migrations.MIGRATIONS_TABLE)
+                    row = conn.execute("SELECT COALESCE(MAX(v), 0) AS v FROM agentnet_migrations").fetchone()
+                    applied = int(row["v"]) if row else 0
+                    migrations.apply(
+                        lambda sql, params: conn.execute(sql.replace("?", "%s"), params), applied, time.time()
+                    )
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+        _migrated.add(url)
+
+
+def _lock_migrations(conn: Any, timeout_s: float = 300.0) -> None:
+    """Take the migration lock, polling: a process blocked in ``pg_advisory_lock`` would hold a
+    transaction open, and LangGraph's ``CREATE INDEX CONCURRENTLY`` waits for every open
+    transaction to end, so the holder and the waiter would deadlock."""
+    deadline = time.monotonic() + timeout_s
+    while not conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (MIGRATION_LOCK,)).fetchone()["ok"]:
+        if time.monotonic() > deadline:
+            raise RunStoreError(
+                f"another process has been migrating the run database for over {timeout_s:.0f} s",
+                hint="look for a stuck agentnet process (pg_stat_activity) and stop it",
+            )
+        time.sleep(0.05)
+
+
+class PostgresRunStore(RunStore):
+    """Checkpoints (LangGraph's ``PostgresSaver``), traces and leases in one PostgreSQL database."""
+
+    NOW = "EXTRACT(EPOCH FROM clock_timestamp())::double precision"
+    SHARE = " FOR SHARE"
+
+    def __init__(self, url: str, settings: RunsSettings) -> None:
+        super().__init__(url, settings.lease_s)
+        psycopg, psycopg_pool = _drivers()
+        self._errors = (psycopg.OperationalError, psycopg_pool.PoolTimeout)
+        migrate(url, settings.connect_timeout_s)
+        from psycopg.rows import dict_row
+
+        self._pool = psycopg_pool.ConnectionPool(
+            url,
+            min_size=settings.pool_min,
+            max_size=settings.pool_max,
+            # What LangGraph's saver needs of its connections (it shares this pool).
+            kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+            check=psycopg_pool.ConnectionPool.check_connection,
+            timeout=settings.connect_timeout_s,
+            name="agentnet-runs",
+            open=False,
+        )
+        self._pool.open(wait=False)
+        self._saver: Any = None
+        self._saver_lock = threading.Lock()
+
+    def _dialect(self, sql: str) -> str:
+        return super()._dialect(sql).replace("?", "%s")
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except self._errors as exc:
+            raise unreachable(self.url, exc) from None
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        from psycopg.rows import tuple_row
+
+        with self._guard(), self._pool.connection() as conn:
+            yield conn, conn.cursor(row_factory=tuple_row)
+
+    def _execute(self, sql: str, params: tuple[Any, ...]) -> int:
+        with self._cursor() as (_, cur):
+            return int(cur.execute(self.q(sql), params).rowcount)
+
+    def _query(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        with self._cursor() as (_, cur):
+            return list(cur.execute(self.q(sql), params).fetchall())
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        with self._cursor() as (conn, cur), conn.transaction():
+
+            def execute(sql: str, params: tuple[Any, ...]) -> int:
+                return int(cur.execute(self.q(sql), params).rowcount)
+
+            def query(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+                return list(cur.execute(self.q(sql), params).fetchall())
+
+            yield execute, query
+
+    def checkpointer(self) -> Any:
+        with self._saver_lock:
+            if self._saver is None:
+                self._saver = _saver_class(self)(self._pool)
+            return self._saver
+
+    def close(self) -> None:
+        super().close()
+        self._pool.close()
+
+
+def _saver_class(store: PostgresRunStore) -> Any:
+    """``PostgresSaver`` whose connection failures name the database and the fix, like the store's."""
+    from langgraph.checkpoint.postgres import PostgresSaver
+
+    class Saver(PostgresSaver):
+        @contextmanager
+        def _cursor(self, *, pipeline: bool = False) -> Iterator[Any]:
+            with store._guard(), super()._cursor(pipeline=pipeline) as cur:
+                yield cur
+
+    return Saver

@@ -1,0 +1,53 @@
+"""Which run database to use, and opening it: ``AGENTNET_RUNS_URL``, else ``runs.url`` from the
+config, else SQLite in the agentnet home (``$AGENTNET_HOME/runs.sqlite``, no setup).
+
+The engine modules are imported only for the URL in use, so PostgreSQL's driver is needed only
+when a ``postgresql://`` URL is configured.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agentnet.errors import ConfigError
+from agentnet.executor.store import RunStore
+from agentnet.home import home_path
+from agentnet.redact import redact_url
+
+if TYPE_CHECKING:
+    from agentnet.config import RunsSettings
+
+RUNS_DB_NAME = "runs.sqlite"
+RUNS_URL_ENV = "AGENTNET_RUNS_URL"
+
+
+def runs_db_path() -> Path:
+    return home_path(RUNS_DB_NAME)
+
+
+def runs_url(settings: RunsSettings | None = None) -> str:
+    """The run database's URL: ``AGENTNET_RUNS_URL``, else ``runs.url``, else SQLite in the home."""
+    return os.environ.get(RUNS_URL_ENV) or (settings.url if settings else None) or f"sqlite:///{runs_db_path()}"
+
+
+def open_run_store(settings: RunsSettings | None = None) -> RunStore:
+    """The run store the settings (or ``AGENTNET_RUNS_URL``, or the current config) point at."""
+    if settings is None:
+        from agentnet.config import load_config
+
+        settings = load_config().runs
+    url = runs_url(settings)
+    if url.startswith(("postgresql://", "postgres://")):
+        from agentnet.executor.postgres_store import PostgresRunStore
+
+        return PostgresRunStore(url, settings)
+    if url.startswith("sqlite:///"):
+        from agentnet.executor.sqlite_store import SQLiteRunStore
+
+        return SQLiteRunStore(Path(url.removeprefix("sqlite:///")), lease_s=settings.lease_s)
+    raise ConfigError(
+        f"the run database URL {redact_url(url)!r} is neither sqlite:///PATH nor postgresql://…",
+        hint=f"fix runs.url in agentnet.yaml or {RUNS_URL_ENV}",
+    )

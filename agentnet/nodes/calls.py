@@ -1,0 +1,94 @@
+"""What one call to a node takes and gives back: options, usage, the measured reply, the cancel token.
+
+Plain data (pydantic and dataclasses), apart from ``ModelNode`` (``nodes/base.py``, which imports
+them from here) so an adapter's helpers can use them without the LangChain base class.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agentnet.nodes.outputs import OutputFile
+
+
+class Usage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+class Reply(BaseModel):
+    """One answer from a node, measured."""
+
+    node_id: str
+    text: str
+    data: Any = None  # the parsed JSON when a schema was imposed, or what a tool returned as data
+    # Files the node produced (a tool's audio, image or document), as bytes until the executor stores them.
+    files: list[OutputFile] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    latency_s: float = 0.0
+    first_token_s: float | None = None
+    cost: float = 0.0
+    finish_reason: str | None = None
+    attempts: int = 1
+
+    @property
+    def tokens_per_s(self) -> float:
+        """Generation speed: the tokens after the first over the time after the first, so loading the
+        model and reading the prompt do not count (all tokens over the latency when that is unknown)."""
+        after_first = self.latency_s - (self.first_token_s or 0.0)
+        if self.first_token_s is not None and self.usage.completion_tokens > 1 and after_first > 0:
+            return (self.usage.completion_tokens - 1) / after_first
+        return self.usage.completion_tokens / self.latency_s if self.latency_s > 0 else 0.0
+
+
+@dataclass
+class CallOptions:
+    """What one call asks for; ``None`` means the node's configured default."""
+
+    max_tokens: int | None = None
+    temperature: float | None = None
+    schema: dict[str, Any] | None = None
+    stop: list[str] | None = None
+    deadline_s: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    # W3C trace context naming this call, for adapters that reach a server (set by the call's span).
+    trace_headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Generation:
+    """What an adapter reports after its last token."""
+
+    usage: Usage
+    finish_reason: str | None = None
+    # A tool's structured result and files (see nodes/outputs.py); models leave them empty.
+    data: Any = None
+    files: list[OutputFile] = field(default_factory=list)
+
+
+class CancelToken:
+    """Set when the caller stops waiting; adapters check it between tokens to free their engine."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to ``seconds``; True at once if the caller stops waiting meanwhile."""
+        return self._event.wait(seconds)

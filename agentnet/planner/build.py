@@ -1,0 +1,60 @@
+"""The planner as agentnet.yaml describes it: the one builder behind ``agentnet plan``, ``run``, chat and
+serve (through ``Network``), so a ``planner:`` setting means the same everywhere.
+
+``planner.model`` plans (unless the caller plans without a model), ``planner.max_steps`` bounds a
+plan, ``planner.use_memory`` adds plan memory (``$AGENTNET_HOME/planner/memory.sqlite``: what
+``agentnet plan --learn`` taught), ``default_model`` answers what no specialist matches, and the
+policies become the ``SearchFilters`` every plan obeys.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agentnet.directory.query import CardSource, SearchFilters
+from agentnet.planner.planner import Planner
+from agentnet.planner.tuning import PlannerTuning
+
+if TYPE_CHECKING:
+    from agentnet.config import AgentnetConfig, PlannerSettings
+    from agentnet.nodes.registry import NodeRegistry
+
+
+def build_planner(
+    config: AgentnetConfig,
+    source: CardSource,
+    registry: NodeRegistry,
+    *,
+    model: str | None = None,
+    use_model: bool = True,
+    max_steps: int | None = None,
+    general: bool = True,
+) -> Planner:
+    """A planner over ``source``; ``model`` replaces ``planner.model``, ``use_model=False`` plans from
+    retrieval and types alone, ``general=False`` keeps the config's default model from answering
+    what no card in ``source`` matches. Close it (``planner.close()``) to release its plan memory."""
+    from agentnet.planner.memory import PlanMemory
+
+    settings = config.planner
+    node = registry.node(model or settings.model) if use_model else None
+    tuning = PlannerTuning(
+        max_steps=max_steps or settings.max_steps,
+        use_memory=settings.use_memory,
+        general_model=config.default_model if general else None,
+    )
+    return Planner(source, node, tuning, memory=PlanMemory() if settings.use_memory else None)
+
+
+def policy_filters(
+    settings: PlannerSettings,
+    *,
+    local_only: bool = False,
+    keep_data_on_host: bool = False,
+    max_cost: float | None = None,
+) -> SearchFilters:
+    """The ``planner:`` policies as search filters; a caller's stricter choice adds to them."""
+    return SearchFilters(
+        local_only=local_only or settings.local_only,
+        keep_data_on_host=keep_data_on_host or settings.keep_data_on_host,
+        max_cost=max_cost if max_cost is not None else settings.max_cost,
+    )

@@ -1,0 +1,85 @@
+"""Inputs handed over beside a task (``--input FILE``, stdin, files the task names), wired into a plan:
+steps read them by name at run time, and a one-step plan whose material is longer than its model's
+context window is split into parts (chunks.py) rather than cut."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from agentnet.cards import CapabilityCard
+from agentnet.planner import chunks
+from agentnet.planner.extract import Artifact, split_request
+from agentnet.planner.plan import Plan, Step, StepInput
+
+if TYPE_CHECKING:
+    from agentnet.artifacts import Artifact as InputArtifact
+
+# What a model's final answer may take when a long input is split (the adapters' default max_tokens).
+FINAL_REPLY_TOKENS = 512
+
+
+def with_inputs(found: list[Artifact], inputs: Sequence[InputArtifact], end: int) -> list[Artifact]:
+    """The task's own artifacts plus the inputs handed over; a file the task names and the user
+    handed over is that input (read by name), not a literal file name."""
+    names = {item.name: item for item in inputs}
+    mentioned = {a.value: a.start for a in found if a.value in names}
+    kept = [a for a in found if a.value not in names]
+    given = [
+        Artifact(item.name, item.kind, mentioned.get(item.name, end + i), named=True) for i, item in enumerate(inputs)
+    ]
+    return sorted([*kept, *given], key=lambda a: a.start)
+
+
+def whole_request(step: Step, task: str, supplied: list[Artifact]) -> None:
+    """One collaborator does the whole job: it gets the request as the user wrote it, prompted as
+    plainly as `agentnet ask` would (a clause of it as data only repeats it), plus every input."""
+    step.instruction = task.strip()
+    named = [a for a in supplied if a.named]
+    names = {a.value for a in named}
+    step.inputs = [item for item in step.inputs if item.kind != "user" or item.value in names]
+    wired = {item.value for item in step.inputs if item.kind == "user"}
+    step.inputs += [StepInput(kind="user", value=a.value, type=a.type) for a in named if a.value not in wired]
+
+
+def fit_context(plan: Plan, cards: dict[str, CapabilityCard], inputs: Sequence[InputArtifact], limit: int) -> int:
+    """Split a one-step plan whose material is longer than its model's context window into parts
+    done separately, then combined (nothing is cut). Returns the step limit the plan may now use."""
+    step = plan.steps[0]
+    card = cards.get(step.capability)
+    context = card.context_length if card is not None else None
+    if card is None or not context:
+        return limit
+    texts = [a for a in inputs if a.kind == "text" and any(i.kind == "user" and i.value == a.name for i in step.inputs)]
+    needed = chunks.estimate_tokens(len(step.instruction) + sum(a.size for a in texts))
+    if needed + FINAL_REPLY_TOKENS + chunks.PROMPT_OVERHEAD_TOKENS <= context:
+        return limit
+    if texts:
+        biggest = max(texts, key=lambda a: a.size)
+        material: dict[str, Any] = {"input": biggest.name, "start": 0}
+        chars = biggest.size
+    else:
+        offset = split_request(plan.task)
+        if offset is None:
+            plan.notes.append(
+                f"the task is ~{needed:,} tokens, more than {card.id} takes ({context:,}), and has no "
+                "'request: text' shape to split it by; pass the text with --input FILE instead"
+            )
+            return limit
+        step.instruction = plan.task[:offset].strip(" :\n")
+        material = {"input": None, "start": offset}
+        chars = len(plan.task) - offset
+    if chunks.parts_needed(chars + len(step.instruction), context, chunks.PART_REPLY_TOKENS) == 1:
+        return limit  # it fits, with a shorter answer: the model gets what is left of its window
+    steps = chunks.split_step(step, material, chars, context, FINAL_REPLY_TOKENS)
+    if steps is None:
+        plan.notes.append(f"{card.id} has too small a context window ({context:,} tokens) to take this input")
+        return limit
+    parts = sum(1 for s in steps if s.id.startswith("p"))
+    plan.notes.append(
+        f"the input (~{chunks.estimate_tokens(chars):,} tokens) is longer than {card.id}'s context window "
+        f"({context:,} tokens): split into {parts} parts, each done on its own, then combined in "
+        f"{len(steps) - parts} step{'s' if len(steps) - parts != 1 else ''}"
+    )
+    plan.steps = steps
+    return max(limit, len(steps))

@@ -1,0 +1,149 @@
+"""How well each card serves each clause of a request: the numbers the planner chooses tools by.
+
+A card is read as the texts the directory embeds for it (``directory.entries.entry_texts``: the card,
+then each skill) taken together: the planner asks how well a collaborator as a whole serves a
+clause, and a clause matching one narrow skill must not outweigh the rest of the card (a chat model's
+"answer simple questions" skill is not a specialist). To the embedding similarity come a BM25
+keyword match and, from plan memory, the card's remembered phrases and how often it served the most
+similar solved tasks, weighted as ``planner.learning`` fitted them for this directory.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agentnet.cards import CapabilityCard
+from agentnet.directory.entries import entry_texts
+from agentnet.planner.tuning import PlannerTuning, Trust
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from agentnet.planner.memory import PlanMemory
+
+
+class Scorer:
+    """Clause x card scores; card vectors are cached by content, so a card is embedded once."""
+
+    def __init__(self, settings: PlannerTuning, memory: PlanMemory | None = None) -> None:
+        self.settings = settings
+        self.memory = memory
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def _card_vector(self, card: CapabilityCard) -> np.ndarray:
+        key = card.content_hash()
+        if key not in self._vectors:
+            from agentnet.directory.embedder import shared_embedder
+
+            self._vectors[key] = shared_embedder().embed_one(whole_text(card))
+        return self._vectors[key]
+
+    def similarities(
+        self, parts: list[str], cards: list[CapabilityCard], trust: Trust | None = None
+    ) -> tuple[list[list[float]], list[float]]:
+        """Clause x card scores (embedding and keywords, plus what memory learned as far as ``trust``
+        allows), and per card its best pure embedding similarity (how well it can serve the task at all)."""
+        from agentnet.directory.embedder import shared_embedder
+
+        queries = shared_embedder().embed(parts)
+        sims, semantic = self._zero_shot(parts, cards, queries)
+        if trust is not None and trust.learns:
+            prior, phrase_best = self._remembered(parts, cards, queries)
+            sims = self.combine(sims, phrase_best, prior, trust.phrase, trust.prior)
+        result: list[list[float]] = sims.tolist()
+        return result, semantic
+
+    def components(
+        self, parts: list[str], cards: list[CapabilityCard], exclude: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """Zero-shot clause x card scores, memory's tool prior and best phrase matches, each task's
+        own memory left out with ``exclude`` (what ``planner.learning`` cross-validates)."""
+        from agentnet.directory.embedder import shared_embedder
+
+        queries = shared_embedder().embed(parts)
+        sims, _ = self._zero_shot(parts, cards, queries)
+        prior, phrase_best = self._remembered(parts, cards, queries, exclude)
+        return sims, prior, phrase_best
+
+    @staticmethod
+    def combine(
+        sims: np.ndarray, phrase_best: np.ndarray | None, prior: np.ndarray | None, phrase: float, prior_weight: float
+    ) -> np.ndarray:
+        """Zero-shot scores raised toward the best remembered phrase (``phrase`` of the way) plus the
+        weighted tool prior; both weights zero give the zero-shot scores back."""
+        import numpy as np
+
+        out = sims
+        if phrase_best is not None and phrase > 0:
+            out = out + phrase * np.maximum(0.0, phrase_best - sims)
+        if prior is not None and prior_weight > 0:
+            out = out + prior_weight * prior[None, :]
+        return out
+
+    def _zero_shot(
+        self, parts: list[str], cards: list[CapabilityCard], queries: np.ndarray
+    ) -> tuple[np.ndarray, list[float]]:
+        import numpy as np
+
+        sims = queries @ np.stack([self._card_vector(card) for card in cards]).T
+        semantic: list[float] = sims.max(axis=0).tolist()
+        if self.settings.keyword_weight > 0:
+            sims += self.settings.keyword_weight * _keywords(parts, cards)
+        return sims, semantic
+
+    def _remembered(
+        self, parts: list[str], cards: list[CapabilityCard], queries: np.ndarray, exclude: int | None = None
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Memory's tool prior (per card) and, per clause and card, the best match among the phrases
+        that asked for the card (the zero-shot floor where none are known)."""
+        import numpy as np
+
+        if self.memory is None or not self.settings.use_memory:
+            return None, None
+        examples = self.memory.tool_examples([card.name or card.id for card in cards], exclude)
+        phrase_best = np.full((len(parts), len(cards)), -1.0, dtype=np.float32)
+        for j, vectors in enumerate(examples):
+            if vectors is not None:
+                phrase_best[:, j] = (queries @ vectors.T).max(axis=1)
+        return self._memory_prior(parts, cards, exclude), phrase_best
+
+    def _memory_prior(self, parts: list[str], cards: list[CapabilityCard], exclude: int | None) -> np.ndarray | None:
+        """How often each tool served the most similar remembered tasks (similarity-weighted; a task
+        rated bad counts against its tools)."""
+        import numpy as np
+
+        assert self.memory is not None
+        neighbours = self.memory.similar(" ".join(parts), k=self.settings.memory_neighbours, exclude=exclude)
+        if not neighbours:
+            return None
+        column = {card.name or card.id: j for j, card in enumerate(cards)}
+        column.update({card.id: j for j, card in enumerate(cards)})
+        prior = np.zeros(len(cards), dtype=np.float32)
+        for entry in neighbours:
+            weight = max(0.0, entry["score"]) * (1 if entry["rating"] > 0 else -1)
+            for tool in set(entry["tools"]):
+                if tool in column:
+                    prior[column[tool]] += weight
+        # Divided by the count, not the total weight: neighbours that are barely similar add little.
+        return prior / len(neighbours)
+
+
+def whole_text(card: CapabilityCard) -> str:
+    """A card as the planner reads it: its entry texts (the card, then each skill) together."""
+    return " ".join(entry_texts(card))
+
+
+def _keywords(parts: list[str], cards: list[CapabilityCard]) -> np.ndarray:
+    """Per clause, each card's BM25 score, max-normalised per clause."""
+    import numpy as np
+
+    from agentnet.directory.ranking import bm25_scores
+
+    documents = [whole_text(card) for card in cards]
+    out = np.zeros((len(parts), len(cards)), dtype=np.float32)
+    for i, part in enumerate(parts):
+        out[i] = bm25_scores(part, documents)
+        top = float(out[i].max()) if len(cards) else 0.0
+        if top > 0:
+            out[i] /= top
+    return out

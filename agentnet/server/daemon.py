@@ -1,0 +1,220 @@
+"""``agentnet daemon``: a warm background process that keeps models loaded for the CLI.
+
+Like ``ollama serve`` for the ``ollama`` CLI: ``agentnet ask`` hands its request to a running daemon
+over loopback instead of loading the model again, so repeated calls pay the model load once.
+
+Protocol: one TCP connection on 127.0.0.1 per request, JSON lines. The client sends
+``{"token", "op", ...}``; the daemon answers with ``{"text": piece}`` lines then ``{"reply": {...}}``,
+or ``{"error": {...}}``. The port and a random token are in ``$AGENTNET_HOME/daemon.json`` (mode 0600):
+only processes that can read the user's agentnet home can use the daemon.
+
+The daemon answers with the environment it was started with (keys, ``AGENTNET_HOME``); the config is
+the client's (its ``--config`` or ``./agentnet.yaml``, sent as a path). It exits on SIGTERM/SIGINT or
+after ``idle_s`` without a request, and removes ``daemon.json`` on the way out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import socketserver
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from agentnet.errors import AgentnetError, RunError
+from agentnet.home import home_path
+
+STATE_FILE = "daemon.json"
+DEFAULT_IDLE_S = 1800.0
+
+
+def state_path() -> Path:
+    return home_path(STATE_FILE)
+
+
+def read_state() -> dict[str, Any] | None:
+    """The running daemon's pid, port and token, or None (no file, or a daemon that is gone)."""
+    try:
+        state = json.loads(state_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or not _alive(int(state.get("pid", 0))):
+        return None
+    return state
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# --- the daemon ------------------------------------------------------------------------------
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    server: Daemon
+
+    def handle(self) -> None:
+        try:
+            request = json.loads(self.rfile.readline(1 << 22) or b"{}")
+        except ValueError:
+            return
+        if not isinstance(request, dict) or not secrets.compare_digest(
+            str(request.get("token", "")), self.server.token
+        ):
+            self._send({"error": {"code": "daemon_refused", "message": "wrong daemon token", "type": "RunError"}})
+            return
+        self.server.touch()
+        try:
+            if request.get("op") == "status":
+                self._send({"status": self.server.status()})
+            elif request.get("op") == "ask":
+                self._ask(request)
+            else:
+                self._send({"error": {"code": "daemon_op", "message": f"unknown op {request.get('op')!r}"}})
+        except AgentnetError as exc:
+            self._send({"error": exc.to_dict()})
+        except Exception as exc:  # noqa: BLE001 - the client shows it; the daemon keeps serving
+            self._send({"error": RunError(f"the daemon failed: {type(exc).__name__}: {exc}").to_dict()})
+        finally:
+            self.server.touch()
+
+    def _ask(self, request: dict[str, Any]) -> None:
+        from agentnet.nodes.registry import NodeRegistry
+
+        config = request.get("config")
+        registry = NodeRegistry.from_files(Path(config) if config else None)
+        node = registry.node(request.get("model"))
+        stream = node.stream_text(request["messages"], **(request.get("options") or {}))
+        for piece in stream:
+            self._send({"text": piece})
+        reply = stream.reply
+        self.server.served += 1
+        dumped = reply.model_dump(mode="json", exclude={"files", "data"}) if reply is not None else None
+        self._send({"reply": dumped})
+
+    def _send(self, message: dict[str, Any]) -> None:
+        self.wfile.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
+        self.wfile.flush()
+
+
+class Daemon(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, idle_s: float = DEFAULT_IDLE_S) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.token = secrets.token_hex(16)
+        self.idle_s = idle_s
+        self.started = time.time()
+        self.last = time.monotonic()
+        self.served = 0
+
+    def touch(self) -> None:
+        self.last = time.monotonic()
+
+    def status(self) -> dict[str, Any]:
+        from agentnet.nodes.pool import shared_pool
+
+        return {
+            "pid": os.getpid(),
+            "port": self.server_address[1],
+            "uptime_s": round(time.time() - self.started, 1),
+            "served": self.served,
+            "loaded": [Path(model.key.path).name for model in shared_pool().loaded()],
+        }
+
+    def publish(self) -> None:
+        """Write daemon.json (0600) once the socket listens, so clients find a working daemon."""
+        state = {"pid": os.getpid(), "port": self.server_address[1], "token": self.token, "started": self.started}
+        path = state_path()
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(state, out)
+        partial.replace(path)
+
+    def unpublish(self) -> None:
+        """Remove daemon.json if it is still this daemon's."""
+        path = state_path()
+        try:
+            if json.loads(path.read_text(encoding="utf-8")).get("pid") == os.getpid():
+                path.unlink()
+        except (OSError, ValueError):
+            pass
+
+
+def run_daemon(idle_s: float = DEFAULT_IDLE_S) -> None:
+    """Serve until SIGTERM/SIGINT or ``idle_s`` seconds without a request; clean up on the way out."""
+    # Its working directory is the agentnet home: a client's ./agentnet.yaml arrives as a path.
+    os.chdir(home_path())
+    server = Daemon(idle_s)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    serving.start()
+    server.publish()
+    try:
+        while not stop.wait(1.0):
+            if idle_s > 0 and time.monotonic() - server.last > idle_s:
+                break
+    finally:
+        server.unpublish()
+        server.shutdown()
+        server.server_close()
+        serving.join(timeout=10)
+
+
+# --- the client ------------------------------------------------------------------------------
+
+
+def connect(state: dict[str, Any], timeout_s: float = 5.0) -> socket.socket | None:
+    """A connection to the daemon ``state`` describes, or None when it does not answer."""
+    try:
+        return socket.create_connection(("127.0.0.1", int(state["port"])), timeout=timeout_s)
+    except OSError:
+        return None
+
+
+def request(state: dict[str, Any], op: str, **fields: Any) -> Any:
+    """Send one request; yields the daemon's messages (dicts) as they arrive. Raises the daemon's errors."""
+    conn = connect(state)
+    if conn is None:
+        raise RunError(
+            f"the agentnet daemon (pid {state.get('pid')}) does not answer on port {state.get('port')}",
+            hint="`agentnet daemon stop`, then `agentnet daemon start`",
+            code="daemon_unreachable",
+        )
+    with conn, conn.makefile("rb") as lines:
+        conn.settimeout(None)
+        conn.sendall(json.dumps({"token": state["token"], "op": op, **fields}).encode() + b"\n")
+        for line in lines:
+            message = json.loads(line)
+            if "error" in message:
+                raise _error(message["error"])
+            yield message
+
+
+def _error(data: dict[str, Any]) -> AgentnetError:
+    from agentnet import errors
+
+    kind = getattr(errors, str(data.get("type")), None)
+    cls = kind if isinstance(kind, type) and issubclass(kind, AgentnetError) else RunError
+    return cls(str(data.get("message")), hint=data.get("hint"), code=data.get("code"))

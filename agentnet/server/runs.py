@@ -1,0 +1,226 @@
+"""``/v1/runs``: runs over HTTP, served by every ``agentnet serve`` that shares the run database.
+
+Several servers with the same config (runs in PostgreSQL, the directory on one ``chroma run``) serve
+the same runs behind any load balancer: a run started through one can be listed, read, followed
+from its current state, cancelled or resumed through any other. The process executing a run holds
+its lease; the others read the database (following polls it), and a cancel travels through it.
+Starting and resuming are admitted like the ``agentnet`` model: a bounded queue, then 429.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
+
+from agentnet.errors import NotFoundError, UserError
+from agentnet.federation.headers import OUTGOING_HEADERS
+from agentnet.server.backend import NETWORK_MODEL_ID, Backend
+from agentnet.server.errors import HTTPProblem, json_response
+from agentnet.server.limits import UNLIMITED, ModelLimiter
+from agentnet.server.network_chat import network_lock
+from agentnet.server.routes import federation_of
+from agentnet.server.settings import ServerSettings
+from agentnet.server.sse import TicketedSSE, prepend
+
+RUN_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+# How often a follower re-reads a run it streams (the run may execute in another process).
+FOLLOW_POLL_S = 0.25
+
+
+class RunRequest(BaseModel):
+    """Start a run: a task for the planner, or a plan (as ``agentnet plan --json`` prints it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task: str | None = Field(default=None, min_length=1)
+    plan: dict[str, Any] | None = None
+    run_id: str | None = Field(default=None, pattern=RUN_ID_PATTERN)
+    # False: answer 202 at once; follow the run with GET /v1/runs/{id}/events.
+    wait: bool = True
+
+
+class RateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rating: Literal["good", "bad"]
+
+
+class ResumeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    wait: bool = True
+
+
+def _network(backend: Backend) -> Any:
+    if backend.network is None:
+        raise HTTPProblem(404, "this server runs no plans (no network configured)", code="not_found")
+    return backend.network
+
+
+def _checked_id(run_id: str) -> str:
+    if not run_id.replace("-", "").replace("_", "").isalnum() or len(run_id) > 64:
+        raise HTTPProblem(404, f"no run with id {run_id!r}", code="not_found", param="run_id")
+    return run_id
+
+
+def _plan_of(network: Any, body: RunRequest) -> Any:
+    """The plan to run: the given one (checked against this network's models) or the planner's."""
+    from agentnet.directory.inmemory import InMemorySource
+    from agentnet.planner.plan import Plan
+    from agentnet.planner.validate import validate_plan
+
+    if (body.task is None) == (body.plan is None):
+        raise HTTPProblem(400, "give either 'task' or 'plan'", param="task")
+    if body.task is not None:
+        plan = network.plan(body.task)
+        network.release_directory()
+        return plan
+    plan = Plan.model_validate(body.plan)
+    result = validate_plan(plan, InMemorySource(network.registry.cards()), repair=False)
+    if not result.ok:
+        reasons = "; ".join(str(p) for p in result.unrepaired)
+        raise UserError(f"the plan is invalid: {reasons}", hint="name models this server has (GET /v1/models)")
+    return plan
+
+
+class _Admitted:
+    """Runs work for the runs API in a thread once the ``agentnet`` model's queue admits it."""
+
+    def __init__(self, backend: Backend, settings: ServerSettings, limiter: ModelLimiter) -> None:
+        self.backend = backend
+        self.settings = settings
+        self.limiter = limiter
+        self.background: set[asyncio.Task[Any]] = set()
+
+    async def __call__(self, work: Callable[[], Any], request: Request, wait: bool, run_id: str) -> Response:
+        """Answer the run's trace when ``work`` ends, or 202 at once if not ``wait``."""
+        ticket = self.limiter.reserve(NETWORK_MODEL_ID)
+        outgoing = federation_of(request).outgoing_headers(self.settings.instance_id)
+        network = self.backend.network
+
+        def locked() -> Any:
+            OUTGOING_HEADERS.set(outgoing)
+            with network_lock(network):
+                return work()
+
+        async def execute() -> Any:
+            try:
+                async with ticket.running():
+                    return await asyncio.to_thread(locked)
+            finally:
+                ticket.release()
+
+        if not wait:
+            task = asyncio.create_task(execute())
+            self.background.add(task)
+            task.add_done_callback(self.background.discard)
+            return json_response({"id": run_id, "object": "agentnet.run", "status": "accepted"}, 202)
+        await execute()
+        return json_response(await asyncio.to_thread(network.trace, run_id))
+
+
+def runs_router(backend: Backend, settings: ServerSettings, limiter: ModelLimiter) -> APIRouter:
+    """``/v1/runs``: list, start, read, follow, cancel and resume runs (of the run database)."""
+    router = APIRouter()
+    admitted = _Admitted(backend, settings, limiter)
+
+    @router.get("/v1/runs")
+    async def list_runs(limit: int = 50) -> dict[str, Any]:
+        """Runs in the run database, newest first (started by any server sharing it)."""
+        network = _network(backend)
+        runs = await asyncio.to_thread(network.runs, max(1, min(limit, 500)))
+        return {"object": "list", "data": runs}
+
+    @router.post("/v1/runs", status_code=200, responses={202: {"description": "accepted (wait=false)"}})
+    async def start_run(body: RunRequest, request: Request) -> Response:
+        """Start a run here; with ``wait`` (the default) answer its trace when it ends."""
+        from agentnet.executor.runner import new_run_id
+
+        network = _network(backend)
+        run_id = body.run_id or new_run_id()
+
+        def work() -> Any:
+            return network.execute(_plan_of(network, body), run_id=run_id, check=False)
+
+        return await admitted(work, request, body.wait, run_id)
+
+    @router.get("/v1/runs/{run_id}")
+    async def run_trace(run_id: str) -> dict[str, Any]:
+        """The stored trace of a run: plan, status, lease (who executes it), steps, attempts, nodes."""
+        network = _network(backend)
+        trace: dict[str, Any] = await asyncio.to_thread(network.trace, _checked_id(run_id))
+        return trace
+
+    @router.get("/v1/runs/{run_id}/events", responses={200: {"content": {"text/event-stream": {}}}})
+    async def run_events(run_id: str) -> Response:
+        """The run from its current state as SSE: a snapshot, then each step and status change, then the end."""
+        network = _network(backend)
+        trace = await asyncio.to_thread(network.trace, _checked_id(run_id))
+        body = _follow(network, run_id, trace)
+        return TicketedSSE(prepend(await anext(body), body), UNLIMITED)
+
+    @router.post("/v1/runs/{run_id}/cancel")
+    async def cancel_run(run_id: str) -> dict[str, Any]:
+        """Stop a run wherever it executes: ``cancelled`` now (it had no live owner), ``requested``
+        (its owner stops within a heartbeat) or ``not_running``."""
+        network = _network(backend)
+        result = await asyncio.to_thread(network.cancel, _checked_id(run_id))
+        return {"id": run_id, "object": "agentnet.run.cancel", "result": result}
+
+    @router.post("/v1/runs/{run_id}/resume")
+    async def resume_run(run_id: str, request: Request, body: ResumeRequest | None = None) -> Response:
+        """Continue a run here from its last checkpoint (409 while another process executes it)."""
+        network = _network(backend)
+        trace = await asyncio.to_thread(network.trace, _checked_id(run_id))
+        if trace["plan"].get("source") == "recipe":
+            raise UserError(f"run {run_id} is a recipe run", hint=f"resume it with `agentnet recipe resume {run_id}`")
+
+        def work() -> Any:
+            return network.resume(run_id, check=False)
+
+        return await admitted(work, request, (body or ResumeRequest()).wait, run_id)
+
+    _rating_route(router, backend)
+    return router
+
+
+def _rating_route(router: APIRouter, backend: Backend) -> None:
+    @router.post("/v1/runs/{run_id}/rating")
+    async def rate_run(run_id: str, body: RateRequest) -> dict[str, Any]:
+        """Rate a run's plan: ``good`` (plan memory learns it for similar tasks) or ``bad`` (a counter-example)."""
+        network = _network(backend)
+        rated: dict[str, Any] = await asyncio.to_thread(network.rate, _checked_id(run_id), body.rating == "good")
+        return {"object": "agentnet.run.rating", **rated}
+
+
+async def _follow(network: Any, run_id: str, trace: dict[str, Any]) -> AsyncIterator[str]:
+    yield json.dumps({"event": "snapshot", "run": trace})
+    seen = {step["id"]: _step_state(step) for step in trace["steps"]}
+    status = trace["status"]
+    while status == "running":
+        await asyncio.sleep(FOLLOW_POLL_S)
+        try:
+            trace = await asyncio.to_thread(network.trace, run_id)
+        except NotFoundError:
+            break
+        for step in trace["steps"]:
+            state = _step_state(step)
+            if seen.get(step["id"]) != state:
+                seen[step["id"]] = state
+                yield json.dumps({"event": "step", "step": step})
+        if trace["status"] != status:
+            status = trace["status"]
+            yield json.dumps({"event": "status", "status": status, "lease": trace["lease"]})
+    end = {k: trace.get(k) for k in ("status", "answer", "error")}
+    yield json.dumps({"event": "end", "id": run_id, **end})
+    yield "[DONE]"
+
+
+def _step_state(step: dict[str, Any]) -> tuple[str, int]:
+    return step["status"], len(step["attempts"])

@@ -1,0 +1,250 @@
+"""OpenTelemetry traces of what agentnet does, and the hook that feeds a server's metrics.
+
+Spans follow the GenAI semantic conventions: a run is ``invoke_workflow``, a step ``invoke_agent``,
+a model call ``chat`` (a tool call ``execute_tool``), planning ``plan``, a directory search
+``retrieval``; attributes are ``gen_ai.*`` (operation, provider, model, token usage, finish reasons)
+plus a few ``agentnet.*`` ids. A run is one trace, resumes included, and W3C ``traceparent`` goes to
+every remote model call, so a run that crosses agentnet servers stays one trace.
+
+Off by default and costless then (one cached check per span). On when the standard OpenTelemetry
+variables ask for it (``OTEL_EXPORTER_OTLP_ENDPOINT`` or ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``;
+``OTEL_SERVICE_NAME``, ``OTEL_EXPORTER_OTLP_PROTOCOL``, ``OTEL_EXPORTER_OTLP_HEADERS``… as usual;
+``OTEL_SDK_DISABLED=true`` or ``OTEL_TRACES_EXPORTER=none`` turn it off), when the embedding
+application has set up a tracer provider itself, or through ``set_tracer_provider``. Prompts,
+answers and task texts are recorded only with
+``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true``. The environment is read on first use,
+never at import. This module is the only one that imports ``opentelemetry`` (inside functions).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+CAPTURE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
+_ENDPOINT_ENVS = ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
+_UNSET: Any = object()
+
+_lock = threading.Lock()
+_tracer: Any = _UNSET
+_capture: bool | None = None
+# Called after every model call with (node_id, operation, reply or None, error or None): server metrics.
+ModelCallListener = Callable[[str, str, Any, BaseException | None], None]
+_listeners: list[ModelCallListener] = []
+
+
+def _env_tracer() -> Any:
+    """The tracer the environment asks for, or None (tracing off)."""
+    if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return None
+    if os.environ.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() == "none":
+        return None
+    if not any(os.environ.get(name) for name in _ENDPOINT_ENVS):
+        # An application embedding agentnet may have set up OpenTelemetry itself: join its traces.
+        if "opentelemetry.trace" in sys.modules:
+            from opentelemetry import trace
+
+            if not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):
+                return trace.get_tracer("agentnet")
+        return None
+    return _otlp_tracer()
+
+
+def _otlp_tracer() -> Any:
+    try:
+        from opentelemetry import trace
+        from opentelemetry.sdk.resources import Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    except ImportError:
+        sys.stderr.write("agentnet: OTEL_EXPORTER_OTLP_ENDPOINT is set but the OpenTelemetry SDK is not installed "
+                         "(pip install 'agentnet[otel]'); tracing stays off\n")  # fmt: skip
+        return None
+    protocol = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or os.environ.get("OTEL_EXPORTER_OTLP_PROTOCOL")
+    if protocol == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+    else:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter  # type: ignore[assignment]
+    attributes = {} if os.environ.get("OTEL_SERVICE_NAME") else {"service.name": "agentnet"}
+    provider = TracerProvider(resource=Resource.create(attributes))
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    # Global, so W3C propagation and any other instrumentation in the process share it.
+    trace.set_tracer_provider(provider)
+    return trace.get_tracer("agentnet")
+
+
+def tracer() -> Any:
+    """agentnet's tracer, or None when tracing is off."""
+    global _tracer
+    found = _tracer
+    if found is _UNSET:
+        with _lock:
+            if _tracer is _UNSET:
+                _tracer = _env_tracer()
+            found = _tracer
+    return found
+
+
+def set_tracer_provider(provider: Any) -> None:
+    """Trace with ``provider`` (an SDK ``TracerProvider``), or, with None, as the environment says."""
+    global _tracer, _capture
+    with _lock:
+        _tracer = provider.get_tracer("agentnet") if provider is not None else _UNSET
+        _capture = None
+
+
+def capture_content() -> bool:
+    """Whether prompts, answers and task texts may go into spans (opt-in, standard variable)."""
+    global _capture
+    if _capture is None:
+        _capture = os.environ.get(CAPTURE_CONTENT_ENV, "").strip().lower() in ("true", "1", "yes")
+    return _capture
+
+
+def _present(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The attributes that have a value (OpenTelemetry refuses None; content left out is None)."""
+    return {key: value for key, value in (attributes or {}).items() if value is not None}
+
+
+def _kind(name: str) -> Any:
+    from opentelemetry.trace import SpanKind
+
+    return getattr(SpanKind, name.upper())
+
+
+@contextmanager
+def span(name: str, attributes: Mapping[str, Any] | None = None, *, kind: str = "internal") -> Iterator[Any]:
+    """A span made current for the block (None when tracing is off); an exception marks it failed."""
+    found = tracer()
+    if found is None:
+        yield None
+        return
+    with found.start_as_current_span(name, kind=_kind(kind), attributes=_present(attributes)) as current:
+        try:
+            yield current
+        except BaseException as exc:
+            current.set_attribute("error.type", getattr(exc, "code", None) or type(exc).__name__)
+            raise
+
+
+def start_span(name: str, attributes: Mapping[str, Any] | None = None, *, kind: str = "client") -> Any:
+    """A span under the current one, not made current (its end may come in another thread); or None."""
+    found = tracer()
+    if found is None:
+        return None
+    return found.start_span(name, kind=_kind(kind), attributes=_present(attributes))
+
+
+def end_span(current: Any, error: BaseException | None = None, attributes: Mapping[str, Any] | None = None) -> None:
+    if current is None:
+        return
+    from opentelemetry.trace import Status, StatusCode
+
+    if attributes:
+        current.set_attributes(_present(attributes))
+    if error is not None:
+        current.set_attribute("error.type", getattr(error, "code", None) or type(error).__name__)
+        current.record_exception(error)
+        current.set_status(Status(StatusCode.ERROR, str(getattr(error, "message", error))[:500]))
+    current.end()
+
+
+def headers_for(current: Any) -> dict[str, str]:
+    """W3C trace context headers naming ``current`` as the parent of what the receiver does."""
+    if current is None:
+        return {}
+    from opentelemetry import propagate, trace
+
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier, context=trace.set_span_in_context(current))
+    return carrier
+
+
+def current_headers() -> dict[str, str]:
+    """The current span's trace context as headers (empty when tracing is off or nothing is current)."""
+    if tracer() is None:
+        return {}
+    from opentelemetry import propagate
+
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier
+
+
+@contextmanager
+def continued(headers: Mapping[str, str] | None) -> Iterator[None]:
+    """Make the trace context in ``headers`` (``traceparent``…) the parent of what the block does."""
+    if not headers or tracer() is None:
+        yield
+        return
+    from opentelemetry import context, propagate
+
+    token = context.attach(propagate.extract(dict(headers)))
+    try:
+        yield
+    finally:
+        context.detach(token)
+
+
+def content(value: Any) -> str | None:
+    """``value`` as span content when the user opted in, else None (the attribute is left out)."""
+    if not capture_content():
+        return None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
+# --- model calls: spans and metrics listeners -------------------------------------------------------
+
+
+def add_model_call_listener(listener: ModelCallListener) -> None:
+    with _lock:
+        _listeners.append(listener)
+
+
+def remove_model_call_listener(listener: ModelCallListener) -> None:
+    with _lock:
+        if listener in _listeners:
+            _listeners.remove(listener)
+
+
+class ModelCall:
+    """One model or tool call as a client span and for the metrics listeners (``start`` gives None
+    when nobody observes, so an unobserved call costs one check)."""
+
+    def __init__(self, node_id: str, operation: str, current: Any) -> None:
+        self.node_id = node_id
+        self.operation = operation
+        self.span = current
+
+    @classmethod
+    def start(cls, node_id: str, operation: str, attributes: Mapping[str, Any], messages: Any) -> ModelCall | None:
+        if not _listeners and tracer() is None:
+            return None
+        model = attributes.get("gen_ai.request.model", node_id)
+        found = {"gen_ai.operation.name": operation, "agentnet.node.id": node_id, **attributes}
+        inputs = content(messages)
+        if inputs is not None:
+            found["gen_ai.input.messages"] = inputs
+        return cls(node_id, operation, start_span(f"{operation} {model}", found))
+
+    def headers(self) -> dict[str, str]:
+        """``traceparent`` naming this call, for the request it makes to a remote server."""
+        return headers_for(self.span)
+
+    def end(self, reply: Any, error: BaseException | None) -> None:
+        attributes: dict[str, Any] = {}
+        if reply is not None:
+            attributes = {
+                "gen_ai.usage.input_tokens": reply.usage.prompt_tokens,
+                "gen_ai.usage.output_tokens": reply.usage.completion_tokens,
+                "gen_ai.response.finish_reasons": [reply.finish_reason] if reply.finish_reason else None,
+                "gen_ai.output.messages": content(reply.text),
+            }
+        end_span(self.span, error, attributes)
+        for listener in list(_listeners):
+            listener(self.node_id, self.operation, reply, error)

@@ -1,0 +1,75 @@
+"""`agentnet ask` cold (a fresh process loads the model) vs warm (`agentnet daemon` holds it), same run.
+
+Each round runs `agentnet ask "hi" --max-tokens 8` as a real process, once with `--no-daemon` and once
+through a daemon started for this bench (in a temporary AGENTNET_HOME, so no daemon of yours is used
+or stopped); rounds alternate so load on the machine hits both alike. Printed per mode: median wall
+time to the first byte of the answer on stdout and to exit; then warm/cold ratios. Issue 13's
+target: first token of a warm `ask` <= 0.5 s. `agentnet plan` is timed cold for reference (target
+<= 1.5 s).
+
+    .venv/bin/python bench/cli_latency.py [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+AGENTNET = str(Path(sys.executable).parent / "agentnet")
+ASK = [AGENTNET, "ask", "hi", "--max-tokens", "8", "--quiet"]
+
+
+def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds to the first byte on stdout, seconds to exit) of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert process.stdout is not None
+    first_byte = process.stdout.read(1)
+    first = time.perf_counter() - started
+    process.stdout.read()
+    process.stdout.close()
+    code = process.wait(timeout=600)
+    if code != 0 or not first_byte:
+        raise SystemExit(f"{' '.join(args[1:])} exited {code}")
+    return first, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="agentnet-bench-") as home:
+        env = {**os.environ, "AGENTNET_HOME": home, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+        env.pop("AGENTNET_DAEMON", None)
+        subprocess.run([AGENTNET, "daemon", "start", "--idle-timeout", "600"], env=env, check=True)
+        try:
+            timed(ASK, env)  # the daemon loads the model on its first request: not part of "warm"
+            cold, warm = [], []
+            for _ in range(args.rounds):
+                cold.append(timed([*ASK, "--no-daemon"], env))
+                warm.append(timed(ASK, env))
+            plan = [timed([AGENTNET, "plan", "Summarise this text: bees make honey."], env)[1] for _ in range(2)]
+        finally:
+            subprocess.run([AGENTNET, "daemon", "stop"], env=env, check=False)
+
+    def median(rows: list[tuple[float, float]], index: int) -> float:
+        return statistics.median(row[index] for row in rows)
+
+    print(f"ask, {args.rounds} rounds each, median seconds: first byte of the answer / whole command")
+    print(f"  cold (--no-daemon, loads the model): {median(cold, 0):6.2f} / {median(cold, 1):6.2f}")
+    print(f"  warm (agentnet daemon):              {median(warm, 0):6.2f} / {median(warm, 1):6.2f}")
+    print(f"  ratio warm/cold:                     {median(warm, 0) / median(cold, 0):6.2f} / "
+          f"{median(warm, 1) / median(cold, 1):6.2f}   (cold/warm first byte: "
+          f"{median(cold, 0) / median(warm, 0):.1f}x)")  # fmt: skip
+    print(f"plan (cold, best of 2): {min(plan):.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Issue 13 §9: `agentnet daemon` keeps the model loaded for `ask`; real processes, real signals.
+
+One daemon per test run here (it loads the embedded GGUF once); the CLI calls are real processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+AGENTNET = str(Path(sys.executable).parent / "agentnet")
+
+
+def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([AGENTNET, *args], capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def state(home: Path) -> dict | None:
+    path = home / "daemon.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def gone(pid: int, timeout: float = 30) -> bool:
+    """Whether ``pid`` exited within ``timeout`` (polled; the daemon is not our child)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def home(agentnet_home: Path) -> Iterator[Path]:
+    yield agentnet_home
+    left = state(agentnet_home)
+    if left is not None:  # a failed test must not leave a daemon behind
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(left["pid"]), signal.SIGKILL)
+
+
+def test_daemon_serves_ask_warm_and_cleans_up_on_signals(home: Path) -> None:
+    assert cli("daemon", "status").returncode == 1
+    started = cli("daemon", "start")
+    assert started.returncode == 0, started.stderr
+    first = state(home)
+    assert first is not None and f"pid {first['pid']}" in started.stdout
+    assert (home / "daemon.json").stat().st_mode & 0o077 == 0  # its token is the user's only
+
+    answers = [cli("ask", "What is the capital of France?", "--max-tokens", "8") for _ in range(2)]
+    for answer in answers:
+        assert answer.returncode == 0, answer.stderr
+        assert answer.stdout.strip() and "[smollm2:" in answer.stderr
+    report = json.loads(cli("daemon", "status", "--json").stdout)
+    # Both answers came from the daemon, which loaded the model once and keeps it.
+    assert report["running"] and report["served"] == 2 and report["pid"] == first["pid"]
+    assert report["loaded"] == ["SmolLM2-135M-Instruct.Q4_1.gguf"]
+    assert cli("ask", "hi", "--max-tokens", "4", "--no-daemon").returncode == 0
+    assert json.loads(cli("daemon", "status", "--json").stdout)["served"] == 2
+
+    # SIGTERM (what `daemon stop` sends): the process exits and its state file goes with it.
+    stopped = cli("daemon", "stop")
+    assert stopped.returncode == 0 and gone(first["pid"]) and state(home) is None, stopped.stderr
+
+    # SIGKILL leaves a stale file: nothing uses it, and a new daemon starts over it.
+    assert cli("daemon", "start", "--idle-timeout", "0").returncode == 0
+    killed = state(home)
+    assert killed is not None
+    os.kill(int(killed["pid"]), signal.SIGKILL)
+    assert gone(killed["pid"])
+    assert cli("daemon", "status").returncode == 1
+    assert cli("daemon", "start", "--idle-timeout", "1").returncode == 0
+    # An idle daemon exits on its own and cleans up.
+    idle = state(home)
+    assert idle is not None and idle["pid"] != killed["pid"]
+    assert gone(idle["pid"]) and state(home) is None

@@ -1,0 +1,91 @@
+"""The calculator: arithmetic as people write it, through a parser (never eval), with refusals."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from agentnet.collaborators.calculator import calculate
+from agentnet.collaborators.mathtext import CalculatorError
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("(12.5 + 7.25) * 3", "59.25"),
+        ("What is 15% of 240?", "36"),
+        ("What is 17.5% of 2,480?", "434"),
+        ("add 8% tax to 42.50", "45.9"),
+        ("80 + 15%", "92"),
+        ("What is 20% off 80?", "64"),
+        ("increase 200 by 10%", "220"),
+        ("7 times 8 minus 6", "50"),
+        ("what is 3 plus 4 times 2", "11"),
+        ("2 to the power of 10", "1024"),
+        ("2^3^2", "512"),
+        ("-3^2", "-9"),
+        ("Subtract 7 from 20", "13"),
+        ("Divide 144 by 12", "12"),
+        ("What is the square root of 144?", "12"),
+        ("3.5 squared", "12.25"),
+        ("What is the average of 3, 5 and 10?", "6"),
+        ("sum of 4, 5 and 6", "15"),
+        ("0.1 + 0.2", "0.3"),  # decimal arithmetic: no 0.30000000000000004
+        ("What is 1/3?", "0.3333333333"),
+        ("Convert 5 miles to km", "8.04672 km"),
+        ("How many feet are in 3 meters?", "9.842519685 ft"),
+        ("How many kilometres are 34 miles?", "54.717696 km"),
+        ("how many km is 2.5 miles", "4.02336 km"),
+        ("37 degrees C in F", "98.6 \u00b0F"),
+        ("Convert 2 kg to pounds", "4.4092452437 lb"),
+    ],
+)
+def test_arithmetic_percentages_phrases_and_units(question: str, answer: str) -> None:
+    assert calculate(question).text == answer
+
+
+def test_labelled_values_of_the_given_data_can_be_named() -> None:
+    receipt = "Coffee 3.50\nBagel 2.25\nSubtotal 5.75\nTax 0.46\nTotal 6.21"
+    result = calculate("What is the total with a 15% tip?", receipt)
+    assert result.text == "7.1415" and result.data["result"] == pytest.approx(7.1415)
+    assert calculate("subtotal plus tax", '{"subtotal": 5.75, "tax": 0.46}').text == "6.21"
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "__import__('os').system('echo hacked')",
+        "().__class__.__bases__[0].__subclasses__()",
+        "open('/etc/passwd').read()",
+        "os.system('ls')",
+        "lambda: 1",
+        "[x for x in range(10)]",
+    ],
+)
+def test_code_is_refused_not_evaluated(attack: str) -> None:
+    with pytest.raises(CalculatorError) as caught:
+        calculate(attack)
+    assert caught.value.code == "calculator_refused" and "code" in caught.value.message
+
+
+@pytest.mark.parametrize("huge", ["9**9**9", "2^100000", "10^1001", "(10^500)^3"])
+def test_huge_exponents_are_refused_at_once(huge: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(CalculatorError, match="more than 1000 digits"):
+        calculate(huge)
+    assert time.perf_counter() - started < 1.0  # refused before computing, not after
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [("1 / 0", "division by zero"), ("(3 + 4", "never closed"), ("what is the meaning of life", "no arithmetic")],
+)
+def test_errors_say_what_is_wrong(bad: str, message: str) -> None:
+    with pytest.raises(CalculatorError, match=message):
+        calculate(bad)
+
+
+def test_converting_between_kinds_of_unit_is_an_error() -> None:
+    with pytest.raises(CalculatorError, match="cannot convert"):
+        calculate("5 km in kg")

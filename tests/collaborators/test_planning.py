@@ -1,0 +1,80 @@
+"""Planning over the bundled collaborators (real MiniLM retrieval, no planner model): separate
+questions become parallel branches, a chain stays a chain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ocr_images import render_text
+
+from agentnet.config import AgentnetConfig
+from agentnet.directory.inmemory import InMemorySource
+from agentnet.nodes.registry import NodeRegistry
+from agentnet.planner.planner import Planner
+
+
+@pytest.fixture(scope="module")
+def planner() -> Planner:
+    registry = NodeRegistry(AgentnetConfig())
+    return Planner(InMemorySource([registry.card(i) for i in registry.ids() if i != "smollm2"]), None)
+
+
+def test_two_separate_questions_are_two_branches(planner: Planner) -> None:
+    plan = planner.plan("What is 15% of 240, and what date is 30 days after 2025-01-01?")
+    assert [s.capability for s in plan.steps] == ["calculator", "dates"]
+    # The date question does not read the percentage's answer: both outputs make the answer.
+    assert [s.depends_on for s in plan.steps] == [[], []]
+    assert len(plan.final_steps()) == 2
+
+
+def test_a_follow_up_still_reads_the_step_before(planner: Planner) -> None:
+    plan = planner.plan('Count the words of "one two three four", then say the result aloud.')
+    assert [s.capability for s in plan.steps] == ["text-statistics", "speech"]
+    assert plan.steps[1].depends_on == ["s1"]
+
+
+def test_an_image_is_read_first_then_the_question_is_asked(planner: Planner, tmp_path: Path) -> None:
+    from agentnet.artifacts import read_file
+
+    sign, _ = read_file(render_text(["FRESH BREAD"], tmp_path / "sign.png"))
+    plan = planner.plan("How many words are written on this sign?", inputs=[sign])
+    assert [s.capability for s in plan.steps] == ["ocr", "text-statistics"]
+    assert plan.steps[0].inputs[0].value == "sign.png" and plan.steps[1].depends_on == ["s1"]
+    # A question the reader answers itself stays one step.
+    said = planner.plan("What does this sign say?", inputs=[sign])
+    assert [s.capability for s in said.steps] == ["ocr"]
+
+
+@pytest.fixture(scope="module")
+def with_chat() -> Planner:
+    """The bundled collaborators beside the embedded chat model (its card only: nothing is loaded)."""
+    registry = NodeRegistry(AgentnetConfig())
+    return Planner(InMemorySource(registry.cards()), None)
+
+
+def test_a_tool_that_stands_out_is_asked_for_while_the_chat_model_keeps_the_rest(with_chat: Planner) -> None:
+    assert [s.capability for s in with_chat.plan("What is 7% of 250?").steps] == ["calculator"]
+    assert [s.capability for s in with_chat.plan("Write a short poem about the sea.").steps] == ["smollm2"]
+
+
+def test_a_medium_the_task_asks_for_gets_its_maker_last(with_chat: Planner, tmp_path: Path) -> None:
+    from agentnet.artifacts import read_file
+
+    (tmp_path / "report.txt").write_text("First line.\nSecond line.\n")
+    report, _ = read_file(tmp_path / "report.txt")
+    plan = with_chat.plan("Count the paragraphs of this report, then read the total out loud.", inputs=[report])
+    assert [s.capability for s in plan.steps] == ["text-statistics", "speech"]
+    assert plan.steps[1].depends_on == ["s1"] and "the task asks for audio output" in plan.steps[1].why
+
+
+def test_a_clause_naming_its_own_material_reads_the_input_handed_over(with_chat: Planner, tmp_path: Path) -> None:
+    from agentnet.artifacts import read_file
+
+    photo, _ = read_file(render_text(["OPEN LATE"], tmp_path / "photo.png"))
+    (tmp_path / "report.txt").write_text("one two three")
+    report, _ = read_file(tmp_path / "report.txt")
+    plan = with_chat.plan("Read the text in this photo, and count the words of this report.", inputs=[photo, report])
+    assert [s.capability for s in plan.steps] == ["ocr", "text-statistics"]
+    # The count reads the report, not the photo's text: two parallel branches.
+    assert [i.value for i in plan.steps[1].inputs] == ["report.txt"] and plan.steps[1].depends_on == []

@@ -1,0 +1,161 @@
+"""A run is executed by one process at a time, on SQLite and on PostgreSQL, with real processes and
+signals: concurrent resumes, kill -9 of the owner, a frozen owner, cancel from another process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentnet.config import load_config
+from agentnet.errors import RunBusyError
+from agentnet.executor import Executor, open_run_store
+from agentnet.testing import ScriptedModel
+
+WORKER = Path(__file__).with_name("run_worker.py")
+LEASE_S = 3.0
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, agentnet_home: Path) -> str:
+    """The run database for the test: the SQLite default, or a fresh PostgreSQL database; short leases."""
+    Path("agentnet.yaml").write_text(f"runs:\n  lease_s: {LEASE_S}\n")
+    if request.param == "postgres":
+        monkeypatch.setenv("AGENTNET_RUNS_URL", request.getfixturevalue("pg_url"))
+    return str(request.param)
+
+
+def start(mode: str, run_id: str, signal_file: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), mode, run_id, str(signal_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def finish(process: subprocess.Popen[str], timeout_s: float = 120) -> dict[str, Any]:
+    stdout, stderr = process.communicate(timeout=timeout_s)
+    lines = stdout.strip().splitlines()
+    assert lines, f"worker printed nothing (exit {process.returncode}):\n{stderr[-3000:]}"
+    return json.loads(lines[-1])  # type: ignore[no-any-return]
+
+
+def crashed_run(run_id: str, tmp_path: Path) -> int:
+    """A run whose owner was killed with kill -9 while s2 ran (s1 and s3 done); returns the dead pid."""
+    signal_file = tmp_path / f"{run_id}.blocked"
+    owner = start("block", run_id, signal_file)
+    wait_until(lambda: signal_file.exists() or owner.poll() is not None, "the blocking step")
+    assert owner.poll() is None, owner.communicate()
+    owner.send_signal(signal.SIGKILL)
+    owner.communicate(timeout=10)
+    return owner.pid
+
+
+def resume_when_lease_expires(run_id: str, tmp_path: Path) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while True:
+        result = finish(start("resume", run_id, tmp_path / "unused"))
+        if result.get("error") != "run_busy" or time.monotonic() > deadline:
+            return result
+
+
+def test_kill_9_of_the_owner_then_resume_elsewhere_repeats_no_finished_step(engine: str, tmp_path: Path) -> None:
+    dead = crashed_run("crash", tmp_path)
+    trace = open_run_store().get_run("crash")
+    assert trace["status"] == "running"
+    assert trace["lease"]["pid"] == dead
+    if engine == "postgres":
+        # Other machines cannot see that pid is gone: the lease must run out first, and says so.
+        blocker = ScriptedModel.build("blocker", ["never"])
+        executor = Executor([blocker], runs=load_config().runs)
+        try:
+            with pytest.raises(RunBusyError, match=f"pid {dead} since .* lease expires in"):
+                executor.resume("crash")
+        finally:
+            executor.close()
+        assert blocker.calls == []
+    resumed = resume_when_lease_expires("crash", tmp_path)
+    assert resumed["status"] == "succeeded", resumed
+    assert resumed["calls"] == {"fast": 0, "side": 0, "blocker": 1}
+    assert "two after one" in resumed["answer"]
+    attempts = {s["id"]: len(s["attempts"]) for s in open_run_store().get_run("crash")["steps"]}
+    assert attempts == {"s1": 1, "s3": 1, "s2": 1}
+
+
+def test_concurrent_resumes_execute_the_step_once_and_the_loser_names_the_owner(engine: str, tmp_path: Path) -> None:
+    crashed_run("twice", tmp_path)
+    if engine == "postgres":
+        wait_until(lambda: open_run_store().get_run("twice")["lease"]["expires_in_s"] < 0, "the lease to expire")
+    gates = [tmp_path / "first.started", tmp_path / "second.started"]
+    workers = [start("resume-gated", "twice", gate) for gate in gates]
+    # Exactly one of them gets to the gated step; the other is refused at once.
+    wait_until(lambda: any(g.exists() for g in gates) and any(w.poll() is not None for w in workers), "one to win")
+    winner = 0 if gates[0].exists() else 1
+    loser = finish(workers[1 - winner])
+    assert loser["error"] == "run_busy", loser
+    assert f"pid {workers[winner].pid} since" in loser["message"]
+    gates[winner].with_suffix(".go").write_text("go")
+    won = finish(workers[winner])
+    assert won["status"] == "succeeded" and won["calls"]["blocker"] == 1
+    assert not gates[1 - winner].exists()
+    s2 = {s["id"]: s for s in open_run_store().get_run("twice")["steps"]}["s2"]
+    assert [a["status"] for a in s2["attempts"]] == ["ok"]
+
+
+def test_a_frozen_owner_loses_its_lease_and_stops_without_overwriting(engine: str, tmp_path: Path) -> None:
+    signal_file = tmp_path / "frozen.blocked"
+    owner = start("block", "frozen", signal_file)
+    wait_until(lambda: signal_file.exists(), "the blocking step")
+    owner.send_signal(signal.SIGSTOP)
+    try:
+        resumed = resume_when_lease_expires("frozen", tmp_path)
+        assert resumed["status"] == "succeeded", resumed
+    finally:
+        owner.send_signal(signal.SIGCONT)
+    # Thawed, the old owner finds its lease taken and stops; the new owner's result stands.
+    stopped = finish(owner)
+    assert stopped["error"] == "lease_lost", stopped
+    trace = open_run_store().get_run("frozen")
+    assert trace["status"] == "succeeded" and trace["lease"] is None
+    assert {s["id"]: s["status"] for s in trace["steps"]} == {"s1": "succeeded", "s3": "succeeded", "s2": "succeeded"}
+
+
+def test_cancel_from_another_process_stops_the_run_within_a_heartbeat(engine: str, tmp_path: Path) -> None:
+    signal_file = tmp_path / "cancel.blocked"
+    owner = start("block", "cancel", signal_file)
+    wait_until(lambda: signal_file.exists(), "the blocking step")
+    store = open_run_store()
+    assert store.cancel("cancel") == "requested"
+    stopped = finish(owner, timeout_s=30)
+    assert stopped["error"] == "cancelled", stopped
+    trace = store.get_run("cancel")
+    assert trace["status"] == "interrupted" and trace["error"]["code"] == "cancelled"
+    assert store.cancel("cancel") == "not_running"
+    # Cancelled is resumable: the finished steps stay done.
+    resumed = finish(start("resume", "cancel", tmp_path / "unused"))
+    assert resumed["status"] == "succeeded" and resumed["calls"] == {"fast": 0, "side": 0, "blocker": 1}
+
+
+def test_cancel_of_a_run_whose_owner_died_marks_it_interrupted_at_once(engine: str, tmp_path: Path) -> None:
+    crashed_run("orphan", tmp_path)
+    store = open_run_store()
+    wait_until(lambda: store.cancel("orphan") == "cancelled", "the orphan to be cancelled", timeout_s=30)
+    assert store.get_run("orphan")["status"] == "interrupted"

@@ -1,0 +1,210 @@
+"""The run database itself: damaged SQLite files, a PostgreSQL that is not there, migrations applied
+by processes starting together, connections dropped during a long model call, runs shared by
+processes on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentnet.config import RunsSettings
+from agentnet.errors import RunStoreError
+from agentnet.executor import Executor, open_run_store
+from agentnet.executor.migrations import MIGRATIONS
+from agentnet.planner.plan import Plan, Step, StepInput
+from agentnet.testing import ScriptedModel
+
+BIN = Path(sys.executable).parent
+WORKER = Path(__file__).with_name("run_worker.py")
+
+
+def agentnet(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "agentnet"), *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
+
+
+def one_line(done: subprocess.CompletedProcess[str]) -> str:
+    return " ".join((done.stdout + done.stderr).split())
+
+
+def chain(length: int, task: str = "chain") -> Plan:
+    return Plan(
+        task=task,
+        steps=[
+            Step(
+                id=f"s{i}",
+                capability=f"n{i}",
+                instruction=f"step {i}",
+                inputs=[StepInput(kind="step", step=f"s{i - 1}")] if i else [],
+            )
+            for i in range(length)
+        ],
+    )
+
+
+# --- a damaged runs.sqlite: a clear error naming the file and the fix, and the file is kept ---------
+
+
+def _assert_refused(db: Path, before: bytes) -> None:
+    for args in (("runs", "list"), ("runs", "show", "abc"), ("run", "--resume", "abc")):
+        done = agentnet(*args)
+        text = one_line(done)
+        assert done.returncode == 1, text
+        assert f"the run database {db} is damaged" in text and f"mv {db} {db}.broken" in text, text
+        assert "Traceback" not in text
+    assert db.read_bytes() == before, "the damaged file was changed or replaced"
+
+
+def test_a_runs_sqlite_that_is_not_a_database_is_refused_and_kept(agentnet_home: Path) -> None:
+    db = agentnet_home / "runs.sqlite"
+    db.write_bytes(b"definitely not a database\n" * 200)
+    _assert_refused(db, db.read_bytes())
+    with pytest.raises(RunStoreError, match="file is not a database") as caught:
+        open_run_store()
+    assert caught.value.code == "runs_db_corrupt"
+
+
+def test_a_truncated_runs_sqlite_is_refused_and_kept(agentnet_home: Path) -> None:
+    nodes = [ScriptedModel.build(f"n{i}", ["x" * 2000]) for i in range(3)]
+    executor = Executor(nodes)
+    for index in range(8):
+        executor.run(chain(3, task="t" * 5000), run_id=f"run{index}")
+    executor.close()
+    db = agentnet_home / "runs.sqlite"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    size = db.stat().st_size
+    with db.open("r+b") as handle:
+        handle.truncate(size // 2)
+    _assert_refused(db, db.read_bytes())
+
+
+# --- PostgreSQL: a database that is not there ------------------------------------------------------
+
+
+def test_a_postgres_server_that_is_not_there_is_named_without_its_password() -> None:
+    from listening import refused_port
+
+    with refused_port() as port:  # bound, never listening: refused for the whole call
+        url = f"postgresql://agentnet:s3cret-pw@127.0.0.1:{port}/runs"
+        done = agentnet("runs", "list", env={"AGENTNET_RUNS_URL": url})
+    text = one_line(done)
+    assert done.returncode == 1, text
+    assert f"cannot use the run database postgresql://***@127.0.0.1:{port}/runs" in text
+    assert "Connection refused" in text and "start PostgreSQL there" in text
+    assert "s3cret-pw" not in text and "Traceback" not in text
+
+
+def test_a_database_that_does_not_exist_is_named_without_its_password(postgres_server: Any) -> None:
+    url = postgres_server.url("no_such_db").replace("postgres@", "postgres:pw-123456@")
+    done = agentnet("runs", "show", "abc", env={"AGENTNET_RUNS_URL": url})
+    text = one_line(done)
+    assert done.returncode == 1, text
+    assert 'database "no_such_db" does not exist' in text
+    assert "pw-123456" not in text and "Traceback" not in text
+
+
+def test_an_unknown_runs_url_scheme_names_the_setting(agentnet_home: Path) -> None:
+    Path("agentnet.yaml").write_text("runs:\n  url: mysql://localhost/runs\n")
+    done = agentnet("runs", "list")
+    text = one_line(done)
+    assert done.returncode == 2, text
+    assert "agentnet.yaml" in text and "runs.url" in text
+
+
+# --- PostgreSQL: migrations, dropped connections, sharing --------------------------------------------
+
+
+def test_processes_starting_together_on_a_fresh_database_migrate_it_once(pg_url: str) -> None:
+    code = "from agentnet.executor import open_run_store\nstore = open_run_store()\nprint(store.list_runs())\n"
+    env = {**os.environ, "AGENTNET_RUNS_URL": pg_url}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    try:
+        outputs = [process.communicate(timeout=180) for process in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    for process, (stdout, stderr) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, stderr[-3000:]
+        assert stdout.strip() == "[]"
+    import psycopg
+
+    with psycopg.connect(pg_url) as conn:
+        applied = [r[0] for r in conn.execute("SELECT v FROM agentnet_migrations ORDER BY v")]
+        assert applied == list(range(1, len(MIGRATIONS) + 1))
+        versions = [r[0] for r in conn.execute("SELECT v FROM checkpoint_migrations")]
+        assert versions and len(versions) == len(set(versions))
+
+
+def test_connections_dropped_during_a_long_model_call_are_replaced(pg_url: str) -> None:
+    import psycopg
+
+    dropped: list[int] = []
+
+    def drop_every_other_connection(messages: list[dict[str, str]]) -> str:
+        # What a restarted server, a proxy's idle timeout or "SSL connection has been closed" does.
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()
+        dropped.append(int(row[0]) if row else 0)
+        return "after the drop"
+
+    nodes = [
+        ScriptedModel.build("n0", [drop_every_other_connection]),
+        *(ScriptedModel.build(f"n{i}", ["ok"]) for i in (1, 2)),
+    ]
+    executor = Executor(nodes, runs=RunsSettings(url=pg_url, pool_min=2))
+    try:
+        result = executor.run(chain(3), run_id="dropped")
+        assert result.status == "succeeded"
+        assert dropped and dropped[0] >= 1, "no connection was open to drop"
+        trace = executor.trace("dropped")
+        assert [s["status"] for s in trace["steps"]] == ["succeeded"] * 3
+    finally:
+        executor.close()
+
+
+def test_runs_started_by_one_process_are_listed_shown_and_resumed_by_another(pg_url: str, tmp_path: Path) -> None:
+    env = {"AGENTNET_RUNS_URL": pg_url}
+    worker = subprocess.run(
+        [sys.executable, str(WORKER), "pair", "shared1", str(tmp_path / "unused")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env={**os.environ, **env, "AGENTNET_HOME": str(tmp_path / "home-a")},
+    )
+    assert worker.returncode == 0, worker.stderr[-3000:]
+    # Another process with another home (another machine, as far as it can tell) sees the same runs.
+    other = {**env, "AGENTNET_HOME": str(tmp_path / "home-b")}
+    listed = agentnet("runs", "list", "--json", env=other)
+    assert listed.returncode == 0, listed.stderr
+    assert {r["id"]: r["status"] for r in json.loads(listed.stdout)} == {"shared1": "succeeded"}
+    shown = agentnet("runs", "show", "shared1", "--json", env=other)
+    trace = json.loads(shown.stdout)
+    assert sorted(s["id"] for s in trace["steps"]) == ["join", "p0", "p1", "p2"]
+    assert all(s["output"].startswith("shared1") for s in trace["steps"])
+    assert not (tmp_path / "home-b" / "runs.sqlite").exists()

@@ -1,0 +1,134 @@
+"""Learning from solved tasks (planner/learning.py): memory's trust is fitted on the examples by
+cross-validation and shrunk toward zero-shot, so few or misleading examples leave the planner exactly
+zero-shot, and consistent ones teach it a vocabulary no description has. Real MiniLM embedder, no model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agentnet.cards import CapabilityCard
+from agentnet.directory.importers import load_cards
+from agentnet.directory.inmemory import InMemorySource
+from agentnet.planner import learning
+from agentnet.planner.memory import PlanMemory, Remembered
+from agentnet.planner.planner import Planner
+from agentnet.planner.tuning import NEVER, PlannerTuning
+
+DATA = Path(__file__).parent / "data"
+# An opaque tool: nothing in its description says what requests it serves; only examples can.
+OPAQUE = {"id": "K7", "desc": "Runs procedure K7 on the given input.", "input-type": ["text"], "output-type": ["text"]}
+TEXT = "'Revenue grew in the north; costs fell; two new shops opened.'"
+BULLETS = [
+    f"Turn this paragraph into bullet points: {TEXT}",
+    f"Make a bulleted list out of the following: {TEXT}",
+    f"Please rewrite this as bullet points for my slides: {TEXT}",
+    f"Could you break this text into a list of bullets? {TEXT}",
+    f"I need these notes as bullet points: {TEXT}",
+    f"Bullet-point the key facts here: {TEXT}",
+    f"Format this update as a bulleted list: {TEXT}",
+    f"Give me bullet points of this: {TEXT}",
+]
+OTHERS = [
+    (f"Summarize this report for me: {TEXT}", ["Summarizer"], ["Summarize the report"]),
+    ("Fetch https://example.org/a and translate it.", ["Page Fetcher", "Translator"], ["Fetch the page", "Translate"]),
+    ("Read this aloud: 'Welcome to the museum.'", ["Speech Synthesizer"], ["Read the text aloud"]),
+    ("Transcribe memo.wav please.", ["Speech Recognizer"], ["Transcribe the recording"]),
+]
+HELD_OUT = [
+    f"Could you list the main ideas of this note as bullet points? {TEXT}",
+    f"Please summarize this for me: {TEXT}",
+    "Describe what the photo beach.jpg shows.",
+    "Transcribe the recording call.wav and translate it into English.",
+]
+
+
+@pytest.fixture(scope="module")
+def cards(tmp_path_factory: pytest.TempPathFactory) -> list[CapabilityCard]:
+    tools = json.loads((DATA / "tools_resource.json").read_text())
+    path = tmp_path_factory.mktemp("tools") / "tools.json"
+    path.write_text(json.dumps({"nodes": [*tools["nodes"], OPAQUE]}))
+    return load_cards(path)
+
+
+def examples(bullet_tools: list[str] | None = None) -> list[Remembered]:
+    """The bullet requests credited to ``bullet_tools`` (K7), and the other solved tasks."""
+    items = [Remembered(task, bullet_tools or ["K7"], ["Turn the text into bullet points"]) for task in BULLETS]
+    return items + [Remembered(task, tools, steps) for task, tools, steps in OTHERS]
+
+
+def plans(cards: list[CapabilityCard], memory: PlanMemory | None) -> list[list[str]]:
+    planner = Planner(InMemorySource(cards), None, PlannerTuning(model_mode="off"), memory=memory)
+    return [[step.capability for step in planner.plan(task).steps] for task in HELD_OUT]
+
+
+def test_consistent_examples_teach_a_vocabulary_and_the_rest_stays_zero_shot(cards: list[CapabilityCard]) -> None:
+    zero_shot = plans(cards, None)
+    assert zero_shot[0] != ["K7"]  # no description says K7 makes bullet points
+    memory = PlanMemory(":memory:")
+    memory.remember_all(examples(), source="learned")
+    trust = learning.trust_for(memory, Planner(InMemorySource(cards), None, memory=memory)._scorer, cards,
+                               PlannerTuning())  # fmt: skip
+    assert trust.learns and trust.f1 > trust.zero_shot_f1 and trust.t > 1, trust
+    learned = plans(cards, memory)
+    assert learned[0] == ["K7"]
+    assert learned[1:] == zero_shot[1:]  # what the examples did not teach is planned as before
+    # The fit is kept for this directory and memory version, and shown by stats.
+    assert memory.stats()["fits"][0]["examples"] == len(examples())
+
+
+def test_useless_or_few_examples_leave_the_planner_zero_shot(cards: list[CapabilityCard]) -> None:
+    zero_shot = plans(cards, None)
+    # Examples zero-shot already plans right: no cross-validated gain, so nothing is trusted.
+    planned = PlanMemory(":memory:")
+    planned.remember_all(examples(zero_shot[0]), "learned")
+    assert plans(cards, planned) == zero_shot
+    fitted = planned.stats()["fits"][0]
+    assert (fitted["phrase"], fitted["prior"], fitted["reuse"]) == (0.0, 0.0, NEVER), fitted
+    # Fewer examples than can be cross-validated: only near-duplicates would be reused.
+    few = PlanMemory(":memory:")
+    few.remember_all(examples()[:3], source="learned")
+    assert plans(cards, few) == zero_shot
+    assert not few.stats()["fits"][0]["phrase"]
+
+
+def test_a_near_duplicate_is_reused_a_bad_rating_is_not_and_forgetting_restores(cards: list[CapabilityCard]) -> None:
+    memory = PlanMemory(":memory:")
+    source = InMemorySource(cards)
+    planner = Planner(source, None, PlannerTuning(model_mode="off"), memory=memory)
+    task = "Please describe what my photo beach.jpg shows."
+    zero_shot = planner.plan(task)
+    solved = planner.plan("Upscale the photo beach.jpg, then describe what it shows.")
+    solved.task = "Describe what the photo beach.jpg shows."
+    memory.remember_plan(solved, run_id="r-good")
+    reused = planner.plan(task)
+    assert reused.source == "memory" and [s.capability for s in reused.steps] == ["Image Upscaler", "Photo Captioner"]
+    assert "as in solved task" in reused.steps[0].why
+    memory.forget(run_id="r-good")
+    memory.remember_plan(solved, run_id="r-bad", rating=-1)
+    assert [s.capability for s in planner.plan(task).steps] == [s.capability for s in zero_shot.steps]
+    assert memory.entries()[0]["rating"] == -1 and memory.forget() == 1
+    assert planner.plan(task).model_dump(exclude={"planning_s"}) == zero_shot.model_dump(exclude={"planning_s"})
+
+
+def test_memory_is_bounded_and_an_old_file_is_migrated(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "memory.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "create table tasks (id integer primary key, task text not null, tools text not null, plan text,"
+        " source text not null, vector blob not null);"
+        "create table phrases (id integer primary key, tool text not null, phrase text not null,"
+        " vector blob not null, unique (tool, phrase));"
+        "insert into phrases (tool, phrase, vector) values ('Summarizer', 'sum it up', zeroblob(1536));"
+    )
+    old.commit()
+    old.close()
+    memory = PlanMemory(path, max_tasks=3)
+    assert memory.stats()["phrases"] == 1  # kept, unattributed
+    memory.remember_all([Remembered(f"Summarize text number {n}", ["Summarizer"]) for n in range(5)], "learned")
+    assert [e["task"] for e in memory.entries()] == [f"Summarize text number {n}" for n in (2, 3, 4)]
+    memory.close()

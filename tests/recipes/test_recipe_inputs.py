@@ -1,0 +1,83 @@
+"""Typed recipe inputs (issue 15 §2): image/audio/file inputs are files, checked against the declared
+type before anything runs, stored by content hash, and handed to the collaborator a step names."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from agentnet.config import AgentnetConfig
+from agentnet.errors import UserError
+from agentnet.evals.e2e_inputs import render_text
+from agentnet.nodes.registry import NodeRegistry
+from agentnet.recipes.program import RecipeProgram
+from agentnet.recipes.validate import check_text
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "recipes.md"
+
+
+def doc_block(pattern: str) -> str:
+    found = re.search(pattern, DOC.read_text(), re.DOTALL)
+    assert found, pattern
+    return found.group(1)
+
+
+@pytest.fixture
+def sign_recipe(agentnet_home: Path) -> RecipeProgram:
+    """The docs' sign.yaml, loaded over the bundled collaborators, in the test's working directory."""
+    path = Path("sign.yaml")
+    path.write_text(doc_block(r"<!-- file: sign.yaml -->\n```yaml\n(.*?)```"))
+    return RecipeProgram.load(path, nodes=NodeRegistry(AgentnetConfig()))
+
+
+def test_a_type_is_checked_statically_with_its_place() -> None:
+    registry = NodeRegistry(AgentnetConfig())
+    text = (
+        "name: bad\ninputs:\n  photo: {type: picture}\n  scan: {type: image}\n  talk: {type: audio}\n"
+        "steps:\n  - {id: a, model: smollm2, prompt: 'Describe {{ inputs.scan }}'}\n"
+        "  - {id: b, model: ocr, prompt: 'Read {{ inputs.scan }}'}\n"
+        "  - {id: c, model: text-statistics, prompt: 'Count {{ inputs.talk }}'}\n"
+    )
+    problems = check_text(text, "bad.yaml", registry.cards()).problems
+    assert problems[0].startswith("bad.yaml:3:11: inputs.photo.type: Input should be 'text', 'image', 'audio'")
+    assert problems[1] == (
+        "bad.yaml:7:29: steps.0.prompt: '{{ inputs.scan }}' is an image input, but model 'smollm2' takes text; "
+        "give it to a collaborator that takes image (ocr)"
+    )
+    # OCR takes the image; nothing installed takes audio, and the message says where to look.
+    assert len(problems) == 3 and "model 'text-statistics' takes text" in problems[2]
+    assert "none is installed: see `agentnet models list`" in problems[2]
+
+
+def test_a_value_of_the_wrong_kind_is_refused_naming_the_declaration_and_the_fix(
+    sign_recipe: RecipeProgram,
+) -> None:
+    program = sign_recipe
+    with pytest.raises(UserError) as wrong:
+        program.bind({"photo": "sign.yaml"})
+    shown = doc_block(r"```text\n(error \(recipe_input_invalid\).*?)```")
+    assert f"error ({wrong.value.code}): {wrong.value.message}\n  hint: {wrong.value.hint}\n" == shown
+    with pytest.raises(UserError, match=r"declared at sign.yaml:4:3, type: image\) must be the path of a file"):
+        program.bind({"photo": "missing.png"})
+    with pytest.raises(UserError) as missing:
+        program.bind({})
+    assert missing.value.hint == "pass --input photo=sign.png"
+
+
+def test_an_image_input_is_stored_by_hash_and_read_by_the_step_that_names_it(
+    sign_recipe: RecipeProgram, agentnet_home: Path
+) -> None:
+    program = sign_recipe
+    sign = render_text(["FRESH BREAD", "OPEN DAILY TODAY"], Path("photo.png"))
+    result = program.run({"photo": str(sign)}, run_id="signrecipe")
+    assert result.ok, result.error
+    assert result.output == "FRESH BREAD\nOPEN DAILY TODAY (5 words)"
+    digest = hashlib.sha256(sign.read_bytes()).hexdigest()
+    copy = agentnet_home / "runs" / "signrecipe" / "artifacts" / f"{digest}.png"
+    assert copy.read_bytes() == sign.read_bytes()
+    # The run database holds the reference to the run's copy, never the image's bytes.
+    database = b"".join(p.read_bytes() for p in agentnet_home.glob("runs.sqlite*"))
+    assert str(copy).encode() in database and sign.read_bytes()[16:80] not in database
