@@ -23,6 +23,9 @@ import pytest
 from leakguard import leaks_of_the_module, leaks_of_the_test
 from listening import refused_port
 
+# Which tests share an xdist worker, and in which order they are handed out (tests/scheduling.py).
+from scheduling import pytest_collection_modifyitems, pytest_xdist_make_scheduler
+
 # CI (AGENTNET_NO_SKIPS=1) fails a run that skipped a test it must run; see tests/skipguard.py.
 from skipguard import pytest_collectreport, pytest_runtest_logreport, pytest_sessionfinish, pytest_terminal_summary
 
@@ -200,8 +203,10 @@ def pg_url(postgres_server: Any) -> str:
 __all__ = [
     "leaks_of_the_module",
     "leaks_of_the_test",
+    "pytest_collection_modifyitems",
     "pytest_collectreport",
     "pytest_runtest_logreport",
     "pytest_sessionfinish",
     "pytest_terminal_summary",
+    "pytest_xdist_make_scheduler",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from pathlib import Path
@@ -23,6 +24,14 @@ def test_nodes_share_one_loaded_model(smollm2_node: Any) -> None:
     assert pool.loads == loads_before
 
 
+def _threads_in_use() -> int:
+    """How many threads stand in the pool's ``use()`` now (innermost Python frame: a lock's acquire is C,
+    so a thread waiting on the model's lock shows its caller). The call may run on a thread of its own
+    (the node enforces a deadline), so every thread is looked at, not the caller's."""
+    frames = sys._current_frames().values()
+    return sum(f.f_code.co_name == "use" and f.f_code.co_filename.endswith("pool.py") for f in frames)
+
+
 def test_calls_into_one_model_queue_on_its_lock(smollm2_node: Any) -> None:
     loaded = smollm2_node.load()
     results: list[str] = []
@@ -31,11 +40,17 @@ def test_calls_into_one_model_queue_on_its_lock(smollm2_node: Any) -> None:
         worker = threading.Thread(
             target=lambda: results.append(smollm2_node.complete("What is the capital of France?", max_tokens=12).text)
         )
+        calls_before = loaded.calls
         worker.start()
-        time.sleep(0.5)
+        # Waited for, not slept on: the call has registered as a user of the model and stands still in the
+        # pool's use(), i.e. on the model's lock (without the lock it would be inside llama.cpp by now).
+        deadline = time.monotonic() + 30
+        while not (loaded.users == 1 and _threads_in_use() == 1):
+            assert time.monotonic() < deadline, "the call never queued on the model's lock"
+            time.sleep(0.01)
         # The call is waiting for the model, not running concurrently with the lock's holder.
         assert worker.is_alive()
-        assert results == []
+        assert results == [] and loaded.calls == calls_before
     finally:
         loaded.lock.release()
     worker.join(timeout=60)
