@@ -169,6 +169,32 @@ class PostgresRunStore(RunStore):
 
             yield execute, query
 
+    @contextmanager
+    def _trace_transaction(self) -> Iterator[Any]:
+        """A transaction for trace rows, pipelined (two round trips: up to the first query's rows,
+        then the rest with the commit; ``execute`` returns -1 as its count is not yet known) and
+        committed without waiting for the WAL flush.
+
+        Why that keeps every guarantee: PostgreSQL writes commits to one WAL in order, and a commit
+        that waits for its flush flushes every commit before it. LangGraph's saver writes the step's
+        checkpoint right after these rows, synchronously, so they are durable with it. Before that,
+        a killed agentnet process loses nothing (the server holds the commit); only a crash of the
+        database server can lose them, and then it loses the step's checkpoint too, so the resumed
+        run runs the step again and writes them again. The lease check (``FOR SHARE``) and the
+        writes stay in one transaction, as before.
+        """
+        with self._cursor() as (conn, cur), conn.pipeline(), conn.transaction():
+            cur.execute("SET LOCAL synchronous_commit = off")
+
+            def execute(sql: str, params: tuple[Any, ...]) -> int:
+                cur.execute(self.q(sql), params)
+                return -1
+
+            def query(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+                return list(cur.execute(self.q(sql), params).fetchall())
+
+            yield execute, query
+
     def checkpointer(self) -> Any:
         with self._saver_lock:
             if self._saver is None:

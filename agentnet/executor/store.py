@@ -127,6 +127,10 @@ class RunStore(ABC):
     def _transaction(self) -> Any:
         """A context manager yielding ``(execute, query)`` bound to one transaction."""
 
+    def _trace_transaction(self) -> Any:
+        """A transaction for the step and attempt rows (engines may commit it more cheaply)."""
+        return self._transaction()
+
     @abstractmethod
     def checkpointer(self) -> Any:
         """LangGraph's saver for this database (created once, closed with the store)."""
@@ -251,16 +255,18 @@ class RunStore(ABC):
         """Mark the step running; returns how many attempts it already has (a resumed or looped step).
 
         Before any model is called: the run must still be ours, and nobody may have cancelled it."""
-        rows = self._query(_STEP_CHECK_SQL, (run_id, step_id, run_id))
         lease = self._heartbeat.held(run_id)
-        if rows and lease is not None:
-            if rows[0][0] != self._owner_json:
-                lease.stop("taken")
-                raise lease_lost(run_id)
-            if rows[0][1]:
-                lease.stop("cancelled")
-                raise run_cancelled(run_id)
-        self._execute(_STEP_START_SQL, (run_id, step_id, capability, why, "running", time.time()))
+        # One transaction: one connection and commit per step start instead of two.
+        with self._trace_transaction() as (execute, query):
+            rows = query(_STEP_CHECK_SQL, (run_id, step_id, run_id))
+            if rows and lease is not None:
+                if rows[0][0] != self._owner_json:
+                    lease.stop("taken")
+                    raise lease_lost(run_id)
+                if rows[0][1]:
+                    lease.stop("cancelled")
+                    raise run_cancelled(run_id)
+            execute(_STEP_START_SQL, (run_id, step_id, capability, why, "running", time.time()))
         return int(rows[0][2]) if rows else 0
 
     def record_attempt(self, run_id: str, step_id: str, attempt: dict[str, Any], seq: int) -> None:
@@ -290,7 +296,7 @@ class RunStore(ABC):
             step_id,
         )
         lease = self._heartbeat.held(run_id)
-        with self._transaction() as (execute, query):
+        with self._trace_transaction() as (execute, query):
             if lease is not None:
                 owner = query(_OWNER_SQL, (run_id,))
                 if owner and owner[0][0] != self._owner_json:
