@@ -10,6 +10,7 @@ the file and line.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +51,34 @@ def example_nodes(example: dict[str, Any]) -> list[dict[str, Any]]:
     if isinstance(raw, dict):
         raw = list(raw.values())
     return [n for n in raw if isinstance(n, dict)] if isinstance(raw, list) else []
+
+
+_REFERENCE = re.compile(r"<node-(\d+)>")
+
+
+def example_links(example: dict[str, Any]) -> list[tuple[str, str]] | None:
+    """Which tool fed which in an example, as (source, target) tool names. The arguments say it where
+    they read another node (``<node-k>``: that is how a plan's steps read each other); otherwise the
+    ``task_links`` (``target`` or ``destination``). None when the example says neither."""
+    nodes = example_nodes(example)
+    names = [str(node.get("task", "")) for node in nodes]
+    read: list[tuple[str, str]] = []
+    for index, node in enumerate(nodes):
+        arguments = node.get("arguments") or []
+        for argument in arguments if isinstance(arguments, list) else [arguments]:
+            value = argument.get("value", "") if isinstance(argument, dict) else argument
+            found = _REFERENCE.search(str(value))
+            if found and int(found.group(1)) < len(nodes) and int(found.group(1)) != index:
+                read.append((names[int(found.group(1))], names[index]))
+    if read:
+        return list(dict.fromkeys(read))
+    raw = example.get("task_links")
+    if not isinstance(raw, list):
+        return None
+    links = []
+    for link in raw:
+        if isinstance(link, dict):
+            target = link.get("target", link.get("destination"))
+            if link.get("source") is not None and target is not None:
+                links.append((str(link["source"]), str(target)))
+    return list(dict.fromkeys(links))

@@ -24,8 +24,9 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
-from agentnet.planner import draft
+from agentnet.planner import draft, transitions
 from agentnet.planner.extract import clauses, sets_scene
+from agentnet.planner.transitions import t_of
 from agentnet.planner.tuning import NEVER, PlannerTuning, Trust
 
 if TYPE_CHECKING:
@@ -68,13 +69,13 @@ def _stale(fitted: str, now: str) -> bool:
     return count_now < count_then or top_now < top_then or count_now >= count_then + max(1, count_then // 10)
 
 
-def _names(cards: list[CapabilityCard]) -> dict[str, CapabilityCard]:
+def names_of(cards: list[CapabilityCard]) -> dict[str, CapabilityCard]:
     return {**{card.id: card for card in cards}, **{card.name or card.id: card for card in cards}}
 
 
 def usable(memory: PlanMemory, cards: list[CapabilityCard]) -> list[dict[str, Any]]:
     """Remembered positive tasks whose tools are all in the directory."""
-    names = _names(cards)
+    names = names_of(cards)
     return [e for e in memory.entries() if e["rating"] > 0 and e["tools"] and set(e["tools"]) <= names.keys()]
 
 
@@ -84,7 +85,7 @@ def fit(memory: PlanMemory, scorer: Scorer, cards: list[CapabilityCard], setting
     examples = usable(memory, cards)
     if len(examples) < MIN_EXAMPLES:
         return Trust(reuse=REUSE_SIMILARITY, examples=len(examples))
-    names = _names(cards)
+    names = names_of(cards)
     grid = [(p, q) for p in PHRASE_GRID for q in PRIOR_GRID]
     scores = np.zeros((len(grid), len(examples)))
     nearest = np.zeros(len(examples))
@@ -104,7 +105,10 @@ def fit(memory: PlanMemory, scorer: Scorer, cards: list[CapabilityCard], setting
     phrase, prior = grid[best]
     learned = scores[best] if shrink > 0 else scores[0]
     reuse, learned = _reuse_threshold(learned, nearest, reused)
+    links, links_t = transitions.fit_weights(examples, names)
     return Trust(
+        links=list(links),
+        links_t=round(links_t, 2),
         phrase=phrase * shrink,
         prior=prior * shrink,
         reuse=reuse,
@@ -119,16 +123,8 @@ def _shrunk_best(scores: np.ndarray) -> tuple[int, float, float]:
     """The grid row with the best mean score, the shrinkage its gain over row 0 (zero-shot) earns, and its t."""
     gains = scores - scores[0]
     best = int(gains.mean(axis=1).argmax())
-    t = _t(gains[best])
+    t = t_of(gains[best])
     return best, max(0.0, 1.0 - 1.0 / t**2) if t > 1 else 0.0, t
-
-
-def _t(gain: np.ndarray) -> float:
-    mean = float(gain.mean())
-    if mean <= 0:
-        return 0.0
-    spread = float(gain.std(ddof=1)) / len(gain) ** 0.5
-    return mean / spread if spread > 0 else float("inf")
 
 
 def _reuse_threshold(learned: np.ndarray, nearest: np.ndarray, reused: np.ndarray) -> tuple[float, np.ndarray]:
@@ -139,7 +135,7 @@ def _reuse_threshold(learned: np.ndarray, nearest: np.ndarray, reused: np.ndarra
     best, best_scores, best_mean = NEVER, learned, float(learned.mean())
     for threshold in REUSE_GRID:
         with_reuse = np.where(nearest >= threshold, reused, learned)
-        if with_reuse.mean() > best_mean and _t(with_reuse - learned) > 1:
+        if with_reuse.mean() > best_mean and t_of(with_reuse - learned) > 1:
             best, best_scores, best_mean = threshold, with_reuse, float(with_reuse.mean())
     return best, best_scores
 
@@ -169,7 +165,7 @@ def reuse(
     found = memory.similar(text, k=1)
     if not found or found[0]["score"] < trust.reuse or found[0]["rating"] <= 0:
         return None
-    entry, names = found[0], _names(cards)
+    entry, names = found[0], names_of(cards)
     if not set(entry["tools"]) <= names.keys():
         return None
     picks: list[draft.Pick] = []

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentnet.errors import ConfigError
 from agentnet.home import home_path
-from agentnet.planner.examples import example_nodes, read_examples, request
+from agentnet.planner.examples import example_links, example_nodes, read_examples, request
 from agentnet.planner.extract import mask_quotes
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ create table if not exists fits (directory text primary key, version text not nu
     fitted real not null);
 """
 # Columns added after the first release; an older file gains them when opened.
-_TASK_COLUMNS = {"run_id": "text", "rating": "integer not null default 1", "created": "real"}
+_TASK_COLUMNS = {"run_id": "text", "rating": "integer not null default 1", "created": "real", "links": "text"}
 
 
 @dataclass
@@ -56,6 +56,8 @@ class Remembered:
     plan: Plan | None = None
     run_id: str | None = None
     rating: int = 1
+    # Which tool fed which ((source, target) tool names); None: not known (a file without links).
+    links: list[tuple[str, str]] | None = None
 
 
 def default_path() -> Path:
@@ -131,10 +133,11 @@ class PlanMemory:
         with self._lock:
             for item, vector, group in zip(items, task_vectors, phrases, strict=True):
                 cursor = self._db.execute(
-                    "insert into tasks (task, tools, plan, source, vector, run_id, rating, created)"
-                    " values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "insert into tasks (task, tools, plan, source, vector, run_id, rating, created, links)"
+                    " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (item.task, json.dumps(item.tools), item.plan.model_dump_json() if item.plan else None, source,
-                     vector.tobytes(), item.run_id, item.rating, now),
+                     vector.tobytes(), item.run_id, item.rating, now,
+                     None if item.links is None else json.dumps(item.links)),
                 )  # fmt: skip
                 self._db.executemany(
                     "insert into task_phrases (task_id, tool, phrase, vector) values (?, ?, ?, ?)",
@@ -161,7 +164,9 @@ class PlanMemory:
         names = names or {}
         tools = [names.get(step.capability, step.capability) for step in plan.steps]
         steps = [step.instruction for step in plan.steps]
-        item = Remembered(plan.task, tools, steps if rating > 0 else None, plan, run_id, rating)
+        by_id = {step.id: names.get(step.capability, step.capability) for step in plan.steps}
+        links = [(by_id[dep], by_id[step.id]) for step in plan.steps for dep in step.depends_on if dep in by_id]
+        item = Remembered(plan.task, tools, steps if rating > 0 else None, plan, run_id, rating, links)
         self.remember_all([item], source="rated")
 
     def learn_examples(self, path: Path) -> int:
@@ -172,7 +177,8 @@ class PlanMemory:
             tools = [str(node.get("task", "")) for node in example_nodes(example) if node.get("task")]
             steps = example.get("task_steps")
             steps = [str(s) for s in steps] if isinstance(steps, list) else None
-            items.append(Remembered(str(request(example) or ""), tools, steps))
+            links = example_links(example)
+            items.append(Remembered(str(request(example) or ""), tools, steps, links=links))
         if not items:
             raise ConfigError(f"{path} holds no example plans", hint="one JSON object per line with 'instruction'")
         return self.remember_all(items, source="learned")
@@ -227,12 +233,13 @@ class PlanMemory:
                 self._tasks, self._phrases, self._loaded = None, None, version
             if self._tasks is None:
                 rows = self._db.execute(
-                    "select id, task, tools, plan, vector, rating, source from tasks order by id"
+                    "select id, task, tools, plan, vector, rating, source, links from tasks order by id"
                 ).fetchall()
                 entries = [
-                    {"id": r[0], "task": r[1], "tools": json.loads(r[2]), "plan": r[3], "rating": r[5], "source": r[6]}
+                    {"id": r[0], "task": r[1], "tools": json.loads(r[2]), "plan": r[3], "rating": r[5], "source": r[6],
+                     "links": None if r[7] is None else [tuple(link) for link in json.loads(r[7])]}
                     for r in rows
-                ]
+                ]  # fmt: skip
                 vectors = (
                     np.stack([np.frombuffer(r[4], dtype=np.float32) for r in rows])
                     if rows

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 from agentnet.cards import CapabilityCard
 from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import AgentnetError, PlanningError
-from agentnet.planner import draft, learning
+from agentnet.planner import draft, learning, transitions
 from agentnet.planner.extract import Artifact, artifacts, clauses, missing_material, sets_scene
 from agentnet.planner.general import general_plan
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
 from agentnet.planner.needs import install_hint, is_general, needs, unmet_media
-from agentnet.planner.plan import Plan
+from agentnet.planner.plan import Plan, Step
 from agentnet.planner.similarity import Scorer
 from agentnet.planner.tuning import PlannerTuning, Trust
 from agentnet.planner.validate import ensure_valid
@@ -107,10 +107,20 @@ class Planner:
             request.notes.append(f"kept the {limit} best-matching of {len(picks)} steps (max steps {limit})")
             keep = sorted(sorted(range(len(picks)), key=lambda i: -picks[i].score)[:limit])
             picks = [picks[i] for i in keep]
-        plan = Plan(
-            task=task, steps=draft.link(picks, request.supplied, request.text), source=source, notes=request.notes
-        )
+        steps = self._learned_links(draft.link(picks, request.supplied, request.text), picks, request)
+        plan = Plan(task=task, steps=steps, source=source, notes=request.notes)
         return self._finish(plan, request, cards, filters, limit)
+
+    def _learned_links(self, steps: list[Step], picks: list[draft.Pick], request: _Request) -> list[Step]:
+        """The steps re-wired as far as remembered links between their tools are trusted (``planner.transitions``)."""
+        weights = request.trust.links if request.trust is not None else [None, None]
+        if self.memory is None or weights == [None, None] or len(steps) < 2:
+            return steps
+        cards = learning.names_of(self.source.cards())
+        counts = transitions.counts_of(transitions.with_links(self.memory.entries()), cards)
+        ids = [pick.card.id for pick in picks]
+        links = transitions.decide(ids, transitions.positions(steps), counts, (weights[0], weights[1]))
+        return transitions.apply(steps, picks, links, request.text)
 
     def _finish(
         self, plan: Plan, request: _Request, cards: list[CapabilityCard], filters: SearchFilters | None, limit: int

@@ -7,7 +7,7 @@ chooses; the rest are measured defaults (``agentnet bench`` overrides them to tr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MODEL_MODES = ("assist", "decompose", "off")
 NEVER = 2.0  # a cosine similarity never reaches it: no reuse
@@ -64,6 +64,10 @@ class Trust:
     f1: float = 0.0
     zero_shot_f1: float = 0.0
     t: float = 0.0
+    # How many examples the zero-shot wiring of two tools is worth against the remembered links
+    # of each tool and of the pair (planner.transitions; None: the zero-shot wiring alone), and that fit's t.
+    links: list[float | None] = field(default_factory=lambda: [None, None])
+    links_t: float = 0.0
 
     @property
     def learns(self) -> bool:
