@@ -26,11 +26,16 @@ from xdist.scheduler import LoadFileScheduling
 
 # A test (nodeid prefix) in OWN_GROUP is a group of its own; several of them make one file's tests
 # run on both workers. The docs' examples take ~600 s in all, quickstart.md alone ~280 s.
-OWN_GROUP: tuple[str, ...] = ("tests/docs/test_docs_examples.py::test_every_example_runs[",)
+# mypy with CI's cold cache takes ~300 s on a loaded machine (63 s of CPU), apart from the ruff checks.
+OWN_GROUP: tuple[str, ...] = (
+    "tests/docs/test_docs_examples.py::test_every_example_runs[",
+    "tests/test_quality.py::test_code_quality[mypy]",
+)
 
 # Groups (file paths, or a nodeid prefix from OWN_GROUP), longest first; the rest keep their order.
 SLOWEST_FIRST: tuple[str, ...] = (
     "tests/docs/test_docs_examples.py::test_every_example_runs[quickstart.md]",  # 280
+    "tests/test_quality.py::test_code_quality[mypy]",  # 300 (cold cache)
     "tests/server/test_federation.py",  # 167 + 2 tests
     "tests/cli/test_honest_numbers.py",  # 106-216
     "tests/server/test_serving_doc.py",  # 112
