@@ -6,6 +6,7 @@ still talks to the real thing.
 
 from __future__ import annotations
 
+import inspect
 import os
 import socket
 import subprocess
@@ -86,6 +87,26 @@ def fresh_cooldowns() -> Iterator[None]:
 
     yield
     shared_cooldowns().clear()
+
+
+@pytest.fixture(autouse=True)
+def closed_litellm_clients() -> Iterator[None]:
+    """litellm keeps the HTTP client of every endpoint it called in a process-wide cache (10 min), with
+    a keep-alive connection open: to a test's upstream that is gone once the test ends. Held by a module,
+    such a socket was only freed at the worker's exit, where its ResourceWarning failed no test but
+    littered the CI log (issue 18 §4). Closing the cached clients after each test leaves no socket open
+    across tests; a test that calls the same endpoint again simply connects again."""
+    yield
+    litellm = sys.modules.get("litellm")
+    cache = getattr(litellm, "in_memory_llm_clients_cache", None)
+    if cache is None:
+        return
+    for key, client in list(cache.cache_dict.items()):
+        close = getattr(client, "close", None)
+        # An async client can only be closed on its own event loop; those stay cached, as before.
+        if close is not None and not inspect.iscoroutinefunction(close):
+            cache.delete_cache(key)
+            close()
 
 
 @pytest.fixture
