@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from agentnet.cli.daemon_cmd import ask_daemon, config_file, running_daemon
 from agentnet.cli.inputs import InputOption, TaskFileOption, gather, read_task
 from agentnet.errors import UserError
+
+if TYPE_CHECKING:
+    from agentnet.cli.conversations import Session
+    from agentnet.nodes.calls import Reply
 
 
 def ask(
@@ -29,9 +34,16 @@ def ask(
     no_daemon: Annotated[
         bool, typer.Option("--no-daemon", help="Answer in this process even when `agentnet daemon` runs.")
     ] = False,
+    latest: Annotated[
+        bool, typer.Option("--continue", help="Continue the newest conversation (an `ask` or a chat).")
+    ] = False,
+    conversation: Annotated[
+        str | None, typer.Option("--conversation", "--cid", help="Continue the conversation with this id.")
+    ] = None,
 ) -> None:
     """Ask a model a question; the answer streams to stdout. Piped stdin and --input files come first,
-    the question after them (`cat notes.txt | agentnet ask "summarise this"`)."""
+    the question after them (`cat notes.txt | agentnet ask "summarise this"`). Each exchange is saved as a
+    conversation: `--continue` follows up on the newest, `--conversation ID` on any."""
     handed = gather(read_task(prompt, task_file), inputs, named_in_task=False)
     attached = [a for a in handed.artifacts if a.kind != "text"]
     if attached:
@@ -42,9 +54,13 @@ def ask(
     content = "\n\n".join([*handed.texts, handed.task] if handed.task.strip() else handed.texts)
     if not content.strip():
         raise UserError("nothing to ask", hint='agentnet ask "a question", or pipe text into it')
+    session = _conversation(latest, conversation)
+    if session is not None and model is None:
+        model = session.model  # the model the conversation was held with, as llm's --continue does
     messages: list[dict[str, str]] = []
     if system:
         messages.append({"role": "system", "content": system})
+    messages += session.history() if session is not None else []
     messages.append({"role": "user", "content": content})
     options = {"max_tokens": max_tokens} if max_tokens else {}
     warm = None if no_daemon else running_daemon()
@@ -56,15 +72,9 @@ def ask(
 
         stream = NodeRegistry.from_files(config).node(model).stream_text(messages, **options)
         pieces, answer = iter(stream), lambda: stream.reply
-    wrote_newline = True
-    for piece in pieces:
-        sys.stdout.write(piece)
-        sys.stdout.flush()
-        wrote_newline = piece.endswith("\n")
-    if not wrote_newline:
-        sys.stdout.write("\n")
-    sys.stdout.flush()
+    text = _stream_out(pieces)
     reply = answer()
+    saved = _remember(session, model, reply, content, text)
     if reply is not None and not quiet:
         sys.stderr.write(
             f"[{reply.node_id}: {reply.usage.prompt_tokens} prompt + {reply.usage.completion_tokens} completion "
@@ -72,8 +82,44 @@ def ask(
             + (f" (first token {reply.first_token_s:.2f} s)" if reply.first_token_s is not None else "")
             + f", {reply.tokens_per_s:.1f} tok/s"
             + (f", ${reply.cost:.6f}" if reply.cost else "")
-            + "]\n"
+            + f"; conversation {saved.id}]\n"
         )
+
+
+def _stream_out(pieces: Iterator[str]) -> str:
+    """Write the answer as it streams; the whole answer."""
+    written: list[str] = []
+    for piece in pieces:
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+        written.append(piece)
+    if not "".join(written).endswith("\n"):
+        sys.stdout.write("\n")
+    sys.stdout.flush()
+    return "".join(written)
+
+
+def _conversation(latest: bool, conversation: str | None) -> Session | None:
+    from agentnet.cli.conversations import Session
+
+    if latest and conversation:
+        raise UserError("--continue and --conversation both name a conversation", hint="give one of them")
+    if conversation:
+        return Session.load(conversation)
+    return Session.latest() if latest else None
+
+
+def _remember(session: Session | None, model: str | None, reply: Reply | None, asked: str, answered: str) -> Session:
+    """Save the exchange (a new conversation unless one was continued), so `--continue` can follow it."""
+    from agentnet.cli.conversations import Session
+
+    by = reply.node_id if reply is not None else model
+    if session is None:
+        session = Session.new(model=by, route=False)
+    session.messages.append({"role": "user", "content": asked})
+    session.messages.append({"role": "assistant", "content": answered.strip(), "meta": {"by": by, "why": "ask"}})
+    session.save()
+    return session
 
 
 def register(app: typer.Typer) -> None:

@@ -3,23 +3,21 @@
 Auto mode asks the planner to route every turn through the network: a one-step plan on a model
 is answered by that model with the conversation so far (streamed); a longer plan runs on the
 executor and streams its steps. Pinned mode (``--model ID`` or ``/model ID``) talks to one model.
-Sessions are saved after every turn under ``$AGENTNET_HOME/chats/<id>.json``; ``--resume ID``
-continues one. Ctrl-C stops the current answer and keeps the session; Ctrl-D (or ``/exit``) ends it.
+Sessions are saved after every turn under ``$AGENTNET_HOME/chats/<id>.json`` (``conversations.py``);
+``--resume ID`` continues one, ``--continue`` the newest (an ``ask`` exchange too). Ctrl-C stops the
+current answer and keeps the session; Ctrl-D (or ``/exit``) ends it.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from agentnet.errors import AgentnetError, NotFoundError, UserError
-from agentnet.home import agentnet_home
+from agentnet.cli.conversations import Session
+from agentnet.errors import AgentnetError, UserError
 
 if TYPE_CHECKING:
     from agentnet.network import Network
@@ -35,75 +33,6 @@ commands:
   /clear           forget the conversation so far (the session id stays)
   /help            this list
   /exit            end the session (Ctrl-D too); Ctrl-C stops the current answer"""
-
-
-def chats_dir() -> Path:
-    path = agentnet_home() / "chats"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@dataclass
-class Session:
-    """One conversation, as saved on disk."""
-
-    id: str
-    model: str | None = None
-    route: bool = True
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    last_plan: dict[str, Any] | None = None
-    created: float = field(default_factory=time.time)
-
-    @property
-    def path(self) -> Path:
-        return chats_dir() / f"{self.id}.json"
-
-    def save(self) -> None:
-        data = {
-            "id": self.id,
-            "model": self.model,
-            "route": self.route,
-            "created": self.created,
-            "messages": self.messages,
-            "last_plan": self.last_plan,
-        }
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(self.path)
-
-    @classmethod
-    def load(cls, session_id: str) -> Session:
-        path = chats_dir() / f"{session_id}.json"
-        if not path.is_file():
-            known = sorted(p.stem for p in chats_dir().glob("*.json"))[-10:]
-            raise NotFoundError(
-                f"no saved chat {session_id!r}",
-                hint=f"saved chats are in {chats_dir()}" + (f" (recent: {', '.join(known)})" if known else ""),
-            )
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(
-            id=data["id"],
-            model=data.get("model"),
-            route=bool(data.get("route", True)),
-            messages=list(data.get("messages", [])),
-            last_plan=data.get("last_plan"),
-            created=float(data.get("created", time.time())),
-        )
-
-    def history(self) -> list[dict[str, str]]:
-        return [
-            {"role": m["role"], "content": m["content"]} for m in self.messages if m["role"] in ("user", "assistant")
-        ]
-
-    def export(self, target: Path) -> None:
-        if target.suffix == ".json":
-            target.write_text(json.dumps({"id": self.id, "messages": self.messages}, indent=1), encoding="utf-8")
-            return
-        lines = [f"# agentnet chat {self.id}", ""]
-        for m in self.messages:
-            who = "**you**" if m["role"] == "user" else f"**{m.get('meta', {}).get('by', 'assistant')}**"
-            lines += [f"{who}: {m['content']}", ""]
-        target.write_text("\n".join(lines), encoding="utf-8")
 
 
 class Chat:
@@ -306,17 +235,18 @@ class Chat:
 
 
 def start(
-    *, model: str | None, resume: str | None, config: Path | None, max_tokens: int | None, route: bool | None
-) -> None:
+    *, model: str | None, resume: str | None, config: Path | None, max_tokens: int | None, route: bool | None,
+    latest: bool = False,
+) -> None:  # fmt: skip
     from agentnet.network import Network
 
+    # The conversation first: a missing one is a mistake to report before any model loads.
+    session = Session.latest() if latest else Session.load(resume) if resume else None
     net = Network.from_config(config)
-    if resume:
-        session = Session.load(resume)
-        if model:
-            session.model, session.route = model, False
-    else:
-        session = Session(id=uuid.uuid4().hex[:10], model=model, route=model is None)
+    if session is None:
+        session = Session.new(model=model, route=model is None)
+    elif model:
+        session.model, session.route = model, False
     if route is not None:
         session.route = route
     if session.model:

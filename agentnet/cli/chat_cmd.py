@@ -12,7 +12,12 @@ def chat(
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Pin the chat to one model id (no routing).")
     ] = None,
-    resume: Annotated[str | None, typer.Option("--resume", "-r", help="Continue a saved chat by its id.")] = None,
+    resume: Annotated[
+        str | None, typer.Option("--resume", "--conversation", "-r", help="Continue a saved conversation by its id.")
+    ] = None,
+    latest: Annotated[
+        bool, typer.Option("--continue", help="Continue the newest conversation (a chat or an `ask`).")
+    ] = False,
     route: Annotated[
         bool | None, typer.Option("--route/--no-route", help="Auto-route each turn with the planner.")
     ] = None,
@@ -24,7 +29,7 @@ def chat(
     """Chat with the network: streamed answers, who answered and why, tokens, latency, cost."""
     from agentnet.cli.chat import start
 
-    start(model=model, resume=resume, config=config, max_tokens=max_tokens, route=route)
+    start(model=model, resume=resume, config=config, max_tokens=max_tokens, route=route, latest=latest)
 
 
 def register(app: typer.Typer) -> None:

@@ -212,8 +212,10 @@ def _report(result: RecipeResult, as_json: bool) -> None:
 
 def _dot(graph: Any) -> str:
     lines = ["digraph recipe {", "  rankdir=TB;", '  node [shape=box, style=rounded, fontname="Helvetica"];']
-    for node_id in graph.nodes:
-        lines.append(f'  "{node_id}";')
+    for node_id, node in graph.nodes.items():
+        models = (node.metadata or {}).get("model")
+        label = f' [label="{node_id}\\n{", ".join(models)}"]' if models else ""
+        lines.append(f'  "{node_id}"{label};')
     for edge in graph.edges:
         style = " [style=dashed]" if edge.conditional else ""
         lines.append(f'  "{edge.source}" -> "{edge.target}"{style};')
@@ -230,11 +232,11 @@ def graph(
     dot: Annotated[Path | None, typer.Option("--dot", help="Also write the graph in graphviz DOT format.")] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Print the compiled LangGraph graph of a recipe as mermaid."""
+    """Print the compiled LangGraph graph of a recipe as mermaid, each step naming its model."""
     from agentnet.recipes.program import RecipeProgram
 
     program = RecipeProgram.load(find_recipe(file), nodes=_registry(config))
-    drawable = program.compile().get_graph()
+    drawable = program.drawable()
     typer.echo(drawable.draw_mermaid())
     dot_text = _dot(drawable)
     if dot is not None:

@@ -59,7 +59,8 @@ def runs_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole trace as JSON.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Show a run's trace: the task, each step's collaborator and why, attempts, tokens, latency, cost, files."""
+    """Show a run's trace: the full task, each step's collaborator and why, the prompt it sent, attempts, tokens,
+    latency, cost, files."""
     from agentnet.executor.run_files import RunFiles
 
     trace = _with_store(config, lambda store: store.get_run(run_id))
@@ -219,5 +220,10 @@ def _step_branch(plan_node: Any, planned: dict[str, Any], step: dict[str, Any] |
         if attempt["error"]:
             text += f" [red]{escape(str(attempt['error_code']))}: {escape(attempt['error'][:200])}[/]"
         branch.add(text)
+    if step and step.get("prompt"):
+        # In full: what the model read is what a user debugging an answer needs to see, word for word.
+        sent = branch.add("[dim]prompt sent:[/]")
+        for message in step["prompt"]:
+            sent.add(f"[dim]{escape(str(message.get('role')))}:[/] {escape(str(message.get('content')))}")
     if step and step["output"]:
         branch.add(f"[dim]output: {escape(clip(step['output'], 200))}[/]")

@@ -98,12 +98,22 @@ class _StepRun:
     def _run(self, ctx: StepContext) -> dict[str, Any]:
         store, spec = self.runtime.store, self.spec
         self.meter.start_step(spec.id)
-        if store is not None:
-            self.earlier = store.step_started(self.run_id, spec.id, spec.capability or spec.candidates[0], spec.why)
+        unbuilt: Exception | None = None
         try:
             self.messages = to_chat_messages(spec.prompt(ctx))
             self.request = spec.request(ctx) if spec.request is not None else None
             self.prompt_estimate = estimate_tokens("".join(m["content"] for m in self.messages))
+        except Exception as exc:  # noqa: BLE001 - recorded as the step's failure below
+            unbuilt = exc
+        if store is not None:
+            # The prompt goes with the step's start (one write per step start, as before).
+            prompt = None if unbuilt is not None else [dict(m) for m in self.messages]
+            self.earlier = store.step_started(
+                self.run_id, spec.id, spec.capability or spec.candidates[0], spec.why, prompt
+            )
+        try:
+            if unbuilt is not None:
+                raise unbuilt
             return self._try_candidates()
         except BudgetExceededError:
             self._finished("budget_exceeded")

@@ -83,6 +83,8 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (owner, id)
         )""",
     ],
+    # 5: the prompt each step actually sent (its last call's messages as JSON, credentials masked), for `runs show`.
+    ["ALTER TABLE agentnet_steps ADD COLUMN prompt TEXT"],
 ]
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from agentnet.errors import NotFoundError, RunBusyError, RunError
 from agentnet.executor.lease import Heartbeat, Lease, Owner, busy_error
 from agentnet.executor.trace import build_trace, iso
-from agentnet.redact import redact_url
+from agentnet.redact import redact_text, redact_url
 
 RUN_STATUSES = ("running", "succeeded", "failed", "interrupted", "budget_exceeded")
 
@@ -53,8 +53,8 @@ _STEP_CHECK_SQL = (
     " FROM agentnet_runs WHERE id=?"
 )
 _STEP_START_SQL = (
-    "INSERT INTO agentnet_steps (run_id, step_id, capability, why, status, started) VALUES (?,?,?,?,?,?) "
-    "ON CONFLICT(run_id, step_id) DO UPDATE SET status='running', started=excluded.started"
+    "INSERT INTO agentnet_steps (run_id, step_id, capability, why, status, started, prompt) VALUES (?,?,?,?,?,?,?) "
+    "ON CONFLICT(run_id, step_id) DO UPDATE SET status='running', started=excluded.started, prompt=excluded.prompt"
 )
 _STEP_END_SQL = (
     "UPDATE agentnet_steps SET status=?, node_id=?, output=?, prompt_tokens=?, completion_tokens=?,"
@@ -251,10 +251,15 @@ class RunStore(ABC):
             "UPDATE agentnet_runs SET trace_context=? WHERE id=? AND trace_context IS NULL", (traceparent, run_id)
         )
 
-    def step_started(self, run_id: str, step_id: str, capability: str, why: str) -> int:
-        """Mark the step running; returns how many attempts it already has (a resumed or looped step).
+    def step_started(
+        self, run_id: str, step_id: str, capability: str, why: str, prompt: list[dict[str, Any]] | None = None
+    ) -> int:
+        """Mark the step running with the messages it sends (the last call's, for a looped step, so ``runs
+        show`` prints what the model read; anything shaped like a credential masked); returns how many
+        attempts it already has (a resumed or looped step).
 
         Before any model is called: the run must still be ours, and nobody may have cancelled it."""
+        sent = redact_text(json.dumps(prompt, ensure_ascii=False)) if prompt is not None else None
         lease = self._heartbeat.held(run_id)
         # One transaction: one connection and commit per step start instead of two.
         with self._trace_transaction() as (execute, query):
@@ -266,7 +271,7 @@ class RunStore(ABC):
                 if rows[0][1]:
                     lease.stop("cancelled")
                     raise run_cancelled(run_id)
-            execute(_STEP_START_SQL, (run_id, step_id, capability, why, "running", time.time()))
+            execute(_STEP_START_SQL, (run_id, step_id, capability, why, "running", time.time(), sent))
         return int(rows[0][2]) if rows else 0
 
     def record_attempt(self, run_id: str, step_id: str, attempt: dict[str, Any], seq: int) -> None:
@@ -357,7 +362,7 @@ class RunStore(ABC):
         row = rows[0]
         steps = self._query(
             "SELECT step_id, capability, why, status, node_id, output, prompt_tokens, completion_tokens,"
-            " latency_s, cost FROM agentnet_steps WHERE run_id=? ORDER BY started",
+            " latency_s, cost, prompt FROM agentnet_steps WHERE run_id=? ORDER BY started",
             (run_id,),
         )
         attempts = self._query(

@@ -30,6 +30,7 @@ _STEP_FIELDS = (
     "completion_tokens",
     "latency_s",
     "cost",
+    "prompt",
 )
 
 
@@ -37,7 +38,7 @@ def build_trace(row: tuple[Any, ...], steps: list[tuple[Any, ...]], attempts: li
     by_step: dict[str, list[dict[str, Any]]] = {}
     for a in attempts:
         by_step.setdefault(a[0], []).append(dict(zip(_ATTEMPT_FIELDS, a[1:], strict=True)))
-    step_list = [_spent({**dict(zip(_STEP_FIELDS, s, strict=True)), "attempts": by_step.get(s[0], [])}) for s in steps]
+    step_list = [_spent(_step(s, by_step.get(s[0], []))) for s in steps]
     return {
         "id": row[0],
         "task": row[1],
@@ -53,6 +54,14 @@ def build_trace(row: tuple[Any, ...], steps: list[tuple[Any, ...]], attempts: li
         "tokens": sum(s["tokens"] for s in step_list),
         "cost": sum(s["cost"] for s in step_list),
     }
+
+
+def _step(row: tuple[Any, ...], attempts: list[dict[str, Any]]) -> dict[str, Any]:
+    step = dict(zip(_STEP_FIELDS, row, strict=True))
+    # The messages the step sent, as stored (JSON); None for steps run before prompts were kept.
+    step["prompt"] = json.loads(step["prompt"]) if step["prompt"] else None
+    step["attempts"] = attempts
+    return step
 
 
 def _spent(step: dict[str, Any]) -> dict[str, Any]:

@@ -153,9 +153,24 @@ class RecipeProgram:
         inputs are a ``UserError`` naming the declaration's place in the recipe file."""
         return bind_inputs(self.recipe, inputs, source=self.source, places=self.places)
 
+    def drawable(self) -> Any:
+        """The compiled graph as LangGraph draws it, each model step carrying its model (``model``
+        metadata: the candidates in the order tried), so a drawing says which model runs where."""
+        builder = self.builder()
+        drawable = builder.compile().get_graph()
+        models = {
+            spec.id: list(dict.fromkeys(self.candidates.model_of(c) for c in spec.candidates))
+            for spec in builder.steps
+            if spec.candidates != [PASS_THROUGH]
+        }
+        for key, node in list(drawable.nodes.items()):
+            if key in models:
+                drawable.nodes[key] = node._replace(metadata={**(node.metadata or {}), "model": models[key]})
+        return drawable
+
     def mermaid(self) -> str:
-        """The compiled LangGraph graph as a mermaid flowchart."""
-        return str(self.compile().get_graph().draw_mermaid())
+        """The compiled LangGraph graph as a mermaid flowchart, each step naming its model."""
+        return str(self.drawable().draw_mermaid())
 
     def run(
         self,

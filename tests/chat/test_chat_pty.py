@@ -8,6 +8,7 @@ import pty
 import re
 import select
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -139,9 +140,13 @@ def test_pinned_session_commands_cancel_and_resume(terminals: list[Terminal], ag
     assert roles == ["user", "assistant", "user", "assistant"]  # the cancelled turn is not kept
     assert data["messages"][1]["meta"]["by"] == "smollm2"
 
-    resumed, same, banner = start(terminals, "--resume", session)
+    # `ask --continue` follows up on the newest conversation, this chat; `chat --continue` picks it up again.
+    asked = subprocess.run([str(AGENTNET), "ask", "--continue", "-q", "--max-tokens", "8", "And of Spain?"],
+                           capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    assert asked.returncode == 0, asked.stderr
+    resumed, same, banner = start(terminals, "--continue")
     assert same == session
-    assert "4 earlier messages" in banner and "pinned to smollm2" in banner
+    assert "6 earlier messages" in banner and "pinned to smollm2" in banner
     assert "conversation cleared" in resumed.turn("/clear")
     resumed.send("/exit\n")
     assert resumed.wait() == 0
@@ -164,8 +169,6 @@ def test_auto_mode_routes_each_turn_and_shows_the_plan(terminals: list[Terminal]
 
 
 def test_unknown_model_is_refused_before_the_session_starts() -> None:
-    import subprocess
-
     result = subprocess.run(
         [str(AGENTNET), "chat", "--model", "gpt-17"], capture_output=True, text=True, timeout=60, check=False
     )

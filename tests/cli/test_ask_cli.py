@@ -29,6 +29,43 @@ def test_ask_streams_the_answer_with_the_embedded_model() -> None:
     assert "Paris" not in result.stderr
 
 
+def test_ask_continue_follows_up_on_the_newest_conversation_and_the_folder_stays_bounded(agentnet_home: Path) -> None:
+    import re
+
+    from agentnet.cli.conversations import MAX_CONVERSATIONS
+
+    none = run("ask", "--continue", "hi")
+    assert none.returncode == 2 and "no earlier conversation to continue" in none.stderr, none.stderr
+    unknown = run("ask", "--conversation", "nope", "hi")
+    assert unknown.returncode == 2 and "no saved chat 'nope'" in unknown.stderr, unknown.stderr
+    # A full folder: the least recently used conversation makes room for the new one.
+    chats = agentnet_home / "chats"
+    chats.mkdir(exist_ok=True)  # `ask --continue` above looked in it
+    for i in range(MAX_CONVERSATIONS):
+        old = chats / f"old{i:03d}.json"
+        old.write_text(json.dumps({"id": old.stem, "messages": []}))
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
+
+    stats = re.compile(r"\[smollm2: (\d+) prompt \+ (\d+) completion .*; conversation (\w+)\]")
+    first = run("ask", "--max-tokens", "8", "My name is Zed.")
+    assert first.returncode == 0, first.stderr
+    said = stats.search(first.stderr)
+    assert said, first.stderr
+    conversation = said.group(3)
+    assert len(list(chats.glob("*.json"))) == MAX_CONVERSATIONS and not (chats / "old000.json").exists()
+    assert (chats / "old001.json").exists() and (chats / f"{conversation}.json").exists()
+
+    second = run("ask", "--continue", "--max-tokens", "8", "What is my name?")
+    assert second.returncode == 0, second.stderr
+    followed = stats.search(second.stderr)
+    assert followed and followed.group(3) == conversation, second.stderr
+    # The model read the first exchange before the new question: more prompt than both of its tokens.
+    assert int(followed.group(1)) > int(said.group(1)) + int(said.group(2)), (first.stderr, second.stderr)
+    saved = json.loads((chats / f"{conversation}.json").read_text())
+    assert [m["content"] for m in saved["messages"][::2]] == ["My name is Zed.", "What is my name?"]
+    assert saved["messages"][1]["content"] == first.stdout.strip()
+
+
 def test_ask_unknown_model_lists_known_ids() -> None:
     result = run("ask", "--model", "nope", "hi")
     assert result.returncode == 2

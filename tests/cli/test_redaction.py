@@ -47,7 +47,8 @@ def test_no_output_or_stored_byte_holds_a_credential(refusing_upstream: FakeUpst
         f"  - id: keyed\n    adapter: litellm\n    model: openai/fake\n    api_base: {refusing_upstream.api_base}\n"
         "    api_key_env: KEYED_KEY\n    params: {retries: 0}\n    card: {description: answers questions}\n"
     )
-    Path("r.yaml").write_text('name: r\nsteps:\n  - id: one\n    model: keyed\n    prompt: "hello"\n')
+    # A key pasted into a prompt is masked in the prompt the trace keeps (the model still receives it).
+    Path("r.yaml").write_text(f'name: r\nsteps:\n  - id: one\n    model: keyed\n    prompt: "hello {KEY_SECRET}"\n')
     env = {**os.environ, "KEYED_KEY": KEY_SECRET, "PYTHONUNBUFFERED": "1"}
 
     def cli(*args: str) -> tuple[list[str], int, str]:
@@ -73,6 +74,8 @@ def test_no_output_or_stored_byte_holds_a_credential(refusing_upstream: FakeUpst
     for args, _, text in outputs:
         for secret in SENTINELS:
             assert secret not in text, f"{' '.join(args)} printed {secret}:\n{text[-2000:]}"
+    shown = json.loads(outputs[-1][2])
+    assert shown["steps"][0]["prompt"] == [{"role": "user", "content": "hello ***"}], shown["steps"]
     assert (agentnet_home / "runs.sqlite").exists()
     for path in agentnet_home.rglob("*"):
         if path.is_file():

@@ -40,10 +40,15 @@ def test_run_multi_step_task_on_embedded_model_then_list_and_show() -> None:
     assert {s["node_id"] for s in trace["steps"]} <= {"answerer", "rewriter"}
     assert all(s["status"] == "succeeded" and s["attempts"] for s in trace["steps"])
     assert trace["answer"] == result["answer"]
+    # Each step's prompt is kept as sent: a later step's holds the earlier step's output it read.
+    first, *later = trace["steps"]
+    assert all(s["prompt"] and s["prompt"][-1]["role"] == "user" for s in trace["steps"])
+    assert any(first["output"].strip()[:40] in "".join(m["content"] for m in s["prompt"]) for s in later), trace
 
     tree = agentnet("runs", "show", run_id)
     assert tree.returncode == 0
     assert f"run {run_id}" in tree.stdout and "attempt 1" in tree.stdout and "why:" in tree.stdout
+    assert "prompt sent:" in tree.stdout and "user: " in tree.stdout
 
     # Resuming a finished run runs nothing and reports the same answer.
     again = agentnet("run", "--resume", run_id, "--json")

@@ -48,4 +48,8 @@ def test_one_step_run_answers_exactly_like_ask(task: str) -> None:
     assert result["answer"].strip() == asked.stdout.strip()
     trace = json.loads(cli("runs", "show", result["run_id"], "--json").stdout)
     assert len(trace["plan"]["steps"]) == 1
+    # The trace keeps the prompt actually sent: the request alone, as `ask` sends it.
+    assert trace["task"] == task and trace["steps"][0]["prompt"] == [{"role": "user", "content": task}]
+    shown = cli("runs", "show", result["run_id"]).stdout
+    assert "prompt sent:" in shown and f"user: {task[:30]}" in shown, shown
     assert "<data" not in result["answer"] and "material to work on" not in result["answer"]

@@ -52,6 +52,25 @@ def test_graph_prints_the_compiled_graph_as_mermaid_and_dot(tmp_path: Path) -> N
     text = dot.read_text()
     assert text.startswith("digraph recipe {") and '"classify" -> "reply";' in text
     assert '"reply" -> "reply__case1" [style=dashed];' in text
+    # Each model step names its model, in the mermaid text and the DOT file alike; glue steps name none.
+    assert "classify(classify<hr/><small><em>model = smollm2</em></small>)" in result.stdout
+    assert "\treply(reply)\n" in result.stdout
+    assert '"classify" [label="classify\\nsmollm2"];' in text
+
+
+def test_graph_names_each_steps_models_in_the_order_tried() -> None:
+    Path("agentnet.yaml").write_text(
+        "models:\n  - id: big\n    adapter: litellm\n    model: openai/big\n    api_base: http://127.0.0.1:9/v1\n"
+    )
+    Path("two.yaml").write_text(
+        "name: two\nsteps:\n  - id: draft\n    model: smollm2\n    prompt: hi\n"
+        "  - id: check\n    cascade: [{model: smollm2}, {model: big}]\n"
+        '    prompt: "check {{ steps.draft.output }}"\n'
+    )
+    result = cli("recipe", "graph", "two.yaml")
+    assert result.returncode == 0, result.stderr
+    assert "draft(draft<hr/><small><em>model = smollm2</em></small>)" in result.stdout
+    assert "model = smollm2, big</em>" in result.stdout, result.stdout
 
 
 def test_graph_image_needs_graphviz(tmp_path: Path) -> None:
