@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from agentnet.cards import CapabilityCard
 from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import AgentnetError, PlanningError
-from agentnet.planner import draft, learning, transitions
+from agentnet.planner import draft, learning, transitions, values
 from agentnet.planner.extract import Artifact, artifacts, clauses, missing_material, sets_scene
 from agentnet.planner.general import general_plan
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
@@ -108,6 +108,7 @@ class Planner:
             keep = sorted(sorted(range(len(picks)), key=lambda i: -picks[i].score)[:limit])
             picks = [picks[i] for i in keep]
         steps = self._learned_links(draft.link(picks, request.supplied, request.text), picks, request)
+        values.fill(steps, {card.id: card for card in cards}, request.text)
         plan = Plan(task=task, steps=steps, source=source, notes=request.notes)
         return self._finish(plan, request, cards, filters, limit)
 

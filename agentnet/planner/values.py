@@ -31,6 +31,7 @@ SPANS: dict[str, re.Pattern[str]] = {
         rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}",
         re.IGNORECASE,
     ),
+    "phone": re.compile(r"(?<![\w-])\+?\d[\d ().-]{5,}\d(?![\w-])"),
     "number": re.compile(r"(?<![\w.:-])[-+]?\d+(?:[.,]\d+)?(?![\w:])"),
     "quoted": _QUOTED,
     "name": re.compile(r"(?<=[\s(,#@])(?:[A-Z][\w'&.-]*|#[\w-]+)(?:\s+[A-Z][\w'&.-]*)*"),
@@ -42,29 +43,41 @@ _WANTS: dict[str, frozenset[str]] = {
     "file": frozenset(["file", "path", "filename", "attachment"]),
     "time": frozenset(["time", "hour", "clock"]),
     "date": frozenset(["date", "day", "when", "deadline", "due"]),
+    "phone": frozenset(["phone", "mobile", "telephone"]),
     "number": frozenset(
         ["number", "amount", "count", "quantity", "minutes", "hours", "seconds", "price", "temperature", "degrees"]
     ),
     "quoted": frozenset(["text", "message", "body", "content", "note", "words", "sentence"]),
     "name": frozenset(
-        ["name", "person", "contact", "recipient", "client", "city", "place", "company", "channel", "restaurant"]
+        [
+            "name",
+            "person",
+            "contact",
+            "recipient",
+            "client",
+            "city",
+            "place",
+            "company",
+            "channel",
+            "restaurant",
+            "location",
+            "origin",
+            "destination",
+        ]
     ),
 }
 _NUMERIC_TYPES = {"number", "integer", "int", "float", "double"}
 
 
-def kind_of(parameter: dict[str, str]) -> str | None:
-    """The kind of value a parameter takes, from its type, name and description (None: no kind fits)."""
-    if str(parameter.get("type", "")).lower() in _NUMERIC_TYPES:
-        return "number"
+def kinds_of(parameter: dict[str, str]) -> list[str]:
+    """The kinds of value a parameter takes, most likely first: from its type, its name, then its
+    description ("phone", described as "the number or contact": a phone number, else a name)."""
+    kinds = ["number"] if str(parameter.get("type", "")).lower() in _NUMERIC_TYPES else []
     name_words = set(re.findall(r"[a-z]+", str(parameter.get("name", "")).lower().replace("_", " ")))
     desc_words = set(re.findall(r"[a-z]+", str(parameter.get("desc", parameter.get("description", ""))).lower()))
-    # The name says it first; the description decides when the name does not.
     for words in (name_words, desc_words):
-        for kind, wanted in _WANTS.items():
-            if words & wanted:
-                return kind
-    return None
+        kinds += [kind for kind, wanted in _WANTS.items() if words & wanted and kind not in kinds]
+    return kinds
 
 
 def spans(text: str, kind: str) -> list[str]:
@@ -79,26 +92,38 @@ def fill(steps: list[Step], cards: dict[str, CapabilityCard], text: str) -> None
         card = cards.get(step.capability)
         if card is None or not card.parameters:
             continue
-        kinds = {p.get("name"): kind_of(p) for p in card.parameters}
+        kinds = {p.get("name"): kinds_of(p) for p in card.parameters}
         _content_reads_upstream(step, kinds)
         used: set[str] = set()
         for item in step.inputs:
-            kind = kinds.get(item.name)
+            wanted = kinds.get(item.name) or []
             # A handed-over input (a "user" input naming it) is read at run time: never replaced.
-            if kind is None or item.kind == "step" or (item.kind == "user" and item.value != step.instruction):
+            if not wanted or item.kind == "step" or (item.kind == "user" and item.value != step.instruction):
                 continue
-            found = [v for where in (step.instruction, text) for v in spans(where, kind) if v not in used]
-            value = item.value if item.value in found else next(iter(found), None)
+            value = _value(wanted, item.value, [step.instruction, text], used)
             if value is not None:
                 used.add(value)
                 item.value = value
 
 
-def _content_reads_upstream(step: Step, kinds: dict[str | None, str | None]) -> None:
+def _value(kinds: list[str], current: object, texts: list[str], used: set[str]) -> str | None:
+    """The first span of the first kind the texts hold (the current value when it is one of them)."""
+    for kind in kinds:
+        found = [v for where in texts for v in spans(where, kind) if v not in used]
+        if found:
+            return current if isinstance(current, str) and current in found else found[0]
+    return None
+
+
+def _content_reads_upstream(step: Step, kinds: dict[str | None, list[str]]) -> None:
     """An earlier step's output is content: when it was wired to a parameter that takes something
     else (a name, a date) and the tool has a content parameter, the two trade places."""
-    content = next((i for i in step.inputs if kinds.get(i.name) == "quoted" and i.kind != "step"), None)
+    content = next((i for i in step.inputs if _first(kinds, i.name) == "quoted" and i.kind != "step"), None)
     for item in step.inputs:
-        if content is not None and item.kind == "step" and kinds.get(item.name) not in (None, "quoted"):
+        if content is not None and item.kind == "step" and _first(kinds, item.name) not in (None, "quoted"):
             item.name, content.name = content.name, item.name
             content = None
+
+
+def _first(kinds: dict[str | None, list[str]], name: str | None) -> str | None:
+    return next(iter(kinds.get(name) or []), None)
