@@ -37,7 +37,6 @@ SLOWEST_FIRST: tuple[str, ...] = (
     "tests/docs/test_docs_examples.py::test_every_example_runs[quickstart.md]",  # 280
     "tests/test_quality.py::test_code_quality[mypy]",  # 300 (cold cache)
     "tests/server/test_federation.py",  # 167 + 2 tests
-    "tests/cli/test_honest_numbers.py",  # 106-216
     "tests/server/test_serving_doc.py",  # 112
     "tests/recipes/test_recipe_two_models.py",  # 112
     "tests/cli/test_daemon.py",  # 88
