@@ -31,7 +31,7 @@ from agentnet.cards import CapabilityCard
 from agentnet.config import ModelParams
 from agentnet.errors import AgentnetError, DeadlineExceededError, OutputValidationError, UserError
 from agentnet.jsonschemas import check_schema
-from agentnet.nodes.calls import CallOptions, CancelToken, Generation, Reply, Usage
+from agentnet.nodes.calls import ABORT_POLL_S, CallAborted, CallOptions, CancelToken, Generation, Reply, Usage
 
 ChatMessage = dict[str, str]
 MessagesLike = str | Sequence[BaseMessage | ChatMessage | tuple[str, str]]
@@ -133,7 +133,7 @@ class ModelNode(BaseChatModel):
             yield str(piece)
 
     def _options(self, options: dict[str, Any]) -> CallOptions:
-        known = {"max_tokens", "temperature", "schema", "stop", "deadline_s"}
+        known = {"max_tokens", "temperature", "schema", "stop", "deadline_s", "abort"}
         extra = {k: v for k, v in options.items() if k not in known}
         return CallOptions(**{k: v for k, v in options.items() if k in known}, extra=extra)
 
@@ -311,12 +311,18 @@ class TokenStream:
         worker.start()
         text: list[str] = []
         first_token_s: float | None = None
+        abort = self.options.abort
         try:
             while True:
                 remaining = deadline - time.perf_counter()
                 if remaining <= 0:
                     raise queue.Empty
-                item = pieces.get(timeout=remaining)
+                if abort is not None and abort.is_set():
+                    raise CallAborted(f"the call to {self.node.node_id!r} was abandoned")
+                try:
+                    item = pieces.get(timeout=remaining if abort is None else min(remaining, ABORT_POLL_S))
+                except queue.Empty:
+                    continue  # the loop looks at the deadline and the abort event again
                 if isinstance(item, str):
                     if first_token_s is None:
                         first_token_s = time.perf_counter() - started

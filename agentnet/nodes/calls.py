@@ -63,6 +63,17 @@ class CallOptions:
     extra: dict[str, Any] = field(default_factory=dict)
     # W3C trace context naming this call, for adapters that reach a server (set by the call's span).
     trace_headers: dict[str, str] = field(default_factory=dict)
+    # Set by the caller to stop waiting (a cancelled run): the wait raises ``CallAborted`` within
+    # ``ABORT_POLL_S`` and the adapter is told to stop, as on a deadline.
+    abort: threading.Event | None = None
+
+
+# How often a call waiting for its next token looks at its ``abort`` event.
+ABORT_POLL_S = 0.1
+
+
+class CallAborted(Exception):
+    """The caller set the call's ``abort`` event; it stopped waiting for the reply."""
 
 
 @dataclass
