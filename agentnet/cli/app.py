@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from agentnet.cli.plugin_group import AgentnetGroup, refresh_cache, register_builtin_plugins
-from agentnet.errors import AgentnetError, UserError
+from agentnet.cli.entry import run_guarded
+from agentnet.cli.plugin_group import AgentnetGroup, register_builtin_plugins
 
 app = typer.Typer(
     cls=AgentnetGroup,
@@ -79,25 +79,25 @@ _register()
 
 
 def main() -> None:
-    """Console entry point: agentnet errors become a message and an exit code, never a traceback."""
-    try:
-        try:
-            app()
-        finally:
-            refresh_cache()
-    except AgentnetError as exc:
-        from agentnet.cli.render import print_error
+    """Console entry point: ``plan`` and ``run`` go to a running ``agentnet daemon`` when there is one
+    (same output, same exit code; cli/handoff.py), everything else runs here."""
+    from agentnet.cli.handoff import hand_off
 
-        print_error(exc)
-        if "--json" in sys.argv[1:]:
-            # Scripts that asked for JSON get a JSON object on stdout even when the command failed.
-            import json
+    code: int | None = None
 
-            sys.stdout.write(json.dumps({"status": "failed", "error": exc.to_dict()}, ensure_ascii=False) + "\n")
-        sys.exit(2 if isinstance(exc, UserError) else 1)
-    except KeyboardInterrupt as exc:
-        sys.stderr.write("interrupted\n")
-        sys.exit(int(getattr(exc, "exit_code", 130)))
+    def handed() -> None:
+        nonlocal code
+        code = hand_off(sys.argv[1:])
+
+    run_guarded(handed)  # a daemon that fails mid-command: a message and an exit code, as any error
+    if code is not None:
+        sys.exit(code)
+    run_in_process()
+
+
+def run_in_process() -> None:
+    """The command in this process: agentnet errors become a message and an exit code, never a traceback."""
+    run_guarded(app)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """``agentnet daemon start|stop|status``: keep models loaded between CLI calls (``agentnet/server/daemon.py``).
 
-``ask`` uses a running daemon on its own (``--no-daemon`` opts out); with ``AGENTNET_DAEMON=auto`` it
-also starts one on first use.
+``ask`` sends its request to a running daemon, ``plan`` and ``run`` the whole command (``handoff.py``);
+``--no-daemon`` opts out. With ``AGENTNET_DAEMON=auto`` the first of them starts one.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from agentnet.errors import RunError
 if TYPE_CHECKING:
     from agentnet.nodes.calls import Reply
 
-daemon_app = typer.Typer(help="A warm background process that keeps models loaded for `ask`.", no_args_is_help=True)
+daemon_app = typer.Typer(
+    help="A warm background process that keeps models loaded for `ask`, `plan` and `run`.", no_args_is_help=True
+)
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 20.0
 
@@ -109,7 +111,7 @@ def start(
         float, typer.Option("--idle-timeout", help="Exit after this many seconds without a request (0: never).", min=0)
     ] = 1800.0,
 ) -> None:
-    """Start the daemon in the background (`ask` then uses it); nothing happens if one runs."""
+    """Start the daemon in the background (`ask`, `plan` and `run` then use it); nothing happens if one runs."""
     from agentnet.server.daemon import read_state
 
     state = read_state()
@@ -122,15 +124,23 @@ def start(
 
 @daemon_app.command("run", hidden=True)
 def run(
+    ctx: typer.Context,
     idle_timeout: Annotated[float, typer.Option("--idle-timeout", min=0)] = 1800.0,
 ) -> None:
     """Run the daemon in the foreground (what `daemon start` runs in the background)."""
+    from agentnet.cli.entry import run_guarded
     from agentnet.server.daemon import read_state, run_daemon
 
     state = read_state()
     if state is not None:
         raise RunError(f"an agentnet daemon already runs (pid {state['pid']})", hint="`agentnet daemon stop` first")
-    run_daemon(idle_timeout)
+    # The command tree this process was started with runs the commands handed over (`plan`, `run`).
+    tree = ctx.find_root().command
+
+    def runner() -> None:
+        run_guarded(lambda: tree.main(args=sys.argv[1:], prog_name="agentnet"))
+
+    run_daemon(idle_timeout, runner)
 
 
 @daemon_app.command("stop")

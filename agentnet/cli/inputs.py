@@ -30,6 +30,10 @@ TaskFileOption = Annotated[
     Path | None,
     typer.Option("--task-file", help="Read the task from this file (for tasks longer than a command line)."),
 ]
+# Read by cli/handoff.py before the command runs (it decides where the command runs), not by the command.
+NoDaemonOption = Annotated[
+    bool, typer.Option("--no-daemon", help="Run in this process even when `agentnet daemon` runs.")
+]
 STDIN_NAME = "stdin"
 
 

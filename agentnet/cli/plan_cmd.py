@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from agentnet.cli.inputs import InputOption, TaskFileOption, gather, read_task
+from agentnet.cli.inputs import InputOption, NoDaemonOption, TaskFileOption, gather, read_task
 from agentnet.cli.render import plural
 
 if TYPE_CHECKING:
@@ -43,8 +43,10 @@ def plan(
     ] = None,
     inputs: InputOption = None,
     task_file: TaskFileOption = None,
+    no_daemon: NoDaemonOption = False,
 ) -> None:
-    """Plan a task: a validated DAG of collaborators from the directory (nothing is run)."""
+    """Plan a task: a validated DAG of collaborators from the directory (nothing is run; in a running
+    `agentnet daemon` when there is one)."""
     from agentnet.errors import UserError
 
     if learn is not None:

@@ -23,6 +23,12 @@ def console() -> Console:
     return _console
 
 
+def reset_consoles() -> None:
+    """Forget the consoles, so the next ones fit the current streams (a command run by the daemon)."""
+    global _console, _err_console
+    _console = _err_console = None
+
+
 def err_console() -> Console:
     global _err_console
     if _err_console is None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from agentnet.cli.inputs import Handed, InputOption, TaskFileOption, gather, read_task
+from agentnet.cli.inputs import Handed, InputOption, NoDaemonOption, TaskFileOption, gather, read_task
 from agentnet.cli.limits import RecursionLimitOption, with_recursion_limit
 from agentnet.cli.render import clip, plural
 from agentnet.errors import UserError
@@ -162,8 +162,10 @@ def run(
         ),
     ] = False,
     recursion_limit: RecursionLimitOption = None,
+    no_daemon: NoDaemonOption = False,
 ) -> None:
-    """Plan a task across the network's models and run it, showing each step live."""
+    """Plan a task across the network's models and run it, showing each step live (in a running
+    `agentnet daemon` when there is one, models already loaded)."""
     text = read_task(task, task_file)
     if bool(text.strip()) == (resume is not None):
         raise UserError(

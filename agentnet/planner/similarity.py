@@ -22,21 +22,29 @@ if TYPE_CHECKING:
     from agentnet.planner.memory import PlanMemory
 
 
+# Card vectors by content hash, for the whole process: a warm process (`agentnet daemon`, a server)
+# plans again without embedding the same cards again. Bounded; one card's vector is 1.5 KB.
+_CARD_VECTORS: dict[str, np.ndarray] = {}
+_MAX_CARD_VECTORS = 20_000
+
+
 class Scorer:
-    """Clause x card scores; card vectors are cached by content, so a card is embedded once."""
+    """Clause x card scores; card vectors are cached by content, so a card is embedded once per process."""
 
     def __init__(self, settings: PlannerTuning, memory: PlanMemory | None = None) -> None:
         self.settings = settings
         self.memory = memory
-        self._vectors: dict[str, np.ndarray] = {}
 
     def _card_vector(self, card: CapabilityCard) -> np.ndarray:
         key = card.content_hash()
-        if key not in self._vectors:
+        vector = _CARD_VECTORS.get(key)
+        if vector is None:
             from agentnet.directory.embedder import shared_embedder
 
-            self._vectors[key] = shared_embedder().embed_one(whole_text(card))
-        return self._vectors[key]
+            if len(_CARD_VECTORS) >= _MAX_CARD_VECTORS:
+                _CARD_VECTORS.clear()
+            vector = _CARD_VECTORS[key] = shared_embedder().embed_one(whole_text(card))
+        return vector
 
     def similarities(
         self, parts: list[str], cards: list[CapabilityCard], trust: Trust | None = None

@@ -1,10 +1,12 @@
 """``agentnet daemon``: a warm background process that keeps models loaded for the CLI.
 
 Like ``ollama serve`` for the ``ollama`` CLI: ``agentnet ask`` hands its request to a running daemon
-over loopback instead of loading the model again, so repeated calls pay the model load once.
+over loopback instead of loading the model again, so repeated calls pay the model load once; ``plan``
+and ``run`` hand over the whole command (``daemon_cli.py``), imports and models already warm.
 
 Protocol: one TCP connection on 127.0.0.1 per request, JSON lines. The client sends
-``{"token", "op", ...}``; the daemon answers with ``{"text": piece}`` lines then ``{"reply": {...}}``,
+``{"token", "op", ...}``; the daemon answers ``ask`` with ``{"text": piece}`` lines then
+``{"reply": {...}}``, ``cli`` with ``{"out": text}`` / ``{"err": text}`` lines then ``{"exit": code}``,
 or ``{"error": {...}}``. The port and a random token are in ``$AGENTNET_HOME/daemon.json`` (mode 0600):
 only processes that can read the user's agentnet home can use the daemon.
 
@@ -23,6 +25,7 @@ import socket
 import socketserver
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +85,12 @@ class _Handler(socketserver.StreamRequestHandler):
                 self._send({"status": self.server.status()})
             elif request.get("op") == "ask":
                 self._ask(request)
+            elif request.get("op") == "cli":
+                self._cli(request)
+            elif request.get("op") == "interrupt":
+                from agentnet.server.daemon_cli import interrupt
+
+                self._send({"interrupted": interrupt(str(request.get("job")))})
             else:
                 self._send({"error": {"code": "daemon_op", "message": f"unknown op {request.get('op')!r}"}})
         except AgentnetError as exc:
@@ -105,22 +114,36 @@ class _Handler(socketserver.StreamRequestHandler):
         dumped = reply.model_dump(mode="json", exclude={"files", "data"}) if reply is not None else None
         self._send({"reply": dumped})
 
+    def _cli(self, request: dict[str, Any]) -> None:
+        from agentnet.server.daemon_cli import run_command
+
+        if self.server.runner is None:
+            raise RunError("this daemon runs no CLI commands", hint="run the command with --no-daemon")
+        code = run_command(request, self._send, self.server.runner)
+        self.server.served += 1
+        self._send({"exit": code})
+
     def _send(self, message: dict[str, Any]) -> None:
-        self.wfile.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
-        self.wfile.flush()
+        # A handed-off command writes from several threads (its steps' progress): one line at a time.
+        with self.server.send_lock:
+            self.wfile.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
+            self.wfile.flush()
 
 
 class Daemon(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, idle_s: float = DEFAULT_IDLE_S) -> None:
+    def __init__(self, idle_s: float = DEFAULT_IDLE_S, runner: Callable[[], None] | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.token = secrets.token_hex(16)
         self.idle_s = idle_s
         self.started = time.time()
         self.last = time.monotonic()
         self.served = 0
+        self.send_lock = threading.Lock()
+        # Runs the CLI on sys.argv (given by `agentnet daemon run`: the server does not import the CLI).
+        self.runner = runner
 
     def touch(self) -> None:
         self.last = time.monotonic()
@@ -156,11 +179,11 @@ class Daemon(socketserver.ThreadingTCPServer):
             pass
 
 
-def run_daemon(idle_s: float = DEFAULT_IDLE_S) -> None:
+def run_daemon(idle_s: float = DEFAULT_IDLE_S, runner: Callable[[], None] | None = None) -> None:
     """Serve until SIGTERM/SIGINT or ``idle_s`` seconds without a request; clean up on the way out."""
     # Its working directory is the agentnet home: a client's ./agentnet.yaml arrives as a path.
     os.chdir(home_path())
-    server = Daemon(idle_s)
+    server = Daemon(idle_s, runner)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Any) -> None:
@@ -208,11 +231,11 @@ def request(state: dict[str, Any], op: str, **fields: Any) -> Any:
         for line in lines:
             message = json.loads(line)
             if "error" in message:
-                raise _error(message["error"])
+                raise error_of(message["error"])
             yield message
 
 
-def _error(data: dict[str, Any]) -> AgentnetError:
+def error_of(data: dict[str, Any]) -> AgentnetError:
     from agentnet import errors
 
     kind = getattr(errors, str(data.get("type")), None)

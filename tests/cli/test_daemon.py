@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -22,8 +23,37 @@ pytestmark = pytest.mark.slow
 AGENTNET = str(Path(sys.executable).parent / "agentnet")
 
 
-def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([AGENTNET, *args], capture_output=True, text=True, timeout=timeout, check=False)
+def cli(*args: str, timeout: float = 300, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "150"}
+    return subprocess.run(
+        [AGENTNET, *args], input=stdin, capture_output=True, text=True, timeout=timeout, check=False, env=env
+    )
+
+
+def same(args: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a command through the daemon and in-process: the same stdout, stderr (timings aside) and exit code."""
+    warm, cold = cli(*args, stdin=stdin), cli(*args, "--no-daemon", stdin=stdin)
+    assert warm.returncode == cold.returncode, (args, warm.stderr, cold.stderr)
+    ids = re.compile(r"\b[0-9a-f]{12}\b|\d+\.\d+ s\b")  # run ids and timings differ between any two runs
+    assert ids.sub("#", warm.stdout) == ids.sub("#", cold.stdout), (args, warm.stdout, cold.stdout)
+    assert ids.sub("#", warm.stderr) == ids.sub("#", cold.stderr), (args, warm.stderr, cold.stderr)
+    return warm
+
+
+def handed_off_like_in_process(home: Path) -> None:
+    """`plan` and `run` go to the running daemon and print and exit exactly as in-process (issue 13 §9)."""
+    served = json.loads(cli("daemon", "status", "--json").stdout)["served"]
+    planned = same(["plan", "Summarise this text: bees make honey from nectar."])
+    assert planned.returncode == 0 and "```mermaid" in planned.stdout and "planned in" in planned.stderr
+    assert same(["plan"]).returncode == 2  # a user error: exit 2 and the same message and hint
+    assert same(["run", "--resume", "deadbeef0000", "--json"]).returncode == 2
+    # Piped stdin reaches the handed-off run as it reaches an in-process one.
+    ran = same(["run", "summarise this", "--json"], stdin="Bees make honey from the nectar of flowers.\n")
+    assert ran.returncode == 0 and json.loads(ran.stdout.splitlines()[-1])["answer"].strip(), ran.stderr
+    # Each of those went to the daemon once (the --no-daemon twins did not).
+    assert json.loads(cli("daemon", "status", "--json").stdout)["served"] == served + 4
+    trace = json.loads(cli("runs", "show", json.loads(ran.stdout.splitlines()[-1])["run_id"], "--json").stdout)
+    assert "Bees make honey" in json.dumps(trace["steps"][0]["prompt"]), trace["steps"]
 
 
 def state(home: Path) -> dict | None:
@@ -70,6 +100,7 @@ def test_daemon_serves_ask_warm_and_cleans_up_on_signals(home: Path) -> None:
     assert report["loaded"] == ["SmolLM2-135M-Instruct.Q4_1.gguf"]
     assert cli("ask", "hi", "--max-tokens", "4", "--no-daemon").returncode == 0
     assert json.loads(cli("daemon", "status", "--json").stdout)["served"] == 2
+    handed_off_like_in_process(home)
 
     # SIGTERM (what `daemon stop` sends): the process exits and its state file goes with it.
     stopped = cli("daemon", "stop")
@@ -82,6 +113,8 @@ def test_daemon_serves_ask_warm_and_cleans_up_on_signals(home: Path) -> None:
     os.kill(int(killed["pid"]), signal.SIGKILL)
     assert gone(killed["pid"])
     assert cli("daemon", "status").returncode == 1
+    # A stale daemon.json is no daemon: plan runs in this process.
+    assert cli("plan", "--no-model", "Summarise this text: bees.").returncode == 0
     assert cli("daemon", "start", "--idle-timeout", "1").returncode == 0
     # An idle daemon exits on its own and cleans up.
     idle = state(home)

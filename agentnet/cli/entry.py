@@ -1,0 +1,37 @@
+"""How a command ends: agentnet errors become a message and an exit code, never a traceback.
+
+Shared by the ``agentnet`` entry point and ``agentnet daemon``, which runs handed-over commands the
+same way (it gets the command tree from its own invocation, so nothing here imports the tree).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from agentnet.errors import AgentnetError, UserError
+
+
+def run_guarded(invoke: Callable[[], object]) -> None:
+    """Run ``invoke`` (the command tree on ``sys.argv``); exits 2 for a ``UserError``, 1 for a ``RunError``,
+    130 when interrupted."""
+    from agentnet.cli.plugin_group import refresh_cache
+
+    try:
+        try:
+            invoke()
+        finally:
+            refresh_cache()
+    except AgentnetError as exc:
+        from agentnet.cli.render import print_error
+
+        print_error(exc)
+        if "--json" in sys.argv[1:]:
+            # Scripts that asked for JSON get a JSON object on stdout even when the command failed.
+            import json
+
+            sys.stdout.write(json.dumps({"status": "failed", "error": exc.to_dict()}, ensure_ascii=False) + "\n")
+        sys.exit(2 if isinstance(exc, UserError) else 1)
+    except KeyboardInterrupt as exc:
+        sys.stderr.write("interrupted\n")
+        sys.exit(int(getattr(exc, "exit_code", 130)))

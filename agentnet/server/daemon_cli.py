@@ -1,0 +1,137 @@
+"""Whole CLI commands (``plan``, ``run``) run inside ``agentnet daemon``, as if in the caller's process.
+
+The daemon runs the same ``agentnet`` command code with the caller's argv, working directory,
+environment, stdin and terminal, and streams what it writes to stdout and stderr back with its exit
+code, so a handed-off command prints and exits exactly as the in-process one does; only the models
+(and imports) are already warm. Those are process-wide, so the daemon runs one command at a time
+(``JOB_LOCK``); ``ask`` requests are served beside them.
+
+Ctrl-C in the caller becomes an ``interrupt`` request: the command's thread gets the same
+``KeyboardInterrupt`` the in-process command would (its run is stopped and kept for resuming).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import io
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+Send = Callable[[dict[str, Any]], None]
+
+JOB_LOCK = threading.Lock()
+_running: dict[str, int] = {}  # job id -> the thread ident running it
+
+
+class _Stream(io.TextIOBase):
+    """The caller's stdout or stderr: every write goes back over the connection at once."""
+
+    def __init__(self, key: str, send: Send, tty: bool) -> None:
+        self.key, self.send, self.tty = key, send, tty
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            # click probes a stream with write(b""): only a failure makes it treat this one as text.
+            raise TypeError("write() takes str")
+        if text:
+            self.send({self.key: text})
+        return len(text)
+
+    def isatty(self) -> bool:
+        # Rich and click decide colours and live tables by this: as the caller's terminal says.
+        return self.tty
+
+    def writable(self) -> bool:
+        return True
+
+
+def _stdin(data: bytes | None) -> Any:
+    """The caller's stdin: its piped bytes through a real pipe (commands check the fd is a pipe), else
+    /dev/null, which like a terminal is not read as piped input."""
+    if data is None:
+        return open(os.devnull, encoding="utf-8")  # closed when the job ends
+    read_fd, write_fd = os.pipe()
+
+    def feed() -> None:
+        with os.fdopen(write_fd, "wb") as out, contextlib.suppress(BrokenPipeError):  # not all read
+            out.write(data)
+
+    threading.Thread(target=feed, name="agentnet-daemon-stdin", daemon=True).start()
+    return os.fdopen(read_fd, "r", encoding="utf-8")
+
+
+@contextmanager
+def _as_caller(request: dict[str, Any], send: Send) -> Iterator[None]:
+    """sys.argv, the environment, the working directory and the standard streams of the caller."""
+    import base64
+
+    from agentnet.cli import render
+
+    saved = (list(sys.argv), dict(os.environ), Path.cwd(), sys.stdin, sys.stdout, sys.stderr)
+    tty = request.get("tty") or [False, False]
+    stdin = _stdin(base64.b64decode(request["stdin"]) if request.get("stdin") is not None else None)
+    try:
+        sys.argv = ["agentnet", *request["argv"]]
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.chdir(request["cwd"])
+        sys.stdin = stdin
+        sys.stdout, sys.stderr = _Stream("out", send, bool(tty[0])), _Stream("err", send, bool(tty[1]))
+        render.reset_consoles()  # built for this caller's terminal, not the previous one's
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.argv, environ, cwd, sys.stdin, sys.stdout, sys.stderr = saved
+        os.environ.clear()
+        os.environ.update(environ)
+        os.chdir(cwd)
+        render.reset_consoles()
+        stdin.close()
+
+
+def run_command(request: dict[str, Any], send: Send, run_in_process: Callable[[], None]) -> int:
+    """Run one CLI command as the caller would have (``run_in_process`` runs ``sys.argv``); its exit code."""
+    job = str(request.get("job", ""))
+    with JOB_LOCK, _as_caller(request, send):
+        _running[job] = threading.get_ident()
+        try:
+            run_in_process()
+        except SystemExit as exc:
+            return _exit_code(exc)
+        except BaseException:  # noqa: BLE001 - a bug: its traceback, as the interpreter prints it
+            import traceback
+
+            traceback.print_exc()
+            return 1
+        finally:
+            _running.pop(job, None)
+    return 0
+
+
+def _exit_code(exc: SystemExit) -> int:
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code
+    sys.stderr.write(f"{exc.code}\n")  # as the interpreter prints a SystemExit message
+    return 1
+
+
+def interrupt(job: str) -> bool:
+    """Raise KeyboardInterrupt in the thread running ``job`` (the caller pressed Ctrl-C)."""
+    ident = _running.get(job)
+    if ident is None:
+        return False
+    done = ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(KeyboardInterrupt))
+    return bool(done)
