@@ -55,15 +55,29 @@ def _through(state: dict[str, Any], argv: list[str]) -> int | None:
         "stdin": piped,
         "tty": [sys.stdout.isatty(), sys.stderr.isatty()],
     }
-    with conn, conn.makefile("rb") as lines:
-        conn.settimeout(None)
-        conn.sendall(json.dumps({"token": state["token"], "op": "cli", **fields}).encode() + b"\n")
-        while True:
-            try:
-                return _relay(lines)
-            except KeyboardInterrupt:
-                # The command stops as it would here (its run kept for resuming); its last words still come.
-                next(iter(request(state, "interrupt", job=job)), None)
+    import signal
+
+    def terminated(signum: int, frame: Any) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        with conn, conn.makefile("rb") as lines:
+            conn.settimeout(None)
+            conn.sendall(json.dumps({"token": state["token"], "op": "cli", **fields}).encode() + b"\n")
+            while True:
+                try:
+                    return _relay(lines)
+                except KeyboardInterrupt as stop:
+                    # The command stops as it would here (its run kept for resuming); its last words still come.
+                    terminate = isinstance(stop, _Terminated)
+                    next(iter(request(state, "interrupt", job=job, terminate=terminate)), None)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM while the daemon runs the command: passed on, as the in-process command would get it."""
 
 
 def _terminal_size() -> dict[str, str]:

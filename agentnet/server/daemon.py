@@ -90,7 +90,7 @@ class _Handler(socketserver.StreamRequestHandler):
             elif request.get("op") == "interrupt":
                 from agentnet.server.daemon_cli import interrupt
 
-                self._send({"interrupted": interrupt(str(request.get("job")))})
+                self._send({"interrupted": interrupt(str(request.get("job")), bool(request.get("terminate")))})
             else:
                 self._send({"error": {"code": "daemon_op", "message": f"unknown op {request.get('op')!r}"}})
         except AgentnetError as exc:

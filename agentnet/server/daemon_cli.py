@@ -32,8 +32,9 @@ _running: dict[str, int] = {}  # job id -> the thread ident running it
 class _Stream(io.TextIOBase):
     """The caller's stdout or stderr: every write goes back over the connection at once."""
 
-    def __init__(self, key: str, send: Send, tty: bool) -> None:
-        self.key, self.send, self.tty = key, send, tty
+    def __init__(self, key: str, send: Send, tty: bool, lost: Callable[[], None]) -> None:
+        self.key, self.send, self.tty, self.lost = key, send, tty, lost
+        self.gone = False
 
     @property
     def encoding(self) -> str:  # type: ignore[override]
@@ -43,8 +44,13 @@ class _Stream(io.TextIOBase):
         if not isinstance(text, str):
             # click probes a stream with write(b""): only a failure makes it treat this one as text.
             raise TypeError("write() takes str")
-        if text:
-            self.send({self.key: text})
+        if text and not self.gone:
+            try:
+                self.send({self.key: text})
+            except OSError:
+                # The caller went away (killed): the command stops as if interrupted, its run kept to resume.
+                self.gone = True
+                self.lost()
         return len(text)
 
     def isatty(self) -> bool:
@@ -86,7 +92,12 @@ def _as_caller(request: dict[str, Any], send: Send) -> Iterator[None]:
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
         sys.stdin = stdin
-        sys.stdout, sys.stderr = _Stream("out", send, bool(tty[0])), _Stream("err", send, bool(tty[1]))
+        job = str(request.get("job", ""))
+
+        def lost() -> None:
+            interrupt(job)
+
+        sys.stdout, sys.stderr = _Stream("out", send, bool(tty[0]), lost), _Stream("err", send, bool(tty[1]), lost)
         render.reset_consoles()  # built for this caller's terminal, not the previous one's
         yield
     finally:
@@ -128,10 +139,13 @@ def _exit_code(exc: SystemExit) -> int:
     return 1
 
 
-def interrupt(job: str) -> bool:
-    """Raise KeyboardInterrupt in the thread running ``job`` (the caller pressed Ctrl-C)."""
+def interrupt(job: str, terminate: bool = False) -> bool:
+    """Raise in the thread running ``job`` what the caller's signal raises in-process: KeyboardInterrupt for
+    Ctrl-C, ``Terminated`` for SIGTERM (exit 143)."""
+    from agentnet.executor.control import Terminated
+
     ident = _running.get(job)
     if ident is None:
         return False
-    done = ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(KeyboardInterrupt))
-    return bool(done)
+    kind = Terminated if terminate else KeyboardInterrupt
+    return bool(ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(kind)))

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -54,6 +55,34 @@ def handed_off_like_in_process(home: Path) -> None:
     assert json.loads(cli("daemon", "status", "--json").stdout)["served"] == served + 4
     trace = json.loads(cli("runs", "show", json.loads(ran.stdout.splitlines()[-1])["run_id"], "--json").stdout)
     assert "Bees make honey" in json.dumps(trace["steps"][0]["prompt"]), trace["steps"]
+
+    # SIGTERM to a handed-off run stops it in the daemon as it would in-process: exit 143, saved, resumable.
+    story = subprocess.Popen([AGENTNET, "run", "Tell me a very long story about a dragon and a knight."],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    run_id = running_step(home / "runs.sqlite", story)
+    story.send_signal(signal.SIGTERM)
+    _, stderr = story.communicate(timeout=120)
+    assert story.returncode == 143, stderr
+    assert f"interrupted: run {run_id} saved; continue with `agentnet run --resume {run_id}`" in " ".join(
+        stderr.split()
+    ), stderr
+    shown = json.loads(cli("runs", "show", run_id, "--json").stdout)
+    assert shown["status"] == "interrupted" and "SIGTERM" in shown["error"]["message"], shown["error"]
+
+
+def running_step(db: Path, process: subprocess.Popen[str], timeout_s: float = 240) -> str:
+    """The run whose step is running (its model called), once there is one."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+        with contextlib.closing(sqlite3.connect(db, timeout=5)) as conn:
+            try:
+                row = conn.execute("SELECT run_id FROM agentnet_steps WHERE status='running'").fetchone()
+            except sqlite3.OperationalError:
+                row = None  # tables not created yet
+        if row is not None:
+            return str(row[0])
+    raise AssertionError(f"no step started: {process.communicate(timeout=60)}")
 
 
 def state(home: Path) -> dict | None:
