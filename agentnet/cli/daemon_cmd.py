@@ -44,7 +44,7 @@ def running_daemon() -> dict[str, Any] | None:
 
 def config_file(explicit: Path | None) -> str | None:
     """The project config this process would read, as an absolute path for the daemon."""
-    from agentnet.config import PROJECT_CONFIG_NAME
+    from agentnet.home import PROJECT_CONFIG_NAME
 
     path = explicit if explicit is not None else Path.cwd() / PROJECT_CONFIG_NAME
     return str(path.resolve()) if path.is_file() or explicit is not None else None
