@@ -6,8 +6,10 @@ still talks to the real thing.
 
 from __future__ import annotations
 
+import fcntl
 import inspect
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -231,3 +233,37 @@ __all__ = [
     "pytest_terminal_summary",
     "pytest_xdist_make_scheduler",
 ]
+
+
+@pytest.fixture(scope="session")
+def espeak_ng() -> str:
+    """espeak-ng, installed with apt-get when missing (CI machines start without it). Any test whose
+    network includes the speech collaborator needs it, or speech counts as not installed."""
+    found = shutil.which("espeak-ng")
+    if found is None and os.geteuid() == 0:
+        # Both xdist workers may get here at once; apt/dpkg take one installer at a time.
+        with open("/tmp/agentnet-tests-apt.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            found = shutil.which("espeak-ng") or _apt_install_espeak_ng()
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("espeak-ng is not installed and `apt-get install -y espeak-ng` did not install it")
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng) and this user cannot install it")
+    return found
+
+
+def _apt_install_espeak_ng() -> str | None:
+    found = None
+    for command in (["apt-get", "install", "-y", "espeak-ng"], ["apt-get", "update"],
+                    ["apt-get", "install", "-y", "espeak-ng"]):  # fmt: skip
+        subprocess.run(
+            command,
+            capture_output=True,
+            timeout=600,
+            check=False,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+        found = shutil.which("espeak-ng")
+        if found:
+            break
+    return found

@@ -99,7 +99,8 @@ def test_doctor_names_each_broken_part_and_its_fix() -> None:
         assert SECRET not in output.stdout + output.stderr
 
 
-def test_doctor_passes_on_a_healthy_setup_and_clears_a_recovered_endpoint() -> None:
+def test_doctor_passes_on_a_healthy_setup_and_clears_a_recovered_endpoint(espeak_ng: str) -> None:
+    # Healthy includes the bundled speech collaborator, which needs espeak-ng.
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen()

@@ -15,7 +15,8 @@ from agentnet.planner.planner import Planner
 
 
 @pytest.fixture(scope="module")
-def planner() -> Planner:
+def planner(espeak_ng: str) -> Planner:
+    # Speech counts as installed only with espeak-ng on the machine.
     registry = NodeRegistry(AgentnetConfig())
     return Planner(InMemorySource([registry.card(i) for i in registry.ids() if i != "smollm2"]), None)
 
@@ -47,7 +48,7 @@ def test_an_image_is_read_first_then_the_question_is_asked(planner: Planner, tmp
 
 
 @pytest.fixture(scope="module")
-def with_chat() -> Planner:
+def with_chat(espeak_ng: str) -> Planner:
     """The bundled collaborators beside the embedded chat model (its card only: nothing is loaded)."""
     registry = NodeRegistry(AgentnetConfig())
     return Planner(InMemorySource(registry.cards()), None)
