@@ -47,11 +47,31 @@ class Terminated(KeyboardInterrupt):
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
+# The cancel flags of runs driven outside the main thread, by the thread's ident: signals reach only the
+# main thread, so whoever interrupts such a thread (the daemon, for a caller's SIGTERM or Ctrl-C) sets the
+# flag through ``cancel_run_in_thread``, or its running step would go on until the model finished.
+_THREAD_CANCELS: dict[int, threading.Event] = {}
+
+
+def cancel_run_in_thread(ident: int) -> bool:
+    """Tell the running steps of the run driven by thread ``ident`` to stop; False when it drives none."""
+    cancel = _THREAD_CANCELS.get(ident)
+    if cancel is None:
+        return False
+    cancel.set()
+    return True
+
+
 @contextmanager
 def cancel_on_sigint(cancel: threading.Event) -> Iterator[None]:
     """Ctrl-C or SIGTERM first tells running steps to stop, then interrupts the caller as usual."""
     if threading.current_thread() is not threading.main_thread():
-        yield
+        ident = threading.get_ident()
+        _THREAD_CANCELS[ident] = cancel
+        try:
+            yield
+        finally:
+            _THREAD_CANCELS.pop(ident, None)
         return
     previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
 

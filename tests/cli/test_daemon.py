@@ -59,9 +59,14 @@ def handed_off_like_in_process(home: Path) -> None:
     # SIGTERM to a handed-off run stops it in the daemon as it would in-process: exit 143, saved, resumable.
     story = subprocess.Popen([AGENTNET, "run", "Tell me a very long story about a dragon and a knight."],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
-    run_id = running_step(home / "runs.sqlite", story)
-    story.send_signal(signal.SIGTERM)
-    _, stderr = story.communicate(timeout=120)
+    try:
+        run_id = running_step(home / "runs.sqlite", story)
+        story.send_signal(signal.SIGTERM)
+        _, stderr = story.communicate(timeout=120)
+    finally:  # a client that did not stop fails this test, not the next one with its pipes
+        if story.poll() is None:
+            story.kill()
+        story.communicate()
     assert story.returncode == 143, stderr
     assert f"interrupted: run {run_id} saved; continue with `agentnet run --resume {run_id}`" in " ".join(
         stderr.split()
