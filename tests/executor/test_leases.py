@@ -33,6 +33,16 @@ def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, agen
     return str(request.param)
 
 
+def stored_run(run_id: str) -> dict[str, Any]:
+    """The run as the run database has it; the store (a PostgreSQL pool, with engine=postgresql) closed
+    again, so no pool is left for the garbage collector to stop from one of its own threads."""
+    store = open_run_store()
+    try:
+        return store.get_run(run_id)
+    finally:
+        store.close()
+
+
 def start(mode: str, run_id: str, signal_file: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, str(WORKER), mode, run_id, str(signal_file)],
@@ -79,7 +89,7 @@ def resume_when_lease_expires(run_id: str, tmp_path: Path) -> dict[str, Any]:
 
 def test_kill_9_of_the_owner_then_resume_elsewhere_repeats_no_finished_step(engine: str, tmp_path: Path) -> None:
     dead = crashed_run("crash", tmp_path)
-    trace = open_run_store().get_run("crash")
+    trace = stored_run("crash")
     assert trace["status"] == "running"
     assert trace["lease"]["pid"] == dead
     if engine == "postgres":
@@ -96,14 +106,14 @@ def test_kill_9_of_the_owner_then_resume_elsewhere_repeats_no_finished_step(engi
     assert resumed["status"] == "succeeded", resumed
     assert resumed["calls"] == {"fast": 0, "side": 0, "blocker": 1}
     assert "two after one" in resumed["answer"]
-    attempts = {s["id"]: len(s["attempts"]) for s in open_run_store().get_run("crash")["steps"]}
+    attempts = {s["id"]: len(s["attempts"]) for s in stored_run("crash")["steps"]}
     assert attempts == {"s1": 1, "s3": 1, "s2": 1}
 
 
 def test_concurrent_resumes_execute_the_step_once_and_the_loser_names_the_owner(engine: str, tmp_path: Path) -> None:
     crashed_run("twice", tmp_path)
     if engine == "postgres":
-        wait_until(lambda: open_run_store().get_run("twice")["lease"]["expires_in_s"] < 0, "the lease to expire")
+        wait_until(lambda: stored_run("twice")["lease"]["expires_in_s"] < 0, "the lease to expire")
     gates = [tmp_path / "first.started", tmp_path / "second.started"]
     workers = [start("resume-gated", "twice", gate) for gate in gates]
     # Exactly one of them gets to the gated step; the other is refused at once.
@@ -116,7 +126,7 @@ def test_concurrent_resumes_execute_the_step_once_and_the_loser_names_the_owner(
     won = finish(workers[winner])
     assert won["status"] == "succeeded" and won["calls"]["blocker"] == 1
     assert not gates[1 - winner].exists()
-    s2 = {s["id"]: s for s in open_run_store().get_run("twice")["steps"]}["s2"]
+    s2 = {s["id"]: s for s in stored_run("twice")["steps"]}["s2"]
     assert [a["status"] for a in s2["attempts"]] == ["ok"]
 
 
@@ -133,7 +143,7 @@ def test_a_frozen_owner_loses_its_lease_and_stops_without_overwriting(engine: st
     # Thawed, the old owner finds its lease taken and stops; the new owner's result stands.
     stopped = finish(owner)
     assert stopped["error"] == "lease_lost", stopped
-    trace = open_run_store().get_run("frozen")
+    trace = stored_run("frozen")
     assert trace["status"] == "succeeded" and trace["lease"] is None
     assert {s["id"]: s["status"] for s in trace["steps"]} == {"s1": "succeeded", "s3": "succeeded", "s2": "succeeded"}
 
@@ -149,6 +159,7 @@ def test_cancel_from_another_process_stops_the_run_within_a_heartbeat(engine: st
     trace = store.get_run("cancel")
     assert trace["status"] == "interrupted" and trace["error"]["code"] == "cancelled"
     assert store.cancel("cancel") == "not_running"
+    store.close()
     # Cancelled is resumable: the finished steps stay done.
     resumed = finish(start("resume", "cancel", tmp_path / "unused"))
     assert resumed["status"] == "succeeded" and resumed["calls"] == {"fast": 0, "side": 0, "blocker": 1}
@@ -159,3 +170,4 @@ def test_cancel_of_a_run_whose_owner_died_marks_it_interrupted_at_once(engine: s
     store = open_run_store()
     wait_until(lambda: store.cancel("orphan") == "cancelled", "the orphan to be cancelled", timeout_s=30)
     assert store.get_run("orphan")["status"] == "interrupted"
+    store.close()
