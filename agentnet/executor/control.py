@@ -47,18 +47,32 @@ class Terminated(KeyboardInterrupt):
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-# The cancel flags of runs driven outside the main thread, by the thread's ident: signals reach only the
-# main thread, so whoever interrupts such a thread (the daemon, for a caller's SIGTERM or Ctrl-C) sets the
-# flag through ``cancel_run_in_thread``, or its running step would go on until the model finished.
-_THREAD_CANCELS: dict[int, threading.Event] = {}
+@dataclass
+class _ThreadStop:
+    """A run driven outside the main thread: its cancel flag, and the interrupt to raise once it stopped."""
+
+    cancel: threading.Event
+    raising: type[KeyboardInterrupt] | None = None
 
 
-def cancel_run_in_thread(ident: int) -> bool:
-    """Tell the running steps of the run driven by thread ``ident`` to stop; False when it drives none."""
-    cancel = _THREAD_CANCELS.get(ident)
-    if cancel is None:
+# Runs driven outside the main thread, by the thread's ident. Signals reach only the main thread, so
+# whoever interrupts such a thread (the daemon, for a caller's SIGTERM or Ctrl-C) calls
+# ``stop_run_in_thread``: the running steps stop at the flag and the driving thread raises the interrupt
+# itself as the run stops. Not an async exception (PyThreadState_SetAsyncExc) into that thread: it waits
+# in C on the steps, and on CPython 3.11 a pending async exception keeps every thread's eval breaker set
+# until its target runs Python again; under coverage the threads then thrashed the GIL for minutes
+# before the interrupting one set the flag (CI, stop 22, seen with gdb).
+_THREAD_STOPS: dict[int, _ThreadStop] = {}
+
+
+def stop_run_in_thread(ident: int, raising: type[KeyboardInterrupt] = KeyboardInterrupt) -> bool:
+    """Stop the run driven by thread ``ident`` as a signal stops an in-process one: its steps at the
+    cancel flag, then ``raising`` in that thread. False when the thread drives no run."""
+    stop = _THREAD_STOPS.get(ident)
+    if stop is None:
         return False
-    cancel.set()
+    stop.raising = raising
+    stop.cancel.set()
     return True
 
 
@@ -66,12 +80,8 @@ def cancel_run_in_thread(ident: int) -> bool:
 def cancel_on_sigint(cancel: threading.Event) -> Iterator[None]:
     """Ctrl-C or SIGTERM first tells running steps to stop, then interrupts the caller as usual."""
     if threading.current_thread() is not threading.main_thread():
-        ident = threading.get_ident()
-        _THREAD_CANCELS[ident] = cancel
-        try:
+        with _stoppable_in_thread(cancel):
             yield
-        finally:
-            _THREAD_CANCELS.pop(ident, None)
         return
     previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
 
@@ -86,6 +96,24 @@ def cancel_on_sigint(cancel: threading.Event) -> Iterator[None]:
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)
+
+
+@contextmanager
+def _stoppable_in_thread(cancel: threading.Event) -> Iterator[None]:
+    """The run's stop for ``stop_run_in_thread``: once asked, whatever the stopped steps raised (or
+    nothing, when the run ended meanwhile) becomes the interrupt, as the signal's is in-process."""
+    ident = threading.get_ident()
+    stop = _THREAD_STOPS[ident] = _ThreadStop(cancel)
+    try:
+        yield
+    except Exception:
+        if stop.raising is None:
+            raise
+        raise stop.raising from None
+    finally:
+        _THREAD_STOPS.pop(ident, None)
+    if stop.raising is not None:
+        raise stop.raising
 
 
 @dataclass

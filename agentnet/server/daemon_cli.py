@@ -140,17 +140,15 @@ def _exit_code(exc: SystemExit) -> int:
 
 
 def interrupt(job: str, terminate: bool = False) -> bool:
-    """Raise in the thread running ``job`` what the caller's signal raises in-process: KeyboardInterrupt for
+    """Stop the command running ``job`` as the caller's signal would in-process: KeyboardInterrupt for
     Ctrl-C, ``Terminated`` for SIGTERM (exit 143)."""
-    from agentnet.executor.control import Terminated, cancel_run_in_thread
+    from agentnet.executor.control import Terminated, stop_run_in_thread
 
     ident = _running.get(job)
     if ident is None:
         return False
     kind = Terminated if terminate else KeyboardInterrupt
-    # As the in-process signal handler does: the exception first, then the run's cancel flag. The
-    # exception is raised only when the thread runs Python again, and it waits on the running step,
-    # which stops at the flag instead of generating to its end.
-    raised = bool(ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(kind)))
-    cancel_run_in_thread(ident)
-    return raised
+    if stop_run_in_thread(ident, kind):
+        return True  # a run: its steps stop at its flag and the thread raises ``kind`` (executor/control.py)
+    # Planning, loading, printing: the thread runs Python, which the exception interrupts at once.
+    return bool(ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(kind)))
