@@ -294,7 +294,7 @@ class TokenStream:
         if call is None:
             yield from self._pieces()
             return
-        self.options.trace_headers = call.headers()
+        self.options.trace_call = call
         try:
             yield from self._pieces()
         except BaseException as exc:

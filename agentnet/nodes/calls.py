@@ -61,11 +61,17 @@ class CallOptions:
     stop: list[str] | None = None
     deadline_s: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    # W3C trace context naming this call, for adapters that reach a server (set by the call's span).
-    trace_headers: dict[str, str] = field(default_factory=dict)
+    # The call's span (``telemetry.ModelCall``), set while tracing is on; adapters that reach a
+    # server send ``trace_headers``, made from it only then.
+    trace_call: Any = None
     # Set by the caller to stop waiting (a cancelled run): the wait raises ``CallAborted`` within
     # ``ABORT_POLL_S`` and the adapter is told to stop, as on a deadline.
     abort: threading.Event | None = None
+
+    @property
+    def trace_headers(self) -> dict[str, str]:
+        """W3C trace context naming this call, for adapters that reach a server (empty untraced)."""
+        return self.trace_call.headers() if self.trace_call is not None else {}
 
 
 # How often a call waiting for its next token looks at its ``abort`` event.
