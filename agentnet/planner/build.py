@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from agentnet.directory.query import CardSource, SearchFilters
+from agentnet.errors import NotFoundError
 from agentnet.planner.planner import Planner
 from agentnet.planner.tuning import PlannerTuning
 
@@ -36,13 +37,25 @@ def build_planner(
     from agentnet.planner.memory import PlanMemory
 
     settings = config.planner
-    node = registry.node(model or settings.model) if use_model else None
+    model_id = model or settings.model
+    if use_model:
+        _check_model(registry, model_id, "--model" if model else "planner.model in agentnet.yaml")
     tuning = PlannerTuning(
         max_steps=max_steps or settings.max_steps,
         use_memory=settings.use_memory,
         general_model=config.default_model if general else None,
     )
-    return Planner(source, node, tuning, memory=PlanMemory() if settings.use_memory else None)
+    memory = PlanMemory() if settings.use_memory else None
+    factory = (lambda: registry.node(model_id)) if use_model else None
+    return Planner(source, None, tuning, memory=memory, model_factory=factory)
+
+
+def _check_model(registry: NodeRegistry, model_id: str, setting: str) -> None:
+    """An unknown planner model fails when the planner is built, not at its first consult."""
+    try:
+        registry.card(model_id)
+    except NotFoundError as exc:
+        raise NotFoundError(f"the planner model ({setting}): {exc.message}", hint=exc.hint) from None
 
 
 def policy_filters(

@@ -12,7 +12,7 @@ repaired) before it is returned; an invalid plan is never handed out.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -62,12 +62,25 @@ class Planner:
         model: ModelNode | None = None,
         settings: PlannerTuning | None = None,
         memory: PlanMemory | None = None,
+        *,
+        model_factory: Callable[[], ModelNode] | None = None,
     ) -> None:
         self.source = source
-        self.model = model
+        self._model = model
+        # Most plans never consult the model; building its node imports its engine and LangChain
+        # (seconds of a cold `agentnet plan`), so ``build_planner`` passes a factory, called once on
+        # the first consult.
+        self._model_factory = model_factory
         self.settings = settings or PlannerTuning()
         self.memory = memory
         self._scorer = Scorer(self.settings, memory)
+
+    @property
+    def model(self) -> ModelNode | None:
+        """The planner model (built now if it came as a factory), or None when it plans without one."""
+        if self._model is None and self._model_factory is not None:
+            self._model = self._model_factory()
+        return self._model
 
     def close(self) -> None:
         """Close the plan memory this planner reads (if any)."""
@@ -283,7 +296,7 @@ class Planner:
         mode = tuning.model_mode
         consult = mode == "decompose" or (mode == "assist" and not picks[0].confident)
         # With a single candidate there is nothing for a model to decide.
-        if self.model is None or not consult or len(cards) <= 1:
+        if (self._model is None and self._model_factory is None) or not consult or len(cards) <= 1:
             return picks, "retrieval"
         budget = float("inf") if deadline_s is None else deadline_s - (time.perf_counter() - request.started)
         if budget <= 0:
@@ -305,7 +318,8 @@ class Planner:
     ) -> list[draft.Pick] | None:
         from agentnet.planner import llm
 
-        assert self.model is not None  # checked by the caller
+        model = self.model
+        assert model is not None  # checked by the caller
         ranked = sorted(range(len(cards)), key=lambda i: -max(row[i] for row in sims))
         shortlist = [cards[i] for i in ranked[: self.settings.model_candidates]]
         examples: list[dict[str, Any]] = []
@@ -321,7 +335,7 @@ class Planner:
                 break
             try:
                 proposal = llm.propose(
-                    self.model,
+                    model,
                     text,
                     shortlist,
                     examples,
