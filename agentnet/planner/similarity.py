@@ -35,16 +35,22 @@ class Scorer:
         self.settings = settings
         self.memory = memory
 
-    def _card_vector(self, card: CapabilityCard) -> np.ndarray:
-        key = card.content_hash()
-        vector = _CARD_VECTORS.get(key)
-        if vector is None:
-            from agentnet.directory.embedder import shared_embedder
+    def _card_vectors(self, cards: list[CapabilityCard]) -> np.ndarray:
+        """The cards' vectors: from this process's memory, else from the home's vector cache (what an
+        earlier process embedded), else embedded now."""
+        import numpy as np
 
-            if len(_CARD_VECTORS) >= _MAX_CARD_VECTORS:
+        from agentnet.directory.embedder import shared_embedder
+        from agentnet.directory.vectors import shared_cache
+
+        keys = [card.content_hash() for card in cards]
+        missing = {key: card for key, card in zip(keys, cards, strict=True) if key not in _CARD_VECTORS}
+        if missing:
+            if len(_CARD_VECTORS) + len(missing) > _MAX_CARD_VECTORS:
                 _CARD_VECTORS.clear()
-            vector = _CARD_VECTORS[key] = shared_embedder().embed_one(whole_text(card))
-        return vector
+            vectors = shared_cache().embed(shared_embedder(), [whole_text(card) for card in missing.values()])
+            _CARD_VECTORS.update(zip(missing, vectors, strict=True))
+        return np.stack([_CARD_VECTORS[key] for key in keys])
 
     def similarities(
         self, parts: list[str], cards: list[CapabilityCard], trust: Trust | None = None
@@ -91,9 +97,8 @@ class Scorer:
     def _zero_shot(
         self, parts: list[str], cards: list[CapabilityCard], queries: np.ndarray
     ) -> tuple[np.ndarray, list[float]]:
-        import numpy as np
 
-        sims = queries @ np.stack([self._card_vector(card) for card in cards]).T
+        sims = queries @ self._card_vectors(cards).T
         semantic: list[float] = sims.max(axis=0).tolist()
         if self.settings.keyword_weight > 0:
             sims += self.settings.keyword_weight * _keywords(parts, cards)
