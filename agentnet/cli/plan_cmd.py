@@ -125,10 +125,11 @@ def _source(tools: Path | None, registry: Any, cfg: Any) -> tuple[Any, Any]:
         return InMemorySource(load_cards(tools)), None
     from agentnet.directory.store import Directory
 
-    directory = Directory.from_settings(cfg.directory, readonly=True)
-    if directory.count() > 0:
-        return directory, directory.close
-    directory.close()
+    if not Directory.never_indexed(cfg.directory):
+        directory = Directory.from_settings(cfg.directory, readonly=True)
+        if directory.count() > 0:
+            return directory, directory.close
+        directory.close()
     # A fresh home has an empty directory: plan with the declared models' cards instead.
     return InMemorySource(registry.cards(health=True)), None
 

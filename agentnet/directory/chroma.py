@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 MARKER_NAME = "agentnet-directory.json"
+# The file chromadb's PersistentClient keeps its index in: none yet means nothing was ever indexed.
+INDEX_NAME = "chroma.sqlite3"
 FORMAT_VERSION = 1
 
 

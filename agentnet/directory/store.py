@@ -101,6 +101,18 @@ class Directory:
         kwargs.setdefault("origin", settings.origin)
         return cls(path=settings.path, url=settings.url, collection=settings.collection, **kwargs)
 
+    @staticmethod
+    def never_indexed(settings: Any) -> bool:
+        """True when the embedded directory ``settings`` describe was never written (no index file):
+        it is empty, and saying so needs no chromadb (1.2 s of CPU to import). A server is asked."""
+        if settings.url:
+            return False
+        from agentnet.home import agentnet_home
+
+        folder = Path(settings.path).expanduser().resolve() if settings.path else agentnet_home() / "directory"
+        chroma.check_folder(folder)
+        return not (folder / chroma.INDEX_NAME).exists()
+
     @property
     def origin(self) -> str:
         """The instance id ``sync`` publishes as (``directory.origin``, else this home's instance id)."""

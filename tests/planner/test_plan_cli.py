@@ -43,9 +43,19 @@ def test_plan_table_and_mermaid_with_the_embedded_default() -> None:
 
 
 def test_plan_on_a_fresh_home_uses_the_declared_models() -> None:
-    result = run("plan", "Summarize this text: 'the meeting moved to Friday'", "--json")
+    # Run as `agentnet plan` is, reporting what it imported: a fresh home's directory was never indexed,
+    # so chromadb is not needed to know it is empty.
+    argv = ["agentnet", "plan", "Summarize this text: 'the meeting moved to Friday'", "--json", "--no-daemon"]
+    probe = (
+        f"import sys\nsys.argv = {argv!r}\nfrom agentnet.cli.app import main\ntry:\n    main()\nfinally:\n"
+        "    sys.stderr.write('LOADED=' + ','.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr
     assert Plan.model_validate_json(result.stdout).steps[0].capability == "smollm2"
+    loaded = result.stderr.split("LOADED=")[1].split(",")
+    assert "chromadb" not in loaded, loaded
+    assert not (Path(os.environ["AGENTNET_HOME"]) / "directory").exists()  # a plan writes no directory
 
 
 def test_plan_learn_then_unservable_task_fails_clearly() -> None:
