@@ -24,7 +24,8 @@ import pytest
 
 # A leaked socket or file fails the test that leaked it (tests/leakguard.py).
 from leakguard import leaks_of_the_module, leaks_of_the_test
-from listening import refused_port
+from listening import refused_port, silent_port
+from processes import stop_process
 
 # Which tests share an xdist worker, and in which order they are handed out (tests/scheduling.py).
 from scheduling import pytest_collection_modifyitems, pytest_xdist_make_scheduler
@@ -57,15 +58,6 @@ def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout_s: float, 
             time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"server at {url} did not come up within {timeout_s} s:\n{log.read_text()[-3000:]}")
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(autouse=True)
@@ -116,6 +108,13 @@ def refused_url() -> Iterator[str]:
     """``http://127.0.0.1:PORT`` where connections are refused for the whole test (see listening.py)."""
     with refused_port() as port:
         yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """An OpenAI-style ``api_base`` on loopback that accepts connections and never answers."""
+    with silent_port() as port:
+        yield f"http://127.0.0.1:{port}/v1"
 
 
 @pytest.fixture(scope="session")

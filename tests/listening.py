@@ -4,7 +4,8 @@
 Security tests read the listening sockets instead of resolving the machine's hostname, whose answer
 depends on the machine (often only 127.0.0.1), so a server that binds every interface is seen wherever
 it runs. A test that needs "nothing listens here" holds ``refused_port()`` instead of naming a port
-(9, 1) that something on some machine may be listening on.
+(9, 1) that something on some machine may be listening on; one that needs "connects, then no answer"
+holds ``silent_port()``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import struct
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,3 +65,33 @@ def refused_port() -> Iterator[int]:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         yield int(sock.getsockname()[1])
+
+
+@contextmanager
+def silent_port() -> Iterator[int]:
+    """A loopback port that accepts every connection while the block runs and never sends a byte:
+    a remote model that hangs, for the caller's own deadline to end."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.1)  # so the accepting thread sees the stop flag
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:  # includes the timeout
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        for conn in accepted:
+            conn.close()
+        listener.close()

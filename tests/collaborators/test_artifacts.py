@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from artifact_worker import PICTURE
 from ocr_images import render_text
+from processes import start_worker
 
 from agentnet.cards import CapabilityCard
 from agentnet.cli.inputs import gather
@@ -30,19 +31,9 @@ WORKER = Path(__file__).with_name("artifact_worker.py")
 AGENTNET = [sys.executable, "-m", "agentnet.cli.app"]
 
 
-def _worker(mode: str, run_id: str, signal_file: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, str(WORKER), mode, run_id, str(signal_file)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-
-
 def test_a_file_flows_through_three_steps_and_survives_kill_9(tmp_path: Path, agentnet_home: Path) -> None:
     signal_file = tmp_path / "measuring"
-    process = _worker("block", "art1", signal_file)
+    process = start_worker(WORKER, "block", "art1", signal_file)
     deadline = time.monotonic() + 120
     while not signal_file.exists():
         assert process.poll() is None, process.communicate()

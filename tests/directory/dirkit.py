@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +19,19 @@ _BESIDE_CHECKOUT = Path(__file__).resolve().parents[3] / "shared" / "bench" / "t
 TASKBENCH = _BESIDE_CHECKOUT if _BESIDE_CHECKOUT.is_dir() else Path("/work/shared/bench/taskbench")
 MM_TOOLS = TASKBENCH / "mm_tool_desc.json"
 MM_SAMPLES = TASKBENCH / "mm_sample.jsonl"
+AGENTNET = Path(sys.executable).parent / "agentnet"
+
+
+def agentnet_directory(*args: str) -> subprocess.CompletedProcess[str]:
+    """``agentnet directory ARGS`` as a user runs it, with chroma's telemetry off (no network)."""
+    return subprocess.run(
+        [str(AGENTNET), "directory", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
 
 
 class CountingEmbedder:

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from dirkit import CountingEmbedder
+from dirkit import CountingEmbedder, agentnet_directory
 
 from agentnet.directory.store import Directory
 from agentnet.errors import DirectoryError
@@ -139,14 +139,7 @@ def test_a_fresh_process_finds_every_record_another_process_wrote(tmp_path: Path
     ]
     source = tmp_path / "cards.yaml"
     source.write_text(yaml.safe_dump(cards))
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "agentnet"), "directory", "import", str(source)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
+    done = agentnet_directory("import", str(source))
     assert done.returncode == 0 and f"imported {total} cards" in done.stdout, done.stderr
     with Directory(path=agentnet_home / "directory", embedder=CountingEmbedder(), readonly=True) as directory:
         found = {card.id: card for card in directory.cards()}

@@ -4,14 +4,11 @@ re-embeds every card with nothing lost. Real chromadb, real MiniLM vectors."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from dirkit import sample_cards
+from dirkit import agentnet_directory, sample_cards
 
 from agentnet.directory.embedder import shared_embedder
 from agentnet.directory.store import Directory
@@ -47,14 +44,7 @@ def test_other_dimension_is_refused_with_the_fix_and_reindex_keeps_every_card(ag
     assert str(folder) in error.message and "(192-d)" in error.message and "(384-d)" in error.message
     assert "agentnet directory reindex" in (error.hint or "")
 
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "agentnet"), "directory", "reindex"],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
+    done = agentnet_directory("reindex")
     assert done.returncode == 0 and f"re-indexed {len(before)} cards" in done.stdout, done.stderr
 
     with Directory(path=folder, readonly=True) as reopened:

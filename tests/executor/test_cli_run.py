@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from processes import running_step
 
 AGENTNET = [sys.executable, "-m", "agentnet.cli.app"]
 
@@ -97,8 +98,6 @@ models:
 @pytest.mark.slow
 def test_ctrl_c_during_agentnet_run_saves_interrupted_then_resume_finishes(agentnet_home: Path) -> None:
     import signal
-    import sqlite3
-    import time
 
     Path("agentnet.yaml").write_text(LONG_CONFIG)
     process = subprocess.Popen(
@@ -108,24 +107,10 @@ def test_ctrl_c_during_agentnet_run_saves_interrupted_then_resume_finishes(agent
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    db = agentnet_home / "runs.sqlite"
-    deadline = time.monotonic() + 240
-    running = None
-    while running is None and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
-        if db.exists():
-            conn = sqlite3.connect(db, timeout=5)
-            try:
-                running = conn.execute("SELECT run_id FROM agentnet_steps WHERE status='running'").fetchone()
-            except sqlite3.OperationalError:
-                running = None  # tables not created yet
-            finally:
-                conn.close()
-    assert running is not None, process.communicate(timeout=60)
+    run_id = running_step(agentnet_home / "runs.sqlite", process)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
-    run_id = running[0]
     assert f"agentnet run --resume {run_id}" in " ".join(stderr.split())
     shown = json.loads(agentnet("runs", "show", run_id, "--json").stdout)
     assert shown["status"] == "interrupted"

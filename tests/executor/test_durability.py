@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -11,19 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+from processes import start_worker
+
 from agentnet.executor import open_run_store
 
 WORKER = Path(__file__).with_name("run_worker.py")
-
-
-def _start(mode: str, run_id: str, signal_file: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, str(WORKER), mode, run_id, str(signal_file)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
 
 
 def _wait_for(path: Path, process: subprocess.Popen[str], timeout_s: float = 60) -> None:
@@ -50,7 +41,7 @@ def _resume(run_id: str, tmp_path: Path) -> dict[str, object]:
 
 def test_kill_9_mid_run_then_resume_skips_finished_steps(tmp_path: Path, agentnet_home: Path) -> None:
     signal_file = tmp_path / "blocked"
-    process = _start("block", "crash1", signal_file)
+    process = start_worker(WORKER, "block", "crash1", signal_file)
     _wait_for(signal_file, process)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=10)
@@ -73,7 +64,7 @@ def test_kill_9_mid_run_then_resume_skips_finished_steps(tmp_path: Path, agentne
 
 def test_ctrl_c_saves_run_as_interrupted_and_resumable(tmp_path: Path, agentnet_home: Path) -> None:
     signal_file = tmp_path / "blocked"
-    process = _start("block", "sigint1", signal_file)
+    process = start_worker(WORKER, "block", "sigint1", signal_file)
     _wait_for(signal_file, process)
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
@@ -93,8 +84,8 @@ def test_ctrl_c_saves_run_as_interrupted_and_resumable(tmp_path: Path, agentnet_
 
 
 def test_two_runs_in_two_processes_both_complete(tmp_path: Path, agentnet_home: Path) -> None:
-    first = _start("pair", "runA", tmp_path / "a")
-    second = _start("pair", "runB", tmp_path / "b")
+    first = start_worker(WORKER, "pair", "runA", tmp_path / "a")
+    second = start_worker(WORKER, "pair", "runB", tmp_path / "b")
     outputs = [p.communicate(timeout=120) for p in (first, second)]
     for process, (stdout, stderr) in zip((first, second), outputs, strict=True):
         assert process.returncode == 0, stderr

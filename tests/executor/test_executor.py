@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
+from processes import wait_until
 
 from agentnet.cards import CapabilityCard
 from agentnet.config import BudgetSettings, ModelParams
@@ -242,13 +241,6 @@ async def test_arun_for_async_callers() -> None:
     assert result.answer == "async answer"
 
 
-def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.01)
-
-
 def test_cancelling_one_run_leaves_a_concurrent_run_of_the_same_plan_running() -> None:
     # Both runs use the graph the executor compiled once for this plan: a cancel must reach only its run.
     node = ScriptedModel.build("slow", [Delay(2.0, "slow done")])
@@ -262,7 +254,7 @@ def test_cancelling_one_run_leaves_a_concurrent_run_of_the_same_plan_running() -
     threads = [threading.Thread(target=run, args=(run_id,)) for run_id in ("doomed", "kept")]
     for thread in threads:
         thread.start()
-    wait_until(lambda: len(node.calls) == 2, "both runs to call the model")
+    wait_until(lambda: len(node.calls) == 2, "both runs to call the model", timeout_s=30)
     assert executor.cancel("doomed") == "requested"
     for thread in threads:
         thread.join(timeout=30)

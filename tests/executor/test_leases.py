@@ -4,16 +4,14 @@ signals: concurrent resumes, kill -9 of the owner, a frozen owner, cancel from a
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from processes import start_worker, wait_until
 
 from agentnet.config import load_config
 from agentnet.errors import RunBusyError
@@ -43,24 +41,6 @@ def stored_run(run_id: str) -> dict[str, Any]:
         store.close()
 
 
-def start(mode: str, run_id: str, signal_file: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, str(WORKER), mode, run_id, str(signal_file)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
 def finish(process: subprocess.Popen[str], timeout_s: float = 120) -> dict[str, Any]:
     stdout, stderr = process.communicate(timeout=timeout_s)
     lines = stdout.strip().splitlines()
@@ -71,7 +51,7 @@ def finish(process: subprocess.Popen[str], timeout_s: float = 120) -> dict[str, 
 def crashed_run(run_id: str, tmp_path: Path) -> int:
     """A run whose owner was killed with kill -9 while s2 ran (s1 and s3 done); returns the dead pid."""
     signal_file = tmp_path / f"{run_id}.blocked"
-    owner = start("block", run_id, signal_file)
+    owner = start_worker(WORKER, "block", run_id, signal_file)
     wait_until(lambda: signal_file.exists() or owner.poll() is not None, "the blocking step")
     assert owner.poll() is None, owner.communicate()
     owner.send_signal(signal.SIGKILL)
@@ -82,7 +62,7 @@ def crashed_run(run_id: str, tmp_path: Path) -> int:
 def resume_when_lease_expires(run_id: str, tmp_path: Path) -> dict[str, Any]:
     deadline = time.monotonic() + 60
     while True:
-        result = finish(start("resume", run_id, tmp_path / "unused"))
+        result = finish(start_worker(WORKER, "resume", run_id, tmp_path / "unused"))
         if result.get("error") != "run_busy" or time.monotonic() > deadline:
             return result
 
@@ -115,7 +95,7 @@ def test_concurrent_resumes_execute_the_step_once_and_the_loser_names_the_owner(
     if engine == "postgres":
         wait_until(lambda: stored_run("twice")["lease"]["expires_in_s"] < 0, "the lease to expire")
     gates = [tmp_path / "first.started", tmp_path / "second.started"]
-    workers = [start("resume-gated", "twice", gate) for gate in gates]
+    workers = [start_worker(WORKER, "resume-gated", "twice", gate) for gate in gates]
     # Exactly one of them gets to the gated step; the other is refused at once.
     wait_until(lambda: any(g.exists() for g in gates) and any(w.poll() is not None for w in workers), "one to win")
     winner = 0 if gates[0].exists() else 1
@@ -132,7 +112,7 @@ def test_concurrent_resumes_execute_the_step_once_and_the_loser_names_the_owner(
 
 def test_a_frozen_owner_loses_its_lease_and_stops_without_overwriting(engine: str, tmp_path: Path) -> None:
     signal_file = tmp_path / "frozen.blocked"
-    owner = start("block", "frozen", signal_file)
+    owner = start_worker(WORKER, "block", "frozen", signal_file)
     wait_until(lambda: signal_file.exists(), "the blocking step")
     owner.send_signal(signal.SIGSTOP)
     try:
@@ -150,7 +130,7 @@ def test_a_frozen_owner_loses_its_lease_and_stops_without_overwriting(engine: st
 
 def test_cancel_from_another_process_stops_the_run_within_a_heartbeat(engine: str, tmp_path: Path) -> None:
     signal_file = tmp_path / "cancel.blocked"
-    owner = start("block", "cancel", signal_file)
+    owner = start_worker(WORKER, "block", "cancel", signal_file)
     wait_until(lambda: signal_file.exists(), "the blocking step")
     store = open_run_store()
     assert store.cancel("cancel") == "requested"
@@ -161,7 +141,7 @@ def test_cancel_from_another_process_stops_the_run_within_a_heartbeat(engine: st
     assert store.cancel("cancel") == "not_running"
     store.close()
     # Cancelled is resumable: the finished steps stay done.
-    resumed = finish(start("resume", "cancel", tmp_path / "unused"))
+    resumed = finish(start_worker(WORKER, "resume", "cancel", tmp_path / "unused"))
     assert resumed["status"] == "succeeded" and resumed["calls"] == {"fast": 0, "side": 0, "blocker": 1}
 
 

@@ -3,10 +3,7 @@ and a silent loopback server that never answers (agentnet's deadline must fire).
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -34,33 +31,6 @@ def remote_node(node_id: str, api_base: str, deadline_s: float = 120.0) -> Any:
         card={"description": "SmolLM2 behind a llama.cpp server"},
     )
     return LiteLLMNode.from_spec(spec)
-
-
-@pytest.fixture
-def silent_api_base() -> Iterator[str]:
-    """A loopback server that accepts connections and never says a word."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    listener.settimeout(0.1)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
-    stop.set()
-    thread.join(timeout=2)
-    for conn in held:
-        conn.close()
-    listener.close()
 
 
 def test_two_step_plan_on_embedded_smollm2(smollm2_node: Any) -> None:
@@ -124,8 +94,8 @@ def test_plan_with_remote_llama_server_node(llama_server: str, smollm2_node: Any
     assert trace["steps"][0]["prompt_tokens"] > 0 and trace["status"] == "succeeded"
 
 
-def test_silent_remote_model_hits_agentnets_deadline(silent_api_base: str) -> None:
-    silent = remote_node("silent", silent_api_base, deadline_s=1.5)
+def test_silent_remote_model_hits_agentnets_deadline(silent_server: str) -> None:
+    silent = remote_node("silent", silent_server, deadline_s=1.5)
     backup = NodeRegistry()
     backup.register_callable(lambda text: "backup answered", CapabilityCard(id="backup"))
     registry = {"silent": silent, "backup": backup.node("backup")}

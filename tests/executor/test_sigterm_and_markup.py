@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from fake_upstream import FakeUpstream
+from processes import running_step
 
 AGENTNET = [sys.executable, "-m", "agentnet.cli.app"]
 MARKUP = "[/INST] The keeper [bold]lit[/] the lamp [link=x] and waited."
@@ -51,24 +51,6 @@ models:
 
 def agentnet(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*AGENTNET, *args], capture_output=True, text=True, timeout=300, check=False)
-
-
-def running_step(db: Path, process: subprocess.Popen[str], timeout_s: float = 240) -> str:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
-        if not db.exists():
-            continue
-        conn = sqlite3.connect(db, timeout=5)
-        try:
-            row = conn.execute("SELECT run_id FROM agentnet_steps WHERE status='running'").fetchone()
-        except sqlite3.OperationalError:
-            row = None  # tables not created yet
-        finally:
-            conn.close()
-        if row is not None:
-            return str(row[0])
-    raise AssertionError(f"no step started: {process.communicate(timeout=60)}")
 
 
 @pytest.mark.slow

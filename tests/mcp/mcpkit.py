@@ -1,13 +1,13 @@
-"""Helpers for the MCP tests: start the fixture server, build specs, poll, run the CLI."""
+"""Helpers for the MCP tests: start the fixture server, build specs, run the CLI."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from processes import stop_process
 
 from agentnet.config import McpServerSpec
 
@@ -39,27 +39,12 @@ def stop(process: subprocess.Popen[str]) -> None:
     if process.stdout is not None:
         process.stdout.close()
     if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
 
 
 def stdio_spec(name: str = "fx", **fields: object) -> McpServerSpec:
     fields = {"name": name, "command": sys.executable, "args": [str(FIXTURE_SERVER)], **fields}
     return McpServerSpec.model_validate(fields)
-
-
-def wait_until(condition: Callable[[], object], timeout_s: float = 30.0, what: str = "condition") -> None:
-    """Poll ``condition()`` until true (bounded): for effects that arrive on another thread or process."""
-    ends = time.monotonic() + timeout_s
-    while time.monotonic() < ends:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"{what} did not happen within {timeout_s} s")
 
 
 def user_env() -> dict[str, str]:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mcpkit import stdio_spec, wait_until
+from mcpkit import stdio_spec
+from processes import wait_until
 
 from agentnet.config import AgentnetConfig, DirectorySettings, McpServerSpec, McpSettings, embedded_default_spec
 from agentnet.errors import ModelCallError, RunError, UserError

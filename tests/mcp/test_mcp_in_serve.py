@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mcpkit import wait_until
+from processes import wait_until
 
 from agentnet.server.runner import app_from_config
 from agentnet.server.settings import ServerSettings

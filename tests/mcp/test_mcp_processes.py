@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from mcpkit import FIXTURE_SERVER, wait_until
+from mcpkit import FIXTURE_SERVER
+from processes import wait_until
 
 DRIVER = f"""
 import sys

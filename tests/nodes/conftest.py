@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -60,34 +59,6 @@ def status_server() -> Iterator[Callable[[int], StatusServer]]:
     for server in servers:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture
-def silent_server() -> Iterator[str]:
-    """Accepts connections and never answers; yields its api_base."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except (TimeoutError, OSError):
-                continue
-            accepted.append(conn)
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
-    stop.set()
-    thread.join(timeout=2)
-    for conn in accepted:
-        conn.close()
-    listener.close()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import signal
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from openai_upstream import Upstream, models_yaml
+from processes import wait_until
 from serve_helpers import Served
 
 PLAN = {
@@ -48,14 +48,6 @@ def shared_config(upstream: Upstream, pg_url: str, chroma_server: str) -> Callab
 
 def call(served: Served, method: str, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
     return httpx.request(method, f"{served.url}{path}", json=body, headers=served.headers(), timeout=120)
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def events(served: Served, run_id: str) -> Iterator[dict[str, Any]]:
