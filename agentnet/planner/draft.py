@@ -20,7 +20,13 @@ from agentnet.planner.plan import Alternate, Step, StepInput, StepInputKind
 from agentnet.planner.tuning import PlannerTuning
 from agentnet.planner.validate import WILDCARD_TYPES
 
+# A clause whose best tool is already planned takes the runner-up within this gap. Flat over x0.5..x1.5
+# (bench/tuning_sweep.py RUNNER_UP_GAP; n-F1/e-F1): office unchanged 83.29/48.54, multimedia 72.62-72.80
+# n-F1 (e-F1 42.24-43.93 against 43.05).
 RUNNER_UP_GAP = 0.1
+# The least spread ``standout_of`` divides by: a row of near-equal scores must not make a hair's lead a
+# standout. Flat: x0.5..x1.5 leave both dev domains unchanged (bench/tuning_sweep.py MIN_SPREAD).
+MIN_SPREAD = 0.02
 # A clause that is a question of its own (after the first): what, how many, when, which, ...
 # A clause that names the material it works on ("this document", "the attached table").
 _OWN_MATERIAL = re.compile(
@@ -137,7 +143,7 @@ def standout_of(row: list[float], index: int) -> float:
     if not others:
         return 0.0
     mean = sum(others) / len(others)
-    spread = max((sum((value - mean) ** 2 for value in others) / len(others)) ** 0.5, 0.02)
+    spread = max((sum((value - mean) ** 2 for value in others) / len(others)) ** 0.5, MIN_SPREAD)
     return (row[index] - mean) / spread
 
 
