@@ -79,17 +79,11 @@ _register()
 
 
 def main() -> None:
-    """Console entry point: ``plan`` and ``run`` go to a running ``agentnet daemon`` when there is one
-    (same output, same exit code; cli/handoff.py), everything else runs here."""
-    from agentnet.cli.handoff import hand_off
+    """``python -m agentnet.cli.app``: as the console entry point (cli/launch.py), ``ask``, ``plan`` and
+    ``run`` go to a running ``agentnet daemon`` when there is one (same output, same exit code)."""
+    from agentnet.cli.handoff import run_handed
 
-    code: int | None = None
-
-    def handed() -> None:
-        nonlocal code
-        code = hand_off(sys.argv[1:])
-
-    run_guarded(handed)  # a daemon that fails mid-command: a message and an exit code, as any error
+    code = run_handed(sys.argv[1:])
     if code is not None:
         sys.exit(code)
     run_in_process()

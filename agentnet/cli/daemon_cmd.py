@@ -34,8 +34,10 @@ def register(app: typer.Typer) -> None:
 
 def running_daemon() -> dict[str, Any] | None:
     """The running daemon's state, starting one first when ``AGENTNET_DAEMON=auto``; else None."""
-    from agentnet.server.daemon import read_state
+    from agentnet.server.daemon import read_state, serving_here
 
+    if serving_here():  # an `ask` handed over whole answers in the daemon itself
+        return None
     state = read_state()
     if state is None and os.environ.get("AGENTNET_DAEMON") == "auto":
         state = _start(idle_s=None)

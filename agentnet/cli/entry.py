@@ -12,16 +12,18 @@ from collections.abc import Callable
 from agentnet.errors import AgentnetError, UserError
 
 
-def run_guarded(invoke: Callable[[], object]) -> None:
+def run_guarded(invoke: Callable[[], object], refresh: bool = True) -> None:
     """Run ``invoke`` (the command tree on ``sys.argv``); exits 2 for a ``UserError``, 1 for a ``RunError``,
-    130 when interrupted."""
-    from agentnet.cli.plugin_group import refresh_cache
-
+    130 when interrupted. ``refresh=False``: no command tree ran here, so the plugin commands' cache
+    is left to the process that runs one (and typer stays unimported)."""
     try:
         try:
             invoke()
         finally:
-            refresh_cache()
+            if refresh:
+                from agentnet.cli.plugin_group import refresh_cache
+
+                refresh_cache()
     except AgentnetError as exc:
         from agentnet.cli.render import print_error
 

@@ -4,8 +4,6 @@ task names that exist here (``agentnet run "summarise report.txt"``)."""
 
 from __future__ import annotations
 
-import os
-import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from agentnet.cli.handoff import stdin_is_piped
 from agentnet.errors import UserError
 
 if TYPE_CHECKING:
@@ -54,15 +53,6 @@ class Handed:
         self.values[artifact.name] = handed_value(artifact, text)
         if text is not None:
             self.texts.append(text)
-
-
-def stdin_is_piped() -> bool:
-    """stdin is a pipe or a redirected file (never a terminal, nor /dev/null or another device)."""
-    try:
-        mode = os.fstat(sys.stdin.fileno()).st_mode
-    except (OSError, ValueError):
-        return False
-    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
 
 
 def read_task(task: str | None, task_file: Path | None) -> str:

@@ -34,6 +34,11 @@ from agentnet.home import home_path
 
 STATE_FILE = "daemon.json"
 DEFAULT_IDLE_S = 1800.0
+_serving = threading.Event()  # set in the daemon's own process: its commands never hand work to it
+
+
+def serving_here() -> bool:
+    return _serving.is_set()
 
 
 def state_path() -> Path:
@@ -120,6 +125,9 @@ class _Handler(socketserver.StreamRequestHandler):
         if self.server.runner is None:
             raise RunError("this daemon runs no CLI commands", hint="run the command with --no-daemon")
         code = run_command(request, self._send, self.server.runner)
+        if code is None:
+            self._send({"busy": True})
+            return
         self.server.served += 1
         self._send({"exit": code})
 
@@ -184,6 +192,7 @@ def run_daemon(idle_s: float = DEFAULT_IDLE_S, runner: Callable[[], None] | None
     # Its working directory is the agentnet home: a client's ./agentnet.yaml arrives as a path.
     os.chdir(home_path())
     server = Daemon(idle_s, runner)
+    _serving.set()
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Any) -> None:

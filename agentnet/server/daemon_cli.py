@@ -1,10 +1,11 @@
-"""Whole CLI commands (``plan``, ``run``) run inside ``agentnet daemon``, as if in the caller's process.
+"""Whole CLI commands (``ask``, ``plan``, ``run``) run inside ``agentnet daemon``, as if in the caller's process.
 
 The daemon runs the same ``agentnet`` command code with the caller's argv, working directory,
 environment, stdin and terminal, and streams what it writes to stdout and stderr back with its exit
 code, so a handed-off command prints and exits exactly as the in-process one does; only the models
 (and imports) are already warm. Those are process-wide, so the daemon runs one command at a time
-(``JOB_LOCK``); ``ask`` requests are served beside them.
+(``JOB_LOCK``); an ``ask`` that finds it taken is turned down (``busy``) and its client asks with an
+``ask`` request instead, served beside the running command.
 
 Ctrl-C in the caller becomes an ``interrupt`` request: the command's thread gets the same
 ``KeyboardInterrupt`` the in-process command would (its run is stopped and kept for resuming).
@@ -111,10 +112,20 @@ def _as_caller(request: dict[str, Any], send: Send) -> Iterator[None]:
         stdin.close()
 
 
-def run_command(request: dict[str, Any], send: Send, run_in_process: Callable[[], None]) -> int:
-    """Run one CLI command as the caller would have (``run_in_process`` runs ``sys.argv``); its exit code."""
+def run_command(request: dict[str, Any], send: Send, run_in_process: Callable[[], None]) -> int | None:
+    """Run one CLI command as the caller would have (``run_in_process`` runs ``sys.argv``); its exit code,
+    or None when the request does not wait (``wait: false``) and another command is running."""
+    if not JOB_LOCK.acquire(blocking=request.get("wait", True) is not False):
+        return None
+    try:
+        return _run_locked(request, send, run_in_process)
+    finally:
+        JOB_LOCK.release()
+
+
+def _run_locked(request: dict[str, Any], send: Send, run_in_process: Callable[[], None]) -> int:
     job = str(request.get("job", ""))
-    with JOB_LOCK, _as_caller(request, send):
+    with _as_caller(request, send):
         _running[job] = threading.get_ident()
         try:
             run_in_process()

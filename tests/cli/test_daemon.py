@@ -41,6 +41,16 @@ def same(args: list[str], stdin: str | None = None) -> subprocess.CompletedProce
     return warm
 
 
+def client_of(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """``agentnet ARGV`` as the console script runs it, with the modules its process loaded after stderr."""
+    probe = (
+        f"import sys\nsys.argv = ['agentnet', *{argv!r}]\nfrom agentnet.cli.launch import main\ntry:\n    main()\n"
+        "finally:\n    sys.stderr.write('LOADED=' + ','.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    return subprocess.run([sys.executable, "-c", probe], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=300, check=False, env={**os.environ, "COLUMNS": "150"})  # fmt: skip
+
+
 def handed_off_like_in_process(home: Path) -> None:
     """`plan` and `run` go to the running daemon and print and exit exactly as in-process (issue 13 §9)."""
     served = json.loads(cli("daemon", "status", "--json").stdout)["served"]
@@ -125,15 +135,19 @@ def test_daemon_serves_ask_warm_and_cleans_up_on_signals(home: Path) -> None:
     assert (home / "daemon.json").stat().st_mode & 0o077 == 0  # its token is the user's only
 
     answers = [cli("ask", "What is the capital of France?", "--max-tokens", "8") for _ in range(2)]
+    answers.append(client_of(["ask", "What is the capital of France?", "--max-tokens", "8"]))
     for answer in answers:
         assert answer.returncode == 0, answer.stderr
         assert answer.stdout.strip() and "[smollm2:" in answer.stderr
+    # A warm ask's client hands the command over before importing the command tree (typer, pydantic).
+    loaded = answers[-1].stderr.split("LOADED=")[1].split(",")
+    assert "typer" not in loaded and "pydantic" not in loaded, loaded
     report = json.loads(cli("daemon", "status", "--json").stdout)
-    # Both answers came from the daemon, which loaded the model once and keeps it.
-    assert report["running"] and report["served"] == 2 and report["pid"] == first["pid"]
+    # The answers came from the daemon, which loaded the model once and keeps it.
+    assert report["running"] and report["served"] == 3 and report["pid"] == first["pid"]
     assert report["loaded"] == ["SmolLM2-135M-Instruct.Q4_1.gguf"]
     assert cli("ask", "hi", "--max-tokens", "4", "--no-daemon").returncode == 0
-    assert json.loads(cli("daemon", "status", "--json").stdout)["served"] == 2
+    assert json.loads(cli("daemon", "status", "--json").stdout)["served"] == 3
     handed_off_like_in_process(home)
 
     # SIGTERM (what `daemon stop` sends): the process exits and its state file goes with it.
