@@ -14,7 +14,7 @@ from langchain_core.runnables import RunnableConfig
 from agentnet import telemetry
 from agentnet.errors import AgentnetError, BudgetExceededError, RunError, RunStoreError
 from agentnet.executor.events import StepEvent
-from agentnet.executor.store import lease_lost
+from agentnet.executor.lease import lease_lost
 from agentnet.redact import redact_text
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentnet.errors import RunBusyError
+from agentnet.errors import RunBusyError, RunError
 
 # (renewed run ids, run ids whose cancel was requested) for the run ids given.
 Renew = Callable[[list[str]], tuple[set[str], set[str]]]
@@ -164,3 +164,15 @@ def lease_info(owner: Any, since: Any, until: Any, now: float) -> dict[str, Any]
         "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(since)) if since else None,
         "expires_in_s": round(float(until) - now, 1) if until is not None else None,
     }
+
+
+def lease_lost(run_id: str) -> RunError:
+    return RunError(
+        f"run {run_id} was taken over by another process (this one stopped renewing its lease in time)",
+        hint=f"see where it runs now with `agentnet runs show {run_id}`",
+        code="lease_lost",
+    )
+
+
+def run_cancelled(run_id: str) -> RunError:
+    return RunError(f"run {run_id} was cancelled on request", hint=f"resume: {run_id}", code="cancelled")

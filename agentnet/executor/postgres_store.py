@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 MIGRATION_LOCK = 0x6167656E746E6574
 _migrated: set[str] = set()
 _migrating = threading.Lock()
-# Set while the saver writes a finished task's writes (see ``_saver_class``).
-_RELAXED: ContextVar[bool] = ContextVar("agentnet_relaxed_commit", default=False)
+# Set while the saver writes a finished task's writes: the run's held trace rows, to go in the same
+# transaction (see ``_saver_class``).
+_HELD: ContextVar[list[Any] | None] = ContextVar("agentnet_held_rows", default=None)
 
 
 def _drivers() -> Any:
@@ -204,6 +205,7 @@ class PostgresRunStore(RunStore):
         with self._saver_lock:
             if self._saver is None:
                 self._saver = _saver_class(self)(self._pool)
+                self._rows_with_writes = True
             return self._saver
 
     def close(self) -> None:
@@ -219,10 +221,14 @@ def _saver_class(store: PostgresRunStore) -> Any:
         @contextmanager
         def _cursor(self, *, pipeline: bool = False) -> Iterator[Any]:
             with store._guard(), super()._cursor(pipeline=pipeline) as cur:
-                if pipeline and _RELAXED.get():
+                held = _HELD.get()
+                if pipeline and held is not None:
                     # Local to the pipeline's one (implicit) transaction: the pooled connection
-                    # keeps synchronous commits for everything else.
+                    # keeps synchronous commits for everything else. The held trace rows of the
+                    # step go in the same transaction, with no round trip of their own.
                     cur.execute("SELECT set_config('synchronous_commit', 'off', true)")
+                    for sql, params in held:
+                        cur.execute(store.q(sql), params)
                 yield cur
 
         def put_writes(self, config: Any, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = "") -> None:
@@ -231,11 +237,13 @@ def _saver_class(store: PostgresRunStore) -> Any:
             them (see ``_trace_transaction``; a sibling still running leaves them to the WAL writer,
             0.6 s at most). A killed agentnet process loses none of them; a crashed database
             server may lose the last ones, and the resumed run runs those steps again, as SQLite's
-            ``synchronous=NORMAL`` does on a power cut. One WAL flush per step instead of two."""
-            token = _RELAXED.set(True)
-            try:
-                super().put_writes(config, writes, task_id, task_path)
-            finally:
-                _RELAXED.reset(token)
+            ``synchronous=NORMAL`` does on a power cut. One WAL flush per step instead of two.
+            The step's held trace rows (``pending_rows.py``) are committed with them."""
+            with store._pending.taken(str(config["configurable"]["thread_id"])) as held:
+                token = _HELD.set(held)
+                try:
+                    super().put_writes(config, writes, task_id, task_path)
+                finally:
+                    _HELD.reset(token)
 
     return Saver

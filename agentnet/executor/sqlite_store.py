@@ -10,8 +10,9 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,6 +25,8 @@ from agentnet.retry import RetryPolicy
 T = TypeVar("T")
 
 BUSY_TIMEOUT_S = 30.0
+# The held trace rows ``put_writes`` hands to the saver's cursor (see ``_saver_class``).
+_HELD: ContextVar[list[Any] | None] = ContextVar("agentnet_held_rows", default=None)
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -176,6 +179,7 @@ class SQLiteRunStore(RunStore):
                     saver = _saver_class(self)(connect(self.path))
                     _retry_locked(saver.setup)
                 self._saver = saver
+                self._rows_with_writes = True
             return self._saver
 
     def close(self) -> None:
@@ -188,13 +192,36 @@ class SQLiteRunStore(RunStore):
 
 
 def _saver_class(store: SQLiteRunStore) -> Any:
-    """``SqliteSaver`` whose database errors name the file and the fix, like the store's own."""
+    """``SqliteSaver`` whose database errors name the file and the fix, like the store's own, and
+    whose ``put_writes`` commits a finished step's writes and its held trace rows together."""
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     class Saver(SqliteSaver):
         @contextmanager
         def cursor(self, transaction: bool = True) -> Iterator[sqlite3.Cursor]:
             with store._guard(), super().cursor(transaction) as cur:
-                yield cur
+                held = _HELD.get()
+                if not held:
+                    yield cur
+                    return
+                # One transaction for the rows and the writes (the connection autocommits, so
+                # without it each row of executemany would be a commit of its own); the cursor's
+                # own commit ends it.
+                _retry_locked(lambda: cur.execute("BEGIN IMMEDIATE"))
+                try:
+                    for sql, params in held:
+                        cur.execute(store.q(sql), params)
+                    yield cur
+                except BaseException:
+                    self.conn.rollback()
+                    raise
+
+        def put_writes(self, config: Any, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = "") -> None:
+            with store._pending.taken(str(config["configurable"]["thread_id"])) as held:
+                token = _HELD.set(held)
+                try:
+                    super().put_writes(config, writes, task_id, task_path)
+                finally:
+                    _HELD.reset(token)
 
     return Saver

@@ -21,11 +21,12 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
-from agentnet.errors import NotFoundError, RunBusyError, RunError
-from agentnet.executor.lease import Heartbeat, Lease, Owner, busy_error
+from agentnet.errors import NotFoundError, RunBusyError
+from agentnet.executor.lease import Heartbeat, Lease, Owner, busy_error, lease_lost, run_cancelled
+from agentnet.executor.pending_rows import PendingRows
 from agentnet.executor.trace import build_trace, iso
 from agentnet.redact import redact_text, redact_url
 
@@ -61,6 +62,9 @@ _STEP_END_SQL = (
     " latency_s=?, cost=?, finished=? WHERE run_id=? AND step_id=?"
 )
 _OWNER_SQL = "SELECT owner FROM agentnet_runs WHERE id=?{share}"
+# Outside a transaction: a plain read (on PostgreSQL a row lock would make it a transaction that
+# waits for a WAL flush to commit).
+_OWNER_READ_SQL = "SELECT owner FROM agentnet_runs WHERE id=?"
 _TASK_PUT_SQL = (
     "INSERT INTO agentnet_a2a_tasks (owner, id, task, updated) VALUES (?,?,?,?)"
     " ON CONFLICT(owner, id) DO UPDATE SET task=excluded.task, updated=excluded.updated"
@@ -112,6 +116,10 @@ class RunStore(ABC):
         self._owner_json = self.owner.to_json()
         self._sql: dict[str, str] = {}
         self._heartbeat = Heartbeat(self._renew, lease_s)
+        # A succeeded step's rows, held for the saver to commit with the step's writes (see
+        # pending_rows.py); engines whose saver does so set ``_rows_with_writes`` when they make it.
+        self._pending = PendingRows()
+        self._rows_with_writes = False
 
     # --- what an engine provides -----------------------------------------------------------
 
@@ -137,6 +145,17 @@ class RunStore(ABC):
 
     def close(self) -> None:
         self._heartbeat.close()
+        for run_id in self._pending.runs():
+            with suppress(Exception):  # the database is gone: the runs' resumes run those steps again
+                self._flush(run_id)
+
+    def _flush(self, run_id: str) -> None:
+        """Commit the run's held rows now (the end of its execution, closing the store)."""
+        with self._pending.taken(run_id) as held:
+            if held:
+                with self._trace_transaction() as (execute, _query):
+                    for sql, params in held:
+                        execute(sql, params)
 
     def _dialect(self, sql: str) -> str:
         return sql.replace("{now}", self.NOW).replace("{share}", self.SHARE)
@@ -195,6 +214,10 @@ class RunStore(ABC):
             yield lease
         finally:
             self._heartbeat.drop(run_id)
+            # Rows that cannot be written now stay held for the next write or close: the run's own
+            # outcome (or error) matters more here.
+            with suppress(Exception):
+                self._flush(run_id)
 
     def _renew(self, run_ids: list[str]) -> tuple[set[str], set[str]]:
         marks = ",".join("?" * len(run_ids))
@@ -261,8 +284,11 @@ class RunStore(ABC):
         Before any model is called: the run must still be ours, and nobody may have cancelled it."""
         sent = redact_text(json.dumps(prompt, ensure_ascii=False)) if prompt is not None else None
         lease = self._heartbeat.held(run_id)
-        # One transaction: one connection and commit per step start instead of two.
-        with self._trace_transaction() as (execute, query):
+        # One transaction: one connection and commit per step start instead of two (with any rows
+        # still held for this run).
+        with self._pending.taken(run_id) as held, self._trace_transaction() as (execute, query):
+            for sql, params in held:
+                execute(sql, params)
             rows = query(_STEP_CHECK_SQL, (run_id, step_id, run_id))
             if rows and lease is not None:
                 if rows[0][0] != self._owner_json:
@@ -286,7 +312,8 @@ class RunStore(ABC):
         attempt: tuple[dict[str, Any], int] | None = None,
     ) -> None:
         """The step's outcome, with its last attempt, in one transaction; refused (``lease_lost``)
-        when another process took the run meanwhile, so its result is not kept twice."""
+        when another process took the run meanwhile, so its result is not kept twice. A succeeded
+        step's rows are held for the transaction that saves the step's writes (``pending_rows.py``)."""
         result = result or {}
         step_row = (
             status,
@@ -300,16 +327,24 @@ class RunStore(ABC):
             run_id,
             step_id,
         )
+        rows = [(_ATTEMPT_SQL, _attempt_row(run_id, step_id, *attempt))] if attempt is not None else []
+        rows.append((_STEP_END_SQL, step_row))
         lease = self._heartbeat.held(run_id)
-        with self._trace_transaction() as (execute, query):
+        if lease is not None and self._rows_with_writes and status == "succeeded":
+            self._check_owner(run_id, lease, self._query, _OWNER_READ_SQL)
+            self._pending.add(run_id, rows)
+            return
+        with self._pending.taken(run_id) as held, self._trace_transaction() as (execute, query):
             if lease is not None:
-                owner = query(_OWNER_SQL, (run_id,))
-                if owner and owner[0][0] != self._owner_json:
-                    lease.stop("taken")
-                    raise lease_lost(run_id)
-            if attempt is not None:
-                execute(_ATTEMPT_SQL, _attempt_row(run_id, step_id, *attempt))
-            execute(_STEP_END_SQL, step_row)
+                self._check_owner(run_id, lease, query, _OWNER_SQL)
+            for sql, params in held + rows:
+                execute(sql, params)
+
+    def _check_owner(self, run_id: str, lease: Lease, query: Query, sql: str) -> None:
+        owner = query(sql, (run_id,))
+        if owner and owner[0][0] != self._owner_json:
+            lease.stop("taken")
+            raise lease_lost(run_id)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -386,15 +421,3 @@ class RunStore(ABC):
 
     def delete_task(self, owner: str, task_id: str) -> None:
         self._execute("DELETE FROM agentnet_a2a_tasks WHERE owner=? AND id=?", (owner, task_id))
-
-
-def lease_lost(run_id: str) -> RunError:
-    return RunError(
-        f"run {run_id} was taken over by another process (this one stopped renewing its lease in time)",
-        hint=f"see where it runs now with `agentnet runs show {run_id}`",
-        code="lease_lost",
-    )
-
-
-def run_cancelled(run_id: str) -> RunError:
-    return RunError(f"run {run_id} was cancelled on request", hint=f"resume: {run_id}", code="cancelled")
