@@ -99,14 +99,18 @@ def overhead(steps: int, rounds: int, postgres_url: str | None) -> None:
         warm.run(plan)
     graph.invoke(state)
     times: dict[str, list[float]] = {"direct": [], "memory": [], **{key: [] for key in executors}}
+    cpu: dict[str, list[float]] = {}  # this process's CPU time (all threads) per durable run
     for _ in range(rounds):
         times["direct"].append(_timed(lambda: [node.complete(prompt) for prompt in prompts]))
         times["memory"].append(_timed(lambda: graph.invoke(state)))
         for key, executor in executors.items():
+            started_cpu = time.process_time()
             times[key].append(_timed(lambda executor=executor: executor.run(plan)))
+            cpu.setdefault(key, []).append(time.process_time() - started_cpu)
     for executor in executors.values():
         executor.close()
     _report(times, steps, rounds)
+    _bounds(times, cpu, steps)
 
 
 def tracing_ab(steps: int, rounds: int, runs: int = 4) -> None:
@@ -186,6 +190,16 @@ def _report(times: dict[str, list[float]], steps: int, rounds: int) -> None:
         targets.append(("postgresql, synchronous_commit=off, <= 4 ms/step", per_step["postgres_async"] <= 4))
     for what, met in targets:
         print(f"    target: {what} -> {'met' if met else 'NOT met'}")
+
+
+def _bounds(times: dict[str, list[float]], cpu: dict[str, list[float]], steps: int) -> None:
+    """What a durable step costs this process in CPU, and on PostgreSQL what waiting for the WAL
+    flush adds (fsync on minus off): the floor no client-side change removes."""
+    for key, found in cpu.items():
+        print(f"    {key}: this process's CPU {statistics.median(found) / steps * 1000:.2f} ms/step")
+    if "postgres" in times:
+        flush = (statistics.median(times["postgres"]) - statistics.median(times["postgres_async"])) / steps * 1000
+        print(f"    postgresql: waiting for the WAL flush (one synchronous commit per step) adds {flush:.2f} ms/step")
 
 
 class _SlowOpenAI(http.server.BaseHTTPRequestHandler):
