@@ -8,6 +8,12 @@ Printed per command and mode: median wall time to the first byte of the answer o
 then warm/cold ratios. Issue 13's targets: first token of a warm `ask` <= 0.5 s, warm `plan` <= 0.8 s,
 cold `plan` <= 1.5 s.
 
+A fresh home's directory was never indexed; the quickstart's state is an indexed one. So each round also
+plans cold in a second home where `agentnet directory list` indexed the configured models: once with the
+card manifest current (the cards read from agentnet-cards.json, no chromadb), once with it deleted first
+(the plan reads chromadb, as every cold plan did before the manifest, and writes it again); the ratio is
+manifest/chromadb.
+
     .venv/bin/python bench/cli_latency.py [--rounds 5]
 """
 
@@ -42,33 +48,60 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     return first, time.perf_counter() - started
 
 
+def home_env(home: str) -> dict[str, str]:
+    env = {**os.environ, "AGENTNET_HOME": home, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    env.pop("AGENTNET_DAEMON", None)
+    return env
+
+
+def indexed_plans(env: dict[str, str]) -> tuple[float, float, float, float]:
+    """One cold plan with the card manifest current, then one with it deleted (reads chromadb)."""
+    manifest = Path(env["AGENTNET_HOME"]) / "directory" / "agentnet-cards.json"
+    if not manifest.is_file():
+        raise SystemExit(f"no card manifest at {manifest}: the indexed home lost it")
+    current = timed([*PLAN, "--no-daemon"], env)
+    manifest.unlink()
+    missing = timed([*PLAN, "--no-daemon"], env)  # ... and writes it again for the next round
+    return (*current, *missing)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="agentnet-bench-") as home:
-        env = {**os.environ, "AGENTNET_HOME": home, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
-        env.pop("AGENTNET_DAEMON", None)
+    keys = ("ask cold", "ask warm", "plan cold", "plan warm", "indexed manifest", "indexed chromadb")
+    runs: dict[str, list[tuple[float, float]]] = {key: [] for key in keys}
+    with (
+        tempfile.TemporaryDirectory(prefix="agentnet-bench-") as home,
+        tempfile.TemporaryDirectory(prefix="agentnet-bench-indexed-") as indexed_home,
+    ):
+        env, indexed = home_env(home), home_env(indexed_home)
+        # The quickstart's state: the configured models' cards indexed (and their manifest written).
+        subprocess.run([AGENTNET, "directory", "list", "--json"], env=indexed, stdout=subprocess.DEVNULL, check=True)
         subprocess.run([AGENTNET, "daemon", "start", "--idle-timeout", "600"], env=env, check=True)
         try:
             # The daemon loads the model (and imports the planner) on first use: not part of "warm".
             timed(ASK, env)
             timed(PLAN, env)
-            runs: dict[str, list[tuple[float, float]]] = {key: [] for key in ("ask cold", "ask warm", "plan cold",
-                                                                             "plan warm")}  # fmt: skip
             for _ in range(args.rounds):
                 runs["ask cold"].append(timed([*ASK, "--no-daemon"], env))
                 runs["ask warm"].append(timed(ASK, env))
                 runs["plan cold"].append(timed([*PLAN, "--no-daemon"], env))
                 runs["plan warm"].append(timed(PLAN, env))
+                both = indexed_plans(indexed)
+                runs["indexed manifest"].append((both[0], both[1]))
+                runs["indexed chromadb"].append((both[2], both[3]))
         finally:
             subprocess.run([AGENTNET, "daemon", "stop"], env=env, check=False)
+    report(runs, args.rounds)
 
+
+def report(runs: dict[str, list[tuple[float, float]]], rounds: int) -> None:
     def median(rows: list[tuple[float, float]], index: int) -> float:
         return statistics.median(row[index] for row in rows)
 
-    print(f"{args.rounds} rounds each, median seconds: first byte on stdout / whole command")
+    print(f"{rounds} rounds each, median seconds: first byte on stdout / whole command")
     for command in ("ask", "plan"):
         cold, warm = runs[f"{command} cold"], runs[f"{command} warm"]
         print(f"{command}")
@@ -77,6 +110,13 @@ def main() -> None:
         print(f"  ratio warm/cold:                            {median(warm, 0) / median(cold, 0):6.2f} / "
               f"{median(warm, 1) / median(cold, 1):6.2f}   (cold/warm whole command: "
               f"{median(cold, 1) / median(warm, 1):.1f}x)")  # fmt: skip
+
+    manifest, chromadb = runs["indexed manifest"], runs["indexed chromadb"]
+    print("plan cold on an indexed directory (the quickstart's state)")
+    print(f"  card manifest current (no chromadb):        {median(manifest, 0):6.2f} / {median(manifest, 1):6.2f}")
+    print(f"  manifest deleted (reads chromadb):          {median(chromadb, 0):6.2f} / {median(chromadb, 1):6.2f}")
+    print(f"  ratio manifest/chromadb:                    {median(manifest, 0) / median(chromadb, 0):6.2f} / "
+          f"{median(manifest, 1) / median(chromadb, 1):6.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -123,13 +123,11 @@ def _source(tools: Path | None, registry: Any, cfg: Any) -> tuple[Any, Any]:
         from agentnet.directory.importers import load_cards
 
         return InMemorySource(load_cards(tools)), None
-    from agentnet.directory.store import Directory
+    from agentnet.directory.plan_source import open_for_planning
 
-    if not Directory.never_indexed(cfg.directory):
-        directory = Directory.from_settings(cfg.directory, readonly=True)
-        if directory.count() > 0:
-            return directory, directory.close
-        directory.close()
+    directory = open_for_planning(cfg.directory)
+    if directory is not None:
+        return directory, directory.close
     # A fresh home has an empty directory: plan with the declared models' cards instead.
     return InMemorySource(registry.cards(health=True)), None
 

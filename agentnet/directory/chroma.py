@@ -6,6 +6,7 @@ chromadb is imported inside functions only (``agentnet --help`` must stay instan
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -225,6 +226,33 @@ def release_folder(folder: Path) -> bool:
         del _held[key]
         lock.release()
         return True
+
+
+def write_stamp(folder: Path, collection: str) -> str | None:
+    """chromadb's own mark of the last write to the embedded folder: the collection's id and the newest
+    sequence number of chroma's write log, read with sqlite3 alone (no chromadb import).
+
+    Every add, upsert, update and delete, by any chroma client, appends to that log (``embeddings_queue``)
+    under a larger number; chroma trims old entries but keeps the newest, and a re-created collection has
+    a new id. So an equal stamp means nothing was written in between. None when it cannot be told (no
+    index, no such collection, a schema this code does not know, the file busy): nothing is trusted then.
+    """
+    path = folder / INDEX_NAME
+    if not path.is_file():
+        return None
+    try:
+        # Read-only, and a writer holding the file for more than half a second makes this None.
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0.5)
+        try:
+            ids = conn.execute("SELECT id FROM collections WHERE name = ?", (collection,)).fetchall()
+            (newest,) = conn.execute("SELECT max(seq_id) FROM embeddings_queue").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    if len(ids) != 1 or not isinstance(newest, int):
+        return None
+    return f"{ids[0][0]}:{newest}"
 
 
 def collection_or_none(client: Any, name: str) -> Any:

@@ -10,13 +10,14 @@ so after a crash the directory holds exactly the acknowledged batches (each batc
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from agentnet import telemetry
 from agentnet.cards import CapabilityCard
-from agentnet.directory import chroma
+from agentnet.directory import chroma, manifest
 from agentnet.directory.entries import (
     ORIGIN_PREFIX,
     SEPARATOR,
@@ -34,6 +35,25 @@ from agentnet.errors import ConfigError, DirectoryError, NotFoundError
 DEFAULT_COLLECTION = "agentnet_cards"
 Progress = Callable[[int, int], None]  # (cards done, total)
 _GET_CHUNK = 500
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _publishes(method: Callable[Concatenate[Directory, _P], _R]) -> Callable[Concatenate[Directory, _P], _R]:
+    """A write: once the outermost one returns, the card manifest is brought up to date (``manifest``)."""
+
+    @functools.wraps(method)
+    def write(self: Directory, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        self._writes += 1
+        try:
+            result = method(self, *args, **kwargs)
+        finally:
+            self._writes -= 1
+        if not self._writes:
+            self.publish_manifest()
+        return result
+
+    return write
 
 
 class Directory:
@@ -67,6 +87,7 @@ class Directory:
         self._other_embedder = False
         self.folder: Path | None = None
         self._locked = False
+        self._writes = 0  # depth of the write calls under way (the manifest follows the outermost)
         if url:
             self.location = url
             self._client = chroma.http_client(url)
@@ -105,13 +126,20 @@ class Directory:
     def never_indexed(settings: Any) -> bool:
         """True when the embedded directory ``settings`` describe was never written (no index file):
         it is empty, and saying so needs no chromadb (1.2 s of CPU to import). A server is asked."""
-        if settings.url:
+        folder = Directory.embedded_folder(settings)
+        if folder is None:
             return False
-        from agentnet.home import agentnet_home
-
-        folder = Path(settings.path).expanduser().resolve() if settings.path else agentnet_home() / "directory"
         chroma.check_folder(folder)
         return not (folder / chroma.INDEX_NAME).exists()
+
+    @staticmethod
+    def embedded_folder(settings: Any) -> Path | None:
+        """The folder of the embedded directory ``settings`` describe; None for a server's."""
+        if settings.url:
+            return None
+        from agentnet.home import agentnet_home
+
+        return Path(settings.path).expanduser().resolve() if settings.path else agentnet_home() / "directory"
 
     @property
     def origin(self) -> str:
@@ -203,6 +231,7 @@ class Directory:
         """Add or update one card; returns True when something was (re-)embedded."""
         return self.register_many([card]) == 1
 
+    @_publishes
     def register_many(self, cards: Iterable[CapabilityCard], progress: Progress | None = None) -> int:
         """Add or update cards in committed batches; returns how many were new or changed.
 
@@ -252,6 +281,7 @@ class Directory:
             metadatas=metadatas,
         )
 
+    @_publishes
     def remove(self, card_id: str) -> None:
         """Delete a card and its skills; NotFoundError if it is not there."""
         self._check_writable()
@@ -263,6 +293,7 @@ class Directory:
             )
         self._collection.delete(ids=ids)
 
+    @_publishes
     def sync(
         self, cards: Iterable[CapabilityCard], provider: str = "model", progress: Progress | None = None
     ) -> dict[str, int]:
@@ -298,6 +329,11 @@ class Directory:
         """The instance ids that publish ``card_id`` through ``sync`` (empty if none or unknown)."""
         return origins(self._card_metadata({}, [card_id]).get(card_id, {}))
 
+    def publish_manifest(self) -> None:
+        """Bring the card manifest beside an embedded folder up to date (a no-op when it is current)."""
+        if self.folder is not None and not self._other_embedder:
+            manifest.publish(self.folder, self._collection, self.embedder)
+
     # --- reads --------------------------------------------------------------------------------
 
     def get(self, card_id: str) -> CapabilityCard | None:
@@ -315,6 +351,7 @@ class Directory:
         """Number of cards (not entries)."""
         return len(self._card_ids({}))
 
+    @_publishes
     def reindex(self, progress: Progress | None = None) -> int:
         """Re-embed every card (after changing how entries are built, or into a directory indexed with
         another embedder, opened with ``rebuild=True``); returns the number of cards."""
