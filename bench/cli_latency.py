@@ -4,7 +4,7 @@ holds the imports and the model), same run.
 Each round runs `agentnet ask "hi" --max-tokens 8` and `agentnet plan TASK` as real processes, once with
 `--no-daemon` and once through a daemon started for this bench (in a temporary AGENTNET_HOME, so no
 daemon of yours is used or stopped); rounds alternate so load on the machine hits both alike.
-Printed per command and mode: median wall time to the first byte of the answer on stdout and to exit;
+Printed per command and mode: median wall time to the first byte of the answer on stdout and to exit, and CPU;
 then warm/cold ratios. Issue 13's targets: first token of a warm `ask` <= 0.5 s, warm `plan` <= 0.8 s,
 cold `plan` <= 1.5 s.
 
@@ -33,8 +33,9 @@ ASK = [AGENTNET, "ask", "hi", "--max-tokens", "8", "--quiet"]
 PLAN = [AGENTNET, "plan", "Summarise this text: bees make honey."]
 
 
-def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(seconds to the first byte on stdout, seconds to exit) of one process."""
+def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """(seconds to the first byte on stdout, seconds to exit, CPU seconds user+system) of one process: on a
+    shared machine the wall times follow the load, the CPU time much less."""
     started = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     assert process.stdout is not None
@@ -42,10 +43,11 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     first = time.perf_counter() - started
     process.stdout.read()
     process.stdout.close()
-    code = process.wait(timeout=600)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = code = os.waitstatus_to_exitcode(status)
     if code != 0 or not first_byte:
         raise SystemExit(f"{' '.join(args[1:])} exited {code}")
-    return first, time.perf_counter() - started
+    return first, time.perf_counter() - started, usage.ru_utime + usage.ru_stime
 
 
 def home_env(home: str) -> dict[str, str]:
@@ -54,7 +56,7 @@ def home_env(home: str) -> dict[str, str]:
     return env
 
 
-def indexed_plans(env: dict[str, str]) -> tuple[float, float, float, float]:
+def indexed_plans(env: dict[str, str]) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
     """One cold plan with the card manifest current, then one with it deleted (reads chromadb)."""
     manifest = Path(env["AGENTNET_HOME"]) / "directory" / "agentnet-cards.json"
     if not manifest.is_file():
@@ -62,7 +64,7 @@ def indexed_plans(env: dict[str, str]) -> tuple[float, float, float, float]:
     current = timed([*PLAN, "--no-daemon"], env)
     manifest.unlink()
     missing = timed([*PLAN, "--no-daemon"], env)  # ... and writes it again for the next round
-    return (*current, *missing)
+    return current, missing
 
 
 def main() -> None:
@@ -71,7 +73,7 @@ def main() -> None:
     args = parser.parse_args()
 
     keys = ("ask cold", "ask warm", "plan cold", "plan warm", "indexed manifest", "indexed chromadb")
-    runs: dict[str, list[tuple[float, float]]] = {key: [] for key in keys}
+    runs: dict[str, list[tuple[float, float, float]]] = {key: [] for key in keys}
     with (
         tempfile.TemporaryDirectory(prefix="agentnet-bench-") as home,
         tempfile.TemporaryDirectory(prefix="agentnet-bench-indexed-") as indexed_home,
@@ -89,34 +91,41 @@ def main() -> None:
                 runs["ask warm"].append(timed(ASK, env))
                 runs["plan cold"].append(timed([*PLAN, "--no-daemon"], env))
                 runs["plan warm"].append(timed(PLAN, env))
-                both = indexed_plans(indexed)
-                runs["indexed manifest"].append((both[0], both[1]))
-                runs["indexed chromadb"].append((both[2], both[3]))
+                current, missing = indexed_plans(indexed)
+                runs["indexed manifest"].append(current)
+                runs["indexed chromadb"].append(missing)
         finally:
             subprocess.run([AGENTNET, "daemon", "stop"], env=env, check=False)
     report(runs, args.rounds)
 
 
-def report(runs: dict[str, list[tuple[float, float]]], rounds: int) -> None:
-    def median(rows: list[tuple[float, float]], index: int) -> float:
-        return statistics.median(row[index] for row in rows)
+def report(runs: dict[str, list[tuple[float, float, float]]], rounds: int) -> None:
+    def median(key: str) -> tuple[float, float, float]:
+        rows = runs[key]
+        return (
+            statistics.median(r[0] for r in rows),
+            statistics.median(r[1] for r in rows),
+            statistics.median(r[2] for r in rows),
+        )
 
-    print(f"{rounds} rounds each, median seconds: first byte on stdout / whole command")
+    def line(label: str, figures: tuple[float, float, float]) -> None:
+        print(f"  {label:<44}{figures[0]:6.2f} / {figures[1]:6.2f} / {figures[2]:6.2f}")
+
+    def ratio(label: str, top: tuple[float, float, float], bottom: tuple[float, float, float]) -> None:
+        line(label, (top[0] / bottom[0], top[1] / bottom[1], top[2] / bottom[2]))
+
+    print(f"{rounds} rounds each, median seconds: first byte on stdout / whole command / CPU (user+system)")
     for command in ("ask", "plan"):
-        cold, warm = runs[f"{command} cold"], runs[f"{command} warm"]
+        cold, warm = median(f"{command} cold"), median(f"{command} warm")
         print(f"{command}")
-        print(f"  cold (--no-daemon, imports and loads here): {median(cold, 0):6.2f} / {median(cold, 1):6.2f}")
-        print(f"  warm (agentnet daemon):                     {median(warm, 0):6.2f} / {median(warm, 1):6.2f}")
-        print(f"  ratio warm/cold:                            {median(warm, 0) / median(cold, 0):6.2f} / "
-              f"{median(warm, 1) / median(cold, 1):6.2f}   (cold/warm whole command: "
-              f"{median(cold, 1) / median(warm, 1):.1f}x)")  # fmt: skip
-
-    manifest, chromadb = runs["indexed manifest"], runs["indexed chromadb"]
+        line("cold (--no-daemon, imports and loads here):", cold)
+        line("warm (agentnet daemon; CPU: the client's):", warm)
+        ratio("ratio warm/cold:", warm, cold)
+    manifest, chromadb = median("indexed manifest"), median("indexed chromadb")
     print("plan cold on an indexed directory (the quickstart's state)")
-    print(f"  card manifest current (no chromadb):        {median(manifest, 0):6.2f} / {median(manifest, 1):6.2f}")
-    print(f"  manifest deleted (reads chromadb):          {median(chromadb, 0):6.2f} / {median(chromadb, 1):6.2f}")
-    print(f"  ratio manifest/chromadb:                    {median(manifest, 0) / median(chromadb, 0):6.2f} / "
-          f"{median(manifest, 1) / median(chromadb, 1):6.2f}")  # fmt: skip
+    line("card manifest current (no chromadb):", manifest)
+    line("manifest deleted (reads chromadb):", chromadb)
+    ratio("ratio manifest/chromadb:", manifest, chromadb)
 
 
 if __name__ == "__main__":

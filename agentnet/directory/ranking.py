@@ -15,6 +15,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
+
+from agentnet.directory.entries import ORIGIN_PREFIX
+from agentnet.directory.query import Candidate, SearchFilters
 
 KEYWORD_WEIGHT = 0.3
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -85,3 +89,50 @@ def matched_terms(query: str, document: str, limit: int = 5) -> list[str]:
         if _stem(word) in wanted and word not in seen and word not in _STOP:
             seen.append(word)
     return seen[:limit]
+
+
+def ranked_candidates(text: str, found: Any, k: int, filters: SearchFilters | None) -> list[Candidate]:
+    """The ``k`` best cards of a chroma query's answer ``found`` (one query): each card ranked by its best
+    entry (the card itself or one of its skills), semantic similarity fused with keywords."""
+    keep_unavailable = filters is not None and filters.include_unavailable
+    rows = [
+        (doc, meta, 1.0 - distance)
+        for doc, meta, distance in zip(found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True)
+        if keep_unavailable or meta.get("available", True)
+    ]
+    if not rows:
+        return []
+    docs = [r[0] for r in rows]
+    semantic = [r[2] for r in rows]
+    fused = fuse(semantic, bm25_scores(text, docs))
+    best: dict[str, int] = {}
+    for i, (_doc, meta, _sem) in enumerate(rows):
+        card_id = meta["card_id"]
+        if card_id not in best or fused[i][0] > fused[best[card_id]][0]:
+            best[card_id] = i
+    ranked = sorted(best.values(), key=lambda i: fused[i][0], reverse=True)[:k]
+    return [_candidate(text, docs[i], rows[i][1], semantic[i], *fused[i], filters) for i in ranked]
+
+
+def _candidate(
+    text: str, doc: str, meta: dict[str, Any], semantic: float, score: float, keyword: float,
+    filters: SearchFilters | None,
+) -> Candidate:  # fmt: skip
+    skill = meta.get("skill_id") or None
+    why = [f"semantic {semantic:.2f}"]
+    terms = matched_terms(text, doc)
+    if terms:
+        why.append("keywords: " + ", ".join(terms))
+    if skill:
+        why.append(f"skill {meta.get('name') or skill!r}")
+    if filters is not None and filters.describe():
+        why.append("passes: " + ", ".join(filters.describe()))
+    public = {k: v for k, v in meta.items() if k != "card_json" and not k.startswith(("in:", "out:", ORIGIN_PREFIX))}
+    return Candidate(
+        card_id=meta["card_id"],
+        skill_id=skill,
+        score=round(score, 4),
+        score_parts={"semantic": round(semantic, 4), "keyword": round(keyword, 4)},
+        why="; ".join(why),
+        metadata=public,
+    )

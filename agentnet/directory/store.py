@@ -29,7 +29,7 @@ from agentnet.directory.entries import (
     where_clause,
 )
 from agentnet.directory.query import Candidate, SearchFilters
-from agentnet.directory.ranking import bm25_scores, fuse, matched_terms
+from agentnet.directory.ranking import ranked_candidates
 from agentnet.errors import ConfigError, DirectoryError, NotFoundError
 
 DEFAULT_COLLECTION = "agentnet_cards"
@@ -391,52 +391,7 @@ class Directory:
             where=where_clause(filters),
             include=["documents", "metadatas", "distances"],
         )
-        keep_unavailable = filters is not None and filters.include_unavailable
-        rows = [
-            (doc, meta, 1.0 - distance)
-            for doc, meta, distance in zip(
-                found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True
-            )
-            if keep_unavailable or meta.get("available", True)
-        ]
-        if not rows:
-            return []
-        docs = [r[0] for r in rows]
-        semantic = [r[2] for r in rows]
-        fused = fuse(semantic, bm25_scores(text, docs))
-        best: dict[str, int] = {}
-        for i, (_doc, meta, _sem) in enumerate(rows):
-            card_id = meta["card_id"]
-            if card_id not in best or fused[i][0] > fused[best[card_id]][0]:
-                best[card_id] = i
-        ranked = sorted(best.values(), key=lambda i: fused[i][0], reverse=True)[:k]
-        return [self._candidate(text, docs[i], rows[i][1], semantic[i], *fused[i], filters) for i in ranked]
-
-    @staticmethod
-    def _candidate(
-        text: str, doc: str, meta: dict[str, Any], semantic: float, score: float, keyword: float,
-        filters: SearchFilters | None,
-    ) -> Candidate:  # fmt: skip
-        skill = meta.get("skill_id") or None
-        why = [f"semantic {semantic:.2f}"]
-        terms = matched_terms(text, doc)
-        if terms:
-            why.append("keywords: " + ", ".join(terms))
-        if skill:
-            why.append(f"skill {meta.get('name') or skill!r}")
-        if filters is not None and filters.describe():
-            why.append("passes: " + ", ".join(filters.describe()))
-        public = {
-            k: v for k, v in meta.items() if k != "card_json" and not k.startswith(("in:", "out:", ORIGIN_PREFIX))
-        }
-        return Candidate(
-            card_id=meta["card_id"],
-            skill_id=skill,
-            score=round(score, 4),
-            score_parts={"semantic": round(semantic, 4), "keyword": round(keyword, 4)},
-            why="; ".join(why),
-            metadata=public,
-        )
+        return ranked_candidates(text, found, k, filters)
 
     # --- helpers ------------------------------------------------------------------------------
 
