@@ -79,11 +79,35 @@ class Lease:
     cancel: threading.Event
     renewed: float = field(default_factory=time.monotonic)
     lost: str | None = None  # "cancelled" (asked to stop), "taken" or "unreachable"
+    # When the last claim or renewal the database confirmed was sent (monotonic and wall clock).
+    confirmed: Instant | None = None
 
     def stop(self, why: str) -> None:
         if self.lost is None:
             self.lost = why
         self.cancel.set()
+
+    def surely_ours(self, lease_s: float) -> bool:
+        """Whether no other process can have taken the run yet, known without asking the database.
+
+        A claim or renewal sent at time T sets the lease to end ``lease_s`` after T or later, on
+        the database's clock, and nothing takes a lease before it ends. Half a lease from T is
+        trusted: the other half covers a step saved a moment after this answer and a database
+        clock that runs ahead. Elapsed time is the larger of the monotonic and the wall clock's,
+        so a suspended machine (whose monotonic clock may stop) is not trusted either.
+        """
+        return self.lost is None and self.confirmed is not None and self.confirmed.elapsed() < lease_s / 2
+
+
+@dataclass(frozen=True)
+class Instant:
+    """A moment on both clocks."""
+
+    mono: float = field(default_factory=time.monotonic)
+    wall: float = field(default_factory=time.time)
+
+    def elapsed(self) -> float:
+        return max(time.monotonic() - self.mono, time.time() - self.wall)
 
 
 class Heartbeat:
@@ -101,8 +125,8 @@ class Heartbeat:
         self._closed = False
         self._thread: threading.Thread | None = None
 
-    def hold(self, run_id: str, cancel: threading.Event) -> Lease:
-        lease = Lease(run_id, cancel)
+    def hold(self, run_id: str, cancel: threading.Event, claimed: Instant | None = None) -> Lease:
+        lease = Lease(run_id, cancel, confirmed=claimed)
         with self._lock:
             self._held[run_id] = lease
             if self._thread is None or not self._thread.is_alive():
@@ -135,6 +159,7 @@ class Heartbeat:
                 self.beat(leases)
 
     def beat(self, leases: dict[str, Lease]) -> None:
+        sent = Instant()
         try:
             renewed, cancelled = self._renew(list(leases))
         except Exception:  # noqa: BLE001 - the database is unreachable for now; the lease decides below
@@ -148,7 +173,7 @@ class Heartbeat:
             if run_id in cancelled:
                 lease.stop("cancelled")
             elif run_id in renewed:
-                lease.renewed = now
+                lease.renewed, lease.confirmed = now, sent
             else:
                 lease.stop("taken")
 

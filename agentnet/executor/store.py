@@ -25,72 +25,13 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from agentnet.errors import NotFoundError, RunBusyError
-from agentnet.executor.lease import Heartbeat, Lease, Owner, busy_error, lease_lost, run_cancelled
+from agentnet.executor import run_sql
+from agentnet.executor.lease import Heartbeat, Instant, Lease, Owner, busy_error, lease_lost, run_cancelled
 from agentnet.executor.pending_rows import PendingRows
 from agentnet.executor.trace import build_trace, iso
 from agentnet.redact import redact_text, redact_url
 
 RUN_STATUSES = ("running", "succeeded", "failed", "interrupted", "budget_exceeded")
-
-_ATTEMPT_SQL = (
-    "INSERT INTO agentnet_attempts (run_id, step_id, seq, node_id, status, error_code, error, prompt_tokens,"
-    " completion_tokens, latency_s, cost, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-)
-# A new run, or a run whose lease is free, expired or already ours: claimed in one statement.
-_CLAIM_SQL = (
-    "INSERT INTO agentnet_runs (id, task, status, started, plan, budgets, source, owner, owner_since, lease_until,"
-    " cancel_requested) VALUES (?,?,'running',?,?,?,?,?,{now},{now} + ?,0)"
-    " ON CONFLICT(id) DO UPDATE SET status='running', finished=NULL, error=NULL, owner=excluded.owner,"
-    " owner_since=excluded.owner_since, lease_until=excluded.lease_until, cancel_requested=0"
-    " WHERE agentnet_runs.owner IS NULL OR agentnet_runs.lease_until < {now} OR agentnet_runs.owner = excluded.owner"
-)
-_HOLDER_SQL = "SELECT owner, owner_since, lease_until - {now} FROM agentnet_runs WHERE id=?"
-_STATUS_SQL = (
-    "UPDATE agentnet_runs SET status=?, finished=?, answer=COALESCE(?, answer), error=?, owner=NULL,"
-    " lease_until=NULL WHERE id=? AND (owner IS NULL OR owner=?)"
-)
-_STEP_CHECK_SQL = (
-    "SELECT owner, cancel_requested, (SELECT COUNT(*) FROM agentnet_attempts WHERE run_id=? AND step_id=?)"
-    " FROM agentnet_runs WHERE id=?"
-)
-_STEP_START_SQL = (
-    "INSERT INTO agentnet_steps (run_id, step_id, capability, why, status, started, prompt) VALUES (?,?,?,?,?,?,?) "
-    "ON CONFLICT(run_id, step_id) DO UPDATE SET status='running', started=excluded.started, prompt=excluded.prompt"
-)
-_STEP_END_SQL = (
-    "UPDATE agentnet_steps SET status=?, node_id=?, output=?, prompt_tokens=?, completion_tokens=?,"
-    " latency_s=?, cost=?, finished=? WHERE run_id=? AND step_id=?"
-)
-_OWNER_SQL = "SELECT owner FROM agentnet_runs WHERE id=?{share}"
-# Outside a transaction: a plain read (on PostgreSQL a row lock would make it a transaction that
-# waits for a WAL flush to commit).
-_OWNER_READ_SQL = "SELECT owner FROM agentnet_runs WHERE id=?"
-_TASK_PUT_SQL = (
-    "INSERT INTO agentnet_a2a_tasks (owner, id, task, updated) VALUES (?,?,?,?)"
-    " ON CONFLICT(owner, id) DO UPDATE SET task=excluded.task, updated=excluded.updated"
-)
-_ORPHAN_CANCEL_SQL = (
-    "UPDATE agentnet_runs SET status='interrupted', finished=?, error=?, owner=NULL, lease_until=NULL"
-    " WHERE id=? AND status='running' AND (owner IS NULL OR lease_until < {now} OR owner = ?)"
-)
-
-
-def _attempt_row(run_id: str, step_id: str, attempt: dict[str, Any], seq: int) -> tuple[Any, ...]:
-    return (
-        run_id,
-        step_id,
-        seq,
-        attempt["node_id"],
-        attempt["status"],
-        attempt.get("error_code"),
-        attempt.get("error"),
-        attempt.get("prompt_tokens", 0),
-        attempt.get("completion_tokens", 0),
-        attempt.get("latency_s", 0.0),
-        attempt.get("cost", 0.0),
-        time.time(),
-    )
-
 
 Execute = Callable[[str, tuple[Any, ...]], int]
 Query = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
@@ -120,6 +61,7 @@ class RunStore(ABC):
         # pending_rows.py); engines whose saver does so set ``_rows_with_writes`` when they make it.
         self._pending = PendingRows()
         self._rows_with_writes = False
+        self._claimed: dict[str, Instant] = {}
 
     # --- what an engine provides -----------------------------------------------------------
 
@@ -186,21 +128,28 @@ class RunStore(ABC):
             self._owner_json,
             self.lease_s,
         )
-        if self._execute(_CLAIM_SQL, params):
+        if self._claim(run_id, params):
             return
-        rows = self._query(_HOLDER_SQL, (run_id,))
+        rows = self._query(run_sql.HOLDER_SQL, (run_id,))
         holder = Owner.from_json(rows[0][0]) if rows else None
         if holder is not None and self._may_take_from(holder):
             self._execute("UPDATE agentnet_runs SET owner=NULL WHERE id=? AND owner=?", (run_id, rows[0][0]))
-            if self._execute(_CLAIM_SQL, params):
+            if self._claim(run_id, params):
                 return
-            rows = self._query(_HOLDER_SQL, (run_id,))
+            rows = self._query(run_sql.HOLDER_SQL, (run_id,))
             holder = Owner.from_json(rows[0][0]) if rows else None
-        if holder is None and self._execute(_CLAIM_SQL, params):  # released meanwhile
+        if holder is None and self._claim(run_id, params):  # released meanwhile
             return
         if holder is None:
             raise busy_error(run_id, Owner(id="?", host="another process", pid=0), None, None)
         raise busy_error(run_id, holder, rows[0][1], rows[0][2])
+
+    def _claim(self, run_id: str, params: tuple[Any, ...]) -> bool:
+        sent = Instant()
+        if not self._execute(run_sql.CLAIM_SQL, params):
+            return False
+        self._claimed[run_id] = sent  # for the lease ``executing`` holds next
+        return True
 
     def _may_take_from(self, holder: Owner) -> bool:
         """Whether a live-looking lease may be taken at once (engines that can see the holder is dead)."""
@@ -209,7 +158,7 @@ class RunStore(ABC):
     @contextmanager
     def executing(self, run_id: str, cancel: threading.Event) -> Iterator[Lease]:
         """Keep the run's lease renewed while it executes; the lease says why it stopped if it did."""
-        lease = self._heartbeat.hold(run_id, cancel)
+        lease = self._heartbeat.hold(run_id, cancel, self._claimed.pop(run_id, None))
         try:
             yield lease
         finally:
@@ -239,7 +188,7 @@ class RunStore(ABC):
         """The run's outcome; releases its lease. Ignored when another process owns the run now."""
         finished = None if status == "running" else time.time()
         self._execute(
-            _STATUS_SQL,
+            run_sql.STATUS_SQL,
             (status, finished, answer, json.dumps(error) if error else None, run_id, self._owner_json),
         )
 
@@ -249,13 +198,13 @@ class RunStore(ABC):
         lease = self._heartbeat.held(run_id)
         if lease is not None:
             lease.stop("cancelled")
-        rows = self._query(_HOLDER_SQL, (run_id,))
+        rows = self._query(run_sql.HOLDER_SQL, (run_id,))
         if not rows:
             raise NotFoundError(f"no run with id {run_id!r}", hint="list the runs with `agentnet runs list`")
         holder = Owner.from_json(rows[0][0])
         dead = rows[0][0] if holder is not None and self._may_take_from(holder) else None
         error = {"code": "cancelled", "message": "cancelled on request", "hint": f"resume: {run_id}"}
-        if self._execute(_ORPHAN_CANCEL_SQL, (time.time(), json.dumps(error), run_id, dead)):
+        if self._execute(run_sql.ORPHAN_CANCEL_SQL, (time.time(), json.dumps(error), run_id, dead)):
             return "cancelled"
         if self._execute("UPDATE agentnet_runs SET cancel_requested=1 WHERE id=? AND status='running'", (run_id,)):
             return "requested"
@@ -289,7 +238,7 @@ class RunStore(ABC):
         with self._pending.taken(run_id) as held, self._trace_transaction() as (execute, query):
             for sql, params in held:
                 execute(sql, params)
-            rows = query(_STEP_CHECK_SQL, (run_id, step_id, run_id))
+            rows = query(run_sql.STEP_CHECK_SQL, (run_id, step_id, run_id))
             if rows and lease is not None:
                 if rows[0][0] != self._owner_json:
                     lease.stop("taken")
@@ -297,11 +246,11 @@ class RunStore(ABC):
                 if rows[0][1]:
                     lease.stop("cancelled")
                     raise run_cancelled(run_id)
-            execute(_STEP_START_SQL, (run_id, step_id, capability, why, "running", time.time(), sent))
+            execute(run_sql.STEP_START_SQL, (run_id, step_id, capability, why, "running", time.time(), sent))
         return int(rows[0][2]) if rows else 0
 
     def record_attempt(self, run_id: str, step_id: str, attempt: dict[str, Any], seq: int) -> None:
-        self._execute(_ATTEMPT_SQL, _attempt_row(run_id, step_id, attempt, seq))
+        self._execute(run_sql.ATTEMPT_SQL, run_sql.attempt_row(run_id, step_id, attempt, seq))
 
     def step_finished(
         self,
@@ -327,16 +276,20 @@ class RunStore(ABC):
             run_id,
             step_id,
         )
-        rows = [(_ATTEMPT_SQL, _attempt_row(run_id, step_id, *attempt))] if attempt is not None else []
-        rows.append((_STEP_END_SQL, step_row))
+        rows = [(run_sql.ATTEMPT_SQL, run_sql.attempt_row(run_id, step_id, *attempt))] if attempt is not None else []
+        rows.append((run_sql.STEP_END_SQL, step_row))
         lease = self._heartbeat.held(run_id)
         if lease is not None and self._rows_with_writes and status == "succeeded":
-            self._check_owner(run_id, lease, self._query, _OWNER_READ_SQL)
+            # Asked of the database only when the lease's own timing cannot vouch for it (one
+            # statement and round trip less for a step that finishes within half a lease of the
+            # last renewal).
+            if not lease.surely_ours(self.lease_s):
+                self._check_owner(run_id, lease, self._query, run_sql.OWNER_READ_SQL)
             self._pending.add(run_id, rows)
             return
         with self._pending.taken(run_id) as held, self._trace_transaction() as (execute, query):
             if lease is not None:
-                self._check_owner(run_id, lease, query, _OWNER_SQL)
+                self._check_owner(run_id, lease, query, run_sql.OWNER_SQL)
             for sql, params in held + rows:
                 execute(sql, params)
 
@@ -410,7 +363,7 @@ class RunStore(ABC):
     # --- A2A tasks: agentnet serve's, as the SDK's JSON, per caller (server/a2a_tasks.py) ------
 
     def put_task(self, owner: str, task_id: str, task_json: str) -> None:
-        self._execute(_TASK_PUT_SQL, (owner, task_id, task_json, time.time()))
+        self._execute(run_sql.TASK_PUT_SQL, (owner, task_id, task_json, time.time()))
 
     def get_task(self, owner: str, task_id: str) -> str | None:
         rows = self._query("SELECT task FROM agentnet_a2a_tasks WHERE owner=? AND id=?", (owner, task_id))

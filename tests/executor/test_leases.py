@@ -14,8 +14,9 @@ import pytest
 from processes import start_worker, wait_until
 
 from agentnet.config import load_config
-from agentnet.errors import RunBusyError
+from agentnet.errors import RunBusyError, RunError
 from agentnet.executor import Executor, open_run_store
+from agentnet.planner.plan import Plan, Step
 from agentnet.testing import ScriptedModel
 
 WORKER = Path(__file__).with_name("run_worker.py")
@@ -151,3 +152,35 @@ def test_cancel_of_a_run_whose_owner_died_marks_it_interrupted_at_once(engine: s
     wait_until(lambda: store.cancel("orphan") == "cancelled", "the orphan to be cancelled", timeout_s=30)
     assert store.get_run("orphan")["status"] == "interrupted"
     store.close()
+
+
+def test_a_step_that_finishes_after_its_run_was_taken_is_not_kept(engine: str) -> None:
+    """The owner's heartbeat stalls (fault injected: it stops renewing, as in a frozen process) while
+    a step runs; the lease expires and another store claims the run; the step then finishes: its
+    result must be refused, not saved beside the new owner's."""
+    settings = load_config().runs.model_copy(update={"lease_s": 0.5})
+    other = open_run_store(settings)
+
+    def taken_meanwhile(messages: list[dict[str, str]]) -> str:
+        executor.store._heartbeat.beat = lambda leases: None  # type: ignore[method-assign]
+        deadline = time.monotonic() + 30
+        while True:  # the lease runs out on the database's clock; then the claim succeeds
+            try:
+                other.start_run("late", "taken", {}, {})
+                return "finished late"
+            except RunBusyError:
+                assert time.monotonic() < deadline, "the stalled lease never expired"
+                time.sleep(0.1)
+
+    executor = Executor([ScriptedModel.build("slow", [taken_meanwhile])], runs=settings)
+    try:
+        with pytest.raises(RunError) as refused:
+            executor.run(Plan(task="t", steps=[Step(id="s1", capability="slow", instruction="i")]), run_id="late")
+        assert refused.value.code == "lease_lost"
+        step = other.get_run("late")["steps"][0]
+        assert step["status"] == "running" and step["attempts"] == [], step
+        saved = other.checkpointer().get_tuple({"configurable": {"thread_id": "late", "checkpoint_ns": ""}})
+        assert "finished late" not in repr(saved.pending_writes if saved else None)
+    finally:
+        executor.close()
+        other.close()

@@ -1,0 +1,67 @@
+"""The SQL of the run store, written once for every engine (``RunStore.q`` translates it): ``?``
+placeholders, ``{now}`` (the database's clock, epoch seconds) and ``{share}`` (a row lock for a
+read inside a transaction)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+ATTEMPT_SQL = (
+    "INSERT INTO agentnet_attempts (run_id, step_id, seq, node_id, status, error_code, error, prompt_tokens,"
+    " completion_tokens, latency_s, cost, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+# A new run, or a run whose lease is free, expired or already ours: claimed in one statement.
+CLAIM_SQL = (
+    "INSERT INTO agentnet_runs (id, task, status, started, plan, budgets, source, owner, owner_since, lease_until,"
+    " cancel_requested) VALUES (?,?,'running',?,?,?,?,?,{now},{now} + ?,0)"
+    " ON CONFLICT(id) DO UPDATE SET status='running', finished=NULL, error=NULL, owner=excluded.owner,"
+    " owner_since=excluded.owner_since, lease_until=excluded.lease_until, cancel_requested=0"
+    " WHERE agentnet_runs.owner IS NULL OR agentnet_runs.lease_until < {now} OR agentnet_runs.owner = excluded.owner"
+)
+HOLDER_SQL = "SELECT owner, owner_since, lease_until - {now} FROM agentnet_runs WHERE id=?"
+STATUS_SQL = (
+    "UPDATE agentnet_runs SET status=?, finished=?, answer=COALESCE(?, answer), error=?, owner=NULL,"
+    " lease_until=NULL WHERE id=? AND (owner IS NULL OR owner=?)"
+)
+STEP_CHECK_SQL = (
+    "SELECT owner, cancel_requested, (SELECT COUNT(*) FROM agentnet_attempts WHERE run_id=? AND step_id=?)"
+    " FROM agentnet_runs WHERE id=?"
+)
+STEP_START_SQL = (
+    "INSERT INTO agentnet_steps (run_id, step_id, capability, why, status, started, prompt) VALUES (?,?,?,?,?,?,?) "
+    "ON CONFLICT(run_id, step_id) DO UPDATE SET status='running', started=excluded.started, prompt=excluded.prompt"
+)
+STEP_END_SQL = (
+    "UPDATE agentnet_steps SET status=?, node_id=?, output=?, prompt_tokens=?, completion_tokens=?,"
+    " latency_s=?, cost=?, finished=? WHERE run_id=? AND step_id=?"
+)
+OWNER_SQL = "SELECT owner FROM agentnet_runs WHERE id=?{share}"
+# Outside a transaction: a plain read (on PostgreSQL a row lock would make it a transaction that
+# waits for a WAL flush to commit).
+OWNER_READ_SQL = "SELECT owner FROM agentnet_runs WHERE id=?"
+TASK_PUT_SQL = (
+    "INSERT INTO agentnet_a2a_tasks (owner, id, task, updated) VALUES (?,?,?,?)"
+    " ON CONFLICT(owner, id) DO UPDATE SET task=excluded.task, updated=excluded.updated"
+)
+ORPHAN_CANCEL_SQL = (
+    "UPDATE agentnet_runs SET status='interrupted', finished=?, error=?, owner=NULL, lease_until=NULL"
+    " WHERE id=? AND status='running' AND (owner IS NULL OR lease_until < {now} OR owner = ?)"
+)
+
+
+def attempt_row(run_id: str, step_id: str, attempt: dict[str, Any], seq: int) -> tuple[Any, ...]:
+    return (
+        run_id,
+        step_id,
+        seq,
+        attempt["node_id"],
+        attempt["status"],
+        attempt.get("error_code"),
+        attempt.get("error"),
+        attempt.get("prompt_tokens", 0),
+        attempt.get("completion_tokens", 0),
+        attempt.get("latency_s", 0.0),
+        attempt.get("cost", 0.0),
+        time.time(),
+    )
