@@ -11,11 +11,15 @@ end of the run's execution, so nothing is ever left behind.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 Row = tuple[str, tuple[Any, ...]]
+# Set while a saver writes a finished task's writes: the run's held rows, for the saver's cursor to
+# execute in the same transaction.
+HELD: ContextVar[list[Row] | None] = ContextVar("agentnet_held_rows", default=None)
 
 
 class PendingRows:
@@ -46,3 +50,19 @@ class PendingRows:
                 with self._lock:
                     self._rows[run_id] = rows + self._rows.get(run_id, [])
             raise
+
+
+class WritesWithHeldRows:
+    """A mixin for a LangGraph saver (first among its bases): ``put_writes`` takes the run's held
+    rows and sets ``HELD`` for the saver's cursor, which executes them in the transaction of the
+    writes. The saver class sets ``pending`` to its store's rows."""
+
+    pending: PendingRows
+
+    def put_writes(self, config: Any, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = "") -> None:
+        with self.pending.taken(str(config["configurable"]["thread_id"])) as held:
+            token = HELD.set(held)
+            try:
+                super().put_writes(config, writes, task_id, task_path)  # type: ignore[misc]
+            finally:
+                HELD.reset(token)

@@ -14,14 +14,14 @@ from __future__ import annotations
 import select
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from agentnet.errors import ConfigError, RunStoreError
 from agentnet.executor import migrations
+from agentnet.executor.pending_rows import HELD, WritesWithHeldRows
 from agentnet.executor.store import RunStore
 from agentnet.redact import redact_url
 
@@ -36,9 +36,6 @@ IDLE_PING_S = 2.0
 _RETURNED = "_agentnet_returned"
 _migrated: set[str] = set()
 _migrating = threading.Lock()
-# Set while the saver writes a finished task's writes: the run's held trace rows, to go in the same
-# transaction (see ``_saver_class``).
-_HELD: ContextVar[list[Any] | None] = ContextVar("agentnet_held_rows", default=None)
 
 
 def _drivers() -> Any:
@@ -255,11 +252,21 @@ def _saver_class(store: PostgresRunStore) -> Any:
     """``PostgresSaver`` whose connection failures name the database and the fix, like the store's."""
     from langgraph.checkpoint.postgres import PostgresSaver
 
-    class Saver(PostgresSaver):
+    class Saver(WritesWithHeldRows, PostgresSaver):
+        """A finished task's writes are committed without waiting for the WAL flush: with
+        ``durability="sync"`` the superstep's checkpoint follows, synchronously, and flushes them
+        (see ``_trace_transaction``; a sibling still running leaves them to the WAL writer, 0.6 s at
+        most). A killed agentnet process loses none of them; a crashed database server may lose the
+        last ones, and the resumed run runs those steps again, as SQLite's ``synchronous=NORMAL``
+        does on a power cut. One WAL flush per step instead of two. The step's held trace rows
+        (``pending_rows.py``) are committed with them."""
+
+        pending = store._pending
+
         @contextmanager
         def _cursor(self, *, pipeline: bool = False) -> Iterator[Any]:
             with store._guard(), super()._cursor(pipeline=pipeline) as cur:
-                held = _HELD.get()
+                held = HELD.get()
                 if pipeline and held is not None:
                     # Local to the pipeline's one (implicit) transaction: the pooled connection
                     # keeps synchronous commits for everything else. The held trace rows of the
@@ -268,20 +275,5 @@ def _saver_class(store: PostgresRunStore) -> Any:
                     for sql, params in held:
                         cur.execute(store.q(sql), params)
                 yield cur
-
-        def put_writes(self, config: Any, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = "") -> None:
-            """A finished task's writes, committed without waiting for the WAL flush: with
-            ``durability="sync"`` the superstep's checkpoint follows, synchronously, and flushes
-            them (see ``_trace_transaction``; a sibling still running leaves them to the WAL writer,
-            0.6 s at most). A killed agentnet process loses none of them; a crashed database
-            server may lose the last ones, and the resumed run runs those steps again, as SQLite's
-            ``synchronous=NORMAL`` does on a power cut. One WAL flush per step instead of two.
-            The step's held trace rows (``pending_rows.py``) are committed with them."""
-            with store._pending.taken(str(config["configurable"]["thread_id"])) as held:
-                token = _HELD.set(held)
-                try:
-                    super().put_writes(config, writes, task_id, task_path)
-                finally:
-                    _HELD.reset(token)
 
     return Saver

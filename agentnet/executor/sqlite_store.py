@@ -10,23 +10,21 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
 from agentnet.errors import RunStoreError
 from agentnet.executor import migrations
 from agentnet.executor.lease import Owner
+from agentnet.executor.pending_rows import HELD, WritesWithHeldRows
 from agentnet.executor.store import RunStore
 from agentnet.retry import RetryPolicy
 
 T = TypeVar("T")
 
 BUSY_TIMEOUT_S = 30.0
-# The held trace rows ``put_writes`` hands to the saver's cursor (see ``_saver_class``).
-_HELD: ContextVar[list[Any] | None] = ContextVar("agentnet_held_rows", default=None)
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -196,11 +194,13 @@ def _saver_class(store: SQLiteRunStore) -> Any:
     whose ``put_writes`` commits a finished step's writes and its held trace rows together."""
     from langgraph.checkpoint.sqlite import SqliteSaver
 
-    class Saver(SqliteSaver):
+    class Saver(WritesWithHeldRows, SqliteSaver):
+        pending = store._pending
+
         @contextmanager
         def cursor(self, transaction: bool = True) -> Iterator[sqlite3.Cursor]:
             with store._guard(), super().cursor(transaction) as cur:
-                held = _HELD.get()
+                held = HELD.get()
                 if not held:
                     yield cur
                     return
@@ -215,13 +215,5 @@ def _saver_class(store: SQLiteRunStore) -> Any:
                 except BaseException:
                     self.conn.rollback()
                     raise
-
-        def put_writes(self, config: Any, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = "") -> None:
-            with store._pending.taken(str(config["configurable"]["thread_id"])) as held:
-                token = _HELD.set(held)
-                try:
-                    super().put_writes(config, writes, task_id, task_path)
-                finally:
-                    _HELD.reset(token)
 
     return Saver
