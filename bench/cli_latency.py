@@ -1,11 +1,13 @@
-"""`agentnet ask` and `agentnet plan` cold (a fresh process loads everything) vs warm (`agentnet daemon`
-holds the imports and the model), same run.
+"""`agentnet ask`, `agentnet plan` and `agentnet chat` cold (a fresh process loads everything) vs warm
+(`agentnet daemon` holds the imports and the model), same run.
 
-Each round runs `agentnet ask "hi" --max-tokens 8` and `agentnet plan TASK` as real processes, once with
+Each round runs `agentnet ask "hi" --max-tokens 8`, `agentnet plan TASK` and a one-turn `agentnet chat`
+(in a pseudo-terminal: wait for the prompt, type "hi", Ctrl-D) as real processes, once with
 `--no-daemon` and once through a daemon started for this bench (in a temporary AGENTNET_HOME, so no
 daemon of yours is used or stopped); rounds alternate so load on the machine hits both alike.
-Printed per command and mode: median wall time to the first byte of the answer on stdout and to exit, and CPU;
-then warm/cold ratios. Issue 13's targets: first token of a warm `ask` <= 0.5 s, warm `plan` <= 0.8 s,
+Printed per command and mode: median wall time to the first byte of the answer on stdout (for chat:
+from the start of the process to the first byte after the typed line) and to exit, and CPU; then
+warm/cold ratios. Issue 13's targets: first token of a warm `ask` <= 0.5 s, warm `plan` <= 0.8 s,
 cold `plan` <= 1.5 s.
 
 A fresh home's directory was never indexed; the quickstart's state is an indexed one. So each round also
@@ -21,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import pty
+import select
 import statistics
 import subprocess
 import sys
@@ -31,6 +35,7 @@ from pathlib import Path
 AGENTNET = str(Path(sys.executable).parent / "agentnet")
 ASK = [AGENTNET, "ask", "hi", "--max-tokens", "8", "--quiet"]
 PLAN = [AGENTNET, "plan", "Summarise this text: bees make honey."]
+CHAT = [AGENTNET, "chat", "--model", "smollm2", "--max-tokens", "8"]
 
 
 def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
@@ -47,6 +52,42 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     process.returncode = code = os.waitstatus_to_exitcode(status)
     if code != 0 or not first_byte:
         raise SystemExit(f"{' '.join(args[1:])} exited {code}")
+    return first, time.perf_counter() - started, usage.ru_utime + usage.ru_stime
+
+
+def chat_turn(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """``timed`` for a chat in a pseudo-terminal, as a user runs it: the first byte is the answer's to one
+    typed line, counted from the start of the process."""
+    started = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(args[0], args, {**env, "TERM": "dumb", "NO_COLOR": "1"})
+    seen = b""
+
+    def until(token: bytes) -> None:
+        nonlocal seen
+        while token not in seen:
+            if not select.select([fd], [], [], 300)[0]:
+                raise SystemExit(f"chat: no {token!r} after {seen[-500:]!r}")
+            seen += os.read(fd, 4096)
+        seen = seen.split(token, 1)[1]
+
+    try:
+        until(b"you> ")
+        os.write(fd, b"hi\n")
+        until(b"hi")  # the terminal's echo of the line
+        until(b"\n")
+        if not seen:
+            select.select([fd], [], [], 300)
+            seen += os.read(fd, 4096)
+        first = time.perf_counter() - started
+        until(b"you> ")
+        os.write(fd, b"\x04")
+        _pid, status, usage = os.wait4(pid, 0)
+    finally:
+        os.close(fd)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"chat exited {os.waitstatus_to_exitcode(status)}")
     return first, time.perf_counter() - started, usage.ru_utime + usage.ru_stime
 
 
@@ -72,7 +113,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    keys = ("ask cold", "ask warm", "plan cold", "plan warm", "indexed manifest", "indexed chromadb")
+    keys = ("ask cold", "ask warm", "plan cold", "plan warm", "chat cold", "chat warm", "indexed manifest",
+            "indexed chromadb")  # fmt: skip
     runs: dict[str, list[tuple[float, float, float]]] = {key: [] for key in keys}
     with (
         tempfile.TemporaryDirectory(prefix="agentnet-bench-") as home,
@@ -91,6 +133,8 @@ def main() -> None:
                 runs["ask warm"].append(timed(ASK, env))
                 runs["plan cold"].append(timed([*PLAN, "--no-daemon"], env))
                 runs["plan warm"].append(timed(PLAN, env))
+                runs["chat cold"].append(chat_turn([*CHAT, "--no-daemon"], env))
+                runs["chat warm"].append(chat_turn(CHAT, env))
                 current, missing = indexed_plans(indexed)
                 runs["indexed manifest"].append(current)
                 runs["indexed chromadb"].append(missing)
@@ -115,7 +159,7 @@ def report(runs: dict[str, list[tuple[float, float, float]]], rounds: int) -> No
         line(label, (top[0] / bottom[0], top[1] / bottom[1], top[2] / bottom[2]))
 
     print(f"{rounds} rounds each, median seconds: first byte on stdout / whole command / CPU (user+system)")
-    for command in ("ask", "plan"):
+    for command in ("ask", "plan", "chat"):
         cold, warm = median(f"{command} cold"), median(f"{command} warm")
         print(f"{command}")
         line("cold (--no-daemon, imports and loads here):", cold)

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from agentnet.cli.inputs import NoDaemonOption
+
 
 def chat(
     model: Annotated[
@@ -25,8 +27,10 @@ def chat(
     config: Annotated[
         Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml.")
     ] = None,
+    no_daemon: NoDaemonOption = False,
 ) -> None:
-    """Chat with the network: streamed answers, who answered and why, tokens, latency, cost."""
+    """Chat with the network: streamed answers, who answered and why, tokens, latency, cost (in a running
+    `agentnet daemon` when there is one and stdin is a terminal, models already loaded)."""
     from agentnet.cli.chat import start
 
     start(model=model, resume=resume, config=config, max_tokens=max_tokens, route=route, latest=latest)

@@ -1,6 +1,6 @@
 """``agentnet daemon start|stop|status``: keep models loaded between CLI calls (``agentnet/server/daemon.py``).
 
-``ask`` sends its request to a running daemon, ``plan`` and ``run`` the whole command (``handoff.py``);
+``ask`` sends its request to a running daemon, ``plan``, ``run`` and ``chat`` the whole command (``handoff.py``);
 ``--no-daemon`` opts out. With ``AGENTNET_DAEMON=auto`` the first of them starts one.
 """
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from agentnet.nodes.calls import Reply
 
 daemon_app = typer.Typer(
-    help="A warm background process that keeps models loaded for `ask`, `plan` and `run`.", no_args_is_help=True
+    help="A warm background process that keeps models loaded for `ask`, `plan`, `run` and `chat`.", no_args_is_help=True
 )
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 20.0
@@ -113,7 +113,7 @@ def start(
         float, typer.Option("--idle-timeout", help="Exit after this many seconds without a request (0: never).", min=0)
     ] = 1800.0,
 ) -> None:
-    """Start the daemon in the background (`ask`, `plan` and `run` then use it); nothing happens if one runs."""
+    """Start the daemon in the background (`ask`, `plan`, `run` and `chat` then use it); nothing happens if one runs."""
     from agentnet.server.daemon import read_state
 
     state = read_state()

@@ -1,5 +1,5 @@
-"""``ask``, ``plan`` and ``run`` handed to a running ``agentnet daemon`` (``server/daemon_cli.py``), as the Ollama CLI
-hands work to ``ollama serve``: the daemon has the engines imported and the models loaded.
+"""``ask``, ``plan``, ``run`` and ``chat`` handed to a running ``agentnet daemon`` (``server/daemon_cli.py``), as the
+Ollama CLI hands work to ``ollama serve``: the daemon has the engines imported and the models loaded.
 
 The command, working directory, environment, piped stdin and terminal go over; its stdout, stderr
 and exit code come back, so the output is the in-process command's. With no daemon running (or
@@ -8,6 +8,11 @@ finding the daemon needs is imported here: this runs before every command, befor
 tree is imported (cli/launch.py). An ``ask`` is handed over only when the daemon is idle: the daemon
 runs one whole command at a time, and an ``ask`` beside a running ``run`` is served by the daemon's
 ``ask`` request instead (ask_cmd.py), not queued behind it.
+
+``chat`` is handed over when stdin is a terminal: a thread here reads the terminal (cooked mode,
+so the terminal edits the line) and sends each line on; Ctrl-D sends the end of input. A chat holds
+the daemon for the whole session, so a command arriving meanwhile, or a chat while the daemon runs
+something else, runs in its own process.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from typing import Any
 
 from agentnet.errors import RunError
 
-HANDED = ("ask", "plan", "run")
+HANDED = ("ask", "plan", "run", "chat")
+NOT_QUEUED = ("ask", "chat")  # turned down as busy rather than queued behind another command
 
 
 def run_handed(argv: list[str]) -> int | None:
@@ -47,6 +53,8 @@ def hand_off(argv: list[str]) -> int | None:
         return None
     if argv[0] == "ask" and stdin_is_piped():
         return None  # read once: if the daemon turned it down as busy, the ask here could not read it again
+    if argv[0] == "chat" and not _stdin_is_terminal():
+        return None  # `echo hi | agentnet chat`: its few lines are read here, as in-process
     state = _daemon()
     if state is None:
         return None
@@ -72,28 +80,59 @@ def stdin_is_piped() -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
 
 
+def _stdin_is_terminal() -> bool:
+    try:
+        return os.isatty(sys.stdin.fileno())
+    except (OSError, ValueError):
+        return False
+
+
 def _through(state: dict[str, Any], argv: list[str]) -> int | None:
     import base64
     import secrets
 
-    from agentnet.server.daemon import connect, request
+    from agentnet.server.daemon import connect
 
     conn = connect(state)
     if conn is None:
         return None  # a daemon that does not answer is no reason to fail: run here
     job = secrets.token_hex(8)
-    piped = base64.b64encode(sys.stdin.buffer.read()).decode() if stdin_is_piped() else None
+    data = sys.stdin.buffer.read() if stdin_is_piped() else None
     env = {**os.environ, **_terminal_size()}
     fields: dict[str, Any] = {
         "job": job,
         "argv": argv,
         "cwd": str(Path.cwd()),
         "env": env,
-        "stdin": piped,
+        "stdin": base64.b64encode(data).decode() if data is not None else None,
         "tty": [sys.stdout.isatty(), sys.stderr.isatty()],
-        "wait": argv[0] != "ask",
+        "wait": argv[0] not in NOT_QUEUED,
+        "interactive": argv[0] == "chat",
     }
+    code = _converse(state, conn, fields)
+    if code is None and data is not None:
+        _restore_stdin(data)  # busy (a chat session holds the daemon): the command here reads it again
+    return code
+
+
+def _restore_stdin(data: bytes) -> None:
+    """Piped stdin already read, put back on fd 0 (a regular file: commands read it as redirected input)."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as copy:
+        copy.write(data)
+        copy.seek(0)
+        os.dup2(copy.fileno(), 0)
+    sys.stdin = open(0, encoding=sys.stdin.encoding, errors=sys.stdin.errors, closefd=False)  # noqa: SIM115
+
+
+def _converse(state: dict[str, Any], conn: Any, fields: dict[str, Any]) -> int | None:
+    """Send the command, relay its output (and for a chat, what is typed) until its exit code."""
     import signal
+
+    from agentnet.server.daemon import request
+
+    job = fields["job"]
 
     def terminated(signum: int, frame: Any) -> None:
         raise _Terminated
@@ -103,9 +142,15 @@ def _through(state: dict[str, Any], argv: list[str]) -> int | None:
         with conn, conn.makefile("rb") as lines:
             conn.settimeout(None)
             conn.sendall(json.dumps({"token": state["token"], "op": "cli", **fields}).encode() + b"\n")
+
+            def started() -> None:
+                import threading
+
+                threading.Thread(target=_forward_typing, args=(conn,), name="agentnet-typing", daemon=True).start()
+
             while True:
                 try:
-                    return _relay(lines)
+                    return _relay(lines, started)
                 except KeyboardInterrupt as stop:
                     # The command stops as it would here (its run kept for resuming); its last words still come.
                     terminate = isinstance(stop, _Terminated)
@@ -132,7 +177,21 @@ def _terminal_size() -> dict[str, str]:
     return {}
 
 
-def _relay(lines: Any) -> int | None:
+def _forward_typing(conn: Any) -> None:
+    """What is typed on this terminal, line by line as the terminal hands it over, to the daemon's chat;
+    Ctrl-D (end of input) as ``eof``. Ends quietly when the connection does (the chat ended)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")  # a character split across reads
+    try:
+        while data := os.read(0, 4096):
+            conn.sendall(json.dumps({"in": decoder.decode(data)}).encode() + b"\n")
+        conn.sendall(b'{"eof": true}\n')
+    except OSError:
+        pass
+
+
+def _relay(lines: Any, started: Any = None) -> int | None:
     from agentnet.server.daemon import error_of
 
     for line in lines:
@@ -147,6 +206,8 @@ def _relay(lines: Any) -> int | None:
             return int(message["exit"])
         elif message.get("busy"):
             return None  # the daemon runs another command: this one runs here
+        elif message.get("started") and started is not None:
+            started()  # the chat is the daemon's now: what is typed goes there
         elif "error" in message:
             raise error_of(message["error"])
     raise RunError("the agentnet daemon stopped before the command finished", hint="run it again with --no-daemon")

@@ -320,7 +320,11 @@ class TokenStream:
                 if abort is not None and abort.is_set():
                     raise CallAborted(f"the call to {self.node.node_id!r} was abandoned")
                 try:
-                    item = pieces.get(timeout=remaining if abort is None else min(remaining, ABORT_POLL_S))
+                    # Short slices even with no abort event: an interrupt sent to this thread as an async
+                    # exception (the daemon's Ctrl-C for a command it runs, daemon_cli.py) lands only when
+                    # the thread runs Python again, and one left pending while it waits in C slows every
+                    # thread (CPython 3.11 keeps their eval breakers set).
+                    item = pieces.get(timeout=min(remaining, ABORT_POLL_S))
                 except queue.Empty:
                     continue  # the loop looks at the deadline and the abort event again
                 if isinstance(item, str):

@@ -74,7 +74,8 @@ class CallOptions:
         return self.trace_call.headers() if self.trace_call is not None else {}
 
 
-# How often a call waiting for its next token looks at its ``abort`` event.
+# How often a call waiting for its next token wakes: to look at its ``abort`` event and to take an
+# interrupt sent to its thread (nodes/base.py).
 ABORT_POLL_S = 0.1
 
 

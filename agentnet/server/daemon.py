@@ -1,14 +1,16 @@
 """``agentnet daemon``: a warm background process that keeps models loaded for the CLI.
 
 Like ``ollama serve`` for the ``ollama`` CLI: ``agentnet ask`` hands its request to a running daemon
-over loopback instead of loading the model again, so repeated calls pay the model load once; ``plan``
-and ``run`` hand over the whole command (``daemon_cli.py``), imports and models already warm.
+over loopback instead of loading the model again, so repeated calls pay the model load once; ``plan``,
+``run`` and ``chat`` hand over the whole command (``daemon_cli.py``), imports and models already warm.
 
 Protocol: one TCP connection on 127.0.0.1 per request, JSON lines. The client sends
 ``{"token", "op", ...}``; the daemon answers ``ask`` with ``{"text": piece}`` lines then
-``{"reply": {...}}``, ``cli`` with ``{"out": text}`` / ``{"err": text}`` lines then ``{"exit": code}``,
-or ``{"error": {...}}``. The port and a random token are in ``$AGENTNET_HOME/daemon.json`` (mode 0600):
-only processes that can read the user's agentnet home can use the daemon.
+``{"reply": {...}}``, ``cli`` with ``{"out": text}`` / ``{"err": text}`` lines then ``{"exit": code}``
+(or ``{"busy": true}``), or ``{"error": {...}}``; an interactive ``cli`` (``chat``) also gets
+``{"started": true}`` and then reads ``{"in": text}`` / ``{"eof": true}`` lines from its caller.
+The port and a random token are in ``$AGENTNET_HOME/daemon.json`` (mode 0600): only processes that
+can read the user's agentnet home can use the daemon.
 
 The daemon answers with the environment it was started with (keys, ``AGENTNET_HOME``); the config is
 the client's (its ``--config`` or ``./agentnet.yaml``, sent as a path). It exits on SIGTERM/SIGINT or
@@ -17,6 +19,7 @@ after ``idle_s`` without a request, and removes ``daemon.json`` on the way out.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -33,6 +36,7 @@ from agentnet.errors import AgentnetError, RunError
 from agentnet.home import home_path
 
 STATE_FILE = "daemon.json"
+TYPING_GRACE_S = 5.0
 DEFAULT_IDLE_S = 1800.0
 _serving = threading.Event()  # set in the daemon's own process: its commands never hand work to it
 
@@ -73,6 +77,7 @@ def _alive(pid: int) -> bool:
 
 class _Handler(socketserver.StreamRequestHandler):
     server: Daemon
+    typed_lines: threading.Thread | None = None  # a chat's: reads what its caller types
 
     def handle(self) -> None:
         try:
@@ -120,16 +125,37 @@ class _Handler(socketserver.StreamRequestHandler):
         self._send({"reply": dumped})
 
     def _cli(self, request: dict[str, Any]) -> None:
-        from agentnet.server.daemon_cli import run_command
+        from agentnet.server.daemon_cli import TypedStdin, run_command
 
         if self.server.runner is None:
             raise RunError("this daemon runs no CLI commands", hint="run the command with --no-daemon")
-        code = run_command(request, self._send, self.server.runner)
+        typed = None
+        if request.get("interactive"):  # `chat`: what its caller types comes on this connection
+            typed = TypedStdin()
+            # Not named agentnet-*: chat waits for those (model workers) before it returns.
+            self.typed_lines = threading.Thread(
+                target=typed.feed_from, args=(self.rfile,), name="daemon-typed", daemon=True
+            )
+            self.typed_lines.start()
+        code = run_command(request, self._send, self.server.runner, typed)
         if code is None:
             self._send({"busy": True})
             return
         self.server.served += 1
-        self._send({"exit": code})
+        with contextlib.suppress(OSError):  # a caller that went away (killed, terminal closed) hears nothing
+            self._send({"exit": code})
+
+    def finish(self) -> None:
+        typing = self.typed_lines
+        if typing is not None:
+            # The caller closes the connection once it has the exit code; until then its last keystrokes
+            # are read, never left unread (closing on unread bytes resets the connection, and the caller
+            # could lose the exit code). One that does not close is cut off.
+            typing.join(TYPING_GRACE_S)
+            if typing.is_alive():
+                with contextlib.suppress(OSError):
+                    self.request.shutdown(socket.SHUT_RDWR)
+        super().finish()
 
     def _send(self, message: dict[str, Any]) -> None:
         # A handed-off command writes from several threads (its steps' progress): one line at a time.

@@ -9,6 +9,11 @@ code, so a handed-off command prints and exits exactly as the in-process one doe
 
 Ctrl-C in the caller becomes an ``interrupt`` request: the command's thread gets the same
 ``KeyboardInterrupt`` the in-process command would (its run is stopped and kept for resuming).
+
+``chat`` is interactive (``"interactive": true``): its stdin is what the caller types, sent as
+``{"in": text}`` lines on the same connection after the daemon said ``{"started": true}``, and
+``{"eof": true}`` for Ctrl-D (``TypedStdin``). A session holds the daemon for as long as it lasts, so
+no command waits behind one: it is turned down as busy and runs in its caller's process.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import io
+import json
 import os
+import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -28,6 +35,10 @@ Send = Callable[[dict[str, Any]], None]
 
 JOB_LOCK = threading.Lock()
 _running: dict[str, int] = {}  # job id -> the thread ident running it
+_interactive = threading.Event()  # set while a chat session holds JOB_LOCK
+# Every wait in a command's thread or for JOB_LOCK is cut into slices this long: an interrupt sent to a
+# thread as an async exception lands only when it runs Python again (see interrupt()).
+WAIT_SLICE_S = 0.1
 
 
 class _Stream(io.TextIOBase):
@@ -77,8 +88,56 @@ def _stdin(data: bytes | None) -> Any:
     return os.fdopen(read_fd, "r", encoding="utf-8")
 
 
+class TypedStdin(io.TextIOBase):
+    """A chat's stdin in the daemon: the lines its caller types, fed from the connection by ``feed_from``.
+
+    ``input()`` reads it with ``readline``; the caller's terminal edits the line (cooked mode), as it
+    does in-process, where no GNU readline is loaded either. Ctrl-D, or the caller going away, is the end of the stream:
+    ``input()`` raises EOFError and the session ends as it does in-process.
+    """
+
+    def __init__(self) -> None:
+        self._pieces: queue.Queue[str] = queue.Queue()
+        self._closed = threading.Event()  # no more pieces will come
+        self._buffer = ""
+
+    def feed_from(self, lines: Any) -> None:
+        """Read the caller's messages until it closes the connection (runs in its own thread; keeps
+        reading after ``eof`` so the caller's last bytes never sit unread when the connection closes)."""
+        try:
+            for raw in lines:
+                message = json.loads(raw)
+                if isinstance(message, dict) and isinstance(message.get("in"), str):
+                    self._pieces.put(message["in"])
+                elif isinstance(message, dict) and message.get("eof"):
+                    self._closed.set()
+        except (OSError, ValueError):
+            pass  # a connection reset or garbage: the caller is gone, which ends its input too
+        finally:
+            self._closed.set()
+
+    def readline(self, size: int = -1, /) -> str:  # type: ignore[override]  # typeshed: _IOBase.readline -> bytes
+        while "\n" not in self._buffer:
+            try:
+                self._buffer += self._pieces.get(timeout=WAIT_SLICE_S)
+            except queue.Empty:
+                if self._closed.is_set() and self._pieces.empty():
+                    break
+        line, newline, self._buffer = self._buffer.partition("\n")
+        return line + newline
+
+    def read(self, size: int | None = -1, /) -> str:
+        return "".join(iter(self.readline, ""))
+
+    def readable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return True  # the caller's stdin is its terminal
+
+
 @contextmanager
-def _as_caller(request: dict[str, Any], send: Send) -> Iterator[None]:
+def _as_caller(request: dict[str, Any], send: Send, typed: TypedStdin | None = None) -> Iterator[None]:
     """sys.argv, the environment, the working directory and the standard streams of the caller."""
     import base64
 
@@ -86,7 +145,10 @@ def _as_caller(request: dict[str, Any], send: Send) -> Iterator[None]:
 
     saved = (list(sys.argv), dict(os.environ), Path.cwd(), sys.stdin, sys.stdout, sys.stderr)
     tty = request.get("tty") or [False, False]
-    stdin = _stdin(base64.b64decode(request["stdin"]) if request.get("stdin") is not None else None)
+    if typed is not None:
+        stdin: Any = typed
+    else:
+        stdin = _stdin(base64.b64decode(request["stdin"]) if request.get("stdin") is not None else None)
     try:
         sys.argv = ["agentnet", *request["argv"]]
         os.environ.clear()
@@ -112,20 +174,39 @@ def _as_caller(request: dict[str, Any], send: Send) -> Iterator[None]:
         stdin.close()
 
 
-def run_command(request: dict[str, Any], send: Send, run_in_process: Callable[[], None]) -> int | None:
+def run_command(
+    request: dict[str, Any], send: Send, run_in_process: Callable[[], None], typed: TypedStdin | None = None
+) -> int | None:
     """Run one CLI command as the caller would have (``run_in_process`` runs ``sys.argv``); its exit code,
-    or None when the request does not wait (``wait: false``) and another command is running."""
-    if not JOB_LOCK.acquire(blocking=request.get("wait", True) is not False):
+    or None (busy) when another command runs and the request does not wait (``wait: false``) or a chat
+    session holds the daemon. ``typed``: an interactive command's stdin (its caller is told ``started``)."""
+    if not _take(wait=request.get("wait", True) is not False):
         return None
     try:
-        return _run_locked(request, send, run_in_process)
+        if typed is not None:
+            _interactive.set()
+            send({"started": True})  # the caller forwards its typing from now on, not before: if busy, it reads here
+        return _run_locked(request, send, run_in_process, typed)
     finally:
+        _interactive.clear()
         JOB_LOCK.release()
 
 
-def _run_locked(request: dict[str, Any], send: Send, run_in_process: Callable[[], None]) -> int:
+def _take(wait: bool) -> bool:
+    if not wait:
+        return JOB_LOCK.acquire(blocking=False)
+    # A command waits for the one running, never behind a chat session, which lasts as long as its user likes.
+    while not JOB_LOCK.acquire(timeout=WAIT_SLICE_S):
+        if _interactive.is_set():
+            return False
+    return True
+
+
+def _run_locked(
+    request: dict[str, Any], send: Send, run_in_process: Callable[[], None], typed: TypedStdin | None
+) -> int:
     job = str(request.get("job", ""))
-    with _as_caller(request, send):
+    with _as_caller(request, send, typed):
         _running[job] = threading.get_ident()
         try:
             run_in_process()
@@ -161,5 +242,6 @@ def interrupt(job: str, terminate: bool = False) -> bool:
     kind = Terminated if terminate else KeyboardInterrupt
     if stop_run_in_thread(ident, kind):
         return True  # a run: its steps stop at its flag and the thread raises ``kind`` (executor/control.py)
-    # Planning, loading, printing: the thread runs Python, which the exception interrupts at once.
+    # Planning, a chat's answer or prompt, printing: the thread runs Python or waits in short slices (a
+    # model's next token, TypedStdin's next line), so the exception lands within one slice.
     return bool(ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(kind)))

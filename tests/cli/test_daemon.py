@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.terminal import PROMPT, Terminal
+
 pytestmark = pytest.mark.slow
 
 AGENTNET = str(Path(sys.executable).parent / "agentnet")
@@ -85,6 +87,63 @@ def handed_off_like_in_process(home: Path) -> None:
     assert shown["status"] == "interrupted" and "SIGTERM" in shown["error"]["message"], shown["error"]
 
 
+def served() -> int:
+    return int(json.loads(cli("daemon", "status", "--json").stdout)["served"])
+
+
+def served_becomes(count: int, timeout_s: float = 30) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if served() == count:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def chat_handed_over(home: Path) -> None:
+    """`chat` in a terminal runs in the idle daemon whole: the typed lines go over, ^C and ^D act as
+    in-process, the session is saved; nothing waits behind it, and a client that vanishes frees it."""
+    before = served()
+    term = Terminal("chat", "--model", "smollm2", "--max-tokens", "400")
+    try:
+        session = re.search(r"session (\w+)", term.read_until(PROMPT, timeout=60))
+        assert session, term.seen
+        answer = term.turn("What is the capital of France?")
+        assert "paris" in answer.lower() and "[smollm2 · pinned · " in answer, answer
+        assert "/route on|off" in term.turn("/help")
+        # A command meanwhile is not queued behind the session: it runs in its own process, silently,
+        # with the stdin it had piped (read to send it, put back when the daemon said busy).
+        planned = cli("plan", "--no-model", "Summarise this", stdin="Bees make honey from nectar.\n", timeout=90)
+        assert planned.returncode == 0 and "busy" not in planned.stderr, planned.stderr
+        assert "user: stdin" in planned.stdout, planned.stdout
+        term.send("Tell me a very long story about a dragon and a knight.\n")
+        term.read_until("knight.", timeout=30)  # the echo of the line
+        term.read_until(" ", timeout=60)  # the first streamed words
+        term.send("\x03")
+        assert "[cancelled]" in term.read_until(PROMPT, timeout=60)
+        assert re.search(r"\[smollm2 · pinned · \d+\+[1-9]\d* tokens", term.turn("Name one colour."))
+        term.send("\x03")  # at the prompt: a hint, and the session goes on
+        assert "Ctrl-D or /exit ends the session" in term.read_until(PROMPT, timeout=30)
+        term.send("\x04")
+        assert term.wait() == 0
+    finally:
+        term.close()
+    chat = json.loads((home / "chats" / f"{session.group(1)}.json").read_text())
+    assert [m["role"] for m in chat["messages"]] == ["user", "assistant", "user", "assistant"]
+    assert served() == before + 1  # the chat was the daemon's; the plan beside it was not
+
+    # Resumed through the daemon, then its client killed: the daemon ends the session and is free again.
+    term = Terminal("chat", "--continue")
+    try:
+        banner = term.read_until(PROMPT, timeout=60)
+        assert session.group(1) in banner and "4 earlier messages" in banner, banner
+    finally:
+        term.close()  # SIGKILL
+    assert served_becomes(before + 2), "a chat whose client was killed still holds the daemon"
+    assert cli("plan", "--no-model", "Summarise this text: bees.").returncode == 0
+    assert served() == before + 3
+
+
 def running_step(db: Path, process: subprocess.Popen[str], timeout_s: float = 240) -> str:
     """The run whose step is running (its model called), once there is one."""
     deadline = time.monotonic() + timeout_s
@@ -148,6 +207,7 @@ def test_daemon_serves_ask_warm_and_cleans_up_on_signals(home: Path) -> None:
     assert report["loaded"] == ["SmolLM2-135M-Instruct.Q4_1.gguf"]
     assert cli("ask", "hi", "--max-tokens", "4", "--no-daemon").returncode == 0
     assert json.loads(cli("daemon", "status", "--json").stdout)["served"] == 3
+    chat_handed_over(home)
     handed_off_like_in_process(home)
 
     # SIGTERM (what `daemon stop` sends): the process exits and its state file goes with it.
