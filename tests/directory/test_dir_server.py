@@ -8,6 +8,7 @@ import pytest
 from dirkit import CountingEmbedder, sample_cards
 
 from agentnet.config import DirectorySettings
+from agentnet.directory.plan_source import open_for_planning
 from agentnet.directory.query import SearchFilters
 from agentnet.directory.store import Directory
 from agentnet.errors import DirectoryError
@@ -33,6 +34,10 @@ def test_server_mode_round_trip(chroma_server: str, embedder: CountingEmbedder) 
         reader.remove("painter")
         assert reader.get("painter") is None
         assert reader.count() == len(sample_cards()) - 1
+    # A plan reads a server's cards from chroma: a server's other writers cannot be counted (no manifest).
+    source = open_for_planning(settings)
+    assert isinstance(source, Directory) and len(source.cards()) == len(sample_cards()) - 1
+    source.close()
 
 
 def test_server_mode_embedder_mismatch(chroma_server: str) -> None:
