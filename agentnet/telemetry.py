@@ -23,7 +23,8 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from types import SimpleNamespace
 from typing import Any
 
 CAPTURE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
@@ -123,30 +124,53 @@ def _kind(name: str) -> Any:
     return found
 
 
-@contextmanager
-def span(name: str, attributes: Mapping[str, Any] | None = None, *, kind: str = "internal") -> Iterator[Any]:
-    """A span made current for the block (None when tracing is off); an exception marks it failed.
+def span(name: str, attributes: Mapping[str, Any] | None = None, *, kind: str = "internal") -> Any:
+    """A context manager: a span made current for the block (None when tracing is off); an
+    exception marks it failed.
 
     Started, attached and ended by hand rather than with ``start_as_current_span``: its nested
     context managers cost about a fifth of a traced step's spans, and ``end_span`` records a
-    failure the same way (``error.type``, the exception event, status ERROR)."""
+    failure the same way (``error.type``, the exception event, status ERROR). A small class, not a
+    generator: a traced step makes two spans, and this wrapper is all of agentnet's own cost."""
     found = tracer()
     if found is None:
-        yield None
-        return
-    from opentelemetry import context, trace
+        return _OFF
+    return _Current(found.start_span(name, kind=_kind(kind), attributes=_present(attributes)))
 
-    current = found.start_span(name, kind=_kind(kind), attributes=_present(attributes))
-    token = context.attach(trace.set_span_in_context(current))
-    error: BaseException | None = None
-    try:
-        yield current
-    except BaseException as exc:
-        error = exc
-        raise
-    finally:
-        context.detach(token)
-        end_span(current, error)
+
+_OFF = nullcontext()
+
+
+class _Current:
+    __slots__ = ("span", "token")
+
+    def __init__(self, current: Any) -> None:
+        self.span = current
+        self.token: Any = None
+
+    def __enter__(self) -> Any:
+        otel = _otel()
+        self.token = otel.context.attach(otel.trace.set_span_in_context(self.span))
+        return self.span
+
+    def __exit__(self, kind: Any, error: BaseException | None, traceback: Any) -> None:
+        _otel().context.detach(self.token)
+        end_span(self.span, error)
+
+
+_modules: Any = None
+
+
+def _otel() -> Any:
+    """The OpenTelemetry API modules, imported on first use and kept (an import statement in a
+    function runs the import machinery at every call)."""
+    global _modules
+    if _modules is None:
+        from opentelemetry import context, trace
+        from opentelemetry.trace import Status, StatusCode
+
+        _modules = SimpleNamespace(context=context, trace=trace, Status=Status, StatusCode=StatusCode)
+    return _modules
 
 
 def start_span(name: str, attributes: Mapping[str, Any] | None = None, *, kind: str = "client") -> Any:
@@ -160,14 +184,13 @@ def start_span(name: str, attributes: Mapping[str, Any] | None = None, *, kind: 
 def end_span(current: Any, error: BaseException | None = None, attributes: Mapping[str, Any] | None = None) -> None:
     if current is None:
         return
-    from opentelemetry.trace import Status, StatusCode
-
     if attributes:
         current.set_attributes(_present(attributes))
     if error is not None:
+        otel = _otel()
         current.set_attribute("error.type", getattr(error, "code", None) or type(error).__name__)
         current.record_exception(error)
-        current.set_status(Status(StatusCode.ERROR, str(getattr(error, "message", error))[:500]))
+        current.set_status(otel.Status(otel.StatusCode.ERROR, str(getattr(error, "message", error))[:500]))
     current.end()
 
 

@@ -146,6 +146,9 @@ def test_a_run_and_its_resume_are_one_trace_of_steps_and_model_calls(
     steps = [s for s in spans if s.attributes.get("gen_ai.operation.name") == "invoke_agent"]
     assert sorted(s.name for s in steps) == ["invoke_agent s1", "invoke_agent s2", "invoke_agent s2"]
     assert all(by_id[s.parent.span_id].name == "invoke_workflow agentnet" for s in steps)
+    # The step the cancel stopped ended failed, saying why.
+    stopped = min((s for s in steps if s.name == "invoke_agent s2"), key=lambda s: s.start_time)
+    assert stopped.attributes.get("error.type") == "interrupted" and stopped.status.status_code.name == "ERROR"
     calls = [s for s in spans if s.attributes.get("gen_ai.operation.name") == "chat"]
     assert sorted(s.name for s in calls) == ["chat openai/fast", "chat openai/slow", "chat openai/slow"]
     assert all(by_id[s.parent.span_id].name.startswith("invoke_agent ") for s in calls)
