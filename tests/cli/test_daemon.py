@@ -116,6 +116,13 @@ def chat_handed_over(home: Path) -> None:
         planned = cli("plan", "--no-model", "Summarise this", stdin="Bees make honey from nectar.\n", timeout=90)
         assert planned.returncode == 0 and "busy" not in planned.stderr, planned.stderr
         assert "user: stdin" in planned.stdout, planned.stdout
+        second = Terminal("chat", "--model", "smollm2")  # so does another chat
+        try:
+            assert session.group(1) not in second.read_until(PROMPT, timeout=60)
+            second.send("\x04")
+            assert second.wait() == 0
+        finally:
+            second.close()
         term.send("Tell me a very long story about a dragon and a knight.\n")
         term.read_until("knight.", timeout=30)  # the echo of the line
         term.read_until(" ", timeout=60)  # the first streamed words
