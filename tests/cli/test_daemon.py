@@ -139,14 +139,19 @@ def chat_handed_over(home: Path) -> None:
     assert [m["role"] for m in chat["messages"]] == ["user", "assistant", "user", "assistant"]
     assert served() == before + 1  # the chat was the daemon's; the plan beside it was not
 
-    # Resumed through the daemon, then its client killed: the daemon ends the session and is free again.
-    term = Terminal("chat", "--continue")
+    # Resumed through the daemon, then its client killed mid-answer: the answer's next writes fail, which
+    # stops it (not its 1000 tokens), its stdin ends, the session ends as saved and the daemon is free.
+    term = Terminal("chat", "--continue", "--max-tokens", "1000")
     try:
         banner = term.read_until(PROMPT, timeout=60)
         assert session.group(1) in banner and "4 earlier messages" in banner, banner
+        term.send("Tell me a very long story about a dragon and a knight.\n")
+        term.read_until("knight.", timeout=30)
+        term.read_until(" ", timeout=60)
     finally:
         term.close()  # SIGKILL
-    assert served_becomes(before + 2), "a chat whose client was killed still holds the daemon"
+    assert served_becomes(before + 2, timeout_s=10), "a chat whose client was killed still holds the daemon"
+    assert len(json.loads((home / "chats" / f"{session.group(1)}.json").read_text())["messages"]) == 4
     assert cli("plan", "--no-model", "Summarise this text: bees.").returncode == 0
     assert served() == before + 3
 
