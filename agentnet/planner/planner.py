@@ -277,6 +277,7 @@ class Planner:
     ) -> tuple[list[draft.Pick], str]:
         """Picks from retrieval and types, or from the planner model when it is consulted; and their source."""
         tuning = self.settings
+        trust = request.trust or Trust()
         picks = draft.choose(
             parts,
             cards,
@@ -286,8 +287,8 @@ class Planner:
             [a.type for a in request.supplied],
             tuning.type_bonus,
             tuning.type_penalty,
-            tuning.floor,
-            tuning.standout,
+            tuning.floor * trust.floor,
+            tuning.standout * trust.standout,
         )
         # Only media handed over (--input, inputs=) are read first: their content is unknown until read,
         # while a file the task merely names is planned from the task's own words like any other.

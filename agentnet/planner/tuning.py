@@ -86,6 +86,9 @@ class Trust:
     phrase: float = 0.0
     prior: float = 0.0
     reuse: float = NEVER
+    # Factors of ``PlannerTuning.floor`` and ``standout`` fitted on the examples (1: the bars as set).
+    floor: float = 1.0
+    standout: float = 1.0
     examples: int = 0
     # Cross-validated node F1 (0..1, per task) with these weights and zero-shot, and the gain's t.
     f1: float = 0.0

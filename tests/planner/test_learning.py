@@ -4,6 +4,7 @@ zero-shot, and consistent ones teach it a vocabulary no description has. Real Mi
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -87,6 +88,7 @@ def test_useless_or_few_examples_leave_the_planner_zero_shot(cards: list[Capabil
     assert plans(cards, planned) == zero_shot
     fitted = planned.stats()["fits"][0]
     assert (fitted["phrase"], fitted["prior"], fitted["reuse"]) == (0.0, 0.0, NEVER), fitted
+    assert (fitted["floor"], fitted["standout"]) == (1.0, 1.0), fitted  # the retrieval bars as set
     # Fewer examples than can be cross-validated: only near-duplicates would be reused.
     few = PlanMemory(":memory:")
     few.remember_all(examples()[:3], source="learned")
@@ -132,3 +134,34 @@ def test_memory_is_bounded_and_an_old_file_is_migrated(tmp_path: Path) -> None:
     memory.remember_all([Remembered(f"Summarize text number {n}", ["Summarizer"]) for n in range(5)], "learned")
     assert [e["task"] for e in memory.entries()] == [f"Summarize text number {n}" for n in (2, 3, 4)]
     memory.close()
+
+
+def test_more_of_the_same_evidence_never_trusts_memory_less() -> None:
+    """The learning curve must not fall as examples come. Synthetic cross-validation scores (rows: grid
+    settings, columns: remembered tasks): a steady setting that helps 3 tasks of 8, and a bolder one
+    that helps 2 by more, hurts 1, and has the higher mean. Choosing the best mean and shrinking it by
+    its own weak evidence threw the steady gain away with the fewest tasks (t 0.9: zero-shot), then
+    jumped to the bold setting; the blend keeps the steady gain from the start and moves toward the
+    settings by degrees as the same evidence repeats."""
+    import numpy as np
+
+    grid = [(0.0, 0.0, (1.0, 1.0)), (0.5, 0.0, (0.75, 1.0)), (1.0, 0.4, (0.5, 0.5))]
+    zero = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
+    steady = [0.6, 0.6, 0.6, 0.5, 0.5, 0.5, 0.5, 0.5]
+    bold = [1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.2]
+    learned = []
+    for copies in (1, 2, 3, 4, 8):
+        scores = np.tile(np.array([zero, steady, bold]), copies)
+        assert int((scores - scores[0]).mean(axis=1).argmax()) == 2
+        assert copies > 1 or learning.t_of(scores[2] - scores[0]) < 1
+        rows, t = learning._shrunk_rows(scores)
+        assert 1 in rows and t > 1
+        learned.append(learning._blend(grid, rows))
+    for fewer, more in itertools.pairwise(learned):
+        # Phrase and prior weights only grow, the floor and standout factors only fall (toward the grid's).
+        assert more[0] >= fewer[0] and more[1] >= fewer[1] and more[2] <= fewer[2] and more[3] <= fewer[3]
+    assert learned[0][0] > 0 and learned[-1][0] > 2 * learned[0][0] / 3
+    # No gain anywhere: exactly zero-shot.
+    assert learning._blend(grid, learning._shrunk_rows(np.tile(np.array([zero, zero, zero]), 4))[0]) == (
+        0.0, 0.0, 1.0, 1.0,
+    )  # fmt: skip
