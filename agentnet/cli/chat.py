@@ -265,10 +265,13 @@ def _wait_for_workers(timeout_s: float = 10.0) -> None:
 
     Model calls run in daemon threads; one still inside llama.cpp while Python finalises can
     crash the process, so a session that cancelled an answer waits for them (briefly) on exit.
+    Only for those: other agentnet threads live as long as the process (in the daemon, for ever).
     """
     import threading
 
+    from agentnet.nodes.base import CALL_THREAD_PREFIX
+
     deadline = time.monotonic() + timeout_s
     for thread in threading.enumerate():
-        if thread is not threading.current_thread() and thread.name.startswith("agentnet-"):
+        if thread is not threading.current_thread() and thread.name.startswith(CALL_THREAD_PREFIX):
             thread.join(max(0.0, deadline - time.monotonic()))

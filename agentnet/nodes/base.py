@@ -274,6 +274,12 @@ def _response_metadata(reply: Reply) -> dict[str, Any]:
     }
 
 
+# A model call's worker thread is named so: a chat waits for its own (cli/chat.py), never for the
+# process's long-lived agentnet-* threads (the MCP hub's loop, PostgreSQL's pool), which in a daemon
+# outlive every command.
+CALL_THREAD_PREFIX = "agentnet-call-"
+
+
 class TokenStream:
     """Iterates a node's text pieces under agentnet's deadline; ``reply`` is set when done.
 
@@ -307,7 +313,9 @@ class TokenStream:
         pieces: queue.Queue[Any] = queue.Queue()
         started = time.perf_counter()
         deadline = started + deadline_s
-        worker = threading.Thread(target=self._pump, args=(pieces,), name=f"agentnet-{self.node.node_id}", daemon=True)
+        worker = threading.Thread(
+            target=self._pump, args=(pieces,), name=f"{CALL_THREAD_PREFIX}{self.node.node_id}", daemon=True
+        )
         worker.start()
         text: list[str] = []
         first_token_s: float | None = None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,23 @@ def test_sessions_round_trip_and_export(agentnet_home: Path) -> None:
     with pytest.raises(NotFoundError, match="no saved chat 'nope'") as info:
         Session.load("nope")
     assert "abc" in (info.value.hint or "")
+
+
+def test_a_chat_waits_for_its_model_calls_on_exit_not_for_long_lived_threads() -> None:
+    """A chat's end waits for a cancelled call's worker (llama.cpp must not run into finalisation), but
+    not for threads that live as long as the process: in a daemon that would be 10 s per chat."""
+    from agentnet.cli.chat import _wait_for_workers
+    from agentnet.nodes.base import CALL_THREAD_PREFIX
+
+    stop = threading.Event()
+    hub = threading.Thread(target=stop.wait, name="agentnet-mcp", daemon=True)  # as the MCP hub's loop
+    call = threading.Thread(target=time.sleep, args=(0.5,), name=f"{CALL_THREAD_PREFIX}smollm2", daemon=True)
+    hub.start()
+    call.start()
+    try:
+        started = time.monotonic()
+        _wait_for_workers(timeout_s=5)
+        assert not call.is_alive()
+        assert time.monotonic() - started < 3
+    finally:
+        stop.set()
