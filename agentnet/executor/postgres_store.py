@@ -14,9 +14,10 @@ from __future__ import annotations
 import select
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from agentnet.errors import ConfigError, RunStoreError
@@ -34,6 +35,9 @@ MIGRATION_LOCK = 0x6167656E746E6574
 # server when its socket shows nothing happened to it (see ``lendable``).
 IDLE_PING_S = 2.0
 _RETURNED = "_agentnet_returned"
+# Set while a call is made again after a dropped connection: every connection lent is pinged.
+_PING_ALWAYS: ContextVar[bool] = ContextVar("agentnet_ping_always", default=False)
+T = TypeVar("T")
 _migrated: set[str] = set()
 _migrating = threading.Lock()
 
@@ -79,10 +83,36 @@ def lendable(conn: Any) -> None:
     connections idle longer than ``IDLE_PING_S`` are pinged.
     """
     since = getattr(conn, _RETURNED, None)
-    recent = since is not None and time.monotonic() - since < IDLE_PING_S
+    recent = since is not None and time.monotonic() - since < IDLE_PING_S and not _PING_ALWAYS.get()
     if recent and not conn.closed and not _readable(conn.pgconn.socket):
         return
     _drivers()[1].ConnectionPool.check_connection(conn)
+
+
+def again_if_dropped(action: Callable[[], T]) -> T:
+    """``action``, and once more if it failed on a connection the server had closed.
+
+    The server closes a connection (a restart, ``pg_terminate_backend``) a moment after it decides
+    to: a connection lent in that moment passed ``lendable`` and fails at its first statement,
+    which the server never executed. The second try pings every connection it is lent. Every
+    write the store and LangGraph's saver make is an upsert or an update except an attempt row: a
+    connection cut while its commit was under way (a window of microseconds) can leave one attempt
+    listed twice in the trace, never a step run twice.
+    """
+    try:
+        return action()
+    except RunStoreError as exc:
+        cause = exc.__context__
+        # No SQLSTATE: the client found the connection gone; 57P*: the server said it is closing it;
+        # 08*: a connection failure. Anything else (a cancelled statement, 57014) is not retried.
+        lost = isinstance(cause, _drivers()[0].OperationalError) and (cause.sqlstate or "08").startswith(("57P", "08"))
+        if not lost:
+            raise
+    token = _PING_ALWAYS.set(True)
+    try:
+        return action()
+    finally:
+        _PING_ALWAYS.reset(token)
 
 
 def _readable(fd: int) -> bool:
@@ -189,12 +219,18 @@ class PostgresRunStore(RunStore):
             yield conn, conn.cursor(row_factory=tuple_row)
 
     def _execute(self, sql: str, params: tuple[Any, ...]) -> int:
-        with self._cursor() as (_, cur):
-            return int(cur.execute(self.q(sql), params).rowcount)
+        def once() -> int:
+            with self._cursor() as (_, cur):
+                return int(cur.execute(self.q(sql), params).rowcount)
+
+        return again_if_dropped(once)
 
     def _query(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        with self._cursor() as (_, cur):
-            return list(cur.execute(self.q(sql), params).fetchall())
+        def once() -> list[tuple[Any, ...]]:
+            with self._cursor() as (_, cur):
+                return list(cur.execute(self.q(sql), params).fetchall())
+
+        return again_if_dropped(once)
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
@@ -236,6 +272,23 @@ class PostgresRunStore(RunStore):
 
             yield execute, query
 
+    def _write_then_read(self, writes: list[Any], read: Any) -> list[tuple[Any, ...]]:
+        return again_if_dropped(lambda: self._write_then_read_once(writes, read))
+
+    def _write_then_read_once(self, writes: list[Any], read: Any) -> list[tuple[Any, ...]]:
+        """As ``_trace_transaction`` commits, in one round trip: the read is sent after the writes
+        and the commit goes with them; its rows are fetched once the pipeline has synced."""
+        from psycopg.rows import tuple_row
+
+        with self._cursor() as (conn, cur):
+            reader = conn.cursor(row_factory=tuple_row)
+            with conn.pipeline(), conn.transaction():
+                cur.execute("SET LOCAL synchronous_commit = off")
+                for sql, params in writes:
+                    cur.execute(self.q(sql), params)
+                reader.execute(self.q(read[0]), read[1])
+            return list(reader.fetchall())
+
     def checkpointer(self) -> Any:
         with self._saver_lock:
             if self._saver is None:
@@ -262,6 +315,16 @@ def _saver_class(store: PostgresRunStore) -> Any:
         (``pending_rows.py``) are committed with them."""
 
         pending = store._pending
+
+        # What a step's run calls, made again once after a dropped connection (``again_if_dropped``).
+        def get_tuple(self, config: Any) -> Any:
+            return again_if_dropped(lambda: super(Saver, self).get_tuple(config))
+
+        def put(self, config: Any, checkpoint: Any, metadata: Any, new_versions: Any) -> Any:
+            return again_if_dropped(lambda: super(Saver, self).put(config, checkpoint, metadata, new_versions))
+
+        def put_writes(self, config: Any, writes: Any, task_id: str, task_path: str = "") -> None:
+            again_if_dropped(lambda: super(Saver, self).put_writes(config, writes, task_id, task_path))
 
         @contextmanager
         def _cursor(self, *, pipeline: bool = False) -> Iterator[Any]:

@@ -32,6 +32,12 @@ STEP_START_SQL = (
     "INSERT INTO agentnet_steps (run_id, step_id, capability, why, status, started, prompt) VALUES (?,?,?,?,?,?,?) "
     "ON CONFLICT(run_id, step_id) DO UPDATE SET status='running', started=excluded.started, prompt=excluded.prompt"
 )
+# The same, only while the run is owned by the given owner and not cancelled.
+STEP_START_IF_OURS_SQL = (
+    "INSERT INTO agentnet_steps (run_id, step_id, capability, why, status, started, prompt) SELECT ?,?,?,?,?,?,?"
+    " WHERE EXISTS (SELECT 1 FROM agentnet_runs WHERE id=? AND owner=? AND cancel_requested=0) "
+    "ON CONFLICT(run_id, step_id) DO UPDATE SET status='running', started=excluded.started, prompt=excluded.prompt"
+)
 STEP_END_SQL = (
     "UPDATE agentnet_steps SET status=?, node_id=?, output=?, prompt_tokens=?, completion_tokens=?,"
     " latency_s=?, cost=?, finished=? WHERE run_id=? AND step_id=?"

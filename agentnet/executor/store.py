@@ -27,7 +27,7 @@ from typing import Any
 from agentnet.errors import NotFoundError, RunBusyError
 from agentnet.executor import run_sql
 from agentnet.executor.lease import Heartbeat, Instant, Lease, Owner, busy_error, lease_lost, run_cancelled
-from agentnet.executor.pending_rows import PendingRows
+from agentnet.executor.pending_rows import PendingRows, Row
 from agentnet.executor.trace import build_trace, iso
 from agentnet.redact import redact_text, redact_url
 
@@ -80,6 +80,13 @@ class RunStore(ABC):
     def _trace_transaction(self) -> Any:
         """A transaction for the step and attempt rows (engines may commit it more cheaply)."""
         return self._transaction()
+
+    def _write_then_read(self, writes: list[Row], read: Row) -> list[tuple[Any, ...]]:
+        """``writes``, then the query ``read``, in one trace transaction; the query's rows."""
+        with self._trace_transaction() as (execute, query):
+            for sql, params in writes:
+                execute(sql, params)
+            return query(*read)
 
     @abstractmethod
     def checkpointer(self) -> Any:
@@ -233,20 +240,24 @@ class RunStore(ABC):
         Before any model is called: the run must still be ours, and nobody may have cancelled it."""
         sent = redact_text(json.dumps(prompt, ensure_ascii=False)) if prompt is not None else None
         lease = self._heartbeat.held(run_id)
-        # One transaction: one connection and commit per step start instead of two (with any rows
-        # still held for this run).
-        with self._pending.taken(run_id) as held, self._trace_transaction() as (execute, query):
-            for sql, params in held:
-                execute(sql, params)
-            rows = query(run_sql.STEP_CHECK_SQL, (run_id, step_id, run_id))
-            if rows and lease is not None:
-                if rows[0][0] != self._owner_json:
-                    lease.stop("taken")
-                    raise lease_lost(run_id)
-                if rows[0][1]:
-                    lease.stop("cancelled")
-                    raise run_cancelled(run_id)
-            execute(run_sql.STEP_START_SQL, (run_id, step_id, capability, why, "running", time.time(), sent))
+        row = (run_id, step_id, capability, why, "running", time.time(), sent)
+        # The step's row only while the run is ours and not cancelled, written with any rows still
+        # held for the run and the check read after it, in one transaction (one round trip where
+        # the engine can); a refused start raises below, before any model is called.
+        start = (
+            (run_sql.STEP_START_SQL, row)
+            if lease is None
+            else (run_sql.STEP_START_IF_OURS_SQL, (*row, run_id, self._owner_json))
+        )
+        with self._pending.taken(run_id) as held:
+            rows = self._write_then_read([*held, start], (run_sql.STEP_CHECK_SQL, (run_id, step_id, run_id)))
+        if rows and lease is not None:
+            if rows[0][0] != self._owner_json:
+                lease.stop("taken")
+                raise lease_lost(run_id)
+            if rows[0][1]:
+                lease.stop("cancelled")
+                raise run_cancelled(run_id)
         return int(rows[0][2]) if rows else 0
 
     def record_attempt(self, run_id: str, step_id: str, attempt: dict[str, Any], seq: int) -> None:
