@@ -70,7 +70,9 @@ def ask(
     else:
         from agentnet.nodes.registry import NodeRegistry
 
-        stream = NodeRegistry.from_files(config).node(model).stream_text(messages, **options)
+        registry = NodeRegistry.from_files(config)
+        registry.refuse_without_key(model)
+        stream = registry.node(model).stream_text(messages, **options)
         pieces, answer = iter(stream), lambda: stream.reply
     text = _stream_out(pieces)
     reply = answer()

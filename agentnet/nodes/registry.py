@@ -90,6 +90,24 @@ class NodeRegistry:
         spec = self._specs.get(node_id)
         return OK if spec is None else model_health(spec, deep=deep)
 
+    def refuse_without_key(self, node_id: str | None = None) -> None:
+        """Raise the missing-key error for ``node_id`` now, from the config alone: said at call time
+        it costs the adapter's import first (litellm: seconds), and the answer is the same."""
+        from agentnet.errors import ConfigError
+
+        node_id = node_id or self.default_id
+        spec = self._specs.get(node_id)
+        # As the litellm node decides: a server on an api_base may take no key unless one is named.
+        if spec is None or (spec.api_base is not None and spec.api_key_env is None):
+            return
+        health = self.health(node_id)
+        if health.status == "no key":
+            raise ConfigError(
+                f"model {node_id!r} needs an API key: {health.detail}",
+                hint=f"{health.fix} (`agentnet doctor` checks every key)",
+                code="model_key_missing",
+            )
+
     def unusable(self) -> dict[str, Health]:
         """The declared models known to be unusable now, with why."""
         found = {node_id: self.health(node_id) for node_id in list(self._specs)}

@@ -165,3 +165,33 @@ def test_cli_paths_never_import_heavy_engines(argv: list[str]) -> None:
     assert "HEAVY=" in result.stderr, result.stderr
     assert result.stderr.split("HEAVY=")[1] == ""
     assert result.stdout.strip()
+
+
+def test_ask_a_model_without_its_key_is_refused_before_its_adapter_loads(tmp_path: Path) -> None:
+    # The key check reads the config only: litellm (seconds to import) stays unloaded.
+    config = tmp_path / "agentnet.yaml"
+    config.write_text(
+        "models:\n  - id: keyless\n    adapter: litellm\n    model: openai/gpt-4o-mini\n"
+        "    api_key_env: AGENTNET_TEST_UNSET_KEY\n"
+    )
+    argv = ["ask", "-c", str(config), "-m", "keyless", "hi"]
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['agentnet', *{argv!r}]\n"
+        "from agentnet.cli.launch import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    sys.stderr.write(f'EXIT={exc.code}\\n')\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "AGENTNET_TEST_UNSET_KEY"}
+    env["AGENTNET_NO_DAEMON"] = "1"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path, check=False
+    )
+    assert "EXIT=2" in done.stderr, done.stderr
+    assert "model 'keyless' needs an API key: AGENTNET_TEST_UNSET_KEY is not set" in done.stderr
+    assert "export AGENTNET_TEST_UNSET_KEY=" in done.stderr
+    assert done.stderr.split("HEAVY=")[1] == ""
