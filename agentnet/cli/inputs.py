@@ -44,6 +44,7 @@ class Handed:
     artifacts: list[Artifact] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     texts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, artifact: Artifact, text: str | None) -> None:
         from agentnet.artifacts import handed_value, unique
@@ -91,6 +92,22 @@ def gather(task: str, files: list[str] | None, *, named_in_task: bool, max_bytes
         given = {a.path for a in handed.artifacts}
         for mention in artifacts(task):
             path = Path(mention.value)
-            if mention.type != "url" and path.is_file() and str(path) not in given:
+            if mention.type == "url":
+                continue
+            if path.is_file() and str(path) not in given:
                 handed.add(*read_file(path, max_bytes=limit))
+            elif not path.exists() and _file_name(mention.value):
+                # A typo in a file name would otherwise be answered as if the name were the material.
+                handed.notes.append(
+                    f"the task names {mention.value}, but there is no such file in {Path.cwd()}: "
+                    "check the name, or pass the file with --input PATH"
+                )
     return handed
+
+
+def _file_name(value: str) -> bool:
+    """``value`` looks like a file name (a known extension, no spaces), not a quoted passage."""
+    from agentnet.planner.extract import EXTENSION_TYPE
+
+    suffix = Path(value).suffix.lstrip(".").lower()
+    return not any(c.isspace() for c in value) and EXTENSION_TYPE.get(suffix) not in (None, "url")

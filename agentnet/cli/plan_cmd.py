@@ -67,6 +67,7 @@ def plan(
     result, planning_s = _make_plan(
         text, tools, local_only, keep_data, max_cost, max_steps, model, no_model, config, handed.artifacts
     )
+    result.notes = [*handed.notes, *result.notes]
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:

@@ -211,6 +211,7 @@ def _plan_and_run(net: Any, handed: Handed, as_json: bool) -> RunResult:
     from agentnet.executor.runner import new_run_id
 
     plan = net.plan(handed.task, inputs=handed.artifacts)
+    plan.notes = [*handed.notes, *plan.notes]
     net.release_directory()
     if not as_json:
         _print_plan(plan)

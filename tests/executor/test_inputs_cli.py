@@ -103,6 +103,18 @@ def test_piped_stdin_and_named_files_reach_the_model(tmp_path: Path) -> None:
     assert prompt_tokens > 400, asked.stderr
 
 
+def test_a_file_the_task_names_that_is_not_here_is_flagged() -> None:
+    # A mistyped file name would otherwise be answered as if the name itself were the material.
+    Path("report.txt").write_text(REPORT)
+    done = cli("plan", "--no-model", "compare report.txt with reprot.txt", "--json")
+    assert done.returncode == 0, done.stderr
+    notes = json.loads(done.stdout)["notes"]
+    assert [n for n in notes if "no such file" in n] == [
+        f"the task names reprot.txt, but there is no such file in {Path.cwd()}: check the name, or pass the file "
+        "with --input PATH"
+    ]
+
+
 def test_plan_for_a_118_kb_task_uses_all_of_it(tmp_path: Path) -> None:
     body = "\n\n".join(f"Section {i}. " + "The hive was busy with bees making honey. " * 60 for i in range(45))
     assert len(body) > 110_000
