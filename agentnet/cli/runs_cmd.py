@@ -38,17 +38,20 @@ def runs_list(
     if as_json:
         sys.stdout.write(json.dumps(runs, ensure_ascii=False) + "\n")
         return
-    from rich.table import Table
+    from rich.table import Column, Table
 
     from agentnet.cli.render import cells, console
 
     if not runs:
         console().print('no runs yet: try `agentnet run "..."`')
         return
-    table = Table("id", "status", "started", "took", "tokens", "cost", "task")
+    table = Table("status", Column("started", min_width=10), "took", "tokens", "cost", "task", show_edge=False)
+    # The id is what `runs show` needs: never cut, however narrow the terminal (or a pipe's 80 columns).
+    table.columns.insert(0, Column("id", no_wrap=True, min_width=max(len(r["id"]) for r in runs)))
     for r in runs:
         took = f"{r['duration_s']:.1f} s" if r["duration_s"] is not None else "-"
-        table.add_row(*cells(r["id"], r["status"], r["started"] or "", took, r["tokens"], f"${r['cost']:.4f}",
+        started = (r["started"] or "").replace("T", " ").rstrip("Z")  # wraps at the space when narrow
+        table.add_row(*cells(r["id"], r["status"], started, took, r["tokens"], f"${r['cost']:.4f}",
                              clip(r["task"], 80)))  # fmt: skip
     console().print(table)
 

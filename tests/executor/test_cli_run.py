@@ -46,6 +46,12 @@ def test_run_multi_step_task_on_embedded_model_then_list_and_show() -> None:
     assert all(s["prompt"] and s["prompt"][-1]["role"] == "user" for s in trace["steps"])
     assert any(first["output"].strip()[:40] in "".join(m["content"] for m in s["prompt"]) for s in later), trace
 
+    # In a pipe's (or an 80-column terminal's) width the table still shows the whole id `runs show` takes.
+    narrow = subprocess.run([*AGENTNET, "runs", "list"], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "COLUMNS": "80"})  # fmt: skip
+    assert f" {run_id} " in narrow.stdout, narrow.stdout
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
+
     tree = agentnet("runs", "show", run_id)
     assert tree.returncode == 0
     assert f"run {run_id}" in tree.stdout and "attempt 1" in tree.stdout and "why:" in tree.stdout
