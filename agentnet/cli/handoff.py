@@ -146,7 +146,15 @@ def _converse(state: dict[str, Any], conn: Any, fields: dict[str, Any]) -> int |
             def started() -> None:
                 import threading
 
-                threading.Thread(target=_forward_typing, args=(conn,), name="agentnet-typing", daemon=True).start()
+                # Started with SIGINT and SIGTERM blocked (a thread inherits its creator's mask): POSIX may
+                # hand a process's signal to any thread not blocking it, and only the main thread's wait
+                # on the daemon is interrupted by one; taken by the reading thread, Ctrl-C at the prompt
+                # would be noticed only at the daemon's next output.
+                mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+                try:
+                    threading.Thread(target=_forward_typing, args=(conn,), name="agentnet-typing", daemon=True).start()
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
             while True:
                 try:

@@ -128,7 +128,7 @@ def chat_handed_over(home: Path) -> None:
         term.read_until(" ", timeout=60)  # the first streamed words
         term.send("\x03")
         assert "[cancelled]" in term.read_until(PROMPT, timeout=60)
-        assert re.search(r"\[smollm2 · pinned · \d+\+[1-9]\d* tokens", term.turn("Name one colour."))
+        assert re.search(r"\[smollm2 · pinned · \d+\+[1-9]\d* tokens", term.turn("Name one colour, not grün."))
         term.send("\x03")  # at the prompt: a hint, and the session goes on
         assert "Ctrl-D or /exit ends the session" in term.read_until(PROMPT, timeout=30)
         term.send("\x04")
@@ -137,6 +137,7 @@ def chat_handed_over(home: Path) -> None:
         term.close()
     chat = json.loads((home / "chats" / f"{session.group(1)}.json").read_text())
     assert [m["role"] for m in chat["messages"]] == ["user", "assistant", "user", "assistant"]
+    assert chat["messages"][2]["content"] == "Name one colour, not grün."  # typed text arrives as typed
     assert served() == before + 1  # the chat was the daemon's; the plan beside it was not
 
     # Resumed through the daemon, then its client killed mid-answer: the answer's next writes fail, which
