@@ -106,12 +106,14 @@ _WRAPPER = re.compile(r"^\s*<(pre|code)>\s*(.*?)\s*(?:</\1>)?\s*$", re.IGNORECAS
 
 def clean_output(text: str) -> str:
     """A step's answer without the prompt's scaffolding echoed back: the data-note sentence, data
-    delimiters, and a bare ``<pre>``/``<code>`` wrapper around the whole answer."""
+    delimiters, and a bare ``<pre>``/``<code>`` wrapper around the whole answer. An answer that is
+    nothing but scaffolding stays as written: cleaned to nothing, a small model's failure to do the
+    step became an empty answer that ran on as a success (critique-revise on SmolLM2 printed nothing)."""
     cleaned = _SCAFFOLDING.sub("", text)
     wrapped = _WRAPPER.match(cleaned)
     if wrapped and "<" not in wrapped.group(2):
         cleaned = wrapped.group(2)
-    return cleaned.strip() if cleaned != text else text
+    return cleaned.strip() if cleaned != text and cleaned.strip() else text
 
 
 def plan_step_messages(step: Step, ctx: StepContext) -> list[ChatMessage]:

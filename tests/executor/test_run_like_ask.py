@@ -29,6 +29,9 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
         ('See <data from="step s1">this</data>', "See this"),
         ("<html><pre>kept</pre></html>", "<html><pre>kept</pre></html>"),
         ("  an answer as written\n", "  an answer as written\n"),
+        # Nothing but scaffolding (SmolLM2 in critique-revise): kept, never an empty answer that passes as one.
+        (DATA_NOTE, DATA_NOTE),
+        ('<data from="draft">\n</data>', '<data from="draft">\n</data>'),
     ],
 )
 def test_scaffolding_is_cleaned_from_answers(echoed: str, clean: str) -> None:
