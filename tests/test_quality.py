@@ -52,7 +52,6 @@ def test_no_adapter_import_outside_adapter_modules() -> None:
         "nodes/llamacpp.py",
         "nodes/litellm.py",
         "nodes/pool.py",
-        "directory/store.py",
         "directory/chroma.py",
         "executor/postgres_store.py",
         "telemetry.py",

@@ -11,16 +11,16 @@ so after a crash the directory holds exactly the acknowledged batches (each batc
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from agentnet import telemetry
 from agentnet.cards import CapabilityCard
-from agentnet.directory import chroma, manifest
+from agentnet.directory import chroma, lookups, manifest
+from agentnet.directory.collection import open_collection
 from agentnet.directory.entries import (
     ORIGIN_PREFIX,
-    SEPARATOR,
     Entry,
     card_entries,
     card_entry_id,
@@ -34,7 +34,6 @@ from agentnet.errors import ConfigError, DirectoryError, NotFoundError
 
 DEFAULT_COLLECTION = "agentnet_cards"
 Progress = Callable[[int, int], None]  # (cards done, total)
-_GET_CHUNK = 500
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -81,9 +80,8 @@ class Directory:
         self.readonly = readonly
         self.batch_size = max(1, batch_size)
         self._origin = origin
-        # Opened to be re-embedded by ``reindex`` even if indexed with another embedder (nothing else
-        # may be done with it until then).
-        self._rebuild = rebuild
+        # True when opened (with ``rebuild``) on a collection indexed with another embedder: nothing
+        # but ``reindex`` may be done with it until then.
         self._other_embedder = False
         self.folder: Path | None = None
         self._locked = False
@@ -107,7 +105,9 @@ class Directory:
                 self._release()
                 raise
         try:
-            self._collection = self._open_collection(collection)
+            self._collection, self._other_embedder = open_collection(
+                self._client, collection, embedder, self.location, rebuild=rebuild
+            )
         except DirectoryError:
             self.close()
             raise
@@ -149,47 +149,6 @@ class Directory:
 
             self._origin = instance_id()
         return self._origin
-
-    def _open_collection(self, name: str) -> Any:
-        ef = chroma.embedding_function(self.embedder)
-        wanted = {"embedder": self.embedder.name, "dimension": self.embedder.dimension, "agentnet_format": 1}
-        from chromadb.errors import NotFoundError as ChromaNotFound
-
-        try:
-            try:
-                # Opened without an embedding function first: a collection built with another
-                # embedder must be reported by name, not refused by chroma's config check.
-                collection = self._client.get_collection(name)
-            except ChromaNotFound:
-                collection = self._finish_rebuild(name) or self._client.get_or_create_collection(
-                    name, embedding_function=ef, metadata=wanted, configuration={"hnsw": {"space": "cosine"}}
-                )
-        except Exception as exc:  # noqa: BLE001 - chromadb raises its own and sqlite errors here
-            raise DirectoryError(
-                f"cannot open collection {name!r} in the directory at {self.location}: {type(exc).__name__}: {exc}",
-                hint="check the collection name (3-512 characters: letters, digits, . _ -); if the folder is "
-                "damaged, restore it or move it away and re-import (nothing was deleted)",
-                code="directory_corrupt",
-            ) from None
-        stored = collection.metadata or {}
-        if stored.get("embedder") != self.embedder.name or stored.get("dimension") != self.embedder.dimension:
-            if self._rebuild:
-                self._other_embedder = True
-                return collection
-            raise DirectoryError(
-                f"the directory at {self.location} (collection {name!r}) was indexed with embedder "
-                f"{stored.get('embedder')!r} ({stored.get('dimension')}-d), but this process embeds with "
-                f"{self.embedder.name!r} ({self.embedder.dimension}-d)",
-                hint="re-embed its cards with this embedder: `agentnet directory reindex` (every card is kept), "
-                "or open it with the embedder it was built with",
-                code="directory_embedder_mismatch",
-            )
-        return collection
-
-    def _finish_rebuild(self, name: str) -> Any:
-        from agentnet.directory.rebuild import finish_rebuild
-
-        return finish_rebuild(self._client, name)
 
     def _rebuild_collection(self, progress: Progress | None) -> None:
         from agentnet.directory.rebuild import rebuild_collection
@@ -241,7 +200,7 @@ class Directory:
         self._check_writable()
         todo = list(cards)
         _refuse_duplicates(todo)
-        known = self._stored_hashes([c.id for c in todo])
+        known = lookups.stored_hashes(self._collection, [c.id for c in todo])
         changed = [(card, digest) for card in todo if known.get(card.id) != (digest := card.content_hash())]
         skipped = len(todo) - len(changed)
         if progress is not None:
@@ -261,7 +220,7 @@ class Directory:
         if updated_ids:
             # Skills a changed card no longer has must not linger.
             keep = {e.id for e in entries}
-            existing = self._entry_ids(updated_ids)
+            existing = lookups.entry_ids(self._collection, updated_ids)
             stale = [i for i in existing if i not in keep]
             if stale:
                 self._collection.delete(ids=stale)
@@ -285,7 +244,7 @@ class Directory:
     def remove(self, card_id: str) -> None:
         """Delete a card and its skills; NotFoundError if it is not there."""
         self._check_writable()
-        ids = self._entry_ids([card_id])
+        ids = lookups.entry_ids(self._collection, [card_id])
         if not ids:
             raise NotFoundError(
                 f"no card {card_id!r} in the directory at {self.location}",
@@ -309,7 +268,7 @@ class Directory:
         todo = list(cards)
         wanted = {c.id for c in todo}
         mine = origin_key(self.origin)
-        stored = self._card_metadata({"provider": provider})
+        stored = lookups.card_metadata(self._collection, {"provider": provider})
         changed = self.register_many(todo, progress=progress) if todo else 0
         # Upserts merge metadata, so a rewritten card keeps its marks; only unmarked ones need one.
         self._mark([c.id for c in todo if not stored.get(c.id, {}).get(mine)], {mine: True})
@@ -320,14 +279,16 @@ class Directory:
         ]
         if stale:
             self._mark(stale, {mine: None})
-            orphans = [cid for cid, meta in self._card_metadata({}, stale).items() if not origins(meta)]
+            orphans = [
+                cid for cid, meta in lookups.card_metadata(self._collection, {}, stale).items() if not origins(meta)
+            ]
             if orphans:
-                self._collection.delete(ids=self._entry_ids(orphans))
+                self._collection.delete(ids=lookups.entry_ids(self._collection, orphans))
         return {"changed": changed, "removed": len(stale), "unchanged": len(todo) - changed}
 
     def publishers(self, card_id: str) -> list[str]:
         """The instance ids that publish ``card_id`` through ``sync`` (empty if none or unknown)."""
-        return origins(self._card_metadata({}, [card_id]).get(card_id, {}))
+        return origins(lookups.card_metadata(self._collection, {}, [card_id]).get(card_id, {}))
 
     def publish_manifest(self) -> None:
         """Bring the card manifest beside an embedded folder up to date (a no-op when it is current)."""
@@ -349,7 +310,7 @@ class Directory:
 
     def count(self) -> int:
         """Number of cards (not entries)."""
-        return len(self._card_ids({}))
+        return len(lookups.card_ids(self._collection, {}))
 
     @_publishes
     def reindex(self, progress: Progress | None = None) -> int:
@@ -393,55 +354,10 @@ class Directory:
         )
         return ranked_candidates(text, found, k, filters)
 
-    # --- helpers ------------------------------------------------------------------------------
-
-    def _stored_hashes(self, card_ids: list[str]) -> dict[str, str]:
-        hashes: dict[str, str] = {}
-        for chunk in _chunks(card_ids, _GET_CHUNK):
-            found = self._collection.get(ids=[card_entry_id(c) for c in chunk], include=["metadatas"])
-            for meta in found["metadatas"]:
-                hashes[meta["card_id"]] = meta["content_hash"]
-        return hashes
-
     def _mark(self, card_ids: list[str], marks: dict[str, Any]) -> None:
-        """Set (True) or clear (None) metadata keys on card entries, leaving their other keys alone."""
-        if not card_ids:
-            return
-        self._check_writable()
-        for chunk in _chunks(card_ids, _GET_CHUNK):
-            self._collection.update(ids=[card_entry_id(c) for c in chunk], metadatas=[dict(marks) for _ in chunk])
-
-    def _card_metadata(self, extra: dict[str, Any], card_ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
-        """Card entry metadata by card id: those matching ``extra``, or the given ``card_ids``."""
-        if card_ids is not None:
-            found: dict[str, dict[str, Any]] = {}
-            for chunk in _chunks(card_ids, _GET_CHUNK):
-                got = self._collection.get(ids=[card_entry_id(c) for c in chunk], include=["metadatas"])
-                found.update((m["card_id"], m) for m in got["metadatas"])
-            return found
-        where: dict[str, Any] = {"kind": "card"}
-        if extra:
-            where = {"$and": [{"kind": "card"}, *({key: value} for key, value in extra.items())]}
-        return {m["card_id"]: m for m in self._collection.get(where=where, include=["metadatas"])["metadatas"]}
-
-    def _entry_ids(self, card_ids: list[str]) -> list[str]:
-        ids: list[str] = []
-        for chunk in _chunks(card_ids, _GET_CHUNK):
-            where: dict[str, Any] = {"card_id": {"$in": chunk}}
-            ids.extend(self._collection.get(where=where, include=[])["ids"])
-        return ids
-
-    def _card_ids(self, extra: dict[str, Any]) -> list[str]:
-        where: dict[str, Any] = {"kind": "card"}
-        if extra:
-            where = {"$and": [{"kind": "card"}, *({key: value} for key, value in extra.items())]}
-        # Card entry ids are "<card id>#": no metadata (and no card JSON) needs to travel.
-        return [entry_id.removesuffix(SEPARATOR) for entry_id in self._collection.get(where=where, include=[])["ids"]]
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+        if card_ids:
+            self._check_writable()
+            lookups.mark(self._collection, card_ids, marks)
 
 
 def _refuse_duplicates(cards: list[CapabilityCard]) -> None:

@@ -11,7 +11,7 @@ from dirkit import CountingEmbedder, sample_cards
 
 from agentnet.cards import CapabilityCard
 from agentnet.config import DirectorySettings
-from agentnet.directory import manifest
+from agentnet.directory import lookups, manifest
 from agentnet.directory.plan_source import ManifestSource, open_for_planning
 from agentnet.directory.store import Directory
 from agentnet.planner.plan import Plan
@@ -101,7 +101,7 @@ def test_a_cold_plan_reads_a_current_manifest_and_sees_every_later_write(
     # A write that leaves the manifest behind (an older agentnet, a crash before the manifest, another
     # chroma client) moves chroma's stamp: the plan reads chromadb and sees it, and leaves a current manifest.
     with Directory.from_settings(settings, embedder=embedder) as writer:
-        writer._collection.delete(ids=writer._entry_ids(["french-desk"]))
+        writer._collection.delete(ids=lookups.entry_ids(writer._collection, ["french-desk"]))
     capabilities, imported = _cold_plan(task)
     assert "french-desk" not in capabilities and imported
     folder = agentnet_home / "directory"
