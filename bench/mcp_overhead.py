@@ -35,8 +35,8 @@ def main() -> None:
     from mcp.client.stdio import stdio_client
 
     from agentnet.config import AgentnetConfig, McpServerSpec
+    from agentnet.mcp.hub import McpHub
     from agentnet.mcp.servers import McpServers
-    from agentnet.mcp.session import McpHub
     from agentnet.nodes.registry import NodeRegistry
 
     hub = McpHub()

@@ -22,7 +22,7 @@ from agentnet.nodes.arguments import ToolRequest, ToolSchema, fill_arguments, re
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
 
 if TYPE_CHECKING:
-    from agentnet.mcp.session import McpHub
+    from agentnet.mcp.hub import McpHub
 
 
 def tool_schema(tool: McpTool) -> ToolSchema:
@@ -53,7 +53,7 @@ class McpToolNode(ModelNode):
     def _hub(self) -> McpHub:
         if self.hub is not None:
             return self.hub
-        from agentnet.mcp.session import shared_hub
+        from agentnet.mcp.hub import shared_hub
 
         return shared_hub()
 

@@ -19,8 +19,8 @@ from agentnet.mcp.cards import provider, record_cards, tool_card
 from agentnet.mcp.store import McpServerRecord, McpStore, McpTool, now_iso
 
 if TYPE_CHECKING:
+    from agentnet.mcp.hub import McpHub
     from agentnet.mcp.node import McpToolNode
-    from agentnet.mcp.session import McpHub
     from agentnet.nodes.base import ModelNode
 
 _LITERAL_SECRET = re.compile(r"^\s*(?:bearer|basic|token)\s+(?!\$\{)\S+", re.IGNORECASE)
@@ -62,7 +62,7 @@ class McpServers:
     @property
     def hub(self) -> McpHub:
         if self._hub is None:
-            from agentnet.mcp.session import shared_hub
+            from agentnet.mcp.hub import shared_hub
 
             self._hub = shared_hub()
         return self._hub

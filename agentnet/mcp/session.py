@@ -1,12 +1,11 @@
-"""One long-lived MCP session per server per process, on one event-loop thread (the adapter to the SDK).
+"""One long-lived MCP session with one server (the adapter to the SDK), on the hub's event loop.
 
-The ``mcp`` SDK is asynchronous and agentnet's executor runs steps in threads, so ``McpHub`` owns an
-asyncio loop in a daemon thread; each ``ServerConnection`` keeps its session open in a task of that
-loop (the SDK's context managers must be entered and left in one task). A session starts on first
-use; a session that died is restarted once, and a server that dies again before a call succeeds is
-reported unavailable instead of being restarted in a loop. ``close`` (also run at exit) ends every
-session the way the SDK does (stdin closed, then the process group stopped). Stdio servers run under
-``agentnet.mcp.launcher``, which stops them when this process dies by any means, kill -9 included.
+Each ``ServerConnection`` keeps its session open in a task of the hub's loop (``agentnet.mcp.hub``;
+the SDK's context managers must be entered and left in one task). A session starts on first use; a
+session that died is restarted once, and a server that dies again before a call succeeds is reported
+unavailable instead of being restarted in a loop. ``aclose`` ends the session the way the SDK does
+(stdin closed, then the process group stopped). Stdio servers run under ``agentnet.mcp.launcher``,
+which stops them when this process dies by any means, kill -9 included.
 
 Calls wait under agentnet's own deadline: a hung tool raises ``DeadlineExceededError`` and its request
 is cancelled; the session stays up for the next call.
@@ -15,19 +14,15 @@ is cancelled; the session stays up for the next call.
 from __future__ import annotations
 
 import asyncio
-import atexit
-import concurrent.futures
 import contextlib
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from agentnet.config import McpServerSpec
-from agentnet.errors import AgentnetError, ConfigError, DeadlineExceededError, ModelCallError, RunError
-from agentnet.home import home_path
+from agentnet.errors import AgentnetError, ConfigError, ModelCallError, RunError
 from agentnet.mcp.store import McpTool
 
 if TYPE_CHECKING:
@@ -42,7 +37,22 @@ START_TIMEOUT_S = 60.0
 RETRY_AFTER_S = 30.0
 CLOSE_TIMEOUT_S = 8.0
 MAX_SSE_EVENT_BYTES = 64 * 1024 * 1024  # results past our own cut must still arrive whole to be cut
-_POLL_S = 0.05
+
+
+class Hub(Protocol):
+    """What a connection asks of its hub: ``hub.McpHub``, named here by shape because it imports this
+    module (the two must not import each other)."""
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop: ...
+
+    def wait(
+        self, coro: Coroutine[Any, Any, T], timeout_s: float, *, what: str, cancelled: Callable[[], bool] = ...
+    ) -> T: ...
+
+    def log_path(self, name: str) -> Any: ...
+
+    def errlog(self, name: str) -> Any: ...
 
 
 def expand(value: str, what: str) -> str:
@@ -78,7 +88,7 @@ def _tool(info: Any) -> McpTool:
 class ServerConnection:
     """The session with one server. Coroutines run on the hub's loop; the sync methods wait for them."""
 
-    def __init__(self, hub: McpHub, spec: McpServerSpec) -> None:
+    def __init__(self, hub: Hub, spec: McpServerSpec) -> None:
         self.hub = hub
         self.spec = spec
         self.listeners: list[ToolsListener] = []
@@ -275,104 +285,6 @@ class ServerConnection:
             self.hub.loop.run_in_executor(None, listener, self.spec.name, tools, error)
 
 
-class McpHub:
-    """The process's MCP sessions (one per server) and the loop thread they live on."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._servers: dict[str, ServerConnection] = {}
-        self._logs: dict[str, Any] = {}
-
-    @property
-    def loop(self) -> asyncio.AbstractEventLoop:
-        with self._lock:
-            if self._loop is None:
-                loop = asyncio.new_event_loop()
-                # Stdio servers are children of this thread (their launcher's parent-death signal
-                # follows it), so it lives as long as the hub.
-                self._thread = threading.Thread(target=loop.run_forever, name="agentnet-mcp", daemon=True)
-                self._thread.start()
-                self._loop = loop
-            return self._loop
-
-    def server(self, spec: McpServerSpec) -> ServerConnection:
-        """The connection for ``spec.name`` (a changed spec replaces the old connection)."""
-        with self._lock:
-            current = self._servers.get(spec.name)
-            if current is not None and current.spec == spec:
-                return current
-            fresh = self._servers[spec.name] = ServerConnection(self, spec)
-        if current is not None:
-            fresh.listeners = current.listeners
-            self._submit(current.aclose())
-        return fresh
-
-    def wait(
-        self,
-        coro: Coroutine[Any, Any, T],
-        timeout_s: float,
-        *,
-        what: str,
-        cancelled: Callable[[], bool] = lambda: False,
-    ) -> T:
-        """Run ``coro`` on the loop; wait at most ``timeout_s`` (then cancel it and raise a deadline error)."""
-        future = self._submit(coro)
-        ends = time.monotonic() + timeout_s
-        while True:
-            try:
-                return future.result(timeout=min(_POLL_S, max(ends - time.monotonic(), 0.0)))
-            except concurrent.futures.TimeoutError:
-                if cancelled() or time.monotonic() >= ends:
-                    future.cancel()
-                    if cancelled():
-                        raise RunError(
-                            f"{what} was abandoned: the caller stopped waiting", code="interrupted"
-                        ) from None
-                    raise DeadlineExceededError(
-                        f"{what} did not answer within agentnet's {timeout_s:g} s deadline",
-                        hint="raise the server's deadline_s (agentnet.yaml mcp_servers) or check the tool",
-                    ) from None
-
-    def _submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop)
-
-    def log_path(self, name: str) -> Any:
-        return home_path("logs", f"mcp-{name}.log")
-
-    def errlog(self, name: str) -> Any:
-        """Where a stdio server's stderr goes (a file: it must not mix with agentnet's own output)."""
-        with self._lock:
-            if name not in self._logs:
-                self._logs[name] = open(self.log_path(name), "a", encoding="utf-8")  # noqa: SIM115 - kept open
-            return self._logs[name]
-
-    def close(self) -> None:
-        """End every session (servers stopped) and the loop thread; safe to call twice."""
-        with self._lock:
-            loop, thread, servers = self._loop, self._thread, list(self._servers.values())
-            self._servers.clear()
-            self._loop = self._thread = None
-        if loop is None:
-            return
-        closing = asyncio.run_coroutine_threadsafe(_close_all(servers), loop)
-        with contextlib.suppress(Exception):
-            closing.result(timeout=CLOSE_TIMEOUT_S + 2)
-        loop.call_soon_threadsafe(loop.stop)
-        if thread is not None:
-            thread.join(timeout=2)
-        if not loop.is_running():
-            loop.close()
-        for log in self._logs.values():
-            log.close()
-        self._logs.clear()
-
-
-async def _close_all(servers: list[ServerConnection]) -> None:
-    await asyncio.gather(*(server.aclose() for server in servers), return_exceptions=True)
-
-
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         return _describe(exc.exceptions[0])
@@ -403,17 +315,3 @@ def _version() -> str:
     from agentnet import __version__
 
     return __version__
-
-
-_HUB: McpHub | None = None
-_HUB_LOCK = threading.Lock()
-
-
-def shared_hub() -> McpHub:
-    """The process-wide hub, closed at exit."""
-    global _HUB
-    with _HUB_LOCK:
-        if _HUB is None:
-            _HUB = McpHub()
-            atexit.register(_HUB.close)
-        return _HUB

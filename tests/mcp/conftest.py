@@ -29,7 +29,7 @@ def fresh_http() -> Iterator[str]:
 @pytest.fixture
 def hub() -> Iterator[object]:
     """A hub of the test's own, closed afterwards (its servers stopped)."""
-    from agentnet.mcp.session import McpHub
+    from agentnet.mcp.hub import McpHub
 
     own = McpHub()
     yield own

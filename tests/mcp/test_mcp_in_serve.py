@@ -18,7 +18,7 @@ from agentnet.server.settings import ServerSettings
 def test_serve_gives_mcp_nodes_the_planner_model_and_follows_a_changed_tool_list(
     fresh_http: str, hub: Any, agentnet_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("agentnet.mcp.session.shared_hub", lambda: hub)  # closed by the fixture
+    monkeypatch.setattr("agentnet.mcp.hub.shared_hub", lambda: hub)  # closed by the fixture
     config = agentnet_home / "agentnet.yaml"
     config.write_text(f"mcp_servers:\n  - name: fx\n    url: {fresh_http}\n")
     app = app_from_config(ServerSettings(), config)

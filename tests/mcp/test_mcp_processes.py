@@ -22,7 +22,7 @@ from processes import wait_until
 DRIVER = f"""
 import sys
 from agentnet.config import McpServerSpec
-from agentnet.mcp.session import shared_hub
+from agentnet.mcp.hub import shared_hub
 
 spec = McpServerSpec(name="fx", command=sys.executable, args=[{str(FIXTURE_SERVER)!r}, "--stubborn"])
 connection = shared_hub().server(spec)
