@@ -46,22 +46,24 @@ def _reach(edges: set[Edge]) -> dict[str, set[str]]:
 
 def classify(g_nodes: set[str], p_nodes: set[str], g_edges: set[Edge], p_edges: set[Edge]) -> list[tuple[str, Edge]]:
     """(class, edge) for each missed gold edge ("miss-a/b/c") and each extra predicted one ("extra-d/b/c")."""
+    missed = _causes(g_edges - p_edges, p_nodes, _reach(p_edges), ("miss-a", "miss-b", "miss-c"))
+    return missed + _causes(p_edges - g_edges, g_nodes, _reach(g_edges), ("extra-d", "extra-b", "extra-c"))
+
+
+def _causes(
+    edges: set[Edge], other_nodes: set[str], other_reach: dict[str, set[str]], names: tuple[str, str, str]
+) -> list[tuple[str, Edge]]:
+    """Each of ``edges`` (one side's, absent from the other) by cause, judged against the other side:
+    names[0] an end is not among its nodes, names[1] it links or reaches the edge backwards, names[2]
+    neither."""
     out = []
-    p_reach, g_reach = _reach(p_edges), _reach(g_edges)
-    for a, b in sorted(g_edges - p_edges):
-        if a not in p_nodes or b not in p_nodes:
-            out.append(("miss-a", (a, b)))
-        elif a in p_reach.get(b, ()):
-            out.append(("miss-b", (a, b)))
+    for a, b in sorted(edges):
+        if a not in other_nodes or b not in other_nodes:
+            out.append((names[0], (a, b)))
+        elif a in other_reach.get(b, ()):
+            out.append((names[1], (a, b)))
         else:
-            out.append(("miss-c", (a, b)))
-    for a, b in sorted(p_edges - g_edges):
-        if a not in g_nodes or b not in g_nodes:
-            out.append(("extra-d", (a, b)))
-        elif a in g_reach.get(b, ()):
-            out.append(("extra-b", (a, b)))
-        else:
-            out.append(("extra-c", (a, b)))
+            out.append((names[2], (a, b)))
     return out
 
 
