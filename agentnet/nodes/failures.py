@@ -85,6 +85,13 @@ class Failure(Exception):
         tried = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
         if self.kind == "rate_limited":
             return self._rate_limited(dep, tried, gave_up_early)
+        if self.kind == "unreachable":
+            return ModelCallError(
+                f"{dep.who} could not be reached ({tried}): {self.detail[:300]}",
+                hint=f"check that the server is running and listening at {dep.endpoint}, or fix api_base",
+                code="model_unreachable",
+                retryable=True,
+            )
         return ModelCallError(
             f"{dep.who} failed {tried}: {self.detail[:500]}",
             hint="check that the server is running and reachable, the model name, and the api_base"
@@ -156,10 +163,30 @@ def classify(exc: Exception, secret: str | None) -> Failure:
         # An agentnet server refused a federation loop or a hop past its limit: the same request
         # comes back the same way every time, and the server itself is fine (no retry, no cooldown).
         return Failure("request", detail, status=status, cools=False)
+    refused = _connection_cause(exc)
+    if refused is not None:
+        # litellm reports a server it could not connect to as an HTTP 500 "InternalServerError" it made
+        # up itself; the cause at the bottom of the chain (connection refused, no route, DNS) is the news.
+        return Failure("unreachable", scrub(refused, secret), retryable=True)
     if _is_transient(exc, status, name):
         return Failure("transient", detail, status=status, retryable=True, retry_after_s=retry_after(exc))
     # Other 4xx (a bad request) will fail the same way again; like LiteLLM, only 402/404 cool down.
     return Failure("request", detail, status=status, cools=status in (402, 404))
+
+
+_CONNECT_NAMES = {"APIConnectionError", "ConnectError"}
+
+
+def _connection_cause(exc: BaseException) -> str | None:
+    """The text of the chain's deepest cause when the request never reached a server, else None."""
+    chain: list[BaseException] = []
+    link: BaseException | None = exc
+    while link is not None and all(link is not seen for seen in chain):
+        chain.append(link)
+        link = link.__cause__ or link.__context__
+    if not any(type(e).__name__ in _CONNECT_NAMES or isinstance(e, ConnectionRefusedError) for e in chain):
+        return None
+    return str(chain[-1]) or type(chain[-1]).__name__
 
 
 def _mentions_policy(exc: Exception, detail: str) -> bool:

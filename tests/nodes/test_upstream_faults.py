@@ -206,6 +206,25 @@ def test_a_content_policy_refusal_falls_back_to_the_next_candidate(upstream: Any
     assert [a.get("error_code") for a in result["attempts"]] == ["content_policy", None]
 
 
+def test_a_server_that_is_not_there_is_named_unreachable_with_the_real_cause() -> None:
+    # litellm turns "connection refused" into an HTTP 500 InternalServerError it made up; the user reads
+    # the real cause and where to look, not "InternalServerError" three times.
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    spec = ModelSpec(id="gone", adapter="litellm", model="openai/fake", api_base=f"http://127.0.0.1:{port}/v1",
+                     params=ModelParams(retries=1, retry_backoff_s=0.01, cooldown_s=0))  # fmt: skip
+    with pytest.raises(ModelCallError) as err:
+        LiteLLMNode.from_spec(spec).complete("hi")
+    assert err.value.code == "model_unreachable" and err.value.retryable
+    message = err.value.message
+    assert "could not be reached (after 2 attempts)" in message and "Connection refused" in message, message
+    assert "InternalServerError" not in message, message
+    assert f"listening at http://127.0.0.1:{port}/v1" in (err.value.hint or "")
+
+
 def test_an_html_page_with_status_200_is_named_as_such(upstream: Any) -> None:
     server = upstream(html_page())
     with pytest.raises(ModelCallError) as err:
