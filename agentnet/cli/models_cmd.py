@@ -44,9 +44,14 @@ def list_models(
 
     from agentnet.cli.render import cells, console
 
+    # Ids are what the user types next (`models show ID`, `-m ID`): never cut, whatever the width (a
+    # pipe gets 80 columns); the other columns fold onto more lines instead of losing their ends.
     table = Table(show_edge=False, header_style="bold")
-    for column in ("id", "adapter", "locality", "context", "where", "skills", "health"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True, min_width=max((len(i) for i in registry.ids()), default=2))
+    for column in ("adapter", "locality", "context"):
+        table.add_column(column, no_wrap=True)
+    for column in ("where", "skills", "health"):
+        table.add_column(column, overflow="fold")
     missing = []
     for node_id in registry.ids():
         card = registry.card(node_id)

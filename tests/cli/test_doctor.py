@@ -22,7 +22,7 @@ SECRET = "sk-doctor-test-0123456789abcdef"
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
     full.update(env or {})
-    full["COLUMNS"] = "200"
+    full["COLUMNS"] = (env or {}).get("COLUMNS", "200")
     return subprocess.run([AGENTNET, *args], capture_output=True, text=True, timeout=600, env=full, check=False)
 
 
@@ -87,6 +87,12 @@ def test_doctor_names_each_broken_part_and_its_fix() -> None:
     rows = {line.split()[0]: line for line in listed.stdout.splitlines() if line.strip()}
     assert "down" in rows["dead"] and "no key" in rows["gpt-mini"] and "bad file" in rows["half"]
     assert "ok" in rows["smollm2"]
+    # In a pipe or an 80-column terminal no id is cut: ids are what `models show ID` and `-m ID` take.
+    narrow = cli("models", "list", env={"COLUMNS": "80"})
+    firsts = {line.split()[0] for line in narrow.stdout.splitlines() if line.strip()}
+    ids = [card["id"] for card in json.loads(cli("models", "list", "--json").stdout)]
+    assert len(ids) > 10 and not [i for i in ids if i not in firsts], narrow.stdout
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
     # The health window is a setting: a model whose down_memory_s is 0 is not remembered as down.
     assert "unremembered" in checks["endpoints"]["detail"] and "down" not in rows["unremembered"]
 
