@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 def ask(
-    prompt: Annotated[str | None, typer.Argument(help="The question or instruction.")] = None,
+    prompt: Annotated[
+        list[str] | None, typer.Argument(help="The question or instruction. Unquoted words are joined.")
+    ] = None,
     inputs: InputOption = None,
     task_file: TaskFileOption = None,
     model: Annotated[

@@ -56,7 +56,10 @@ class Handed:
             self.texts.append(text)
 
 
-def read_task(task: str | None, task_file: Path | None) -> str:
+def read_task(words: str | list[str] | None, task_file: Path | None) -> str:
+    """The task: its words joined as the shell split them (`agentnet run summarise this: ...` needs no
+    quotes, as with `ollama run`), or the --task-file's text."""
+    task = " ".join(words) if isinstance(words, list) else words
     if task_file is not None:
         if task:
             raise UserError("give the task as an argument or with --task-file, not both")

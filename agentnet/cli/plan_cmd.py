@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 
 def plan(
-    task: Annotated[str | None, typer.Argument(help="What you want done (omit with --learn only).")] = None,
+    task: Annotated[
+        list[str] | None, typer.Argument(help="What you want done (omit with --learn only). Unquoted words are joined.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan itself as JSON.")] = False,
     tools: Annotated[
         Path | None,

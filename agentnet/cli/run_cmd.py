@@ -142,7 +142,9 @@ def _finish(result: RunResult, as_json: bool) -> None:
 
 
 def run(
-    task: Annotated[str | None, typer.Argument(help="What you want done, in plain words.")] = None,
+    task: Annotated[
+        list[str] | None, typer.Argument(help="What you want done, in plain words. Unquoted words are joined.")
+    ] = None,
     inputs: InputOption = None,
     task_file: TaskFileOption = None,
     resume: Annotated[

@@ -31,6 +31,10 @@ def test_plan_json_with_a_tool_file() -> None:
     ] == ["Page Fetcher", "Translator"]
     assert plan.steps[1].depends_on == [plan.steps[0].id]
     assert "planned in" in result.stderr
+    # Unquoted, as a shell splits it (`agentnet plan fetch the article ...`): the words are the same task.
+    words = run("plan", *task.split(), "--tools", str(DATA / "tools_resource.json"), "--json", "--no-model")
+    assert words.returncode == 0, words.stderr
+    assert Plan.model_validate_json(words.stdout).task == plan.task
 
 
 def test_plan_table_and_mermaid_with_the_embedded_default() -> None:
