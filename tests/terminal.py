@@ -21,6 +21,11 @@ class Terminal:
         env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"}
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become the chat program
+            # As a terminal starts a program: Ctrl-C and Ctrl-\ at their defaults. A test run started as
+            # a background job (`pytest &` in a script) inherits them ignored, and so would the child.
+            for signum in (signal.SIGINT, signal.SIGQUIT):
+                signal.signal(signum, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())
             os.execve(str(AGENTNET), [str(AGENTNET), *args], env)
         self.seen = ""
 

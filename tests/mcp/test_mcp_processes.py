@@ -69,11 +69,21 @@ def command_line(pid: int) -> str:
         return ""
 
 
+def _default_ctrl_c() -> None:
+    """Ctrl-C at its default in the driver, as in a terminal: a test run started as a background job
+    (`pytest &` in a script) has SIGINT ignored, and a child would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the process tree is read from /proc (Linux)")
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["ctrl-c", "sigterm", "kill-9"])
 def test_no_server_survives_agentnet(sig: signal.Signals) -> None:
     driver = subprocess.Popen(
-        [sys.executable, "-c", DRIVER], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        [sys.executable, "-c", DRIVER],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        preexec_fn=_default_ctrl_c,
     )
     assert driver.stdout is not None
     tree: list[int] = []
