@@ -6,7 +6,11 @@
    (executor - baseline) / N in ms per step. Target <= 2 ms/step. Also shown: the compiled graph
    without checkpointer or trace (what an embedding app pays at least).
    The same durable run on PostgreSQL (a throwaway server on loopback, fsync on, started with
-   tests/pgserver.py; target <= 4 ms/step). Skip PostgreSQL with --no-postgres.
+   tests/pgserver.py; target <= 4 ms/step). Skip PostgreSQL with --no-postgres. Beside it, in the
+   same rounds and on the same server, the floor: the same chain shape as a plain LangGraph graph
+   on LangGraph's own PostgresSaver, durability="sync", no agentnet code and no model call
+   (bench/pg_floor.py); printed with agentnet's figure and their ratio. Then, per step of each
+   (from runs of N and of 2N steps, untimed): transactions committed, WAL flushes, round trips.
    Tracing: the SQLite durable run with OpenTelemetry on (the SDK with a batch processor and an
    exporter that drops spans, so the cost measured is agentnet's spans, not the network) against
    the same run with it off, as an A/B: each round gives each side a fresh database (a run on a
@@ -20,6 +24,7 @@
    each reply. Reported: wall time / 1 s. Target <= 1.2.
 
     .venv/bin/python bench/executor.py [--steps 40] [--rounds 5] [--tracing-rounds 12] [--no-postgres]
+        [--no-tracing] [--no-parallel] [--count-runs 5]
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from pg_floor import FloorChain, server_counts
 
 DELAY_S = 1.0
 
@@ -81,7 +88,7 @@ def _tracing_on() -> Any:
     return provider
 
 
-def overhead(steps: int, rounds: int, postgres_url: str | None) -> None:
+def overhead(steps: int, rounds: int, postgres_url: str | None, count_runs: int = 5) -> None:
     from agentnet.config import RunsSettings
     from agentnet.executor import Executor, open_run_store
 
@@ -96,22 +103,53 @@ def overhead(steps: int, rounds: int, postgres_url: str | None) -> None:
         executors["postgres_async"] = Executor([node], store=open_run_store(RunsSettings(url=relaxed)))
     graph = executors["durable"].compile(plan)
     state = {"task": "bench", "inputs": {}, "results": {}}
-    for warm in executors.values():  # imports, tables, first compile
-        warm.run(plan)
+    runs: dict[str, Any] = {key: functools.partial(executor.run, plan) for key, executor in executors.items()}
+    floor = FloorChain(postgres_url, steps) if postgres_url else None
+    if floor is not None:
+        runs["floor"] = floor.run
+    for warm in runs.values():  # imports, tables, first compile
+        warm()
     graph.invoke(state)
-    times: dict[str, list[float]] = {"direct": [], "memory": [], **{key: [] for key in executors}}
+    times: dict[str, list[float]] = {"direct": [], "memory": [], **{key: [] for key in runs}}
     cpu: dict[str, list[float]] = {}  # this process's CPU time (all threads) per durable run
     for _ in range(rounds):
         times["direct"].append(_timed(lambda: [node.complete(prompt) for prompt in prompts]))
         times["memory"].append(_timed(lambda: graph.invoke(state)))
-        for key, executor in executors.items():
+        for key, run in runs.items():
             started_cpu = time.process_time()
-            times[key].append(_timed(lambda executor=executor: executor.run(plan)))
+            times[key].append(_timed(run))
             cpu.setdefault(key, []).append(time.process_time() - started_cpu)
     for executor in executors.values():
         executor.close()
+    if floor is not None:
+        floor.close()
     _report(times, steps, rounds)
     _bounds(times, cpu, steps)
+    if postgres_url and count_runs:
+        _server_counts(postgres_url, steps, count_runs)
+
+
+def _server_counts(url: str, steps: int, runs: int) -> None:
+    """Per step, what agentnet's durable run and the floor ask of the server."""
+    from agentnet.config import RunsSettings
+    from agentnet.executor import Executor, open_run_store
+
+    def agentnet_run(length: int) -> tuple[Any, Any]:
+        node, plan, _ = _chain(length)
+        executor = Executor([node], store=open_run_store(RunsSettings(url=url)))
+        return functools.partial(executor.run, plan), executor.close
+
+    def floor_run(length: int) -> tuple[Any, Any]:
+        chain = FloorChain(url, length)
+        return chain.run, chain.close
+
+    print(f"    per step (runs of {steps} and {2 * steps} steps, {runs} each, the difference; untimed, traced):")
+    for label, make in (("agentnet", agentnet_run), ("floor", floor_run)):
+        found = server_counts(url, runs, make, steps)
+        print(
+            f"    {label:9s} transactions committed {found['commits']:.2f}, WAL flushes {found['wal_flushes']:.2f},"
+            f" round trips (syncs sent) {found['round_trips']:.2f}"
+        )
 
 
 def _sdk_floor(tracer: Any, steps: int) -> None:
@@ -217,6 +255,17 @@ def _report(times: dict[str, list[float]], steps: int, rounds: int) -> None:
             print(
                 f"    {label:38s} {total * 1000:8.1f} ms  overhead {per_step[key]:.2f} ms/step  (x{total / base:.1f})"
             )
+    if "floor" in times:
+        # No node call in the floor graph: its whole time per step is the engine's.
+        per_step["floor"] = statistics.median(times["floor"]) / steps * 1000
+        print(
+            f"    {'LangGraph PostgresSaver alone (floor)':38s} {statistics.median(times['floor']) * 1000:8.1f} ms"
+            f"  per step {per_step['floor']:.2f} ms"
+        )
+        print(
+            f"    postgresql: agentnet {per_step['postgres']:.2f} ms/step, floor {per_step['floor']:.2f} ms/step,"
+            f" agentnet / floor = {per_step['postgres'] / per_step['floor']:.2f}"
+        )
     targets = [("sqlite durable overhead <= 2 ms/step", per_step["durable"] <= 2)]
     if "postgres" in per_step:
         targets.append(("postgresql durable overhead <= 4 ms/step", per_step["postgres"] <= 4))
@@ -330,6 +379,9 @@ def main() -> None:
     parser.add_argument("--no-tracing", action="store_true", help="Skip the tracing A/B.")
     parser.add_argument("--no-parallel", action="store_true", help="Skip the parallel remote steps.")
     parser.add_argument("--no-postgres", action="store_true", help="Skip the PostgreSQL measurement.")
+    parser.add_argument(
+        "--count-runs", type=int, default=5, help="Runs per length for the per-step server counts (0: skip)."
+    )
     args = parser.parse_args()
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
     server = None
@@ -342,7 +394,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as home:
             # A throwaway home: bench runs must not fill the user's run history.
             os.environ["AGENTNET_HOME"] = home
-            overhead(args.steps, args.rounds, server.new_database() if server else None)
+            overhead(args.steps, args.rounds, server.new_database() if server else None, args.count_runs)
             if not args.no_tracing:
                 tracing_ab(args.steps, args.tracing_rounds)
             if not args.no_parallel:
