@@ -38,6 +38,9 @@ _RETURNED = "_agentnet_returned"
 # Set while a call is made again after a dropped connection: every connection lent is pinged.
 _PING_ALWAYS: ContextVar[bool] = ContextVar("agentnet_ping_always", default=False)
 T = TypeVar("T")
+# Commit the current transaction without waiting for the WAL flush (``set_config``'s ``true``:
+# for this transaction only; unlike SET LOCAL it does not warn in a pipeline's implicit one).
+ASYNC_COMMIT = "SELECT set_config('synchronous_commit', 'off', true)"
 _migrated: set[str] = set()
 _migrating = threading.Lock()
 
@@ -276,14 +279,19 @@ class PostgresRunStore(RunStore):
         return again_if_dropped(lambda: self._write_then_read_once(writes, read))
 
     def _write_then_read_once(self, writes: list[Any], read: Any) -> list[tuple[Any, ...]]:
-        """As ``_trace_transaction`` commits, in one round trip: the read is sent after the writes
-        and the commit goes with them; its rows are fetched once the pipeline has synced."""
+        """As ``_trace_transaction`` commits, in one round trip: the writes, then the read, sent
+        in one pipeline with no BEGIN or COMMIT of psycopg's (each costs a sync of its own, so the
+        pipeline waited for the server four times). Statements a pipeline sends before its sync
+        are one implicit transaction (PostgreSQL's extended protocol): committed at the sync, or
+        rolled back whole when one fails, the rest skipped; as atomic as BEGIN ... COMMIT. The
+        connections are in autocommit mode, so psycopg adds nothing. The read's rows are fetched
+        once the pipeline has synced."""
         from psycopg.rows import tuple_row
 
         with self._cursor() as (conn, cur):
             reader = conn.cursor(row_factory=tuple_row)
-            with conn.pipeline(), conn.transaction():
-                cur.execute("SET LOCAL synchronous_commit = off")
+            with conn.pipeline():
+                cur.execute(ASYNC_COMMIT)
                 for sql, params in writes:
                     cur.execute(self.q(sql), params)
                 reader.execute(self.q(read[0]), read[1])
@@ -334,7 +342,7 @@ def _saver_class(store: PostgresRunStore) -> Any:
                     # Local to the pipeline's one (implicit) transaction: the pooled connection
                     # keeps synchronous commits for everything else. The held trace rows of the
                     # step go in the same transaction, with no round trip of their own.
-                    cur.execute("SELECT set_config('synchronous_commit', 'off', true)")
+                    cur.execute(ASYNC_COMMIT)
                     for sql, params in held:
                         cur.execute(store.q(sql), params)
                 yield cur
