@@ -249,19 +249,16 @@ class PostgresRunStore(RunStore):
 
     @contextmanager
     def _trace_transaction(self) -> Iterator[Any]:
-        """A transaction for trace rows, pipelined (two round trips: up to the first query's rows,
-        then the rest with the commit; ``execute`` returns -1 as its count is not yet known) and
-        committed without waiting for the WAL flush.
+        """A transaction for trace rows (a failed step's end, rows still held at a run's end),
+        pipelined (``execute`` returns -1 as its count is not yet known) and committed without
+        waiting for the WAL flush; kept a psycopg transaction, unlike ``_write_then_read``, as the
+        lease check (``FOR SHARE``) is read before the writes are sent.
 
-        Why that keeps every guarantee: PostgreSQL writes commits to one WAL in order, and a commit
-        that waits for its flush flushes every commit before it. LangGraph's saver writes the step's
-        checkpoint right after these rows, synchronously, so they are durable with it (and the WAL
-        writer flushes them within 3 x wal_writer_delay, 0.6 s by default, in any case). A killed
-        agentnet process loses nothing: the server holds the commit. Only a crash of the database
-        server itself within that window can lose them; the step's checkpoint is lost with them and
-        the resumed run runs the step again (a step row lost while its worker survived the crash
-        stays missing from the trace). The lease check (``FOR SHARE``) and the writes stay in one
-        transaction, as before.
+        What that can lose: nothing when an agentnet process dies (the server holds the commit);
+        on a crash of the database server itself, the rows committed within 3 x wal_writer_delay
+        (0.6 s by default) before it and not flushed since by a synchronous commit (the WAL is
+        written in order: the next step's checkpoint flushes them), a detail of the trace: the
+        step's checkpoint, which says whether it finished, is synchronous.
         """
         with self._cursor() as (conn, cur), conn.pipeline(), conn.transaction():
             cur.execute("SET LOCAL synchronous_commit = off")
@@ -314,13 +311,23 @@ def _saver_class(store: PostgresRunStore) -> Any:
     from langgraph.checkpoint.postgres import PostgresSaver
 
     class Saver(WritesWithHeldRows, PostgresSaver):
-        """A finished task's writes are committed without waiting for the WAL flush: with
-        ``durability="sync"`` the superstep's checkpoint follows, synchronously, and flushes them
-        (see ``_trace_transaction``; a sibling still running leaves them to the WAL writer, 0.6 s at
-        most). A killed agentnet process loses none of them; a crashed database server may lose the
-        last ones, and the resumed run runs those steps again, as SQLite's ``synchronous=NORMAL``
-        does on a power cut. One WAL flush per step instead of two. The step's held trace rows
-        (``pending_rows.py``) are committed with them."""
+        """A finished task's writes are committed without waiting for the WAL flush, with the
+        step's held trace rows (``pending_rows.py``): one WAL flush per step (the checkpoint's)
+        where LangGraph's saver alone makes two. Why that keeps the guarantees, from LangGraph's
+        source (langgraph 1.2, pregel/_loop.py and main.py; checkpoint-postgres base.py):
+
+        - the worker's: a commit the server acknowledged survives the death of the process that
+          made it whatever ``synchronous_commit`` says; only a crash of the server itself loses it;
+        - ``put_writes`` is submitted to LangGraph's background executor and nothing waits for it
+          before the next superstep; with ``durability="sync"`` LangGraph waits, after each
+          superstep, for that superstep's checkpoint (``put``, synchronous here), which holds the
+          same results as channel values, and a resume reads the newest checkpoint and only the
+          writes saved against it (``SELECT_SQL``). Once that checkpoint is flushed (and it
+          flushes every commit before it: the WAL is written in order) the writes are never read
+          again. Before then, a crash of the database server within the WAL writer's delay (3 x
+          ``wal_writer_delay``, 0.6 s by default) after a step's end runs that step again on
+          resume, as SQLite's ``synchronous=NORMAL`` does on a power cut. Synchronous writes would
+          close that window for +2.2 to 2.4 ms per step (A/B, docs/scaling.md)."""
 
         pending = store._pending
 
