@@ -53,7 +53,11 @@ def stats(as_json: JsonOption = False) -> None:
         # Fits kept by an older release have no bars: theirs were the tuning's.
         weights += f", floor x{fit.get('floor', 1.0):.2f}, standout x{fit.get('standout', 1.0):.2f}"
         reuse = "never" if fit["reuse"] > 1 else f"at similarity {fit['reuse']:.2f}"
-        evidence = f"cross-validated F1 {fit['f1']:.2f} vs zero-shot {fit['zero_shot_f1']:.2f} (t {fit['t']:.1f})"
+        evidence = f"cross-validated F1 {fit['f1']:.2f} vs zero-shot {fit['zero_shot_f1']:.2f}"
+        # Fits kept by an older release scored tools alone.
+        if "e_f1" in fit:
+            evidence += f", links {fit['e_f1']:.2f} vs {fit['zero_shot_e_f1']:.2f}"
+        evidence += f" (t {fit['t']:.1f})"
         out.print(f"directory {fit['directory']}: {fit['examples']} usable examples; trust {weights}; reuse {reuse}; "
                   f"{evidence}")  # fmt: skip
 

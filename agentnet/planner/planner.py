@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 from agentnet.cards import CapabilityCard
 from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import AgentnetError, PlanningError
-from agentnet.planner import draft, learning, transitions, values
+from agentnet.planner import draft, learning, outcome, transitions, values
 from agentnet.planner.extract import Artifact, artifacts, clauses, missing_material, sets_scene
 from agentnet.planner.general import general_plan
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
-from agentnet.planner.needs import install_hint, is_general, needs, unmet_media
+from agentnet.planner.needs import install_hint, is_general, unmet_media
 from agentnet.planner.plan import Plan, Step
 from agentnet.planner.similarity import Scorer
 from agentnet.planner.tuning import PlannerTuning, Trust
@@ -113,14 +113,8 @@ class Planner:
         if self.memory is not None and request.trust is not None and self.settings.model_mode != "decompose":
             reused = learning.reuse(self.memory, request.trust, request.text, parts, cards, sims)
         picks, source = (reused, "memory") if reused else self._choose(request, parts, cards, sims, deadline_s)
-        task_sims = {card.id: max(row[i] for row in sims) for i, card in enumerate(cards)}
-        picks = draft.complete(picks, cards, task_sims, {a.type for a in request.supplied})
-        picks = draft.make_requested(picks, cards, task_sims, needs(request.text, request.supplied))
-        if len(picks) > limit:
-            request.notes.append(f"kept the {limit} best-matching of {len(picks)} steps (max steps {limit})")
-            keep = sorted(sorted(range(len(picks)), key=lambda i: -picks[i].score)[:limit])
-            picks = [picks[i] for i in keep]
-        steps = self._learned_links(draft.link(picks, request.supplied, request.text), picks, request)
+        picks, steps = outcome.steps_from(picks, cards, sims, request.text, request.supplied, limit, request.notes)
+        steps = self._learned_links(steps, picks, request)
         values.fill(steps, {card.id: card for card in cards}, request.text)
         plan = Plan(task=task, steps=steps, source=source, notes=request.notes)
         return self._finish(plan, request, cards, filters, limit)

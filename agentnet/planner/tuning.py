@@ -90,9 +90,12 @@ class Trust:
     floor: float = 1.0
     standout: float = 1.0
     examples: int = 0
-    # Cross-validated node F1 (0..1, per task) with these weights and zero-shot, and the gain's t.
+    # Cross-validated node and edge F1 (0..1, pooled over the tasks as TaskBench pools them) with
+    # these weights and zero-shot, and the evidence t of the gain on both.
     f1: float = 0.0
     zero_shot_f1: float = 0.0
+    e_f1: float = 0.0
+    zero_shot_e_f1: float = 0.0
     t: float = 0.0
     # How many examples the zero-shot wiring of two tools is worth against the remembered links
     # of each tool and of the pair (planner.transitions; None: the zero-shot wiring alone), and that fit's t.

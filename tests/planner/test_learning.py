@@ -13,7 +13,7 @@ import pytest
 from agentnet.cards import CapabilityCard
 from agentnet.directory.importers import load_cards
 from agentnet.directory.inmemory import InMemorySource
-from agentnet.planner import learning
+from agentnet.planner import learning, outcome
 from agentnet.planner.memory import PlanMemory, Remembered
 from agentnet.planner.planner import Planner
 from agentnet.planner.tuning import NEVER, PlannerTuning
@@ -137,7 +137,7 @@ def test_memory_is_bounded_and_an_old_file_is_migrated(tmp_path: Path) -> None:
 
 
 def test_more_of_the_same_evidence_never_trusts_memory_less() -> None:
-    """The learning curve must not fall as examples come. Synthetic cross-validation scores (rows: grid
+    """The learning curve must not fall as examples come. Synthetic cross-validation gains (rows: grid
     settings, columns: remembered tasks): a steady setting that helps 3 tasks of 8, and a bolder one
     that helps 2 by more, hurts 1, and has the higher mean. Choosing the best mean and shrinking it by
     its own weak evidence threw the steady gain away with the fewest tasks (t 0.9: zero-shot), then
@@ -146,22 +146,46 @@ def test_more_of_the_same_evidence_never_trusts_memory_less() -> None:
     import numpy as np
 
     grid = [(0.0, 0.0, (1.0, 1.0)), (0.5, 0.0, (0.75, 1.0)), (1.0, 0.4, (0.5, 0.5))]
-    zero = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
-    steady = [0.6, 0.6, 0.6, 0.5, 0.5, 0.5, 0.5, 0.5]
-    bold = [1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.2]
+    zero = [0.0] * 8
+    steady = [0.1, 0.1, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0]
+    bold = [0.5, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, -0.3]
     learned = []
     for copies in (1, 2, 3, 4, 8):
-        scores = np.tile(np.array([zero, steady, bold]), copies)
-        assert int((scores - scores[0]).mean(axis=1).argmax()) == 2
-        assert copies > 1 or learning.t_of(scores[2] - scores[0]) < 1
-        rows, t = learning._shrunk_rows(scores)
+        gains = np.tile(np.array([zero, steady, bold]), copies)
+        assert int(gains.mean(axis=1).argmax()) == 2
+        assert copies > 1 or learning.t_of(gains[2]) < 1
+        rows, t = learning._shrunk_rows(gains, np.zeros_like(gains))  # links unchanged
         assert 1 in rows and t > 1
         learned.append(learning._blend(grid, rows))
     for fewer, more in itertools.pairwise(learned):
         # Phrase and prior weights only grow, the floor and standout factors only fall (toward the grid's).
-        assert more[0] >= fewer[0] and more[1] >= fewer[1] and more[2] <= fewer[2] and more[3] <= fewer[3]
+        assert more[0] >= fewer[0] and more[1] >= fewer[1]
+        assert more[2][0] <= fewer[2][0] and more[2][1] <= fewer[2][1]
     assert learned[0][0] > 0 and learned[-1][0] > 2 * learned[0][0] / 3
     # No gain anywhere: exactly zero-shot.
-    assert learning._blend(grid, learning._shrunk_rows(np.tile(np.array([zero, zero, zero]), 4))[0]) == (
-        0.0, 0.0, 1.0, 1.0,
-    )  # fmt: skip
+    flat = np.zeros((3, 32))
+    assert learning._blend(grid, learning._shrunk_rows(flat, flat)[0]) == learning.ZERO_SHOT
+
+
+def test_a_setting_that_buys_tools_with_links_is_not_trusted() -> None:
+    """Never below zero-shot on either metric: a setting whose tools gain clearly (t >> 1) while its
+    links lose a little is out of the blend, however large the sum; the same node gain with links
+    unchanged, or gaining too, is in."""
+    import numpy as np
+
+    grid = [learning.ZERO_SHOT, (1.0, 0.0, (1.0, 1.0)), (0.0, 0.8, (1.0, 1.0))]
+    nodes = np.tile(np.array([[0.0] * 4, [0.4, 0.4, 0.3, 0.0], [0.2, 0.1, 0.1, 0.0]]), 6)
+    edges = np.tile(np.array([[0.0] * 4, [0.0, 0.0, 0.0, -0.1], [0.0, 0.1, 0.0, 0.0]]), 6)
+    assert (nodes + edges)[1].mean() > (nodes + edges)[2].mean() > 0
+    rows, _ = learning._shrunk_rows(nodes, edges)
+    assert set(rows) == {2}
+    assert learning._blend(grid, rows)[0] == 0.0  # nothing of row 1's phrase weight
+    rows, _ = learning._shrunk_rows(nodes, np.zeros_like(edges))
+    assert set(rows) == {1, 2}
+    # The worse metric's evidence decides; a metric left exactly as it was risks nothing.
+    assert learning._worse_t(nodes[1], edges[1]) == 0.0
+    assert learning._worse_t(nodes[2], edges[2]) == learning.t_of(edges[2]) < learning.t_of(nodes[2])
+    assert learning._worse_t(nodes[2], np.zeros(24)) == learning.t_of(nodes[2])
+    # The pooled F1's per-task values average to the pooled F1, as TaskBench pools it.
+    tallies = np.array([[2, 0, 1], [0, 1, 0], [0, 0, 0], [3, 1, 1]], dtype=float)
+    assert abs(outcome.pseudo_f1(tallies).mean() - 2 * 5 / (2 * 5 + 2 + 2)) < 1e-12
