@@ -7,11 +7,16 @@ this tool set: how weak a clause's match may be and still be taken when it stand
 and ``Trust.standout``, factors of the tuning's). How much each is worth depends on the tool set and on
 the examples, so none of it is a constant: a grid of settings is scored by leave-one-out
 cross-validation on the remembered tasks whose tools are all in the directory (each task planned from
-the others' memory and scored against its own tools, exactly as the planner's retrieval step would
-pick them). Each setting's gain over zero-shot is shrunk by its evidence, its mean over its standard
+the others' memory, as the planner would plan it, links included: ``planner.outcome``, and scored
+against its own tools and links, node and edge F1 pooled over the tasks as TaskBench pools them). A
+setting whose mean gain over zero-shot is negative on either metric is out: tools bought with links
+are no gain. The others' gain on both together is shrunk by its evidence, its mean over its standard
 error ``t``: James-Stein's positive part keeps ``1 - 1/t²`` of it; the settings that keep a gain are
-blended by it. A gain the examples do not show clearly is no gain, and with no gain anywhere the
-planner is exactly its zero-shot self; as examples come, t grows and the trust with it, by degrees.
+blended by it. A blend fitted and scored on the same tasks flatters itself, so it is trusted only as far
+as a nested cross-validation (the blend fitted on four fifths of the tasks, planned on the fifth left
+out) shows it gaining on nodes and on edges alike (the worse one's t > 1), stepped back toward zero-shot
+by halves until it does. A gain the examples do not show clearly is no gain, and with no gain anywhere
+the planner is exactly its zero-shot self; as examples come, t grows and the trust with it, by degrees.
 Below ``MIN_EXAMPLES`` nothing can be cross-validated; only near-duplicate tasks are reused
 (``REUSE_SIMILARITY``: a request that differs from a solved one in a word or two, "the sea" for "the
 harbour").
@@ -40,9 +45,10 @@ if TYPE_CHECKING:
     from agentnet.planner.memory import PlanMemory
 
 MIN_EXAMPLES = 8
-# Each fitted task is planned once per grid row (180): 129 multimedia tasks take ~10 s of CPU here,
-# so 400 bound a refit to about half a minute, and t is clear long before that many.
-MAX_FIT_EXAMPLES = 400
+# Each fitted task is planned once per grid row (180) and three times more for the nested check: 129
+# multimedia tasks take ~19 s of CPU here (load 4 on 2 cores), so 300 bound a refit to about 45 s, and t
+# is clear long before that many.
+MAX_FIT_EXAMPLES = 300
 # Measured with 3-7 remembered tasks (bench/taskbench_split.py --curve 5,10, --mode off; held-out
 # n-F1/e-F1, zero-shot office 80.00/38.10, multimedia 71.35/40.15): at 0.8 and above (1.0, 1.2: never)
 # nothing is reused on either dev domain and the figures are zero-shot's; x0.75 (0.6) reuses too much:

@@ -66,8 +66,8 @@ class PlannerTuning:
     # Flat above (x1.25/x1.5 office 83.68/83.55 | mm 72.56/72.35 n-F1), not below on office's terse
     # descriptions (x0.5 80.22/37.89 | 73.18/44.59).
     keyword_weight: float = 0.1
-    # How many similar remembered tasks vote for their tools (how much that vote weighs, and the
-    # remembered phrases, is fitted per directory: planner.learning).
+    # At least how many similar remembered tasks vote for their tools (more as memory grows: similarity.py;
+    # how much that vote weighs, and the remembered phrases, is fitted per directory: planner.learning).
     memory_neighbours: int = 5
     max_task_chars: int = 20000
     # Subtracted from the scores of clauses that state facts ("I have a video") instead of asking for work.
