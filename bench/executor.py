@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pg_floor import FloorChain, server_counts
+from pg_floor import FloorChain, print_counts
 
 DELAY_S = 1.0
 
@@ -129,30 +129,7 @@ def overhead(steps: int, rounds: int, postgres_url: str | None, count_runs: int 
     _report(times, steps, rounds)
     _bounds(times, cpu, steps)
     if postgres_url and count_runs:
-        _server_counts(postgres_url, steps, count_runs)
-
-
-def _server_counts(url: str, steps: int, runs: int) -> None:
-    """Per step, what agentnet's durable run and the floor ask of the server."""
-    from agentnet.config import RunsSettings
-    from agentnet.executor import Executor, open_run_store
-
-    def agentnet_run(length: int) -> tuple[Any, Any]:
-        node, plan, _ = _chain(length)
-        executor = Executor([node], store=open_run_store(RunsSettings(url=url)))
-        return functools.partial(executor.run, plan), executor.close
-
-    def floor_run(length: int) -> tuple[Any, Any]:
-        chain = FloorChain(url, length)
-        return chain.run, chain.close
-
-    print(f"    per step (runs of {steps} and {2 * steps} steps, {runs} each, the difference; untimed, traced):")
-    for label, make in (("agentnet", agentnet_run), ("floor", floor_run)):
-        found = server_counts(url, runs, make, steps)
-        print(
-            f"    {label:9s} transactions committed {found['commits']:.2f}, WAL flushes {found['wal_flushes']:.2f},"
-            f" round trips (syncs sent) {found['round_trips']:.2f}"
-        )
+        print_counts(postgres_url, steps, count_runs, _chain)
 
 
 def _sdk_floor(tracer: Any, steps: int) -> None:

@@ -13,12 +13,13 @@
   ``PQtrace``) and the messages that make the server answer are counted, a ``Sync`` (the end of
   an extended-protocol batch or a pipeline's sync point) or a simple ``Query``; each is one wait
   for the server, so this is the number of round trips at most (a pipeline that sends two syncs
-  before reading waits once).
+  before reading waits once). ``print_counts`` prints all three for agentnet and the floor.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import operator
 import shutil
@@ -200,3 +201,27 @@ def server_counts(url: str, runs: int, make_run: Callable[[int], tuple[Callable[
     return {
         name: (long[i] - short[i]) / (runs * steps) for i, name in enumerate(("commits", "wal_flushes", "round_trips"))
     }
+
+
+def print_counts(url: str, steps: int, runs: int, chain: Callable[[int], tuple[Any, Any, Any]]) -> None:
+    """Per step, what agentnet's durable run (of ``chain(n)``'s node and plan) and the floor ask of
+    the server."""
+    from agentnet.config import RunsSettings
+    from agentnet.executor import Executor, open_run_store
+
+    def agentnet_run(length: int) -> tuple[Callable[[], None], Callable[[], None]]:
+        node, plan, _ = chain(length)
+        executor = Executor([node], store=open_run_store(RunsSettings(url=url)))
+        return functools.partial(executor.run, plan), executor.close
+
+    def floor_run(length: int) -> tuple[Callable[[], None], Callable[[], None]]:
+        floor = FloorChain(url, length)
+        return floor.run, floor.close
+
+    print(f"    per step (runs of {steps} and {2 * steps} steps, {runs} each, the difference; untimed, traced):")
+    for label, make in (("agentnet", agentnet_run), ("floor", floor_run)):
+        found = server_counts(url, runs, make, steps)
+        print(
+            f"    {label:9s} transactions committed {found['commits']:.2f}, WAL flushes {found['wal_flushes']:.2f},"
+            f" round trips (syncs sent) {found['round_trips']:.2f}"
+        )
