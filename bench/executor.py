@@ -13,7 +13,8 @@
    (from runs of N and of 2N steps, untimed): transactions committed, WAL flushes, round trips.
    Last figures (2026-12-05, three runs at load 4-5, fsync on): agentnet 6.18-7.89 ms/step, floor
    7.04-8.33, ratio 0.74-1.12; client CPU 3.47-3.93 vs 1.78-2.09 ms/step; per step agentnet 3
-   commits, 1 WAL flush, 3 round trips, the floor 2, 2, 2. docs/scaling.md has the rest.
+   commits, 1 WAL flush, 3 round trips, the floor 2, 2, 2. At load 2-3: agentnet 4.56, floor
+   2.88 (1.58), CPU 2.77 vs 1.32. docs/scaling.md has the rest.
    Tracing: the SQLite durable run with OpenTelemetry on (the SDK with a batch processor and an
    exporter that drops spans, so the cost measured is agentnet's spans, not the network) against
    the same run with it off, as an A/B: each round gives each side a fresh database (a run on a
