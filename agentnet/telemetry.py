@@ -1,17 +1,18 @@
-"""OpenTelemetry traces of what agentnet does, and the hook that feeds a server's metrics.
+"""OpenTelemetry traces of what agentnet does (its steps and model calls: ``genai_spans``).
 
 Spans follow the GenAI semantic conventions: a run is ``invoke_workflow``, a step ``invoke_agent``,
 a model call ``chat`` (a tool call ``execute_tool``), planning ``plan``, a directory search
 ``retrieval``; attributes are ``gen_ai.*`` (operation, provider, model, token usage, finish reasons)
-plus a few ``agentnet.*`` ids. A run is one trace, resumes included, and W3C ``traceparent`` goes to
-every remote model call, so a run that crosses agentnet servers stays one trace.
+plus a few ``agentnet.*`` ids. A step of one model call answered in-process is one span.
+A run is one trace, resumes included, and W3C ``traceparent`` goes to every remote model call, so a
+run that crosses agentnet servers stays one trace.
 
-Off by default and costless then (one cached check per span). On when the standard OpenTelemetry
-variables ask for it (``OTEL_EXPORTER_OTLP_ENDPOINT`` or ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``;
-``OTEL_SERVICE_NAME``, ``OTEL_EXPORTER_OTLP_PROTOCOL``, ``OTEL_EXPORTER_OTLP_HEADERS``… as usual;
-``OTEL_SDK_DISABLED=true`` or ``OTEL_TRACES_EXPORTER=none`` turn it off), when the embedding
-application has set up a tracer provider itself, or through ``set_tracer_provider``. Prompts,
-answers and task texts are recorded only with
+Off by default and costless then (one cached check per span, nothing built). On when the standard
+OpenTelemetry variables ask for it (``OTEL_EXPORTER_OTLP_ENDPOINT`` or
+``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``; ``OTEL_SERVICE_NAME``, ``OTEL_EXPORTER_OTLP_PROTOCOL``,
+``OTEL_EXPORTER_OTLP_HEADERS``… as usual; ``OTEL_SDK_DISABLED=true`` or ``OTEL_TRACES_EXPORTER=none``
+turn it off), when the embedding application has set up a tracer provider itself, or through
+``set_tracer_provider``. Prompts, answers and task texts are recorded only with
 ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true``. The environment is read on first use,
 never at import. This module is the only one that imports ``opentelemetry`` (inside functions).
 """
@@ -22,7 +23,7 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from types import SimpleNamespace
 from typing import Any
@@ -34,9 +35,6 @@ _UNSET: Any = object()
 _lock = threading.Lock()
 _tracer: Any = _UNSET
 _capture: bool | None = None
-# Called after every model call with (node_id, operation, reply or None, error or None): server metrics.
-ModelCallListener = Callable[[str, str, Any, BaseException | None], None]
-_listeners: list[ModelCallListener] = []
 
 
 def _env_tracer() -> Any:
@@ -107,21 +105,9 @@ def capture_content() -> bool:
     return _capture
 
 
-def _present(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
+def present(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
     """The attributes that have a value (OpenTelemetry refuses None; content left out is None)."""
     return {key: value for key, value in (attributes or {}).items() if value is not None}
-
-
-_kinds: dict[str, Any] = {}
-
-
-def _kind(name: str) -> Any:
-    found = _kinds.get(name)
-    if found is None:
-        from opentelemetry.trace import SpanKind
-
-        found = _kinds[name] = getattr(SpanKind, name.upper())
-    return found
 
 
 def span(name: str, attributes: Mapping[str, Any] | None = None, *, kind: str = "internal") -> Any:
@@ -129,16 +115,15 @@ def span(name: str, attributes: Mapping[str, Any] | None = None, *, kind: str = 
     exception marks it failed.
 
     Started, attached and ended by hand rather than with ``start_as_current_span``: its nested
-    context managers cost about a fifth of a traced step's spans, and ``end_span`` records a
-    failure the same way (``error.type``, the exception event, status ERROR). A small class, not a
-    generator: a traced step makes two spans, and this wrapper is all of agentnet's own cost."""
+    context managers cost about a fifth of a span, and ``end_span`` records a failure the same way
+    (``error.type``, the exception event, status ERROR). Steps have their own: ``genai_spans.step``."""
     found = tracer()
     if found is None:
-        return _OFF
-    return _Current(found.start_span(name, kind=_kind(kind), attributes=_present(attributes)))
+        return OFF
+    return _Current(found.start_span(name, kind=otel().kinds[kind], attributes=present(attributes)))
 
 
-_OFF = nullcontext()
+OFF = nullcontext()  # what span-making context managers give when tracing is off
 
 
 class _Current:
@@ -149,49 +134,43 @@ class _Current:
         self.token: Any = None
 
     def __enter__(self) -> Any:
-        otel = _otel()
-        self.token = otel.context.attach(otel.trace.set_span_in_context(self.span))
+        api = otel()
+        self.token = api.context.attach(api.trace.set_span_in_context(self.span))
         return self.span
 
     def __exit__(self, kind: Any, error: BaseException | None, traceback: Any) -> None:
-        _otel().context.detach(self.token)
+        otel().context.detach(self.token)
         end_span(self.span, error)
 
 
 _modules: Any = None
 
 
-def _otel() -> Any:
+def otel() -> Any:
     """The OpenTelemetry API modules, imported on first use and kept (an import statement in a
     function runs the import machinery at every call)."""
     global _modules
     if _modules is None:
         from opentelemetry import context, trace
-        from opentelemetry.trace import Status, StatusCode
+        from opentelemetry.trace import SpanKind, Status, StatusCode
 
-        _modules = SimpleNamespace(context=context, trace=trace, Status=Status, StatusCode=StatusCode)
+        kinds = {kind.name.lower(): kind for kind in SpanKind}
+        _modules = SimpleNamespace(context=context, trace=trace, Status=Status, StatusCode=StatusCode, kinds=kinds)
     return _modules
 
 
-def start_span(name: str, attributes: Mapping[str, Any] | None = None, *, kind: str = "client") -> Any:
-    """A span under the current one, not made current (its end may come in another thread); or None."""
-    found = tracer()
-    if found is None:
-        return None
-    return found.start_span(name, kind=_kind(kind), attributes=_present(attributes))
-
-
-def end_span(current: Any, error: BaseException | None = None, attributes: Mapping[str, Any] | None = None) -> None:
+def end_span(current: Any, error: BaseException | None = None, attributes: Mapping[str, Any] | None = None,
+             end_time: int | None = None) -> None:  # fmt: skip
     if current is None:
         return
     if attributes:
-        current.set_attributes(_present(attributes))
+        current.set_attributes(present(attributes))
     if error is not None:
-        otel = _otel()
+        api = otel()
         current.set_attribute("error.type", getattr(error, "code", None) or type(error).__name__)
         current.record_exception(error)
-        current.set_status(otel.Status(otel.StatusCode.ERROR, str(getattr(error, "message", error))[:500]))
-    current.end()
+        current.set_status(api.Status(api.StatusCode.ERROR, str(getattr(error, "message", error))[:500]))
+    current.end(end_time)
 
 
 def headers_for(current: Any) -> dict[str, str]:
@@ -236,59 +215,3 @@ def content(value: Any) -> str | None:
     if not capture_content():
         return None
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-
-
-# --- model calls: spans and metrics listeners -------------------------------------------------------
-
-
-def add_model_call_listener(listener: ModelCallListener) -> None:
-    with _lock:
-        _listeners.append(listener)
-
-
-def remove_model_call_listener(listener: ModelCallListener) -> None:
-    with _lock:
-        if listener in _listeners:
-            _listeners.remove(listener)
-
-
-class ModelCall:
-    """One model or tool call as a client span and for the metrics listeners (``start`` gives None
-    when nobody observes, so an unobserved call costs one check)."""
-
-    def __init__(self, node_id: str, operation: str, current: Any) -> None:
-        self.node_id = node_id
-        self.operation = operation
-        self.span = current
-        self._headers: dict[str, str] | None = None
-
-    @classmethod
-    def start(cls, node_id: str, operation: str, attributes: Mapping[str, Any], messages: Any) -> ModelCall | None:
-        if not _listeners and tracer() is None:
-            return None
-        model = attributes.get("gen_ai.request.model", node_id)
-        found = {"gen_ai.operation.name": operation, "agentnet.node.id": node_id, **attributes}
-        inputs = content(messages)
-        if inputs is not None:
-            found["gen_ai.input.messages"] = inputs
-        return cls(node_id, operation, start_span(f"{operation} {model}", found))
-
-    def headers(self) -> dict[str, str]:
-        """``traceparent`` naming this call, for the request it makes to a remote server; made when
-        first asked, since only adapters that reach a server ask (a local model's call skips it)."""
-        if self._headers is None:
-            self._headers = headers_for(self.span)
-        return self._headers
-
-    def end(self, reply: Any, error: BaseException | None) -> None:
-        attributes: dict[str, Any] = {}
-        if reply is not None:
-            attributes = {
-                "gen_ai.usage.input_tokens": reply.usage.prompt_tokens,
-                "gen_ai.usage.output_tokens": reply.usage.completion_tokens,
-                "gen_ai.response.finish_reasons": [reply.finish_reason] if reply.finish_reason else None,
-                "gen_ai.output.messages": content(reply.text),
-            }
-        end_span(self.span, error, attributes)
-        for listener in list(_listeners):
-            listener(self.node_id, self.operation, reply, error)

@@ -133,9 +133,10 @@ def overhead(steps: int, rounds: int, postgres_url: str | None, count_runs: int 
         print_counts(postgres_url, steps, count_runs, _chain)
 
 
-def _sdk_floor(tracer: Any, steps: int) -> None:
-    """The spans a traced run makes per step (``invoke_agent`` current, ``chat`` under it, with the
-    same attributes), made straight through the SDK: what tracing costs with nothing of agentnet's."""
+def _sdk_floor(tracer: Any, steps: int, calls_apart: bool = False) -> None:
+    """The spans a traced run makes per step (one, a step of one local call), same attributes, made
+    straight through the SDK: tracing with nothing of agentnet's. ``calls_apart``: the layout before
+    (the step's span current, a ``chat`` span under it), for comparison."""
     from opentelemetry import context, trace
     from opentelemetry.trace import SpanKind
 
@@ -146,16 +147,18 @@ def _sdk_floor(tracer: Any, steps: int) -> None:
             attributes={"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "zero",
                         "agentnet.run.id": "r", "agentnet.step.id": f"s{i}"},
         )  # fmt: skip
+        call = {"agentnet.node.id": "zero", "gen_ai.provider.name": "agentnet", "gen_ai.request.model": "zero"}
+        usage = {"gen_ai.usage.input_tokens": 5, "gen_ai.usage.output_tokens": 1,
+                 "gen_ai.response.finish_reasons": ["stop"]}  # fmt: skip
+        if not calls_apart:
+            step.set_attributes({**call, **usage})
+            step.end()
+            continue
         token = context.attach(trace.set_span_in_context(step))
-        call = tracer.start_span(
-            "chat zero",
-            kind=SpanKind.CLIENT,
-            attributes={"gen_ai.operation.name": "chat", "agentnet.node.id": "zero",
-                        "gen_ai.provider.name": "agentnet", "gen_ai.request.model": "zero"},
-        )  # fmt: skip
-        call.set_attributes({"gen_ai.usage.input_tokens": 5, "gen_ai.usage.output_tokens": 1,
-                             "gen_ai.response.finish_reasons": ["stop"]})  # fmt: skip
-        call.end()
+        chat = tracer.start_span("chat zero", kind=SpanKind.CLIENT, attributes={"gen_ai.operation.name": "chat",
+                                 **call})  # fmt: skip
+        chat.set_attributes(usage)
+        chat.end()
         step.set_attribute("agentnet.node.id", "zero")
         context.detach(token)
         step.end()
@@ -171,7 +174,8 @@ def tracing_ab(steps: int, rounds: int, runs: int = 4) -> None:
 
     node, plan, prompts = _chain(steps)
     provider = _tracing_on()
-    sides = ("direct", "off", "on", "sdk")
+    sdk_floor = functools.partial(_sdk_floor, provider.get_tracer("floor"), steps)
+    sides = ("direct", "off", "on", "sdk", "sdk_apart")
     wall: dict[str, list[float]] = {side: [] for side in sides}
     cpu: dict[str, list[float]] = {side: [] for side in sides}
 
@@ -192,7 +196,8 @@ def tracing_ab(steps: int, rounds: int, runs: int = 4) -> None:
                 timed(side, functools.partial(executors[side].run, plan))
             for _ in range(runs):
                 found["direct"].append(timed("off", lambda: [node.complete(prompt) for prompt in prompts]))
-                found["sdk"].append(timed("off", functools.partial(_sdk_floor, provider.get_tracer("floor"), steps)))
+                found["sdk"].append(timed("off", sdk_floor))
+                found["sdk_apart"].append(timed("off", functools.partial(sdk_floor, calls_apart=True)))
                 for side in sides:
                     found[side].append(timed(side, functools.partial(executors[side].run, plan)))
             telemetry.set_tracer_provider(None)
@@ -210,10 +215,12 @@ def tracing_ab(steps: int, rounds: int, runs: int = 4) -> None:
         on = (statistics.median(times["on"]) - base) / steps * 1000
         extra = statistics.median(b - a for a, b in zip(times["off"], times["on"], strict=True)) / steps * 1000
         floor = statistics.median(times["sdk"]) / steps * 1000
+        apart = statistics.median(times["sdk_apart"]) / steps * 1000
         print(
             f"    {label}: baseline {base * 1000:.1f} ms; overhead off {off:.2f} ms/step, on {on:.2f} ms/step;"
-            f" tracing {extra:+.2f} ms/step (median of per-round differences) = {extra / off * 100:+.1f} %;"
+            f" tracing {extra:+.3f} ms/step (median of per-round differences) = {extra / off * 100:+.1f} %;"
             f" the same spans straight through the SDK {floor:.3f} ms/step = {floor / off * 100:.1f} %"
+            f" (a span per step and per call, the layout before: {apart:.3f} ms/step = {apart / off * 100:.1f} %)"
         )
     print(f"    wall per round, off: {', '.join(f'{t * 1000:.0f}' for t in wall['off'])} ms")
     print(f"    wall per round, on:  {', '.join(f'{t * 1000:.0f}' for t in wall['on'])} ms")

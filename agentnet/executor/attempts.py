@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from agentnet import telemetry
+from agentnet import genai_spans
 from agentnet.errors import (
     AgentnetError,
     BudgetExceededError,
@@ -83,12 +83,10 @@ class _StepRun:
 
     def run(self, ctx: StepContext) -> dict[str, Any]:
         spec = self.spec
-        attributes = {"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": spec.capability or spec.id,
-                      "agentnet.run.id": self.run_id, "agentnet.step.id": spec.id}  # fmt: skip
-        with telemetry.span(f"invoke_agent {spec.id}", attributes) as current:
+        with genai_spans.step(spec.id, spec.capability or spec.id, self.run_id) as traced:
             result = self._run(ctx)
-            if current is not None:
-                current.set_attribute("agentnet.node.id", result["node_id"])
+            if traced is not None:
+                traced.ending["agentnet.node.id"] = result["node_id"]
             return result
 
     def _run(self, ctx: StepContext) -> dict[str, Any]:

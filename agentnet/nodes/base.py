@@ -26,7 +26,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field
 
-from agentnet import telemetry
+from agentnet import genai_spans
 from agentnet.cards import CapabilityCard
 from agentnet.config import ModelParams
 from agentnet.errors import AgentnetError, DeadlineExceededError, OutputValidationError, UserError
@@ -296,7 +296,7 @@ class TokenStream:
 
     def __iter__(self) -> Iterator[str]:
         node = self.node
-        call = telemetry.ModelCall.start(node.node_id, node.gen_ai_operation, node.span_attributes(), self.messages)
+        call = genai_spans.ModelCall.start(node.node_id, node.gen_ai_operation, node.span_attributes, self.messages)
         if call is None:
             yield from self._pieces()
             return
@@ -306,6 +306,10 @@ class TokenStream:
         except BaseException as exc:
             call.end(None, exc)
             raise
+        finally:
+            # Whoever keeps the options (a scripted node records them) must not keep the call, its
+            # step and their spans alive: long-lived spans push the collector into full collections.
+            self.options.trace_call = None
         call.end(self.reply, None)
 
     def _pieces(self) -> Iterator[str]:

@@ -61,7 +61,7 @@ class CallOptions:
     stop: list[str] | None = None
     deadline_s: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    # The call's span (``telemetry.ModelCall``), set while tracing is on; adapters that reach a
+    # The call's span (``genai_spans.ModelCall``), set while tracing is on; adapters that reach a
     # server send ``trace_headers``, made from it only then.
     trace_call: Any = None
     # Set by the caller to stop waiting (a cancelled run): the wait raises ``CallAborted`` within

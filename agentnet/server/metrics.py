@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from agentnet import telemetry
+from agentnet import genai_spans
 from agentnet.server.guard import ASGIApp, Message, Receive, Scope, Send
 from agentnet.server.limits import ModelLimiter
 
@@ -53,10 +53,10 @@ class ServerMetrics:
         )
         self.errors = Counter("agentnet_errors", "Error responses by error code", ["code"], registry=self.registry)
         self.registry.register(_QueueCollector(limiter))
-        telemetry.add_model_call_listener(self.model_call)
+        genai_spans.add_model_call_listener(self.model_call)
 
     def close(self) -> None:
-        telemetry.remove_model_call_listener(self.model_call)
+        genai_spans.remove_model_call_listener(self.model_call)
 
     def model_call(self, node_id: str, operation: str, reply: Any, error: BaseException | None) -> None:
         if error is not None:

@@ -4,6 +4,8 @@
 - A run is one trace: the run's span, a span per step, a span per model call (GenAI attributes:
   operation, provider, model, token usage, finish reasons), resumes included; the W3C
   ``traceparent`` of each model call reaches the upstream server; no prompt text unless opted in.
+  A step that is one call answered in-process carries that call's attributes on its own span; a
+  step of several calls (a retry, a schema's second ask) has a span per call.
 - ``agentnet run`` exports to a real OTLP/HTTP receiver; a run on one ``agentnet serve`` that calls a
   peered ``agentnet serve`` is one trace across both (the callee's spans hang under the caller's).
 - ``/metrics`` sits behind the token and counts requests, model calls, tokens and errors by code.
@@ -30,8 +32,11 @@ from test_peers import PEER_TOKEN_ENV, wait_for_model
 
 from agentnet import telemetry
 from agentnet.config import load_config
+from agentnet.errors import ModelCallError
+from agentnet.executor import Executor, StepPolicy
 from agentnet.network import Network
 from agentnet.planner.plan import Plan, Step, StepInput
+from agentnet.testing import ScriptedModel
 
 SECRET = "zebra-7731-quartz"  # task text that must not leave the process unless opted in
 # litellm's stream wrapper reads a deprecated pydantic attribute on the usage-only chunk that
@@ -180,6 +185,30 @@ def test_prompt_text_goes_into_spans_only_when_the_user_opts_in(
     assert "answer from fast" in calls[0].attributes["gen_ai.output.messages"]
 
 
+def test_a_step_of_several_calls_has_a_span_per_call(exported: Any) -> None:
+    """A step's first call has a span only when it needs one: here s1's fails and is retried, and s2's
+    answer fails the step's schema and the model is asked again (its first call's span made after it)."""
+    flaky = ScriptedModel.build("flaky", [ModelCallError("reset"), "second try works"])
+    loose = ScriptedModel.build("loose", ["not json", '{"n": 4}'])
+    executor = Executor([flaky, loose], policy=StepPolicy(retries=1, retry_backoff_s=0))
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    s2 = Step(id="s2", capability="loose", instruction="count", output_schema=schema)
+    plan = Plan(task="t", steps=[Step(id="s1", capability="flaky", instruction="go"), s2])
+    assert executor.run(plan).steps["s2"]["data"] == {"n": 4}
+    spans = exported.get_finished_spans()
+    for step_id, model, first_status in (("s1", "flaky", "ERROR"), ("s2", "loose", "UNSET")):
+        (step,) = [s for s in spans if s.name == f"invoke_agent {step_id}"]
+        calls = sorted((s for s in spans if s.name == f"chat {model}"), key=lambda s: s.start_time)
+        assert [c.parent.span_id for c in calls] == [step.context.span_id] * 2, [s.name for s in spans]
+        first, second = calls
+        assert first.status.status_code.name == first_status and second.status.status_code.name == "UNSET"
+        assert first.start_time < first.end_time <= second.start_time  # the first call's own times
+        assert second.attributes["gen_ai.usage.output_tokens"] > 0
+        # Nothing folded into the step: its calls speak for themselves.
+        assert "gen_ai.request.model" not in step.attributes and step.attributes["agentnet.node.id"] == model
+    assert first.attributes["gen_ai.usage.output_tokens"] > 0  # s2's rejected answer, a call that succeeded
+
+
 def peer_config(upstream: Upstream) -> str:
     return models_yaml(upstream, ("fast", "slow")) + "planner:\n  model: fast\n  use_memory: false\n"
 
@@ -215,7 +244,17 @@ def test_agentnet_run_exports_to_an_otlp_receiver_without_prompt_text(
     assert by_id[run.parent_id] is root
     steps = [s for s in spans if s.name.startswith("invoke_agent ")]
     assert steps and all(by_id[s.parent_id] is run for s in steps)
-    assert any(s.name.startswith("chat ") and by_id[s.parent_id] in steps for s in spans)
+    calls = [s for s in spans if s.name.startswith("chat ")]
+    assert all(by_id[s.parent_id] in steps for s in calls)
+    # Each step's model call is a span under it, or, for a step that is one call answered in this
+    # process (the plan's step on the bundled GGUF), the call's gen_ai.* attributes on the step's span.
+    folded = [s for s in steps if not any(by_id[c.parent_id] is s for c in calls)]
+    assert folded, [s.name for s in spans]
+    for step in folded:
+        assert step.attributes["gen_ai.operation.name"] == "invoke_agent"
+        assert step.attributes["gen_ai.request.model"] == step.attributes["agentnet.node.id"] == "smollm2"
+        assert step.attributes["gen_ai.usage.input_tokens"] > 0 and step.attributes["gen_ai.usage.output_tokens"] > 0
+        assert step.attributes["gen_ai.response.finish_reasons"]
     assert SECRET not in json.dumps([s.attributes for s in spans], default=str)
 
 
