@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -45,6 +46,54 @@ def step(step_id: str, agent: str, run_id: str) -> Any:
 
 # The step running in this context, for the model calls it makes (set by ``Step``; never set untraced).
 _step: ContextVar[Step | None] = ContextVar("agentnet_step", default=None)
+# The traced run this context belongs to, whose finished steps' spans are made together (``batched``).
+_batch: ContextVar[Batch | None] = ContextVar("agentnet_span_batch", default=None)
+BATCH_STEPS = 64
+BATCH_AGE_NS = 200_000_000
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Around a traced run: its steps' spans are made in batches, the last at the block's end."""
+    batch = Batch()
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        batch.flush()
+
+
+class Batch:
+    """A run's finished steps whose spans are not made yet.
+
+    The SDK's work for a span is most of what tracing costs, and made between two steps' worth of
+    LangGraph and database code it runs cold (about twice its cost in a loop: its code and data out
+    of the CPU's caches). So a step that ended as usual hands its span over, made with its own
+    times, in a batch: at the run's end, every ``BATCH_STEPS`` steps, or at the first step that ends
+    ``BATCH_AGE_NS`` after the oldest waiting (slow steps flush at once; a span waits at most for
+    its run's next step to end, or the run). A span a call needs as its parent is made at once."""
+
+    __slots__ = ("lock", "steps")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # parallel steps end in their own threads
+        self.steps: list[Step] = []
+
+    def add(self, step: Step) -> None:
+        with self.lock:
+            self.steps.append(step)
+            if len(self.steps) < BATCH_STEPS and step.ended - self.steps[0].ended < BATCH_AGE_NS:
+                return
+            steps, self.steps = self.steps, []
+        for waiting in steps:
+            waiting.opened()
+
+    def flush(self) -> None:
+        with self.lock:
+            steps, self.steps = self.steps, []
+        for waiting in steps:
+            waiting.opened()
 
 
 class Step:
@@ -57,13 +106,14 @@ class Step:
     one, a held one made afterwards with its own times), when it fails, when it is a tool call, or
     when it reaches a server, which is sent that span as its parent (``ModelCall.headers``).
 
-    The step's span is made at its end, with its start time and all its attributes at once (one
-    attribute check by the SDK, not two), unless a call needs it as a parent sooner (``opened``).
+    The step's span is made after its end (in its run's ``Batch``), with its own times and all its
+    attributes at once (one attribute check by the SDK, not two), unless a call needs it as a
+    parent sooner (``opened``).
     Never made current: calls find the step through ``_step`` and name its span as their parent
     (nothing else in a step's thread starts spans; the adapters' worker threads have no context)."""
 
-    __slots__ = ("_lock", "attributes", "calls", "ending", "held", "name", "parent", "span", "started", "token",
-                 "tracer")  # fmt: skip
+    __slots__ = ("_lock", "attributes", "batch", "calls", "ended", "ending", "held", "name", "parent", "span",
+                 "started", "token", "tracer")  # fmt: skip
 
     def __init__(self, found: Any, name: str, attributes: dict[str, Any]) -> None:
         self.tracer = found
@@ -71,6 +121,8 @@ class Step:
         self.attributes = attributes
         self.parent = otel().context.get_current()  # the run's span; calls may open this span elsewhere
         self.started = time.time_ns()
+        self.ended = 0  # set when it ended and its span waits in a batch
+        self.batch = _batch.get()
         self.span: Any = None
         self.ending: dict[str, Any] = {}  # attributes the step's end adds (its node)
         self.calls = 0
@@ -87,23 +139,29 @@ class Step:
         if self.held is not None:
             self.ending.update(self.held.settle(alone=self.calls == 1))
             self.held = None  # no cycle with the call (which keeps its step): refcounting frees both
+        batch = self.batch if error is None else None
         with self._lock:
-            if self.span is None:  # the usual: made now, all its attributes checked once
+            if self.span is None:  # the usual: all its attributes (none None) checked once, when made
                 self.attributes.update(self.ending)
-                self.span = self.tracer.start_span(
-                    self.name, context=self.parent, attributes=present(self.attributes), start_time=self.started
-                )
                 self.ending = {}
-        end_span(self.span, error, self.ending)
+                if batch is not None:
+                    self.ended = time.time_ns()
+        if self.ended and batch is not None:
+            batch.add(self)
+            return
+        end_span(self.opened(), error, self.ending)
 
     def opened(self) -> Any:
-        """The step's span, started now (with the step's start time) if it was not yet."""
+        """The step's span, started now (with the step's start time) if it was not yet; and ended
+        (with its end time) if the step has ended and its span waits in a batch."""
         if self.span is None:
             with self._lock:
                 if self.span is None:
                     self.span = self.tracer.start_span(
                         self.name, context=self.parent, attributes=self.attributes, start_time=self.started
                     )
+                    if self.ended:
+                        self.span.end(self.ended)
         return self.span
 
     def hold(self, call: ModelCall) -> bool:
@@ -118,7 +176,7 @@ class Step:
     def child(self, name: str, attributes: Mapping[str, Any], start_time: int | None = None) -> Any:
         parent = otel().trace.set_span_in_context(self.opened())
         return self.tracer.start_span(
-            name, context=parent, kind=otel().kinds["client"], attributes=present(attributes), start_time=start_time
+            name, context=parent, kind=otel().kinds["client"], attributes=attributes, start_time=start_time
         )
 
 
@@ -152,19 +210,25 @@ class ModelCall:
         found = tracer()
         if found is None:
             return cls(node_id, operation, {}) if _listeners else None
-        named = {"gen_ai.operation.name": operation, "agentnet.node.id": node_id, **attributes()}
+        named = present(attributes())  # without None, and without the operation: a held call may fold
+        named["agentnet.node.id"] = node_id
         inputs = content(messages)
         if inputs is not None:
             named["gen_ai.input.messages"] = inputs
         call = cls(node_id, operation, named)
         step = _step.get()
         if step is None:
-            call.span = found.start_span(call.name, kind=otel().kinds["client"], attributes=present(named))
+            call.span = found.start_span(call.name, kind=otel().kinds["client"], attributes=call.spanned)
         elif step.hold(call):
             call.step = step
         else:
-            call.span = step.child(call.name, named)
+            call.span = step.child(call.name, call.spanned)
         return call
+
+    @property
+    def spanned(self) -> dict[str, Any]:
+        """The attributes of the call's own span."""
+        return {"gen_ai.operation.name": self.operation, **self.attributes}
 
     @property
     def name(self) -> str:
@@ -183,12 +247,16 @@ class ModelCall:
 
     def end(self, reply: Any, error: BaseException | None) -> None:
         if reply is not None and self.attributes:
-            self.outcome = {
+            outcome = {
                 "gen_ai.usage.input_tokens": reply.usage.prompt_tokens,
                 "gen_ai.usage.output_tokens": reply.usage.completion_tokens,
-                "gen_ai.response.finish_reasons": [reply.finish_reason] if reply.finish_reason else None,
-                "gen_ai.output.messages": content(reply.text),
             }
+            if reply.finish_reason:
+                outcome["gen_ai.response.finish_reasons"] = [reply.finish_reason]
+            text = content(reply.text)
+            if text is not None:
+                outcome["gen_ai.output.messages"] = text
+            self.outcome = outcome
         with self._lock:
             self.ended = time.time_ns()
             if self.span is None and self.step is not None and error is not None:
@@ -202,14 +270,12 @@ class ModelCall:
         step's only one and has no span; else its span is made (and ended, if the call has)."""
         with self._lock:
             if self.span is None and alone and self.ended:
-                folded = {**self.attributes, **self.outcome}
-                del folded["gen_ai.operation.name"]  # the step's span stays invoke_agent
-                return folded
+                return {**self.attributes, **self.outcome}  # the step's span stays invoke_agent
             if self.span is None and self._own() is not None and self.ended:
                 end_span(self.span, None, self.outcome, self.ended)
             return {}
 
     def _own(self) -> Any:
         """The held call's own span, made now with the call's start time (under this call's lock)."""
-        self.span = self.step.child(self.name, self.attributes, self.started) if self.step else None
+        self.span = self.step.child(self.name, self.spanned, self.started) if self.step else None
         return self.span

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.runnables import RunnableConfig
 
-from agentnet import telemetry
+from agentnet import genai_spans, telemetry
 from agentnet.errors import AgentnetError, BudgetExceededError, RunError, RunStoreError
 from agentnet.executor.events import StepEvent
 from agentnet.executor.lease import lease_lost
@@ -137,7 +137,7 @@ def drive(
     """``_drive`` inside the run's span when tracing is on."""
     if telemetry.tracer() is None:
         return _drive(graph, runtime, run_id, state, store, on_event)
-    with _run_span(store, run_id) as current:
+    with _run_span(store, run_id) as current, genai_spans.batched():
         outcome = _drive(graph, runtime, run_id, state, store, on_event)
         current.set_attribute("agentnet.run.status", outcome.status)
         if outcome.error is not None:

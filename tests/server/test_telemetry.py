@@ -5,7 +5,8 @@
   operation, provider, model, token usage, finish reasons), resumes included; the W3C
   ``traceparent`` of each model call reaches the upstream server; no prompt text unless opted in.
   A step that is one call answered in-process carries that call's attributes on its own span; a
-  step of several calls (a retry, a schema's second ask) has a span per call.
+  step of several calls (a retry, a schema's second ask) has a span per call; step spans made in a
+  batch keep their steps' own times.
 - ``agentnet run`` exports to a real OTLP/HTTP receiver; a run on one ``agentnet serve`` that calls a
   peered ``agentnet serve`` is one trace across both (the callee's spans hang under the caller's).
 - ``/metrics`` sits behind the token and counts requests, model calls, tokens and errors by code.
@@ -36,7 +37,7 @@ from agentnet.errors import ModelCallError
 from agentnet.executor import Executor, StepPolicy
 from agentnet.network import Network
 from agentnet.planner.plan import Plan, Step, StepInput
-from agentnet.testing import ScriptedModel
+from agentnet.testing import Delay, ScriptedModel
 
 SECRET = "zebra-7731-quartz"  # task text that must not leave the process unless opted in
 # litellm's stream wrapper reads a deprecated pydantic attribute on the usage-only chunk that
@@ -187,13 +188,18 @@ def test_prompt_text_goes_into_spans_only_when_the_user_opts_in(
 
 def test_a_step_of_several_calls_has_a_span_per_call(exported: Any) -> None:
     """A step's first call has a span only when it needs one: here s1's fails and is retried, and s2's
-    answer fails the step's schema and the model is asked again (its first call's span made after it)."""
+    answer fails the step's schema and the model is asked again (its first call's span made after it).
+    s3 and s4 are one call each: one span per step, made after the step (in a batch) with its own times."""
     flaky = ScriptedModel.build("flaky", [ModelCallError("reset"), "second try works"])
     loose = ScriptedModel.build("loose", ["not json", '{"n": 4}'])
-    executor = Executor([flaky, loose], policy=StepPolicy(retries=1, retry_backoff_s=0))
+    steady = ScriptedModel.build("steady", ["fine"])
+    slow = ScriptedModel.build("slow", [Delay(0.3, "late")])
+    executor = Executor([flaky, loose, steady, slow], policy=StepPolicy(retries=1, retry_backoff_s=0))
     schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
     s2 = Step(id="s2", capability="loose", instruction="count", output_schema=schema)
-    plan = Plan(task="t", steps=[Step(id="s1", capability="flaky", instruction="go"), s2])
+    after = [Step(id=f"s{n}", capability=model, instruction="go", inputs=[StepInput(kind="step", step=f"s{n - 1}")])
+             for n, model in ((3, "steady"), (4, "slow"))]  # fmt: skip
+    plan = Plan(task="t", steps=[Step(id="s1", capability="flaky", instruction="go"), s2, *after])
     assert executor.run(plan).steps["s2"]["data"] == {"n": 4}
     spans = exported.get_finished_spans()
     for step_id, model, first_status in (("s1", "flaky", "ERROR"), ("s2", "loose", "UNSET")):
@@ -207,6 +213,11 @@ def test_a_step_of_several_calls_has_a_span_per_call(exported: Any) -> None:
         # Nothing folded into the step: its calls speak for themselves.
         assert "gen_ai.request.model" not in step.attributes and step.attributes["agentnet.node.id"] == model
     assert first.attributes["gen_ai.usage.output_tokens"] > 0  # s2's rejected answer, a call that succeeded
+    s3, s4 = (next(s for s in spans if s.name == f"invoke_agent s{n}") for n in (3, 4))
+    assert not any(s.name in ("chat steady", "chat slow") for s in spans)
+    assert s3.attributes["gen_ai.request.model"] == "steady" and s4.attributes["gen_ai.request.model"] == "slow"
+    # The steps' own times, not the batch's: s4 started after s3 ended and took its 0.3 s.
+    assert s3.start_time < s3.end_time <= s4.start_time and s4.end_time - s4.start_time >= 300_000_000
 
 
 def peer_config(upstream: Upstream) -> str:
