@@ -63,7 +63,9 @@ class A2APeerNode(ModelNode):
     def _generate_tokens(
         self, messages: list[ChatMessage], options: CallOptions, cancel: CancelToken
     ) -> Iterator[str | Generation]:
-        headers = dict(options.extra.get("extra_headers") or {})
+        # W3C trace context first, as the LiteLLM adapter sends it: an agentnet peer behind A2A hangs its
+        # spans under this call's, so a run through it is one trace.
+        headers = {**options.trace_headers, **(options.extra.get("extra_headers") or {})}
         token = read_token(self.token_env)
         if token:
             headers["Authorization"] = f"Bearer {token}"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from otlp_receiver import OtlpReceiver
 
 pytest.importorskip("a2a.server", reason="a2a-sdk is the agentnet[a2a] extra (in .[dev])")
 
@@ -56,8 +57,16 @@ def start_agent(tmp_path: Path) -> Iterator[Callable[..., Agent]]:
             agent.process.stdout.close()
 
 
-def cli(home: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AGENTNET_HOME": str(home), "THERMO_TOKEN": TOKEN, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+def cli(
+    home: Path, *args: str, timeout: float = 600, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "AGENTNET_HOME": str(home),
+        "THERMO_TOKEN": TOKEN,
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        **(extra_env or {}),
+    }
     return subprocess.run(
         [str(BIN / "agentnet"), *args], env=env, cwd=home, capture_output=True, text=True, timeout=timeout, check=False
     )
@@ -78,8 +87,15 @@ def test_an_a2a_agent_is_a_peer_and_a_run_delegates_to_it(
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)[0]["card_id"] == "thermo/convert-temperature", found.stdout
 
-    ran = cli(agentnet_home, "run", "Convert 212 degrees Fahrenheit to Celsius", "--json")
-    assert ran.returncode == 0, ran.stdout[-2000:] + ran.stderr[-2000:]
+    receiver = OtlpReceiver()  # the run is traced: the A2A request carries its call's trace context
+    try:
+        ran = cli(
+            agentnet_home, "run", "Convert 212 degrees Fahrenheit to Celsius", "--json", extra_env=receiver.env("a")
+        )
+        assert ran.returncode == 0, ran.stdout[-2000:] + ran.stderr[-2000:]
+        spans = receiver.wait_for(lambda got: any(s.name == "agentnet run" for s in got), "the run's spans")
+    finally:
+        receiver.close()
     result = json.loads(ran.stdout.strip().splitlines()[-1])
     assert "100.0 °C (thermo-agent)" in result["answer"], result
     trace = json.loads(cli(agentnet_home, "runs", "show", result["run_id"], "--json").stdout)
@@ -90,6 +106,8 @@ def test_an_a2a_agent_is_a_peer_and_a_run_delegates_to_it(
     [sent] = [r for r in agent.requests() if json.loads(r["body"]).get("method") == "SendStreamingMessage"]
     assert sent["headers"]["authorization"] == f"Bearer {TOKEN}"
     assert sent["headers"]["x-agentnet-hops"] == "1" and float(sent["headers"]["x-agentnet-deadline"]) > 0
+    [call] = [s for s in spans if s.name.startswith("chat ")]
+    assert sent["headers"]["traceparent"].split("-")[1:3] == [call.trace_id, call.span_id], (sent["headers"], call)
     message = json.loads(sent["body"])["params"]["message"]
     assert "212" in message["parts"][0]["text"]
     assert message["metadata"]["agentnet"]["skill"] == "convert-temperature"
