@@ -83,11 +83,9 @@ class Batch:
     def add(self, step: Step) -> None:
         with self.lock:
             self.steps.append(step)
-            if len(self.steps) < BATCH_STEPS and step.ended - self.steps[0].ended < BATCH_AGE_NS:
-                return
-            steps, self.steps = self.steps, []
-        for waiting in steps:
-            waiting.opened()
+            due = len(self.steps) >= BATCH_STEPS or step.ended - self.steps[0].ended >= BATCH_AGE_NS
+        if due:
+            self.flush()
 
     def flush(self) -> None:
         with self.lock:

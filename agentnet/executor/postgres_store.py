@@ -261,7 +261,7 @@ class PostgresRunStore(RunStore):
         step's checkpoint, which says whether it finished, is synchronous.
         """
         with self._cursor() as (conn, cur), conn.pipeline(), conn.transaction():
-            cur.execute("SET LOCAL synchronous_commit = off")
+            cur.execute(ASYNC_COMMIT)
 
             def execute(sql: str, params: tuple[Any, ...]) -> int:
                 cur.execute(self.q(sql), params)

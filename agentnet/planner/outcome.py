@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from agentnet.cards import CapabilityCard
-from agentnet.planner import draft
+from agentnet.planner import draft, transitions
 from agentnet.planner.extract import Artifact
 from agentnet.planner.needs import needs
 from agentnet.planner.plan import Step
@@ -49,13 +49,7 @@ def steps_from(
 def edges_of(steps: list[Step]) -> set[Pair]:
     """(producer tool, consumer tool) for every step input read from another step: TaskBench's
     ``<node-k>`` arguments, which is how a plan is scored."""
-    by_id = {step.id: step.capability for step in steps}
-    return {
-        (by_id[item.step], step.capability)
-        for step in steps
-        for item in step.inputs
-        if item.kind == "step" and item.step in by_id and item.step != step.id
-    }
+    return {(steps[i].capability, steps[j].capability) for i, j in transitions.positions(steps) if i != j}
 
 
 def counts(
