@@ -73,16 +73,24 @@ class Need:
         return card.provider != "model"
 
 
+# What may stand between "generate a video" and a file name that is the made video's name: "generate a
+# video named 'example.mp4'", "create an engaging video 'example.mp4'", "record audio as memo.wav" (not
+# "make a video from clip.mp4": that one is handed over).
+_OUTPUT_NAME = re.compile(
+    r"\s*(?:(?:named|called|titled|saved|save\s+it|as|in|into|to|file)\s+)*['\"\u2018\u201c]?", re.IGNORECASE
+)
+
+
 def needs(task: str, supplied: Sequence[Artifact]) -> list[Need]:
     """Media the task hands over or asks for, and actions on the outside world it asks for."""
     found: list[Need] = []
+    made = {kind: list(pattern.finditer(task)) for kind, pattern in _OUTPUT_PATTERNS.items()}
     for artifact in supplied:
-        if artifact.type in MEDIA_TYPES:
+        if artifact.type in MEDIA_TYPES and not _names_output(task, artifact, made[artifact.type]):
             found.append(Need(f"{artifact.type} input", artifact.value, input_type=artifact.type))
-    for kind, pattern in _OUTPUT_PATTERNS.items():
-        match = pattern.search(task)
-        if match:
-            found.append(Need(f"{kind} output", match.group(0), output_type=kind))
+    for kind, matches in made.items():
+        if matches:
+            found.append(Need(f"{kind} output", matches[0].group(0), output_type=kind))
     live = _LIVE_DATA.search(task)
     if live:
         found.append(Need("a tool with live data", live.group(0), tool=True))
@@ -90,6 +98,13 @@ def needs(task: str, supplied: Sequence[Artifact]) -> list[Need]:
     if action and not _ABOUT.search(task[: action.start()]):
         found.append(Need("a tool that acts outside this conversation", action.group(0), tool=True))
     return found
+
+
+def _names_output(task: str, artifact: Artifact, made: list[re.Match[str]]) -> bool:
+    """The file is the name the task gives what it asks to be made, not something it hands over."""
+    return not artifact.named and any(
+        match.end() <= artifact.start and _OUTPUT_NAME.fullmatch(task[match.end() : artifact.start]) for match in made
+    )
 
 
 GENERAL_TAGS = frozenset({"chat", "general", "qa", "assistant"})

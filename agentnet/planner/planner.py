@@ -23,7 +23,7 @@ from agentnet.planner import draft, learning, outcome, transitions, values
 from agentnet.planner.extract import Artifact, artifacts, clauses, missing_material, sets_scene
 from agentnet.planner.general import general_plan
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
-from agentnet.planner.needs import install_hint, is_general, unmet_media
+from agentnet.planner.needs import Need, install_hint, is_general, unmet_media
 from agentnet.planner.plan import Plan, Step
 from agentnet.planner.similarity import Scorer
 from agentnet.planner.tuning import PlannerTuning, Trust
@@ -184,7 +184,6 @@ class Planner:
                 + (f" with the filters {', '.join(filters.describe())}" if filters and filters.describe() else ""),
                 hint="register a model or tool with that capability (agentnet directory add), or relax the policies",
             )
-        self._refuse_unmet_media(text, request.supplied, cards, bool(filters and filters.include_unavailable))
         sims, semantic = self._scorer.similarities(parts, cards, request.trust)
         if max(max(row) for row in sims) < self.settings.threshold:
             # The asking sentence may be vague ("can you do that?"): read the scene-setting too.
@@ -192,6 +191,7 @@ class Planner:
             if everything != parts:
                 parts = everything
                 sims, semantic = self._scorer.similarities(everything, cards, request.trust)
+        self._refuse_unmet_media(request, cards, parts, sims, bool(filters and filters.include_unavailable))
         for part, row in zip(parts, sims, strict=True):
             if sets_scene(part):
                 row[:] = [value - self.settings.scene_penalty for value in row]
@@ -230,9 +230,15 @@ class Planner:
         return "bundled" in pick.card.tags and pick.score < self.settings.threshold
 
     def _refuse_unmet_media(
-        self, text: str, supplied: list[Artifact], cards: list[CapabilityCard], include_unavailable: bool
+        self,
+        request: _Request,
+        cards: list[CapabilityCard],
+        parts: list[str],
+        sims: list[list[float]],
+        include_unavailable: bool,
     ) -> None:
-        missing = unmet_media(text, supplied, cards, include_unavailable=include_unavailable)
+        missing = unmet_media(request.text, request.supplied, cards, include_unavailable=include_unavailable)
+        missing = [need for need in missing if not self._argument_of_a_tool(need, cards, parts, sims)]
         if not missing:
             return
         what = "; ".join(f"{need.what} ({need.evidence!r})" for need in missing)
@@ -242,6 +248,24 @@ class Planner:
             or "add a model or tool with that capability (see `agentnet models add` and `agentnet mcp add`)",
             code="capability_missing",
         )
+
+    def _argument_of_a_tool(
+        self, need: Need, cards: list[CapabilityCard], parts: list[str], sims: list[list[float]]
+    ) -> bool:
+        """The medium is an argument of an API-style tool the task clearly asks for (one that takes its
+        inputs as named values), not a medium the plan must read or make: a file the task hands over is a
+        value such tools take by name ("sell example.jpg on Amazon", wherever the file is mentioned), and a
+        medium to make counts when the clause asking for the tool says it ("make sure the movie starts
+        playing" for a movie player). Tool lists of API tools declare no media types, so without this such
+        requests were all refused (TaskBench dailylifeapis: 29 of its first 200)."""
+        asking = [
+            part.lower()
+            for part, row in zip(parts, sims, strict=True)
+            if cards[max(range(len(row)), key=row.__getitem__)].parameters and self._clearly_asks(row)
+        ]
+        if need.input_type is not None:
+            return bool(asking)
+        return any(need.evidence.lower() in part for part in asking)
 
     def _pool(self, request: _Request, parts: list[str], filters: SearchFilters | None) -> list[CapabilityCard]:
         allowed_by = filters or SearchFilters()

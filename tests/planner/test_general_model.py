@@ -13,6 +13,7 @@ import pytest
 
 from agentnet.cards import CapabilityCard, Skill
 from agentnet.config import embedded_default_spec
+from agentnet.directory.importers import load_cards
 from agentnet.directory.inmemory import InMemorySource
 from agentnet.errors import PlanningError
 from agentnet.planner.extract import artifacts
@@ -37,6 +38,8 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
         ("Write an email to my boss asking for a day off", []),
         ("Describe photo.jpg", ["image input"]),
         ("Draw a picture of a lighthouse", ["image output"]),
+        ("Generate a video named 'clip.mp4' from this story", ["video output"]),
+        ("Make a video from clip.mp4", ["video input", "video output"]),
         ("What's the weather today in Paris?", ["a tool with live data"]),
         ("send an email to bob about lunch", ["a tool that acts outside this conversation"]),
     ],
@@ -48,6 +51,22 @@ def test_what_a_task_needs_beyond_a_chat_model(task: str, wanted: list[str]) -> 
 def _planner(*extra: CapabilityCard) -> Planner:
     cards = [embedded_default_spec().capability_card(), *extra]
     return Planner(InMemorySource(cards), None, PlannerTuning(general_model="smollm2"))
+
+
+def test_a_medium_that_is_an_api_tools_argument_is_planned_not_refused() -> None:
+    """API tools take their inputs as named values and declare no media: a file the task hands over is
+    a value for them, and a medium the clause asking for one names is its business. A medium no clause
+    gives to such a tool is still refused."""
+    cards = load_cards(Path(__file__).parent / "data" / "tools_api_daily.json")
+    planner = Planner(InMemorySource(cards), None, PlannerTuning(model_mode="off"))
+    plan = planner.plan("I just took a photo of the sunset, sunset.jpg. Can you share it on Facebook?")
+    assert [step.capability for step in plan.steps] == ["share_by_social_network"]
+    plan = planner.plan("Set an alarm for 7:00 and make sure the movie Inception starts playing")
+    assert "set_alarm" in [step.capability for step in plan.steps]
+    for task, what in (("Draw a picture of a lighthouse", "image output"), ("Describe photo.jpg", "image input")):
+        with pytest.raises(PlanningError, match=what) as info:
+            planner.plan(task)
+        assert info.value.code == "capability_missing"
 
 
 def test_no_specialist_match_goes_to_the_general_model_with_the_whole_task() -> None:
