@@ -5,7 +5,9 @@ both runs scored on the held-out half, against the nearest-tool baseline measure
 ``--tune`` never looks at the test half. ``--curve 0,25,50,100`` measures a learning curve instead:
 the test half planned with plan memory learning from those percentages of the train half.
 ``--set KEY=VALUE`` overrides a ``PlannerTuning`` field. Dev domains: shared/bench/taskbench (multimedia,
-typed tools) and bench/data/office (API tools with parameters, written by hand).
+typed tools), bench/data/office (API tools with parameters, written by hand), bench/data/huggingface
+(typed tools) and bench/data/dailylifeapis (API tools; links follow the steps' order): the last two are
+public TaskBench data (their README.md).
 
     .venv/bin/python bench/taskbench_split.py --tools TOOLS.json --data DATA.jsonl [--mode assist|off]
         [--tune | --curve 0,25,50,100] [--set threshold=0.5 ...]

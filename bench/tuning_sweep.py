@@ -22,6 +22,9 @@ TASKBENCH = _BESIDE if _BESIDE.is_dir() else Path("/work/shared/bench/taskbench"
 DOMAINS = {
     "office": (ROOT / "bench/data/office/tools.json", ROOT / "bench/data/office/samples.jsonl"),
     "multimedia": (TASKBENCH / "mm_tool_desc.json", TASKBENCH / "mm_sample.jsonl"),
+    # Public TaskBench domains (bench/data/*/README.md): typed tools, and API tools with temporal links.
+    "huggingface": (ROOT / "bench/data/huggingface/tools.json", ROOT / "bench/data/huggingface/samples.jsonl"),
+    "dailylifeapis": (ROOT / "bench/data/dailylifeapis/tools.json", ROOT / "bench/data/dailylifeapis/samples.jsonl"),
 }
 KEYS = "threshold,min_score,margin,floor,standout,type_bonus,type_penalty,keyword_weight,scene_penalty"
 FACTORS = (0.5, 0.75, 1.25, 1.5)
