@@ -103,10 +103,20 @@ def _typed_literal(body: str) -> str:
 
 
 def mask_quotes(task: str) -> str:
-    """Quoted passages become a short placeholder: they are data for a step, not requests."""
-    return _QUOTED.sub(
-        lambda m: m.group("body") if _typed_literal(m.group("body")) != "text" else "the quoted text", task
-    )
+    """Quoted passages become a short placeholder: they are data for a step, not requests. A quoted
+    sentence that ends the request's sentence leaves a full stop, so the request is still split after it
+    ("... 'How can this help?' Can this then be read aloud?" is two sentences, not one); a stop, not its
+    own mark: the quoted question is data, not the user asking."""
+
+    def placeholder(match: re.Match[str]) -> str:
+        body = match.group("body")
+        if _typed_literal(body) != "text":
+            return body
+        after = task[match.end() :].lstrip()
+        end = body.rstrip()[-1:]
+        return QUOTE_PLACEHOLDER + ("." if end in ".!?" and after[:1].isupper() else "")
+
+    return _QUOTED.sub(placeholder, task)
 
 
 def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> list[str]:

@@ -30,6 +30,14 @@ def test_clauses_split_at_sequencing_words_and_keep_quotes_whole() -> None:
     assert parts == ["translate the quoted text", "summarize it", "read it aloud"]
 
 
+def test_a_quoted_sentence_that_ends_a_sentence_still_ends_it() -> None:
+    """The mask keeps a quoted question's mark when the next sentence starts after it: two requests stay
+    two clauses (a quote ending mid-sentence, 'Hello world.' into French, adds no mark)."""
+    task = "It says 'How can this help us?' Can you read it aloud? Translate 'Hello world.' into French."
+    assert clauses(task) == ["read it aloud", "Translate the quoted text into French"]
+    assert clauses(task, requests_only=False)[0] == "It says the quoted text"
+
+
 @pytest.mark.parametrize(
     "clause",
     [
