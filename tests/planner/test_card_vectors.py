@@ -13,7 +13,7 @@ from agentnet.cards import CapabilityCard, Skill
 from agentnet.directory import embedder as embedder_module
 from agentnet.home import agentnet_home
 from agentnet.planner import similarity
-from agentnet.planner.similarity import Scorer, whole_text
+from agentnet.planner.similarity import Scorer, head_text, whole_text
 from agentnet.planner.tuning import PlannerTuning
 
 CARDS = [
@@ -21,6 +21,12 @@ CARDS = [
     CapabilityCard(id="summariser", description="Summarise long documents.", skills=[Skill(id="summarise")]),
 ]
 TASK = ["translate good morning to German"]
+
+
+def card_texts(cards: list[CapabilityCard]) -> list[str]:
+    """What a cold plan embeds for ``cards``: each whole text, then each head (these cards' skills make
+    their whole texts longer than their heads, so the heads count: similarity.head_weight)."""
+    return [*(whole_text(card) for card in cards), *(head_text(card) for card in cards)]
 
 
 class Recording:
@@ -54,7 +60,7 @@ def test_a_new_process_reads_the_card_vectors_and_ranks_the_same(
 ) -> None:
     scorer = Scorer(PlannerTuning())
     first, first_semantic = scorer.similarities(TASK, CARDS)
-    assert recording.texts == [*TASK, *(whole_text(card) for card in CARDS)]
+    assert recording.texts == [*TASK, *card_texts(CARDS)]
     assert (agentnet_home() / "cache" / "vectors.sqlite").is_file()
 
     new_process(monkeypatch, recording)
@@ -66,7 +72,7 @@ def test_a_new_process_reads_the_card_vectors_and_ranks_the_same(
     changed = CARDS[1].model_copy(update={"description": "Summarise long documents in three sentences."})
     new_process(monkeypatch, recording)
     scorer.similarities(TASK, [CARDS[0], changed])
-    assert recording.texts == [*TASK, whole_text(changed)]
+    assert recording.texts == [*TASK, whole_text(changed), head_text(changed)]
 
 
 def test_an_unusable_cache_costs_time_never_the_plan(
@@ -79,5 +85,5 @@ def test_an_unusable_cache_costs_time_never_the_plan(
     new_process(monkeypatch, recording)
     with caplog.at_level(logging.WARNING, logger="agentnet.directory.vectors"):
         assert scorer.similarities(TASK, CARDS) == expected
-    assert recording.texts == [*TASK, *(whole_text(card) for card in CARDS)]
+    assert recording.texts == [*TASK, *card_texts(CARDS)]
     assert f"the vector cache {cache} is not usable" in caplog.text
