@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from textwrap import shorten
 
 from agentnet.cards import CapabilityCard
+from agentnet.planner import typecue
 from agentnet.planner.extract import Artifact
 from agentnet.planner.needs import Need
 from agentnet.planner.plan import Alternate, Step, StepInput, StepInputKind
@@ -66,6 +67,7 @@ def choose(
     type_penalty: float = 0.0,
     floor: float = 0.0,
     standout: float = 0.0,
+    type_cue: float = 0.0,
 ) -> list[Pick]:
     """Per clause, the best tool if it clears ``threshold`` and is within ``margin`` of the task's best.
 
@@ -82,8 +84,10 @@ def choose(
     producible = {t for card in cards for t in card.output_types}
     picks: list[Pick] = []
     for clause, row in zip(clauses, sims, strict=True):
+        cue = typecue.adjustments(clause, cards, row, type_cue)
         adjusted = [
-            row[i] + _flow_adjust(cards[i], fresh, producible, type_bonus, type_penalty) for i in range(len(cards))
+            row[i] + cue[i] + _flow_adjust(cards[i], fresh, producible, type_bonus, type_penalty)
+            for i in range(len(cards))
         ]
         ranked = sorted(range(len(cards)), key=lambda i: -adjusted[i])
         top = _best_untaken(cards, adjusted, ranked, {p.card.id for p in picks})

@@ -347,6 +347,7 @@ def _choose(
     return draft.choose(
         case.parts, cards, sims, settings.threshold, settings.margin, [a.type for a in case.supplied],
         settings.type_bonus, settings.type_penalty, settings.floor * bars[0], settings.standout * bars[1],
+        settings.type_cue,
     )  # fmt: skip
 
 

@@ -307,6 +307,7 @@ class Planner:
             tuning.type_penalty,
             tuning.floor * trust.floor,
             tuning.standout * trust.standout,
+            tuning.type_cue,
         )
         # Only media handed over (--input, inputs=) are read first: their content is unknown until read,
         # while a file the task merely names is planned from the task's own words like any other.

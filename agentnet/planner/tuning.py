@@ -55,6 +55,12 @@ class PlannerTuning:
     # types (unchanged at every value); mm n-F1 71.60-72.68 (bonus), 72.38-72.63 (penalty) over x0.5..x1.5.
     type_bonus: float = 0.1
     type_penalty: float = 0.1
+    # What a tool whose declared types contradict the media a clause names loses, in standard deviations
+    # of that clause's scores (planner.typecue; 0 turns it off). 1: mm 74.10/46.23, hf 59.69/31.96 (off:
+    # 73.79/45.79, 59.05/30.43). Flat above, not below: 1.5 mm 74.10/46.23, hf 59.13/32.35; 0.5 74.19/46.18,
+    # 59.71/31.40 (held-out mm e-F1 41.92 against 42.21 at 1); 0.25 74.12/46.11, 59.33/31.48. Office and
+    # dailylifeapis (API tools: no type tells them apart) unchanged at every value.
+    type_cue: float = 1.0
     # "assist": the model decides only when retrieval finds no confident match; "decompose": the
     # model proposes every plan (retrieval is the fallback); "off": retrieval and types only.
     model_mode: str = "assist"
