@@ -176,6 +176,8 @@ def to_prediction(sample_id: Any, plan: Plan, names: dict[str, str], mode: Mode)
         for item in step.inputs:
             value = f"<node-{index[item.step]}>" if item.kind == "step" and item.step in index else item.value
             value = "" if value is None else value if isinstance(value, str) else json.dumps(value)
+            if mode == "api" and item.kind == "step" and item.name is None:
+                continue  # read as material, not a parameter (planner.values._unwire): the link says it
             if mode == "api":
                 arguments.append({"name": item.name or "input", "value": value})
             else:

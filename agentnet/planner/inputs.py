@@ -33,11 +33,17 @@ def with_inputs(found: list[Artifact], inputs: Sequence[InputArtifact], end: int
 
 def whole_request(step: Step, task: str, supplied: list[Artifact]) -> None:
     """One collaborator does the whole job: it gets the request as the user wrote it, prompted as
-    plainly as `agentnet ask` would (a clause of it as data only repeats it), plus every input."""
-    step.instruction = task.strip()
+    plainly as `agentnet ask` would (a clause of it as data only repeats it), plus every input. A
+    parameter's value read from the request (``planner.values``: "Berlin" for ``city``) stays: it is
+    an argument, not the clause again."""
+    clause, step.instruction = step.instruction, task.strip()
     named = [a for a in supplied if a.named]
     names = {a.value for a in named}
-    step.inputs = [item for item in step.inputs if item.kind != "user" or item.value in names]
+    step.inputs = [
+        item
+        for item in step.inputs
+        if item.kind != "user" or item.value in names or (item.name is not None and item.value != clause)
+    ]
     wired = {item.value for item in step.inputs if item.kind == "user"}
     step.inputs += [StepInput(kind="user", value=a.value, type=a.type) for a in named if a.value not in wired]
 

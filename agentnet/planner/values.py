@@ -15,10 +15,13 @@ import re
 
 from agentnet.cards import CapabilityCard
 from agentnet.planner.extract import _FILE, _QUOTED, _URL
-from agentnet.planner.plan import Step
+from agentnet.planner.plan import Step, StepInput
 
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTHS = "january february march april may june july august september october november december".split()  # noqa: SIM905
+# "May 1st, 2023": the year belongs to the date (an API wants it, and ISO form needs it).
+_YEAR = r"(?:,?\s+\d{4}\b)?"
 # The forms each kind of value takes in a request, most specific first.
 SPANS: dict[str, re.Pattern[str]] = {
     "url": _URL,
@@ -27,15 +30,26 @@ SPANS: dict[str, re.Pattern[str]] = {
     "time": re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d{1,2}:\d{2}\b|\bnoon\b|\bmidnight\b", re.IGNORECASE),
     "date": re.compile(
         rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b(?:next\s+|this\s+)?(?:{_WEEKDAY}|week|weekend|month)\b"
-        rf"|\b(?:today|tomorrow|tonight|yesterday)\b|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
-        rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}",
+        rf"|\b(?:today|tomorrow|tonight|yesterday)\b|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b{_YEAR}"
+        rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}{_YEAR}",
         re.IGNORECASE,
     ),
     "phone": re.compile(r"(?<![\w-])\+?\d[\d ().-]{5,}\d(?![\w-])"),
     "number": re.compile(r"(?<![\w.:-])[-+]?\d+(?:[.,]\d+)?(?![\w:])"),
     "quoted": _QUOTED,
-    "name": re.compile(r"(?<=[\s(,#@])(?:[A-Z][\w'&.-]*|#[\w-]+)(?:\s+[A-Z][\w'&.-]*)*"),
+    # A name's words are capitalised; a full stop after a long word ends the sentence ("in New York.
+    # Can you"), one after a short one is an abbreviation ("Dr. Smith"); a house number belongs to
+    # the street it opens ("123 Main St").
+    "name": re.compile(
+        r"(?<=[\s(,#@])(?:\d+\s+(?=[A-Z]))?(?:[A-Z](?:[\w'&.-]{0,2}\.|[\w'&-]*)|#[\w-]+)(?:\s+[A-Z](?:[\w'&.-]{0,2}\.|[\w'&-]*))*"
+    ),
 }
+# Capitalised words that are not names: "I", a contraction ("I'll", "We're"), a month or a weekday
+# ("at the Hilton Hotel for December 10th" names one place).
+_NOT_NAME = re.compile(
+    rf"^(?:(?:I|\w+'(?:ll|ve|m|d|re)|{_WEEKDAY}|{'|'.join(_MONTHS)})(?:\s+|$))+",
+    re.IGNORECASE,
+)
 # Words of a parameter's name or description that say which kind of value it takes.
 _WANTS: dict[str, frozenset[str]] = {
     "url": frozenset(["url", "link", "website", "uri", "webpage", "href"]),
@@ -80,30 +94,101 @@ def kinds_of(parameter: dict[str, str]) -> list[str]:
     return kinds
 
 
+# "The platform to order the taxi at, eg. Uber, Didi etc.": the description's examples.
+_EXAMPLES = re.compile(r"\b(?:e\.?g\.?|for example|such as)[,:]?\s+(.+?)(?:,?\s+etc\.?)?\s*$", re.IGNORECASE)
+_OPTIONS = re.compile(r"[a-z]+(?:(?:,\s*|,?\s+or\s+)[a-z]+)+")
+_SUFFIXES = r"(?:s|es|ing|ed|ation|ations|er|ers)?"
+
+
+def examples_of(parameter: dict[str, str]) -> list[str]:
+    """The values a parameter's description gives as examples, longest first."""
+    desc = str(parameter.get("desc", parameter.get("description", ""))).strip()
+    found = _EXAMPLES.search(desc)
+    # A description that is nothing but a list of options ("driving, walking, transit or cycling").
+    listed = _OPTIONS.fullmatch(desc)
+    text = found.group(1) if found else desc if listed else ""
+    items = re.split(r",|\bor\b|\band\b", text) if text else []
+    return sorted({item.strip(" .") for item in items if item.strip(" .")}, key=len, reverse=True)
+
+
+def named_example(examples: list[str], texts: list[str]) -> str | None:
+    """The first example a text names, as a word or a form of it ("buying" names "buy", "installation"
+    "install"): a free-text parameter whose description lists examples takes one, not the clause."""
+    for where in texts:
+        for example in examples:
+            *head, last = example.lower().split()
+            stem = last[:-1] if last.endswith("e") and len(last) > 3 else last
+            words = [re.escape(w) for w in head] + [rf"{re.escape(stem)}(?:e|{re.escape(stem[-1])})?{_SUFFIXES}"]
+            if len(last) >= 2 and re.search(r"\b" + r"\s+".join(words) + r"\b", where, re.IGNORECASE):
+                return example
+    return None
+
+
 def spans(text: str, kind: str) -> list[str]:
-    found = SPANS[kind].finditer(text)
+    found = list(SPANS[kind].finditer(text))
+    if kind == "name":
+        found = [m for m in found if not _sentence_word(text, m)]
     values = [(m.group("body") if kind == "quoted" else m.group(0)).strip(" .,;:!?") for m in found]
+    if kind == "name":
+        values = [_NOT_NAME.sub("", value) for value in values]
     return [value for value in values if value]
+
+
+def _sentence_word(text: str, match: re.Match[str]) -> bool:
+    """One capitalised word opening a sentence ("Can you ...", "Also, ...") is capitalised for the
+    sentence, not for a name."""
+    return " " not in match.group(0).strip() and re.search(r"(?:^|[.?!])\s*$", text[: match.start()]) is not None
 
 
 def fill(steps: list[Step], cards: dict[str, CapabilityCard], text: str) -> None:
     """Give the parameters of API-style steps values from the request ``text`` (in place)."""
     for step in steps:
         card = cards.get(step.capability)
-        if card is None or not card.parameters:
+        if card is not None and card.parameters:
+            _fill_step(step, card.parameters, text)
+
+
+def _fill_step(step: Step, parameters: list[dict[str, str]], text: str) -> None:
+    kinds = {p.get("name"): kinds_of(p) for p in parameters}
+    _content_reads_upstream(step, kinds)
+    _unwire(step, kinds, text)
+    by_name = {p.get("name"): p for p in parameters}
+    """The values of one step's parameters (see ``fill``)."""
+    # A handed-over input (a "user" input naming it) is read at run time: never replaced.
+    open_items = [
+        i
+        for i in step.inputs
+        if i.name in by_name and (i.kind == "literal" or (i.kind == "user" and i.value == step.instruction))
+    ]
+    texts = [step.instruction, text]
+    # Examples first, so an option a parameter lists ("Uber") is not also taken as another's name.
+    chosen = {id(i): named_example(examples_of(by_name[i.name]), texts) for i in open_items}
+    used = {value for value in chosen.values() if value}
+    for item in open_items:
+        value = chosen[id(item)] or _value(kinds[item.name], item.value, texts, used)
+        if value is None:
             continue
-        kinds = {p.get("name"): kinds_of(p) for p in card.parameters}
-        _content_reads_upstream(step, kinds)
-        used: set[str] = set()
-        for item in step.inputs:
-            wanted = kinds.get(item.name) or []
-            # A handed-over input (a "user" input naming it) is read at run time: never replaced.
-            if not wanted or item.kind == "step" or (item.kind == "user" and item.value != step.instruction):
-                continue
-            value = _value(wanted, item.value, [step.instruction, text], used)
-            if value is not None:
-                used.add(value)
-                item.value = value
+        used.add(value)
+        typed_date = str(by_name[item.name].get("type", "")).lower() == "date"
+        item.value = (iso_date(value) or value) if typed_date else value
+
+
+_DATE_PARTS = re.compile(
+    r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?|([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?),?\s+(\d{4})"
+)
+
+
+def iso_date(value: str) -> str | None:
+    """The ISO form of "May 1st, 2023" or "1st of May 2023" as 2023-05-01, for a parameter typed ``date`` (an API
+    takes ISO dates); None for a date without a year ("May 1st" names no day an API can take)."""
+    parts = _DATE_PARTS.fullmatch(value.strip().lower())
+    if parts is None:
+        return None
+    day, month = (parts[1], parts[2]) if parts[1] else (parts[4], parts[3])
+    number = next((i + 1 for i, name in enumerate(_MONTHS) if len(month) >= 3 and name.startswith(month)), None)
+    if number is None or not 1 <= int(day) <= 31:
+        return None
+    return f"{parts[5]}-{number:02d}-{int(day):02d}"
 
 
 def _value(kinds: list[str], current: object, texts: list[str], used: set[str]) -> str | None:
@@ -123,6 +208,23 @@ def _content_reads_upstream(step: Step, kinds: dict[str | None, list[str]]) -> N
         if content is not None and item.kind == "step" and _first(kinds, item.name) not in (None, "quoted"):
             item.name, content.name = content.name, item.name
             content = None
+
+
+def _unwire(step: Step, kinds: dict[str | None, list[str]], text: str) -> None:
+    """An earlier step's output fills a parameter only when it is content, or when the request holds
+    no value of the parameter's kind ("text Bob's number": the contact search's output; "wake me at
+    08:00" after an install: the time is written). Otherwise the step still runs after the one it was
+    wired to, reading it as material (a nameless input), and the parameter is filled from the request."""
+    for item in list(step.inputs):
+        first = _first(kinds, item.name)
+        if item.kind != "step" or item.name is None or first == "quoted":
+            continue
+        if first is not None and not spans(text, first):
+            continue
+        step.inputs.insert(
+            step.inputs.index(item), StepInput(kind="user", name=item.name, value=step.instruction, type="text")
+        )
+        item.name = None
 
 
 def _first(kinds: dict[str | None, list[str]], name: str | None) -> str | None:

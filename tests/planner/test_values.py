@@ -10,9 +10,11 @@ import pytest
 
 from agentnet.cards import CapabilityCard
 from agentnet.directory.importers import load_cards
+from agentnet.evals import taskbench
 from agentnet.planner import draft, values
 from agentnet.planner.extract import artifacts
-from agentnet.planner.plan import Step
+from agentnet.planner.inputs import whole_request
+from agentnet.planner.plan import Plan, Step
 
 DATA = Path(__file__).parent / "data"
 
@@ -67,4 +69,73 @@ def test_an_earlier_output_feeds_the_content_and_the_rest_comes_from_the_request
 def test_what_no_kind_fits_or_the_request_lacks_keeps_the_clause(cards: dict[str, CapabilityCard]) -> None:
     task = "buy some shares of the usual company"
     (trade,) = filled(cards, ["stock_operation"], [task], task)
-    assert arguments(trade) == {"stock": task, "operation": task}
+    # The operation's description lists its options ("buy or sell"): the one the request names.
+    assert arguments(trade) == {"stock": task, "operation": "buy"}
+
+
+def described(card: CapabilityCard, **descs: str) -> CapabilityCard:
+    """The card with some parameters described (or typed, ``name="type:date"``) as a richer tool list would."""
+    params = []
+    for param in card.parameters:
+        change = descs.get(param["name"], "")
+        key, _, value = change.partition(":") if change.startswith("type:") else ("desc", "", change)
+        params.append({**param, key: value} if change else dict(param))
+    return card.model_copy(update={"parameters": params})
+
+
+def test_a_value_is_written_as_the_parameter_asks(cards: dict[str, CapabilityCard]) -> None:
+    # A parameter typed date takes the ISO form when the request gives the year; without one it stays as written.
+    typed = {**cards, "get_weather": described(cards["get_weather"], date="type:date")}
+    task = "What will the weather be in Oslo on May 1st, 2023?"
+    assert arguments(filled(typed, ["get_weather"], [task], task)[0]) == {"location": "Oslo", "date": "2023-05-01"}
+    task = "What will the weather be in Oslo on the 25th of May 2023?"
+    assert arguments(filled(typed, ["get_weather"], [task], task)[0])["date"] == "2023-05-25"
+    task = "What will the weather be in Oslo on May 1st?"
+    assert arguments(filled(typed, ["get_weather"], [task], task)[0])["date"] == "May 1st"
+    # An example the description lists is the value, named as a word or a form of it.
+    listed = {**cards, "online_shopping": described(cards["online_shopping"], website="The store, eg. Ebay, Etsy etc.")}
+    task = "I'm after a used guitar. Can you find me one on ebay?"
+    assert arguments(filled(listed, ["online_shopping"], [task], task)[0])["website"] == "Ebay"
+    # An option one parameter takes is not another's name.
+    shop = described(listed["online_shopping"], product="The product's name")
+    listed["online_shopping"] = shop.model_copy(update={"parameters": shop.parameters[::-1]})
+    task = "Can you find on Ebay a Fender Stratocaster?"
+    assert arguments(filled(listed, ["online_shopping"], [task], task)[0]) == {
+        "website": "Ebay",
+        "product": "Fender Stratocaster",
+    }
+    traded = {**cards, "stock_operation": described(cards["stock_operation"], operation="eg. buy, sell, short etc.")}
+    task = "Could you help me with selling my Tesla shares?"
+    assert arguments(filled(traded, ["stock_operation"], [task], task)[0])["operation"] == "sell"
+    # A capitalised pronoun, a contraction, a month or a sentence's first word is not a name; a house number is.
+    task = "It looks like I'll be in Tromso on Friday. Can you rent me a car there?"
+    assert arguments(filled(cards, ["book_car"], [task], task)[0]) == {"location": "Tromso", "date": "Friday"}
+    task = "I need a taxi to 221 Baker Street at 7:15"
+    assert arguments(filled(cards, ["order_taxi"], [task], task)[0])["location"] == "221 Baker Street"
+    task = "Please fetch the weather in New York. Also, I would like a car there in December."
+    assert arguments(filled(cards, ["get_weather"], [task], task)[0])["location"] == "New York"
+    task = "I'm off soon. Could you get the weather in Paris?"
+    assert arguments(filled(cards, ["get_weather"], [task], task)[0])["location"] == "Paris"
+
+
+def test_an_earlier_output_fills_only_what_the_request_does_not_state(cards: dict[str, CapabilityCard]) -> None:
+    # A step after another, its time written in the request: the time is the request's, the order stays.
+    task = "Play the song 'Yesterday' and then set an alarm for 7:30."
+    song, alarm = filled(cards, ["play_music_by_title", "set_alarm"], ["Play the song 'Yesterday'",
+                                                                       "then set an alarm for 7:30"], task)  # fmt: skip
+    assert arguments(alarm) == {"time": "7:30", None: f"<{song.id}>"}
+    assert alarm.depends_on == [song.id]
+    prediction = taskbench.to_prediction("x", Plan(task=task, steps=[song, alarm]), {}, "api")
+    assert prediction["task_nodes"][1]["arguments"] == [{"name": "time", "value": "7:30"}]
+    assert prediction["task_links"] == [{"source": "play_music_by_title", "target": "set_alarm"}]
+    # The request names no number to call: the earlier step's output is the number.
+    task = "Look up the plumber's number and call it."
+    search, call = filled(cards, ["search_by_engine", "make_call"], ["Look up the plumber's number", "call it"], task)
+    assert arguments(call) == {"phone_number": f"<{search.id}>"}
+
+
+def test_a_value_from_the_request_survives_a_one_step_plan(cards: dict[str, CapabilityCard]) -> None:
+    task = "Could you set up a video call with my sister at 555-123-4567?"
+    (call,) = filled(cards, ["make_video_call"], [task], task)
+    whole_request(call, task, artifacts(task))
+    assert arguments(call) == {"phone_number": "555-123-4567"}
