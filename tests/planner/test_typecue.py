@@ -42,6 +42,9 @@ API = [tool(name, ["text"], ["text"]) for name in ("send_message", "get_weather"
         ("sharpen harbour.jpg", set(), set(), {"image"}, False),
         ("the edited picture", set(), set(), {"image"}, False),
         ("tell me who won the match", set(), set(), set(), False),
+        # Asking about a medium wants the answer in words; asking about words alone says nothing of types.
+        ("figure out what is in this photo", set(), {"text"}, {"image"}, False),
+        ("identify the central themes of the text", set(), set(), {"text"}, False),
     ],
 )
 def test_a_clause_names_its_material_and_its_product(
@@ -72,6 +75,8 @@ def choose(clause: str, cards: list[CapabilityCard], row: list[float], weight: f
         ),
         # Nothing to start from but words: a tool that needs a picture to work on does not fit.
         ("paint a picture of a harbour at dawn", [0.2, 0.1, 0.2, 0.57, 0.6, 0.45, 0.1, 0.1], "Retoucher", "Painter"),
+        # A question about a picture is answered in words, not by a tool making another picture.
+        ("figure out what is in this photo", [0.2, 0.1, 0.1, 0.3, 0.58, 0.55, 0.1, 0.1], "Retoucher", "Describer"),
         # "The speech" may be a video's: a tool reading video fits it as well as one reading audio.
         (
             "write down what the speech says",
