@@ -128,10 +128,23 @@ def spans(text: str, kind: str) -> list[str]:
     found = list(SPANS[kind].finditer(text))
     if kind == "name":
         found = [m for m in found if not _sentence_word(text, m)]
-    values = [(m.group("body") if kind == "quoted" else m.group(0)).strip(" .,;:!?") for m in found]
+    # A quoted passage is kept as written, its own full stop included; other spans lose the sentence's.
+    values = [m.group("body").strip() if kind == "quoted" else m.group(0).strip(" .,;:!?") for m in found]
     if kind == "name":
+        values = [
+            _POSSESSIVE.sub("", value) if _owns(text, m) else value for value, m in zip(values, found, strict=True)
+        ]
         values = [_NOT_NAME.sub("", value) for value in values]
     return [value for value in values if value]
+
+
+_POSSESSIVE = re.compile(r"'s$")
+_OWNED = re.compile(r"\s+(?!(?:on|at|in|for|to|and|or|with|by|from|this|next|today|tonight|tomorrow)\b)[a-z]")
+
+
+def _owns(text: str, match: re.Match[str]) -> bool:
+    """ "Marco's number" names Marco (what follows is his); "at Luigi's on Friday" names Luigi's."""
+    return match.group(0).endswith("'s") and _OWNED.match(text, match.end()) is not None
 
 
 def _sentence_word(text: str, match: re.Match[str]) -> bool:
@@ -149,11 +162,11 @@ def fill(steps: list[Step], cards: dict[str, CapabilityCard], text: str) -> None
 
 
 def _fill_step(step: Step, parameters: list[dict[str, str]], text: str) -> None:
+    """The values of one step's parameters (see ``fill``)."""
     kinds = {p.get("name"): kinds_of(p) for p in parameters}
     _content_reads_upstream(step, kinds)
     _unwire(step, kinds, text)
     by_name = {p.get("name"): p for p in parameters}
-    """The values of one step's parameters (see ``fill``)."""
     # A handed-over input (a "user" input naming it) is read at run time: never replaced.
     open_items = [
         i
@@ -165,12 +178,22 @@ def _fill_step(step: Step, parameters: list[dict[str, str]], text: str) -> None:
     chosen = {id(i): named_example(examples_of(by_name[i.name]), texts) for i in open_items}
     used = {value for value in chosen.values() if value}
     for item in open_items:
-        value = chosen[id(item)] or _value(kinds[item.name], item.value, texts, used)
+        value = chosen[id(item)] or _value(kinds[item.name], item.value, texts, used) or _said(kinds[item.name], step)
         if value is None:
             continue
         used.add(value)
         typed_date = str(by_name[item.name].get("type", "")).lower() == "date"
         item.value = (iso_date(value) or value) if typed_date else value
+
+
+# "text Ana that I'm running late", "send an SMS to mum saying I landed safely": what is said.
+_SAID = re.compile(r"\b(?:saying|that)\s+(?P<said>\S+(?:\s+\S+){2,})$", re.IGNORECASE)
+
+
+def _said(kinds: list[str], step: Step) -> str | None:
+    """A content parameter with no quoted passage takes what its clause reports as said."""
+    found = _SAID.search(step.instruction) if kinds[:1] == ["quoted"] else None
+    return found.group("said").strip(" .,;:!?") if found else None
 
 
 _DATE_PARTS = re.compile(

@@ -51,9 +51,16 @@ def test_parameters_take_the_spans_their_kind_asks_for(cards: dict[str, Capabili
     ]
     task = "Book a taxi to Heathrow at 7:15"
     assert arguments(filled(cards, ["order_taxi"], [task], task)[0]) == {"location": "Heathrow", "time": "7:15"}
-    task = "Text 555-0142 that I am late"
+    task = "Text 555-0142 that I am running late"
     sms = filled(cards, ["send_sms"], [task], task)[0]
-    assert arguments(sms)["phone_number"] == "555-0142"
+    # Content with no quoted passage: what the clause reports as said.
+    assert arguments(sms) == {"phone_number": "555-0142", "content": "I am running late"}
+    # A quoted passage keeps its own full stop.
+    task = "Send 555-0142 the text 'See you at eight.' please"
+    assert arguments(filled(cards, ["send_sms"], [task], task)[0])["content"] == "See you at eight."
+    # A possessive before what is owned names the owner; one standing alone is the name.
+    task = "Book a table at Marco's place this Friday"
+    assert arguments(filled(cards, ["book_restaurant"], [task], task)[0])["restaurant"] == "Marco"
 
 
 def test_an_earlier_output_feeds_the_content_and_the_rest_comes_from_the_request(
