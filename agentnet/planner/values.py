@@ -34,6 +34,7 @@ SPANS: dict[str, re.Pattern[str]] = {
         rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}{_YEAR}",
         re.IGNORECASE,
     ),
+    "year": re.compile(r"\b(?:1[89]|2[01])\d{2}\b"),
     "phone": re.compile(r"(?<![\w-])\+?\d[\d ().-]{5,}\d(?![\w-])"),
     "number": re.compile(r"(?<![\w.:-])[-+]?\d+(?:[.,]\d+)?(?![\w:])"),
     "quoted": _QUOTED,
@@ -57,6 +58,7 @@ _WANTS: dict[str, frozenset[str]] = {
     "file": frozenset(["file", "path", "filename", "attachment"]),
     "time": frozenset(["time", "hour", "clock"]),
     "date": frozenset(["date", "day", "when", "deadline", "due"]),
+    "year": frozenset(["year"]),
     "phone": frozenset(["phone", "mobile", "telephone"]),
     "number": frozenset(
         ["number", "amount", "count", "quantity", "minutes", "hours", "seconds", "price", "temperature", "degrees"]

@@ -58,6 +58,10 @@ def test_parameters_take_the_spans_their_kind_asks_for(cards: dict[str, Capabili
     # A quoted passage keeps its own full stop.
     task = "Send 555-0142 the text 'See you at eight.' please"
     assert arguments(filled(cards, ["send_sms"], [task], task)[0])["content"] == "See you at eight."
+    # A parameter named for a year takes one, not a date's.
+    task = "I fly to Rome on May 3rd, 2024. Also, could you do my tax return for 2023?"
+    clauses = ["I fly to Rome on May 3rd, 2024", "could you do my tax return for 2023"]
+    assert arguments(filled(cards, ["book_flight", "do_tax_return"], clauses, task)[1])["year"] == "2023"
     # A possessive before what is owned names the owner; one standing alone is the name.
     task = "Book a table at Marco's place this Friday"
     assert arguments(filled(cards, ["book_restaurant"], [task], task)[0])["restaurant"] == "Marco"
