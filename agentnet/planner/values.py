@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from agentnet.cards import CapabilityCard
-from agentnet.planner.extract import _FILE, _QUOTED, _URL
+from agentnet.planner.extract import _FILE, _QUOTED, _URL, QUOTE_PLACEHOLDER, _typed_literal, mask_quotes
 from agentnet.planner.plan import Step, StepInput
 
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
@@ -181,11 +181,27 @@ def _fill_step(step: Step, parameters: list[dict[str, str]], text: str) -> None:
     used = {value for value in chosen.values() if value}
     for item in open_items:
         value = chosen[id(item)] or _value(kinds[item.name], item.value, texts, used) or _said(kinds[item.name], step)
+        # A parameter no kind fits ("the document to print", "the book to borrow") takes a file or
+        # the quoted passage its own clause names.
+        if value is None and not kinds[item.name]:
+            value = _value(["file"], item.value, texts[:1], used) or _clause_quote(step.instruction, text)
         if value is None:
             continue
         used.add(value)
         typed_date = str(by_name[item.name].get("type", "")).lower() == "date"
         item.value = (iso_date(value) or value) if typed_date else value
+
+
+def _clause_quote(clause: str, text: str) -> str | None:
+    """The quoted passage a clause stands for: clauses are cut from the request with quoted passages
+    masked ("borrow the quoted text from the library"), the k-th placeholder being the k-th passage."""
+    masked, at = mask_quotes(text), clause.find(QUOTE_PLACEHOLDER)
+    start = masked.find(clause)
+    if at < 0 or start < 0:
+        return None
+    passages = [m.group("body") for m in _QUOTED.finditer(text) if _typed_literal(m.group("body")) == "text"]
+    index = masked[: start + at].count(QUOTE_PLACEHOLDER)
+    return passages[index].strip() if index < len(passages) else None
 
 
 # "text Ana that I'm running late", "send an SMS to mum saying I landed safely": what is said.

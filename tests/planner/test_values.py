@@ -62,6 +62,12 @@ def test_parameters_take_the_spans_their_kind_asks_for(cards: dict[str, Capabili
     task = "I fly to Rome on May 3rd, 2024. Also, could you do my tax return for 2023?"
     clauses = ["I fly to Rome on May 3rd, 2024", "could you do my tax return for 2023"]
     assert arguments(filled(cards, ["book_flight", "do_tax_return"], clauses, task)[1])["year"] == "2023"
+    # A parameter no kind fits takes the file or the quoted passage its own clause names.
+    task = "I loved 'Dune'. Could you play the movie 'Alien' and then play theme.mp3 for me?"
+    clauses = ["Could you play the movie the quoted text", "then play theme.mp3 for me"]
+    movie, song = filled(cards, ["play_movie_by_title", "play_music_by_title"], clauses, task)
+    assert arguments(movie) == {"title": "Alien"}
+    assert arguments(song)["title"] == "theme.mp3"
     # A possessive before what is owned names the owner; one standing alone is the name.
     task = "Book a table at Marco's place this Friday"
     assert arguments(filled(cards, ["book_restaurant"], [task], task)[0])["restaurant"] == "Marco"
