@@ -213,7 +213,9 @@ class Planner:
             return False
         best_card = cards[max(range(len(cards)), key=lambda i: max(row[i] for row in sims))]
         clearly = any(self._clearly_asks(row) for row in sims)
-        reads_handed = bool(handed & set(best_card.input_types))
+        # Any reader of the handed medium, not only the best match: with an image handed over, "how many
+        # words are on this sign" is best matched by a word counter that needs the OCR step before it.
+        reads_handed = any(handed & set(card.input_types) for card in cards)
         return not clearly and not reads_handed and "bundled" in best_card.tags
 
     def _clearly_asks(self, row: list[float]) -> bool:
