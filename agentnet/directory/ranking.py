@@ -73,28 +73,41 @@ def bm25_scores(
 ) -> list[float]:
     """Okapi BM25 of each document for ``query``; with ``related_words`` a query word also counts the
     documents' words of its family (``related``), as one term: its idf from the documents holding any."""
+    return bm25_rows([query], documents, k1, b, related_words=related_words)[0]
+
+
+def bm25_rows(
+    queries: Sequence[str], documents: Sequence[str], k1: float = 1.2, b: float = 0.75, *, related_words: bool = False
+) -> list[list[float]]:
+    """``bm25_scores`` for several queries against the same documents, which are read once (the planner
+    scores every clause of a request against every card)."""
     docs = [tokens(d) for d in documents]
     if not docs:
-        return []
-    n = len(docs)
-    average = max(sum(len(d) for d in docs) / n, 1e-9)
+        return [[] for _ in queries]
+    average = max(sum(len(d) for d in docs) / len(docs), 1e-9)
     vocabulary = {term for doc in docs for term in doc}
-    families = [
-        {word for word in vocabulary if related(term, word)} if related_words else {term} & vocabulary
-        for term in set(tokens(query))
-    ]
     counts = [Counter(doc) for doc in docs]
+    norms = [k1 * (1 - b + b * len(doc) / average) for doc in docs]
+    rows = []
+    for query in queries:
+        families = [
+            {word for word in vocabulary if related(term, word)} if related_words else {term} & vocabulary
+            for term in set(tokens(query))
+        ]
+        rows.append(_bm25_row([family for family in families if family], counts, norms, k1))
+    return rows
+
+
+def _bm25_row(families: list[set[str]], counts: list[Counter[str]], norms: list[float], k1: float) -> list[float]:
+    n = len(counts)
     scores = [0.0] * n
     for family in families:
-        if not family:
-            continue
         tfs = [sum(tf[word] for word in family) for tf in counts]
         df = sum(1 for tf in tfs if tf)
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         for j, tf in enumerate(tfs):
             if tf:
-                norm = k1 * (1 - b + b * len(docs[j]) / average)
-                scores[j] += idf * tf * (k1 + 1) / (tf + norm)
+                scores[j] += idf * tf * (k1 + 1) / (tf + norms[j])
     return scores
 
 

@@ -197,12 +197,12 @@ def _keywords(parts: list[str], cards: list[CapabilityCard]) -> np.ndarray:
     card's words of its family ("classify" ~ "classification": directory.ranking.related, with figures)."""
     import numpy as np
 
-    from agentnet.directory.ranking import bm25_scores
+    from agentnet.directory.ranking import bm25_rows
 
     documents = [whole_text(card) for card in cards]
     out = np.zeros((len(parts), len(cards)), dtype=np.float32)
-    for i, part in enumerate(parts):
-        out[i] = bm25_scores(part, documents, related_words=True)
+    for i, row in enumerate(bm25_rows(parts, documents, related_words=True)):
+        out[i] = row
         top = float(out[i].max()) if len(cards) else 0.0
         if top > 0:
             out[i] /= top
