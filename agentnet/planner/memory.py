@@ -304,7 +304,7 @@ class PlanMemory:
             bad = self._db.execute("select count(*) from tasks where rating < 0").fetchone()[0]
             phrases = self._db.execute("select count(*) from task_phrases").fetchone()[0]
             fits = [
-                {"directory": d, "version": v, **json.loads(t)}
+                _shown({"directory": d, "version": v, **json.loads(t)})
                 for d, v, t in self._db.execute("select directory, version, trust from fits order by fitted desc")
             ]
         tools = {tool for entry in self.entries() for tool in entry["tools"]}
@@ -318,6 +318,14 @@ class PlanMemory:
             "max_tasks": self.max_tasks,
             "fits": fits,
         }
+
+
+def _shown(fit: dict[str, Any]) -> dict[str, Any]:
+    """A kept fit as ``stats`` shows it: the tool classifier by its size and bar, not its weights."""
+    kept = fit.get("classifier")
+    if kept:
+        fit["classifier"] = {"tools": len(kept["tools"]), "tau": kept["tau"], "l2": kept["l2"]}
+    return fit
 
 
 def _phrases(item: Remembered) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from agentnet.cards import CapabilityCard
 from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import AgentnetError, PlanningError
-from agentnet.planner import draft, learning, outcome, transitions, values
+from agentnet.planner import draft, learned_tools, learning, outcome, transitions, values
 from agentnet.planner.extract import Artifact, artifacts, clauses, missing_material, sets_scene
 from agentnet.planner.general import general_plan
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
@@ -112,6 +112,9 @@ class Planner:
         # "decompose" leaves every plan to the model; it gets the similar solved tasks as examples.
         if self.memory is not None and request.trust is not None and self.settings.model_mode != "decompose":
             reused = learning.reuse(self.memory, request.trust, request.text, parts, cards, sims)
+            if reused is None and request.trust.classifier:
+                reused = learned_tools.picks(self.memory, request.trust.classifier, self._scorer, request.text,
+                                             parts, request.supplied, cards)  # fmt: skip
         picks, source = (reused, "memory") if reused else self._choose(request, parts, cards, sims, deadline_s)
         picks, steps = outcome.steps_from(picks, cards, sims, request.text, request.supplied, limit, request.notes)
         steps = self._learned_links(steps, picks, request)

@@ -64,7 +64,7 @@ class Scorer:
 
         queries = shared_embedder().embed(parts)
         sims, semantic = self._zero_shot(parts, cards, queries)
-        if trust is not None and trust.learns:
+        if trust is not None and (trust.phrase > 0 or trust.prior > 0):
             prior, phrase_best = self._remembered(parts, cards, queries)
             sims = self.combine(sims, phrase_best, prior, trust.phrase, trust.prior)
         result: list[list[float]] = sims.tolist()

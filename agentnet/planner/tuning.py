@@ -8,6 +8,7 @@ chooses; the rest are measured defaults (``agentnet bench`` overrides them to tr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 MODEL_MODES = ("assist", "decompose", "off")
 NEVER = 2.0  # a cosine similarity never reaches it: no reuse
@@ -107,7 +108,10 @@ class Trust:
     # of each tool and of the pair (planner.transitions; None: the zero-shot wiring alone), and that fit's t.
     links: list[float | None] = field(default_factory=lambda: [None, None])
     links_t: float = 0.0
+    # The tool classifier fitted on the examples (planner.classifier; ToolClassifier.to_dict), None when
+    # it does not clearly beat the weights above; when set, it chooses the tools and the weights are zero.
+    classifier: dict[str, Any] | None = None
 
     @property
     def learns(self) -> bool:
-        return self.phrase > 0 or self.prior > 0
+        return self.phrase > 0 or self.prior > 0 or self.classifier is not None

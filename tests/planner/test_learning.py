@@ -13,7 +13,7 @@ import pytest
 from agentnet.cards import CapabilityCard
 from agentnet.directory.importers import load_cards
 from agentnet.directory.inmemory import InMemorySource
-from agentnet.planner import learning, outcome
+from agentnet.planner import classifier, learning, outcome
 from agentnet.planner.memory import PlanMemory, Remembered
 from agentnet.planner.planner import Planner
 from agentnet.planner.tuning import NEVER, PlannerTuning
@@ -76,8 +76,14 @@ def test_consistent_examples_teach_a_vocabulary_and_the_rest_stays_zero_shot(car
     learned = plans(cards, memory)
     assert learned[0] == ["K7"]
     assert learned[1:] == zero_shot[1:]  # what the examples did not teach is planned as before
-    # The fit is kept for this directory and memory version, and shown by stats.
-    assert memory.stats()["fits"][0]["examples"] == len(examples())
+    # The fit is kept for this directory and memory version, and shown by stats: here the tool
+    # classifier (planner/classifier.py) chooses the tools, and stats show its size, not its weights.
+    fit = memory.stats()["fits"][0]
+    assert fit["examples"] == len(examples())
+    assert fit["classifier"]["tools"] == 6 and fit["classifier"]["tau"] in classifier.TAU_GRID, fit
+    planner = Planner(InMemorySource(cards), None, PlannerTuning(model_mode="off"), memory=memory)
+    step = planner.plan(HELD_OUT[0]).steps[0]
+    assert step.why.startswith(f"learned from {len(examples())} solved tasks (probability"), step.why
 
 
 def test_useless_or_few_examples_leave_the_planner_zero_shot(cards: list[CapabilityCard]) -> None:
