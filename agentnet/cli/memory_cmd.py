@@ -53,7 +53,8 @@ def stats(as_json: JsonOption = False) -> None:
         # Fits kept by an older release have no bars: theirs were the tuning's.
         weights += f", floor x{fit.get('floor', 1.0):.2f}, standout x{fit.get('standout', 1.0):.2f}"
         if fit.get("classifier"):
-            weights = f"tool classifier ({fit['classifier']['tools']} tools, bar {fit['classifier']['tau']:.2f})"
+            shown = fit["classifier"]
+            weights = f"tool classifier ({shown['tools']} tools, bar {shown['tau']:.2f}, weight {shown['weight']:.2f})"
         reuse = "never" if fit["reuse"] > 1 else f"at similarity {fit['reuse']:.2f}"
         evidence = f"cross-validated F1 {fit['f1']:.2f} vs zero-shot {fit['zero_shot_f1']:.2f}"
         # Fits kept by an older release scored tools alone.

@@ -175,7 +175,8 @@ def fit_stacked(rows: np.ndarray, labels: np.ndarray) -> np.ndarray:
 @dataclass
 class ToolClassifier:
     """The fitted classifier of one directory: the card ids it knows (those some example used), per
-    known tool its embedding weights and frequency, the stacked weights and the bar ``tau``."""
+    known tool its embedding weights and frequency, the stacked weights, the bar ``tau``, and how far
+    it is trusted against zero-shot's picks (``weight``: ``chosen``)."""
 
     tools: list[str]
     frequency: list[float]
@@ -183,14 +184,15 @@ class ToolClassifier:
     stacked: list[float]
     tau: float = 0.5
     l2: float = 0.0
+    weight: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"tools": self.tools, "frequency": self.frequency, "embedding": self.embedding,
-                "stacked": self.stacked, "tau": self.tau, "l2": self.l2}  # fmt: skip
+                "stacked": self.stacked, "tau": self.tau, "l2": self.l2, "weight": self.weight}  # fmt: skip
 
     @classmethod
     def from_dict(cls, kept: dict[str, Any]) -> ToolClassifier:
-        return cls(**{key: kept[key] for key in cls.__dataclass_fields__})
+        return cls(**{key: kept[key] for key in cls.__dataclass_fields__ if key in kept})
 
     def probabilities(self, signals: Signals, card_ids: list[str]) -> np.ndarray:
         """Per card, the probability that the request needs it (NaN for a card no example used)."""
@@ -207,16 +209,20 @@ class ToolClassifier:
         return np.where(pick >= 0, _sigmoid(rows @ np.asarray(self.stacked)), np.nan)
 
 
-def chosen(probabilities: np.ndarray, picked: set[int], tau: float) -> list[int]:
-    """The columns planned: known tools at ``tau`` or above, unknown ones as zero-shot decided, and
-    the likeliest tool when that leaves none."""
+def chosen(probabilities: np.ndarray, picked: set[int], tau: float, weight: float = 1.0) -> list[int]:
+    """The columns planned: known tools whose probability, moved ``1 - weight`` of the way to
+    zero-shot's decision (1 picked, 0 not), is at ``tau`` or above; unknown ones as zero-shot decided;
+    and the likeliest tool when that leaves none. A weight under ``1 - tau`` keeps every zero-shot
+    pick, under ``tau`` adds none: a classifier the examples barely support changes nothing."""
     import numpy as np
 
     unknown = np.isnan(probabilities)
-    out = [j for j, p in enumerate(probabilities) if (j in picked if unknown[j] else p >= tau)]
+    zero_shot = np.isin(np.arange(len(probabilities)), list(picked))
+    scores = weight * probabilities + (1 - weight) * zero_shot
+    out = [j for j, p in enumerate(scores) if (zero_shot[j] if unknown[j] else p >= tau)]
     if out or unknown.all():
         return out or sorted(picked)
-    return [int(np.nanargmax(probabilities))]
+    return [int(np.nanargmax(scores))]
 
 
 def fit(signals: list[Signals], labels: np.ndarray, card_ids: list[str]) -> tuple[ToolClassifier, np.ndarray]:

@@ -104,11 +104,12 @@ def _picks(
     picked: set[int],
     tau: float,
     examples: int = 0,
+    weight: float = 1.0,
 ) -> list[draft.Pick]:
     """The classifier's tools as picks, each serving the clause that matches it best, in clause order."""
     sims = penalised(case.parts, case.zero_shot, settings)
     out = []
-    for j in classifier.chosen(probabilities, picked, tau):
+    for j in classifier.chosen(probabilities, picked, tau, weight):
         clause = max(range(len(case.parts)), key=lambda i: sims[i][j])
         known = probabilities[j] == probabilities[j]  # NaN: a tool no example used
         why = (f"learned from {examples} solved tasks (probability {probabilities[j]:.2f})" if known
@@ -140,4 +141,4 @@ def picks(
     nearest = next(iter(memory.similar(case.text, 1, tools)), None)
     signals = signals_of(case, cards, settings, nearest, shared_embedder().embed_one(case.text))
     probabilities = fitted.probabilities(signals, [card.id for card in cards])
-    return _picks(case, cards, settings, probabilities, signals.picked, fitted.tau, len(memory))
+    return _picks(case, cards, settings, probabilities, signals.picked, fitted.tau, len(memory), fitted.weight)

@@ -168,6 +168,8 @@ def _with_classifier(
                     for part in (slice(0, 3), slice(3, 6)))  # fmt: skip
     t = t_of(nodes)
     if t > 1 and edges.mean() >= 0 and _pooled(honest) > _pooled(weighted[0]):
+        # Trusted by degrees, as the weights are: James-Stein's positive part of its evidence.
+        fitted.weight = round(1 - 1 / t**2, 4)
         return fitted.to_dict(), honest, t
     return None, *weighted
 

@@ -324,7 +324,7 @@ def _shown(fit: dict[str, Any]) -> dict[str, Any]:
     """A kept fit as ``stats`` shows it: the tool classifier by its size and bar, not its weights."""
     kept = fit.get("classifier")
     if kept:
-        fit["classifier"] = {"tools": len(kept["tools"]), "tau": kept["tau"], "l2": kept["l2"]}
+        fit["classifier"] = {"tools": len(kept["tools"]), "tau": kept["tau"], "weight": kept.get("weight", 1.0)}
     return fit
 
 

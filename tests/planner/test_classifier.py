@@ -68,3 +68,12 @@ def test_out_of_fold_probabilities_do_not_learn_noise() -> None:
     shuffled = labels[np.random.default_rng(5).permutation(len(labels))]
     _, out_of_fold = classifier.fit(signals, shuffled, TOOLS)
     assert (np.nanargmax(out_of_fold, axis=1) == shuffled.argmax(axis=1)).mean() < 0.6
+
+
+def test_a_barely_supported_classifier_changes_nothing() -> None:
+    """The fit trusts the classifier by degrees (``weight``, from its evidence): its probabilities move
+    toward zero-shot's decisions, so a weak one keeps zero-shot's plan and a strong one overrules it."""
+    probabilities = np.array([0.9, 0.1, 0.1, float("nan")])
+    assert classifier.chosen(probabilities, {1}, 0.5, weight=0.0) == [1]
+    assert classifier.chosen(probabilities, {1}, 0.5, weight=0.4) == [1]
+    assert classifier.chosen(probabilities, {1}, 0.5, weight=0.9) == [0]
