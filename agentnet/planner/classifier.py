@@ -15,7 +15,8 @@ Every feature of a remembered task is computed with that task left out (its own 
 neighbour, and (1) out of fold), so (2) learns how much each signal is worth on tasks it has not
 seen. A request gets the tools whose probability clears ``tau`` (at least its likeliest one); the
 tools no example used are left to zero-shot's decision, since the examples say nothing about them.
-``planner.learning`` chooses ``tau`` and decides whether the classifier is trusted at all.
+``planner.learned_tools`` chooses ``tau``; ``planner.learning`` decides whether, and how far, the
+classifier is trusted.
 """
 
 from __future__ import annotations
