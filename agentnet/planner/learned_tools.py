@@ -26,16 +26,27 @@ if TYPE_CHECKING:
     from agentnet.planner.memory import PlanMemory
 
 
-def signals_of(
-    case: Case, cards: list[CapabilityCard], settings: PlannerTuning, nearest: dict[str, Any] | None, vector: np.ndarray
-) -> Signals:
-    """The classifier's view of a task: ``nearest`` is the most similar other solved task (None: none)."""
-    sims = penalised(case.parts, case.zero_shot, settings)
-    picked = {cards.index(pick.card) for pick in choose(case, cards, sims, settings, (1.0, 1.0))}
+def _columns(cards: list[CapabilityCard]) -> dict[str, int]:
+    """Each card's column by its id and by its name (remembered tasks name tools either way)."""
     columns: dict[str, int] = {}
     for j, card in enumerate(cards):
         columns.setdefault(card.id, j)
         columns.setdefault(card.name or card.id, j)
+    return columns
+
+
+def signals_of(
+    case: Case,
+    cards: list[CapabilityCard],
+    sims: list[list[float]],
+    settings: PlannerTuning,
+    nearest: dict[str, Any] | None,
+    vector: np.ndarray,
+) -> Signals:
+    """The classifier's view of a task (``sims``: its zero-shot scores as the planner chooses by them);
+    ``nearest`` is the most similar other solved task (None: none)."""
+    picked = {cards.index(pick.card) for pick in choose(case, cards, sims, settings, (1.0, 1.0))}
+    columns = _columns(cards)
     near = {columns[tool]: float(nearest["score"]) for tool in nearest["tools"] if tool in columns} if nearest else {}
     return Signals(case.zero_shot, case.phrase_best, case.votes, picked, near, vector)
 
@@ -53,19 +64,21 @@ def fit(
 
     from agentnet.directory.embedder import shared_embedder
 
-    tools = {name for card in cards for name in (card.id, card.name or card.id)}
+    tools = set(_columns(cards))
     vectors = shared_embedder().embed([case.text for case in cases])
+    # Each task's scores as the planner chooses by them, computed once for its every plan.
+    sims = [penalised(case.parts, case.zero_shot, settings) for case in cases]
     signals = [
-        signals_of(case, cards, settings, next(iter(memory.similar(case.text, 1, tools, example["id"])), None), vector)
-        for case, example, vector in zip(cases, examples, vectors, strict=True)
-    ]
+        signals_of(case, cards, scores, settings, next(iter(memory.similar(case.text, 1, tools, example["id"])), None),
+                   vector)
+        for case, scores, example, vector in zip(cases, sims, examples, vectors, strict=True)
+    ]  # fmt: skip
     labels = np.array([[card.id in case.gold_nodes for card in cards] for case in cases], dtype=float)
     fitted, probabilities = classifier.fit(signals, labels, [card.id for card in cards])
     # tallies[b, n]: task n planned with the bar classifier.TAU_GRID[b].
     tallies = np.array([
-        [tally(case, cards, penalised(case.parts, case.zero_shot, settings),
-               settings, _picks(case, cards, settings, p, s.picked, tau), ("classifier", tau))
-         for case, p, s in zip(cases, probabilities, signals, strict=True)]
+        [tally(case, cards, scores, settings, _picks(case, cards, scores, p, s.picked, tau), ("classifier", tau))
+         for case, scores, p, s in zip(cases, sims, probabilities, signals, strict=True)]
         for tau in classifier.TAU_GRID
     ], dtype=float)  # fmt: skip
     folds = np.arange(len(cases)) % classifier.FOLDS
@@ -97,7 +110,7 @@ def _best_bar(tallies: np.ndarray) -> int:
 def _picks(
     case: Case,
     cards: list[CapabilityCard],
-    settings: PlannerTuning,
+    sims: list[list[float]],
     probabilities: np.ndarray,
     picked: set[int],
     tau: float,
@@ -105,7 +118,6 @@ def _picks(
     weight: float = 1.0,
 ) -> list[draft.Pick]:
     """The classifier's tools as picks, each serving the clause that matches it best, in clause order."""
-    sims = penalised(case.parts, case.zero_shot, settings)
     out = []
     for j in classifier.chosen(probabilities, picked, tau, weight):
         clause = max(range(len(case.parts)), key=lambda i: sims[i][j])
@@ -135,8 +147,8 @@ def picks(
     zero_shot, votes, phrase_best = scorer.components(parts, cards)
     case = Case(text, parts, supplied, zero_shot, votes, phrase_best, set(), None)
     fitted = ToolClassifier.from_dict(kept)
-    tools = {name for card in cards for name in (card.id, card.name or card.id)}
-    nearest = next(iter(memory.similar(case.text, 1, tools)), None)
-    signals = signals_of(case, cards, settings, nearest, shared_embedder().embed_one(case.text))
+    nearest = next(iter(memory.similar(case.text, 1, set(_columns(cards)))), None)
+    sims = penalised(parts, zero_shot, settings)
+    signals = signals_of(case, cards, sims, settings, nearest, shared_embedder().embed_one(case.text))
     probabilities = fitted.probabilities(signals, [card.id for card in cards])
-    return _picks(case, cards, settings, probabilities, signals.picked, fitted.tau, len(memory), fitted.weight)
+    return _picks(case, cards, sims, probabilities, signals.picked, fitted.tau, len(memory), fitted.weight)

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.planner import draft, learned_tools, outcome, transitions
-from agentnet.planner.cases import Case, case_of, choose, penalised, tally
+from agentnet.planner.cases import Bars, Case, case_of, choose, penalised, tally
 from agentnet.planner.similarity import Scorer
 from agentnet.planner.transitions import t_of
 from agentnet.planner.tuning import NEVER, PlannerTuning, Trust
@@ -62,7 +62,6 @@ REUSE_GRID = (0.7, 0.75, 0.8, 0.85, 0.9, 0.95, NEVER)
 # floor and stands out): how low these bars should sit depends on how a tool set's descriptions score
 # against its requests (terse API descriptions score low against any wording), which its solved tasks
 # show. The first, the bars as set, is zero-shot's.
-Bars = tuple[float, float]
 BAR_GRID: tuple[Bars, ...] = tuple((f, s) for f in (1.0, 0.75, 0.5) for s in (1.0, 0.75, 0.5))
 # (phrase weight, prior weight, bars): one way to plan with memory; zero-shot's uses none of it.
 Setting = tuple[float, float, Bars]
