@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -49,20 +49,34 @@ def stats(as_json: JsonOption = False) -> None:
               f"{found['rated_bad']} rated bad; {found['tools']} tools, {found['phrases']} phrases")  # fmt: skip
     out.print(f"file: {found['path']}", soft_wrap=True)
     for fit in found["fits"]:
-        weights = f"phrases {fit['phrase']:.2f}, similar tasks {fit['prior']:.2f}"
-        # Fits kept by an older release have no bars: theirs were the tuning's.
-        weights += f", floor x{fit.get('floor', 1.0):.2f}, standout x{fit.get('standout', 1.0):.2f}"
-        if fit.get("classifier"):
-            shown = fit["classifier"]
-            weights = f"tool classifier ({shown['tools']} tools, bar {shown['tau']:.2f}, weight {shown['weight']:.2f})"
         reuse = "never" if fit["reuse"] > 1 else f"at similarity {fit['reuse']:.2f}"
         evidence = f"cross-validated F1 {fit['f1']:.2f} vs zero-shot {fit['zero_shot_f1']:.2f}"
         # Fits kept by an older release scored tools alone.
         if "e_f1" in fit:
             evidence += f", links {fit['e_f1']:.2f} vs {fit['zero_shot_e_f1']:.2f}"
         evidence += f" (t {fit['t']:.1f})"
-        out.print(f"directory {fit['directory']}: {fit['examples']} usable examples; trust {weights}; reuse {reuse}; "
-                  f"{evidence}")  # fmt: skip
+        # Memory grew by a tenth (or forgot) since: the next plan for that directory refits first.
+        then = f"; memory changed since ({fit['version'].split(':')[0]} tasks then): refitted at the next plan"
+        out.print(f"directory {fit['directory']}: {fit['examples']} usable examples; {trusted(fit)}; reuse {reuse}; "
+                  f"{evidence}{then if fit.get('stale') else ''}")  # fmt: skip
+
+
+def trusted(fit: dict[str, Any]) -> str:
+    """What a kept fit (``PlanMemory.stats``, ``memory.shown``) trusts, in words: ``memory stats`` and
+    ``plan --learn`` say it alike."""
+    from agentnet.planner.learning import MIN_EXAMPLES
+
+    if fit["examples"] < MIN_EXAMPLES:
+        return f"nothing fitted: too few examples to cross-validate ({MIN_EXAMPLES} needed)"
+    if fit.get("classifier"):
+        shown = fit["classifier"]
+        return f"tool classifier trusted ({shown['tools']} tools, bar {shown['tau']:.2f}, weight {shown['weight']:.2f})"
+    # Fits kept by an older release have no bars: theirs were the tuning's.
+    floor, standout = fit.get("floor", 1.0), fit.get("standout", 1.0)
+    if fit["phrase"] or fit["prior"] or (floor, standout) != (1.0, 1.0):
+        return (f"trusted: phrases {fit['phrase']:.2f}, similar tasks {fit['prior']:.2f}, floor x{floor:.2f}, "
+                f"standout x{standout:.2f}")  # fmt: skip
+    return "not trusted: zero-shot planning scores as well"
 
 
 @memory_app.command("show")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,6 +16,7 @@ from agentnet.cli.render import plural
 
 if TYPE_CHECKING:
     from agentnet.planner.plan import Plan
+    from agentnet.planner.planner import Planner
 
 
 def plan(
@@ -26,7 +29,11 @@ def plan(
         typer.Option("--tools", help="Plan against the cards in this file (any format `directory import` reads)."),
     ] = None,
     learn: Annotated[
-        Path | None, typer.Option("--learn", help="Teach plan memory the example plans in this file (JSON lines).")
+        Path | None,
+        typer.Option(
+            "--learn",
+            help="Teach plan memory the example plans in this file (JSON lines), and fit it for this directory now.",
+        ),
     ] = None,
     local_only: Annotated[bool, typer.Option("--local-only", help="Use only collaborators on this host.")] = False,
     keep_data: Annotated[
@@ -50,25 +57,32 @@ def plan(
     """Plan a task: a validated DAG of collaborators from the directory (nothing is run; in a running
     `agentnet daemon` when there is one)."""
     from agentnet.errors import UserError
+    from agentnet.network import plan_around_unusable
+    from agentnet.planner.build import policy_filters
 
-    if learn is not None:
-        from agentnet.planner.memory import PlanMemory
-
-        memory = PlanMemory()
-        started = time.perf_counter()
-        count = memory.learn_examples(learn)
-        sys.stderr.write(f"learned {count} example plans from {learn} in {time.perf_counter() - started:.1f} s "
-                         f"({len(memory)} in memory)\n")  # fmt: skip
-        memory.close()
+    total = _learn(learn) if learn is not None else None
     text = read_task(task, task_file)
-    if not text.strip():
-        if learn is None:
-            raise UserError("no task given", hint='agentnet plan "summarise report.txt" (or --learn FILE)')
-        return
-    handed = gather(text, inputs, named_in_task=True)
-    result, planning_s = _make_plan(
-        text, tools, local_only, keep_data, max_cost, max_steps, model, no_model, config, handed.artifacts
-    )
+    if not text.strip() and learn is None:
+        raise UserError("no task given", hint='agentnet plan "summarise report.txt" (or --learn FILE)')
+    handed = gather(text, inputs, named_in_task=True) if text.strip() else None
+    # Without a task the planner model is not needed: learning fits no model.
+    use_model = not no_model and handed is not None
+    with _planner(tools, config, model, use_model, max_steps) as (cfg, registry, planner):
+        if total is not None:
+            _fit(planner, total)
+        if handed is None:
+            return
+        filters = policy_filters(cfg.planner, local_only=local_only, keep_data_on_host=keep_data, max_cost=max_cost)
+        unusable = registry.unusable() if tools is None else {}
+        started = time.perf_counter()
+        result = plan_around_unusable(
+            lambda chosen: planner.plan(
+                text, chosen, max_steps=max_steps or cfg.planner.max_steps, inputs=handed.artifacts
+            ),
+            filters,
+            unusable,
+        )
+        planning_s = time.perf_counter() - started
     result.notes = [*handed.notes, *result.notes]
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
@@ -77,45 +91,87 @@ def plan(
     sys.stderr.write(f"planned in {planning_s:.2f} s ({result.source}, {plural(len(result.steps), 'step')})\n")
 
 
-def _make_plan(
-    task: str,
-    tools: Path | None,
-    local_only: bool,
-    keep_data: bool,
-    max_cost: float | None,
-    max_steps: int | None,
-    model: str | None,
-    no_model: bool,
-    config: Path | None,
-    inputs: list[Any],
-) -> tuple[Plan, float]:
+def _learn(path: Path) -> int:
+    """Teach plan memory the examples in ``path``; how many tasks it then remembers."""
+    from agentnet.planner.memory import PlanMemory
+
+    memory = PlanMemory()
+    try:
+        started = time.perf_counter()
+        count = memory.learn_examples(path)
+        total = len(memory)
+    finally:
+        memory.close()
+    sys.stderr.write(f"learned {count} example plans from {path} in {time.perf_counter() - started:.1f} s "
+                     f"({total} in memory)\n")  # fmt: skip
+    return total
+
+
+def announce_fit(count: int) -> None:
+    """Said before a plan waits for a fit of plan memory (a minute for a few hundred solved tasks)."""
+    sys.stderr.write(f"fitting the planner to {count} solved tasks (once; later plans reuse it)\n")
+
+
+def _fit(planner: Planner, total: int) -> None:
+    """Fit plan memory for this directory now, as ``plan --learn`` does right after learning, so the
+    plans after it do not wait (``Planner.fit_memory``); say what the fit trusts."""
+    from dataclasses import asdict
+
+    from agentnet.cli.memory_cmd import trusted
+    from agentnet.planner.learning import MIN_EXAMPLES
+    from agentnet.planner.memory import shown
+
+    ran: list[int] = []
+
+    def fitting(count: int) -> None:
+        ran.append(count)
+        announce_fit(count)
+
+    planner.on_fit = fitting
+    started = time.perf_counter()
+    trust = planner.fit_memory()
+    planner.on_fit = announce_fit
+    if trust is None:
+        what = "planner.use_memory is off" if not planner.settings.use_memory else "the directory has no cards"
+        sys.stderr.write(f"nothing fitted: {what}\n")
+        return
+    of = f" (of {total} remembered)" if trust.examples < total else ""
+    if ran:
+        done = f"fitted the planner to {trust.examples} solved tasks{of} for this directory in "
+        done += f"{time.perf_counter() - started:.1f} s"
+    elif trust.examples >= MIN_EXAMPLES:
+        done = f"kept the planner's fit for this directory ({trust.examples} solved tasks{of}; redone at a tenth more)"
+    else:
+        done = f"{trust.examples} of the {total} remembered tasks use only this directory's tools"
+    sys.stderr.write(f"{done}: {trusted(shown(asdict(trust)))}\n")
+
+
+@contextmanager
+def _planner(
+    tools: Path | None, config: Path | None, model: str | None, use_model: bool, max_steps: int | None
+) -> Iterator[tuple[Any, Any, Planner]]:
+    """The planner ``agentnet plan`` plans with (the config's, over ``--tools`` or the directory), with
+    its config and node registry; closed after."""
     from agentnet.config import load_config
-    from agentnet.network import plan_around_unusable
     from agentnet.nodes.registry import NodeRegistry
-    from agentnet.planner.build import build_planner, policy_filters
+    from agentnet.planner.build import build_planner
 
     cfg = load_config(config)
-    filters = policy_filters(cfg.planner, local_only=local_only, keep_data_on_host=keep_data, max_cost=max_cost)
     registry = NodeRegistry(cfg)
     source, closer = _source(tools, registry, cfg)
     try:
         # A tool list stands alone: the configured chat models are not part of it.
         planner = build_planner(
-            cfg, source, registry, model=model, use_model=not no_model, max_steps=max_steps, general=tools is None
+            cfg, source, registry, model=model, use_model=use_model, max_steps=max_steps, general=tools is None
         )
-        started = time.perf_counter()
+        planner.on_fit = announce_fit
         try:
-            result = plan_around_unusable(
-                lambda chosen: planner.plan(task, chosen, max_steps=max_steps or cfg.planner.max_steps, inputs=inputs),
-                filters,
-                registry.unusable() if tools is None else {},
-            )
+            yield cfg, registry, planner
         finally:
             planner.close()
     finally:
         if closer is not None:
             closer()
-    return result, time.perf_counter() - started
 
 
 def _source(tools: Path | None, registry: Any, cfg: Any) -> tuple[Any, Any]:

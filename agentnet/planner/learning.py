@@ -22,27 +22,29 @@ Below ``MIN_EXAMPLES`` nothing can be cross-validated; only near-duplicate tasks
 harbour").
 
 A fit is kept in memory's sqlite file under a fingerprint of the directory's cards and is redone when
-the directory changes or when the remembered tasks grew by a tenth since (or were forgotten). It reads
-the newest ``MAX_FIT_EXAMPLES`` usable tasks, so its cost is bounded however much is remembered.
+the directory changes or when the remembered tasks grew by a tenth since (or were forgotten:
+``memory.stale``). It reads the newest ``MAX_FIT_EXAMPLES`` usable tasks, so its cost is bounded however
+much is remembered. ``agentnet plan --learn`` fits right after learning (``Planner.fit_memory``), so
+the plans after it do not wait.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.planner import draft, learned_tools, outcome, transitions
 from agentnet.planner.cases import Bars, Case, case_of, choose, penalised, tally
+from agentnet.planner.memory import PlanMemory, stale
 from agentnet.planner.similarity import Scorer
 from agentnet.planner.transitions import t_of
 from agentnet.planner.tuning import NEVER, PlannerTuning, Trust
 
 if TYPE_CHECKING:
     import numpy as np
-
-    from agentnet.planner.memory import PlanMemory
 
 MIN_EXAMPLES = 8
 # Each fitted task is planned once per grid row (180) and three times more for the nested check: 129
@@ -75,25 +77,29 @@ def fingerprint(cards: list[CapabilityCard]) -> str:
     return digest.hexdigest()[:16]
 
 
-def trust_for(memory: PlanMemory, scorer: Scorer, cards: list[CapabilityCard], settings: PlannerTuning) -> Trust:
-    """The fitted trust for this directory, refitted when it is stale."""
+def trust_for(
+    memory: PlanMemory,
+    scorer: Scorer,
+    cards: list[CapabilityCard],
+    settings: PlannerTuning,
+    on_fit: Callable[[int], None] | None = None,
+) -> Trust:
+    """The fitted trust for this directory, refitted when it is stale; ``on_fit`` hears how many tasks
+    a fit reads before it runs (not for fewer than ``MIN_EXAMPLES``: those fit at once)."""
     version = memory.version()
     if version.startswith("0:"):
         return Trust()
     directory = fingerprint(cards)
     kept = memory.fitted(directory)
     # A fit kept by an older release lacks the newer fields: refitted, not read as zero-shot's defaults.
-    if kept is not None and not _stale(kept[0], version) and kept[1].keys() >= Trust.__dataclass_fields__.keys():
+    if kept is not None and not stale(kept[0], version) and kept[1].keys() >= Trust.__dataclass_fields__.keys():
         return Trust(**kept[1])
+    count = min(len(usable(memory, cards)), MAX_FIT_EXAMPLES)
+    if on_fit is not None and count >= MIN_EXAMPLES:
+        on_fit(count)
     trust = fit(memory, scorer, cards, settings)
     memory.keep_fit(directory, version, asdict(trust))
     return trust
-
-
-def _stale(fitted: str, now: str) -> bool:
-    """Refit after a tenth more tasks (or any forgetting), not after every one: fitting is the costly part."""
-    (count_then, top_then), (count_now, top_now) = (map(int, v.split(":")) for v in (fitted, now))
-    return count_now < count_then or top_now < top_then or count_now >= count_then + max(1, count_then // 10)
 
 
 def names_of(cards: list[CapabilityCard]) -> dict[str, CapabilityCard]:

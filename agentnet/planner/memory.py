@@ -60,6 +60,13 @@ class Remembered:
     links: list[tuple[str, str]] | None = None
 
 
+def stale(fitted: str, now: str) -> bool:
+    """Whether a fit kept at memory version ``fitted`` is redone at version ``now``: after a tenth more
+    tasks (or any forgetting), not after every one: fitting is the costly part."""
+    (count_then, top_then), (count_now, top_now) = (map(int, v.split(":")) for v in (fitted, now))
+    return count_now < count_then or top_now < top_then or count_now >= count_then + max(1, count_then // 10)
+
+
 def default_path() -> Path:
     return home_path("planner", "memory.sqlite")
 
@@ -303,8 +310,9 @@ class PlanMemory:
             by_source = dict(self._db.execute("select source, count(*) from tasks group by source").fetchall())
             bad = self._db.execute("select count(*) from tasks where rating < 0").fetchone()[0]
             phrases = self._db.execute("select count(*) from task_phrases").fetchone()[0]
+            now = self._version()
             fits = [
-                _shown({"directory": d, "version": v, **json.loads(t)})
+                shown({"directory": d, "version": v, "stale": stale(v, now), **json.loads(t)})
                 for d, v, t in self._db.execute("select directory, version, trust from fits order by fitted desc")
             ]
         tools = {tool for entry in self.entries() for tool in entry["tools"]}
@@ -320,7 +328,7 @@ class PlanMemory:
         }
 
 
-def _shown(fit: dict[str, Any]) -> dict[str, Any]:
+def shown(fit: dict[str, Any]) -> dict[str, Any]:
     """A kept fit as ``stats`` shows it: the tool classifier by its size and bar, not its weights."""
     kept = fit.get("classifier")
     if kept:

@@ -74,6 +74,8 @@ class Planner:
         self.settings = settings or PlannerTuning()
         self.memory = memory
         self._scorer = Scorer(self.settings, memory)
+        # Told how many solved tasks a fit of memory reads before it runs (a minute for a few hundred).
+        self.on_fit: Callable[[int], None] | None = None
 
     @property
     def model(self) -> ModelNode | None:
@@ -88,6 +90,15 @@ class Planner:
             self.memory.close()
 
     # --- public -----------------------------------------------------------------------------
+
+    def fit_memory(self) -> Trust | None:
+        """How far plan memory is trusted on this directory (``planner.learning``): the kept fit, refitted
+        when memory changed by a tenth or the directory changed. Every plan asks; so does ``agentnet plan
+        --learn`` right after learning, so the plans after it do not wait. None: no memory, or no cards."""
+        everything = self.source.cards() if self.memory is not None and self.settings.use_memory else []
+        if self.memory is None or not everything:
+            return None
+        return learning.trust_for(self.memory, self._scorer, everything, self.settings, self.on_fit)
 
     def plan(
         self,
@@ -165,10 +176,7 @@ class Planner:
                 f"planned from the task's first {self.settings.max_task_chars} characters (the steps get all of it)"
             )
         request.supplied = with_inputs(artifacts(request.text), inputs, len(request.text))
-        if self.memory is not None and self.settings.use_memory:
-            everything = self.source.cards()
-            if everything:
-                request.trust = learning.trust_for(self.memory, self._scorer, everything, self.settings)
+        request.trust = self.fit_memory()
         return request
 
     # --- retrieval --------------------------------------------------------------------------

@@ -66,6 +66,8 @@ def test_plan_learn_then_unservable_task_fails_clearly() -> None:
     learned = run("plan", "--learn", str(DATA / "samples_resource.jsonl"))
     assert learned.returncode == 0, learned.stderr
     assert "learned 5 example plans" in learned.stderr
+    # Fitted for the configured directory (a fresh home's declared models): none of these tools is there.
+    assert "0 of the 5 remembered tasks use only this directory's tools: nothing fitted" in learned.stderr
     refused = run("plan", "Bake me a chocolate cake with three layers", "--tools", str(DATA / "tools_resource.json"))
     assert refused.returncode == 2
     assert "nothing in the directory can serve" in refused.stderr and "hint" in refused.stderr
@@ -164,3 +166,55 @@ def test_a_rated_run_changes_the_next_plan_and_forgetting_restores_it() -> None:
     forgot = cli("memory", "forget", "--run", "rated-1")
     assert forgot.exit_code == 0 and "forgot 1 tasks (0 remembered)" in forgot.stderr, forgot.output
     assert planned() == zero_shot
+
+
+def test_plan_learn_fits_now_so_the_next_plan_does_not(monkeypatch: Any) -> None:
+    """`agentnet plan --learn FILE` fits plan memory for the directory the plan would use (--tools) right
+    after learning and says what it trusts; the next plan reuses the kept fit. When memory changes by a
+    tenth otherwise (here written directly, as `runs rate` or another process would), `memory stats`
+    says the fit is stale and the plan that refits says so before the wait. In-process (CliRunner)."""
+    from typer.testing import CliRunner
+
+    from agentnet.cli.app import app
+    from agentnet.directory.importers import load_cards
+    from agentnet.planner import learning
+    from agentnet.planner.memory import PlanMemory, Remembered
+
+    tools = str(DATA / "tools_api_daily.json")
+    fits: list[int] = []
+    fit = learning.fit
+    monkeypatch.setattr(learning, "fit", lambda *args: fits.append(1) or fit(*args))
+
+    def cli(*args: str) -> Any:
+        result = CliRunner().invoke(app, list(args))
+        assert result.exit_code == 0, result.output
+        return result
+
+    learned = cli("plan", "--learn", str(DATA / "samples_api_daily.jsonl"), "--tools", tools)
+    assert "learned 10 example plans" in learned.stderr
+    assert "fitting the planner to 10 solved tasks (once; later plans reuse it)" in learned.stderr
+    assert "fitted the planner to 10 solved tasks for this directory in " in learned.stderr, learned.stderr
+    assert "trusted" in learned.stderr.splitlines()[-1] and fits == [1]
+    memory = PlanMemory()
+    try:
+        kept = memory.fitted(learning.fingerprint(load_cards(DATA / "tools_api_daily.json")))
+        assert kept is not None and kept[0] == memory.version() and kept[1]["examples"] == 10
+    finally:
+        memory.close()
+
+    task = "What is the weather going to be in Rome tomorrow?"
+    planned = cli("plan", task, "--tools", tools, "--json", "--no-model")
+    assert "fitting" not in planned.stderr and fits == [1], planned.stderr
+    assert "memory changed since" not in cli("memory", "stats").stdout
+
+    memory = PlanMemory()
+    try:
+        memory.remember_all([Remembered("Wake me at seven tomorrow.", ["set_alarm"])], source="rated")
+    finally:
+        memory.close()
+    assert "memory changed since (10 tasks then): refitted at the next plan" in " ".join(
+        cli("memory", "stats").stdout.split()
+    )
+    refitted = cli("plan", task, "--tools", tools, "--json", "--no-model")
+    assert "fitting the planner to 11 solved tasks (once; later plans reuse it)" in refitted.stderr, refitted.stderr
+    assert fits == [1, 1]
