@@ -36,7 +36,15 @@ if TYPE_CHECKING:
 
 
 class Network:
-    def __init__(self, config: AgentnetConfig | None = None, *, registry: NodeRegistry | None = None) -> None:
+    def __init__(
+        self,
+        config: AgentnetConfig | None = None,
+        *,
+        registry: NodeRegistry | None = None,
+        fit_in_background: bool = False,
+    ) -> None:
+        """``fit_in_background``: plans never wait for a fit of plan memory, which runs in a background
+        thread meanwhile (``planner.fitting``): for a process that lives on (a server, chat)."""
         from agentnet.nodes.registry import NodeRegistry
 
         self.config = config if config is not None else load_config()
@@ -51,11 +59,12 @@ class Network:
         self.mcp = self._attach_mcp(registry)
         self._planner: Planner | None = None
         self._executor: Executor | None = None
+        self.fit_in_background = fit_in_background
 
     @classmethod
-    def from_config(cls, path: str | Path | None = None) -> Network:
+    def from_config(cls, path: str | Path | None = None, *, fit_in_background: bool = False) -> Network:
         """The network a config file describes (default: ``./agentnet.yaml`` over the user config)."""
-        return cls(load_config(Path(path) if path is not None else None))
+        return cls(load_config(Path(path) if path is not None else None), fit_in_background=fit_in_background)
 
     def _attach_mcp(self, registry: NodeRegistry) -> McpServers | None:
         """Every tool of the MCP servers in use becomes a node ``<server>.<tool>`` (no server starts
@@ -100,7 +109,9 @@ class Network:
         if self._planner is None:
             from agentnet.planner.build import build_planner
 
-            self._planner = build_planner(self.config, self.directory, self.registry)
+            self._planner = build_planner(
+                self.config, self.directory, self.registry, wait_for_fit=not self.fit_in_background
+            )
         return self._planner
 
     @property

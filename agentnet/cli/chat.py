@@ -242,7 +242,12 @@ def start(
 
     # The conversation first: a missing one is a mistake to report before any model loads.
     session = Session.latest() if latest else Session.load(resume) if resume else None
-    net = Network.from_config(config)
+    # Chat plans each routed turn without waiting for a fit of plan memory (``planner.fitting``): the first
+    # turn that finds memory stale starts the fit in the background and is planned with the kept fit (or
+    # zero-shot), and the turns typed while it runs pick it up once it is kept. A turn that waited would
+    # freeze the prompt for a minute; a fit at start would open the directory before the first prompt
+    # even in a session that never routes.
+    net = Network.from_config(config, fit_in_background=True)
     if session is None:
         session = Session.new(model=model, route=model is None)
     elif model:

@@ -155,15 +155,18 @@ def _planner(
     from agentnet.config import load_config
     from agentnet.nodes.registry import NodeRegistry
     from agentnet.planner.build import build_planner
+    from agentnet.server.daemon import serving_here
 
     cfg = load_config(config)
     registry = NodeRegistry(cfg)
     source, closer = _source(tools, registry, cfg)
     try:
         # A tool list stands alone: the configured chat models are not part of it.
+        # In the daemon, which lives on, a plan does not wait for a fit of plan memory: it runs in the background.
         planner = build_planner(
-            cfg, source, registry, model=model, use_model=use_model, max_steps=max_steps, general=tools is None
-        )
+            cfg, source, registry, model=model, use_model=use_model, max_steps=max_steps, general=tools is None,
+            wait_for_fit=not serving_here(),
+        )  # fmt: skip
         planner.on_fit = announce_fit
         try:
             yield cfg, registry, planner

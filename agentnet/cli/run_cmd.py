@@ -176,12 +176,15 @@ def run(
     from agentnet import telemetry
     from agentnet.config import load_config
     from agentnet.network import Network
+    from agentnet.server.daemon import serving_here
 
     settings = with_recursion_limit(load_config(config), recursion_limit)
     if allow_destructive:
         settings = settings.model_copy(update={"mcp": settings.mcp.model_copy(update={"allow_destructive": True})})
+    # In the daemon, which lives on, a plan does not wait for a fit of plan memory: it runs in the background.
+    net = Network(settings, fit_in_background=serving_here())
     # One trace for the command: planning, then the run.
-    with Network(settings) as net, telemetry.span("agentnet run", {"agentnet.resume": resume}):
+    with net, telemetry.span("agentnet run", {"agentnet.resume": resume}):
         if resume is not None:
             result = _resume(net, resume, as_json)
             if result is None:

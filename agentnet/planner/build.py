@@ -30,10 +30,13 @@ def build_planner(
     use_model: bool = True,
     max_steps: int | None = None,
     general: bool = True,
+    wait_for_fit: bool = True,
 ) -> Planner:
     """A planner over ``source``; ``model`` replaces ``planner.model``, ``use_model=False`` plans from
     retrieval and types alone, ``general=False`` keeps the config's default model from answering
-    what no card in ``source`` matches. Close it (``planner.close()``) to release its plan memory."""
+    what no card in ``source`` matches, ``wait_for_fit=False`` plans without waiting for a fit of plan
+    memory (long-running processes: ``planner.fitting``). Close it (``planner.close()``) to release its
+    plan memory."""
     from agentnet.planner.memory import PlanMemory
 
     settings = config.planner
@@ -47,7 +50,7 @@ def build_planner(
     )
     memory = PlanMemory() if settings.use_memory else None
     factory = (lambda: registry.node(model_id)) if use_model else None
-    return Planner(source, None, tuning, memory=memory, model_factory=factory)
+    return Planner(source, None, tuning, memory=memory, model_factory=factory, wait_for_fit=wait_for_fit)
 
 
 def _check_model(registry: NodeRegistry, model_id: str, setting: str) -> None:

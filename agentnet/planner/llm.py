@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.delimit import data_block, flat_text
+from agentnet.errors import AgentnetError
 from agentnet.planner.draft import Pick
 
 if TYPE_CHECKING:
     from agentnet.nodes.base import ModelNode
+    from agentnet.planner.tuning import PlannerTuning
 
 MAX_PROMPT_TASK_CHARS = 1200
 _DELIMITER = re.compile(r"</?\s*task\s*>", re.IGNORECASE)
@@ -122,3 +125,61 @@ def to_picks(data: Any, tools: list[CapabilityCard]) -> tuple[list[Pick], str]:
     if not picks:
         return [], "no steps"
     return picks, ""
+
+
+def consult(
+    model: ModelNode,
+    settings: PlannerTuning,
+    text: str,
+    scored: tuple[list[str], list[CapabilityCard], list[list[float]]],
+    examples: list[dict[str, Any]],
+    notes: list[str],
+    deadline_s: float,
+) -> list[Pick] | None:
+    """The planner model's picks among the best-scoring cards (``scored``: clauses, cards, clause x card
+    scores), asked again once when its reply is unusable; None (noted) when both replies were."""
+    parts, cards, sims = scored
+    ranked = sorted(range(len(cards)), key=lambda i: -max(row[i] for row in sims))
+    shortlist = [cards[i] for i in ranked[: settings.model_candidates]]
+    problem = ""
+    # model_deadline_s bounds each attempt; deadline_s (the caller's) bounds both together.
+    ends = time.perf_counter() + deadline_s
+    for attempt in (1, 2):
+        remaining = min(settings.model_deadline_s, ends - time.perf_counter())
+        if remaining <= 0:
+            notes.append("the planner model ran out of time")
+            break
+        try:
+            proposal = propose(
+                model,
+                text,
+                shortlist,
+                examples,
+                max_steps=settings.max_steps,
+                max_tokens=settings.model_max_tokens,
+                deadline_s=remaining,
+                problem=problem,
+            )
+        except AgentnetError as exc:
+            problem = exc.message
+            notes.append(f"planner model attempt {attempt} failed: {exc.message[:200]}")
+            continue
+        picks, problem = to_picks(proposal, shortlist)
+        for pick in picks:
+            column = cards.index(pick.card)
+            best_clause = max(range(len(parts)), key=lambda i: sims[i][column])
+            pick.clause = parts[best_clause]
+            pick.score = sims[best_clause][column]
+        # The same rule as for retrieval: a bundled tool no clause clearly asks for is not planned
+        # ('translate ...' once got a speech step from a small planner model).
+        guesses = [pick for pick in picks if "bundled" in pick.card.tags and pick.score < settings.threshold]
+        if guesses:
+            notes.append(f"left out {', '.join(p.card.id for p in guesses)}: bundled, and not asked for")
+            picks = [pick for pick in picks if pick not in guesses]
+        if picks:
+            return picks
+        if guesses:
+            break
+        notes.append(f"planner model attempt {attempt} unusable: {problem}")
+    notes.append("used the deterministic plan from retrieval and types")
+    return None

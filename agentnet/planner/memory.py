@@ -63,8 +63,14 @@ class Remembered:
 def stale(fitted: str, now: str) -> bool:
     """Whether a fit kept at memory version ``fitted`` is redone at version ``now``: after a tenth more
     tasks (or any forgetting), not after every one: fitting is the costly part."""
+    (count_then, _), (count_now, _) = (map(int, v.split(":")) for v in (fitted, now))
+    return forgotten(fitted, now) or count_now >= count_then + max(1, count_then // 10)
+
+
+def forgotten(fitted: str, now: str) -> bool:
+    """Whether tasks were forgotten between memory versions ``fitted`` and ``now``."""
     (count_then, top_then), (count_now, top_now) = (map(int, v.split(":")) for v in (fitted, now))
-    return count_now < count_then or top_now < top_then or count_now >= count_then + max(1, count_then // 10)
+    return count_now < count_then or top_now < top_then
 
 
 def default_path() -> Path:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.directory.query import CardSource, SearchFilters
-from agentnet.errors import AgentnetError, PlanningError
-from agentnet.planner import draft, learned_tools, learning, outcome, transitions, values
+from agentnet.errors import PlanningError
+from agentnet.planner import draft, fitting, learned_tools, learning, llm, outcome, transitions, values
 from agentnet.planner.extract import Artifact, artifacts, clauses, missing_material, sets_scene
 from agentnet.planner.general import general_plan
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
@@ -64,6 +64,7 @@ class Planner:
         memory: PlanMemory | None = None,
         *,
         model_factory: Callable[[], ModelNode] | None = None,
+        wait_for_fit: bool = True,
     ) -> None:
         self.source = source
         self._model = model
@@ -76,6 +77,9 @@ class Planner:
         self._scorer = Scorer(self.settings, memory)
         # Told how many solved tasks a fit of memory reads before it runs (a minute for a few hundred).
         self.on_fit: Callable[[int], None] | None = None
+        # False in long-running processes (serve, the daemon, chat): plans never wait for a fit of memory,
+        # it runs in the background (``planner.fitting``).
+        self.wait_for_fit = wait_for_fit
 
     @property
     def model(self) -> ModelNode | None:
@@ -91,14 +95,19 @@ class Planner:
 
     # --- public -----------------------------------------------------------------------------
 
-    def fit_memory(self) -> Trust | None:
+    def fit_memory(self, wait: bool = True) -> Trust | None:
         """How far plan memory is trusted on this directory (``planner.learning``): the kept fit, refitted
-        when memory changed by a tenth or the directory changed. Every plan asks; so does ``agentnet plan
-        --learn`` right after learning, so the plans after it do not wait. None: no memory, or no cards."""
+        when memory changed by a tenth or the directory changed; now, or with ``wait=False`` in a background
+        thread while the kept fit (or zero-shot's) is returned (``planner.fitting``). Every plan asks; so does
+        ``agentnet plan --learn`` right after learning, so the plans after it do not wait. None: no memory,
+        or no cards."""
+        return self._fitted(wait).trust
+
+    def _fitted(self, wait: bool) -> fitting.Fitted:
         everything = self.source.cards() if self.memory is not None and self.settings.use_memory else []
         if self.memory is None or not everything:
-            return None
-        return learning.trust_for(self.memory, self._scorer, everything, self.settings, self.on_fit)
+            return fitting.Fitted(None)
+        return fitting.fitted(self.memory, self._scorer, everything, self.settings, wait=wait, on_fit=self.on_fit)
 
     def plan(
         self,
@@ -176,7 +185,10 @@ class Planner:
                 f"planned from the task's first {self.settings.max_task_chars} characters (the steps get all of it)"
             )
         request.supplied = with_inputs(artifacts(request.text), inputs, len(request.text))
-        request.trust = self.fit_memory()
+        fitted = self._fitted(self.wait_for_fit)
+        request.trust = fitted.trust
+        if fitted.note:
+            request.notes.append(fitted.note)
         return request
 
     # --- retrieval --------------------------------------------------------------------------
@@ -238,9 +250,6 @@ class Planner:
         if row[top] >= tuning.threshold:
             return True
         return tuning.standout > 0 and row[top] >= tuning.floor and draft.standout_of(row, top) >= tuning.standout
-
-    def _bundled_guess(self, pick: draft.Pick) -> bool:
-        return "bundled" in pick.card.tags and pick.score < self.settings.threshold
 
     def _refuse_unmet_media(
         self,
@@ -335,68 +344,11 @@ class Planner:
         if budget <= 0:
             request.notes.append("no time left for the planner model (deadline); planned from retrieval and types")
             return picks, "fallback"
-        proposed = self._model_picks(request.text, parts, cards, sims, request.notes, budget)
-        return (proposed, "model") if proposed else (picks, "fallback")
-
-    # --- the model --------------------------------------------------------------------------
-
-    def _model_picks(
-        self,
-        text: str,
-        parts: list[str],
-        cards: list[CapabilityCard],
-        sims: list[list[float]],
-        notes: list[str],
-        deadline_s: float,
-    ) -> list[draft.Pick] | None:
-        from agentnet.planner import llm
-
-        model = self.model
-        assert model is not None  # checked by the caller
-        ranked = sorted(range(len(cards)), key=lambda i: -max(row[i] for row in sims))
-        shortlist = [cards[i] for i in ranked[: self.settings.model_candidates]]
         examples: list[dict[str, Any]] = []
         if self.memory is not None and self.settings.use_memory:
-            examples = self.memory.similar(text, k=2)
-        problem = ""
-        # model_deadline_s bounds each attempt; deadline_s (the caller's) bounds both together.
-        ends = time.perf_counter() + deadline_s
-        for attempt in (1, 2):
-            remaining = min(self.settings.model_deadline_s, ends - time.perf_counter())
-            if remaining <= 0:
-                notes.append("the planner model ran out of time")
-                break
-            try:
-                proposal = llm.propose(
-                    model,
-                    text,
-                    shortlist,
-                    examples,
-                    max_steps=self.settings.max_steps,
-                    max_tokens=self.settings.model_max_tokens,
-                    deadline_s=remaining,
-                    problem=problem,
-                )
-            except AgentnetError as exc:
-                problem = exc.message
-                notes.append(f"planner model attempt {attempt} failed: {exc.message[:200]}")
-                continue
-            picks, problem = llm.to_picks(proposal, shortlist)
-            for pick in picks:
-                column = cards.index(pick.card)
-                best_clause = max(range(len(parts)), key=lambda i: sims[i][column])
-                pick.clause = parts[best_clause]
-                pick.score = sims[best_clause][column]
-            guesses = [pick for pick in picks if self._bundled_guess(pick)]
-            if guesses:
-                # The same rule as for retrieval: a bundled tool no clause clearly asks for is not
-                # planned ('translate ...' once got a speech step from a small planner model).
-                notes.append(f"left out {', '.join(p.card.id for p in guesses)}: bundled, and not asked for")
-                picks = [pick for pick in picks if pick not in guesses]
-            if picks:
-                return picks
-            if guesses:
-                break
-            notes.append(f"planner model attempt {attempt} unusable: {problem}")
-        notes.append("used the deterministic plan from retrieval and types")
-        return None
+            examples = self.memory.similar(request.text, k=2)
+        model = self.model
+        assert model is not None  # checked above
+        scored = (parts, cards, sims)
+        proposed = llm.consult(model, self.settings, request.text, scored, examples, request.notes, budget)
+        return (proposed, "model") if proposed else (picks, "fallback")

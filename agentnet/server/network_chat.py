@@ -41,6 +41,17 @@ def network_lock(network: Any) -> threading.Lock:
         return _LOCKS.setdefault(id(network), threading.Lock())
 
 
+def refit_soon(network: Any) -> None:
+    """Start a background fit of plan memory if it is stale (``planner.fitting``): at start-up, so the
+    first requests find it fitted, and after a rating, so the requests after it need not notice. Opens
+    the directory (a broken one fails here at start) and releases it; the fit itself never holds the lock."""
+    with network_lock(network):
+        try:
+            network.planner.fit_memory(wait=False)
+        finally:
+            network.release_directory()
+
+
 class NetworkDirectory:
     """Directory search through the network's own directory handle, released after each use so
     other processes (``agentnet peers add``, ``agentnet directory ...``) can write meanwhile."""

@@ -99,7 +99,7 @@ def app_from_config(settings: ServerSettings, config_path: Path | None = None) -
     from agentnet.network import Network
     from agentnet.nodes.registry import NodeRegistry
     from agentnet.server.app import create_app
-    from agentnet.server.network_chat import NetworkDirectory
+    from agentnet.server.network_chat import NetworkDirectory, refit_soon
     from agentnet.server.peer_view import PeerView
 
     config = load_config(config_path)
@@ -107,8 +107,10 @@ def app_from_config(settings: ServerSettings, config_path: Path | None = None) -
     # Peer nodes are registered in the registry, so the network's directory sync and executor see them.
     peers = PeerView(registry=registry)
     peers.start()
-    network = Network(config, registry=registry)
+    # A server plans without waiting for a fit of plan memory (a minute for a few hundred solved tasks):
+    # it runs in a background thread, started now.
+    network = Network(config, registry=registry, fit_in_background=True)
     # Open once now: a broken directory fails at start, and the model and peer cards get indexed.
+    refit_soon(network)
     directory = NetworkDirectory(network)
-    directory.cards()
     return create_app(registry, settings, directory=directory, network=network, peers=peers)

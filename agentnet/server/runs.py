@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Literal
 
@@ -18,16 +19,17 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from agentnet.errors import NotFoundError, UserError
+from agentnet.errors import AgentnetError, NotFoundError, UserError
 from agentnet.federation.headers import OUTGOING_HEADERS
 from agentnet.server.backend import NETWORK_MODEL_ID, Backend
 from agentnet.server.errors import HTTPProblem, json_response
 from agentnet.server.limits import UNLIMITED, ModelLimiter
-from agentnet.server.network_chat import network_lock
+from agentnet.server.network_chat import network_lock, refit_soon
 from agentnet.server.routes import federation_of
 from agentnet.server.settings import ServerSettings
 from agentnet.server.sse import TicketedSSE, prepend
 
+log = logging.getLogger("agentnet.server")
 RUN_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 # How often a follower re-reads a run it streams (the run may execute in another process).
 FOLLOW_POLL_S = 0.25
@@ -196,7 +198,16 @@ def _rating_route(router: APIRouter, backend: Backend) -> None:
         """Rate a run's plan: ``good`` (plan memory learns it for similar tasks) or ``bad`` (a counter-example)."""
         network = _network(backend)
         rated: dict[str, Any] = await asyncio.to_thread(network.rate, _checked_id(run_id), body.rating == "good")
+        # Not awaited: it waits for the network's lock (a run may hold it), and the rating is done.
+        asyncio.get_running_loop().run_in_executor(None, _refit_soon, network)
         return {"object": "agentnet.run.rating", **rated}
+
+
+def _refit_soon(network: Any) -> None:
+    try:
+        refit_soon(network)
+    except AgentnetError as exc:  # no caller waits for this: the next plan refits instead
+        log.warning("could not start refitting plan memory after a rating: %s", exc.message)
 
 
 async def _follow(network: Any, run_id: str, trace: dict[str, Any]) -> AsyncIterator[str]:

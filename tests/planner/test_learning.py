@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from agentnet.cards import CapabilityCard
 from agentnet.directory.importers import load_cards
 from agentnet.directory.inmemory import InMemorySource
-from agentnet.planner import classifier, learning, outcome
+from agentnet.planner import classifier, fitting, learning, outcome
 from agentnet.planner.memory import PlanMemory, Remembered
 from agentnet.planner.planner import Planner
 from agentnet.planner.tuning import NEVER, PlannerTuning
@@ -84,6 +87,65 @@ def test_consistent_examples_teach_a_vocabulary_and_the_rest_stays_zero_shot(car
     planner = Planner(InMemorySource(cards), None, PlannerTuning(model_mode="off"), memory=memory)
     step = planner.plan(HELD_OUT[0]).steps[0]
     assert step.why.startswith(f"learned from {len(examples())} solved tasks (probability"), step.why
+
+
+def test_a_planner_that_lives_on_never_waits_for_a_fit(
+    cards: list[CapabilityCard], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """wait_for_fit=False (serve, the daemon, chat): a plan with memory unfitted returns at once, zero-shot,
+    while one background fit runs; the next plan uses its fit; a failing refit is logged, keys masked, and
+    the previous fit stays in use meanwhile."""
+    real_fit, release, threads = learning.fit, threading.Event(), []
+
+    def blocked(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread())
+        # A plan that waited for this fit would be stuck here, and fail: the plan is returned before release.
+        if not release.wait(10):
+            raise AssertionError("the fit was not released: the plan waited for it")
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(learning, "fit", blocked)
+    memory = PlanMemory(":memory:")
+    memory.remember_all(examples(), source="learned")
+    planner = Planner(InMemorySource(cards), None, PlannerTuning(model_mode="off"), memory=memory, wait_for_fit=False)
+    # A command that waits (`plan --learn` in the daemon) waits for the running fit and reads it: one fit.
+    waiting = threading.Thread(target=planner.fit_memory)
+    waiting.start()
+    first, second = planner.plan(HELD_OUT[0]), planner.plan(HELD_OUT[0])
+    assert [thread.name for thread in threading.enumerate()].count(fitting.THREAD_NAME) == 1
+    assert (
+        first.notes
+        == second.notes
+        == [f"zero-shot: the planner is still fitting memory ({len(examples())} solved tasks)"]
+    )
+    assert [step.capability for step in first.steps] != ["K7"]  # zero-shot's
+    release.set()
+    assert fitting.wait_for_fits(120)
+    waiting.join(120)
+    assert len(threads) == 1 and threads[0] is not threading.current_thread()  # one fit, off this thread
+    directory = learning.fingerprint(cards)
+    kept = memory.fitted(directory)
+    assert kept is not None and kept[0] == memory.version() and kept[1]["examples"] == len(examples())
+    fitted = planner.plan(HELD_OUT[0])
+    assert [step.capability for step in fitted.steps] == ["K7"] and fitted.notes == []
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the fit broke calling https://user:sk-abcdefghijklmnopqrstuvwx@api.example/v1")
+
+    monkeypatch.setattr(learning, "fit", failing)
+    memory.remember_all(
+        [Remembered(f"Bullet points, please: {TEXT}", ["K7"], ["Turn the text into bullets"])], "learned"
+    )
+    with caplog.at_level(logging.WARNING, logger="agentnet.planner"):
+        stale = planner.plan(HELD_OUT[0])
+        assert fitting.wait_for_fits(60)
+    assert [step.capability for step in stale.steps] == ["K7"], stale  # the kept fit, a tenth behind
+    total = len(examples()) + 1
+    assert stale.notes == [
+        f"planned with memory's fit of {len(examples())} solved tasks; a refit on {total} is running"
+    ]
+    assert memory.fitted(directory) == kept  # the failed refit left the previous fit
+    assert "RuntimeError: the fit broke" in caplog.text and "sk-abc" not in caplog.text, caplog.text
 
 
 def test_useless_or_few_examples_leave_the_planner_zero_shot(cards: list[CapabilityCard]) -> None:

@@ -5,8 +5,10 @@ running server; a database that is not there makes the server not ready, saying 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -98,6 +100,14 @@ def test_a_run_started_on_one_server_is_read_followed_cancelled_and_resumed_on_a
     # Validation errors are OpenAI-shaped 400s across the server, naming the field.
     assert refused.status_code == 400 and refused.json()["error"]["param"] == "rating", refused.text
     assert call(a, "POST", "/v1/runs/unknown1/rating", {"rating": "bad"}).status_code == 404
+
+    # After a rating the server refits plan memory for its directory in the background, before any plan
+    # asks (here at once: one solved task is too few to cross-validate), so no request waits for it.
+    def fits() -> list[tuple[str]]:
+        with contextlib.closing(sqlite3.connect(a.home / "planner" / "memory.sqlite")) as db:
+            return db.execute("select version from fits").fetchall()
+
+    wait_until(lambda: fits() == [("1:1",)], "the server to refit plan memory after the rating", timeout_s=30)
 
 
 def test_kill_9_of_the_server_running_a_run_then_another_takes_it_over(

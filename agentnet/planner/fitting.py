@@ -1,0 +1,132 @@
+"""When plan memory is fitted: now, on the planning thread, or off it in the background.
+
+A fit of a few hundred solved tasks takes a minute (``planner.learning``). A command that plans once
+(``agentnet plan``, ``run``) waits for it (``wait=True``): it has nothing else to do, and keeps the fit for
+the next command. A long-running process (``agentnet serve``, the daemon, chat) never makes a plan wait
+(``wait=False``): it plans with the kept fit even when memory changed since (memory grew by a tenth at
+most, or that fit would have been redone), or zero-shot while there is none or tasks were forgotten since
+(forgetting restores the zero-shot planner for what was forgotten), says so in the plan's notes, and
+fits in a background thread; the plans after it read the new fit from memory's file.
+
+One fit at a time per memory file and directory: a background fit is not started again while one runs,
+and a plan that waits waits for the running one first and then reads its fit, not fitting it twice. A
+background fit that fails is logged, without keys, and the previous fit stays in use. Its thread is a
+daemon thread: a process that ends does not wait for it, and a fit cut short writes nothing (it is
+written whole, once done).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from agentnet.cards import CapabilityCard
+from agentnet.planner import learning
+from agentnet.planner.memory import PlanMemory, forgotten, stale
+from agentnet.planner.similarity import Scorer
+from agentnet.planner.tuning import PlannerTuning, Trust
+from agentnet.redact import redact_text
+
+log = logging.getLogger("agentnet.planner")
+# Not agentnet-*: chat waits for those (model calls) before it exits; a fit is not worth waiting for.
+THREAD_NAME = "planner-fit"
+
+_GUARD = threading.Lock()
+_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_RUNNING: dict[tuple[str, str], threading.Thread] = {}
+
+
+@dataclass
+class Fitted:
+    """The trust a plan uses (None: no memory), and a note when it is not memory's current fit."""
+
+    trust: Trust | None
+    note: str | None = None
+
+
+def fitted(
+    memory: PlanMemory,
+    scorer: Scorer,
+    cards: list[CapabilityCard],
+    settings: PlannerTuning,
+    *,
+    wait: bool = True,
+    on_fit: Callable[[int], None] | None = None,
+) -> Fitted:
+    """Memory's fit for this directory: refitted now when it is stale (``wait``), else the kept one (or
+    zero-shot's) while a background thread refits it."""
+    if wait:
+        with _lock(_key(memory, cards)):
+            return Fitted(learning.trust_for(memory, scorer, cards, settings, on_fit))
+    version = memory.version()
+    kept = memory.fitted(learning.fingerprint(cards))
+    # A fit kept by an older release lacks the newer fields: refitted, not read as zero-shot's defaults.
+    if kept is None or not kept[1].keys() >= Trust.__dataclass_fields__.keys():
+        kept = None
+    elif not stale(kept[0], version):
+        return Fitted(Trust(**kept[1]))
+    if version.startswith("0:"):
+        return Fitted(Trust())
+    count = min(len(learning.usable(memory, cards)), learning.MAX_FIT_EXAMPLES)
+    if count < learning.MIN_EXAMPLES:  # too few to cross-validate: such a fit takes no time
+        return Fitted(learning.trust_for(memory, scorer, cards, settings))
+    start(memory, cards, settings)
+    if kept is not None and not forgotten(kept[0], version):
+        trust = Trust(**kept[1])
+        return Fitted(
+            trust, (f"planned with memory's fit of {trust.examples} solved tasks; a refit on {count} is running")
+        )
+    return Fitted(Trust(), f"zero-shot: the planner is still fitting memory ({count} solved tasks)")
+
+
+def start(memory: PlanMemory, cards: list[CapabilityCard], settings: PlannerTuning) -> bool:
+    """Refit memory for this directory in a background thread, unless one is running; True if started."""
+    key = _key(memory, cards)
+    with _GUARD:
+        if key in _RUNNING:
+            return False
+        thread = threading.Thread(target=_refit, args=(key, memory, cards, settings), name=THREAD_NAME, daemon=True)
+        _RUNNING[key] = thread
+    thread.start()
+    return True
+
+
+def wait_for_fits(timeout_s: float | None = None) -> bool:
+    """Wait for the background fits running now; True when none is left."""
+    with _GUARD:
+        running = list(_RUNNING.values())
+    for thread in running:
+        thread.join(timeout_s)
+    return not any(thread.is_alive() for thread in running)
+
+
+def _refit(key: tuple[str, str], memory: PlanMemory, cards: list[CapabilityCard], settings: PlannerTuning) -> None:
+    own: PlanMemory | None = None
+    try:
+        # Its own connection to memory's file: the planner that asked closes its own when it is done (a
+        # server's after each request). A memory held in this process only has no file to reopen.
+        own = memory if memory.path == ":memory:" else PlanMemory(memory.path, memory.max_tasks)
+        fitted(own, Scorer(settings, own), cards, settings, wait=True)
+    except Exception as exc:  # noqa: BLE001 - a background fit has no caller to raise to; the kept fit stays in use
+        log.warning(
+            "fitting plan memory %s for directory %s failed; plans keep the previous fit: %s: %s",
+            memory.path, key[1], type(exc).__name__, redact_text(str(exc))[:500],
+        )  # fmt: skip
+    finally:
+        if own is not None and own is not memory:
+            own.close()
+        with _GUARD:
+            _RUNNING.pop(key, None)
+
+
+def _key(memory: PlanMemory, cards: list[CapabilityCard]) -> tuple[str, str]:
+    # Memories held in this process only are each their own.
+    path = f":memory:{id(memory)}" if memory.path == ":memory:" else memory.path
+    return path, learning.fingerprint(cards)
+
+
+def _lock(key: tuple[str, str]) -> threading.Lock:
+    with _GUARD:
+        return _LOCKS.setdefault(key, threading.Lock())
