@@ -11,16 +11,18 @@ fits in a background thread; the plans after it read the new fit from memory's f
 One fit at a time per memory file and directory: a background fit is not started again while one runs,
 and a plan that waits waits for the running one first and then reads its fit, not fitting it twice. A
 background fit that fails is logged, without keys, and the previous fit stays in use. Its thread is a
-daemon thread: a process that ends does not wait for it, and a fit cut short writes nothing (it is
-written whole, once done).
+daemon thread, stopped when the process exits (``stop_fits``, at exit): a fit cut short writes nothing
+(it is written whole, once done).
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.planner import learning
@@ -29,6 +31,9 @@ from agentnet.planner.similarity import Scorer
 from agentnet.planner.tuning import PlannerTuning, Trust
 from agentnet.redact import redact_text
 
+if TYPE_CHECKING:
+    import numpy as np
+
 log = logging.getLogger("agentnet.planner")
 # Not agentnet-*: chat waits for those (model calls) before it exits; a fit is not worth waiting for.
 THREAD_NAME = "planner-fit"
@@ -36,6 +41,8 @@ THREAD_NAME = "planner-fit"
 _GUARD = threading.Lock()
 _LOCKS: dict[tuple[str, str], threading.Lock] = {}
 _RUNNING: dict[tuple[str, str], threading.Thread] = {}
+_STOP = threading.Event()
+_AT_EXIT: list[bool] = []
 
 
 @dataclass
@@ -85,8 +92,11 @@ def start(memory: PlanMemory, cards: list[CapabilityCard], settings: PlannerTuni
     """Refit memory for this directory in a background thread, unless one is running; True if started."""
     key = _key(memory, cards)
     with _GUARD:
-        if key in _RUNNING:
+        if key in _RUNNING or _STOP.is_set():
             return False
+        if not _AT_EXIT:
+            atexit.register(stop_fits)
+            _AT_EXIT.append(True)
         thread = threading.Thread(target=_refit, args=(key, memory, cards, settings), name=THREAD_NAME, daemon=True)
         _RUNNING[key] = thread
     thread.start()
@@ -102,13 +112,50 @@ def wait_for_fits(timeout_s: float | None = None) -> bool:
     return not any(thread.is_alive() for thread in running)
 
 
+def stop_fits(timeout_s: float = 5.0) -> bool:
+    """Stop the background fits at their next embedding and wait for them (at most ``timeout_s``); no
+    fit starts after. Run at exit: a daemon thread inside onnxruntime when the interpreter finalises
+    aborts the process ("terminate called without an active exception"). True when none is left."""
+    _STOP.set()
+    return wait_for_fits(timeout_s)
+
+
+class _Stopped(Exception):
+    """The process is ending: a background fit stops."""
+
+
+def _go_on() -> None:
+    if _STOP.is_set():
+        raise _Stopped
+
+
+class _StoppableScorer(Scorer):
+    """The scorer of a background fit: it stops before each embedding once the process is ending."""
+
+    def components(
+        self, parts: list[str], cards: list[CapabilityCard], exclude: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        _go_on()
+        return super().components(parts, cards, exclude)
+
+
+class _StoppableMemory(PlanMemory):
+    """Memory's file as a background fit reads it: it stops before each embedding once the process is ending."""
+
+    def similar(self, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        _go_on()
+        return super().similar(*args, **kwargs)
+
+
 def _refit(key: tuple[str, str], memory: PlanMemory, cards: list[CapabilityCard], settings: PlannerTuning) -> None:
     own: PlanMemory | None = None
     try:
         # Its own connection to memory's file: the planner that asked closes its own when it is done (a
         # server's after each request). A memory held in this process only has no file to reopen.
-        own = memory if memory.path == ":memory:" else PlanMemory(memory.path, memory.max_tasks)
-        fitted(own, Scorer(settings, own), cards, settings, wait=True)
+        own = memory if memory.path == ":memory:" else _StoppableMemory(memory.path, memory.max_tasks)
+        fitted(own, _StoppableScorer(settings, own), cards, settings, wait=True)
+    except _Stopped:
+        log.debug("fitting plan memory %s stopped: the process is ending", memory.path)
     except Exception as exc:  # noqa: BLE001 - a background fit has no caller to raise to; the kept fit stays in use
         log.warning(
             "fitting plan memory %s for directory %s failed; plans keep the previous fit: %s: %s",

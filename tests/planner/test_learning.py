@@ -7,6 +7,9 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -146,6 +149,34 @@ def test_a_planner_that_lives_on_never_waits_for_a_fit(
     ]
     assert memory.fitted(directory) == kept  # the failed refit left the previous fit
     assert "RuntimeError: the fit broke" in caplog.text and "sk-abc" not in caplog.text, caplog.text
+
+
+def test_a_process_that_ends_while_memory_is_fitted_exits_cleanly(tmp_path: Path) -> None:
+    """A background fit is stopped at exit (``fitting.stop_fits``): a daemon thread left inside onnxruntime
+    while the interpreter finalises aborts the process ("terminate called without an active exception")."""
+    tools = json.loads((DATA / "tools_resource.json").read_text())
+    (tmp_path / "tools.json").write_text(json.dumps({"nodes": [*tools["nodes"], OPAQUE]}))
+    script = f"""
+import sys
+from pathlib import Path
+sys.path.insert(0, {str(Path(__file__).parents[2])!r})
+from agentnet.directory.importers import load_cards
+from agentnet.directory.inmemory import InMemorySource
+from agentnet.planner.memory import PlanMemory
+from agentnet.planner.planner import Planner
+from agentnet.planner.tuning import PlannerTuning
+from tests.planner.test_learning import HELD_OUT, examples
+
+memory = PlanMemory({str(tmp_path / "memory.sqlite")!r})
+memory.remember_all(examples(), source="learned")
+source = InMemorySource(load_cards(Path({str(tmp_path / "tools.json")!r})))
+planner = Planner(source, None, PlannerTuning(model_mode="off"), memory=memory, wait_for_fit=False)
+print(planner.plan(HELD_OUT[0]).notes)
+"""
+    env = {**os.environ, "AGENTNET_HOME": str(tmp_path / "home")}
+    ended = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert ended.returncode == 0 and "terminate" not in ended.stderr, ended.stderr
+    assert "zero-shot: the planner is still fitting memory" in ended.stdout, ended.stdout
 
 
 def test_useless_or_few_examples_leave_the_planner_zero_shot(cards: list[CapabilityCard]) -> None:
