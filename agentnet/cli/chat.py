@@ -144,6 +144,8 @@ class Chat:
             deps = ", ".join(i["step"] for i in step.get("inputs", []) if i.get("kind") == "step" and i.get("step"))
             after = f" after {deps}" if deps else ""
             self.out.print(f"  {step['id']}: {step['capability']}{after} - {step.get('why', '')}", markup=False)
+        for note in plan.get("notes", []):  # e.g. planned without memory's current fit, which runs meanwhile
+            self.out.print(f"  note: {note}", markup=False)
 
     # --- one turn -----------------------------------------------------------------------------
 

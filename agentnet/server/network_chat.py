@@ -142,6 +142,8 @@ def run_trace(result: Any, events: list[dict[str, Any]], federation: Federation)
         "status": result.status,
         "hops": federation.hops,
         "plan": plan_summary(result.plan),
+        # What the planner noted: e.g. that it planned without memory's current fit, which runs meanwhile.
+        "notes": list(result.plan.notes),
         "events": events,
     }
 
@@ -248,9 +250,8 @@ async def _stream(
         kind, value = await queue.get()
         if kind == "error":
             raise value
-        yield chunks.text(
-            {"role": "assistant", "content": ""}, agentnet={"event": "planned", "plan": plan_summary(value)}
-        )
+        planned = {"event": "planned", "plan": plan_summary(value), "notes": list(value.notes)}
+        yield chunks.text({"role": "assistant", "content": ""}, agentnet=planned)
         while True:
             kind, value = await queue.get()
             if kind == "event":

@@ -38,6 +38,11 @@ def test_a_multi_step_plan_runs_on_the_executor_and_names_every_collaborator(
     assert meta["why"].startswith("2-step plan (model), run ")
     out = capsys.readouterr().out
     assert "s1 on shout" in out and "s2 on measure" in out
+    # /plan shows the planner's notes too: why a plan may differ (planned while memory is being fitted).
+    plan.notes = ["zero-shot: the planner is still fitting memory (226 solved tasks)"]
+    chat.session.last_plan = plan.model_dump(mode="json")
+    chat.show_plan()
+    assert "  note: zero-shot: the planner is still fitting memory (226 solved tasks)" in capsys.readouterr().out
 
 
 def test_sessions_round_trip_and_export(agentnet_home: Path) -> None:

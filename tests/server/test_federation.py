@@ -76,6 +76,8 @@ def test_task_sent_to_a_runs_a_step_on_b(serve: Callable[..., Served]) -> None:
     assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
     assert chunks[-1]["agentnet"]["status"] == "succeeded"
     assert "b/poet" in [step["capability"] for step in chunks[-1]["agentnet"]["plan"]]
+    # The planner's notes (e.g. planned without memory's current fit) come with the plan and the trace.
+    assert chunks[0]["agentnet"]["notes"] == chunks[-1]["agentnet"]["notes"]
 
 
 def test_peer_down_mid_run_falls_back_or_fails_clearly(serve: Callable[..., Served]) -> None:
