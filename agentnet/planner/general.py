@@ -6,11 +6,33 @@ from __future__ import annotations
 
 from agentnet.cards import CapabilityCard
 from agentnet.errors import PlanningError
+from agentnet.planner.draft import standout_of
 from agentnet.planner.extract import Artifact
 from agentnet.planner.needs import is_general, needs
 from agentnet.planner.plan import Alternate, Plan, Step
 
 GENERAL_WHY = "no specialist matched; general model"
+
+
+def asks_a_tool(
+    task: str, supplied: list[Artifact], cards: list[CapabilityCard], sims: list[list[float]], standout: float
+) -> bool:
+    """The task needs an action on the world or live data, which no chat model gives, and some clause's
+    best match is a collaborator that offers it and stands out from the rest (``standout`` deviations):
+    that collaborator is planned, however low the scores, where the general model's path would refuse.
+
+    Why: a request's topic words can outweigh its action in the embedding ("Search online for vegan
+    lasagne recipes" against "search_web: Search the web": similarity 0.13, under every bar) while its
+    words still name the one tool that does it (0.21 with the keyword match, the next tool 0.14).
+    Refusing a task the directory can do is the worse error; a wrong tool shows in the plan."""
+    wanted = [need for need in needs(task, supplied) if need.tool]
+    if not wanted or len(cards) < 2:
+        return False
+    for row in sims:
+        top = max(range(len(row)), key=row.__getitem__)
+        if any(need.met_by(cards[top]) for need in wanted) and standout_of(row, top) >= standout:
+            return True
+    return False
 
 
 def general_plan(

@@ -19,17 +19,20 @@ from agentnet.planner.extract import Artifact
 MEDIA_TYPES = ("image", "audio", "video")
 
 _MAKE = r"(?:draw|paint|sketch|generate|create|make|render|produce|design|record|film)"
+# Up to four words between the verb and the medium; a file name among them is the made thing's name
+# ("create an example.mp4 video"), so a word may be one, quoted.
+_GAP = r"(?:\s+(?:[\w-]+|['\"\u2018\u201c]?[\w-]+\.\w{2,4}['\"\u2019\u201d]?)){0,4}?"
 _OUTPUT_PATTERNS = {
     "image": re.compile(
-        rf"\b{_MAKE}\b(?:\s+\w+){{0,4}}?\s+(?:image|picture|photo|drawing|illustration|logo|icon|painting)s?\b",
+        rf"\b{_MAKE}\b{_GAP}\s+(?:image|picture|photo|drawing|illustration|logo|icon|painting)s?\b",
         re.IGNORECASE,
     ),
     "audio": re.compile(
-        rf"\b{_MAKE}\b(?:\s+\w+){{0,4}}?\s+(?:audio|recording|voice-?over|speech|mp3|wav)\b"
+        rf"\b{_MAKE}\b{_GAP}\s+(?:audio|recording|voice-?over|speech|mp3|wav)\b"
         r"|\b(?:read|say|speak)\b(?:\s+\w+){0,4}?\s+(?:aloud|out loud)\b|\btext[- ]to[- ]speech\b",
         re.IGNORECASE,
     ),
-    "video": re.compile(rf"\b{_MAKE}\b(?:\s+\w+){{0,4}}?\s+(?:video|clip|animation|movie)s?\b", re.IGNORECASE),
+    "video": re.compile(rf"\b{_MAKE}\b{_GAP}\s+(?:video|clip|animation|movie)s?\b", re.IGNORECASE),
 }
 _ACTION = re.compile(
     r"\b(?:send|e-?mail|text|sms|tweet|post|publish|upload|download|book|reserve|order|buy|purchase|pay|"
@@ -101,9 +104,13 @@ def needs(task: str, supplied: Sequence[Artifact]) -> list[Need]:
 
 
 def _names_output(task: str, artifact: Artifact, made: list[re.Match[str]]) -> bool:
-    """The file is the name the task gives what it asks to be made, not something it hands over."""
+    """The file is the name the task gives what it asks to be made, not something it hands over: it
+    follows the request ("generate a video named 'clip.mp4'") or stands within it ("create an
+    example.mp4 video")."""
     return not artifact.named and any(
-        match.end() <= artifact.start and _OUTPUT_NAME.fullmatch(task[match.end() : artifact.start]) for match in made
+        match.start() < artifact.start < match.end()
+        or (match.end() <= artifact.start and _OUTPUT_NAME.fullmatch(task[match.end() : artifact.start]))
+        for match in made
     )
 
 

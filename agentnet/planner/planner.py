@@ -21,7 +21,7 @@ from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import PlanningError
 from agentnet.planner import draft, fitting, learned_tools, learning, llm, outcome, transitions, values
 from agentnet.planner.extract import Artifact, artifacts, clauses, missing_material, sets_scene
-from agentnet.planner.general import general_plan
+from agentnet.planner.general import asks_a_tool, general_plan
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
 from agentnet.planner.needs import Need, install_hint, is_general, unmet_media
 from agentnet.planner.plan import Plan, Step
@@ -124,7 +124,10 @@ class Planner:
         limit = max_steps or self.settings.max_steps
         parts, cards, sims, best = self._match(request, filters)
         handed = {a.type for a in request.supplied if a.named} - {"text"}
-        if best < self.settings.min_score or self._only_a_bundled_guess(parts, cards, sims, handed):
+        no_specialist = best < self.settings.min_score and not asks_a_tool(
+            request.text, request.supplied, cards, sims, self.settings.standout
+        )
+        if no_specialist or self._only_a_bundled_guess(parts, cards, sims, handed):
             plan = general_plan(task, request.supplied, cards, best, self.settings.general_model)
             plan.notes = [*request.notes, *plan.notes]
             return self._finish(plan, request, cards, filters, limit)

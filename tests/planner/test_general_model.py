@@ -40,6 +40,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
         ("Draw a picture of a lighthouse", ["image output"]),
         ("Generate a video named 'clip.mp4' from this story", ["video output"]),
         ("Make a video from clip.mp4", ["video input", "video output"]),
+        ("Then create an example.mp4 video with the speech as its audio", ["video output"]),
         ("What's the weather today in Paris?", ["a tool with live data"]),
         ("send an email to bob about lunch", ["a tool that acts outside this conversation"]),
     ],
@@ -63,6 +64,10 @@ def test_a_medium_that_is_an_api_tools_argument_is_planned_not_refused() -> None
     assert [step.capability for step in plan.steps] == ["share_by_social_network"]
     plan = planner.plan("Set an alarm for 7:00 and make sure the movie Inception starts playing")
     assert "set_alarm" in [step.capability for step in plan.steps]
+    # The recipe words outweigh "search online" in the embedding (no card is near enough for retrieval),
+    # but the action is asked for and one tool's words stand out: planned, not refused.
+    plan = planner.plan("Search online for vegan lasagne recipes.")
+    assert [step.capability for step in plan.steps] == ["search_by_engine"]
     for task, what in (("Draw a picture of a lighthouse", "image output"), ("Describe photo.jpg", "image input")):
         with pytest.raises(PlanningError, match=what) as info:
             planner.plan(task)
@@ -82,6 +87,8 @@ def test_a_need_no_node_offers_is_refused_by_name_but_one_that_exists_is_not() -
     with pytest.raises(PlanningError, match="image input") as info:
         _planner().plan("Describe photo.jpg")
     assert info.value.code == "capability_missing" and "photo.jpg" in info.value.message
+    with pytest.raises(PlanningError, match="acts outside this conversation"):
+        _planner().plan("Search online for vegan lasagne recipes.")
     seer = CapabilityCard(
         id="seer", description="Looks at things", input_types=["text", "image"], tags=["chat"], provider="model"
     )
