@@ -45,9 +45,19 @@ def refit_soon(network: Any) -> None:
     """Start a background fit of plan memory if it is stale (``planner.fitting``): at start-up, so the
     first requests find it fitted, and after a rating, so the requests after it need not notice. Opens
     the directory (a broken one fails here at start) and releases it; the fit itself never holds the lock."""
+    from agentnet.planner.build import build_planner
+
     with network_lock(network):
         try:
-            network.planner.fit_memory(wait=False)
+            # Without the planner model: a fit never consults it, and a wrong planner.model must fail the
+            # plans that need it, not the server's start.
+            planner = build_planner(
+                network.config, network.directory, network.registry, use_model=False, wait_for_fit=False
+            )
+            try:
+                planner.fit_memory(wait=False)
+            finally:
+                planner.close()
         finally:
             network.release_directory()
 
