@@ -10,7 +10,8 @@ fits in a background thread; the plans after it read the new fit from memory's f
 
 One fit at a time per memory file and directory: a background fit is not started again while one runs,
 and a plan that waits waits for the running one first and then reads its fit, not fitting it twice. A
-background fit that fails is logged, without keys, and the previous fit stays in use. Its thread is a
+background fit that fails is logged, without keys, and the previous fit stays in use; it is not retried
+until memory changes (it would fail again, a minute each time), and the plans' notes say so. Its thread is a
 daemon thread, stopped when the process exits (``stop_fits``, at exit): a fit cut short writes nothing
 (it is written whole, once done).
 """
@@ -41,6 +42,7 @@ THREAD_NAME = "planner-fit"
 _GUARD = threading.Lock()
 _LOCKS: dict[tuple[str, str], threading.Lock] = {}
 _RUNNING: dict[tuple[str, str], threading.Thread] = {}
+_FAILED: dict[tuple[str, str], str] = {}  # the memory version a background fit failed at
 _STOP = threading.Event()
 _AT_EXIT: list[bool] = []
 
@@ -79,25 +81,33 @@ def fitted(
     count = min(len(learning.usable(memory, cards)), learning.MAX_FIT_EXAMPLES)
     if count < learning.MIN_EXAMPLES:  # too few to cross-validate: such a fit takes no time
         return Fitted(learning.trust_for(memory, scorer, cards, settings))
-    start(memory, cards, settings)
+    running = start(memory, cards, settings, version)
     if kept is not None and not forgotten(kept[0], version):
         trust = Trust(**kept[1])
-        return Fitted(
-            trust, (f"planned with memory's fit of {trust.examples} solved tasks; a refit on {count} is running")
-        )
-    return Fitted(Trust(), f"zero-shot: the planner is still fitting memory ({count} solved tasks)")
+        refit = f"a refit on {count} is running" if running else f"refitting it on {count} failed ({_RETRIED})"
+        return Fitted(trust, f"planned with memory's fit of {trust.examples} solved tasks; {refit}")
+    if running:
+        return Fitted(Trust(), f"zero-shot: the planner is still fitting memory ({count} solved tasks)")
+    return Fitted(Trust(), f"zero-shot: fitting memory ({count} solved tasks) failed ({_RETRIED})")
 
 
-def start(memory: PlanMemory, cards: list[CapabilityCard], settings: PlannerTuning) -> bool:
-    """Refit memory for this directory in a background thread, unless one is running; True if started."""
+_RETRIED = "see the log; retried when memory changes"
+
+
+def start(memory: PlanMemory, cards: list[CapabilityCard], settings: PlannerTuning, version: str) -> bool:
+    """Refit memory (at ``version``) for this directory in a background thread, unless one is running;
+    True when one runs. Not again at a version whose fit failed: it would fail again, a minute each time."""
     key = _key(memory, cards)
     with _GUARD:
-        if key in _RUNNING or _STOP.is_set():
+        if key in _RUNNING:
+            return True
+        if _STOP.is_set() or _FAILED.get(key) == version:
             return False
         if not _AT_EXIT:
             atexit.register(stop_fits)
             _AT_EXIT.append(True)
-        thread = threading.Thread(target=_refit, args=(key, memory, cards, settings), name=THREAD_NAME, daemon=True)
+        thread = threading.Thread(target=_refit, args=(key, memory, cards, settings, version), name=THREAD_NAME,
+                                  daemon=True)  # fmt: skip
         _RUNNING[key] = thread
     thread.start()
     return True
@@ -147,16 +157,20 @@ class _StoppableMemory(PlanMemory):
         return super().similar(*args, **kwargs)
 
 
-def _refit(key: tuple[str, str], memory: PlanMemory, cards: list[CapabilityCard], settings: PlannerTuning) -> None:
+def _refit(
+    key: tuple[str, str], memory: PlanMemory, cards: list[CapabilityCard], settings: PlannerTuning, version: str
+) -> None:
     own: PlanMemory | None = None
     try:
         # Its own connection to memory's file: the planner that asked closes its own when it is done (a
         # server's after each request). A memory held in this process only has no file to reopen.
         own = memory if memory.path == ":memory:" else _StoppableMemory(memory.path, memory.max_tasks)
         fitted(own, _StoppableScorer(settings, own), cards, settings, wait=True)
+        _FAILED.pop(key, None)
     except _Stopped:
         log.debug("fitting plan memory %s stopped: the process is ending", memory.path)
     except Exception as exc:  # noqa: BLE001 - a background fit has no caller to raise to; the kept fit stays in use
+        _FAILED[key] = version
         log.warning(
             "fitting plan memory %s for directory %s failed; plans keep the previous fit: %s: %s",
             memory.path, key[1], type(exc).__name__, redact_text(str(exc))[:500],

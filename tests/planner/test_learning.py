@@ -132,7 +132,10 @@ def test_a_planner_that_lives_on_never_waits_for_a_fit(
     fitted = planner.plan(HELD_OUT[0])
     assert [step.capability for step in fitted.steps] == ["K7"] and fitted.notes == []
 
+    failed: list[int] = []
+
     def failing(*args: Any, **kwargs: Any) -> Any:
+        failed.append(1)
         raise RuntimeError("the fit broke calling https://user:sk-abcdefghijklmnopqrstuvwx@api.example/v1")
 
     monkeypatch.setattr(learning, "fit", failing)
@@ -149,6 +152,14 @@ def test_a_planner_that_lives_on_never_waits_for_a_fit(
     ]
     assert memory.fitted(directory) == kept  # the failed refit left the previous fit
     assert "RuntimeError: the fit broke" in caplog.text and "sk-abc" not in caplog.text, caplog.text
+    # Not retried at the same memory version (it would fail again, a minute each time); the notes say so.
+    again = planner.plan(HELD_OUT[0])
+    assert fitting.wait_for_fits(60) and len(failed) == 1
+    assert [step.capability for step in again.steps] == ["K7"]
+    assert again.notes == [
+        f"planned with memory's fit of {len(examples())} solved tasks; refitting it on {total} failed"
+        " (see the log; retried when memory changes)"
+    ]
 
 
 def test_a_process_that_ends_while_memory_is_fitted_exits_cleanly(tmp_path: Path) -> None:
