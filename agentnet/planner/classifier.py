@@ -226,15 +226,19 @@ def chosen(probabilities: np.ndarray, picked: set[int], tau: float, weight: floa
     return [int(np.nanargmax(scores))]
 
 
-def fit(signals: list[Signals], labels: np.ndarray, card_ids: list[str]) -> tuple[ToolClassifier, np.ndarray]:
+def fit(
+    signals: list[Signals], labels: np.ndarray, card_ids: list[str], folds: np.ndarray | None = None
+) -> tuple[ToolClassifier, np.ndarray]:
     """The classifier fitted on all examples (``labels``: tasks x cards, 1 where the task used the
     card), and each example's out-of-fold probabilities (NaN for unknown cards): the stacked model
-    fitted without the example's fold, on embedding probabilities that are themselves out of fold."""
+    fitted without the example's fold (``folds``: each example's, 0 .. FOLDS - 1), on embedding
+    probabilities that are themselves out of fold."""
     import numpy as np
 
     known = labels.sum(axis=0) > 0
     vectors = np.stack([s.vector for s in signals])
-    folds = np.arange(len(signals)) % FOLDS
+    if folds is None:  # by position; the planner passes folds by text (``transitions.folds_of``)
+        folds = np.arange(len(signals)) % FOLDS
     embedding, final, l2 = _out_of_fold(vectors, labels[:, known], folds)
     frequency = np.log1p(labels.sum(axis=0)) / np.log1p(max(1.0, float(labels.sum(axis=0).max())))
     by_card = np.zeros(labels.shape)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
-from agentnet.planner import classifier, draft, outcome
+from agentnet.planner import classifier, draft, outcome, transitions
 from agentnet.planner.cases import Case, choose, penalised, tally
 from agentnet.planner.classifier import Signals, ToolClassifier
 from agentnet.planner.extract import Artifact
@@ -74,14 +74,14 @@ def fit(
         for case, scores, example, vector in zip(cases, sims, examples, vectors, strict=True)
     ]  # fmt: skip
     labels = np.array([[card.id in case.gold_nodes for card in cards] for case in cases], dtype=float)
-    fitted, probabilities = classifier.fit(signals, labels, [card.id for card in cards])
+    folds = np.array(transitions.folds_of([case.text for case in cases], classifier.FOLDS))
+    fitted, probabilities = classifier.fit(signals, labels, [card.id for card in cards], folds)
     # tallies[b, n]: task n planned with the bar classifier.TAU_GRID[b].
     tallies = np.array([
         [tally(case, cards, scores, settings, _picks(case, cards, scores, p, s.picked, tau), ("classifier", tau))
          for case, scores, p, s in zip(cases, sims, probabilities, signals, strict=True)]
         for tau in classifier.TAU_GRID
     ], dtype=float)  # fmt: skip
-    folds = np.arange(len(cases)) % classifier.FOLDS
     honest = np.zeros(tallies.shape[1:])
     for k in range(classifier.FOLDS):
         honest[folds == k] = tallies[_best_bar(tallies[:, folds != k]), folds == k]

@@ -205,7 +205,7 @@ def _validated(
     fold left out, as ``transitions.fit_weights`` judges links."""
     import numpy as np
 
-    fold = np.arange(len(cases)) % transitions.FOLDS
+    fold = np.array(transitions.folds_of([case.text for case in cases]))
     blends = [_fitted_blend(grid, tallies[:, fold != k]) for k in range(transitions.FOLDS)]
     for step in (1.0, 0.5, 0.25):
         honest = np.array([_outcome(case, cards, settings, _toward(blends[fold[n]], step))

@@ -79,6 +79,11 @@ def test_consistent_examples_teach_a_vocabulary_and_the_rest_stays_zero_shot(car
     trust = learning.trust_for(memory, Planner(InMemorySource(cards), None, memory=memory)._scorer, cards,
                                PlannerTuning())  # fmt: skip
     assert trust.learns and trust.f1 > trust.zero_shot_f1 and trust.t > 1, trust
+    # The same examples learned in another order are the same evidence: the same fit (folds by text).
+    reordered = PlanMemory(":memory:")
+    reordered.remember_all(sorted(examples(), key=lambda example: example.task), source="learned")
+    assert learning.fit(reordered, Planner(InMemorySource(cards), None, memory=reordered)._scorer, cards,
+                        PlannerTuning()) == trust  # fmt: skip
     learned = plans(cards, memory)
     assert learned[0] == ["K7"]
     assert learned[1:] == zero_shot[1:]  # what the examples did not teach is planned as before
