@@ -70,20 +70,17 @@ def fitted(
         with _lock(_key(memory, cards)):
             return Fitted(learning.trust_for(memory, scorer, cards, settings, on_fit))
     version = memory.version()
-    kept = memory.fitted(learning.fingerprint(cards))
-    # A fit kept by an older release lacks the newer fields: refitted, not read as zero-shot's defaults.
-    if kept is None or not kept[1].keys() >= Trust.__dataclass_fields__.keys():
-        kept = None
-    elif not stale(kept[0], version):
-        return Fitted(Trust(**kept[1]))
+    kept = learning.kept(memory, cards)
+    if kept is not None and not stale(kept[0], version):
+        return Fitted(kept[1])
     if version.startswith("0:"):
         return Fitted(Trust())
-    count = min(len(learning.usable(memory, cards)), learning.MAX_FIT_EXAMPLES)
+    count = learning.fit_size(memory, cards)
     if count < learning.MIN_EXAMPLES:  # too few to cross-validate: such a fit takes no time
         return Fitted(learning.trust_for(memory, scorer, cards, settings))
     running = start(memory, cards, settings, version)
     if kept is not None and not forgotten(kept[0], version):
-        trust = Trust(**kept[1])
+        trust = kept[1]
         refit = f"a refit on {count} is running" if running else f"refitting it on {count} failed ({_RETRIED})"
         return Fitted(trust, f"planned with memory's fit of {trust.examples} solved tasks; {refit}")
     if running:

@@ -89,17 +89,29 @@ def trust_for(
     version = memory.version()
     if version.startswith("0:"):
         return Trust()
-    directory = fingerprint(cards)
-    kept = memory.fitted(directory)
-    # A fit kept by an older release lacks the newer fields: refitted, not read as zero-shot's defaults.
-    if kept is not None and not stale(kept[0], version) and kept[1].keys() >= Trust.__dataclass_fields__.keys():
-        return Trust(**kept[1])
-    count = min(len(usable(memory, cards)), MAX_FIT_EXAMPLES)
+    found = kept(memory, cards)
+    if found is not None and not stale(found[0], version):
+        return found[1]
+    count = fit_size(memory, cards)
     if on_fit is not None and count >= MIN_EXAMPLES:
         on_fit(count)
     trust = fit(memory, scorer, cards, settings)
-    memory.keep_fit(directory, version, asdict(trust))
+    memory.keep_fit(fingerprint(cards), version, asdict(trust))
     return trust
+
+
+def kept(memory: PlanMemory, cards: list[CapabilityCard]) -> tuple[str, Trust] | None:
+    """The fit kept for this directory (the memory version it was fitted at, and its trust), or None."""
+    found = memory.fitted(fingerprint(cards))
+    # A fit kept by an older release lacks the newer fields: refitted, not read as zero-shot's defaults.
+    if found is None or not found[1].keys() >= Trust.__dataclass_fields__.keys():
+        return None
+    return found[0], Trust(**found[1])
+
+
+def fit_size(memory: PlanMemory, cards: list[CapabilityCard]) -> int:
+    """How many solved tasks a fit for this directory reads."""
+    return min(len(usable(memory, cards)), MAX_FIT_EXAMPLES)
 
 
 def names_of(cards: list[CapabilityCard]) -> dict[str, CapabilityCard]:
