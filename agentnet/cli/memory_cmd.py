@@ -42,6 +42,7 @@ def stats(as_json: JsonOption = False) -> None:
         sys.stdout.write(json.dumps(found) + "\n")
         return
     from agentnet.cli.render import console
+    from agentnet.planner.learning import MIN_EXAMPLES
 
     sources = ", ".join(f"{source} {count}" for source, count in sorted(found["by_source"].items())) or "none"
     out = console()
@@ -49,16 +50,21 @@ def stats(as_json: JsonOption = False) -> None:
               f"{found['rated_bad']} rated bad; {found['tools']} tools, {found['phrases']} phrases")  # fmt: skip
     out.print(f"file: {found['path']}", soft_wrap=True)
     for fit in found["fits"]:
+        # Memory grew by a tenth (or forgot) since: the next plan for that directory refits first.
+        then = f"; memory changed since ({fit['version'].split(':')[0]} tasks then): refitted at the next plan"
+        then = then if fit.get("stale") else ""
+        if fit["examples"] < MIN_EXAMPLES:
+            # Nothing was cross-validated: its F1 fields are unset, not measured zeros.
+            out.print(f"directory {fit['directory']}: {trusted(fit)}{then}")
+            continue
         reuse = "never" if fit["reuse"] > 1 else f"at similarity {fit['reuse']:.2f}"
         evidence = f"cross-validated F1 {fit['f1']:.2f} vs zero-shot {fit['zero_shot_f1']:.2f}"
         # Fits kept by an older release scored tools alone.
         if "e_f1" in fit:
             evidence += f", links {fit['e_f1']:.2f} vs {fit['zero_shot_e_f1']:.2f}"
         evidence += f" (t {fit['t']:.1f})"
-        # Memory grew by a tenth (or forgot) since: the next plan for that directory refits first.
-        then = f"; memory changed since ({fit['version'].split(':')[0]} tasks then): refitted at the next plan"
         out.print(f"directory {fit['directory']}: {fit['examples']} usable examples; {trusted(fit)}; reuse {reuse}; "
-                  f"{evidence}{then if fit.get('stale') else ''}")  # fmt: skip
+                  f"{evidence}{then}")  # fmt: skip
 
 
 def trusted(fit: dict[str, Any]) -> str:
@@ -67,7 +73,10 @@ def trusted(fit: dict[str, Any]) -> str:
     from agentnet.planner.learning import MIN_EXAMPLES
 
     if fit["examples"] < MIN_EXAMPLES:
-        return f"nothing fitted: too few examples to cross-validate ({MIN_EXAMPLES} needed)"
+        # What planning does then (learning.fit below MIN_EXAMPLES): zero-shot, and a near-duplicate
+        # of a solved task served by this directory reuses that task's plan.
+        reused = ", near-duplicates reused" if fit["examples"] else ""
+        return f"too few solved tasks to fit ({fit['examples']} < {MIN_EXAMPLES}): zero-shot{reused}"
     if fit.get("classifier"):
         shown = fit["classifier"]
         return f"tool classifier trusted ({shown['tools']} tools, bar {shown['tau']:.2f}, weight {shown['weight']:.2f})"

@@ -67,13 +67,30 @@ def test_plan_learn_then_unservable_task_fails_clearly() -> None:
     assert learned.returncode == 0, learned.stderr
     assert "learned 5 example plans" in learned.stderr
     # Fitted for the configured directory (a fresh home's declared models): none of these tools is there.
-    assert "0 of the 5 remembered tasks use only this directory's tools: nothing fitted" in learned.stderr
+    assert (
+        "0 of the 5 remembered tasks use only this directory's tools: too few solved tasks to fit (0 < 8): "
+        "zero-shot\n" in learned.stderr
+    )
     refused = run("plan", "Bake me a chocolate cake with three layers", "--tools", str(DATA / "tools_resource.json"))
     assert refused.returncode == 2
     assert "nothing in the directory can serve" in refused.stderr and "hint" in refused.stderr
     assert "Traceback" not in refused.stderr
     missing = run("plan", "x", "--tools", str(DATA / "nope.json"))
     assert missing.returncode == 2 and "nope.json" in missing.stderr
+
+
+def test_memory_stats_says_a_directory_with_too_few_solved_tasks_was_not_fitted() -> None:
+    """Below ``learning.MIN_EXAMPLES`` nothing is cross-validated (the fit is zero-shot plus reuse of
+    near-duplicates): `memory stats` says so, and shows no F1 it never measured."""
+    tools = str(DATA / "tools_resource.json")
+    learned = run("plan", "--learn", str(DATA / "samples_resource.jsonl"), "--tools", tools)
+    assert learned.returncode == 0, learned.stderr
+    expected = "too few solved tasks to fit (4 < 8): zero-shot, near-duplicates reused"
+    assert f"4 of the 5 remembered tasks use only this directory's tools: {expected}" in learned.stderr
+    stats = run("memory", "stats")
+    assert stats.returncode == 0, stats.stderr
+    shown = " ".join(stats.stdout.split())
+    assert f": {expected}" in shown and "F1" not in shown and "t 0.0" not in shown, shown
 
 
 def test_bench_taskbench_end_to_end(tmp_path: Path) -> None:
