@@ -97,10 +97,10 @@ def again_if_dropped(action: Callable[[], T]) -> T:
 
     The server closes a connection (a restart, ``pg_terminate_backend``) a moment after it decides
     to: a connection lent in that moment passed ``lendable`` and fails at its first statement,
-    which the server never executed. The second try pings every connection it is lent. Every
-    write the store and LangGraph's saver make is an upsert or an update except an attempt row: a
-    connection cut while its commit was under way (a window of microseconds) can leave one attempt
-    listed twice in the trace, never a step run twice.
+    which the server never executed. The second try pings every connection it is lent. A connection
+    cut while its commit was under way may have committed the first try: every write the store and
+    LangGraph's saver make is an upsert, an update or, for an attempt row, an insert of a (run, step,
+    seq) not yet there (``run_sql.ATTEMPT_SQL``), so the second try changes nothing then.
     """
     try:
         return action()

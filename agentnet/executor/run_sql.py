@@ -7,9 +7,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+# Written once per (run, step, seq) however often it is sent: a write made again after its connection
+# was lost (``postgres_store.again_if_dropped``) may have committed the first time. An attempt's seq is
+# its step's count of attempts before it (one process executes a run), so it is never reused otherwise.
 ATTEMPT_SQL = (
     "INSERT INTO agentnet_attempts (run_id, step_id, seq, node_id, status, error_code, error, prompt_tokens,"
-    " completion_tokens, latency_s, cost, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+    " completion_tokens, latency_s, cost, at) SELECT ?,?,?,?,?,?,?,?,?,?,?,?"
+    " WHERE NOT EXISTS (SELECT 1 FROM agentnet_attempts WHERE run_id=? AND step_id=? AND seq=?)"
 )
 # A new run, or a run whose lease is free, expired or already ours: claimed in one statement.
 CLAIM_SQL = (
@@ -70,4 +74,7 @@ def attempt_row(run_id: str, step_id: str, attempt: dict[str, Any], seq: int) ->
         attempt.get("latency_s", 0.0),
         attempt.get("cost", 0.0),
         time.time(),
+        run_id,
+        step_id,
+        seq,
     )

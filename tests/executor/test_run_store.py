@@ -187,6 +187,68 @@ def test_connections_dropped_during_a_long_model_call_are_replaced(pg_url: str) 
         executor.close()
 
 
+def test_a_retried_steps_attempt_is_one_row_even_when_its_commit_loses_the_connection(pg_url: str) -> None:
+    """A step whose first attempt fails is retried (``RetryPolicy``); the failed attempt's row commits, and
+    the server then closes the connection before the client hears so (what a restart or
+    ``pg_terminate_backend`` does at that moment). The store makes the write again on a fresh
+    connection (``again_if_dropped``): the attempt must still be one row, not two."""
+    from contextlib import contextmanager
+
+    from agentnet.errors import ModelCallError
+    from agentnet.executor import StepPolicy
+    from agentnet.retry import RetryPolicy
+
+    nodes = [ScriptedModel.build("n0", [ModelCallError("connection reset"), "second try"]),
+             ScriptedModel.build("n1", ["ok"])]  # fmt: skip
+    retry = StepPolicy(retry=RetryPolicy(max_attempts=2, initial_interval=0, jitter=False))
+    executor = Executor(nodes, runs=RunsSettings(url=pg_url), policy=retry)
+    store: Any = executor.store
+    cursor, cut = store._cursor, []
+
+    class CutAfterTheFirstAttemptRow:
+        def __init__(self, cur: Any) -> None:
+            self.cur = cur
+
+        def execute(self, sql: str, *args: Any) -> Any:
+            done = self.cur.execute(sql, *args)
+            if sql.startswith("INSERT INTO agentnet_attempts") and not cut:
+                cut.append(sql)  # committed (autocommit); now the server drops this connection
+                self.cur.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+            return done
+
+    @contextmanager
+    def cut_after_the_first_attempt_row() -> Any:
+        with cursor() as (conn, cur):
+            yield conn, CutAfterTheFirstAttemptRow(cur)
+
+    store._cursor = cut_after_the_first_attempt_row
+    try:
+        assert executor.run(chain(2), run_id="retried").status == "succeeded"
+        assert cut, "the failed attempt's row was not written through the store's cursor"
+        rows = store._query("SELECT step_id, seq, status FROM agentnet_attempts ORDER BY step_id, seq", ())
+        assert rows == [("s0", 1, "failed"), ("s0", 2, "ok"), ("s1", 1, "ok")], rows
+        trace = executor.trace("retried")
+        assert [[a["status"] for a in s["attempts"]] for s in trace["steps"]] == [["failed", "ok"], ["ok"]]
+    finally:
+        executor.close()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_an_attempt_written_again_is_kept_once(engine: str, request: pytest.FixtureRequest) -> None:
+    """Both engines run the same attempt SQL: sent twice (a write made again), the attempt is one row."""
+    url = request.getfixturevalue("pg_url") if engine == "postgresql" else None
+    store = open_run_store(RunsSettings(url=url) if url else None)
+    try:
+        store.start_run("twice", "t", chain(1).model_dump(mode="json"), {})
+        for _ in range(2):
+            store.record_attempt("twice", "s0", {"node_id": "n0", "status": "failed", "error": "reset"}, 1)
+        store.record_attempt("twice", "s0", {"node_id": "n0", "status": "ok"}, 2)
+        rows = store._query("SELECT seq, status FROM agentnet_attempts WHERE run_id=? ORDER BY seq", ("twice",))
+        assert rows == [(1, "failed"), (2, "ok")], rows
+    finally:
+        store.close()
+
+
 def test_runs_started_by_one_process_are_listed_shown_and_resumed_by_another(pg_url: str, tmp_path: Path) -> None:
     env = {"AGENTNET_RUNS_URL": pg_url}
     worker = subprocess.run(
