@@ -1,7 +1,8 @@
 """``agentnet directory list|show|search|import|remove|reindex``: the capability directory.
 
 Listing and searching first sync the configured models' cards into the directory (only changed
-cards are embedded). chromadb and the embedder are imported inside the commands only.
+cards are embedded); when they are already in it, the directory is opened read-only and nothing is
+written. chromadb and the embedder are imported inside the commands only.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -50,35 +51,53 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 @contextmanager
 def _open(config_path: Path | None, sync: bool = True, rebuild: bool = False) -> Iterator[Directory]:
-    """Open the configured directory; reading commands (sync=True) first sync the configured models.
-
-    If another process is writing the embedded directory, reading commands still work: they open
-    it read-only and say that the configured models were not synced.
-    """
+    """Open the configured directory; reading commands (sync=True) first sync the configured models."""
     from agentnet.config import load_config
     from agentnet.directory.store import Directory
-    from agentnet.directory.sync import sync_models
+
+    config = load_config(config_path)
+    if sync:
+        directory = _for_reading(config)
+    else:
+        directory = Directory.from_settings(config.directory, lock_timeout_s=10.0, rebuild=rebuild)
+    with directory:
+        yield directory
+
+
+def _for_reading(config: Any) -> Directory:
+    """The directory with the configured models' cards in it: opened read-only when they already are
+    (a read-only open writes nothing, a writable one rewrites chroma's files), else opened to write and
+    synced. If another process is writing the embedded directory, it is still shown, read-only, with a
+    note that the configured models were not synced."""
+    from agentnet.directory.store import Directory
+    from agentnet.directory.sync import in_step, sync_models
     from agentnet.errors import DirectoryError
     from agentnet.nodes.registry import NodeRegistry
 
-    config = load_config(config_path)
+    cards = NodeRegistry(config).cards()
+    if not Directory.never_indexed(config.directory):
+        reader = Directory.from_settings(config.directory, readonly=True)
+        if in_step(reader, cards):
+            return reader
+        reader.close()
     try:
-        directory = Directory.from_settings(config.directory, lock_timeout_s=2.0 if sync else 10.0, rebuild=rebuild)
+        directory = Directory.from_settings(config.directory, lock_timeout_s=2.0)
     except DirectoryError as exc:
-        if not sync or exc.code != "directory_locked":
+        if exc.code != "directory_locked":
             raise
         from rich.markup import escape
 
         from agentnet.cli.render import err_console
 
         err_console().print(f"[yellow]note[/]: {escape(exc.message)}; showing it without syncing the configured models")
-        directory = Directory.from_settings(config.directory, readonly=True)
-        sync = False
-    with directory:
-        if sync:
-            with _progress("indexing model cards") as progress:
-                sync_models(directory, NodeRegistry(config).cards(), progress=progress)
-        yield directory
+        return Directory.from_settings(config.directory, readonly=True)
+    try:
+        with _progress("indexing model cards") as progress:
+            sync_models(directory, cards, progress=progress)
+    except BaseException:
+        directory.close()
+        raise
+    return directory
 
 
 @directory_app.command("list")

@@ -36,11 +36,13 @@ MANIFEST_NAME = "agentnet-cards.json"
 FORMAT = 1
 
 
-def publish(folder: Path, collection: Any, embedder: Embedder) -> None:
-    """Write the manifest of ``collection`` (a chroma collection of the embedded ``folder``) unless the
-    one there is already current; a folder that cannot be written is left as it is (plans read chroma)."""
-    stamp = chroma.write_stamp(folder, collection.name)
-    if stamp is None:
+def publish(folder: Path, collection: Any, embedder: Embedder, opened: Path | None = None) -> None:
+    """Write the manifest of ``collection`` (a chroma collection of the embedded ``folder``, opened at
+    ``opened`` when that is a read-only copy of it) unless the one there is already current; a folder
+    that cannot be written is left as it is (plans read chroma)."""
+    stamp = chroma.write_stamp(opened or folder, collection.name)
+    # A copy the folder has moved on from (written since it was taken) would give a stale manifest.
+    if stamp is None or (opened is not None and stamp != chroma.write_stamp(folder, collection.name)):
         return
     if _body(folder, collection.name, embedder, stamp) is not None:
         return

@@ -17,7 +17,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from agentnet import telemetry
 from agentnet.cards import CapabilityCard
-from agentnet.directory import chroma, lookups, manifest
+from agentnet.directory import chroma, lookups, manifest, snapshot
 from agentnet.directory.collection import open_collection
 from agentnet.directory.entries import (
     ORIGIN_PREFIX,
@@ -84,6 +84,7 @@ class Directory:
         # but ``reindex`` may be done with it until then.
         self._other_embedder = False
         self.folder: Path | None = None
+        self._copy: Path | None = None  # what chroma opened instead of ``folder`` when read-only
         self._locked = False
         self._writes = 0  # depth of the write calls under way (the manifest follows the outermost)
         if url:
@@ -99,8 +100,11 @@ class Directory:
                 # Locked before chroma loads the index, so this process starts from the latest state.
                 chroma.acquire_folder(self.folder, lock_timeout_s)
                 self._locked = True
+            else:
+                # chroma writes to any folder it opens: a reader opens a copy (``snapshot``).
+                self._copy = snapshot.take(self.folder, collection)
             try:
-                self._client = chroma.persistent_client(self.folder)
+                self._client = chroma.persistent_client(self._copy or self.folder)
             except DirectoryError:
                 self._release()
                 raise
@@ -169,6 +173,9 @@ class Directory:
         if self._locked and self.folder is not None:
             self._locked = False
             chroma.release_folder(self.folder)
+        if self._copy is not None:
+            snapshot.drop(self._copy)
+            self._copy = None
 
     def __enter__(self) -> Directory:
         return self
@@ -266,17 +273,11 @@ class Directory:
         providers (imported, external, peers) are never touched.
         """
         todo = list(cards)
-        wanted = {c.id for c in todo}
         mine = origin_key(self.origin)
-        stored = lookups.card_metadata(self._collection, {"provider": provider})
+        unmarked, stale = self._sync_plan(todo, provider)
         changed = self.register_many(todo, progress=progress) if todo else 0
         # Upserts merge metadata, so a rewritten card keeps its marks; only unmarked ones need one.
-        self._mark([c.id for c in todo if not stored.get(c.id, {}).get(mine)], {mine: True})
-        stale = [
-            cid
-            for cid, meta in stored.items()
-            if cid not in wanted and (meta.get(mine) or (self.url is None and not origins(meta)))
-        ]
+        self._mark(unmarked, {mine: True})
         if stale:
             self._mark(stale, {mine: None})
             orphans = [
@@ -286,6 +287,29 @@ class Directory:
                 self._collection.delete(ids=lookups.entry_ids(self._collection, orphans))
         return {"changed": changed, "removed": len(stale), "unchanged": len(todo) - changed}
 
+    def _sync_plan(self, todo: list[CapabilityCard], provider: str) -> tuple[list[str], list[str]]:
+        """For ``sync``: the ids of ``todo`` not yet marked as this instance's, and the ``provider`` cards
+        to withdraw (this instance's, or unmarked ones in an embedded directory, no longer in ``todo``)."""
+        mine = origin_key(self.origin)
+        stored = lookups.card_metadata(self._collection, {"provider": provider})
+        wanted = {c.id for c in todo}
+        unmarked = [c.id for c in todo if not stored.get(c.id, {}).get(mine)]
+        stale = [
+            cid
+            for cid, meta in stored.items()
+            if cid not in wanted and (meta.get(mine) or (self.url is None and not origins(meta)))
+        ]
+        return unmarked, stale
+
+    def in_step(self, cards: Iterable[CapabilityCard], provider: str | None = None) -> bool:
+        """True when registering ``cards`` (``sync`` with ``provider``) would change nothing: read-only
+        callers (``directory list``) then need no writable open, which rewrites chroma's files."""
+        todo = list(cards)
+        known = lookups.stored_hashes(self._collection, [c.id for c in todo])
+        if any(known.get(c.id) != c.content_hash() for c in todo):
+            return False
+        return provider is None or self._sync_plan(todo, provider) == ([], [])
+
     def publishers(self, card_id: str) -> list[str]:
         """The instance ids that publish ``card_id`` through ``sync`` (empty if none or unknown)."""
         return origins(lookups.card_metadata(self._collection, {}, [card_id]).get(card_id, {}))
@@ -293,7 +317,8 @@ class Directory:
     def publish_manifest(self) -> None:
         """Bring the card manifest beside an embedded folder up to date (a no-op when it is current)."""
         if self.folder is not None and not self._other_embedder:
-            manifest.publish(self.folder, self._collection, self.embedder)
+            # Stamped with the state the cards are read from (a read-only copy's, when it is one).
+            manifest.publish(self.folder, self._collection, self.embedder, self._copy or self.folder)
 
     # --- reads --------------------------------------------------------------------------------
 

@@ -48,6 +48,15 @@ def sync_models(
     return totals
 
 
+def in_step(directory: Directory, cards: Iterable[CapabilityCard]) -> bool:
+    """True when ``sync_models(directory, cards)`` would change nothing (it may then be skipped)."""
+    todo = list(cards)
+    others = [c for c in todo if c.provider not in REGISTRY_PROVIDERS]
+    return directory.in_step(others) and all(
+        directory.in_step([c for c in todo if c.provider == provider], provider) for provider in REGISTRY_PROVIDERS
+    )
+
+
 def open_configured(config: AgentnetConfig, *, readonly: bool = False) -> Directory:
     """The directory the config's ``directory:`` section names (embedded under the home by default)."""
     return Directory.from_settings(config.directory, readonly=readonly)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,31 @@ def test_cli_module_does_not_import_chromadb() -> None:
     code = "import sys, agentnet.cli.app; print(sorted(m for m in ('chromadb', 'onnxruntime') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "[]"
+
+
+def _files(folder: Path) -> dict[str, tuple[int, str]]:
+    import hashlib
+
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
+
+
+def test_reading_commands_leave_the_directory_folder_as_it_was(agentnet_home: Path) -> None:
+    """`directory list`, `show` and `search` on a directory whose configured models are already in it
+    write nothing there: chromadb rewrites its files whenever it opens a folder, even to read (its
+    sqlite file, and the HNSW index's files on the first query), so they read a copy of it."""
+    folder = agentnet_home / "directory"
+    assert _agentnet("directory", "import", str(DATA / "cards.yaml")).returncode == 0
+    synced = _agentnet("directory", "list", "--json")  # syncs the configured models in
+    assert synced.returncode == 0, synced.stderr
+    before = _files(folder)
+    assert "chroma.sqlite3" in before and any(name.endswith(".bin") for name in before), before
+    time.sleep(0.05)  # a rewrite now has another mtime, whatever the file system's resolution
+    for args in (("list", "--json"), ("show", "legal-summarizer"), ("search", "list the obligations in this contract",
+                                                                     "--json")):  # fmt: skip
+        done = _agentnet("directory", *args)
+        assert done.returncode == 0, done.stderr
+        changed = sorted(name for name, seen in _files(folder).items() if before.get(name) != seen)
+        assert changed == [] and _files(folder).keys() == before.keys(), (args, changed)
+    assert json.loads(done.stdout)[0]["card_id"] == "legal-summarizer"
+    assert json.loads(synced.stdout) == json.loads(_agentnet("directory", "list", "--json").stdout)
