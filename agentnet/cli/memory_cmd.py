@@ -38,11 +38,11 @@ def stats(as_json: JsonOption = False) -> None:
         found = memory.stats()
     finally:
         memory.close()
+    found["fits"] = [measured(fit) for fit in found["fits"]]
     if as_json:
         sys.stdout.write(json.dumps(found) + "\n")
         return
     from agentnet.cli.render import console
-    from agentnet.planner.learning import MIN_EXAMPLES
 
     sources = ", ".join(f"{source} {count}" for source, count in sorted(found["by_source"].items())) or "none"
     out = console()
@@ -53,8 +53,7 @@ def stats(as_json: JsonOption = False) -> None:
         # Memory grew by a tenth (or forgot) since: the next plan for that directory refits first.
         then = f"; memory changed since ({fit['version'].split(':')[0]} tasks then): refitted at the next plan"
         then = then if fit.get("stale") else ""
-        if fit["examples"] < MIN_EXAMPLES:
-            # Nothing was cross-validated: its F1 fields are unset, not measured zeros.
+        if not fit["fitted"]:
             out.print(f"directory {fit['directory']}: {trusted(fit)}{then}")
             continue
         reuse = "never" if fit["reuse"] > 1 else f"at similarity {fit['reuse']:.2f}"
@@ -65,6 +64,21 @@ def stats(as_json: JsonOption = False) -> None:
         evidence += f" (t {fit['t']:.1f})"
         out.print(f"directory {fit['directory']}: {fit['examples']} usable examples; {trusted(fit)}; reuse {reuse}; "
                   f"{evidence}{then}")  # fmt: skip
+
+
+# What a fit below MIN_EXAMPLES never measured (learning.fit keeps Trust's defaults, zeros, for them).
+UNMEASURED = ("f1", "zero_shot_f1", "e_f1", "zero_shot_e_f1", "t", "links_t")
+
+
+def measured(fit: dict[str, Any]) -> dict[str, Any]:
+    """A kept fit (``PlanMemory.stats``) with ``fitted`` said: below ``MIN_EXAMPLES`` nothing was
+    cross-validated, so its scores are null (not zeros read as measured) and ``reason`` says why."""
+    from agentnet.planner.learning import MIN_EXAMPLES
+
+    if fit["examples"] >= MIN_EXAMPLES:
+        return {**fit, "fitted": True}
+    unset = {key: None for key in UNMEASURED if key in fit}
+    return {**fit, **unset, "fitted": False, "reason": trusted(fit)}
 
 
 def trusted(fit: dict[str, Any]) -> str:

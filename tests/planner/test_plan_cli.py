@@ -91,6 +91,13 @@ def test_memory_stats_says_a_directory_with_too_few_solved_tasks_was_not_fitted(
     assert stats.returncode == 0, stats.stderr
     shown = " ".join(stats.stdout.split())
     assert f": {expected}" in shown and "F1" not in shown and "t 0.0" not in shown, shown
+    # The JSON says the same: not fitted, why, and no scores (null, not zeros read as measured).
+    stats = run("memory", "stats", "--json")
+    assert stats.returncode == 0, stats.stderr
+    (fit,) = json.loads(stats.stdout)["fits"]
+    assert fit["fitted"] is False and fit["reason"] == expected and fit["examples"] == 4, fit
+    scores = ("f1", "zero_shot_f1", "e_f1", "zero_shot_e_f1", "t", "links_t")
+    assert {key: fit[key] for key in scores} == dict.fromkeys(scores), fit
 
 
 def test_bench_taskbench_end_to_end(tmp_path: Path) -> None:
@@ -223,6 +230,8 @@ def test_plan_learn_fits_now_so_the_next_plan_does_not(monkeypatch: Any) -> None
     planned = cli("plan", task, "--tools", tools, "--json", "--no-model")
     assert "fitting" not in planned.stderr and fits == [1], planned.stderr
     assert "memory changed since" not in cli("memory", "stats").stdout
+    (kept_fit,) = json.loads(cli("memory", "stats", "--json").stdout)["fits"]
+    assert kept_fit["fitted"] is True and "reason" not in kept_fit and isinstance(kept_fit["f1"], float), kept_fit
 
     memory = PlanMemory()
     try:
