@@ -19,6 +19,11 @@ def main() -> None:
             time.sleep(seconds)
         print("released", flush=True)
         return
+    if action == "read":  # a reader holding its private copy (snapshot.py) until killed
+        with Directory(path=folder, readonly=True) as reader:
+            print(f"reading {reader.count()}", flush=True)
+            time.sleep(float(sys.argv[3]))
+        return
     total, batch = int(sys.argv[3]), int(sys.argv[4])
     cards = [
         CapabilityCard(

@@ -85,6 +85,45 @@ def test_cli_reads_a_directory_another_process_is_writing(agentnet_home: Path) -
         _stop(holder)
 
 
+def test_a_killed_readers_copy_is_removed_by_the_next_read_only_open(
+    tmp_path: Path, embedder: CountingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only open reads a temporary copy of the folder (``snapshot``); a reader killed with
+    SIGKILL never removes its own, so the next read-only open (any process) removes the dead one's."""
+    import tempfile
+
+    from agentnet.cards import CapabilityCard
+
+    scratch = tmp_path / "tmp"  # the temporary folder of both processes: only this test's copies
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    folder = tmp_path / "shared"
+    with Directory(path=folder, embedder=embedder) as writer:
+        writer.register(CapabilityCard(id="tool-1", description="Converts files."))
+    reader = subprocess.Popen(
+        [sys.executable, str(WORKER), "read", str(folder), "60"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False", "TMPDIR": str(scratch)},
+    )
+    try:
+        assert _wait_line(reader, "reading") == "reading 1"
+        (dead,) = scratch.glob("agentnet-directory-*")
+        assert (dead / "owner.lock").read_text() == str(reader.pid)
+    finally:
+        _stop(reader)
+    assert dead.is_dir()  # killed: it could not remove its copy
+    with Directory(path=folder, embedder=embedder, readonly=True) as mine:
+        assert mine.count() == 1
+        (alive,) = scratch.glob("agentnet-directory-*")
+        assert alive != dead and not dead.exists()
+        # A live reader's copy (this one) is never taken for a dead one's.
+        with Directory(path=folder, embedder=embedder, readonly=True) as other:
+            assert other.count() == 1 and alive.is_dir()
+    assert list(scratch.iterdir()) == []
+
+
 def test_second_writer_waits_for_a_short_writer(tmp_path: Path, embedder: CountingEmbedder) -> None:
     folder = tmp_path / "shared"
     holder = _start("hold", str(folder), "1")
