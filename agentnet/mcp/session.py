@@ -4,8 +4,9 @@ Each ``ServerConnection`` keeps its session open in a task of the hub's loop (``
 the SDK's context managers must be entered and left in one task). A session starts on first use; a
 session that died is restarted once, and a server that dies again before a call succeeds is reported
 unavailable instead of being restarted in a loop. ``aclose`` ends the session the way the SDK does
-(stdin closed, then the process group stopped). Stdio servers run under ``agentnet.mcp.launcher``,
-which stops them when this process dies by any means, kill -9 included.
+(stdin closed, then the process group stopped; over HTTP the session's DELETE, sent and read here:
+``_SessionEnd``). Stdio servers run under ``agentnet.mcp.launcher``, which stops them when this
+process dies by any means, kill -9 included.
 
 Calls wait under agentnet's own deadline: a hung tool raises ``DeadlineExceededError`` and its request
 is cancelled; the session stays up for the next call.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import sys
 import time
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from mcp.types import CallToolResult
 
 T = TypeVar("T")
+log = logging.getLogger("agentnet.mcp")
 ToolsListener = Callable[[str, "list[McpTool] | None", "str | None"], None]
 
 START_TIMEOUT_S = 60.0
@@ -196,11 +199,17 @@ class ServerConnection:
         spec = self.spec
         assert spec.url is not None  # a spec has a command or a url
         headers = {key: expand(value, f"MCP server {spec.name!r} header {key}") for key, value in spec.headers.items()}
-        async with (
-            create_mcp_http_client(headers=headers) as client,
-            streamable_http_client(spec.url, http_client=client, max_sse_event_size=MAX_SSE_EVENT_BYTES) as streams,
-        ):
-            yield streams
+        ending = _SessionEnd(spec.name, spec.url)
+        async with create_mcp_http_client(headers=headers) as client:
+            client.event_hooks["response"].append(ending.seen)
+            try:
+                # The session is ended here, not by the SDK: see _SessionEnd.
+                async with streamable_http_client(
+                    spec.url, http_client=client, max_sse_event_size=MAX_SSE_EVENT_BYTES, terminate_on_close=False
+                ) as streams:
+                    yield streams
+            finally:
+                await ending.end(client)
 
     async def _on_message(self, message: Any) -> None:
         from mcp.types import ToolListChangedNotification
@@ -283,6 +292,51 @@ class ServerConnection:
         for listener in list(self.listeners):
             # Listeners write files and the directory: never on the loop thread.
             self.hub.loop.run_in_executor(None, listener, self.spec.name, tools, error)
+
+
+class _SessionEnd:
+    """Ends a Streamable HTTP session with the DELETE the SDK would send, reading its outcome ourselves.
+
+    The SDK (mcp 2.3) warns "Session termination failed" whenever that DELETE fails, and a session
+    usually ends after its server: agentnet exits after the server was stopped, or the session was lost
+    because the server died (already reported as ``mcp_server_died``/unavailable). Then the DELETE
+    cannot connect and there is no session left to end: a false alarm at the end of a normal run. So
+    a refused connection (the server is gone), 404 (it ended the session already) and 405 (it does not
+    end sessions) are quiet; a server that answers otherwise (401, 500, ...) or times out is warned of.
+    """
+
+    def __init__(self, server: str, url: str) -> None:
+        self.server, self.url = server, url
+        self.headers: dict[str, str] = {}
+
+    async def seen(self, response: Any) -> None:
+        """An httpx response hook: the session id the server gave and the protocol version in use."""
+        from mcp.client.streamable_http import MCP_SESSION_ID
+        from mcp.shared.inbound import MCP_PROTOCOL_VERSION_HEADER
+
+        for name, headers in (
+            (MCP_SESSION_ID, response.headers),
+            (MCP_PROTOCOL_VERSION_HEADER, response.request.headers),
+        ):
+            if headers.get(name):
+                self.headers[name] = headers[name]
+
+    async def end(self, client: Any) -> None:
+        import httpx2
+        from mcp.client.streamable_http import MCP_SESSION_ID
+        from mcp.shared._httpx_utils import request_within_origin
+
+        if MCP_SESSION_ID not in self.headers:
+            return  # never started
+        try:
+            response = await request_within_origin(client, "DELETE", self.url, headers=self.headers)
+        except httpx2.ConnectError:
+            return  # the server is gone, and its sessions with it
+        except Exception as exc:  # noqa: BLE001 - a real failure to end the session: said, not raised
+            log.warning("MCP server %r: ending its session failed: %s", self.server, _describe(exc))
+            return
+        if response.status_code not in (200, 202, 204, 404, 405):
+            log.warning("MCP server %r: ending its session failed: HTTP %d", self.server, response.status_code)
 
 
 def _describe(exc: BaseException) -> str:

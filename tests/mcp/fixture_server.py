@@ -4,6 +4,7 @@ destroy, grow the tool list, answer with 10 MB, or carry an injected description
     python tests/mcp/fixture_server.py            # stdio
     python tests/mcp/fixture_server.py --http     # Streamable HTTP on 127.0.0.1, port 0; prints "PORT <n>"
     python tests/mcp/fixture_server.py --stubborn # stdio, but ignores SIGTERM and outlives its stdin
+    python tests/mcp/fixture_server.py --http --refuse-delete  # answers a session's DELETE with 500
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from typing import Any
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
@@ -109,8 +111,22 @@ def serve_http() -> None:
     sock.listen(128)  # before the port is printed: an early client waits instead of being refused
     sys.stdout.write(f"PORT {sock.getsockname()[1]}\n")
     sys.stdout.flush()
-    config = uvicorn.Config(app.streamable_http_app(), log_level="warning")
+    served = app.streamable_http_app()
+    config = uvicorn.Config(refusing_delete(served) if "--refuse-delete" in sys.argv else served, log_level="warning")
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def refusing_delete(served: Any) -> Any:
+    """``served``, but a session's DELETE (its end) fails with 500: a server that errs ending it."""
+
+    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "DELETE":
+            await send({"type": "http.response.start", "status": 500, "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body", "body": b"cannot end sessions today"})
+            return
+        await served(scope, receive, send)
+
+    return wrapped
 
 
 def be_stubborn() -> None:

@@ -16,11 +16,11 @@ BIN_DIR = Path(sys.executable).parent
 AGENTNET = [sys.executable, "-m", "agentnet.cli.app"]
 
 
-def start_http_fixture(log: Path) -> tuple[subprocess.Popen[str], str]:
+def start_http_fixture(log: Path, *flags: str) -> tuple[subprocess.Popen[str], str]:
     """The fixture server on a free loopback port (it binds port 0 and prints the port)."""
     with log.open("w") as errors:
         process = subprocess.Popen(
-            [sys.executable, str(FIXTURE_SERVER), "--http"],
+            [sys.executable, str(FIXTURE_SERVER), "--http", *flags],
             stdout=subprocess.PIPE,
             stderr=errors,
             text=True,
