@@ -1,0 +1,44 @@
+"""When no clause clearly asks for a tool, the planner still plans the tool the whole request leans to
+(``draft._best_guess``), not the strongest weak match of one fragment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agentnet.cards import CapabilityCard
+from agentnet.directory.importers import load_cards
+from agentnet.directory.inmemory import InMemorySource
+from agentnet.planner import draft
+from agentnet.planner.planner import Planner
+from agentnet.planner.tuning import PlannerTuning
+
+HUGGINGFACE = Path(__file__).parents[2] / "bench" / "data" / "huggingface" / "tools.json"
+
+
+def tool(name: str) -> CapabilityCard:
+    return CapabilityCard(id=name, name=name, description=name, input_types=["text"], output_types=["text"],
+                          provider="external")  # fmt: skip
+
+
+def test_the_guess_is_the_tool_the_clauses_lean_to_not_a_fragments_best_match() -> None:
+    cards = [tool("Summarizer"), tool("Translator"), tool("Captioner")]
+    clauses = ["I read a long report about planes", "safety rules", "could you condense it for me"]
+    # "safety rules", a noun cut from a list, happens to match the translator best of all pairs.
+    sims = [[0.25, 0.05, 0.10], [0.05, 0.30, 0.02], [0.28, 0.10, 0.08]]
+    tuning = PlannerTuning()
+    picks = draft.choose(clauses, cards, sims, tuning.threshold, tuning.margin)
+    assert [(pick.card.id, pick.clause, pick.confident) for pick in picks] == [
+        ("Summarizer", "could you condense it for me", False)
+    ]
+    assert picks[0].why.startswith("best match (0.28)")
+
+
+def test_a_request_whose_clauses_are_all_weak_gets_the_tool_it_asks_for() -> None:
+    # Real cards and embeddings: the list of topics scores some tool higher than "condense it" scores
+    # any; the request as a whole leans to summarization (the best single pair was question answering).
+    planner = Planner(InMemorySource(load_cards(HUGGINGFACE)), None)
+    task = ("I read a long report on the history of aviation, jet engines, airline alliances, and safety rules. "
+            "It is far too long, could you condense it for me?")  # fmt: skip
+    plan = planner.plan(task)
+    assert [step.capability for step in plan.steps] == ["Summarization"]
+    assert "no clause was clearly served" in plan.steps[0].why
