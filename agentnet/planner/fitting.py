@@ -9,7 +9,8 @@ most, or that fit would have been redone), or zero-shot while there is none or t
 fits in a background thread; the plans after it read the new fit from memory's file.
 
 One fit at a time per memory file and directory: a background fit is not started again while one runs,
-and a plan that waits waits for the running one first and then reads its fit, not fitting it twice. A
+and a plan that waits waits for the running one first and then reads its fit, not fitting it twice; so
+does a process that finds another process fitting it (``planner.fitlock``: a lock file beside memory's). A
 background fit that fails is logged, without keys, and the previous fit stays in use; it is not retried
 until memory changes (it would fail again, a minute each time), and the plans' notes say so. Its thread is a
 daemon thread, stopped when the process exits (``stop_fits``, at exit): a fit cut short writes nothing
@@ -19,6 +20,7 @@ daemon thread, stopped when the process exits (``stop_fits``, at exit): a fit cu
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
-from agentnet.planner import learning
+from agentnet.planner import fitlock, learning
 from agentnet.planner.memory import PlanMemory, forgotten, stale
 from agentnet.planner.similarity import Scorer
 from agentnet.planner.tuning import PlannerTuning, Trust
@@ -67,7 +69,11 @@ def fitted(
     """Memory's fit for this directory: refitted now when it is stale (``wait``), else the kept one (or
     zero-shot's) while a background thread refits it."""
     if wait:
-        with _lock(_key(memory, cards)):
+        current = _current(memory, cards)
+        if current is not None:  # nothing to fit: no lock taken, no lock file written
+            return Fitted(current)
+        key = _key(memory, cards)
+        with _lock(key), _across_processes(memory, key):
             return Fitted(learning.trust_for(memory, scorer, cards, settings, on_fit))
     version = memory.version()
     kept = learning.kept(memory, cards)
@@ -183,6 +189,23 @@ def _key(memory: PlanMemory, cards: list[CapabilityCard]) -> tuple[str, str]:
     # Memories held in this process only are each their own.
     path = f":memory:{id(memory)}" if memory.path == ":memory:" else memory.path
     return path, learning.fingerprint(cards)
+
+
+def _current(memory: PlanMemory, cards: list[CapabilityCard]) -> Trust | None:
+    """Memory's kept fit for this directory when it is current (zero-shot's for no memory), else None:
+    ``learning.trust_for``'s answer when it has nothing to fit."""
+    version = memory.version()
+    if version.startswith("0:"):
+        return Trust()
+    kept = learning.kept(memory, cards)
+    return kept[1] if kept is not None and not stale(kept[0], version) else None
+
+
+def _across_processes(memory: PlanMemory, key: tuple[str, str]) -> contextlib.AbstractContextManager[None]:
+    # Memories held in this process only have no file another process could fit.
+    if memory.path == ":memory:":
+        return contextlib.nullcontext()
+    return fitlock.held(memory.path, key[1], _go_on)
 
 
 def _lock(key: tuple[str, str]) -> threading.Lock:
