@@ -79,6 +79,11 @@ class _Handler(socketserver.StreamRequestHandler):
     server: Daemon
     typed_lines: threading.Thread | None = None  # a chat's: reads what its caller types
 
+    def setup(self) -> None:
+        super().setup()
+        # This connection's own: a caller that stops reading stalls its own output, never another's.
+        self.send_lock = threading.Lock()
+
     def handle(self) -> None:
         try:
             request = json.loads(self.rfile.readline(1 << 22) or b"{}")
@@ -159,7 +164,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def _send(self, message: dict[str, Any]) -> None:
         # A handed-off command writes from several threads (its steps' progress): one line at a time.
-        with self.server.send_lock:
+        with self.send_lock:
             self.wfile.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
             self.wfile.flush()
 
@@ -175,7 +180,6 @@ class Daemon(socketserver.ThreadingTCPServer):
         self.started = time.time()
         self.last = time.monotonic()
         self.served = 0
-        self.send_lock = threading.Lock()
         # Runs the CLI on sys.argv (given by `agentnet daemon run`: the server does not import the CLI).
         self.runner = runner
 
