@@ -156,9 +156,14 @@ def _as_caller(request: dict[str, Any], send: Send, typed: TypedStdin | None = N
         os.chdir(request["cwd"])
         sys.stdin = stdin
         job = str(request.get("job", ""))
+        once = threading.Lock()
 
         def lost() -> None:
-            interrupt(job)
+            # Once per caller: both streams (and a run's step threads) find it gone, and a second interrupt
+            # would land in the middle of the command's handling of the first (saving its run, or the
+            # daemon's own bookkeeping after it), as no signal in-process ever does.
+            if once.acquire(blocking=False):
+                interrupt(job)
 
         sys.stdout, sys.stderr = _Stream("out", send, bool(tty[0]), lost), _Stream("err", send, bool(tty[1]), lost)
         render.reset_consoles()  # built for this caller's terminal, not the previous one's
