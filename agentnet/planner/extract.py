@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from agentnet.planner import sentences as sentence_ends
+
 _EXTENSION_TYPES = {
     "image": "jpg jpeg png gif bmp tif tiff webp svg heic",
     "audio": "wav mp3 flac ogg m4a aac wma aiff",
@@ -31,7 +33,6 @@ _QUOTED = re.compile(
     r"(?:(?<=^)|(?<=[\s:(\[,]))(['\"\u2018\u201c])(?P<body>.+?)(?:['\"\u2019\u201d])(?=$|[\s.,;:!?)\]])",
     re.DOTALL,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
 _SEQUENCE = re.compile(
     r",?\s*\b(?:and\s+then|and\s+finally|then|finally|after\s+that|afterwards|subsequently|lastly|"
     r"followed\s+by|and\s+also|as\s+well\s+as)\b\s*,?\s*|;\s*|,\s*and\s+|,\s+|\s+and\s+",
@@ -125,7 +126,8 @@ def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> 
     With ``requests_only``, sentences before the first one that asks for something are skipped.
     """
     masked = mask_quotes(" ".join(task.split()))
-    sentences = [s for s in _SENTENCE.split(masked) if s.strip()]
+    # Not at every full stop: "Call Dr. Smith" is one sentence (sentences.py).
+    sentences = sentence_ends.split(masked)
     asking = [s for s in sentences if _REQUEST.search(s)]
     if asking and requests_only:
         # Scene-setting before the first request ("I recorded a video…") names inputs, not steps.

@@ -11,11 +11,11 @@ similar solved tasks, weighted as ``planner.learning`` fitted them for this dire
 from __future__ import annotations
 
 import math
-import re
 from typing import TYPE_CHECKING
 
 from agentnet.cards import CapabilityCard
 from agentnet.directory.entries import entry_texts, readable_name
+from agentnet.planner import sentences
 from agentnet.planner.tuning import PlannerTuning, Trust
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ class Scorer:
         allows), and per card its best pure embedding similarity (how well it can serve the task at all)."""
         from agentnet.directory.embedder import shared_embedder
 
+        parts = [sentences.spelled_out(part) for part in parts]
         queries = shared_embedder().embed(parts)
         sims, semantic = self._zero_shot(parts, cards, queries)
         if trust is not None and (trust.phrase > 0 or trust.prior > 0):
@@ -77,6 +78,7 @@ class Scorer:
         own memory left out with ``exclude`` (what ``planner.learning`` cross-validates)."""
         from agentnet.directory.embedder import shared_embedder
 
+        parts = [sentences.spelled_out(part) for part in parts]
         queries = shared_embedder().embed(parts)
         sims, _ = self._zero_shot(parts, cards, queries)
         prior, phrase_best = self._remembered(parts, cards, queries, exclude)
@@ -156,16 +158,13 @@ def whole_text(card: CapabilityCard) -> str:
     return " ".join(entry_texts(card))
 
 
-# A sentence ends at ., ! or ? before a capital: "e.g. speech" and "v1.2" do not end one.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-
-
 def head_text(card: CapabilityCard) -> str:
     """What a card says it is, before the detail: its name and the first sentence of its description
     (no further sentences, tags, parameters or skills)."""
     name = readable_name(card.display_name)
     description = card.description.strip()
-    first = _SENTENCE_END.split(description, maxsplit=1)[0] if description else ""
+    # The request's sentence splitter: "e.g. speech", "v1.2" and "Dr. Smith" do not end a sentence.
+    first = sentences.split(description)[0] if description else ""
     return f"{name}: {first}" if first else name
 
 

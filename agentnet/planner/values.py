@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from agentnet.cards import CapabilityCard
+from agentnet.planner import sentences
 from agentnet.planner.extract import _FILE, _QUOTED, _URL, QUOTE_PLACEHOLDER, _typed_literal, mask_quotes
 from agentnet.planner.plan import Step, StepInput
 
@@ -131,7 +132,7 @@ def spans(text: str, kind: str) -> list[str]:
     if kind == "name":
         found = [m for m in found if not _sentence_word(text, m)]
     # A quoted passage is kept as written, its own full stop included; other spans lose the sentence's.
-    values = [m.group("body").strip() if kind == "quoted" else m.group(0).strip(" .,;:!?") for m in found]
+    values = [m.group("body").strip() if kind == "quoted" else _within_sentence(text, m) for m in found]
     if kind == "name":
         values = [
             _POSSESSIVE.sub("", value) if _owns(text, m) else value for value, m in zip(values, found, strict=True)
@@ -151,8 +152,15 @@ def _owns(text: str, match: re.Match[str]) -> bool:
 
 def _sentence_word(text: str, match: re.Match[str]) -> bool:
     """One capitalised word opening a sentence ("Can you ...", "Also, ...") is capitalised for the
-    sentence, not for a name."""
-    return " " not in match.group(0).strip() and re.search(r"(?:^|[.?!])\s*$", text[: match.start()]) is not None
+    sentence, not for a name; one after an abbreviation ("Arsenal vs. Chelsea") is a name."""
+    return " " not in match.group(0).strip() and sentences.opens(text, match.start())
+
+
+def _within_sentence(text: str, match: re.Match[str]) -> str:
+    """A span up to the end of its sentence: a name's words run on across a short word's full stop
+    ("Dr. Smith"), but not into the next sentence ("at 123 Main St. Can you ..." names "123 Main St")."""
+    end = min(sentences.boundaries(text, match.start(), match.end()), default=match.end())
+    return text[match.start() : end].strip(" .,;:!?")
 
 
 def fill(steps: list[Step], cards: dict[str, CapabilityCard], text: str) -> None:

@@ -89,3 +89,35 @@ def test_a_weak_match_that_stands_out_is_still_a_step() -> None:
 
     assert plan(0.0) == ["get_weather"]
     assert plan(3.0) == ["get_weather", "send_email"]
+
+
+@pytest.mark.parametrize(
+    ("task", "expected"),
+    [
+        ("Please call Dr. Smith tomorrow", ["call Dr. Smith tomorrow"]),
+        ("Can you ask Mr. Lee and Mrs. Park to join?", ["ask Mr. Lee", "Mrs. Park to join"]),
+        ("Please draw a pet, e.g. A cat", ["draw a pet", "e.g. A cat"]),
+        ("Please compare the new one vs. The old one", ["compare the new one vs. The old one"]),
+        ("Please play Mozart's Symphony No. 40 loudly", ["play Mozart's Symphony No. 40 loudly"]),
+        ("Please fly me to St. Louis on Friday", ["fly me to St. Louis on Friday"]),
+        # An abbreviation that closes a name ends the sentence when a new one starts after it.
+        ("I live at 123 Main St. Can you send a taxi there?", ["send a taxi there"]),
+        ("Please pick me up at 123 Main St. Can I get a text too?", ["pick me up at 123 Main St", "get a text too"]),
+        ("Please pack socks, shirts, etc. Then call a taxi.", ["pack socks", "shirts", "etc", "call a taxi"]),
+        ("Please ship it to 123 Main St. San Francisco, CA.", ["ship it to 123 Main St. San Francisco"]),
+    ],
+)
+def test_an_abbreviation_does_not_end_a_sentence(task: str, expected: list[str]) -> None:
+    assert clauses(task) == expected
+
+
+def test_a_title_is_read_for_what_it_names() -> None:
+    """Retrieval reads "Dr. Smith" as "Doctor Smith" (sentences.spelled_out): the clause now keeps the
+    name whole, and MiniLM reads "Dr. Smith" as a name only (the doctor tool fell below the bar)."""
+    source = InMemorySource(load_cards(Path(__file__).parents[2] / "bench" / "data" / "dailylifeapis" / "tools.json"))
+    task = "Can I arrange a virtual appointment with Dr. Smith and ensure any prescription given is printed out?"
+    plan = Planner(source, None, PlannerTuning(model_mode="off")).plan(task)
+    assert [(step.capability, step.instruction) for step in plan.steps] == [
+        ("see_doctor_online", "arrange a virtual appointment with Dr. Smith"),
+        ("print_document", "ensure any prescription given is printed out"),
+    ]

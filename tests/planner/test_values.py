@@ -12,7 +12,7 @@ from agentnet.cards import CapabilityCard
 from agentnet.directory.importers import load_cards
 from agentnet.evals import taskbench
 from agentnet.planner import draft, values
-from agentnet.planner.extract import artifacts
+from agentnet.planner.extract import artifacts, clauses
 from agentnet.planner.inputs import whole_request
 from agentnet.planner.plan import Plan, Step
 
@@ -156,3 +156,25 @@ def test_a_value_from_the_request_survives_a_one_step_plan(cards: dict[str, Capa
     (call,) = filled(cards, ["make_video_call"], [task], task)
     whole_request(call, task, artifacts(task))
     assert arguments(call) == {"phone_number": "555-123-4567"}
+
+
+def test_an_abbreviation_neither_ends_a_sentence_nor_cuts_a_name(cards: dict[str, CapabilityCard]) -> None:
+    """Clauses come from extract.clauses, as the planner cuts them: "Dr." and "St." stay in the name;
+    a name closed by "St." ends where the next sentence starts."""
+    called = {**cards, "make_call": described(cards["make_call"], phone_number="The number or contact")}
+    task = "Please call Dr. Smith tomorrow"
+    (call,) = filled(called, ["make_call"], clauses(task), task)
+    assert arguments(call) == {"phone_number": "Dr. Smith"}
+    task = "Could you order a taxi to St. Mary's Hospital at 7:15?"
+    assert arguments(filled(cards, ["order_taxi"], clauses(task), task)[0]) == {
+        "location": "St. Mary's Hospital",
+        "time": "7:15",
+    }
+    task = "I have a meeting at 123 Main St. Could you order a taxi there for 9:30?"
+    assert arguments(filled(cards, ["order_taxi"], clauses(task), task)[0])["location"] == "123 Main St"
+    task = "Please send the box to 123 Main St. San Francisco, CA 94016."
+    assert arguments(filled(cards, ["deliver_package"], clauses(task)[:1], task)[0])["destination"] == (
+        "123 Main St. San Francisco"
+    )
+    # One capitalised word after an abbreviation's full stop is a name, not a sentence's first word.
+    assert values.spans("Stream Arsenal vs. Chelsea tonight", "name") == ["Arsenal", "Chelsea"]

@@ -1,0 +1,88 @@
+"""Where a request's sentences end: at ., ! or ? before a capital, a digit or a quote, except after
+an abbreviation that does not end one.
+
+Why not every full stop: "Call Dr. Smith tomorrow" is one request, and cutting it at "Dr." leaves a
+clause "Call Dr" (a step, and "Dr" taken as the name) and a clause "Smith tomorrow". General English
+abbreviations only, never tool names:
+
+- a title ("Dr. Smith", "Mrs. Lee", "St. Louis") or a Latin one ("e.g. a cat", "vs. the old one")
+  always leads on to more of its sentence;
+- "No." before a number ("Symphony No. 40") is a number's label;
+- one that closes a name ("123 Main St.", "Acme Inc.", "John Smith Jr.", "etc.") ends the sentence only
+  when what follows reads as a new sentence ("123 Main St. Can you ..."), not when a name goes on
+  ("123 Main St. San Francisco, CA").
+"""
+
+from __future__ import annotations
+
+import re
+
+# Full stops a sentence may end at: the next sentence starts with a capital, a digit or a quote.
+_CANDIDATE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
+_TITLES = frozenset(["mr", "mrs", "ms", "mx", "dr", "prof", "rev", "fr", "sgt", "capt", "gen", "mt", "ft"])
+_LATIN = frozenset(["e.g", "eg", "i.e", "cf", "vs", "viz", "approx"])
+_CLOSING = frozenset(["st", "ave", "rd", "blvd", "ln", "jr", "sr", "inc", "ltd", "co", "corp", "llc", "etc"])
+# The word before the stop ("e.g" of "e.g.", "Dr" of "(Dr."), and the word before that one.
+_ABBREVIATION = re.compile(r"(?:(?P<before>[\w']+)\s+)?(?<![\w.])(?P<word>[A-Za-z]+(?:\.[A-Za-z]+)*)\.$")
+_WINDOW = 80
+# What opens a new sentence after a name: a capitalised word and then a lower-case one or "I" ("Can
+# you", "Once done", "I need", "Can I"), or a word that opens one alone ("Please, ...", "Then, ...").
+_OPENS = re.compile(r"[A-Z][\w']*\s+(?:[a-z]|I\b)|(?i:please|also|then|thanks|thank|and|but|so|now|finally|lastly)\b")
+
+
+def split(text: str) -> list[str]:
+    """The sentences of ``text`` (each keeps its own full stop), blank ones dropped."""
+    pieces, start = [], 0
+    for match in _CANDIDATE.finditer(text):
+        if not ends(text, match.start(), match.end()):
+            continue
+        pieces.append(text[start : match.start()])
+        start = match.end()
+    pieces.append(text[start:])
+    return [piece for piece in pieces if piece.strip()]
+
+
+def ends(text: str, stop: int, after: int) -> bool:
+    """Whether the mark just before ``stop`` ends the sentence, the next one starting at ``after``."""
+    # A short window: the two words before the stop are all that count, and long texts stay linear.
+    found = _ABBREVIATION.search(text[max(0, stop - _WINDOW) : stop]) if text[stop - 1 : stop] == "." else None
+    if found is None:
+        return True
+    word, before = found.group("word").lower(), found.group("before") or ""
+    if word in _LATIN or (word in _TITLES and word != "st"):
+        return False
+    if word == "no":
+        return not text[after : after + 1].isdigit()
+    # "St." after a capitalised word or a number is a street ("Main St."), otherwise a saint ("to St. Louis").
+    if word == "st" and not (before[:1].isupper() or before[:1].isdigit()):
+        return False
+    return word not in _CLOSING or _OPENS.match(text, after) is not None
+
+
+def opens(text: str, index: int) -> bool:
+    """Whether ``index`` starts a sentence of ``text``: at its start, or after a mark that ends one."""
+    before = text[:index]
+    if not before.strip():
+        return True
+    mark = re.search(r"[.!?]\s+$", before)
+    return mark is not None and ends(text, mark.start() + 1, index)
+
+
+def boundaries(text: str, start: int = 0, end: int | None = None) -> list[int]:
+    """The indices just past each sentence's closing mark between ``start`` and ``end`` (where a span
+    must stop)."""
+    found = _CANDIDATE.finditer(text, start, len(text) if end is None else end)
+    return [match.start() for match in found if ends(text, match.start(), match.end())]
+
+
+# Titles that name a role or a place, as retrieval reads them: MiniLM reads "Dr. Smith" as a name and
+# hardly as a doctor ("a virtual appointment with Dr. Smith" scored the doctor tool below the bar),
+# "Doctor Smith" as both. Only for scoring a clause against the cards: the clause keeps "Dr. Smith".
+_SPELLED = {"Dr": "Doctor", "Prof": "Professor", "Rev": "Reverend", "Capt": "Captain", "Sgt": "Sergeant",
+            "Mt": "Mount", "Ft": "Fort"}  # fmt: skip
+_TITLE = re.compile(rf"\b({'|'.join(_SPELLED)})\.?(?=\s+[A-Z])")
+
+
+def spelled_out(text: str) -> str:
+    """``text`` with its titles written out ("Dr. Smith" -> "Doctor Smith")."""
+    return _TITLE.sub(lambda match: _SPELLED[match.group(1)], text)
