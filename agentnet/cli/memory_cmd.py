@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -38,11 +38,11 @@ def stats(as_json: JsonOption = False) -> None:
         found = memory.stats()
     finally:
         memory.close()
-    found["fits"] = [measured(fit) for fit in found["fits"]]
     if as_json:
         sys.stdout.write(json.dumps(found) + "\n")
         return
     from agentnet.cli.render import console
+    from agentnet.planner.kept_fit import trusted
 
     sources = ", ".join(f"{source} {count}" for source, count in sorted(found["by_source"].items())) or "none"
     out = console()
@@ -54,7 +54,7 @@ def stats(as_json: JsonOption = False) -> None:
         then = f"; memory changed since ({fit['version'].split(':')[0]} tasks then): refitted at the next plan"
         then = then if fit.get("stale") else ""
         if not fit["fitted"]:
-            out.print(f"directory {fit['directory']}: {trusted(fit)}{then}")
+            out.print(f"directory {fit['directory']}: {fit['reason']}{then}")
             continue
         reuse = "never" if fit["reuse"] > 1 else f"at similarity {fit['reuse']:.2f}"
         evidence = f"cross-validated F1 {fit['f1']:.2f} vs zero-shot {fit['zero_shot_f1']:.2f}"
@@ -64,42 +64,6 @@ def stats(as_json: JsonOption = False) -> None:
         evidence += f" (t {fit['t']:.1f})"
         out.print(f"directory {fit['directory']}: {fit['examples']} usable examples; {trusted(fit)}; reuse {reuse}; "
                   f"{evidence}{then}")  # fmt: skip
-
-
-# What a fit below MIN_EXAMPLES never measured (learning.fit keeps Trust's defaults, zeros, for them).
-UNMEASURED = ("f1", "zero_shot_f1", "e_f1", "zero_shot_e_f1", "t", "links_t")
-
-
-def measured(fit: dict[str, Any]) -> dict[str, Any]:
-    """A kept fit (``PlanMemory.stats``) with ``fitted`` said: below ``MIN_EXAMPLES`` nothing was
-    cross-validated, so its scores are null (not zeros read as measured) and ``reason`` says why."""
-    from agentnet.planner.learning import MIN_EXAMPLES
-
-    if fit["examples"] >= MIN_EXAMPLES:
-        return {**fit, "fitted": True}
-    unset = {key: None for key in UNMEASURED if key in fit}
-    return {**fit, **unset, "fitted": False, "reason": trusted(fit)}
-
-
-def trusted(fit: dict[str, Any]) -> str:
-    """What a kept fit (``PlanMemory.stats``, ``memory.shown``) trusts, in words: ``memory stats`` and
-    ``plan --learn`` say it alike."""
-    from agentnet.planner.learning import MIN_EXAMPLES
-
-    if fit["examples"] < MIN_EXAMPLES:
-        # What planning does then (learning.fit below MIN_EXAMPLES): zero-shot, and a near-duplicate
-        # of a solved task served by this directory reuses that task's plan.
-        reused = ", near-duplicates reused" if fit["examples"] else ""
-        return f"too few solved tasks to fit ({fit['examples']} < {MIN_EXAMPLES}): zero-shot{reused}"
-    if fit.get("classifier"):
-        shown = fit["classifier"]
-        return f"tool classifier trusted ({shown['tools']} tools, bar {shown['tau']:.2f}, weight {shown['weight']:.2f})"
-    # Fits kept by an older release have no bars: theirs were the tuning's.
-    floor, standout = fit.get("floor", 1.0), fit.get("standout", 1.0)
-    if fit["phrase"] or fit["prior"] or (floor, standout) != (1.0, 1.0):
-        return (f"trusted: phrases {fit['phrase']:.2f}, similar tasks {fit['prior']:.2f}, floor x{floor:.2f}, "
-                f"standout x{standout:.2f}")  # fmt: skip
-    return "not trusted: zero-shot planning scores as well"
 
 
 @memory_app.command("show")

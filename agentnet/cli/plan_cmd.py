@@ -117,9 +117,7 @@ def _fit(planner: Planner, total: int) -> None:
     plans after it do not wait (``Planner.fit_memory``); say what the fit trusts."""
     from dataclasses import asdict
 
-    from agentnet.cli.memory_cmd import trusted
-    from agentnet.planner.learning import MIN_EXAMPLES
-    from agentnet.planner.memory import shown
+    from agentnet.planner.kept_fit import MIN_EXAMPLES, shown, trusted
 
     ran: list[int] = []
 

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from agentnet.cards import CapabilityCard
 from agentnet.planner import draft, learned_tools, outcome, transitions
 from agentnet.planner.cases import Bars, Case, case_of, choose, penalised, tally
+from agentnet.planner.kept_fit import MIN_EXAMPLES
 from agentnet.planner.memory import PlanMemory, stale
 from agentnet.planner.similarity import Scorer
 from agentnet.planner.transitions import t_of
@@ -46,7 +47,6 @@ from agentnet.planner.tuning import NEVER, PlannerTuning, Trust
 if TYPE_CHECKING:
     import numpy as np
 
-MIN_EXAMPLES = 8
 # Each fitted task is planned once per grid row (180) and three times more for the nested check: 129
 # multimedia tasks take ~19 s of CPU here (load 4 on 2 cores), so 300 bound a refit to about 45 s, and t
 # is clear long before that many.

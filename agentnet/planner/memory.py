@@ -25,6 +25,7 @@ from agentnet.errors import ConfigError
 from agentnet.home import home_path
 from agentnet.planner.examples import example_links, example_nodes, read_examples, request
 from agentnet.planner.extract import mask_quotes
+from agentnet.planner.kept_fit import shown
 
 if TYPE_CHECKING:
     import numpy as np
@@ -311,7 +312,9 @@ class PlanMemory:
         return out
 
     def stats(self) -> dict[str, Any]:
-        """What is remembered: tasks by source and rating, tools, phrases, fitted directories."""
+        """What is remembered: tasks by source and rating, tools, phrases, fitted directories (each fit
+        as ``kept_fit.shown`` gives it: ``fitted`` False, a ``reason`` and null scores below
+        ``MIN_EXAMPLES``, where nothing was measured)."""
         with self._lock:
             by_source = dict(self._db.execute("select source, count(*) from tasks group by source").fetchall())
             bad = self._db.execute("select count(*) from tasks where rating < 0").fetchone()[0]
@@ -332,14 +335,6 @@ class PlanMemory:
             "max_tasks": self.max_tasks,
             "fits": fits,
         }
-
-
-def shown(fit: dict[str, Any]) -> dict[str, Any]:
-    """A kept fit as ``stats`` shows it: the tool classifier by its size and bar, not its weights."""
-    kept = fit.get("classifier")
-    if kept:
-        fit["classifier"] = {"tools": len(kept["tools"]), "tau": kept["tau"], "weight": kept.get("weight", 1.0)}
-    return fit
 
 
 def _phrases(item: Remembered) -> list[tuple[str, str]]:

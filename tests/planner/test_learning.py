@@ -208,7 +208,14 @@ def test_useless_or_few_examples_leave_the_planner_zero_shot(cards: list[Capabil
     few = PlanMemory(":memory:")
     few.remember_all(examples()[:3], source="learned")
     assert plans(cards, few) == zero_shot
-    assert not few.stats()["fits"][0]["phrase"]
+    # Stats say so (the Python API, as `memory stats` does): not fitted, why, and null scores, not
+    # Trust's zeros read as measured; the fit above, cross-validated, is fitted and has its scores.
+    (unfitted,) = few.stats()["fits"]
+    assert not unfitted["phrase"] and unfitted["fitted"] is False, unfitted
+    assert unfitted["reason"] == "too few solved tasks to fit (3 < 8): zero-shot, near-duplicates reused"
+    scores = ("f1", "zero_shot_f1", "e_f1", "zero_shot_e_f1", "t", "links_t")
+    assert {key: unfitted[key] for key in scores} == dict.fromkeys(scores), unfitted
+    assert fitted["fitted"] is True and "reason" not in fitted and isinstance(fitted["f1"], float), fitted
 
 
 def test_a_near_duplicate_is_reused_a_bad_rating_is_not_and_forgetting_restores(cards: list[CapabilityCard]) -> None:
