@@ -13,6 +13,7 @@ released after each use so other agentnet processes can plan meanwhile.
 # No ``from __future__ import annotations``: the SDK reads the tools' annotations (``ctx: Context``)
 # at registration, and Context is only imported inside build_server.
 import json
+import logging
 import socket
 import sys
 import threading
@@ -44,6 +45,7 @@ def build_server(network: "Network") -> "MCPServer":
     turn = threading.Lock()
     reads = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
     server = MCPServer("agentnet", instructions=INSTRUCTIONS)
+    _quiet_requests()
 
     def serialised(fn: Any, *args: Any) -> Any:
         with turn:
@@ -129,6 +131,16 @@ def _add_card_resources(server: "MCPServer", network: "Network") -> None:
                 fn=card_json(card),
             )
         )
+
+
+def _quiet_requests() -> None:
+    """The SDK's MCPServer has just set this process's logging to INFO (``logging.basicConfig``, a Rich
+    handler on stderr). That shows httpx's line for every HTTP request the network makes from then on:
+    the end of each session with an MCP server over HTTP (``HTTP Request: DELETE <url> "HTTP/1.1 200
+    OK"``), its tool calls, remote models, each with its whole URL, a key in its query included. Those
+    loggers stay at warnings; the SDK's own lines (a server lost mid-session) are still shown."""
+    for name in ("httpx", "httpx2"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def serve_stdio(network: "Network") -> None:
