@@ -26,7 +26,8 @@ EXTENSION_TYPE = {ext: kind for kind, exts in _EXTENSION_TYPES.items() for ext i
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s'\"<>()\[\]{}]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|edu|gov)(?:/[^\s'\"<>]*)?\b"
 )
-_FILE = re.compile(r"(?<![\w/.])([\w-]+(?:\.[\w-]+)*\.([A-Za-z0-9]{2,5}))(?![\w/])")
+# An extension has a letter: "99.99" and "1,200.50" are numbers, not files.
+_FILE = re.compile(r"(?<![\w/.])([\w-]+(?:\.[\w-]+)*\.((?=\d*[A-Za-z])[A-Za-z0-9]{2,5}))(?![\w/])")
 # Quotes: opening quote after start/space/colon/paren, closing quote before space/punctuation/end.
 # Apostrophes inside words ("I've") never open or close a quote.
 _QUOTED = re.compile(

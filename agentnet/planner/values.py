@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from agentnet.cards import CapabilityCard
-from agentnet.planner import sentences
+from agentnet.planner import money, sentences
 from agentnet.planner.extract import _FILE, _QUOTED, _URL, QUOTE_PLACEHOLDER, _typed_literal, mask_quotes
 from agentnet.planner.plan import Step, StepInput
 
@@ -37,7 +37,7 @@ SPANS: dict[str, re.Pattern[str]] = {
     ),
     "year": re.compile(r"\b(?:1[89]|2[01])\d{2}\b"),
     "phone": re.compile(r"(?<![\w-])\+?\d[\d ().-]{5,}\d(?![\w-])"),
-    "number": re.compile(r"(?<![\w.:-])[-+]?\d+(?:[.,]\d+)?(?![\w:])"),
+    "number": re.compile(money.NUMBER),
     "quoted": _QUOTED,
     # A name's words are capitalised; a full stop after a long word ends the sentence ("in New York.
     # Can you"), one after a short one is an abbreviation ("Dr. Smith"); a house number belongs to
@@ -61,6 +61,9 @@ _WANTS: dict[str, frozenset[str]] = {
     "date": frozenset(["date", "day", "when", "deadline", "due"]),
     "year": frozenset(["year"]),
     "phone": frozenset(["phone", "mobile", "telephone"]),
+    # An amount of money keeps its currency ("1200.50 USD"); one without is a number (money.py).
+    "money": frozenset(["amount", "price", "cost", "fee", "budget", "salary", "payment", "fare", "total"]),
+    "currency": frozenset(["currency", "currencies"]),
     "number": frozenset(
         ["number", "amount", "count", "quantity", "minutes", "hours", "seconds", "price", "temperature", "degrees"]
     ),
@@ -94,7 +97,21 @@ def kinds_of(parameter: dict[str, str]) -> list[str]:
     desc_words = set(re.findall(r"[a-z]+", str(parameter.get("desc", parameter.get("description", ""))).lower()))
     for words in (name_words, desc_words):
         kinds += [kind for kind, wanted in _WANTS.items() if words & wanted and kind not in kinds]
-    return kinds
+    return [_directed(kind, name_words, desc_words) for kind in kinds]
+
+
+_DIRECTIONS = {"currency_to": {"to", "target", "into"}, "currency_from": {"from", "source", "base"}}
+
+
+def _directed(kind: str, *texts: set[str]) -> str:
+    """A currency converted from ("from_currency", "the base currency") or to ("to_currency",
+    "the target currency"), by the name, else the description, when it says one of the two: "convert
+    it to euros" names only the currency converted to."""
+    for words in texts if kind == "currency" else ():
+        said = [directed for directed, wanted in _DIRECTIONS.items() if words & wanted]
+        if len(said) == 1:
+            return said[0]
+    return kind
 
 
 # "The platform to order the taxi at, eg. Uber, Didi etc.": the description's examples.
@@ -127,7 +144,18 @@ def named_example(examples: list[str], texts: list[str]) -> str | None:
     return None
 
 
+# Kinds read by their own module, not by one pattern.
+_READERS = {
+    "money": money.amounts,
+    "currency": money.currencies,
+    "currency_from": lambda text: money.currencies(text, "from"),
+    "currency_to": lambda text: money.currencies(text, "to"),
+}
+
+
 def spans(text: str, kind: str) -> list[str]:
+    if kind in _READERS:
+        return _READERS[kind](text)
     found = list(SPANS[kind].finditer(text))
     if kind == "name":
         found = [m for m in found if not _sentence_word(text, m)]
@@ -137,7 +165,8 @@ def spans(text: str, kind: str) -> list[str]:
         values = [
             _POSSESSIVE.sub("", value) if _owns(text, m) else value for value, m in zip(values, found, strict=True)
         ]
-        values = [_NOT_NAME.sub("", value) for value in values]
+        # "for 25 USD": a house number and a capitalised word, but an amount, not a place.
+        values = [_NOT_NAME.sub("", value) for value in values if not money.is_money(value)]
     return [value for value in values if value]
 
 
@@ -196,8 +225,15 @@ def _fill_step(step: Step, parameters: list[dict[str, str]], text: str) -> None:
         if value is None:
             continue
         used.add(value)
-        typed_date = str(by_name[item.name].get("type", "")).lower() == "date"
-        item.value = (iso_date(value) or value) if typed_date else value
+        item.value = _as_typed(value, str(by_name[item.name].get("type", "")).lower())
+
+
+def _as_typed(value: str, typed: str) -> str:
+    """A value as its parameter's type writes it: a date in ISO form when it has a year, a number
+    without thousands separators ("1,200.50" -> "1200.50")."""
+    if typed == "date":
+        return iso_date(value) or value
+    return money.plain_number(value) if typed in _NUMERIC_TYPES else value
 
 
 def _clause_quote(clause: str, text: str) -> str | None:

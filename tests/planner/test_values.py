@@ -178,3 +178,36 @@ def test_an_abbreviation_neither_ends_a_sentence_nor_cuts_a_name(cards: dict[str
     )
     # One capitalised word after an abbreviation's full stop is a name, not a sentence's first word.
     assert values.spans("Stream Arsenal vs. Chelsea tonight", "name") == ["Arsenal", "Chelsea"]
+
+
+BENCH = Path(__file__).parents[2] / "bench" / "data"
+
+
+def test_an_amount_of_money_keeps_its_currency() -> None:
+    """Real tool lists (bench office and dailylifeapis): an amount parameter takes the number with its
+    currency, written one way (money.py); a number-typed one the number; a currency parameter the code."""
+    office = {card.name or card.id: card for card in load_cards(BENCH / "office" / "tools.json")}
+    for task, amount in [
+        ("Invoice Globex for $1,200.50", "1200.50 USD"),
+        ("Invoice Globex for €20", "20 EUR"),
+        ("Invoice Globex for 25 USD", "25 USD"),
+        ("Invoice Globex for 100 dollars", "100 USD"),
+        ("Invoice Globex for 300", "300"),
+    ]:
+        assert arguments(filled(office, ["create_invoice"], [task], task)[0]) == {"client": "Globex", "amount": amount}
+    task = "How much is $1,200.50 in euros?"
+    assert arguments(filled(office, ["convert_currency"], [task], task)[0]) == {
+        "amount": "1200.50",
+        "from_currency": "USD",
+        "to_currency": "EUR",
+    }
+    # Only the currency converted to is named: the other parameter keeps the clause (no value).
+    task = "Convert it to Swiss francs"
+    converted = arguments(filled(office, ["convert_currency"], [task], task)[0])
+    assert (converted["from_currency"], converted["to_currency"]) == (task, "CHF")
+    # A price is neither a file name ("99.99") nor an amount a place ("25 USD").
+    daily = {card.name or card.id: card for card in load_cards(BENCH / "dailylifeapis" / "tools.json")}
+    task = "Buy a pair of headphones for $99.99 on Amazon"
+    assert arguments(filled(daily, ["online_shopping"], [task], task)[0]) == {"website": "Amazon", "product": task}
+    task = "Order a pizza for 25 USD from Uber Eats to 5 Oak Road"
+    assert arguments(filled(daily, ["order_food_delivery"], [task], task)[0])["location"] == "5 Oak Road"
