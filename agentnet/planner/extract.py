@@ -140,7 +140,78 @@ def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> 
             piece = _POLITE.sub("", piece.strip(" ,.;:!?-")).strip(" ,.;:!?-")
             if len(piece) >= 3:
                 parts.append(piece)
-    return parts[:max_clauses] or [masked.strip() or task]
+    # A clause that only hands an input over is no request: the input is wired into the steps that read it.
+    asked = [part for part in parts if not introduces(part)] or parts
+    if asked:
+        asked[0] = name_the_handed(asked[0], " ".join(task.split()))
+    return asked[:max_clauses] or [masked.strip() or task]
+
+
+# What is left of a clause that merely names a handed-over file once the file is taken out.
+_NAMING = re.compile(
+    r"\b(?:a|an|the|my|this|that|our|its|named|called|titled|labell?ed|saved|as|file|here|is|are|link|"
+    r"image|picture|photo|photograph|audio|recording|video|clip|document|url)\b",
+    re.IGNORECASE,
+)
+# Wanting or addressing the helper: "a photo example.jpg that I want to share", "if you could print x.pdf".
+_INTENT = re.compile(
+    r"\b(?:wants?|wanted|wish|needs?|like|love|hope|hoping|plan|planning|planned|looking|going|trying|intend|"
+    r"intending|about)\s+(?:on\s+|to\s+)|\b(?:you|we)\s+(?:can|could|would|will|might)\b",
+    re.IGNORECASE,
+)
+
+
+def introduces(clause: str) -> bool:
+    """The clause hands an input over instead of asking for work: it sets the scene and names a file or
+    URL ("I have a video named example.mp4", "here is the link: https://…"), or is nothing but one ("a
+    photograph named example.jpg"). Such a clause scored against the tools matches whichever reads or
+    makes its medium, a step nobody asked for. One that also wants something ("a photo example.jpg that
+    I want to share") is a request."""
+    handed = [a for a in artifacts(clause) if a.type != "text"]
+    if not handed or _REQUEST.search(clause) or _INTENT.search(clause):
+        return False
+    if sets_scene(clause):
+        return True
+    rest = clause
+    for artifact in handed:
+        rest = rest.replace(artifact.value, " ")
+    return not _NAMING.sub(" ", rest).strip(" ,.;:!?-()'\"")
+
+
+_OBJECT_PRONOUN = re.compile(r"\b(it|them)\b(?!\s+out\b)", re.IGNORECASE)
+_MEDIUM_WORD = re.compile(
+    r"\b(?:images?|pictures?|photos?|photographs?|audio|recordings?|sound|voice|videos?|clips?|footage|movies?|"
+    r"files?|documents?|text|table)\b",
+    re.IGNORECASE,
+)
+_HANDED_MEDIA = ("image", "audio", "video")
+_SHORT_CLAUSE = 4
+
+
+def name_the_handed(clause: str, task: str) -> str:
+    """A short first request about a pronoun ("classify it" after "I have an image example.jpg") becomes
+    one about the medium handed over ("classify the image"). Without the medium such a clause cannot tell
+    an image classifier from a table classifier, or an image downloader from a video one. Only when
+    everything handed over before the clause is of one medium (a file, or a URL whose path ends in a
+    media extension; quoted text and other links say nothing of it), and only in a clause of a few
+    words that names no medium itself: in a longer one the pronoun is as often the topic ("figure out
+    what it represents")."""
+    if len(clause.split()) > _SHORT_CLAUSE or _MEDIUM_WORD.search(clause) or not _OBJECT_PRONOUN.search(clause):
+        return clause
+    where = task.find(clause[:24])
+    kinds = {_medium(artifact) for artifact in artifacts(task[:where])} & set(_HANDED_MEDIA) if where > 0 else set()
+    if len(kinds) != 1:
+        return clause
+    kind = kinds.pop()
+    return _OBJECT_PRONOUN.sub(lambda m: f"the {kind}" + ("s" if m.group(1).lower() == "them" else ""), clause, 1)
+
+
+def _medium(artifact: Artifact) -> str:
+    """A handed file's medium; a URL's is the medium of the file its path ends in (``…/photo.jpg``)."""
+    if artifact.type != "url":
+        return artifact.type
+    last = artifact.value.rsplit("/", 1)[-1]
+    return EXTENSION_TYPE.get(last.rsplit(".", 1)[-1].lower(), "url") if "." in last else "url"
 
 
 _SUBJECT_START = re.compile(
