@@ -116,3 +116,20 @@ def test_download_it_after_an_image_link_plans_the_image_downloader() -> None:
     planner = Planner(InMemorySource(cards), None)
     plan = planner.plan("I found a lovely picture online at https://example.com/pics/dune.png. Can you download it?")
     assert [step.capability for step in plan.steps] == ["image-downloader"]
+
+
+def test_audio_asked_for_from_words_is_made_not_made_then_reworked(huggingface: Planner) -> None:
+    # "turn it into an audio file" matches the audio-to-audio tool best; it would need the speech
+    # synthesiser before it to have any audio, and that synthesiser alone is what was asked for.
+    plan = huggingface.plan(
+        "Could you translate 'Good morning, everyone' into German and then turn it into an audio file?"
+    )
+    assert [step.capability for step in plan.steps] == ["Translation", "Text-to-Speech"]
+    assert plan.steps[1].depends_on == [plan.steps[0].id]
+
+
+def test_audio_the_request_points_at_is_still_reworked(huggingface: Planner) -> None:
+    plan = huggingface.plan(
+        "I have a recording 'talk.wav' full of hiss. Could you clean up the audio and then transcribe it?"
+    )
+    assert [step.capability for step in plan.steps] == ["Audio-to-Audio", "Automatic Speech Recognition"]
