@@ -92,7 +92,19 @@ def artifacts(task: str) -> list[Artifact]:
         if free(match.start(), match.start() + len(value)):
             found.append(Artifact(value, "url", match.start()))
             taken.append((match.start(), match.start() + len(value)))
-    return sorted(found, key=lambda a: a.start)
+    # A name the result is to be saved under is no input: nothing reads it, and no such file exists yet.
+    handed = [a for a in found if a.type == "text" or not _OUTPUT_NAME.search(task[: a.start])]
+    return sorted(handed, key=lambda a: a.start)
+
+
+# Before a file name, the words that make it where a result goes rather than something handed over:
+# "save it as 'out.wav'", "export the video to clip.mp4", "name it cat.jpg", "create an example.mp4 video".
+_OUTPUT_NAME = re.compile(
+    r"(?:\b(?:save|store|export|write|output|name|call)\s+(?:it|this|that|them|the\s+(?:\w+\s+){0,2}?\w+)\s+"
+    r"(?:as|to|into|in|(?:under|with)\s+the\s+name)?\s*(?:a\s+file\s+(?:named|called)\s+)?"
+    r"|\b(?:create|generate|make|produce|render)\s+(?:an?|the)\s+)['\"\u2018\u201c]?$",
+    re.IGNORECASE,
+)
 
 
 def _typed_literal(body: str) -> str:

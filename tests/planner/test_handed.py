@@ -10,7 +10,7 @@ import pytest
 from agentnet.cards import CapabilityCard
 from agentnet.directory.importers import load_cards
 from agentnet.directory.inmemory import InMemorySource
-from agentnet.planner.extract import clauses, introduces, name_the_handed
+from agentnet.planner.extract import artifacts, clauses, introduces, name_the_handed
 from agentnet.planner.planner import Planner
 
 HUGGINGFACE = Path(__file__).parents[2] / "bench" / "data" / "huggingface" / "tools.json"
@@ -133,3 +133,28 @@ def test_audio_the_request_points_at_is_still_reworked(huggingface: Planner) -> 
         "I have a recording 'talk.wav' full of hiss. Could you clean up the audio and then transcribe it?"
     )
     assert [step.capability for step in plan.steps] == ["Audio-to-Audio", "Automatic Speech Recognition"]
+
+
+@pytest.mark.parametrize(
+    ("task", "handed"),
+    [
+        ("Could you draw my words as a picture? Save it as 'sunset.png'.", []),
+        ("Read out this text and export the audio to 'speech.wav'", []),
+        ("Please create an intro.mp4 video from my notes", []),
+        ("Name it cat.jpg once it is done", []),
+        ("Download it and save it under the name sunset.jpg", []),
+        # A file saved earlier is handed over; so is one the request reads.
+        ("I have a bill saved as 'bill.png', what is its total?", ["bill.png"]),
+        ("Save time: translate notes.txt", ["notes.txt"]),
+    ],
+)
+def test_a_name_to_save_the_result_under_is_not_handed_over(task: str, handed: list[str]) -> None:
+    assert [artifact.value for artifact in artifacts(task)] == handed
+
+
+def test_a_plan_does_not_read_the_file_its_result_is_to_be_saved_as(huggingface: Planner) -> None:
+    plan = huggingface.plan(
+        "I wrote a few lines about a lighthouse at dusk. Could you design an image that represents them? "
+        "Save it as 'lighthouse.png'."
+    )
+    assert [step.capability for step in plan.steps] == ["Text-to-Image"]
