@@ -112,6 +112,17 @@ def announce_fit(count: int) -> None:
     sys.stderr.write(f"fitting the planner to {count} solved tasks (once; later plans reuse it)\n")
 
 
+def announce_wait(holder: str) -> None:
+    """Said before a plan waits for another process's fit of plan memory (``runs rate`` then two plans)."""
+    sys.stderr.write(f"waiting for process {holder}, which is fitting the planner for this directory\n")
+
+
+def announce_fits(planner: Planner) -> None:
+    """A plan that has to fit plan memory first, or wait for another process's fit, says so before the wait."""
+    planner.on_fit = announce_fit
+    planner.on_fit_wait = announce_wait
+
+
 def _fit(planner: Planner, total: int) -> None:
     """Fit plan memory for this directory now, as ``plan --learn`` does right after learning, so the
     plans after it do not wait (``Planner.fit_memory``); say what the fit trusts."""
@@ -165,7 +176,7 @@ def _planner(
             cfg, source, registry, model=model, use_model=use_model, max_steps=max_steps, general=tools is None,
             wait_for_fit=not serving_here(),
         )  # fmt: skip
-        planner.on_fit = announce_fit
+        announce_fits(planner)
         try:
             yield cfg, registry, planner
         finally:

@@ -213,11 +213,11 @@ def _resume(net: Any, run_id: str, as_json: bool) -> RunResult | None:
 
 
 def _plan_and_run(net: Any, handed: Handed, as_json: bool) -> RunResult:
-    from agentnet.cli.plan_cmd import announce_fit
+    from agentnet.cli.plan_cmd import announce_fits
     from agentnet.executor.runner import new_run_id
 
     # A plan that has to fit plan memory first (it changed: `runs rate`, another process) says so before the wait.
-    net.planner.on_fit = announce_fit
+    announce_fits(net.planner)
     plan = net.plan(handed.task, inputs=handed.artifacts)
     plan.notes = [*handed.notes, *plan.notes]
     net.release_directory()

@@ -65,15 +65,17 @@ def fitted(
     *,
     wait: bool = True,
     on_fit: Callable[[int], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Fitted:
     """Memory's fit for this directory: refitted now when it is stale (``wait``), else the kept one (or
-    zero-shot's) while a background thread refits it."""
+    zero-shot's) while a background thread refits it. ``on_fit`` hears the count of a fit about to run,
+    ``on_wait`` the pid of another process whose fit this one waits for (``planner.fitlock``)."""
     if wait:
         current = _current(memory, cards)
         if current is not None:  # nothing to fit: no lock taken, no lock file written
             return Fitted(current)
         key = _key(memory, cards)
-        with _lock(key), _across_processes(memory, key):
+        with _lock(key), _across_processes(memory, key, on_wait):
             return Fitted(learning.trust_for(memory, scorer, cards, settings, on_fit))
     version = memory.version()
     kept = learning.kept(memory, cards)
@@ -201,11 +203,13 @@ def _current(memory: PlanMemory, cards: list[CapabilityCard]) -> Trust | None:
     return kept[1] if kept is not None and not stale(kept[0], version) else None
 
 
-def _across_processes(memory: PlanMemory, key: tuple[str, str]) -> contextlib.AbstractContextManager[None]:
+def _across_processes(
+    memory: PlanMemory, key: tuple[str, str], on_wait: Callable[[str], None] | None
+) -> contextlib.AbstractContextManager[None]:
     # Memories held in this process only have no file another process could fit.
     if memory.path == ":memory:":
         return contextlib.nullcontext()
-    return fitlock.held(memory.path, key[1], _go_on)
+    return fitlock.held(memory.path, key[1], _go_on, on_wait)
 
 
 def _lock(key: tuple[str, str]) -> threading.Lock:

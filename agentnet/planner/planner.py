@@ -77,6 +77,8 @@ class Planner:
         self._scorer = Scorer(self.settings, memory)
         # Told how many solved tasks a fit of memory reads before it runs (a minute for a few hundred).
         self.on_fit: Callable[[int], None] | None = None
+        # Told the pid of another process fitting it when a plan waits for that fit instead (up to a minute).
+        self.on_fit_wait: Callable[[str], None] | None = None
         # False in long-running processes (serve, the daemon, chat): plans never wait for a fit of memory,
         # it runs in the background (``planner.fitting``).
         self.wait_for_fit = wait_for_fit
@@ -107,7 +109,10 @@ class Planner:
         everything = self.source.cards() if self.memory is not None and self.settings.use_memory else []
         if self.memory is None or not everything:
             return fitting.Fitted(None)
-        return fitting.fitted(self.memory, self._scorer, everything, self.settings, wait=wait, on_fit=self.on_fit)
+        return fitting.fitted(
+            self.memory, self._scorer, everything, self.settings, wait=wait, on_fit=self.on_fit,
+            on_wait=self.on_fit_wait,
+        )  # fmt: skip
 
     def plan(
         self,

@@ -2,13 +2,11 @@
 
 ``python fit_worker.py hold SIGNAL_DIR ARGS...``: the CLI runs as ``agentnet ARGS...``; its fit of plan
 memory, once started, creates ``SIGNAL_DIR/fitting`` and waits for ``SIGNAL_DIR/release`` (at most 120 s)
-before fitting, so a test can start another process while this one is fitting. ``watch`` instead logs
-``agentnet.*`` at INFO on stderr (nothing configures logging in the CLI), where its fit is not held.
+before fitting, so a test can start another process while this one is fitting.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
 import time
 from pathlib import Path
@@ -30,9 +28,6 @@ def main() -> None:
             return fit(*fit_args)
 
         learning.fit = held  # type: ignore[assignment]
-    else:
-        logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(name)s: %(message)s")
-        logging.getLogger("agentnet").setLevel(logging.INFO)
     sys.argv = ["agentnet", *args]
     from agentnet.cli.app import main as cli
 

@@ -2,7 +2,8 @@
 
 Real processes: `agentnet plan --learn` teaches memory and keeps its fit; a task remembered after makes
 it stale, so the next plans must refit. One plan process (A) is held inside its fit (fit_worker.py);
-a second (B) started meanwhile waits for it and then uses the fit A kept, or, when A dies, fits itself.
+a second (B, the plain CLI) started meanwhile says it waits for A and then uses the fit A kept, or,
+when A dies, fits itself.
 """
 
 from __future__ import annotations
@@ -52,25 +53,25 @@ def processes() -> Iterator[list[subprocess.Popen[str]]]:
         process.communicate()
 
 
-def worker(mode: str, signals: Path, started: list[subprocess.Popen[str]]) -> subprocess.Popen[str]:
+def start(command: list[str], log: Path, started: list[subprocess.Popen[str]]) -> subprocess.Popen[str]:
     # stderr to a file: read while the process runs, without a pipe that could fill.
-    log = (signals / f"{mode}.stderr").open("w")
-    process = subprocess.Popen([sys.executable, str(WORKER), mode, str(signals), *PLAN], stdout=subprocess.PIPE,
-                               stderr=log, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
-    log.close()
+    with log.open("w") as errors:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
     started.append(process)
     return process
 
 
 def waiting(tmp_path: Path, started: list[subprocess.Popen[str]]) -> tuple[subprocess.Popen[str], ...]:
-    """A held inside its fit, then B waiting for A's fit (what B says on stderr, at INFO)."""
-    held = worker("hold", tmp_path, started)
+    """A held inside its fit, then B (`agentnet plan` as a user runs it) saying it waits for A's fit:
+    a wait of up to a minute is not silent."""
+    held = start([sys.executable, str(WORKER), "hold", str(tmp_path), *PLAN], tmp_path / "hold.stderr", started)
     wait_until(lambda: (tmp_path / "fitting").exists() or held.poll() is not None, "A to start fitting", 300)
     assert (tmp_path / "fitting").exists(), (tmp_path / "hold.stderr").read_text()
-    second = worker("watch", tmp_path, started)
-    said = f"waiting for process {held.pid}, which is fitting plan memory for this directory"
-    wait_until(lambda: said in (tmp_path / "watch.stderr").read_text() or second.poll() is not None, "B", 300)
-    assert said in (tmp_path / "watch.stderr").read_text(), (tmp_path / "watch.stderr").read_text()
+    second = start([AGENTNET, *PLAN], tmp_path / "plain.stderr", started)
+    said = f"waiting for process {held.pid}, which is fitting the planner for this directory\n"
+    wait_until(lambda: said in (tmp_path / "plain.stderr").read_text() or second.poll() is not None, "B", 300)
+    assert said in (tmp_path / "plain.stderr").read_text(), (tmp_path / "plain.stderr").read_text()
     return held, second
 
 
@@ -84,9 +85,9 @@ def test_a_second_process_waits_for_the_fit_and_reuses_it(
     (tmp_path / "release").touch()
     out_a, _ = held.communicate(timeout=300)
     out_b, _ = second.communicate(timeout=300)
-    stderr_a, stderr_b = (tmp_path / "hold.stderr").read_text(), (tmp_path / "watch.stderr").read_text()
+    stderr_a, stderr_b = (tmp_path / "hold.stderr").read_text(), (tmp_path / "plain.stderr").read_text()
     assert held.returncode == 0 and second.returncode == 0, (stderr_a, stderr_b)
-    assert FITTING in stderr_a and "fitting the planner" not in stderr_b, stderr_b  # fitted once, by A
+    assert FITTING in stderr_a and "fitting the planner to" not in stderr_b, stderr_b  # fitted once, by A
     assert json.loads(out_a)["steps"] == json.loads(out_b)["steps"]  # the same plan, with the same fit
     memory = PlanMemory()
     try:
@@ -103,5 +104,5 @@ def test_a_waiter_fits_itself_when_the_fitting_process_dies(
     held, second = waiting(tmp_path, processes)
     held.send_signal(signal.SIGKILL)  # the kernel drops its lock
     out_b, _ = second.communicate(timeout=300)
-    stderr_b = (tmp_path / "watch.stderr").read_text()
+    stderr_b = (tmp_path / "plain.stderr").read_text()
     assert second.returncode == 0 and FITTING in stderr_b and '"steps"' in out_b, stderr_b
