@@ -43,6 +43,7 @@ from agentnet.planner.memory import PlanMemory, stale
 from agentnet.planner.similarity import Scorer
 from agentnet.planner.transitions import t_of
 from agentnet.planner.tuning import NEVER, PlannerTuning, Trust
+from agentnet.planner.validate import WILDCARD_TYPES
 
 if TYPE_CHECKING:
     import numpy as np
@@ -262,9 +263,11 @@ def _reused(
     for n, (case, example) in enumerate(zip(cases, examples, strict=True)):
         other = memory.similar(case.text, k=1, tools=set(names), exclude=example["id"])
         if other:
-            nearest[n] = other[0]["score"]
             sims = penalised(case.parts, case.zero_shot, settings)
             picks = _reuse_picks(other[0], case.parts, cards, sims)
+            if not fed(picks, {a.type for a in case.supplied}):
+                continue  # never reused (see reuse): as far as reuse goes, it has no near task
+            nearest[n] = other[0]["score"]
             reused[n] = tally(case, cards, sims, settings, picks, (-1.0, -1.0))
     return nearest, reused
 
@@ -339,16 +342,37 @@ def _reuse_threshold(learned: np.ndarray, nearest: np.ndarray, reused: np.ndarra
 
 
 def reuse(
-    memory: PlanMemory, trust: Trust, text: str, parts: list[str], cards: list[CapabilityCard], sims: list[list[float]]
+    memory: PlanMemory,
+    trust: Trust,
+    text: str,
+    parts: list[str],
+    cards: list[CapabilityCard],
+    sims: list[list[float]],
+    supplied: set[str] | None = None,
 ) -> list[draft.Pick] | None:
     """The tools of the nearest remembered task, in its order, when that task is close enough to reuse
-    (``trust.reuse``), rated good and served by cards of this directory; else None."""
+    (``trust.reuse``), rated good, served by cards of this directory and fed by what this request hands
+    over (``supplied``: its artifacts' types); else None."""
     found = memory.similar(text, k=1)
     if not found or found[0]["score"] < trust.reuse or found[0]["rating"] <= 0:
         return None
     if not set(found[0]["tools"]) <= names_of(cards).keys():
         return None
-    return _reuse_picks(found[0], parts, cards, sims)
+    picks = _reuse_picks(found[0], parts, cards, sims)
+    return picks if supplied is None or fed(picks, supplied) else None
+
+
+def fed(picks: list[draft.Pick], supplied: set[str]) -> bool:
+    """Every medium the picked tools read is handed over or made by an earlier pick. A near-duplicate's
+    plan that reads a video where this request hands over two audio files ("merge these two audio files"
+    against "merge my voiceover into the video") is another task's plan, however alike the words."""
+    available = set(supplied) | {"text"}
+    for pick in picks:
+        types = set(pick.card.input_types)
+        if not types & WILDCARD_TYPES and not (types - {"text"}) <= available:
+            return False
+        available.update(pick.card.output_types)
+    return True
 
 
 def _reuse_picks(

@@ -139,7 +139,8 @@ class Planner:
         reused = None
         # "decompose" leaves every plan to the model; it gets the similar solved tasks as examples.
         if self.memory is not None and request.trust is not None and self.settings.model_mode != "decompose":
-            reused = learning.reuse(self.memory, request.trust, request.text, parts, cards, sims)
+            handed = {artifact.type for artifact in request.supplied}
+            reused = learning.reuse(self.memory, request.trust, request.text, parts, cards, sims, handed)
             if reused is None and request.trust.classifier:
                 reused = learned_tools.picks(self.memory, request.trust.classifier, self._scorer, request.text,
                                              parts, request.supplied, cards)  # fmt: skip
