@@ -10,7 +10,13 @@ abbreviations only, never tool names:
 - "No." before a number ("Symphony No. 40") is a number's label;
 - one that closes a name ("123 Main St.", "Acme Inc.", "John Smith Jr.", "etc.") ends the sentence only
   when what follows reads as a new sentence ("123 Main St. Can you ..."), not when a name goes on
-  ("123 Main St. San Francisco, CA").
+  ("123 Main St. San Francisco, CA");
+- an initial ("J. K. Rowling", "Franklin D. Roosevelt", "J.K. Rowling") leads on to the name's next
+  word: a capital letter's full stop before a capitalised word that does not open sentences (not
+  "The", "Can", "Then", "I" ...), after a capitalised word, another initial, a word that comes before
+  names ("by", "from", "to", "email", "call" ...) or nothing. After another lower-case word the letter is a label
+  that can end a sentence ("Use plan B. Send it to Tom"), as it does before a sentence's opening word
+  ("Pay at Bank A. Can you ...", "speakers A and B. However, ...").
 """
 
 from __future__ import annotations
@@ -25,6 +31,26 @@ _CLOSING = frozenset(["st", "ave", "rd", "blvd", "ln", "jr", "sr", "inc", "ltd",
 # The word before the stop ("e.g" of "e.g.", "Dr" of "(Dr."), and the word before that one.
 _ABBREVIATION = re.compile(r"(?:(?P<before>[\w']+)\s+)?(?<![\w.])(?P<word>[A-Za-z]+(?:\.[A-Za-z]+)*)\.$")
 _WINDOW = 80
+# Initials: one capital letter, or several joined by full stops ("J.K", "U.S").
+_INITIALS = re.compile(r"[A-Z](?:\.[A-Z])*")
+_INITIAL = re.compile(r"[A-Z]\.(?:\s|$)")
+_CAPITALISED = re.compile(r"[A-Z][\w'-]*")
+# Words that open sentences and are nobody's surname: after one, an initial's full stop ends a sentence.
+_OPENERS = frozenset([
+    "the", "a", "an", "this", "that", "these", "those", "it", "its", "i", "we", "you", "he", "she", "they",
+    "my", "our", "your", "his", "her", "their", "there", "here", "what", "how", "when", "where", "why", "who",
+    "which", "can", "could", "would", "will", "should", "shall", "may", "might", "must", "do", "does", "did",
+    "is", "are", "was", "were", "have", "has", "had", "please", "also", "then", "thanks", "thank", "and",
+    "but", "so", "now", "finally", "lastly", "next", "after", "afterwards", "before", "first", "second",
+    "third", "however", "meanwhile", "once", "if", "let", "as", "in", "on", "at", "for", "to", "from", "with",
+    "by", "of", "or", "yes", "no", "ok", "okay", "hi", "hello", "hey", "besides", "additionally", "otherwise",
+    "because", "since", "though", "although", "while", "just"
+])  # fmt: skip
+# Lower-case words a name follows ("a book by J. Smith", "email J. Smith"), unlike a label's noun ("plan B.").
+_BEFORE_NAMES = frozenset([
+    "by", "from", "to", "with", "and", "or", "for", "of", "cc", "dear", "call", "phone", "email", "text",
+    "message", "ask", "tell", "meet", "invite", "contact", "remind", "notify", "thank", "visit"
+])  # fmt: skip
 # What opens a new sentence after a name: a capitalised word and then a lower-case one or "I" ("Can
 # you", "Once done", "I need", "Can I"), or a word that opens one alone ("Please, ...", "Then, ...").
 _OPENS = re.compile(r"[A-Z][\w']*\s+(?:[a-z]|I\b)|(?i:please|also|then|thanks|thank|and|but|so|now|finally|lastly)\b")
@@ -56,7 +82,23 @@ def ends(text: str, stop: int, after: int) -> bool:
     # "St." after a capitalised word or a number is a street ("Main St."), otherwise a saint ("to St. Louis").
     if word == "st" and not (before[:1].isupper() or before[:1].isdigit()):
         return False
+    if _initial(text, found.group("word"), before, after):
+        return False
     return word not in _CLOSING or _OPENS.match(text, after) is not None
+
+
+def _initial(text: str, letters: str, before: str, after: int) -> bool:
+    """Whether ``letters`` (the word before a full stop, ``before`` the word before it, "" when there
+    is none or it is an initial) are a name's initials, the name going on at ``after``."""
+    following = _CAPITALISED.match(text, after)
+    if not _INITIALS.fullmatch(letters) or following is None:
+        return False
+    if _INITIAL.match(text, after):  # "J. K. Rowling"
+        return True
+    if following.group().lower() in _OPENERS:
+        return False
+    # "J.K. Rowling"; "Franklin D. Roosevelt", "(J. Smith)", "by J. Smith"; not "plan B. Send it"
+    return "." in letters or not before[:1].islower() or before.lower() in _BEFORE_NAMES
 
 
 def opens(text: str, index: int) -> bool:

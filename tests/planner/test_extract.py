@@ -11,6 +11,7 @@ from agentnet.directory.importers import load_cards
 from agentnet.directory.inmemory import InMemorySource
 from agentnet.planner.extract import artifacts, clauses, sets_scene
 from agentnet.planner.planner import Planner
+from agentnet.planner.sentences import split
 from agentnet.planner.tuning import PlannerTuning
 
 DATA = Path(__file__).parent / "data"
@@ -109,6 +110,30 @@ def test_a_weak_match_that_stands_out_is_still_a_step() -> None:
 )
 def test_an_abbreviation_does_not_end_a_sentence(task: str, expected: list[str]) -> None:
     assert clauses(task) == expected
+
+
+@pytest.mark.parametrize(
+    ("task", "expected"),
+    [
+        ("Please find books by J. K. Rowling and read one aloud", ["find books by J. K. Rowling", "read one aloud"]),
+        ("Tell me about Franklin D. Roosevelt, then translate it to French.",
+         ["Tell me about Franklin D. Roosevelt", "translate it to French"]),
+        ("Find the novels J.K. Rowling wrote", ["Find the novels J.K. Rowling wrote"]),
+        ("Please email J. Smith the report", ["email J. Smith the report"]),
+        # A letter that labels something ends a sentence, and so does any before a sentence's first word.
+        ("Use plan B. Send it to Tom.", ["Use plan B", "Send it to Tom"]),
+        ("I need to make a payment at Bank A. Can you note it?", ["make a payment at Bank A", "note it"]),
+    ],
+)  # fmt: skip
+def test_an_initial_does_not_end_a_sentence(task: str, expected: list[str]) -> None:
+    assert clauses(task) == expected
+
+
+def test_a_letter_before_a_sentences_first_word_ends_it() -> None:
+    # sentences.split itself: clauses() would also cut these at "Then".
+    assert split("Please take Vitamin C. Then book a doctor.") == ["Please take Vitamin C.", "Then book a doctor."]
+    assert split("Ship it to the U.S. The box is ready.") == ["Ship it to the U.S.", "The box is ready."]
+    assert split("Ask J. K. Rowling. I will wait.") == ["Ask J. K. Rowling.", "I will wait."]
 
 
 def test_a_title_is_read_for_what_it_names() -> None:

@@ -178,6 +178,9 @@ def test_an_abbreviation_neither_ends_a_sentence_nor_cuts_a_name(cards: dict[str
     )
     # One capitalised word after an abbreviation's full stop is a name, not a sentence's first word.
     assert values.spans("Stream Arsenal vs. Chelsea tonight", "name") == ["Arsenal", "Chelsea"]
+    # A name runs on across its initials.
+    assert values.spans("Book a table for J. K. Rowling at noon", "name") == ["J. K. Rowling"]
+    assert values.spans("Who was Franklin D. Roosevelt? Tell me.", "name") == ["Franklin D. Roosevelt"]
 
 
 BENCH = Path(__file__).parents[2] / "bench" / "data"
