@@ -251,6 +251,9 @@ def serve(
         list[str] | None, typer.Option("--allow-origin", help="Browser origin allowed to call (repeatable).")
     ] = None,
     config: ConfigOption = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log INFO lines on stderr too (one per model call...).")
+    ] = False,
 ) -> None:
     """Serve this agentnet to MCP hosts: tools ask, plan, run, search_directory; cards as resources."""
     from agentnet.network import Network
@@ -258,7 +261,7 @@ def serve(
 
     with Network.from_config(config) as network:
         if not http:
-            serve_stdio(network)
+            serve_stdio(network, verbose)
             return
         from agentnet.cli.serve_cmd import read_token
         from agentnet.server.settings import ServerSettings
@@ -266,4 +269,4 @@ def serve(
         settings = ServerSettings.model_validate(
             {"host": host, "port": port, "token": read_token(token_env), "allowed_origins": allow_origin or []}
         )
-        serve_http(network, settings)
+        serve_http(network, settings, verbose)

@@ -36,16 +36,19 @@ INSTRUCTIONS = (
 )
 
 
-def build_server(network: "Network") -> "MCPServer":
-    """The MCP server exposing ``network``."""
+def build_server(network: "Network", verbose: bool = False) -> "MCPServer":
+    """The MCP server exposing ``network``; its log on stderr at INFO with ``verbose``, else warnings."""
     import anyio
     from mcp.server.mcpserver import Context, MCPServer
     from mcp.types import ToolAnnotations
 
     turn = threading.Lock()
     reads = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
-    server = MCPServer("agentnet", instructions=INSTRUCTIONS)
-    _quiet_requests()
+    # MCPServer configures this process's logging (logging.basicConfig at this level, a Rich handler on
+    # stderr); its default, INFO, would show a line per model call (LiteLLM's), per rejected tool call...
+    # A stdio server's stderr goes into its host's logs: warnings unless asked for more.
+    server = MCPServer("agentnet", instructions=INSTRUCTIONS, log_level="INFO" if verbose else "WARNING")
+    _log_levels(verbose)
 
     def serialised(fn: Any, *args: Any) -> Any:
         with turn:
@@ -133,21 +136,38 @@ def _add_card_resources(server: "MCPServer", network: "Network") -> None:
         )
 
 
-def _quiet_requests() -> None:
-    """The SDK's MCPServer has just set this process's logging to INFO (``logging.basicConfig``, a Rich
-    handler on stderr). That shows httpx's line for every HTTP request the network makes from then on:
-    the end of each session with an MCP server over HTTP (``HTTP Request: DELETE <url> "HTTP/1.1 200
-    OK"``), its tool calls, remote models, each with its whole URL, a key in its query included. Those
-    loggers stay at warnings; the SDK's own lines (a server lost mid-session) are still shown."""
+# The SDK client's logger for a Streamable HTTP session, and its INFO lines still shown at warnings.
+_STREAM_LOG = "mcp.client.streamable_http"
+_STREAM_LOST = ("stream disconnected", "Reconnected to SSE stream")
+
+
+def _log_levels(verbose: bool) -> None:
+    """Loggers MCPServer's level does not settle. httpx's line for every HTTP request the network makes
+    (the end of each session with an MCP server over HTTP, ``HTTP Request: DELETE <url> "HTTP/1.1 200
+    OK"``, its tool calls, remote models) names the whole URL, a key in its query included: warnings
+    only, verbose or not. At warnings, one INFO line of the SDK's client is still shown: an MCP server
+    agentnet uses over HTTP lost mid-session (``GET stream disconnected, reconnecting``) and back, a
+    real fault a host's log should hold; not its others (``Received session ID: ...``)."""
     for name in ("httpx", "httpx2"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    stream = logging.getLogger(_STREAM_LOG)
+    stream.setLevel(logging.NOTSET if verbose else logging.INFO)
+    if verbose:
+        stream.removeFilter(_lost_only)
+    else:
+        stream.addFilter(_lost_only)
 
 
-def serve_stdio(network: "Network") -> None:
-    build_server(network).run("stdio")
+def _lost_only(record: logging.LogRecord) -> bool:
+    message = record.getMessage()
+    return record.levelno >= logging.WARNING or any(part in message for part in _STREAM_LOST)
 
 
-def serve_http(network: "Network", settings: "ServerSettings") -> None:
+def serve_stdio(network: "Network", verbose: bool = False) -> None:
+    build_server(network, verbose).run("stdio")
+
+
+def serve_http(network: "Network", settings: "ServerSettings", verbose: bool = False) -> None:
     """Streamable HTTP at ``/mcp`` behind agentnet's gate; port 0 picks a free port (printed)."""
     import uvicorn
 
@@ -161,7 +181,7 @@ def serve_http(network: "Network", settings: "ServerSettings") -> None:
     # Listening before the address is announced: a client that connects at once waits in the backlog.
     sock.listen(2048)
     bound = settings.model_copy(update={"port": sock.getsockname()[1]})
-    app = Guard(build_server(network).streamable_http_app(host=settings.host), bound)
+    app = Guard(build_server(network, verbose).streamable_http_app(host=settings.host), bound)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, proxy_headers=False)
     sys.stderr.write(f"agentnet MCP server at {bound.base_url}/mcp\n")
     sys.stderr.flush()
