@@ -158,3 +158,17 @@ def test_a_plan_does_not_read_the_file_its_result_is_to_be_saved_as(huggingface:
         "Save it as 'lighthouse.png'."
     )
     assert [step.capability for step in plan.steps] == ["Text-to-Image"]
+
+
+def test_a_bridge_a_later_clause_asks_for_anyway_is_one_step(huggingface: Planner) -> None:
+    # "an audio reminder generated from it" picks the audio classifier (it reads audio); its bridge, the
+    # speech synthesiser, is what "creating an audio reminder with clear speech" asks for next: one
+    # synthesiser, first, not a second one after the classifier.
+    plan = huggingface.plan(
+        "I am going to a book fair described in this note 'The fair opens on May 3rd at the city hall.' and I'd "
+        "like an audio reminder generated from it. Can you help in creating an audio reminder with clear speech "
+        "and then transcribe the audio back to text to check it?"
+    )
+    tools = [step.capability for step in plan.steps]
+    assert tools[0] == "Text-to-Speech" and len(tools) == len(set(tools)), tools
+    assert "Automatic Speech Recognition" in tools
