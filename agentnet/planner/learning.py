@@ -346,7 +346,7 @@ def reuse(
     parts: list[str],
     cards: list[CapabilityCard],
     sims: list[list[float]],
-    supplied: set[str] | None = None,
+    supplied: set[str],
 ) -> list[draft.Pick] | None:
     """The tools of the nearest remembered task, in its order, when that task is close enough to reuse
     (``trust.reuse``), rated good, served by cards of this directory and fed by what this request hands
@@ -357,7 +357,7 @@ def reuse(
     if not set(found[0]["tools"]) <= names_of(cards).keys():
         return None
     picks = _reuse_picks(found[0], parts, cards, sims)
-    return picks if supplied is None or fed(picks, supplied) else None
+    return picks if fed(picks, supplied) else None
 
 
 def fed(picks: list[draft.Pick], supplied: set[str]) -> bool:
