@@ -9,6 +9,7 @@ quoted sentence is never split or mistaken for a request.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -68,30 +69,46 @@ class Artifact:
     named: bool = False
 
 
+class _Spans:
+    """Disjoint spans of the text already taken, kept sorted: whether a new span is free is two neighbours'
+    business, not every span's (checking all of them made a task of thousands of names quadratic)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def free(self, start: int, end: int) -> bool:
+        at = bisect.bisect_right(self._starts, start)
+        return (at == 0 or self._ends[at - 1] <= start) and (at == len(self._starts) or self._starts[at] >= end)
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect.bisect_right(self._starts, start)
+        self._starts.insert(at, start)
+        self._ends.insert(at, end)
+
+
 def artifacts(task: str) -> list[Artifact]:
     """URLs, file names and quoted texts in order of appearance (a quoted URL counts as a URL)."""
     found: list[Artifact] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= a or start >= b for a, b in taken)
+    taken = _Spans()
+    free = taken.free
 
     for match in _QUOTED.finditer(task):
         body = match.group("body").strip()
         if len(body) < _MIN_QUOTE:
             continue
         found.append(Artifact(body, _typed_literal(body), match.start("body")))
-        taken.append((match.start(), match.end()))
+        taken.add(match.start(), match.end())
     for match in _FILE.finditer(task):
         kind = EXTENSION_TYPE.get(match.group(2).lower())
         if kind and free(match.start(1), match.end(1)):
             found.append(Artifact(match.group(1), kind, match.start(1)))
-            taken.append((match.start(1), match.end(1)))
+            taken.add(match.start(1), match.end(1))
     for match in _URL.finditer(task):
         value = match.group(0).rstrip(".,;:!?")
         if free(match.start(), match.start() + len(value)):
             found.append(Artifact(value, "url", match.start()))
-            taken.append((match.start(), match.start() + len(value)))
+            taken.add(match.start(), match.start() + len(value))
     # A name the result is to be saved under is no input: nothing reads it, and no such file exists yet.
     handed = [a for a in found if a.type == "text" or not _output_name(task, a.start)]
     return sorted(handed, key=lambda a: a.start)

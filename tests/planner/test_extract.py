@@ -26,6 +26,35 @@ def test_artifacts_are_typed_by_their_form() -> None:
     ]
 
 
+def test_a_name_inside_a_quote_or_a_link_is_not_a_second_artifact() -> None:
+    found = artifacts(
+        "Read 'see scan.png at https://a.org/x.pdf' and crop https://b.org/pic.png, then photo.jpg 'https://c.org/v'"
+    )
+    assert [(a.value, a.type) for a in found] == [
+        ("see scan.png at https://a.org/x.pdf", "text"),
+        ("https://b.org/pic.png", "url"),
+        ("photo.jpg", "image"),
+        ("https://c.org/v", "url"),
+    ]
+
+
+def test_taken_spans_answer_as_a_check_against_every_span_would() -> None:
+    import random
+
+    from agentnet.planner.extract import _Spans
+
+    rng = random.Random(7)
+    spans, brute = _Spans(), []
+    for _ in range(2000):
+        start = rng.randrange(0, 3000)
+        end = start + rng.randrange(1, 12)
+        expected = all(end <= a or start >= b for a, b in brute)
+        assert spans.free(start, end) == expected, (start, end)
+        if expected:
+            spans.add(start, end)
+            brute.append((start, end))
+
+
 def test_clauses_split_at_sequencing_words_and_keep_quotes_whole() -> None:
     parts = clauses("I have notes. Please translate 'one, then two' and then summarize it, finally read it aloud.")
     assert parts == ["translate the quoted text", "summarize it", "read it aloud"]
