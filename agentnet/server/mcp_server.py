@@ -17,11 +17,13 @@ import logging
 import socket
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from agentnet.cards import CapabilityCard
+from agentnet.errors import UserError
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -60,14 +62,16 @@ def build_server(network: "Network", verbose: bool = False) -> "MCPServer":
     @server.tool(annotations=reads)
     async def ask(prompt: str, model: str | None = None) -> str:
         """Send one prompt to one model of the network (the default model unless `model` names one)."""
-        node = network.node(model)
+        with _callers_input():
+            node = network.node(model)
         reply = await anyio.to_thread.run_sync(serialised, node.complete, prompt)
         return str(reply.text)
 
     @server.tool(annotations=reads)
     async def plan(task: str) -> dict[str, Any]:
         """Plan a task: which collaborator does each step and why (nothing is run)."""
-        made = await anyio.to_thread.run_sync(serialised, network.plan, task)
+        with _callers_input():
+            made = await anyio.to_thread.run_sync(serialised, network.plan, task)
         return dict(made.model_dump(mode="json"))
 
     @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
@@ -77,7 +81,8 @@ def build_server(network: "Network", verbose: bool = False) -> "MCPServer":
         def work() -> Any:
             return _run_reporting(network, task, lambda *done: anyio.from_thread.run(ctx.report_progress, *done))
 
-        result = await anyio.to_thread.run_sync(serialised, work)
+        with _callers_input():
+            result = await anyio.to_thread.run_sync(serialised, work)
         error = result.error.to_dict() if result.error is not None else None
         return {"run_id": result.run_id, "status": result.status, "answer": result.answer, "error": error}
 
@@ -90,6 +95,19 @@ def build_server(network: "Network", verbose: bool = False) -> "MCPServer":
 
     _add_card_resources(server, network)
     return server
+
+
+@contextmanager
+def _callers_input() -> Iterator[None]:
+    """A ``UserError`` (an unknown model id, a task no collaborator can serve) is the caller's input to fix:
+    the tool's error result says what and how (its hint), and the SDK logs it as a ToolError, one INFO line.
+    Anything else is left to the SDK, which logs it with its traceback as the crash it is."""
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    try:
+        yield
+    except UserError as exc:
+        raise ToolError(str(exc)) from None
 
 
 def _run_reporting(network: "Network", task: str, report: Callable[[int, int, str], Any]) -> Any:

@@ -131,3 +131,22 @@ def test_serve_http_beyond_loopback_needs_a_token() -> None:
 def test_serve_is_listed_in_help() -> None:
     done = subprocess.run([sys.executable, "-m", "agentnet.cli.app", "mcp", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "serve" in done.stdout and "add" in done.stdout
+
+
+def test_an_unknown_model_id_is_the_callers_error_not_a_crash(agentnet_home: Path) -> None:
+    """A host's `ask` naming no model of this network gets an error result naming the id and the fix;
+    the server's stderr (the host's log) holds no traceback, as it would for a crash."""
+    env = {"AGENTNET_HOME": str(agentnet_home), "LITELLM_LOCAL_MODEL_COST_MAP": "True", "COLUMNS": "400"}
+    params = StdioServerParameters(command=AGENTNET[0], args=[*AGENTNET[1:], "mcp", "serve"], env=env, cwd=Path.cwd())
+    said = agentnet_home / "serve-stderr.log"
+
+    async def main() -> Any:
+        with said.open("w") as errlog:
+            async with stdio_client(params, errlog=errlog) as (read, write), ClientSession(read, write) as session:
+                await session.initialize()
+                return await session.call_tool("ask", {"prompt": "hello", "model": "no-such-model"})
+
+    asked = anyio.run(main)
+    text = asked.content[0].text
+    assert asked.is_error and "'no-such-model'" in text and "smollm2" in text and "agentnet models list" in text, text
+    assert "Traceback" not in said.read_text() and "ERROR" not in said.read_text(), said.read_text()
