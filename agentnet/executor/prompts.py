@@ -17,7 +17,7 @@ from agentnet.delimit import DATA_NOTE, as_text, data_block, defuse
 from agentnet.executor.run_files import describe, is_ref
 from agentnet.nodes.base import ChatMessage
 from agentnet.planner.chunks import is_part_ref, part_text
-from agentnet.planner.plan import Step
+from agentnet.planner.plan import Step, StepInput
 
 
 @dataclass
@@ -82,8 +82,19 @@ def tool_request(step: Step, ctx: StepContext) -> dict[str, Any]:
             value = ctx.inputs[item.value]
             # A file handed over reaches a tool as its reference: a parameter taking a file gets its path.
             upstream.append((item.value, describe(value), value) if is_ref(value) else ("user", str(value), None))
-    literals = {item.name: item.value for item in step.inputs if item.kind == "literal" and item.name}
+    literals = {item.name: item.value for item in step.inputs if item.name and _planned(item, ctx)}
     return {"task": ctx.task, "instruction": step.instruction, "literals": literals, "upstream": upstream}
+
+
+def _planned(item: StepInput, ctx: StepContext) -> bool:
+    """A value the plan gave a named parameter: a literal, or a ``user`` input that holds a value copied
+    from the request (the planner fills API tools' parameters so: ``planner/values.py``), not a name
+    of an input handed over nor a part of a long one. Such a value reaches the tool as that argument:
+    left out, the tool re-guessed it from the text."""
+    if item.kind == "literal":
+        return True
+    value = item.value
+    return item.kind == "user" and not is_part_ref(value) and not (isinstance(value, str) and value in ctx.inputs)
 
 
 _WORDS = re.compile(r"\w+")

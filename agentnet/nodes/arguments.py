@@ -3,7 +3,11 @@
 One mechanism for every collaborator that takes arguments instead of a prompt: Python functions on
 the network (``nodes/callable.py``) and MCP tools (``mcp/node.py``). In order, each property takes
 the first value found:
-1. a field of the same name in structured data an earlier step produced, or a literal the plan gave;
+1. a field of the same name in structured data an earlier step produced, else the value the plan gave
+   the parameter, read as the property's type ("3" is 3 for an integer; one that cannot be read so
+   is an error naming the tool, the parameter and the value). A string whose schema gives it a form
+   (a format, a pattern, examples shaped like "Area/City") that the plan's value lacks is the request's
+   token it was cut from ("Europe" of "Europe/Paris"), else left to the steps below;
 2. its role, when the schema marks one (``"x-agentnet": "input"`` or ``"request"``): the step's input
    (an earlier step's output or the user's input: text, parsed JSON, or an artifact's file path,
    as the property's type asks) or the step's own request (its instruction);
@@ -19,28 +23,18 @@ The result is validated with jsonschema; a value that does not fit is an error n
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agentnet.delimit import DATA_NOTE, data_block, flat_text
 from agentnet.errors import AgentnetError, OutputValidationError
+from agentnet.nodes.coerce import NotCoercible, coerce
+from agentnet.nodes.forms import candidates, in_form, pick, types_of
 
 if TYPE_CHECKING:
     from agentnet.nodes.base import CallOptions, ChatMessage, ModelNode
 
-_QUOTED = re.compile(r"""(?:(?<=^)|(?<=[\s:(\[,=]))(['"\u2018\u201c])(.+?)['"\u2019\u201d](?=$|[\s.,;:!?)\]])""")
-_STRIP = ".,;:!?()[]{}<>\"'\u2018\u2019\u201c\u201d"
-_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
-_FORMATS = {
-    "date": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
-    "date-time": re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"),
-    "time": re.compile(r"^\d{2}:\d{2}(?::\d{2})?$"),
-    "email": re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$"),
-    "uri": re.compile(r"^[a-z][a-z0-9+.-]*://\S+$"),
-    "url": re.compile(r"^[a-z][a-z0-9+.-]*://\S+$"),
-}
 MODEL_MAX_TOKENS = 192
 # The schema key that gives a property its role in a step: "input" or "request".
 ROLE_KEY = "x-agentnet"
@@ -93,7 +87,7 @@ class ToolRequest:
             paths = [data["path"] for _, _, data in self.upstream if isinstance(data, dict) and data.get("path")]
             return paths[0] if paths else None
         # A property without a type (a function of one untyped parameter) takes the input as it comes.
-        kinds = _types(prop) if "type" in prop else set()
+        kinds = types_of(prop) if "type" in prop else set()
         if kinds & {"object", "array"}:
             for item in self.upstream:
                 data = _structured(item, any_json=True)
@@ -145,6 +139,7 @@ def fill_arguments(
     required = [name for name in schema.get("required") or [] if name in properties]
     filled = Filled({}, {})
     _from_structures(properties, request, filled)
+    _from_plan(tool, properties, request, filled)
     _from_roles(properties, request, filled)
     _from_text(properties, set(required), request, filled)
     missing = [name for name in required if name not in filled.arguments]
@@ -182,11 +177,30 @@ def _from_structures(properties: dict[str, dict[str, Any]], request: ToolRequest
             if name in data and _fits(prop, data[name]):
                 filled.arguments[name], filled.sources[name] = data[name], "data"
                 break
-        else:
-            value = request.literals.get(name)
-            # The deterministic planner repeats the step's clause as a literal: that is not a value.
-            if value is not None and value != request.instruction and _fits(prop, value):
-                filled.arguments[name], filled.sources[name] = value, "plan"
+
+
+def _from_plan(tool: ToolSchema, properties: dict[str, dict[str, Any]], request: ToolRequest, filled: Filled) -> None:
+    """The values the plan gave, typed by the schema; a value that breaks the schema otherwise (a
+    maximum) is taken too, so the check before the call names it instead of a guess replacing it."""
+    tokens = [token for text in request.texts() for token in candidates(text)]
+    for name, prop in properties.items():
+        value = request.literals.get(name)
+        # The deterministic planner repeats the step's clause (or the task) where it found no value.
+        if name in filled.arguments or value is None or value in ("", request.instruction, request.task):
+            continue
+        try:
+            value = coerce(_without_role(prop), value)
+        except NotCoercible as exc:
+            shown = json.dumps(value, ensure_ascii=False)[:200]
+            raise OutputValidationError(
+                f"the plan gives {tool.name!r} the value {shown} for its parameter {name!r}, which takes "
+                f"{exc.expected}",
+                hint=f"write {name!r} as {exc.expected} in the plan, or leave it out so it is read from the task",
+                code=tool.error_code,
+            ) from None
+        value = in_form(prop, value, tokens)
+        if value is not None:
+            filled.arguments[name], filled.sources[name] = value, "plan"
 
 
 def _from_roles(properties: dict[str, dict[str, Any]], request: ToolRequest, filled: Filled) -> None:
@@ -216,75 +230,13 @@ def _structured(output: tuple[str, str, Any], *, any_json: bool = False) -> Any:
     return data
 
 
-def candidates(text: str) -> list[str]:
-    """Quoted passages, then whitespace tokens without their surrounding punctuation, in order."""
-    found = [m.group(2).strip() for m in _QUOTED.finditer(text)]
-    for raw in text.split():
-        token = raw.strip(_STRIP)
-        if token.endswith("'s"):
-            token = token[:-2]
-        if token:
-            found.append(token)
-    return list(dict.fromkeys(found))
-
-
-def shape(token: str) -> str:
-    """A token's form: runs of letters become 'A', runs of digits '9', other characters stay."""
-    return re.sub(r"\d+", "9", re.sub(r"[A-Za-z_]+", "A", token))
-
-
-def examples(prop: dict[str, Any]) -> list[str]:
-    """String examples a property schema gives: examples, default, enum, and quoted words in its description."""
-    values: list[Any] = [*(prop.get("examples") or []), prop.get("default"), *(prop.get("enum") or [])]
-    values.extend(m.group(2) for m in _QUOTED.finditer(str(prop.get("description") or "")))
-    return [v for v in values if isinstance(v, str) and v]
-
-
-def _types(prop: dict[str, Any]) -> set[str]:
-    kind = prop.get("type")
-    if isinstance(kind, list):
-        return {str(k) for k in kind}
-    if isinstance(kind, str):
-        return {kind}
-    return {"string"} if ("enum" not in prop and "const" not in prop) else set()
-
-
-def _pick(prop: dict[str, Any], tokens: list[str], used: set[str], required: bool) -> Any:
-    """The first token that this property's schema clearly asks for (None when nothing does)."""
-    free = [t for t in tokens if t not in used]
-    if "enum" in prop:
-        wanted = {str(v).lower(): v for v in prop["enum"]}
-        return next((wanted[t.lower()] for t in free if t.lower() in wanted), None)
-    kinds = _types(prop)
-    if kinds & {"integer", "number"} and required:
-        for token in free:
-            if _NUMBER.match(token):
-                number = float(token)
-                return int(number) if number.is_integer() and "integer" in kinds else number
-    if "string" not in kinds:
-        return None
-    form = _FORMATS.get(str(prop.get("format", "")).lower())
-    if form is not None:
-        return next((t for t in free if form.match(t)), None)
-    pattern = prop.get("pattern")
-    if isinstance(pattern, str):
-        try:
-            regex = re.compile(pattern)
-        except re.error:
-            return None
-        return next((t for t in free if regex.search(t)), None)
-    known = examples(prop)
-    shapes = {shape(e) for e in known} - {"A"}  # a plain word is no evidence: every word has that shape
-    return next((t for t in free if t in known or shape(t) in shapes), None)
-
-
 def _from_text(properties: dict[str, dict[str, Any]], required: set[str], request: ToolRequest, filled: Filled) -> None:
     tokens = [token for text in request.texts() for token in candidates(text)]
     used = {str(v) for v in filled.arguments.values()}
     for name, prop in properties.items():
         if name in filled.arguments:
             continue
-        value = _pick(prop, tokens, used, name in required)
+        value = pick(prop, tokens, used, name in required)
         if value is not None and _fits(prop, value):
             filled.arguments[name], filled.sources[name] = value, "text"
             used.add(str(value))

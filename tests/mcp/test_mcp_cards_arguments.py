@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -110,9 +111,68 @@ def test_plan_literals_count_unless_they_only_repeat_the_clause() -> None:
 def test_a_value_that_breaks_the_schema_is_refused_before_the_call() -> None:
     strict = tool({"n": {"type": "integer", "maximum": 5}}, ["n"])
     with pytest.raises(OutputValidationError) as caught:
-        fill_arguments(tool_schema(strict), ToolRequest(task="t", literals={"n": 50}))
-    # 50 does not fit: not taken from the plan, so the required value is missing
-    assert "required property" in caught.value.message
+        fill_arguments(tool_schema(strict), ToolRequest(task="use 3", literals={"n": 50}))
+    # The plan's 50 is named, not replaced by the 3 the text holds.
+    assert "50 is greater than the maximum of 5" in caught.value.message and "at n" in caught.value.message
+
+
+def test_plan_values_are_typed_by_the_schema() -> None:
+    typed = tool(
+        {
+            "days": {"type": "integer"},
+            "ratio": {"type": "number"},
+            "verbose": {"type": "boolean"},
+            "unit": {"type": "string", "enum": ["Celsius", "Fahrenheit"]},
+            "label": {"type": "string"},
+            "maybe": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+        },
+        ["days"],
+    )
+    literals = {"days": "3", "ratio": "0.5", "verbose": "yes", "unit": "celsius", "label": 7, "maybe": "2"}
+    # The text's numbers are not what the plan said: the plan's values win.
+    filled = fill_arguments(tool_schema(typed), ToolRequest(task="for 9 days at 0.7", literals=literals))
+    assert filled.arguments == {"days": 3, "ratio": 0.5, "verbose": True, "unit": "Celsius", "label": "7", "maybe": 2}
+    assert set(filled.sources.values()) == {"plan"}
+
+
+@pytest.mark.parametrize(
+    ("prop", "value", "expected"),
+    [
+        ({"type": "integer"}, "three", "an integer"),
+        ({"type": "integer"}, "2.5", "an integer"),
+        ({"type": "number"}, "fast", "a number"),
+        ({"type": "boolean"}, "maybe", "a boolean"),
+        ({"type": "string", "enum": ["Celsius", "Fahrenheit"]}, "kelvin", 'one of "Celsius", "Fahrenheit"'),
+    ],
+)
+def test_a_plan_value_that_cannot_be_read_as_the_type_is_an_error(
+    prop: dict[str, Any], value: str, expected: str
+) -> None:
+    with pytest.raises(OutputValidationError) as caught:
+        fill_arguments(tool_schema(tool({"x": prop}, ["x"])), ToolRequest(task="3 Celsius", literals={"x": value}))
+    message = caught.value.message
+    assert caught.value.code == "mcp_arguments_invalid"
+    assert "'t'" in message and "'x'" in message and json.dumps(value) in message and expected in message
+
+
+def test_a_plan_value_cut_short_of_the_form_takes_the_whole_token_else_is_left_open() -> None:
+    cut = fill_arguments(
+        tool_schema(GET_TIME), ToolRequest(task="What time is it in Europe/Paris?", literals={"timezone": "Europe"})
+    )
+    assert cut.arguments == {"timezone": "Europe/Paris"} and cut.sources == {"timezone": "plan"}
+    # Not in the examples' form and not cut from a token that is: left to the text, then the model.
+    with pytest.raises(OutputValidationError) as caught:
+        fill_arguments(
+            tool_schema(GET_TIME), ToolRequest(task="What is the time in New York?", literals={"timezone": "New York"})
+        )
+    assert "'timezone' is a required property" in caught.value.message
+    # An example itself, or a value with no form to keep (a plain-word example), is taken as given.
+    utc = fill_arguments(tool_schema(GET_TIME), ToolRequest(task="t", literals={"timezone": "UTC"}))
+    assert utc.arguments == {"timezone": "UTC"}
+    city = tool({"city": {"type": "string", "description": "a city, e.g. 'San Francisco'"}}, ["city"])
+    assert fill_arguments(tool_schema(city), ToolRequest(task="t", literals={"city": "Paris"})).arguments == {
+        "city": "Paris"
+    }
 
 
 @pytest.mark.slow
