@@ -5,6 +5,9 @@ and a real llama.cpp server. ``ScriptedModel`` plays its script in order (the la
 so a test can say exactly what a collaborator answers, fails with, or how long it stays silent.
 Like a real model it stops at the call's ``max_tokens`` (one word is one token here), and
 ``call_options`` records what every call asked for, so caps set by budgets and servers are visible.
+A record is the call's own (its ``stop`` list and ``extra`` dict are copies, not the caller's or a
+``.bind()``'s objects), and a copy of the model (``model_copy``, ``copy.copy``, ``copy.deepcopy``)
+keeps its own records and place in the script from then on.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import PrivateAttr
@@ -57,6 +60,21 @@ class ScriptedModel(ModelNode):
             **fields,
         )
 
+    def __copy__(self) -> ScriptedModel:
+        # pydantic copies the private attributes' dict, not the lists and lock in it: without this, a
+        # copy's calls were recorded in the original's lists (and the two shared one lock).
+        copied = super().__copy__()
+        with self._lock:
+            copied._lock = threading.Lock()
+            copied._calls, copied._call_options = list(self._calls), list(self._call_options)
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> ScriptedModel:
+        # The default deep copy fails on the lock (and on a recorded call's abort event).
+        copied = self.__copy__()
+        copied.script = list(self.script)
+        return copied
+
     @property
     def calls(self) -> list[list[ChatMessage]]:
         return self._calls
@@ -68,8 +86,11 @@ class ScriptedModel(ModelNode):
 
     def _next_item(self, messages: list[ChatMessage], options: CallOptions) -> ScriptItem:
         with self._lock:
-            self._calls.append(messages)
-            self._call_options.append(options)
+            self._calls.append(list(messages))
+            own = replace(
+                options, stop=list(options.stop) if options.stop is not None else None, extra=dict(options.extra)
+            )
+            self._call_options.append(own)
             if not self.script:
                 return ""
             item = self.script[min(self._position, len(self.script) - 1)]
