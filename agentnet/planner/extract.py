@@ -172,8 +172,7 @@ def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> 
         sentences = sentences[first:]
     parts: list[str] = []
     for sentence in sentences:
-        for piece in _SEQUENCE.split(sentence):
-            piece = _POLITE.sub("", piece.strip(" ,.;:!?-")).strip(" ,.;:!?-")
+        for piece in _pieces(sentence):
             if len(piece) >= 3:
                 parts.append(piece)
     # A clause that only hands an input over is no request: the input is wired into the steps that read it.
@@ -181,6 +180,29 @@ def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> 
     if asked:
         asked[0] = name_the_handed(asked[0], " ".join(task.split()))
     return asked[:max_clauses] or [masked.strip() or task]
+
+
+_PLAIN_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
+def _pieces(sentence: str) -> list[str]:
+    """The sentence cut at sequencing words, polite openings taken off. A bare verb joined to the next
+    clause by "and" shares its object: "download and save it as x.jpg" asks to download it as well, so
+    the verb's clause gets the rest of the next one ("download it as x.jpg"), not the verb alone."""
+    pieces: list[str] = []
+    joins: list[str] = []
+    last = 0
+    for match in _SEQUENCE.finditer(sentence):
+        pieces.append(sentence[last : match.start()])
+        joins.append(match.group(0))
+        last = match.end()
+    pieces.append(sentence[last:])
+    pieces = [_POLITE.sub("", piece.strip(" ,.;:!?-")).strip(" ,.;:!?-") for piece in pieces]
+    for index, join in enumerate(joins):
+        verb, after = pieces[index].split(), pieces[index + 1].split(None, 1)
+        if len(verb) == 1 and len(after) == 2 and _PLAIN_AND.fullmatch(join):
+            pieces[index] = f"{verb[0]} {after[1]}"
+    return pieces
 
 
 # What is left of a clause that merely names a handed-over file once the file is taken out.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,39 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("see_doctor_online", "arrange a virtual appointment with Dr. Smith"),
         ("print_document", "ensure any prescription given is printed out"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("task", "expected"),
+    [
+        # A bare verb before "and" shares the next clause's object.
+        ("Can you download and save it as mine.jpg?", ["download it as mine.jpg", "save it as mine.jpg"]),
+        ("Please identify and label the objects in it", ["identify the objects in it", "label the objects in it"]),
+        # Not a bare verb: a clause of its own, or a noun list, or not joined by a plain "and".
+        ("Please ask Mr. Lee and Mrs. Park to join", ["ask Mr. Lee", "Mrs. Park to join"]),
+        ("Please list people and places", ["list people", "places"]),
+        ("Please download, then save it as mine.jpg", ["download", "save it as mine.jpg"]),
+    ],
+)
+def test_a_bare_verb_shares_the_next_clauses_object(task: str, expected: list[str]) -> None:
+    assert clauses(task) == expected
+
+
+def test_a_bare_verb_is_planned_for_what_its_object_says(tmp_path: Path) -> None:
+    """ "download" alone cannot tell an image downloader from a video one; "download it as mine.jpg" can."""
+    tools = tmp_path / "tools.json"
+    tools.write_text(
+        json.dumps(
+            {
+                "nodes": [
+                    {"id": f"{kind.title()} Downloader", "desc": f"Downloads {what} from a given URL.",
+                     "input-type": ["url"], "output-type": [kind]}
+                    for kind, what in [("image", "an image"), ("video", "a video"), ("audio", "an audio file"),
+                                       ("text", "the text content")]
+                ]
+            }
+        )
+    )  # fmt: skip
+    planner = Planner(InMemorySource(load_cards(tools)), None, PlannerTuning(model_mode="off"))
+    task = "I saw a lovely sunset photo at https://example.com/sunset.jpg. Could you download and save it as mine.jpg?"
+    assert [step.capability for step in planner.plan(task).steps] == ["Image Downloader"]
