@@ -8,6 +8,7 @@ quotes the URL it called, an exception message that repeats a header.
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import urlsplit, urlunsplit
 
@@ -57,3 +58,17 @@ def redact_url(url: str | None) -> str:
         netloc = f"{MASK}@{host}" + (f":{port}" if port else "")
         url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
     return redact_text(url)
+
+
+class RedactingFilter(logging.Filter):
+    """Credentials out of every log line, tracebacks included (a provider error may quote a keyed URL)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact_text(message)
+        if cleaned != message:  # untouched records keep their args (uvicorn's access formatter reads them)
+            record.msg, record.args = cleaned, ()
+        if record.exc_info:
+            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True

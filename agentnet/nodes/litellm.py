@@ -3,10 +3,10 @@ OpenAI-compatible server through ``openai/<name>`` + ``api_base``).
 
 Keys come from the environment or ``.env`` files (the working directory's, then
 ``$AGENTNET_HOME/.env``), read at call time, held as ``SecretStr`` and never logged, repr'd or
-put into an error message. litellm is imported on first call, with its cost map read locally and
-its logging and telemetry silenced. agentnet does its own retries (``params.retry_policy()``,
-honouring ``Retry-After``, never on 401/403), cooldowns and deadline (``nodes/upstream.py``,
-``TokenStream``); litellm's and the HTTP client's retries are off.
+put into an error message. litellm is imported on first call, with its cost map read locally,
+telemetry off and its log silent unless asked for (``litellm_log_level``). agentnet does its own
+retries (``params.retry_policy()``, honouring ``Retry-After``, never on 401/403), cooldowns and
+deadline (``nodes/upstream.py``, ``TokenStream``); litellm's and the HTTP client's retries are off.
 """
 
 from __future__ import annotations
@@ -26,13 +26,18 @@ from agentnet.hosts import is_loopback_url
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode
 from agentnet.nodes.keys import PROVIDER_KEY_ENV, lookup_secret, provider_of
 from agentnet.nodes.upstream import CooldownRule, Deployment, RemoteCall
+from agentnet.redact import RedactingFilter
 
 _import_lock = threading.Lock()
 _litellm: Any = None
 
 
+LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm")
+
+
 def import_litellm() -> Any:
-    """Import litellm once: local cost map (no network), no telemetry, no log or print noise."""
+    """Import litellm once: local cost map (no network), no telemetry, no print noise, its log silent
+    unless the process asked for it (``show_litellm_log``)."""
     global _litellm
     with _import_lock:
         if _litellm is None:
@@ -42,28 +47,57 @@ def import_litellm() -> Any:
                 warnings.simplefilter("ignore")
                 import litellm
 
+                _own_log_only()
                 _warm_up(litellm)
             litellm.telemetry = False
             litellm.suppress_debug_info = True
             litellm.set_verbose = False
-            for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm"):
-                logging.getLogger(name).setLevel(logging.CRITICAL)
             _litellm = litellm
         return _litellm
+
+
+def litellm_log_level(level: int) -> None:
+    """LiteLLM's log lines from ``level`` on go to the process's own handlers (INFO: ``agentnet mcp serve
+    -v``). Without this call they are silent: its errors repeat agentnet's own, which say more."""
+    for name in LITELLM_LOGGERS:
+        logging.getLogger(name).setLevel(level)
+
+
+def _own_log_only() -> None:
+    """LiteLLM's records reach the handlers the process configured and no handler of LiteLLM's own: its
+    import puts a stream handler on its loggers, which also propagate to the root logger, so a process
+    that logs (``agentnet mcp serve``) printed every line twice, INFO lines once on stdout. Keys are
+    masked on the logger (LiteLLM's own masking was its handler's). Silent unless a level was asked for."""
+    for name in LITELLM_LOGGERS:
+        logger = logging.getLogger(name)
+        for handler in [h for h in logger.handlers if type(h).__module__.startswith("litellm")]:
+            logger.removeHandler(handler)
+        logger.addFilter(RedactingFilter())
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.CRITICAL)
 
 
 def _warm_up(litellm: Any) -> None:
     """Run litellm's lazy imports now, while warnings are ignored, with a mock (offline) call.
 
     Otherwise they run inside the first real call and their dependency warnings surface there
-    (and fail any caller, such as a test suite, that treats warnings as errors).
+    (and fail any caller, such as a test suite, that treats warnings as errors). The mock calls are
+    no model calls: they are kept out of LiteLLM's log, shown or not.
     """
     messages = [{"role": "user", "content": "warm-up"}]
-    for stream in (False, True):
-        response = litellm.completion(model="openai/warm-up", messages=messages, mock_response="ok", stream=stream)
-        if stream:
-            for _ in response:
-                pass
+    loggers = [logging.getLogger(name) for name in LITELLM_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        for stream in (False, True):
+            response = litellm.completion(model="openai/warm-up", messages=messages, mock_response="ok", stream=stream)
+            if stream:
+                for _ in response:
+                    pass
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def litellm_cost_per_1k(model: str) -> tuple[float, float] | None:

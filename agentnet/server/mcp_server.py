@@ -166,8 +166,12 @@ def _log_levels(verbose: bool) -> None:
     only, verbose or not. At warnings, one INFO line of the SDK's client is still shown: an MCP server
     agentnet uses over HTTP lost mid-session (``GET stream disconnected, reconnecting``) and back, a
     real fault a host's log should hold; not its others (``Received session ID: ...``)."""
+    from agentnet.nodes.litellm import litellm_log_level
+
     for name in ("httpx", "httpx2"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # LiteLLM's line per model call ("LiteLLM completion() model= ...") is INFO: with -v only.
+    litellm_log_level(logging.INFO if verbose else logging.CRITICAL)
     stream = logging.getLogger(_STREAM_LOG)
     stream.setLevel(logging.NOTSET if verbose else logging.INFO)
     if verbose:

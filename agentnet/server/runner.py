@@ -9,25 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from agentnet.redact import RedactingFilter
 from agentnet.server.settings import ServerSettings
 
 log = logging.getLogger("agentnet.server")
-
-
-class RedactingFilter(logging.Filter):
-    """Credentials out of every log line, tracebacks included (a provider error may quote a keyed URL)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        from agentnet.redact import redact_text
-
-        message = record.getMessage()
-        cleaned = redact_text(message)
-        if cleaned != message:  # untouched records keep their args (uvicorn's access formatter reads them)
-            record.msg, record.args = cleaned, ()
-        if record.exc_info:
-            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
-        return True
 
 
 def listen(settings: ServerSettings, backlog: int = 2048) -> tuple[socket.socket, ServerSettings]:

@@ -82,3 +82,33 @@ def test_verbose_shows_info_but_no_request_urls(agentnet_home: Path) -> None:
     text = said.read_text()
     assert REJECTED in text, text
     assert "HTTP Request" not in text and SECRET not in "".join(text.split()), text
+
+
+def asking(said: Path, *flags: str) -> bool:
+    """``agentnet mcp serve FLAGS`` (stderr to ``said``) asked once by a session; whether that was an error."""
+    env = {**os.environ, "COLUMNS": "400"}
+    params = StdioServerParameters(command=AGENTNET[0], args=[*AGENTNET[1:], "mcp", "serve", *flags], env=env)
+
+    async def session() -> bool:
+        with said.open("w") as errlog:
+            async with stdio_client(params, errlog=errlog) as (read, write), ClientSession(read, write) as client:
+                await client.initialize()
+                return (await client.call_tool("ask", {"prompt": "hi", "model": "remote"})).is_error
+
+    return anyio.run(session)
+
+
+def test_litellms_line_per_model_call_is_shown_once_with_verbose_only(agentnet_home: Path, refused_url: str) -> None:
+    """LiteLLM puts a handler of its own on its loggers, which also reach the root logger MCPServer
+    configures: each of its lines was printed twice (and its import's mock calls were logged as calls)."""
+    Path("agentnet.yaml").write_text(
+        "models:\n  - id: remote\n    adapter: litellm\n    model: openai/remote\n"
+        f"    api_base: {refused_url}/v1\n    params: {{retries: 0}}\n"
+    )
+    said = agentnet_home / "serve-stderr.log"
+    assert asking(said, "-v")  # refused: one attempt, one model call
+    text = said.read_text()
+    assert text.count("LiteLLM completion() model= remote; provider = openai") == 1, text
+    assert "warm-up" not in text and "LiteLLM:INFO" not in text, text  # no mock call, no handler of LiteLLM's
+    assert asking(said)
+    assert "LiteLLM completion()" not in said.read_text(), said.read_text()  # warnings only without -v
