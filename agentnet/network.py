@@ -146,6 +146,7 @@ class Network:
                 lambda chosen: self.planner.plan(task, chosen, deadline_s=deadline_s, inputs=inputs),
                 filters or self.filters(),
                 self.registry.unusable(),
+                general=(self.planner.source, self.planner.settings.general_model),
             )
             if current is not None:
                 current.set_attribute("agentnet.plan.steps", [f"{s.id}:{s.capability}" for s in plan.steps])
@@ -278,11 +279,18 @@ class Network:
 
 
 def plan_around_unusable(
-    make: Callable[[SearchFilters], Plan], filters: SearchFilters, unusable: Mapping[str, Health]
+    make: Callable[[SearchFilters], Plan],
+    filters: SearchFilters,
+    unusable: Mapping[str, Health],
+    *,
+    general: tuple[Any, str | None] | None = None,
 ) -> Plan:
     """``make(filters)`` without the models known to be unusable (their cards are unavailable); with
-    them only when nothing else can serve. The plan's notes say which were left out and why."""
+    them only when nothing else can serve. The plan's notes say which were left out and why. With
+    ``general`` (the planner's card source and general model), each all-text step's last alternate is
+    a general chat model the filters allow (``general_fallback``)."""
     from agentnet.errors import PlanningError
+    from agentnet.general_fallback import add_general_fallback
 
     try:
         plan = make(filters)
@@ -299,4 +307,7 @@ def plan_around_unusable(
             )
         else:
             plan.notes.append(f"left out {node_id} ({why})")
+    if general is not None:
+        source, preferred = general
+        add_general_fallback(plan, source.cards(), filters, preferred)
     return plan

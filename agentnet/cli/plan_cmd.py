@@ -81,6 +81,7 @@ def plan(
             ),
             filters,
             unusable,
+            general=(planner.source, planner.settings.general_model) if tools is None else None,
         )
         planning_s = time.perf_counter() - started
     result.notes = [*handed.notes, *result.notes]
