@@ -23,13 +23,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from agentnet.cards import CapabilityCard
-from agentnet.errors import UserError
+from agentnet.errors import RunError, UserError
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
 
     from agentnet.network import Network
     from agentnet.server.settings import ServerSettings
+
+log = logging.getLogger("agentnet.mcp_serve")
 
 INSTRUCTIONS = (
     "agentnet: a network of AI models. `ask` sends one prompt to one model; `plan` shows how a task would be "
@@ -64,7 +66,7 @@ def build_server(network: "Network", verbose: bool = False) -> "MCPServer":
         """Send one prompt to one model of the network (the default model unless `model` names one)."""
         with _callers_input():
             node = network.node(model)
-        reply = await anyio.to_thread.run_sync(serialised, node.complete, prompt)
+            reply = await anyio.to_thread.run_sync(serialised, node.complete, prompt)
         return str(reply.text)
 
     @server.tool(annotations=reads)
@@ -99,14 +101,20 @@ def build_server(network: "Network", verbose: bool = False) -> "MCPServer":
 
 @contextmanager
 def _callers_input() -> Iterator[None]:
-    """A ``UserError`` (an unknown model id, a task no collaborator can serve) is the caller's input to fix:
-    the tool's error result says what and how (its hint), and the SDK logs it as a ToolError, one INFO line.
-    Anything else is left to the SDK, which logs it with its traceback as the crash it is."""
+    """Failures agentnet names (``AgentnetError``) go to the caller as the tool's error result, with what
+    to do (the error's hint), not as the SDK's crash, which tells the caller only 'Error executing tool'
+    and puts an ERROR with a traceback into the host's log. A ``UserError`` (an unknown model id, a task
+    nothing can serve) is the caller's to fix: the SDK's INFO line only. A ``RunError`` (a model
+    unreachable, a deadline) is the network's: one WARNING line too. Anything else is a crash, left
+    to the SDK, which logs it with its traceback."""
     from mcp.server.mcpserver.exceptions import ToolError
 
     try:
         yield
     except UserError as exc:
+        raise ToolError(str(exc)) from None
+    except RunError as exc:
+        log.warning("%s (%s)", exc.message, exc.code)
         raise ToolError(str(exc)) from None
 
 

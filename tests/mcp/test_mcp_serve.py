@@ -133,9 +133,8 @@ def test_serve_is_listed_in_help() -> None:
     assert done.returncode == 0 and "serve" in done.stdout and "add" in done.stdout
 
 
-def test_an_unknown_model_id_is_the_callers_error_not_a_crash(agentnet_home: Path) -> None:
-    """A host's `ask` naming no model of this network gets an error result naming the id and the fix;
-    the server's stderr (the host's log) holds no traceback, as it would for a crash."""
+def ask_over_stdio(agentnet_home: Path, model: str) -> tuple[Any, str]:
+    """`ask` a real `agentnet mcp serve` (over stdio) with ``model``: the result and the server's stderr."""
     env = {"AGENTNET_HOME": str(agentnet_home), "LITELLM_LOCAL_MODEL_COST_MAP": "True", "COLUMNS": "400"}
     params = StdioServerParameters(command=AGENTNET[0], args=[*AGENTNET[1:], "mcp", "serve"], env=env, cwd=Path.cwd())
     said = agentnet_home / "serve-stderr.log"
@@ -144,9 +143,32 @@ def test_an_unknown_model_id_is_the_callers_error_not_a_crash(agentnet_home: Pat
         with said.open("w") as errlog:
             async with stdio_client(params, errlog=errlog) as (read, write), ClientSession(read, write) as session:
                 await session.initialize()
-                return await session.call_tool("ask", {"prompt": "hello", "model": "no-such-model"})
+                return await session.call_tool("ask", {"prompt": "hello", "model": model})
 
-    asked = anyio.run(main)
+    return anyio.run(main), said.read_text()
+
+
+def test_an_unknown_model_id_is_the_callers_error_not_a_crash(agentnet_home: Path) -> None:
+    """A host's `ask` naming no model of this network gets an error result naming the id and the fix;
+    the server's stderr (the host's log) holds no traceback, as it would for a crash."""
+    asked, said = ask_over_stdio(agentnet_home, "no-such-model")
     text = asked.content[0].text
     assert asked.is_error and "'no-such-model'" in text and "smollm2" in text and "agentnet models list" in text, text
-    assert "Traceback" not in said.read_text() and "ERROR" not in said.read_text(), said.read_text()
+    assert "Traceback" not in said and "ERROR" not in said, said
+
+
+def test_a_model_that_cannot_be_reached_is_said_to_the_caller_and_warned_of(
+    agentnet_home: Path, refused_url: str
+) -> None:
+    """The network's failure, not agentnet's: the caller reads what failed and the fix, the host's log
+    one WARNING line, no traceback."""
+    Path("agentnet.yaml").write_text(
+        "models:\n  - id: remote\n    adapter: litellm\n    model: openai/remote\n"
+        f"    api_base: {refused_url}/v1\n    params: {{retries: 0}}\n"
+    )
+    asked, said = ask_over_stdio(agentnet_home, "remote")
+    text = asked.content[0].text
+    assert asked.is_error and "model 'remote'" in text and "could not be reached" in text and "hint:" in text, text
+    warned = [line for line in said.splitlines() if "WARNING" in line]
+    assert len(warned) == 1 and "model 'remote'" in warned[0], said
+    assert "Traceback" not in said and "ERROR" not in said, said
