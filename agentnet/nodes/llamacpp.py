@@ -58,7 +58,8 @@ class LlamaCppNode(ModelNode):
     def _generate_tokens(
         self, messages: list[ChatMessage], options: CallOptions, cancel: CancelToken
     ) -> Iterator[str | Generation]:
-        with self._pool().use(self.pool_key) as loaded:
+        pool = self._pool()
+        with pool.use(self.pool_key) as loaded:
             if cancel.cancelled:
                 return
             prompt_tokens = count_prompt_tokens(loaded, messages, self.params.chat_format)
@@ -70,9 +71,11 @@ class LlamaCppNode(ModelNode):
                 # e.g. a chat template that rejects these roles, or a schema the grammar converter cannot take
                 raise self._engine_error(exc) from None
             counted = _Counted()
-            yield from self._pieces(chunks, cancel, counted)
+            yield from self._pieces(chunks, cancel, counted, pool)
         if cancel.cancelled:
             return
+        if pool.closing.is_set():
+            raise pool.closed_error(self.pool_key)
         yield Generation(
             usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=counted.tokens),
             finish_reason=counted.finish_reason,
@@ -110,11 +113,12 @@ class LlamaCppNode(ModelNode):
             kwargs["response_format"] = {"type": "json_object", "schema": options.schema}
         return kwargs
 
-    def _pieces(self, chunks: Any, cancel: CancelToken, counted: _Counted) -> Iterator[str]:
-        """The text of llama.cpp's chunks, counted; stops (and frees the engine) once cancelled."""
+    def _pieces(self, chunks: Any, cancel: CancelToken, counted: _Counted, pool: ModelPool) -> Iterator[str]:
+        """The text of llama.cpp's chunks, counted; stops (and frees the engine) once cancelled or
+        once the process is exiting (the pool waits for this call to leave llama.cpp)."""
         try:
             for chunk in chunks:
-                if cancel.cancelled:
+                if cancel.cancelled or pool.closing.is_set():
                     return
                 choice = chunk["choices"][0]
                 content = choice["delta"].get("content")

@@ -5,6 +5,12 @@ that uses it. One ``llama_cpp.Llama`` is not thread-safe, so every call holds th
 calls into one model queue up, calls into different models run side by side. A memory budget
 (weights + KV cache, estimated from the GGUF header) evicts least-recently-used idle models.
 Files are validated (``agentnet.nodes.gguf``) before llama.cpp ever sees them.
+
+At interpreter exit every pool closes (``close_pools``, an atexit hook): calls still running are
+told to stop (a call abandoned at its deadline keeps generating on its daemon thread until it looks
+at its cancel token), the hook waits for them to leave llama.cpp, then frees every model. Exiting
+with a thread inside ``llama_decode`` crashed the process (SIGSEGV in
+``ggml_cpu_extra_compute_forward``: the C library's destructors ran under the running graph).
 """
 
 from __future__ import annotations
@@ -13,18 +19,21 @@ import atexit
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agentnet.errors import ConfigError, ModelFileError
+from agentnet.errors import ConfigError, ModelCallError, ModelFileError
 from agentnet.nodes.gguf import GGUFInfo, inspect_gguf
 
 log = logging.getLogger("agentnet.pool")
 
 DEFAULT_MEMORY_MB = 8192
+# How long exit waits for running calls to leave llama.cpp: one token's decode, or one prompt batch.
+EXIT_WAIT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,9 @@ class ModelPool:
         self._loading: dict[PoolKey, threading.Lock] = {}
         self.loads = 0
         self.evictions = 0
+        # Set once the process is exiting: running calls stop at their next token, new ones are refused.
+        self.closing = threading.Event()
+        _pools.add(self)
 
     # --- queries -----------------------------------------------------------------------------
 
@@ -137,6 +149,8 @@ class ModelPool:
     def use(self, key: PoolKey) -> Iterator[LoadedModel]:
         """Hold ``key``'s model exclusively (waiting for earlier callers) for one call."""
         while True:
+            if self.closing.is_set():
+                raise self.closed_error(key)
             model = self.get(key)
             with self._lock:
                 # The model may have been evicted between get() and here; then load it again.
@@ -145,12 +159,21 @@ class ModelPool:
                     break
         try:
             with model.lock:
+                if self.closing.is_set():  # waited for the lock while the process began to exit
+                    raise self.closed_error(key)
                 model.calls += 1
                 yield model
         finally:
             with self._lock:
                 model.users -= 1
                 model.last_used = time.monotonic()
+
+    def closed_error(self, key: PoolKey) -> ModelCallError:
+        return ModelCallError(
+            f"stopped calling {Path(key.path).name}: the process is exiting and its models are being freed",
+            code="local_engine_closed",
+            retryable=False,
+        )
 
     def evict(self, key: PoolKey) -> bool:
         """Unload ``key`` now if it is idle; True when it was unloaded."""
@@ -167,6 +190,18 @@ class ModelPool:
         """Unload every idle model."""
         for model in self.loaded():
             self.evict(model.key)
+
+    def close(self, wait_s: float = EXIT_WAIT_S) -> None:
+        """Stop running calls (at their next token), wait up to ``wait_s`` for them to leave llama.cpp,
+        then unload every model; later calls are refused."""
+        self.closing.set()
+        deadline = time.monotonic() + wait_s
+        while any(model.users for model in self.loaded()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        busy = [Path(m.key.path).name for m in self.loaded() if m.users]
+        if busy:
+            log.warning("models still running after %.0f s at exit, left loaded: %s", wait_s, ", ".join(busy))
+        self.clear()
 
 
 # Loading and freeing models, process-wide one at a time: llama.cpp's one-off backend set-up is
@@ -256,6 +291,19 @@ def _close(llama: Any) -> None:
 
 _shared: ModelPool | None = None
 _shared_lock = threading.Lock()
+# Every pool alive, closed at exit: the shared one and those made for one registry or test.
+_pools: weakref.WeakSet[ModelPool] = weakref.WeakSet()
+
+
+def close_pools() -> None:
+    """Close every pool (see ``ModelPool.close``); registered to run at interpreter exit."""
+    for pool in list(_pools):
+        pool.close()
+
+
+# Before interpreter teardown: a daemon thread still in llama.cpp when the C library's destructors
+# run crashes the process, and llama_cpp's own __del__ would run too late (its module globals gone).
+atexit.register(close_pools)
 
 
 def shared_pool(memory_mb: int | None = None) -> ModelPool:
@@ -264,9 +312,6 @@ def shared_pool(memory_mb: int | None = None) -> ModelPool:
     with _shared_lock:
         if _shared is None:
             _shared = ModelPool(memory_mb or DEFAULT_MEMORY_MB)
-            # Free models before interpreter teardown: llama_cpp's own __del__ runs too late then
-            # (its module globals are gone) and prints a TypeError on every exit.
-            atexit.register(_shared.clear)
         elif memory_mb is not None:
             _shared.memory_mb = memory_mb
         return _shared
