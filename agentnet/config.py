@@ -8,7 +8,7 @@ explicit ``--config`` path). Nothing here reads the environment at import time.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
@@ -164,6 +164,11 @@ class PlannerSettings(BaseModel):
     keep_data_on_host: bool = False
     max_cost: float | None = Field(default=None, ge=0)
     use_memory: bool = True
+    # When the planner model chooses the tools (PlannerTuning.model_mode): "assist" where retrieval finds
+    # no clear match, "decompose" always, "off" never. "auto" is assist, except for the embedded 135M
+    # default, which is not asked: its picks scored below retrieval's own guess on every dev domain where
+    # it was asked (docs/planning.md).
+    consult: Literal["auto", "assist", "decompose", "off"] = "auto"
 
 
 class BudgetSettings(BaseModel):

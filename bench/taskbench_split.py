@@ -9,7 +9,7 @@ typed tools), bench/data/office (API tools with parameters, written by hand), be
 (typed tools) and bench/data/dailylifeapis (API tools; links follow the steps' order): the last two are
 public TaskBench data (their README.md).
 
-    .venv/bin/python bench/taskbench_split.py --tools TOOLS.json --data DATA.jsonl [--mode assist|off]
+    .venv/bin/python bench/taskbench_split.py --tools TOOLS.json --data DATA.jsonl [--mode auto|assist|decompose|off]
         [--tune | --curve 0,25,50,100] [--set threshold=0.5 ...]
 """
 
@@ -23,7 +23,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tools", type=Path, required=True)
     parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--mode", default="assist", help="planner model role (assist, decompose, off)")
+    parser.add_argument(
+        "--mode", default="auto", help="planner model role (auto: as planner.consult's default; assist, decompose, off)"
+    )
     parser.add_argument("--tune", action="store_true", help="score on the train half only (see above)")
     parser.add_argument("--curve", default="", help="learning curve: percentages of the train half, e.g. 0,25,50,100")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a PlannerTuning field")

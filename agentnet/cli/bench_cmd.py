@@ -48,7 +48,14 @@ def bench_taskbench(
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Plan only the first N samples.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write predictions (TaskBench format) here.")] = None,
     model: Annotated[str | None, typer.Option("--model", "-m", help="Planner model id (default: smollm2).")] = None,
-    mode: Annotated[str, typer.Option("--mode", help="Model role: assist (default), decompose, or off.")] = "assist",
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode",
+            help="Model role: auto (default: as planner.consult, the embedded model is not asked), assist, "
+            "decompose, or off.",
+        ),
+    ] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line: n_f1, e_f1, samples.")] = False,
 ) -> None:
     """Planning quality: plan each instruction (no execution), node F1 and edge F1 as TaskBench scores them."""
@@ -66,7 +73,7 @@ def bench_taskbench(
         sys.stdout.write(f"{kind:<8}{part['samples']:>6}{part['n_f1']:>9.2f}{part['e_f1']:>9.2f}\n")
     if "p_f1" in summary:
         sys.stdout.write(f"arguments: parameter-name F1 {summary['p_f1']:.2f}, value F1 {summary['v_f1']:.2f}\n")
-    sys.stdout.write(f"plans by source: {summary['plan_sources']}\n")
+    sys.stdout.write(f"plans by source: {summary['plan_sources']}   planner model role: {summary['mode']}\n")
     if out is not None:
         with out.open("w", encoding="utf-8") as handle:
             for prediction in result.predictions:

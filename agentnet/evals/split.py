@@ -70,18 +70,18 @@ def measure(
     tools: Path,
     data: Path,
     *,
-    mode: str = "assist",
+    mode: str = "auto",
     tune: bool = False,
     curve: tuple[int, ...] = (),
     overrides: dict[str, Any] | None = None,
     say: Callable[[str], None] = print,
 ) -> dict[str, dict[str, Any]]:
     """Run the split, print one line per run through ``say``; returns each run's summary by label."""
-    tb.tuning(mode, overrides)  # a bad mode or setting fails before anything is measured
+    role = tb.tuning(mode, overrides).model_mode  # a bad mode or setting fails before anything is measured
     samples = tb.read_examples(data)
     runs = split_runs(samples, tune=tune, curve=curve)
     train_size = sum(1 for s in samples if bucket(s, 2) == 1)
-    say(f"split: {train_size} train / {len(samples) - train_size} test samples (by crc32(id) % 2)")
+    say(f"split: {train_size} train / {len(samples) - train_size} test samples (by crc32(id) % 2); model role {role}")
     if tune:
         say(f"tuning on the train half: zero-shot on {len(runs[0].scored)}, "
             f"memory {len(runs[1].memory or [])} -> {len(runs[1].scored)}")  # fmt: skip

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from agentnet.errors import ConfigError
 from agentnet.planner.examples import example_nodes, read_examples, request
-from agentnet.planner.tuning import MODEL_MODES, PlannerTuning
+from agentnet.planner.tuning import AUTO, MODEL_MODES, PlannerTuning, model_mode_for
 
 if TYPE_CHECKING:
     from agentnet.cards import CapabilityCard
@@ -196,6 +196,8 @@ class BenchResult:
     seconds: float
     predictions: list[dict[str, Any]]
     sources: dict[str, int]
+    # The planner model's role the run planned with ("auto" resolved: planner.tuning.model_mode_for).
+    mode: str = ""
 
     @property
     def per_sample_s(self) -> float:
@@ -209,6 +211,7 @@ class BenchResult:
             "samples": overall.samples,
             "s_per_sample": round(self.per_sample_s, 3),
             "plan_sources": self.sources,
+            "mode": self.mode,
         }
         if overall.names.tp + overall.names.fp + overall.names.fn:
             out["p_f1"], out["v_f1"] = round(overall.names.f1, 2), round(overall.values.f1, 2)
@@ -266,12 +269,13 @@ def _setting_value(current: Any, value: Any) -> Any:
     return type(current)(value)
 
 
-def tuning(mode: str = "assist", overrides: dict[str, Any] | None = None) -> PlannerTuning:
-    """The planner's tuning for a run: ``mode`` and ``overrides`` (for measuring an idea without
-    editing the defaults) over the defaults."""
-    if mode not in MODEL_MODES:
-        raise ConfigError(f"unknown planner mode {mode!r}", hint=f"use one of: {', '.join(MODEL_MODES)}")
-    settings = PlannerTuning(model_mode=mode)
+def tuning(mode: str = AUTO, overrides: dict[str, Any] | None = None, model_id: str | None = None) -> PlannerTuning:
+    """The planner's tuning for a run: ``mode`` (``auto`` as ``planner.consult`` reads it, for the planner
+    model ``model_id``) and ``overrides`` (for measuring an idea without editing the defaults) over the
+    defaults."""
+    if mode not in (AUTO, *MODEL_MODES):
+        raise ConfigError(f"unknown planner mode {mode!r}", hint=f"use one of: {', '.join((AUTO, *MODEL_MODES))}")
+    settings = PlannerTuning(model_mode=model_mode_for(mode, model_id))
     for key, value in (overrides or {}).items():
         if key not in PlannerTuning.__dataclass_fields__:
             raise ConfigError(
@@ -288,7 +292,7 @@ def run_files(
     train: Path | None = None,
     limit: int | None = None,
     model_id: str | None = None,
-    mode: str = "assist",
+    mode: str = AUTO,
     overrides: dict[str, Any] | None = None,
 ) -> BenchResult:
     """The benchmark from files: tools as an in-memory directory, optional plan memory from ``train``;
@@ -297,7 +301,7 @@ def run_files(
     from agentnet.planner.memory import PlanMemory
     from agentnet.planner.planner import Planner
 
-    settings = tuning(mode, overrides)
+    settings = tuning(mode, overrides, model_id)
     cards = load_tools(tools)
     samples = read_examples(data)[:limit] if limit else read_examples(data)
     memory = None
@@ -305,12 +309,14 @@ def run_files(
         memory = PlanMemory(":memory:")
         memory.learn_examples(train)
     node = None
-    if mode != "off":
+    if settings.model_mode != "off":
         from agentnet.nodes.registry import NodeRegistry
 
         node = NodeRegistry().node(model_id)
     planner = Planner(InMemorySource(cards), node, settings, memory=memory)
     try:
-        return run(planner, samples, cards)
+        result = run(planner, samples, cards)
+        result.mode = settings.model_mode
+        return result
     finally:
         planner.close()

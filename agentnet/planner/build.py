@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import NotFoundError
 from agentnet.planner.planner import Planner
-from agentnet.planner.tuning import PlannerTuning
+from agentnet.planner.tuning import PlannerTuning, model_mode_for
 
 if TYPE_CHECKING:
     from agentnet.config import AgentnetConfig, PlannerSettings
@@ -45,6 +45,7 @@ def build_planner(
         _check_model(registry, model_id, "--model" if model else "planner.model in agentnet.yaml")
     tuning = PlannerTuning(
         max_steps=max_steps or settings.max_steps,
+        model_mode=model_mode_for(settings.consult, model_id) if use_model else "off",
         use_memory=settings.use_memory,
         general_model=config.default_model if general else None,
     )

@@ -114,6 +114,8 @@ def test_bench_taskbench_end_to_end(tmp_path: Path) -> None:
     assert summary["samples"] == 5 and set(summary) >= {"n_f1", "e_f1", "single", "chain", "dag"}
     assert summary["n_f1"] > 50
     assert "chain" in result.stdout and "n-F1" in result.stdout
+    # The default role is planner.consult's: the embedded model is not asked (and never loaded).
+    assert summary["mode"] == "off" and "planner model role: off" in result.stdout
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(lines) == 5 and {"id", "task_nodes", "task_links"} <= set(lines[0])
     chain = next(line for line in lines if line["id"] == "r2")

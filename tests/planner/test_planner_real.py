@@ -60,3 +60,45 @@ def test_assist_mode_plans_a_clear_task_from_retrieval(smollm2_node: Any, source
     assert plan.source == "retrieval"
     assert [s.capability for s in plan.steps] == ["Image Upscaler", "Photo Captioner"]
     assert plan.steps[1].depends_on == ["s1"]
+
+
+@pytest.mark.parametrize(("consult", "model", "asked"), [("auto", "smollm2", False), ("assist", "smollm2", True)])
+def test_the_embedded_planner_model_is_asked_only_when_planner_consult_says_so(
+    smollm2_node: Any, source: InMemorySource, consult: str, model: str, asked: bool
+) -> None:
+    """By default (``planner.consult: auto``) the embedded 135M model is not asked where retrieval is
+    unsure: its picks scored below retrieval's own guess on the dev domains. ``assist`` asks it."""
+    from agentnet.config import AgentnetConfig, PlannerSettings
+    from agentnet.nodes.registry import NodeRegistry
+    from agentnet.planner.build import build_planner
+
+    config = AgentnetConfig(planner=PlannerSettings(model=model, consult=consult, use_memory=False))
+    registry = NodeRegistry(config)
+    built: list[str | None] = []
+
+    def node(node_id: str | None = None) -> Any:
+        built.append(node_id)
+        return smollm2_node  # the session's loaded model, not a second load
+
+    registry.node = node  # type: ignore[method-assign]
+    plan = build_planner(config, source, registry, general=False).plan("Can you do something nice with holiday.jpg?")
+    assert built == (["smollm2"] if asked else [])
+    if asked:
+        assert_from_the_model(plan, source)
+    else:
+        assert plan.source == "retrieval" and any("no clause was clearly served" in s.why for s in plan.steps)
+
+
+@pytest.mark.parametrize(
+    ("consult", "model", "role"),
+    [
+        ("auto", "smollm2", "off"),
+        ("auto", "gpt-4o", "assist"),
+        ("off", "gpt-4o", "off"),
+        ("decompose", "smollm2", "decompose"),
+    ],
+)
+def test_planner_consult_sets_the_models_role(consult: str, model: str, role: str) -> None:
+    from agentnet.planner.tuning import model_mode_for
+
+    assert model_mode_for(consult, model) == role
