@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from agentnet.cards import CapabilityCard
-from agentnet.planner import money, sentences
+from agentnet.planner import money, sentences, timezones
 from agentnet.planner.extract import _FILE, _QUOTED, _URL, QUOTE_PLACEHOLDER, _typed_literal, mask_quotes
 from agentnet.planner.plan import Step, StepInput
 
@@ -55,6 +55,8 @@ _NOT_NAME = re.compile(
 # Words of a parameter's name or description that say which kind of value it takes.
 _WANTS: dict[str, frozenset[str]] = {
     "url": frozenset(["url", "link", "website", "uri", "webpage", "href"]),
+    # Before "time" and "name": "timezone" is neither a clock time nor a place's name ("Asia/Tokyo").
+    "timezone": frozenset(["timezone", "timezones", "tz", "zone"]),
     "email": frozenset(["email", "e-mail", "mail"]),
     "file": frozenset(["file", "path", "filename", "attachment"]),
     "time": frozenset(["time", "hour", "clock"]),
@@ -146,6 +148,7 @@ def named_example(examples: list[str], texts: list[str]) -> str | None:
 
 # Kinds read by their own module, not by one pattern.
 _READERS = {
+    "timezone": timezones.zones,
     "money": money.amounts,
     "currency": money.currencies,
     "currency_from": lambda text: money.currencies(text, "from"),

@@ -33,6 +33,18 @@ def test_add_time_server_then_run_picks_get_current_time_and_fills_timezone(agen
     assert [s["node_id"] for s in trace["steps"]] == ["time.get_current_time"]
     assert trace["plan"]["source"] == "retrieval"  # chosen by retrieval, not guessed by the planner model
 
+    # A city names its zone: the plan gives the tool the IANA name, not the city (which it refuses).
+    planned = json.loads(agentnet("plan", "What time is it in Tokyo right now?", "--json").stdout)
+    assert [(s["capability"], [(i["name"], i["value"]) for i in s["inputs"]]) for s in planned["steps"]] == [
+        ("time.get_current_time", [("timezone", "Asia/Tokyo")])
+    ]
+    planned = json.loads(agentnet("plan", "Convert 14:30 from New York time to Europe/London time", "--json").stdout)
+    convert = {i["name"]: i["value"] for i in planned["steps"][0]["inputs"]}
+    assert planned["steps"][0]["capability"] == "time.convert_time", planned
+    assert (convert["source_timezone"], convert["target_timezone"]) == ("America/New_York", "Europe/London")
+    done = agentnet("run", "What time is it in New York right now?", "--json")
+    assert json.loads(json.loads(done.stdout.strip().splitlines()[-1])["answer"])["timezone"] == "America/New_York"
+
     tools = json.loads(agentnet("mcp", "tools", "time", "--json").stdout)
     assert tools["available"] and len(tools["tools"]) == 2
 

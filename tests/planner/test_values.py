@@ -214,3 +214,19 @@ def test_an_amount_of_money_keeps_its_currency() -> None:
     assert arguments(filled(daily, ["online_shopping"], [task], task)[0]) == {"website": "Amazon", "product": task}
     task = "Order a pizza for 25 USD from Uber Eats to 5 Oak Road"
     assert arguments(filled(daily, ["order_food_delivery"], [task], task)[0])["location"] == "5 Oak Road"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What time is it in Asia/Tokyo?", ["Asia/Tokyo"]),
+        ("Convert 14:30 from America/New_York to Europe/London", ["America/New_York", "Europe/London"]),
+        ("Convert 9am Los Angeles time to Tokyo time", ["America/Los_Angeles", "Asia/Tokyo"]),
+        ("Schedule it at 3pm UTC", ["UTC"]),
+        ("Ask Paris Hilton about it", []),  # a person, not the city
+    ],
+)
+def test_a_time_zone_is_read_as_its_iana_name(text: str, expected: list[str]) -> None:
+    from agentnet.planner.timezones import zones
+
+    assert zones(text) == expected
