@@ -171,7 +171,8 @@ def _flow_adjust(
     media = [t for t in card.input_types if t != "text" and t not in WILDCARD_TYPES]
     if not media:
         return 0.0
-    served = sum(1 for t in media if fresh.get(t, 0) > 0)
+    # One handed-over audio file serves one of a two-audio tool's inputs, not both.
+    served = sum(min(media.count(t), fresh.get(t, 0)) for t in set(media))
     missing = sum(1 for t in media if fresh.get(t, 0) <= 0 and t not in producible)
     return bonus * served / len(media) - penalty * (missing > 0) - penalty * 0.5 * (served == 0)
 

@@ -42,3 +42,25 @@ def test_a_request_whose_clauses_are_all_weak_gets_the_tool_it_asks_for() -> Non
     plan = planner.plan(task)
     assert [step.capability for step in plan.steps] == ["Summarization"]
     assert "no clause was clearly served" in plan.steps[0].why
+
+
+def test_one_handed_over_file_serves_one_input_of_a_tool_that_takes_two() -> None:
+    """The data-flow bonus counts items, not types: one audio file is half of what an audio splicer
+    (two audios in) needs, and must not lift it over the text-to-speech tool a clause asks for
+    ("convert this translation into an audio clip" with music.wav handed over)."""
+
+    def typed(name: str, inputs: list[str]) -> CapabilityCard:
+        return CapabilityCard(id=name, name=name, description=name, input_types=inputs, output_types=["audio"],
+                              provider="external")  # fmt: skip
+
+    cards = [typed("Speech Synthesizer", ["text"]), typed("Audio Splicer", ["audio", "audio"])]
+    clause = ["convert this translation into an audio clip"]
+    tuning = PlannerTuning()
+
+    def chosen(supplied: list[str]) -> str:
+        picks = draft.choose(clause, cards, [[0.59, 0.53]], tuning.threshold, tuning.margin, supplied,
+                             tuning.type_bonus, tuning.type_penalty)  # fmt: skip
+        return picks[0].card.id
+
+    assert chosen(["audio"]) == "Speech Synthesizer"
+    assert chosen(["audio", "audio"]) == "Audio Splicer"  # both its inputs are there: the full bonus
