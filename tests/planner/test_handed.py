@@ -172,3 +172,15 @@ def test_a_bridge_a_later_clause_asks_for_anyway_is_one_step(huggingface: Planne
     tools = [step.capability for step in plan.steps]
     assert tools[0] == "Text-to-Speech" and len(tools) == len(set(tools)), tools
     assert "Automatic Speech Recognition" in tools
+
+
+def test_a_request_after_scene_setting_still_names_what_was_handed_over() -> None:
+    """The first request proper, not the first clause: "I'm working on a video project where I need
+    ..." sets the scene, and "download it for me" after an audio link is about the audio."""
+    task = (
+        "I'm working on a video project where I need to use the audio from a different source. This audio is "
+        "available at example.com/audio.wav. Could you download it for me?"
+    )
+    assert clauses(task)[-1] == "download the audio for me"
+    cards = [downloader("audio"), downloader("video"), downloader("image")]
+    assert [step.capability for step in Planner(InMemorySource(cards), None).plan(task).steps] == ["audio-downloader"]
