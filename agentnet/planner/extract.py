@@ -239,13 +239,14 @@ def introduces(clause: str) -> bool:
     return not _NAMING.sub(" ", rest).strip(" ,.;:!?-()'\"")
 
 
-_OBJECT_PRONOUN = re.compile(r"\b(it|them)\b(?!\s+out\b)", re.IGNORECASE)
+_OBJECT_PRONOUN = re.compile(r"\b(it|them|its)\b(?!\s+out\b)", re.IGNORECASE)
 _MEDIUM_WORD = re.compile(
     r"\b(?:images?|pictures?|photos?|photographs?|audio|recordings?|sound|voice|videos?|clips?|footage|movies?|"
     r"files?|documents?|text|table)\b",
     re.IGNORECASE,
 )
 _HANDED_MEDIA = ("image", "audio", "video")
+_PLURAL = {"them": "s", "its": "'s"}
 _SHORT_CLAUSE = 4
 
 
@@ -264,7 +265,7 @@ def name_the_handed(clause: str, task: str) -> str:
     if len(kinds) != 1:
         return clause
     kind = kinds.pop()
-    return _OBJECT_PRONOUN.sub(lambda m: f"the {kind}" + ("s" if m.group(1).lower() == "them" else ""), clause, 1)
+    return _OBJECT_PRONOUN.sub(lambda m: f"the {kind}" + _PLURAL.get(m.group(1).lower(), ""), clause, 1)
 
 
 def _medium(artifact: Artifact) -> str:

@@ -60,6 +60,11 @@ def test_clauses_leave_out_the_handing_over_but_keep_a_lone_one() -> None:
             "classify the image for me",
         ),
         ("download them", "Two videos: a.mp4 and b.mp4. Please download them", "download the videos"),
+        (
+            "determine its category",
+            "I have a photo 'sea.jpg'. Can you determine its category?",
+            "determine the image's category",
+        ),
         ("download it", "A photo is at https://example.com/p/sea.jpg. Can you download it?", "download the image"),
         # Two media handed over: "it" could be either.
         ("edit it", "I have sea.jpg and talk.wav. Please edit it", "edit it"),
@@ -101,6 +106,12 @@ def test_classify_it_after_handing_an_image_is_image_classification(huggingface:
     plan = huggingface.plan("I took a picture called 'garden.jpg' and I wonder what it shows. Can you classify it?")
     assert [step.capability for step in plan.steps] == ["Image Classification"]
     assert "'classify the image'" in plan.steps[0].why
+
+
+def test_its_category_after_handing_an_image_is_image_classification(huggingface: Planner) -> None:
+    # "its category" alone matched the table classifier best.
+    plan = huggingface.plan("I have a photo called 'garden.jpg'. Can you determine its category?")
+    assert [step.capability for step in plan.steps] == ["Image Classification"]
 
 
 def downloader(medium: str) -> CapabilityCard:
