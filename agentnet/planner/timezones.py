@@ -39,8 +39,9 @@ def _by_city() -> dict[str, str]:
 
 def zones(text: str) -> list[str]:
     """The time zones ``text`` names, in order: IANA names written out, then cities that name a zone."""
-    found = [(m.start(), m.group(0).replace(" ", "")) for m in _IANA.finditer(text)]
-    taken = [range(m.start(), m.end()) for m in _IANA.finditer(text)]
+    written = list(_IANA.finditer(text))
+    found = [(m.start(), m.group(0)) for m in written]
+    taken = [range(m.start(), m.end()) for m in written]
     cities = _by_city()
     for match in _CITY.finditer(text):
         zone = cities.get(match.group(0).replace("-", " ").lower())
