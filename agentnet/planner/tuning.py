@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentnet.config import DEFAULT_MODEL_ID
+
 MODEL_MODES = ("assist", "decompose", "off")
 # "auto" is what agentnet.yaml's planner.consult and `agentnet bench --mode` default to: see model_mode_for.
 AUTO = "auto"
@@ -129,6 +131,4 @@ def model_mode_for(consult: str, model_id: str | None) -> str:
     a stronger model set as ``planner.model`` is asked."""
     if consult != AUTO:
         return consult
-    from agentnet.config import DEFAULT_MODEL_ID
-
     return "off" if model_id in (None, DEFAULT_MODEL_ID) else "assist"

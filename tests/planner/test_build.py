@@ -12,6 +12,7 @@ from agentnet.directory.inmemory import InMemorySource
 from agentnet.errors import NotFoundError
 from agentnet.nodes.registry import NodeRegistry
 from agentnet.planner.build import build_planner
+from agentnet.planner.tuning import model_mode_for
 
 
 def counted(registry: NodeRegistry) -> list[str]:
@@ -46,3 +47,16 @@ def test_an_unknown_planner_model_is_an_error_naming_the_setting_when_the_planne
     with pytest.raises(NotFoundError, match=r"--model.*'gone'"):
         build_planner(config, InMemorySource(registry.cards()), registry, model="gone")
     assert build_planner(config, InMemorySource([]), registry, use_model=False).model is None
+
+
+@pytest.mark.parametrize(
+    ("consult", "model", "role"),
+    [
+        ("auto", "smollm2", "off"),
+        ("auto", "gpt-4o", "assist"),
+        ("off", "gpt-4o", "off"),
+        ("decompose", "smollm2", "decompose"),
+    ],
+)
+def test_planner_consult_sets_the_models_role(consult: str, model: str, role: str) -> None:
+    assert model_mode_for(consult, model) == role

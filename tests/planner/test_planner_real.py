@@ -87,18 +87,3 @@ def test_the_embedded_planner_model_is_asked_only_when_planner_consult_says_so(
         assert_from_the_model(plan, source)
     else:
         assert plan.source == "retrieval" and any("no clause was clearly served" in s.why for s in plan.steps)
-
-
-@pytest.mark.parametrize(
-    ("consult", "model", "role"),
-    [
-        ("auto", "smollm2", "off"),
-        ("auto", "gpt-4o", "assist"),
-        ("off", "gpt-4o", "off"),
-        ("decompose", "smollm2", "decompose"),
-    ],
-)
-def test_planner_consult_sets_the_models_role(consult: str, model: str, role: str) -> None:
-    from agentnet.planner.tuning import model_mode_for
-
-    assert model_mode_for(consult, model) == role
