@@ -13,9 +13,10 @@ from agentnet.errors import AgentnetError, UserError
 
 
 def run_guarded(invoke: Callable[[], object], refresh: bool = True) -> None:
-    """Run ``invoke`` (the command tree on ``sys.argv``); exits 2 for a ``UserError``, 1 for a ``RunError``,
-    130 when interrupted. ``refresh=False``: no command tree ran here, so the plugin commands' cache
-    is left to the process that runs one (and typer stays unimported)."""
+    """Run ``invoke`` (the command tree on ``sys.argv``); exits 2 for a ``UserError`` and for a file the
+    system refused (``file_errors``), 1 for a ``RunError``, 130 when interrupted. ``refresh=False``: no
+    command tree ran here, so the plugin commands' cache is left to the process that runs one (and typer
+    stays unimported)."""
     try:
         try:
             invoke()
@@ -25,15 +26,27 @@ def run_guarded(invoke: Callable[[], object], refresh: bool = True) -> None:
 
                 refresh_cache()
     except AgentnetError as exc:
-        from agentnet.cli.render import print_error
-
-        print_error(exc)
-        if "--json" in sys.argv[1:]:
-            # Scripts that asked for JSON get a JSON object on stdout even when the command failed.
-            import json
-
-            sys.stdout.write(json.dumps({"status": "failed", "error": exc.to_dict()}, ensure_ascii=False) + "\n")
-        sys.exit(2 if isinstance(exc, UserError) else 1)
+        _fail(exc)
     except KeyboardInterrupt as exc:
         sys.stderr.write("interrupted\n")
         sys.exit(int(getattr(exc, "exit_code", 130)))
+    except OSError as exc:
+        from agentnet.cli.file_errors import file_error
+
+        error = file_error(exc)
+        if error is None:
+            raise
+        _fail(error)
+
+
+def _fail(exc: AgentnetError) -> None:
+    """Print ``exc`` (and, for ``--json``, a JSON object on stdout) and exit 2 for a ``UserError``, else 1."""
+    from agentnet.cli.render import print_error
+
+    print_error(exc)
+    if "--json" in sys.argv[1:]:
+        # Scripts that asked for JSON get a JSON object on stdout even when the command failed.
+        import json
+
+        sys.stdout.write(json.dumps({"status": "failed", "error": exc.to_dict()}, ensure_ascii=False) + "\n")
+    sys.exit(2 if isinstance(exc, UserError) else 1)

@@ -61,10 +61,18 @@ def damaged(path: Path, detail: str) -> RunStoreError:
 
 
 def unwritable(path: Path, exc: sqlite3.Error) -> RunStoreError | None:
-    """A write SQLite could not make (a full disk, a file-size limit, a failing disk) as an error naming
-    the file and the fix; None for any other error. SQLite rolled the statement back: nothing stored
-    before is changed."""
+    """A write SQLite could not make (a full disk, a file-size limit, a failing disk) or a file it could
+    not open for writing (a read-only folder or disk, no permission) as an error naming the file and the
+    fix; None for any other error. SQLite rolled the statement back: nothing stored before is changed."""
     name = getattr(exc, "sqlite_errorname", "") or ""
+    if name in ("SQLITE_CANTOPEN", "SQLITE_READONLY") or name.startswith(("SQLITE_CANTOPEN_", "SQLITE_READONLY_")):
+        why = "it is a folder" if path.is_dir() else "its folder or disk is read-only, or this user may not write there"
+        return RunStoreError(
+            f"cannot open the run database {path} to write ({exc}): {why}",
+            hint=f"make {path} a writable file (or remove it: agentnet creates it), or point AGENTNET_HOME, "
+            "runs.url or AGENTNET_RUNS_URL at a folder you can write",
+            code="runs_db_unwritable",
+        )
     if name != "SQLITE_FULL" and not name.startswith("SQLITE_IOERR"):
         return None
     folder = path.parent

@@ -1,0 +1,53 @@
+"""A file or folder the system refuses ends a command with one message naming the path and the fix,
+and the right exit code, never a Python traceback: a folder given where a file belongs, a home under
+a file, a run database that cannot be opened. Through the real CLI (a process per command)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from agentnet.config import embedded_gguf_path
+
+AGENTNET = str(Path(sys.executable).parent / "agentnet")
+
+
+def cli(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "AGENTNET_NO_DAEMON": "1"}
+    if home is not None:
+        env["AGENTNET_HOME"] = str(home)
+    return subprocess.run([AGENTNET, *args], capture_output=True, text=True, timeout=300, env=env, check=False)
+
+
+def test_a_folder_given_as_the_config_file_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    folder = tmp_path / "conf"
+    folder.mkdir()
+    done = cli("models", "add", str(embedded_gguf_path()), "--id", "copy", "--config", str(folder))
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"{folder} is a folder, where a file was expected" in done.stderr
+    assert "hint: give the path of a file" in done.stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_a_home_under_a_file_is_named_with_the_fix(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file\n")
+    done = cli("ask", "--max-tokens", "4", "hi", home=blocker / "home")
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "has a file where a folder was expected" in done.stderr and str(blocker) in done.stderr
+    assert blocker.read_text() == "a file\n"
+
+
+def test_a_run_database_that_cannot_be_opened_is_named(agentnet_home: Path) -> None:
+    # A folder in the database's place: SQLite cannot open it (as a read-only home would refuse it too).
+    (agentnet_home / "runs.sqlite").mkdir()
+    done = cli("runs", "list", "--json")
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"cannot open the run database {agentnet_home / 'runs.sqlite'}" in done.stderr
+    assert "it is a folder" in done.stderr
+    assert '"code": "runs_db_unwritable"' in done.stdout
