@@ -71,23 +71,38 @@ def _checked_id(run_id: str) -> str:
     return run_id
 
 
-def _plan_of(network: Any, body: RunRequest) -> Any:
-    """The plan to run: the given one (checked against this network's models) or the planner's."""
+def _given_plan(network: Any, raw: dict[str, Any]) -> Any:
+    """The plan the caller sent, read and checked against this network's models before the run is
+    admitted: a plan that is not one is the caller's 400 (also with ``wait: false``), naming the field."""
+    from pydantic import ValidationError
+
     from agentnet.directory.inmemory import InMemorySource
     from agentnet.planner.plan import Plan
     from agentnet.planner.validate import validate_plan
 
-    if (body.task is None) == (body.plan is None):
-        raise HTTPProblem(400, "give either 'task' or 'plan'", param="task")
-    if body.task is not None:
-        plan = network.plan(body.task)
-        network.release_directory()
-        return plan
-    plan = Plan.model_validate(body.plan)
+    try:
+        plan = Plan.model_validate(raw)
+    except ValidationError as exc:
+        problems = exc.errors()
+        where = ".".join(str(part) for part in ("plan", *problems[0]["loc"]))
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise UserError(
+            f"{where}: {problems[0]['msg']}{more}",
+            hint="send a plan as `agentnet plan --json` prints it: task, and steps with id, capability, instruction",
+            code="invalid_plan",
+        ) from None
     result = validate_plan(plan, InMemorySource(network.registry.cards()), repair=False)
     if not result.ok:
         reasons = "; ".join(str(p) for p in result.unrepaired)
-        raise UserError(f"the plan is invalid: {reasons}", hint="name models this server has (GET /v1/models)")
+        raise UserError(
+            f"the plan is invalid: {reasons}", hint="name models this server has (GET /v1/models)", code="invalid_plan"
+        )
+    return plan
+
+
+def _planned(network: Any, task: str) -> Any:
+    plan = network.plan(task)
+    network.release_directory()
     return plan
 
 
@@ -127,6 +142,25 @@ class _Admitted:
         return json_response(await asyncio.to_thread(network.trace, run_id))
 
 
+def _start_route(router: APIRouter, backend: Backend, admitted: _Admitted) -> None:
+    @router.post("/v1/runs", status_code=200, responses={202: {"description": "accepted (wait=false)"}})
+    async def start_run(body: RunRequest, request: Request) -> Response:
+        """Start a run here; with ``wait`` (the default) answer its trace when it ends."""
+        from agentnet.executor.runner import new_run_id
+
+        network = _network(backend)
+        if (body.task is None) == (body.plan is None):
+            raise HTTPProblem(400, "give either 'task' or 'plan'", param="task")
+        plan = None if body.plan is None else await asyncio.to_thread(_given_plan, network, body.plan)
+        run_id = body.run_id or new_run_id()
+
+        def work() -> Any:
+            made = plan if plan is not None else _planned(network, str(body.task))
+            return network.execute(made, run_id=run_id, check=False)
+
+        return await admitted(work, request, body.wait, run_id)
+
+
 def runs_router(backend: Backend, settings: ServerSettings, limiter: ModelLimiter) -> APIRouter:
     """``/v1/runs``: list, start, read, follow, cancel and resume runs (of the run database)."""
     router = APIRouter()
@@ -139,18 +173,7 @@ def runs_router(backend: Backend, settings: ServerSettings, limiter: ModelLimite
         runs = await asyncio.to_thread(network.runs, max(1, min(limit, 500)))
         return {"object": "list", "data": runs}
 
-    @router.post("/v1/runs", status_code=200, responses={202: {"description": "accepted (wait=false)"}})
-    async def start_run(body: RunRequest, request: Request) -> Response:
-        """Start a run here; with ``wait`` (the default) answer its trace when it ends."""
-        from agentnet.executor.runner import new_run_id
-
-        network = _network(backend)
-        run_id = body.run_id or new_run_id()
-
-        def work() -> Any:
-            return network.execute(_plan_of(network, body), run_id=run_id, check=False)
-
-        return await admitted(work, request, body.wait, run_id)
+    _start_route(router, backend, admitted)
 
     @router.get("/v1/runs/{run_id}")
     async def run_trace(run_id: str) -> dict[str, Any]:

@@ -1,0 +1,56 @@
+"""``/v1/runs`` against a caller's mistakes, on the real ``agentnet serve`` (embedded SmolLM2): each is
+a 4xx naming what was wrong and the fix, nothing of it reaches the server's log as a traceback, and
+the server goes on serving."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from serve_helpers import Served
+
+GOOD_PLAN = {
+    "task": "What is the capital of France?",
+    "steps": [{"id": "s1", "capability": "smollm2", "instruction": "What is the capital of France?"}],
+}
+
+
+def call(served: Served, method: str, path: str, body: Any = None) -> httpx.Response:
+    return httpx.request(method, f"{served.url}{path}", json=body, headers=served.headers(), timeout=300)
+
+
+@pytest.mark.parametrize("wait", [True, False])
+@pytest.mark.parametrize(
+    ("plan", "said", "fix"),
+    [
+        ({}, "plan.task: Field required", "agentnet plan --json"),
+        ({"task": "x", "steps": "no"}, "plan.steps: Input should be a valid list", "agentnet plan --json"),
+        (
+            {"task": "x", "steps": [{"id": "s1", "capability": "smollm2"}]},
+            "plan.steps.0.instruction: Field required",
+            "agentnet plan --json",
+        ),
+        (
+            {"task": "x", "steps": [{"id": "s1", "capability": "no-such-model", "instruction": "x"}]},
+            "no-such-model",
+            "GET /v1/models",
+        ),
+    ],
+)
+def test_a_plan_that_is_not_one_is_a_400_naming_the_field(
+    gguf_server: Served, plan: dict[str, Any], said: str, fix: str, wait: bool
+) -> None:
+    """Also with ``wait: false``: before, the 202 came first and the error was lost (no run, a traceback)."""
+    before = len(gguf_server.log_text())
+    run_id = f"badplan{abs(hash((said, wait))) % 10**8}"
+    answer = call(gguf_server, "POST", "/v1/runs", {"plan": plan, "wait": wait, "run_id": run_id})
+    assert answer.status_code == 400, answer.text
+    error = answer.json()["error"]
+    assert said in error["message"] and fix in error["message"], error
+    assert error["code"] == "invalid_plan", error
+    assert call(gguf_server, "GET", f"/v1/runs/{run_id}").status_code == 404
+    ran = call(gguf_server, "POST", "/v1/runs", {"plan": GOOD_PLAN})
+    assert ran.status_code == 200 and ran.json()["status"] == "succeeded", ran.text
+    log = gguf_server.log_text()[before:]
+    assert "Traceback" not in log and "internal error" not in log and "never retrieved" not in log, log
