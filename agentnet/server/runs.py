@@ -137,6 +137,7 @@ class _Admitted:
             task = asyncio.create_task(execute())
             self.background.add(task)
             task.add_done_callback(self.background.discard)
+            task.add_done_callback(lambda done: _unstarted(done, run_id))
             return json_response({"id": run_id, "object": "agentnet.run", "status": "accepted"}, 202)
         await execute()
         return json_response(await asyncio.to_thread(network.trace, run_id))
@@ -159,6 +160,18 @@ def _start_route(router: APIRouter, backend: Backend, admitted: _Admitted) -> No
             return network.execute(made, run_id=run_id, check=False)
 
         return await admitted(work, request, body.wait, run_id)
+
+
+def _unstarted(done: asyncio.Task[Any], run_id: str) -> None:
+    """A run answered 202 that could not start (its task could not be planned, another process holds
+    its id): nobody waits for the error, so the log says it, in one line when it is agentnet's."""
+    error = None if done.cancelled() else done.exception()
+    if isinstance(error, AgentnetError):
+        log.warning("run %s did not start: %s (%s)", run_id, error.message, error.code)
+    elif isinstance(error, HTTPProblem):
+        log.warning("run %s did not start: %s", run_id, error.message)
+    elif error is not None:
+        log.error("run %s did not start", run_id, exc_info=error)
 
 
 def runs_router(backend: Backend, settings: ServerSettings, limiter: ModelLimiter) -> APIRouter:

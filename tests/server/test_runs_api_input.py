@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from processes import wait_until
 from serve_helpers import Served
 
 GOOD_PLAN = {
@@ -54,3 +55,16 @@ def test_a_plan_that_is_not_one_is_a_400_naming_the_field(
     assert ran.status_code == 200 and ran.json()["status"] == "succeeded", ran.text
     log = gguf_server.log_text()[before:]
     assert "Traceback" not in log and "internal error" not in log and "never retrieved" not in log, log
+
+
+def test_a_run_answered_202_that_cannot_start_says_why_in_one_log_line(gguf_server: Served) -> None:
+    """Nobody waits for a ``wait: false`` run's error: it is one warning naming the run and why, not
+    asyncio's 'Task exception was never retrieved' with a traceback."""
+    before = len(gguf_server.log_text())
+    answer = call(gguf_server, "POST", "/v1/runs", {"task": "   ", "wait": False, "run_id": "blank1"})
+    assert answer.status_code == 202, answer.text
+    wait_until(lambda: "run blank1 did not start" in gguf_server.log_text()[before:], "the warning", timeout_s=60)
+    log = gguf_server.log_text()[before:]
+    said = [line for line in log.splitlines() if "blank1 did not start" in line]
+    assert len(said) == 1 and "the task is empty" in said[0], log
+    assert "Traceback" not in log and "never retrieved" not in log, log
