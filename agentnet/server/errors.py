@@ -141,7 +141,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         401: "Missing or invalid bearer token",
         403: "Origin or host not allowed",
         404: "Unknown model, run or route",
-        409: "The run is executing in another process",
+        409: "The run is executing in another process, or its id is taken",
         413: "Request body too large",
         429: "Model busy; retry after the Retry-After header's seconds",
         502: "A model or peer failed",

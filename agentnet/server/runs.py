@@ -100,6 +100,22 @@ def _given_plan(network: Any, raw: dict[str, Any]) -> Any:
     return plan
 
 
+def _new_run(network: Any, run_id: str) -> None:
+    """A run id the caller chose must be free: starting over an existing run would execute the new plan
+    under its id while its record kept the old task and plan (and steps) beside the new answer."""
+    try:
+        trace = network.trace(run_id)
+    except NotFoundError:
+        return
+    raise HTTPProblem(
+        409,
+        f"run {run_id} already exists ({trace['status']}); choose another run_id, or none (the server picks one); "
+        f"to continue that run, POST /v1/runs/{run_id}/resume",
+        code="run_exists",
+        param="run_id",
+    )
+
+
 def _planned(network: Any, task: str) -> Any:
     plan = network.plan(task)
     network.release_directory()
@@ -154,8 +170,12 @@ def _start_route(router: APIRouter, backend: Backend, admitted: _Admitted) -> No
             raise HTTPProblem(400, "give either 'task' or 'plan'", param="task")
         plan = None if body.plan is None else await asyncio.to_thread(_given_plan, network, body.plan)
         run_id = body.run_id or new_run_id()
+        if body.run_id is not None:
+            await asyncio.to_thread(_new_run, network, run_id)
 
         def work() -> Any:
+            if body.run_id is not None:  # again under the network's lock: two starts with one id take turns
+                _new_run(network, run_id)
             made = plan if plan is not None else _planned(network, str(body.task))
             return network.execute(made, run_id=run_id, check=False)
 

@@ -68,3 +68,24 @@ def test_a_run_answered_202_that_cannot_start_says_why_in_one_log_line(gguf_serv
     said = [line for line in log.splitlines() if "blank1 did not start" in line]
     assert len(said) == 1 and "the task is empty" in said[0], log
     assert "Traceback" not in log and "never retrieved" not in log, log
+
+
+@pytest.mark.parametrize("wait", [True, False])
+def test_a_run_id_that_is_taken_is_a_409_and_the_run_stays_as_it_was(gguf_server: Served, wait: bool) -> None:
+    """Before, a second start with the id of a finished run executed the new plan under that id: the
+    record kept the first task and plan beside the second answer."""
+    run_id = f"taken-{wait}".lower()
+    first = call(gguf_server, "POST", "/v1/runs", {"plan": GOOD_PLAN, "run_id": run_id})
+    assert first.status_code == 200 and first.json()["status"] == "succeeded", first.text
+    other = {
+        "task": "Translate good morning into Spanish.",
+        "steps": [{"id": "s1", "capability": "smollm2", "instruction": "Translate good morning into Spanish."}],
+    }
+    again = call(gguf_server, "POST", "/v1/runs", {"plan": other, "run_id": run_id, "wait": wait})
+    assert again.status_code == 409, again.text
+    error = again.json()["error"]
+    assert error["code"] == "run_exists" and error["param"] == "run_id", error
+    assert f"run {run_id} already exists (succeeded)" in error["message"], error
+    assert f"/v1/runs/{run_id}/resume" in error["message"], error
+    kept = call(gguf_server, "GET", f"/v1/runs/{run_id}").json()
+    assert (kept["plan"]["task"], kept["answer"]) == (GOOD_PLAN["task"], first.json()["answer"]), kept
