@@ -186,12 +186,16 @@ def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> 
 
 
 _PLAIN_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_TARGET = re.compile(r"\s+(?:into|to)\s+", re.IGNORECASE)
 
 
 def _pieces(sentence: str) -> list[str]:
     """The sentence cut at sequencing words, polite openings taken off. A bare verb joined to the next
     clause by "and" shares its object: "download and save it as x.jpg" asks to download it as well, so
-    the verb's clause gets the rest of the next one ("download it as x.jpg"), not the verb alone."""
+    the verb's clause gets the rest of the next one ("download it as x.jpg"), not the verb alone, up to
+    where the next verb sends its result ("into"/"to"): "extract and translate the text into English"
+    extracts "the text", not "the text into English" (which scored as a translation: the translator was
+    planned twice and the text reader not at all)."""
     pieces: list[str] = []
     joins: list[str] = []
     last = 0
@@ -204,7 +208,7 @@ def _pieces(sentence: str) -> list[str]:
     for index, join in enumerate(joins):
         verb, after = pieces[index].split(), pieces[index + 1].split(None, 1)
         if len(verb) == 1 and len(after) == 2 and _PLAIN_AND.fullmatch(join):
-            pieces[index] = f"{verb[0]} {after[1]}"
+            pieces[index] = f"{verb[0]} {_TARGET.split(after[1], 1)[0].strip() or after[1]}"
     return pieces
 
 

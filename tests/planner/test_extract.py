@@ -184,6 +184,9 @@ def test_a_title_is_read_for_what_it_names() -> None:
         # A bare verb before "and" shares the next clause's object.
         ("Can you download and save it as mine.jpg?", ["download it as mine.jpg", "save it as mine.jpg"]),
         ("Please identify and label the objects in it", ["identify the objects in it", "label the objects in it"]),
+        # The object, not where the next verb sends it: the text is extracted, then translated into English.
+        ("Extract and translate the text into English", ["Extract the text", "translate the text into English"]),
+        ("Record and send it to Tom", ["Record it", "send it to Tom"]),
         # Not a bare verb: a clause of its own, or a noun list, or not joined by a plain "and".
         ("Please ask Mr. Lee and Mrs. Park to join", ["ask Mr. Lee", "Mrs. Park to join"]),
         ("Please list people and places", ["list people", "places"]),
