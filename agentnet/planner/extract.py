@@ -204,12 +204,39 @@ def _pieces(sentence: str) -> list[str]:
         joins.append(match.group(0))
         last = match.end()
     pieces.append(sentence[last:])
+    raw = [piece.strip(" ,.;:!?-") for piece in pieces]
     pieces = [_POLITE.sub("", piece.strip(" ,.;:!?-")).strip(" ,.;:!?-") for piece in pieces]
     for index, join in enumerate(joins):
         verb, after = pieces[index].split(), pieces[index + 1].split(None, 1)
         if len(verb) == 1 and len(after) == 2 and _PLAIN_AND.fullmatch(join):
             pieces[index] = f"{verb[0]} {_TARGET.split(after[1], 1)[0].strip() or after[1]}"
+    _lend_verbs(pieces, raw, joins)
     return pieces
+
+
+# A list item that is only a noun phrase ("a touch of chorus") opens with one of these.
+_INDEFINITE = re.compile(r"(?:a|an|some|any|several|more|few|additional|another)$", re.IGNORECASE)
+# Words a clause opens with that are not its verb: subjects, determiners, subordinators.
+_NOT_A_VERB = re.compile(
+    r"(?:(?:i|we|you|he|she|it|they|let|that|there|what|who)(?:['\u2019]\w+)?|the|a|an|this|these|those|my|our|"
+    r"your|its|their|here|also|then|and|once|when|if|after|before|while|because|since|as|so|but)$",
+    re.IGNORECASE,
+)
+_SEQUENCING = re.compile(r"then|finally|after|afterwards|subsequently|lastly|followed|also|;", re.IGNORECASE)
+
+
+def _lend_verbs(pieces: list[str], raw: list[str], joins: list[str]) -> None:
+    """A list item that is only a noun phrase gets the verb of the item before it: "identify the key
+    talking points and any useful URLs referenced" asks to identify both, and "any useful URLs
+    referenced" alone matched no tool clearly (the URL extractor was left out). Only items opening
+    with an indefinite determiner (a noun phrase for certain, where a bare word may be a verb), joined
+    by a comma or "and" (not "then"), after an item that opens with its verb (not "I think ...",
+    "Once ...")."""
+    for index in range(1, len(pieces)):
+        words, before = raw[index].split(), pieces[index - 1].split()
+        if (words and before and _INDEFINITE.match(words[0]) and not _NOT_A_VERB.match(before[0])
+                and not _SEQUENCING.search(joins[index - 1])):  # fmt: skip
+            pieces[index] = f"{before[0]} {pieces[index]}"
 
 
 # What is left of a clause that merely names a handed-over file once the file is taken out.

@@ -187,6 +187,18 @@ def test_a_title_is_read_for_what_it_names() -> None:
         # The object, not where the next verb sends it: the text is extracted, then translated into English.
         ("Extract and translate the text into English", ["Extract the text", "translate the text into English"]),
         ("Record and send it to Tom", ["Record it", "send it to Tom"]),
+        # A noun-phrase list item gets the verb of the item before it.
+        (
+            "Please add a bit of reverb, a touch of chorus, and some equalization",
+            ["add a bit of reverb", "add a touch of chorus", "add some equalization"],
+        ),
+        (
+            "Identify the key points and any URLs referenced",
+            ["Identify the key points", "Identify any URLs referenced"],
+        ),
+        # Not after a subject or a subordinator, nor across "then", nor a bare word (it may be a verb).
+        ("I think it needs reverb and a touch of chorus", ["I think it needs reverb", "a touch of chorus"]),
+        ("Summarize it, then a translation into French", ["Summarize it", "a translation into French"]),
         # Not a bare verb: a clause of its own, or a noun list, or not joined by a plain "and".
         ("Please ask Mr. Lee and Mrs. Park to join", ["ask Mr. Lee", "Mrs. Park to join"]),
         ("Please list people and places", ["list people", "places"]),
