@@ -196,12 +196,40 @@ def _source(tools: Path | None, registry: Any, cfg: Any) -> tuple[Any, Any]:
 
         return InMemorySource(load_cards(tools)), None
     from agentnet.directory.plan_source import open_for_planning
+    from agentnet.directory.store import Directory
+    from agentnet.directory.sync import holds
 
+    cards = registry.cards(health=True)
     directory = open_for_planning(cfg.directory)
+    embedded = Directory.embedded_folder(cfg.directory) is not None
+    if directory is not None and not holds(directory.cards(), cards, embedded=embedded):
+        # The config changed since the directory was last synced (a model added or removed), or only
+        # `mcp add` / `directory import` wrote it: plan with the declared models, as `run` would.
+        directory.close()
+        _sync(cfg, cards)
+        directory = open_for_planning(cfg.directory)
     if directory is not None:
         return directory, directory.close
     # A fresh home has an empty directory: plan with the declared models' cards instead.
-    return InMemorySource(registry.cards(health=True)), None
+    return InMemorySource(cards), None
+
+
+def _sync(cfg: Any, cards: list[Any]) -> None:
+    """Bring the configured models' cards into the directory; while another process writes it, say so
+    and plan with the cards it holds."""
+    from agentnet.directory.store import Directory
+    from agentnet.directory.sync import sync_models
+    from agentnet.errors import DirectoryError
+
+    try:
+        directory = Directory.from_settings(cfg.directory, lock_timeout_s=2.0)
+    except DirectoryError as exc:
+        if exc.code != "directory_locked":
+            raise
+        sys.stderr.write(f"note: {exc.message}; planning without syncing the configured models into it\n")
+        return
+    with directory:
+        sync_models(directory, cards)
 
 
 def _show(result: Plan) -> None:

@@ -57,6 +57,22 @@ def in_step(directory: Directory, cards: Iterable[CapabilityCard]) -> bool:
     )
 
 
+def holds(stored: Iterable[CapabilityCard], cards: Iterable[CapabilityCard], *, embedded: bool = True) -> bool:
+    """True when the directory's ``stored`` cards hold every one of ``cards`` (``NodeRegistry.cards()``) as
+    it is and, in an ``embedded`` directory (one writer), no model or tool card the registry no longer
+    declares: ``sync_models`` would then change nothing. Judged from the cards alone, so a plan reading
+    the card manifest can tell without chromadb. A server's directory may hold other instances' model
+    cards, which are not this one's to withdraw."""
+    stored = list(stored)
+    held = {card.id: card.content_hash() for card in stored}
+    wanted = {card.id: card.content_hash() for card in cards}
+    if any(held.get(card_id) != digest for card_id, digest in wanted.items()):
+        return False
+    if not embedded:
+        return True
+    return not any(card.provider in REGISTRY_PROVIDERS and card.id not in wanted for card in stored)
+
+
 def open_configured(config: AgentnetConfig, *, readonly: bool = False) -> Directory:
     """The directory the config's ``directory:`` section names (embedded under the home by default)."""
     return Directory.from_settings(config.directory, readonly=readonly)

@@ -10,10 +10,12 @@ from pathlib import Path
 from dirkit import CountingEmbedder, sample_cards
 
 from agentnet.cards import CapabilityCard
-from agentnet.config import DirectorySettings
+from agentnet.config import DirectorySettings, load_config
 from agentnet.directory import lookups, manifest
 from agentnet.directory.plan_source import ManifestSource, open_for_planning
 from agentnet.directory.store import Directory
+from agentnet.directory.sync import sync_models
+from agentnet.nodes.registry import NodeRegistry
 from agentnet.planner.plan import Plan
 from agentnet.planner.planner import Planner
 from agentnet.planner.tuning import PlannerTuning
@@ -84,26 +86,34 @@ def _cold_plan(task: str) -> tuple[list[str], bool]:
 def test_a_cold_plan_reads_a_current_manifest_and_sees_every_later_write(
     agentnet_home: Path, embedder: CountingEmbedder
 ) -> None:
-    task = "Translate this into French: the train leaves at noon."
+    # A photo task: with the configured models' cards in the directory (as `run` syncs them, and a plan
+    # now does when they are missing) a text task goes to a specialist or the embedded chat model alike.
+    task = "Describe what my photo beach.jpg shows."
     settings = DirectorySettings()
     with Directory.from_settings(settings, embedder=embedder) as writer:
         writer.register_many(sample_cards())
-    assert _cold_plan(task) == (["local-translator"], False)
+        sync_models(writer, NodeRegistry(load_config()).cards(health=True))
+    assert _cold_plan(task) == (["cloud-vision"], False)
 
     # Another process's write through agentnet (publish and remove) updates the manifest with it.
+    desk = CapabilityCard(
+        id="photo-desk",
+        description="Describes what a photo shows, checked by hand.",
+        provider="external",
+        input_types=["image"],
+        output_types=["text"],
+    )
     with Directory.from_settings(settings, embedder=embedder) as writer:
-        writer.register(
-            CapabilityCard(id="french-desk", description="Translates English text into French, checked by hand.")
-        )
-        writer.remove("local-translator")
-    assert _cold_plan(task) == (["french-desk"], False)
+        writer.register(desk)
+        writer.remove("cloud-vision")
+    assert _cold_plan(task) == (["photo-desk"], False)
 
     # A write that leaves the manifest behind (an older agentnet, a crash before the manifest, another
     # chroma client) moves chroma's stamp: the plan reads chromadb and sees it, and leaves a current manifest.
     with Directory.from_settings(settings, embedder=embedder) as writer:
-        writer._collection.delete(ids=lookups.entry_ids(writer._collection, ["french-desk"]))
+        writer._collection.delete(ids=lookups.entry_ids(writer._collection, ["photo-desk"]))
     capabilities, imported = _cold_plan(task)
-    assert "french-desk" not in capabilities and imported
+    assert "photo-desk" not in capabilities and imported
     folder = agentnet_home / "directory"
     current = manifest.current_cards(folder, settings.collection, embedder)
-    assert current is not None and "french-desk" not in {card.id for card in current}
+    assert current is not None and "photo-desk" not in {card.id for card in current}
