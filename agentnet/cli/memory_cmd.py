@@ -115,10 +115,39 @@ def forget(
     if sum(chosen) != 1:
         raise UserError("say what to forget: ids, --source, --run or --all (one of them)",
                         hint="agentnet memory forget 12 13, or --source learned, or --all")  # fmt: skip
+    if source is not None and source not in SOURCES:
+        raise UserError(
+            f"no source {source!r}: remembered tasks come from {' or '.join(SOURCES)}",
+            hint="agentnet memory forget --source learned (what `plan --learn` taught) or --source rated",
+        )
     memory = _open()
     try:
+        if ids:
+            _check_ids(memory, ids)
         count = memory.forget(ids or None, source=source, run_id=run_id)
         left = len(memory)
     finally:
         memory.close()
+    if run_id is not None and count == 0:
+        from agentnet.errors import NotFoundError
+
+        raise NotFoundError(f"nothing remembered from a rating of run {run_id!r}: nothing was forgotten",
+                            hint="`agentnet memory show` lists what is remembered; a run teaches once rated "
+                            f"(`agentnet runs rate {run_id} good`)")  # fmt: skip
     sys.stderr.write(f"forgot {count} tasks ({left} remembered)\n")
+
+
+# Where remembered tasks come from: `agentnet plan --learn` and `agentnet runs rate`.
+SOURCES = ("learned", "rated")
+
+
+def _check_ids(memory: PlanMemory, ids: list[int]) -> None:
+    """Refuse the whole command (nothing forgotten) when an id is not remembered: a mistyped id is
+    not silently skipped while the others go."""
+    from agentnet.errors import NotFoundError
+
+    known = {entry["id"] for entry in memory.entries()}
+    unknown = [str(task_id) for task_id in ids if task_id not in known]
+    if unknown:
+        raise NotFoundError(f"no remembered task with id {', '.join(unknown)}: nothing was forgotten",
+                            hint="`agentnet memory show` lists the remembered tasks with their ids")  # fmt: skip
