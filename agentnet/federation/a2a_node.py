@@ -25,9 +25,11 @@ from agentnet.errors import DeadlineExceededError, ModelCallError
 from agentnet.federation.node import PEER_PARAMS, read_token, with_federation_headers
 from agentnet.federation.store import PeerRecord
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
+from agentnet.nodes.calls import ABORT_POLL_S
 
 # A peer's answer beyond this many characters is cut, with a note (the next step reads it as data).
 MAX_ANSWER_CHARS = 1_000_000
+_CUT_NOTE = f"\n[agentnet: the peer's answer was cut to its first {MAX_ANSWER_CHARS:,} characters]"
 
 
 class A2APeerNode(ModelNode):
@@ -93,6 +95,8 @@ class A2APeerNode(ModelNode):
                     piece = reply.read(response)
                     if piece:
                         yield piece
+                    if reply.cut:  # the answer is whole as far as agentnet takes it: stop reading
+                        break
         except A2AError as exc:
             raise self._call_error(exc) from None
         if not reply.answered:
@@ -129,19 +133,36 @@ class A2APeerNode(ModelNode):
 
 def _drive(replies: AsyncGenerator[str, None], cancel: CancelToken) -> Iterator[str]:
     """Read an async generator from the node's worker thread, on an event loop of its own, piece by
-    piece (so each arrives as it comes); a cancelled call stops reading and closes the stream."""
+    piece (so each arrives as it comes). The wait for the next piece looks at ``cancel`` every
+    ``ABORT_POLL_S``: a call given up (its deadline, the caller gone) stops reading and closes the
+    stream at once, even from a peer that sends nothing usable (SSE keep-alive comments forever), which
+    would otherwise hold this thread and its connection for good."""
     loop = asyncio.new_event_loop()
     try:
         while not cancel.cancelled:
-            try:
-                piece = loop.run_until_complete(anext(replies))
-            except StopAsyncIteration:
+            pending = loop.create_task(_next(replies))
+            while not pending.done() and not cancel.cancelled:
+                loop.run_until_complete(asyncio.wait({pending}, timeout=ABORT_POLL_S))
+            if not pending.done():
+                pending.cancel()
+                loop.run_until_complete(asyncio.wait({pending}))
+                return
+            piece = pending.result()
+            if piece is None:
                 return
             yield piece
     finally:
         loop.run_until_complete(replies.aclose())
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
+
+
+async def _next(replies: AsyncGenerator[str, None]) -> str | None:
+    """The next piece, or None at the end (a task cannot end with StopAsyncIteration)."""
+    try:
+        return await anext(replies)
+    except StopAsyncIteration:
+        return None
 
 
 class _Reply:
@@ -153,6 +174,7 @@ class _Reply:
         self.answered = False
         self.sent = 0
         self.artifact: str | None = None  # the artifact being streamed
+        self.cut = False  # the answer reached MAX_ANSWER_CHARS
 
     def read(self, response: Any) -> str:
         kind = response.WhichOneof("payload")
@@ -194,12 +216,13 @@ class _Reply:
     def _text(self, text: str) -> str:
         self.answered = True
         room = MAX_ANSWER_CHARS - self.sent
-        if room <= 0:
+        if room <= 0 and self.cut:
             return ""
         self.sent += len(text)
         if len(text) <= room:
             return text
-        return text[:room] + f"\n[agentnet: the peer's answer was cut to its first {MAX_ANSWER_CHARS:,} characters]"
+        self.cut = True
+        return text[: max(room, 0)] + _CUT_NOTE
 
 
 def prompt_text(messages: list[ChatMessage]) -> str:
