@@ -29,6 +29,9 @@ from agentnet.nodes.calls import ABORT_POLL_S
 
 # A peer's answer beyond this many characters is cut, with a note (the next step reads it as data).
 MAX_ANSWER_CHARS = 1_000_000
+# The bytes of one HTTP response from the peer (a whole task as JSON, or a stream): room for the answer
+# escaped as JSON, its history and status updates; beyond, the call fails before memory does.
+MAX_RESPONSE_BYTES = 32_000_000
 _CUT_NOTE = f"\n[agentnet: the peer's answer was cut to its first {MAX_ANSWER_CHARS:,} characters]"
 
 
@@ -82,13 +85,18 @@ class A2APeerNode(ModelNode):
         from a2a.types import Message, Part, Role, SendMessageRequest
         from a2a.utils.errors import A2AError
 
+        from agentnet.federation.capped import CappedTransport, ResponseTooLarge
+
         message = Message(role=Role.ROLE_USER, message_id=uuid.uuid4().hex, parts=[Part(text=text)])
         if self.skill:
             message.metadata.update({"agentnet": {"skill": self.skill}})
         config = ClientConfig(streaming=self.streaming, supported_protocol_bindings=[self.protocol_binding])
         reply = _Reply(self.peer)
         try:
-            async with httpx.AsyncClient(headers=headers, timeout=deadline_s, follow_redirects=False) as http:
+            transport = CappedTransport(MAX_RESPONSE_BYTES)
+            async with httpx.AsyncClient(
+                headers=headers, timeout=deadline_s, follow_redirects=False, transport=transport
+            ) as http:
                 config.httpx_client = http
                 client = ClientFactory(config).create(self._agent_card())
                 async for response in client.send_message(SendMessageRequest(message=message)):
@@ -99,6 +107,12 @@ class A2APeerNode(ModelNode):
                         break
         except A2AError as exc:
             raise self._call_error(exc) from None
+        except ResponseTooLarge as exc:
+            raise ModelCallError(
+                f"A2A peer {self.peer} ({self.api_base}) answered more than {exc.limit:,} bytes: refused",
+                hint="the agent's answers are too large to take; ask it for less, or use another agent",
+                code="peer_too_large",
+            ) from None
         if not reply.answered:
             raise ModelCallError(f"A2A peer {self.peer} sent no reply", code="peer_error")
 

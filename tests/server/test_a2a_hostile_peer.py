@@ -13,15 +13,22 @@ from typing import Any
 import pytest
 
 from agentnet.cards import CapabilityCard
-from agentnet.errors import DeadlineExceededError
-from agentnet.federation.a2a_node import MAX_ANSWER_CHARS, A2APeerNode
+from agentnet.errors import DeadlineExceededError, ModelCallError
+from agentnet.federation.a2a_node import MAX_ANSWER_CHARS, MAX_RESPONSE_BYTES, A2APeerNode
 from agentnet.nodes.base import CALL_THREAD_PREFIX
 
 Writer = Callable[[BaseHTTPRequestHandler, Any], None]
 
 
+def sse_headers(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/event-stream")
+    handler.end_headers()
+
+
 def keep_alive_forever(handler: BaseHTTPRequestHandler, _: Any) -> None:
     """SSE comments every 0.2 s and never an event: no read timeout ever fires."""
+    sse_headers(handler)
     while True:
         handler.wfile.write(b": ping\n\n")
         handler.wfile.flush()
@@ -33,13 +40,14 @@ def artifact_chunks_forever(handler: BaseHTTPRequestHandler, request_id: Any) ->
     update = {"taskId": "t1", "contextId": "c1", "append": True,
               "artifact": {"artifactId": "a1", "parts": [{"text": "x" * 100_000}]}}  # fmt: skip
     event = b"data: " + json.dumps({"jsonrpc": "2.0", "id": request_id, "result": {"artifactUpdate": update}}).encode()
+    sse_headers(handler)
     while True:
         handler.wfile.write(event + b"\n\n")
         handler.wfile.flush()
 
 
 class HostilePeer:
-    """Answers every A2A call with an SSE stream written by ``writer``; counts the streams still open."""
+    """Answers every A2A call with what ``writer`` writes; counts the answers still being written."""
 
     def __init__(self, writer: Writer) -> None:
         self.open = 0
@@ -53,9 +61,6 @@ class HostilePeer:
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.end_headers()
                 peer.open += 1
                 try:
                     writer(self, body.get("id"))
@@ -69,10 +74,10 @@ class HostilePeer:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def node(self) -> A2APeerNode:
+    def node(self, streaming: bool = True) -> A2APeerNode:
         card = CapabilityCard(id="hostile/skill", description="a hostile A2A agent")
         return A2APeerNode(
-            node_id=card.id, card=card, peer="hostile", api_base=f"{self.url}/a2a", streaming=True, skill="skill"
+            node_id=card.id, card=card, peer="hostile", api_base=f"{self.url}/a2a", streaming=streaming, skill="skill"
         )
 
     def close(self) -> None:
@@ -131,3 +136,51 @@ def test_an_endless_answer_is_cut_and_the_stream_closed(hostile: Callable[[Write
     assert len(reply.text) < MAX_ANSWER_CHARS + 200
     assert settled(lambda: not call_threads(), 3), call_threads()
     assert settled(lambda: peer.open == 0, 5), "agentnet still holds the peer's stream"
+
+
+HUGE = 120_000_000
+written = {"bytes": 0}
+
+
+def huge_message(declared: bool) -> Writer:
+    """A blocking SendMessage answered by one message of HUGE bytes, its length declared or not."""
+
+    def write(handler: BaseHTTPRequestHandler, request_id: Any) -> None:
+        head = b'{"jsonrpc": "2.0", "id": %s, "result": {"message": {"messageId": "m", "role": "ROLE_AGENT", ' % (
+            json.dumps(request_id).encode()
+        )
+        head += b'"parts": [{"text": "'
+        tail = b'"}]}}}'
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        if declared:
+            handler.send_header("Content-Length", str(HUGE))
+        else:
+            handler.send_header("Connection", "close")
+            handler.close_connection = True
+        handler.end_headers()
+        handler.wfile.write(head)
+        block, left = b"y" * 1_000_000, HUGE - len(head) - len(tail)
+        while left > 0:
+            handler.wfile.write(block[: min(left, len(block))])
+            written["bytes"] += min(left, len(block))
+            left -= len(block)
+        handler.wfile.write(tail)
+
+    return write
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_huge_answer_is_refused_before_it_is_held_in_memory(
+    hostile: Callable[[Writer], HostilePeer], declared: bool
+) -> None:
+    """Before, the SDK read the whole 120 MB body (and parsed it) before agentnet's cut could apply:
+    a peer chose how much memory each call took. Now the read stops at MAX_RESPONSE_BYTES."""
+    written["bytes"] = 0
+    peer = hostile(huge_message(declared))
+    with pytest.raises(ModelCallError) as failed:
+        peer.node(streaming=False).complete("hello", deadline_s=120)
+    assert failed.value.code == "peer_too_large", failed.value
+    assert "hostile" in failed.value.message and f"{MAX_RESPONSE_BYTES:,} bytes" in failed.value.message
+    assert settled(lambda: peer.open == 0, 10), "agentnet still reads the peer's answer"
+    assert written["bytes"] < 2 * MAX_RESPONSE_BYTES, written
