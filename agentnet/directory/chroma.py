@@ -48,11 +48,16 @@ _ef_lock = threading.Lock()
 
 def embedding_function(embedder: Embedder) -> Any:
     """A chroma EmbeddingFunction around ``embedder`` (registered once; never chroma's default)."""
+    return register_embedding_function()(embedder)
+
+
+def register_embedding_function() -> Any:
+    """The chroma EmbeddingFunction class of agentnet's embedders, registered with chroma by name once."""
     global _ef_class
     with _ef_lock:
         if _ef_class is None:
             _ef_class = _define_ef_class()
-    return _ef_class(embedder)
+    return _ef_class
 
 
 def _define_ef_class() -> Any:
@@ -259,6 +264,9 @@ def collection_or_none(client: Any, name: str) -> Any:
     """The collection ``name``, or None when the client has none by that name."""
     from chromadb.errors import NotFoundError
 
+    # Opened without a function, chroma rebuilds the stored one by its name from its registry: ours must
+    # be registered first, or chroma warns on stderr ("Could not reconstruct embedding function agentnet").
+    register_embedding_function()
     try:
         return client.get_collection(name)
     except NotFoundError:
