@@ -44,6 +44,9 @@ def file_error(exc: OSError) -> AgentnetError | None:
     if exc.filename is None:
         return None
     path = os.fsdecode(exc.filename)
+    if len(path) > 300:
+        # A name past the system's limit can be any text (a passage read as a path): its ends name it.
+        path = f"{path[:120]}…{path[-60:]} ({len(path):,} characters)"
     number = exc.errno or 0
     what = _WHAT.get(number, f"cannot be used ({exc.strerror or exc})")
     kind = UserError if number in _BAD_PATH else RunError

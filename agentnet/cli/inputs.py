@@ -97,15 +97,25 @@ def gather(task: str, files: list[str] | None, *, named_in_task: bool, max_bytes
             path = Path(mention.value)
             if mention.type == "url":
                 continue
-            if path.is_file() and str(path) not in given:
+            found = _exists(path)
+            if found == "file" and str(path) not in given:
                 handed.add(*read_file(path, max_bytes=limit))
-            elif not path.exists() and _file_name(mention.value):
+            elif found is None and _file_name(mention.value):
                 # A typo in a file name would otherwise be answered as if the name were the material.
                 handed.notes.append(
                     f"the task names {mention.value}, but there is no such file in {Path.cwd()}: "
                     "check the name, or pass the file with --input PATH"
                 )
     return handed
+
+
+def _exists(path: Path) -> str | None:
+    """What is at ``path``: "file", "other" (a folder...) or None. A quoted passage the task reader took
+    for a name may be no possible path at all (longer than the system allows: ENAMETOOLONG): nothing."""
+    try:
+        return "file" if path.is_file() else "other" if path.exists() else None
+    except OSError:
+        return None
 
 
 def _file_name(value: str) -> bool:

@@ -4,6 +4,8 @@ a file, a run database that cannot be opened. Through the real CLI (a process pe
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import subprocess
 import sys
@@ -51,3 +53,20 @@ def test_a_run_database_that_cannot_be_opened_is_named(agentnet_home: Path) -> N
     assert f"cannot open the run database {agentnet_home / 'runs.sqlite'}" in done.stderr
     assert "it is a folder" in done.stderr
     assert '"code": "runs_db_unwritable"' in done.stdout
+
+
+def test_a_quoted_passage_too_long_for_a_file_name_is_planned_as_text() -> None:
+    # The task reader takes a quoted passage for a possible file name; one past the system's limit on a
+    # name (ENAMETOOLONG) is no file, not a failure of the command.
+    Path("task.txt").write_text('Summarise "' + "a" * 5000 + '" in one line.\n')
+    done = cli("plan", "--no-model", "--json", "--task-file", "task.txt")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["steps"][0]["capability"] == "smollm2"
+
+
+def test_a_path_past_any_limit_is_named_by_its_ends() -> None:
+    from agentnet.cli.file_errors import file_error
+
+    error = file_error(OSError(errno.ENAMETOOLONG, "File name too long", "b" * 200 + "a" * 5000 + "c" * 100))
+    assert error is not None and len(error.message) < 400
+    assert error.message.startswith("b" * 120 + "…") and "c" * 60 + " (5,300 characters)" in error.message
