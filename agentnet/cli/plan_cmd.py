@@ -101,6 +101,13 @@ def _learn(path: Path) -> int:
         started = time.perf_counter()
         count = memory.learn_examples(path)
         total = len(memory)
+    except UnicodeDecodeError as exc:
+        from agentnet.errors import ConfigError
+
+        raise ConfigError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})",
+            hint="give a file of JSON lines, one example plan per line with 'instruction' (docs/planning.md)",
+        ) from None
     finally:
         memory.close()
     sys.stderr.write(f"learned {count} example plans from {path} in {time.perf_counter() - started:.1f} s "
