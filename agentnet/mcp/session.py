@@ -278,6 +278,8 @@ class ServerConnection:
                 await asyncio.wait_for(asyncio.shield(self._holder), CLOSE_TIMEOUT_S)
 
     def _unavailable(self, why: str) -> ModelCallError:
+        # A command that could not start only closes the connection; the launcher wrote why in the log.
+        why = (self._launch_failure() or why) if "Connection closed" in why else why
         self.error = why
         self._notify(None, why)
         where = self.spec.url or " ".join([self.spec.command or "", *self.spec.args])
@@ -287,6 +289,20 @@ class ServerConnection:
             f"then `agentnet mcp tools {self.spec.name}`",
             code="mcp_unavailable",
         )
+
+    def _launch_failure(self) -> str | None:
+        """The launcher's line when it could not start a stdio server's command (not found, not executable):
+        the last line of the server's log, if it is that."""
+        if self.spec.command is None:
+            return None
+        try:
+            with open(self.hub.log_path(self.spec.name), "rb") as log:
+                log.seek(max(0, log.seek(0, os.SEEK_END) - 4096))
+                lines = log.read().decode("utf-8", "replace").strip().splitlines()
+        except OSError:
+            return None
+        last = lines[-1] if lines else ""
+        return last.removeprefix("agentnet: ") if last.startswith("agentnet: cannot start MCP server") else None
 
     def _notify(self, tools: list[McpTool] | None, error: str | None) -> None:
         for listener in list(self.listeners):
