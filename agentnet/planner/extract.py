@@ -211,7 +211,13 @@ def _pieces(sentence: str) -> list[str]:
         if len(verb) == 1 and len(after) == 2 and _PLAIN_AND.fullmatch(join):
             pieces[index] = f"{verb[0]} {_TARGET.split(after[1], 1)[0].strip() or after[1]}"
     _lend_verbs(pieces, raw, joins)
-    return pieces
+    # "..., so I can make the sound effects more appealing": what the user will do with the result, not
+    # a step (it planned an audio effects step after the splicer that was asked for).
+    return ["" if _PURPOSE.match(text) else piece for piece, text in zip(pieces, raw, strict=True)]
+
+
+# A clause of its own saying what the user will do with the result.
+_PURPOSE = re.compile(r"(?:so|in\s+order)\s+(?:that\s+)?(?:i|we)\s+(?:can|could|may|might|will|would)\b", re.IGNORECASE)
 
 
 # A list item that is only a noun phrase ("a touch of chorus") opens with one of these.

@@ -199,13 +199,17 @@ def test_a_title_is_read_for_what_it_names() -> None:
         # Not after a subject or a subordinator, nor across "then", nor a bare word (it may be a verb).
         ("I think it needs reverb and a touch of chorus", ["I think it needs reverb", "a touch of chorus"]),
         ("Summarize it, then a translation into French", ["Summarize it", "a translation into French"]),
+        # A clause of its own saying what the user will do with the result is no step.
+        ("Merge the two files into one, so I can make it more appealing", ["Merge the two files into one"]),
+        ("Transcribe it, so that we could read it", ["Transcribe it"]),
+        ("Clean it up, so could you also transcribe it", ["Clean it up", "transcribe it"]),
         # Not a bare verb: a clause of its own, or a noun list, or not joined by a plain "and".
         ("Please ask Mr. Lee and Mrs. Park to join", ["ask Mr. Lee", "Mrs. Park to join"]),
         ("Please list people and places", ["list people", "places"]),
         ("Please download, then save it as mine.jpg", ["download", "save it as mine.jpg"]),
     ],
 )
-def test_a_bare_verb_shares_the_next_clauses_object(task: str, expected: list[str]) -> None:
+def test_how_joined_pieces_read(task: str, expected: list[str]) -> None:
     assert clauses(task) == expected
 
 
