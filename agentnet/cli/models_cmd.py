@@ -27,6 +27,10 @@ def _where(spec_path: str | None, model: str | None, api_base: str | None) -> st
     return f"{model} @ {redact_url(api_base)}" if api_base else str(model)
 
 
+# Columns from which `models list` also shows where each model is (its file, or its provider model).
+WIDE = 110
+
+
 @models_app.command("list")
 def list_models(
     config: ConfigOption = None,
@@ -45,13 +49,18 @@ def list_models(
     from agentnet.cli.render import cells, console
 
     # Ids are what the user types next (`models show ID`, `-m ID`): never cut, whatever the width (a
-    # pipe gets 80 columns); the other columns fold onto more lines instead of losing their ends.
+    # pipe gets 80 columns); the other columns fold onto more lines instead of losing their ends. Below
+    # WIDE columns the model's file or provider model (`where`, often a long path) is left to `models
+    # show`: with it, skills and health were squeezed to a character per line.
+    out = console()
+    wide = out.width >= WIDE
     table = Table(show_edge=False, header_style="bold")
     table.add_column("id", no_wrap=True, min_width=max((len(i) for i in registry.ids()), default=2))
-    for column in ("adapter", "locality", "context"):
-        table.add_column(column, no_wrap=True)
-    for column in ("where", "skills", "health"):
-        table.add_column(column, overflow="fold")
+    table.add_column("adapter", no_wrap=True)
+    table.add_column("locality", min_width=6)
+    table.add_column("context", no_wrap=True)
+    for column in ("where", "skills", "health") if wide else ("skills", "health"):
+        table.add_column(column, overflow="fold", ratio=1)
     missing = []
     for node_id in registry.ids():
         card = registry.card(node_id)
@@ -60,18 +69,21 @@ def list_models(
         if not card.available and card.install:
             marker += " (not installed)"
             missing.append(card)
+        where = [_where(spec.path, spec.model, spec.api_base) if spec else "-"] if wide else []
         table.add_row(
             *cells(
                 node_id + marker,
                 spec.adapter if spec else card.provider,
                 card.locality + ("" if not card.data_leaves_host else ", data leaves host"),
                 str(card.context_length or "-"),
-                _where(spec.path, spec.model, spec.api_base) if spec else "-",
+                *where,
                 ", ".join(skill.id for skill in card.skills) or "-",
                 _health(registry, node_id),
             )
         )
-    console().print(table)
+    out.print(table)
+    if not wide:
+        out.print(f"[dim]each model's file or provider model: `agentnet models show ID` (or {WIDE}+ columns)[/]")
     for card in missing:
         console().print(f"{card.id} ({card.name or card.id}) is not installed; to add it: {card.install}", markup=False)
 

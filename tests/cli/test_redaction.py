@@ -49,7 +49,8 @@ def test_no_output_or_stored_byte_holds_a_credential(refusing_upstream: FakeUpst
     )
     # A key pasted into a prompt is masked in the prompt the trace keeps (the model still receives it).
     Path("r.yaml").write_text(f'name: r\nsteps:\n  - id: one\n    model: keyed\n    prompt: "hello {KEY_SECRET}"\n')
-    env = {**os.environ, "KEYED_KEY": KEY_SECRET, "PYTHONUNBUFFERED": "1"}
+    # Wide: `models list` then shows each model's api_base too (the `where` column), which must be redacted.
+    env = {**os.environ, "KEYED_KEY": KEY_SECRET, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
 
     def cli(*args: str) -> tuple[list[str], int, str]:
         done = subprocess.run([*AGENTNET, *args], env=env, capture_output=True, text=True, timeout=180, check=False)
