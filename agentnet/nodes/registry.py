@@ -122,7 +122,7 @@ class NodeRegistry:
 
     def node(self, node_id: str | None = None) -> ModelNode:
         """The node registered as ``node_id`` (the default model when None)."""
-        node_id = node_id or self.default_id
+        asked, node_id = node_id, node_id or self.default_id
         with self._lock:
             node = self._nodes.get(node_id)
             if node is not None:
@@ -134,7 +134,7 @@ class NodeRegistry:
         elif factory is not None:
             built = _checked(factory(), node_id)
         else:
-            raise self._not_found(node_id)
+            raise self._not_found(node_id, default=not asked)
         with self._lock:
             return self._nodes.setdefault(node_id, built)
 
@@ -191,8 +191,16 @@ class NodeRegistry:
                     self._factories[card.id] = entry.factory
                 self.plugin_nodes[card.id] = plugin
 
-    def _not_found(self, node_id: str) -> NotFoundError:
+    def _not_found(self, node_id: str, *, default: bool = False) -> NotFoundError:
         known = ", ".join(self.ids())
+        if default:
+            # No id was given: the name came from the config, where the fix is.
+            return NotFoundError(
+                f"the config's default_model is {node_id!r}, and no model or tool is registered as that; known "
+                f"ids: {known}",
+                hint=f"set default_model (agentnet.yaml or $AGENTNET_HOME/config.yaml) to one of the known ids, or "
+                f"declare {node_id!r} under models:",
+            )
         return NotFoundError(
             f"no model or tool is registered as {node_id!r}; known ids: {known}",
             hint="run `agentnet models list`, or declare the model in agentnet.yaml (models: - id: ...)",
