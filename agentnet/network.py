@@ -156,9 +156,9 @@ class Network:
         """The plan as a compiled LangGraph graph, to embed in your own LangGraph app.
 
         Invoke it with ``{"task": plan.task, "inputs": {}, "results": {}}``; the output has
-        ``answer`` and per-step ``results``.
+        ``answer`` and per-step ``results``. Steps fall back as in ``execute``.
         """
-        return self.executor.compile(plan, checkpointer=checkpointer)
+        return self.executor.compile(self.runnable(plan), checkpointer=checkpointer)
 
     def execute(
         self,
@@ -171,10 +171,24 @@ class Network:
         check: bool = True,
     ) -> RunResult:
         """Run an existing plan (checkpointed and traced in the run database). ``inputs`` maps the
-        names of the plan's inputs to their text (or, for other media, their artifact records)."""
+        names of the plan's inputs to their text (or, for other media, their artifact records).
+
+        A plan written by hand (or made elsewhere) falls back like a planned one: each all-text model
+        step that lists no alternates gets the general model last (``runnable``); the run's plan (its
+        trace, ``result.plan``) shows it."""
         return self.executor.run(
-            plan, inputs=dict(inputs or {}), run_id=run_id, on_event=on_event, check=check, budgets=budgets
-        )
+            self.runnable(plan), inputs=dict(inputs or {}), run_id=run_id, on_event=on_event, check=check,
+            budgets=budgets,
+        )  # fmt: skip
+
+    def runnable(self, plan: Plan) -> Plan:
+        """``plan`` as this network runs it: a copy whose all-text model steps without alternates end with
+        the general model (``default_model`` first) the config's policies and the plan's own allow
+        (``general_fallback.for_run``); a plan the planner made gets nothing more."""
+        from agentnet.general_fallback import for_run
+
+        # Models known to be unusable (no key, no file) are no stand-in, as when a plan is made.
+        return for_run(plan, self.registry.cards(health=True), self.filters(), self.config.default_model)
 
     def run(
         self,

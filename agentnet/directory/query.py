@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -60,6 +61,32 @@ class SearchFilters(BaseModel):
         if self.max_cost is not None:
             active.append(f"cost <= {self.max_cost:g}/1k")
         return active
+
+    @classmethod
+    def from_described(cls, described: list[str]) -> SearchFilters:
+        """The policies a ``describe()`` list states (a plan records the filters it was made under as
+        that list): local only, data stays on host, a cost ceiling. Type filters and words it does
+        not know are left out: they constrained one search, not who may run."""
+        ceiling = [float(m.group(1)) for text in described if (m := _COST.fullmatch(text))]
+        return cls(
+            local_only="local only" in described,
+            keep_data_on_host="data stays on host" in described,
+            max_cost=min(ceiling) if ceiling else None,
+        )
+
+    def stricter(self, other: SearchFilters) -> SearchFilters:
+        """These filters with ``other``'s policies added (the lower cost ceiling of the two)."""
+        costs = [cost for cost in (self.max_cost, other.max_cost) if cost is not None]
+        return self.model_copy(
+            update={
+                "local_only": self.local_only or other.local_only,
+                "keep_data_on_host": self.keep_data_on_host or other.keep_data_on_host,
+                "max_cost": min(costs) if costs else None,
+            }
+        )
+
+
+_COST = re.compile(r"cost <= (\d+(?:\.\d*)?(?:e[+-]?\d+)?)/1k")
 
 
 class Candidate(BaseModel):

@@ -4,6 +4,7 @@ Each recipe step becomes one or more executor steps (so tracing, budgets, fallba
 cascade, checkpoints and resume are the executor's):
 
 - call: one step; its candidates are the model, or every model meeting the requirement, ranked;
+  an all-text step's last is the general chat model (``fallback.py``);
 - cascade: one step whose candidates are the cascade's targets, in order (a reply failing the
   schema or ``accept`` escalates to the next);
 - mixture: ``ID__p1..n`` proposer steps in parallel, then the aggregator as step ``ID``;
@@ -22,7 +23,7 @@ runs, so an earlier step's output can neither give orders nor close its block; t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from agentnet.config import BudgetSettings
@@ -33,6 +34,7 @@ from agentnet.executor.run_files import describe, is_ref
 from agentnet.executor.steps import StepPolicy, StepSpec
 from agentnet.executor.store import RunStore
 from agentnet.nodes.base import ChatMessage
+from agentnet.recipes.fallback import GeneralFallback
 from agentnet.recipes.runtime import PASS_THROUGH, Candidates
 from agentnet.recipes.schema import Call, Recipe, Step, Target
 from agentnet.recipes.template import Reference, render, scan, to_text
@@ -79,10 +81,17 @@ def step_label(step_id: str) -> str:
 
 
 class RecipeCompiler:
-    def __init__(self, recipe: Recipe, deps: dict[str, list[str]], candidates: Candidates) -> None:
+    def __init__(
+        self,
+        recipe: Recipe,
+        deps: dict[str, list[str]],
+        candidates: Candidates,
+        general: GeneralFallback | None = None,
+    ) -> None:
         self.recipe = recipe
         self.deps = deps
         self.candidates = candidates
+        self.general = general
         self.exits = {step.id: exit_of(step) for step in recipe.steps}
 
     # --- templates -------------------------------------------------------------------------
@@ -191,7 +200,9 @@ class RecipeCompiler:
         after = [self.exits[d] for d in self.deps.get(step.id, [])]
         if step.kind == "call":
             call = step.as_call()
-            builder.add_step(self.spec(step.id, call, self.prompt(call.prompt), after=after, call=call))
+            spec = self.spec(step.id, call, self.prompt(call.prompt), after=after, call=call)
+            spec.candidates = [*spec.candidates, *self.general_after(step, call, spec.candidates)]
+            builder.add_step(spec)
         elif step.kind == "cascade":
             self.add_cascade(builder, step, after)
         elif step.kind == "mixture":
@@ -200,6 +211,17 @@ class RecipeCompiler:
             self.add_route(builder, step, after)
         else:
             self.add_loop(builder, step, after)
+
+    def general_after(self, step: Step, call: Call, ids: Sequence[str]) -> list[str]:
+        """The general model's candidate id, with the step's settings and ``accept``, when an all-text
+        call step may fall back to it (``fallback.py``)."""
+        chain = [self.candidates.model_of(candidate) for candidate in ids]
+        model = self.general.model_for(self.recipe, step, chain) if self.general is not None else None
+        if model is None:
+            return []
+        target = Target(model=model, system=call.system, max_tokens=call.max_tokens, temperature=call.temperature)
+        more, _ = self.candidates.candidates(target, f"{step.id}#general", call.accept)
+        return more
 
     def add_cascade(self, builder: GraphBuilder, step: Step, after: list[str]) -> None:
         base = step.as_call()

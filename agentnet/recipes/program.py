@@ -29,6 +29,7 @@ from agentnet.executor.graph import GraphBuilder
 from agentnet.executor.run_db import open_run_store
 from agentnet.executor.run_files import store_inputs
 from agentnet.executor.store import RunStore
+from agentnet.recipes.fallback import GeneralFallback
 from agentnet.recipes.files import recipe_dirs
 from agentnet.recipes.graph import RecipeCompiler
 from agentnet.recipes.inputs import bind_inputs
@@ -106,7 +107,7 @@ class RecipeProgram:
         self.places = dict(places or {})
         self.deps = deps
         self.candidates = Candidates(base=lookup, cards=cards, defaults=recipe.defaults, directory=directory)
-        self.compiler = RecipeCompiler(recipe, deps, self.candidates)
+        self.compiler = RecipeCompiler(recipe, deps, self.candidates, GeneralFallback.of(nodes))
 
     @classmethod
     def load(cls, path: Path | str, *, nodes: Any = None, directory: CardSource | None = None) -> RecipeProgram:

@@ -48,7 +48,11 @@ def test_no_output_or_stored_byte_holds_a_credential(refusing_upstream: FakeUpst
         "    api_key_env: KEYED_KEY\n    params: {retries: 0}\n    card: {description: answers questions}\n"
     )
     # A key pasted into a prompt is masked in the prompt the trace keeps (the model still receives it).
-    Path("r.yaml").write_text(f'name: r\nsteps:\n  - id: one\n    model: keyed\n    prompt: "hello {KEY_SECRET}"\n')
+    # A one-target cascade names its chain: the run fails on the refusing model. (A call step would fall
+    # back to the embedded general model, which answers the prompt, quoting part of the key back.)
+    Path("r.yaml").write_text(
+        f'name: r\nsteps:\n  - id: one\n    cascade: [{{model: keyed}}]\n    prompt: "hello {KEY_SECRET}"\n'
+    )
     # Wide: `models list` then shows each model's api_base too (the `where` column), which must be redacted.
     env = {**os.environ, "KEYED_KEY": KEY_SECRET, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
 
