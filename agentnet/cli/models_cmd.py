@@ -132,7 +132,7 @@ def test_model(
     model_id: Annotated[str, typer.Argument(metavar="ID", help="Model id.")],
     prompt: Annotated[str, typer.Option("--prompt", "-p", help="What to send.")] = "Say hello in one short sentence.",
     config: ConfigOption = None,
-    max_tokens: Annotated[int, typer.Option("--max-tokens", min=1)] = 64,
+    max_tokens: Annotated[int, typer.Option("--max-tokens", min=1, help="Most tokens to generate.")] = 64,
 ) -> None:
     """Make one real call: print the reply, latency and tokens/s."""
     from agentnet.nodes.registry import NodeRegistry

@@ -40,3 +40,11 @@ def test_every_documented_command_has_help() -> None:
         result = runner.invoke(app, [*command.split()[1:], "--help"], env={"NO_COLOR": "1", "COLUMNS": "120"})
         assert result.exit_code == 0, (command, result.output, result.exception)
         assert "Usage:" in result.output, (command, result.output)
+
+
+def test_every_documented_option_says_what_it_does() -> None:
+    # `models test --max-tokens` was listed with an empty meaning: an option the reference cannot explain.
+    rows = [line for line in DOC.read_text().splitlines() if line.startswith("| `")]
+    assert len(rows) > 100
+    empty = [row for row in rows if row.rstrip().endswith("|  |")]
+    assert not empty, empty
