@@ -3,7 +3,7 @@
 Every check is registered through the ``register_doctor_checks`` plugin hook, agentnet's own
 included (this module is a built-in plugin): ``check(config)`` returns a one-line status, or raises
 an ``AgentnetError`` whose message says what is wrong and whose hint says how to fix it. The
-built-in checks: GGUF files valid, remote models' keys present (never printed), endpoints
+built-in checks: the default model declared, GGUF files valid, remote models' keys present (never printed), endpoints
 reachable (an unreachable one is remembered, so planners skip it for a while), the directory and
 the run database readable.
 """
@@ -82,6 +82,21 @@ def check_model_files(config: AgentnetConfig) -> str:
     return (
         f"{len(good)} GGUF file{'s' if len(good) != 1 else ''} valid ({', '.join(good)})" if good else "no GGUF models"
     )
+
+
+def check_default_model(config: AgentnetConfig) -> str:
+    """The model ``ask``, ``chat`` and the planner's general steps use by default is one agentnet knows."""
+    from agentnet.nodes.registry import NodeRegistry
+
+    registry = NodeRegistry(config)
+    if config.default_model not in registry:
+        raise ConfigError(
+            f"default_model {config.default_model!r} names no model or tool (known: {', '.join(registry.ids())})",
+            hint="set default_model (agentnet.yaml or $AGENTNET_HOME/config.yaml) to one of the known ids, or "
+            f"declare {config.default_model!r} under models:",
+            code="default_model_unknown",
+        )
+    return f"{config.default_model} is declared"
 
 
 def check_keys(config: AgentnetConfig) -> str:
@@ -179,6 +194,7 @@ def check_runs(config: AgentnetConfig) -> str:
 
 @hookimpl
 def register_doctor_checks(register: Any) -> None:
+    register("default-model", check_default_model)
     register("model-files", check_model_files)
     register("keys", check_keys)
     register("endpoints", check_endpoints)

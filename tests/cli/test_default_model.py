@@ -3,6 +3,7 @@ where to fix it, not only that an id is unknown (the user typed none). The real 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -25,3 +26,15 @@ def test_an_unknown_default_model_names_the_setting() -> None:
     # An id the user typed is still reported as that id.
     typed = cli("ask", "--model", "smollm3", "--max-tokens", "4", "hi")
     assert typed.returncode == 2 and "no model or tool is registered as 'smollm3'" in typed.stderr
+
+
+def test_doctor_finds_an_unknown_default_model() -> None:
+    Path("agentnet.yaml").write_text("default_model: smollm3\n")
+    done = cli("doctor", "--json")
+    assert done.returncode == 1, done.stderr
+    checks = {check["name"]: check for check in json.loads(done.stdout)["checks"]}
+    assert not checks["default-model"]["ok"] and "'smollm3' names no model or tool" in checks["default-model"]["detail"]
+    assert "set default_model" in checks["default-model"]["fix"]
+    Path("agentnet.yaml").unlink()
+    fine = json.loads(cli("doctor", "--json").stdout)
+    assert {check["name"]: check for check in fine["checks"]}["default-model"]["ok"]
