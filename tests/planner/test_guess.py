@@ -64,3 +64,26 @@ def test_one_handed_over_file_serves_one_input_of_a_tool_that_takes_two() -> Non
 
     assert chosen(["audio"]) == "Speech Synthesizer"
     assert chosen(["audio", "audio"]) == "Audio Splicer"  # both its inputs are there: the full bonus
+
+
+def test_the_guess_reads_what_was_handed_over() -> None:
+    """With an audio file handed over and no clause clearly served, the guess is a tool that reads audio,
+    not a slightly better scoring image editor that nothing could feed."""
+
+    def typed(name: str, inputs: list[str], output: str) -> CapabilityCard:
+        return CapabilityCard(id=name, name=name, description=name, input_types=inputs, output_types=[output],
+                              provider="external")  # fmt: skip
+
+    cards = [typed("Image Editor", ["image", "text"], "image"), typed("Audio Enhancer", ["audio"], "audio")]
+    tuning = PlannerTuning()
+    picks = draft.choose(["enhance its quality by minimizing that noise"], cards, [[0.29, 0.26]], tuning.threshold,
+                         tuning.margin, ["audio"], tuning.type_bonus, tuning.type_penalty)  # fmt: skip
+    assert [(pick.card.id, pick.confident) for pick in picks] == [("Audio Enhancer", False)]
+
+
+def test_a_weak_request_about_a_handed_audio_file_is_planned_for_audio() -> None:
+    planner = Planner(InMemorySource(load_cards(HUGGINGFACE)), None)
+    task = ("Hey, I recently recorded an audio file named 'example.wav' but it has too much background noise "
+            "that is hampering its quality. Can you help me enhance its quality by minimizing that background "
+            "noise?")  # fmt: skip
+    assert [step.capability for step in planner.plan(task).steps] == ["Audio-to-Audio"]
