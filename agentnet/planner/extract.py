@@ -213,7 +213,14 @@ def _pieces(sentence: str) -> list[str]:
     _lend_verbs(pieces, raw, joins)
     # "..., so I can make the sound effects more appealing": what the user will do with the result, not
     # a step (it planned an audio effects step after the splicer that was asked for).
-    return ["" if _PURPOSE.match(text) else piece for piece, text in zip(pieces, raw, strict=True)]
+    return [
+        "" if _PURPOSE.match(text) or _GREETING.fullmatch(text) else piece
+        for piece, text in zip(pieces, raw, strict=True)
+    ]
+
+
+# "Hey", "Hi there", "Hello assistant": no request, and no clause to read a pronoun in.
+_GREETING = re.compile(r"(?:hey|hi|hello|hiya)(?:\s+[\w']+)?", re.IGNORECASE)
 
 
 # A clause of its own saying what the user will do with the result.

@@ -199,6 +199,9 @@ def test_a_title_is_read_for_what_it_names() -> None:
         # Not after a subject or a subordinator, nor across "then", nor a bare word (it may be a verb).
         ("I think it needs reverb and a touch of chorus", ["I think it needs reverb", "a touch of chorus"]),
         ("Summarize it, then a translation into French", ["Summarize it", "a translation into French"]),
+        # A greeting is no clause.
+        ("Hey, can you summarize it", ["summarize it"]),
+        ("Hi there, please transcribe it", ["transcribe it"]),
         # A clause of its own saying what the user will do with the result is no step.
         ("Merge the two files into one, so I can make it more appealing", ["Merge the two files into one"]),
         ("Transcribe it, so that we could read it", ["Transcribe it"]),
