@@ -377,17 +377,28 @@ def config_files(explicit: Path | None = None) -> list[Path]:
     """The config files in the order they apply (user file, then project or explicit file)."""
     files = []
     user_file = agentnet_home() / "config.yaml"
-    if user_file.is_file():
+    if _config_file(user_file):
         files.append(user_file)
     if explicit is not None:
-        if not explicit.is_file():
+        if not _config_file(explicit):
             raise ConfigError(f"config file {explicit} does not exist", hint="check the --config path")
         files.append(explicit)
     else:
         project = Path.cwd() / PROJECT_CONFIG_NAME
-        if project.is_file():
+        if _config_file(project):
             files.append(project)
     return files
+
+
+def _config_file(path: Path) -> bool:
+    """Whether ``path`` is a config file to read; a folder in its place is refused, never skipped: the
+    settings the user meant to apply would silently not be."""
+    if path.is_dir():
+        raise ConfigError(
+            f"{path} is a folder, where a config file was expected",
+            hint="remove or rename the folder, and put the settings in a YAML file of that name",
+        )
+    return path.is_file()
 
 
 def load_config(explicit: Path | None = None) -> AgentnetConfig:

@@ -70,3 +70,15 @@ def test_a_path_past_any_limit_is_named_by_its_ends() -> None:
     error = file_error(OSError(errno.ENAMETOOLONG, "File name too long", "b" * 200 + "a" * 5000 + "c" * 100))
     assert error is not None and len(error.message) < 400
     assert error.message.startswith("b" * 120 + "…") and "c" * 60 + " (5,300 characters)" in error.message
+
+
+def test_a_folder_named_like_the_project_config_is_refused_not_skipped(tmp_path: Path) -> None:
+    # Skipped, the settings the user meant to apply would silently not be.
+    Path("agentnet.yaml").mkdir()
+    done = cli("models", "list", "--json")
+    assert done.returncode == 2, done.stderr
+    assert f"{Path.cwd() / 'agentnet.yaml'} is a folder, where a config file was expected" in done.stderr
+    folder = tmp_path / "conf"
+    folder.mkdir()
+    given = cli("models", "list", "--config", str(folder))
+    assert given.returncode == 2 and f"{folder} is a folder, where a config file was expected" in given.stderr
