@@ -208,7 +208,8 @@ class McpServerSpec(BaseModel):
     @model_validator(mode="after")
     def _one_transport(self) -> McpServerSpec:
         if (self.command is None) == (self.url is None):
-            raise ValueError("an MCP server needs either 'command' (stdio) or 'url' (Streamable HTTP), not both")
+            given = "got both" if self.command is not None else "got neither"
+            raise ValueError(f"an MCP server needs either 'command' (stdio) or 'url' (Streamable HTTP): {given}")
         if self.url is not None and (self.args or self.env or self.cwd):
             raise ValueError("'args', 'env' and 'cwd' apply to a stdio server ('command'), not to a 'url'")
         if self.command is not None and self.headers:

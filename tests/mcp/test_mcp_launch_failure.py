@@ -28,3 +28,12 @@ def test_a_command_that_cannot_start_is_named_with_the_reason() -> None:
     assert "check that `mcp-server-tiem --local-timezone UTC` works on its own" in done.stderr
     listed = cli("mcp", "list", "--json")
     assert listed.returncode == 0 and "clock" not in listed.stdout
+
+
+def test_a_server_with_neither_command_nor_url_is_told_so() -> None:
+    # The message said "..., not both" when neither was given.
+    done = cli("mcp", "add", "clock")
+    assert done.returncode == 2
+    assert "needs either 'command' (stdio) or 'url' (Streamable HTTP): got neither" in done.stderr, done.stderr
+    both = cli("mcp", "add", "clock", "--url", "http://127.0.0.1:9/mcp", "--", "mcp-server-time")
+    assert both.returncode == 2 and "got both" in both.stderr, both.stderr
