@@ -85,6 +85,10 @@ def fetch_gguf(
             hint="check the URL and the network, then run the command again",
             code="download_failed",
         ) from None
+    except BaseException:
+        # Ctrl-C (or SIGTERM) in the middle: the part written so far is not kept (a download starts over).
+        partial.unlink(missing_ok=True)
+        raise
     return _accept(partial, target, digest.hexdigest(), sha256, shown)
 
 

@@ -1,0 +1,80 @@
+"""Ctrl-C in the middle of `agentnet models add URL` (a real SIGINT to the real process): exit 130, and
+nothing is left behind: no `.part` file of hundreds of MB in $AGENTNET_HOME/models, no config entry.
+A loopback server sends the real embedded GGUF slowly, so the signal lands mid-download."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agentnet.config import embedded_gguf_path
+
+AGENTNET = str(Path(sys.executable).parent / "agentnet")
+
+
+@pytest.fixture
+def slow_server() -> Iterator[str]:
+    body = embedded_gguf_path().read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                for start in range(0, len(body), 256 * 1024):
+                    self.wfile.write(body[start : start + 256 * 1024])
+                    time.sleep(0.2)
+            except OSError:
+                pass  # the client went away: what this test does
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/slow-chat.gguf"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_ctrl_c_mid_download_leaves_no_part_file_and_no_entry(slow_server: str, agentnet_home: Path) -> None:
+    env = {**os.environ, "COLUMNS": "200"}
+    process = subprocess.Popen(
+        [AGENTNET, "models", "add", slow_server, "--id", "slow"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    models = agentnet_home / "models"
+    deadline = time.monotonic() + 120
+    # Signal once the download is under way: the part file exists and has grown.
+    while time.monotonic() < deadline:
+        parts = list(models.glob("*.part")) if models.exists() else []
+        if parts and parts[0].stat().st_size > 512 * 1024:
+            break
+        time.sleep(0.05)
+    else:
+        process.kill()
+        pytest.fail(f"the download never started: {process.communicate()}")
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert not list(models.glob("*")), list(models.glob("*"))
+    config = agentnet_home / "config.yaml"
+    assert not config.exists() or "slow" not in config.read_text()
