@@ -63,15 +63,30 @@ class Session:
                 f"no saved chat {session_id!r}",
                 hint=f"saved chats are in {chats_dir()}" + (f" (recent: {', '.join(known)})" if known else ""),
             )
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(
-            id=data["id"],
-            model=data.get("model"),
-            route=bool(data.get("route", True)),
-            messages=list(data.get("messages", [])),
-            last_plan=data.get("last_plan"),
-            created=float(data.get("created", time.time())),
-        )
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            messages = data.get("messages", [])
+            if not isinstance(data["id"], str) or not all(
+                isinstance(m, dict) and isinstance(m.get("role"), str) and isinstance(m.get("content"), str)
+                for m in messages
+            ):
+                raise ValueError("an id and a list of messages with role and content expected")
+            return cls(
+                id=data["id"],
+                model=data.get("model"),
+                route=bool(data.get("route", True)),
+                messages=list(messages),
+                last_plan=data.get("last_plan"),
+                created=float(data.get("created", time.time())),
+            )
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            # Cut short (a full disk, an editor) or not agentnet's: say which file, never a traceback.
+            raise UserError(
+                f"the saved conversation {path} is damaged ({type(exc).__name__}: {exc})",
+                hint=f"move it aside (`mv {path} {path}.broken`); without --continue or --conversation a new "
+                "conversation starts",
+                code="conversation_damaged",
+            ) from None
 
     def history(self) -> list[dict[str, str]]:
         return [
