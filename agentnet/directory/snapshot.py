@@ -109,6 +109,16 @@ def _copy(folder: Path, copy: Path) -> None:
     target = sqlite3.connect(copy / INDEX_NAME)
     try:
         source.backup(target)
+    except sqlite3.DatabaseError as exc:
+        # As a writable open reports it (chroma.persistent_client): the folder named, nothing deleted.
+        from agentnet.errors import DirectoryError
+
+        raise DirectoryError(
+            f"cannot open the directory at {folder}: {index.name} is damaged ({exc})",
+            hint="the folder looks corrupt: restore it from a backup or move it away and re-import; "
+            "nothing was deleted",
+            code="directory_corrupt",
+        ) from None
     finally:
         target.close()
         source.close()
