@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import secrets
+import threading
 import time
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Generator
+from typing import Any, cast
 
 from starlette.responses import Response
 
@@ -157,17 +159,22 @@ class ChatService:
     ) -> AsyncIterator[str]:
         chunks = Chunks(model)
         stream: TokenStream | None = None
+        pieces: _Pieces | None = None
         started = False  # once a chunk is out, errors become error events (the status line is sent)
+        # Set when the stream ends early (the client went away): the model stops generating, instead of
+        # going on to max_tokens with its ticket already released (the limiter would admit others to a
+        # model still busy, and a client could keep it so by hanging up again and again).
+        abort = threading.Event()
         # Set here, not by the route: the stream runs after the route returned, in the response's task.
         OUTGOING_HEADERS.set(outgoing)
         try:
             async with ticket.running():
-                stream = node.stream_text(messages, **options)
-                pieces = iter(stream)
+                stream = node.stream_text(messages, **options, abort=abort)
+                pieces = _Pieces(stream, abort)
                 # The role rides on the first piece: an empty first chunk trips some clients' checks.
                 delta: dict[str, Any] = {"role": "assistant"}
                 while True:
-                    piece = await asyncio.to_thread(next, pieces, _END)
+                    piece = await asyncio.to_thread(pieces.next)
                     if piece is _END:
                         break
                     if piece:
@@ -191,5 +198,33 @@ class ChatService:
                 raise
             yield json.dumps(problem_from_unexpected(exc).body())
         finally:
+            abort.set()
+            if pieces is not None:
+                pieces.close()
             ticket.release()
         yield "[DONE]"
+
+
+class _Pieces:
+    """A call's text pieces, read one at a time in worker threads, and ended when the stream ends early:
+    closing the call's iterator tells its engine to stop. A read still in flight then (the client left
+    while a worker waited for the next token) cannot be closed from here; it ends on ``abort``: the
+    wait sees it within ABORT_POLL_S, and a piece that arrives meanwhile closes the iterator after it."""
+
+    def __init__(self, stream: TokenStream, abort: threading.Event) -> None:
+        # TokenStream.__iter__ is a generator function: its ``close`` runs the call's ending.
+        self._pieces = cast(Generator[str, None, None], iter(stream))
+        self._abort = abort
+        self._closing = threading.Lock()
+
+    def next(self) -> object:
+        piece = next(self._pieces, _END)
+        if self._abort.is_set():
+            self.close()
+            return _END
+        return piece
+
+    def close(self) -> None:
+        with self._closing:
+            if inspect.getgeneratorstate(self._pieces) == inspect.GEN_SUSPENDED:
+                self._pieces.close()
