@@ -57,7 +57,23 @@ def read_state() -> dict[str, Any] | None:
         return None
     if not isinstance(state, dict) or not _alive(int(state.get("pid", 0))):
         return None
+    # A daemon killed without cleaning up (kill -9, a reboot) leaves its pid, which another process may
+    # have taken since: that one is not the daemon, and `daemon stop` must not signal it.
+    recorded = state.get("proc_start")
+    if recorded is not None and process_start(int(state["pid"])) not in (None, recorded):
+        return None
     return state
+
+
+def process_start(pid: int) -> int | None:
+    """When process ``pid`` started (clock ticks since boot, /proc/PID/stat field 22); None where there
+    is no /proc (then a pid is trusted as before) or no such process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        # The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+        return int(stat.rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _alive(pid: int) -> bool:
@@ -199,7 +215,8 @@ class Daemon(socketserver.ThreadingTCPServer):
 
     def publish(self) -> None:
         """Write daemon.json (0600) once the socket listens, so clients find a working daemon."""
-        state = {"pid": os.getpid(), "port": self.server_address[1], "token": self.token, "started": self.started}
+        state = {"pid": os.getpid(), "port": self.server_address[1], "token": self.token, "started": self.started,
+                 "proc_start": process_start(os.getpid())}  # fmt: skip
         path = state_path()
         partial = path.with_name(f".{path.name}.{os.getpid()}")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
