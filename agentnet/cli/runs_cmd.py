@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
 
 @runs_app.command("list")
 def runs_list(
-    limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs, newest first.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many runs, newest first.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
     config: ConfigOption = None,
 ) -> None:
