@@ -19,6 +19,7 @@ a2a-sdk is imported inside the functions (it is the ``a2a`` extra).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,15 @@ CANCEL_WAIT_S = 30.0
 CANCEL_RETRY_S = 0.1
 # Card ids, not secrets, go into task metadata; a step's text is cut to keep status updates small.
 MAX_EVENT_TEXT = 2000
+# What a2a-sdk's JSON-RPC dispatcher logs with a traceback (logger.exception) for a caller's mistake (a
+# body that is no JSON-RPC request, params of the wrong type) before it answers -32600 / -32602; its
+# next line, a warning, names the mistake already ("Request Error (ID: 1): Code=-32602, Message=...").
+_DISPATCHER_LOG = "a2a.server.routes.jsonrpc_dispatcher"
+_CALLERS_MISTAKES = frozenset({"Failed to validate base JSON-RPC request", "Failed to parse request params"})
+
+
+def _not_a_callers_mistake(record: logging.LogRecord) -> bool:
+    return record.msg not in _CALLERS_MISTAKES
 
 
 def describe(event: dict[str, Any]) -> str:
@@ -237,6 +247,8 @@ def mount_a2a(
     from agentnet.server.routes import federation_of
 
     runs = TaskRuns(backend.network, settings, limiter, backend.peers)
+    # A caller's malformed request is its error answer and one warning line, not a traceback in our log.
+    logging.getLogger(_DISPATCHER_LOG).addFilter(_not_a_callers_mistake)
 
     class NetworkAgent(AgentExecutor):
         async def execute(self, context: Any, event_queue: Any) -> None:
