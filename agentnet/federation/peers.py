@@ -14,6 +14,7 @@ under provider ``peer:<name>``, other cards untouched); ``attach`` registers a n
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -25,6 +26,7 @@ from pydantic import ValidationError
 
 from agentnet.cards import CapabilityCard
 from agentnet.errors import ConfigError, ModelCallError, UserError
+from agentnet.federation.deadline_http import Deadline
 from agentnet.federation.store import (
     PeerRecord,
     PeerStore,
@@ -103,23 +105,35 @@ def fetch_agent_card(url: str, token: str | None = None, timeout_s: float = FETC
     request = urllib.request.Request(url + AGENT_CARD_PATH, headers={"Accept": "application/json"})
     if token:
         request.add_header("Authorization", f"Bearer {token}")
-    opener = urllib.request.build_opener(_NoRedirect)
+    deadline = Deadline(timeout_s)  # for the whole exchange: the socket timeout bounds each wait only
+    opener = urllib.request.build_opener(_NoRedirect, *deadline.handlers())
+    deadline.start()
     try:
         with opener.open(request, timeout=timeout_s) as response:
             body = response.read(MAX_CARD_BYTES + 1)
+        if deadline.expired:  # the read was cut short
+            raise TimeoutError
     except urllib.error.HTTPError as exc:
         raise ModelCallError(
             f"peer {url} answered HTTP {exc.code} for its agent card",
             hint="check the URL and, if the peer needs a token, --token-env",
             code="peer_unavailable",
         ) from None
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+    except (urllib.error.URLError, OSError, TimeoutError, http.client.HTTPException) as exc:
+        if deadline.expired:
+            raise ModelCallError(
+                f"peer {url} did not send its agent card within {timeout_s:g} s",
+                hint="check that the peer answers; a peer that sends its card slowly is refused",
+                code="peer_unavailable",
+            ) from None
         reason = getattr(exc, "reason", exc)
         raise ModelCallError(
             f"peer {url} cannot be reached: {reason}",
             hint="check that `agentnet serve` runs there and the address is right",
             code="peer_unavailable",
         ) from None
+    finally:
+        deadline.cancel()
     if len(body) > MAX_CARD_BYTES:
         raise ModelCallError(f"peer {url} sent an agent card over {MAX_CARD_BYTES} bytes", code="peer_invalid")
     try:
