@@ -207,7 +207,9 @@ class RunStore(ABC):
             lease.stop("cancelled")
         rows = self._query(run_sql.HOLDER_SQL, (run_id,))
         if not rows:
-            raise NotFoundError(f"no run with id {run_id!r}", hint="list the runs with `agentnet runs list`")
+            raise NotFoundError(
+                f"no run with id {run_id!r}", hint="list the runs with `agentnet runs list`", code="run_not_found"
+            )
         holder = Owner.from_json(rows[0][0])
         dead = rows[0][0] if holder is not None and self._may_take_from(holder) else None
         error = {"code": "cancelled", "message": "cancelled on request", "hint": f"resume: {run_id}"}
@@ -357,7 +359,9 @@ class RunStore(ABC):
             (run_id,),
         )
         if not rows:
-            raise NotFoundError(f"no run with id {run_id!r}", hint="list the runs with `agentnet runs list`")
+            raise NotFoundError(
+                f"no run with id {run_id!r}", hint="list the runs with `agentnet runs list`", code="run_not_found"
+            )
         row = rows[0]
         steps = self._query(
             "SELECT step_id, capability, why, status, node_id, output, prompt_tokens, completion_tokens,"

@@ -67,7 +67,7 @@ def _network(backend: Backend) -> Any:
 
 def _checked_id(run_id: str) -> str:
     if not run_id.replace("-", "").replace("_", "").isalnum() or len(run_id) > 64:
-        raise HTTPProblem(404, f"no run with id {run_id!r}", code="not_found", param="run_id")
+        raise HTTPProblem(404, f"no run with id {run_id!r}", code="run_not_found", param="run_id")
     return run_id
 
 

@@ -89,3 +89,26 @@ def test_a_run_id_that_is_taken_is_a_409_and_the_run_stays_as_it_was(gguf_server
     assert f"/v1/runs/{run_id}/resume" in error["message"], error
     kept = call(gguf_server, "GET", f"/v1/runs/{run_id}").json()
     assert (kept["plan"]["task"], kept["answer"]) == (GOOD_PLAN["task"], first.json()["answer"]), kept
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/v1/runs/nope1", None),
+        ("GET", "/v1/runs/nope1/events", None),
+        ("POST", "/v1/runs/nope1/cancel", None),
+        ("POST", "/v1/runs/nope1/resume", None),
+        ("POST", "/v1/runs/nope1/rating", {"rating": "bad"}),
+        ("GET", "/v1/runs/a%00b", None),
+        ("GET", "/v1/runs/%C3%A9", None),
+    ],
+)
+def test_an_unknown_run_is_a_404_that_says_run_not_model(
+    gguf_server: Served, method: str, path: str, body: Any
+) -> None:
+    """Before, the code was OpenAI's model_not_found (every NotFoundError's): a client reading the code
+    took an unknown run for an unknown model."""
+    answer = call(gguf_server, method, path, body)
+    assert answer.status_code == 404, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "run_not_found" and "no run with id" in error["message"], error
