@@ -90,23 +90,47 @@ def gather(task: str, files: list[str] | None, *, named_in_task: bool, max_bytes
         if item != "-":
             handed.add(*read_file(Path(item), max_bytes=limit))
     if named_in_task:
-        from agentnet.planner.extract import artifacts
-
-        given = {a.path for a in handed.artifacts}
-        for mention in artifacts(task):
-            path = Path(mention.value)
-            if mention.type == "url":
-                continue
-            found = _exists(path)
-            if found == "file" and str(path) not in given:
-                handed.add(*read_file(path, max_bytes=limit))
-            elif found is None and _file_name(mention.value):
-                # A typo in a file name would otherwise be answered as if the name were the material.
-                handed.notes.append(
-                    f"the task names {mention.value}, but there is no such file in {Path.cwd()}: "
-                    "check the name, or pass the file with --input PATH"
-                )
+        _add_named(handed, task, limit)
     return handed
+
+
+def _add_named(handed: Handed, task: str, limit: int) -> None:
+    """The files the task names that exist here are handed over; the names of files that are not here
+    make one note."""
+    from agentnet.artifacts import read_file
+    from agentnet.planner.extract import artifacts
+
+    given = {a.path for a in handed.artifacts}
+    missing: list[str] = []
+    for mention in artifacts(task):
+        path = Path(mention.value)
+        if mention.type == "url":
+            continue
+        found = _exists(path)
+        if found == "file" and str(path) not in given:
+            handed.add(*read_file(path, max_bytes=limit))
+        elif found is None and _file_name(mention.value):
+            missing.append(mention.value)
+    if missing:
+        # A typo in a file name would otherwise be answered as if the name were the material.
+        handed.notes.append(_missing_note(missing))
+
+
+# How many missing names one note lists: a task naming hundreds of files gets one note, not hundreds.
+_LISTED = 5
+
+
+def _missing_note(names: list[str]) -> str:
+    if len(names) == 1:
+        return (
+            f"the task names {names[0]}, but there is no such file in {Path.cwd()}: "
+            "check the name, or pass the file with --input PATH"
+        )
+    listed = ", ".join(names[:_LISTED]) + (f" and {len(names) - _LISTED} more" if len(names) > _LISTED else "")
+    return (
+        f"the task names {len(names)} files that are not in {Path.cwd()} ({listed}): "
+        "check the names, or pass the files with --input PATH"
+    )
 
 
 def _exists(path: Path) -> str | None:

@@ -115,6 +115,17 @@ def test_a_file_the_task_names_that_is_not_here_is_flagged() -> None:
     ]
 
 
+def test_many_files_the_task_names_that_are_not_here_are_one_note() -> None:
+    names = [f"notes{i}.txt" for i in range(300)]
+    done = cli("plan", "--no-model", "summarize " + " ".join(names), "--json")
+    assert done.returncode == 0, done.stderr
+    notes = [n for n in json.loads(done.stdout)["notes"] if "not in" in n or "no such file" in n]
+    assert notes == [
+        f"the task names 300 files that are not in {Path.cwd()} (notes0.txt, notes1.txt, notes2.txt, notes3.txt, "
+        "notes4.txt and 295 more): check the names, or pass the files with --input PATH"
+    ]
+
+
 def test_plan_for_a_118_kb_task_uses_all_of_it(tmp_path: Path) -> None:
     body = "\n\n".join(f"Section {i}. " + "The hive was busy with bees making honey. " * 60 for i in range(45))
     assert len(body) > 110_000
