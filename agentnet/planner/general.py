@@ -8,7 +8,7 @@ from agentnet.cards import CapabilityCard
 from agentnet.errors import PlanningError
 from agentnet.planner.draft import standout_of
 from agentnet.planner.extract import Artifact
-from agentnet.planner.needs import is_general, needs
+from agentnet.planner.needs import described, is_general, needs
 from agentnet.planner.plan import Alternate, Plan, Step
 
 GENERAL_WHY = "no specialist matched; general model"
@@ -47,7 +47,7 @@ def general_plan(
     if not fit:
         missing = [need for need in wanted if not any(need.met_by(card) for card in general)] or wanted
         if missing:
-            what = "; ".join(f"{need.what} ({need.evidence!r})" for need in missing)
+            what = described(missing)
             raise PlanningError(
                 f"this task needs {what}, and no collaborator that offers it matched the request",
                 hint="add a model or tool with that capability (see `agentnet models add` and `agentnet mcp add`), "

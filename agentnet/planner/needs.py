@@ -76,6 +76,25 @@ class Need:
         return card.provider != "model"
 
 
+def described(needs: Sequence[Need]) -> str:
+    """The needs in words, each kind once with up to three pieces of evidence: "image input
+    ('a.jpg', 'b.jpg', 'c.jpg' and 297 more)". A task naming hundreds of photos gets one line, not one
+    clause per photo."""
+    evidence: dict[str, list[str]] = {}
+    for need in needs:
+        shown = evidence.setdefault(need.what, [])
+        if need.evidence not in shown:
+            shown.append(need.evidence)
+    parts = []
+    for what, shown in evidence.items():
+        more = f" and {len(shown) - _SHOWN} more" if len(shown) > _SHOWN else ""
+        parts.append(f"{what} ({', '.join(repr(e) for e in shown[:_SHOWN])}{more})")
+    return "; ".join(parts)
+
+
+_SHOWN = 3
+
+
 # What may stand between "generate a video" and a file name that is the made video's name: "generate a
 # video named 'example.mp4'", "create an engaging video 'example.mp4'", "record audio as memo.wav" (not
 # "make a video from clip.mp4": that one is handed over).

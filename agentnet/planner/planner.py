@@ -23,7 +23,7 @@ from agentnet.planner import draft, fitting, learned_tools, learning, llm, outco
 from agentnet.planner.extract import Artifact, artifacts, clauses, missing_material, sets_scene
 from agentnet.planner.general import asks_a_tool, general_plan
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
-from agentnet.planner.needs import Need, install_hint, is_general, unmet_media
+from agentnet.planner.needs import Need, described, install_hint, is_general, unmet_media
 from agentnet.planner.plan import Plan, Step
 from agentnet.planner.similarity import Scorer
 from agentnet.planner.tuning import PlannerTuning, Trust
@@ -272,7 +272,7 @@ class Planner:
         missing = [need for need in missing if not self._argument_of_a_tool(need, cards, parts, sims)]
         if not missing:
             return
-        what = "; ".join(f"{need.what} ({need.evidence!r})" for need in missing)
+        what = described(missing)
         raise PlanningError(
             f"this task needs {what}, and no installed collaborator offers it",
             hint=install_hint(missing, self.source.cards())

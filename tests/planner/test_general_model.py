@@ -74,6 +74,16 @@ def test_a_medium_that_is_an_api_tools_argument_is_planned_not_refused() -> None
         assert info.value.code == "capability_missing"
 
 
+def test_a_need_many_files_show_is_named_once() -> None:
+    # One clause per photo made a 2 MB task's error as long as the task.
+    task = "Describe " + " ".join(f"photo{i}.jpg" for i in range(300))
+    with pytest.raises(PlanningError) as info:
+        _planner().plan(task)
+    assert info.value.message.count("image input") == 1
+    assert "('photo0.jpg', 'photo1.jpg', 'photo2.jpg' and 297 more)" in info.value.message
+    assert len(info.value.message) < 200
+
+
 def test_no_specialist_match_goes_to_the_general_model_with_the_whole_task() -> None:
     coder = CapabilityCard(id="coder", description="Writes Python code", skills=[Skill(id="code", tags=["code"])])
     plan = _planner(coder).plan("Give me three names for a cat")
