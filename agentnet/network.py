@@ -15,6 +15,7 @@ configured models' cards synced into it) only when a plan is made.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from agentnet.nodes.registry import NodeRegistry
     from agentnet.planner.plan import Plan
     from agentnet.planner.planner import Planner
+
+# One rating at a time in this process: a rating forgets the run's earlier one, then remembers the new.
+_RATING = threading.Lock()
 
 
 class Network:
@@ -262,8 +266,11 @@ class Network:
         # A planner open meanwhile (this one's, a server's) sees the change at its next plan.
         memory = PlanMemory()
         try:
-            memory.forget(run_id=run_id)
-            memory.remember_plan(plan, run_id=run_id, rating=1 if good else -1)
+            # Forget, then remember, as one step: two ratings at once (a server's requests) each forgot
+            # before either remembered, and a run ended up counted several times, good and bad at once.
+            with _RATING:
+                memory.forget(run_id=run_id)
+                memory.remember_plan(plan, run_id=run_id, rating=1 if good else -1)
             return {"id": run_id, "rating": "good" if good else "bad",
                     "tools": [step.capability for step in plan.steps], "remembered": len(memory)}  # fmt: skip
         finally:

@@ -112,3 +112,24 @@ def test_an_unknown_run_is_a_404_that_says_run_not_model(
     assert answer.status_code == 404, answer.text
     error = answer.json()["error"]
     assert error["code"] == "run_not_found" and "no run with id" in error["message"], error
+
+
+def test_ratings_of_one_run_at_once_leave_it_counted_once(gguf_server: Served) -> None:
+    """A rating replaces the run's earlier one. Before, 16 ratings sent together each forgot before
+    another remembered: the run was left in plan memory 7 times, rated good and bad at once."""
+    import concurrent.futures
+    import contextlib
+    import sqlite3
+
+    ran = call(gguf_server, "POST", "/v1/runs", {"plan": GOOD_PLAN, "run_id": "rated-at-once"})
+    assert ran.status_code == 200 and ran.json()["status"] == "succeeded", ran.text
+    ratings = ["good" if i % 2 else "bad" for i in range(32)]
+    for _ in range(6):  # the race is one of timing: six rounds of 32
+        with concurrent.futures.ThreadPoolExecutor(32) as pool:
+            answers = list(
+                pool.map(lambda r: call(gguf_server, "POST", "/v1/runs/rated-at-once/rating", {"rating": r}), ratings)
+            )
+        assert all(answer.status_code == 200 for answer in answers), [a.text for a in answers]
+        with contextlib.closing(sqlite3.connect(gguf_server.home / "planner" / "memory.sqlite")) as db:
+            kept = db.execute("select rating from tasks where run_id = 'rated-at-once'").fetchall()
+        assert len(kept) == 1, kept
