@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agentnet.errors import ConfigError
+from agentnet.errors import AgentnetError, ConfigError
 from agentnet.home import home_path
 from agentnet.planner.examples import example_links, example_nodes, read_examples, request
 from agentnet.planner.extract import mask_quotes
@@ -78,6 +78,48 @@ def default_path() -> Path:
     return home_path("planner", "memory.sqlite")
 
 
+def _opened(path: str) -> sqlite3.Connection:
+    db = None
+    try:
+        db = sqlite3.connect(path, check_same_thread=False)
+        db.executescript(_SCHEMA)
+        _migrate(db)
+    except sqlite3.DatabaseError as exc:
+        if db is not None:
+            db.close()
+        raise _unreadable(path, exc) from None
+    return db
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    have = {row[1] for row in db.execute("pragma table_info(tasks)")}
+    for column, kind in _TASK_COLUMNS.items():
+        if column not in have:
+            db.execute(f"alter table tasks add column {column} {kind}")
+    # The first release kept phrases apart from their tasks; they stay, unattributed (task 0).
+    if db.execute("select 1 from sqlite_master where name = 'phrases'").fetchone():
+        db.execute("insert into task_phrases select 0, tool, phrase, vector from phrases")
+        db.execute("drop table phrases")
+    db.commit()
+
+
+def _unreadable(path: str, exc: sqlite3.DatabaseError) -> AgentnetError:
+    """Why plan memory's file cannot be used, and the fix: a damaged file is named and kept (the user's
+    solved tasks may be recoverable); a locked or unwritable one is a passing or a permissions matter."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return AgentnetError(
+            f"cannot open plan memory at {path}: {exc}",
+            hint="check that the folder is writable and no other program holds the file, then retry",
+            code="memory_unavailable",
+        )
+    return AgentnetError(
+        f"plan memory at {path} is damaged ({exc})",
+        hint=f"move it away (mv {path} {path}.broken): the planner then starts a new memory and plans "
+        "zero-shot; nothing was deleted",
+        code="memory_corrupt",
+    )
+
+
 class PlanMemory:
     """Remembered tasks and tool phrases; ``PlanMemory(":memory:")`` keeps them in this process only."""
 
@@ -86,23 +128,10 @@ class PlanMemory:
         self.path = target
         self.max_tasks = max_tasks
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(target, check_same_thread=False)
-        self._db.executescript(_SCHEMA)
-        self._migrate()
+        self._db = _opened(target)
         self._tasks: tuple[list[dict[str, Any]], np.ndarray] | None = None
         self._phrases: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
         self._loaded = ""
-
-    def _migrate(self) -> None:
-        have = {row[1] for row in self._db.execute("pragma table_info(tasks)")}
-        for column, kind in _TASK_COLUMNS.items():
-            if column not in have:
-                self._db.execute(f"alter table tasks add column {column} {kind}")
-        # The first release kept phrases apart from their tasks; they stay, unattributed (task 0).
-        if self._db.execute("select 1 from sqlite_master where name = 'phrases'").fetchone():
-            self._db.execute("insert into task_phrases select 0, tool, phrase, vector from phrases")
-            self._db.execute("drop table phrases")
-        self._db.commit()
 
     def close(self) -> None:
         self._db.close()
