@@ -372,7 +372,9 @@ def missing_material(task: str, supplied: list[Artifact]) -> str | None:
     rest = task[match.end() :]
     colon = rest.find(":")
     after = rest[colon + 1 :] if colon >= 0 else rest
-    if len(after.strip()) >= _MATERIAL_CHARS or "\n" in task.strip():
+    # After a colon, any text is the material ("summarise this text: bees make honey"); without one, a
+    # few words may still be the request going on ("summarise this article for me").
+    if (colon >= 0 and after.strip()) or len(after.strip()) >= _MATERIAL_CHARS or "\n" in task.strip():
         return None
     return match.group(0)
 

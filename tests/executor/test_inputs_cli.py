@@ -64,6 +64,9 @@ def test_parts_cover_the_text_exactly_and_end_at_boundaries() -> None:
         ("Summarize this article:", "this article"),
         ("Summarize the following text", "the following text"),
         ("Summarize this article: bees make honey from nectar and store it in wax combs for winter.", None),
+        # After a colon, a few words are the material too.
+        ("summarise this text: bees make honey", None),
+        ("Summarize this article:   ", "this article"),
         ("summarise report.txt", None),
         ("Give me three names for a cat", None),
     ],
