@@ -238,6 +238,17 @@ _NOT_A_VERB = re.compile(
 _SEQUENCING = re.compile(r"then|finally|after|afterwards|subsequently|lastly|followed|also|;", re.IGNORECASE)
 
 
+def opens_with_verb(clause: str) -> bool:
+    """The clause opens as an instruction does, with its verb ("translate it into German"), not with a
+    subject, a determiner or a subordinator ("I think ...", "a touch of chorus", "once it is done")."""
+    words = clause.split()
+    return len(words) >= 2 and words[0].isalpha() and not _NOT_A_VERB.match(words[0]) and not _SIGN_OFF.match(words[0])
+
+
+# Thanks and sign-offs open like instructions ("Thanks a lot", "Appreciate it") and ask for nothing.
+_SIGN_OFF = re.compile(r"(?:thanks|thank|cheers|regards|appreciate|hope|sorry|great|ok|okay|yes|no|sure)$", re.I)
+
+
 def _lend_verbs(pieces: list[str], raw: list[str], joins: list[str]) -> None:
     """A list item that is only a noun phrase gets the verb of the item before it: "identify the key
     talking points and any useful URLs referenced" asks to identify both, and "any useful URLs

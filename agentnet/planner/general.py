@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from agentnet.cards import CapabilityCard
 from agentnet.errors import PlanningError
-from agentnet.planner.draft import standout_of
-from agentnet.planner.extract import Artifact
+from agentnet.planner.draft import Pick, standout_of
+from agentnet.planner.extract import Artifact, introduces, opens_with_verb, sets_scene, split_request
 from agentnet.planner.needs import described, is_general, needs
 from agentnet.planner.plan import Alternate, Plan, Step
 
@@ -71,3 +71,42 @@ def general_plan(
         score=round(best, 4),
     )
     return Plan(task=task, steps=[step], source="general", notes=[f"{GENERAL_WHY}: {chosen.id}"])
+
+
+def serve_the_rest(
+    picks: list[Pick],
+    parts: list[str],
+    cards: list[CapabilityCard],
+    sims: list[list[float]],
+    preferred: str | None,
+    task: str,
+) -> list[Pick]:
+    """``picks`` with the general chat model given each instruction no specialist serves, in the
+    request's order: "caption holiday.png and translate it into German" with an OCR tool and a chat
+    model but no translator is the OCR step, then the chat model translating its text (the plan was the
+    OCR step alone, and the translation was never asked for). Only clauses that open with their verb,
+    and whose needs (media made, live data, an action) a chat model meets; only when some clause was
+    clearly served (otherwise the whole task is the general model's or a guess), and not in the material
+    after a "request:" head ("Summarise this: The council met and agreed to fund a library")."""
+    general = next((c for c in cards if c.id == preferred), None) or next((c for c in cards if is_general(c)), None)
+    if general is None or not picks or not all(pick.confident for pick in picks):
+        return picks
+    served = {pick.clause for pick in picks}
+    start = split_request(task)
+    head = task if start is None else task[:start]
+    column = cards.index(general)
+    out: list[Pick] = []
+    for part, row in zip(parts, sims, strict=True):
+        out.extend(pick for pick in picks if pick.clause == part)
+        if part in served or part[:24] not in head or not _an_instruction(part):
+            continue
+        if not all(need.met_by(general) for need in needs(part, [])):
+            continue
+        why = f"{GENERAL_WHY} for clause {part[:60]!r}"
+        out.append(Pick(general, part, row[column], [], why, confident=True))
+    out.extend(pick for pick in picks if pick not in out)
+    return out
+
+
+def _an_instruction(part: str) -> bool:
+    return opens_with_verb(part) and not sets_scene(part) and not introduces(part)

@@ -21,7 +21,7 @@ from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import PlanningError
 from agentnet.planner import draft, fitting, learned_tools, learning, llm, outcome, transitions, values
 from agentnet.planner.extract import Artifact, artifacts, clauses, missing_material, sets_scene
-from agentnet.planner.general import asks_a_tool, general_plan
+from agentnet.planner.general import asks_a_tool, general_plan, serve_the_rest
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
 from agentnet.planner.needs import Need, described, install_hint, is_general, unmet_media
 from agentnet.planner.plan import Plan, Step
@@ -344,6 +344,7 @@ class Planner:
         # while a file the task merely names is planned from the task's own words like any other.
         handed = {a.type for a in request.supplied if a.named}
         picks = draft.read_media_first(picks, cards, sims, parts, handed, tuning)
+        picks = serve_the_rest(picks, parts, cards, sims, tuning.general_model, request.text)
         mode = tuning.model_mode
         consult = mode == "decompose" or (mode == "assist" and not picks[0].confident)
         # With a single candidate there is nothing for a model to decide.
