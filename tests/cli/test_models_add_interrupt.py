@@ -52,7 +52,9 @@ def slow_server() -> Iterator[str]:
 
 
 def test_ctrl_c_mid_download_leaves_no_part_file_and_no_entry(slow_server: str, agentnet_home: Path) -> None:
-    env = {**os.environ, "COLUMNS": "200"}
+    # PYTHONFAULTHANDLER: if the process has not ended long after the signal, SIGABRT makes it print
+    # every thread's stack, so a failure says where it hung (once seen in CI under load, not locally).
+    env = {**os.environ, "COLUMNS": "200", "PYTHONFAULTHANDLER": "1"}
     process = subprocess.Popen(
         [AGENTNET, "models", "add", slow_server, "--id", "slow"],
         stdout=subprocess.PIPE,
@@ -72,7 +74,16 @@ def test_ctrl_c_mid_download_leaves_no_part_file_and_no_entry(slow_server: str, 
         process.kill()
         pytest.fail(f"the download never started: {process.communicate()}")
     process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=60)
+    try:
+        _, err = process.communicate(timeout=180)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        _, err = process.communicate(timeout=30)
+        pytest.fail(f"still running 180 s after SIGINT; its threads:\n{err[-6000:]}")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     assert process.returncode == 130, err
     assert "Traceback" not in err
     assert not list(models.glob("*")), list(models.glob("*"))
