@@ -51,6 +51,14 @@ def slow_server() -> Iterator[str]:
         thread.join(timeout=10)
 
 
+def _as_from_a_terminal() -> None:
+    """A terminal's Ctrl-C reaches a process whose SIGINT is the default and not blocked. What the test
+    process may have inherited from a library run earlier in the same worker (an ignored or blocked
+    SIGINT survives exec) would make the CLI deaf to it, whatever the CLI does."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def test_ctrl_c_mid_download_leaves_no_part_file_and_no_entry(slow_server: str, agentnet_home: Path) -> None:
     # PYTHONFAULTHANDLER: if the process has not ended long after the signal, SIGABRT makes it print
     # every thread's stack, so a failure says where it hung (once seen in CI under load, not locally).
@@ -61,6 +69,7 @@ def test_ctrl_c_mid_download_leaves_no_part_file_and_no_entry(slow_server: str, 
         stderr=subprocess.PIPE,
         env=env,
         text=True,
+        preexec_fn=_as_from_a_terminal,
     )
     models = agentnet_home / "models"
     deadline = time.monotonic() + 120
