@@ -10,6 +10,7 @@ holds ``silent_port()``.
 
 from __future__ import annotations
 
+import http.server
 import ipaddress
 import socket
 import struct
@@ -95,3 +96,18 @@ def silent_port() -> Iterator[int]:
         for conn in accepted:
             conn.close()
         listener.close()
+
+
+@contextmanager
+def http_serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` served on a free loopback port in a thread: yields its base URL
+    (``http://127.0.0.1:PORT``), and shuts the server down and joins its thread afterwards."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

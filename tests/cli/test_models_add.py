@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from typer.testing import CliRunner
 from agentnet.cli.app import app
 from agentnet.config import embedded_gguf_path
 from agentnet.errors import AgentnetError, UserError
+from tests.listening import http_serving
 
 REPO_ID = "someone/tiny-chat-GGUF"
 FILE = "tiny-chat-Q4.gguf"
@@ -45,15 +45,8 @@ def mirror() -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with http_serving(Handler) as url:
+        yield url
 
 
 def _cli(*args: str) -> tuple[int, str, str]:

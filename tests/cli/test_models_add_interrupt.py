@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from agentnet.config import embedded_gguf_path
+from tests.listening import http_serving
 
 AGENTNET = str(Path(sys.executable).parent / "agentnet")
 
@@ -40,15 +40,8 @@ def slow_server() -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/slow-chat.gguf"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with http_serving(Handler) as url:
+        yield url + "/slow-chat.gguf"
 
 
 def _as_from_a_terminal() -> None:
