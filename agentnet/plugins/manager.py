@@ -104,13 +104,18 @@ class Plugins:
             self.fail(info.name, f"another plugin is already named {info.name!r}; {info.module} is skipped")
             return
         self.infos[info.name] = info
+        if isinstance(target, metadata.EntryPoint) and not target.pattern.fullmatch(target.value):
+            shape = "is not 'module' or 'module:attr'"
+            self.fail(info.name, f"could not be loaded: its entry point {target.value!r} {shape}")
+            return
         try:
             if isinstance(target, ModuleType):
                 module = target
             else:
                 module = importlib.import_module(target) if isinstance(target, str) else target.load()
             self.pm.register(module, name=info.name)
-        except Exception as exc:  # noqa: BLE001 — a plugin must never stop agentnet: report it and go on
+        # SystemExit too: a module that calls sys.exit() while imported would end every command, silently.
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 — a plugin must never stop agentnet: report it
             self.fail(info.name, f"could not be loaded: {type(exc).__name__}: {exc}")
             return
         info.loaded = True
@@ -143,7 +148,7 @@ class Plugins:
             if (plugin, message) in self._reported:
                 return
             self._reported.add((plugin, message))
-        log.warning("agentnet plugin %s %s", plugin, message)
+        log.warning("agentnet plugin %s %s%s", plugin, message, _fix(info))
 
     def call_each(self, hook: str, args: Callable[[str], Mapping[str, Any]]) -> list[str]:
         """Call ``hook`` of each plugin on its own, in load order (built-ins first); ``args(plugin)``
@@ -153,7 +158,7 @@ class Plugins:
             kwargs = args(impl.plugin_name)
             try:
                 impl.function(*(kwargs[name] for name in impl.argnames))
-            except Exception as exc:  # noqa: BLE001 — reported with the plugin's name; what it registered is dropped
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 — reported; what it registered is dropped
                 self.fail(impl.plugin_name, f"failed in {hook}: {type(exc).__name__}: {exc}")
                 continue
             succeeded.append(impl.plugin_name)
@@ -165,6 +170,18 @@ class Plugins:
             if key not in self._memo:
                 self._memo[key] = compute()
             return self._memo[key]
+
+
+def _fix(info: PluginInfo) -> str:
+    """What a user can do about an installed plugin's failure: its distribution, and how to go on without it."""
+    if info.source != "entry point":
+        return ""  # a built-in's failure is agentnet's bug; a plugin in code is its application's
+    dist = f"{info.distribution} {info.version}" if info.distribution else "the distribution that installs it"
+    remove = f"pip uninstall {info.distribution}" if info.distribution else "uninstall it"
+    return (
+        f"\n  plugin {info.name!r} comes from {dist}: update or fix it, or `{remove}`; "
+        f"AGENTNET_LOAD_PLUGINS= runs agentnet without installed plugins (`agentnet plugins list` shows them)"
+    )
 
 
 _manager: Plugins | None = None

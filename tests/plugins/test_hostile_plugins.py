@@ -1,0 +1,63 @@
+"""Installed plugins that misbehave, through the real CLI: each is reported with its distribution
+and the way out, and skipped; agentnet and the other plugins keep working.
+
+The plugins are real distributions (``.dist-info`` with entry points, as pip leaves them) in a
+folder the ``agentnet`` subprocesses get on PYTHONPATH (``install`` of test_example_plugin.py).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_example_plugin import EXAMPLE, agentnet, install, listed_ids
+
+HOSTILE = {
+    # A module that ends the process while it is imported (a copied script, a CLI's `main()` at import).
+    "exits_on_import": "import sys\nsys.exit(3)\n",
+    # A hook that ends the process when called.
+    "exits_in_hook": "import sys, agentnet\n@agentnet.hookimpl\ndef register_nodes(register):\n    sys.exit(4)\n",
+}
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return install(EXAMPLE, tmp_path_factory.mktemp("site-example"))
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    package = tmp_path_factory.mktemp("hostile-src")
+    entries = "".join(f'{name} = "agentnet_{name}"\n' for name in HOSTILE)
+    (package / "pyproject.toml").write_text(
+        '[project]\nname = "agentnet-hostile"\nversion = "0.3"\n'
+        f'[project.entry-points.agentnet]\n{entries}garbled = "not a module!!"\n'
+        f"[tool.setuptools]\npy-modules = {json.dumps([f'agentnet_{name}' for name in HOSTILE])}\n"
+    )
+    for name, source in HOSTILE.items():
+        (package / f"agentnet_{name}.py").write_text(source)
+    return install(package, tmp_path_factory.mktemp("site-hostile"))
+
+
+def test_a_plugin_that_exits_is_reported_with_its_distribution_and_skipped(
+    example_site: Path, hostile_site: Path
+) -> None:
+    site = [example_site, hostile_site]
+    listed = agentnet("models", "list", "--json", site=site)
+    assert listed.returncode == 0, (listed.returncode, listed.stderr)
+    assert listed_ids(listed.stdout) == ["smollm2", "text-stats"]  # the well-behaved plugin's node is there
+    stderr = listed.stderr
+    assert "agentnet plugin exits_on_import could not be loaded: SystemExit: 3" in stderr, stderr
+    assert "agentnet plugin exits_in_hook failed in register_nodes: SystemExit: 4" in stderr, stderr
+    assert "agentnet plugin garbled could not be loaded: its entry point 'not a module!!' is not" in stderr, stderr
+    # Each names where it comes from and the way out.
+    assert stderr.count("comes from agentnet-hostile 0.3") == 3, stderr
+    assert "`pip uninstall agentnet-hostile`" in stderr and "AGENTNET_LOAD_PLUGINS=" in stderr
+    assert "Traceback" not in stderr
+    plugins = {p["name"]: p for p in json.loads(agentnet("plugins", "list", "--json", site=site).stdout)}
+    assert not plugins["exits_on_import"]["loaded"] and plugins["exits_on_import"]["distribution"] == "agentnet-hostile"
+    assert any("SystemExit: 4" in e for e in plugins["exits_in_hook"]["errors"])
+    assert plugins["example"]["errors"] == []
+    asked = agentnet("ask", "-m", "text-stats", "-q", "still working", site=site)
+    assert asked.returncode == 0 and json.loads(asked.stdout)["words"] == 2
