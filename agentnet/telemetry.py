@@ -28,6 +28,8 @@ from contextlib import contextmanager, nullcontext
 from types import SimpleNamespace
 from typing import Any
 
+from agentnet.redact import redact_text
+
 CAPTURE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
 _ENDPOINT_ENVS = ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
 _UNSET: Any = object()
@@ -168,9 +170,25 @@ def end_span(current: Any, error: BaseException | None = None, attributes: Mappi
     if error is not None:
         api = otel()
         current.set_attribute("error.type", getattr(error, "code", None) or type(error).__name__)
-        current.record_exception(error)
-        current.set_status(api.Status(api.StatusCode.ERROR, str(getattr(error, "message", error))[:500]))
+        current.record_exception(error, attributes=_exception_attributes(error))
+        current.set_status(api.Status(api.StatusCode.ERROR, redact_text(str(getattr(error, "message", error)))[:500]))
     current.end(end_time)
+
+
+MAX_STACKTRACE_CHARS = 16_384
+
+
+def _exception_attributes(error: BaseException) -> dict[str, str]:
+    """The exception event's message and stack trace with credentials masked (they replace the
+    SDK's own). agentnet's errors mask their messages, but the trace also holds the exceptions they
+    were raised from (a tool's error quoting a keyed URL) and the source lines it passes through."""
+    import traceback
+
+    # Masked before cut: a cut could leave half a key that no longer looks like one.
+    trace = redact_text("".join(traceback.format_exception(error)))
+    if len(trace) > MAX_STACKTRACE_CHARS:  # the innermost frames and the exception itself are at the end
+        trace = "...\n" + trace[-MAX_STACKTRACE_CHARS:]
+    return {"exception.message": redact_text(str(error))[:MAX_STACKTRACE_CHARS], "exception.stacktrace": trace}
 
 
 def headers_for(current: Any) -> dict[str, str]:

@@ -1,0 +1,82 @@
+"""What spans may carry: no credential, whatever an error quotes, and no unbounded text.
+
+A real CallableNode (a tool) raising an error that quotes a key and a DSN with its password, and a
+span around code that raises one, traced through the SDK's in-memory exporter: every attribute,
+event attribute and status of every span is searched for the secrets.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from agentnet import telemetry
+from agentnet.cards import CapabilityCard
+from agentnet.config import AgentnetConfig
+from agentnet.errors import ModelCallError
+from agentnet.nodes.registry import NodeRegistry
+
+KEY = "sk-proj-Zq81VdKx0mB2nW7cR4tY"
+PASSWORD = "hunter2-Xy9"
+SECRETS = (KEY, PASSWORD)
+
+
+@pytest.fixture
+def exported() -> Iterator[Any]:
+    """agentnet's spans of this test, in memory (the SDK's own exporter)."""
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    telemetry.set_tracer_provider(provider)
+    yield exporter
+    telemetry.set_tracer_provider(None)
+    provider.shutdown()
+
+
+def everything(exporter: Any) -> str:
+    """Every span's name, attributes, events and status, as one text."""
+    spans = exporter.get_finished_spans()
+    assert spans
+    return json.dumps(
+        [
+            {
+                "name": span.name,
+                "attributes": dict(span.attributes or {}),
+                "events": [(event.name, dict(event.attributes or {})) for event in span.events],
+                "status": span.status.description,
+            }
+            for span in spans
+        ],
+        default=str,
+    )
+
+
+def leaky_tool(text: str) -> str:
+    raise RuntimeError(f"upstream refused key {KEY} for postgresql://app:{PASSWORD}@db.internal/runs")
+
+
+def test_a_failed_calls_span_holds_no_credential_its_error_quoted(exported: Any) -> None:
+    registry = NodeRegistry(AgentnetConfig())
+    registry.register_callable(leaky_tool, CapabilityCard(id="leaky", description="a tool whose errors quote keys"))
+    with pytest.raises(ModelCallError) as raised:
+        registry.node("leaky").complete("hello")
+    assert KEY not in str(raised.value)  # the error itself was already masked
+    text = everything(exported)
+    assert "exception.stacktrace" in text and "leaky_tool" in text  # the trace is still there, masked
+    assert "postgresql://***@db.internal/runs" in text
+    assert [secret for secret in SECRETS if secret in text] == []
+
+
+def test_a_span_around_code_that_raises_holds_no_credential(exported: Any) -> None:
+    with pytest.raises(ValueError), telemetry.span("agentnet run", {}):
+        raise ValueError(f"bad header Authorization: Bearer {KEY}; dsn postgresql://u:{PASSWORD}@h/d")
+    text = everything(exported)
+    assert "exception.message" in text and "Bearer ***" in text
+    assert [secret for secret in SECRETS if secret in text] == []
