@@ -93,10 +93,10 @@ def tracer() -> Any:
 
 def set_tracer_provider(provider: Any) -> None:
     """Trace with ``provider`` (an SDK ``TracerProvider``), or, with None, as the environment says."""
-    global _tracer, _capture
+    global _tracer, _capture, _content_limit
     with _lock:
         _tracer = provider.get_tracer("agentnet") if provider is not None else _UNSET
-        _capture = None
+        _capture = _content_limit = None
 
 
 def capture_content() -> bool:
@@ -228,8 +228,32 @@ def continued(headers: Mapping[str, str] | None) -> Iterator[None]:
         context.detach(token)
 
 
+# Characters of one content attribute, unless OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT says otherwise: a
+# 10 MB prompt would otherwise go whole into a span, and an OTLP collector refuses a batch over its
+# message size (4 MB by default), losing the spans of every run in it.
+MAX_CONTENT_CHARS = 16_384
+_LENGTH_ENVS = ("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT")
+_content_limit: int | None = None
+
+
+def content_limit() -> int:
+    """How many characters of a prompt, answer or task text a span holds (read on first use)."""
+    global _content_limit
+    if _content_limit is None:
+        given = next((os.environ[name] for name in _LENGTH_ENVS if os.environ.get(name, "").strip()), "")
+        _content_limit = int(given) if given.strip().isdigit() and int(given) > 0 else MAX_CONTENT_CHARS
+    return _content_limit
+
+
 def content(value: Any) -> str | None:
-    """``value`` as span content when the user opted in, else None (the attribute is left out)."""
+    """``value`` as span content when the user opted in, else None (the attribute is left out):
+    credentials masked (as ``runs show`` masks the prompts it stores), cut at ``content_limit``."""
     if not capture_content():
         return None
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    limit = content_limit()
+    # Cut (with room for a key across the cut) before masking, so masking a huge text costs nothing more.
+    masked = redact_text(text[: limit + 512])
+    if len(text) <= limit and len(masked) <= limit:
+        return masked
+    return masked[:limit] + f"... [cut: {len(text):,} characters in all]"

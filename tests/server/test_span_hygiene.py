@@ -80,3 +80,35 @@ def test_a_span_around_code_that_raises_holds_no_credential(exported: Any) -> No
     text = everything(exported)
     assert "exception.message" in text and "Bearer ***" in text
     assert [secret for secret in SECRETS if secret in text] == []
+
+
+def echo_tool(text: str) -> str:
+    return text
+
+
+def content_attributes(exporter: Any) -> dict[str, str]:
+    found = {}
+    for span in exporter.get_finished_spans():
+        for name, value in (span.attributes or {}).items():
+            if name in ("gen_ai.input.messages", "gen_ai.output.messages"):
+                found[name] = str(value)
+    return found
+
+
+@pytest.mark.parametrize(("limit", "expected"), [(None, 16_384), ("1000", 1000)])
+def test_a_huge_prompt_goes_into_spans_cut_and_masked(
+    exported: Any, monkeypatch: pytest.MonkeyPatch, limit: str | None, expected: int
+) -> None:
+    monkeypatch.setenv(telemetry.CAPTURE_CONTENT_ENV, "true")
+    if limit is not None:
+        monkeypatch.setenv("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", limit)
+    registry = NodeRegistry(AgentnetConfig())
+    registry.register_callable(echo_tool, CapabilityCard(id="echo", description="answers with its input"))
+    prompt = f"use key {KEY} " + "bees make honey. " * 12_000  # 204 KB
+    assert registry.node("echo").complete(prompt).text.startswith("use key")
+    attributes = content_attributes(exported)
+    assert set(attributes) == {"gen_ai.input.messages", "gen_ai.output.messages"}
+    for value in attributes.values():
+        assert expected <= len(value) <= expected + 100, len(value)
+        assert "use key ***" in value and value.endswith(" characters in all]")
+        assert KEY not in value
