@@ -18,13 +18,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from agentnet.errors import ConfigError, RunStoreError
 from agentnet.executor import migrations
 from agentnet.executor.pending_rows import HELD, WritesWithHeldRows
 from agentnet.executor.store import RunStore
-from agentnet.redact import redact_url
+from agentnet.redact import redact_text, redact_url
 
 if TYPE_CHECKING:
     from agentnet.config import RunsSettings
@@ -58,10 +58,14 @@ def _drivers() -> Any:
 
 
 def unreachable(url: str, exc: BaseException) -> RunStoreError:
-    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    secret = urlsplit(url).password
-    if secret:  # libpq does not quote passwords, but nothing guarantees it
-        reason = reason.replace(secret, "***")
+    # libpq quotes a URL it cannot parse whole (an unclosed '[' of an IPv6 host), password included.
+    reason = redact_text((str(exc).strip().splitlines() or [type(exc).__name__])[0])
+    try:
+        secret = urlsplit(url).password
+    except ValueError:  # a URL Python cannot split either: what redact_text masked is all there is
+        secret = None
+    for written in {secret, unquote(secret or "")} - {None, ""}:  # libpq does not quote passwords, but
+        reason = reason.replace(str(written), "***")  # nothing guarantees it (and it would decode them)
     return RunStoreError(
         f"cannot use the run database {redact_url(url)}: {reason}",
         hint="start PostgreSQL there (or create the database: `createdb NAME`), or fix runs.url in agentnet.yaml "

@@ -109,6 +109,17 @@ def test_a_postgres_server_that_is_not_there_is_named_without_its_password() -> 
     assert "s3cret-pw" not in text and "Traceback" not in text
 
 
+@pytest.mark.parametrize("host", ["[::1", "[bad", "[fe80::1%eth0"])
+def test_a_runs_url_libpq_cannot_parse_is_named_without_its_password(host: str) -> None:
+    """An unclosed '[' (an IPv6 host written by hand): libpq's message quotes the whole URL, and
+    Python's urlsplit cannot split it either."""
+    done = agentnet("runs", "list", env={"AGENTNET_RUNS_URL": f"postgresql://agentnet:s3cret-pw@{host}/runs"})
+    text = one_line(done)
+    assert done.returncode == 1, text
+    assert "cannot use the run database postgresql://***@" in text and "fix runs.url" in text
+    assert "s3cret-pw" not in text and "Traceback" not in text
+
+
 def test_a_database_that_does_not_exist_is_named_without_its_password(postgres_server: Any) -> None:
     url = postgres_server.url("no_such_db").replace("postgres@", "postgres:pw-123456@")
     done = agentnet("runs", "show", "abc", env={"AGENTNET_RUNS_URL": url})
