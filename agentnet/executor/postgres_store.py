@@ -150,19 +150,49 @@ def migrate(url: str, connect_timeout_s: float) -> None:
         except psycopg.Error as exc:
             raise unreachable(url, exc) from None
         with conn:
-            _lock_migrations(conn)
             try:
-                PostgresSaver(conn).setup()
-                with conn.transaction():
-                    conn.execute(migrations.MIGRATIONS_TABLE)
-                    row = conn.execute("SELECT COALESCE(MAX(v), 0) AS v FROM agentnet_migrations").fetchone()
-                    applied = int(row["v"]) if row else 0
-                    migrations.apply(
-                        lambda sql, params: conn.execute(sql.replace("?", "%s"), params), applied, time.time()
-                    )
-            finally:
-                conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+                if not _up_to_date(conn, len(PostgresSaver.MIGRATIONS)):
+                    _migrate_locked(conn, PostgresSaver)
+            except psycopg.OperationalError as exc:  # the server went away meanwhile
+                raise unreachable(url, exc) from None
+            except psycopg.Error as exc:  # a user who may not create tables, a schema that is not ours
+                raise _not_set_up(url, exc) from None
         _migrated.add(url)
+
+
+def _up_to_date(conn: Any, checkpoint_migrations: int) -> bool:
+    """Whether LangGraph's and agentnet's tables are at the versions this process knows: then
+    nothing is created, so a database user with no CREATE right uses tables made by another."""
+    try:
+        row = conn.execute("SELECT (SELECT MAX(v) FROM checkpoint_migrations) AS lg, "
+                           "(SELECT MAX(v) FROM agentnet_migrations) AS an").fetchone()  # fmt: skip
+    except _drivers()[0].errors.UndefinedTable:
+        return False
+    return (row["lg"] or 0) >= checkpoint_migrations - 1 and (row["an"] or 0) >= len(migrations.MIGRATIONS)
+
+
+def _migrate_locked(conn: Any, saver: Any) -> None:
+    _lock_migrations(conn)
+    try:
+        saver(conn).setup()
+        with conn.transaction():
+            conn.execute(migrations.MIGRATIONS_TABLE)
+            row = conn.execute("SELECT COALESCE(MAX(v), 0) AS v FROM agentnet_migrations").fetchone()
+            applied = int(row["v"]) if row else 0
+            migrations.apply(lambda sql, params: conn.execute(sql.replace("?", "%s"), params), applied, time.time())
+    finally:
+        if not conn.closed:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+
+def _not_set_up(url: str, exc: BaseException) -> RunStoreError:
+    reason = unreachable(url, exc).message.split(": ", 1)[-1]  # masked as there
+    return RunStoreError(
+        f"cannot create or upgrade the run tables in {redact_url(url)}: {reason}",
+        hint="run agentnet once as a database user that may create tables there (GRANT CREATE ON SCHEMA public TO "
+        "it, or the owner); then SELECT, INSERT, UPDATE and DELETE on the tables are enough",
+        code="runs_db_setup_failed",
+    )
 
 
 def _lock_migrations(conn: Any, timeout_s: float = 300.0) -> None:

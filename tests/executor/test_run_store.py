@@ -137,6 +137,35 @@ def test_an_unknown_runs_url_scheme_names_the_setting(agentnet_home: Path) -> No
     assert "agentnet.yaml" in text and "runs.url" in text
 
 
+def test_a_database_user_that_may_not_create_tables_is_told_so_and_may_use_tables_made_for_it(
+    postgres_server: Any,
+) -> None:
+    import uuid
+
+    import psycopg
+
+    role, fresh, made = (f"r_{uuid.uuid4().hex[:8]}" for _ in range(3))
+    with psycopg.connect(postgres_server.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN")  # no CREATE on the public schema (PostgreSQL 15+)
+        conn.execute(f'CREATE DATABASE "{fresh}"')
+        conn.execute(f'CREATE DATABASE "{made}"')
+    as_role = postgres_server.url(fresh).replace("postgres@", f"{role}:pw-314159@")
+    done = agentnet("runs", "list", env={"AGENTNET_RUNS_URL": as_role})
+    text = one_line(done)
+    assert done.returncode == 1, text
+    assert "runs_db_setup_failed" in text and "cannot create or upgrade the run tables in postgresql://***@" in text
+    assert "permission denied for schema public" in text and "GRANT CREATE ON SCHEMA public" in text
+    assert "pw-314159" not in text and "Traceback" not in text
+    # Tables made by the owner, rows granted: the user needs no CREATE right to use them.
+    assert agentnet("runs", "list", env={"AGENTNET_RUNS_URL": postgres_server.url(made)}).returncode == 0
+    with psycopg.connect(postgres_server.url(made), autocommit=True) as conn:
+        conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
+    done = agentnet(
+        "runs", "list", env={"AGENTNET_RUNS_URL": postgres_server.url(made).replace("postgres@", f"{role}@")}
+    )
+    assert done.returncode == 0 and "no runs yet" in done.stdout, one_line(done)
+
+
 # --- PostgreSQL: migrations, dropped connections, sharing --------------------------------------------
 
 
