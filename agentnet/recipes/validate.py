@@ -263,32 +263,43 @@ class _Checker:
                 )
 
     def check_cycles(self, deps: dict[str, list[str]]) -> None:
-        state: dict[str, int] = {}
+        """Report each dependency cycle once, at the step it comes back to. A depth-first walk
+        with its own stack: a chain of thousands of steps listed last-first would exhaust
+        Python's recursion limit (a RecursionError traceback instead of a verdict)."""
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
         index = {step.id: i for i, step in self.steps}
         reported: set[frozenset[str]] = set()
-
-        def visit(node: str, trail: list[str]) -> None:
-            state[node] = 1
-            for dep in deps.get(node, []):
-                if state.get(dep) == 1:
-                    cycle = [*trail[trail.index(dep) :], dep]
-                    key = frozenset(cycle)
-                    if key not in reported:
-                        reported.add(key)
-                        self.problem(
-                            ("steps", index[dep], "id"),
-                            "cycle without a bound: "
-                            + " -> ".join(cycle)
-                            + " (steps cannot depend on each other in a circle; for critique -> revise use a "
-                            "'loop:' step with max_iterations)",
-                        )
-                elif state.get(dep, 0) == 0:
-                    visit(dep, [*trail, dep])
-            state[node] = 2
-
         for _, step in self.steps:
-            if state.get(step.id, 0) == 0:
-                visit(step.id, [step.id])
+            if state.get(step.id, 0) != 0:
+                continue
+            state[step.id] = 1
+            trail = [step.id]
+            pending = [iter(deps.get(step.id, []))]
+            while pending:
+                dep = next(pending[-1], None)
+                if dep is None:
+                    state[trail.pop()] = 2
+                    pending.pop()
+                elif state.get(dep) == 1:
+                    self._cycle([*trail[trail.index(dep) :], dep], index, reported)
+                elif state.get(dep, 0) == 0:
+                    state[dep] = 1
+                    trail.append(dep)
+                    pending.append(iter(deps.get(dep, [])))
+
+    def _cycle(self, cycle: list[str], index: dict[str, int], reported: set[frozenset[str]]) -> None:
+        key = frozenset(cycle)
+        if key in reported:
+            return
+        reported.add(key)
+        shown = cycle if len(cycle) <= 12 else [*cycle[:5], f"({len(cycle) - 10} more)", *cycle[-5:]]
+        self.problem(
+            ("steps", index[cycle[0]], "id"),
+            "cycle without a bound: "
+            + " -> ".join(shown)
+            + " (steps cannot depend on each other in a circle; for critique -> revise use a "
+            "'loop:' step with max_iterations)",
+        )
 
 
 def check_document(doc: PositionedYaml, cards: Sequence[CapabilityCard]) -> Checked:

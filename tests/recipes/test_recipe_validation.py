@@ -96,6 +96,24 @@ steps:
     assert found[0].startswith("r.yaml:3:5: steps.0.id:")
 
 
+def chain(length: int, *, closed: bool) -> str:
+    """Steps listed last-first, each after the one below it (the last closes a circle when ``closed``)."""
+    lines = ["name: chain", "steps:"]
+    for i in range(length):
+        after = i + 1 if i + 1 < length else (0 if closed else None)
+        waits = f", after: [s{after}]" if after is not None else ""
+        lines.append(f"  - {{id: s{i}, model: smollm2, prompt: p{waits}}}")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_long_chain_listed_last_first_is_checked_without_recursion() -> None:
+    """3000 steps, each waiting for the next one listed: the walk is 3000 deep."""
+    assert check_text(chain(3000, closed=False), "r.yaml", CARDS).ok
+    found = problems(chain(3000, closed=True))
+    assert len(found) == 1 and found[0].startswith("r.yaml:3:6: steps.0.id: cycle without a bound: s0 -> s1 -> s2")
+    assert "s4 -> (2991 more) -> s2996" in found[0] and len(found[0]) < 300  # the circle, not 3000 names
+
+
 def test_loop_without_max_iterations_is_rejected() -> None:
     text = """\
 name: loop
