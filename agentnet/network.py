@@ -253,10 +253,13 @@ class Network:
         from, a bad one a counter-example (its tools count against similar tasks). Rating a run again
         replaces its rating; ``agentnet memory forget --run ID`` takes it back."""
         from agentnet.errors import UserError
+        from agentnet.executor.runner import unplanned
         from agentnet.planner.memory import PlanMemory
         from agentnet.planner.plan import Plan
 
         trace = self.trace(run_id)
+        if not trace["plan"].get("steps"):
+            raise unplanned(run_id, trace, "rate")
         if good and trace["status"] != "succeeded":
             raise UserError(
                 f"run {run_id} {trace['status']}: only a run that succeeded can be rated good",

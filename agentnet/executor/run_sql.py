@@ -23,6 +23,12 @@ CLAIM_SQL = (
     " owner_since=excluded.owner_since, lease_until=excluded.lease_until, cancel_requested=0"
     " WHERE agentnet_runs.owner IS NULL OR agentnet_runs.lease_until < {now} OR agentnet_runs.owner = excluded.owner"
 )
+# A run that failed before it could start (its task could not be planned): recorded once, never over
+# a run that exists (another start, in another process, took the id first).
+REFUSED_SQL = (
+    "INSERT INTO agentnet_runs (id, task, status, started, finished, plan, error, budgets, source, cancel_requested)"
+    " VALUES (?,?,'failed',?,?,?,?,?,NULL,0) ON CONFLICT(id) DO NOTHING"
+)
 HOLDER_SQL = "SELECT owner, owner_since, lease_until - {now} FROM agentnet_runs WHERE id=?"
 STATUS_SQL = (
     "UPDATE agentnet_runs SET status=?, finished=?, answer=COALESCE(?, answer), error=?, owner=NULL,"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agentnet.config import BudgetSettings, RunsSettings
-from agentnet.errors import AgentnetError
+from agentnet.errors import AgentnetError, UserError
 from agentnet.executor.compile import initial_state, plan_builder
 from agentnet.executor.control import drive, run_config
 from agentnet.executor.events import StepEvent
@@ -65,6 +65,16 @@ class RunResult:
             # What the planner wants the caller to know (an input split into parts, material missing).
             "notes": list(self.plan.notes),
         }
+
+
+def unplanned(run_id: str, trace: dict[str, Any], what: str) -> UserError:
+    """A run recorded as failed before it was planned (``Executor.refused``) has nothing to resume or rate."""
+    code = (trace.get("error") or {}).get("code", "?")
+    return UserError(
+        f"run {run_id} has no plan to {what}: it failed before it was planned ({code})",
+        hint=f"`agentnet runs show {run_id}` says why; start the task again once that is fixed",
+        code="run_unplanned",
+    )
 
 
 def new_run_id() -> str:
@@ -177,6 +187,8 @@ class Executor:
         process executes it (a live lease), this raises ``RunBusyError`` naming that process."""
         trace = self.store.get_run(run_id)
         plan = Plan.model_validate(trace["plan"])
+        if not plan.steps:
+            raise unplanned(run_id, trace, "resume")
         budgets = budgets or BudgetSettings.model_validate(trace.get("budgets") or {})
         builder, graph = self._compiled(plan, budgets)
         snapshot = graph.get_state(run_config(run_id))
@@ -190,6 +202,11 @@ class Executor:
         outcome = drive(graph, builder.runtime, run_id, state, self.store, on_event)
         result = RunResult(run_id, outcome.status, outcome.answer, plan, outcome.results, outcome.error)
         return result.raise_for_error() if check else result
+
+    def refused(self, run_id: str, task: str, error: dict[str, Any]) -> None:
+        """Record ``run_id`` as failed before it had a plan (its task could not be planned), so whoever was
+        given its id can read why (``trace``, ``agentnet runs show``). Its plan has no steps."""
+        self.store.refused(run_id, task, Plan(task=task).model_dump(mode="json"), error)
 
     def cancel(self, run_id: str) -> str:
         """Stop a run wherever it executes (see ``RunStore.cancel``)."""

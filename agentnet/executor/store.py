@@ -151,6 +151,11 @@ class RunStore(ABC):
             raise busy_error(run_id, Owner(id="?", host="another process", pid=0), None, None)
         raise busy_error(run_id, holder, rows[0][1], rows[0][2])
 
+    def refused(self, run_id: str, task: str, plan: dict[str, Any], error: dict[str, Any]) -> None:
+        """Record a run that failed before it started (no lease, no steps), unless the id is taken."""
+        now = time.time()
+        self._execute(run_sql.REFUSED_SQL, (run_id, task, now, now, json.dumps(plan), json.dumps(error), "{}"))
+
     def _claim(self, run_id: str, params: tuple[Any, ...]) -> bool:
         sent = Instant()
         if not self._execute(run_sql.CLAIM_SQL, params):

@@ -116,10 +116,24 @@ def _new_run(network: Any, run_id: str) -> None:
     )
 
 
-def _planned(network: Any, task: str) -> Any:
-    plan = network.plan(task)
+def _planned(network: Any, task: str, run_id: str, *, promised: bool) -> Any:
+    """The plan for ``task``. A run already answered 202 (``promised``) whose task cannot be planned is
+    recorded as failed with the planner's error, so GET /v1/runs/ID says why instead of 404."""
+    try:
+        plan = network.plan(task)
+    except Exception as exc:
+        if promised:
+            network.executor.refused(run_id, task, _refusal(exc))
+        raise
     network.release_directory()
     return plan
+
+
+def _refusal(exc: Exception) -> dict[str, Any]:
+    if isinstance(exc, AgentnetError):
+        return exc.to_dict()
+    # A bug: its traceback goes to the server's log (``_unstarted``), not to the caller.
+    return {"code": "internal_error", "message": "planning failed: an internal error (see the server's log)"}
 
 
 class _Admitted:
@@ -176,7 +190,7 @@ def _start_route(router: APIRouter, backend: Backend, admitted: _Admitted) -> No
         def work() -> Any:
             if body.run_id is not None:  # again under the network's lock: two starts with one id take turns
                 _new_run(network, run_id)
-            made = plan if plan is not None else _planned(network, str(body.task))
+            made = plan if plan is not None else _planned(network, str(body.task), run_id, promised=not body.wait)
             return network.execute(made, run_id=run_id, check=False)
 
         return await admitted(work, request, body.wait, run_id)

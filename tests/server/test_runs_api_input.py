@@ -133,3 +133,32 @@ def test_ratings_of_one_run_at_once_leave_it_counted_once(gguf_server: Served) -
         with contextlib.closing(sqlite3.connect(gguf_server.home / "planner" / "memory.sqlite")) as db:
             kept = db.execute("select rating from tasks where run_id = 'rated-at-once'").fetchall()
         assert len(kept) == 1, kept
+
+
+@pytest.mark.parametrize(
+    ("run_id", "task", "code", "said"),
+    [
+        ("unplanned1", "Generate a video of a cat dancing", "capability_missing", "no installed collaborator"),
+        ("unplanned2", "   ", "planning_failed", "the task is empty"),
+    ],
+)
+def test_a_run_answered_202_whose_task_cannot_be_planned_is_a_failed_run_that_says_why(
+    gguf_server: Served, run_id: str, task: str, code: str, said: str
+) -> None:
+    """The caller was given the run's id: GET shows it failed, with the planner's error and fix. Before,
+    the run never existed (404 for ever); only the server's log said why."""
+    answer = call(gguf_server, "POST", "/v1/runs", {"task": task, "wait": False, "run_id": run_id})
+    assert answer.status_code == 202, answer.text
+    wait_until(lambda: call(gguf_server, "GET", f"/v1/runs/{run_id}").status_code == 200, "the run", timeout_s=60)
+    trace = call(gguf_server, "GET", f"/v1/runs/{run_id}").json()
+    assert (trace["status"], trace["task"], trace["steps"]) == ("failed", task, []), trace
+    error = trace["error"]
+    assert error["code"] == code and said in error["message"] and error["hint"], error
+    listed = {run["id"]: run["status"] for run in call(gguf_server, "GET", "/v1/runs").json()["data"]}
+    assert listed[run_id] == "failed", listed
+    shown = gguf_server.cli("runs", "show", run_id)
+    assert shown.returncode == 0 and code in shown.stdout and "failed" in shown.stdout, shown
+    for path, body in (("resume", None), ("rating", {"rating": "bad"})):
+        refused = call(gguf_server, "POST", f"/v1/runs/{run_id}/{path}", body)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["error"]["code"] == "run_unplanned", refused.text
