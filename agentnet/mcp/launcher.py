@@ -59,7 +59,13 @@ def main(argv: list[str]) -> int:
     except OSError as exc:
         sys.stderr.write(f"agentnet: cannot start MCP server {argv[2]!r}: {exc}\n")
         return 127
-    return child.wait()
+    code = child.wait()
+    # The session only sees its connection close: this line (after the server's own stderr) says how the
+    # server ended (agentnet.mcp.startup reads it). Not reached when agentnet stops the server (_stop_group).
+    ended = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+    sys.stderr.write(f"agentnet: MCP server command {ended}\n")
+    sys.stderr.flush()
+    return code
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from agentnet.config import McpServerSpec
 from agentnet.errors import AgentnetError, ConfigError, ModelCallError, RunError
+from agentnet.mcp import startup
 from agentnet.mcp.store import McpTool
 
 if TYPE_CHECKING:
@@ -105,6 +106,9 @@ class ServerConnection:
         self._restarted = False
         self._gave_up_at: float | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._ready: asyncio.Future[ClientSession] | None = None
+        self._log_from = 0  # where this start's lines begin in a stdio server's log
+        startup.quiet_sdk_parse_errors()
 
     # --- sync API (any thread) ------------------------------------------------------------------
 
@@ -139,6 +143,9 @@ class ServerConnection:
             self._restarted = self._started > 0
             self._started += 1
             ready: asyncio.Future[ClientSession] = asyncio.get_running_loop().create_future()
+            self._ready = ready
+            if self.spec.command is not None:
+                self._log_from = startup.log_size(self.hub.log_path(self.spec.name))
             self._stop = asyncio.Event()
             self._holder = asyncio.create_task(self._hold(ready, self._stop))
             try:
@@ -214,12 +221,27 @@ class ServerConnection:
     async def _on_message(self, message: Any) -> None:
         from mcp.types import ToolListChangedNotification
 
-        if isinstance(message, ToolListChangedNotification):
+        if isinstance(message, Exception):  # a stdout line that is no JSON-RPC message (the SDK skips it)
+            self._stray_output(message)
+        elif isinstance(message, ToolListChangedNotification):
             # Not awaited here: the session delivers notifications from its receive loop, which the
             # tools/list answer must pass through.
             task = asyncio.create_task(self._list_tools(refresh=True))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+
+    def _stray_output(self, error: Exception) -> None:
+        ready = self._ready
+        if ready is None or ready.done():
+            log.warning("MCP server %r wrote a line that is not MCP on stdout (skipped): %s",
+                        self.spec.name, startup.stray_line(error))  # fmt: skip
+            return
+        # Before the handshake's answer: no MCP server (or one that logs to stdout). Said now, not after
+        # the start's deadline, and the start is ended (the holder's exit stops the process).
+        command = " ".join([self.spec.command or "", *self.spec.args])
+        ready.set_exception(self._unavailable(*startup.not_mcp(command, error)))
+        if self._holder is not None:
+            self._holder.cancel()
 
     async def _list_tools(self, refresh: bool = False) -> list[McpTool]:
         from mcp.types import PaginatedRequestParams
@@ -277,32 +299,21 @@ class ServerConnection:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(self._holder), CLOSE_TIMEOUT_S)
 
-    def _unavailable(self, why: str) -> ModelCallError:
-        # A command that could not start only closes the connection; the launcher wrote why in the log.
-        why = (self._launch_failure() or why) if "Connection closed" in why else why
+    def _unavailable(self, why: str, hint: str | None = None) -> ModelCallError:
+        # A command that could not start or ended only closes the connection (the SDK says no more); the
+        # launcher wrote why in the server's log, after what the server wrote on stderr.
+        if hint is None and self.spec.command is not None and "Connection closed" in why:
+            why = startup.launch_failure(self.hub.log_path(self.spec.name), self._log_from) or why
         self.error = why
         self._notify(None, why)
         where = self.spec.url or " ".join([self.spec.command or "", *self.spec.args])
         return ModelCallError(
             f"MCP server {self.spec.name!r} is unavailable: {why}",
-            hint=f"check that `{where}` works on its own (its log: {self.hub.log_path(self.spec.name)}), "
+            hint=hint
+            or f"check that `{where}` works on its own (its log: {self.hub.log_path(self.spec.name)}), "
             f"then `agentnet mcp tools {self.spec.name}`",
             code="mcp_unavailable",
         )
-
-    def _launch_failure(self) -> str | None:
-        """The launcher's line when it could not start a stdio server's command (not found, not executable):
-        the last line of the server's log, if it is that."""
-        if self.spec.command is None:
-            return None
-        try:
-            with open(self.hub.log_path(self.spec.name), "rb") as log:
-                log.seek(max(0, log.seek(0, os.SEEK_END) - 4096))
-                lines = log.read().decode("utf-8", "replace").strip().splitlines()
-        except OSError:
-            return None
-        last = lines[-1] if lines else ""
-        return last.removeprefix("agentnet: ") if last.startswith("agentnet: cannot start MCP server") else None
 
     def _notify(self, tools: list[McpTool] | None, error: str | None) -> None:
         for listener in list(self.listeners):
