@@ -254,8 +254,8 @@ class Network:
         replaces its rating; ``agentnet memory forget --run ID`` takes it back."""
         from agentnet.errors import UserError
         from agentnet.executor.runner import unplanned
+        from agentnet.executor.trace import saved_plan
         from agentnet.planner.memory import PlanMemory
-        from agentnet.planner.plan import Plan
 
         trace = self.trace(run_id)
         if not trace["plan"].get("steps"):
@@ -265,7 +265,7 @@ class Network:
                 f"run {run_id} {trace['status']}: only a run that succeeded can be rated good",
                 hint=f"rate it bad (`agentnet runs rate {run_id} bad`) if its plan was wrong",
             )
-        plan = Plan.model_validate(trace["plan"])
+        plan = saved_plan(run_id, trace["plan"])
         # A planner open meanwhile (this one's, a server's) sees the change at its next plan.
         memory = PlanMemory()
         try:

@@ -196,7 +196,7 @@ def run(
 
 
 def _resume(net: Any, run_id: str, as_json: bool) -> RunResult | None:
-    from agentnet.planner.plan import Plan
+    from agentnet.executor.trace import saved_plan
 
     saved = net.trace(run_id)["plan"]
     if saved.get("source") == "recipe":
@@ -206,7 +206,7 @@ def _resume(net: Any, run_id: str, as_json: bool) -> RunResult | None:
         limit = net.config.budgets.recursion_limit
         resume_recipe_run(run_id, as_json=as_json, registry=net.registry, recursion_limit=limit)
         return None
-    plan = Plan.model_validate(saved)
+    plan = saved_plan(run_id, saved)
     if not as_json:
         _print_plan(plan)
     return _execute(lambda cb: net.resume(run_id, on_event=cb, check=False), plan, run_id, as_json)

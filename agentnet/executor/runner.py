@@ -25,6 +25,7 @@ from agentnet.executor.run_db import open_run_store
 from agentnet.executor.run_files import store_inputs
 from agentnet.executor.steps import StepPolicy
 from agentnet.executor.store import RunStore
+from agentnet.executor.trace import saved_plan
 from agentnet.planner.plan import Plan
 
 EventHandler = Callable[[StepEvent], None]
@@ -186,7 +187,7 @@ class Executor:
         Any process using the same run database may resume any run, one at a time: while another
         process executes it (a live lease), this raises ``RunBusyError`` naming that process."""
         trace = self.store.get_run(run_id)
-        plan = Plan.model_validate(trace["plan"])
+        plan = saved_plan(run_id, trace["plan"])
         if not plan.steps:
             raise unplanned(run_id, trace, "resume")
         budgets = budgets or BudgetSettings.model_validate(trace.get("budgets") or {})

@@ -78,3 +78,26 @@ def iso(ts: float | None) -> str | None:
     if ts is None:
         return None
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def saved_plan(run_id: str, raw: Any) -> Any:
+    """The ``Plan`` a run was saved with, or a ``UserError`` saying this agentnet cannot read it: a
+    run saved by another agentnet version (servers of two versions sharing one PostgreSQL database
+    during an upgrade) may hold fields this one does not know, and resuming it was a traceback."""
+    from pydantic import ValidationError
+
+    from agentnet.errors import UserError
+    from agentnet.planner.plan import Plan
+
+    try:
+        return Plan.model_validate(raw)
+    except ValidationError as exc:
+        problems = exc.errors()
+        where = ".".join(str(part) for part in ("plan", *problems[0]["loc"]))
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise UserError(
+            f"run {run_id} was saved with a plan this agentnet cannot read ({where}: {problems[0]['msg']}{more})",
+            hint="it was saved by another agentnet version (this is `agentnet --version`): resume it with that "
+            f"version, or run its task again (`agentnet runs show {run_id}` prints it); the run is left as it was",
+            code="run_unreadable",
+        ) from None

@@ -310,3 +310,34 @@ def test_runs_started_by_one_process_are_listed_shown_and_resumed_by_another(pg_
     assert sorted(s["id"] for s in trace["steps"]) == ["join", "p0", "p1", "p2"]
     assert all(s["output"].startswith("shared1") for s in trace["steps"])
     assert not (tmp_path / "home-b" / "runs.sqlite").exists()
+
+
+def test_a_run_saved_with_a_plan_this_agentnet_cannot_read_is_named_and_left_as_it_was(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """Servers of two agentnet versions share one database during an upgrade: a run the newer one
+    saved holds plan fields the older one does not know."""
+    import psycopg
+
+    env = {"AGENTNET_RUNS_URL": pg_url, "AGENTNET_HOME": str(tmp_path / "home")}
+    worker = subprocess.run(
+        [sys.executable, str(WORKER), "pair", "newer1", str(tmp_path / "unused")],
+        capture_output=True, text=True, timeout=180, check=False, env={**os.environ, **env},
+    )  # fmt: skip
+    assert worker.returncode == 0, worker.stderr[-3000:]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        (raw,) = conn.execute("SELECT plan FROM agentnet_runs WHERE id='newer1'").fetchone()
+        plan = json.loads(raw)
+        plan["steps"][0]["sandbox"] = {"network": False}  # a field of a later version
+        conn.execute("UPDATE agentnet_runs SET status='interrupted', plan=%s WHERE id='newer1'", (json.dumps(plan),))
+        before = conn.execute("SELECT status, plan, answer FROM agentnet_runs WHERE id='newer1'").fetchone()
+    for args in (("run", "--resume", "newer1"), ("runs", "rate", "newer1", "bad")):
+        done = agentnet(*args, env=env)
+        text = one_line(done)
+        assert done.returncode == 2, text
+        assert "error (run_unreadable): run newer1 was saved with a plan this agentnet cannot read" in text
+        assert "plan.steps.0.sandbox: Extra inputs are not permitted" in text and "another agentnet version" in text
+        assert "Traceback" not in text
+    assert agentnet("runs", "show", "newer1", env=env).returncode == 0
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT status, plan, answer FROM agentnet_runs WHERE id='newer1'").fetchone() == before
