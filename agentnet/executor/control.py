@@ -202,7 +202,7 @@ def _drive(
             )
             raise
         except AgentnetError as exc:
-            return _stopped(graph, config, run_id, store, lease, exc)
+            return _stopped(graph, config, run_id, store, lease, runtime.failure(run_id, exc))
         except Exception as exc:
             # A bug (ours or a prompt/route function's): recorded, then surfaced as is.
             error = {"code": "internal_error", "message": redact_text(f"{type(exc).__name__}: {exc}"), "hint": None}

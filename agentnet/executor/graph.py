@@ -204,9 +204,32 @@ class _StepNode:
             results=results,
             iteration=runs,
         )
-        result = run_step(spec, ctx, runtime, runtime.meter(run_id, results), run_id, get_stream_writer())
+        try:
+            result = run_step(spec, ctx, runtime, runtime.meter(run_id, results), run_id, get_stream_writer())
+        except Exception as exc:
+            if isinstance(exc, AgentnetError):
+                runtime.step_failed(run_id, exc)
+            _raised_after_siblings(exc)
+            raise
         result["runs"] = runs
         return {"results": {spec.id: result}}
+
+
+def _raised_after_siblings(exc: Exception) -> None:
+    """Mark a step's failure so LangGraph raises it only once the superstep's other steps have ended.
+
+    At a superstep's first failed task LangGraph stops waiting for it and shuts its thread pool down
+    while the parallel steps still run (it waits for their futures, not for their done-callbacks): a
+    sibling ending then cannot save its writes ("RuntimeError: cannot schedule new futures after
+    shutdown", logged with a traceback by concurrent.futures) and its failure is lost. The one failure
+    LangGraph lets a superstep finish for, callbacks included, is an invalid resume value; a step's
+    failure is marked as one (also ending the run, then). Without the marker (older LangGraph), as before.
+    """
+    from langgraph import errors
+
+    mark = getattr(errors, "_mark_invalid_resume", None)
+    if mark is not None:
+        mark(exc)
 
 
 def _route_fn(source: str, router: Router) -> Callable[[RunState], str]:

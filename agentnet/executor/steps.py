@@ -13,7 +13,7 @@ from typing import Any
 
 from agentnet.artifacts import MAX_ARTIFACT_BYTES
 from agentnet.config import BudgetSettings
-from agentnet.errors import DeadlineExceededError, ModelCallError
+from agentnet.errors import AgentnetError, DeadlineExceededError, ModelCallError, RunError
 from agentnet.executor.budget import BudgetMeter, Spend
 from agentnet.executor.prompts import StepContext
 from agentnet.executor.resolver import NodeResolver
@@ -90,6 +90,8 @@ class Runtime:
     # One flag per run: a compiled graph (and so this runtime) is shared by every run of its plan.
     _cancels: dict[str, threading.Event] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Each run's step failures in this drive, in the order they happened (parallel steps can each fail).
+    _failures: dict[str, list[AgentnetError]] = field(default_factory=dict)
 
     def meter(self, run_id: str, results: Mapping[str, Any]) -> BudgetMeter:
         with self._lock:
@@ -110,7 +112,22 @@ class Runtime:
         with self._lock:
             return self._cancels.setdefault(run_id, threading.Event())
 
+    def step_failed(self, run_id: str, error: AgentnetError) -> None:
+        with self._lock:
+            self._failures.setdefault(run_id, []).append(error)
+
+    def failure(self, run_id: str, raised: AgentnetError) -> AgentnetError:
+        """What ended the run: ``raised``, or, when parallel steps each failed on every candidate, one
+        error naming them all (LangGraph raises only one of them)."""
+        with self._lock:
+            failed = list(self._failures.get(run_id, ()))
+        if len(failed) < 2 or raised not in failed or any(f.code != "step_failed" for f in failed):
+            return raised
+        said = "\n".join(f.message for f in failed)
+        return RunError(f"{len(failed)} steps failed:\n{said}", hint=raised.hint, code="step_failed")
+
     def forget(self, run_id: str) -> None:
         with self._lock:
             self._meters.pop(run_id, None)
             self._cancels.pop(run_id, None)
+            self._failures.pop(run_id, None)
