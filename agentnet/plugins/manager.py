@@ -15,6 +15,7 @@ import importlib
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -35,6 +36,8 @@ DEFAULT_PLUGINS = (
     "agentnet.server.plugin",
 )
 ENTRY_POINT_GROUP = "agentnet"
+# A plugin importing for longer than this is named while agentnet waits, and reported.
+SLOW_IMPORT_S = 2.0
 LOAD_ENV = "AGENTNET_LOAD_PLUGINS"
 
 log = logging.getLogger("agentnet.plugins")
@@ -109,10 +112,7 @@ class Plugins:
             self.fail(info.name, f"could not be loaded: its entry point {target.value!r} {shape}")
             return
         try:
-            if isinstance(target, ModuleType):
-                module = target
-            else:
-                module = importlib.import_module(target) if isinstance(target, str) else target.load()
+            module = target if isinstance(target, ModuleType) else self._import(info, target)
             self.pm.register(module, name=info.name)
         # SystemExit too: a module that calls sys.exit() while imported would end every command, silently.
         except (Exception, SystemExit) as exc:  # noqa: BLE001 — a plugin must never stop agentnet: report it
@@ -122,6 +122,25 @@ class Plugins:
         for caller in self.pm.get_hookcallers(module) or []:
             if not caller.has_spec():
                 self.fail(info.name, f"defines unknown hook {caller.name!r} (the hooks are in docs/plugins.md)")
+
+    def _import(self, info: PluginInfo, target: Any) -> Any:
+        """Import a plugin's module; an installed one slow to import is named while agentnet waits
+        for it and reported after (every command that loads plugins waits for the slowest)."""
+        if info.source != "entry point":  # agentnet's own: its import time is agentnet's
+            return importlib.import_module(target)
+        started = time.monotonic()
+        waiting = f"agentnet plugin {info.name} is still importing after {SLOW_IMPORT_S:g} s; agentnet waits for it"
+        notice = threading.Timer(SLOW_IMPORT_S, log.warning, args=("%s%s", waiting, _fix(info)))
+        notice.daemon = True
+        notice.start()
+        try:
+            return target.load()
+        finally:
+            notice.cancel()
+            notice.join()
+            took = time.monotonic() - started
+            if took >= SLOW_IMPORT_S:
+                self.fail(info.name, f"took {took:.1f} s to import; every command that loads plugins waits for it")
 
     def add_module(self, module: ModuleType, name: str | None = None) -> PluginInfo:
         """Register a module already imported (a plugin defined in code, e.g. by a test or an app)."""

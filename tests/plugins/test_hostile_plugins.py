@@ -61,3 +61,40 @@ def test_a_plugin_that_exits_is_reported_with_its_distribution_and_skipped(
     assert plugins["example"]["errors"] == []
     asked = agentnet("ask", "-m", "text-stats", "-q", "still working", site=site)
     assert asked.returncode == 0 and json.loads(asked.stdout)["words"] == 2
+
+
+SLOW = """\
+import time
+import agentnet
+from agentnet import CapabilityCard
+
+time.sleep(2.6)  # a heavy import: a model loaded, a network call made at import
+
+
+@agentnet.hookimpl
+def register_nodes(register):
+    register(lambda text: "late", card=CapabilityCard(id="slow-tool", description="answers late"))
+"""
+
+
+def test_a_plugin_slow_to_import_is_named_while_agentnet_waits_and_still_used(tmp_path: Path) -> None:
+    package = tmp_path / "slow-src"
+    package.mkdir()
+    (package / "pyproject.toml").write_text(
+        '[project]\nname = "agentnet-slow"\nversion = "1.2"\n[project.entry-points.agentnet]\nslow = "agentnet_slow"\n'
+        '[tool.setuptools]\npy-modules = ["agentnet_slow"]\n'
+    )
+    (package / "agentnet_slow.py").write_text(SLOW)
+    site = install(package, tmp_path / "site")
+    listed = agentnet("models", "list", "--json", site=[site])
+    assert listed.returncode == 0, listed.stderr
+    assert listed_ids(listed.stdout) == ["smollm2", "slow-tool"]
+    stderr = listed.stderr
+    # Said while waiting (before the import ends), then how long it took; each with its distribution.
+    assert stderr.index("agentnet plugin slow is still importing after 2 s") < stderr.index(
+        "agentnet plugin slow took 2."
+    )
+    assert "every command that loads plugins waits for it" in stderr
+    assert stderr.count("comes from agentnet-slow 1.2") == 2, stderr
+    plugins = {p["name"]: p for p in json.loads(agentnet("plugins", "list", "--json", site=[site]).stdout)}
+    assert plugins["slow"]["loaded"] and "to import" in plugins["slow"]["errors"][0]
