@@ -19,10 +19,11 @@ from typing import Any, NoReturn
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agentnet.cards import CapabilityCard, Skill, normalize_type
-from agentnet.errors import ConfigError, UserError
+from agentnet.errors import AgentnetError, ConfigError, UserError
 from agentnet.hosts import is_loopback_url
 from agentnet.plugins.hookspecs import hookimpl
 from agentnet.plugins.kinds import ImporterKind, importer_kinds
+from agentnet.plugins.manager import plugin_manager
 from agentnet.yamlfile import PositionedYaml, load_yaml_file, parse_yaml, raise_validation
 
 MAX_IMPORT_BYTES = 50_000_000
@@ -153,6 +154,8 @@ def _detect(file: CardFile, kinds: dict[str, ImporterKind]) -> ImporterKind:
                 return kind
         except ConfigError:
             continue  # not this format's syntax; the fallback reports the file's real problem
+        except Exception as exc:  # noqa: BLE001 — a plugin's detector must not stop every import: report it
+            plugin_manager().fail(kind.plugin, f"failed detecting a card file: {type(exc).__name__}: {exc}")
     fallback = [kind for kind in kinds.values() if kind.detect is None]
     if not fallback:
         raise ConfigError(f"{file.path}: no card format recognises this file", hint="pass --format NAME")
@@ -173,7 +176,15 @@ def load_cards(path: Path, fmt: str = "auto") -> list[CapabilityCard]:
         kind = kinds[fmt]
     else:
         raise UserError(f"unknown card format {fmt!r}", hint=f"use auto or one of: {', '.join(kinds)}")
-    cards = list(kind.load(file))
+    try:
+        cards = list(kind.load(file))
+    except AgentnetError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — a plugin's loader: named, with the file, not a traceback
+        raise UserError(
+            f"{path}: the {kind.name!r} card format ({kind.plugin}) failed reading it: {type(exc).__name__}: {exc}",
+            hint="pass another --format, or fix or uninstall that plugin (`agentnet plugins list` names it)",
+        ) from None
     wrong = [card for card in cards if not isinstance(card, CapabilityCard)]
     if wrong:
         raise UserError(

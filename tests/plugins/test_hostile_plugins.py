@@ -98,3 +98,42 @@ def test_a_plugin_slow_to_import_is_named_while_agentnet_waits_and_still_used(tm
     assert stderr.count("comes from agentnet-slow 1.2") == 2, stderr
     plugins = {p["name"]: p for p in json.loads(agentnet("plugins", "list", "--json", site=[site]).stdout)}
     assert plugins["slow"]["loaded"] and "to import" in plugins["slow"]["errors"][0]
+
+
+BAD_IMPORTER = """\
+import agentnet
+
+
+def detect(file):
+    raise ZeroDivisionError("division by zero")
+
+
+@agentnet.hookimpl
+def register_importers(register):
+    register("evil", lambda file: 42, detect=detect)
+"""
+
+
+def test_a_card_format_whose_detector_or_loader_breaks_does_not_stop_imports(tmp_path: Path) -> None:
+    package = tmp_path / "importer-src"
+    package.mkdir()
+    (package / "pyproject.toml").write_text(
+        '[project]\nname = "agentnet-evil-format"\nversion = "0.1"\n'
+        '[project.entry-points.agentnet]\nevil = "agentnet_evil_format"\n'
+        '[tool.setuptools]\npy-modules = ["agentnet_evil_format"]\n'
+    )
+    (package / "agentnet_evil_format.py").write_text(BAD_IMPORTER)
+    site = [install(package, tmp_path / "site")]
+    cards = tmp_path / "cards.json"
+    cards.write_text('[{"id": "pdf-reader", "description": "Extracts the text of a PDF document."}]')
+    # --format auto asks every detector: the broken one is reported and passed over.
+    done = agentnet("directory", "import", str(cards), site=site)
+    assert done.returncode == 0, done.stderr
+    assert "imported 1 cards" in done.stdout
+    assert "agentnet plugin evil failed detecting a card file: ZeroDivisionError" in done.stderr
+    assert "comes from agentnet-evil-format 0.1" in done.stderr and "Traceback" not in done.stderr
+    # Asked for by name, its loader's garbage is named with the file and the format.
+    done = agentnet("directory", "import", "--format", "evil", str(cards), site=site)
+    assert done.returncode == 2, done.stderr
+    assert f"{cards}: the 'evil' card format (evil) failed reading it: TypeError" in done.stderr
+    assert "Traceback" not in done.stderr
