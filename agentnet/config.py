@@ -16,6 +16,7 @@ from agentnet.cards import CapabilityCard, Skill
 from agentnet.errors import ConfigError
 from agentnet.home import PROJECT_CONFIG_NAME, agentnet_home
 from agentnet.hosts import is_loopback_url
+from agentnet.model_ids import model_id_problem
 from agentnet.packaged import packaged_file
 from agentnet.plugins.kinds import AdapterKind, adapter_kinds
 from agentnet.retry import RetryPolicy
@@ -95,6 +96,14 @@ class ModelSpec(BaseModel):
                 "(`agentnet plugins list` shows what each plugin registers)"
             )
         return name
+
+    @field_validator("id")
+    @classmethod
+    def _usable_id(cls, model_id: str) -> str:
+        problem = model_id_problem(model_id)
+        if problem is not None:
+            raise ValueError(problem)
+        return model_id
 
     @field_validator("options")
     @classmethod

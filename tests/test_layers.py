@@ -28,6 +28,7 @@ FLOORS = {
     "retry": 1,
     "plugins": 1,
     "hosts": 1,
+    "model_ids": 1,
     "nodes": 2,
     "directory": 2,
     "collaborators": 2,

@@ -32,8 +32,12 @@ def add(
     config: Path | None,
 ) -> None:
     from agentnet.config_edit import add_model_entry, ensure_new_model
+    from agentnet.model_ids import model_id_problem
 
     target = config or _default_config_file()
+    if model_id is not None and (problem := model_id_problem(model_id)) is not None:
+        # Before anything is downloaded; the config would refuse it once written.
+        raise UserError(f"--id: {problem}", hint="agentnet models add SOURCE --id NAME, e.g. --id my-model")
     model_id = model_id or _id_from(Path(filename or source.split("?", 1)[0]))
     ensure_new_model(target, model_id)
     fetched = _obtain(source, filename, sha256, revision)
@@ -111,7 +115,8 @@ def _bar(label: str) -> Any:
 
 
 def _id_from(path: Path) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-").lower() or "local-model"
+    # A usable model id (model_ids.MODEL_ID): what the name cannot hold becomes '-', no mark at either end.
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem)[:100].strip("-._").lower() or "local-model"
 
 
 def _entry(model_id: str, fetched: Fetched, config_file: Path, n_ctx: int | None) -> dict[str, Any]:

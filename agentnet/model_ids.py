@@ -1,0 +1,20 @@
+"""What a model id may be: agentnet's name for a declared model's node, checked where models are added
+(``agentnet models add --id``) and wherever a config is read (``ModelSpec``)."""
+
+from __future__ import annotations
+
+import re
+
+# A model id is agentnet's name for the node: a config key, a CLI argument (`ask -m ID`), a recipe's
+# `model:`. No slash (a peer's nodes are PEER/ID) and no space; the model string may have both.
+MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}")
+
+
+def model_id_problem(model_id: str) -> str | None:
+    """Why ``model_id`` cannot name a model, or None."""
+    if MODEL_ID.fullmatch(model_id):
+        return None
+    return (
+        f"model id {model_id!r} cannot be used: an id is up to 100 letters, digits and . _ - : @, starting with a "
+        "letter or digit (e.g. qwen2.5-7b, gpt-mini); the model string may have slashes (model: openai/gpt-4o-mini)"
+    )
