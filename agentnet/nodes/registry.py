@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.config import AgentnetConfig, ModelSpec, embedded_default_spec, load_config
-from agentnet.errors import NotFoundError, UserError
+from agentnet.errors import AgentnetError, NotFoundError, UserError
 from agentnet.nodes.signature import with_parameters
 from agentnet.plugins.manager import plugin_manager
 
@@ -130,9 +130,11 @@ class NodeRegistry:
             spec = self._specs.get(node_id)
             factory = self._factories.get(node_id)
         if spec is not None:
-            built = spec.kind().factory(spec, self)
+            kind = spec.kind()
+            by = f"its adapter {spec.adapter!r} (plugin {kind.plugin})"
+            built = _checked(_built(lambda: kind.factory(spec, self), node_id, by), node_id)
         elif factory is not None:
-            built = _checked(factory(), node_id)
+            built = _checked(_built(factory, node_id, "the factory a plugin registered for it"), node_id)
         else:
             raise self._not_found(node_id, default=not asked)
         with self._lock:
@@ -254,6 +256,21 @@ def _node_register(out: list[_PluginNode]) -> Callable[..., None]:
         out.append(_PluginNode(with_parameters(valid, fn), factory=build))
 
     return register
+
+
+def _built(factory: Callable[[], object], node_id: str, by: str) -> object:
+    """What a factory (an adapter kind's, a plugin node's) built; its own failure named, not a traceback."""
+    try:
+        return factory()
+    except AgentnetError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — plugins' code: reported with the node and where it comes from
+        raise UserError(
+            f"node {node_id!r} could not be built by {by}: {type(exc).__name__}: {exc}",
+            hint="check the model's settings in agentnet.yaml (options:, model:), or fix or uninstall the plugin "
+            "(`agentnet plugins list` names it; AGENTNET_LOAD_PLUGINS= runs without installed plugins)",
+            code="node_build_failed",
+        ) from None
 
 
 def _checked(node: object, node_id: str) -> ModelNode:

@@ -137,3 +137,41 @@ def test_a_card_format_whose_detector_or_loader_breaks_does_not_stop_imports(tmp
     assert done.returncode == 2, done.stderr
     assert f"{cards}: the 'evil' card format (evil) failed reading it: TypeError" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+BAD_ADAPTERS = """\
+import agentnet
+
+
+@agentnet.hookimpl
+def register_adapters(register):
+    register("raising", lambda spec, registry: 1 / 0)
+    register("garbage", lambda spec, registry: {"not": "a node"})
+"""
+
+
+def test_an_adapter_whose_factory_breaks_names_the_model_and_the_plugin(tmp_path: Path) -> None:
+    package = tmp_path / "adapters-src"
+    package.mkdir()
+    (package / "pyproject.toml").write_text(
+        '[project]\nname = "agentnet-bad-adapters"\nversion = "0.2"\n'
+        '[project.entry-points.agentnet]\nbadadapters = "agentnet_bad_adapters"\n'
+        '[tool.setuptools]\npy-modules = ["agentnet_bad_adapters"]\n'
+    )
+    (package / "agentnet_bad_adapters.py").write_text(BAD_ADAPTERS)
+    site = [install(package, tmp_path / "site")]
+    Path("agentnet.yaml").write_text(
+        "models:\n"
+        "  - {id: r, adapter: raising, card: {description: a model whose adapter raises}}\n"
+        "  - {id: g, adapter: garbage, card: {description: a model whose adapter returns garbage}}\n"
+    )
+    raised = agentnet("ask", "-m", "r", "hello", site=site)
+    assert raised.returncode == 2, raised.stderr
+    assert "error (node_build_failed): node 'r' could not be built by its adapter 'raising' (plugin badadapters)" in (
+        raised.stderr
+    )
+    assert "ZeroDivisionError" in raised.stderr and "Traceback" not in raised.stderr
+    garbage = agentnet("ask", "-m", "g", "hello", site=site)
+    assert garbage.returncode == 2, garbage.stderr
+    assert "returned {'not': 'a node'}, not a ModelNode" in garbage.stderr and "Traceback" not in garbage.stderr
+    assert agentnet("models", "list", site=site).returncode == 0  # the models are listed all the same
