@@ -49,12 +49,21 @@ def diagnose(config: AgentnetConfig) -> list[Finding]:
             line = check.run(config)
         except AgentnetError as exc:
             findings.append(Finding(name, False, exc.message, exc.hint or "", check.plugin))
-        except Exception as exc:  # noqa: BLE001 — a plugin's bug must not hide the other checks
+        # SystemExit too: a check that calls sys.exit() ended doctor with its code and no report at all.
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 — a plugin's bug must not hide the other checks
             crashed = f"the check crashed: {type(exc).__name__}: {exc}"
             findings.append(Finding(name, False, crashed, "report it to the plugin's authors", check.plugin))
         else:
-            findings.append(Finding(name, True, line or "ok", "", check.plugin))
+            findings.append(_passed(name, line, check.plugin))
     return findings
+
+
+def _passed(name: str, line: object, plugin: str) -> Finding:
+    """A check that returned: its status line, or a failed finding when it returned something else."""
+    if line is None or isinstance(line, str):
+        return Finding(name, True, line or "ok", "", plugin)
+    wrong = f"the check returned {type(line).__name__}, not a status line"
+    return Finding(name, False, wrong, "report it to the plugin's authors: a check returns a str or None", plugin)
 
 
 def _broken(problems: list[tuple[str, str]], code: str) -> RunError:

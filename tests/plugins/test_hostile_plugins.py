@@ -175,3 +175,36 @@ def test_an_adapter_whose_factory_breaks_names_the_model_and_the_plugin(tmp_path
     assert garbage.returncode == 2, garbage.stderr
     assert "returned {'not': 'a node'}, not a ModelNode" in garbage.stderr and "Traceback" not in garbage.stderr
     assert agentnet("models", "list", site=site).returncode == 0  # the models are listed all the same
+
+
+BAD_CHECKS = """\
+import sys
+
+import agentnet
+
+
+@agentnet.hookimpl
+def register_doctor_checks(register):
+    register("divides", lambda config: 1 / 0)
+    register("exits", lambda config: sys.exit(5))
+    register("garbage", lambda config: {"not": "a line"})
+"""
+
+
+def test_doctor_reports_plugin_checks_that_raise_exit_or_return_garbage(tmp_path: Path) -> None:
+    package = tmp_path / "checks-src"
+    package.mkdir()
+    (package / "pyproject.toml").write_text(
+        '[project]\nname = "agentnet-bad-checks"\nversion = "0.4"\n'
+        '[project.entry-points.agentnet]\nbadchecks = "agentnet_bad_checks"\n'
+        '[tool.setuptools]\npy-modules = ["agentnet_bad_checks"]\n'
+    )
+    (package / "agentnet_bad_checks.py").write_text(BAD_CHECKS)
+    done = agentnet("doctor", site=[install(package, tmp_path / "site")])
+    text = " ".join(done.stdout.split())
+    assert done.returncode == 1, (done.returncode, done.stdout, done.stderr)
+    assert "broken divides (badchecks): the check crashed: ZeroDivisionError" in text
+    assert "broken exits (badchecks): the check crashed: SystemExit: 5" in text
+    assert "broken garbage (badchecks): the check returned dict, not a status line" in text
+    assert "ok runs" in text and "3 of" in text  # the other checks ran and were reported
+    assert "Traceback" not in done.stderr
