@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from agentnet.cli.limits import RecursionLimitOption, with_recursion_limit
-from agentnet.cli.render import interrupted, plural
-from agentnet.errors import ConfigError, NotFoundError, UserError
+from agentnet.cli.render import interrupted, plural, with_run_id
+from agentnet.errors import ConfigError, NotFoundError, RunStoreError, UserError
 
 if TYPE_CHECKING:
     from agentnet.executor.events import StepEvent
@@ -133,6 +133,8 @@ def run(
         )
     except KeyboardInterrupt as exc:
         raise typer.Exit(interrupted(exc, run_id, f"agentnet recipe resume {run_id}")) from None
+    except RunStoreError as exc:
+        raise with_run_id(exc, run_id, f"agentnet recipe resume {run_id}") from None
     _report(result, as_json)
 
 
@@ -161,6 +163,8 @@ def resume_recipe_run(run_id: str, *, as_json: bool, registry: Any, recursion_li
         )
     except KeyboardInterrupt as exc:
         raise typer.Exit(interrupted(exc, run_id, f"agentnet recipe resume {run_id}")) from None
+    except RunStoreError as exc:
+        raise with_run_id(exc, run_id, f"agentnet recipe resume {run_id}") from None
     _report(result, as_json)
 
 
@@ -199,6 +203,8 @@ def _report(result: RecipeResult, as_json: bool) -> None:
         if not result.ok:
             raise typer.Exit(1)
         return
+    if isinstance(result.error, RunStoreError):  # the database went away: resuming needs the run's id
+        raise with_run_id(result.error, result.run_id, f"agentnet recipe resume {result.run_id}")
     if result.error is not None:
         raise result.error
     typer.echo(result.output or "")

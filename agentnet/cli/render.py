@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from agentnet.errors import AgentnetError
+from agentnet.errors import AgentnetError, RunStoreError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -60,6 +60,15 @@ def interrupted(exc: KeyboardInterrupt, run_id: str, resume: str) -> int:
     out = err_console()
     out.print(f"[yellow]interrupted[/]: run {run_id} saved; continue with `{resume}`", soft_wrap=True)
     return int(getattr(exc, "exit_code", 130))
+
+
+def with_run_id(exc: RunStoreError, run_id: str, resume: str) -> RunStoreError:
+    """``exc`` (the run database went away mid-run) naming the run: resuming it needs its id."""
+    exc.hint = (
+        f"{exc.hint + '; ' if exc.hint else ''}this run is {run_id}: once the database is back, "
+        f"`agentnet runs show {run_id}` shows what was saved and `{resume}` continues it"
+    )
+    return exc
 
 
 def plural(count: int, noun: str) -> str:

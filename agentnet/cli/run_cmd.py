@@ -15,8 +15,8 @@ import typer
 
 from agentnet.cli.inputs import Handed, InputOption, NoDaemonOption, TaskFileOption, gather, read_task
 from agentnet.cli.limits import RecursionLimitOption, with_recursion_limit
-from agentnet.cli.render import clip, plural
-from agentnet.errors import UserError
+from agentnet.cli.render import clip, plural, with_run_id
+from agentnet.errors import RunStoreError, UserError
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -118,6 +118,8 @@ def _execute(start: Any, plan: Plan, run_id: str, as_json: bool) -> RunResult:
             return start(on_event)
     except KeyboardInterrupt as exc:
         raise typer.Exit(interrupted(exc, run_id, f"agentnet run --resume {run_id}")) from None
+    except RunStoreError as exc:
+        raise with_run_id(exc, run_id, f"agentnet run --resume {run_id}") from None
 
 
 def _finish(result: RunResult, as_json: bool) -> None:
@@ -135,9 +137,12 @@ def _finish(result: RunResult, as_json: bool) -> None:
             console().print(f"[bold]file[/] {escape(ref['path'])} ({escape(ref['media_type'])}, {ref['size']:,} bytes)")
         err_console().print(f"[dim]run {result.run_id} · agentnet runs show {result.run_id}[/]")
     if result.error is not None:
+        if isinstance(result.error, RunStoreError):  # the database went away: nothing says it was saved
+            result.error = with_run_id(result.error, result.run_id, f"agentnet run --resume {result.run_id}")
         if not as_json:
             print_error(result.error)
-            err_console().print(f"[dim]run {result.run_id} saved as {result.status}[/]")
+            if not isinstance(result.error, RunStoreError):
+                err_console().print(f"[dim]run {result.run_id} saved as {result.status}[/]")
         raise typer.Exit(2 if isinstance(result.error, UserError) else 1)
 
 

@@ -11,6 +11,7 @@ Install with ``pip install 'agentnet[postgres]'``.
 
 from __future__ import annotations
 
+import logging
 import select
 import threading
 import time
@@ -219,6 +220,9 @@ class PostgresRunStore(RunStore):
         super().__init__(url, settings.lease_s)
         psycopg, psycopg_pool = _drivers()
         self._errors = (psycopg.OperationalError, psycopg_pool.PoolTimeout)
+        pool_log = logging.getLogger("psycopg.pool")
+        if pool_log.level == logging.NOTSET:  # unless the application set it: the store names the failure itself
+            pool_log.setLevel(logging.ERROR)  # (the pool warned on stderr at every reconnect attempt)
         migrate(url, settings.connect_timeout_s)
         from psycopg.rows import dict_row
 
