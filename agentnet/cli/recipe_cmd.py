@@ -40,6 +40,7 @@ def find_recipe(name_or_path: str) -> Path:
     if path.is_file():
         return path
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name_or_path) or ".." in name_or_path:
+        _not_a_file(path)
         # A name is looked up inside the recipe folders only: '../x' must not reach files beside them.
         raise NotFoundError(
             f"no recipe file {name_or_path!r}, and it is not a recipe name (letters, digits, '.', '-', '_')",
@@ -52,10 +53,23 @@ def find_recipe(name_or_path: str) -> Path:
             candidate = folder / f"{name_or_path}{suffix}"
             if candidate.is_file():
                 return candidate
+    _not_a_file(path)
     raise NotFoundError(
         f"no recipe file or named recipe {name_or_path!r}",
         hint="give a path to a .yaml file, or a name from `agentnet recipe list`",
     )
+
+
+def _not_a_file(path: Path) -> None:
+    """Refuse a path that exists but is no regular file (a folder, a FIFO, a device), saying so:
+    'no recipe file' sent the user looking for a file that was there."""
+    if path.is_dir():
+        raise UserError(f"{path} is a folder, not a recipe file", hint=f"give a .yaml file in it: ls {path}")
+    if path.exists():
+        raise UserError(
+            f"{path} is not a regular file (a pipe, a socket or a device): a recipe is read from a file",
+            hint="save the recipe to a .yaml file and give its path",
+        )
 
 
 def _registry(config: Path | None) -> Any:

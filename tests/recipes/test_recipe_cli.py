@@ -92,6 +92,23 @@ def test_unknown_recipe_name_says_how_to_find_one() -> None:
     assert "agentnet recipe list" in result.stderr
 
 
+def test_a_folder_or_a_fifo_given_as_the_recipe_is_named_as_such(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "review.yaml"
+    folder.mkdir()
+    fifo = tmp_path / "piped.yaml"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever
+    for command in ("validate", "run", "graph"):
+        result = cli("recipe", command, str(folder))
+        assert result.returncode == 2 and f"{folder} is a folder, not a recipe file" in result.stderr, result.stderr
+        result = cli("recipe", command, str(fifo))
+        assert result.returncode == 2 and f"{fifo} is not a regular file" in result.stderr, result.stderr
+    # A name that is also a folder here still finds the shipped recipe of that name.
+    Path("summarize").mkdir()
+    assert cli("recipe", "validate", "summarize").returncode == 0
+
+
 def test_run_refuses_bad_input_before_running() -> None:
     result = cli("recipe", "run", "summarize", "--input", "nope=1")
     assert result.returncode == 2
