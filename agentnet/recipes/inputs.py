@@ -39,7 +39,10 @@ def bind_inputs(recipe: Recipe, given: Mapping[str, Any], *, source: str, places
         if name in given:
             bound[name] = _bind(name, spec, given[name], Path.cwd(), places.get(name, source))
         elif spec.default is not None:
-            bound[name] = _bind(name, spec, spec.default, base, places.get(name, source))
+            place = places.get(name, source)
+            if spec.type != "text":
+                _beside(name, spec.default, base, place)
+            bound[name] = _bind(name, spec, spec.default, base, place)
         else:
             missing.append(name)
     if missing:
@@ -72,6 +75,26 @@ def _bind(name: str, spec: InputSpec, value: Any, base: Path, place: str) -> Any
             code="recipe_input_invalid",
         )
     return artifact.model_dump(mode="json")
+
+
+def _beside(name: str, default: str, base: Path, place: str) -> None:
+    """A file input's default must be a file in the recipe's folder: a recipe from elsewhere naming
+    ~/.ssh/id_rsa, /etc/passwd or ../../secrets (or a link in its folder pointing there) would hand
+    that file to its steps' models, some of which may be remote, without the user naming it."""
+    path = Path(default)
+    inside = not path.is_absolute() and not default.startswith("~")
+    if inside:
+        try:
+            (base / path).resolve().relative_to(base.resolve())
+        except ValueError:
+            inside = False
+    if not inside:
+        raise UserError(
+            f"input {name!r} (declared at {place}): its default {default!r} is not a file in the recipe's folder "
+            f"({base}); a recipe's default files must be beside it",
+            hint=f"pass the file yourself (--input {name}=PATH), or copy it next to the recipe and name it there",
+            code="recipe_input_invalid",
+        )
 
 
 def _a(kind: str) -> str:
