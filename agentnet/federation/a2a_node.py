@@ -22,16 +22,13 @@ from typing import Any
 from agentnet.cards import CapabilityCard
 from agentnet.config import ModelParams
 from agentnet.errors import DeadlineExceededError, ModelCallError
-from agentnet.federation.node import PEER_PARAMS, read_token, with_federation_headers
+from agentnet.federation.node import MAX_RESPONSE_BYTES, PEER_PARAMS, read_token, with_federation_headers
 from agentnet.federation.store import PeerRecord
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
 from agentnet.nodes.calls import ABORT_POLL_S
 
 # A peer's answer beyond this many characters is cut, with a note (the next step reads it as data).
 MAX_ANSWER_CHARS = 1_000_000
-# The bytes of one HTTP response from the peer (a whole task as JSON, or a stream): room for the answer
-# escaped as JSON, its history and status updates; beyond, the call fails before memory does.
-MAX_RESPONSE_BYTES = 32_000_000
 _CUT_NOTE = f"\n[agentnet: the peer's answer was cut to its first {MAX_ANSWER_CHARS:,} characters]"
 
 
@@ -85,7 +82,7 @@ class A2APeerNode(ModelNode):
         from a2a.types import Message, Part, Role, SendMessageRequest
         from a2a.utils.errors import A2AError
 
-        from agentnet.federation.capped import CappedTransport, ResponseTooLarge
+        from agentnet.nodes.capped import CappedTransport, ResponseTooLarge
 
         message = Message(role=Role.ROLE_USER, message_id=uuid.uuid4().hex, parts=[Part(text=text)])
         if self.skill:

@@ -13,7 +13,7 @@ from typing import Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.config import ModelParams
-from agentnet.errors import ConfigError
+from agentnet.errors import ConfigError, ModelCallError
 from agentnet.federation.headers import DEADLINE_HEADER, HOPS_HEADER, OUTGOING_HEADERS
 from agentnet.federation.store import PeerRecord, remote_id
 from agentnet.nodes.base import CallOptions, ChatMessage
@@ -22,6 +22,9 @@ from agentnet.nodes.litellm import LiteLLMNode, lookup_secret
 # No retries: a peer that fails is down, looping or out of time, and the executor falls back to the
 # next candidate; retrying would only multiply the wait (and a refused loop would be sent again).
 PEER_PARAMS = ModelParams(retries=0, deadline_s=300.0, temperature=0.2)
+# The bytes of one HTTP response from a peer (an answer streamed, or a whole task as JSON): room for the
+# answer escaped as JSON, its history and status updates; beyond, the call fails before memory does.
+MAX_RESPONSE_BYTES = 32_000_000
 
 
 def read_token(token_env: str | None) -> str | None:
@@ -55,6 +58,7 @@ class PeerNode(LiteLLMNode):
     """A node whose model lives on a peer agentnet server."""
 
     peer: str
+    max_response_bytes: int | None = MAX_RESPONSE_BYTES
 
     @classmethod
     def for_card(cls, record: PeerRecord, card: CapabilityCard, params: ModelParams | None = None) -> PeerNode:
@@ -66,6 +70,13 @@ class PeerNode(LiteLLMNode):
             api_base=record.api_base,
             api_key_env=record.token_env,
             peer=record.name,
+        )
+
+    def _too_large(self, limit: int) -> ModelCallError:
+        return ModelCallError(
+            f"peer {self.peer} ({self.api_base}) answered more than {limit:,} bytes: refused",
+            hint="the peer's answers are too large to take; ask it for less, or use another peer",
+            code="peer_too_large",
         )
 
     def _options(self, options: dict[str, Any]) -> CallOptions:

@@ -16,17 +16,20 @@ import os
 import threading
 import warnings
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, SecretStr
 
 from agentnet.config import ModelSpec
-from agentnet.errors import ConfigError
+from agentnet.errors import AgentnetError, ConfigError, ModelCallError
 from agentnet.hosts import is_loopback_url
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode
 from agentnet.nodes.keys import PROVIDER_KEY_ENV, lookup_secret, provider_of
 from agentnet.nodes.upstream import CooldownRule, Deployment, RemoteCall
 from agentnet.redact import RedactingFilter
+
+if TYPE_CHECKING:
+    from agentnet.nodes.capped import CappedSyncTransport
 
 _import_lock = threading.Lock()
 _litellm: Any = None
@@ -122,6 +125,8 @@ class LiteLLMNode(ModelNode):
     api_key_env: str | None = None
     # A key given in code (library use); otherwise it is looked up at call time.
     api_key: SecretStr | None = Field(default=None, repr=False, exclude=True)
+    # Most bytes of one answer read from an OpenAI-compatible api_base (a peer's); None: as LiteLLM reads.
+    max_response_bytes: int | None = None
 
     @classmethod
     def from_spec(cls, spec: ModelSpec) -> LiteLLMNode:
@@ -213,6 +218,7 @@ class LiteLLMNode(ModelNode):
         self._fill_cost_from_litellm()
         key = self._resolve_key()
         request = self._request(messages, options, key)
+        capped = self._capped(request, key)
         call = RemoteCall(
             Deployment(self.node_id, self.model, self.endpoint, self.key_env_name()),
             lambda: litellm.completion(**request),
@@ -222,7 +228,47 @@ class LiteLLMNode(ModelNode):
             deadline_s=options.deadline_s or self.params.deadline_s,
             secret=key.get_secret_value() if key is not None else None,
         )
-        return call.replies()
+        return call.replies() if capped is None else self._within(call.replies(), *capped)
+
+    def _capped(self, request: dict[str, Any], key: SecretStr | None) -> tuple[Any, CappedSyncTransport] | None:
+        """LiteLLM calls an OpenAI-compatible server with the OpenAI client it is given: this one's transport
+        stops reading past ``max_response_bytes`` (LiteLLM's own reads an event, or a body, whole)."""
+        if self.max_response_bytes is None or not self.api_base or provider_of(self.model) != "openai":
+            return None
+        import httpx
+        import openai
+
+        from agentnet.nodes.capped import CappedSyncTransport, env_proxy
+
+        transport = CappedSyncTransport(self.max_response_bytes, proxy=env_proxy(self.api_base))
+        http = httpx.Client(transport=transport, follow_redirects=True)
+        request["client"] = openai.OpenAI(
+            api_key=key.get_secret_value() if key is not None else "no-key",
+            base_url=self.api_base,
+            # An httpx.Client, as LiteLLM gives its own: the SDK takes one (typed as its httpx2 fork's only).
+            http_client=http,  # type: ignore[arg-type]
+            max_retries=0,
+        )
+        return http, transport
+
+    def _within(
+        self, replies: Iterator[str | Generation], http: Any, transport: CappedSyncTransport
+    ) -> Iterator[str | Generation]:
+        try:
+            yield from replies
+        except AgentnetError:
+            if transport.exceeded:  # LiteLLM's error names no cause; the transport knows
+                raise self._too_large(transport.limit) from None
+            raise
+        finally:
+            http.close()
+
+    def _too_large(self, limit: int) -> ModelCallError:
+        return ModelCallError(
+            f"model {self.node_id!r} ({self.endpoint}) answered more than {limit:,} bytes: refused",
+            hint="ask it for less (a lower max_tokens), or check the server",
+            code="response_too_large",
+        )
 
     def _fill_cost_from_litellm(self) -> None:
         if self.card.cost_per_1k_input or self.card.cost_per_1k_output or is_loopback_url(self.api_base):
