@@ -212,10 +212,17 @@ def load_yaml_file(path: Path, *, max_bytes: int = MAX_YAML_BYTES) -> Positioned
             hint="split it into smaller files",
             code="yaml_too_large",
         )
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(
+            f"{path}:{line}:{column}: not UTF-8 text (byte 0x{data[exc.start]:02x}: {exc.reason})",
+            hint=f"save {path.name} as UTF-8 (e.g. `iconv -f latin1 -t utf-8 {path.name}`, or your editor's encoding)",
+            code="yaml_not_utf8",
+        ) from None
     return parse_yaml(text, str(path), max_bytes=max_bytes)
 
 

@@ -187,6 +187,17 @@ def test_ten_megabyte_file_is_refused_before_reading(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 1.0
 
 
+def test_a_file_that_is_not_utf8_is_refused_at_its_line_and_column(tmp_path: Path) -> None:
+    """Saved as Latin-1 by an editor: the place of the first foreign byte and how to convert it."""
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(GOOD.replace("Summarise", "R\u00e9sume").encode("latin-1"))
+    with pytest.raises(ConfigError) as info:
+        check_file(path, CARDS)
+    assert info.value.code == "yaml_not_utf8"
+    assert info.value.message == f"{path}:7:15: not UTF-8 text (byte 0xe9: invalid continuation byte)"
+    assert "iconv -f latin1 -t utf-8 latin.yaml" in (info.value.hint or "")
+
+
 def test_cli_validate_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(GOOD.replace("model: smollm2", "model: nope") + "    extra_key: 1\n")
