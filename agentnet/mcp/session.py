@@ -106,8 +106,7 @@ class ServerConnection:
         self._restarted = False
         self._gave_up_at: float | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._ready: asyncio.Future[ClientSession] | None = None
-        self._log_from = 0  # where this start's lines begin in a stdio server's log
+        self._start = startup.StartWatch(spec.name)
         startup.quiet_sdk_parse_errors()
 
     # --- sync API (any thread) ------------------------------------------------------------------
@@ -143,9 +142,7 @@ class ServerConnection:
             self._restarted = self._started > 0
             self._started += 1
             ready: asyncio.Future[ClientSession] = asyncio.get_running_loop().create_future()
-            self._ready = ready
-            if self.spec.command is not None:
-                self._log_from = startup.log_size(self.hub.log_path(self.spec.name))
+            self._start.begin(ready, self.hub.log_path(self.spec.name) if self.spec.command is not None else None)
             self._stop = asyncio.Event()
             self._holder = asyncio.create_task(self._hold(ready, self._stop))
             try:
@@ -178,6 +175,7 @@ class ServerConnection:
                 self._session = session
                 self.error = None
                 ready.set_result(session)
+                self._start.answered()
                 await stop.wait()
         except BaseException as exc:  # noqa: BLE001 - handed to the starter, or the session just ends
             if not ready.done():
@@ -222,7 +220,7 @@ class ServerConnection:
         from mcp.types import ToolListChangedNotification
 
         if isinstance(message, Exception):  # a stdout line that is no JSON-RPC message (the SDK skips it)
-            self._stray_output(message)
+            self._start.stray_line(message, self._not_mcp)
         elif isinstance(message, ToolListChangedNotification):
             # Not awaited here: the session delivers notifications from its receive loop, which the
             # tools/list answer must pass through.
@@ -230,18 +228,12 @@ class ServerConnection:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    def _stray_output(self, error: Exception) -> None:
-        ready = self._ready
-        if ready is None or ready.done():
-            log.warning("MCP server %r wrote a line that is not MCP on stdout (skipped): %s",
-                        self.spec.name, startup.stray_line(error))  # fmt: skip
-            return
-        # Before the handshake's answer: no MCP server (or one that logs to stdout). Said now, not after
-        # the start's deadline, and the start is ended (the holder's exit stops the process).
-        command = " ".join([self.spec.command or "", *self.spec.args])
-        ready.set_exception(self._unavailable(*startup.not_mcp(command, error)))
+    def _not_mcp(self) -> ModelCallError:
+        # No answer to the handshake after output that is no MCP: the start ends (the holder's exit stops
+        # the process), said now rather than at the start's deadline.
         if self._holder is not None:
             self._holder.cancel()
+        return self._unavailable("it wrote output that is not MCP")
 
     async def _list_tools(self, refresh: bool = False) -> list[McpTool]:
         from mcp.types import PaginatedRequestParams
@@ -299,11 +291,13 @@ class ServerConnection:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(self._holder), CLOSE_TIMEOUT_S)
 
-    def _unavailable(self, why: str, hint: str | None = None) -> ModelCallError:
-        # A command that could not start or ended only closes the connection (the SDK says no more); the
-        # launcher wrote why in the server's log, after what the server wrote on stderr.
-        if hint is None and self.spec.command is not None and "Connection closed" in why:
-            why = startup.launch_failure(self.hub.log_path(self.spec.name), self._log_from) or why
+    def _unavailable(self, why: str) -> ModelCallError:
+        # A command that could not start or ended only closes the connection (the SDK says no more): the
+        # launcher wrote why in the server's log, after the server's stderr; or it wrote no MCP on stdout.
+        hint = None
+        if self.spec.command is not None:
+            command = " ".join([self.spec.command, *self.spec.args])
+            why, hint = self._start.failure(command, why, self.hub.log_path(self.spec.name))
         self.error = why
         self._notify(None, why)
         where = self.spec.url or " ".join([self.spec.command or "", *self.spec.args])

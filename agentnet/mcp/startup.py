@@ -3,14 +3,17 @@
 Two failures the SDK reports badly: a command that exits before the handshake (the SDK says only
 "Connection closed"; the launcher writes the exit code in the server's log, after the server's own
 stderr) and a command that is no MCP server at all (it writes text on stdout: the SDK logs a parse
-traceback per line and skips it, and the handshake waits out its whole deadline). Both are told at once.
+traceback per line and skips it, and the handshake waits out its whole deadline). Both are told within
+seconds; a server that only prints a banner on stdout before answering the handshake still starts.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,54 @@ _ENDED = re.compile(r"agentnet: MCP server command (exited with code -?\d+|was k
 TAIL_LINES = 5
 _READ_BYTES = 16384
 _SDK_PARSE_LOG = "Failed to parse JSONRPC message from server"
+# How long a server that wrote something other than MCP on stdout has to answer the handshake after it.
+STRAY_GRACE_S = 3.0
+log = logging.getLogger("agentnet.mcp")
+
+
+class StartWatch:
+    """One start of a server: where its lines begin in its log, and the first stdout line that was no MCP
+    message before the handshake was answered."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.log_from = 0
+        self.stray: Exception | None = None
+        self._ready: asyncio.Future[Any] | None = None
+
+    def begin(self, ready: asyncio.Future[Any], log_path: Path | None) -> None:
+        self._ready, self.stray = ready, None
+        self.log_from = log_size(log_path) if log_path is not None else 0
+
+    def answered(self) -> None:
+        if self.stray is not None:  # a banner, say: the SDK skipped it
+            log.warning("MCP server %r wrote a line that is not MCP on stdout (skipped): %s",
+                        self.name, stray_line(self.stray))  # fmt: skip
+            self.stray = None
+
+    def stray_line(self, error: Exception, give_up: Callable[[], BaseException]) -> None:
+        """A stdout line that is no MCP message. Before the handshake was answered, the server has
+        STRAY_GRACE_S to answer it; then the start ends with ``give_up()``'s error, not at its deadline."""
+        ready = self._ready
+        if ready is None or ready.done():
+            self.stray = error
+            self.answered()
+        elif self.stray is None:
+            self.stray = error
+            asyncio.get_running_loop().call_later(STRAY_GRACE_S, self._expired, ready, give_up)
+
+    @staticmethod
+    def _expired(ready: asyncio.Future[Any], give_up: Callable[[], BaseException]) -> None:
+        if not ready.done():
+            ready.set_exception(give_up())
+
+    def failure(self, command: str, why: str, path: Path) -> tuple[str, str | None]:
+        """Why this start failed and the fix, when known: no MCP server, or how the command ended."""
+        if self.stray is not None:
+            return not_mcp(command, self.stray)
+        if "Connection closed" in why:
+            return launch_failure(path, self.log_from) or why, None
+        return why, None
 
 
 def log_size(path: Path) -> int:

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 AGENTNET = str(Path(sys.executable).parent / "agentnet")
 
 
@@ -71,8 +73,10 @@ def test_a_command_that_is_not_an_mcp_server_is_told_at_once() -> None:
     assert left.stdout == "", left.stdout  # the command was stopped
 
 
-def test_a_real_server_slow_to_start_is_still_added() -> None:
-    slow = f"sleep 4; exec {sys.executable} -m mcp_server_time --local-timezone UTC"
+@pytest.mark.parametrize("first", ["sleep 4", "echo 'clock server 1.0 starting'"], ids=["slow", "banner"])
+def test_a_real_server_slow_to_start_or_printing_a_banner_first_is_still_added(first: str) -> None:
+    slow = f"{first}; exec {sys.executable} -m mcp_server_time --local-timezone UTC"
     done = cli("mcp", "add", "clock", "--", "sh", "-c", slow)
     assert done.returncode == 0, done.stderr
     assert "MCP server clock (stdio): 2 tools" in done.stdout, done.stdout
+    assert "Traceback" not in done.stderr, done.stderr
