@@ -63,7 +63,11 @@ def interrupted(exc: KeyboardInterrupt, run_id: str, resume: str) -> int:
 
 
 def with_run_id(exc: RunStoreError, run_id: str, resume: str) -> RunStoreError:
-    """``exc`` (the run database went away mid-run) naming the run: resuming it needs its id."""
+    """``exc`` (the run database went away mid-run, or holds what this agentnet cannot read) naming
+    the run: resuming or showing it needs its id."""
+    if exc.code != "runs_db_unavailable":
+        exc.hint = f"{exc.hint + '; ' if exc.hint else ''}this run is {run_id}"
+        return exc
     exc.hint = (
         f"{exc.hint + '; ' if exc.hint else ''}this run is {run_id}: once the database is back, "
         f"`agentnet runs show {run_id}` shows what was saved and `{resume}` continues it"

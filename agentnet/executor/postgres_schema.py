@@ -49,6 +49,18 @@ def unreachable(url: str, exc: BaseException) -> RunStoreError:
     )
 
 
+def unreadable(url: str, exc: BaseException) -> RunStoreError:
+    """A row the database holds but this agentnet cannot read back (a checkpoint written by another
+    LangGraph version or edited by hand, a column a migration did not make): named, not a traceback."""
+    reason = unreachable(url, exc).message.split(": ", 1)[-1]  # masked as there
+    return RunStoreError(
+        f"the run database {redact_url(url)} holds data this agentnet cannot read: {reason}",
+        hint="a run saved by another agentnet (or LangGraph) version, or changed by hand: `agentnet runs show` "
+        "still shows its trace; run its task again, or resume it with the version that saved it",
+        code="runs_db_unreadable",
+    )
+
+
 def migrate(url: str, connect_timeout_s: float) -> None:
     """LangGraph's checkpoint tables and agentnet's, created or upgraded once per process and URL."""
     with _migrating:

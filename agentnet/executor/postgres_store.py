@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from agentnet.errors import RunStoreError
 from agentnet.executor.pending_rows import HELD, WritesWithHeldRows
-from agentnet.executor.postgres_schema import drivers, migrate, unreachable
+from agentnet.executor.postgres_schema import drivers, migrate, unreachable, unreadable
 from agentnet.executor.store import RunStore
 
 if TYPE_CHECKING:
@@ -107,6 +107,9 @@ class PostgresRunStore(RunStore):
         super().__init__(url, settings.lease_s)
         psycopg, psycopg_pool = drivers()
         self._errors = (psycopg.OperationalError, psycopg_pool.PoolTimeout)
+        # Class 22 (data exceptions) and a table or column that is not there: what was stored is not
+        # what this version reads; any other error (a constraint, a bug of ours) stays as it is.
+        self._unreadable = (psycopg.DataError, psycopg.errors.UndefinedColumn, psycopg.errors.UndefinedTable)
         pool_log = logging.getLogger("psycopg.pool")
         if pool_log.level == logging.NOTSET:  # unless the application set it: the store names the failure itself
             pool_log.setLevel(logging.ERROR)  # (the pool warned on stderr at every reconnect attempt)
@@ -138,6 +141,8 @@ class PostgresRunStore(RunStore):
             yield
         except self._errors as exc:
             raise unreachable(self.url, exc) from None
+        except self._unreadable as exc:
+            raise unreadable(self.url, exc) from None
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:

@@ -341,3 +341,29 @@ def test_a_run_saved_with_a_plan_this_agentnet_cannot_read_is_named_and_left_as_
     assert agentnet("runs", "show", "newer1", env=env).returncode == 0
     with psycopg.connect(pg_url, autocommit=True) as conn:
         assert conn.execute("SELECT status, plan, answer FROM agentnet_runs WHERE id='newer1'").fetchone() == before
+
+
+def test_a_checkpoint_this_agentnet_cannot_read_is_named_not_a_traceback(pg_url: str, tmp_path: Path) -> None:
+    """A checkpoint row of another shape (another LangGraph version, a hand edit): PostgreSQL itself
+    refuses to read it (a data exception) when the run is resumed."""
+    import psycopg
+
+    env = {"AGENTNET_RUNS_URL": pg_url, "AGENTNET_HOME": str(tmp_path / "home")}
+    worker = subprocess.run(
+        [sys.executable, str(WORKER), "pair", "odd1", str(tmp_path / "unused")],
+        capture_output=True, text=True, timeout=180, check=False, env={**os.environ, **env},
+    )  # fmt: skip
+    assert worker.returncode == 0, worker.stderr[-3000:]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        changed = conn.execute(
+            "UPDATE checkpoints SET checkpoint = jsonb_set(checkpoint, '{channel_versions}', '\"v9\"')"
+            " WHERE thread_id='odd1'"
+        ).rowcount
+        conn.execute("UPDATE agentnet_runs SET status='interrupted' WHERE id='odd1'")
+    assert changed > 0
+    done = agentnet("run", "--resume", "odd1", env=env)
+    text = one_line(done)
+    assert done.returncode == 1, text
+    assert "error (runs_db_unreadable): the run database postgresql://" in text and "cannot read" in text, text
+    assert "this run is odd1" in text and "Traceback" not in text
+    assert agentnet("runs", "show", "odd1", env=env).returncode == 0
