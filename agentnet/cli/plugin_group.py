@@ -47,7 +47,14 @@ def read_cache() -> list[dict[str, str]] | None:
     if not isinstance(cached, dict) or cached.get("key") != entry_point_key():
         return None
     commands = cached.get("commands")
-    return commands if isinstance(commands, list) else None
+    if not isinstance(commands, list):
+        return None
+    # Rows of another shape (another agentnet version's cache, a hand edit) are left out: --help must not fail.
+    return [row for row in commands if isinstance(row, dict) and _row_shape(row)]
+
+
+def _row_shape(row: dict[str, Any]) -> bool:
+    return isinstance(row.get("name"), str) and all(isinstance(row.get(key, ""), str) for key in ("help", "plugin"))
 
 
 def _write_cache(commands: dict[str, tuple[str, Any]]) -> None:

@@ -208,3 +208,19 @@ def test_doctor_reports_plugin_checks_that_raise_exit_or_return_garbage(tmp_path
     assert "broken garbage (badchecks): the check returned dict, not a status line" in text
     assert "ok runs" in text and "3 of" in text  # the other checks ran and were reported
     assert "Traceback" not in done.stderr
+
+
+def test_help_lists_plugin_commands_from_a_cache_with_rows_of_another_shape(example_site: Path) -> None:
+    """The command index --help reads is agentnet's own file, but another version (or a hand edit)
+    may have written rows it does not expect: those are left out, the rest listed."""
+    import os
+
+    assert agentnet("models", "list", site=[example_site]).returncode == 0  # writes the index
+    cache = Path(os.environ["AGENTNET_HOME"]) / "plugin_commands.json"
+    index = json.loads(cache.read_text())
+    assert [row["name"] for row in index["commands"]] == ["text-stats"]
+    index["commands"] += [5, {"name": 5}, {"help": "no name"}, {"name": "odd", "help": ["not", "text"]}]
+    cache.write_text(json.dumps(index))
+    shown = agentnet("--help", site=[example_site])
+    assert shown.returncode == 0, shown.stderr
+    assert "text-stats" in shown.stdout and "odd" not in shown.stdout and "Traceback" not in shown.stderr
