@@ -211,6 +211,7 @@ def _pieces(sentence: str) -> list[str]:
         if len(verb) == 1 and len(after) == 2 and _PLAIN_AND.fullmatch(join):
             pieces[index] = f"{verb[0]} {_TARGET.split(after[1], 1)[0].strip() or after[1]}"
     _lend_verbs(pieces, raw, joins)
+    _join_named_objects(pieces, raw, joins)
     # "..., so I can make the sound effects more appealing": what the user will do with the result, not
     # a step (it planned an audio effects step after the splicer that was asked for).
     return [
@@ -261,6 +262,31 @@ def _lend_verbs(pieces: list[str], raw: list[str], joins: list[str]) -> None:
         if (words and before and _INDEFINITE.match(words[0]) and not _NOT_A_VERB.match(before[0])
                 and not _SEQUENCING.search(joins[index - 1])):  # fmt: skip
             pieces[index] = f"{before[0]} {pieces[index]}"
+
+
+def _join_named_objects(pieces: list[str], raw: list[str], joins: list[str]) -> None:
+    """A list item that opens with a file name or a link ("summarise notes.txt and report.txt", "count
+    the words in a.txt, b.txt and c.md", "translate a.txt and b.txt into German") is more of the previous
+    item's objects, not a clause: cut off, "report.txt" alone matched the file reader best, which became
+    the whole plan's guess, and the other files were never read by the step that was asked for. The item
+    goes back into the clause before it (joined by a comma or "and", not "then"), so one step reads them
+    all."""
+    for index in range(1, len(pieces)):
+        if not _opens_with_a_name(raw[index]) or _SEQUENCING.search(joins[index - 1]):
+            continue
+        before = max((i for i in range(index) if pieces[i]), default=None)
+        if before is not None:
+            pieces[before] = f"{pieces[before]}{joins[index - 1].rstrip()} {pieces[index]}"
+            pieces[index] = ""
+
+
+def _opens_with_a_name(item: str) -> bool:
+    """The item's first word, after determiners and naming words ("the file"), is a file name or a link."""
+    words = item.split()
+    while words and _NAMING.fullmatch(words[0]):
+        words = words[1:]
+    found = artifacts(words[0].strip("'\"()")) if words else []
+    return bool(found) and found[0].value == words[0].strip("'\"()").rstrip(".,;:!?")
 
 
 # What is left of a clause that merely names a handed-over file once the file is taken out.
@@ -360,44 +386,3 @@ def sets_scene(clause: str) -> bool:
     if _QUESTION.match(text):
         return False
     return bool(_SUBJECT_START.match(text) or _DETERMINER_CLAUSE.match(text))
-
-
-# "this article", "the text below", "the following email": material the task says it contains.
-_DEICTIC = re.compile(
-    r"\b(?:this|these|the\s+following|the\s+attached|the\s+below|below|following|attached|my)\s+"
-    r"(?:\w+\s+)?(?:article|text|document|passage|e-?mail|essay|story|report|paragraph|message|letter|poem|"
-    r"code|file|transcript|notes|review|post|page|content|summary|sentence|list)s?\b"
-    r"|\b(?:article|text|document|passage|e-?mail|code|paragraph)\s+(?:below|above)\b",
-    re.IGNORECASE,
-)
-# Beyond this many characters after the request, the task carries its material itself.
-_MATERIAL_CHARS = 40
-
-
-def missing_material(task: str, supplied: list[Artifact]) -> str | None:
-    """The phrase by which the task refers to material it does not contain ("Summarize this article:"
-    with nothing after it), or None. Quoted text, a file or an input handed over count as material."""
-    match = _DEICTIC.search(task)
-    if match is None or any(a.named or a.type == "text" for a in supplied):
-        return None
-    rest = task[match.end() :]
-    colon = rest.find(":")
-    after = rest[colon + 1 :] if colon >= 0 else rest
-    # After a colon, any text is the material ("summarise this text: bees make honey"); without one, a
-    # few words may still be the request going on ("summarise this article for me").
-    if (colon >= 0 and after.strip()) or len(after.strip()) >= _MATERIAL_CHARS or "\n" in task.strip():
-        return None
-    return match.group(0)
-
-
-_REQUEST_END = re.compile(r":\s|\n")
-_REQUEST_CHARS = 300
-
-
-def split_request(task: str) -> int | None:
-    """Where the material starts in "request: material" (the request ends at the first colon or line
-    break within its first 300 characters), or None when the task has no such head."""
-    match = _REQUEST_END.search(task, 0, _REQUEST_CHARS + 2)
-    if match is None or not task[: match.start()].strip():
-        return None
-    return match.end()

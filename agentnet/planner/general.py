@@ -7,7 +7,8 @@ from __future__ import annotations
 from agentnet.cards import CapabilityCard
 from agentnet.errors import PlanningError
 from agentnet.planner.draft import Pick, standout_of
-from agentnet.planner.extract import Artifact, introduces, opens_with_verb, sets_scene, split_request
+from agentnet.planner.extract import Artifact, introduces, opens_with_verb, sets_scene
+from agentnet.planner.material import split_request
 from agentnet.planner.needs import described, is_general, needs
 from agentnet.planner.plan import Alternate, Plan, Step
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.planner import chunks
-from agentnet.planner.extract import Artifact, split_request
+from agentnet.planner.extract import Artifact
+from agentnet.planner.material import split_request
 from agentnet.planner.plan import Plan, Step, StepInput
 
 if TYPE_CHECKING:

@@ -14,7 +14,8 @@ import pytest
 
 from agentnet.cli.render import clip
 from agentnet.planner.chunks import part_text, split_parts
-from agentnet.planner.extract import artifacts, missing_material
+from agentnet.planner.extract import artifacts
+from agentnet.planner.material import missing_material
 
 AGENTNET = str(Path(sys.executable).parent / "agentnet")
 

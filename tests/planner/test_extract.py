@@ -199,6 +199,16 @@ def test_a_title_is_read_for_what_it_names() -> None:
         # Not after a subject or a subordinator, nor across "then", nor a bare word (it may be a verb).
         ("I think it needs reverb and a touch of chorus", ["I think it needs reverb", "a touch of chorus"]),
         ("Summarize it, then a translation into French", ["Summarize it", "a translation into French"]),
+        # A list item that opens with a file name or a link is more of the item before's objects.
+        ("summarise notes.txt and report.txt", ["summarise notes.txt and report.txt"]),
+        ("count the words in a.txt, b.txt and c.md", ["count the words in a.txt, b.txt and c.md"]),
+        (
+            "translate notes.txt and the file report.txt into German",
+            ["translate notes.txt and the file report.txt into German"],
+        ),
+        ("I have a.txt and b.txt. Summarise them.", ["I have a.txt and b.txt", "Summarise them"]),
+        # Not across "then": a step of its own after the first.
+        ("summarise notes.txt, then report.txt", ["summarise notes.txt", "report.txt"]),
         # A greeting is no clause.
         ("Hey, can you summarize it", ["summarize it"]),
         ("Hi there, please transcribe it", ["transcribe it"]),

@@ -1,0 +1,48 @@
+"""Where a request's material is: whether the task refers to material it does not contain ("Summarize
+this article:" with nothing after it), and where the material starts in "request: material"."""
+
+from __future__ import annotations
+
+import re
+
+from agentnet.planner.extract import Artifact
+
+# "this article", "the text below", "the following email": material the task says it contains.
+_DEICTIC = re.compile(
+    r"\b(?:this|these|the\s+following|the\s+attached|the\s+below|below|following|attached|my)\s+"
+    r"(?:\w+\s+)?(?:article|text|document|passage|e-?mail|essay|story|report|paragraph|message|letter|poem|"
+    r"code|file|transcript|notes|review|post|page|content|summary|sentence|list)s?\b"
+    r"|\b(?:article|text|document|passage|e-?mail|code|paragraph)\s+(?:below|above)\b",
+    re.IGNORECASE,
+)
+# Beyond this many characters after the request, the task carries its material itself.
+_MATERIAL_CHARS = 40
+
+
+def missing_material(task: str, supplied: list[Artifact]) -> str | None:
+    """The phrase by which the task refers to material it does not contain ("Summarize this article:"
+    with nothing after it), or None. Quoted text, a file or an input handed over count as material."""
+    match = _DEICTIC.search(task)
+    if match is None or any(a.named or a.type == "text" for a in supplied):
+        return None
+    rest = task[match.end() :]
+    colon = rest.find(":")
+    after = rest[colon + 1 :] if colon >= 0 else rest
+    # After a colon, any text is the material ("summarise this text: bees make honey"); without one, a
+    # few words may still be the request going on ("summarise this article for me").
+    if (colon >= 0 and after.strip()) or len(after.strip()) >= _MATERIAL_CHARS or "\n" in task.strip():
+        return None
+    return match.group(0)
+
+
+_REQUEST_END = re.compile(r":\s|\n")
+_REQUEST_CHARS = 300
+
+
+def split_request(task: str) -> int | None:
+    """Where the material starts in "request: material" (the request ends at the first colon or line
+    break within its first 300 characters), or None when the task has no such head."""
+    match = _REQUEST_END.search(task, 0, _REQUEST_CHARS + 2)
+    if match is None or not task[: match.start()].strip():
+        return None
+    return match.end()
