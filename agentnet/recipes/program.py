@@ -22,7 +22,7 @@ from typing import Any
 from agentnet.cards import CapabilityCard
 from agentnet.config import BudgetSettings
 from agentnet.directory.query import CardSource
-from agentnet.errors import AgentnetError, UserError
+from agentnet.errors import AgentnetError, NotFoundError, UserError
 from agentnet.executor.control import drive, run_config
 from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import GraphBuilder
@@ -237,6 +237,12 @@ class RecipeProgram:
             plan = used.get_run(run_id)["plan"]
         if plan.get("source") != "recipe":
             raise UserError(f"run {run_id!r} is not a recipe run", hint="resume plan runs with `agentnet run --resume`")
+        if not Path(plan["recipe"]).is_file():  # moved or deleted since: say which file the run needs back
+            raise NotFoundError(
+                f"run {run_id} was made from the recipe {plan['recipe']}, which is no longer there",
+                hint=f"put the recipe back at that path to resume the run (`agentnet runs show {run_id}` shows what "
+                "ran), or run the recipe again from where it is now",
+            )
         return cls.load(plan["recipe"], nodes=nodes)
 
     def _graph(self, store: RunStore, budgets: BudgetSettings | None) -> tuple[Any, Any]:
