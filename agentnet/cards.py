@@ -81,7 +81,7 @@ class CapabilityCard(BaseModel):
     @field_validator("id")
     @classmethod
     def _check_id(cls, value: str) -> str:
-        if not _ID_PATTERN.match(value):
+        if not _ID_PATTERN.fullmatch(value):  # match() with $ let a trailing newline through
             raise ValueError("id must start with a letter or digit and use only letters, digits, spaces and _.:/@()+-")
         return value
 

@@ -88,6 +88,15 @@ def test_missing_card_id_in_yaml(tmp_path: Path) -> None:
         load_cards(path)
 
 
+def test_a_card_id_ending_in_a_newline_is_refused(tmp_path: Path) -> None:
+    """(A YAML block scalar, `id: |`, keeps its newline.) An id with one is shown, listed and
+    looked up as two lines; it is refused like any other character ids may not hold."""
+    path = tmp_path / "c.yaml"
+    path.write_text("id: |\n  pdf-reader\ndescription: Extracts the text of a PDF document.\n")
+    with pytest.raises(ConfigError, match=r"c.yaml:1:1: id: Value error, id must start with a letter or digit"):
+        load_cards(path)
+
+
 def test_a2a_skill_without_id(tmp_path: Path) -> None:
     path = tmp_path / "agent.json"
     path.write_text('{"name": "A", "skills": [\n  {"name": "no id"}\n]}')
