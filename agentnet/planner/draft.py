@@ -19,7 +19,7 @@ from agentnet.planner.extract import Artifact
 from agentnet.planner.needs import Need
 from agentnet.planner.plan import Alternate, Step, StepInput, StepInputKind
 from agentnet.planner.tuning import PlannerTuning
-from agentnet.planner.validate import WILDCARD_TYPES
+from agentnet.planner.validate import WILDCARD_TYPES, interchangeable
 
 # A clause whose best tool is already planned takes the runner-up within this gap. Flat over x0.5..x1.5
 # (bench/tuning_sweep.py RUNNER_UP_GAP; n-F1/e-F1): office unchanged 83.29/48.54, multimedia 72.62-72.80
@@ -100,7 +100,7 @@ def choose(
             continue
         card = cards[top]
         _flow(card, fresh)
-        alternates = [(cards[i].id, round(adjusted[i], 4)) for i in ranked[1:4]]
+        alternates = [(cards[i].id, round(adjusted[i], 4)) for i in ranked[1:] if interchangeable(card, cards[i])][:3]
         why = f"similarity {row[top]:.2f} to clause {shorten(clause, 60, placeholder='…')!r}"
         picks.append(Pick(card, clause, adjusted[top], alternates, why))
     if picks:

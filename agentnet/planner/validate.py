@@ -56,6 +56,15 @@ def types_compatible(produced: list[str], accepted: list[str]) -> bool:
     return bool(out & inp) or bool((out | inp) & WILDCARD_TYPES)
 
 
+def interchangeable(card: CapabilityCard, other: CapabilityCard) -> bool:
+    """``other`` can stand in for ``card`` when it fails: it reads what ``card`` reads and makes what
+    ``card`` makes. A text-to-speech tool ranked next to the file reader for "What is in the file
+    notes.txt?" was its fallback and answered a text question with a WAV."""
+    return types_compatible(card.input_types, other.input_types) and types_compatible(
+        other.output_types, card.output_types
+    )
+
+
 def validate_plan(
     plan: Plan,
     source: CardSource,
