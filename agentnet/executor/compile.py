@@ -20,11 +20,18 @@ def _step_prompt(step: Step) -> Any:
     return prompt
 
 
-def _step_request(step: Step) -> Any:
+def _step_request(step: Step, files: dict[str, str]) -> Any:
     def request(ctx: StepContext) -> dict[str, Any]:
-        return tool_request(step, ctx)
+        return tool_request(step, ctx, files)
 
     return request
+
+
+def handed_files(plan: Plan) -> dict[str, str]:
+    """The name of each input handed over from a file -> the file's path as the user wrote it (relative
+    to the directory the CLI read it in, which the run's steps share: the daemon runs a handed-over
+    command in its caller's directory)."""
+    return {item.name: item.path for item in plan.inputs if item.path}
 
 
 def plan_builder(
@@ -38,6 +45,7 @@ def plan_builder(
 ) -> GraphBuilder:
     """A builder holding one step per plan step; candidates are the chosen card then the alternates."""
     builder = GraphBuilder(nodes, policy=policy, budgets=budgets, store=store)
+    files = handed_files(plan)
     for step in plan.steps:
         candidates = [step.capability, *(a.card_id for a in step.alternates if a.card_id != step.capability)]
         builder.add_step(
@@ -45,7 +53,7 @@ def plan_builder(
                 id=step.id,
                 candidates=list(dict.fromkeys(candidates)),
                 prompt=_step_prompt(step),
-                request=_step_request(step),
+                request=_step_request(step, files),
                 after=step.depends_on,
                 output_schema=step.output_schema,
                 max_tokens=step.max_tokens or max_tokens,

@@ -69,21 +69,28 @@ def user_input_text(value: Any, ctx: StepContext) -> str:
     return as_text(value)
 
 
-def tool_request(step: Step, ctx: StepContext) -> dict[str, Any]:
+def tool_request(step: Step, ctx: StepContext, files: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The step as data, for collaborators that take arguments instead of a prompt (MCP tools): the
-    task, the step's own words, the literals the plan gave and the outputs of the steps it reads."""
+    task, the step's own words, the literals the plan gave, the outputs of the steps it reads, and the
+    paths of the text files handed over that it reads (``files``: input name -> path as written)."""
     upstream = [
         (item.step, ctx.output(item.step), ctx.step_data(item.step))
         for item in step.inputs
         if item.kind == "step" and item.step
     ]
+    paths: list[str] = []
     for item in step.inputs:
         if item.kind == "user" and isinstance(item.value, str) and item.value in ctx.inputs:
             value = ctx.inputs[item.value]
             # A file handed over reaches a tool as its reference: a parameter taking a file gets its path.
             upstream.append((item.value, describe(value), value) if is_ref(value) else ("user", str(value), None))
+            if not is_ref(value) and files and item.value in files:
+                # A text file's text is what a prompt reads, but a parameter taking a file name needs
+                # the name: without it the file reader was handed the text ("no file name in ...").
+                paths.append(files[item.value])
     literals = {item.name: item.value for item in step.inputs if item.name and _planned(item, ctx)}
-    return {"task": ctx.task, "instruction": step.instruction, "literals": literals, "upstream": upstream}
+    request = {"task": ctx.task, "instruction": step.instruction, "literals": literals, "upstream": upstream}
+    return {**request, "files": paths} if paths else request
 
 
 def _planned(item: StepInput, ctx: StepContext) -> bool:

@@ -9,8 +9,10 @@ the first value found:
    (a format, a pattern, examples shaped like "Area/City") that the plan's value lacks is the request's
    token it was cut from ("Europe" of "Europe/Paris"), else left to the steps below;
 2. its role, when the schema marks one (``"x-agentnet": "input"`` or ``"request"``): the step's input
-   (an earlier step's output or the user's input: text, parsed JSON, or an artifact's file path,
-   as the property's type asks) or the step's own request (its instruction);
+   (an earlier step's output or the user's input: text, parsed JSON, or a file's path, as the
+   property's type asks: a ``format: path`` or a string named for a path (path, filename, ...) gets an
+   artifact's path, else the name of a text file handed over, as the user wrote it) or the step's own
+   request (its instruction);
 3. a value written literally in the step's text, the task or an earlier step's text that fits the
    property: an enum member, a value in the property's format or pattern, a number for a required
    number, or a token shaped like the examples in its schema or description ("Asia/Tokyo" is shaped
@@ -30,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from agentnet.delimit import DATA_NOTE, data_block, flat_text
 from agentnet.errors import AgentnetError, OutputValidationError
 from agentnet.nodes.coerce import NotCoercible, coerce
-from agentnet.nodes.forms import candidates, in_form, pick, types_of
+from agentnet.nodes.forms import candidates, in_form, pick, takes_path, types_of
 
 if TYPE_CHECKING:
     from agentnet.nodes.base import CallOptions, ChatMessage, ModelNode
@@ -62,6 +64,8 @@ class ToolRequest:
     literals: dict[str, Any] = field(default_factory=dict)
     # (source, text, data): an earlier step's output; ``data`` is its parsed JSON when it has any.
     upstream: list[tuple[str, str, Any]] = field(default_factory=list)
+    # The paths of the text files handed over that the step reads, as the user wrote them.
+    files: list[str] = field(default_factory=list)
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> ToolRequest:
@@ -70,6 +74,7 @@ class ToolRequest:
             instruction=str(payload.get("instruction") or ""),
             literals=dict(payload.get("literals") or {}),
             upstream=[(str(s), str(t), d) for s, t, d in payload.get("upstream") or []],
+            files=[str(f) for f in payload.get("files") or []],
         )
 
     def texts(self) -> list[str]:
@@ -79,13 +84,16 @@ class ToolRequest:
         """What this step asks for: its instruction, else the task."""
         return self.instruction or self.task
 
-    def input_value(self, prop: dict[str, Any]) -> Any:
-        """The step's input as ``prop`` takes it: an artifact's file path (``format: path``), parsed
+    def input_value(self, prop: dict[str, Any], name: str = "") -> Any:
+        """The step's input as ``prop`` (the property ``name``) takes it: a file's path (``format: path``,
+        or a string property named for a path: an artifact's, else a text file's handed over), parsed
         JSON (object or array), or text (earlier outputs joined); the request itself when the step
         has no input. None when nothing of that kind was handed over."""
-        if prop.get("format") == "path":
+        if takes_path(name, prop):
             paths = [data["path"] for _, _, data in self.upstream if isinstance(data, dict) and data.get("path")]
-            return paths[0] if paths else None
+            paths += self.files
+            if paths or prop.get("format") == "path":
+                return paths[0] if paths else None
         # A property without a type (a function of one untyped parameter) takes the input as it comes.
         kinds = types_of(prop) if "type" in prop else set()
         if kinds & {"object", "array"}:
@@ -208,7 +216,7 @@ def _from_roles(properties: dict[str, dict[str, Any]], request: ToolRequest, fil
         role = prop.get(ROLE_KEY)
         if name in filled.arguments or role not in ("input", "request"):
             continue
-        value = request.input_value(prop) if role == "input" else request.request_text()
+        value = request.input_value(prop, name) if role == "input" else request.request_text()
         if value is not None and _fits(_without_role(prop), value):
             filled.arguments[name], filled.sources[name] = value, role
 

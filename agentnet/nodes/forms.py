@@ -48,6 +48,21 @@ def examples(prop: dict[str, Any]) -> list[str]:
     return [v for v in values if isinstance(v, str) and v]
 
 
+# Property names that say the value is a file's path or name (path, file_path, filename, inputFile...).
+_PATH_NAME = re.compile(r"(?:.*[_-])?(?:path|file_?path|file_?name|fname|file)", re.IGNORECASE)
+_CAMEL_PATH = re.compile(r".*[a-z](?:Path|FilePath|FileName|File)")
+
+
+def takes_path(name: str, prop: dict[str, Any]) -> bool:
+    """``prop`` takes a file's path or name, not its content: ``format: path``, or a string property so
+    named. A property for the text itself (text, content, input) is not one."""
+    if prop.get("format") == "path":
+        return True
+    if "type" in prop and "string" not in types_of(prop):
+        return False
+    return bool(_PATH_NAME.fullmatch(name) or _CAMEL_PATH.fullmatch(name))
+
+
 def types_of(prop: dict[str, Any]) -> set[str]:
     kind = prop.get("type")
     if isinstance(kind, list):
