@@ -82,7 +82,7 @@ class A2APeerNode(ModelNode):
         from a2a.types import Message, Part, Role, SendMessageRequest
         from a2a.utils.errors import A2AError
 
-        from agentnet.nodes.capped import CappedTransport, ResponseTooLarge
+        from agentnet.nodes.capped import CappedTransport, ResponseTooLarge, env_proxy
 
         message = Message(role=Role.ROLE_USER, message_id=uuid.uuid4().hex, parts=[Part(text=text)])
         if self.skill:
@@ -90,7 +90,9 @@ class A2APeerNode(ModelNode):
         config = ClientConfig(streaming=self.streaming, supported_protocol_bindings=[self.protocol_binding])
         reply = _Reply(self.peer)
         try:
-            transport = CappedTransport(MAX_RESPONSE_BYTES)
+            # httpx reads no proxy settings for a client given its own transport: the environment's, as
+            # a plain client would have used them (a peer reached only through a proxy).
+            transport = CappedTransport(MAX_RESPONSE_BYTES, proxy=env_proxy(self.api_base))
             async with httpx.AsyncClient(
                 headers=headers, timeout=deadline_s, follow_redirects=False, transport=transport
             ) as http:

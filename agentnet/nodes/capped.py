@@ -43,10 +43,11 @@ class _Counted(httpx.AsyncByteStream):
 
 
 class CappedTransport(httpx.AsyncBaseTransport):
-    """httpx's own transport, with each response's body limited to ``limit`` bytes."""
+    """httpx's own transport (through ``proxy`` when given: ``env_proxy``), with each response's body
+    limited to ``limit`` bytes."""
 
-    def __init__(self, limit: int) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
+    def __init__(self, limit: int, proxy: str | None = None) -> None:
+        self._inner = httpx.AsyncHTTPTransport(proxy=proxy)
         self._limit = limit
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
