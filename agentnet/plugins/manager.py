@@ -36,7 +36,7 @@ DEFAULT_PLUGINS = (
     "agentnet.server.plugin",
 )
 ENTRY_POINT_GROUP = "agentnet"
-# A plugin importing for longer than this is named while agentnet waits, and reported.
+# A plugin importing (or in a hook) for longer than this is reported; one importing, also while agentnet waits.
 SLOW_IMPORT_S = 2.0
 LOAD_ENV = "AGENTNET_LOAD_PLUGINS"
 
@@ -138,9 +138,7 @@ class Plugins:
         finally:
             notice.cancel()
             notice.join()
-            took = time.monotonic() - started
-            if took >= SLOW_IMPORT_S:
-                self.fail(info.name, f"took {took:.1f} s to import; every command that loads plugins waits for it")
+            self._timed(info.name, "to import", time.monotonic() - started)
 
     def add_module(self, module: ModuleType, name: str | None = None) -> PluginInfo:
         """Register a module already imported (a plugin defined in code, e.g. by a test or an app)."""
@@ -175,13 +173,22 @@ class Plugins:
         succeeded = []
         for impl in getattr(self.pm.hook, hook).get_hookimpls():
             kwargs = args(impl.plugin_name)
+            started = time.monotonic()
             try:
                 impl.function(*(kwargs[name] for name in impl.argnames))
             except (Exception, SystemExit) as exc:  # noqa: BLE001 — reported; what it registered is dropped
                 self.fail(impl.plugin_name, f"failed in {hook}: {type(exc).__name__}: {exc}")
                 continue
+            finally:
+                self._timed(impl.plugin_name, f"in {hook}", time.monotonic() - started)
             succeeded.append(impl.plugin_name)
         return succeeded
+
+    def _timed(self, plugin: str, doing: str, took: float) -> None:
+        """Report an installed plugin that held agentnet for ``SLOW_IMPORT_S`` or more (built-ins are agentnet's)."""
+        info = self.infos.get(plugin)
+        if took >= SLOW_IMPORT_S and info is not None and info.source == "entry point":
+            self.fail(plugin, f"took {took:.1f} s {doing}; every command that uses it waits for it")
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per process (what adapters and importers plugins register never changes)."""
