@@ -11,6 +11,7 @@ program code, results beyond 10^1000, and exponents beyond what fits.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
@@ -298,6 +299,25 @@ def calculate(
 ) -> ToolOutput:
     """Evaluate arithmetic, percentages and unit conversions; the result first, then what was computed."""
     variables = context_values(context) if context != expression else {}
+    try:
+        return _one(expression, variables)
+    except CalculatorError:
+        # "what's 15% of 80 and convert 5 miles to km": two questions, each answered, when the whole
+        # reads as no one expression (the one-step plan hands the tool the whole request).
+        parts = [part.strip() for part in _QUESTIONS.split(expression) if _DIGIT.search(part)]
+        if len(parts) < 2:
+            raise
+    results = [_one(part, variables) for part in parts]
+    text = "\n".join(f"{part}: {result.text}" for part, result in zip(parts, results, strict=True))
+    return ToolOutput(text, {"results": [result.data for result in results], "text": text})
+
+
+# Where one question ends and the next begins: ";", "?", or "and"/a comma before more numbers.
+_QUESTIONS = re.compile(r"\s*(?:[;?]\s*(?:and\s+)?|,?\s+and\s+(?=\D*\d)|,\s+(?=\D*\d))\s*", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+
+
+def _one(expression: str, variables: dict[str, Decimal]) -> ToolOutput:
     conversion = units.find_conversion(expression)
     if conversion is not None:
         amount, src, dst = conversion

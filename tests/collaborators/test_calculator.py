@@ -89,3 +89,23 @@ def test_errors_say_what_is_wrong(bad: str, message: str) -> None:
 def test_converting_between_kinds_of_unit_is_an_error() -> None:
     with pytest.raises(CalculatorError, match="cannot convert"):
         calculate("5 km in kg")
+
+
+@pytest.mark.parametrize(
+    ("questions", "answers"),
+    [
+        ("what's 15% of 80 and convert 5 miles to km", ["what's 15% of 80: 12", "convert 5 miles to km: 8.04672 km"]),
+        ("2+2? and 3*3?", ["2+2: 4", "3*3: 9"]),
+        ("12*7; 5 km in miles", ["12*7: 84", "5 km in miles: 3.1068559612 mi"]),
+    ],
+)
+def test_several_questions_are_each_answered(questions: str, answers: list[str]) -> None:
+    """The one-step plan hands the calculator the whole request: two questions in it, each answered,
+    failed to parse ("cannot read the expression from and") and a word tool stood in."""
+    assert calculate(questions).text.splitlines() == answers
+
+
+def test_one_expression_with_and_stays_one() -> None:
+    assert calculate("What is the average of 3, 5 and 10?").text == "6"
+    with pytest.raises(CalculatorError, match="no arithmetic"):
+        calculate("what is the meaning of life and of death")

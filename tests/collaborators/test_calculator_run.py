@@ -1,0 +1,29 @@
+"""Two calculations in one request, run through the real CLI on the default network: the calculator
+answers both (the run once failed over to a word tool that echoed the request back as its answer)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+AGENTNET = str(Path(sys.executable).parent / "agentnet")
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_two_calculations_in_one_request_are_both_answered_by_the_calculator() -> None:
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "run", "--json", "what's 15% of 80 and convert 5 miles to km"],
+                          capture_output=True, text=True, timeout=300, env=env, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "12" in result["answer"] and "8.04672 km" in result["answer"], result["answer"]
+    shown = subprocess.run([AGENTNET, "runs", "show", result["run_id"], "--json"],
+                           capture_output=True, text=True, timeout=120, env=env, check=False)  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    attempts = [(a["node_id"], a["status"]) for a in json.loads(shown.stdout)["steps"][0]["attempts"]]
+    assert attempts == [("calculator", "ok")]
