@@ -99,7 +99,7 @@ def serve_the_rest(
     out: list[Pick] = []
     for part, row in zip(parts, sims, strict=True):
         out.extend(pick for pick in picks if pick.clause == part)
-        if part in served or part[:24] not in head or not _an_instruction(part):
+        if part in served or (start is not None and part[:24] not in head) or not _an_instruction(part):
             continue
         if not all(need.met_by(general) for need in needs(part, [])):
             continue

@@ -46,3 +46,20 @@ def test_thanks_and_fully_served_requests_get_no_general_step() -> None:
     assert [step["capability"] for step in found["steps"]] == ["text-statistics"]
     found = plan("Read holiday.png and count the words")
     assert [step["capability"] for step in found["steps"]] == ["ocr", "text-statistics"]
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_an_instruction_the_reading_rewrote_still_gets_the_general_step() -> None:
+    """A quoted phrase is masked in the clause ("translate the quoted text into Spanish"), so the clause
+    is not found verbatim in the request: the translation was dropped and speech read the English."""
+    found = plan("translate 'good morning' into Spanish and read it aloud")
+    assert [step["capability"] for step in found["steps"]] == ["smollm2", "speech"]
+    assert [(i["kind"], i["value"]) for i in found["steps"][0]["inputs"]] == [("literal", "good morning")]
+    assert [(i["kind"], i["step"]) for i in found["steps"][1]["inputs"]] == [("step", "s1")]
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_bundled_tool_is_no_guess_for_what_the_chat_model_matched_best() -> None:
+    """The chat model's best single match (0.23) let the guess go to semantic search, the best mean."""
+    found = plan("write a poem about bees and a limerick about honey")
+    assert [step["capability"] for step in found["steps"]] == ["smollm2"]
