@@ -77,6 +77,7 @@ class PeerNode(LiteLLMNode):
             f"peer {self.peer} ({self.api_base}) answered more than {limit:,} bytes: refused",
             hint="the peer's answers are too large to take; ask it for less, or use another peer",
             code="peer_too_large",
+            retryable=False,  # the same request would pull as much again; the peer is still up for others
         )
 
     def _options(self, options: dict[str, Any]) -> CallOptions:

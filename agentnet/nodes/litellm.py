@@ -15,13 +15,13 @@ import logging
 import os
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, SecretStr
 
 from agentnet.config import ModelSpec
-from agentnet.errors import AgentnetError, ConfigError, ModelCallError
+from agentnet.errors import ConfigError, ModelCallError
 from agentnet.hosts import is_loopback_url
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode
 from agentnet.nodes.keys import PROVIDER_KEY_ENV, lookup_secret, provider_of
@@ -227,8 +227,9 @@ class LiteLLMNode(ModelNode):
             cancel=cancel,
             deadline_s=options.deadline_s or self.params.deadline_s,
             secret=key.get_secret_value() if key is not None else None,
+            refusal=None if capped is None else self._refusal(capped[1]),
         )
-        return call.replies() if capped is None else self._within(call.replies(), *capped)
+        return call.replies() if capped is None else self._within(call.replies(), capped[0])
 
     def _capped(self, request: dict[str, Any], key: SecretStr | None) -> tuple[Any, CappedSyncTransport] | None:
         """LiteLLM calls an OpenAI-compatible server with the OpenAI client it is given: this one's transport
@@ -251,15 +252,15 @@ class LiteLLMNode(ModelNode):
         )
         return http, transport
 
-    def _within(
-        self, replies: Iterator[str | Generation], http: Any, transport: CappedSyncTransport
-    ) -> Iterator[str | Generation]:
+    def _refusal(self, transport: CappedSyncTransport) -> Callable[[], ModelCallError | None]:
+        """Why a read failed when the transport stopped it: LiteLLM's error for it names no cause and reads
+        as a connection failure, which would count against the model and mark it down; an answer over
+        the cap is the model's fault, but it was reached and answers smaller requests."""
+        return lambda: self._too_large(transport.limit) if transport.exceeded else None
+
+    def _within(self, replies: Iterator[str | Generation], http: Any) -> Iterator[str | Generation]:
         try:
             yield from replies
-        except AgentnetError:
-            if transport.exceeded:  # LiteLLM's error names no cause; the transport knows
-                raise self._too_large(transport.limit) from None
-            raise
         finally:
             http.close()
 
@@ -268,6 +269,7 @@ class LiteLLMNode(ModelNode):
             f"model {self.node_id!r} ({self.endpoint}) answered more than {limit:,} bytes: refused",
             hint="ask it for less (a lower max_tokens), or check the server",
             code="response_too_large",
+            retryable=False,  # the same request would pull as much again
         )
 
     def _fill_cost_from_litellm(self) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentnet.errors import ContentPolicyError
+from agentnet.errors import AgentnetError, ContentPolicyError
 from agentnet.nodes.calls import CancelToken, Generation, Usage
 from agentnet.nodes.cooldown import Cooldowns, shared_cooldowns
 from agentnet.nodes.failures import POLICY_HINT, Deployment, Failure, classify
@@ -120,6 +120,7 @@ class RemoteCall:
         deadline_s: float,
         secret: str | None,
         cooldowns: Cooldowns | None = None,
+        refusal: Callable[[], AgentnetError | None] | None = None,
     ) -> None:
         self.dep = dep
         self.send = send
@@ -129,6 +130,9 @@ class RemoteCall:
         self.deadline = time.monotonic() + deadline_s
         self.secret = secret
         self.cooldowns = cooldowns or shared_cooldowns()
+        # The caller's own reason a read failed, if it has one (its transport refused an answer over its
+        # byte cap): the model answered, so the failure is not counted against it nor remembered as down.
+        self.refusal = refusal
 
     def replies(self) -> Iterator[str | Generation]:
         try:
@@ -192,7 +196,7 @@ class RemoteCall:
             raise
         except Exception as exc:  # noqa: BLE001 - classified: litellm and its HTTP client raise many types
             close_quietly(response)
-            raise classify(exc, self.secret) from None
+            raise self._refused() or classify(exc, self.secret) from None
         return reading
 
     def _rest(self, reading: Reading) -> Iterator[str]:
@@ -206,7 +210,13 @@ class RemoteCall:
         except _Stopped:
             raise
         except Exception as exc:  # noqa: BLE001 - classified, then reported as a broken reply
+            refused = self._refused()
+            if refused is not None:
+                raise refused from None
             self._broken(classify(exc, self.secret).detail)
+
+    def _refused(self) -> AgentnetError | None:
+        return self.refusal() if self.refusal is not None else None
 
     def _check_finish(self, reading: Reading) -> None:
         if reading.finish_reason == "content_filter":

@@ -105,3 +105,33 @@ def test_a_peer_behind_the_environments_proxy_is_still_reached_through_it(
     monkeypatch.setenv("NO_PROXY", "")
     record = PeerRecord(name="far", url="http://peer.invalid", api_base="http://peer.invalid/v1")
     assert PeerNode.for_card(record, CapabilityCard(id="far/m")).complete("hello", deadline_s=60).text == "hi"
+
+
+@pytest.mark.parametrize("write", [one_endless_event, many_events], ids=["one-event", "many-events"])
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_peer_that_answered_too_much_is_not_marked_down(
+    peer: Callable[[Callable[..., None]], tuple[str, list[int]]], write: Callable[..., None]
+) -> None:
+    """An oversized answer is the peer's fault, not a sign it cannot be reached: the error says so, no
+    other process is told to skip the peer (health.json), and its failures do not cool it down, so
+    the next small request goes to it. Before, LiteLLM's error for the cut read was judged a
+    connection failure: 'could not be reached' remembered for 60 s, or four of them cooling it down."""
+    from agentnet.nodes.health import remembered_down
+
+    answers = [write] * 4 + [short_answer]  # four refused answers: more than allowed_fails (3) failures
+
+    def next_answer(handler: BaseHTTPRequestHandler, written: list[int]) -> None:
+        answers.pop(0)(handler, written)
+
+    api_base, _ = peer(next_answer)
+    record = PeerRecord(name="hostile", url=api_base.removesuffix("/v1"), api_base=api_base)
+    node = PeerNode.for_card(record, CapabilityCard(id="hostile/m"))
+    node.max_response_bytes = 300_000  # the 32 MB cap, smaller: four refusals in a second
+    for _ in range(4):
+        with pytest.raises(ModelCallError) as failed:
+            node.complete("hello", deadline_s=60)
+        said = failed.value.message
+        assert failed.value.code == "peer_too_large", failed.value
+        assert "peer hostile" in said and "more than 300,000 bytes" in said and "reached" not in said, said
+        assert remembered_down("hostile/m") is None
+    assert node.complete("hello", deadline_s=60).text == "hi"
