@@ -27,3 +27,13 @@ def test_two_calculations_in_one_request_are_both_answered_by_the_calculator() -
     assert shown.returncode == 0, shown.stderr
     attempts = [(a["node_id"], a["status"]) for a in json.loads(shown.stdout)["steps"][0]["attempts"]]
     assert attempts == [("calculator", "ok")]
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_arithmetic_written_with_signs_goes_to_the_calculator() -> None:
+    """ "what is 17 * 23" went to the chat model (MiniLM read no arithmetic in the signs), which said 4096."""
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "run", "--json", "what is 17 * 23"],
+                          capture_output=True, text=True, timeout=300, env=env, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1])["answer"] == "391"

@@ -12,7 +12,7 @@ from agentnet.directory.importers import load_cards
 from agentnet.directory.inmemory import InMemorySource
 from agentnet.planner.extract import artifacts, clauses, sets_scene
 from agentnet.planner.planner import Planner
-from agentnet.planner.sentences import split
+from agentnet.planner.sentences import spelled_out, split
 from agentnet.planner.tuning import PlannerTuning
 
 DATA = Path(__file__).parent / "data"
@@ -176,6 +176,23 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("see_doctor_online", "arrange a virtual appointment with Dr. Smith"),
         ("print_document", "ensure any prescription given is printed out"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("what is 17 * 23", "what is 17 multiplied by 23"),
+        ("(2+3)*4", "(2+3) multiplied by 4"),
+        ("12 / 4 and 3 - 1", "12 divided by 4 and 3 minus 1"),
+        ("2^10", "2 to the power of 10"),
+        # Not hyphens, dates, paths or sizes.
+        ("covid-19 on 2026-12-06 in a/b.txt at 1920 x 1080", "covid-19 on 2026-12-06 in a/b.txt at 1920 x 1080"),
+    ],
+)
+def test_arithmetic_signs_are_read_as_words(text: str, read: str) -> None:
+    """MiniLM reads "17 * 23" as no arithmetic (the calculator's card under the bar, the chat model
+    answered), "17 multiplied by 23" as arithmetic."""
+    assert spelled_out(text) == read
 
 
 @pytest.mark.parametrize(
