@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from serve_helpers import TOKEN, Served, ThreadedServer, start_serve
 
+from agentnet import telemetry
+
 
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
@@ -51,3 +53,19 @@ def run_app() -> Iterator[Callable[..., ThreadedServer]]:
     yield factory
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def exported() -> Iterator[Any]:
+    """agentnet's spans of this test, in memory (the SDK's own exporter)."""
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    telemetry.set_tracer_provider(provider)
+    yield exporter
+    telemetry.set_tracer_provider(None)
+    provider.shutdown()

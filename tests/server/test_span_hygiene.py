@@ -8,7 +8,6 @@ event attribute and status of every span is searched for the secrets.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,22 +21,6 @@ from agentnet.nodes.registry import NodeRegistry
 KEY = "sk-proj-Zq81VdKx0mB2nW7cR4tY"
 PASSWORD = "hunter2-Xy9"
 SECRETS = (KEY, PASSWORD)
-
-
-@pytest.fixture
-def exported() -> Iterator[Any]:
-    """agentnet's spans of this test, in memory (the SDK's own exporter)."""
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    telemetry.set_tracer_provider(provider)
-    yield exporter
-    telemetry.set_tracer_provider(None)
-    provider.shutdown()
 
 
 def everything(exporter: Any) -> str:

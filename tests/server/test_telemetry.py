@@ -59,22 +59,6 @@ def receiver() -> Iterator[OtlpReceiver]:
     served.close()
 
 
-@pytest.fixture
-def exported() -> Iterator[Any]:
-    """agentnet's spans of this test, in memory (the SDK's own exporter)."""
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    telemetry.set_tracer_provider(provider)
-    yield exporter
-    telemetry.set_tracer_provider(None)
-    provider.shutdown()
-
-
 def two_step_plan(task: str) -> Plan:
     return Plan(
         task=task,
