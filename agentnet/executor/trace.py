@@ -87,16 +87,13 @@ def saved_plan(run_id: str, raw: Any) -> Any:
     from pydantic import ValidationError
 
     from agentnet.errors import UserError
-    from agentnet.planner.plan import Plan
+    from agentnet.planner.plan import Plan, first_problem
 
     try:
         return Plan.model_validate(raw)
     except ValidationError as exc:
-        problems = exc.errors()
-        where = ".".join(str(part) for part in ("plan", *problems[0]["loc"]))
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise UserError(
-            f"run {run_id} was saved with a plan this agentnet cannot read ({where}: {problems[0]['msg']}{more})",
+            f"run {run_id} was saved with a plan this agentnet cannot read ({first_problem(exc)})",
             hint="it was saved by another agentnet version (this is `agentnet --version`): resume it with that "
             f"version, or run its task again (`agentnet runs show {run_id}` prints it); the run is left as it was",
             code="run_unreadable",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from agentnet.artifacts import Artifact
 from agentnet.jsonschemas import schema_problem
@@ -123,3 +123,11 @@ def _mermaid_id(step_id: str) -> str:
 
 def _mermaid_text(text: str) -> str:
     return text.replace('"', "'").replace("\n", " ")[:80]
+
+
+def first_problem(exc: ValidationError) -> str:
+    """A plan's validation error as one line: where the first problem is, what it is, how many more."""
+    problems = exc.errors()
+    where = ".".join(str(part) for part in ("plan", *problems[0]["loc"]))
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{where}: {problems[0]['msg']}{more}"

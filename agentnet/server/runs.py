@@ -77,17 +77,14 @@ def _given_plan(network: Any, raw: dict[str, Any]) -> Any:
     from pydantic import ValidationError
 
     from agentnet.directory.inmemory import InMemorySource
-    from agentnet.planner.plan import Plan
+    from agentnet.planner.plan import Plan, first_problem
     from agentnet.planner.validate import validate_plan
 
     try:
         plan = Plan.model_validate(raw)
     except ValidationError as exc:
-        problems = exc.errors()
-        where = ".".join(str(part) for part in ("plan", *problems[0]["loc"]))
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise UserError(
-            f"{where}: {problems[0]['msg']}{more}",
+            first_problem(exc),
             hint="send a plan as `agentnet plan --json` prints it: task, and steps with id, capability, instruction",
             code="invalid_plan",
         ) from None
