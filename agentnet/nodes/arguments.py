@@ -104,12 +104,14 @@ class ToolRequest:
             return None
         texts = [text for _, text, _ in self.upstream if text]
         if "string" in kinds:
-            return "\n\n".join(texts) if texts else self.request_text()
+            # An input that was handed over but is empty (an empty file) is the input: the request
+            # in its place made a word counter count the request's words ("5 words" for empty.txt).
+            return "\n\n".join(texts) if self.upstream else self.request_text()
         # An untyped input: the data of a single input when it has any, else its text.
         if len(self.upstream) == 1:
             data = _structured(self.upstream[0], any_json=True)
             return data if data is not None else self.upstream[0][1]
-        return "\n\n".join(texts) if texts else self.request_text()
+        return "\n\n".join(texts) if self.upstream else self.request_text()
 
 
 def request_from(messages: list[ChatMessage], options: CallOptions) -> ToolRequest:

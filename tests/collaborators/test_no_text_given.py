@@ -1,0 +1,30 @@
+"""Text tools on the default network, through the real CLI, when the text they should work on is
+empty or missing: they answer about that text or fail, never about the request itself (a word
+counter once counted the request's words for an empty file, and semantic search "found" the
+request when the file it named did not exist, both runs succeeding)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+AGENTNET = str(Path(sys.executable).parent / "agentnet")
+
+
+def _run(request: str) -> dict:
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "run", "--json", request], capture_output=True, text=True, timeout=300,
+                          env=env, stdin=subprocess.DEVNULL, check=False)  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_an_empty_file_has_no_words() -> None:
+    Path("empty.txt").write_text("")
+    result = _run("count the words in empty.txt")
+    assert result["status"] == "succeeded" and result["answer"] == "0 words", result
