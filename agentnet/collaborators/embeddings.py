@@ -73,9 +73,13 @@ def semantic_search(
     top: Annotated[int, Field(ge=1, le=50, description="How many matches to return")] = 3,
 ) -> ToolOutput:  # fmt: skip
     """The passages of a text closest in meaning to a query, best first."""
-    found = passages(text)
+    # No text handed over: the input is the query itself, and searching it "found" the request.
+    found = passages(text) if text != query else []
     if not found:
-        raise EmbeddingInputError("nothing to search: give the passages, one per line")
+        raise EmbeddingInputError(
+            "nothing to search: give the passages, one per line",
+            hint="pipe the text in, pass a file with --input PATH, or name an existing file",
+        )
     wanted = (quoted(query) or [query])[0]
     vectors = _vectors([wanted, *found])
     scores = vectors[1:] @ vectors[0]

@@ -7,11 +7,36 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from agentnet.errors import UserError
 from agentnet.nodes.outputs import ToolOutput
 
 Measure = Literal["words", "word", "lines", "line", "characters", "character", "letters", "sentences", "sentence",
                   "paragraphs", "paragraph"]  # fmt: skip
 _WORD = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]|(?:(?<=^)|(?<=[\s:(]))'([^']+)'(?=$|[\s.,;:!?)])")
+
+
+class NoTextError(UserError):
+    code = "no_text"
+
+
+def _given(text: str, request: str) -> str:
+    """The text to measure. When no text was handed over, the tool's input is the request itself:
+    then the quoted text in it, else what follows its first colon ("count the words of this: ...");
+    a request with neither is refused, as counting the request's own words answered a question
+    nobody asked ("5 words" for "count the words in empty.txt" once the file read as nothing)."""
+    if text != request or not request:
+        return text
+    quoted = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(request)]
+    if quoted:
+        return "\n".join(quoted)
+    _, colon, rest = request.partition(":")
+    if colon and rest.strip():
+        return rest.strip()
+    raise NoTextError(
+        f"no text to measure in {request[:120]!r}",
+        hint="pipe the text in, pass a file with --input PATH, name an existing file, or quote the text",
+    )
 
 
 def counts(text: str) -> dict[str, int]:
@@ -33,9 +58,13 @@ def _count(found: dict[str, int], key: str) -> str:
 def text_stats(
     text: Annotated[str, Field(description="The text to measure", json_schema_extra={"x-agentnet": "input"})],
     measure: Annotated[Measure | None, Field(description="What to count; all measures when not given")] = None,
-) -> ToolOutput:
+    request: Annotated[
+        str, Field(description="The request (its quoted text is measured when no text is given)",
+                   json_schema_extra={"x-agentnet": "request"})
+    ] = "",
+) -> ToolOutput:  # fmt: skip
     """Count the words, lines, characters, sentences and paragraphs of a text."""
-    found = counts(text)
+    found = counts(_given(text, request))
     if measure is not None:
         key = measure if measure in found else f"{measure}s"
         shown = _count(found, key)

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 from ocr_images import render_text
 
-from agentnet.collaborators.embeddings import classify_text, find_duplicates, semantic_search, text_similarity
+from agentnet.collaborators.embeddings import (
+    EmbeddingInputError,
+    classify_text,
+    find_duplicates,
+    semantic_search,
+    text_similarity,
+)
 from agentnet.collaborators.ocr import read_image_text
 from agentnet.collaborators.speech import speak, wav_duration
 
@@ -29,6 +35,12 @@ def test_search_classify_and_duplicates_on_given_texts() -> None:
         "The meeting moved to Friday.",
         "The meeting was moved to Friday.",
     }
+
+
+def test_search_with_nothing_to_search_is_refused_not_the_query_found() -> None:
+    """With no text handed over the input is the query itself, which once came back as the match."""
+    with pytest.raises(EmbeddingInputError, match="nothing to search"):
+        semantic_search("read the file missing.txt", "read the file missing.txt")
 
 
 @pytest.mark.slow

@@ -28,3 +28,16 @@ def test_an_empty_file_has_no_words() -> None:
     Path("empty.txt").write_text("")
     result = _run("count the words in empty.txt")
     assert result["status"] == "succeeded" and result["answer"] == "0 words", result
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_the_text_after_a_colon_is_counted_not_the_request() -> None:
+    result = _run("Count the words of this text: bees make honey from nectar.")
+    assert result["answer"] == "5 words", result
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_missing_file_fails_the_run_instead_of_an_echo_of_the_request() -> None:
+    result = _run("read the file missing.txt")
+    assert result["status"] == "failed" and result["answer"] is None, result
+    assert "no such file: missing.txt" in result["error"]["message"]

@@ -8,7 +8,7 @@ import pytest
 
 from agentnet.collaborators.dates import DateError, date_calc
 from agentnet.collaborators.tables import TableError, query_table
-from agentnet.collaborators.textstats import text_stats
+from agentnet.collaborators.textstats import NoTextError, text_stats
 
 
 @pytest.mark.parametrize(
@@ -33,6 +33,18 @@ def test_impossible_dates_and_missing_dates_are_errors() -> None:
         date_calc("What day is 2024-02-30?")
     with pytest.raises(DateError, match="no date"):
         date_calc("What day is it?")
+
+
+def test_text_statistics_never_measure_the_request_itself() -> None:
+    """With no text handed over the input is the request: its quoted text or what follows its colon is
+    measured; a request with neither is refused, not counted."""
+    asked = 'How many words are in "one two three"?'
+    assert text_stats(asked, "words", request=asked).text == "3 words"
+    asked = "Count the words of this: bees make honey."
+    assert text_stats(asked, "words", request=asked).text == "3 words"
+    with pytest.raises(NoTextError, match="no text to measure"):
+        text_stats("count the words in notes.txt", "words", request="count the words in notes.txt")
+    assert text_stats("a b", "words", request="count the words").text == "2 words"
 
 
 def test_text_statistics_count_what_is_asked() -> None:
