@@ -47,9 +47,12 @@ def passages(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
 
 
-def _given(request: str, text: str) -> list[str]:
-    """The texts to work on: quoted passages of the request, else the passages of the input."""
-    return quoted(request) or passages(text if text != request else "")
+def _two_texts(text: str) -> list[str]:
+    """Two texts handed over (two files, two earlier outputs: joined by a blank line) are the two
+    texts, whatever their lines; otherwise the input's passages (two lines). Comparing the first two
+    lines of "a.txt and b.txt" once answered 0.05 for two paraphrases."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+    return blocks if len(blocks) == 2 else passages(text)
 
 
 def text_similarity(
@@ -57,9 +60,14 @@ def text_similarity(
     text: Annotated[str, Field(description="Two texts, one per line", json_schema_extra=_INPUT)] = "",
 ) -> ToolOutput:
     """How similar in meaning two texts are (cosine similarity of MiniLM embeddings, -1 to 1)."""
-    texts = _given(request, text)
+    texts = quoted(request) or _two_texts(text if text != request else "")
     if len(texts) < 2:
         raise EmbeddingInputError("give two texts to compare, each in quotes", hint='e.g. "a cat" and "a kitten"')
+    if len(texts) > 2 and not quoted(request):
+        raise EmbeddingInputError(
+            f"which two texts to compare? the input has {len(texts)} passages",
+            hint="give two files, two lines, or two quoted texts",
+        )
     vectors = _vectors(texts[:2])
     score = float(vectors[0] @ vectors[1])
     verdict = "very similar" if score >= 0.8 else "similar" if score >= 0.5 else "not similar"

@@ -1,0 +1,35 @@
+"""Two files compared through the real CLI on the default network: the two files are the two texts
+(their joined lines once were, and "how similar are a.txt and b.txt" compared a.txt's first two lines:
+0.05 for two paraphrases)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agentnet.collaborators.embeddings import EmbeddingInputError, text_similarity
+
+AGENTNET = str(Path(sys.executable).parent / "agentnet")
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_two_files_are_the_two_texts_compared() -> None:
+    Path("a.txt").write_text("The cat sat on the mat.\nIt was a sunny day.\n")
+    Path("b.txt").write_text("A cat was sitting on the mat.\nThe day was sunny.\n")
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "run", "--json", "how similar are a.txt and b.txt"], capture_output=True,
+                          text=True, timeout=300, env=env, stdin=subprocess.DEVNULL, check=False)  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == "succeeded" and result["answer"].endswith("(very similar)"), result
+
+
+def test_more_than_two_passages_are_not_cut_to_the_first_two() -> None:
+    lines = "first line about cats\nsecond line about dogs\nthird line about birds"
+    with pytest.raises(EmbeddingInputError, match="the input has 3 passages"):
+        text_similarity("how similar are these", lines)
+    assert text_similarity("how similar", "a cat\na kitten").data["texts"] == ["a cat", "a kitten"]
