@@ -324,5 +324,14 @@ def _one(expression: str, variables: dict[str, Decimal]) -> ToolOutput:
         result = units.convert(evaluate(amount, variables), src, dst)
         text = f"{show(result)} {dst.symbol}"
         return ToolOutput(text, {"result": float(result), "unit": dst.symbol, "from": src.symbol, "text": text})
-    result = evaluate(expression, variables)
+    try:
+        if (unknown := units.unknown_unit(expression, asked=True)) is None:
+            result = evaluate(expression, variables)
+    except CalculatorError:
+        if (unknown := units.unknown_unit(expression)) is None:
+            raise
+    if unknown is not None:
+        raise CalculatorError(
+            f"unknown unit {unknown!r} in {expression[:120]!r}", hint=f"units it converts: {units.known_units()}"
+        )
     return ToolOutput(show(result), {"result": float(result), "text": show(result)})

@@ -89,6 +89,31 @@ def find_conversion(text: str) -> tuple[str, Unit, Unit] | None:
     return None
 
 
+def unknown_unit(text: str, *, asked: bool = False) -> str | None:
+    """The word of a conversion ("10 blorps to meters", "how many blorps in 3 m") that names no unit
+    this calculator knows, when the other side is one it knows or the text says "convert"; with
+    ``asked``, only in a "how many X in N Y" question. Without it the parser failed on "to" naming no
+    unit, or read "how many blorps in 3 meters" as 3."""
+    flat = _DEGREES.sub("", " ".join(text.split()))
+    converting = re.search(r"\bconvert", flat, re.IGNORECASE) is not None
+    for pattern in (_HOW_MANY,) if asked else (_HOW_MANY, _CONVERT):
+        for match in pattern.finditer(flat):
+            src, dst = unit(match.group("src")), unit(match.group("dst"))
+            if (src is None) != (dst is None) or (src is None and converting):
+                return match.group("src") if src is None else match.group("dst")
+    return None
+
+
+def known_units() -> str:
+    """The units by dimension, one symbol each, for an error's hint."""
+    by_dimension: dict[str, list[str]] = {}
+    for found in UNITS.values():
+        symbols = by_dimension.setdefault(found.dimension, [])
+        if found.symbol not in symbols:
+            symbols.append(found.symbol)
+    return "; ".join(f"{dimension}: {', '.join(symbols)}" for dimension, symbols in by_dimension.items())
+
+
 def convert(value: Decimal, src: Unit, dst: Unit) -> Decimal:
     if src.dimension != dst.dimension:
         raise CalculatorError(

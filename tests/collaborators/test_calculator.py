@@ -86,6 +86,18 @@ def test_errors_say_what_is_wrong(bad: str, message: str) -> None:
         calculate(bad)
 
 
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [("convert 10 blorps to meters", "blorps"), ("convert 5 furlongs to parsecs", "furlongs"),
+     ("how many blorps in 3 meters", "blorps")],
+)  # fmt: skip
+def test_an_unknown_unit_is_named(question: str, unknown: str) -> None:
+    """It failed on "to" ("cannot read the expression from to"), or read "how many blorps in 3 meters" as 3."""
+    with pytest.raises(CalculatorError, match=f"unknown unit '{unknown}'") as caught:
+        calculate(question)
+    assert "length: m, km" in (caught.value.hint or "")
+
+
 def test_converting_between_kinds_of_unit_is_an_error() -> None:
     with pytest.raises(CalculatorError, match="cannot convert"):
         calculate("5 km in kg")

@@ -37,3 +37,12 @@ def test_arithmetic_written_with_signs_goes_to_the_calculator() -> None:
                           capture_output=True, text=True, timeout=300, env=env, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1])["answer"] == "391"
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_an_unknown_unit_fails_the_run_naming_the_unit() -> None:
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "run", "--json", "convert 10 blorps to meters"], capture_output=True,
+                          text=True, timeout=300, env=env, stdin=subprocess.DEVNULL, check=False)  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == "failed" and "unknown unit 'blorps'" in result["error"]["message"], result
