@@ -42,6 +42,10 @@ class UserError(AgentnetError):
     """Bad input: fix the config, recipe, card, prompt or command and try again."""
 
     code = "user_error"
+    # True when a collaborator read the request as its own and it has no answer (a division by zero,
+    # a date that does not exist, kilograms to metres): the step stops there, as another candidate
+    # would only guess (the chat model once "converted" 3 kg to 10.32 pounds to meters).
+    conclusive = False
 
 
 class ConfigError(UserError):

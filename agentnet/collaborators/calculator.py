@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from agentnet.collaborators import units
-from agentnet.collaborators.mathtext import SCALES, CalculatorError, Token, labelled_values, tokens
+from agentnet.collaborators.mathtext import SCALES, CalculatorError, NoAnswerError, Token, labelled_values, tokens
 from agentnet.nodes.outputs import ToolOutput
 
 MAX_DEPTH = 60
@@ -196,24 +196,24 @@ def binary(op: str, left: Value, right: Value) -> Value:
         return Value(a * b)
     if op in ("/", "mod"):
         if b == 0:
-            raise CalculatorError("division by zero")
+            raise NoAnswerError("division by zero")
         return Value(a / b if op == "/" else a % b)
     return Value(power(a, b))
 
 
 def power(base: Decimal, exponent: Decimal) -> Decimal:
     if base == 0 and exponent < 0:
-        raise CalculatorError("division by zero (0 to a negative power)")
+        raise NoAnswerError("division by zero (0 to a negative power)")
     magnitude = abs(base).adjusted() + 1 if base != 0 else 0
     if abs(exponent) > 10_000 or (abs(base) > 1 and magnitude * abs(exponent) > MAX_MAGNITUDE):
-        raise CalculatorError(
+        raise NoAnswerError(
             f"refused: {base}^{exponent} would have more than {MAX_MAGNITUDE} digits",
             hint="the calculator works with numbers up to 10^1000",
         )
     if exponent == exponent.to_integral_value():
         return base ** int(exponent)
     if base < 0:
-        raise CalculatorError("a negative number to a fractional power is not a real number")
+        raise NoAnswerError("a negative number to a fractional power is not a real number")
     return Decimal(float(base) ** float(exponent))
 
 
@@ -224,7 +224,7 @@ def apply(name: str, args: list[Value]) -> Value:
     first = numbers[0]
     if name == "sqrt":
         if first < 0:
-            raise CalculatorError("the square root of a negative number is not a real number")
+            raise NoAnswerError("the square root of a negative number is not a real number")
         return Value(first.sqrt())
     if name in ("log", "ln"):
         if first <= 0:
@@ -250,7 +250,7 @@ def evaluate(text: str, variables: dict[str, Decimal] | None = None) -> Decimal:
         try:
             value = Parser(tokens(text, variables)).parse()
         except (InvalidOperation, OverflowError) as exc:
-            raise CalculatorError(f"the result is out of range: {type(exc).__name__}") from None
+            raise NoAnswerError(f"the result is out of range: {type(exc).__name__}") from None
     return value.number
 
 

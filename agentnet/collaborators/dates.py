@@ -49,7 +49,9 @@ def find_dates(text: str) -> list[tuple[int, date]]:
             try:
                 found.append((match.start(), date(int(groups["year"]), month, int(groups["day"]))))
             except ValueError as exc:
-                raise DateError(f"{match.group(0)!r} is not a date: {exc}") from None
+                error = DateError(f"{match.group(0)!r} is not a date: {exc}", hint="check the day and the month")
+                error.conclusive = True  # a date that does not exist: no other collaborator should guess one
+                raise error from None
             taken.append(range(match.start(), match.end()))
     for word, offset in _RELATIVE.items():
         for match in re.finditer(rf"\b{word}\b", text, re.IGNORECASE):

@@ -93,6 +93,12 @@ class CalculatorError(UserError):
     code = "calculator_refused"
 
 
+class NoAnswerError(CalculatorError):
+    """The arithmetic was read and has no answer: no other collaborator should guess one."""
+
+    conclusive = True
+
+
 def refuse_code(text: str) -> None:
     match = _CODE.search(text)
     if match:

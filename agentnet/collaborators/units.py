@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from agentnet.collaborators.mathtext import CalculatorError
+from agentnet.collaborators.mathtext import NoAnswerError
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def known_units() -> str:
 
 def convert(value: Decimal, src: Unit, dst: Unit) -> Decimal:
     if src.dimension != dst.dimension:
-        raise CalculatorError(
+        raise NoAnswerError(
             f"cannot convert {src.symbol} ({src.dimension}) to {dst.symbol} ({dst.dimension})",
             hint="convert between units of the same kind (length, mass, volume, time, speed, data, area, temperature)",
         )

@@ -21,6 +21,7 @@ from agentnet.errors import (
     DeadlineExceededError,
     OutputValidationError,
     RunError,
+    UserError,
 )
 from agentnet.executor.budget import BudgetMeter, estimate_tokens
 from agentnet.executor.prompts import StepContext
@@ -77,6 +78,7 @@ class _StepRun:
         self.messages: list[ChatMessage] = []
         self.request: dict[str, Any] | None = None  # the step as data, for tools (MCP)
         self.prompt_estimate = 0
+        self.conclusive: UserError | None = None  # a candidate's "this has no answer": no fallback
 
     def emit(self, event: str, **fields: Any) -> None:
         self.write({"source": "agentnet", "event": event, "run_id": self.run_id, "step": self.spec.id, **fields})
@@ -132,7 +134,9 @@ class _StepRun:
             result = self._try_candidate(card_id)
             if result is not None:
                 return result
-        error = _all_failed(self.spec.id, self.attempts, self.run_id)
+            if self.conclusive is not None:
+                break
+        error = _all_failed(self.spec.id, self.attempts, self.run_id, self.conclusive)
         self.emit("failed", error=error.message, code=error.code, final=True)
         raise error
 
@@ -146,7 +150,9 @@ class _StepRun:
             reply = self.runtime.policy.retry_policy().call(lambda: self._attempt(card_id), on_failure=failed)
         except (BudgetExceededError, RunCancelled):
             raise
-        except Exception:  # noqa: BLE001 - recorded by _failed; the next candidate tries
+        except Exception as exc:  # noqa: BLE001 - recorded by _failed; the next candidate tries
+            if isinstance(exc, UserError) and exc.conclusive:
+                self.conclusive = exc
             return None
         return self._succeeded(card_id, reply)
 
@@ -214,8 +220,17 @@ class _StepRun:
         return result
 
 
-def _all_failed(step_id: str, attempts: list[dict[str, Any]], run_id: str) -> RunError:
+def _all_failed(
+    step_id: str, attempts: list[dict[str, Any]], run_id: str, conclusive: UserError | None = None
+) -> RunError:
     lines = [f"  {i}. {a['node_id']} ({a.get('error_code')}): {a.get('error')}" for i, a in enumerate(attempts, 1)]
+    if conclusive is not None:
+        # The request itself has no answer: the fix is in the request, not in the models.
+        return RunError(
+            f"step {step_id!r} has no answer:\n" + "\n".join(lines),
+            hint=conclusive.hint or "change the request",
+            code="step_failed",
+        )
     return RunError(
         f"step {step_id!r} failed on every candidate ({len(attempts)} attempts):\n" + "\n".join(lines),
         hint="check those models are up (`agentnet models list`), give the step more alternates or a longer "
