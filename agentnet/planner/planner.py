@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from agentnet.cards import CapabilityCard
 from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import PlanningError
-from agentnet.planner import draft, fitting, learned_tools, learning, llm, outcome, transitions, values
+from agentnet.planner import draft, fitting, learned_tools, learning, llm, media_first, outcome, transitions, values
 from agentnet.planner.extract import Artifact, artifacts, clauses, sets_scene
 from agentnet.planner.general import asks_a_tool, general_plan, serve_the_rest
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
@@ -347,7 +347,7 @@ class Planner:
         # Only media handed over (--input, inputs=) are read first: their content is unknown until read,
         # while a file the task merely names is planned from the task's own words like any other.
         handed = {a.type for a in request.supplied if a.named}
-        picks = draft.read_media_first(picks, cards, sims, parts, handed, tuning)
+        picks = media_first.read_media_first(picks, cards, sims, parts, handed, tuning)
         picks = serve_the_rest(picks, parts, cards, sims, tuning.general_model, request.text)
         mode = tuning.model_mode
         consult = mode == "decompose" or (mode == "assist" and not picks[0].confident)
