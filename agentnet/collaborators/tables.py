@@ -250,6 +250,41 @@ def query_table(
     return _numeric(op, question, table, rows, named, condition, where)
 
 
+_GENERIC = frozenset(
+    [
+        "value",
+        "values",
+        "number",
+        "numbers",
+        "amount",
+        "amounts",
+        "row",
+        "rows",
+        "one",
+        "ones",
+        "item",
+        "items",
+        "entry",
+        "entries",
+        "record",
+        "records",
+    ]
+)
+
+
+def _absent_column(question: str, op: str) -> str | None:
+    """The word a question aggregates that names no column ("the average price in people.json" of a
+    table without prices, which once answered the mean of its one numeric column, age): the word
+    right after the aggregate's, before "in", "of", "for", "per", "across" or the end."""
+    pattern = next(words for name, words in _AGGREGATES if name == op)
+    for match in re.finditer(pattern, question.lower()):
+        after = re.match(r"\s+(?:the\s+)?([a-z]+)\s*(?:\b(?:in|of|for|per|across|among)\b|[?.!]?\s*$)",
+                         question.lower()[match.end() :])  # fmt: skip
+        if after is not None and after.group(1) not in _GENERIC:
+            return after.group(1)
+    return None
+
+
 def _numeric(
     op: str,
     question: str,
@@ -261,6 +296,13 @@ def _numeric(
 ) -> ToolOutput:
     numeric = [c for c in table.columns if any(_number(r.get(c)) is not None for r in table.rows)]
     candidates = [name for _, _, name in named if name in numeric]
+    if not candidates and (absent := _absent_column(question, op)) is not None:
+        error = TableError(
+            f"the table has no column {absent!r}: its columns are {', '.join(table.columns)}",
+            hint="name one of its columns",
+        )
+        error.conclusive = True  # the table was read: another collaborator could only guess the answer
+        raise error
     fallback = candidates or numeric
     column = next((c for c in candidates if not condition or c != condition[0]), fallback[0] if fallback else None)
     if column is None:
