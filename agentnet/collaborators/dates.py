@@ -86,8 +86,17 @@ def add_months(day: date, months: int) -> date:
 
 
 def _shift(start: date, amounts: dict[str, int], sign: int) -> date:
-    shifted = add_months(start, sign * (12 * amounts["years"] + amounts["months"]))
-    return shifted + timedelta(days=sign * amounts["days"])
+    try:
+        shifted = add_months(start, sign * (12 * amounts["years"] + amounts["months"]))
+        return shifted + timedelta(days=sign * amounts["days"])
+    except (OverflowError, ValueError):
+        # Past year 9999 (or before year 1) the crash read as the tool failing, and the step fell back.
+        error = DateError(
+            f"the result is outside the calendar this tool knows (years 1 to 9999), from {start.isoformat()}",
+            hint="use a date and a duration that stay within years 1 to 9999",
+        )
+        error.conclusive = True
+        raise error from None
 
 
 def _show(day: date) -> str:

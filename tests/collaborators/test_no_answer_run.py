@@ -32,7 +32,8 @@ def _run(request: str) -> tuple[dict, list[str]]:
     ("request_text", "tool", "reason", "hint"),
     [("convert 3 kg to meters", "calculator", "cannot convert kg (mass) to m (length)", "units of the same kind"),
      ("what is 10^5000", "calculator", "more than 1000 digits", "numbers up to 10^1000"),
-     ("what day of the week is 2027-02-29", "dates", "'2027-02-29' is not a date", "check the day and the month")],
+     ("what day of the week is 2027-02-29", "dates", "'2027-02-29' is not a date", "check the day and the month"),
+     ("what date is 5 days after 9999-12-30", "dates", "outside the calendar", "years 1 to 9999")],
 )  # fmt: skip
 def test_a_request_with_no_answer_stops_at_the_collaborator_that_said_so(
     request_text: str, tool: str, reason: str, hint: str
