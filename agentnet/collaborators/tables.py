@@ -98,6 +98,16 @@ def read_table(text: str) -> Table:
     for index, row in enumerate(reader):
         if index >= MAX_ROWS:
             raise TableError(f"the table has more than {MAX_ROWS:,} rows", hint="filter it before asking")
+        if None in row:
+            # More cells than the header names: which column each belongs to is a guess (the extra
+            # ones were dropped, and the answer came from the rest without a word).
+            error = TableError(
+                f"line {reader.line_num} has {len(reader.fieldnames or []) + len(row[None])} cells, the header "
+                f"{len(reader.fieldnames or [])}",
+                hint="fix that line (a comma inside a value needs quotes) or the header",
+            )
+            error.conclusive = True  # the data is malformed: no other collaborator should guess from it
+            raise error
         rows.append({k.strip(): (v or "").strip() for k, v in row.items() if k is not None})
     columns = [c.strip() for c in reader.fieldnames or []]
     if not columns or not rows:

@@ -37,3 +37,16 @@ def test_columns_that_are_there_still_answer() -> None:
     )
     with pytest.raises(TableError, match="no column 'salary'"):
         query_table(PEOPLE, "what is the highest salary?")
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_row_with_more_cells_than_the_header_is_named() -> None:
+    """The extra cells were dropped, and the average came from the rest without a word."""
+    Path("ragged.csv").write_text("item,price,qty\napple,1.20,10\nbanana,0.50,25,extra\ncherry,4.75,3\n")
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "run", "--json", "what is the average price in ragged.csv"],
+                          capture_output=True, text=True, timeout=300, env=env, stdin=subprocess.DEVNULL,
+                          check=False)  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == "failed", result
+    assert "line 3 has 4 cells, the header 3" in result["error"]["message"], result["error"]
