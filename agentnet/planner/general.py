@@ -7,7 +7,7 @@ from __future__ import annotations
 from agentnet.cards import CapabilityCard
 from agentnet.errors import PlanningError
 from agentnet.planner.draft import Pick, standout_of
-from agentnet.planner.extract import Artifact, introduces, opens_with_verb, sets_scene
+from agentnet.planner.extract import QUOTE_PLACEHOLDER, Artifact, introduces, opens_with_verb, sets_scene
 from agentnet.planner.material import split_request
 from agentnet.planner.needs import described, is_general, needs
 from agentnet.planner.plan import Alternate, Plan, Step
@@ -99,7 +99,7 @@ def serve_the_rest(
     out: list[Pick] = []
     for part, row in zip(parts, sims, strict=True):
         out.extend(pick for pick in picks if pick.clause == part)
-        if part in served or (start is not None and part[:24] not in head) or not _an_instruction(part):
+        if part in served or not _in_head(part, head) or not _an_instruction(part):
             continue
         if not all(need.met_by(general) for need in needs(part, [])):
             continue
@@ -107,6 +107,15 @@ def serve_the_rest(
         out.append(Pick(general, part, row[column], [], why, confident=True))
     out.extend(pick for pick in picks if pick not in out)
     return out
+
+
+def _in_head(part: str, head: str) -> bool:
+    """The clause is the request's own wording, found in its head: up to a quoted passage the reading
+    masked ("translate the quoted text into Spanish" is found by "translate "). A clause the reading
+    made by lending a verb ("Write a storm at sea" of "a story about a keeper and a storm at sea") is
+    not found, and gets no step of its own."""
+    probe = part.split(QUOTE_PLACEHOLDER, 1)[0][:24]
+    return bool(probe.strip()) and probe in head
 
 
 def _an_instruction(part: str) -> bool:
