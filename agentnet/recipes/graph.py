@@ -164,12 +164,7 @@ class RecipeCompiler:
                 elif ref.root == "steps" and len(ref.path) > 2 and ref.path[2] == "output":
                     exit_step = self.exits.get(ref.path[1], ref.path[1])
                     upstream.append((ref.path[1], ctx.output(exit_step), ctx.step_data(exit_step)))
-            instruction = render_text(ctx)
-            # A prompt that is nothing but one input's text ("{{ inputs.text }}") asks for nothing: it is
-            # the material, not a request about it (a text tool reads a request as no text given).
-            if len(upstream) == 1 and instruction.strip() == upstream[0][1].strip():
-                instruction = ""
-            return {"task": ctx.task, "instruction": instruction, "literals": {}, "upstream": upstream}
+            return {"task": ctx.task, "instruction": render_text(ctx), "literals": {}, "upstream": upstream}
 
         return build
 

@@ -10,9 +10,9 @@ from pathlib import Path
 AGENTNET = Path(sys.executable).parent / "agentnet"
 RECIPE = """\
 name: count
-inputs: {text: {default: "bees make honey"}}
+inputs: {text: {default: "2 + 3"}}
 steps:
-  - {id: count, model: text-statistics, prompt: "{{ inputs.text }}"}
+  - {id: count, model: calculator, prompt: "{{ inputs.text }}"}
 """
 
 
