@@ -14,16 +14,18 @@ import pytest
 AGENTNET = str(Path(sys.executable).parent / "agentnet")
 
 
+def agentnet(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    return subprocess.run([AGENTNET, *args], capture_output=True, text=True, timeout=300, env=env, check=False)
+
+
 @pytest.mark.usefixtures("agentnet_home")
 def test_two_calculations_in_one_request_are_both_answered_by_the_calculator() -> None:
-    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
-    done = subprocess.run([AGENTNET, "run", "--json", "what's 15% of 80 and convert 5 miles to km"],
-                          capture_output=True, text=True, timeout=300, env=env, check=False)  # fmt: skip
+    done = agentnet("run", "--json", "what's 15% of 80 and convert 5 miles to km")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert "12" in result["answer"] and "8.04672 km" in result["answer"], result["answer"]
-    shown = subprocess.run([AGENTNET, "runs", "show", result["run_id"], "--json"],
-                           capture_output=True, text=True, timeout=120, env=env, check=False)  # fmt: skip
+    shown = agentnet("runs", "show", result["run_id"], "--json")
     assert shown.returncode == 0, shown.stderr
     attempts = [(a["node_id"], a["status"]) for a in json.loads(shown.stdout)["steps"][0]["attempts"]]
     assert attempts == [("calculator", "ok")]
@@ -32,9 +34,7 @@ def test_two_calculations_in_one_request_are_both_answered_by_the_calculator() -
 @pytest.mark.usefixtures("agentnet_home")
 def test_arithmetic_written_with_signs_goes_to_the_calculator() -> None:
     """ "what is 17 * 23" went to the chat model (MiniLM read no arithmetic in the signs), which said 4096."""
-    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
-    done = subprocess.run([AGENTNET, "run", "--json", "what is 17 * 23"],
-                          capture_output=True, text=True, timeout=300, env=env, check=False)  # fmt: skip
+    done = agentnet("run", "--json", "what is 17 * 23")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1])["answer"] == "391"
 
