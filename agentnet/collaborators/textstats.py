@@ -20,12 +20,14 @@ class NoTextError(UserError):
     code = "no_text"
 
 
-def _given(text: str, request: str) -> str:
+def _given(text: str, request: str, handed: bool) -> str:
     """The text to measure. When no text was handed over, the tool's input is the request itself:
     then the quoted text in it, else what follows its first colon ("count the words of this: ...");
     a request with neither is refused, as counting the request's own words answered a question
-    nobody asked ("5 words" for "count the words in empty.txt" once the file read as nothing)."""
-    if text != request or not request:
+    nobody asked ("5 words" for "count the words in empty.txt" once the file read as nothing).
+    Text that was handed over is measured even when it is also the request: a recipe step
+    ``prompt: "{{ inputs.text }}"`` makes its input the request too."""
+    if handed or text != request or not request:
         return text
     quoted = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(request)]
     if quoted:
@@ -62,9 +64,13 @@ def text_stats(
         str, Field(description="The request (its quoted text is measured when no text is given)",
                    json_schema_extra={"x-agentnet": "request"})
     ] = "",
+    handed: Annotated[
+        bool, Field(description="Whether the text was handed over (a file, piped text, an earlier output)",
+                    json_schema_extra={"x-agentnet": "handed"})
+    ] = False,
 ) -> ToolOutput:  # fmt: skip
     """Count the words, lines, characters, sentences and paragraphs of a text."""
-    found = counts(_given(text, request))
+    found = counts(_given(text, request, handed))
     if measure is not None:
         key = measure if measure in found else f"{measure}s"
         shown = _count(found, key)

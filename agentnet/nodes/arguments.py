@@ -8,11 +8,12 @@ the first value found:
    is an error naming the tool, the parameter and the value). A string whose schema gives it a form
    (a format, a pattern, examples shaped like "Area/City") that the plan's value lacks is the request's
    token it was cut from ("Europe" of "Europe/Paris"), else left to the steps below;
-2. its role, when the schema marks one (``"x-agentnet": "input"`` or ``"request"``): the step's input
+2. its role, when the schema marks one (``"x-agentnet": "input"``, ``"request"`` or ``"handed"``): the step's input
    (an earlier step's output or the user's input: text, parsed JSON, or a file's path, as the
    property's type asks: a ``format: path`` or a string named for a path (path, filename, ...) gets an
    artifact's path, else the name of a text file handed over, as the user wrote it) or the step's own
-   request (its instruction);
+   request (its instruction), or whether the step was handed an input at all (a boolean: a tool whose
+   input reads the same as its request tells "count this text" from a request about no text);
 3. a value written literally in the step's text, the task or an earlier step's text that fits the
    property: an enum member, a value in the property's format or pattern, a number for a required
    number, or a token shaped like the examples in its schema or description ("Asia/Tokyo" is shaped
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from agentnet.nodes.base import CallOptions, ChatMessage, ModelNode
 
 MODEL_MAX_TOKENS = 192
-# The schema key that gives a property its role in a step: "input" or "request".
+# The schema key that gives a property its role in a step: "input", "request" or "handed".
 ROLE_KEY = "x-agentnet"
 # The call option that carries a step as data (see executor.prompts.tool_request).
 REQUEST_OPTION = "tool_request"
@@ -79,6 +80,11 @@ class ToolRequest:
 
     def texts(self) -> list[str]:
         return [t for t in (self.instruction, self.task, *(text for _, text, _ in self.upstream)) if t]
+
+    def handed(self) -> bool:
+        """Whether the step was handed an input (a file, piped text, an earlier output, a recipe input):
+        then the input is material even where its text is the request's ("{{ inputs.text }}")."""
+        return bool(self.upstream)
 
     def request_text(self) -> str:
         """What this step asks for: its instruction, else the task."""
@@ -216,11 +222,18 @@ def _from_plan(tool: ToolSchema, properties: dict[str, dict[str, Any]], request:
 def _from_roles(properties: dict[str, dict[str, Any]], request: ToolRequest, filled: Filled) -> None:
     for name, prop in properties.items():
         role = prop.get(ROLE_KEY)
-        if name in filled.arguments or role not in ("input", "request"):
+        if name in filled.arguments or role not in _ROLES:
             continue
-        value = request.input_value(prop, name) if role == "input" else request.request_text()
+        value = _ROLES[role](request, prop, name)
         if value is not None and _fits(_without_role(prop), value):
             filled.arguments[name], filled.sources[name] = value, role
+
+
+_ROLES: dict[str, Callable[[ToolRequest, dict[str, Any], str], Any]] = {
+    "input": lambda request, prop, name: request.input_value(prop, name),
+    "request": lambda request, prop, name: request.request_text(),
+    "handed": lambda request, prop, name: request.handed(),
+}
 
 
 def _without_role(prop: dict[str, Any]) -> dict[str, Any]:
