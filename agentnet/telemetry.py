@@ -28,6 +28,7 @@ from contextlib import contextmanager, nullcontext
 from types import SimpleNamespace
 from typing import Any
 
+from agentnet.otlp_export import export_to_collector
 from agentnet.redact import redact_text
 
 CAPTURE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
@@ -61,7 +62,6 @@ def _otlp_tracer() -> Any:
         from opentelemetry import trace
         from opentelemetry.sdk.resources import Resource
         from opentelemetry.sdk.trace import TracerProvider
-        from opentelemetry.sdk.trace.export import BatchSpanProcessor
     except ImportError:
         sys.stderr.write("agentnet: OTEL_EXPORTER_OTLP_ENDPOINT is set but the OpenTelemetry SDK is not installed "
                          "(pip install 'agentnet[otel]'); tracing stays off\n")  # fmt: skip
@@ -72,8 +72,9 @@ def _otlp_tracer() -> Any:
     else:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter  # type: ignore[assignment]
     attributes = {} if os.environ.get("OTEL_SERVICE_NAME") else {"service.name": "agentnet"}
-    provider = TracerProvider(resource=Resource.create(attributes))
-    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    # Shut down at exit by the guard, which bounds the wait for a collector that cannot take the spans.
+    provider = TracerProvider(resource=Resource.create(attributes), shutdown_on_exit=False)
+    export_to_collector(provider, OTLPSpanExporter())
     # Global, so W3C propagation and any other instrumentation in the process share it.
     trace.set_tracer_provider(provider)
     return trace.get_tracer("agentnet")

@@ -16,6 +16,7 @@ FLOORS = {
     "delimit": 0,
     "redact": 0,  # below errors, which redact their messages
     "telemetry": 0,
+    "otlp_export": 0,
     "genai_spans": 0,
     "cards": 1,
     "artifacts": 1,

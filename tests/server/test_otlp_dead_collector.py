@@ -1,0 +1,92 @@
+"""A collector that cannot take the spans costs a traced process one warning and a bounded exit.
+
+- ``agentnet run`` with traces going to a closed loopback port: the process ends promptly after its
+  last line (the SDK's retries once held it 7 s and more at exit) and says so once, naming the
+  endpoint without its user info and never the headers.
+- A collector that accepts connections and never answers holds the exit ``EXIT_WAIT_S``, not the
+  export's 10 s; ``OTEL_EXPORTER_OTLP_TIMEOUT`` set by the user is the wait instead.
+- A live collector still gets the spans a process ends with (the exit's export, not a timed batch):
+  more of it in tests/server/test_telemetry.py.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from listening import refused_port, silent_port
+from otlp_receiver import OtlpReceiver
+
+from agentnet.otlp_export import EXIT_WAIT_S
+
+BIN_DIR = Path(sys.executable).parent
+HEADER_SECRET = "sk-otlp-4c2f9a7e1b3d5f60"
+
+
+def traced_env(endpoint: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    return {**env, "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint, "PYTHONUNBUFFERED": "1", **extra}
+
+
+def exit_after_last_line(argv: list[str], env: dict[str, str]) -> tuple[float, str, str]:
+    """Seconds from the process's last line on stdout to its exit, its stdout and its stderr."""
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines, last = [], time.monotonic()
+    assert process.stdout is not None and process.stderr is not None
+    for line in process.stdout:
+        lines.append(line)
+        last = time.monotonic()
+    process.wait(timeout=120)
+    gap = time.monotonic() - last
+    stderr = process.stderr.read()
+    process.stdout.close()
+    process.stderr.close()
+    assert process.returncode == 0, "".join(lines)[-2000:] + stderr[-2000:]
+    return gap, "".join(lines), stderr
+
+
+def test_agentnet_run_against_a_closed_collector_port_exits_promptly_with_one_warning() -> None:
+    with refused_port() as port:
+        env = traced_env(
+            f"http://collector:hunter2@127.0.0.1:{port}",
+            OTEL_EXPORTER_OTLP_HEADERS=f"authorization=Bearer {HEADER_SECRET}",
+        )
+        gap, stdout, stderr = exit_after_last_line([str(BIN_DIR / "agentnet"), "run", "what is 17 * 23", "--json"], env)
+    assert '"status": "succeeded"' in stdout.splitlines()[-1] or '"succeeded"' in stdout, stdout[-1000:]
+    # The SDK retried for 1 + 2 + 4 s before giving up; what is left is the process's own exit.
+    assert gap < 3.0, (gap, stderr[-2000:])
+    warnings = [line for line in stderr.splitlines() if "OTLP collector" in line]
+    assert len(warnings) == 1, stderr[-3000:]
+    assert f"http://127.0.0.1:{port} (OTEL_EXPORTER_OTLP_ENDPOINT): connection refused" in warnings[0]
+    assert "Transient error" not in stderr and "Failed to export" not in stderr, stderr[-3000:]
+    assert HEADER_SECRET not in stderr and "hunter2" not in stderr
+
+
+PROBE = "from agentnet import telemetry\nwith telemetry.span('probe'):\n    pass\nprint('ended', flush=True)\n"
+
+
+def test_a_collector_that_never_answers_holds_the_exit_for_the_bound_or_the_users_timeout() -> None:
+    with silent_port() as port:
+        endpoint = f"http://127.0.0.1:{port}"
+        gap, _, stderr = exit_after_last_line([sys.executable, "-c", PROBE], traced_env(endpoint))
+        assert EXIT_WAIT_S - 0.2 < gap < EXIT_WAIT_S + 2.0, (gap, stderr)
+        assert stderr.count("agentnet: ") == 1 and f"did not take the last spans within {EXIT_WAIT_S:g} s" in stderr
+        patient = traced_env(endpoint, OTEL_EXPORTER_OTLP_TIMEOUT="4")
+        gap, _, stderr = exit_after_last_line([sys.executable, "-c", PROBE], patient)
+        assert 3.8 < gap < 6.0, (gap, stderr)
+        assert stderr.count("agentnet: ") == 1, stderr
+
+
+def test_a_live_collector_gets_the_spans_exported_at_exit() -> None:
+    receiver = OtlpReceiver()
+    try:
+        probe = PROBE.replace("pass", "for n in range(50):\n        with telemetry.span(f'child {n}'): pass")
+        gap, _, stderr = exit_after_last_line([sys.executable, "-c", probe], traced_env(receiver.endpoint))
+        spans = receiver.wait_for(lambda spans: len(spans) >= 51, "the probe's 51 spans", timeout_s=5)
+    finally:
+        receiver.close()
+    assert {s.name for s in spans} == {"probe"} | {f"child {n}" for n in range(50)} and len(spans) == 51
+    assert "agentnet:" not in stderr and gap < EXIT_WAIT_S, (gap, stderr)
