@@ -240,7 +240,8 @@ def validation_problems(doc: PositionedYaml, error: ValidationError, prefix: Seq
     quote the input; keys are shown only when they are names)."""
     lines = []
     for item in error.errors():
-        loc = (*prefix, *item["loc"])
+        # pydantic marks a dict key's own error with a last "[key]": the key's position and name say it.
+        loc = tuple(part for part in (*prefix, *item["loc"]) if part != "[key]")
         dotted = ".".join(_shown(part) for part in loc) or "(top level)"
         message = item["msg"]
         if item["type"] == "extra_forbidden":

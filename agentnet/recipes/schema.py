@@ -18,9 +18,9 @@ steps joins them. Dependencies come from template references (``{{ steps.ID.outp
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 STEP_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
@@ -45,6 +45,24 @@ class InputSpec(_Strict):
     default: str | None = None
 
 
+def _input_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise ValueError(
+            f"input name {name!r} must be letters, digits, '_' or '-', starting with a letter or '_' "
+            f"(at most 64): rename it, e.g. {_suggested(name)!r}, and the {{{{ inputs.NAME }}}} that read it"
+        )
+    return name
+
+
+def _suggested(name: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_-")[:64] or "text"
+    return cleaned if cleaned[0].isalpha() else f"in_{cleaned}"[:64]
+
+
+# Checked as a key, beside (not after) each input's own fields: every bad name and bad field is reported.
+InputName = Annotated[str, AfterValidator(_input_name)]
+
+
 class Requirement(_Strict):
     """A collaborator described by what it must do, resolved through the directory at run time."""
 
@@ -64,17 +82,27 @@ class Condition(_Strict):
     min_length: int | None = Field(default=None, ge=0)
     max_length: int | None = Field(default=None, ge=0)
 
+    # A field's own check, not the model's: a model validator runs only when every field parsed, so
+    # a bad pattern beside a bad min_length went unreported until the other was fixed.
+    @field_validator("matches")
+    @classmethod
+    def _a_pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(
+                    f"'matches' is not a valid regular expression: {exc} (a Python regular expression; "
+                    "write a literal ( [ . * + ? with a backslash before it, in single quotes in YAML)"
+                ) from None
+        return value
+
     @model_validator(mode="after")
     def _at_least_one(self) -> Condition:
         if all(value is None for value in self.model_dump().values()):
             raise ValueError(
                 "a condition needs at least one test: contains, not_contains, equals, matches, min_length, max_length"
             )
-        if self.matches is not None:
-            try:
-                re.compile(self.matches)
-            except re.error as exc:
-                raise ValueError(f"'matches' is not a valid regular expression: {exc}") from None
         return self
 
     def holds(self, text: str) -> bool:
@@ -231,19 +259,11 @@ class Recipe(_Strict):
     name: str = Field(min_length=1, max_length=100)
     description: str = ""
     version: Literal[1] = 1
-    inputs: dict[str, InputSpec] = Field(default_factory=dict)
+    inputs: dict[InputName, InputSpec] = Field(default_factory=dict)
     defaults: Defaults = Field(default_factory=Defaults)
     steps: list[Step] = Field(min_length=1)
     # A template over inputs and step outputs; default: the output of the last step.
     output: str | None = None
-
-    @field_validator("inputs")
-    @classmethod
-    def _input_names(cls, value: dict[str, InputSpec]) -> dict[str, InputSpec]:
-        for name in value:
-            if not _NAME.match(name):
-                raise ValueError(f"input name {name!r} must be letters, digits, '_' or '-', starting with a letter")
-        return value
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

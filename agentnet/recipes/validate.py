@@ -131,18 +131,25 @@ class _Checker:
 
     def run(self) -> dict[str, list[str]]:
         self.check_unique_ids()
-        deps = {step.id: self.step_dependencies(i, step) for i, step in self.steps}
+        # By position, not by id: with two steps of one id, a map by id kept one step's
+        # dependencies, and a cycle through the other was not seen until the ids were fixed.
+        deps = {i: self.step_dependencies(i, step) for i, step in self.steps}
         if self.output is not None:
             self.template_refs(("output",), _Template(("output",), self.output), own=None)
         self.check_cycles(deps)
-        return deps
+        return {step.id: deps[i] for i, step in self.steps}
 
     def check_unique_ids(self) -> None:
-        seen: set[str] = set()
+        seen: dict[str, int] = {}
         for i, step in self.steps:
             if step.id in seen:
-                self.problem(("steps", i, "id"), f"duplicate step id {step.id!r} (step ids must be unique)")
-            seen.add(step.id)
+                first = self.doc.where(("steps", seen[step.id], "id"))
+                self.problem(
+                    ("steps", i, "id"),
+                    f"duplicate step id {step.id!r}, also the id of steps.{seen[step.id]} at {first} "
+                    "(step ids must be unique: rename one, and the references meant for it)",
+                )
+            seen.setdefault(step.id, i)
 
     def step_dependencies(self, i: int, step: Step) -> list[str]:
         """Check one step (its ``after``, templates and targets); return the steps it waits for."""
@@ -262,39 +269,45 @@ class _Checker:
                     f"{kind} ({', '.join(able) or 'none is installed: see `agentnet models list`'})",
                 )
 
-    def check_cycles(self, deps: dict[str, list[str]]) -> None:
-        """Report each dependency cycle once, at the step it comes back to. A depth-first walk
-        with its own stack: a chain of thousands of steps listed last-first would exhaust
-        Python's recursion limit (a RecursionError traceback instead of a verdict)."""
-        state: dict[str, int] = {}  # 1: on the current path, 2: done
-        index = {step.id: i for i, step in self.steps}
-        reported: set[frozenset[str]] = set()
-        for _, step in self.steps:
-            if state.get(step.id, 0) != 0:
+    def check_cycles(self, deps: dict[int, list[str]]) -> None:
+        """Report each dependency cycle once, at the step it comes back to. The walk goes from step
+        to step by position (a reference to an id reaches every step of that id), with its own
+        stack: a chain of thousands of steps listed last-first would exhaust Python's recursion
+        limit (a RecursionError traceback instead of a verdict)."""
+        by_id: dict[str, list[int]] = {}
+        for i, step in self.steps:
+            by_id.setdefault(step.id, []).append(i)
+        edges = {i: [j for dep in found for j in by_id.get(dep, [])] for i, found in deps.items()}
+        state: dict[int, int] = {}  # 1: on the current path, 2: done
+        reported: set[frozenset[int]] = set()
+        for i, _ in self.steps:
+            if state.get(i, 0) != 0:
                 continue
-            state[step.id] = 1
-            trail = [step.id]
-            pending = [iter(deps.get(step.id, []))]
+            state[i] = 1
+            trail = [i]
+            pending = [iter(edges[i])]
             while pending:
                 dep = next(pending[-1], None)
                 if dep is None:
                     state[trail.pop()] = 2
                     pending.pop()
                 elif state.get(dep) == 1:
-                    self._cycle([*trail[trail.index(dep) :], dep], index, reported)
+                    self._cycle([*trail[trail.index(dep) :], dep], reported)
                 elif state.get(dep, 0) == 0:
                     state[dep] = 1
                     trail.append(dep)
-                    pending.append(iter(deps.get(dep, [])))
+                    pending.append(iter(edges[dep]))
 
-    def _cycle(self, cycle: list[str], index: dict[str, int], reported: set[frozenset[str]]) -> None:
+    def _cycle(self, cycle: list[int], reported: set[frozenset[int]]) -> None:
         key = frozenset(cycle)
         if key in reported:
             return
         reported.add(key)
-        shown = cycle if len(cycle) <= 12 else [*cycle[:5], f"({len(cycle) - 10} more)", *cycle[-5:]]
+        names = {i: step.id for i, step in self.steps}
+        ids = [names[i] for i in cycle]
+        shown = ids if len(ids) <= 12 else [*ids[:5], f"({len(ids) - 10} more)", *ids[-5:]]
         self.problem(
-            ("steps", index[cycle[0]], "id"),
+            ("steps", cycle[0], "id"),
             "cycle without a bound: "
             + " -> ".join(shown)
             + " (steps cannot depend on each other in a circle; for critique -> revise use a "

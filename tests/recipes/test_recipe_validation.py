@@ -52,7 +52,10 @@ def test_a_missing_top_level_key_points_at_the_documents_start() -> None:
 
 def test_duplicate_step_id() -> None:
     found = problems(GOOD + '  - id: first\n    model: smollm2\n    prompt: "again"\n')
-    assert found == ["r.yaml:8:5: steps.1.id: duplicate step id 'first' (step ids must be unique)"]
+    assert found == [
+        "r.yaml:8:5: steps.1.id: duplicate step id 'first', also the id of steps.0 at r.yaml:5:5 "
+        "(step ids must be unique: rename one, and the references meant for it)"
+    ]
 
 
 def test_dangling_reference_in_template_and_after() -> None:
