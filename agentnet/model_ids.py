@@ -1,5 +1,6 @@
 """What a model id may be: agentnet's name for a declared model's node, checked where models are added
-(``agentnet models add --id``) and wherever a config is read (``ModelSpec``)."""
+(``agentnet models add --id``), wherever a config is read (``ModelSpec``) and where an installed
+plugin registers a node (``NodeRegistry``)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,26 @@ import re
 MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}")
 
 
+ID_RULE = (
+    "an id is up to 100 letters, digits and . _ - : @, starting with a letter or digit (e.g. qwen2.5-7b, gpt-mini)"
+)
+
+
 def model_id_problem(model_id: str) -> str | None:
     """Why ``model_id`` cannot name a model, or None."""
     if MODEL_ID.fullmatch(model_id):
         return None
     return (
-        f"model id {model_id!r} cannot be used: an id is up to 100 letters, digits and . _ - : @, starting with a "
-        "letter or digit (e.g. qwen2.5-7b, gpt-mini); the model string may have slashes (model: openai/gpt-4o-mini)"
+        f"model id {model_id!r} cannot be used: {ID_RULE}; the model string may have slashes "
+        "(model: openai/gpt-4o-mini)"
+    )
+
+
+def plugin_node_id_problem(node_id: str) -> str | None:
+    """Why a node a plugin registers cannot have ``node_id`` (the same rule as a model's), or None."""
+    if MODEL_ID.fullmatch(node_id):
+        return None
+    return (
+        f"registers node {node_id!r}, an id that cannot name a node (it is a config key, the argument of "
+        f"`ask -m`, a recipe's model:; a slash separates a peer's nodes): {ID_RULE}; skipped"
     )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from agentnet.cards import CapabilityCard
 from agentnet.config import AgentnetConfig, ModelSpec, embedded_default_spec, load_config
 from agentnet.errors import AgentnetError, NotFoundError, UserError
+from agentnet.model_ids import plugin_node_id_problem
 from agentnet.nodes.signature import with_parameters
 from agentnet.plugins.manager import plugin_manager
 
@@ -181,8 +182,14 @@ class NodeRegistry:
             return {"register": _node_register(pending.setdefault(plugin, [])), "config": self.config}
 
         for plugin in manager.call_each("register_nodes", args):
+            # Built-ins' ids are agentnet's own (an MCP tool's SERVER.TOOL keeps its server's name for it).
+            checked = manager.infos[plugin].source != "builtin" if plugin in manager.infos else True
             for entry in pending[plugin]:
                 card = entry.card
+                problem = plugin_node_id_problem(card.id) if checked else None
+                if problem is not None:
+                    manager.fail(plugin, problem)
+                    continue
                 if card.id in self:
                     manager.fail(plugin, f"registers node {card.id!r}, an id already taken (config or plugin); skipped")
                     continue

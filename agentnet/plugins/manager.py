@@ -205,7 +205,8 @@ def _fix(info: PluginInfo) -> str:
     dist = f"{info.distribution} {info.version}" if info.distribution else "the distribution that installs it"
     remove = f"pip uninstall {info.distribution}" if info.distribution else "uninstall it"
     return (
-        f"\n  plugin {info.name!r} comes from {dist}: update or fix it, or `{remove}`; "
+        f"\n  plugin {info.name!r} (entry point {info.name} = {info.module}) comes from {dist}: update or fix it, "
+        f"or `{remove}`; "
         f"AGENTNET_LOAD_PLUGINS= runs agentnet without installed plugins (`agentnet plugins list` shows them)"
     )
 
