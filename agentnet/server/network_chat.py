@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import secrets
 import threading
 import time
@@ -29,6 +30,8 @@ from agentnet.server.limits import ModelLimiter
 from agentnet.server.schemas import ChatCompletionRequest
 from agentnet.server.settings import ServerSettings
 from agentnet.server.sse import Chunks, TicketedSSE, prepend
+
+log = logging.getLogger("agentnet.server")
 
 MIN_RUN_S = 0.5
 _LOCKS: dict[int, threading.Lock] = {}
@@ -244,10 +247,11 @@ async def _stream(
     def put(kind: str, value: Any) -> None:
         loop.call_soon_threadsafe(queue.put_nowait, (kind, value))
 
+    hangup = HangUp(network, put)
+
     def work() -> None:
         try:
-            on_plan, on_step = (lambda plan: put("plan", plan)), (lambda e: put("event", e))
-            put("done", run_task(network, task, federation, on_plan, on_step, inputs=inputs))
+            put("done", run_task(network, task, federation, hangup.on_plan, hangup.on_step, hangup.run_id, inputs))
         except Exception as exc:  # noqa: BLE001 - handed to the response task, which reports or raises it
             put("error", exc)
 
@@ -255,12 +259,12 @@ async def _stream(
 
     # Set here, not by the route: this generator runs in the response's task; to_thread copies it.
     OUTGOING_HEADERS.set(outgoing)
-    async with ticket.running():
+    async with ticket.running(), hangup:
         running = asyncio.ensure_future(asyncio.to_thread(work))
         kind, value = await queue.get()
         if kind == "error":
             raise value
-        planned = {"event": "planned", "plan": plan_summary(value), "notes": list(value.notes)}
+        planned = {"event": "planned", "run_id": hangup.run_id, "plan": plan_summary(value), "notes": list(value.notes)}
         yield chunks.text({"role": "assistant", "content": ""}, agentnet=planned)
         while True:
             kind, value = await queue.get()
@@ -279,5 +283,66 @@ async def _stream(
                     yield chunks.text({"content": answer_text(result)})
                     yield chunks.text({}, "stop", agentnet=trace)
                 break
+        hangup.done = True
     await running
     yield "[DONE]"
+
+
+class ClientGone(Exception):
+    """The client of a streamed ``agentnet`` run hung up before the run started: nothing is run."""
+
+
+class HangUp:
+    """Stops a streamed ``agentnet`` run whose client hung up, as a cancel does (the run ends interrupted,
+    resumable), instead of running on to its end for nobody while it holds the network: a long story
+    from SmolLM2 kept the server busy ~10 s and every caller after it waited.
+
+    The response's task learns of the hang-up (its generator is closed); the run lives in a worker thread.
+    Until the run's first step event the run may not exist yet, so the worker checks: before running (no
+    run at all) and at that first event (cancel it then). After it, the response's task cancels it."""
+
+    def __init__(self, network: Any, put: Callable[[str, Any], None]) -> None:
+        from agentnet.executor.runner import new_run_id
+
+        self.network = network
+        self.put = put  # hands the plan and each step event to the response's task
+        self.run_id = new_run_id()
+        self.done = False  # the stream reached its end: the client did not leave early
+        self._left = threading.Event()
+        self._began = threading.Event()
+        self._once = threading.Lock()
+        self._cancelled = False
+
+    def on_plan(self, plan: Any) -> None:
+        """In the worker, once planned: a client gone already gets no run."""
+        if self._left.is_set():
+            raise ClientGone("the client hung up before the run started")
+        self.put("plan", plan)
+
+    def on_step(self, event: dict[str, Any]) -> None:
+        """In the worker, at each step event: the run exists now, so a client gone meanwhile stops it."""
+        self._began.set()
+        if self._left.is_set():
+            self._cancel()
+        self.put("event", event)
+
+    async def __aenter__(self) -> HangUp:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.done:
+            return
+        self._left.set()
+        if self._began.is_set():
+            # Not awaited: the response's task is being cancelled; the cancel is a quick database write.
+            threading.Thread(target=self._cancel, name="agentnet-hangup", daemon=True).start()
+
+    def _cancel(self) -> None:
+        with self._once:
+            if self._cancelled:
+                return
+            self._cancelled = True
+        try:
+            self.network.cancel(self.run_id)
+        except AgentnetError as exc:  # the run ended meanwhile, or the run database is gone: nothing to stop
+            log.info("could not stop run %s after its client hung up: %s", self.run_id, exc.message)

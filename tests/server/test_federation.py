@@ -65,6 +65,8 @@ def test_task_sent_to_a_runs_a_step_on_b(serve: Callable[..., Served]) -> None:
     chunks = [json.loads(e) for e in events[:-1]]
     assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
     assert chunks[0]["agentnet"]["event"] == "planned"
+    # The run's id comes with its plan: a client can follow, cancel or rate the run while it streams.
+    assert chunks[0]["agentnet"]["run_id"] == chunks[-1]["agentnet"]["run_id"]
     assert "b/poet" in [step["capability"] for step in chunks[0]["agentnet"]["plan"]]
     step_events = [c["agentnet"]["event"] for c in chunks[1:-1] if "agentnet" in c]
     assert [e["event"] for e in step_events][:1] == ["started"] and any(e["event"] == "finished" for e in step_events)

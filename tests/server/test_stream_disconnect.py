@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
@@ -46,3 +47,37 @@ def test_a_client_that_hangs_up_mid_stream_stops_the_model(gguf_server: Served) 
     answer = httpx.post(url, json=short, headers=gguf_server.headers(), timeout=120)
     assert answer.status_code == 200, answer.text
     assert time.monotonic() - started < 60  # served (timing on a loaded machine says little more)
+
+
+def test_a_client_that_hangs_up_mid_agentnet_stream_stops_the_run(gguf_server: Served) -> None:
+    """The ``agentnet`` model streamed: the client leaves once its run's first step started. Before, the
+    run went on to its end (a long story: ~10 s of SmolLM2 on a free core) with nobody listening, holding
+    the network for every caller after it, and ended "succeeded". Now it stops as a cancelled run does:
+    interrupted (resumable), and the server's CPU goes quiet."""
+    pid = gguf_server.process.pid
+    deadline = time.monotonic() + 120
+    while cpu_over(pid, 1.0) > 0.1 and time.monotonic() < deadline:
+        pass
+    body = {"model": "agentnet", "messages": STORY, "stream": True}
+    url = gguf_server.api_base
+    run_id = None
+    with httpx.stream(
+        "POST", f"{url}/chat/completions", json=body, headers=gguf_server.headers(), timeout=120
+    ) as streamed:
+        assert streamed.status_code == 200
+        for line in streamed.iter_lines():
+            if '"event": "started"' in line:  # the run's first step began: the client goes away
+                run_id = json.loads(line.removeprefix("data: "))["agentnet"]["event"]["run_id"]
+                break
+    assert run_id is not None
+    status = "running"
+    deadline = time.monotonic() + 90
+    while status == "running" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        trace = httpx.get(f"{url}/runs/{run_id}", headers=gguf_server.headers(), timeout=30).json()
+        status = trace["status"]
+    assert status == "interrupted", trace
+    assert trace["error"]["code"] == "cancelled"
+    time.sleep(0.5)  # as above: the engine's worker sees the stop at its next token
+    spent = cpu_over(pid, 3.0)
+    assert spent < 0.6, f"the server spent {spent:.1f} s of CPU in the 3 s after the run stopped"
