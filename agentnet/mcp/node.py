@@ -10,6 +10,7 @@ executor already knows: an ``isError`` result, a crash, a protocol error or a de
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,16 +19,48 @@ from pydantic import ConfigDict
 from agentnet.config import McpServerSpec, McpSettings, ModelParams
 from agentnet.errors import RunError, UserError
 from agentnet.mcp.store import McpTool
-from agentnet.nodes.arguments import ToolRequest, ToolSchema, fill_arguments, request_from
+from agentnet.nodes.arguments import ROLE_KEY, ToolRequest, ToolSchema, fill_arguments, request_from
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
+from agentnet.nodes.each_file import per_file
+from agentnet.nodes.forms import takes_path, takes_paths
 
 if TYPE_CHECKING:
     from agentnet.mcp.hub import McpHub
 
 
 def tool_schema(tool: McpTool) -> ToolSchema:
-    """An MCP tool as argument filling sees it (its errors carry MCP's own code)."""
-    return ToolSchema(tool.name, tool.description, tool.input_schema, error_code="mcp_arguments_invalid")
+    """An MCP tool as argument filling sees it (its errors carry MCP's own code), its file parameter
+    given the input role (``with_file_role``)."""
+    return ToolSchema(
+        tool.name, tool.description, with_file_role(tool.input_schema), error_code="mcp_arguments_invalid"
+    )
+
+
+# A description that says the value is a file, not a URL's path or a JSON path.
+_FILE_WORDS = re.compile(r"\bfile(?:s|names?|[ _-]?paths?)?\b|\bdirector(?:y|ies)\b", re.IGNORECASE)
+
+
+def with_file_role(schema: Any) -> Any:
+    """An MCP server marks no roles, so a handed file's name reached a ``path`` parameter only if a
+    model guessed it from the task. The one parameter that takes a file's name or names (named for a
+    path or in ``format: path``, and described as a file's when only named so) takes the step's input,
+    as a bundled tool's does. A tool with roles of its own, or with two such parameters (a source
+    and a destination), is left as it is."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(properties, dict) or any(isinstance(p, dict) and ROLE_KEY in p for p in properties.values()):
+        return schema
+    found = [name for name, prop in properties.items() if isinstance(prop, dict) and _a_file(name, prop)]
+    if len(found) != 1:
+        return schema
+    return {**schema, "properties": {**properties, found[0]: {**properties[found[0]], ROLE_KEY: "input"}}}
+
+
+def _a_file(name: str, prop: dict[str, Any]) -> bool:
+    items = prop.get("items")
+    if "path" in (prop.get("format"), items.get("format") if isinstance(items, dict) else None):
+        return True
+    said = f"{prop.get('description') or ''} {prop.get('title') or ''}"
+    return (takes_path(name, prop) or takes_paths(name, prop)) and bool(_FILE_WORDS.search(said))
 
 
 class McpToolNode(ModelNode):
@@ -73,9 +106,22 @@ class McpToolNode(ModelNode):
                 code="mcp_destructive_refused",
             )
         deadline_s = options.deadline_s or self.params.deadline_s
-        filled = fill_arguments(tool_schema(self.tool), self.request_from(messages, options), self.filler, deadline_s)
+        schema = tool_schema(self.tool)
+        # A tool taking one file's name, handed several files, runs once for each (nodes/each_file.py).
+        texts: list[tuple[str, str]] = []
+        for file, request in per_file(schema, self.request_from(messages, options)):
+            if cancel.cancelled:
+                return
+            texts.append((file, self._call_tool(schema, request, deadline_s, cancel)))
+        text = texts[0][1] if len(texts) == 1 else "\n\n".join(f"{file}:\n{text.strip()}" for file, text in texts)
+        if text:
+            yield text
+        yield Generation(usage=Usage(), finish_reason="stop")
+
+    def _call_tool(self, schema: ToolSchema, request: ToolRequest, deadline_s: float, cancel: CancelToken) -> str:
+        filled = fill_arguments(schema, request, self.filler, deadline_s)
         if cancel.cancelled:
-            return
+            return ""
         result = (
             self._hub()
             .server(self.server)
@@ -89,9 +135,7 @@ class McpToolNode(ModelNode):
                 "check them against `agentnet mcp tools " + self.server.name + "`",
                 code="mcp_tool_error",
             )
-        if text:
-            yield text
-        yield Generation(usage=Usage(), finish_reason="stop")
+        return text
 
 
 def result_text(result: Any, limit: int) -> str:

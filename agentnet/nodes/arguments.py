@@ -11,7 +11,9 @@ the first value found:
 2. its role, when the schema marks one (``"x-agentnet": "input"``, ``"request"`` or ``"handed"``): the step's input
    (an earlier step's output or the user's input: text, parsed JSON, or a file's path, as the
    property's type asks: a ``format: path`` or a string named for a path (path, filename, ...) gets an
-   artifact's path, else the name of a text file handed over, as the user wrote it) or the step's own
+   artifact's path, else the name of a text file handed over, as the user wrote it; an array so named
+   or of ``format: path`` items gets every name, and a tool taking one name runs once per file:
+   ``nodes/each_file.py``) or the step's own
    request (its instruction), or whether the step was handed an input at all (a boolean: a tool whose
    input reads the same as its request tells "count this text" from a request about no text);
 3. a value written literally in the step's text, the task or an earlier step's text that fits the
@@ -33,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from agentnet.delimit import DATA_NOTE, data_block, flat_text
 from agentnet.errors import AgentnetError, OutputValidationError
 from agentnet.nodes.coerce import NotCoercible, coerce
-from agentnet.nodes.forms import candidates, in_form, pick, takes_path, types_of
+from agentnet.nodes.forms import candidates, in_form, pick, takes_path, takes_paths, types_of
 
 if TYPE_CHECKING:
     from agentnet.nodes.base import CallOptions, ChatMessage, ModelNode
@@ -92,14 +94,17 @@ class ToolRequest:
 
     def input_value(self, prop: dict[str, Any], name: str = "") -> Any:
         """The step's input as ``prop`` (the property ``name``) takes it: a file's path (``format: path``,
-        or a string property named for a path: an artifact's, else a text file's handed over), parsed
+        or a string property named for a path: an artifact's, else a text file's handed over), all of
+        them for a list of paths (``paths: list[str]``), parsed
         JSON (object or array), or text (earlier outputs joined); the request itself when the step
         has no input. None when nothing of that kind was handed over."""
-        if takes_path(name, prop):
-            paths = [data["path"] for _, _, data in self.upstream if isinstance(data, dict) and data.get("path")]
-            paths += self.files
-            if paths or prop.get("format") == "path":
-                return paths[0] if paths else None
+        paths = [data["path"] for _, _, data in self.upstream if isinstance(data, dict) and data.get("path")]
+        paths += self.files
+        if takes_paths(name, prop) and paths:
+            return paths
+        if takes_path(name, prop) and (paths or prop.get("format") == "path"):
+            # Several files reach such a tool one at a time (nodes/each_file.py): here, the first.
+            return paths[0] if paths else None
         # A property without a type (a function of one untyped parameter) takes the input as it comes.
         kinds = types_of(prop) if "type" in prop else set()
         if kinds & {"object", "array"}:

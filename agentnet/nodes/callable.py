@@ -19,12 +19,13 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from pydantic import ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from agentnet.cards import CapabilityCard
 from agentnet.errors import AgentnetError, ModelCallError, UserError
-from agentnet.nodes.arguments import REQUEST_OPTION, ToolSchema, fill_arguments, request_from
+from agentnet.nodes.arguments import REQUEST_OPTION, ToolRequest, ToolSchema, fill_arguments, request_from
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
+from agentnet.nodes.each_file import joined, per_file
 from agentnet.nodes.outputs import ToolOutput
 from agentnet.nodes.signature import Signature, with_parameters
 
@@ -60,14 +61,22 @@ class CallableNode(ModelNode):
                 return text
         return text
 
-    def _call(self, messages: list[ChatMessage], options: CallOptions) -> Any:
+    def _call(self, messages: list[ChatMessage], options: CallOptions) -> ToolOutput:
         signature: Signature = self.signature
         if signature is None or signature.model is None:
-            return self.fn(self._input(messages, options))
+            return _as_output(self.node_id, self.fn(self._input(messages, options)))
         tool = ToolSchema(self.node_id, self.card.description, signature.schema)
-        filled = fill_arguments(tool, request_from(messages, options), None, options.deadline_s or 60.0)
+        # A tool taking one file's name, handed several files, runs once for each (nodes/each_file.py).
+        requests = per_file(tool, request_from(messages, options))
+        model = signature.model
+        return joined([(file, self._call_with(model, tool, request, options)) for file, request in requests])
+
+    def _call_with(
+        self, model: type[BaseModel], tool: ToolSchema, request: ToolRequest, options: CallOptions
+    ) -> ToolOutput:
+        filled = fill_arguments(tool, request, None, options.deadline_s or 60.0)
         try:
-            arguments = signature.model.model_validate(filled.arguments)
+            arguments = model.model_validate(filled.arguments)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "(arguments)"
@@ -76,13 +85,13 @@ class CallableNode(ModelNode):
                 hint="write the missing or wrong value in the task",
                 code="tool_arguments_invalid",
             ) from None
-        return self.fn(**{name: getattr(arguments, name) for name in signature.model.model_fields})
+        return _as_output(self.node_id, self.fn(**{name: getattr(arguments, name) for name in model.model_fields}))
 
     def _generate_tokens(
         self, messages: list[ChatMessage], options: CallOptions, cancel: CancelToken
     ) -> Iterator[str | Generation]:
         try:
-            result = self._call(messages, options)
+            output = self._call(messages, options)
         except AgentnetError:
             raise
         except Exception as exc:  # any failure of user code becomes a RunError naming the tool
@@ -93,7 +102,6 @@ class CallableNode(ModelNode):
             ) from exc
         if cancel.cancelled:
             return
-        output = _as_output(self.node_id, result)
         if output.text:
             yield output.text
         yield Generation(usage=Usage(), finish_reason="stop", data=output.data, files=output.files)

@@ -63,6 +63,18 @@ def takes_path(name: str, prop: dict[str, Any]) -> bool:
     return bool(_PATH_NAME.fullmatch(name) or _CAMEL_PATH.fullmatch(name))
 
 
+# A list of file names: paths, files, file_paths, filenames, inputFiles...
+_PATHS_NAME = re.compile(r"(?:.*[_-])?(?:paths|file_?paths|file_?names|files)|.*[a-z](?:Paths|Files|FileNames)")
+
+
+def takes_paths(name: str, prop: dict[str, Any]) -> bool:
+    """``prop`` takes several files' paths or names: an array of strings in ``format: path``, or so named."""
+    items = prop.get("items")
+    if "array" not in types_of(prop) or not isinstance(items, dict) or "string" not in types_of(items):
+        return False
+    return items.get("format") == "path" or bool(_PATHS_NAME.fullmatch(name))
+
+
 def types_of(prop: dict[str, Any]) -> set[str]:
     kind = prop.get("type")
     if isinstance(kind, list):

@@ -72,6 +72,17 @@ def test_the_file_reader_gets_the_name_of_the_file_the_task_names() -> None:
     assert "3 words" in counted["answer"], counted
 
 
+@pytest.mark.usefixtures("files")
+def test_two_files_named_are_both_read_each_under_its_name() -> None:
+    """read-file takes one name: handed two files, it used to read the first and drop the other."""
+    Path("todo.txt").write_text("feed the cat\n", encoding="utf-8")
+    result = ran("read notes.txt and todo.txt")
+    assert result["status"] == "succeeded", result
+    assert result["answer"] == "notes.txt:\nalpha beta gamma\n\ntodo.txt:\nfeed the cat", result
+    steps = shown(result["run_id"])["steps"]
+    assert [(a["node_id"], a["status"]) for a in steps[0]["attempts"]] == [("read-file", "ok")], steps[0]["attempts"]
+
+
 @pytest.mark.slow
 def test_through_the_daemon_the_name_is_read_where_the_caller_is(files: Path) -> None:
     assert agentnet("daemon", "start").returncode == 0
@@ -112,3 +123,17 @@ def test_a_path_parameter_gets_the_name_and_a_text_parameter_the_text() -> None:
     # Text piped on stdin has no file name: both parameters get the text, as before.
     request = ToolRequest.from_payload({"task": "read this", "upstream": [("user", TEXT, None)]})
     assert fill_arguments(READER, request).arguments == {"path": TEXT, "text": TEXT}
+
+
+def test_a_list_of_paths_gets_every_name_handed_over() -> None:
+    tool = ToolSchema(
+        "readers",
+        "reads files",
+        {"type": "object", "properties": {"paths": {"type": "array", "items": {"type": "string"},
+                                                    "x-agentnet": "input"}}},
+    )  # fmt: skip
+    request = ToolRequest.from_payload(
+        {"task": "read a.txt and b.txt", "upstream": [("user", "a", None), ("user", "b", None)],
+         "files": ["a.txt", "b.txt"]}
+    )  # fmt: skip
+    assert fill_arguments(tool, request).arguments == {"paths": ["a.txt", "b.txt"]}

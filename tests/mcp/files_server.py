@@ -1,0 +1,44 @@
+"""An MCP server (stdio, written with the SDK) whose tool reads files by name, as filesystem servers do:
+its ``path`` parameter has no agentnet role, only a name and a description. With ``--list`` the tool
+takes a list of names instead.
+
+    python tests/mcp/files_server.py [--list]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+from typing import Annotated
+
+from mcp.server.mcpserver import MCPServer
+from mcp.types import ToolAnnotations
+from pydantic import Field
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
+app = MCPServer("agentnet-files")
+
+
+def digest(path: str) -> str:
+    # Relative names resolve in the server's working directory, which agentnet's is.
+    return f"{Path(path).name} {hashlib.sha256(Path(path).read_bytes()).hexdigest()}"
+
+
+if "--list" in sys.argv:
+
+    @app.tool(annotations=READ_ONLY)
+    def sha256_checksums(paths: Annotated[list[str], Field(description="The paths of the files")]) -> str:
+        """Compute the SHA-256 checksum of files."""
+        return "\n".join(digest(path) for path in paths)
+
+else:
+
+    @app.tool(annotations=READ_ONLY)
+    def sha256_checksum(path: Annotated[str, Field(description="The path of the file")]) -> str:
+        """Compute the SHA-256 checksum of a file."""
+        return digest(path)
+
+
+if __name__ == "__main__":
+    app.run()
