@@ -26,6 +26,8 @@ FLOORS = {
     "jsonschemas": 1,
     "config": 1,
     "config_edit": 1,
+    "config_models": 1,
+    "config_sections": 1,
     "retry": 1,
     "plugins": 1,
     "hosts": 1,
