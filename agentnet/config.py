@@ -136,12 +136,18 @@ def config_files(explicit: Path | None = None) -> list[Path]:
 
 
 def _config_file(path: Path) -> bool:
-    """Whether ``path`` is a config file to read; a folder in its place is refused, never skipped: the
-    settings the user meant to apply would silently not be."""
+    """Whether ``path`` is a config file to read; a folder, a pipe or a device in its place is refused,
+    never skipped (the settings the user meant to apply would silently not be) and never opened (a
+    FIFO would hold the command until something wrote to it)."""
     if path.is_dir():
         raise ConfigError(
             f"{path} is a folder, where a config file was expected",
             hint="remove or rename the folder, and put the settings in a YAML file of that name",
+        )
+    if path.exists() and not path.is_file():
+        raise ConfigError(
+            f"{path} is not a regular file (a pipe, a socket or a device): a config is read from a file",
+            hint="save the settings to a YAML file and give its path (--config FILE), or remove what is there",
         )
     return path.is_file()
 

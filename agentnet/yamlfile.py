@@ -11,6 +11,7 @@ milliseconds with its position.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,9 +204,17 @@ def parse_yaml(text: str, source: str = "<string>", *, max_bytes: int = MAX_YAML
 
 def load_yaml_file(path: Path, *, max_bytes: int = MAX_YAML_BYTES) -> PositionedYaml:
     try:
-        size = path.stat().st_size
+        found = path.stat()
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file", code="file_not_found") from None
+    if not stat.S_ISREG(found.st_mode) and not stat.S_ISDIR(found.st_mode):
+        # Never opened: reading a FIFO waits for a writer, a device may never end. (A folder fails
+        # to open at once, and the CLI names it.)
+        raise ConfigError(
+            f"{path} is not a regular file (a pipe, a socket or a device): YAML is read from a file",
+            hint="save it to a .yaml file and give that file's path",
+        )
+    size = found.st_size
     if size > max_bytes:
         raise ConfigError(
             f"{path}: file is {size:,} bytes, over the {max_bytes:,}-byte limit",

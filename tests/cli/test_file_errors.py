@@ -82,3 +82,26 @@ def test_a_folder_named_like_the_project_config_is_refused_not_skipped(tmp_path:
     folder.mkdir()
     given = cli("models", "list", "--config", str(folder))
     assert given.returncode == 2 and f"{folder} is a folder, where a config file was expected" in given.stderr
+
+
+def test_a_fifo_given_or_found_as_the_config_is_refused_without_being_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "conf.yaml"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever
+    refused = f"{fifo} is not a regular file (a pipe, a socket or a device): a config is read from a file"
+    # Was "config file ... does not exist" (it does).
+    done = cli("models", "list", "--config", str(fifo))
+    assert done.returncode == 2 and refused in done.stderr and "Traceback" not in done.stderr, done.stderr
+    # Was a wait with no end: `models add` reads the file it adds to.
+    done = cli("models", "add", str(embedded_gguf_path()), "--id", "copy", "--config", str(fifo))
+    assert done.returncode == 2 and f"{fifo} is not a regular file" in done.stderr, done.stderr
+    # Found as the project's agentnet.yaml (was skipped without a word) or the user's config.yaml.
+    project = Path.cwd() / "agentnet.yaml"
+    os.mkfifo(project)
+    done = cli("models", "list")
+    assert done.returncode == 2 and f"{project} is not a regular file" in done.stderr, done.stderr
+    project.unlink()
+    home = tmp_path / "home"
+    home.mkdir()
+    os.mkfifo(home / "config.yaml")
+    done = cli("models", "list", home=home)
+    assert done.returncode == 2 and f"{home / 'config.yaml'} is not a regular file" in done.stderr, done.stderr
