@@ -134,8 +134,29 @@ _OPERATORS = {"*": "multiplied by", "\u00d7": "multiplied by", "/": "divided by"
 _OPERATOR = re.compile(r"(?<=[\d)])\s+([*\u00d7/\u00f7+\-^])\s+(?=[\d(])|(?<=[\d)])([*\u00d7\u00f7^])(?=[\d(])")
 
 
+# A slash between two numbers with no spaces is a division only when the pair cannot be a date ("1/0",
+# "100/8", "7.5/2.5"): "12/4", "3/4" and "2026/12" stay, as a date or a fraction may be meant, and so do
+# "1/2/2027" and "a/b.txt" (more than two parts, or no numbers).
+_SLASH = re.compile(r"(?<![\w/.])(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)(?![\w/]|\.\d)")
+
+
+def _division(match: re.Match[str]) -> str:
+    first, second = match.group(1), match.group(2)
+    if "." not in first + second and _day_and_month(int(first), int(second)):
+        return match.group(0)
+    return f"{first} divided by {second}"
+
+
+def _day_and_month(first: int, second: int) -> bool:
+    """A day and a month in either order, or a year and a month ("2026/12")."""
+    if 1000 <= first <= 9999:
+        return 1 <= second <= 12
+    return 1 <= first <= 31 and 1 <= second <= 31 and (first <= 12 or second <= 12)
+
+
 def spelled_out(text: str) -> str:
     """``text`` with its titles ("Dr. Smith" -> "Doctor Smith") and arithmetic signs ("17 * 23" -> "17
-    multiplied by 23") written out."""
+    multiplied by 23", "1/0" -> "1 divided by 0") written out."""
     text = _OPERATOR.sub(lambda match: f" {_OPERATORS[match.group(1) or match.group(2)]} ", text)
+    text = _SLASH.sub(_division, text)
     return _TITLE.sub(lambda match: _SPELLED[match.group(1)], text)

@@ -185,6 +185,9 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("(2+3)*4", "(2+3) multiplied by 4"),
         ("12 / 4 and 3 - 1", "12 divided by 4 and 3 minus 1"),
         ("2^10", "2 to the power of 10"),
+        # A slash with no spaces divides only numbers that cannot be a date.
+        ("what is 1/0, 100/8 or 7.5/2.5", "what is 1 divided by 0, 100 divided by 8 or 7.5 divided by 2.5"),
+        ("due 12/4, 3/4 of it, in 2026/12, on 1/2/2027", "due 12/4, 3/4 of it, in 2026/12, on 1/2/2027"),
         # Not hyphens, dates, paths or sizes.
         ("covid-19 on 2026-12-06 in a/b.txt at 1920 x 1080", "covid-19 on 2026-12-06 in a/b.txt at 1920 x 1080"),
     ],
