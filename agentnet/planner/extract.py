@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from agentnet.planner import sentences as sentence_ends
+from agentnet.planner.joins import PLAIN_AND, joins_numbers
 
 _EXTENSION_TYPES = {
     "image": "jpg jpeg png gif bmp tif tiff webp svg heic",
@@ -185,7 +186,6 @@ def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> 
     return asked[:max_clauses] or [masked.strip() or task]
 
 
-_PLAIN_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _TARGET = re.compile(r"\s+(?:into|to)\s+", re.IGNORECASE)
 
 
@@ -200,6 +200,8 @@ def _pieces(sentence: str) -> list[str]:
     joins: list[str] = []
     last = 0
     for match in _SEQUENCE.finditer(sentence):
+        if joins_numbers(sentence, match):
+            continue
         pieces.append(sentence[last : match.start()])
         joins.append(match.group(0))
         last = match.end()
@@ -208,7 +210,7 @@ def _pieces(sentence: str) -> list[str]:
     pieces = [_POLITE.sub("", piece.strip(" ,.;:!?-")).strip(" ,.;:!?-") for piece in pieces]
     for index, join in enumerate(joins):
         verb, after = pieces[index].split(), pieces[index + 1].split(None, 1)
-        if len(verb) == 1 and len(after) == 2 and _PLAIN_AND.fullmatch(join):
+        if len(verb) == 1 and len(after) == 2 and PLAIN_AND.fullmatch(join):
             pieces[index] = f"{verb[0]} {_TARGET.split(after[1], 1)[0].strip() or after[1]}"
     _lend_verbs(pieces, raw, joins)
     _join_named_objects(pieces, raw, joins)

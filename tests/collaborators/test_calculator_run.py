@@ -46,3 +46,19 @@ def test_an_unknown_unit_fails_the_run_naming_the_unit() -> None:
                           text=True, timeout=300, env=env, stdin=subprocess.DEVNULL, check=False)  # fmt: skip
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["status"] == "failed" and "unknown unit 'blorps'" in result["error"]["message"], result
+
+
+@pytest.mark.usefixtures("agentnet_home")
+@pytest.mark.parametrize(
+    ("task", "collaborator", "answer"),
+    [("add 5 and 7", "calculator", "12"), ("what time is 3 hours and 45 minutes after 22:30", "dates", "02:15")],
+)
+def test_numbers_joined_by_and_are_one_question(task: str, collaborator: str, answer: str) -> None:
+    """Cut at "and" ("add 5" and a lost "7"), neither matched a tool clearly and SmolLM2 answered (15, and
+    "not a valid time")."""
+    done = agentnet("run", "--json", task)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["answer"] == answer, result
+    shown = agentnet("runs", "show", result["run_id"], "--json")
+    assert [step["node_id"] for step in json.loads(shown.stdout)["steps"]] == [collaborator], shown.stdout

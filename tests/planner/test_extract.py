@@ -240,6 +240,11 @@ def test_arithmetic_signs_are_read_as_words(text: str, read: str) -> None:
         ("Please ask Mr. Lee and Mrs. Park to join", ["ask Mr. Lee", "Mrs. Park to join"]),
         ("Please list people and places", ["list people", "places"]),
         ("Please download, then save it as mine.jpg", ["download", "save it as mine.jpg"]),
+        # A plain "and" between numbers joins operands or one quantity's parts, not two requests.
+        ("add 5 and 7", ["add 5 and 7"]),
+        ("what time is 3 hours and 45 minutes after 22:30", ["what time is 3 hours and 45 minutes after 22:30"]),
+        ("multiply 6 and 7, then add 2", ["multiply 6 and 7", "add 2"]),
+        ("convert 5 miles to km and 3 kg to lb", ["convert 5 miles to km", "3 kg to lb"]),
     ],
 )
 def test_how_joined_pieces_read(task: str, expected: list[str]) -> None:
