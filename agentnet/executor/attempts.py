@@ -77,6 +77,7 @@ class _StepRun:
         self.started = 0.0  # when the current attempt began
         self.messages: list[ChatMessage] = []
         self.request: dict[str, Any] | None = None  # the step as data, for tools (MCP)
+        self.empty: list[str] = []  # the empty inputs handed over, when the step reads nothing else
         self.prompt_estimate = 0
         self.conclusive: UserError | None = None  # a candidate's "this has no answer": no fallback
 
@@ -98,6 +99,7 @@ class _StepRun:
         try:
             self.messages = to_chat_messages(spec.prompt(ctx))
             self.request = spec.request(ctx) if spec.request is not None else None
+            self.empty = spec.empty(ctx) if spec.empty is not None else []
             self.prompt_estimate = estimate_tokens("".join(m["content"] for m in self.messages))
         except Exception as exc:  # noqa: BLE001 - recorded as the step's failure below
             unbuilt = exc
@@ -161,6 +163,8 @@ class _StepRun:
         self.count += 1
         self.started = time.perf_counter()
         node = runtime.resolver(card_id)
+        if self.empty and node.card.provider != "tool":
+            raise _nothing_to_work_on(self.empty, card_id)
         grant = self.meter.grant(spec.id, node.card, self.prompt_estimate, spec.max_tokens)
         deadline = min(d for d in (spec.deadline_s, runtime.policy.deadline_s, grant.deadline_s,
                                    node.params.deadline_s) if d is not None)  # fmt: skip
@@ -218,6 +222,18 @@ class _StepRun:
         self.emit("finished", node=card_id, attempt=self.count, text=reply.text, tokens=reply.usage.total_tokens,
                   latency_s=reply.latency_s, cost=reply.cost)  # fmt: skip
         return result
+
+
+def _nothing_to_work_on(names: list[str], card_id: str) -> UserError:
+    """A model handed only empty inputs (``prompts.empty_material``) would answer from nothing."""
+    listed = ", ".join(repr(name) for name in names)
+    error = UserError(
+        f"{listed} {'is' if len(names) == 1 else 'are'} empty: {card_id!r} has nothing to work on",
+        hint="put the text in the file, or name the file that holds it",
+        code="empty_input",
+    )
+    error.conclusive = True  # every other model would answer from nothing too
+    return error
 
 
 def _all_failed(

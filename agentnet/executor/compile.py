@@ -6,7 +6,7 @@ from typing import Any
 
 from agentnet.config import BudgetSettings
 from agentnet.executor.graph import GraphBuilder
-from agentnet.executor.prompts import StepContext, clean_output, plan_step_messages, tool_request
+from agentnet.executor.prompts import StepContext, clean_output, empty_material, plan_step_messages, tool_request
 from agentnet.executor.steps import StepPolicy, StepSpec
 from agentnet.executor.store import RunStore
 from agentnet.nodes.base import ChatMessage
@@ -18,6 +18,13 @@ def _step_prompt(step: Step) -> Any:
         return plan_step_messages(step, ctx)
 
     return prompt
+
+
+def _step_empty(step: Step) -> Any:
+    def empty(ctx: StepContext) -> list[str]:
+        return empty_material(step, ctx)
+
+    return empty
 
 
 def _step_request(step: Step, files: dict[str, str]) -> Any:
@@ -54,6 +61,7 @@ def plan_builder(
                 candidates=list(dict.fromkeys(candidates)),
                 prompt=_step_prompt(step),
                 request=_step_request(step, files),
+                empty=_step_empty(step),
                 after=step.depends_on,
                 output_schema=step.output_schema,
                 max_tokens=step.max_tokens or max_tokens,

@@ -134,6 +134,22 @@ def clean_output(text: str) -> str:
     return cleaned.strip() if cleaned != text and cleaned.strip() else text
 
 
+def empty_material(step: Step, ctx: StepContext) -> list[str]:
+    """The names of the inputs handed over that the step reads, when each of them is empty and the step
+    reads nothing else: a model handed only empty material has nothing to work on (asked to summarise an
+    empty file, SmolLM2 answered with the prompt's data note). Tools still run: a word count of it is 0."""
+    names: list[str] = []
+    for item in step.inputs:
+        if item.kind == "step":
+            return []
+        if item.kind == "user" and isinstance(item.value, str) and item.value in ctx.inputs:
+            named = ctx.inputs[item.value]
+            if is_ref(named) or as_text(named).strip():
+                return []
+            names.append(item.value)
+    return names
+
+
 def plan_step_messages(step: Step, ctx: StepContext) -> list[ChatMessage]:
     """The default prompt of a plan step: instruction, parameters, then inputs as data blocks."""
     parts = [step.instruction.strip()]

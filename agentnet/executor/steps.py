@@ -46,6 +46,9 @@ class StepSpec:
     # The step as data for collaborators that take arguments rather than a prompt (MCP tools); it
     # reaches the node as the ``tool_request`` call option, which other nodes ignore.
     request: Callable[[StepContext], dict[str, Any]] | None = None
+    # The inputs handed over that the step reads, when all of them are empty and it reads nothing else
+    # (``prompts.empty_material``): a model then has nothing to work on, and the step says so.
+    empty: Callable[[StepContext], list[str]] | None = None
 
 
 @dataclass

@@ -41,3 +41,12 @@ def test_a_missing_file_fails_the_run_instead_of_an_echo_of_the_request() -> Non
     result = _run("read the file missing.txt")
     assert result["status"] == "failed" and result["answer"] is None, result
     assert "no such file: missing.txt" in result["error"]["message"]
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_model_handed_only_an_empty_file_fails_naming_it() -> None:
+    """SmolLM2 asked to summarise an empty file answered with the prompt's data note, and the run succeeded."""
+    Path("empty.txt").write_text("\n")
+    result = _run("summarize empty.txt")
+    assert result["status"] == "failed" and result["answer"] is None, result
+    assert "'empty.txt' is empty" in result["error"]["message"], result
