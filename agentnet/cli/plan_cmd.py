@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from agentnet.cli.inputs import InputOption, NoDaemonOption, TaskFileOption, gather, read_task
+from agentnet.cli.learn_cmd import learn as learn_examples
+from agentnet.cli.learn_cmd import report_unknown_tools
 from agentnet.cli.render import plural
 
 if TYPE_CHECKING:
@@ -60,7 +62,7 @@ def plan(
     from agentnet.network import plan_around_unusable
     from agentnet.planner.build import policy_filters
 
-    total = _learn(learn) if learn is not None else None
+    learned = learn_examples(learn) if learn is not None else None
     text = read_task(task, task_file)
     if not text.strip() and learn is None:
         raise UserError("no task given", hint='agentnet plan "summarise report.txt" (or --learn FILE)')
@@ -68,8 +70,9 @@ def plan(
     # Without a task the planner model is not needed: learning fits no model.
     use_model = not no_model and handed is not None
     with _planner(tools, config, model, use_model, max_steps) as (cfg, registry, planner):
-        if total is not None:
-            _fit(planner, total)
+        if learned is not None:
+            _fit(planner, learned.total)
+            report_unknown_tools(learned, planner.source.cards())
         if handed is None:
             return
         filters = policy_filters(cfg.planner, local_only=local_only, keep_data_on_host=keep_data, max_cost=max_cost)
@@ -90,29 +93,6 @@ def plan(
     else:
         _show(result)
     sys.stderr.write(f"planned in {planning_s:.2f} s ({result.source}, {plural(len(result.steps), 'step')})\n")
-
-
-def _learn(path: Path) -> int:
-    """Teach plan memory the examples in ``path``; how many tasks it then remembers."""
-    from agentnet.planner.memory import PlanMemory
-
-    memory = PlanMemory()
-    try:
-        started = time.perf_counter()
-        count = memory.learn_examples(path)
-        total = len(memory)
-    except UnicodeDecodeError as exc:
-        from agentnet.errors import ConfigError
-
-        raise ConfigError(
-            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})",
-            hint="give a file of JSON lines, one example plan per line with 'instruction' (docs/planning.md)",
-        ) from None
-    finally:
-        memory.close()
-    sys.stderr.write(f"learned {count} example plans from {path} in {time.perf_counter() - started:.1f} s "
-                     f"({total} in memory)\n")  # fmt: skip
-    return total
 
 
 def announce_fit(count: int) -> None:
