@@ -78,6 +78,10 @@ def test_a_client_that_hangs_up_mid_agentnet_stream_stops_the_run(gguf_server: S
         status = trace["status"]
     assert status == "interrupted", trace
     assert trace["error"]["code"] == "cancelled"
-    time.sleep(0.5)  # as above: the engine's worker sees the stop at its next token
-    spent = cpu_over(pid, 3.0)
-    assert spent < 0.6, f"the server spent {spent:.1f} s of CPU in the 3 s after the run stopped"
+    # The server goes quiet (the story would take SmolLM2 ~10 s more). A quiet second within 6 s, not
+    # the 3 s above: twice in ~15 runs llama.cpp went on decoding for 1-2 s after a call abandoned at
+    # its very start (gdb: llama_decode on the engine's worker), a tail the next call waits out.
+    quiet = [cpu_over(pid, 1.0)]
+    while quiet[-1] >= 0.2 and len(quiet) < 6:
+        quiet.append(cpu_over(pid, 1.0))
+    assert quiet[-1] < 0.2, f"the server kept busy after the run stopped: CPU s per second {quiet}"
