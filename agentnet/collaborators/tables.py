@@ -21,6 +21,7 @@ from pydantic import Field
 
 from agentnet.collaborators.calculator import show
 from agentnet.collaborators.mathtext import labelled_values
+from agentnet.collaborators.superlatives import Ranking, ranking, unknown_column
 from agentnet.errors import UserError
 from agentnet.nodes.outputs import ToolOutput
 
@@ -173,8 +174,9 @@ def _condition(question: str, table: Table, used: list[tuple[int, int, str]]) ->
             if match is None:
                 continue
             value = _VALUE.match(question[end + match.end() :])
-            if value is not None:
-                raw = next(g for g in value.groups() if g is not None)
+            raw = next((g for g in value.groups() if g is not None), "") if value is not None else ""
+            # "which item is the cheapest": "is the" is no condition on the item column.
+            if raw and raw.lower() not in ("the", "a", "an"):
                 number = _number(raw)
                 return column, op, number if number is not None else raw
     return _cell_named(question, table)
@@ -254,6 +256,9 @@ def query_table(
     condition = _condition(question, table, named)
     rows = [r for r in table.rows if condition is None or _test(r.get(condition[0]), condition[1], condition[2])]
     where = f" where {condition[0]} {condition[1]} {show_value(condition[2])}" if condition else ""
+    numeric = [c for c in table.columns if any(_number(r.get(c)) is not None for r in table.rows)]
+    if (ranked := ranking(question, numeric)) is not None and op in (None, "max", "min"):
+        return _ranked(ranked, question, table, rows, named, numeric, where)
     if op in (None, "count"):
         shown = f"{len(rows)} rows{where}"
         return ToolOutput(shown, {"count": len(rows), "condition": condition, "text": shown})
@@ -321,14 +326,59 @@ def _numeric(
     if not values:
         raise TableError(f"no row{where} has a number in column {column!r}")
     if op in ("max", "min"):
-        number, row = (max if op == "max" else min)(values, key=lambda pair: pair[0])
-        label = next((name for _, _, name in named if name != column and name in row), None)
-        label = label or next((c for c in table.columns if c not in numeric), None)
-        shown = (
-            f"{row[label]} ({op} {column}: {show_value(number)})" if label else f"{show_value(number)} ({op} {column})"
-        )
-        return ToolOutput(shown, {"op": op, "column": column, "value": number, "row": row, "text": shown})
+        return _extreme(op, column, table, values, named, numeric)
     numbers = [n for n, _ in values]
     result = sum(numbers) if op == "sum" else sum(numbers) / len(numbers)
     shown = f"{show_value(round(result, 10))} ({op} of {column}{where})"
     return ToolOutput(shown, {"op": op, "column": column, "value": result, "rows": len(numbers), "text": shown})
+
+
+def _extreme(
+    op: str,
+    column: str,
+    table: Table,
+    values: list[tuple[float, dict[str, Any]]],
+    named: list[tuple[int, int, str]],
+    numeric: list[str],
+) -> ToolOutput:
+    """The row with the highest or lowest value of ``column``, shown by its label (a text column)."""
+    number, row = (max if op == "max" else min)(values, key=lambda pair: pair[0])
+    label = next((name for _, _, name in named if name != column and name in row), None)
+    label = label or next((c for c in table.columns if c not in numeric), None)
+    shown = f"{row[label]} ({op} {column}: {show_value(number)})" if label else f"{show_value(number)} ({op} {column})"
+    return ToolOutput(shown, {"op": op, "column": column, "value": number, "row": row, "text": shown})
+
+
+def _ranked(
+    ranked: Ranking,
+    question: str,
+    table: Table,
+    rows: list[dict[str, Any]],
+    named: list[tuple[int, int, str]],
+    numeric: list[str],
+    where: str,
+) -> ToolOutput:
+    """ "Who is the oldest", "which item is the cheapest": the row ranked first on the column the
+    word compares (or the numeric column the question names); "who is older, Ann or Bob" ranks the
+    rows it names."""
+    column = ranked.column or next((name for _, _, name in named if name in numeric), None)
+    if column is None:
+        message, hint = unknown_column(ranked, table.columns, numeric)
+        error = TableError(message, hint=hint)
+        error.conclusive = True  # the table was read: another collaborator could only guess the answer
+        raise error
+    among = _rows_named(question, table, numeric) if ranked.comparative else []
+    values = [(n, r) for r in (among if len(among) >= 2 else rows) if (n := _number(r.get(column))) is not None]
+    if not values:
+        raise TableError(f"no row{where} has a number in column {column!r}")
+    return _extreme(ranked.op, column, table, values, named, numeric)
+
+
+def _rows_named(question: str, table: Table, numeric: list[str]) -> list[dict[str, Any]]:
+    """The rows one of whose text cells the question names ("Ann or Bob")."""
+    text = _norm(question)
+    return [
+        row for row in table.rows
+        if any(c not in numeric and len(str(row.get(c) or "")) >= 2
+               and re.search(rf"\b{re.escape(_norm(str(row.get(c))))}\b", text) for c in table.columns)
+    ]  # fmt: skip

@@ -50,3 +50,52 @@ def test_a_row_with_more_cells_than_the_header_is_named() -> None:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["status"] == "failed", result
     assert "line 3 has 4 cells, the header 3" in result["error"]["message"], result["error"]
+
+
+PRICES = "item,price\napple,1.20\nbanana,0.50\ncherry,4.75\n"
+AGES = '[{"name": "Ann", "age": 34, "city": "Oslo"}, {"name": "Bob", "age": 27, "city": "Rome"}, ' \
+    '{"name": "Cy", "age": 45, "city": "Oslo"}]'  # fmt: skip
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_the_cheapest_row_is_named() -> None:
+    """It read "item is the" as a condition (item == "the") and failed, and the step fell back to
+    find-duplicates ("0 near-duplicate pairs")."""
+    Path("prices.csv").write_text(PRICES)
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "run", "--json", "which item is the cheapest in prices.csv"],
+                          capture_output=True, text=True, timeout=300, env=env, stdin=subprocess.DEVNULL,
+                          check=False)  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == "succeeded", result
+    assert result["answer"] == "banana (min price: 0.5)"
+
+
+@pytest.mark.parametrize(
+    ("table", "question", "answer"),
+    [
+        (AGES, "who is the oldest in people.json", "Cy (max age: 45)"),  # it answered "3 rows"
+        (AGES, "who is the youngest?", "Bob (min age: 27)"),
+        (AGES, "who is the oldest in Oslo?", "Cy (max age: 45)"),
+        (AGES, "who is older, Ann or Bob?", "Ann (max age: 34)"),  # the rows it names, not Cy
+        (AGES, "who is younger, Ann or Cy?", "Ann (min age: 34)"),
+        (
+            '[{"name": "Ann", "born": 1990}, {"name": "Bob", "born": 1985}]',
+            "who is the oldest?",
+            "Bob (min born: 1985)",
+        ),  # the earliest birth year
+        (PRICES, "which item is the most expensive", "cherry (max price: 4.75)"),
+        (PRICES, "which item is the cheapest", "banana (min price: 0.5)"),
+        (PRICES, "which item has the lowest price?", "banana (min price: 0.5)"),
+        (PRICES, "which item has the highest price?", "cherry (max price: 4.75)"),
+    ],
+)
+def test_superlatives_name_the_row(table: str, question: str, answer: str) -> None:
+    assert query_table(table, question).text == answer
+
+
+def test_a_superlative_without_its_column_names_the_columns() -> None:
+    with pytest.raises(TableError, match="cannot tell which column 'tallest' compares: the table's columns "
+                       "are name, age, city") as raised:  # fmt: skip
+        query_table(AGES, "who is the tallest?")
+    assert raised.value.conclusive and "highest age" in (raised.value.hint or "")
