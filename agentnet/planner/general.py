@@ -4,6 +4,8 @@ the task needs (media in or out, live data, an action on the world) that no gene
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from agentnet.cards import CapabilityCard
 from agentnet.errors import PlanningError
 from agentnet.planner.draft import Pick, standout_of
@@ -97,16 +99,40 @@ def serve_the_rest(
     head = task if start is None else task[:start]
     column = cards.index(general)
     out: list[Pick] = []
+    also: dict[int, list[str]] = {}
     for part, row in zip(parts, sims, strict=True):
         out.extend(pick for pick in picks if pick.clause == part)
         if part in served or not _in_head(part, head) or not _an_instruction(part):
+            continue
+        planned = _planned_best(picks, cards, row, general)
+        if planned is not None:
+            also.setdefault(planned, []).append(part)
             continue
         if not all(need.met_by(general) for need in needs(part, [])):
             continue
         why = f"{GENERAL_WHY} for clause {part[:60]!r}"
         out.append(Pick(general, part, row[column], [], why, confident=True))
     out.extend(pick for pick in picks if pick not in out)
-    return out
+    return [_asked_also(pick, also.get(picks.index(pick), [])) if pick in picks else pick for pick in out]
+
+
+def _planned_best(
+    picks: list[Pick], cards: list[CapabilityCard], row: list[float], general: CapabilityCard
+) -> int | None:
+    """The pick (its index) whose tool is the clause's best match, when one is planned already: "what is
+    15% of 80 and convert 5 miles to km" asks the calculator twice, and its second question went to the
+    chat model (a card serves one clause), which guessed. That step answers it too (``_asked_also``)."""
+    best = cards[max(range(len(cards)), key=row.__getitem__)]
+    if best.id == general.id:
+        return None
+    return next((i for i, pick in enumerate(picks) if pick.card.id == best.id), None)
+
+
+def _asked_also(pick: Pick, parts: list[str]) -> Pick:
+    """The pick with the clauses it also serves added to its own (its step's instruction)."""
+    if not parts:
+        return pick
+    return replace(pick, clause="; ".join([pick.clause, *parts]), why=f"{pick.why}; also {parts[0][:60]!r}")
 
 
 def _in_head(part: str, head: str) -> bool:
