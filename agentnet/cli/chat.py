@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from agentnet.cli.conversations import Session
-from agentnet.errors import AgentnetError, UserError
+from agentnet.errors import AgentnetError, RunError, UserError
 
 if TYPE_CHECKING:
     from agentnet.network import Network
@@ -116,7 +116,13 @@ class Chat:
     def _save(self, arg: str) -> None:
         if not arg:
             raise UserError("usage: /save FILE")
-        self.session.export(Path(arg).expanduser())
+        try:
+            self.session.export(Path(arg).expanduser())
+        except OSError as exc:
+            from agentnet.cli.file_errors import file_error
+
+            # An error of this command, not of the session: the loop reports it and reads the next line.
+            raise file_error(exc) or RunError(f"could not save to {arg}: {exc}") from None
         self.out.print(f"saved {len(self.session.messages)} messages to {arg}", markup=False)
 
     def _clear(self, _: str) -> None:
