@@ -44,6 +44,9 @@ class Artifact(BaseModel):
     size: int
     sha256: str
     path: str | None = None
+    # The working directory a relative ``path`` was written in: a run resumed from elsewhere still hands
+    # tools this file (executor/handed.py). None for absolute paths and in runs saved before it was kept.
+    directory: str | None = None
 
     @property
     def kind(self) -> str:
@@ -107,6 +110,8 @@ def read_file(
         raise UserError(f"cannot read input file {path}: {exc.strerror}", hint="check the --input path") from None
     media_type, _ = mimetypes.guess_type(path.name)
     artifact, text = _record(name or path.name, data, media_type, str(path))
+    if not path.is_absolute():
+        artifact.directory = str(Path.cwd())
     if media_type is not None and media_type.startswith("text/") and text is None:
         raise UserError(f"input file {path} is not UTF-8 text", hint="convert it to UTF-8 (e.g. with iconv)")
     return artifact, text

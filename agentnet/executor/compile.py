@@ -6,6 +6,7 @@ from typing import Any
 
 from agentnet.config import BudgetSettings
 from agentnet.executor.graph import GraphBuilder
+from agentnet.executor.handed import handed_files
 from agentnet.executor.prompts import StepContext, clean_output, empty_material, plan_step_messages, tool_request
 from agentnet.executor.steps import StepPolicy, StepSpec
 from agentnet.executor.store import RunStore
@@ -27,18 +28,12 @@ def _step_empty(step: Step) -> Any:
     return empty
 
 
-def _step_request(step: Step, files: dict[str, str]) -> Any:
+def _step_request(step: Step, plan: Plan) -> Any:
     def request(ctx: StepContext) -> dict[str, Any]:
-        return tool_request(step, ctx, files)
+        # Where the files handed over by name are, read as the step runs (executor/handed.py).
+        return tool_request(step, ctx, handed_files(plan))
 
     return request
-
-
-def handed_files(plan: Plan) -> dict[str, str]:
-    """The name of each input handed over from a file -> the file's path as the user wrote it (relative
-    to the directory the CLI read it in, which the run's steps share: the daemon runs a handed-over
-    command in its caller's directory)."""
-    return {item.name: item.path for item in plan.inputs if item.path}
 
 
 def plan_builder(
@@ -52,7 +47,6 @@ def plan_builder(
 ) -> GraphBuilder:
     """A builder holding one step per plan step; candidates are the chosen card then the alternates."""
     builder = GraphBuilder(nodes, policy=policy, budgets=budgets, store=store)
-    files = handed_files(plan)
     for step in plan.steps:
         candidates = [step.capability, *(a.card_id for a in step.alternates if a.card_id != step.capability)]
         builder.add_step(
@@ -60,7 +54,7 @@ def plan_builder(
                 id=step.id,
                 candidates=list(dict.fromkeys(candidates)),
                 prompt=_step_prompt(step),
-                request=_step_request(step, files),
+                request=_step_request(step, plan),
                 empty=_step_empty(step),
                 after=step.depends_on,
                 output_schema=step.output_schema,

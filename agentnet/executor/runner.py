@@ -21,11 +21,13 @@ from agentnet.executor.compile import initial_state, plan_builder
 from agentnet.executor.control import drive, run_config
 from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import GraphBuilder
+from agentnet.executor.handed import check_handed
 from agentnet.executor.run_db import open_run_store
 from agentnet.executor.run_files import store_inputs
 from agentnet.executor.steps import StepPolicy
 from agentnet.executor.store import RunStore
 from agentnet.executor.trace import saved_plan
+from agentnet.nodes.forms import takes_path
 from agentnet.planner.plan import Plan
 
 EventHandler = Callable[[StepEvent], None]
@@ -196,6 +198,7 @@ class Executor:
         if snapshot.values and not snapshot.next and "answer" in snapshot.values:
             self.store.set_status(run_id, "succeeded", answer=snapshot.values["answer"])
             return RunResult(run_id, "succeeded", snapshot.values["answer"], plan, dict(snapshot.values["results"]))
+        check_handed(run_id, plan, set((snapshot.values or {}).get("results") or {}), self._takes_names)
         # Nothing left to run and no answer: the run stopped before its first step was saved (a full
         # disk, a crash at the start), so it starts over rather than "finish" with no answer.
         state = None if snapshot.next else initial_state(plan)
@@ -203,6 +206,12 @@ class Executor:
         outcome = drive(graph, builder.runtime, run_id, state, self.store, on_event)
         result = RunResult(run_id, outcome.status, outcome.answer, plan, outcome.results, outcome.error)
         return result.raise_for_error() if check else result
+
+    def _takes_names(self, node_id: str) -> bool:
+        """The collaborator's card has a parameter that takes a file's name (read-file's ``path``)."""
+        if node_id not in self.nodes:
+            return False
+        return any(takes_path(p.get("name", ""), {"type": p.get("type")}) for p in self.nodes.card(node_id).parameters)
 
     def refused(self, run_id: str, task: str, error: dict[str, Any]) -> None:
         """Record ``run_id`` as failed before it had a plan (its task could not be planned), so whoever was

@@ -1,17 +1,20 @@
 """An MCP server (stdio, written with the SDK) whose tool reads files by name, as filesystem servers do:
 its ``path`` parameter has no agentnet role, only a name and a description. With ``--list`` the tool
-takes a list of names instead.
+takes a list of names instead; with ``--hold FILE`` it answers only once FILE is gone (at most 120 s), so a
+test can interrupt a run while its step is running.
 
-    python tests/mcp/files_server.py [--list]
+    python tests/mcp/files_server.py [--list] [--hold FILE]
 """
 
 from __future__ import annotations
 
 import hashlib
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
+import anyio
 from mcp.server.mcpserver import MCPServer
 from mcp.types import ToolAnnotations
 from pydantic import Field
@@ -20,7 +23,13 @@ READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_wo
 app = MCPServer("agentnet-files")
 
 
-def digest(path: str) -> str:
+HOLD = Path(sys.argv[sys.argv.index("--hold") + 1]) if "--hold" in sys.argv else None
+
+
+async def digest(path: str) -> str:
+    deadline = time.monotonic() + 120
+    while HOLD is not None and HOLD.exists() and time.monotonic() < deadline:
+        await anyio.sleep(0.05)
     # Relative names resolve in the server's working directory, which agentnet's is.
     return f"{Path(path).name} {hashlib.sha256(Path(path).read_bytes()).hexdigest()}"
 
@@ -28,16 +37,16 @@ def digest(path: str) -> str:
 if "--list" in sys.argv:
 
     @app.tool(annotations=READ_ONLY)
-    def sha256_checksums(paths: Annotated[list[str], Field(description="The paths of the files")]) -> str:
+    async def sha256_checksums(paths: Annotated[list[str], Field(description="The paths of the files")]) -> str:
         """Compute the SHA-256 checksum of files."""
-        return "\n".join(digest(path) for path in paths)
+        return "\n".join([await digest(path) for path in paths])
 
 else:
 
     @app.tool(annotations=READ_ONLY)
-    def sha256_checksum(path: Annotated[str, Field(description="The path of the file")]) -> str:
+    async def sha256_checksum(path: Annotated[str, Field(description="The path of the file")]) -> str:
         """Compute the SHA-256 checksum of a file."""
-        return digest(path)
+        return await digest(path)
 
 
 if __name__ == "__main__":
