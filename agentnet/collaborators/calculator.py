@@ -327,6 +327,7 @@ def _one(expression: str, variables: dict[str, Decimal]) -> ToolOutput:
     try:
         if (unknown := units.unknown_unit(expression, asked=True)) is None:
             result = evaluate(expression, variables)
+            unknown = units.unknown_target(expression)
     except CalculatorError:
         if (unknown := units.unknown_unit(expression)) is None:
             raise

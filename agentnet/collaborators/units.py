@@ -104,6 +104,27 @@ def unknown_unit(text: str, *, asked: bool = False) -> str | None:
     return None
 
 
+# Words after "<amount> <unit> in" that say where or how, not a unit: "5 miles in total" is 5.
+_NOT_UNITS = frozenset([
+    "total", "all", "sum", "length", "width", "height", "depth", "size", "diameter", "radius", "distance", "weight",
+    "area", "volume", "thickness", "circumference", "cash", "advance", "stock", "person", "practice", "theory",
+    "fact", "one", "each", "a", "an", "the", "it", "them", "there", "here", "time", "terms"
+])  # fmt: skip
+_CONVERT_AT_END = re.compile(
+    rf"\d[\d.,]*\s*\)?\s*(?P<src>{_UNIT_WORD})\s+(?:in|into|as)\s+(?P<dst>{_UNIT_WORD})\s*[?.!]?$"
+)
+
+
+def unknown_target(text: str) -> str | None:
+    """The word a conversion ending the text converts to ("5 km in smoots") that names no unit, when
+    it converts from a known one. Such text evaluates (the words are dropped), and "5 km in smoots"
+    answered 5 as though the target unit were not there."""
+    match = _CONVERT_AT_END.search(_DEGREES.sub("", " ".join(text.split())))
+    if match is None or unit(match.group("src")) is None or unit(match.group("dst")) is not None:
+        return None
+    return None if match.group("dst").lower() in _NOT_UNITS else match.group("dst")
+
+
 def known_units() -> str:
     """The units by dimension, one symbol each, for an error's hint."""
     by_dimension: dict[str, list[str]] = {}

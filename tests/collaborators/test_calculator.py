@@ -89,13 +89,22 @@ def test_errors_say_what_is_wrong(bad: str, message: str) -> None:
 @pytest.mark.parametrize(
     ("question", "unknown"),
     [("convert 10 blorps to meters", "blorps"), ("convert 5 furlongs to parsecs", "furlongs"),
-     ("how many blorps in 3 meters", "blorps")],
+     ("how many blorps in 3 meters", "blorps"), ("5 km in smoots", "smoots"), ("what is 5 km in smoots?", "smoots"),
+     ("2.5 kg into stones", "stones")],
 )  # fmt: skip
 def test_an_unknown_unit_is_named(question: str, unknown: str) -> None:
-    """It failed on "to" ("cannot read the expression from to"), or read "how many blorps in 3 meters" as 3."""
+    """It failed on "to" ("cannot read the expression from to"), or read "how many blorps in 3 meters" as 3
+    and "5 km in smoots" as 5 (the unknown target dropped)."""
     with pytest.raises(CalculatorError, match=f"unknown unit '{unknown}'") as caught:
         calculate(question)
     assert "length: m, km" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"), [("5 miles in total", "5"), ("5 km in length", "5"), ("2 kg in grams", "2000 g")]
+)
+def test_a_word_after_in_that_says_how_is_no_unit(question: str, answer: str) -> None:
+    assert calculate(question).text == answer
 
 
 def test_converting_between_kinds_of_unit_is_an_error() -> None:
