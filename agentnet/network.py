@@ -258,6 +258,15 @@ class Network:
         from agentnet.planner.memory import PlanMemory
 
         trace = self.trace(run_id)
+        if trace["plan"].get("source") == "recipe":
+            # Not "failed before it was planned" (it may well have succeeded): its steps were written.
+            raise UserError(
+                f"run {run_id} ran the recipe {trace['plan'].get('name')!r}: a recipe's steps are written in its "
+                "file, not planned, so there is no plan for the planner to learn",
+                hint="rate runs the planner planned (`agentnet run`, routed chat turns, the agentnet model); "
+                "a recipe is changed by editing its file",
+                code="recipe_run",
+            )
         if not trace["plan"].get("steps"):
             raise unplanned(run_id, trace, "rate")
         if good and trace["status"] != "succeeded":
