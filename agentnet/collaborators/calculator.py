@@ -299,14 +299,17 @@ def calculate(
 ) -> ToolOutput:
     """Evaluate arithmetic, percentages and unit conversions; the result first, then what was computed."""
     variables = context_values(context) if context != expression else {}
-    try:
-        return _one(expression, variables)
-    except CalculatorError:
-        # "what's 15% of 80 and convert 5 miles to km": two questions, each answered, when the whole
-        # reads as no one expression (the one-step plan hands the tool the whole request).
-        parts = [part.strip() for part in _QUESTIONS.split(expression) if _DIGIT.search(part)]
-        if len(parts) < 2:
-            raise
+    parts = [part.strip() for part in _QUESTIONS.split(expression) if _DIGIT.search(part)]
+    # "convert 5 miles to km and convert 3 kg to pounds" reads as one conversion, the first, and the
+    # second was dropped: two conversions are two questions.
+    if sum(units.find_conversion(part) is not None for part in parts) < 2:
+        try:
+            return _one(expression, variables)
+        except CalculatorError:
+            # "what's 15% of 80 and convert 5 miles to km": two questions, each answered, when the whole
+            # reads as no one expression (the one-step plan hands the tool the whole request).
+            if len(parts) < 2:
+                raise
     results = [_one(part, variables) for part in parts]
     text = "\n".join(f"{part}: {result.text}" for part, result in zip(parts, results, strict=True))
     return ToolOutput(text, {"results": [result.data for result in results], "text": text})

@@ -118,6 +118,12 @@ def test_converting_between_kinds_of_unit_is_an_error() -> None:
         ("what's 15% of 80 and convert 5 miles to km", ["what's 15% of 80: 12", "convert 5 miles to km: 8.04672 km"]),
         ("2+2? and 3*3?", ["2+2: 4", "3*3: 9"]),
         ("12*7; 5 km in miles", ["12*7: 84", "5 km in miles: 3.1068559612 mi"]),
+        # Two conversions: the whole read as the first one alone.
+        (
+            "convert 5 miles to km and convert 3 kg to pounds",
+            ["convert 5 miles to km: 8.04672 km", "convert 3 kg to pounds: 6.6138678655 lb"],
+        ),
+        ("100 F to C, 0 C to F", ["100 F to C: 37.7777777778 \u00b0C", "0 C to F: 32 \u00b0F"]),
     ],
 )
 def test_several_questions_are_each_answered(questions: str, answers: list[str]) -> None:
