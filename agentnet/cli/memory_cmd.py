@@ -75,9 +75,10 @@ def show(
     """The remembered tasks, newest first: id, source, rating, tools, request."""
     memory = _open()
     try:
+        everything = memory.entries()
         entries = [
             {key: entry[key] for key in ("id", "source", "rating", "tools", "task")}
-            for entry in reversed(memory.entries())
+            for entry in reversed(everything)
             if tool is None or tool in entry["tools"]
         ][:limit]
     finally:
@@ -90,6 +91,13 @@ def show(
 
     from agentnet.cli.render import console
 
+    if not entries and everything:
+        # Memory is not empty: the filter matched nothing (a tool's name is matched exactly, as plans name it).
+        used = sorted({name for entry in everything for name in entry["tools"]})
+        shown = ", ".join(used[:12]) + (f" and {len(used) - 12} more" if len(used) > 12 else "")
+        console().print(f"no remembered task used {tool!r} ({len(everything)} remembered; their tools: {shown})",
+                        markup=False, soft_wrap=True)  # fmt: skip
+        return
     if not entries:
         console().print("nothing remembered: teach it with `agentnet plan --learn FILE` or `agentnet runs rate ID`")
         return
