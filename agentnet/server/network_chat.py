@@ -109,9 +109,11 @@ def run_task(
     on_step: Callable[[dict[str, Any]], None] | None = None,
     run_id: str | None = None,
     inputs: tuple[list[Any], dict[str, Any]] = ([], {}),
+    max_tokens: int | None = None,
 ) -> tuple[Any, list[dict[str, Any]], bool]:
     """Plan and execute within the caller's deadline; True when that deadline was the binding budget.
-    ``inputs``: what was handed over beside the task (records for the planner, values for the run)."""
+    ``inputs``: what was handed over beside the task (records for the planner, values for the run);
+    ``max_tokens``: the request's limit, for each step's reply."""
     records, values = inputs
     events: list[dict[str, Any]] = []
 
@@ -124,7 +126,8 @@ def run_task(
 
     with network_lock(network):
         # Planning keeps at least MIN_RUN_S of the caller's deadline for running the plan.
-        plan = network.plan(task, deadline_s=max(0.0, federation.remaining() - MIN_RUN_S), inputs=records)
+        plan = capped(network.plan(task, deadline_s=max(0.0, federation.remaining() - MIN_RUN_S), inputs=records),
+                      max_tokens)  # fmt: skip
         network.release_directory()
         remaining = federation.remaining()
         if remaining <= MIN_RUN_S:
@@ -140,6 +143,18 @@ def run_task(
             budgets = budgets.model_copy(update={"max_seconds": remaining})
         result = network.execute(plan, run_id=run_id, inputs=values, on_event=on_event, budgets=budgets, check=False)
     return result, events, caller_bound
+
+
+def capped(plan: Any, max_tokens: int | None) -> Any:
+    """``plan`` with each step's reply bounded by the request's ``max_tokens`` (a step's own lower bound
+    stays): what the caller asked of one model's reply, asked of every step's. Dropped before, so a
+    request for 8 tokens got a whole story."""
+    if max_tokens is None:
+        return plan
+    steps = [
+        step.model_copy(update={"max_tokens": min(step.max_tokens or max_tokens, max_tokens)}) for step in plan.steps
+    ]
+    return plan.model_copy(update={"steps": steps})
 
 
 def plan_summary(plan: Any) -> list[dict[str, Any]]:
@@ -190,7 +205,7 @@ class NetworkChat:
         outgoing = federation.outgoing_headers(self.settings.instance_id)
         if request.stream:
             try:
-                body = _stream(self.network, task, federation, ticket, outgoing, inputs)
+                body = _stream(self.network, task, federation, ticket, outgoing, (inputs, request.token_limit()))
                 # Wait for the plan before answering: a task nothing can serve, or a deadline gone while
                 # planning, still gets its real HTTP status instead of a 200 stream.
                 first = await anext(body)
@@ -202,7 +217,7 @@ class NetworkChat:
         try:
             async with ticket.running():
                 result, events, caller_bound = await asyncio.to_thread(
-                    run_task, self.network, task, federation, inputs=inputs
+                    run_task, self.network, task, federation, inputs=inputs, max_tokens=request.token_limit()
                 )
         finally:
             ticket.release()
@@ -235,12 +250,13 @@ async def _stream(
     federation: Federation,
     ticket: Any,
     outgoing: dict[str, str],
-    inputs: tuple[list[Any], dict[str, Any]],
+    given: tuple[tuple[list[Any], dict[str, Any]], int | None],
 ) -> AsyncIterator[str]:
     """The run as SSE while it happens: the plan first, a chunk per step event (empty delta, the event
     under ``agentnet``), then the answer and a finishing chunk carrying the whole trace. The answer
     comes whole at the end: a step may still fail over to another collaborator, and streamed text
-    cannot be taken back."""
+    cannot be taken back. ``given``: the inputs handed over, and the request's ``max_tokens``."""
+    inputs, max_tokens = given
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
 
@@ -251,7 +267,8 @@ async def _stream(
 
     def work() -> None:
         try:
-            put("done", run_task(network, task, federation, hangup.on_plan, hangup.on_step, hangup.run_id, inputs))
+            ran = run_task(network, task, federation, hangup.on_plan, hangup.on_step, hangup.run_id, inputs, max_tokens)
+            put("done", ran)
         except Exception as exc:  # noqa: BLE001 - handed to the response task, which reports or raises it
             put("error", exc)
 
