@@ -48,12 +48,13 @@ CALCULATOR = _card(
 DATES = _card(
     "dates",
     "Date calculator",
-    "Date and time arithmetic: the date some days, weeks, months or years after or before a date, the "
-    "number of days between two dates, the day of the week of a date, a time plus hours and minutes.",
+    "Dates and times: what time it is now, here or in a city, the date some days, weeks, months or years "
+    "after or before a date, the number of days between two dates, the day of the week of a date, a time "
+    "plus hours and minutes (this machine's clock and time zones).",
     "Add or subtract durations to dates and times, count days between dates, name weekdays.",
     ["date", "calendar", "days between", "weekday", "time arithmetic", "deadline"],
     ["What date is 90 days after 2024-03-01?", "How many days are there between 2024-01-15 and 2024-03-01?",
-     "What day of the week is 2025-12-25?"],
+     "What day of the week is 2025-12-25?", "What time is it in Tokyo?"],
     latency_ms=1,
 )  # fmt: skip
 TEXT_STATS = _card(

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from agentnet.collaborators import clock
 from agentnet.errors import UserError
 from agentnet.nodes.outputs import ToolOutput
 
@@ -131,6 +132,16 @@ def _time_answer(text: str, amounts: dict[str, int], sign: int) -> ToolOutput | 
     return None
 
 
+def _now_answer(text: str, amounts: dict[str, int], sign: int) -> ToolOutput | None:
+    """ "what time is it in Tokyo?" (and "... in 3 hours"): this machine's clock, in the zone named."""
+    if not clock.asks_now(text):
+        return None
+    now, zone = clock.now_in(text, timedelta(minutes=sign * amounts["minutes"]))
+    shown = f"{now.strftime('%H:%M')} ({zone}, {now.strftime('%A')} {now.date().isoformat()})"
+    return ToolOutput(shown, {"time": now.strftime("%H:%M"), "date": now.date().isoformat(), "zone": zone,
+                              "text": shown})  # fmt: skip
+
+
 def date_calc(
     request: Annotated[
         str,
@@ -146,7 +157,7 @@ def date_calc(
     sign = -1 if _BACKWARD.search(request) else 1
     dates = [day for _, day in find_dates(request)]
     if not dates:
-        answer = _time_answer(request, amounts, sign)
+        answer = _time_answer(request, amounts, sign) or _now_answer(request, amounts, sign)
         if answer is not None:
             return answer
         raise DateError(

@@ -376,7 +376,9 @@ _DETERMINER_CLAUSE = re.compile(
 # with a word that also opens scene-setting clauses ("when I was ...", "which shows ...").
 _QUESTION = re.compile(
     r"^(?:what|which|who|whom|whose|when|where|how|why)\b(?:\s+(?!(?:i|we|you|he|she|they|it)\b)[\w-]+)?"
-    r"\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)\b",
+    r"\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)\b"
+    # "what's the time in London", "how's": the verb contracted onto the question word.
+    r"|^(?:what|who|where|when|how)'s\b",
     re.IGNORECASE,
 )
 

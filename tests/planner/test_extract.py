@@ -85,7 +85,16 @@ def test_statements_set_the_scene(clause: str) -> None:
 
 @pytest.mark.parametrize(
     "clause",
-    ["download it", "slowing it down by half", "the key points of the article", "a summary", "translate this"],
+    [
+        "download it",
+        "slowing it down by half",
+        "the key points of the article",
+        "a summary",
+        "translate this",
+        # A question whose verb is contracted onto its question word.
+        "what's the current time in London",
+        "what\u2019s the news there",
+    ],
 )
 def test_requests_do_not_set_the_scene(clause: str) -> None:
     assert not sets_scene(clause)
