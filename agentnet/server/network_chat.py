@@ -234,10 +234,19 @@ class NetworkChat:
             "choices": [
                 {"index": 0, "message": {"role": "assistant", "content": answer_text(result)}, "finish_reason": "stop"}
             ],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            "usage": await asyncio.to_thread(run_usage, self.network, result.run_id),
             "agentnet": trace,
         }
         return json_response(completion)
+
+
+def run_usage(network: Any, run_id: str) -> dict[str, int]:
+    """The run's tokens in OpenAI's ``usage`` shape: every model call of every step (a retried step pays
+    for each attempt), as ``agentnet runs show`` counts them. It said 0 for every run before."""
+    attempts = [attempt for step in network.trace(run_id)["steps"] for attempt in step["attempts"]]
+    prompt = sum(int(attempt["prompt_tokens"]) for attempt in attempts)
+    completion = sum(int(attempt["completion_tokens"]) for attempt in attempts)
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
 def answer_text(result: Any) -> str:

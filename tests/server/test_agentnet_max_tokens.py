@@ -25,6 +25,10 @@ def test_max_tokens_bounds_an_agentnet_run(gguf_server: Served) -> None:
     assert reply.status_code == 200, reply.text
     run_id = reply.json()["agentnet"]["run_id"]
     assert 0 < completion_tokens(gguf_server, run_id) <= 8
+    # The reply's usage counts the run's model calls (it said 0 for every run before).
+    usage = reply.json()["usage"]
+    assert usage["completion_tokens"] == completion_tokens(gguf_server, run_id)
+    assert usage["prompt_tokens"] > 0 and usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
 
     # Streamed, the same; max_completion_tokens (OpenAI's newer name) too.
     body = {"model": "agentnet", "messages": STORY, "max_completion_tokens": 6, "stream": True}
