@@ -311,6 +311,18 @@ class Network:
         self.close()
 
 
+def capped(plan: Plan, max_tokens: int | None) -> Plan:
+    """``plan`` with each step's reply bounded by ``max_tokens`` (a step's own lower bound stays): what a
+    caller asks of one model's reply (a server request's ``max_tokens``, ``chat --max-tokens``), asked of
+    every step's. Both dropped it for planned runs, so a request for 8 tokens got a whole story."""
+    if max_tokens is None:
+        return plan
+    steps = [
+        step.model_copy(update={"max_tokens": min(step.max_tokens or max_tokens, max_tokens)}) for step in plan.steps
+    ]
+    return plan.model_copy(update={"steps": steps})
+
+
 def plan_around_unusable(
     make: Callable[[SearchFilters], Plan],
     filters: SearchFilters,

@@ -228,7 +228,10 @@ class Chat:
             elif event.event == "finished":
                 sys.stdout.write("\n")
 
-        result = self.net.execute(plan, on_event=show)
+        from agentnet.network import capped
+
+        # --max-tokens bounds every step's reply, as it bounds a direct answer.
+        result = self.net.execute(capped(plan, self.max_tokens), on_event=show)
         trace = self.net.trace(result.run_id)
         by = ", ".join(dict.fromkeys(str(s.get("node_id") or s["capability"]) for s in trace["steps"]))
         # Every call counts (a retried step pays for each attempt), as in the trace's total cost.

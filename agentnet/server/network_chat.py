@@ -22,6 +22,7 @@ from starlette.responses import Response
 
 from agentnet.errors import AgentnetError, BudgetExceededError, DeadlineExceededError
 from agentnet.federation.headers import DEADLINE_HEADER, OUTGOING_HEADERS
+from agentnet.network import capped
 from agentnet.server.backend import NETWORK_MODEL_ID
 from agentnet.server.errors import HTTPProblem, json_response, problem_from_agentnet, problem_from_unexpected
 from agentnet.server.guard import Federation
@@ -143,18 +144,6 @@ def run_task(
             budgets = budgets.model_copy(update={"max_seconds": remaining})
         result = network.execute(plan, run_id=run_id, inputs=values, on_event=on_event, budgets=budgets, check=False)
     return result, events, caller_bound
-
-
-def capped(plan: Any, max_tokens: int | None) -> Any:
-    """``plan`` with each step's reply bounded by the request's ``max_tokens`` (a step's own lower bound
-    stays): what the caller asked of one model's reply, asked of every step's. Dropped before, so a
-    request for 8 tokens got a whole story."""
-    if max_tokens is None:
-        return plan
-    steps = [
-        step.model_copy(update={"max_tokens": min(step.max_tokens or max_tokens, max_tokens)}) for step in plan.steps
-    ]
-    return plan.model_copy(update={"steps": steps})
 
 
 def plan_summary(plan: Any) -> list[dict[str, Any]]:
