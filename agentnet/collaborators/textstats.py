@@ -77,3 +77,19 @@ def text_stats(
         return ToolOutput(shown, {**found, "measure": key, "text": shown})
     shown = ", ".join(_count(found, k) for k in ("words", "lines", "characters", "sentences"))
     return ToolOutput(shown, {**found, "text": shown})
+
+
+def _total(outputs: list[ToolOutput]) -> ToolOutput:
+    """The counts of several texts added up, shown as each text's are (the same measure, or all)."""
+    keys = ("words", "lines", "characters", "letters", "sentences", "paragraphs")
+    found = {key: sum(int(output.data.get(key, 0)) for output in outputs) for key in keys}
+    measure = outputs[0].data.get("measure") if outputs else None
+    if isinstance(measure, str) and measure in found:
+        shown = _count(found, measure)
+        return ToolOutput(shown, {**found, "measure": measure, "text": shown})
+    shown = ", ".join(_count(found, k) for k in ("words", "lines", "characters", "sentences"))
+    return ToolOutput(shown, {**found, "text": shown})
+
+
+# Several text files handed over are measured one by one, then added up (nodes/each_file.py).
+text_stats.each_file = _total  # type: ignore[attr-defined]

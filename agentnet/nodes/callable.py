@@ -67,9 +67,12 @@ class CallableNode(ModelNode):
             return _as_output(self.node_id, self.fn(self._input(messages, options)))
         tool = ToolSchema(self.node_id, self.card.description, signature.schema)
         # A tool taking one file's name, handed several files, runs once for each (nodes/each_file.py).
-        requests = per_file(tool, request_from(messages, options))
+        # One that measures a text and says how its answers add up (``fn.each_file``) runs once per text.
+        combine = getattr(self.fn, "each_file", None)
+        requests = per_file(tool, request_from(messages, options), texts=callable(combine))
         model = signature.model
-        return joined([(file, self._call_with(model, tool, request, options)) for file, request in requests])
+        outputs = [(file, self._call_with(model, tool, request, options)) for file, request in requests]
+        return joined(outputs, combine if callable(combine) else None)
 
     def _call_with(
         self, model: type[BaseModel], tool: ToolSchema, request: ToolRequest, options: CallOptions

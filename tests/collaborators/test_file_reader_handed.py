@@ -137,3 +137,15 @@ def test_a_list_of_paths_gets_every_name_handed_over() -> None:
          "files": ["a.txt", "b.txt"]}
     )  # fmt: skip
     assert fill_arguments(tool, request).arguments == {"paths": ["a.txt", "b.txt"]}
+
+
+def test_words_of_several_files_are_counted_per_file_and_in_total(files: Path) -> None:
+    """It answered "5 words", the two files' texts counted as one."""
+    Path("a.txt").write_text("one two three\n", encoding="utf-8")
+    Path("b.txt").write_text("four five\n", encoding="utf-8")
+    result = ran("count the words in a.txt and b.txt")
+    assert result["status"] == "succeeded", result
+    assert result["answer"] == "a.txt:\n3 words\n\nb.txt:\n2 words\n\ntotal:\n5 words", result
+    steps = shown(result["run_id"])["steps"]
+    assert [(a["node_id"], a["status"]) for a in steps[0]["attempts"]] == [("text-statistics", "ok")]
+    assert ran("count the words in a.txt")["answer"] == "3 words"
