@@ -91,3 +91,13 @@ def clip(text: str, width: int) -> str:
     if flat[width - 1] != " " and space > width // 2:
         cut = cut[:space]
     return cut.rstrip(" ,.;:") + "…"
+
+
+def tried(nodes: list[str]) -> str:
+    """The collaborators a step tried, in order, as its row names them: the last one alone hid the
+    first choice and that others were tried. The row's status says how it ended, so: "smollm2 → phi",
+    "calculator → … → dates (4 tried)"."""
+    names = list(dict.fromkeys(n for n in nodes if n))
+    if len(names) <= 2:
+        return " → ".join(names)
+    return f"{names[0]} → … → {names[-1]} ({len(names)} tried)"

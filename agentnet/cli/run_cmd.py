@@ -15,7 +15,7 @@ import typer
 
 from agentnet.cli.inputs import Handed, InputOption, NoDaemonOption, TaskFileOption, gather, read_task
 from agentnet.cli.limits import RecursionLimitOption, with_recursion_limit
-from agentnet.cli.render import clip, plural, with_run_id
+from agentnet.cli.render import clip, plural, tried, with_run_id
 from agentnet.errors import RunStoreError, UserError
 
 if TYPE_CHECKING:
@@ -38,12 +38,18 @@ class StepBoard:
 
     def __init__(self, plan: Plan) -> None:
         self.rows: dict[str, dict[str, Any]] = {
-            s.id: {"node": s.capability, "status": "waiting", "text": "", "tokens": "", "time": "", "started": 0.0}
+            s.id: {"node": s.capability, "status": "waiting", "text": "", "tokens": "", "time": "", "started": 0.0,
+                   "tried": []}
             for s in plan.steps
-        }
+        }  # fmt: skip
 
     def update(self, event: StepEvent) -> None:
-        row = self.rows.setdefault(event.step, {"node": "", "status": "", "text": "", "tokens": "", "time": ""})
+        row = self.rows.setdefault(
+            event.step, {"node": "", "status": "", "text": "", "tokens": "", "time": "", "tried": []}
+        )
+        for node in (event.node, event.to_node):
+            if node and node not in row["tried"]:
+                row["tried"].append(node)
         if event.event == "started":
             row.update(node=event.node or row["node"], status="running", text="", started=time.monotonic())
         elif event.event == "token":
@@ -73,7 +79,9 @@ class StepBoard:
             words = " ".join(str(row["text"]).split())
             text = words[:120] if row["status"] == "done" else words[-120:]
             # Model text, ids and error codes are data: Text cells, never parsed as Rich markup.
-            cells = [Text(str(value)) for value in (step_id, row["node"], row["tokens"], row["time"], text)]
+            # Every collaborator tried, not only the last: "smollm2 → phi".
+            node = tried(row["tried"]) or row["node"]
+            cells = [Text(str(value)) for value in (step_id, node, row["tokens"], row["time"], text)]
             table.add_row(*cells[:2], Text(str(row["status"]), style=color), *cells[2:])
         return table
 

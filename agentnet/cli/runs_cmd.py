@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from agentnet.cli.render import clip
+from agentnet.cli.render import clip, tried
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -207,7 +207,10 @@ def _step_branch(plan_node: Any, planned: dict[str, Any], step: dict[str, Any] |
 
     state = step["status"] if step else "not run"
     name = planned.get("label", planned["id"])
-    label = f"[bold]{escape(name)}[/] → [cyan]{escape(step['node_id'] or planned['capability'] if step else planned['capability'])}[/] [{colors.get(state, 'dim')}]{state}[/]"  # noqa: E501
+    # Every collaborator the step tried, as the live table of `agentnet run` shows them.
+    ran = tried([a["node_id"] for a in step["attempts"]]) if step else ""
+    node = ran or (step and step["node_id"]) or planned["capability"]
+    label = f"[bold]{escape(name)}[/] → [cyan]{escape(node)}[/] [{colors.get(state, 'dim')}]{state}[/]"
     if step:
         # tokens and cost of every call the step made (retries, loop rounds), not only the last one's
         label += f" · {step['tokens']} tok · {step['latency_s']:.2f}s · ${step['cost']:.6f}"
