@@ -28,8 +28,12 @@ EXTENSION_TYPE = {ext: kind for kind, exts in _EXTENSION_TYPES.items() for ext i
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s'\"<>()\[\]{}]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|edu|gov)(?:/[^\s'\"<>]*)?\b"
 )
-# An extension has a letter: "99.99" and "1,200.50" are numbers, not files.
-_FILE = re.compile(r"(?<![\w/.])([\w-]+(?:\.[\w-]+)*\.((?=\d*[A-Za-z])[A-Za-z0-9]{2,5}))(?![\w/])")
+# An extension has a letter: "99.99" and "1,200.50" are numbers, not files. A name may come with its
+# folders ("docs/plan.txt", "./a.txt", "~/notes.md", "/tmp/x.csv"): without them "read docs/plan.txt"
+# named no file at all. Not a URL's path (its own pattern, below).
+_FILE = re.compile(
+    r"(?<![\w/.:~])((?:(?:~|\.{1,2})?/)?(?:[\w.-]+/)*[\w-]+(?:\.[\w-]+)*\.((?=\d*[A-Za-z])[A-Za-z0-9]{2,5}))(?![\w/])"
+)
 # Quotes: opening quote after start/space/colon/paren, closing quote before space/punctuation/end.
 # Apostrophes inside words ("I've") never open or close a quote.
 _QUOTED = re.compile(
@@ -102,6 +106,8 @@ def artifacts(task: str) -> list[Artifact]:
         taken.add(match.start(), match.end())
     for match in _FILE.finditer(task):
         kind = EXTENSION_TYPE.get(match.group(2).lower())
+        if "/" in match.group(1) and _URL.match(task, match.start(1)):
+            continue  # "www.site.com/img/cat.jpg" is a link
         if kind and free(match.start(1), match.end(1)):
             found.append(Artifact(match.group(1), kind, match.start(1)))
             taken.add(match.start(1), match.end(1))

@@ -23,8 +23,13 @@ FINAL_REPLY_TOKENS = 512
 def with_inputs(found: list[Artifact], inputs: Sequence[InputArtifact], end: int) -> list[Artifact]:
     """The task's own artifacts plus the inputs handed over; a file the task names and the user
     handed over is that input (read by name), not a literal file name."""
-    names = {item.name: item for item in inputs}
-    mentioned = {a.value: a.start for a in found if a.value in names}
+    # By name, or by the path the user wrote: "docs/plan.txt" in the task is the input named plan.txt.
+    names = {item.name: item.name for item in inputs}
+    names.update({item.path: item.name for item in inputs if item.path and item.path not in names})
+    mentioned: dict[str, int] = {}
+    for artifact in found:
+        if artifact.value in names:
+            mentioned.setdefault(names[artifact.value], artifact.start)
     kept = [a for a in found if a.value not in names]
     given = [
         Artifact(item.name, item.kind, mentioned.get(item.name, end + i), named=True) for i, item in enumerate(inputs)

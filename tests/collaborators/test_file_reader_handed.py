@@ -83,6 +83,19 @@ def test_two_files_named_are_both_read_each_under_its_name() -> None:
     assert [(a["node_id"], a["status"]) for a in steps[0]["attempts"]] == [("read-file", "ok")], steps[0]["attempts"]
 
 
+@pytest.mark.usefixtures("files")
+def test_a_file_named_with_its_folder_is_handed_over() -> None:
+    """ "notes/plan.txt" was no file name to the task reader (a name after a slash was taken for a link's
+    path): nothing was handed over and the file reader answered alone; then, read but named plan.txt, the
+    word counter counted the words of the name it was given as a value (2)."""
+    Path("notes").mkdir()
+    Path("notes/plan.txt").write_text("the plan is to ship on friday\n", encoding="utf-8")
+    counted = ran("how many words are in notes/plan.txt")
+    assert counted["answer"] == "7 words", counted
+    both = ran("read notes.txt and notes/plan.txt")
+    assert both["answer"] == "notes.txt:\nalpha beta gamma\n\nnotes/plan.txt:\nthe plan is to ship on friday", both
+
+
 @pytest.mark.slow
 def test_through_the_daemon_the_name_is_read_where_the_caller_is(files: Path) -> None:
     assert agentnet("daemon", "start").returncode == 0

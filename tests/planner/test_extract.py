@@ -27,6 +27,17 @@ def test_artifacts_are_typed_by_their_form() -> None:
     ]
 
 
+def test_a_file_name_may_come_with_its_folders() -> None:
+    found = artifacts("read docs/plan.txt, ./a.txt, ~/notes.md and /tmp/x.csv, not www.site.com/img/cat.jpg")
+    assert [(a.value, a.type) for a in found] == [
+        ("docs/plan.txt", "text"),
+        ("./a.txt", "text"),
+        ("~/notes.md", "text"),
+        ("/tmp/x.csv", "text"),
+        ("www.site.com/img/cat.jpg", "url"),
+    ]
+
+
 def test_a_name_inside_a_quote_or_a_link_is_not_a_second_artifact() -> None:
     found = artifacts(
         "Read 'see scan.png at https://a.org/x.pdf' and crop https://b.org/pic.png, then photo.jpg 'https://c.org/v'"
