@@ -2,8 +2,8 @@
 
 Parsing (size, aliases, YAML syntax, Python tags) is ``agentnet.yamlfile``'s job; this module adds
 the schema errors (all of them, from pydantic) and the checks a schema cannot express: duplicate
-step ids, dangling references, unknown models, unsatisfiable requirements, dependency cycles and
-template variables that do not exist.
+step ids, dangling references, unknown models, unsatisfiable requirements, dependency cycles
+(``cycles.py``) and template variables that do not exist.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from agentnet.cards import CapabilityCard, normalize_type
 from agentnet.errors import ConfigError
 from agentnet.jsonschemas import schema_problem
+from agentnet.recipes.cycles import cycle_problems
 from agentnet.recipes.schema import Call, Recipe, Requirement, Step, Target
 from agentnet.recipes.template import LOOP_FIELDS, STEP_FIELDS, Reference, scan
 from agentnet.yamlfile import PositionedYaml, load_yaml_file, parse_yaml, validation_problems
@@ -136,7 +137,8 @@ class _Checker:
         deps = {i: self.step_dependencies(i, step) for i, step in self.steps}
         if self.output is not None:
             self.template_refs(("output",), _Template(("output",), self.output), own=None)
-        self.check_cycles(deps)
+        for index, message in cycle_problems([(i, step.id) for i, step in self.steps], deps):
+            self.problem(("steps", index, "id"), message)
         return {step.id: deps[i] for i, step in self.steps}
 
     def check_unique_ids(self) -> None:
@@ -268,51 +270,6 @@ class _Checker:
                     f"{card.id!r} takes {', '.join(card.input_types)}; give it to a collaborator that takes "
                     f"{kind} ({', '.join(able) or 'none is installed: see `agentnet models list`'})",
                 )
-
-    def check_cycles(self, deps: dict[int, list[str]]) -> None:
-        """Report each dependency cycle once, at the step it comes back to. The walk goes from step
-        to step by position (a reference to an id reaches every step of that id), with its own
-        stack: a chain of thousands of steps listed last-first would exhaust Python's recursion
-        limit (a RecursionError traceback instead of a verdict)."""
-        by_id: dict[str, list[int]] = {}
-        for i, step in self.steps:
-            by_id.setdefault(step.id, []).append(i)
-        edges = {i: [j for dep in found for j in by_id.get(dep, [])] for i, found in deps.items()}
-        state: dict[int, int] = {}  # 1: on the current path, 2: done
-        reported: set[frozenset[int]] = set()
-        for i, _ in self.steps:
-            if state.get(i, 0) != 0:
-                continue
-            state[i] = 1
-            trail = [i]
-            pending = [iter(edges[i])]
-            while pending:
-                dep = next(pending[-1], None)
-                if dep is None:
-                    state[trail.pop()] = 2
-                    pending.pop()
-                elif state.get(dep) == 1:
-                    self._cycle([*trail[trail.index(dep) :], dep], reported)
-                elif state.get(dep, 0) == 0:
-                    state[dep] = 1
-                    trail.append(dep)
-                    pending.append(iter(edges[dep]))
-
-    def _cycle(self, cycle: list[int], reported: set[frozenset[int]]) -> None:
-        key = frozenset(cycle)
-        if key in reported:
-            return
-        reported.add(key)
-        names = {i: step.id for i, step in self.steps}
-        ids = [names[i] for i in cycle]
-        shown = ids if len(ids) <= 12 else [*ids[:5], f"({len(ids) - 10} more)", *ids[-5:]]
-        self.problem(
-            ("steps", cycle[0], "id"),
-            "cycle without a bound: "
-            + " -> ".join(shown)
-            + " (steps cannot depend on each other in a circle; for critique -> revise use a "
-            "'loop:' step with max_iterations)",
-        )
 
 
 def check_document(doc: PositionedYaml, cards: Sequence[CapabilityCard]) -> Checked:
