@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from agentnet.cards import CapabilityCard, normalize_type
 from agentnet.errors import ConfigError
 from agentnet.jsonschemas import schema_problem
+from agentnet.recipes.cross_checks import hidden_problems
 from agentnet.recipes.cycles import cycle_problems
 from agentnet.recipes.schema import Call, Recipe, Requirement, Step, Target
 from agentnet.recipes.template import LOOP_FIELDS, STEP_FIELDS, Reference, scan
@@ -283,6 +284,10 @@ def check_document(doc: PositionedYaml, cards: Sequence[CapabilityCard]) -> Chec
     except ValidationError as exc:
         recipe = None
         problems = validation_problems(doc, exc)
+        # A field's error keeps pydantic from running its object's checks across fields: run them.
+        problems += [
+            f"{doc.where(loc)}: {'.'.join(map(str, loc))}: {message}" for loc, message in hidden_problems(data)
+        ]
     else:
         problems = []
     # The semantic checks run even when the schema failed somewhere, on every step that parsed,

@@ -72,3 +72,44 @@ def test_a_cycle_through_a_step_whose_id_is_taken_twice_is_reported_with_the_dup
     assert found[0].startswith(f"{path}:3:5: steps.0.id: cycle without a bound: a -> b -> a")
     assert found[1].startswith(f"{path}:9:5: steps.2.id: duplicate step id 'a', also the id of steps.0 at {path}:3:5")
     assert "rename one" in found[1]
+
+
+ACROSS_FIELDS = """\
+name: across-fields
+steps:
+  - id: a
+    prompt: hello
+    model: smollm2
+    needs: {skill: chat}
+    max_tokens: 0
+  - id: b
+    prompt: hi
+    cascade:
+      - model: smollm2
+        needs: {skill: chat}
+        temperature: 9
+      - model: smollm2
+  - id: c
+    loop:
+      start: draft
+      max_iterations: 2
+      critique: {model: smollm2, prompt: critique, max_tokens: 0}
+      revise: {model: smollm2, prompt: revise}
+      until: {contains: ok, typo: 1}
+"""
+
+
+def test_checks_across_a_steps_fields_run_beside_a_bad_field(tmp_path: Path) -> None:
+    """A step with max_tokens: 0 and both model: and needs: reported only max_tokens (pydantic runs an
+    object's checks across its fields only once every field parsed); a cascade target the same."""
+    path = tmp_path / "across.yaml"
+    path.write_text(ACROSS_FIELDS)
+    found = validate(path)
+    assert len(found) == 6, found
+    one_of = "Value error, give exactly one of 'model' (a model id) or 'needs' (a requirement)"
+    assert found[0] == f"{path}:3:5: steps.0: {one_of}"
+    assert found[1].startswith(f"{path}:7:5: steps.0.max_tokens: Input should be greater than 0")
+    assert found[2] == f"{path}:11:9: steps.1.cascade.0: {one_of}"
+    assert found[3].startswith(f"{path}:13:9: steps.1.cascade.0.temperature: ")
+    assert found[4].startswith(f"{path}:19:52: steps.2.loop.critique.max_tokens: ")  # no check across fields hid
+    assert found[5].startswith(f"{path}:21:29: steps.2.loop.until.typo: unknown key")
