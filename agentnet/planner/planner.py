@@ -129,28 +129,37 @@ class Planner:
         request = self._request(task, inputs)
         limit = max_steps or self.settings.max_steps
         parts, cards, sims, best = self._match(request, filters)
+        # A remembered near-duplicate (learned, or a run rated good) is planned as it was solved, also where
+        # the request matches no specialist: its tools are what this task needs, whatever the words score.
+        reused = self._reused(request, parts, cards, sims)
         handed = {a.type for a in request.supplied if a.named} - {"text"}
         no_specialist = best < self.settings.min_score and not asks_a_tool(
             request.text, request.supplied, cards, sims, self.settings.standout
         )
-        if no_specialist or self._only_a_bundled_guess(parts, cards, sims, handed):
+        if not reused and (no_specialist or self._only_a_bundled_guess(parts, cards, sims, handed)):
             plan = general_plan(task, request.supplied, cards, best, self.settings.general_model)
             plan.notes = [*request.notes, *plan.notes]
             return self._finish(plan, request, cards, filters, limit)
-        reused = None
-        # "decompose" leaves every plan to the model; it gets the similar solved tasks as examples.
-        if self.memory is not None and request.trust is not None and self.settings.model_mode != "decompose":
-            handed = {artifact.type for artifact in request.supplied}
-            reused = learning.reuse(self.memory, request.trust, request.text, parts, cards, sims, handed)
-            if reused is None and request.trust.classifier:
-                reused = learned_tools.picks(self.memory, request.trust.classifier, self._scorer, request.text,
-                                             parts, request.supplied, cards)  # fmt: skip
+        classifier = request.trust.classifier if request.trust is not None else None
+        if not reused and classifier and self.memory is not None and self.settings.model_mode != "decompose":
+            reused = learned_tools.picks(self.memory, classifier, self._scorer, request.text, parts,
+                                         request.supplied, cards)  # fmt: skip
         picks, source = (reused, "memory") if reused else self._choose(request, parts, cards, sims, deadline_s)
         picks, steps = outcome.steps_from(picks, cards, sims, request.text, request.supplied, limit, request.notes)
         steps = self._learned_links(steps, picks, request)
         values.fill(steps, {card.id: card for card in cards}, request.text)
         plan = Plan(task=task, steps=steps, source=source, notes=request.notes)
         return self._finish(plan, request, cards, filters, limit)
+
+    def _reused(
+        self, request: _Request, parts: list[str], cards: list[CapabilityCard], sims: list[list[float]]
+    ) -> list[draft.Pick] | None:
+        """The picks of a remembered near-duplicate task (``learning.reuse``), or None. "decompose" leaves
+        every plan to the model; it gets the similar solved tasks as examples instead."""
+        if self.memory is None or request.trust is None or self.settings.model_mode == "decompose":
+            return None
+        handed = {artifact.type for artifact in request.supplied}
+        return learning.reuse(self.memory, request.trust, request.text, parts, cards, sims, handed)
 
     def _learned_links(self, steps: list[Step], picks: list[draft.Pick], request: _Request) -> list[Step]:
         """The steps re-wired as far as remembered links between their tools are trusted (``planner.transitions``)."""

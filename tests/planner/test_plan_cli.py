@@ -246,3 +246,30 @@ def test_plan_learn_fits_now_so_the_next_plan_does_not(monkeypatch: Any) -> None
     refitted = cli("plan", task, "--tools", tools, "--json", "--no-model")
     assert "fitting the planner to 11 solved tasks (once; later plans reuse it)" in refitted.stderr, refitted.stderr
     assert fits == [1, 1]
+
+
+def test_a_learned_task_is_planned_as_solved_where_no_specialist_matches(tmp_path: Path) -> None:
+    """A remembered near-duplicate is reused before the general-model rule: learned as a dates task, "Tell
+    me how long ago the Roman empire fell" still went to SmolLM2 ("no specialist matched"), since that rule
+    answered before memory was asked. Forgetting restores the general model. Default network, in-process."""
+    from typer.testing import CliRunner
+
+    from agentnet.cli.app import app
+
+    task = "Tell me how long ago the Roman empire fell"
+
+    def planned(text: str) -> list[str]:
+        result = CliRunner().invoke(app, ["plan", text, "--json", "--no-model"])
+        assert result.exit_code == 0, result.output
+        return [step.capability for step in Plan.model_validate_json(result.stdout).steps]
+
+    zero_shot = planned(task)
+    assert zero_shot == ["smollm2"]
+    examples = tmp_path / "dates.jsonl"
+    examples.write_text(json.dumps({"instruction": task, "task_nodes": [{"task": "dates"}]}) + "\n")
+    learned = CliRunner().invoke(app, ["plan", "--learn", str(examples)])
+    assert learned.exit_code == 0, learned.output
+    assert planned(task) == planned("tell me how long ago the roman empire fell?") == ["dates"]
+    forgot = CliRunner().invoke(app, ["memory", "forget", "--source", "learned"])
+    assert forgot.exit_code == 0, forgot.output
+    assert planned(task) == zero_shot
