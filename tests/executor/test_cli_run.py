@@ -189,7 +189,7 @@ def test_run_plans_with_what_plan_learn_taught() -> None:
     planner.use_memory is off, so an example taught with `plan --learn` steers a similar task."""
     Path("examples.jsonl").write_text(json.dumps(LEARNED) + "\n")
     learned = agentnet("plan", "--learn", "examples.jsonl")
-    assert learned.returncode == 0 and "learned 1 example plans" in learned.stderr, learned.stderr
+    assert learned.returncode == 0 and "learned 1 example plan " in learned.stderr, learned.stderr
     task = "Write a few lines about the sea for our newsletter."
 
     # The writer is the first step (the bundled collaborators may add steps after it).
