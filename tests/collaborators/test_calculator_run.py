@@ -37,11 +37,13 @@ def test_two_calculations_in_one_request_are_both_answered_by_the_calculator(tas
 
 
 @pytest.mark.usefixtures("agentnet_home")
-def test_arithmetic_written_with_signs_goes_to_the_calculator() -> None:
-    """ "what is 17 * 23" went to the chat model (MiniLM read no arithmetic in the signs), which said 4096."""
-    done = agentnet("run", "--json", "what is 17 * 23")
+@pytest.mark.parametrize(("task", "answer"), [("what is 17 * 23", "391"), ("What is 12 times 7?", "84")])
+def test_arithmetic_written_with_signs_goes_to_the_calculator(task: str, answer: str) -> None:
+    """ "what is 17 * 23" went to the chat model (MiniLM read no arithmetic in the signs), which said 4096;
+    "What is 12 times 7?" too (90)."""
+    done = agentnet("run", "--json", task)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1])["answer"] == "391"
+    assert json.loads(done.stdout.strip().splitlines()[-1])["answer"] == answer
 
 
 @pytest.mark.usefixtures("agentnet_home")

@@ -201,10 +201,15 @@ def test_a_title_is_read_for_what_it_names() -> None:
 @pytest.mark.parametrize(
     ("text", "read"),
     [
-        ("what is 17 * 23", "what is 17 multiplied by 23"),
-        ("(2+3)*4", "(2+3) multiplied by 4"),
+        ("what is 17 * 23", "calculate 17 multiplied by 23"),
+        ("17 * 23 is the answer", "17 multiplied by 23 is the answer"),
+        # A question that is only arithmetic reads as a calculation; a date is no subtraction.
+        ("What is 1 plus 41?", "calculate 1 plus 41"),
+        ("what's 12 times 7", "calculate 12 multiplied by 7"),
+        ("What is 2026-12-06?", "What is 2026-12-06?"),
+        ("(2+3)*4", "calculate (2+3) multiplied by 4"),
         ("12 / 4 and 3 - 1", "12 divided by 4 and 3 minus 1"),
-        ("2^10", "2 to the power of 10"),
+        ("2^10", "calculate 2 to the power of 10"),
         # A slash with no spaces divides only numbers that cannot be a date.
         ("what is 1/0, 100/8 or 7.5/2.5", "what is 1 divided by 0, 100 divided by 8 or 7.5 divided by 2.5"),
         ("due 12/4, 3/4 of it, in 2026/12, on 1/2/2027", "due 12/4, 3/4 of it, in 2026/12, on 1/2/2027"),
