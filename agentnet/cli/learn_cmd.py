@@ -2,10 +2,10 @@
 
 Plan memory (``planner/memory.py``) skips an example with no request or no tool, keeps tools it does
 not know (a tool list given later with ``--tools`` may have them), and keeps at most ``max_tasks``
-tasks, forgetting the oldest. Each of these was silent: a file of examples without ``task_nodes``
-"learned 0 example plans" and exited 0, a misspelt tool ("text statistics") taught nothing a plan
-could use, and a big file pushed the user's rated runs out unsaid. This module reads the file's
-examples as the memory does and reports each case, naming lines and tools.
+tasks, forgetting the oldest (the user's rated runs last). Each of these was silent: a file of
+examples without ``task_nodes`` "learned 0 example plans" and exited 0, a misspelt tool ("text
+statistics") taught nothing a plan could use, and a big file pushed the user's rated runs out unsaid.
+This module reads the file's examples as the memory does and reports each case, naming lines and tools.
 """
 
 from __future__ import annotations
@@ -79,14 +79,14 @@ def _lines(numbers: list[int]) -> str:
 
 
 def _report_forgotten(before: dict[str, Any], after: dict[str, Any], count: int) -> None:
-    """Plan memory keeps its newest ``max_tasks``: say how many older tasks (rated runs above all) went."""
+    """Plan memory keeps ``max_tasks``: say how many older tasks went (rated runs go last, and are counted)."""
     gone = before["tasks"] + count - after["tasks"]
     if gone <= 0:
         return
     rated = before["by_source"].get("rated", 0) - after["by_source"].get("rated", 0)
     lost = f", {plural(rated, 'rated run')} among them" if rated > 0 else ""
     sys.stderr.write(f"plan memory keeps at most {after['max_tasks']} tasks: forgot the {gone} oldest{lost} "
-                     "(`agentnet memory show` lists what is left)\n")  # fmt: skip
+                     "(rated runs go last; `agentnet memory show` lists what is left)\n")  # fmt: skip
 
 
 def report_unknown_tools(learned: Learned, cards: list[Any]) -> None:

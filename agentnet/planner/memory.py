@@ -7,7 +7,8 @@ example), and per step the phrase that asked for the tool (a step's text). What 
 that evidence, and how much it trusts it on a given directory, is ``planner.learning``: the fitted
 trust is stored here too, keyed by the directory it was fitted on. Only tools present in the current
 directory are ever used: memory never invents a collaborator. Memory is bounded (``max_tasks``: the
-oldest go first) and can be inspected and forgotten (``agentnet memory stats|show|forget``).
+oldest go first, rated runs only when nothing else is left) and can be inspected and forgotten
+(``agentnet memory stats|show|forget``).
 """
 
 from __future__ import annotations
@@ -168,6 +169,12 @@ class PlanMemory:
         items = [item for item in items if item.task.strip() and item.tools]
         if not items:
             return 0
+        accepted = len(items)
+        # Only what the bound would keep is embedded (a 6000-line file embedded all 6000, ~500 s, to
+        # drop 1000 of them); the bound itself still runs after the insert.
+        items = items[len(items) - self._room(source, len(items)) :]
+        if not items:
+            return accepted
         embedder = shared_embedder()
         task_vectors = embedder.embed([_request_text(item.task) for item in items])
         phrases = [_phrases(item) for item in items]
@@ -190,13 +197,23 @@ class PlanMemory:
             self._db.commit()
             self._tasks = None
             self._phrases = None
-        return len(items)
+        return accepted
+
+    def _room(self, source: str, count: int) -> int:
+        """How many of ``count`` new tasks from ``source`` the bound would keep: new tasks are the
+        newest of their kind, so all but rated runs already remembered may make way for them."""
+        if source == "rated":
+            return min(count, self.max_tasks)
+        with self._lock:
+            (rated,) = self._db.execute("select count(*) from tasks where source = 'rated'").fetchone()
+        return max(0, min(count, self.max_tasks - rated))
 
     def _bound(self) -> None:
-        """Keep at most ``max_tasks``: the oldest are forgotten first."""
+        """Keep at most ``max_tasks``: learned and solved tasks are forgotten first, oldest first, and
+        rated runs (what the user taught by hand) only when nothing else is left."""
         (count,) = self._db.execute("select count(*) from tasks").fetchone()
         if count > self.max_tasks:
-            cut = "select id from tasks order by id limit ?"
+            cut = "select id from tasks order by source = 'rated', id limit ?"
             self._db.execute(f"delete from task_phrases where task_id in ({cut})", (count - self.max_tasks,))
             self._db.execute(f"delete from tasks where id in ({cut})", (count - self.max_tasks,))
 

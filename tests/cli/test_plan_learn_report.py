@@ -1,7 +1,8 @@
 """`agentnet plan --learn FILE` says what it did not learn: a file whose examples name no tool is
 refused by line (it "learned 0 example plans" and exited 0), lines without a tool or a request are
 named, a tool the directory lacks is named with the card it probably meant, and tasks plan memory
-forgets to stay bounded (rated runs above all) are counted. The real CLI on a real plan memory."""
+forgets to stay bounded are counted, and the user's rated runs are not among them while learned
+examples are left. The real CLI on a real plan memory."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def test_skipped_lines_and_unknown_tools_are_named() -> None:
     assert len(remembered()) == 2
 
 
-def test_rated_runs_pushed_out_by_a_big_file_are_counted(agentnet_home: Path) -> None:
+def test_a_big_file_pushes_out_learned_examples_not_rated_runs(agentnet_home: Path) -> None:
     Path("one.jsonl").write_text(lines({"instruction": "What is 2 plus 3?", "task_nodes": [{"task": "calculator"}]}))
     assert cli("plan", "--learn", "one.jsonl").returncode == 0
     # Memory full (5000 tasks, its bound), its oldest two rated runs: copies of the real row learned above
@@ -85,4 +86,10 @@ def test_rated_runs_pushed_out_by_a_big_file_are_counted(agentnet_home: Path) ->
     )
     done = cli("plan", "--learn", "two.jsonl")
     assert done.returncode == 0, done.stderr
-    assert "plan memory keeps at most 5000 tasks: forgot the 2 oldest, 2 rated runs among them" in done.stderr
+    assert "plan memory keeps at most 5000 tasks: forgot the 2 oldest (rated runs go last;" in done.stderr
+    assert "rated run" not in done.stderr.split("forgot")[1].split("(")[0]
+    # The rated runs were the oldest tasks; learned fillers went instead (they pushed the runs out before).
+    with sqlite3.connect(agentnet_home / "planner" / "memory.sqlite") as db:
+        rated = db.execute("select run_id from tasks where source = 'rated' order by id").fetchall()
+        assert rated == [("r1",), ("r2",)]
+        assert db.execute("select count(*) from tasks").fetchone() == (5000,)
