@@ -35,7 +35,7 @@ def learn(path: Path) -> Learned:
     """Teach plan memory the examples in ``path``; refuse a file none of whose examples can be learned."""
     from agentnet.errors import ConfigError
     from agentnet.planner.examples import example_nodes, read_examples, request
-    from agentnet.planner.memory import PlanMemory
+    from agentnet.planner.memory import MAX_TASK_CHARS, PlanMemory
 
     try:
         examples = read_examples(path)
@@ -56,6 +56,9 @@ def learn(path: Path) -> Learned:
     if unusable:
         sys.stderr.write(f"skipped {plural(len(unusable), 'line')} of {path} with no tool or no request "
                          f"({_lines(unusable)}): each needs 'instruction' and 'task_nodes'\n")  # fmt: skip
+    skipped = set(unusable)
+    sizes = [len(str(request(example))) for example in examples]
+    _report_cut(path, [n for n, size in zip(numbers, sizes, strict=True) if size > MAX_TASK_CHARS and n not in skipped])
     if len(examples) >= ANNOUNCE_FROM:
         sys.stderr.write(f"embedding {len(examples)} example plans from {path} (about a minute a thousand)\n")
     memory = PlanMemory()
@@ -70,6 +73,15 @@ def learn(path: Path) -> Learned:
                      f"({after['tasks']} in memory)\n")  # fmt: skip
     _report_forgotten(before, after, count)
     return Learned(after["tasks"], {tool for used in tools for tool in used})
+
+
+def _report_cut(path: Path, cut: list[int]) -> None:
+    """Name the lines whose request plan memory keeps only the start of (``memory.MAX_TASK_CHARS``)."""
+    from agentnet.planner.memory import MAX_TASK_CHARS
+
+    if cut:
+        sys.stderr.write(f"cut the request on {plural(len(cut), 'line')} of {path} to its first {MAX_TASK_CHARS} "
+                         f"characters ({_lines(cut)}): the planner reads no more of a request\n")  # fmt: skip
 
 
 def _lines(numbers: list[int]) -> str:

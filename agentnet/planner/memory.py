@@ -18,7 +18,7 @@ import re
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 _STEP_PREFIX = re.compile(r"^\s*(?:step\s*\d+\s*[:.)-]|\d+\s*[:.)-])\s*", re.IGNORECASE)
 MAX_TASKS = 5000
+# A remembered request keeps what the planner reads of a request (PlannerTuning.max_task_chars): an
+# example line of 3 MB was stored whole; only its first 2000 characters were ever embedded.
+MAX_TASK_CHARS = 20000
 _SCHEMA = """
 create table if not exists tasks (id integer primary key, task text not null, tools text not null,
     plan text, source text not null, vector blob not null);
@@ -166,7 +169,7 @@ class PlanMemory:
     def remember_all(self, items: list[Remembered], source: str) -> int:
         from agentnet.directory.embedder import shared_embedder
 
-        items = [item for item in items if item.task.strip() and item.tools]
+        items = [bounded(item) for item in items if item.task.strip() and item.tools]
         if not items:
             return 0
         accepted = len(items)
@@ -381,6 +384,11 @@ class PlanMemory:
             "max_tasks": self.max_tasks,
             "fits": fits,
         }
+
+
+def bounded(item: Remembered) -> Remembered:
+    """The item with its request cut to ``MAX_TASK_CHARS`` (``plan --learn`` names the lines cut)."""
+    return item if len(item.task) <= MAX_TASK_CHARS else replace(item, task=item.task[:MAX_TASK_CHARS])
 
 
 def _phrases(item: Remembered) -> list[tuple[str, str]]:

@@ -93,3 +93,22 @@ def test_a_big_file_pushes_out_learned_examples_not_rated_runs(agentnet_home: Pa
         rated = db.execute("select run_id from tasks where source = 'rated' order by id").fetchall()
         assert rated == [("r1",), ("r2",)]
         assert db.execute("select count(*) from tasks").fetchone() == (5000,)
+
+
+def test_a_huge_request_is_cut_and_its_line_named() -> None:
+    """A 3 MB example line was stored whole (only its first 2000 characters ever embedded)."""
+    huge = "Summarize this report: '" + "Sales rose in the north. " * 120_000 + "'"
+    Path("big.jsonl").write_text(
+        lines(
+            {"instruction": "What is 2 plus 3?", "task_nodes": [{"task": "calculator"}]},
+            {"instruction": huge, "task_nodes": [{"task": "summarizer"}]},
+            {"instruction": huge, "task_nodes": []},  # skipped, so not cut
+        )
+    )
+    done = cli("plan", "--learn", "big.jsonl")
+    assert done.returncode == 0, done.stderr
+    assert "skipped 1 line of big.jsonl with no tool or no request (line 3)" in done.stderr
+    assert "cut the request on 1 line of big.jsonl to its first 20000 characters (line 2)" in done.stderr
+    assert "learned 2 example plans from big.jsonl" in done.stderr
+    tasks = {len(entry["task"]) for entry in remembered()}  # type: ignore[arg-type]
+    assert tasks == {len("What is 2 plus 3?"), 20000}

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from agentnet.directory.embedder import shared_embedder
-from agentnet.planner.memory import PlanMemory, Remembered
+from agentnet.planner.memory import MAX_TASK_CHARS, PlanMemory, Remembered
 
 
 def tasks(memory: PlanMemory) -> list[tuple[str, str]]:
@@ -57,4 +57,15 @@ def test_only_what_the_bound_keeps_is_embedded(tmp_path: Path, monkeypatch: pyte
     embedded.clear()
     assert memory.remember_all(examples, "learned") == 6
     assert embedded == [] and [source for source, _ in tasks(memory)] == ["rated"] * 3
+    memory.close()
+
+
+def test_a_remembered_request_is_bounded(tmp_path: Path) -> None:
+    huge = "Summarize this report: '" + "Sales rose in the north. " * 120_000 + "'"
+    memory = PlanMemory(tmp_path / "memory.sqlite")
+    assert memory.remember_all([Remembered(huge, ["Summarizer"]), Remembered("Add 1 and 3", ["calculator"])], "x") == 2
+    stored = [entry["task"] for entry in memory.entries()]
+    assert stored == [huge[:MAX_TASK_CHARS], "Add 1 and 3"] and MAX_TASK_CHARS == 20000
+    # The stored start still finds it: the vector is made from the same first characters as before.
+    assert memory.similar(huge, k=1)[0]["score"] > 0.99
     memory.close()
