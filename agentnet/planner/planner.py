@@ -20,6 +20,7 @@ from agentnet.cards import CapabilityCard
 from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import PlanningError
 from agentnet.planner import draft, fitting, learned_tools, learning, llm, media_first, outcome, transitions, values
+from agentnet.planner.bad_ratings import avoided
 from agentnet.planner.extract import Artifact, artifacts, clauses, sets_scene
 from agentnet.planner.general import asks_a_tool, general_plan, serve_the_rest
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
@@ -314,6 +315,9 @@ class Planner:
     def _pool(self, request: _Request, parts: list[str], filters: SearchFilters | None) -> list[CapabilityCard]:
         allowed_by = filters or SearchFilters()
         allowed = [card for card in self.source.cards() if allowed_by.rejects(card) is None]
+        if self.memory is not None and self.settings.use_memory and allowed:
+            bad = avoided(self.memory, request.text, allowed)
+            allowed = [card for card in allowed if card.id not in bad] or allowed
         if len(allowed) <= self.settings.pool_size:
             return allowed
         text = request.text[:2000]

@@ -273,3 +273,39 @@ def test_a_learned_task_is_planned_as_solved_where_no_specialist_matches(tmp_pat
     forgot = CliRunner().invoke(app, ["memory", "forget", "--source", "learned"])
     assert forgot.exit_code == 0, forgot.output
     assert planned(task) == zero_shot
+
+
+def test_a_run_rated_bad_is_not_planned_again_for_the_same_task() -> None:
+    """Rated bad, a run's plan (the word counter for "Tell me a joke about counting sheep") was planned
+    again for the same request: the prior that weighs bad ratings needs a fit of 8 solved tasks. Now the
+    specialists of a near-duplicate rated bad are not asked again; forgetting the rating restores them.
+    Default network, in-process CLI."""
+    from typer.testing import CliRunner
+
+    from agentnet.cli.app import app
+    from agentnet.executor.run_db import open_run_store
+
+    task = "Tell me a joke about counting sheep"
+
+    def cli(*args: str) -> Any:
+        return CliRunner().invoke(app, list(args))
+
+    def planned(text: str) -> list[str]:
+        result = cli("plan", text, "--json", "--no-model")
+        assert result.exit_code == 0, result.output
+        return [step.capability for step in Plan.model_validate_json(result.stdout).steps]
+
+    first = cli("plan", task, "--json", "--no-model")
+    assert [s.capability for s in Plan.model_validate_json(first.stdout).steps] == ["text-statistics"]
+    store = open_run_store()
+    try:
+        store.start_run("counted", task, json.loads(first.stdout), {})
+        store.set_status("counted", "failed")
+    finally:
+        store.close()
+    rated = cli("runs", "rate", "counted", "bad")
+    assert rated.exit_code == 0, rated.output
+    assert planned(task) == planned("tell me a joke about counting sheep!") == ["smollm2"]
+    assert planned("count the words of this: one two three") == ["text-statistics"]
+    assert cli("memory", "forget", "--run", "counted").exit_code == 0
+    assert planned(task) == ["text-statistics"]
