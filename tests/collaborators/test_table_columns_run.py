@@ -9,23 +9,31 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from agentnet.collaborators.tables import TableError, query_table
 
 AGENTNET = str(Path(sys.executable).parent / "agentnet")
+
+
+def ran(task: str) -> dict[str, Any]:
+    """The JSON result of `agentnet run --json TASK` on the default network (real CLI, no daemon)."""
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "run", "--json", task], capture_output=True, text=True, timeout=300, env=env,
+                          stdin=subprocess.DEVNULL, check=False)  # fmt: skip
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 PEOPLE = '[{"name": "Ann", "age": 34, "city": "Oslo"}, {"name": "Bob", "age": 27, "city": "Rome"}]'
 
 
 @pytest.mark.usefixtures("agentnet_home")
 def test_a_missing_column_is_named_not_replaced() -> None:
     Path("people.json").write_text(PEOPLE)
-    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
-    done = subprocess.run([AGENTNET, "run", "--json", "what is the average price in people.json"],
-                          capture_output=True, text=True, timeout=300, env=env, stdin=subprocess.DEVNULL,
-                          check=False)  # fmt: skip
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = ran("what is the average price in people.json")
     assert result["status"] == "failed", result
     assert "the table has no column 'price': its columns are name, age, city" in result["error"]["message"]
 
@@ -43,11 +51,7 @@ def test_columns_that_are_there_still_answer() -> None:
 def test_a_row_with_more_cells_than_the_header_is_named() -> None:
     """The extra cells were dropped, and the average came from the rest without a word."""
     Path("ragged.csv").write_text("item,price,qty\napple,1.20,10\nbanana,0.50,25,extra\ncherry,4.75,3\n")
-    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
-    done = subprocess.run([AGENTNET, "run", "--json", "what is the average price in ragged.csv"],
-                          capture_output=True, text=True, timeout=300, env=env, stdin=subprocess.DEVNULL,
-                          check=False)  # fmt: skip
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = ran("what is the average price in ragged.csv")
     assert result["status"] == "failed", result
     assert "line 3 has 4 cells, the header 3" in result["error"]["message"], result["error"]
 
@@ -62,11 +66,7 @@ def test_the_cheapest_row_is_named() -> None:
     """It read "item is the" as a condition (item == "the") and failed, and the step fell back to
     find-duplicates ("0 near-duplicate pairs")."""
     Path("prices.csv").write_text(PRICES)
-    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
-    done = subprocess.run([AGENTNET, "run", "--json", "which item is the cheapest in prices.csv"],
-                          capture_output=True, text=True, timeout=300, env=env, stdin=subprocess.DEVNULL,
-                          check=False)  # fmt: skip
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = ran("which item is the cheapest in prices.csv")
     assert result["status"] == "succeeded", result
     assert result["answer"] == "banana (min price: 0.5)"
 
