@@ -80,6 +80,7 @@ class _StepRun:
         self.empty: list[str] = []  # the empty inputs handed over, when the step reads nothing else
         self.prompt_estimate = 0
         self.conclusive: UserError | None = None  # a candidate's "this has no answer": no fallback
+        self.refused: list[UserError] = []  # attempts that failed on the request itself, not on a model
 
     def emit(self, event: str, **fields: Any) -> None:
         self.write({"source": "agentnet", "event": event, "run_id": self.run_id, "step": self.spec.id, **fields})
@@ -138,7 +139,7 @@ class _StepRun:
                 return result
             if self.conclusive is not None:
                 break
-        error = _all_failed(self.spec.id, self.attempts, self.run_id, self.conclusive)
+        error = _all_failed(self.spec.id, self.attempts, self.run_id, self.conclusive, self.refused)
         self.emit("failed", error=error.message, code=error.code, final=True)
         raise error
 
@@ -186,6 +187,8 @@ class _StepRun:
             raise exc
         if isinstance(exc, DeadlineExceededError) and self.meter.time_exhausted():
             raise self.meter.time_error(self.spec.id) from None
+        if isinstance(exc, UserError):
+            self.refused.append(exc)
         status = "invalid_output" if isinstance(exc, OutputValidationError) else "failed"
         record = _attempt_record(card_id, status, exc, latency_s=time.perf_counter() - self.started)
         self.attempts.append(record)
@@ -237,7 +240,11 @@ def _nothing_to_work_on(names: list[str], card_id: str) -> UserError:
 
 
 def _all_failed(
-    step_id: str, attempts: list[dict[str, Any]], run_id: str, conclusive: UserError | None = None
+    step_id: str,
+    attempts: list[dict[str, Any]],
+    run_id: str,
+    conclusive: UserError | None = None,
+    refused: list[UserError] | None = None,
 ) -> RunError:
     lines = [f"  {i}. {a['node_id']} ({a.get('error_code')}): {a.get('error')}" for i, a in enumerate(attempts, 1)]
     if conclusive is not None:
@@ -245,6 +252,15 @@ def _all_failed(
         return RunError(
             f"step {step_id!r} has no answer:\n" + "\n".join(lines),
             hint=conclusive.hint or "change the request",
+            code="step_failed",
+        )
+    if refused and len(refused) == len(attempts):
+        # Every candidate refused the request as given (no text to count, no two texts to compare):
+        # no model was down, and resuming would fail the same way.
+        return RunError(
+            f"step {step_id!r} failed on every candidate ({len(attempts)} attempts):\n" + "\n".join(lines),
+            hint=next((error.hint for error in refused if error.hint), None)
+            or "change the request: every candidate refused it as given",
             code="step_failed",
         )
     return RunError(
