@@ -39,6 +39,20 @@ def install(package: Path, target: Path) -> Path:
     return target
 
 
+def one_module_plugin(root: Path, name: str, version: str, entry: str, source: str) -> Path:
+    """A plugin package at ``root``: distribution ``name`` ``version``, one module ``agentnet_<entry>``
+    holding ``source``, registered as the ``agentnet`` entry point ``entry`` (``install`` takes it)."""
+    module = name.replace("-", "_")
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        f'[project]\nname = "{name}"\nversion = "{version}"\n'
+        f'[project.entry-points.agentnet]\n{entry} = "{module}"\n'
+        f'[tool.setuptools]\npy-modules = ["{module}"]\n'
+    )
+    (root / f"{module}.py").write_text(source)
+    return root
+
+
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return install(EXAMPLE, tmp_path_factory.mktemp("site-example"))

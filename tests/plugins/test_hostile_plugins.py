@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_example_plugin import EXAMPLE, agentnet, install, listed_ids
+from test_example_plugin import EXAMPLE, agentnet, install, listed_ids, one_module_plugin
 
 HOSTILE = {
     # A module that ends the process while it is imported (a copied script, a CLI's `main()` at import).
@@ -78,13 +78,7 @@ def register_nodes(register):
 
 
 def test_a_plugin_slow_to_import_is_named_while_agentnet_waits_and_still_used(tmp_path: Path) -> None:
-    package = tmp_path / "slow-src"
-    package.mkdir()
-    (package / "pyproject.toml").write_text(
-        '[project]\nname = "agentnet-slow"\nversion = "1.2"\n[project.entry-points.agentnet]\nslow = "agentnet_slow"\n'
-        '[tool.setuptools]\npy-modules = ["agentnet_slow"]\n'
-    )
-    (package / "agentnet_slow.py").write_text(SLOW)
+    package = one_module_plugin(tmp_path / "slow-src", "agentnet-slow", "1.2", "slow", SLOW)
     site = install(package, tmp_path / "site")
     listed = agentnet("models", "list", "--json", site=[site])
     assert listed.returncode == 0, listed.stderr
@@ -115,14 +109,7 @@ def register_importers(register):
 
 
 def test_a_card_format_whose_detector_or_loader_breaks_does_not_stop_imports(tmp_path: Path) -> None:
-    package = tmp_path / "importer-src"
-    package.mkdir()
-    (package / "pyproject.toml").write_text(
-        '[project]\nname = "agentnet-evil-format"\nversion = "0.1"\n'
-        '[project.entry-points.agentnet]\nevil = "agentnet_evil_format"\n'
-        '[tool.setuptools]\npy-modules = ["agentnet_evil_format"]\n'
-    )
-    (package / "agentnet_evil_format.py").write_text(BAD_IMPORTER)
+    package = one_module_plugin(tmp_path / "importer-src", "agentnet-evil-format", "0.1", "evil", BAD_IMPORTER)
     site = [install(package, tmp_path / "site")]
     cards = tmp_path / "cards.json"
     cards.write_text('[{"id": "pdf-reader", "description": "Extracts the text of a PDF document."}]')
@@ -151,14 +138,7 @@ def register_adapters(register):
 
 
 def test_an_adapter_whose_factory_breaks_names_the_model_and_the_plugin(tmp_path: Path) -> None:
-    package = tmp_path / "adapters-src"
-    package.mkdir()
-    (package / "pyproject.toml").write_text(
-        '[project]\nname = "agentnet-bad-adapters"\nversion = "0.2"\n'
-        '[project.entry-points.agentnet]\nbadadapters = "agentnet_bad_adapters"\n'
-        '[tool.setuptools]\npy-modules = ["agentnet_bad_adapters"]\n'
-    )
-    (package / "agentnet_bad_adapters.py").write_text(BAD_ADAPTERS)
+    package = one_module_plugin(tmp_path / "adapters-src", "agentnet-bad-adapters", "0.2", "badadapters", BAD_ADAPTERS)
     site = [install(package, tmp_path / "site")]
     Path("agentnet.yaml").write_text(
         "models:\n"
@@ -192,14 +172,7 @@ def register_doctor_checks(register):
 
 
 def test_doctor_reports_plugin_checks_that_raise_exit_or_return_garbage(tmp_path: Path) -> None:
-    package = tmp_path / "checks-src"
-    package.mkdir()
-    (package / "pyproject.toml").write_text(
-        '[project]\nname = "agentnet-bad-checks"\nversion = "0.4"\n'
-        '[project.entry-points.agentnet]\nbadchecks = "agentnet_bad_checks"\n'
-        '[tool.setuptools]\npy-modules = ["agentnet_bad_checks"]\n'
-    )
-    (package / "agentnet_bad_checks.py").write_text(BAD_CHECKS)
+    package = one_module_plugin(tmp_path / "checks-src", "agentnet-bad-checks", "0.4", "badchecks", BAD_CHECKS)
     done = agentnet("doctor", site=[install(package, tmp_path / "site")])
     text = " ".join(done.stdout.split())
     assert done.returncode == 1, (done.returncode, done.stdout, done.stderr)
@@ -240,14 +213,7 @@ def register_nodes(register):
 
 
 def test_a_plugin_hook_that_holds_agentnet_is_reported(tmp_path: Path) -> None:
-    package = tmp_path / "slow-hook-src"
-    package.mkdir()
-    (package / "pyproject.toml").write_text(
-        '[project]\nname = "agentnet-slow-hook"\nversion = "1.0"\n'
-        '[project.entry-points.agentnet]\nslowhook = "agentnet_slow_hook"\n'
-        '[tool.setuptools]\npy-modules = ["agentnet_slow_hook"]\n'
-    )
-    (package / "agentnet_slow_hook.py").write_text(SLOW_HOOK)
+    package = one_module_plugin(tmp_path / "slow-hook-src", "agentnet-slow-hook", "1.0", "slowhook", SLOW_HOOK)
     listed = agentnet("models", "list", "--json", site=[install(package, tmp_path / "site")])
     assert listed.returncode == 0, listed.stderr
     assert listed_ids(listed.stdout) == ["smollm2", "slow-hook-tool"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_example_plugin import EXAMPLE, agentnet, install, listed_ids
+from test_example_plugin import EXAMPLE, agentnet, install, listed_ids, one_module_plugin
 
 BAD_IDS = """\
 import agentnet
@@ -28,14 +28,7 @@ def register_nodes(register):
 
 
 def test_a_plugin_node_id_with_a_space_or_a_slash_is_refused_naming_the_plugin(tmp_path: Path) -> None:
-    package = tmp_path / "ids-src"
-    package.mkdir()
-    (package / "pyproject.toml").write_text(
-        '[project]\nname = "agentnet-odd-ids"\nversion = "0.2"\n'
-        '[project.entry-points.agentnet]\noddids = "agentnet_odd_ids"\n'
-        '[tool.setuptools]\npy-modules = ["agentnet_odd_ids"]\n'
-    )
-    (package / "agentnet_odd_ids.py").write_text(BAD_IDS)
+    package = one_module_plugin(tmp_path / "ids-src", "agentnet-odd-ids", "0.2", "oddids", BAD_IDS)
     site = [install(EXAMPLE, tmp_path / "site-example"), install(package, tmp_path / "site-odd")]
     listed = agentnet("models", "list", "--json", site=site)
     assert listed.returncode == 0, listed.stderr
