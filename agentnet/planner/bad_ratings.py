@@ -19,6 +19,9 @@ def avoided(memory: PlanMemory, text: str, cards: list[CapabilityCard]) -> set[s
     mean that specialist was wrong for the task. A bad plan of several specialists says their combination
     was wrong, not which of them (an upscaler before a captioner, rated bad, still leaves the captioner to
     describe the photo). General chat models stay: they answer when nothing else serves."""
+    # Most memories hold no bad rating: then the request is not embedded a second time (reuse embeds it too).
+    if not any(entry["rating"] < 0 for entry in memory.entries()):
+        return set()
     found = memory.similar(text, k=1)
     if not found or found[0]["score"] < REUSE_SIMILARITY or found[0]["rating"] >= 0:
         return set()
