@@ -74,4 +74,6 @@ def asks_now(text: str) -> bool:
 def now_in(text: str, later: timedelta = timedelta()) -> tuple[datetime, str]:
     """The time now (plus ``later``) where the text says, and the zone's name ("local time" here)."""
     zone, shown = _zone(text)
-    return datetime.now(zone).astimezone(zone) + later, shown
+    # This machine's time as an aware datetime too, so both answers say their offset alike.
+    now = datetime.now(zone) if zone is not None else datetime.now().astimezone()
+    return now + later, shown

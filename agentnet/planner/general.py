@@ -99,33 +99,33 @@ def serve_the_rest(
     head = task if start is None else task[:start]
     column = cards.index(general)
     out: list[Pick] = []
-    also: dict[int, list[str]] = {}
+    also: dict[int, list[str]] = {}  # by id() of the planned pick: the clauses it serves too
     for part, row in zip(parts, sims, strict=True):
         out.extend(pick for pick in picks if pick.clause == part)
         if part in served or not _in_head(part, head) or not _an_instruction(part):
             continue
         planned = _planned_best(picks, cards, row, general)
         if planned is not None:
-            also.setdefault(planned, []).append(part)
+            also.setdefault(id(planned), []).append(part)
             continue
         if not all(need.met_by(general) for need in needs(part, [])):
             continue
         why = f"{GENERAL_WHY} for clause {part[:60]!r}"
         out.append(Pick(general, part, row[column], [], why, confident=True))
     out.extend(pick for pick in picks if pick not in out)
-    return [_asked_also(pick, also.get(picks.index(pick), [])) if pick in picks else pick for pick in out]
+    return [_asked_also(pick, also.get(id(pick), [])) for pick in out]
 
 
 def _planned_best(
     picks: list[Pick], cards: list[CapabilityCard], row: list[float], general: CapabilityCard
-) -> int | None:
-    """The pick (its index) whose tool is the clause's best match, when one is planned already: "what is
+) -> Pick | None:
+    """The pick whose tool is the clause's best match, when one is planned already: "what is
     15% of 80 and convert 5 miles to km" asks the calculator twice, and its second question went to the
     chat model (a card serves one clause), which guessed. That step answers it too (``_asked_also``)."""
     best = cards[max(range(len(cards)), key=row.__getitem__)]
     if best.id == general.id:
         return None
-    return next((i for i, pick in enumerate(picks) if pick.card.id == best.id), None)
+    return next((pick for pick in picks if pick.card.id == best.id), None)
 
 
 def _asked_also(pick: Pick, parts: list[str]) -> Pick:
