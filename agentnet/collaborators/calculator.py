@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from agentnet.collaborators import units
+from agentnet.collaborators import currency, units
 from agentnet.collaborators.mathtext import SCALES, CalculatorError, NoAnswerError, Token, labelled_values, tokens
 from agentnet.nodes.outputs import ToolOutput
 
@@ -302,7 +302,7 @@ def calculate(
     parts = [part.strip() for part in _QUESTIONS.split(expression) if _DIGIT.search(part)]
     # "convert 5 miles to km and convert 3 kg to pounds" reads as one conversion, the first, and the
     # second was dropped: two conversions are two questions.
-    if sum(units.find_conversion(part) is not None for part in parts) < 2:
+    if sum(_converts(part) for part in parts) < 2:
         try:
             return _one(expression, variables)
         except CalculatorError:
@@ -320,7 +320,18 @@ _QUESTIONS = re.compile(r"\s*(?:[;?]\s*(?:and\s+)?|,?\s+and\s+(?=\D*\d)|,\s+(?=\
 _DIGIT = re.compile(r"\d")
 
 
+def _converts(text: str) -> bool:
+    return units.find_conversion(text) is not None or currency.find_exchange(text) is not None
+
+
 def _one(expression: str, variables: dict[str, Decimal]) -> ToolOutput:
+    # Before units: "10 USD in EUR" reads as no unit conversion, and the words dropped, as 10.
+    exchange = currency.find_exchange(expression)
+    if exchange is not None:
+        money = currency.exchanged(evaluate(exchange.amount, variables), exchange)
+        text = f"{money:f} {exchange.dst}"
+        data = {"result": float(money), "unit": exchange.dst, "from": exchange.src, "rate": str(exchange.rate)}
+        return ToolOutput(text, {**data, "text": text})
     conversion = units.find_conversion(expression)
     if conversion is not None:
         amount, src, dst = conversion

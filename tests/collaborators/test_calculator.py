@@ -136,3 +136,36 @@ def test_one_expression_with_and_stays_one() -> None:
     assert calculate("What is the average of 3, 5 and 10?").text == "6"
     with pytest.raises(CalculatorError, match="no arithmetic"):
         calculate("what is the meaning of life and of death")
+
+
+@pytest.mark.parametrize(
+    ("question", "src", "dst"),
+    [("10 USD in EUR", "USD", "EUR"), ("convert 10 USD to EUR", "USD", "EUR"), ("what is $10 in euros?", "USD", "EUR"),
+     ("How many yen is 10 dollars?", "USD", "JPY"), ("10 pounds in euros", "GBP", "EUR")],
+)  # fmt: skip
+def test_money_without_a_rate_is_a_conclusive_error(question: str, src: str, dst: str) -> None:
+    """ "10 USD in EUR" answered 10: the currency words named no unit and were dropped."""
+    expected = f"cannot convert {src} to {dst}: agentnet has no exchange rates"
+    with pytest.raises(CalculatorError, match=expected) as caught:
+        calculate(question)
+    assert caught.value.conclusive  # a chat model asked instead makes a rate up
+    assert f"at <rate> {dst} per {src}" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("10 USD at 0.92 EUR per USD", "9.20 EUR"), ("convert 10 USD to EUR at 0.92", "9.20 EUR"),
+     ("100 EUR at 1.09 USD per EUR", "109.00 USD"), ("10 USD in EUR at 1.09 USD per EUR", "9.17 EUR"),
+     ("10 pounds in kg", "4.5359237 kg"), ("10 USD in total", "10")],
+)  # fmt: skip
+def test_money_converts_at_the_rate_the_request_gives(question: str, answer: str) -> None:
+    assert calculate(question).text == answer
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("10 USD at 0.92", "names no currency"), ("10 USD to EUR at 0.92 GBP per USD", "not a rate between USD and EUR")],
+)
+def test_a_rate_that_does_not_fit_is_named(question: str, message: str) -> None:
+    with pytest.raises(CalculatorError, match=message):
+        calculate(question)

@@ -69,3 +69,16 @@ def test_numbers_joined_by_and_are_one_question(task: str, collaborator: str, an
     assert result["answer"] == answer, result
     shown = agentnet("runs", "show", result["run_id"], "--json")
     assert [step["node_id"] for step in json.loads(shown.stdout)["steps"]] == [collaborator], shown.stdout
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_money_without_a_rate_fails_naming_both_currencies() -> None:
+    """ "convert 10 USD to EUR" was refused as an unknown unit, and SmolLM2 answered in its place with a rate
+    it made up; the calculator said 10 for "10 USD in EUR". agentnet has no exchange rates: the run fails."""
+    done = agentnet("run", "--json", "convert 10 USD to EUR")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == "failed", result
+    assert "cannot convert USD to EUR: agentnet has no exchange rates" in result["error"]["message"], result
+    assert "10 USD at <rate> EUR per USD" in result["error"]["hint"], result
+    shown = agentnet("runs", "show", result["run_id"], "--json")
+    assert [a["node_id"] for a in json.loads(shown.stdout)["steps"][0]["attempts"]] == ["calculator"], shown.stdout
