@@ -3,7 +3,8 @@
 Operator precedence (a Pratt parser over ``mathtext`` tokens) with decimal arithmetic, so money adds
 up exactly; percentages as calculators treat them ("80 + 15%" is 92, "15% of 240" is 36, "20% off 80"
 is 64, "the total with a 15% tip"); phrases ("add 8% tax to 42.50", "subtract 7 from 20", "the square
-root of 144", "the average of 3, 5 and 10"); unit conversion ("5 miles in km", "100 F to C"); and
+root of 144", "the average of 3, 5 and 10"); unit conversion ("5 miles in km", "100 F to C", "2 feet 3
+inches in cm"); money at a rate the request gives ("10 USD at 0.92 EUR per USD"); and
 named values from the data a step was given ("Total: 45.90" makes "the total" a number). Refused:
 program code, results beyond 10^1000, and exponents beyond what fits.
 """
@@ -299,7 +300,7 @@ def calculate(
 ) -> ToolOutput:
     """Evaluate arithmetic, percentages and unit conversions; the result first, then what was computed."""
     variables = context_values(context) if context != expression else {}
-    parts = [part.strip() for part in _QUESTIONS.split(expression) if _DIGIT.search(part)]
+    parts = _questions(expression)
     # "convert 5 miles to km and convert 3 kg to pounds" reads as one conversion, the first, and the
     # second was dropped: two conversions are two questions.
     if sum(_converts(part) for part in parts) < 2:
@@ -320,8 +321,20 @@ _QUESTIONS = re.compile(r"\s*(?:[;?]\s*(?:and\s+)?|,?\s+and\s+(?=\D*\d)|,\s+(?=\
 _DIGIT = re.compile(r"\d")
 
 
+def _questions(expression: str) -> list[str]:
+    """The questions of ``expression``, a compound quantity ("1 hour and 30 minutes in minutes") kept whole."""
+    kept = [compound.span for compound in units.compounds(expression)]
+    parts, start = [], 0
+    for separator in _QUESTIONS.finditer(expression):
+        if not any(begin < separator.start() < end for begin, end in kept):
+            parts.append(expression[start : separator.start()])
+            start = separator.end()
+    parts.append(expression[start:])
+    return [part.strip() for part in parts if _DIGIT.search(part)]
+
+
 def _converts(text: str) -> bool:
-    return units.find_conversion(text) is not None or currency.find_exchange(text) is not None
+    return any(find(text) for find in (units.compounds, units.find_conversion, currency.find_exchange))
 
 
 def _one(expression: str, variables: dict[str, Decimal]) -> ToolOutput:
@@ -332,6 +345,14 @@ def _one(expression: str, variables: dict[str, Decimal]) -> ToolOutput:
         text = f"{money:f} {exchange.dst}"
         data = {"result": float(money), "unit": exchange.dst, "from": exchange.src, "rate": str(exchange.rate)}
         return ToolOutput(text, {**data, "text": text})
+    compounds = units.compounds(expression)
+    if compounds:
+        # Before the one-unit conversion, which reads "2 feet 3 inches to cm" as "3 inches to cm".
+        compound = compounds[0]
+        result = units.compound_value(compound)
+        text = f"{show(result)} {compound.dst.symbol}"
+        source = "+".join(piece.symbol for _, piece in compound.pieces)
+        return ToolOutput(text, {"result": float(result), "unit": compound.dst.symbol, "from": source, "text": text})
     conversion = units.find_conversion(expression)
     if conversion is not None:
         amount, src, dst = conversion

@@ -3,6 +3,7 @@ temperature. Each unit is a factor to its dimension's base unit (temperatures ar
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -71,6 +72,59 @@ _HOW_MANY = re.compile(
     rf"(?P<amount>[^A-Za-z]*?\d[\d.,]*)\s*(?P<src>{_UNIT_WORD})\b",
     re.IGNORECASE,
 )
+
+
+# A compound quantity, larger unit first: "2 feet 3 inches", "1 hour and 30 minutes", "5 lb, 4 oz".
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_PIECE = re.compile(rf"(?P<number>{_NUMBER})\s*(?P<unit>{_UNIT_WORD})")
+_JOINER = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+)"
+_PIECES = rf"(?P<pieces>(?:{_NUMBER})\s*{_UNIT_WORD}(?:{_JOINER}(?:{_NUMBER})\s*{_UNIT_WORD})+)"
+_COMPOUNDS = (
+    re.compile(rf"(?<![\d.,]){_PIECES}\s+(?:in|to|into|as)\s+(?P<dst>{_UNIT_WORD})\b"),
+    re.compile(
+        rf"how\s+many\s+(?P<dst>{_UNIT_WORD})\s+(?:(?:are|is|make|makes|equals?)\s+)?(?:there\s+)?(?:in\s+)?"
+        rf"{_PIECES}(?![\w\u00b2/])",
+        re.IGNORECASE,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Compound:
+    pieces: list[tuple[Decimal, Unit]]  # each amount with its unit, larger unit first
+    dst: Unit
+    span: tuple[int, int]  # where the quantity and its target stand in the text
+
+
+def compounds(text: str) -> list[Compound]:
+    """The compound quantities converted in ``text`` ("convert 2 feet and 3 inches to cm"): one
+    quantity of one dimension written in several units, each smaller than the one before. "5 km in
+    miles and 3 kg in lb" has none (each quantity has its own target), nor "10 km and 5 miles in km"."""
+    found: list[Compound] = []
+    for pattern in _COMPOUNDS:
+        for match in pattern.finditer(text):
+            dst = unit(match.group("dst"))
+            pieces = [(Decimal(m.group("number").replace(",", "")), unit(m.group("unit")))
+                      for m in _PIECE.finditer(match.group("pieces"))]  # fmt: skip
+            known = [(amount, found_unit) for amount, found_unit in pieces if found_unit is not None]
+            if dst is None or len(known) < len(pieces) or not _descending([u for _, u in known]):
+                continue
+            if not any(c.span[0] <= match.start() < c.span[1] for c in found):  # the other pattern read it already
+                found.append(Compound(known, dst, match.span()))
+    return sorted(found, key=lambda compound: compound.span)
+
+
+def _descending(pieces: list[Unit]) -> bool:
+    """One dimension (not temperature: degrees do not add up), each unit smaller than the one before."""
+    first = pieces[0].dimension
+    if first == "temperature" or any(piece.dimension != first for piece in pieces):
+        return False
+    return all(a.factor > b.factor for a, b in itertools.pairwise(pieces))
+
+
+def compound_value(compound: Compound) -> Decimal:
+    """The quantity's sum in its target unit (a target of another dimension is an error)."""
+    return sum((convert(amount, piece, compound.dst) for amount, piece in compound.pieces), Decimal(0))
 
 
 def unit(name: str) -> Unit | None:

@@ -169,3 +169,33 @@ def test_money_converts_at_the_rate_the_request_gives(question: str, answer: str
 def test_a_rate_that_does_not_fit_is_named(question: str, message: str) -> None:
     with pytest.raises(CalculatorError, match=message):
         calculate(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("convert 2 feet and 3 inches to cm", "68.58 cm"), ("2 feet 3 inches in cm", "68.58 cm"),
+     ("1 hour and 30 minutes in minutes", "90 min"), ("5 lb 4 oz in kg", "2.3813599425 kg"),
+     ("5 lb, 4 oz in kg", "2.3813599425 kg"), ("6 ft 2 in to m", "1.8796 m"),
+     ("how many cm in 2 feet 3 inches", "68.58 cm"), ("how many minutes are in 1 hour and 30 minutes?", "90 min")],
+)  # fmt: skip
+def test_a_compound_quantity_is_one_quantity(question: str, answer: str) -> None:
+    """ "convert 2 feet and 3 inches to cm" was answered piecewise ("convert 2 feet: 2", "3 inches to cm:
+    7.62 cm"), and "2 feet 3 inches in cm" as 3 inches alone."""
+    assert calculate(question).text == answer
+
+
+@pytest.mark.parametrize(
+    ("questions", "answers"),
+    [("1 hour and 30 minutes in minutes and 5 km in miles",
+      ["1 hour and 30 minutes in minutes: 90 min", "5 km in miles: 3.1068559612 mi"]),
+     ("5 km in miles and 3 kg in lb", ["5 km in miles: 3.1068559612 mi", "3 kg in lb: 6.6138678655 lb"]),
+     # Not one quantity: a smaller unit first is two amounts.
+     ("10 km and 5 miles in km", ["10 km: 10", "5 miles in km: 8.04672 km"])],
+)  # fmt: skip
+def test_a_compound_quantity_beside_other_questions(questions: str, answers: list[str]) -> None:
+    assert calculate(questions).text.splitlines() == answers
+
+
+def test_a_compound_quantity_of_another_kind_is_an_error() -> None:
+    with pytest.raises(CalculatorError, match=r"cannot convert ft \(length\) to kg"):
+        calculate("2 feet 3 inches in kg")

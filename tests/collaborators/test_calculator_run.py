@@ -82,3 +82,15 @@ def test_money_without_a_rate_fails_naming_both_currencies() -> None:
     assert "10 USD at <rate> EUR per USD" in result["error"]["hint"], result
     shown = agentnet("runs", "show", result["run_id"], "--json")
     assert [a["node_id"] for a in json.loads(shown.stdout)["steps"][0]["attempts"]] == ["calculator"], shown.stdout
+
+
+@pytest.mark.usefixtures("agentnet_home")
+@pytest.mark.parametrize(
+    ("task", "answer"),
+    [("convert 2 feet and 3 inches to cm", "68.58 cm"), ("1 hour and 30 minutes in minutes", "90 min")],
+)
+def test_a_compound_quantity_is_answered_as_one(task: str, answer: str) -> None:
+    """Cut at "and", it was answered piecewise: "convert 2 feet: 2" and "3 inches to cm: 7.62 cm"."""
+    done = agentnet("run", "--json", task)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1])["answer"] == answer
