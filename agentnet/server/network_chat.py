@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from starlette.responses import Response
+from starlette.types import Receive
 
 from agentnet.errors import AgentnetError, BudgetExceededError, DeadlineExceededError
 from agentnet.federation.headers import DEADLINE_HEADER, OUTGOING_HEADERS
@@ -26,6 +27,7 @@ from agentnet.network import capped
 from agentnet.server.backend import NETWORK_MODEL_ID
 from agentnet.server.errors import HTTPProblem, json_response, problem_from_agentnet, problem_from_unexpected
 from agentnet.server.guard import Federation
+from agentnet.server.hangup import ClientGone, HangUp, gone_problem
 from agentnet.server.images import handed_images
 from agentnet.server.limits import ModelLimiter
 from agentnet.server.schemas import ChatCompletionRequest
@@ -186,7 +188,8 @@ class NetworkChat:
         self.limiter = limiter
         self.peers = peers
 
-    async def handle(self, request: ChatCompletionRequest, federation: Federation) -> Response:
+    async def handle(self, request: ChatCompletionRequest, federation: Federation, receive: Receive) -> Response:
+        """``receive``: the request's ASGI channel, to learn that a client waiting for a whole answer left."""
         task = task_text(request)
         inputs = handed_images(request, self.network.config.runs.max_artifact_bytes)
         await follow_peers(self.peers)
@@ -203,11 +206,16 @@ class NetworkChat:
                 raise
             return TicketedSSE(prepend(first, body), ticket)
         token = OUTGOING_HEADERS.set(outgoing)
+        hangup = HangUp(self.network)
         try:
-            async with ticket.running():
+            async with hangup.watching(receive), ticket.running():
+                hangup.before_run()  # the client left while the request waited its turn
                 result, events, caller_bound = await asyncio.to_thread(
-                    run_task, self.network, task, federation, inputs=inputs, max_tokens=request.token_limit()
-                )
+                    run_task, self.network, task, federation, hangup.on_plan, hangup.on_step, hangup.run_id,
+                    inputs, request.token_limit(),
+                )  # fmt: skip
+        except ClientGone as exc:
+            raise gone_problem(exc) from None
         finally:
             ticket.release()
             OUTGOING_HEADERS.reset(token)
@@ -301,63 +309,3 @@ async def _stream(
         hangup.done = True
     await running
     yield "[DONE]"
-
-
-class ClientGone(Exception):
-    """The client of a streamed ``agentnet`` run hung up before the run started: nothing is run."""
-
-
-class HangUp:
-    """Stops a streamed ``agentnet`` run whose client hung up, as a cancel does (the run ends interrupted,
-    resumable), instead of running on to its end for nobody while it holds the network: a long story
-    from SmolLM2 kept the server busy ~10 s and every caller after it waited.
-
-    The response's task learns of the hang-up (its generator is closed); the run lives in a worker thread.
-    Until the run's first step event the run may not exist yet, so the worker checks: before running (no
-    run at all) and at that first event (cancel it then). After it, the response's task cancels it."""
-
-    def __init__(self, network: Any, put: Callable[[str, Any], None]) -> None:
-        from agentnet.executor.runner import new_run_id
-
-        self.network = network
-        self.put = put  # hands the plan and each step event to the response's task
-        self.run_id = new_run_id()
-        self.done = False  # the stream reached its end: the client did not leave early
-        self._left = threading.Event()
-        self._began = threading.Event()
-        self._once = threading.Lock()
-        self._cancelled = False
-
-    def on_plan(self, plan: Any) -> None:
-        """In the worker, once planned: a client gone already gets no run."""
-        if self._left.is_set():
-            raise ClientGone("the client hung up before the run started")
-        self.put("plan", plan)
-
-    def on_step(self, event: dict[str, Any]) -> None:
-        """In the worker, at each step event: the run exists now, so a client gone meanwhile stops it."""
-        self._began.set()
-        if self._left.is_set():
-            self._cancel()
-        self.put("event", event)
-
-    async def __aenter__(self) -> HangUp:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self.done:
-            return
-        self._left.set()
-        if self._began.is_set():
-            # Not awaited: the response's task is being cancelled; the cancel is a quick database write.
-            threading.Thread(target=self._cancel, name="agentnet-hangup", daemon=True).start()
-
-    def _cancel(self) -> None:
-        with self._once:
-            if self._cancelled:
-                return
-            self._cancelled = True
-        try:
-            self.network.cancel(self.run_id)
-        except AgentnetError as exc:  # the run ended meanwhile, or the run database is gone: nothing to stop
-            log.info("could not stop run %s after its client hung up: %s", self.run_id, exc.message)

@@ -52,7 +52,7 @@ def chat_router(backend: Backend, settings: ServerSettings, limiter: ModelLimite
     async def chat_completions(body: ChatCompletionRequest, request: Request) -> Response:
         check_limits(body, settings)
         if network is not None and body.model == NETWORK_MODEL_ID:
-            return await network.handle(body, federation_of(request))
+            return await network.handle(body, federation_of(request), request.receive)
         if any(message.images() for message in body.messages):
             raise HTTPProblem(
                 400,

@@ -23,6 +23,7 @@ from agentnet.errors import AgentnetError, NotFoundError, UserError
 from agentnet.federation.headers import OUTGOING_HEADERS
 from agentnet.server.backend import NETWORK_MODEL_ID, Backend
 from agentnet.server.errors import HTTPProblem, json_response
+from agentnet.server.hangup import ClientGone, HangUp, gone_problem
 from agentnet.server.limits import UNLIMITED, ModelLimiter
 from agentnet.server.network_chat import network_lock, refit_soon
 from agentnet.server.routes import federation_of
@@ -142,16 +143,19 @@ class _Admitted:
         self.limiter = limiter
         self.background: set[asyncio.Task[Any]] = set()
 
-    async def __call__(self, work: Callable[[], Any], request: Request, wait: bool, run_id: str) -> Response:
-        """Answer the run's trace when ``work`` ends, or 202 at once if not ``wait``."""
+    async def __call__(self, work: Callable[[HangUp], Any], request: Request, wait: bool, run_id: str) -> Response:
+        """Answer the run's trace when ``work`` ends, or 202 at once if not ``wait``. ``work`` runs the
+        run with the ``HangUp`` of its client: one waiting that hangs up stops the run (interrupted)."""
         ticket = self.limiter.reserve(NETWORK_MODEL_ID)
         outgoing = federation_of(request).outgoing_headers(self.settings.instance_id)
         network = self.backend.network
+        hangup = HangUp(network, run_id=run_id)
 
         def locked() -> Any:
             OUTGOING_HEADERS.set(outgoing)
             with network_lock(network):
-                return work()
+                hangup.before_run()  # the client left while the run waited its turn
+                return work(hangup)
 
         async def execute() -> Any:
             try:
@@ -166,7 +170,11 @@ class _Admitted:
             task.add_done_callback(self.background.discard)
             task.add_done_callback(lambda done: _unstarted(done, run_id))
             return json_response({"id": run_id, "object": "agentnet.run", "status": "accepted"}, 202)
-        await execute()
+        try:
+            async with hangup.watching(request.receive):
+                await execute()
+        except ClientGone as exc:
+            raise gone_problem(exc) from None
         return json_response(await asyncio.to_thread(network.trace, run_id))
 
 
@@ -184,11 +192,12 @@ def _start_route(router: APIRouter, backend: Backend, admitted: _Admitted) -> No
         if body.run_id is not None:
             await asyncio.to_thread(_new_run, network, run_id)
 
-        def work() -> Any:
+        def work(hangup: HangUp) -> Any:
             if body.run_id is not None:  # again under the network's lock: two starts with one id take turns
                 _new_run(network, run_id)
             made = plan if plan is not None else _planned(network, str(body.task), run_id, promised=not body.wait)
-            return network.execute(made, run_id=run_id, check=False)
+            hangup.on_plan(made)
+            return network.execute(made, run_id=run_id, check=False, on_event=hangup.on_event)
 
         return await admitted(work, request, body.wait, run_id)
 
@@ -250,8 +259,8 @@ def runs_router(backend: Backend, settings: ServerSettings, limiter: ModelLimite
         if trace["plan"].get("source") == "recipe":
             raise UserError(f"run {run_id} is a recipe run", hint=f"resume it with `agentnet recipe resume {run_id}`")
 
-        def work() -> Any:
-            return network.resume(run_id, check=False)
+        def work(hangup: HangUp) -> Any:
+            return network.resume(run_id, check=False, on_event=hangup.on_event)
 
         return await admitted(work, request, (body or ResumeRequest()).wait, run_id)
 

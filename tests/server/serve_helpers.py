@@ -135,6 +135,19 @@ def start_serve(
     return served
 
 
+def cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / 100  # utime and stime, in clock ticks of 1/100 s
+
+
+def cpu_over(pid: int, seconds: float) -> float:
+    """The CPU seconds process ``pid`` spends in the next ``seconds``."""
+    before = cpu_seconds(pid)
+    time.sleep(seconds)
+    return cpu_seconds(pid) - before
+
+
 class ThreadedServer:
     """An ASGI app served by uvicorn in a background thread, on a socket listening before it starts
     (``sock``; by default a new one on a port the kernel picks)."""

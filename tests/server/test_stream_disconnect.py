@@ -7,21 +7,9 @@ import json
 import time
 
 import httpx
-from serve_helpers import Served
+from serve_helpers import Served, cpu_over
 
 STORY = [{"role": "user", "content": "Write a very long story about a dragon, at least 3000 words."}]
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / 100  # utime and stime, in clock ticks of 1/100 s
-
-
-def cpu_over(pid: int, seconds: float) -> float:
-    before = cpu_seconds(pid)
-    time.sleep(seconds)
-    return cpu_seconds(pid) - before
 
 
 def test_a_client_that_hangs_up_mid_stream_stops_the_model(gguf_server: Served) -> None:

@@ -1,0 +1,103 @@
+"""A client of a non-streamed network run that hangs up mid-run, against the real ``agentnet serve``
+(embedded SmolLM2): the ``agentnet`` model with ``stream: false`` and ``POST /v1/runs`` with ``wait``.
+The client is a raw socket closed once the run's first step runs, as a caller's timeout closes it."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import socket
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from serve_helpers import Served, cpu_over
+
+
+def story(nonce: str) -> str:
+    return f"Write a very long story about a dragon named {nonce}, at least 3000 words."
+
+
+def send(served: Served, path: str, body: dict[str, Any]) -> socket.socket:
+    """POST ``body`` to ``path`` on a connection of our own, not waiting for the answer."""
+    address = urlsplit(served.url)
+    payload = json.dumps(body).encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {address.netloc}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(payload)}\r\nAuthorization: Bearer {served.token}\r\n\r\n"
+    )
+    connection = socket.create_connection((address.hostname, address.port), timeout=30)
+    connection.sendall(head.encode() + payload)
+    return connection
+
+
+def get(served: Served, path: str) -> Any:
+    answer = httpx.get(f"{served.api_base}{path}", headers=served.headers(), timeout=30)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def wait_for(found: Callable[[], Any], what: str, timeout_s: float = 90) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = found()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def run_of(served: Served, task: str) -> str | None:
+    return next((run["id"] for run in get(served, "/runs?limit=20")["data"] if run["task"] == task), None)
+
+
+def step_running(served: Served, run_id: str) -> bool:
+    return any(step["status"] == "running" for step in get(served, f"/runs/{run_id}")["steps"])
+
+
+def wait_idle(pid: int) -> None:
+    """The server is shared with other tests of this process: start when it is idle."""
+    deadline = time.monotonic() + 120
+    while cpu_over(pid, 1.0) > 0.1 and time.monotonic() < deadline:
+        pass
+
+
+def hang_up_mid_run(served: Served, connection: socket.socket, run_id: str) -> dict[str, Any]:
+    """Close the connection once the run's first step runs; the run's stored trace once it ended."""
+    wait_for(lambda: step_running(served, run_id), f"run {run_id}'s first step")
+    connection.close()
+    trace = wait_for(lambda: (t := get(served, f"/runs/{run_id}"))["status"] != "running" and t, f"{run_id}'s end")
+    # The story would take SmolLM2 ~10 s more; a quiet second within 6 s (see test_stream_disconnect).
+    quiet = [cpu_over(served.process.pid, 1.0)]
+    while quiet[-1] >= 0.2 and len(quiet) < 6:
+        quiet.append(cpu_over(served.process.pid, 1.0))
+    assert quiet[-1] < 0.2, f"the server kept busy after the client left: CPU s per second {quiet}"
+    return trace
+
+
+def test_a_client_that_hangs_up_on_an_unstreamed_agentnet_completion_stops_the_run(gguf_server: Served) -> None:
+    """Before, the run went on to its end for nobody (a long story: ~10 s of SmolLM2), holding the network
+    for every caller after it, and ended "succeeded". Now it stops as a cancelled run does: interrupted,
+    resumable."""
+    wait_idle(gguf_server.process.pid)
+    task = story(secrets.token_hex(4))
+    body = {"model": "agentnet", "messages": [{"role": "user", "content": task}], "stream": False}
+    connection = send(gguf_server, "/v1/chat/completions", body)
+    run_id = wait_for(lambda: run_of(gguf_server, task), "the run to be recorded")
+    trace = hang_up_mid_run(gguf_server, connection, run_id)
+    assert trace["status"] == "interrupted", trace
+    assert trace["error"]["code"] == "cancelled"
+    assert f"resume: {run_id}" in trace["error"]["hint"]
+
+
+def test_a_client_that_hangs_up_on_a_waited_run_stops_it(gguf_server: Served) -> None:
+    """``POST /v1/runs`` with ``wait`` (the default) likewise; the run can be resumed later."""
+    wait_idle(gguf_server.process.pid)
+    run_id = f"hangup-{secrets.token_hex(4)}"
+    connection = send(gguf_server, "/v1/runs", {"task": story(run_id), "run_id": run_id})
+    wait_for(lambda: run_of(gguf_server, story(run_id)), "the run to be recorded")
+    trace = hang_up_mid_run(gguf_server, connection, run_id)
+    assert trace["status"] == "interrupted", trace
+    assert trace["error"]["code"] == "cancelled"
