@@ -8,7 +8,10 @@ import re
 
 # A model id is agentnet's name for the node: a config key, a CLI argument (`ask -m ID`), a recipe's
 # `model:`. No slash (a peer's nodes are PEER/ID) and no space; the model string may have both.
-MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}")
+MAX_LENGTH = 100
+MODEL_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_.:@-]{{0,{MAX_LENGTH - 1}}}")
+# What an id cannot hold: agentnet/mcp/cards.py makes a usable id of an MCP tool's name with it.
+NOT_IN_ID = re.compile(r"[^A-Za-z0-9_.:@-]+")
 
 
 ID_RULE = (

@@ -233,6 +233,8 @@ def _print_tools(record: McpServerRecord) -> None:
         card = tool_card(record.spec, tool)
         args = ", ".join(p["name"] for p in card.parameters) or "no arguments"
         out.print(f"  [cyan]{escape(card.id)}[/]({escape(args)})  [dim]{_flags(tool_flags(tool))}[/]")
+        if card.id != f"{record.name}.{tool.name}":  # a name no id can hold: say which tool this is
+            out.print(f"    [dim]the server's tool {escape(repr(tool.name))}[/]")
         if card.description:
             out.print(f"    [dim]{escape(card.description[:160])}[/]")
 

@@ -11,6 +11,7 @@ agentnet's own prompt structure.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -19,10 +20,10 @@ from agentnet.config import McpServerSpec
 from agentnet.delimit import flat_text
 from agentnet.hosts import is_loopback_url
 from agentnet.mcp.store import McpServerRecord, McpTool
+from agentnet.model_ids import MAX_LENGTH, MODEL_ID, NOT_IN_ID
 
 MAX_DESCRIPTION = 1000
 MAX_PARAM_DESCRIPTION = 300
-_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:/@ ()+\-]")
 # Example values in a parameter's description ("(e.g., 'Asia/Tokyo')") are instances, not what the tool
 # does: left in the card, they make any task that mentions them look like a match for the tool.
 _EXAMPLES = re.compile(r"\((?:e\.g\.|eg\.|for example|such as|like)[^)]*\)|'[^'\s][^']*'|\"[^\"]*\"", re.IGNORECASE)
@@ -40,8 +41,18 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def node_id(server: str, tool: str) -> str:
-    """The node id of a tool: ``<server>.<tool>`` (characters card ids cannot hold become '_')."""
-    return f"{server}.{_UNSAFE_ID.sub('_', tool)}"[:200]
+    """The node id of a tool: ``<server>.<tool>``, a usable model id (``model_ids.MODEL_ID``: a config
+    key, ``ask -m``'s argument, a recipe's ``model:``, a peer's ``PEER/ID``, which must still fit a card's
+    200 characters). A name an id cannot hold ("get weather", "a/b", over 100 characters: MCP allows 128
+    and any character) is made one: what it cannot hold becomes '_', cut to fit, then '-' and 8 hex of the
+    name's SHA-256, so two names of one server never share an id (not even "get weather" and
+    "get_weather") and every process makes the same. The call still sends the tool's own name."""
+    whole = f"{server}.{tool}"
+    if MODEL_ID.fullmatch(whole):
+        return whole
+    digest = hashlib.sha256(tool.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    room = MAX_LENGTH - len(server) - len(digest) - 2  # the '.' and the '-'
+    return f"{server}.{NOT_IN_ID.sub('_', tool)[:room]}-{digest}"
 
 
 def without_instructions(text: str) -> tuple[str, bool]:

@@ -51,7 +51,7 @@ def test_card_from_a_tool_has_its_id_text_parameters_and_flags() -> None:
 
 def test_unannotated_tools_follow_the_mcp_defaults() -> None:
     card = tool_card(TIME_SPEC, McpTool(name="x-y z!", description="d"))
-    assert card.id == "time.x-y z_"
+    assert card.id == "time.x-y_z_-06319463"  # a name no id can hold, made one (test_mcp_odd_names.py)
     assert (card.read_only, card.destructive, card.open_world) == (False, True, True)
     assert card.data_leaves_host  # open world: data may leave this host
     remote = tool_card(McpServerSpec(name="r", url="https://tools.example.com/mcp"), GET_TIME)
