@@ -282,9 +282,10 @@ class Network:
             # before either remembered, and a run ended up counted several times, good and bad at once.
             with _RATING:
                 memory.forget(run_id=run_id)
-                memory.remember_plan(plan, run_id=run_id, rating=1 if good else -1)
-            return {"id": run_id, "rating": "good" if good else "bad",
-                    "tools": [step.capability for step in plan.steps], "remembered": len(memory)}  # fmt: skip
+                note = memory.remember_plan(plan, run_id=run_id, rating=1 if good else -1)
+            rated = {"id": run_id, "rating": "good" if good else "bad",
+                     "tools": [step.capability for step in plan.steps], "remembered": len(memory)}  # fmt: skip
+            return rated if note is None else {**rated, "note": note}  # what of the plan memory did not keep
         finally:
             memory.close()
 

@@ -93,6 +93,8 @@ def runs_rate(
         rated = net.rate(run_id, rating == "good")
     sys.stderr.write(f"rated run {run_id} {rated['rating']}: {' -> '.join(rated['tools'])} "
                      f"({rated['remembered']} tasks in plan memory)\n")  # fmt: skip
+    if "note" in rated:
+        sys.stderr.write(f"note: {rated['note']} (agentnet runs show {run_id} keeps it whole)\n")
 
 
 @runs_app.command("rm")

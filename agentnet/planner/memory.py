@@ -38,6 +38,14 @@ MAX_TASKS = 5000
 # A remembered request keeps what the planner reads of a request (PlannerTuning.max_task_chars): an
 # example line of 3 MB was stored whole; only its first 2000 characters were ever embedded.
 MAX_TASK_CHARS = 20000
+# A rated run's plan is kept beside its task as a record (nothing plans from it, every load reads it):
+# a 940 KB request's run stored 1.9 MB, the request twice (the plan's task and its one step's
+# instruction). Its request is cut as the task is, every other text to MAX_PLAN_TEXT; a plan still
+# over MAX_PLAN_CHARS (hundreds of steps, as POST /v1/runs may send) is not kept, its tools are.
+MAX_PLAN_TEXT = 2000
+MAX_PLAN_CHARS = 100_000
+# Step texts embedded per task (one per step; a posted plan may have thousands of steps).
+MAX_PHRASES = 64
 _SCHEMA = """
 create table if not exists tasks (id integer primary key, task text not null, tools text not null,
     plan text, source text not null, vector blob not null);
@@ -222,15 +230,18 @@ class PlanMemory:
 
     def remember_plan(
         self, plan: Plan, names: dict[str, str] | None = None, *, run_id: str | None = None, rating: int = 1
-    ) -> None:
-        """A plan that served its task (``rating`` 1) or did not (-1): a run the user rated."""
+    ) -> str | None:
+        """A plan that served its task (``rating`` 1) or did not (-1): a run the user rated. Returns the
+        note saying what of the plan memory did not keep (``bounded_plan``), or None."""
         names = names or {}
         tools = [names.get(step.capability, step.capability) for step in plan.steps]
         steps = [step.instruction for step in plan.steps]
         by_id = {step.id: names.get(step.capability, step.capability) for step in plan.steps}
         links = [(by_id[dep], by_id[step.id]) for step in plan.steps for dep in step.depends_on if dep in by_id]
-        item = Remembered(plan.task, tools, steps if rating > 0 else None, plan, run_id, rating, links)
+        kept, note = bounded_plan(plan)
+        item = Remembered(plan.task, tools, steps if rating > 0 else None, kept, run_id, rating, links)
         self.remember_all([item], source="rated")
+        return note
 
     def learn_examples(self, path: Path) -> int:
         """Ingest a file of example plans (see ``planner/examples.py``): each request with its tools
@@ -391,12 +402,44 @@ def bounded(item: Remembered) -> Remembered:
     return item if len(item.task) <= MAX_TASK_CHARS else replace(item, task=item.task[:MAX_TASK_CHARS])
 
 
+def bounded_plan(plan: Plan) -> tuple[Plan | None, str | None]:
+    """``plan`` as plan memory keeps it, and a note saying what was cut (also among the kept plan's
+    notes): its request to ``MAX_TASK_CHARS``, any other text to ``MAX_PLAN_TEXT``; no plan at all when
+    it is still longer than ``MAX_PLAN_CHARS`` as JSON. The run's trace keeps the plan whole."""
+    from agentnet.planner.plan import Plan
+
+    data = plan.model_dump(mode="json")
+    task, cut = data.pop("task"), list[int]()
+    data = {**_cut(data, MAX_PLAN_TEXT, cut), "task": task[:MAX_TASK_CHARS]}
+    said = [f"its request to the first {MAX_TASK_CHARS} characters"] if len(task) > MAX_TASK_CHARS else []
+    texts = "1 other text to its" if len(cut) == 1 else f"{len(cut)} other texts to their"
+    said += [f"{texts} first {MAX_PLAN_TEXT}"] if cut else []
+    note = f"plan memory keeps this plan cut: {' and '.join(said)}" if said else None
+    data["notes"] += [note] if note else []
+    size = len(json.dumps(data))
+    if size > MAX_PLAN_CHARS:
+        return None, (f"plan memory keeps no copy of this plan: {size} characters of JSON even cut, over "
+                      f"{MAX_PLAN_CHARS}; its tools and step texts are learned as usual")  # fmt: skip
+    return (plan, None) if note is None else (Plan.model_validate(data), note)
+
+
+def _cut(value: Any, limit: int, cut: list[int]) -> Any:
+    """JSON ``value`` with every string longer than ``limit`` cut to it (``cut`` counts them)."""
+    if isinstance(value, str) and len(value) > limit:
+        cut.append(len(value))
+        return value[:limit]
+    if isinstance(value, dict):
+        return {key: _cut(item, limit, cut) for key, item in value.items()}
+    return [_cut(item, limit, cut) for item in value] if isinstance(value, list) else value
+
+
 def _phrases(item: Remembered) -> list[tuple[str, str]]:
-    """(tool, phrase) for each step text of a positive example, without repeats."""
+    """(tool, phrase) for each step text of a positive example, without repeats, at most ``MAX_PHRASES``
+    (a phrase keeps 500 characters: a step text is read no further than ``MAX_PLAN_TEXT``)."""
     if item.rating <= 0 or not item.steps or len(item.steps) != len(item.tools):
         return []
-    pairs = ((tool, _clean(step)) for tool, step in zip(item.tools, item.steps, strict=True))
-    return [(tool, text) for tool, text in dict.fromkeys(pairs) if text]
+    pairs = ((tool, _clean(step[:MAX_PLAN_TEXT])) for tool, step in zip(item.tools, item.steps, strict=True))
+    return [(tool, text) for tool, text in dict.fromkeys(pairs) if text][:MAX_PHRASES]
 
 
 def _request_text(task: str) -> str:
