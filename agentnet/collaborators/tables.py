@@ -10,22 +10,16 @@ The question is read against the data's own column names: a column is named by i
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import Field
 
 from agentnet.collaborators.calculator import show
-from agentnet.collaborators.mathtext import labelled_values
 from agentnet.collaborators.superlatives import Ranking, ranking, unknown_column
-from agentnet.errors import UserError
+from agentnet.collaborators.tableread import Table, TableError, cell_number, read_table
 from agentnet.nodes.outputs import ToolOutput
 
-MAX_ROWS = 200_000
 _COMPARE = [
     (">=", r"at\s+least|no\s+less\s+than|>=|or\s+more"),
     ("<=", r"at\s+most|no\s+more\s+than|<=|or\s+less"),
@@ -42,93 +36,6 @@ _AGGREGATES = [
     ("sum", r"\bsum\b|\btotal\b|\badd\s+up\b|\baltogether\b|\bin\s+all\b"),
 ]
 _VALUE = re.compile(r"\s*(?:\"([^\"]+)\"|'([^']+)'|(-?\d[\d,]*(?:\.\d+)?)|([A-Za-z][\w-]*))")
-
-
-class TableError(UserError):
-    code = "table_unreadable"
-
-
-@dataclass
-class Table:
-    columns: list[str]
-    rows: list[dict[str, Any]]
-    fields: dict[str, Any]  # a single record's fields (JSON object, labelled lines)
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip().replace(",", "").lstrip("$\u20ac\u00a3").rstrip("%")
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
-
-
-def read_table(text: str) -> Table:
-    stripped = text.strip()
-    if stripped[:1] in ("{", "["):
-        try:
-            return _from_json(json.loads(stripped))
-        except json.JSONDecodeError:
-            pass
-    labelled = labelled_values(stripped)
-    lines = [line for line in stripped.splitlines() if line.strip()]
-    if labelled and len(labelled) * 2 >= len(lines):
-        return Table(["label", "value"], [{"label": k, "value": float(v)} for k, v in labelled.items()], labelled)
-    try:
-        dialect = csv.Sniffer().sniff(stripped[:4096], delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.DictReader(io.StringIO(stripped), delimiter=delimiter)
-    rows = []
-    for index, row in enumerate(reader):
-        if index >= MAX_ROWS:
-            raise TableError(f"the table has more than {MAX_ROWS:,} rows", hint="filter it before asking")
-        if None in row:
-            # More cells than the header names: which column each belongs to is a guess (the extra
-            # ones were dropped, and the answer came from the rest without a word).
-            error = TableError(
-                f"line {reader.line_num} has {len(reader.fieldnames or []) + len(row[None])} cells, the header "
-                f"{len(reader.fieldnames or [])}",
-                hint="fix that line (a comma inside a value needs quotes) or the header",
-            )
-            error.conclusive = True  # the data is malformed: no other collaborator should guess from it
-            raise error
-        rows.append({k.strip(): (v or "").strip() for k, v in row.items() if k is not None})
-    columns = [c.strip() for c in reader.fieldnames or []]
-    if not columns or not rows:
-        raise TableError("no table found: give CSV with a header row, JSON, or 'label value' lines")
-    return Table(columns, rows, {})
-
-
-def _from_json(data: Any) -> Table:
-    if isinstance(data, dict):
-        lists = [v for v in data.values() if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)]
-        if len(lists) == 1:
-            data = lists[0]
-        else:
-            flat = _flatten(data)
-            return Table(["field", "value"], [{"field": k, "value": v} for k, v in flat.items()], flat)
-    if isinstance(data, list) and all(isinstance(i, dict) for i in data):
-        rows = [_flatten(i) for i in data]
-        columns = list(dict.fromkeys(k for row in rows for k in row))
-        return Table(columns, rows, {})
-    raise TableError("the JSON is neither records (a list of objects) nor an object")
 
 
 def _norm(text: str) -> str:
@@ -177,7 +84,7 @@ def _condition(question: str, table: Table, used: list[tuple[int, int, str]]) ->
             raw = next((g for g in value.groups() if g is not None), "") if value is not None else ""
             # "which item is the cheapest": "is the" is no condition on the item column.
             if raw and raw.lower() not in ("the", "a", "an"):
-                number = _number(raw)
+                number = cell_number(raw)
                 return column, op, number if number is not None else raw
     return _cell_named(question, table)
 
@@ -188,14 +95,14 @@ def _cell_named(question: str, table: Table) -> tuple[str, str, Any] | None:
     for column in table.columns:
         for row in table.rows:
             cell = row.get(column)
-            named = isinstance(cell, str) and len(cell) >= 2 and _number(cell) is None
+            named = isinstance(cell, str) and len(cell) >= 2 and cell_number(cell) is None
             if named and re.search(rf"\b{re.escape(_norm(str(cell)))}\b", text):
                 return column, "==", cell
     return None
 
 
 def _test(cell: Any, op: str, value: Any) -> bool:
-    number = _number(cell)
+    number = cell_number(cell)
     if isinstance(value, float) and number is not None:
         return {">": number > value, ">=": number >= value, "<": number < value, "<=": number <= value,
                 "==": number == value, "!=": number != value}[op]  # fmt: skip
@@ -220,7 +127,7 @@ def _lookup(question: str, table: Table) -> ToolOutput | None:
 
 
 def show_value(value: Any) -> str:
-    number = _number(value)
+    number = cell_number(value)
     if number is None or (isinstance(value, str) and not re.fullmatch(r"[\s$\u20ac\u00a3\d,.%-]+", value)):
         return str(value)
     from decimal import Decimal
@@ -256,7 +163,7 @@ def query_table(
     condition = _condition(question, table, named)
     rows = [r for r in table.rows if condition is None or _test(r.get(condition[0]), condition[1], condition[2])]
     where = f" where {condition[0]} {condition[1]} {show_value(condition[2])}" if condition else ""
-    numeric = [c for c in table.columns if any(_number(r.get(c)) is not None for r in table.rows)]
+    numeric = [c for c in table.columns if any(cell_number(r.get(c)) is not None for r in table.rows)]
     if (ranked := ranking(question, numeric)) is not None and op in (None, "max", "min"):
         return _ranked(ranked, question, table, rows, named, numeric, where)
     if op in (None, "count"):
@@ -309,7 +216,7 @@ def _numeric(
     condition: tuple[str, str, Any] | None,
     where: str,
 ) -> ToolOutput:
-    numeric = [c for c in table.columns if any(_number(r.get(c)) is not None for r in table.rows)]
+    numeric = [c for c in table.columns if any(cell_number(r.get(c)) is not None for r in table.rows)]
     candidates = [name for _, _, name in named if name in numeric]
     if not candidates and (absent := _absent_column(question, op)) is not None:
         error = TableError(
@@ -322,7 +229,7 @@ def _numeric(
     column = next((c for c in candidates if not condition or c != condition[0]), fallback[0] if fallback else None)
     if column is None:
         raise TableError("no numeric column to aggregate", hint="name the column to add up or compare")
-    values = [(n, r) for r in rows if (n := _number(r.get(column))) is not None]
+    values = [(n, r) for r in rows if (n := cell_number(r.get(column))) is not None]
     if not values:
         raise TableError(f"no row{where} has a number in column {column!r}")
     if op in ("max", "min"):
@@ -368,7 +275,7 @@ def _ranked(
         error.conclusive = True  # the table was read: another collaborator could only guess the answer
         raise error
     among = _rows_named(question, table, numeric) if ranked.comparative else []
-    values = [(n, r) for r in (among if len(among) >= 2 else rows) if (n := _number(r.get(column))) is not None]
+    values = [(n, r) for r in (among if len(among) >= 2 else rows) if (n := cell_number(r.get(column))) is not None]
     if not values:
         raise TableError(f"no row{where} has a number in column {column!r}")
     return _extreme(ranked.op, column, table, values, named, numeric)

@@ -1,0 +1,103 @@
+"""Tables as the table questions read them: CSV (its delimiter sniffed), JSON records or one object
+(nested keys flattened to "server.port"), or labelled lines such as a receipt's ("Total 45.90"); and
+a cell's number ("$1,200", "15%"). A malformed table is an error naming its line, not a guess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from agentnet.collaborators.mathtext import labelled_values
+from agentnet.errors import UserError
+
+MAX_ROWS = 200_000
+
+
+class TableError(UserError):
+    code = "table_unreadable"
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    fields: dict[str, Any]  # a single record's fields (JSON object, labelled lines)
+
+
+def cell_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip().replace(",", "").lstrip("$\u20ac\u00a3").rstrip("%")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def read_table(text: str) -> Table:
+    stripped = text.strip()
+    if stripped[:1] in ("{", "["):
+        try:
+            return _from_json(json.loads(stripped))
+        except json.JSONDecodeError:
+            pass
+    labelled = labelled_values(stripped)
+    lines = [line for line in stripped.splitlines() if line.strip()]
+    if labelled and len(labelled) * 2 >= len(lines):
+        return Table(["label", "value"], [{"label": k, "value": float(v)} for k, v in labelled.items()], labelled)
+    try:
+        dialect = csv.Sniffer().sniff(stripped[:4096], delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.DictReader(io.StringIO(stripped), delimiter=delimiter)
+    rows = []
+    for index, row in enumerate(reader):
+        if index >= MAX_ROWS:
+            raise TableError(f"the table has more than {MAX_ROWS:,} rows", hint="filter it before asking")
+        if None in row:
+            # More cells than the header names: which column each belongs to is a guess (the extra
+            # ones were dropped, and the answer came from the rest without a word).
+            error = TableError(
+                f"line {reader.line_num} has {len(reader.fieldnames or []) + len(row[None])} cells, the header "
+                f"{len(reader.fieldnames or [])}",
+                hint="fix that line (a comma inside a value needs quotes) or the header",
+            )
+            error.conclusive = True  # the data is malformed: no other collaborator should guess from it
+            raise error
+        rows.append({k.strip(): (v or "").strip() for k, v in row.items() if k is not None})
+    columns = [c.strip() for c in reader.fieldnames or []]
+    if not columns or not rows:
+        raise TableError("no table found: give CSV with a header row, JSON, or 'label value' lines")
+    return Table(columns, rows, {})
+
+
+def _from_json(data: Any) -> Table:
+    if isinstance(data, dict):
+        lists = [v for v in data.values() if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)]
+        if len(lists) == 1:
+            data = lists[0]
+        else:
+            flat = _flatten(data)
+            return Table(["field", "value"], [{"field": k, "value": v} for k, v in flat.items()], flat)
+    if isinstance(data, list) and all(isinstance(i, dict) for i in data):
+        rows = [_flatten(i) for i in data]
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        return Table(columns, rows, {})
+    raise TableError("the JSON is neither records (a list of objects) nor an object")
