@@ -78,10 +78,41 @@ def ranking(question: str, numeric: list[str]) -> Ranking | None:
         if re.match(r"\s+than\b", lowered[match.end() :]):
             return None  # "older than 30" is a condition, not a ranking
         comparative = not re.search(r"est$|^most|^least|rated$", word)
-        column = _of_kind(numeric, kinds)
-        if column is None and (column := _of_kind(numeric, flipped)) is not None:
-            op = "min" if op == "max" else "max"
+        op, column = _column(op, kinds, flipped, numeric)
         return Ranking(op, column, " ".join(word.split()), comparative)
+    return None
+
+
+def _column(op: str, kinds: tuple[str, ...], flipped: tuple[str, ...], numeric: list[str]) -> tuple[str, str | None]:
+    """The op and the column of a word's kind ("older": the highest age, or the lowest birth year)."""
+    column = _of_kind(numeric, kinds)
+    if column is None and (column := _of_kind(numeric, flipped)) is not None:
+        op = "min" if op == "max" else "max"
+    return op, column
+
+
+# Verbs that say which column a comparison after them is on: "items that cost less than 5".
+_VERBS: list[tuple[str, tuple[str, ...]]] = [
+    (r"costs?|costing|priced(?:\s+at)?|sells?\s+for|sold\s+for", _PRICE),
+    (r"aged", ("age",)),
+    (r"weighs?|weighing", ("weight", "mass")),
+    (r"earns?|earning|makes?|making", _WEALTH),
+]
+VERBS = "|".join(words for words, _ in _VERBS)
+
+
+def verb_column(verb: str, numeric: list[str]) -> str | None:
+    """The column a verb before a comparison is about ("cost": the price column), if the table has one."""
+    kinds = next((kinds for words, kinds in _VERBS if re.fullmatch(words, " ".join(verb.split()))), ())
+    return _of_kind(numeric, kinds)
+
+
+def compared(word: str, numeric: list[str]) -> tuple[str, str | None] | None:
+    """What a comparative word before "than" compares ("older than 30": max, the age column), when it
+    is one of the words above; the column is None when the table has none of its kind."""
+    for words, op, kinds, flipped in _RULES:
+        if re.fullmatch(words, " ".join(word.split())):
+            return _column(op, kinds, flipped, numeric)
     return None
 
 

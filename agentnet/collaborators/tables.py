@@ -4,8 +4,11 @@ receipt's ("Total 45.90"). "How many rows have a price over 20?", "What is the a
 "What is the total on this receipt?", "What is server.port?".
 
 The question is read against the data's own column names: a column is named by its header words
-(``unit_price`` is "unit price"), a condition by a comparison word after it ("exceeds", "at least",
-"below", "is"), an aggregate by its usual words (count, sum/total, average, highest, lowest).
+(``unit_price`` is "unit price"), a comparison with a number filters the rows on the column it tells
+("older than 30", "a price under 5": ``comparisons``), a condition by a comparison word after a
+column ("is", "equals"), an aggregate by its usual words (count, sum/total, average, highest,
+lowest); "who", "which" and "list" ask for the rows themselves ("Ann, Bob and Di (3 rows where age >
+30)"). The table itself is read by ``tableread``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from agentnet.collaborators.calculator import show
+from agentnet.collaborators.comparisons import Comparison, comparisons
 from agentnet.collaborators.superlatives import Ranking, ranking, unknown_column
 from agentnet.collaborators.tableread import Table, TableError, cell_number, read_table
 from agentnet.nodes.outputs import ToolOutput
@@ -26,7 +30,8 @@ _COMPARE = [
     ("!=", r"is\s+not|isn't|not\s+equal\s+to|!=|other\s+than"),
     (">", r"exceeds?|exceeding|over|above|greater\s+than|more\s+than|higher\s+than|larger\s+than|bigger\s+than|>"),
     ("<", r"below|under|less\s+than|lower\s+than|smaller\s+than|fewer\s+than|<"),
-    ("==", r"equals?|equal\s+to|is|are|=|==|of"),
+    ("==", r"equals?|equal\s+to|is|=|=="),
+    ("of", r"are|of"),  # "==" only before a number or one of the column's values: not "age of people"
 ]
 _AGGREGATES = [
     ("count", r"\bhow\s+many\b|\bcount\b|\bnumber\s+of\b"),
@@ -83,10 +88,17 @@ def _condition(question: str, table: Table, used: list[tuple[int, int, str]]) ->
             value = _VALUE.match(question[end + match.end() :])
             raw = next((g for g in value.groups() if g is not None), "") if value is not None else ""
             # "which item is the cheapest": "is the" is no condition on the item column.
-            if raw and raw.lower() not in ("the", "a", "an"):
+            if raw and raw.lower() not in ("the", "a", "an") and (op != "of" or _holds(table, column, raw)):
                 number = cell_number(raw)
-                return column, op, number if number is not None else raw
+                return column, "==" if op == "of" else op, number if number is not None else raw
     return _cell_named(question, table)
+
+
+def _holds(table: Table, column: str, raw: str) -> bool:
+    """Whether ``raw`` is a number or one of ``column``'s values."""
+    if cell_number(raw) is not None:
+        return True
+    return any(str(row.get(column, "")).strip().lower() == raw.lower() for row in table.rows)
 
 
 def _cell_named(question: str, table: Table) -> tuple[str, str, Any] | None:
@@ -151,25 +163,83 @@ def query_table(
               "or lowest, or a field's value", json_schema_extra={"x-agentnet": "request"}),
     ],
 ) -> ToolOutput:  # fmt: skip
-    """Answer a question over a table: counts, sums, averages, extremes, filtered by a condition."""
+    """Answer a question over a table: counts, lists, sums, averages, extremes, filtered by conditions."""
     table = read_table(data)
-    op = _aggregate(question)
-    # One record (an object, a receipt): "the total", "the tax" name its fields.
-    if table.fields and op in (None, "sum"):
-        found = _lookup(question, table)
-        if found is not None:
-            return found
-    named = mentions(question, table.columns)
-    condition = _condition(question, table, named)
-    rows = [r for r in table.rows if condition is None or _test(r.get(condition[0]), condition[1], condition[2])]
-    where = f" where {condition[0]} {condition[1]} {show_value(condition[2])}" if condition else ""
     numeric = [c for c in table.columns if any(cell_number(r.get(c)) is not None for r in table.rows)]
-    if (ranked := ranking(question, numeric)) is not None and op in (None, "max", "min"):
-        return _ranked(ranked, question, table, rows, named, numeric, where)
+    compared = _comparisons(question, table, numeric)
+    # The comparisons read, their words are no aggregate ("at least" is no "least", "more than" no "most").
+    rest = _blanked(question, compared)
+    op = _aggregate(rest)
+    # One record (an object, a receipt): "the total", "the tax" name its fields.
+    if table.fields and op in (None, "sum") and not compared and (found := _lookup(question, table)) is not None:
+        return found
+    named = mentions(rest, table.columns)
+    conditions = [(c.column, c.op, c.value) for c in compared if c.column is not None]
+    if (other := _condition(rest, table, named)) is not None:
+        conditions.append(other)
+    rows = [r for r in table.rows if all(_test(r.get(column), o, value) for column, o, value in conditions)]
+    where = " where " + " and ".join(f"{c} {o} {show_value(v)}" for c, o, v in conditions) if conditions else ""
+    if (ranked := ranking(rest, numeric)) is not None and op in (None, "max", "min"):
+        return _ranked(ranked, rest, table, rows, named, numeric, where)
+    if op is None and _LISTING.search(rest):
+        return listed(table, rows, numeric, where)
     if op in (None, "count"):
-        shown = f"{len(rows)} rows{where}"
-        return ToolOutput(shown, {"count": len(rows), "condition": condition, "text": shown})
-    return _numeric(op, question, table, rows, named, condition, where)
+        shown = f"{len(rows)} {_rows(len(rows))}{where}"
+        counted = {"count": len(rows), "condition": conditions[0] if conditions else None, "conditions": conditions}
+        return ToolOutput(shown, {**counted, "text": shown})
+    return _numeric(op, rest, table, rows, named, conditions[0] if conditions else None, where)
+
+
+# A question for the rows themselves: "who is older than 30", "which items cost less than 5".
+_LISTING = re.compile(r"^\s*(?:who|which|list|show|name|give|find)\b|\brows?\s+(?:where|with|whose)\b|\bnames?\s+of\b",
+                      re.IGNORECASE)  # fmt: skip
+_SHOWN_ROWS = 20
+
+
+def _rows(count: int) -> str:
+    return "row" if count == 1 else "rows"
+
+
+def listed(table: Table, rows: list[dict[str, Any]], numeric: list[str], where: str) -> ToolOutput:
+    """The rows by their label (the first text column): "Ann, Bob and Di (3 rows where age > 30)"."""
+    label = next((c for c in table.columns if c not in numeric), table.columns[0])
+    names = [str(row.get(label, "")) for row in rows]
+    if not names:
+        shown = f"no rows{where}"
+    else:
+        more = len(names) - _SHOWN_ROWS
+        first = names[:_SHOWN_ROWS] + ([f"{more} more"] if more > 0 else [])
+        shown = f"{joined(first)} ({len(rows)} {_rows(len(rows))}{where})"
+    return ToolOutput(shown, {"count": len(rows), "rows": rows, "text": shown})
+
+
+def joined(names: list[str]) -> str:
+    """ "Ann", "Ann and Bob", "Ann, Bob and Di"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _comparisons(question: str, table: Table, numeric: list[str]) -> list[Comparison]:
+    """The question's comparisons with numbers, each on a column it tells; else an error naming the columns."""
+    found = comparisons(question.lower(), mentions(question, table.columns), numeric)
+    for comparison in found:
+        if comparison.column is None:
+            error = TableError(
+                f"cannot tell which column {comparison.words!r} compares: the table's columns are "
+                f"{', '.join(table.columns)}",
+                hint=f"name the column, e.g. 'rows where {(numeric or table.columns)[-1]} is {comparison.words}'",
+            )
+            error.conclusive = True  # the table was read: another collaborator could only guess the answer
+            raise error
+    return found
+
+
+def _blanked(question: str, found: list[Comparison]) -> str:
+    """The question with each comparison blanked out, offsets kept. Not as spaces: "price is under 5 in
+    shop.csv" would read as "price is in"; a NUL is no word, no value and no space."""
+    for comparison in found:
+        start, end = comparison.span
+        question = question[:start] + "\0" * (end - start) + question[end:]
+    return question
 
 
 _GENERIC = frozenset(
