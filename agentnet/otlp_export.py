@@ -39,7 +39,12 @@ def export_to_collector(provider: Any, exporter: Any) -> Guard:
     guard = Guard(provider, exporter)
     # The processor only calls export, shutdown and force_flush: the guard has them (no SDK base class
     # here, which would import the SDK with this module).
-    provider.add_span_processor(BatchSpanProcessor(cast(Any, guard)))
+    processor = BatchSpanProcessor(cast(Any, guard))
+    # Its queue's logger, wherever this SDK keeps it (opentelemetry.sdk._shared_internal in 1.45).
+    inner = getattr(processor, "_batch_processor", processor)
+    for module in {type(inner).__module__, type(processor).__module__}:
+        logging.getLogger(module).addFilter(guard)
+    provider.add_span_processor(processor)
     atexit.register(guard.close)
     return guard
 
@@ -89,7 +94,9 @@ def _reason(message: str) -> str:
 
 class Guard(logging.Filter):
     """The span exporter the batch processor calls (it delegates to the SDK's), and a filter on that
-    exporter's loggers: their warnings and errors become one ``agentnet:`` warning."""
+    exporter's loggers: their warnings and errors become one ``agentnet:`` warning; and on the batch
+    processor's: its "Queue full, dropping span." (the SDK's own filter lets one through every 20 s, for
+    as long as a busy server's collector is down) becomes one warning per outage (``_queue_full``)."""
 
     def __init__(self, provider: Any, exporter: Any) -> None:
         super().__init__()
@@ -100,6 +107,7 @@ class Guard(logging.Filter):
         self._lock = threading.Lock()
         self._warned = False
         self._closed = False
+        self._dropping = False  # the queue-full warning was given since the last export the collector took
         modules = {cls.__module__ for cls in type(exporter).__mro__} | {"opentelemetry.exporter.otlp.common.http"}
         for module in modules:
             if module.startswith("opentelemetry.exporter."):  # the exporter's own loggers, not the SDK's
@@ -109,6 +117,7 @@ class Guard(logging.Filter):
         result = self.exporter.export(spans)
         if result.name == "SUCCESS":
             self.refused.clear()
+            self._dropping = False  # the outage is over: the next one is said again
         else:
             self._trouble("")
         return result
@@ -122,7 +131,26 @@ class Guard(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.WARNING:
             return True
+        if not record.name.startswith("opentelemetry.exporter."):
+            return self._queue_full(record)
         self._trouble(record.getMessage())
+        return False
+
+    def _queue_full(self, record: logging.LogRecord) -> bool:
+        """The batch processor's records: a queue-full one is said once per outage, in agentnet's words."""
+        if not str(record.msg).startswith("Queue full"):
+            return True  # anything else it says is not ours to reword
+        with self._lock:
+            if self._dropping or self._closed:
+                return False
+            self._dropping = True
+        size = os.environ.get("OTEL_BSP_MAX_QUEUE_SIZE", "").strip() or "2048, the default"
+        _warn(
+            f"spans are being dropped: more wait for the OTLP collector at {endpoint_shown()} than the "
+            f"queue holds (OTEL_BSP_MAX_QUEUE_SIZE: {size}); it is down or slower than this process makes "
+            "spans. Said once until it takes spans again; start the collector, point the variable at it, "
+            "or set OTEL_SDK_DISABLED=true to turn tracing off"
+        )
         return False
 
     def _trouble(self, message: str) -> None:

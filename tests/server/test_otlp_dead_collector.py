@@ -7,6 +7,8 @@
   export's 10 s; ``OTEL_EXPORTER_OTLP_TIMEOUT`` set by the user is the wait instead.
 - A live collector still gets the spans a process ends with (the exit's export, not a timed batch):
   more of it in tests/server/test_telemetry.py.
+- Spans made faster than a dead collector's export gives up fill the SDK's queue: said once, in
+  agentnet's words, not the SDK's line every 20 s.
 """
 
 from __future__ import annotations
@@ -90,3 +92,37 @@ def test_a_live_collector_gets_the_spans_exported_at_exit() -> None:
         receiver.close()
     assert {s.name for s in spans} == {"probe"} | {f"child {n}" for n in range(50)} and len(spans) == 51
     assert "agentnet:" not in stderr and gap < EXIT_WAIT_S, (gap, stderr)
+
+
+# Two bursts of spans, on either side of a 20 s boundary of the clock: the SDK's own filter lets its
+# "Queue full, dropping span." through once per 20 s window (a busy server: three lines a minute, for
+# as long as the collector is dead).
+BURSTS = """\
+import time
+from agentnet import telemetry
+
+def burst():
+    for n in range(400):
+        with telemetry.span(f"busy {n}"):
+            pass
+
+while time.time() % 20 < 17:
+    time.sleep(0.05)
+burst()
+while time.time() % 20 >= 17:
+    time.sleep(0.05)
+burst()
+print("ended", flush=True)
+"""
+
+
+def test_a_queue_full_of_spans_for_a_dead_collector_is_said_once_naming_the_settings() -> None:
+    with refused_port() as port:
+        env = traced_env(f"http://127.0.0.1:{port}", OTEL_BSP_MAX_QUEUE_SIZE="50", OTEL_BSP_MAX_EXPORT_BATCH_SIZE="10")
+        _, stdout, stderr = exit_after_last_line([sys.executable, "-c", BURSTS], env)
+    assert stdout == "ended\n"
+    assert "Queue full" not in stderr, stderr[-3000:]  # before: the SDK's line, once in each window
+    dropped = [line for line in stderr.splitlines() if "queue" in line.lower()]
+    assert len(dropped) == 1, stderr[-3000:]
+    assert f"http://127.0.0.1:{port} (OTEL_EXPORTER_OTLP_ENDPOINT)" in dropped[0]
+    assert "OTEL_BSP_MAX_QUEUE_SIZE" in dropped[0] and dropped[0].startswith("agentnet: ")
