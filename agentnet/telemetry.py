@@ -74,7 +74,13 @@ def _otlp_tracer() -> Any:
     attributes = {} if os.environ.get("OTEL_SERVICE_NAME") else {"service.name": "agentnet"}
     # Shut down at exit by the guard, which bounds the wait for a collector that cannot take the spans.
     provider = TracerProvider(resource=Resource.create(attributes), shutdown_on_exit=False)
-    export_to_collector(provider, OTLPSpanExporter())
+    try:
+        export_to_collector(provider, OTLPSpanExporter())
+    except ValueError as exc:  # the SDK's check of the batch settings: a traceback at the first span before
+        sys.stderr.write(f"agentnet: the OTEL_BSP_* settings do not fit together (the SDK: {str(exc).rstrip('.')}; "
+                         "OTEL_BSP_MAX_QUEUE_SIZE is 2048 and OTEL_BSP_MAX_EXPORT_BATCH_SIZE 512 unless set); "
+                         "tracing stays off\n")  # fmt: skip
+        return None
     # Global, so W3C propagation and any other instrumentation in the process share it.
     trace.set_tracer_provider(provider)
     return trace.get_tracer("agentnet")

@@ -126,3 +126,13 @@ def test_a_queue_full_of_spans_for_a_dead_collector_is_said_once_naming_the_sett
     assert len(dropped) == 1, stderr[-3000:]
     assert f"http://127.0.0.1:{port} (OTEL_EXPORTER_OTLP_ENDPOINT)" in dropped[0]
     assert "OTEL_BSP_MAX_QUEUE_SIZE" in dropped[0] and dropped[0].startswith("agentnet: ")
+
+
+def test_batch_settings_that_do_not_fit_together_are_named_and_tracing_stays_off() -> None:
+    """Before, the SDK's ValueError ended the process with a traceback at its first span."""
+    with refused_port() as port:
+        env = traced_env(f"http://127.0.0.1:{port}", OTEL_BSP_MAX_QUEUE_SIZE="50")
+        _, stdout, stderr = exit_after_last_line([sys.executable, "-c", PROBE], env)
+    assert stdout == "ended\n" and "Traceback" not in stderr
+    assert stderr.startswith("agentnet: the OTEL_BSP_* settings do not fit together (the SDK: max_export_batch_size")
+    assert "OTEL_BSP_MAX_EXPORT_BATCH_SIZE 512 unless set); tracing stays off" in stderr and stderr.count("\n") == 1
