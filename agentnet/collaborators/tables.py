@@ -318,12 +318,23 @@ def _extreme(
     named: list[tuple[int, int, str]],
     numeric: list[str],
 ) -> ToolOutput:
-    """The row with the highest or lowest value of ``column``, shown by its label (a text column)."""
+    """The rows with the highest or lowest value of ``column``, shown by their label (a text column):
+    every row tied for it ("Ann and Bob (both max age: 41)"), not the first of them as though alone."""
     number, row = (max if op == "max" else min)(values, key=lambda pair: pair[0])
+    tied = [other for value, other in values if value == number]
     label = next((name for _, _, name in named if name != column and name in row), None)
     label = label or next((c for c in table.columns if c not in numeric), None)
-    shown = f"{row[label]} ({op} {column}: {show_value(number)})" if label else f"{show_value(number)} ({op} {column})"
-    return ToolOutput(shown, {"op": op, "column": column, "value": number, "row": row, "text": shown})
+    measure = f"{op} {column}: {show_value(number)}"
+    if label is None:
+        shown = f"{show_value(number)} ({op} {column})"
+    elif len(tied) == 1:
+        shown = f"{row[label]} ({measure})"
+    else:
+        names = [str(other.get(label, "")) for other in tied]
+        more = len(names) - _SHOWN_ROWS
+        shown = f"{joined(names[:_SHOWN_ROWS] + ([f'{more} more'] if more > 0 else []))} "
+        shown += f"({'both' if len(tied) == 2 else f'all {len(tied)}'} {measure})"
+    return ToolOutput(shown, {"op": op, "column": column, "value": number, "row": row, "rows": tied, "text": shown})
 
 
 def _ranked(

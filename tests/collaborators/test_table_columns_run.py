@@ -99,3 +99,28 @@ def test_a_superlative_without_its_column_names_the_columns() -> None:
                        "are name, age, city") as raised:  # fmt: skip
         query_table(AGES, "who is the tallest?")
     assert raised.value.conclusive and "highest age" in (raised.value.hint or "")
+
+
+TIED = '[{"name": "Ann", "age": 41}, {"name": "Bob", "age": 41}, {"name": "Cy", "age": 25}]'
+
+
+@pytest.mark.parametrize(
+    ("table", "question", "answer"),
+    [
+        (TIED, "who is the oldest?", "Ann and Bob (both max age: 41)"),
+        (TIED, "who is older, Ann or Bob?", "Ann and Bob (both max age: 41)"),
+        (TIED, "who is the youngest?", "Cy (min age: 25)"),
+        ("item,price\na,1\nb,1\nc,1\nd,2\n", "which item is the cheapest", "a, b and c (all 3 min price: 1)"),
+    ],
+)
+def test_rows_tied_for_a_superlative_are_all_named(table: str, question: str, answer: str) -> None:
+    """Only the first of the tied rows was named ("Ann (max age: 41)"), as though Bob were younger."""
+    assert query_table(table, question).text == answer
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_tied_rows_through_the_cli() -> None:
+    Path("tied.csv").write_text("item,price\napple,0.5\nbanana,0.5\ncherry,4.75\n")
+    result = ran("which item is the cheapest in tied.csv")
+    assert result["status"] == "succeeded", result
+    assert result["answer"] == "apple and banana (both min price: 0.5)"
