@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from agentnet.cli.render import plural
+
 bench_app = typer.Typer(help="Measure retrieval and planning quality on benchmark data.", no_args_is_help=True)
 
 
@@ -105,7 +107,8 @@ def bench_e2e(
     for outcome in report.network:
         mark = "ok  " if outcome.ok else "FAIL"
         shown = " ".join((outcome.error or outcome.answer).split())[:90]
-        sys.stdout.write(f"{mark} {outcome.task.id:<10} {outcome.steps} steps {outcome.seconds:6.1f}s  {shown}\n")
+        steps = plural(outcome.steps, "step")
+        sys.stdout.write(f"{mark} {outcome.task.id:<10} {steps} {outcome.seconds:6.1f}s  {shown}\n")
     for line in format_report(report):
         sys.stdout.write(line + "\n")
     if as_json:

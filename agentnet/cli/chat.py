@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from agentnet.cli.conversations import Session
+from agentnet.cli.render import plural
 from agentnet.errors import AgentnetError, RunError, UserError
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class Chat:
 
             # An error of this command, not of the session: the loop reports it and reads the next line.
             raise file_error(exc) or RunError(f"could not save to {arg}: {exc}") from None
-        self.out.print(f"saved {len(self.session.messages)} messages to {arg}", markup=False)
+        self.out.print(f"saved {plural(len(self.session.messages), 'message')} to {arg}", markup=False)
 
     def _clear(self, _: str) -> None:
         self.session.messages.clear()

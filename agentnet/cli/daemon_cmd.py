@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from agentnet.cli.render import plural
 from agentnet.errors import RunError
 
 if TYPE_CHECKING:
@@ -181,7 +182,7 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print a JSON ob
         loaded = ", ".join(found["loaded"]) or "none yet"
         typer.echo(
             f"agentnet daemon running: pid {found['pid']}, port {found['port']}, up {found['uptime_s']:.0f} s,"
-            f" {found['served']} requests served, models loaded: {loaded}"
+            f" {plural(found['served'], 'request')} served, models loaded: {loaded}"
         )
     if found is None:
         raise typer.Exit(1)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from agentnet.cli.render import plural
+
 if TYPE_CHECKING:
     from agentnet.directory.query import Candidate
     from agentnet.directory.store import Directory
@@ -112,7 +114,7 @@ def list_cards(config: ConfigOption = None, as_json: JsonOption = False) -> None
 
     from agentnet.cli.render import cells, console
 
-    table = Table(show_edge=False, header_style="bold", title=f"{len(cards)} cards")
+    table = Table(show_edge=False, header_style="bold", title=plural(len(cards), "card"))
     table.add_column("id", no_wrap=True)
     for column in ("provider", "locality", "in -> out", "skills", "description"):
         table.add_column(column, overflow="fold")
@@ -227,7 +229,7 @@ def import_file(
     cards = load_cards(path, fmt)
     with _open(config, sync=False) as directory, _progress(f"indexing {path.name}") as progress:
         changed = directory.register_many(cards, progress=progress)
-    sys.stdout.write(f"imported {len(cards)} cards from {path} ({changed} new or changed)\n")
+    sys.stdout.write(f"imported {plural(len(cards), 'card')} from {path} ({changed} new or changed)\n")
 
 
 @directory_app.command("remove")
@@ -244,4 +246,4 @@ def reindex(config: ConfigOption = None) -> None:
     # Not synced first: a directory indexed with another embedder takes no new card until re-embedded.
     with _open(config, sync=False, rebuild=True) as directory, _progress("re-embedding") as progress:
         count = directory.reindex(progress=progress)
-    sys.stdout.write(f"re-indexed {count} cards\n")
+    sys.stdout.write(f"re-indexed {plural(count, 'card')}\n")

@@ -97,7 +97,8 @@ def _report_forgotten(before: dict[str, Any], after: dict[str, Any], count: int)
         return
     rated = before["by_source"].get("rated", 0) - after["by_source"].get("rated", 0)
     lost = f", {plural(rated, 'rated run')} among them" if rated > 0 else ""
-    sys.stderr.write(f"plan memory keeps at most {after['max_tasks']} tasks: forgot the {gone} oldest{lost} "
+    oldest = "oldest" if gone == 1 else f"{gone} oldest"
+    sys.stderr.write(f"plan memory keeps at most {plural(after['max_tasks'], 'task')}: forgot the {oldest}{lost} "
                      "(rated runs go last; `agentnet memory show` lists what is left)\n")  # fmt: skip
 
 

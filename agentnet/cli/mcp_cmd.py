@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from agentnet.cli.render import plural
 from agentnet.errors import UserError
 from agentnet.plugins.hookspecs import hookimpl
 
@@ -68,7 +69,7 @@ def _mirror(servers: McpServers, config: Path | None, removed: str | None = None
                 totals["removed"] += directory.sync([], provider=provider(removed))["removed"]
     except AgentnetError as exc:
         return f"directory not updated now ({exc.message}); it is updated when the next plan is made"
-    return f"directory: {totals.get('changed', 0)} cards added or changed, {totals.get('removed', 0)} removed"
+    return f"directory: {plural(totals.get('changed', 0), 'card')} added or changed, {totals.get('removed', 0)} removed"
 
 
 def _flags(card_flags: dict[str, bool]) -> str:
@@ -124,7 +125,7 @@ def add(
     servers = _servers(config)
     record = servers.add(spec)
     out = console()
-    out.print(f"MCP server [bold]{escape(record.name)}[/] ({spec.transport}): {len(record.tools)} tools")
+    out.print(f"MCP server [bold]{escape(record.name)}[/] ({spec.transport}): {plural(len(record.tools), 'tool')}")
     _print_tools(record)
     out.print(escape(_mirror(servers, config)))
 
@@ -192,7 +193,7 @@ def remove(name: Annotated[str, typer.Argument(help="The MCP server's name.")], 
 
     servers = _servers(config)
     record = servers.remove(name)
-    console().print(escape(f"removed MCP server {record.name} ({len(record.tools)} tools)"))
+    console().print(escape(f"removed MCP server {record.name} ({plural(len(record.tools), 'tool')})"))
     console().print(escape(_mirror(servers, config, removed=record.name)))
 
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from agentnet.cli.render import plural
+
 if TYPE_CHECKING:
     from agentnet.planner.memory import PlanMemory
 
@@ -46,12 +48,15 @@ def stats(as_json: JsonOption = False) -> None:
 
     sources = ", ".join(f"{source} {count}" for source, count in sorted(found["by_source"].items())) or "none"
     out = console()
-    out.print(f"{found['tasks']} tasks remembered (of at most {found['max_tasks']}): {sources}; "
-              f"{found['rated_bad']} rated bad; {found['tools']} tools, {found['phrases']} phrases")  # fmt: skip
+    out.print(f"{plural(found['tasks'], 'task')} remembered (of at most {found['max_tasks']}): {sources}; "
+              f"{found['rated_bad']} rated bad; {plural(found['tools'], 'tool')}, "
+              f"{plural(found['phrases'], 'phrase')}")  # fmt: skip
     out.print(f"file: {found['path']}", soft_wrap=True)
     for fit in found["fits"]:
         # Memory grew by a tenth (or forgot) since: the next plan for that directory refits first.
-        then = f"; memory changed since ({fit['version'].split(':')[0]} tasks then): refitted at the next plan"
+        then_count = fit["version"].split(":")[0]
+        tasks = plural(int(then_count), "task") if then_count.isdigit() else f"{then_count} tasks"
+        then = f"; memory changed since ({tasks} then): refitted at the next plan"
         then = then if fit.get("stale") else ""
         if not fit["fitted"]:
             out.print(f"directory {fit['directory']}: {fit['reason']}{then}")
@@ -142,7 +147,7 @@ def forget(
         raise NotFoundError(f"nothing remembered from a rating of run {run_id!r}: nothing was forgotten",
                             hint="`agentnet memory show` lists what is remembered; a run teaches once rated "
                             f"(`agentnet runs rate {run_id} good`)")  # fmt: skip
-    sys.stderr.write(f"forgot {count} tasks ({left} remembered)\n")
+    sys.stderr.write(f"forgot {plural(count, 'task')} ({left} remembered)\n")
 
 
 # Where remembered tasks come from: `agentnet plan --learn` and `agentnet runs rate`.

@@ -13,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from agentnet.cli.render import plural
+
 peers_app = typer.Typer(help="Federate with other agentnet servers (their skills become collaborators).",
                         no_args_is_help=True)  # fmt: skip
 
@@ -39,7 +41,7 @@ def _mirror(config: Path | None, removed: list[str] | None = None) -> str:
             totals = sync_directory(directory, Peers().list(), removed or [])
     except AgentnetError as exc:
         return f"directory not updated now ({exc.message}); a running `agentnet serve` updates it itself"
-    return f"directory: {totals.get('changed', 0)} cards added or changed, {totals.get('removed', 0)} removed"
+    return f"directory: {plural(totals.get('changed', 0), 'card')} added or changed, {totals.get('removed', 0)} removed"
 
 
 @peers_app.command("add")
@@ -62,7 +64,7 @@ def add(
     if warning:
         sys.stderr.write(f"warning: {warning}\n")
     out = console()
-    out.print(f"peer [bold]{escape(record.name)}[/] at {escape(record.url)}: {len(record.cards)} cards")
+    out.print(f"peer [bold]{escape(record.name)}[/] at {escape(record.url)}: {plural(len(record.cards), 'card')}")
     for card in record.cards:
         out.print(f"  {escape(card.id)}  [dim]{escape(card.description[:80])}[/]")
     out.print(_mirror(config))
@@ -102,7 +104,7 @@ def remove(name: Annotated[str, typer.Argument(help="Peer name.")], config: Conf
     from agentnet.federation.peers import Peers
 
     record = Peers().remove(name)
-    console().print(f"removed peer {record.name} ({len(record.cards)} cards)")
+    console().print(f"removed peer {record.name} ({plural(len(record.cards), 'card')})")
     console().print(_mirror(config, removed=[record.name]))
 
 
@@ -120,10 +122,10 @@ def refresh(
     out = console()
     for result in Peers().refresh(name):
         if result.available:
-            out.print(f"{escape(result.name)}: up, {result.cards} cards")
+            out.print(f"{escape(result.name)}: up, {plural(result.cards, 'card')}")
         else:
             out.print(
                 f"{escape(result.name)}: [yellow]down[/] ({escape(result.error or '')}); "
-                f"{result.cards} cards marked unavailable"
+                f"{plural(result.cards, 'card')} marked unavailable"
             )
     out.print(_mirror(config))

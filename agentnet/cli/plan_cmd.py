@@ -139,8 +139,16 @@ def _fit(planner: Planner, total: int) -> None:
     elif trust.examples >= MIN_EXAMPLES:
         done = f"kept the planner's fit for this directory ({trust.examples} solved tasks{of}; redone at a tenth more)"
     else:
-        done = f"{trust.examples} of the {total} remembered tasks use only this directory's tools"
+        done = _using_tools(trust.examples, total)
     sys.stderr.write(f"{done}: {trusted(shown(asdict(trust)))}\n")
+
+
+def _using_tools(examples: int, total: int) -> str:
+    """How many remembered tasks the fit can learn from, the verb agreeing ("1 of the 1 ... use" it said)."""
+    tools = "only this directory's tools"
+    if total == 1:
+        return f"the 1 remembered task {'uses' if examples else 'does not use'} {tools}"
+    return f"{examples} of the {total} remembered tasks {'uses' if examples == 1 else 'use'} {tools}"
 
 
 @contextmanager

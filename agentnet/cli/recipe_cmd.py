@@ -202,7 +202,7 @@ class _Progress:
             again = f", round {self.rounds[event.step]}" if self.rounds[event.step] > 1 else ""
             sys.stderr.write(f"  > {step} on {self.model_of(event.node or '')}{again}\n")
         elif event.event == "finished":
-            sys.stderr.write(f"  ✓ {step}: {event.tokens} tokens, {event.latency_s or 0:.1f} s\n")
+            sys.stderr.write(f"  ✓ {step}: {plural(event.tokens or 0, 'token')}, {event.latency_s or 0:.1f} s\n")
         elif event.event == "failed":
             sys.stderr.write(f"  ✗ {step}: {event.error}\n")
         elif event.event == "fell_back":
@@ -225,7 +225,7 @@ def _report(result: RecipeResult, as_json: bool) -> None:
     calls = result.calls()
     tokens = sum(int(c.get("prompt_tokens", 0)) + int(c.get("completion_tokens", 0)) for c in calls)
     sys.stderr.write(
-        f"[run {result.run_id}: {plural(len(calls), 'model call')}, {tokens} tokens;"
+        f"[run {result.run_id}: {plural(len(calls), 'model call')}, {plural(tokens, 'token')};"
         f" `agentnet runs show {result.run_id}`]\n"
     )
 
@@ -298,7 +298,7 @@ def list_recipes(
                     "name": recipe.name if recipe else path.stem,
                     "path": str(path),
                     "valid": checked.ok,
-                    "description": recipe.description if recipe else f"{len(checked.problems)} problems",
+                    "description": recipe.description if recipe else plural(len(checked.problems), "problem"),
                     "inputs": list(recipe.inputs) if recipe else [],
                 }
             )

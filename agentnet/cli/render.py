@@ -75,9 +75,9 @@ def with_run_id(exc: RunStoreError, run_id: str, resume: str) -> RunStoreError:
     return exc
 
 
-def plural(count: int, noun: str) -> str:
-    """``1 step``, ``3 steps``."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def plural(count: int, noun: str, *, grouped: bool = False) -> str:
+    """``1 step``, ``3 steps``; ``grouped``: thousands separated (``1,024 bytes``)."""
+    return (f"{count:,}" if grouped else f"{count}") + f" {noun}{'' if count == 1 else 's'}"
 
 
 def clip(text: str, width: int) -> str:

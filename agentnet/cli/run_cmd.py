@@ -142,7 +142,10 @@ def _finish(result: RunResult, as_json: bool) -> None:
         console().print("[bold]answer[/]")
         console().print(escape(result.answer or ""))
         for ref in result.files:
-            console().print(f"[bold]file[/] {escape(ref['path'])} ({escape(ref['media_type'])}, {ref['size']:,} bytes)")
+            console().print(
+                f"[bold]file[/] {escape(ref['path'])} ({escape(ref['media_type'])}, "
+                f"{plural(ref['size'], 'byte', grouped=True)})"
+            )
         err_console().print(f"[dim]run {result.run_id} · agentnet runs show {result.run_id}[/]")
     if result.error is not None:
         if isinstance(result.error, RunStoreError):  # the database went away: nothing says it was saved

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from agentnet.cli.render import clip, tried
+from agentnet.cli.render import clip, plural, tried
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -92,7 +92,7 @@ def runs_rate(
     with Network(load_config(config)) as net:
         rated = net.rate(run_id, rating == "good")
     sys.stderr.write(f"rated run {run_id} {rated['rating']}: {' -> '.join(rated['tools'])} "
-                     f"({rated['remembered']} tasks in plan memory)\n")  # fmt: skip
+                     f"({plural(rated['remembered'], 'task')} in plan memory)\n")  # fmt: skip
     if "note" in rated:
         sys.stderr.write(f"note: {rated['note']} (agentnet runs show {run_id} keeps it whole)\n")
 
@@ -127,7 +127,7 @@ def runs_prune(
             except RunBusyError:
                 continue
             removed += 1
-        typer.echo(f"removed {removed} runs, kept the newest {keep}")
+        typer.echo(f"removed {plural(removed, 'run')}, kept the newest {keep}")
 
     _with_store(config, prune)
 
@@ -161,7 +161,7 @@ def trace_tree(trace: dict[str, Any]) -> RenderableType:
     colors = {"succeeded": "green", "failed": "red", "interrupted": "yellow", "budget_exceeded": "yellow"}
     status = trace["status"]
     root = Tree(
-        f"[bold]run {trace['id']}[/] [{colors.get(status, 'cyan')}]{status}[/] · {trace['tokens']} tokens"
+        f"[bold]run {trace['id']}[/] [{colors.get(status, 'cyan')}]{status}[/] · {plural(trace['tokens'], 'token')}"
         f" · ${trace['cost']:.6f} · started {trace['started']}"
     )
     root.add(f"task: {escape(trace['task'])}")
@@ -195,7 +195,7 @@ def trace_tree(trace: dict[str, Any]) -> RenderableType:
     for planned in planned_steps:
         _step_branch(plan_node, planned, ran.get(planned["id"]), colors)
     for stored in trace.get("files") or []:
-        root.add(f"file: {escape(stored['path'])} ({stored['size']:,} bytes)")
+        root.add(f"file: {escape(stored['path'])} ({plural(stored['size'], 'byte', grouped=True)})")
     if trace.get("error"):
         root.add(f"[red]error ({trace['error'].get('code')})[/]: {escape(str(trace['error'].get('message')))}")
     if trace.get("answer"):

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from agentnet.cli.render import plural
 from agentnet.errors import ConfigError
 
 
@@ -33,7 +34,7 @@ def read_token(token_env: str | None) -> str | None:
         )
     if len(value) < 16:
         raise ConfigError(
-            f"the token in {token_env} is {len(value)} characters; at least 16 are required",
+            f"the token in {token_env} is {plural(len(value), 'character')}; at least 16 are required",
             hint=f"use a long random token: export {token_env}=$(openssl rand -hex 32)",
         )
     return value

@@ -47,5 +47,5 @@ def test_forgetting_what_is_not_remembered_is_refused_and_forgets_nothing() -> N
 
     # What is there is still forgotten as before.
     done = cli("memory", "forget", str(ids[0]))
-    assert done.returncode == 0 and "forgot 1 tasks (4 remembered)" in done.stderr
+    assert done.returncode == 0 and "forgot 1 task (4 remembered)" in done.stderr
     assert remembered() == ids[1:]

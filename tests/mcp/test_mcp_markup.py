@@ -27,6 +27,6 @@ def test_remove_prints_a_directory_path_with_markup_literally(tmp_path: Path, ag
         env={**os.environ, "COLUMNS": "400"},
     )
     assert done.returncode == 0, done.stderr
-    assert "removed MCP server gone (1 tools)" in done.stdout
+    assert "removed MCP server gone (1 tool)" in done.stdout
     # The directory cannot open (a file stands at its path): the message names that path as written.
     assert f"directory not updated now (the directory path {cards} is a file" in done.stdout, done.stdout

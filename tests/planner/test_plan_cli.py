@@ -190,7 +190,7 @@ def test_a_rated_run_changes_the_next_plan_and_forgetting_restores_it() -> None:
     assert [(e["source"], e["rating"], e["task"]) for e in shown] == [("rated", 1, solved.task)]
 
     forgot = cli("memory", "forget", "--run", "rated-1")
-    assert forgot.exit_code == 0 and "forgot 1 tasks (0 remembered)" in forgot.stderr, forgot.output
+    assert forgot.exit_code == 0 and "forgot 1 task (0 remembered)" in forgot.stderr, forgot.output
     assert planned() == zero_shot
 
 

@@ -116,7 +116,7 @@ def test_a_card_format_whose_detector_or_loader_breaks_does_not_stop_imports(tmp
     # --format auto asks every detector: the broken one is reported and passed over.
     done = agentnet("directory", "import", str(cards), site=site)
     assert done.returncode == 0, done.stderr
-    assert "imported 1 cards" in done.stdout
+    assert "imported 1 card" in done.stdout
     assert "agentnet plugin evil failed detecting a card file: ZeroDivisionError" in done.stderr
     assert "comes from agentnet-evil-format 0.1" in done.stderr and "Traceback" not in done.stderr
     # Asked for by name, its loader's garbage is named with the file and the format.
