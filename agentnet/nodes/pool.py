@@ -8,7 +8,8 @@ Files are validated (``agentnet.nodes.gguf``) before llama.cpp ever sees them.
 
 At interpreter exit every pool closes (``close_pools``, an atexit hook): calls still running are
 told to stop (a call abandoned at its deadline keeps generating on its daemon thread until it looks
-at its cancel token), the hook waits for them to leave llama.cpp, then frees every model. Exiting
+at its cancel token), the hook waits for them and for loads in flight to leave llama.cpp (a load
+ending then frees its model: it would have stayed loaded past the hook), then frees every model. Exiting
 with a thread inside ``llama_decode`` crashed the process (SIGSEGV in
 ``ggml_cpu_extra_compute_forward``: the C library's destructors ran under the running graph).
 """
@@ -76,6 +77,7 @@ class ModelPool:
         self._loading: dict[PoolKey, threading.Lock] = {}
         self.loads = 0
         self.evictions = 0
+        self._in_flight = 0  # loads inside llama.cpp now, not yet in _models
         # Set once the process is exiting: running calls stop at their next token, new ones are refused.
         self.closing = threading.Event()
         _pools.add(self)
@@ -93,7 +95,7 @@ class ModelPool:
     # --- loading -----------------------------------------------------------------------------
 
     def get(self, key: PoolKey) -> LoadedModel:
-        """The loaded model for ``key``, loading it (once) if needed."""
+        """The loaded model for ``key``, loading it (once) if needed; none once the pool is closing."""
         with self._lock:
             model = self._models.get(key)
             if model is not None:
@@ -105,11 +107,24 @@ class ModelPool:
                 model = self._models.get(key)
                 if model is not None:
                     return model
-            model = self._load(key)
+                if self.closing.is_set():
+                    raise self.closed_error(key)
+                self._in_flight += 1  # ``close`` waits for it
+            try:
+                model = self._load(key)
+            finally:
+                with self._lock:
+                    self._in_flight -= 1
             with self._lock:
-                self._models[key] = model
                 self._loading.pop(key, None)
-                self.loads += 1
+                # A load that ended after ``close`` began would stay loaded past the exit hook.
+                kept = not self.closing.is_set()
+                if kept:
+                    self._models[key] = model
+                    self.loads += 1
+            if not kept:
+                _close(model.llama)
+                raise self.closed_error(key)
             return model
 
     def _load(self, key: PoolKey) -> LoadedModel:
@@ -192,13 +207,14 @@ class ModelPool:
             self.evict(model.key)
 
     def close(self, wait_s: float = EXIT_WAIT_S) -> None:
-        """Stop running calls (at their next token), wait up to ``wait_s`` for them to leave llama.cpp,
-        then unload every model; later calls are refused."""
+        """Stop running calls (at their next token), wait up to ``wait_s`` for them and for loads in
+        flight to leave llama.cpp (a load ending now frees its model), then unload every model; later
+        calls and loads are refused."""
         self.closing.set()
         deadline = time.monotonic() + wait_s
-        while any(model.users for model in self.loaded()) and time.monotonic() < deadline:
+        while (self._in_flight or any(model.users for model in self.loaded())) and time.monotonic() < deadline:
             time.sleep(0.01)
-        busy = [Path(m.key.path).name for m in self.loaded() if m.users]
+        busy = [Path(m.key.path).name for m in self.loaded() if m.users] + ["a model still loading"] * self._in_flight
         if busy:
             log.warning("models still running after %.0f s at exit, left loaded: %s", wait_s, ", ".join(busy))
         self.clear()

@@ -1,4 +1,5 @@
-"""A process that loaded the GGUF exits cleanly while a call is still inside llama.cpp.
+"""A process that loaded the GGUF exits cleanly while a call is still inside llama.cpp, and one that
+is still loading it frees the model at exit.
 
 A call abandoned at its deadline goes on generating on its daemon thread until it next looks at its
 cancel token; a process that exited then crashed with SIGSEGV about one run in three (gdb:
@@ -43,3 +44,14 @@ def test_exit_while_a_daemon_thread_reads_a_reply_is_clean_and_prompt() -> None:
         assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]
         # The reply would run to 1,500 tokens; exit stops it at its next token instead.
         assert time.monotonic() - started < 30
+
+
+def test_exit_while_a_model_is_still_loading_frees_it() -> None:
+    """Before, the pool's exit hook saw no model (the load was not in it yet) and returned; the load then
+    finished into the closed pool and the model stayed loaded past the hook, into the interpreter's
+    teardown ("left loaded: 1" at every delay, 0 to 0.4 s). Now the hook waits for the load and frees it."""
+    for seconds in (0.0, 0.1, 0.3):
+        done = _exit("loading", seconds)
+        assert done.returncode == 0, (seconds, done.returncode, done.stderr[-2000:])
+        assert done.stdout.splitlines() == ["exiting", "left loaded: 0"], (seconds, done.stdout, done.stderr[-2000:])
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr[-2000:]
