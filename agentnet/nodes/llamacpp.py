@@ -109,8 +109,8 @@ class LlamaCppNode(ModelNode):
         if options.stop:
             kwargs["stop"] = options.stop
         if options.schema is not None:
-            # llama-cpp-python turns the schema into a GBNF grammar: sampling can only emit matching JSON.
-            kwargs["response_format"] = {"type": "json_object", "schema": options.schema}
+            # A GBNF grammar from the schema: sampling can only emit matching JSON.
+            kwargs["grammar"] = json_grammar(options.schema)
         return kwargs
 
     def _pieces(self, chunks: Any, cancel: CancelToken, counted: _Counted, pool: ModelPool) -> Iterator[str]:
@@ -194,3 +194,28 @@ def count_prompt_tokens(loaded: LoadedModel, messages: list[ChatMessage], chat_f
         total += len(llama.tokenize(message["content"].encode("utf-8"), add_bos=False, special=False))
         total += _PER_MESSAGE_OVERHEAD
     return total
+
+
+def json_grammar(schema: dict[str, Any]) -> Any:
+    """The schema as llama.cpp's grammar, strings without raw control characters.
+
+    llama-cpp-python's converter lets a JSON string hold any character but a quote or a backslash, so a
+    small model breaks a line inside a string (``"France }\\nThe answer is ...``) and the reply is not
+    JSON (``Invalid control character``); llama.cpp's own converter excludes U+0000-U+001F and U+007F,
+    as JSON does. A schema the converter cannot take falls back to any JSON object, as
+    ``response_format`` did: the reply is still validated against the schema afterwards.
+    """
+    import json
+
+    from llama_cpp.llama_grammar import JSON_GBNF, LlamaGrammar, json_schema_to_gbnf
+
+    try:
+        gbnf = json_schema_to_gbnf(json.dumps(schema))
+    except Exception:  # noqa: BLE001 - the converter raises anything on a schema it does not handle
+        gbnf = JSON_GBNF
+    gbnf = gbnf.replace(_ANY_CHAR, _JSON_CHAR)
+    return LlamaGrammar.from_string(gbnf, verbose=False)
+
+
+_ANY_CHAR = 'char ::= [^"\\\\] |'
+_JSON_CHAR = 'char ::= [^"\\\\\\x7F\\x00-\\x1F] |'
