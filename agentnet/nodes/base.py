@@ -21,7 +21,9 @@ from typing import Any, ClassVar
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable
 from pydantic import Field
 
 from agentnet.cards import CapabilityCard
@@ -62,6 +64,7 @@ def to_chat_messages(messages: MessagesLike) -> list[ChatMessage]:
 
 
 _DONE = object()
+_CHUNK_FIELDS = {"content", "usage_metadata", "response_metadata"}
 
 
 class ModelNode(BaseChatModel):
@@ -218,21 +221,18 @@ class ModelNode(BaseChatModel):
     ) -> ChatResult:
         if stop is not None:
             kwargs["stop"] = stop
-        stream = self.stream_text(messages, **kwargs)
-        for piece in stream:
-            if run_manager is not None:
-                run_manager.on_llm_new_token(piece)
-        reply = stream.reply
-        assert reply is not None
-        message = AIMessage(
-            content=reply.text,
-            usage_metadata={
-                "input_tokens": reply.usage.prompt_tokens,
-                "output_tokens": reply.usage.completion_tokens,
-                "total_tokens": reply.usage.total_tokens,
-            },
-            response_metadata=_response_metadata(reply),
-        )
+        if kwargs.get("schema") is not None:
+            # Validated against the schema, with its one constrained retry (``with_structured_output``).
+            reply = self.complete(messages, **kwargs)
+        else:
+            stream = self.stream_text(messages, **kwargs)
+            for piece in stream:
+                if run_manager is not None:
+                    run_manager.on_llm_new_token(piece)
+            assert stream.reply is not None
+            reply = stream.reply
+        message = AIMessage(content=reply.text, usage_metadata=_usage_metadata(reply),
+                            response_metadata=_response_metadata(reply))  # fmt: skip
         return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _stream(
@@ -244,6 +244,11 @@ class ModelNode(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         if stop is not None:
             kwargs["stop"] = stop
+        if kwargs.get("schema") is not None:
+            # JSON is only known to fit the schema once whole: one chunk, after validation.
+            whole = self._generate(messages, **kwargs).generations[0].message
+            yield ChatGenerationChunk(message=AIMessageChunk(**whole.model_dump(include=_CHUNK_FIELDS)))
+            return
         stream = self.stream_text(messages, **kwargs)
         for piece in stream:
             chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
@@ -254,15 +259,36 @@ class ModelNode(BaseChatModel):
         assert reply is not None
         yield ChatGenerationChunk(
             message=AIMessageChunk(
-                content="",
-                usage_metadata={
-                    "input_tokens": reply.usage.prompt_tokens,
-                    "output_tokens": reply.usage.completion_tokens,
-                    "total_tokens": reply.usage.total_tokens,
-                },
-                response_metadata=_response_metadata(reply),
+                content="", usage_metadata=_usage_metadata(reply), response_metadata=_response_metadata(reply)
             )
         )
+
+    def with_structured_output(
+        self,
+        schema: Any,
+        *,
+        include_raw: bool = False,
+        method: str = "json_schema",
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[Any, Any]:
+        """Replies parsed into ``schema`` (a pydantic model, a TypedDict or a JSON Schema), as LangChain's
+        chat models do; the schema is imposed as ``schema=`` is (a grammar on llama.cpp), see structured.py.
+        ``strict`` is accepted and changes nothing: the reply is always validated against the schema."""
+        from agentnet.nodes.structured import structured_runnable
+
+        if kwargs:
+            raise UserError(f"with_structured_output got unknown options: {', '.join(sorted(kwargs))}",
+                            hint="pass schema, include_raw and method only")  # fmt: skip
+        return structured_runnable(self, self.node_id, schema, include_raw=include_raw, method=method)
+
+
+def _usage_metadata(reply: Reply) -> UsageMetadata:
+    return {
+        "input_tokens": reply.usage.prompt_tokens,
+        "output_tokens": reply.usage.completion_tokens,
+        "total_tokens": reply.usage.total_tokens,
+    }
 
 
 def _response_metadata(reply: Reply) -> dict[str, Any]:
