@@ -165,12 +165,8 @@ def trace_tree(trace: dict[str, Any]) -> RenderableType:
         f" · ${trace['cost']:.6f} · started {trace['started']}"
     )
     root.add(f"task: {escape(trace['task'])}")
-    lease = trace.get("lease")
-    if lease:
-        root.add(
-            f"[cyan]running on {escape(str(lease['host']))} pid {lease['pid']} since {lease['since']}[/]"
-            f" [dim](lease expires in {lease['expires_in_s']} s unless renewed)[/]"
-        )
+    if trace.get("lease"):
+        root.add(_lease_line(trace))
     ran = {s["id"]: s for s in trace["steps"]}
     plan = trace["plan"]
     if plan.get("source") == "recipe":
@@ -201,6 +197,25 @@ def trace_tree(trace: dict[str, Any]) -> RenderableType:
     if trace.get("answer"):
         root.add(f"[bold]answer[/]: {escape(trace['answer'][:500])}")
     return root
+
+
+def _lease_line(trace: dict[str, Any]) -> str:
+    """Who runs the run; or, once its holder stopped renewing the lease (killed, or cut off from the run
+    database), that nothing runs it and how to go on: its status stays "running" until it is resumed."""
+    from rich.markup import escape
+
+    lease = trace["lease"]
+    holder = f"{escape(str(lease['host']))} pid {lease['pid']}"
+    expires_in = lease["expires_in_s"]
+    if expires_in is None or expires_in > 0:
+        expiry = f"[dim](lease expires in {expires_in} s unless renewed)[/]"
+        return f"[cyan]running on {holder} since {lease['since']}[/] {expiry}"
+    recipe = trace["plan"].get("source") == "recipe"
+    resume = f"agentnet recipe resume {trace['id']}" if recipe else f"agentnet run --resume {trace['id']}"
+    return (
+        f"[yellow]not running: {holder} ran it from {lease['since']} and stopped renewing its lease "
+        f"{-expires_in:.0f} s ago (killed, or cut off from the run database); continue it with `{resume}`[/]"
+    )
 
 
 def _step_branch(plan_node: Any, planned: dict[str, Any], step: dict[str, Any] | None, colors: dict[str, str]) -> None:

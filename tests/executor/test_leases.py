@@ -4,8 +4,11 @@ signals: concurrent resumes, kill -9 of the owner, a frozen owner, cancel from a
 from __future__ import annotations
 
 import json
+import os
 import signal
+import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -184,3 +187,21 @@ def test_a_step_that_finishes_after_its_run_was_taken_is_not_kept(engine: str) -
     finally:
         executor.close()
         other.close()
+
+
+def test_runs_show_says_a_run_whose_owner_was_killed_is_not_running(engine: str, tmp_path: Path) -> None:
+    """`agentnet runs show` (the real CLI) of a run whose process died: once its lease ran out it said
+    "running on HOST pid N ... (lease expires in -5.1 s unless renewed)"; now that nothing runs it, and the
+    command that continues it."""
+    dead = crashed_run("stopped", tmp_path)
+    wait_until(lambda: stored_run("stopped")["lease"]["expires_in_s"] < 0, "the lease to expire")
+    agentnet = str(Path(sys.executable).parent / "agentnet")
+    wide = {**os.environ, "COLUMNS": "400"}  # one line each: rich wraps a tree's lines at the terminal's width
+    shown = subprocess.run([agentnet, "runs", "show", "stopped"], capture_output=True, text=True, timeout=120, env=wide)
+    assert shown.returncode == 0, shown.stderr
+    text = shown.stdout
+    assert f"not running: {socket.gethostname()} pid {dead} ran it from" in text, text
+    assert "stopped renewing its lease" in text and "continue it with `agentnet run --resume stopped`" in text
+    assert "expires in -" not in text
+    resumed = resume_when_lease_expires("stopped", tmp_path)
+    assert resumed["status"] == "succeeded", resumed
