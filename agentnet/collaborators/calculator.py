@@ -21,7 +21,15 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from agentnet.collaborators import currency, units
-from agentnet.collaborators.mathtext import SCALES, CalculatorError, NoAnswerError, Token, labelled_values, tokens
+from agentnet.collaborators.mathtext import (
+    SCALES,
+    CalculatorError,
+    NoAnswerError,
+    Token,
+    labelled_values,
+    tokens,
+    without_file_names,
+)
 from agentnet.nodes.outputs import ToolOutput
 
 MAX_DEPTH = 60
@@ -297,9 +305,15 @@ def calculate(
             json_schema_extra={"x-agentnet": "input"},
         ),
     ] = "",
-) -> ToolOutput:
+    handed: Annotated[
+        bool, Field(description="Whether the data was handed over (a file, piped text, an earlier output)",
+                    json_schema_extra={"x-agentnet": "handed"})
+    ] = False,
+) -> ToolOutput:  # fmt: skip
     """Evaluate arithmetic, percentages and unit conversions; the result first, then what was computed."""
     variables = context_values(context) if context != expression else {}
+    if handed:
+        expression = without_file_names(expression)
     parts = _questions(expression)
     # "convert 5 miles to km and convert 3 kg to pounds" reads as one conversion, the first, and the
     # second was dropped: two conversions are two questions.

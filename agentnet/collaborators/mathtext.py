@@ -99,6 +99,19 @@ class NoAnswerError(CalculatorError):
     conclusive = True
 
 
+# A file's name ("receipt.txt", "docs/q3.csv") with the word that points at it ("in", "of", "from").
+_FILE_NAME = re.compile(
+    r"(?:\b(?:in|of|from|on)\s+(?:the\s+)?(?:file\s+)?)?(?<![\w./~-])[\w~./-]*[A-Za-z_][\w~/-]*\.[A-Za-z][A-Za-z0-9]{1,5}\b"
+)
+
+
+def without_file_names(text: str) -> str:
+    """The text without the names of files: when a file was handed over, its name says where the
+    numbers are (its labelled values), not arithmetic. "add a 15% tip to the total in receipt.txt" was
+    refused on the name's "." and a table lookup answered the total alone."""
+    return " ".join(_FILE_NAME.sub(" ", text).split())
+
+
 def refuse_code(text: str) -> None:
     match = _CODE.search(text)
     if match:

@@ -199,3 +199,12 @@ def test_a_compound_quantity_beside_other_questions(questions: str, answers: lis
 def test_a_compound_quantity_of_another_kind_is_an_error() -> None:
     with pytest.raises(CalculatorError, match=r"cannot convert ft \(length\) to kg"):
         calculate("2 feet 3 inches in kg")
+
+
+def test_the_names_of_handed_files_are_dropped() -> None:
+    receipt = "Subtotal 5.75\nTax 0.46\nTotal 6.21"
+    assert calculate("add a 15% tip to the total in receipt.txt", receipt, handed=True).text == "7.1415"
+    assert calculate("what is the total of docs/q3.txt times 2", receipt, handed=True).text == "12.42"
+    assert calculate("what is 3.5 kg in lb", "", handed=True).text == "7.7161791765 lb"
+    with pytest.raises(CalculatorError, match="cannot read"):
+        calculate("add a 15% tip to the total in receipt.txt", receipt)  # nothing handed: the name stays

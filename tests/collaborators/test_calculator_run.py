@@ -94,3 +94,16 @@ def test_a_compound_quantity_is_answered_as_one(task: str, answer: str) -> None:
     done = agentnet("run", "--json", task)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1])["answer"] == answer
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_handed_file_s_name_is_no_arithmetic() -> None:
+    """ "receipt.txt" in the expression was refused ("cannot read '.'"), and the table tool that stood in
+    answered the total alone, "6.21 (total)", the tip dropped."""
+    Path("receipt.txt").write_text("Coffee 3.50\nBagel 2.25\nSubtotal 5.75\nTax 0.46\nTotal 6.21\n")
+    done = agentnet("run", "--json", "add a 15% tip to the total in receipt.txt")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["answer"] == "7.1415", result
+    shown = agentnet("runs", "show", result["run_id"], "--json")
+    assert [a["node_id"] for a in json.loads(shown.stdout)["steps"][0]["attempts"]] == ["calculator"]
