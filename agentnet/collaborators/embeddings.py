@@ -55,15 +55,35 @@ def _two_texts(text: str) -> list[str]:
     return blocks if len(blocks) == 2 else passages(text)
 
 
+# A quoted file's name ("notes.txt") names a text handed over; it is not a text to compare.
+_FILE_NAME = re.compile(r"[\w~./-]*[A-Za-z_][\w~/-]*\.[A-Za-z][A-Za-z0-9]{1,5}")
+
+
+def _compared(request: str, text: str, handed: bool) -> tuple[list[str], bool]:
+    """The texts to compare: two quoted in the request, else those handed over (two files or earlier
+    outputs; one of them with one quoted text). 'how similar are "notes.txt" and "fruit.txt"?' compared
+    the two names (0.54, "similar") while the files' texts, handed over, were unrelated (-0.08). And
+    whether the texts are the quoted ones (more than two are compared as the first two)."""
+    named = [found for found in quoted(request) if not _FILE_NAME.fullmatch(found)]
+    given = _two_texts(text) if text and (handed or text != request) else []
+    if len(named) >= 2 or not given:
+        return named, True
+    return (given + named if len(given) == 1 else given), False
+
+
 def text_similarity(
     request: Annotated[str, Field(description="The request, with the two texts in quotes", json_schema_extra=_REQUEST)],
     text: Annotated[str, Field(description="Two texts, one per line", json_schema_extra=_INPUT)] = "",
-) -> ToolOutput:
+    handed: Annotated[
+        bool, Field(description="Whether the texts were handed over (files, piped text, earlier outputs)",
+                    json_schema_extra={"x-agentnet": "handed"})
+    ] = False,
+) -> ToolOutput:  # fmt: skip
     """How similar in meaning two texts are (cosine similarity of MiniLM embeddings, -1 to 1)."""
-    texts = quoted(request) or _two_texts(text if text != request else "")
+    texts, from_quotes = _compared(request, text, handed)
     if len(texts) < 2:
         raise EmbeddingInputError("give two texts to compare, each in quotes", hint='e.g. "a cat" and "a kitten"')
-    if len(texts) > 2 and not quoted(request):
+    if len(texts) > 2 and not from_quotes:
         raise EmbeddingInputError(
             f"which two texts to compare? the input has {len(texts)} passages",
             hint="give two files, two lines, or two quoted texts",

@@ -33,3 +33,35 @@ def test_more_than_two_passages_are_not_cut_to_the_first_two() -> None:
     with pytest.raises(EmbeddingInputError, match="the input has 3 passages"):
         text_similarity("how similar are these", lines)
     assert text_similarity("how similar", "a cat\na kitten").data["texts"] == ["a cat", "a kitten"]
+
+
+NOTES = "The meeting moved to Friday because the room was booked.\n"
+REPORT = "Because the room was taken, the meeting is now on Friday.\n"
+FRUIT = "Bananas are rich in potassium and grow in warm climates.\n"
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_quoted_file_names_compare_the_files_not_their_names() -> None:
+    """The quoted names were the two texts compared: 0.54 ("similar") for two unrelated files."""
+    Path("notes.txt").write_text(NOTES)
+    Path("fruit.txt").write_text(FRUIT)
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "run", "--json", 'how similar are "notes.txt" and "fruit.txt"?'],
+                          capture_output=True, text=True, timeout=300, env=env, stdin=subprocess.DEVNULL,
+                          check=False)  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == "succeeded" and result["answer"].endswith("(not similar)"), result
+
+
+def test_handed_texts_come_before_quoted_names() -> None:
+    handed = NOTES + "\n" + REPORT
+    found = text_similarity('how similar are "notes.txt" and "report.txt"?', handed, handed=True)
+    assert found.data["texts"] == [NOTES.strip(), REPORT.strip()] and found.text.endswith("(very similar)")
+    # One file handed over and one quoted text: those two.
+    one = text_similarity('how similar is notes.txt to "the meeting is on Friday now"', NOTES, handed=True)
+    assert one.data["texts"] == [NOTES.strip(), "the meeting is on Friday now"]
+    # A recipe step whose input is also its request: the handed text, not nothing.
+    assert text_similarity("a cat\na kitten", "a cat\na kitten", handed=True).data["texts"] == ["a cat", "a kitten"]
+    # Two quoted texts are compared, whatever was handed.
+    quoted = text_similarity('how similar are "a cat" and "a dog"?', handed, handed=True)
+    assert quoted.data["texts"] == ["a cat", "a dog"]
