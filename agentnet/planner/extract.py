@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from agentnet.planner import sentences as sentence_ends
-from agentnet.planner.joins import PLAIN_AND, joins_numbers
+from agentnet.planner.joins import PLAIN_AND, joins_alternatives, joins_numbers, joins_pair
 
 _EXTENSION_TYPES = {
     "image": "jpg jpeg png gif bmp tif tiff webp svg heic",
@@ -206,7 +206,7 @@ def _pieces(sentence: str) -> list[str]:
     joins: list[str] = []
     last = 0
     for match in _SEQUENCE.finditer(sentence):
-        if joins_numbers(sentence, match):
+        if joins_numbers(sentence, match) or joins_pair(sentence, match) or joins_alternatives(sentence, match):
             continue
         pieces.append(sentence[last : match.start()])
         joins.append(match.group(0))

@@ -8,6 +8,40 @@ PLAIN_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 # A number, or a number and its unit, just before a plain "and", and a number just after it.
 _NUMBER_BEFORE = re.compile(r"(?:^|\s)[(\[]?[-+$\u20ac\u00a3]?\d[\w.,:/%-]*(?:\s+[a-z]+)?$", re.IGNORECASE)
 _NUMBER_AFTER = re.compile(r"[-+$\u20ac\u00a3]?\d")
+# A word that takes two things at once, then one short object (no list, no "two"/"both" of its own) right
+# before the "and": "the difference between X and Y", "compare cats and dogs".
+_PAIRING = re.compile(
+    r"\b(?:between|compare|compared|comparing|contrast|contrasting)\s+(?P<first>[^,;]{1,40})$", re.IGNORECASE
+)
+_COMPLETE = re.compile(r"\b(?:and|two|both|each|all|these|those|them|they)\b", re.IGNORECASE)
+
+
+# The rest of a sentence after a comma is the end of a list of alternatives: short items, the last after "or".
+_ITEM = r"[\w'-]+(?:\s+[\w'-]+){0,2}"
+_ALTERNATIVES = re.compile(rf"(?:{_ITEM},\s*)*{_ITEM},?\s+or\s+{_ITEM}\s*[.?!]?\s*$", re.IGNORECASE)
+_LIST_COMMA = re.compile(r",\s*")
+
+
+def joins_alternatives(sentence: str, match: re.Match[str]) -> bool:
+    """A comma inside a list of alternatives ending in "or" parts no requests: "classify notes.txt as
+    animals, food or finance" names three labels (cut there, "food or finance" was a clause of its own
+    and the classification lost two of its labels)."""
+    return bool(_LIST_COMMA.fullmatch(match.group(0)) and _ALTERNATIVES.match(sentence, match.end()))
+
+
+def joins_pair(sentence: str, match: re.Match[str]) -> bool:
+    """A plain "and" that gives a pairing word its second object, not a second request: "the difference
+    between machine learning and deep learning", "compare cats and dogs as pets" (cut there, "deep
+    learning" and "dogs as pets" were clauses of their own: the second went to a chat model alone, and
+    the first lost what it compares with). Not when the first object is already complete ("compare the
+    two texts and summarise them"), nor after more than a few words."""
+    if not PLAIN_AND.fullmatch(match.group(0)):
+        return False
+    before = _PAIRING.search(sentence[: match.start()])
+    if before is None:
+        return False
+    first = before.group("first").split()
+    return len(first) <= 4 and not _COMPLETE.search(before.group("first"))
 
 
 def joins_numbers(sentence: str, match: re.Match[str]) -> bool:

@@ -270,8 +270,18 @@ def test_arithmetic_signs_are_read_as_words(text: str, read: str) -> None:
         ("what time is 3 hours and 45 minutes after 22:30", ["what time is 3 hours and 45 minutes after 22:30"]),
         ("multiply 6 and 7, then add 2", ["multiply 6 and 7", "add 2"]),
         ("convert 5 miles to km and 3 kg to lb", ["convert 5 miles to km", "3 kg to lb"]),
+        # A pairing word's second object, not a second request; unless its first object is complete.
+        ("Compare cats and dogs as pets", ["Compare cats and dogs as pets"]),
+        ("what is the difference between machine learning and deep learning?",
+         ["what is the difference between machine learning and deep learning"]),
+        ("Compare the two texts and summarize the result", ["Compare the two texts", "summarize the result"]),
+        # The commas of a list of alternatives ending in "or" part no requests.
+        ("classify notes.txt as animals, food or finance", ["classify notes.txt as animals, food or finance"]),
+        ("Generate an image, then tell me if it is red, green or blue",
+         ["Generate an image", "tell me if it is red, green or blue"]),
+        ("summarize it, translate it and read it aloud", ["summarize it", "translate it", "read it aloud"]),
     ],
-)
+)  # fmt: skip
 def test_how_joined_pieces_read(task: str, expected: list[str]) -> None:
     assert clauses(task) == expected
 
