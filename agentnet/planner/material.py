@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from agentnet.planner.extract import Artifact
+from agentnet.planner.extract import QUOTE_PLACEHOLDER, Artifact, opens_with_verb
 
 # "this article", "the text below", "the following email": material the task says it contains.
 _DEICTIC = re.compile(
@@ -46,3 +46,23 @@ def split_request(task: str) -> int | None:
     if match is None or not task[: match.start()].strip():
         return None
     return match.end()
+
+
+_HEAD = re.compile(r"^(?P<head>[^:]{3,60}):\s+(?P<material>\S.*)$", re.DOTALL)
+_HEAD_WORDS = 8
+
+
+def request_head(clause: str) -> str:
+    """What a clause asks, without the material it carries after a colon: "Read this out: hello there"
+    asks for "Read this out" (scored whole, the words of the material outweighed the request's: the
+    chat model matched best, not speech). Only a short head that opens with its verb, and plain words
+    after it (a quoted passage or a link is masked or named elsewhere and weighs little)."""
+    match = _HEAD.match(clause)
+    if match is None:
+        return clause
+    head, material = match.group("head").strip(), match.group("material")
+    if len(head.split()) > _HEAD_WORDS or not opens_with_verb(head):
+        return clause
+    if material.startswith(QUOTE_PLACEHOLDER) or re.match(r"(?:https?|ftp)://", material):
+        return clause
+    return head

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from agentnet.cards import CapabilityCard
 from agentnet.directory.entries import entry_texts, readable_name
 from agentnet.planner import sentences
+from agentnet.planner.extract import file_kinds_only
+from agentnet.planner.material import request_head
 from agentnet.planner.tuning import PlannerTuning, Trust
 
 if TYPE_CHECKING:
@@ -62,7 +64,7 @@ class Scorer:
         allows), and per card its best pure embedding similarity (how well it can serve the task at all)."""
         from agentnet.directory.embedder import shared_embedder
 
-        parts = [sentences.spelled_out(part) for part in parts]
+        parts = [sentences.spelled_out(request_head(part)) for part in parts]
         queries = shared_embedder().embed(parts)
         sims, semantic = self._zero_shot(parts, cards, queries)
         if trust is not None and (trust.phrase > 0 or trust.prior > 0):
@@ -78,7 +80,7 @@ class Scorer:
         own memory left out with ``exclude`` (what ``planner.learning`` cross-validates)."""
         from agentnet.directory.embedder import shared_embedder
 
-        parts = [sentences.spelled_out(part) for part in parts]
+        parts = [sentences.spelled_out(request_head(part)) for part in parts]
         queries = shared_embedder().embed(parts)
         sims, _ = self._zero_shot(parts, cards, queries)
         prior, phrase_best = self._remembered(parts, cards, queries, exclude)
@@ -200,6 +202,7 @@ def _keywords(parts: list[str], cards: list[CapabilityCard]) -> np.ndarray:
 
     documents = [whole_text(card) for card in cards]
     out = np.zeros((len(parts), len(cards)), dtype=np.float32)
+    parts = [file_kinds_only(part) for part in parts]
     for i, row in enumerate(bm25_rows(parts, documents, related_words=True)):
         out[i] = row
         top = float(out[i].max()) if len(cards) else 0.0

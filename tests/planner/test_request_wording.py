@@ -1,0 +1,52 @@
+"""What a request's wording says, against what it merely carries: a user's own file names
+(``extract.file_kinds_only``), the material after a "request:" head (``material.request_head``), a
+pairing word's two objects and a list of alternatives (``joins``). The real CLI, the default directory
+(bundled tools and the embedded SmolLM2), real files in the working directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agentnet.planner.extract import file_kinds_only
+from agentnet.planner.material import request_head
+
+AGENTNET = str(Path(sys.executable).parent / "agentnet")
+
+
+def planned(task: str) -> list[str]:
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "plan", "--no-model", task, "--json"], capture_output=True, text=True,
+                          timeout=300, env=env, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return [step["capability"] for step in json.loads(done.stdout)["steps"]]
+
+
+def test_a_file_name_is_read_as_its_kind_and_a_head_without_its_material() -> None:
+    assert file_kinds_only("is notes.txt similar to docs/report.md?") == "is txt similar to md?"
+    assert file_kinds_only("what is 99.99 plus 1,200.50") == "what is 99.99 plus 1,200.50"
+    assert request_head("Read this aloud: the train leaves at five") == "Read this aloud"
+    # A quoted passage or a link after the colon is named elsewhere; a long head is no short request.
+    assert request_head("Translate this: the quoted text") == "Translate this: the quoted text"
+    assert request_head("Download it from: https://example.com/a.jpg") == "Download it from: https://example.com/a.jpg"
+    long = "I went to the market yesterday and bought some apples: they were red"
+    assert request_head(long) == long
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_requests_are_planned_for_what_they_ask_not_what_they_name() -> None:
+    Path("notes.txt").write_text("the cat sat on the mat\nbees make honey\n")
+    Path("report.txt").write_text("Quarterly report: sales rose by four percent.\n")
+    # "notes" and "report", keywords of the file reader's examples ("Read notes/todo.txt", "What is in
+    # the file report.md?"), made that reader the plan: it showed the files and compared nothing.
+    assert "read-file" not in planned("is notes.txt similar to report.txt?")
+    # Scored whole, the material's words outweighed "How many words".
+    assert planned("How many words: the quick brown fox jumps over the lazy dog") == ["text-statistics"]
+    # Cut at "and", "Compare cats" went to the similarity tool and "dogs as pets" to the chat model.
+    assert len(planned("Compare cats and dogs as pets")) == 1
+
