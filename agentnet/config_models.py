@@ -168,6 +168,14 @@ def embedded_default_spec() -> ModelSpec:
                     examples=["What is the capital of France?"],
                 ).model_dump(),
                 Skill(
+                    id="write",
+                    name="Write short texts",
+                    description="Write something new: a joke, a short poem or story, an email, a reply or an "
+                    "explanation, about any topic.",
+                    tags=["writing", "creative", "joke", "poem", "story"],
+                    examples=["Tell me a joke about cats", "Write a short poem about autumn"],
+                ).model_dump(),
+                Skill(
                     id="summarize",
                     name="Summarise text",
                     description="Summarise or rewrite a short text.",

@@ -60,6 +60,7 @@ def test_an_instruction_the_reading_rewrote_still_gets_the_general_step() -> Non
 
 @pytest.mark.usefixtures("agentnet_home")
 def test_a_bundled_tool_is_no_guess_for_what_the_chat_model_matched_best() -> None:
-    """The chat model's best single match (0.23) let the guess go to semantic search, the best mean."""
+    """The chat model's best single match (0.23) let the guess go to semantic search, the best mean. Its
+    card says it writes poems now: each of the two is its step."""
     found = plan("write a poem about bees and a limerick about honey")
-    assert [step["capability"] for step in found["steps"]] == ["smollm2"]
+    assert {step["capability"] for step in found["steps"]} == {"smollm2"}

@@ -50,3 +50,10 @@ def test_requests_are_planned_for_what_they_ask_not_what_they_name() -> None:
     # Cut at "and", "Compare cats" went to the similarity tool and "dogs as pets" to the chat model.
     assert len(planned("Compare cats and dogs as pets")) == 1
 
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_writing_something_new_is_the_chat_models_whatever_its_topic() -> None:
+    """The embedded model's card says it writes jokes, poems and stories: "counting" in the topic made
+    the word counter the plan, and "numbers" the calculator."""
+    assert planned("Tell me a joke about counting sheep") == ["smollm2"]
+    assert planned("write a poem about numbers") == ["smollm2"]
