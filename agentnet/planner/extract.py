@@ -150,10 +150,11 @@ def _typed_literal(body: str) -> str:
 def file_kinds_only(text: str) -> str:
     """The text with each file name cut to its extension ("classify notes.txt" -> "classify txt"): what
     a name's own words say is the user's choice, not what the request asks. Matched as keywords, a
-    user's "notes.txt" and "report.txt" found a tool whose examples read "notes/todo.txt" and "report.md"
-    (the file reader, planned for "is notes.txt similar to report.txt?"). Keywords only: in the embedding the name's words
-    dilute a vague request ("do something nice with holiday.jpg"), which then asks for help as it should,
-    where "do something nice with jpg" made an image tool a confident pick."""
+    user's "notes.txt" and "report.txt" found a tool whose examples read "notes/todo.txt" and
+    "report.md" (the file reader, planned for "is notes.txt similar to report.txt?"). Keywords only: in
+    the embedding the name's words dilute a vague request ("do something nice with holiday.jpg"), which
+    then asks for help as it should, where "do something nice with jpg" made an image tool a confident
+    pick."""
     return _FILE.sub(lambda match: match.group(2), text)
 
 

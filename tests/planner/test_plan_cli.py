@@ -276,7 +276,7 @@ def test_a_learned_task_is_planned_as_solved_where_no_specialist_matches(tmp_pat
 
 
 def test_a_run_rated_bad_is_not_planned_again_for_the_same_task() -> None:
-    """Rated bad, a run's plan (the word counter for "Tell me a joke about counting sheep") was planned
+    """Rated bad, a run's plan (the word counter for "Explain how counting sheep helps sleep") was planned
     again for the same request: the prior that weighs bad ratings needs a fit of 8 solved tasks. Now the
     specialists of a near-duplicate rated bad are not asked again; forgetting the rating restores them.
     Default network, in-process CLI."""
@@ -285,7 +285,7 @@ def test_a_run_rated_bad_is_not_planned_again_for_the_same_task() -> None:
     from agentnet.cli.app import app
     from agentnet.executor.run_db import open_run_store
 
-    task = "Tell me a joke about counting sheep"
+    task = "Explain how counting sheep helps sleep"
 
     def cli(*args: str) -> Any:
         return CliRunner().invoke(app, list(args))
@@ -305,7 +305,7 @@ def test_a_run_rated_bad_is_not_planned_again_for_the_same_task() -> None:
         store.close()
     rated = cli("runs", "rate", "counted", "bad")
     assert rated.exit_code == 0, rated.output
-    assert planned(task) == planned("tell me a joke about counting sheep!") == ["smollm2"]
+    assert planned(task) == planned("explain how counting sheep helps sleep!") == ["smollm2"]
     assert planned("count the words of this: one two three") == ["text-statistics"]
     assert cli("memory", "forget", "--run", "counted").exit_code == 0
     assert planned(task) == ["text-statistics"]
