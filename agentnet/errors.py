@@ -16,6 +16,9 @@ class AgentnetError(Exception):
     """Base of every error agentnet raises deliberately."""
 
     code: str = "agentnet_error"
+    # The run this error ended, when it ended one (``Network.run`` / ``resume`` raise it after the run was
+    # saved): what ``Network.resume`` and ``Network.trace`` need.
+    run_id: str | None = None
 
     def __init__(self, message: str, *, hint: str | None = None, code: str | None = None) -> None:
         # Messages quote URLs and provider errors: credentials in them never reach a screen, log or database.

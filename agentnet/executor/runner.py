@@ -55,6 +55,8 @@ class RunResult:
 
     def raise_for_error(self) -> RunResult:
         if self.error is not None:
+            # Raised away from this result, the error still names the run (to resume it, show its trace).
+            self.error.run_id = self.run_id
             raise self.error
         return self
 
