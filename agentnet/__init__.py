@@ -28,6 +28,7 @@ _EXPORTS = {
     "DirectoryError": "agentnet.errors",
     "RunBusyError": "agentnet.errors",
     "RunStoreError": "agentnet.errors",
+    "ToolCallingUnsupportedError": "agentnet.errors",
     # cards and config
     "CapabilityCard": "agentnet.cards",
     "Skill": "agentnet.cards",
@@ -102,6 +103,7 @@ __all__ = [
     "Skill",
     "Step",
     "StepInput",
+    "ToolCallingUnsupportedError",
     "Usage",
     "UserError",
     "hookimpl",
@@ -143,6 +145,7 @@ if TYPE_CHECKING:
         RunBusyError,
         RunError,
         RunStoreError,
+        ToolCallingUnsupportedError,
         UserError,
     )
     from agentnet.executor.graph import GraphBuilder

@@ -69,6 +69,13 @@ class ModelFileError(UserError):
     code = "model_file"
 
 
+class ToolCallingUnsupportedError(UserError, NotImplementedError):
+    """``bind_tools`` on a node: nodes answer, the network calls tools. Also a NotImplementedError, which is
+    what LangChain code that checks for tool calling (and falls back) catches."""
+
+    code = "tool_calling_unsupported"
+
+
 class ContextOverflowError(UserError):
     """A prompt does not fit the model's context window; refused before it reaches the model."""
 

@@ -28,7 +28,7 @@ from pydantic import Field
 
 from agentnet.cards import CapabilityCard
 from agentnet.config import ModelParams
-from agentnet.errors import OutputValidationError, UserError
+from agentnet.errors import OutputValidationError, ToolCallingUnsupportedError, UserError
 from agentnet.jsonschemas import check_schema
 from agentnet.nodes.calls import CallOptions, CancelToken, Generation, Reply, Usage
 
@@ -281,6 +281,16 @@ class ModelNode(BaseChatModel):
             raise UserError(f"with_structured_output got unknown options: {', '.join(sorted(kwargs))}",
                             hint="pass schema, include_raw and method only")  # fmt: skip
         return structured_runnable(self, self.node_id, schema, include_raw=include_raw, method=method)
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Runnable[Any, Any]:
+        """Not supported, said plainly: LangChain's own version raised a NotImplementedError with no message
+        (from ``create_react_agent(node, tools)`` too). On agentnet the network calls the tools."""
+        raise ToolCallingUnsupportedError(
+            f"node {self.node_id!r} does not call tools itself (bind_tools, an agent loop's tool calling)",
+            hint="put the tools on the network: a Python function with registry.register_callable(fn, card), an MCP "
+            "server with `agentnet mcp add`; the planner gives steps to them (net.run). For JSON replies use "
+            "with_structured_output(schema)",
+        )
 
 
 def _usage_metadata(reply: Reply) -> UsageMetadata:
