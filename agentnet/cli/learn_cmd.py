@@ -35,7 +35,8 @@ def learn(path: Path) -> Learned:
     """Teach plan memory the examples in ``path``; refuse a file none of whose examples can be learned."""
     from agentnet.errors import ConfigError
     from agentnet.planner.examples import example_nodes, read_examples, request
-    from agentnet.planner.memory import MAX_TASK_CHARS, PlanMemory
+    from agentnet.planner.memory import PlanMemory
+    from agentnet.planner.memory_bounds import MAX_TASK_CHARS
 
     try:
         examples = read_examples(path)
@@ -76,8 +77,8 @@ def learn(path: Path) -> Learned:
 
 
 def _report_cut(path: Path, cut: list[int]) -> None:
-    """Name the lines whose request plan memory keeps only the start of (``memory.MAX_TASK_CHARS``)."""
-    from agentnet.planner.memory import MAX_TASK_CHARS
+    """Name the lines whose request plan memory keeps only the start of (``memory_bounds.MAX_TASK_CHARS``)."""
+    from agentnet.planner.memory_bounds import MAX_TASK_CHARS
 
     if cut:
         sys.stderr.write(f"cut the request on {plural(len(cut), 'line')} of {path} to its first {MAX_TASK_CHARS} "

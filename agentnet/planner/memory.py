@@ -14,38 +14,30 @@ oldest go first, rated runs only when nothing else is left) and can be inspected
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentnet.errors import AgentnetError, ConfigError
 from agentnet.home import home_path
 from agentnet.planner.examples import example_links, example_nodes, read_examples, request
-from agentnet.planner.extract import mask_quotes
 from agentnet.planner.kept_fit import shown
+from agentnet.planner.memory_bounds import (
+    Remembered,
+    bounded,
+    bounded_plan,
+    phrases,
+    request_text,
+)
 
 if TYPE_CHECKING:
     import numpy as np
 
     from agentnet.planner.plan import Plan
 
-_STEP_PREFIX = re.compile(r"^\s*(?:step\s*\d+\s*[:.)-]|\d+\s*[:.)-])\s*", re.IGNORECASE)
 MAX_TASKS = 5000
-# A remembered request keeps what the planner reads of a request (PlannerTuning.max_task_chars): an
-# example line of 3 MB was stored whole; only its first 2000 characters were ever embedded.
-MAX_TASK_CHARS = 20000
-# A rated run's plan is kept beside its task as a record (nothing plans from it, every load reads it):
-# a 940 KB request's run stored 1.9 MB, the request twice (the plan's task and its one step's
-# instruction). Its request is cut as the task is, every other text to MAX_PLAN_TEXT; a plan still
-# over MAX_PLAN_CHARS (hundreds of steps, as POST /v1/runs may send) is not kept, its tools are.
-MAX_PLAN_TEXT = 2000
-MAX_PLAN_CHARS = 100_000
-# Step texts embedded per task (one per step; a posted plan may have thousands of steps).
-MAX_PHRASES = 64
 _SCHEMA = """
 create table if not exists tasks (id integer primary key, task text not null, tools text not null,
     plan text, source text not null, vector blob not null);
@@ -57,20 +49,6 @@ create table if not exists fits (directory text primary key, version text not nu
 """
 # Columns added after the first release; an older file gains them when opened.
 _TASK_COLUMNS = {"run_id": "text", "rating": "integer not null default 1", "created": "real", "links": "text"}
-
-
-@dataclass
-class Remembered:
-    """One task to remember: the request, its tools in order, optionally one text per step."""
-
-    task: str
-    tools: list[str]
-    steps: list[str] | None = None
-    plan: Plan | None = None
-    run_id: str | None = None
-    rating: int = 1
-    # Which tool fed which ((source, target) tool names); None: not known (a file without links).
-    links: list[tuple[str, str]] | None = None
 
 
 def stale(fitted: str, now: str) -> bool:
@@ -187,12 +165,12 @@ class PlanMemory:
         if not items:
             return accepted
         embedder = shared_embedder()
-        task_vectors = embedder.embed([_request_text(item.task) for item in items])
-        phrases = [_phrases(item) for item in items]
-        phrase_vectors = iter(embedder.embed([text for group in phrases for _, text in group]))
+        task_vectors = embedder.embed([request_text(item.task) for item in items])
+        grouped = [phrases(item) for item in items]
+        phrase_vectors = iter(embedder.embed([text for group in grouped for _, text in group]))
         now = time.time()
         with self._lock:
-            for item, vector, group in zip(items, task_vectors, phrases, strict=True):
+            for item, vector, group in zip(items, task_vectors, grouped, strict=True):
                 cursor = self._db.execute(
                     "insert into tasks (task, tools, plan, source, vector, run_id, rating, created, links)"
                     " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -341,7 +319,7 @@ class PlanMemory:
         tools are all in ``tools``; ``exclude`` leaves one task out (cross-validation)."""
         from agentnet.directory.embedder import shared_embedder
 
-        return self.similar_to(shared_embedder().embed_one(_request_text(task)), k, tools, exclude)
+        return self.similar_to(shared_embedder().embed_one(request_text(task)), k, tools, exclude)
 
     def similar_to(
         self, vector: np.ndarray, k: int, tools: set[str] | None = None, exclude: int | None = None
@@ -395,57 +373,3 @@ class PlanMemory:
             "max_tasks": self.max_tasks,
             "fits": fits,
         }
-
-
-def bounded(item: Remembered) -> Remembered:
-    """The item with its request cut to ``MAX_TASK_CHARS`` (``plan --learn`` names the lines cut)."""
-    return item if len(item.task) <= MAX_TASK_CHARS else replace(item, task=item.task[:MAX_TASK_CHARS])
-
-
-def bounded_plan(plan: Plan) -> tuple[Plan | None, str | None]:
-    """``plan`` as plan memory keeps it, and a note saying what was cut (also among the kept plan's
-    notes): its request to ``MAX_TASK_CHARS``, any other text to ``MAX_PLAN_TEXT``; no plan at all when
-    it is still longer than ``MAX_PLAN_CHARS`` as JSON. The run's trace keeps the plan whole."""
-    from agentnet.planner.plan import Plan
-
-    data = plan.model_dump(mode="json")
-    task, cut = data.pop("task"), list[int]()
-    data = {**_cut(data, MAX_PLAN_TEXT, cut), "task": task[:MAX_TASK_CHARS]}
-    said = [f"its request to the first {MAX_TASK_CHARS} characters"] if len(task) > MAX_TASK_CHARS else []
-    texts = "1 other text to its" if len(cut) == 1 else f"{len(cut)} other texts to their"
-    said += [f"{texts} first {MAX_PLAN_TEXT}"] if cut else []
-    note = f"plan memory keeps this plan cut: {' and '.join(said)}" if said else None
-    data["notes"] += [note] if note else []
-    size = len(json.dumps(data))
-    if size > MAX_PLAN_CHARS:
-        return None, (f"plan memory keeps no copy of this plan: {size} characters of JSON even cut, over "
-                      f"{MAX_PLAN_CHARS}; its tools and step texts are learned as usual")  # fmt: skip
-    return (plan, None) if note is None else (Plan.model_validate(data), note)
-
-
-def _cut(value: Any, limit: int, cut: list[int]) -> Any:
-    """JSON ``value`` with every string longer than ``limit`` cut to it (``cut`` counts them)."""
-    if isinstance(value, str) and len(value) > limit:
-        cut.append(len(value))
-        return value[:limit]
-    if isinstance(value, dict):
-        return {key: _cut(item, limit, cut) for key, item in value.items()}
-    return [_cut(item, limit, cut) for item in value] if isinstance(value, list) else value
-
-
-def _phrases(item: Remembered) -> list[tuple[str, str]]:
-    """(tool, phrase) for each step text of a positive example, without repeats, at most ``MAX_PHRASES``
-    (a phrase keeps 500 characters: a step text is read no further than ``MAX_PLAN_TEXT``)."""
-    if item.rating <= 0 or not item.steps or len(item.steps) != len(item.tools):
-        return []
-    pairs = ((tool, _clean(step[:MAX_PLAN_TEXT])) for tool, step in zip(item.tools, item.steps, strict=True))
-    return [(tool, text) for tool, text in dict.fromkeys(pairs) if text][:MAX_PHRASES]
-
-
-def _request_text(task: str) -> str:
-    """A task as its vector is made: quoted material is data, and must not make two requests alike."""
-    return " ".join(mask_quotes(task[:2000]).split())
-
-
-def _clean(text: str) -> str:
-    return " ".join(mask_quotes(_STEP_PREFIX.sub("", text)).split())[:500]

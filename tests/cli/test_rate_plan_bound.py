@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from agentnet.directory.embedder import shared_embedder
-from agentnet.planner.memory import MAX_PHRASES, MAX_PLAN_CHARS, MAX_PLAN_TEXT, MAX_TASK_CHARS, PlanMemory
+from agentnet.planner.memory import PlanMemory
+from agentnet.planner.memory_bounds import MAX_PHRASES, MAX_PLAN_CHARS, MAX_PLAN_TEXT, MAX_TASK_CHARS
 from agentnet.planner.plan import Plan, Step
 
 AGENTNET = str(Path(sys.executable).parent / "agentnet")

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from agentnet.directory.embedder import shared_embedder
-from agentnet.planner.memory import MAX_TASK_CHARS, PlanMemory, Remembered
+from agentnet.planner.memory import PlanMemory, Remembered
+from agentnet.planner.memory_bounds import MAX_TASK_CHARS
 
 
 def tasks(memory: PlanMemory) -> list[tuple[str, str]]:
