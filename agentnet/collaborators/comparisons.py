@@ -58,7 +58,8 @@ def comparisons(text: str, mentioned: list[tuple[int, int, str]], numeric: list[
             direction, column = compared(word, numeric) or ("max", None)
             op = ">" if direction == "max" else "<"
         else:
-            column = _verb(text, start, numeric) or _after(text, named, number.end()) or _before(text, named, start)
+            column = _verb(text, start, number.end(), numeric) or _after(text, named, number.end())
+            column = column or _before(text, named, start)
             column = column or _only(numeric)
         value = float(number.group(0).replace(",", ""))
         found.append(Comparison(op, value, column, " ".join(text[start:end].split()), (start, end)))
@@ -74,13 +75,22 @@ def _operator(text: str, number: re.Match[str]) -> tuple[str, int, int, str | No
     if (match := _COMPARATIVE.search(before)) is not None and compared(match.group(1), []) is not None:
         return "", match.start(), number.end(), match.group(1)
     for op, words in _AFTER:
-        if (match := re.match(rf"\s*(?:{words})(?![a-z])", text[number.end() :])) is not None:
+        if (match := re.match(rf"\s*(?:[a-z]+\s+){{0,2}}?(?:{words})(?![a-z])", text[number.end() :])) is not None:
             return op, number.start(), number.end() + match.end(), None
     return None
 
 
-def _verb(text: str, start: int, numeric: list[str]) -> str | None:
-    """The column a verb right before the comparison is about: "cost less than 5" compares prices."""
+# After the number, words that say it is an age: "30 years old", "30 years of age", "30 or older".
+_AGE_AFTER = re.compile(
+    r"\s*(?:(?:or\s+[a-z]+\s+)?years?\s+(?:old|of\s+age)|(?:years?\s+)?(?:or|and)\s+(?:older|younger))\b"
+)
+
+
+def _verb(text: str, start: int, number_end: int, numeric: list[str]) -> str | None:
+    """The column a verb right before the comparison is about ("cost less than 5" compares prices), or
+    the words after its number ("over 30 years old" compares ages)."""
+    if _AGE_AFTER.match(text[number_end:]):
+        return verb_column("aged", numeric)
     match = re.search(rf"\b({VERBS})\s*$", text[:start])
     return verb_column(match.group(1), numeric) if match is not None else None
 

@@ -21,6 +21,7 @@ PEOPLE = json.dumps([{"name": "Ann", "age": 41, "city": "Paris"}, {"name": "Bob"
                      {"name": "Cy", "age": 25, "city": "Rome"}, {"name": "Di", "age": 33, "city": "Oslo"},
                      {"name": "Ed", "age": 19, "city": "Lima"}])  # fmt: skip
 SHOP = "item,price,stock\napple,3.5,10\nbread,4.99,2\ncheese,12,5\nwine,25,0\n"
+STAFF = "name,age,salary\nAnn,41,5000\nBob,29,4000\nCy,35,6000\n"  # two numeric columns
 BORN = '[{"name": "Ann", "born": 1990}, {"name": "Bob", "born": 1985}, {"name": "Cy", "born": 2001}]'
 
 
@@ -48,6 +49,10 @@ BORN = '[{"name": "Ann", "born": 1990}, {"name": "Bob", "born": 1985}, {"name": 
         (SHOP, "what is the total stock of items with a price of at most 12", "17 (sum of stock where price <= 12)"),
         (SHOP, "what is the highest price of items under $5", "bread (max price: 4.99)"),
         (BORN, "who is older than 1989", "Bob (1 row where born < 1989)"),  # a birth year: older is earlier
+        (STAFF, "who is 35 years old or more", "Ann and Cy (2 rows where age >= 35)"),
+        (STAFF, "who is 35 or older", "Ann and Cy (2 rows where age >= 35)"),
+        (STAFF, "who is under 30 years of age", "Bob (1 row where age < 30)"),
+        (STAFF, "who earns more than 4500", "Ann and Cy (2 rows where salary > 4500)"),
     ],
 )
 def test_a_comparison_filters_its_column(table: str, question: str, answer: str) -> None:
