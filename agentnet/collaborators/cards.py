@@ -69,9 +69,10 @@ TEXT_STATS = _card(
 TABLE_QUERY = _card(
     "table-query",
     "Table query",
-    "Answers questions over tabular data — CSV, JSON records or label/value lines such as a receipt: counts "
-    "the rows where a column exceeds or equals a value, sums, averages, highest and lowest values (and which "
-    "row has them), or the value of a named field (a receipt's total, a config key).",
+    "Answers questions about the records of a table — CSV, JSON records or label/value lines such as a "
+    "receipt: how many rows are over or under a value (people older than 30, items under 5), sums, "
+    "averages, who or which row has the highest or lowest value (the oldest person, the cheapest item), or "
+    "the value of a named field (a receipt's total, a config key).",
     "Count, filter, sum, average or look up values in a table, CSV, JSON data or a receipt.",
     ["csv", "json", "table", "spreadsheet", "rows", "column", "count rows", "sum", "average", "filter", "receipt"],
     ["How many rows have a price over 20?", "What is the average rating in this CSV?",

@@ -57,3 +57,16 @@ def test_writing_something_new_is_the_chat_models_whatever_its_topic() -> None:
     the word counter the plan, and "numbers" the calculator."""
     assert planned("Tell me a joke about counting sheep") == ["smollm2"]
     assert planned("write a poem about numbers") == ["smollm2"]
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_question_about_a_tables_records_is_the_table_tools() -> None:
+    """The table tool's card spoke of rows and columns: "what is the average age in people.json" scored
+    0.23 against it, under every bar, and the chat model made the rows up. It now says what users ask
+    of records (how many are over a value, who has the highest, the average)."""
+    Path("people.json").write_text('[{"name": "Ann", "age": 41}, {"name": "Bob", "age": 29}]')
+    Path("cities.json").write_text('[{"city": "Oslo", "residents": 700000}]')
+    Path("stock.json").write_text('[{"product": "pen", "price": 2}]')
+    assert planned("what is the average age in people.json") == ["table-query"]
+    assert planned("which city has the most residents in cities.json") == ["table-query"]
+    assert planned("list the products under 10 dollars in stock.json") == ["table-query"]
