@@ -12,14 +12,17 @@ from collections.abc import AsyncIterator, Generator
 from typing import Any, cast
 
 from starlette.responses import Response
+from starlette.types import Receive
 
 from agentnet.errors import AgentnetError
 from agentnet.federation.headers import OUTGOING_HEADERS
 from agentnet.jsonschemas import schema_problem
 from agentnet.nodes.base import ChatMessage, ModelNode, Reply, TokenStream
+from agentnet.nodes.calls import CallAborted
 from agentnet.server.backend import Backend
 from agentnet.server.errors import HTTPProblem, json_response, problem_from_agentnet, problem_from_unexpected
 from agentnet.server.guard import Federation
+from agentnet.server.hangup import watch_disconnect
 from agentnet.server.limits import UNLIMITED, ModelLimiter, RemoteLimiter, Ticket
 from agentnet.server.schemas import (
     AssistantMessage,
@@ -109,7 +112,8 @@ class ChatService:
             return self.limiter.reserve(node.node_id, node.admission_key)
         return self.remote.reserve(node.node_id) if self.remote is not None else UNLIMITED
 
-    async def handle(self, request: ChatCompletionRequest, federation: Federation) -> Response:
+    async def handle(self, request: ChatCompletionRequest, federation: Federation, receive: Receive) -> Response:
+        """``receive``: the request's ASGI channel; a client waiting for a whole answer that leaves stops the call."""
         found = self.backend.extra.get(request.model)
         node = found if found is not None else await asyncio.to_thread(self.backend.node, request.model)
         ticket = self.admit(node)
@@ -125,9 +129,15 @@ class ChatService:
                 # peer down, loop, deadline) still gets its real HTTP status instead of a 200 stream.
                 first = await anext(body)
                 return TicketedSSE(prepend(first, body), ticket)
+            # The client of a whole answer that leaves stops the call, as a streamed one does (``abort``).
+            abort = threading.Event()
             try:
-                async with ticket.running():
-                    reply = await node.acomplete(messages, **options)
+                async with watch_disconnect(receive, abort.set), ticket.running():
+                    if abort.is_set():  # the client left while the call waited its turn
+                        raise CallAborted
+                    reply = await node.acomplete(messages, **options, abort=abort)
+            except CallAborted:
+                raise HTTPProblem(499, "the client hung up", code="client_disconnected") from None
             finally:
                 ticket.release()
         except BaseException:

@@ -1,6 +1,7 @@
 """A network run whose client hung up is stopped, as a cancel stops it (the run ends interrupted,
 resumable), instead of running on to its end for nobody while it holds the network: a long story from
-SmolLM2 kept the server busy ~10 s and every caller after it waited.
+SmolLM2 kept the server busy ~10 s and every caller after it waited. (``watch_disconnect`` also stops
+one model's call answered whole: chat.py.)
 
 Streamed (the ``agentnet`` model with ``stream``), the response's task learns of the hang-up when its
 generator is closed. Not streamed (the ``agentnet`` model without it, ``POST /v1/runs`` and resume
@@ -15,7 +16,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from starlette.types import Receive
@@ -24,6 +25,28 @@ from agentnet.errors import AgentnetError
 from agentnet.server.errors import HTTPProblem
 
 log = logging.getLogger("agentnet.server")
+
+
+@asynccontextmanager
+async def watch_disconnect(receive: Receive, left: Callable[[], None]) -> AsyncIterator[None]:
+    """Call ``left`` if the client disconnects while the block runs (the request's body already read):
+    for a request answered whole, which writes nothing until then, so nothing else would notice."""
+
+    async def watch() -> None:
+        # After the body, the server's next message is the disconnect (or the end of the response).
+        try:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+        except Exception:  # a server that cannot say: the work goes on, as before
+            log.debug("cannot watch for the client hanging up", exc_info=True)
+            return
+        left()
+
+    watcher = asyncio.create_task(watch())
+    try:
+        yield
+    finally:
+        watcher.cancel()
 
 
 class ClientGone(Exception):
@@ -88,25 +111,9 @@ class HangUp:
         if not self.done:
             self.left()
 
-    @asynccontextmanager
-    async def watching(self, receive: Receive) -> AsyncIterator[HangUp]:
+    def watching(self, receive: Receive) -> AbstractAsyncContextManager[None]:
         """While the block runs (the request's body already read), a client that disconnects has left."""
-
-        async def watch() -> None:
-            # After the body, the server's next message is the disconnect (or the end of the response).
-            try:
-                while (await receive())["type"] != "http.disconnect":
-                    pass
-            except Exception:  # a server that cannot say: the run goes on, as before
-                log.debug("cannot watch for the client hanging up", exc_info=True)
-                return
-            self.left()
-
-        watcher = asyncio.create_task(watch())
-        try:
-            yield self
-        finally:
-            watcher.cancel()
+        return watch_disconnect(receive, self.left)
 
     def _cancel(self) -> None:
         with self._once:

@@ -61,7 +61,7 @@ def chat_router(backend: Backend, settings: ServerSettings, limiter: ModelLimite
                 code="unsupported_content",
                 param="messages",
             )
-        return await models.handle(body, federation_of(request))
+        return await models.handle(body, federation_of(request), request.receive)
 
     return router
 

@@ -69,12 +69,16 @@ def hang_up_mid_run(served: Served, connection: socket.socket, run_id: str) -> d
     wait_for(lambda: step_running(served, run_id), f"run {run_id}'s first step")
     connection.close()
     trace = wait_for(lambda: (t := get(served, f"/runs/{run_id}"))["status"] != "running" and t, f"{run_id}'s end")
-    # The story would take SmolLM2 ~10 s more; a quiet second within 6 s (see test_stream_disconnect).
+    goes_quiet(served)
+    return trace
+
+
+def goes_quiet(served: Served) -> None:
+    """The story would take SmolLM2 ~10 s more; a quiet second within 6 s (see test_stream_disconnect)."""
     quiet = [cpu_over(served.process.pid, 1.0)]
     while quiet[-1] >= 0.2 and len(quiet) < 6:
         quiet.append(cpu_over(served.process.pid, 1.0))
     assert quiet[-1] < 0.2, f"the server kept busy after the client left: CPU s per second {quiet}"
-    return trace
 
 
 def test_a_client_that_hangs_up_on_an_unstreamed_agentnet_completion_stops_the_run(gguf_server: Served) -> None:
@@ -101,3 +105,17 @@ def test_a_client_that_hangs_up_on_a_waited_run_stops_it(gguf_server: Served) ->
     trace = hang_up_mid_run(gguf_server, connection, run_id)
     assert trace["status"] == "interrupted", trace
     assert trace["error"]["code"] == "cancelled"
+
+
+def test_a_client_that_hangs_up_on_an_unstreamed_model_completion_stops_the_model(gguf_server: Served) -> None:
+    """One model, not streamed: before, the model went on to max_tokens for nobody (~20 s of a core,
+    the next caller waiting behind it), as a streamed call did before it stopped at the hang-up."""
+    pid = gguf_server.process.pid
+    wait_idle(pid)
+    messages = [{"role": "user", "content": story(secrets.token_hex(4))}]
+    connection = send(
+        gguf_server, "/v1/chat/completions", {"model": "smollm2", "messages": messages, "max_tokens": 1800}
+    )
+    wait_for(lambda: cpu_over(pid, 0.5) > 0.3, "the model to generate")
+    connection.close()
+    goes_quiet(gguf_server)
