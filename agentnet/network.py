@@ -64,6 +64,11 @@ class Network:
         self._planner: Planner | None = None
         self._executor: Executor | None = None
         self.fit_in_background = fit_in_background
+        # Calls from several threads (an app's worker threads, asyncio.to_thread) take turns: a run plans on
+        # the directory and then closes it (release_directory), so two at once closed it under each other
+        # ("cannot open the directory ... looks corrupt"). Reading runs (trace, runs, cancel) never waits.
+        self._work = threading.RLock()
+        self._parts = threading.Lock()
 
     @classmethod
     def from_config(cls, path: str | Path | None = None, *, fit_in_background: bool = False) -> Network:
@@ -93,6 +98,10 @@ class Network:
     @property
     def directory(self) -> Directory:
         """The capability directory, with the configured models' cards synced into it."""
+        with self._work:
+            return self._open_directory()
+
+    def _open_directory(self) -> Directory:
         if self._directory is None:
             from agentnet.directory.sync import open_configured, sync_models
 
@@ -110,6 +119,10 @@ class Network:
     @property
     def planner(self) -> Planner:
         """The planner the config describes (model, step limit, plan memory), over the directory."""
+        with self._work:
+            return self._open_planner()
+
+    def _open_planner(self) -> Planner:
         if self._planner is None:
             from agentnet.planner.build import build_planner
 
@@ -120,11 +133,12 @@ class Network:
 
     @property
     def executor(self) -> Executor:
-        if self._executor is None:
-            from agentnet.executor.runner import Executor
+        with self._parts:
+            if self._executor is None:
+                from agentnet.executor.runner import Executor
 
-            self._executor = Executor(self.registry, budgets=self.config.budgets, runs=self.config.runs)
-        return self._executor
+                self._executor = Executor(self.registry, budgets=self.config.budgets, runs=self.config.runs)
+            return self._executor
 
     def filters(self) -> SearchFilters:
         """The config's planner policies as the filters every plan obeys."""
@@ -145,7 +159,7 @@ class Network:
         """A validated plan for ``task``: who does each step, and why. With ``deadline_s``, the planner
         model gets at most that long; past it, the plan comes from retrieval and types alone.
         ``inputs`` describe files handed over beside the task; pass their contents to ``execute``."""
-        with telemetry.span("plan", {"agentnet.task": telemetry.content(task)}) as current:
+        with self._work, telemetry.span("plan", {"agentnet.task": telemetry.content(task)}) as current:
             plan = plan_around_unusable(
                 lambda chosen: self.planner.plan(task, chosen, deadline_s=deadline_s, inputs=inputs),
                 filters or self.filters(),
@@ -180,10 +194,11 @@ class Network:
         A plan written by hand (or made elsewhere) falls back like a planned one: each all-text model
         step that lists no alternates gets the general model last (``runnable``); the run's plan (its
         trace, ``result.plan``) shows it."""
-        return self.executor.run(
-            self.runnable(plan), inputs=dict(inputs or {}), run_id=run_id, on_event=on_event, check=check,
-            budgets=budgets,
-        )  # fmt: skip
+        with self._work:
+            return self.executor.run(
+                self.runnable(plan), inputs=dict(inputs or {}), run_id=run_id, on_event=on_event, check=check,
+                budgets=budgets,
+            )  # fmt: skip
 
     def runnable(self, plan: Plan) -> Plan:
         """``plan`` as this network runs it: a copy whose all-text model steps without alternates end with
@@ -207,9 +222,10 @@ class Network:
         an image or audio file goes to a collaborator that takes it, as with ``agentnet run --input``),
         or texts by name (``{"report.txt": "..."}``)."""
         records, values = self.hand_over(inputs)
-        plan = self.plan(task, inputs=records)
-        self.release_directory()
-        return self.execute(plan, inputs=values, on_event=on_event, check=check)
+        with self._work:  # no other thread's plan between this plan and its run
+            plan = self.plan(task, inputs=records)
+            self.release_directory()
+            return self.execute(plan, inputs=values, on_event=on_event, check=check)
 
     def hand_over(
         self, inputs: Mapping[str, str] | Sequence[str | Path] | None
@@ -236,7 +252,8 @@ class Network:
 
     def resume(self, run_id: str, *, on_event: EventHandler | None = None, check: bool = True) -> RunResult:
         """Continue a saved run under the budgets configured now (so a raised limit lets it finish)."""
-        return self.executor.resume(run_id, on_event=on_event, budgets=self.config.budgets, check=check)
+        with self._work:
+            return self.executor.resume(run_id, on_event=on_event, budgets=self.config.budgets, check=check)
 
     def cancel(self, run_id: str) -> str:
         """Stop a run wherever it executes: ``cancelled``, ``requested`` or ``not_running``."""
@@ -293,17 +310,19 @@ class Network:
 
     def release_directory(self) -> None:
         """Close the directory (and its writer lock) so other processes can plan meanwhile."""
-        if self._planner is not None:
-            self._planner.close()
-            self._planner = None
-        if self._directory is not None:
-            self._directory.close()
-            self._directory = None
+        with self._work:
+            if self._planner is not None:
+                self._planner.close()
+                self._planner = None
+            if self._directory is not None:
+                self._directory.close()
+                self._directory = None
 
     def close(self) -> None:
-        self.release_directory()
-        if self._executor is not None:
-            self._executor.close()
+        with self._work:  # after the run another thread is making
+            self.release_directory()
+            if self._executor is not None:
+                self._executor.close()
 
     def __enter__(self) -> Network:
         return self
