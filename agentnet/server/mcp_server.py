@@ -65,6 +65,8 @@ def build_server(network: "Network", verbose: bool = False) -> "MCPServer":
     async def ask(prompt: str, model: str | None = None) -> str:
         """Send one prompt to one model of the network (the default model unless `model` names one)."""
         with _callers_input():
+            if not prompt.strip():  # as `agentnet ask ""`: a model given nothing makes up an answer
+                raise UserError("nothing to ask: the prompt is empty", hint="pass the question as `prompt`")
             node = network.node(model)
             reply = await anyio.to_thread.run_sync(serialised, node.complete, prompt)
         return str(reply.text)

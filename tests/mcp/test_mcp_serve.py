@@ -133,9 +133,11 @@ def test_serve_is_listed_in_help() -> None:
     assert done.returncode == 0 and "serve" in done.stdout and "add" in done.stdout
 
 
-def ask_over_stdio(agentnet_home: Path, model: str) -> tuple[Any, str]:
+def ask_over_stdio(agentnet_home: Path, model: str | None, prompt: str = "hello") -> tuple[Any, str]:
     """`ask` a real `agentnet mcp serve` (over stdio) with ``model``: the result and the server's stderr."""
     env = {"AGENTNET_HOME": str(agentnet_home), "LITELLM_LOCAL_MODEL_COST_MAP": "True", "COLUMNS": "400"}
+    if "PYTHONPATH" in os.environ:  # the agentnet under test, when it is not the installed one
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     params = StdioServerParameters(command=AGENTNET[0], args=[*AGENTNET[1:], "mcp", "serve"], env=env, cwd=Path.cwd())
     said = agentnet_home / "serve-stderr.log"
 
@@ -143,7 +145,7 @@ def ask_over_stdio(agentnet_home: Path, model: str) -> tuple[Any, str]:
         with said.open("w") as errlog:
             async with stdio_client(params, errlog=errlog) as (read, write), ClientSession(read, write) as session:
                 await session.initialize()
-                return await session.call_tool("ask", {"prompt": "hello", "model": model})
+                return await session.call_tool("ask", {"prompt": prompt} | ({"model": model} if model else {}))
 
     return anyio.run(main), said.read_text()
 
@@ -171,4 +173,14 @@ def test_a_model_that_cannot_be_reached_is_said_to_the_caller_and_warned_of(
     assert asked.is_error and "model 'remote'" in text and "could not be reached" in text and "hint:" in text, text
     warned = [line for line in said.splitlines() if "WARNING" in line]
     assert len(warned) == 1 and "model 'remote'" in warned[0], said
+    assert "Traceback" not in said and "ERROR" not in said, said
+
+
+@pytest.mark.parametrize("prompt", ["", "  \n "])
+def test_an_empty_prompt_is_the_callers_error_not_an_answer(agentnet_home: Path, prompt: str) -> None:
+    """`agentnet ask ""` says there is nothing to ask; over MCP the model was sent the empty prompt and
+    its made-up reply came back as the answer ("I'm sorry for any misglamour...")."""
+    asked, said = ask_over_stdio(agentnet_home, None, prompt)
+    text = asked.content[0].text
+    assert asked.is_error and "nothing to ask" in text and "prompt" in text, text
     assert "Traceback" not in said and "ERROR" not in said, said
