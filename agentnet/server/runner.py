@@ -97,5 +97,21 @@ def app_from_config(settings: ServerSettings, config_path: Path | None = None) -
     network = Network(config, registry=registry, fit_in_background=True)
     # Open once now: a broken directory fails at start, and the model and peer cards get indexed.
     refit_soon(network)
+    say_if_runs_unusable(network)
     directory = NetworkDirectory(network)
     return create_app(registry, settings, directory=directory, network=network, peers=peers)
+
+
+def say_if_runs_unusable(network: Any) -> None:
+    """One line at start when the run database cannot be used (a typo in runs.url, a database not up
+    yet). The server still starts, as one of several must while the database is away (/readyz answers
+    503 until it is back), but a wrong URL no longer waits for the first request to be noticed."""
+    from agentnet.errors import AgentnetError
+
+    try:
+        network.runs(1)  # applies the run database's migrations now, as the first server should
+    except AgentnetError as exc:
+        hint = f" ({exc.hint})" if exc.hint else ""
+        sys.stderr.write(f"agentnet: {exc.message}; serving anyway: /readyz answers 503 and runs fail until it can be "
+                         f"used{hint}\n")  # fmt: skip
+        sys.stderr.flush()
