@@ -6,6 +6,7 @@ the store on top.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any
@@ -42,11 +43,31 @@ def unreachable(url: str, exc: BaseException) -> RunStoreError:
         secret = None
     for written in {secret, unquote(secret or "")} - {None, ""}:  # libpq does not quote passwords, but
         reason = reason.replace(str(written), "***")  # nothing guarantees it (and it would decode them)
-    return RunStoreError(
-        f"cannot use the run database {redact_url(url)}: {reason}",
-        hint="start PostgreSQL there (or create the database: `createdb NAME`), or fix runs.url in agentnet.yaml "
-        "or AGENTNET_RUNS_URL; the run can be resumed once the database is back",
-    )
+    return RunStoreError(f"cannot use the run database {redact_url(url)}: {reason}", hint=_fix_for(reason))
+
+
+# What libpq's reason says is wrong -> what to do (else: the server is not there, or the URL is wrong).
+_FIXES = (
+    (
+        re.compile(r'database "([^"]+)" does not exist'),
+        "create the database (`createdb {0}`, as a user who may), or fix the database name in runs.url",
+    ),
+    (
+        re.compile(
+            r'role "[^"]+" does not exist|password authentication failed|no password supplied|no pg_hba.conf entry'
+        ),
+        "fix the user or password of runs.url (keep the password in AGENTNET_RUNS_URL or ~/.pgpass), or let that "
+        "user in (CREATE ROLE, pg_hba.conf)",
+    ),
+)
+_WHERE = "in agentnet.yaml or AGENTNET_RUNS_URL; the run can be resumed once the database is back"
+
+
+def _fix_for(reason: str) -> str:
+    for pattern, fix in _FIXES:
+        if found := pattern.search(reason):
+            return f"{fix.format(*found.groups())} ({_WHERE})"
+    return f"start PostgreSQL there (or create the database: `createdb NAME`), or fix runs.url {_WHERE}"
 
 
 def unreadable(url: str, exc: BaseException) -> RunStoreError:

@@ -109,6 +109,19 @@ def test_a_postgres_server_that_is_not_there_is_named_without_its_password() -> 
     assert "s3cret-pw" not in text and "Traceback" not in text
 
 
+def test_a_missing_database_or_unknown_user_gets_its_own_fix(postgres_server: Any) -> None:
+    """On a real PostgreSQL server, a database that is not there and a user that is not there: the hint
+    named the fix for neither ("start PostgreSQL there" for both, though the server answered)."""
+    here = f"127.0.0.1:{postgres_server.port}"
+    no_db = one_line(agentnet("runs", "list", env={"AGENTNET_RUNS_URL": f"postgresql://postgres@{here}/no_such_runs"}))
+    assert 'database "no_such_runs" does not exist' in no_db
+    assert "create the database (`createdb no_such_runs`" in no_db and "start PostgreSQL" not in no_db, no_db
+    url = f"postgresql://nobody:s3cret-pw@{here}/postgres"
+    no_user = one_line(agentnet("runs", "list", env={"AGENTNET_RUNS_URL": url}))
+    assert 'role "nobody" does not exist' in no_user and "s3cret-pw" not in no_user
+    assert "fix the user or password of runs.url" in no_user and "start PostgreSQL" not in no_user, no_user
+
+
 @pytest.mark.parametrize("host", ["[::1", "[bad", "[fe80::1%eth0"])
 def test_a_runs_url_libpq_cannot_parse_is_named_without_its_password(host: str) -> None:
     """An unclosed '[' (an IPv6 host written by hand): libpq's message quotes the whole URL, and
