@@ -177,11 +177,40 @@ def _as_calculation(text: str) -> str:
     return "calculate " + re.sub(r"\btimes\b", "multiplied by", found.group("expr"), flags=re.IGNORECASE)
 
 
+# A question that is nothing but a conversion of amounts ("10 USD in EUR", "5 lb 4 oz in kg", "how many
+# cm in 2 feet 3 inches"): the calculator's card scored 0.17-0.21 against the first and last (SmolLM2
+# made rates and lengths up), 0.31 against "what is 5 km in miles". Read as "convert AMOUNT to UNIT".
+_UNIT = r"[^\W\d_]{1,12}\.?(?:\s+[^\W\d_]{1,12})?"
+_AMOUNTS = rf"{_NUMBER}\s*{_UNIT}(?:\s*,?\s*(?:and\s+)?{_NUMBER}\s*{_UNIT})*"
+# A rate given with the amount ("10 USD at 0.92 EUR per USD") is part of the conversion.
+_RATE = rf"\s+at\s+(?:a\s+rate\s+of\s+)?{_NUMBER}(?:\s*{_UNIT}\s+(?:per|for\s+(?:a|one|1))\s+{_UNIT})?"
+_CONVERSION = re.compile(
+    rf"^\s*(?:what\s+is|what's|how\s+much\s+is|convert)?\s*(?P<amounts>{_AMOUNTS}(?:{_RATE})?)"
+    rf"(?:\s+(?:in|to|into)\s+(?P<unit>{_UNIT}))?(?P<rate>{_RATE})?\s*[?.!]?\s*$",
+    re.IGNORECASE,
+)
+_HOW_MANY = re.compile(
+    rf"^\s*how\s+many\s+(?P<unit>{_UNIT})\s+(?:are\s+)?(?:in|is|make)\s+(?P<amounts>{_AMOUNTS})\s*[?.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _as_conversion(text: str) -> str:
+    found = _CONVERSION.match(text) or _HOW_MANY.match(text)
+    if found is None:
+        return text
+    groups = found.groupdict()
+    unit, rate = groups.get("unit"), groups.get("rate") or ""
+    if unit is None and not rate and " at " not in found.group("amounts"):
+        return text  # amounts alone ("5 apples") ask for no conversion
+    return f"convert {found.group('amounts').strip()}" + (f" to {unit.strip()}" if unit else "") + rate
+
+
 def spelled_out(text: str) -> str:
     """``text`` with its titles ("Dr. Smith" -> "Doctor Smith") and arithmetic signs ("17 * 23" -> "17
     multiplied by 23", "1/0" -> "1 divided by 0") written out, and a question that is only arithmetic read
     as a calculation ("What is 1 plus 41?" -> "calculate 1 plus 41")."""
     text = _OPERATOR.sub(lambda match: f" {_OPERATORS[match.group(1) or match.group(2)]} ", text)
     text = _SLASH.sub(_division, text)
-    text = _as_calculation(text)
+    text = _as_conversion(_as_calculation(text))
     return _TITLE.sub(lambda match: _SPELLED[match.group(1)], text)

@@ -215,6 +215,15 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("due 12/4, 3/4 of it, in 2026/12, on 1/2/2027", "due 12/4, 3/4 of it, in 2026/12, on 1/2/2027"),
         # Not hyphens, dates, paths or sizes.
         ("covid-19 on 2026-12-06 in a/b.txt at 1920 x 1080", "covid-19 on 2026-12-06 in a/b.txt at 1920 x 1080"),
+        # A question that is only a conversion of amounts reads as a conversion, a rate given with it too.
+        ("10 USD in EUR", "convert 10 USD to EUR"),
+        ("how much is 10 USD in EUR?", "convert 10 USD to EUR"),
+        ("how many cm in 2 feet 3 inches", "convert 2 feet 3 inches to cm"),
+        ("5 lb 4 oz in kg", "convert 5 lb 4 oz to kg"),
+        ("10 USD at 0.92 EUR per USD", "convert 10 USD at 0.92 EUR per USD"),
+        ("10 USD to EUR at 0.92", "convert 10 USD to EUR at 0.92"),
+        ("5 apples", "5 apples"),
+        ("send 5 images to John", "send 5 images to John"),
     ],
 )
 def test_arithmetic_signs_are_read_as_words(text: str, read: str) -> None:
