@@ -266,3 +266,20 @@ def _apt_install_espeak_ng() -> str | None:
         if found:
             break
     return found
+
+
+@pytest.fixture
+def embedded_texts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text the shared embedder embeds during the test, in order (the real embedder still embeds them)."""
+    from agentnet.directory.embedder import shared_embedder
+
+    embedder = shared_embedder()
+    texts: list[str] = []
+    real = embedder.embed
+
+    def counted(batch: list[str]) -> Any:
+        texts.extend(batch)
+        return real(batch)
+
+    monkeypatch.setattr(embedder, "embed", counted)
+    return texts

@@ -11,11 +11,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from agentnet.directory.embedder import shared_embedder
 from agentnet.planner.memory import PlanMemory
 from agentnet.planner.memory_bounds import MAX_PHRASES, MAX_PLAN_CHARS, MAX_PLAN_TEXT, MAX_TASK_CHARS
 from agentnet.planner.plan import Plan, Step
@@ -58,17 +54,9 @@ def test_a_rated_run_of_a_huge_request_keeps_a_bounded_plan_with_a_note(agentnet
 
 
 def test_a_plan_of_hundreds_of_steps_is_not_kept_and_embeds_at_most_the_bound(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, embedded_texts: list[str]
 ) -> None:
-    embedder = shared_embedder()
-    embedded: list[str] = []
-    real = embedder.embed
-
-    def counted(texts: list[str]) -> Any:
-        embedded.extend(texts)
-        return real(texts)
-
-    monkeypatch.setattr(embedder, "embed", counted)
+    embedded = embedded_texts
     steps = [Step(id=f"s{n}", capability="calculator", instruction=f"add {n} and {n + 1}") for n in range(1, 1001)]
     memory = PlanMemory(tmp_path / "memory.sqlite")
     note = memory.remember_plan(Plan(task="Add a thousand pairs of numbers", steps=steps), run_id="r1")

@@ -4,11 +4,7 @@ embeds only what it will keep. Real sqlite file, real MiniLM embedder."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from agentnet.directory.embedder import shared_embedder
 from agentnet.planner.memory import PlanMemory, Remembered
 from agentnet.planner.memory_bounds import MAX_TASK_CHARS
 
@@ -35,16 +31,8 @@ def test_a_big_learned_file_never_pushes_out_rated_runs(tmp_path: Path) -> None:
     memory.close()
 
 
-def test_only_what_the_bound_keeps_is_embedded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    embedder = shared_embedder()
-    embedded: list[str] = []
-    real = embedder.embed
-
-    def counted(texts: list[str]) -> Any:
-        embedded.extend(texts)
-        return real(texts)
-
-    monkeypatch.setattr(embedder, "embed", counted)
+def test_only_what_the_bound_keeps_is_embedded(tmp_path: Path, embedded_texts: list[str]) -> None:
+    embedded = embedded_texts
     memory = PlanMemory(tmp_path / "memory.sqlite", max_tasks=3)
     memory.remember_all([Remembered("Add 1 and 3", ["calculator"])], "rated")
     embedded.clear()
