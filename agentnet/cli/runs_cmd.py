@@ -51,9 +51,14 @@ def runs_list(
     for r in runs:
         took = f"{r['duration_s']:.1f} s" if r["duration_s"] is not None else "-"
         started = (r["started"] or "").replace("T", " ").rstrip("Z")  # wraps at the space when narrow
-        table.add_row(*cells(r["id"], r["status"], started, took, r["tokens"], f"${r['cost']:.4f}",
+        status = "not running" if r.get("lease_expired") else r["status"]
+        table.add_row(*cells(r["id"], status, started, took, r["tokens"], f"${r['cost']:.4f}",
                              clip(r["task"], 80)))  # fmt: skip
     console().print(table)
+    if any(r.get("lease_expired") for r in runs):
+        # Still "running" in the database: its process died or lost the database, and nothing resumed it.
+        console().print("not running: its process stopped renewing its lease; `agentnet runs show ID` says how to "
+                        "continue it")  # fmt: skip
 
 
 @runs_app.command("show")

@@ -320,12 +320,14 @@ class RunStore(ABC):
     # --- reading ---------------------------------------------------------------------------
 
     def list_runs(self, limit: int = 50) -> list[dict[str, Any]]:
-        """The newest runs, each with its duration and the tokens and cost of every model call it made."""
+        """The newest runs, each with its duration, the tokens and cost of every model call it made, and
+        ``lease_expired`` (marked running, but its process stopped renewing its lease: nothing runs it)."""
         rows = self._query(
             "SELECT r.id, r.status, r.task, r.started, r.finished,"
-            " COALESCE(SUM(a.prompt_tokens + a.completion_tokens), 0), COALESCE(SUM(a.cost), 0)"
+            " COALESCE(SUM(a.prompt_tokens + a.completion_tokens), 0), COALESCE(SUM(a.cost), 0),"
+            " CASE WHEN r.status = 'running' AND r.lease_until < {now} THEN 1 ELSE 0 END"
             " FROM agentnet_runs r LEFT JOIN agentnet_attempts a ON a.run_id = r.id"
-            " GROUP BY r.id, r.status, r.task, r.started, r.finished ORDER BY r.started DESC LIMIT ?",
+            " GROUP BY r.id, r.status, r.task, r.started, r.finished, r.lease_until ORDER BY r.started DESC LIMIT ?",
             (limit,),
         )
         return [
@@ -338,6 +340,7 @@ class RunStore(ABC):
                 "duration_s": round(r[4] - r[3], 3) if r[4] is not None else None,
                 "tokens": int(r[5]),
                 "cost": float(r[6]),
+                "lease_expired": bool(r[7]),
             }
             for r in rows
         ]

@@ -203,5 +203,8 @@ def test_runs_show_says_a_run_whose_owner_was_killed_is_not_running(engine: str,
     assert f"not running: {socket.gethostname()} pid {dead} ran it from" in text, text
     assert "stopped renewing its lease" in text and "continue it with `agentnet run --resume stopped`" in text
     assert "expires in -" not in text
+    listed = subprocess.run([agentnet, "runs", "list"], capture_output=True, text=True, timeout=120, env=wide)
+    row = next(line for line in listed.stdout.splitlines() if line.strip().startswith("stopped"))
+    assert "not running" in row and "not running: its process stopped renewing its lease" in listed.stdout
     resumed = resume_when_lease_expires("stopped", tmp_path)
     assert resumed["status"] == "succeeded", resumed
