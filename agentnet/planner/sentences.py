@@ -161,7 +161,7 @@ _NUMBER = r"\(?\s*-?\d[\d,]*(?:\.\d+)?\s*%?\s*\)?"
 # Signs may touch the numbers ("(2+3)*4"); a minus must not ("2026-12-06" is a date), nor may words.
 _WORD_OPERATOR = (
     r"(?:\s*[+*/^\u00d7\u00f7]\s*|\s+-\s+|\s+(?:x|plus|minus|times|multiplied\s+by|divided\s+by|over|"
-    r"to\s+the\s+power\s+of|raised\s+to|mod(?:ulo)?|percent\s+of|of)\s+)"
+    r"to\s+the\s+power(?:\s+of)?|raised\s+to(?:\s+the\s+power(?:\s+of)?)?|mod(?:ulo)?|percent\s+of|of)\s+)"
 )
 _ARITHMETIC = re.compile(
     rf"^\s*(?:what\s+is|what's|how\s+much\s+is|compute|calculate)?\s*"

@@ -210,6 +210,8 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("(2+3)*4", "calculate (2+3) multiplied by 4"),
         ("12 / 4 and 3 - 1", "12 divided by 4 and 3 minus 1"),
         ("2^10", "calculate 2 to the power of 10"),
+        ("What is 2 to the power 10?", "calculate 2 to the power 10"),
+        ("what is 2 raised to the power of 3", "calculate 2 raised to the power of 3"),
         # A slash with no spaces divides only numbers that cannot be a date.
         ("what is 1/0, 100/8 or 7.5/2.5", "what is 1 divided by 0, 100 divided by 8 or 7.5 divided by 2.5"),
         ("due 12/4, 3/4 of it, in 2026/12, on 1/2/2027", "due 12/4, 3/4 of it, in 2026/12, on 1/2/2027"),
