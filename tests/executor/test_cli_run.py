@@ -192,9 +192,10 @@ def test_run_plans_with_what_plan_learn_taught() -> None:
     assert learned.returncode == 0 and "learned 1 example plan " in learned.stderr, learned.stderr
     task = "Write a few lines about the sea for our newsletter."
 
-    # The writer is the first step (the bundled collaborators may add steps after it).
+    # The writer is the first step (the bundled collaborators may add steps after it). Zero-shot it is
+    # not the poet: the embedded model's card (it writes short texts) or the explainer.
     Path("agentnet.yaml").write_text(WRITERS + "planner: {use_memory: false}\n")
-    assert planned_by(task)[0] == "explainer"
+    assert planned_by(task)[0] in {"smollm2", "explainer"}
 
     Path("agentnet.yaml").write_text(WRITERS)
     assert planned_by(task)[0] == "poet"
