@@ -153,11 +153,17 @@ def _best_guess(clauses: list[str], cards: list[CapabilityCard], sims: list[list
     card_index = max(columns, key=lean.__getitem__)
     clause_index = max(range(len(clauses)), key=lambda c: sims[c][card_index])
     score = sims[clause_index][card_index]
+    # A guess is the least certain pick: it keeps the next tools the request leans to as its fallbacks
+    # ("1 hour and 30 minutes in minutes" guessed the dates tool, which cannot convert a duration, and
+    # the run failed where the calculator, close behind, answers "90 min").
+    ranked = sorted(columns, key=lambda i: -lean[i])
+    alternates = [(cards[i].id, round(lean[i], 4)) for i in ranked if i != card_index
+                  and interchangeable(cards[card_index], cards[i])][:3]  # fmt: skip
     return Pick(
         cards[card_index],
         clauses[clause_index],
         score,
-        [],
+        alternates,
         f"best match ({score:.2f}); no clause was clearly served",
         confident=False,
     )

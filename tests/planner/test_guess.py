@@ -3,7 +3,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from agentnet.cards import CapabilityCard
 from agentnet.directory.importers import load_cards
@@ -87,3 +93,21 @@ def test_a_weak_request_about_a_handed_audio_file_is_planned_for_audio() -> None
             "that is hampering its quality. Can you help me enhance its quality by minimizing that background "
             "noise?")  # fmt: skip
     assert [step.capability for step in planner.plan(task).steps] == ["Audio-to-Audio"]
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_guess_keeps_fallbacks_so_the_tool_close_behind_can_answer() -> None:
+    """ "1 hour and 30 minutes in minutes" is no clear match (dates 0.40, the calculator 0.32): the guess,
+    the dates tool, cannot convert a duration, and with no alternates the run failed. Real CLI, default
+    directory."""
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    agentnet = str(Path(sys.executable).parent / "agentnet")
+    task = "1 hour and 30 minutes in minutes"
+    planned = subprocess.run([agentnet, "plan", "--no-model", "--json", task], capture_output=True, text=True,
+                             timeout=300, env=env, check=True)  # fmt: skip
+    step = json.loads(planned.stdout)["steps"][0]
+    assert "no clause was clearly served" in step["why"]
+    assert "calculator" in [alternate["card_id"] for alternate in step["alternates"]]
+    done = subprocess.run([agentnet, "run", "--json", task], capture_output=True, text=True, timeout=300, env=env,
+                          check=False)  # fmt: skip
+    assert json.loads(done.stdout.strip().splitlines()[-1])["answer"] == "90 min", done.stdout
