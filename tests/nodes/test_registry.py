@@ -30,7 +30,7 @@ def test_embedded_default_is_always_registered() -> None:
     assert registry.default_id == "smollm2"
     card = registry.card("smollm2")
     assert card.locality == "local" and card.context_length == 2048
-    assert [skill.id for skill in card.skills] == ["chat", "summarize"]
+    assert [skill.id for skill in card.skills] == ["chat", "write", "summarize"]
 
 
 def test_cards_come_from_config_without_building_nodes() -> None:
