@@ -64,7 +64,7 @@ class Scorer:
         allows), and per card its best pure embedding similarity (how well it can serve the task at all)."""
         from agentnet.directory.embedder import shared_embedder
 
-        parts = [sentences.spelled_out(request_head(part)) for part in parts]
+        parts = [scored_text(part) for part in parts]
         queries = shared_embedder().embed(parts)
         sims, semantic = self._zero_shot(parts, cards, queries)
         if trust is not None and (trust.phrase > 0 or trust.prior > 0):
@@ -80,7 +80,7 @@ class Scorer:
         own memory left out with ``exclude`` (what ``planner.learning`` cross-validates)."""
         from agentnet.directory.embedder import shared_embedder
 
-        parts = [sentences.spelled_out(request_head(part)) for part in parts]
+        parts = [scored_text(part) for part in parts]
         queries = shared_embedder().embed(parts)
         sims, _ = self._zero_shot(parts, cards, queries)
         prior, phrase_best = self._remembered(parts, cards, queries, exclude)
@@ -153,6 +153,12 @@ class Scorer:
                     prior[column[tool]] += weight
         # Divided by the count, not the total weight: neighbours that are barely similar add little.
         return prior / len(neighbours)
+
+
+def scored_text(clause: str) -> str:
+    """A clause as it is scored: without the material after its request's head, signs and titles
+    written out (the step keeps the user's words)."""
+    return sentences.spelled_out(request_head(clause))
 
 
 def whole_text(card: CapabilityCard) -> str:

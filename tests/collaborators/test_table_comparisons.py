@@ -6,17 +6,13 @@ a condition "age == people"."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from test_table_columns_run import ran
 
 from agentnet.collaborators.tables import TableError, query_table
 
-AGENTNET = str(Path(sys.executable).parent / "agentnet")
 PEOPLE = json.dumps([{"name": "Ann", "age": 41, "city": "Paris"}, {"name": "Bob", "age": 41, "city": "Oslo"},
                      {"name": "Cy", "age": 25, "city": "Rome"}, {"name": "Di", "age": 33, "city": "Oslo"},
                      {"name": "Ed", "age": 19, "city": "Lima"}])  # fmt: skip
@@ -72,14 +68,6 @@ def test_a_comparison_whose_column_cannot_be_told_names_the_columns(question: st
 def test_a_comparative_without_its_kind_of_column_is_named() -> None:
     with pytest.raises(TableError, match="cannot tell which column 'taller than 180' compares"):
         query_table(PEOPLE, "who is taller than 180")
-
-
-def ran(task: str) -> dict[str, Any]:
-    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
-    done = subprocess.run([AGENTNET, "run", "--json", task], capture_output=True, text=True, timeout=300, env=env,
-                          stdin=subprocess.DEVNULL, check=False)  # fmt: skip
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
 
 
 @pytest.mark.usefixtures("agentnet_home")
