@@ -14,7 +14,8 @@ OpenTelemetry variables ask for it (``OTEL_EXPORTER_OTLP_ENDPOINT`` or
 turn it off), when the embedding application has set up a tracer provider itself, or through
 ``set_tracer_provider``. Prompts, answers and task texts are recorded only with
 ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true``. The environment is read on first use,
-never at import. This module is the only one that imports ``opentelemetry`` (inside functions).
+never at import. This module and ``otlp_export.py`` (the export it sets up) are the only ones that
+import ``opentelemetry`` (inside functions).
 """
 
 from __future__ import annotations
