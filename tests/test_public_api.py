@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import agentnet
+import agentnet.errors
+
+EMBEDDING_DOC = Path(__file__).resolve().parent.parent / "docs" / "embedding.md"
 
 
 def test_every_exported_name_resolves() -> None:
@@ -36,3 +42,27 @@ def test_import_agentnet_loads_no_engine_or_framework() -> None:
 
 def test_all_lists_exactly_the_lazy_exports() -> None:
     assert sorted(agentnet.__all__) == sorted(agentnet._EXPORTS)
+
+
+def test_every_agentnet_error_is_exported() -> None:
+    """An application catches what agentnet raises by the names it exports (docs/models.md names
+    ContentPolicyError, for one)."""
+    defined = {
+        name
+        for name, value in vars(agentnet.errors).items()
+        if inspect.isclass(value) and issubclass(value, agentnet.errors.AgentnetError)
+    }
+    assert defined - set(agentnet.__all__) == set()
+
+
+def test_the_docs_list_exactly_the_public_api() -> None:
+    """docs/embedding.md's "The public API" names every exported name, and nothing else in code spans
+    that looks like a name of agentnet's (a method such as ``plan()`` or a field such as ``hint`` aside)."""
+    section = EMBEDDING_DOC.read_text().split("## The public API", 1)[1].split("\n## ", 1)[0]
+    named = {
+        span
+        for span in re.findall(r"`([A-Za-z_]\w*)`", section)
+        if span[0].isupper() or span.startswith(("hook", "load_"))
+    }
+    exported = set(agentnet.__all__)
+    assert named == exported, f"docs/embedding.md misses {sorted(exported - named)}, names {sorted(named - exported)}"
