@@ -1,4 +1,4 @@
-"""``agentnet run`` (plan + execute, live step display, resume) and ``agentnet runs list/show``.
+"""``agentnet run`` (plan + execute, live step display, resume); it registers ``runs_cmd.py``'s ``agentnet runs``.
 
 Engines (planner, executor, LangGraph) are imported inside the commands so ``--help`` stays instant.
 """
