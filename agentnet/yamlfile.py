@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from agentnet.errors import ConfigError, RunError
 
@@ -266,6 +266,22 @@ def raise_validation(doc: PositionedYaml, error: ValidationError, what: str, pre
         hint=f"fix the listed fields in {doc.source}",
         code="invalid_" + what.replace(" ", "_"),
     )
+
+
+def load_yaml_list(path: Path, file_model: type[BaseModel], key: str, what: str) -> Any:
+    """The ``key`` list of the YAML file at ``path`` read as ``file_model``, or [] when there is no file
+    yet (mcp.yaml, peers.yaml before anything was added). A file of another shape names its line."""
+    if not path.is_file():
+        return []
+    doc = load_yaml_file(path)
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{doc.where(())}: the {what} must be a mapping with a {key!r} list")
+    try:
+        return getattr(file_model.model_validate(data), key)
+    except ValidationError as exc:
+        raise_validation(doc, exc, what)
+        raise  # unreachable: raise_validation always raises
 
 
 def save_yaml_file(path: Path, data: Any, header: str) -> None:

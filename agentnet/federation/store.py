@@ -16,14 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from agentnet.cards import CapabilityCard
-from agentnet.errors import ConfigError, ModelCallError, NotFoundError
+from agentnet.errors import ModelCallError, NotFoundError
 from agentnet.home import home_path
 from agentnet.hosts import is_loopback_url
 from agentnet.redact import redact_url
-from agentnet.yamlfile import load_yaml_file, raise_validation, save_yaml_file
+from agentnet.yamlfile import load_yaml_list, save_yaml_file
 
 PEERS_FILE = "peers.yaml"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
@@ -141,17 +141,7 @@ class PeerStore:
         self.path = path if path is not None else home_path(PEERS_FILE)
 
     def load(self) -> list[PeerRecord]:
-        if not self.path.is_file():
-            return []
-        doc = load_yaml_file(self.path)
-        data = doc.data if doc.data is not None else {}
-        if not isinstance(data, dict):
-            raise ConfigError(f"{doc.where(())}: the peers file must be a mapping with a 'peers' list")
-        try:
-            return PeersFile.model_validate(data).peers
-        except ValidationError as exc:
-            raise_validation(doc, exc, "peers file")
-            raise  # unreachable: raise_validation always raises
+        return load_yaml_list(self.path, PeersFile, "peers", "peers file")
 
     def mtime(self) -> float:
         try:

@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from agentnet.config import McpServerSpec
-from agentnet.errors import ConfigError, NotFoundError
+from agentnet.errors import NotFoundError
 from agentnet.home import home_path
-from agentnet.yamlfile import load_yaml_file, raise_validation, save_yaml_file
+from agentnet.yamlfile import load_yaml_list, save_yaml_file
 
 MCP_FILE = "mcp.yaml"
 
@@ -71,17 +71,7 @@ class McpStore:
         self.path = path if path is not None else home_path(MCP_FILE)
 
     def load(self) -> list[McpServerRecord]:
-        if not self.path.is_file():
-            return []
-        doc = load_yaml_file(self.path)
-        data = doc.data if doc.data is not None else {}
-        if not isinstance(data, dict):
-            raise ConfigError(f"{doc.where(())}: the MCP file must be a mapping with a 'servers' list")
-        try:
-            return McpFile.model_validate(data).servers
-        except ValidationError as exc:
-            raise_validation(doc, exc, "MCP servers file")
-            raise  # unreachable: raise_validation always raises
+        return load_yaml_list(self.path, McpFile, "servers", "MCP servers file")
 
     def save(self, records: list[McpServerRecord]) -> None:
         body = McpFile(servers=records).model_dump(mode="json", exclude_none=True)
