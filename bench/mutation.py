@@ -21,7 +21,6 @@ Slow (each mutant runs its tests): not part of CI.
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
 import shutil
@@ -33,6 +32,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from mutants import Mutant, apply, mutants_of
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -132,28 +133,6 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ): ("the planner overwrites every proposed pick's score with its best clause similarity before reading it"),
 }
 
-# Calls whose arguments are messages for people, not behaviour.
-_QUIET_CALLS = {"debug", "info", "warning", "error", "exception", "write"}
-
-
-@dataclass
-class Mutant:
-    path: str
-    line: int
-    original: str
-    replacement: str
-    start: tuple[int, int]  # (line, col) of the replaced source segment
-    end: tuple[int, int]
-
-    source_line: str = ""  # the whole line, stripped: what EQUIVALENT matches
-
-    def describe(self) -> str:
-        return f"{self.path}:{self.line}: {self.original} -> {self.replacement}"
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.path, self.source_line, self.replacement)
-
 
 @dataclass
 class Outcome:
@@ -172,152 +151,6 @@ class Report:
     def scored(self, path: str | None = None) -> int:
         """Mutants that count: every one run (equivalent ones are not)."""
         return sum(1 for o in self.outcomes if o.status != "equivalent" and (path is None or o.mutant.path == path))
-
-
-_COMPARE_SWAPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
-    ast.Lt: ast.LtE,
-    ast.LtE: ast.Lt,
-    ast.Gt: ast.GtE,
-    ast.GtE: ast.Gt,
-    ast.Eq: ast.NotEq,
-    ast.NotEq: ast.Eq,
-    ast.In: ast.NotIn,
-    ast.NotIn: ast.In,
-    ast.Is: ast.IsNot,
-    ast.IsNot: ast.Is,
-}
-
-
-def _segment(source_lines: list[str], node: ast.AST) -> str:
-    return ast.get_source_segment("".join(source_lines), node) or ""
-
-
-class _Finder(ast.NodeVisitor):
-    """Collects (node, replacement text) pairs; the replacement is spliced over the node's source."""
-
-    def __init__(self, functions: tuple[str, ...]) -> None:
-        self.functions = functions
-        self.found: list[tuple[ast.AST, str]] = []
-        self._stack: list[str] = []
-
-    def _active(self) -> bool:
-        return not self.functions or any(name in self.functions for name in self._stack)
-
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self._stack.append(node.name)
-        body = node.body
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-            body = body[1:]  # the docstring
-        for child in body:
-            self.visit(child)
-        self._stack.pop()
-
-    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        for child in node.body:
-            self.visit(child)
-
-    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
-        return  # message text
-
-    def visit_Call(self, node: ast.Call) -> None:
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        if name in _QUIET_CALLS or name.endswith("Error"):
-            return  # log lines and error messages: wording, not behaviour
-        self.generic_visit(node)
-
-    def visit_Compare(self, node: ast.Compare) -> None:
-        if self._active() and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE_SWAPS:
-            swapped = ast.Compare(node.left, [_COMPARE_SWAPS[type(node.ops[0])]()], node.comparators)
-            self.found.append((node, ast.unparse(swapped)))
-        self.generic_visit(node)
-
-    def visit_BoolOp(self, node: ast.BoolOp) -> None:
-        if self._active():
-            other = ast.Or() if isinstance(node.op, ast.And) else ast.And()
-            self.found.append((node, ast.unparse(ast.BoolOp(other, node.values))))
-        self.generic_visit(node)
-
-    def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
-        if self._active() and isinstance(node.op, ast.Not):
-            self.found.append((node, ast.unparse(node.operand)))
-        self.generic_visit(node)
-
-    def visit_Constant(self, node: ast.Constant) -> None:
-        if not self._active():
-            return
-        value = node.value
-        if isinstance(value, bool):
-            self.found.append((node, repr(not value)))
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            self.found.append((node, repr(value + 1)))
-
-    def visit_If(self, node: ast.If) -> None:
-        if self._active():
-            self.found.append((node.test, "True"))
-            self.found.append((node.test, "False"))
-        self.generic_visit(node)
-
-    def visit_Raise(self, node: ast.Raise) -> None:
-        if self._active():
-            self.found.append((node, "pass"))
-        # a raise's arguments are the error's message
-
-    def visit_Return(self, node: ast.Return) -> None:
-        if (
-            self._active()
-            and node.value is not None
-            and not (isinstance(node.value, ast.Constant) and node.value.value is None)
-        ):
-            self.found.append((node, "return None"))
-        self.generic_visit(node)
-
-    def visit_Assign(self, node: ast.Assign) -> None:
-        # Module-level limits (MAX_ALIASES = 100) are guarantees too.
-        if not self._stack and isinstance(node.value, ast.Constant) and isinstance(node.value.value, int):
-            if not isinstance(node.value.value, bool):
-                self.found.append((node.value, repr(node.value.value + 1)))
-            return
-        self.generic_visit(node)
-
-
-def mutants_of(target: Target) -> list[Mutant]:
-    source = (REPO / target.path).read_text()
-    lines = source.splitlines(keepends=True)
-    finder = _Finder(target.functions)
-    finder.visit(ast.parse(source))
-    out: list[Mutant] = []
-    seen: set[tuple[int, int, str]] = set()
-    for node, replacement in finder.found:
-        original = _segment(lines, node)
-        key = (node.lineno, node.col_offset, replacement)  # type: ignore[attr-defined]
-        if not original or original == replacement or key in seen:
-            continue
-        seen.add(key)
-        out.append(
-            Mutant(
-                path=target.path,
-                line=node.lineno,  # type: ignore[attr-defined]
-                original=" ".join(original.split())[:80],
-                replacement=replacement if "\n" not in replacement else " ".join(replacement.split()),
-                start=(node.lineno, node.col_offset),  # type: ignore[attr-defined]
-                end=(node.end_lineno or node.lineno, node.end_col_offset or 0),  # type: ignore[attr-defined]
-                source_line=lines[node.lineno - 1].strip(),  # type: ignore[attr-defined]
-            )
-        )
-    return out
-
-
-def apply(source: str, mutant: Mutant) -> str:
-    lines = source.splitlines(keepends=True)
-    (first, col), (last, end_col) = mutant.start, mutant.end
-    text = mutant.replacement
-    if mutant.replacement not in ("pass", "return None", "True", "False") and not text.startswith("("):
-        text = f"({text})"
-    before = lines[first - 1][:col]
-    after = lines[last - 1][end_col:]
-    return "".join([*lines[: first - 1], before + text + after, *lines[last:]])
 
 
 def _sample(mutants: list[Mutant], limit: int | None) -> list[Mutant]:
@@ -433,7 +266,7 @@ def _selected(names: list[str] | None) -> list[Target]:
 
 def _iter_mutants(targets: list[Target], limit: int | None) -> Iterator[tuple[Target, list[Mutant]]]:
     for target in targets:
-        yield target, _sample(mutants_of(target), limit)
+        yield target, _sample(mutants_of(REPO, target.path, target.functions), limit)
 
 
 def main() -> None:
