@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from agentnet.cli.limits import RecursionLimitOption, with_recursion_limit
-from agentnet.cli.render import interrupted, plural, with_run_id
+from agentnet.cli.render import plural, resumable, with_run_id
 from agentnet.errors import ConfigError, NotFoundError, RunStoreError, UserError
 
 if TYPE_CHECKING:
@@ -141,14 +141,10 @@ def run(
     from agentnet.executor.runner import new_run_id
 
     run_id = new_run_id()
-    try:
+    with resumable(run_id, f"agentnet recipe resume {run_id}"):
         result = program.run(
             values, run_id=run_id, on_event=None if as_json else _Progress(program), budgets=net.config.budgets
         )
-    except KeyboardInterrupt as exc:
-        raise typer.Exit(interrupted(exc, run_id, f"agentnet recipe resume {run_id}")) from None
-    except RunStoreError as exc:
-        raise with_run_id(exc, run_id, f"agentnet recipe resume {run_id}") from None
     _report(result, as_json)
 
 
@@ -171,14 +167,10 @@ def resume_recipe_run(run_id: str, *, as_json: bool, registry: Any, recursion_li
     from agentnet.recipes.program import RecipeProgram
 
     program = RecipeProgram.for_run(run_id, nodes=registry)
-    try:
+    with resumable(run_id, f"agentnet recipe resume {run_id}"):
         result = program.resume(
             run_id, on_event=None if as_json else _Progress(program), recursion_limit=recursion_limit
         )
-    except KeyboardInterrupt as exc:
-        raise typer.Exit(interrupted(exc, run_id, f"agentnet recipe resume {run_id}")) from None
-    except RunStoreError as exc:
-        raise with_run_id(exc, run_id, f"agentnet recipe resume {run_id}") from None
     _report(result, as_json)
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
+
+import typer
 
 from agentnet.errors import AgentnetError, RunStoreError
 
@@ -73,6 +77,18 @@ def with_run_id(exc: RunStoreError, run_id: str, resume: str) -> RunStoreError:
         f"`agentnet runs show {run_id}` shows what was saved and `{resume}` continues it"
     )
     return exc
+
+
+@contextmanager
+def resumable(run_id: str, resume: str) -> Iterator[None]:
+    """Around driving run ``run_id``: Ctrl-C (or SIGTERM) exits saying it was saved and that ``resume``
+    continues it, and a run database lost meanwhile is an error naming the run, not a traceback."""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        raise typer.Exit(interrupted(exc, run_id, resume)) from None
+    except RunStoreError as exc:
+        raise with_run_id(exc, run_id, resume) from None
 
 
 def plural(count: int, noun: str, *, grouped: bool = False) -> str:

@@ -111,10 +111,10 @@ def _execute(start: Any, plan: Plan, run_id: str, as_json: bool) -> RunResult:
     """Run ``start(on_event)`` with a live board (or quietly with --json); Ctrl-C leaves it resumable."""
     from rich.live import Live
 
-    from agentnet.cli.render import console, interrupted
+    from agentnet.cli.render import console, resumable
 
     board = StepBoard(plan)
-    try:
+    with resumable(run_id, f"agentnet run --resume {run_id}"):
         if as_json:
             return start(None)
         with Live(board.render(), console=console(), refresh_per_second=8, transient=False) as live:
@@ -124,10 +124,6 @@ def _execute(start: Any, plan: Plan, run_id: str, as_json: bool) -> RunResult:
                 live.update(board.render())
 
             return start(on_event)
-    except KeyboardInterrupt as exc:
-        raise typer.Exit(interrupted(exc, run_id, f"agentnet run --resume {run_id}")) from None
-    except RunStoreError as exc:
-        raise with_run_id(exc, run_id, f"agentnet run --resume {run_id}") from None
 
 
 def _finish(result: RunResult, as_json: bool) -> None:
