@@ -77,6 +77,17 @@ def test_every_module_has_a_floor() -> None:
     assert units <= set(FLOORS), f"give these a floor in tests/test_layers.py: {sorted(units - set(FLOORS))}"
 
 
+def test_every_import_is_absolute() -> None:
+    """The layer and cycle checks read absolute imports only: a relative one would pass both unseen."""
+    relative = [
+        f"agentnet/{path.relative_to(PACKAGE)}:{node.lineno}"
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.level > 0
+    ]
+    assert not relative, "write these imports as absolute ones (from agentnet.x import y): " + ", ".join(relative)
+
+
 def test_no_module_imports_a_higher_floor() -> None:
     violations = []
     for path in PACKAGE.rglob("*.py"):
