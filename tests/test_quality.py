@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +82,34 @@ def test_no_adapter_import_outside_adapter_modules() -> None:
                 if relative not in allowed or top_level:
                     offenders.append(f"agentnet/{relative}:{number}: {stripped}")
     assert not offenders, "\n".join(offenders)
+
+
+def _read_at_import(node: ast.AST, path: str) -> list[str]:
+    """Where ``node``'s code reads the environment when its module is imported: outside function bodies
+    (a default argument and a decorator run at import too)."""
+    found = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            arguments = child.args
+            for evaluated in (
+                *arguments.defaults,
+                *filter(None, arguments.kw_defaults),
+                *getattr(child, "decorator_list", []),
+            ):
+                found += _read_at_import(ast.Expression(evaluated), path)
+            continue
+        if isinstance(child, ast.Attribute) and child.attr in ("environ", "getenv", "environb"):
+            found.append(f"{path}:{child.lineno}")
+        found += _read_at_import(child, path)
+    return found
+
+
+def test_no_module_reads_the_environment_at_import() -> None:
+    """The environment is read when it is used, never at import: a library's importer (a test, an app
+    that sets variables after importing agentnet, the daemon running a handed-over command under the
+    caller's environment) would otherwise get values frozen at the first import."""
+    offenders = []
+    for path in sorted((REPO_ROOT / "agentnet").rglob("*.py")):
+        relative = f"agentnet/{path.relative_to(REPO_ROOT / 'agentnet').as_posix()}"
+        offenders += _read_at_import(ast.parse(path.read_text(encoding="utf-8")), relative)
+    assert not offenders, "read the environment inside a function instead: " + ", ".join(offenders)
