@@ -75,9 +75,10 @@ def test_triage_routes_a_complaint(registry: NodeRegistry) -> None:
     result = run("triage", registry)
     branches = [s for s in result.results if s.startswith("reply__case") or s == "reply__default"]
     assert len(branches) == 1
+    # The branch the classifier's word calls for: whatever SmolLM2 answers, the route must follow it.
     label = result.results["classify"]["text"].lower()
-    if "complaint" in label:
-        assert branches == ["reply__case1"]
+    expected = "reply__case1" if "complaint" in label else "reply__case2" if "question" in label else "reply__default"
+    assert branches == [expected], label
 
 
 def test_critique_revise_is_bounded(registry: NodeRegistry) -> None:
