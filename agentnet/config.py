@@ -66,6 +66,10 @@ __all__ = [
 
 
 class AgentnetConfig(BaseModel):
+    """agentnet.yaml as read: the declared models and the default one, and the directory, planner, budgets,
+    runs, pool, MCP and collaborator settings. ``load_config()`` layers the files; a key it does not know
+    is an error naming the file and line."""
+
     model_config = ConfigDict(extra="forbid")
 
     default_model: str = DEFAULT_MODEL_ID

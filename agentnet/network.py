@@ -40,6 +40,13 @@ _RATING = threading.Lock()
 
 
 class Network:
+    """The facade an application embeds: the declared models (``registry``), the capability directory,
+    the planner and the executor, as ``agentnet.yaml`` describes them (``Network.from_config()``).
+    ``plan`` makes a validated plan, ``compile`` turns one into a LangGraph graph, ``run`` plans and
+    executes durably (``resume``, ``trace``, ``runs``, ``cancel``). An app's threads may share one: its
+    plans and runs take turns. ``close()`` (or a ``with`` block) releases the directory and the run
+    database."""
+
     def __init__(
         self,
         config: AgentnetConfig | None = None,

@@ -66,3 +66,22 @@ def test_the_docs_list_exactly_the_public_api() -> None:
     }
     exported = set(agentnet.__all__)
     assert named == exported, f"docs/embedding.md misses {sorted(exported - named)}, names {sorted(named - exported)}"
+
+
+# The planner's owner documents these (agentnet/planner/plan.py).
+UNDOCUMENTED = {"Plan", "Step"}
+
+
+def _own_doc(value: object) -> str | None:
+    return vars(value).get("__doc__") if inspect.isclass(value) else getattr(value, "__doc__", None)
+
+
+def test_every_exported_class_and_function_says_what_it_is() -> None:
+    """``help(agentnet.X)`` says what X is: its own docstring, not one inherited from pydantic or object."""
+    values = {name: getattr(agentnet, name) for name in agentnet.__all__}
+    bare = [
+        name
+        for name, value in values.items()
+        if (inspect.isclass(value) or inspect.isfunction(value)) and not _own_doc(value) and name not in UNDOCUMENTED
+    ]
+    assert not bare, f"give these a docstring: {bare}"

@@ -16,6 +16,8 @@ from agentnet.nodes.outputs import OutputFile
 
 
 class Usage(BaseModel):
+    """The tokens one call spent, prompt and completion (a tool spends none)."""
+
     model_config = ConfigDict(extra="forbid")
 
     prompt_tokens: int = 0
