@@ -12,10 +12,15 @@ PROJECT_CONFIG_NAME = "agentnet.yaml"
 HOME_ENV = "AGENTNET_HOME"
 
 
+def home_dir() -> Path:
+    """Where the agentnet home is, without creating it (to look for a file there, or to name it)."""
+    raw = os.environ.get(HOME_ENV)
+    return Path(raw).expanduser() if raw else Path.home() / ".agentnet"
+
+
 def agentnet_home() -> Path:
     """The agentnet home directory; created on first use."""
-    raw = os.environ.get(HOME_ENV)
-    home = Path(raw).expanduser() if raw else Path.home() / ".agentnet"
+    home = home_dir()
     home.mkdir(parents=True, exist_ok=True)
     return home
 

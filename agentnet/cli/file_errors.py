@@ -56,10 +56,9 @@ def file_error(exc: OSError) -> AgentnetError | None:
 def _fix(number: int, path: str) -> str:
     if number in _FIX:
         return _FIX[number]
-    from agentnet.home import HOME_ENV
+    from agentnet.home import HOME_ENV, home_dir
 
-    raw = os.environ.get(HOME_ENV)
-    home = Path(raw).expanduser() if raw else Path.home() / ".agentnet"
+    home = home_dir()
     if Path(path).is_relative_to(home):
         # The home holds every piece of agentnet's state: a folder of its own that can be written fixes all.
         return f"agentnet keeps its state in {home}: make it writable, or set {HOME_ENV} to a folder you can write"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from agentnet.home import HOME_ENV
+from agentnet.home import home_dir
 
 if TYPE_CHECKING:
     from agentnet.config import ModelSpec
@@ -44,9 +44,7 @@ def provider_of(model: str) -> str:
 
 def dotenv_files() -> list[Path]:
     """``.env`` files consulted for keys, most specific first."""
-    files = [Path.cwd() / ".env"]
-    home = os.environ.get(HOME_ENV)
-    files.append((Path(home).expanduser() if home else Path.home() / ".agentnet") / ".env")
+    files = [Path.cwd() / ".env", home_dir() / ".env"]
     return [path for path in files if path.is_file()]
 
 
