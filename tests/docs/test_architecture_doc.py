@@ -1,10 +1,13 @@
-"""docs/architecture.md stays true to the tree: every module it names exists, and every module is named
-in the block of its own package (or by its path anywhere in the page)."""
+"""docs/architecture.md stays true to the tree: every module it names exists, every module is named in
+the block of its own package (or by its path anywhere in the page), and each stands on the floor
+tests/test_layers.py holds it to."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+from test_layers import FLOORS
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "agentnet"
@@ -27,6 +30,34 @@ def diagram_blocks() -> dict[str, str]:
         if unit is not None:
             blocks.setdefault(unit, []).append(line[UNIT_COLUMN:])
     return {name: "\n".join(lines) for name, lines in blocks.items()}
+
+
+def diagram_floors() -> dict[str, int]:
+    """Unit of the floor diagram -> the floor it stands on."""
+    diagram = DOC.read_text().split("```", 2)[1]
+    floors: dict[str, int] = {}
+    floor = None
+    for line in diagram.splitlines():
+        tag = line[:UNIT_COLUMN].strip()
+        if tag in FLOOR_TAGS:
+            floor = int(tag.split()[1])
+        if floor is not None and len(line) > UNIT_COLUMN and line[UNIT_COLUMN] != " " and tag in ("", *FLOOR_TAGS):
+            floors[line[UNIT_COLUMN:].split()[0].rstrip("/")] = floor
+    return floors
+
+
+def test_the_page_puts_each_unit_on_its_enforced_floor() -> None:
+    """A unit drawn on one floor and held by the layer test to another would mislead whoever adds an
+    import; a unit described inside another's block (config_models.py under config.py) shares its floor."""
+    floors, blocks = diagram_floors(), diagram_blocks()
+    wrong = []
+    for unit, floor in FLOORS.items():
+        drawn = floors.get(unit, floors.get(f"{unit}.py"))
+        if drawn is None:
+            drawn = next((floors[name] for name, text in blocks.items() if f"{unit}.py" in text), None)
+        if drawn != floor:
+            wrong.append(f"{unit}: floor {floor} in tests/test_layers.py, {drawn} in docs/architecture.md")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_every_module_the_page_names_exists() -> None:
