@@ -51,7 +51,12 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def read_table(text: str) -> Table:
+    """The table in ``text``. Empty text and a CSV header with no rows under it are tables with no
+    rows (``query_table`` says so), not "no table found": that error let the next collaborator answer
+    "2 words, 1 line" for the rows of a header-only CSV."""
     stripped = text.strip()
+    if not stripped:
+        return Table([], [], {})
     if stripped[:1] in ("{", "["):
         try:
             return _from_json(json.loads(stripped))
@@ -61,6 +66,10 @@ def read_table(text: str) -> Table:
     lines = [line for line in stripped.splitlines() if line.strip()]
     if labelled and len(labelled) * 2 >= len(lines):
         return Table(["label", "value"], [{"label": k, "value": float(v)} for k, v in labelled.items()], labelled)
+    return _from_csv(stripped, single_line=len(lines) == 1)
+
+
+def _from_csv(stripped: str, *, single_line: bool) -> Table:
     try:
         dialect = csv.Sniffer().sniff(stripped[:4096], delimiters=",;\t|")
         delimiter = dialect.delimiter
@@ -83,9 +92,15 @@ def read_table(text: str) -> Table:
             raise error
         rows.append({k.strip(): (v or "").strip() for k, v in row.items() if k is not None})
     columns = [c.strip() for c in reader.fieldnames or []]
+    if not rows and single_line and len(set(columns) - {""}) >= 2:
+        return Table(columns, [], {})  # a header row alone: named columns, no rows yet
     if not columns or not rows:
-        raise TableError("no table found: give CSV with a header row, JSON, or 'label value' lines")
+        raise no_table()
     return Table(columns, rows, {})
+
+
+def no_table() -> TableError:
+    return TableError("no table found: give CSV with a header row, JSON, or 'label value' lines")
 
 
 def _from_json(data: Any) -> Table:

@@ -21,7 +21,7 @@ from pydantic import Field
 from agentnet.collaborators.calculator import show
 from agentnet.collaborators.comparisons import Comparison, comparisons
 from agentnet.collaborators.superlatives import Ranking, ranking, unknown_column
-from agentnet.collaborators.tableread import Table, TableError, cell_number, read_table
+from agentnet.collaborators.tableread import Table, TableError, cell_number, no_table, read_table
 from agentnet.nodes.outputs import ToolOutput
 
 _COMPARE = [
@@ -165,6 +165,10 @@ def query_table(
 ) -> ToolOutput:  # fmt: skip
     """Answer a question over a table: counts, lists, sums, averages, extremes, filtered by conditions."""
     table = read_table(data)
+    if not table.rows:
+        if data.strip() == question.strip():
+            raise no_table()  # no table was handed over: the request's own words are no header
+        return _no_rows(question, table)
     numeric = [c for c in table.columns if any(cell_number(r.get(c)) is not None for r in table.rows)]
     compared = _comparisons(question, table, numeric)
     # The comparisons read, their words are no aggregate ("at least" is no "least", "more than" no "most").
@@ -188,6 +192,21 @@ def query_table(
         counted = {"count": len(rows), "condition": conditions[0] if conditions else None, "conditions": conditions}
         return ToolOutput(shown, {**counted, "text": shown})
     return _numeric(op, rest, table, rows, named, conditions[0] if conditions else None, where)
+
+
+def _no_rows(question: str, table: Table) -> ToolOutput:
+    """A table without rows (an empty file, a header alone): a count is 0; anything else has no answer,
+    and no other collaborator should make one up from the header's words."""
+    what = f"only its header row ({', '.join(table.columns)})" if table.columns else "no data (it is empty)"
+    if _aggregate(question) == "count":
+        shown = f"0 rows (the table has {what})"
+        return ToolOutput(shown, {"count": 0, "condition": None, "conditions": [], "text": shown})
+    error = TableError(
+        f"the table has {what}: there are no rows to answer from",
+        hint="check that this is the file you meant, or add its rows",
+    )
+    error.conclusive = True  # the table was read: another collaborator could only guess the answer
+    raise error
 
 
 # A question for the rows themselves: "who is older than 30", "which items cost less than 5".
