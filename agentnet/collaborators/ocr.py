@@ -71,6 +71,49 @@ def _lines(found: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
+class ImageError(UserError):
+    """The file handed over is no image, or the image holds no text: conclusive, as any other
+    collaborator asked instead would make the text up (a summary of an empty read once 'succeeded')."""
+
+    code = "image_unreadable"
+    conclusive = True
+
+
+# The longest side RapidOCR reads at (its det max_side_len): a larger image is scaled down to it first.
+_READ_SIDE = 2000
+
+
+def _image_size(image: Path) -> tuple[int, int]:
+    """The image's width and height; an ``ImageError`` saying what the file is when it is no image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(image) as opened:
+            return opened.size
+    except (UnidentifiedImageError, OSError):
+        pass
+    head = image.read_bytes()[:200]
+    try:
+        what = f"it holds text ({head.decode('utf-8').strip()[:60]!r}...)"
+    except UnicodeDecodeError:
+        what = f"its {image.stat().st_size:,} bytes are in no image format it reads"
+    raise ImageError(
+        f"the file handed over as an image is not one: {what}",
+        hint="hand over a PNG, JPEG, WebP, BMP, GIF or TIFF image (its name's suffix does not make it one)",
+    )
+
+
+def _no_text(size: tuple[int, int]) -> ImageError:
+    width, height = size
+    hint = "hand over an image with text on it"
+    if max(size) > _READ_SIDE:
+        hint = (
+            f"the image is read scaled down to {_READ_SIDE} px on its longest side, where small text is lost: "
+            "crop the part with the text, or scale the image down yourself and check the text stays legible"
+        )
+    return ImageError(f"no text found in the image ({width}x{height} px)", hint=hint)
+
+
 def read_image_text(
     image: Annotated[
         Path, Field(description="The image file (PNG, JPEG, ...)", json_schema_extra={"x-agentnet": "input"})
@@ -79,9 +122,12 @@ def read_image_text(
     """Read the text written in an image (a sign, a receipt, a screenshot, a table): text by line."""
     if not image.is_file():
         raise UserError(f"no image file at {image}", hint="pass the image with --input FILE")
-    engine = _shared_engine()
+    engine = _shared_engine()  # first: without the vision extra, Pillow is missing too
+    size = _image_size(image)
     with _lock:
         found, _ = engine(str(image))
     lines = _lines(found or [])
     text = "\n".join(line["text"] for line in lines)
+    if not text.strip():
+        raise _no_text(size)
     return ToolOutput(text, {"text": text, "lines": lines})
