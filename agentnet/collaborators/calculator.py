@@ -384,4 +384,22 @@ def _one(expression: str, variables: dict[str, Decimal]) -> ToolOutput:
         raise CalculatorError(
             f"unknown unit {unknown!r} in {expression[:120]!r}", hint=f"units it converts: {units.known_units()}"
         )
+    _refuse_a_lone_number(expression, variables)
     return ToolOutput(show(result), {"result": float(result), "text": show(result)})
+
+
+# A number and the word after it, and money signs: "10 km", "10 USD" and "$5" are amounts, read as 10 and 5.
+_AFTER_NUMBER = re.compile(r"\d[\d,.]*\s*([A-Za-z\u00b0][A-Za-z\u00b2/]*)")
+_MONEY_SIGN = re.compile(r"[$\u20ac\u00a3]\s*\d")
+
+
+def _refuse_a_lone_number(expression: str, variables: dict[str, Decimal]) -> None:
+    """Refuse a request whose only arithmetic is one number written in passing ("Is 2028 a leap year?"):
+    as a fallback the calculator answered 2028. A named value from the data ("the total") is an answer."""
+    found = tokens(expression, variables)
+    after = _AFTER_NUMBER.search(expression)
+    word = after.group(1) if after else ""
+    amount = units.unit(word) is not None or re.fullmatch(r"[A-Z]{3}", word) or _MONEY_SIGN.search(expression)
+    if len(found) == 1 and found[0].kind == "num" and tokens(expression) == found and not amount:
+        raise CalculatorError(f"no calculation in {expression[:120]!r}: its only number is {found[0].value}",
+                              hint="write the arithmetic, e.g. '(3 + 4) * 2' or '15% of 240'")  # fmt: skip
