@@ -12,7 +12,8 @@ runs one whole command at a time, and an ``ask`` beside a running ``run`` is ser
 ``chat`` is handed over when stdin is a terminal: a thread here reads the terminal (cooked mode,
 so the terminal edits the line) and sends each line on; Ctrl-D sends the end of input. A chat holds
 the daemon for the whole session, so a command arriving meanwhile, or a chat while the daemon runs
-something else, runs in its own process.
+something else, runs in its own process. So does a command whose environment sets OpenTelemetry
+variables (``traced_here``): its spans go where they say.
 """
 
 from __future__ import annotations
@@ -55,10 +56,19 @@ def hand_off(argv: list[str]) -> int | None:
         return None  # read once: if the daemon turned it down as busy, the ask here could not read it again
     if argv[0] == "chat" and not _stdin_is_terminal():
         return None  # `echo hi | agentnet chat`: its few lines are read here, as in-process
+    if traced_here():
+        return None
     state = _daemon()
     if state is None:
         return None
     return _through(state, argv)
+
+
+def traced_here() -> bool:
+    """Whether this command's environment sets OpenTelemetry variables (``OTEL_*``), so it runs in this
+    process. The daemon sets its tracing up once, from the first command it runs: handed over, a traced
+    command's spans went nowhere (or to an earlier command's collector), its variables unread."""
+    return any(name.startswith("OTEL_") and value for name, value in os.environ.items())
 
 
 def _daemon() -> dict[str, Any] | None:

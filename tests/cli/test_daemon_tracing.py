@@ -1,0 +1,87 @@
+"""A command whose environment asks for traces gets them while `agentnet daemon` runs.
+
+The daemon sets its tracing up once, from the first command it runs: handed over after an untraced
+command, a run with OTEL_EXPORTER_OTLP_ENDPOINT set exported nothing (its --no-daemon twin exported
+its spans). Such a command now runs in its own process. Real daemon, real CLI processes, a real
+OTLP/HTTP receiver.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.server.otlp_receiver import OtlpReceiver
+
+pytestmark = pytest.mark.slow
+
+AGENTNET = str(Path(sys.executable).parent / "agentnet")
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [AGENTNET, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def served() -> int:
+    return int(json.loads(cli("daemon", "status", "--json").stdout)["served"])
+
+
+@pytest.fixture
+def daemon(agentnet_home: Path) -> Iterator[None]:
+    started = cli("daemon", "start")
+    assert started.returncode == 0, started.stderr
+    try:
+        yield
+    finally:
+        cli("daemon", "stop")
+        path = agentnet_home / "daemon.json"
+        if path.exists():  # a daemon that did not stop must not outlive the test
+            with contextlib.suppress(ProcessLookupError, ValueError, KeyError):
+                os.kill(int(json.loads(path.read_text())["pid"]), signal.SIGKILL)
+
+
+@pytest.fixture
+def receiver() -> Iterator[OtlpReceiver]:
+    found = OtlpReceiver()
+    try:
+        yield found
+    finally:
+        found.close()
+
+
+@pytest.mark.usefixtures("daemon")
+def test_a_traced_command_exports_its_spans_while_the_daemon_runs(receiver: OtlpReceiver) -> None:
+    untraced = cli("run", "what is 17 * 23", "--json")
+    assert untraced.returncode == 0, untraced.stderr
+    before = served()
+    assert before >= 1  # the untraced run was the daemon's: its tracing is set up (off) now
+
+    traced = cli("run", "what is 17 * 23", "--json", env=receiver.env("traced-run"))
+    assert traced.returncode == 0, traced.stderr
+    receiver.wait_for(
+        lambda spans: any(s.service == "traced-run" and s.name == "invoke_workflow agentnet" for s in spans),
+        "the traced run's workflow span",
+    )
+    asked = cli("ask", "What is the capital of France?", "--max-tokens", "4", env=receiver.env("traced-ask"))
+    assert asked.returncode == 0, asked.stderr
+    receiver.wait_for(lambda spans: any(s.service == "traced-ask" for s in spans), "the traced ask's spans")
+    # Both ran in their own process; an untraced command still goes to the daemon.
+    assert served() == before
+    assert cli("run", "what is 17 * 23", "--json").returncode == 0
+    assert served() == before + 1
