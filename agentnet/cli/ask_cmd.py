@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from agentnet.cli.daemon_cmd import ask_daemon, config_file, running_daemon
-from agentnet.cli.handoff import traced_here
+from agentnet.cli.handoff import needs_own_process
 from agentnet.cli.inputs import InputOption, TaskFileOption, gather, read_task
 from agentnet.errors import UserError
 
@@ -66,7 +66,7 @@ def ask(
     messages += session.history() if session is not None else []
     messages.append({"role": "user", "content": content})
     options = {"max_tokens": max_tokens} if max_tokens else {}
-    warm = None if no_daemon or traced_here() else running_daemon()
+    warm = None if no_daemon or needs_own_process() else running_daemon()
     if warm is not None:
         # The daemon keeps the model loaded; it reads the same config file this process would.
         pieces, answer = ask_daemon(warm, config_file(config), model, messages, options)

@@ -12,8 +12,8 @@ runs one whole command at a time, and an ``ask`` beside a running ``run`` is ser
 ``chat`` is handed over when stdin is a terminal: a thread here reads the terminal (cooked mode,
 so the terminal edits the line) and sends each line on; Ctrl-D sends the end of input. A chat holds
 the daemon for the whole session, so a command arriving meanwhile, or a chat while the daemon runs
-something else, runs in its own process. So does a command whose environment sets OpenTelemetry
-variables (``traced_here``): its spans go where they say.
+something else, runs in its own process. So does a command whose environment changes what a process
+sets up once (``needs_own_process``: tracing, plugins), so that it gets what its environment says.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from agentnet.errors import RunError
 
 HANDED = ("ask", "plan", "run", "chat")
 NOT_QUEUED = ("ask", "chat")  # turned down as busy rather than queued behind another command
+# plugins/manager.py's LOAD_ENV, named here so that finding the daemon does not import pluggy.
+LOAD_PLUGINS_ENV = "AGENTNET_LOAD_PLUGINS"
 
 
 def run_handed(argv: list[str]) -> int | None:
@@ -56,7 +58,7 @@ def hand_off(argv: list[str]) -> int | None:
         return None  # read once: if the daemon turned it down as busy, the ask here could not read it again
     if argv[0] == "chat" and not _stdin_is_terminal():
         return None  # `echo hi | agentnet chat`: its few lines are read here, as in-process
-    if traced_here():
+    if needs_own_process():
         return None
     state = _daemon()
     if state is None:
@@ -64,11 +66,15 @@ def hand_off(argv: list[str]) -> int | None:
     return _through(state, argv)
 
 
-def traced_here() -> bool:
-    """Whether this command's environment sets OpenTelemetry variables (``OTEL_*``), so it runs in this
-    process. The daemon sets its tracing up once, from the first command it runs: handed over, a traced
-    command's spans went nowhere (or to an earlier command's collector), its variables unread."""
-    return any(name.startswith("OTEL_") and value for name, value in os.environ.items())
+def needs_own_process() -> bool:
+    """Whether this command's environment changes what a process sets up once, so it runs in this one:
+    OpenTelemetry variables (``OTEL_*``; the daemon sets its tracing up from the first command it runs,
+    so a traced command handed over exported nothing, or to an earlier command's collector) or
+    ``AGENTNET_LOAD_PLUGINS`` (the daemon loaded its plugins once: ``AGENTNET_LOAD_PLUGINS=``, which
+    should run without them, still had them)."""
+    return LOAD_PLUGINS_ENV in os.environ or any(
+        name.startswith("OTEL_") and value for name, value in os.environ.items()
+    )
 
 
 def _daemon() -> dict[str, Any] | None:

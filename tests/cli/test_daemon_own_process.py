@@ -1,9 +1,11 @@
-"""A command whose environment asks for traces gets them while `agentnet daemon` runs.
+"""A command whose environment changes what a process sets up once gets what it asks for while
+`agentnet daemon` runs: it runs in its own process (cli/handoff.needs_own_process).
 
 The daemon sets its tracing up once, from the first command it runs: handed over after an untraced
 command, a run with OTEL_EXPORTER_OTLP_ENDPOINT set exported nothing (its --no-daemon twin exported
-its spans). Such a command now runs in its own process. Real daemon, real CLI processes, a real
-OTLP/HTTP receiver.
+its spans). It loads its plugins once: `AGENTNET_LOAD_PLUGINS= agentnet ask -m PLUGIN-NODE`, which
+should find no such node, was answered by the daemon's plugin. Real daemon, real CLI processes, a
+real OTLP/HTTP receiver, the example plugin installed in a site folder.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from agentnet.cli.handoff import LOAD_PLUGINS_ENV
+from agentnet.plugins.manager import LOAD_ENV
+from tests.plugins.test_example_plugin import EXAMPLE, install
 from tests.server.otlp_receiver import OtlpReceiver
 
 pytestmark = pytest.mark.slow
@@ -43,7 +48,15 @@ def served() -> int:
 
 
 @pytest.fixture
-def daemon(agentnet_home: Path) -> Iterator[None]:
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example plugin installed where the daemon and every command find it."""
+    folder = install(EXAMPLE, tmp_path / "site")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])))
+    return folder
+
+
+@pytest.fixture
+def daemon(agentnet_home: Path, site: Path) -> Iterator[None]:
     started = cli("daemon", "start")
     assert started.returncode == 0, started.stderr
     try:
@@ -85,3 +98,14 @@ def test_a_traced_command_exports_its_spans_while_the_daemon_runs(receiver: Otlp
     assert served() == before
     assert cli("run", "what is 17 * 23", "--json").returncode == 0
     assert served() == before + 1
+
+
+@pytest.mark.usefixtures("daemon")
+def test_a_command_run_without_plugins_finds_none_while_the_daemon_runs() -> None:
+    assert LOAD_PLUGINS_ENV == LOAD_ENV  # the name handoff looks for is the one the plugin manager reads
+    with_plugin = cli("ask", "--model", "text-stats", "one two three")
+    assert with_plugin.returncode == 0 and '"words": 3' in with_plugin.stdout, with_plugin.stderr
+    before = served()
+    without = cli("ask", "--model", "text-stats", "one two three", env={LOAD_ENV: ""})
+    assert without.returncode == 2, (without.stdout, without.stderr)
+    assert "text-stats" in without.stderr and served() == before
