@@ -9,8 +9,9 @@ one marked ``"request"`` the step's own words, the others values written in the 
 sees agentnet's prompt scaffolding. A function of one untyped parameter receives the input as it
 comes: parsed JSON when it is a JSON object or array, the text otherwise.
 
-The function returns a string (sent as is), a ``ToolOutput`` (text, data and files), or any
-JSON-serialisable value (sent as JSON text, and as the reply's data).
+The function returns a string (sent as is), a ``ToolOutput`` (text, data and files), or any other
+JSON-serialisable value (sent as JSON text, and as the reply's data). None is no answer: an error
+naming the tool, as it is most often a missing ``return``.
 """
 
 from __future__ import annotations
@@ -113,6 +114,14 @@ class CallableNode(ModelNode):
 def _as_output(node_id: str, result: Any) -> ToolOutput:
     if isinstance(result, ToolOutput):
         return result
+    if result is None:
+        # Most often a function that ends without `return`: its answer was "null", and the run succeeded.
+        raise ModelCallError(
+            f"tool {node_id!r} returned None, so it gave no answer",
+            hint="return the answer (a str, a ToolOutput or plain data); a function that ends without "
+            "`return` returns None",
+            code="tool_failed",
+        )
     if isinstance(result, str):
         return ToolOutput(result)
     try:
