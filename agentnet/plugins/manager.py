@@ -11,6 +11,7 @@ on the ``agentnet.plugins`` logger (stderr by default) with its name, and skippe
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import logging
 import os
@@ -121,7 +122,15 @@ class Plugins:
         info.loaded = True
         for caller in self.pm.get_hookcallers(module) or []:
             if not caller.has_spec():
-                self.fail(info.name, f"defines unknown hook {caller.name!r} (the hooks are in docs/plugins.md)")
+                self.fail(info.name, f"defines unknown hook {caller.name!r} ({self._nearest_hook(caller.name)})")
+
+    def _nearest_hook(self, name: str) -> str:
+        """The hook a misspelt one most likely meant ('register_node' is 'register_nodes'): pluggy takes
+        any function marked as a hook, so a typo registers nothing, without an error of its own."""
+        hooks = [hook for hook, caller in vars(self.pm.hook).items() if isinstance(caller, pluggy.HookCaller)]
+        nearest = difflib.get_close_matches(name, [h for h in hooks if getattr(self.pm.hook, h).has_spec()], n=1)
+        meant = f"did you mean {nearest[0]!r}? " if nearest else ""
+        return f"{meant}the hooks are in docs/plugins.md"
 
     def _import(self, info: PluginInfo, target: Any) -> Any:
         """Import a plugin's module; an installed one slow to import is named while agentnet waits

@@ -81,7 +81,7 @@ def test_broken_plugins_are_reported_once_and_skipped(
     assert not manager.infos["missing"].loaded
     raising = manager.infos["raising"]
     assert raising.loaded
-    assert any("unknown hook 'register_nodez'" in e for e in raising.errors)
+    assert any("unknown hook 'register_nodez' (did you mean 'register_nodes'?" in e for e in raising.errors)
     assert any("failed in register_adapters: RuntimeError: boom" in e for e in raising.errors)
     # What the failing call registered is dropped; the built-ins and the plugin's other hooks work.
     assert "half-done" not in kinds and "llamacpp" in kinds
