@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -55,6 +56,37 @@ def running_step(db: Path, process: subprocess.Popen[str], timeout_s: float = 24
         if row is not None:
             return str(row[0])
     raise AssertionError(f"no step started: {process.communicate(timeout=60)}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU seconds process ``pid`` has spent so far (its utime and stime)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / 100  # utime and stime, in clock ticks of 1/100 s
+
+
+def cpu_after_line(process: subprocess.Popen[str], marker: str, timeout_s: float = 60) -> tuple[str, float]:
+    """Read ``process``'s stderr to its end and reap it: the text, and the CPU seconds it spent from
+    the first line holding ``marker`` to its exit. CPU time, not wall time: what a process does after
+    saying it stops is the same on an idle and a loaded machine, the time it takes is not."""
+    assert process.stderr is not None
+    lines: list[str] = []
+    at_marker: float | None = None
+    timer = threading.Timer(timeout_s, process.kill)  # a process that never ends fails its test, not the run
+    timer.start()
+    try:
+        for line in process.stderr:
+            lines.append(line)
+            if at_marker is None and marker in line:
+                at_marker = cpu_seconds(process.pid)
+        _, status, usage = os.wait4(process.pid, 0)
+    finally:
+        timer.cancel()
+        process.stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    text = "".join(lines)
+    assert at_marker is not None, f"{marker!r} not in: {text}"
+    return text, usage.ru_utime + usage.ru_stime - at_marker
 
 
 def stop_process(process: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:

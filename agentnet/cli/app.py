@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Annotated
 
@@ -89,9 +90,24 @@ def main() -> None:
     run_in_process()
 
 
+# The exit codes of a command stopped by Ctrl-C (130) or SIGTERM (143).
+INTERRUPTED = (130, 143)
+
+
 def run_in_process() -> None:
-    """The command in this process: agentnet errors become a message and an exit code, never a traceback."""
-    run_guarded(app)
+    """The command in this process: agentnet errors become a message and an exit code, never a traceback.
+
+    An interrupted command's process leaves the objects it holds to the OS (``gc.freeze``): the
+    interpreter's teardown garbage-collected all of them, ~460,000 once LiteLLM is imported, 1.5-2 CPU
+    s after the run was saved and said so (14-20 s of wall time beside four busy loops, 46 s in a
+    loaded CI run), while whoever sent the SIGTERM waits, or kills. Exit handlers still run (models
+    freed, spans exported); only the collection of reference cycles at teardown is skipped."""
+    try:
+        run_guarded(app)
+    except SystemExit as exc:
+        if exc.code in INTERRUPTED:
+            gc.freeze()
+        raise
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from processes import cpu_seconds
+
 BIN_DIR = Path(sys.executable).parent
 TOKEN = "test-token-0123456789abcdef"
 TOKEN_ENV = "AGENTNET_TEST_SERVER_TOKEN"
@@ -133,12 +135,6 @@ def start_serve(
         served.stop()
         raise
     return served
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / 100  # utime and stime, in clock ticks of 1/100 s
 
 
 def cpu_over(pid: int, seconds: float) -> float:
