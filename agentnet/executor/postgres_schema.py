@@ -6,6 +6,7 @@ the store on top.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -80,6 +81,19 @@ def unreadable(url: str, exc: BaseException) -> RunStoreError:
         "still shows its trace; run its task again, or resume it with the version that saved it",
         code="runs_db_unreadable",
     )
+
+
+def reach(url: str, timeout_s: float) -> None:
+    """Connect to the database and ask it one thing, within about ``timeout_s`` (libpq counts whole
+    seconds, two at least); a ``RunStoreError`` naming the database and the fix when it cannot. Not
+    through the store's pool: a pool without a live connection makes its caller wait its whole timeout
+    (runs.connect_timeout_s) and then says only that it got none."""
+    psycopg, _ = drivers()
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=max(2, math.ceil(timeout_s))) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        raise unreachable(url, exc) from None
 
 
 def migrate(url: str, connect_timeout_s: float) -> None:

@@ -32,6 +32,16 @@ def runs_url(settings: RunsSettings | None = None) -> str:
     return os.environ.get(RUNS_URL_ENV) or (settings.url if settings else None) or f"sqlite:///{runs_db_path()}"
 
 
+def reach_run_db(settings: RunsSettings, timeout_s: float) -> None:
+    """Whether the run database answers within about ``timeout_s`` (a ``RunStoreError`` saying why not):
+    a PostgreSQL server is asked with a connection of its own; SQLite, a file here, has nothing to reach."""
+    url = runs_url(settings)
+    if url.startswith(("postgresql://", "postgres://")):
+        from agentnet.executor.postgres_schema import reach
+
+        reach(url, timeout_s)
+
+
 def open_run_store(settings: RunsSettings | None = None) -> RunStore:
     """The run store the settings (or ``AGENTNET_RUNS_URL``, or the current config) point at."""
     if settings is None:

@@ -125,7 +125,13 @@ def health_router(backend: Backend) -> APIRouter:
     return router
 
 
+# How long /readyz waits for the run database to answer (libpq's least connect_timeout).
+READY_TIMEOUT_S = 2.0
+
+
 def _readiness(backend: Backend) -> dict[str, str]:
+    from agentnet.executor.run_db import reach_run_db
+
     checks: dict[str, str] = {}
     try:
         checks["models"] = "ok" if backend.local_ids() else "no models configured"
@@ -133,10 +139,13 @@ def _readiness(backend: Backend) -> dict[str, str]:
         checks["models"] = exc.message
     if backend.network is not None:
         try:
+            # Reached first, within READY_TIMEOUT_S: the store's own wait for a connection is
+            # runs.connect_timeout_s (10 s by default), longer than a balancer's probe waits.
+            reach_run_db(backend.network.config.runs, READY_TIMEOUT_S)
             backend.network.runs(1)
             checks["runs"] = "ok"
         except AgentnetError as exc:
-            checks["runs"] = exc.message
+            checks["runs"] = f"{exc.message} ({exc.hint})" if exc.hint else exc.message
     if backend.directory is not None:
         try:
             backend.directory.cards()
