@@ -90,24 +90,20 @@ def main() -> None:
     run_in_process()
 
 
-# The exit codes of a command stopped by Ctrl-C (130) or SIGTERM (143).
-INTERRUPTED = (130, 143)
-
-
 def run_in_process() -> None:
     """The command in this process: agentnet errors become a message and an exit code, never a traceback.
 
-    An interrupted command's process leaves the objects it holds to the OS (``gc.freeze``): the
-    interpreter's teardown garbage-collected all of them, ~460,000 once LiteLLM is imported, 1.5-2 CPU
-    s after the run was saved and said so (14-20 s of wall time beside four busy loops, 46 s in a
-    loaded CI run), while whoever sent the SIGTERM waits, or kills. Exit handlers still run (models
-    freed, spans exported); only the collection of reference cycles at teardown is skipped."""
+    The process then leaves the objects it holds to the OS (``gc.freeze``): the interpreter's teardown
+    garbage-collected all of them, ~460,000 once LiteLLM is imported, 1.5-2 CPU s after the command
+    was done. An interrupted run that had saved itself and said so took 14-20 s more to exit beside
+    four busy loops (46 s in a loaded CI run) while whoever sent the SIGTERM waited, or killed it; an
+    ``agentnet mcp serve`` whose host closed its stdin outlived the host's grace (the MCP SDK's: 2 s,
+    then SIGTERM, SIGKILL, and the process abandoned). Exit handlers still run (models freed, spans
+    exported, run database closed); only the collection of reference cycles at teardown is skipped."""
     try:
         run_guarded(app)
-    except SystemExit as exc:
-        if exc.code in INTERRUPTED:
-            gc.freeze()
-        raise
+    finally:
+        gc.freeze()
 
 
 if __name__ == "__main__":
