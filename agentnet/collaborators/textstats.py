@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from agentnet.collaborators.carried import carried_text
 from agentnet.errors import UserError
 from agentnet.nodes.outputs import ToolOutput
 
 Measure = Literal["words", "word", "lines", "line", "characters", "character", "letters", "sentences", "sentence",
                   "paragraphs", "paragraph"]  # fmt: skip
 _WORD = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
-_QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]|(?:(?<=^)|(?<=[\s:(]))'([^']+)'(?=$|[\s.,;:!?)])")
 
 
 class NoTextError(UserError):
@@ -29,12 +29,9 @@ def _given(text: str, request: str, handed: bool) -> str:
     ``prompt: "{{ inputs.text }}"`` makes its input the request too."""
     if handed or text != request or not request:
         return text
-    quoted = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(request)]
-    if quoted:
-        return "\n".join(quoted)
-    _, colon, rest = request.partition(":")
-    if colon and rest.strip():
-        return rest.strip()
+    carried = carried_text(request)
+    if carried is not None:
+        return carried
     raise NoTextError(
         f"no text to measure in {request[:120]!r}",
         hint="pipe the text in, pass a file with --input PATH, name an existing file, or quote the text",

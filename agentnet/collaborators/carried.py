@@ -1,0 +1,20 @@
+"""The text a request carries itself, for a tool whose input is that text: the quoted text in it
+("count the words of 'to be or not to be'"), else what follows its first colon ("read this out loud:
+the train leaves at nine"). With nothing handed over, such a tool's input is the whole request, and
+measuring or saying the request's own words answered a question nobody asked (speech said "Read this
+out loud: the train leaves at nine")."""
+
+from __future__ import annotations
+
+import re
+
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]|(?:(?<=^)|(?<=[\s:(]))'([^']+)'(?=$|[\s.,;:!?)])")
+
+
+def carried_text(request: str) -> str | None:
+    """The text ``request`` carries (its quoted text, else what follows its first colon), or None."""
+    quoted = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(request)]
+    if quoted:
+        return "\n".join(quoted)
+    _, colon, rest = request.partition(":")
+    return rest.strip() if colon and rest.strip() else None
