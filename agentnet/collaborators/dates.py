@@ -2,6 +2,7 @@
 days are there between 2024-01-15 and March 1, 2024?", "What day of the week is 2025-12-25?",
 "What time is it 3 hours 45 minutes after 22:30?". Dates are read in ISO, "March 1, 2024",
 "1 March 2024" and US "03/01/2024" forms; "today", "tomorrow" and "yesterday" use this machine's date.
+Whether a year is a leap year: "Is 2028 a leap year?".
 """
 
 from __future__ import annotations
@@ -142,6 +143,20 @@ def _now_answer(text: str, amounts: dict[str, int], sign: int) -> ToolOutput | N
                               "text": shown})  # fmt: skip
 
 
+_LEAP = re.compile(r"\bleap[\s-]*years?\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\d.,:/-])\b(?P<year>\d{1,4})\b(?![\d.,:/-]\d)")
+
+
+def _leap_answer(text: str) -> ToolOutput | None:
+    """ "Is 2028 a leap year?": whether the one year the question names is a leap year (its days)."""
+    years = [int(m.group("year")) for m in _YEAR.finditer(text)]
+    if not _LEAP.search(text) or len(years) != 1 or not 1 <= years[0] <= 9999:
+        return None
+    year, leap = years[0], calendar.isleap(years[0])
+    shown = f"{'yes' if leap else 'no'}: {year} {'is' if leap else 'is not'} a leap year ({366 if leap else 365} days)"
+    return ToolOutput(shown, {"year": year, "leap": leap, "days": 366 if leap else 365, "text": shown})
+
+
 def date_calc(
     request: Annotated[
         str,
@@ -157,7 +172,7 @@ def date_calc(
     sign = -1 if _BACKWARD.search(request) else 1
     dates = [day for _, day in find_dates(request)]
     if not dates:
-        answer = _time_answer(request, amounts, sign) or _now_answer(request, amounts, sign)
+        answer = _leap_answer(request) or _time_answer(request, amounts, sign) or _now_answer(request, amounts, sign)
         if answer is not None:
             return answer
         raise DateError(
