@@ -10,7 +10,7 @@ provider is shut down at exit by ``Guard.close`` instead: it waits for the last 
 be accepted a second later), or as long as the user's own timeout when one is set (they asked the
 export to keep trying that long); then it interrupts the exporter (its ``shutdown`` ends a retry's
 backoff) and leaves. The exporter's own log lines become one warning for the process, naming the
-endpoint as the variable gave it (no user info, no query) and never the headers.
+endpoint as the variable gave it (no user info, no query) and never the headers: one per outage.
 """
 
 from __future__ import annotations
@@ -94,7 +94,8 @@ def _reason(message: str) -> str:
 
 class Guard(logging.Filter):
     """The span exporter the batch processor calls (it delegates to the SDK's), and a filter on that
-    exporter's loggers: their warnings and errors become one ``agentnet:`` warning; and on the batch
+    exporter's loggers: their warnings and errors become one ``agentnet:`` warning per outage (until an
+    export is taken again: a long-lived server's collector may go away more than once); and on the batch
     processor's: its "Queue full, dropping span." (the SDK's own filter lets one through every 20 s, for
     as long as a busy server's collector is down) becomes one warning per outage (``_queue_full``)."""
 
@@ -117,7 +118,9 @@ class Guard(logging.Filter):
         result = self.exporter.export(spans)
         if result.name == "SUCCESS":
             self.refused.clear()
-            self._dropping = False  # the outage is over: the next one is said again
+            with self._lock:  # the outage is over: the next one is said again, both ways
+                self._dropping = False
+                self._warned = self._closed
         else:
             self._trouble("")
         return result

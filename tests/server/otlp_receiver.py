@@ -6,7 +6,9 @@ It decodes the protobuf ``ExportTraceServiceRequest`` bodies the SDK's exporter 
 
 from __future__ import annotations
 
+import contextlib
 import http.server
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -33,9 +35,10 @@ def _value(any_value: Any) -> Any:
 
 
 class OtlpReceiver:
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.spans: list[ReceivedSpan] = []
         self.headers: list[dict[str, str]] = []
+        self._connections: set[Any] = set()  # the exporters' kept-alive connections, cut by close
         self._changed = threading.Condition()
         receiver = self
 
@@ -44,6 +47,14 @@ class OtlpReceiver:
 
             def log_message(self, format: str, *args: Any) -> None:
                 return
+
+            def setup(self) -> None:
+                super().setup()
+                receiver._connections.add(self.connection)
+
+            def finish(self) -> None:
+                receiver._connections.discard(self.connection)
+                super().finish()
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -55,7 +66,7 @@ class OtlpReceiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -107,5 +118,9 @@ class OtlpReceiver:
         }
 
     def close(self) -> None:
+        """Stop as a collector that dies does: the listening socket and every open connection closed."""
         self.server.shutdown()
         self.server.server_close()
+        for connection in list(self._connections):
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)

@@ -9,11 +9,13 @@
   more of it in tests/server/test_telemetry.py.
 - Spans made faster than a dead collector's export gives up fill the SDK's queue: said once, in
   agentnet's words, not the SDK's line every 20 s.
+- A collector that dies, comes back and dies again is warned of once per outage.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -136,3 +138,56 @@ def test_batch_settings_that_do_not_fit_together_are_named_and_tracing_stays_off
     assert stdout == "ended\n" and "Traceback" not in stderr
     assert stderr.startswith("agentnet: the OTEL_BSP_* settings do not fit together (the SDK: max_export_batch_size")
     assert "OTEL_BSP_MAX_EXPORT_BATCH_SIZE 512 unless set); tracing stays off" in stderr and stderr.count("\n") == 1
+
+
+# One span and a flush per line read: the test says when, between the collector's outages.
+ON_REQUEST = """\
+import sys
+from opentelemetry import trace
+from agentnet import telemetry
+
+for line in sys.stdin:
+    with telemetry.span(line.strip()):
+        pass
+    trace.get_tracer_provider().force_flush()
+    print("flushed", flush=True)
+"""
+
+
+def test_a_collector_that_dies_comes_back_and_dies_again_is_warned_of_once_per_outage() -> None:
+    """A server's collector may go away for hours and come back, more than once: the warning was given
+    for the first outage only, so the operator of a long-lived process never heard of the second."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])  # free a moment ago; nothing listens on it until the receiver
+    # The export of a flush gives up after a second (the SDK retries a refused connection until then).
+    env = traced_env(f"http://127.0.0.1:{port}", OTEL_EXPORTER_OTLP_TRACES_TIMEOUT="1")
+    process = subprocess.Popen([sys.executable, "-c", ON_REQUEST], env=env, text=True,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+
+    def span(name: str) -> None:
+        process.stdin.write(f"{name}\n")  # type: ignore[union-attr]
+        process.stdin.flush()  # type: ignore[union-attr]
+        assert process.stdout.readline() == "flushed\n"  # type: ignore[union-attr]
+
+    try:
+        span("dead 1")
+        span("dead 2")
+        receiver = OtlpReceiver(port)
+        try:
+            span("alive")
+            receiver.wait_for(lambda spans: "alive" in {s.name for s in spans}, "the span sent while it was up")
+        finally:
+            receiver.close()
+        span("dead again 1")
+        span("dead again 2")
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    warnings = [line for line in stderr.splitlines() if "traces are not reaching the OTLP collector" in line]
+    assert len(warnings) == 2, stderr[-3000:]
+    assert all(f"http://127.0.0.1:{port} (OTEL_EXPORTER_OTLP_ENDPOINT): " in w for w in warnings), warnings
+    assert stderr.count("agentnet: ") == 2 and "Traceback" not in stderr, stderr[-3000:]
