@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.planner import draft, outcome
-from agentnet.planner.extract import Artifact, artifacts, clauses, sets_scene
+from agentnet.planner.extract import Artifact, artifacts, clauses
+from agentnet.planner.scene import sets_scene
 from agentnet.planner.similarity import Scorer
 from agentnet.planner.tuning import PlannerTuning
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from agentnet.planner import sentences as sentence_ends
 from agentnet.planner.joins import PLAIN_AND, joins_alternatives, joins_numbers, joins_pair
+from agentnet.planner.scene import sets_scene
 
 _EXTENSION_TYPES = {
     "image": "jpg jpeg png gif bmp tif tiff webp svg heic",
@@ -374,36 +375,3 @@ def _medium(artifact: Artifact) -> str:
         return artifact.type
     last = artifact.value.rsplit("/", 1)[-1]
     return EXTENSION_TYPE.get(last.rsplit(".", 1)[-1].lower(), "url") if "." in last else "url"
-
-
-_SUBJECT_START = re.compile(
-    r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|it|it's|its|there|there's|here|here's|he|she|they|they're|you've|"
-    r"you're|which|who|what|when|where|while|because|since|although|though|however|if|as|so|once|until|unless|"
-    r"whenever)\b",
-    re.IGNORECASE,
-)
-_DETERMINER_CLAUSE = re.compile(
-    r"^(?:the|a|an|my|our|your|his|her|their|this|that|these|those)\b[^,;]*?\b"
-    r"(?:is|are|was|were|has|have|had|seems?|looks?|sounds?|contains?|includes?|features?)\b",
-    re.IGNORECASE,
-)
-
-
-# A direct question ("what time is it", "where is the file") asks for something, although it opens
-# with a word that also opens scene-setting clauses ("when I was ...", "which shows ...").
-_QUESTION = re.compile(
-    r"^(?:what|which|who|whom|whose|when|where|how|why)\b(?:\s+(?!(?:i|we|you|he|she|they|it)\b)[\w-]+)?"
-    r"\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)\b"
-    # "what's the time in London", "how's": the verb contracted onto the question word.
-    r"|^(?:what|who|where|when|how)'s\b",
-    re.IGNORECASE,
-)
-
-
-def sets_scene(clause: str) -> bool:
-    """The clause states a fact ("I have a video", "the audio is noisy") instead of asking for work:
-    it starts with a subject (imperatives, noun-phrase requests and direct questions do not)."""
-    text = clause.strip().replace("\u2019", "'")
-    if _QUESTION.match(text):
-        return False
-    return bool(_SUBJECT_START.match(text) or _DETERMINER_CLAUSE.match(text))

@@ -9,10 +9,11 @@ from dataclasses import replace
 from agentnet.cards import CapabilityCard
 from agentnet.errors import PlanningError
 from agentnet.planner.draft import Pick, standout_of
-from agentnet.planner.extract import QUOTE_PLACEHOLDER, Artifact, introduces, opens_with_verb, sets_scene
+from agentnet.planner.extract import QUOTE_PLACEHOLDER, Artifact, introduces, opens_with_verb
 from agentnet.planner.material import split_request
 from agentnet.planner.needs import described, is_general, needs
 from agentnet.planner.plan import Alternate, Plan, Step
+from agentnet.planner.scene import sets_scene
 
 GENERAL_WHY = "no specialist matched; general model"
 

@@ -46,6 +46,9 @@ class Alternate(BaseModel):
 
 
 class Step(BaseModel):
+    """One step of a plan: the collaborator it calls (``capability``), the instruction and inputs it
+    gets, the alternates tried in order when it fails, and why the planner chose it."""
+
     model_config = ConfigDict(extra="forbid")
 
     id: str
@@ -80,6 +83,10 @@ class Step(BaseModel):
 
 
 class Plan(BaseModel):
+    """A task's plan: its steps (a DAG by their inputs), how it was made (``source``), the notes the
+    planner adds for the user, and the inputs handed over beside the task. ``agentnet plan --json``
+    prints one, ``Network.plan`` returns one; ``Network.execute`` and ``POST /v1/runs`` run one."""
+
     model_config = ConfigDict(extra="forbid")
 
     task: str

@@ -21,12 +21,13 @@ from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import PlanningError
 from agentnet.planner import draft, fitting, learned_tools, learning, llm, media_first, outcome, transitions, values
 from agentnet.planner.bad_ratings import avoided
-from agentnet.planner.extract import Artifact, artifacts, clauses, sets_scene
+from agentnet.planner.extract import Artifact, artifacts, clauses
 from agentnet.planner.general import asks_a_tool, general_plan, serve_the_rest
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
 from agentnet.planner.material import missing_material
 from agentnet.planner.needs import Need, described, install_hint, is_general, unmet_media
 from agentnet.planner.plan import Plan, Step
+from agentnet.planner.scene import sets_scene
 from agentnet.planner.similarity import Scorer
 from agentnet.planner.tuning import PlannerTuning, Trust
 from agentnet.planner.validate import ensure_valid

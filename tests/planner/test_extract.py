@@ -10,8 +10,9 @@ import pytest
 from agentnet.directory.entries import readable_name
 from agentnet.directory.importers import load_cards
 from agentnet.directory.inmemory import InMemorySource
-from agentnet.planner.extract import artifacts, clauses, sets_scene
+from agentnet.planner.extract import artifacts, clauses
 from agentnet.planner.planner import Planner
+from agentnet.planner.scene import sets_scene
 from agentnet.planner.sentences import spelled_out, split
 from agentnet.planner.tuning import PlannerTuning
 

@@ -1,0 +1,43 @@
+"""Whether a clause sets the scene or asks for work: "I have a video" and "the audio is noisy" state
+facts (the planner scores such clauses lower and reads the first clause that is no such statement as
+the request proper); imperatives, noun-phrase requests and direct questions ask.
+
+Apart from ``planner.extract`` (which cuts a request into clauses) because the planner, the fit and the
+general-model rule each judge clauses by it, and it reads nothing but the clause.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SUBJECT_START = re.compile(
+    r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|it|it's|its|there|there's|here|here's|he|she|they|they're|you've|"
+    r"you're|which|who|what|when|where|while|because|since|although|though|however|if|as|so|once|until|unless|"
+    r"whenever)\b",
+    re.IGNORECASE,
+)
+_DETERMINER_CLAUSE = re.compile(
+    r"^(?:the|a|an|my|our|your|his|her|their|this|that|these|those)\b[^,;]*?\b"
+    r"(?:is|are|was|were|has|have|had|seems?|looks?|sounds?|contains?|includes?|features?)\b",
+    re.IGNORECASE,
+)
+
+
+# A direct question ("what time is it", "where is the file") asks for something, although it opens
+# with a word that also opens scene-setting clauses ("when I was ...", "which shows ...").
+_QUESTION = re.compile(
+    r"^(?:what|which|who|whom|whose|when|where|how|why)\b(?:\s+(?!(?:i|we|you|he|she|they|it)\b)[\w-]+)?"
+    r"\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)\b"
+    # "what's the time in London", "how's": the verb contracted onto the question word.
+    r"|^(?:what|who|where|when|how)'s\b",
+    re.IGNORECASE,
+)
+
+
+def sets_scene(clause: str) -> bool:
+    """The clause states a fact ("I have a video", "the audio is noisy") instead of asking for work:
+    it starts with a subject (imperatives, noun-phrase requests and direct questions do not)."""
+    text = clause.strip().replace("\u2019", "'")
+    if _QUESTION.match(text):
+        return False
+    return bool(_SUBJECT_START.match(text) or _DETERMINER_CLAUSE.match(text))
