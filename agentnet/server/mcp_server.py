@@ -92,9 +92,10 @@ def build_server(network: "Network", verbose: bool = False) -> "MCPServer":
 
     @server.tool(annotations=reads)
     async def search_directory(query: str, k: int = 5) -> list[dict[str, Any]]:
-        """Find the collaborators whose capability cards best match a query."""
-
-        hits: list[dict[str, Any]] = await anyio.to_thread.run_sync(serialised, _search_hits, network, query, k)
+        """Find the collaborators whose capability cards best match a query (k: how many, 1 to 50)."""
+        with _callers_input():
+            _check_k(k)
+            hits: list[dict[str, Any]] = await anyio.to_thread.run_sync(serialised, _search_hits, network, query, k)
         return hits
 
     _add_card_resources(server, network)
@@ -134,10 +135,23 @@ def _run_reporting(network: "Network", task: str, report: Callable[[int, int, st
     return network.execute(made, on_event=on_event, check=False)
 
 
+# The most cards one search_directory call returns (as POST /v1/directory/search).
+MAX_K = 50
+
+
+def _check_k(k: int) -> None:
+    """A k outside 1..MAX_K is the caller's error: it was quietly made 1 (k=0, k=-1) or MAX_K."""
+    if not 1 <= k <= MAX_K:
+        raise UserError(
+            f"k={k} is out of range: search_directory returns 1 to {MAX_K} cards",
+            hint=f"pass k between 1 and {MAX_K} (5 when left out)",
+        )
+
+
 def _search_hits(network: "Network", query: str, k: int) -> list[dict[str, Any]]:
     directory = network.directory
     hits = []
-    for found in directory.search(query, k=max(1, min(k, 50))):
+    for found in directory.search(query, k=k):
         card = directory.get(found.card_id)
         if card is not None:
             hits.append({"score": round(found.score, 4), "why": found.why, "card": card.model_dump(mode="json")})
