@@ -132,10 +132,11 @@ class NodeRegistry:
             factory = self._factories.get(node_id)
         if spec is not None:
             kind = spec.kind()
-            by = f"its adapter {spec.adapter!r} (plugin {kind.plugin})"
-            built = _checked(_built(lambda: kind.factory(spec, self), node_id, by), node_id)
+            by = f"its adapter {spec.adapter!r} ({plugin_manager().origin(kind.plugin)})"
+            built = _checked(_built(lambda: kind.factory(spec, self), node_id, by), node_id, by, "register_adapters")
         elif factory is not None:
-            built = _checked(_built(factory, node_id, "the factory a plugin registered for it"), node_id)
+            by = f"the factory registered for it ({plugin_manager().origin(self.plugin_nodes.get(node_id, '?'))})"
+            built = _checked(_built(factory, node_id, by), node_id, by, "register_nodes")
         else:
             raise self._not_found(node_id, default=not asked)
         with self._lock:
@@ -280,13 +281,18 @@ def _built(factory: Callable[[], object], node_id: str, by: str) -> object:
         ) from None
 
 
-def _checked(node: object, node_id: str) -> ModelNode:
-    """A plugin factory's result, checked: a ModelNode under the id its card was registered with."""
+def _checked(node: object, node_id: str, by: str, hook: str) -> ModelNode:
+    """A plugin factory's result, checked: a ModelNode under the id its card was registered with. The
+    error names the plugin, its distribution and the hook whose factory is wrong (an adapter's factory
+    returning None was blamed on register_nodes, with no plugin named)."""
     from agentnet.nodes.base import ModelNode
 
     if not isinstance(node, ModelNode) or node.node_id != node_id:
+        shown = repr(node) if len(repr(node)) <= 200 else f"{repr(node)[:200]}..."
         raise UserError(
-            f"the factory registered for node {node_id!r} returned {node!r}, not a ModelNode with that id",
-            hint="fix the plugin's register_nodes: its factory must return the node its card describes",
+            f"node {node_id!r} was not built by {by}: it returned {shown}, not a ModelNode with that id",
+            hint=f"fix the plugin's {hook}: its factory must return the node for {node_id!r}; or uninstall the "
+            "plugin (`agentnet plugins list` names it; AGENTNET_LOAD_PLUGINS= runs without installed plugins)",
+            code="node_build_failed",
         )
     return node

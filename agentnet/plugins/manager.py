@@ -165,6 +165,14 @@ class Plugins:
                 self.pm.unregister(name=name)
             self._memo.clear()
 
+    def origin(self, plugin: str) -> str:
+        """A plugin as an error names it: 'plugin adapt from agentnet-adapt 0.3.0' (its distribution, for
+        an installed one), so the reader knows what to fix or uninstall."""
+        info = self.infos.get(plugin)
+        if info is None or not info.distribution:
+            return f"plugin {plugin}"
+        return f"plugin {plugin} from {info.distribution} {info.version or ''}".rstrip()
+
     def fail(self, plugin: str, message: str) -> None:
         """Record a problem with ``plugin``; it is logged once per process."""
         with self._lock:

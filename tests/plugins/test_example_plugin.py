@@ -81,7 +81,8 @@ def broken_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def agentnet(
     *args: str, site: list[Path], timeout: float = 300, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    path = os.pathsep.join(map(str, site))
+    # Before any PYTHONPATH already set (an agentnet checkout run from its source tree keeps its code).
+    path = os.pathsep.join([*map(str, site), *filter(None, [os.environ.get("PYTHONPATH")])])
     full = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONPATH": path, **(env or {})}
     return subprocess.run([str(AGENTNET), *args], capture_output=True, text=True, timeout=timeout, env=full)
 

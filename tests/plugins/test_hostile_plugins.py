@@ -147,13 +147,20 @@ def test_an_adapter_whose_factory_breaks_names_the_model_and_the_plugin(tmp_path
     )
     raised = agentnet("ask", "-m", "r", "hello", site=site)
     assert raised.returncode == 2, raised.stderr
-    assert "error (node_build_failed): node 'r' could not be built by its adapter 'raising' (plugin badadapters)" in (
-        raised.stderr
-    )
+    assert (
+        "error (node_build_failed): node 'r' could not be built by its adapter 'raising' (plugin badadapters from "
+        "agentnet-bad-adapters 0.2)" in raised.stderr
+    ), raised.stderr
     assert "ZeroDivisionError" in raised.stderr and "Traceback" not in raised.stderr
     garbage = agentnet("ask", "-m", "g", "hello", site=site)
     assert garbage.returncode == 2, garbage.stderr
     assert "returned {'not': 'a node'}, not a ModelNode" in garbage.stderr and "Traceback" not in garbage.stderr
+    # The plugin, its distribution and the hook whose factory is wrong (it was blamed on register_nodes).
+    assert (
+        "error (node_build_failed): node 'g' was not built by its adapter 'garbage' (plugin badadapters from "
+        "agentnet-bad-adapters 0.2): it returned" in garbage.stderr
+    ), garbage.stderr
+    assert "fix the plugin's register_adapters" in garbage.stderr and "register_nodes" not in garbage.stderr
     assert agentnet("models", "list", site=site).returncode == 0  # the models are listed all the same
 
 

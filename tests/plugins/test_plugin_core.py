@@ -259,7 +259,8 @@ def test_a_factory_must_return_the_node_its_card_describes(in_code_plugin: list[
         )
     )
     in_code_plugin.append("wrong_factory")
-    with pytest.raises(UserError, match=r"factory registered for node 'promised' returned 'not a node'"):
+    built_by = r"the factory registered for it \(plugin wrong_factory\)"
+    with pytest.raises(UserError, match=rf"node 'promised' was not built by {built_by}: it returned 'not a node'"):
         NodeRegistry().node("promised")
 
 
