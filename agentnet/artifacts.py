@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from agentnet.errors import UserError
+from agentnet.wording import plural
 
 # Media types that are text although their major type is not "text/".
 _TEXT_MEDIA = {"application/json", "application/xml", "application/x-yaml", "application/yaml", "application/toml"}
@@ -55,7 +56,7 @@ class Artifact(BaseModel):
 
     def describe(self) -> str:
         where = self.path or self.name
-        return f"{where} ({self.media_type}, {self.size:,} bytes)"
+        return f"{where} ({self.media_type}, {plural(self.size, 'byte', grouped=True)})"
 
 
 def handed_value(artifact: Artifact, text: str | None) -> str | dict[str, object]:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from agentnet.errors import AgentnetError, ConfigError, RunError
 from agentnet.plugins import hookimpl
+from agentnet.wording import plural
 
 if TYPE_CHECKING:
     from agentnet.config import AgentnetConfig
@@ -88,9 +89,7 @@ def check_model_files(config: AgentnetConfig) -> str:
             problems.append((f"{spec.id}: {health.detail}", health.fix))
     if problems:
         raise _broken(problems, "model_file_invalid")
-    return (
-        f"{len(good)} GGUF file{'s' if len(good) != 1 else ''} valid ({', '.join(good)})" if good else "no GGUF models"
-    )
+    return f"{plural(len(good), 'GGUF file')} valid ({', '.join(good)})" if good else "no GGUF models"
 
 
 def check_default_model(config: AgentnetConfig) -> str:
@@ -121,7 +120,7 @@ def check_keys(config: AgentnetConfig) -> str:
         raise _broken(problems, "model_key_missing")
     if not remote:
         return "no remote models"
-    return f"keys present for {len(remote)} remote model{'s' if len(remote) != 1 else ''} (values not shown)"
+    return f"keys present for {plural(len(remote), 'remote model')} (values not shown)"
 
 
 def _address(url: str) -> tuple[str, int] | None:
@@ -165,7 +164,7 @@ def check_endpoints(config: AgentnetConfig) -> str:
         raise _broken(problems, "model_unreachable")
     if not reached:
         return "no api_base endpoints declared (hosted providers are not probed)"
-    return f"{len(reached)} endpoint{'s' if len(reached) != 1 else ''} reachable ({', '.join(reached)})"
+    return f"{plural(len(reached), 'endpoint')} reachable ({', '.join(reached)})"
 
 
 def check_directory(config: AgentnetConfig) -> str:
@@ -176,7 +175,7 @@ def check_directory(config: AgentnetConfig) -> str:
         count = directory.count()
     finally:
         directory.close()
-    return f"{count} card{'s' if count != 1 else ''}" + ("" if count else " (filled on the first plan or run)")
+    return plural(count, "card") + ("" if count else " (filled on the first plan or run)")
 
 
 def check_runs(config: AgentnetConfig) -> str:

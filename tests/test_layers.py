@@ -18,6 +18,7 @@ FLOORS = {
     "telemetry": 0,
     "otlp_export": 0,
     "genai_spans": 0,
+    "wording": 0,
     "cards": 1,
     "artifacts": 1,
     "home": 1,

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from agentnet.cli.render import plural
+from agentnet.wording import plural
 
 bench_app = typer.Typer(help="Measure retrieval and planning quality on benchmark data.", no_args_is_help=True)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from agentnet.cli.conversations import Session
-from agentnet.cli.render import plural
 from agentnet.errors import AgentnetError, RunError, UserError
+from agentnet.wording import plural
 
 if TYPE_CHECKING:
     from agentnet.network import Network

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from agentnet.cli.render import plural
 from agentnet.errors import RunError
+from agentnet.wording import plural
 
 if TYPE_CHECKING:
     from agentnet.nodes.calls import Reply

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from agentnet.cli.render import plural
+from agentnet.wording import plural
 
 if TYPE_CHECKING:
     from agentnet.directory.query import Candidate

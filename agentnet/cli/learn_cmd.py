@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agentnet.cli.render import plural
+from agentnet.wording import plural
 
 # An example file this long takes a while to embed (MiniLM, each request and step text): say so first.
 ANNOUNCE_FROM = 500

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agentnet.cli.render import plural
 from agentnet.errors import UserError
 from agentnet.plugins.hookspecs import hookimpl
+from agentnet.wording import plural
 
 if TYPE_CHECKING:
     from agentnet.mcp.servers import McpServers

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agentnet.cli.render import plural
+from agentnet.wording import plural
 
 if TYPE_CHECKING:
     from agentnet.planner.memory import PlanMemory

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from agentnet.cli.render import plural
+from agentnet.wording import plural
 
 peers_app = typer.Typer(help="Federate with other agentnet servers (their skills become collaborators).",
                         no_args_is_help=True)  # fmt: skip

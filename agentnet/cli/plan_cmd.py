@@ -14,7 +14,7 @@ import typer
 from agentnet.cli.inputs import InputOption, NoDaemonOption, TaskFileOption, gather, read_task
 from agentnet.cli.learn_cmd import learn as learn_examples
 from agentnet.cli.learn_cmd import report_unknown_tools
-from agentnet.cli.render import plural
+from agentnet.wording import plural
 
 if TYPE_CHECKING:
     from agentnet.planner.plan import Plan

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from agentnet.cli.limits import RecursionLimitOption, with_recursion_limit
-from agentnet.cli.render import plural, resumable, with_run_id
+from agentnet.cli.render import resumable, with_run_id
 from agentnet.errors import ConfigError, NotFoundError, RunStoreError, UserError
+from agentnet.wording import plural
 
 if TYPE_CHECKING:
     from agentnet.executor.events import StepEvent
@@ -95,7 +96,7 @@ def validate(file: FileArg, config: ConfigOpt = None) -> None:
     if checked is not None and checked.ok and checked.recipe is not None:
         typer.echo(f"ok: {path} (recipe {checked.recipe.name!r}, {plural(len(checked.recipe.steps), 'step')})")
         return
-    sys.stderr.write(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}\n")
+    sys.stderr.write(f"{path}: {plural(len(problems), 'problem')}\n")
     for problem in problems:
         sys.stderr.write(f"  {problem}\n")
     raise typer.Exit(2)

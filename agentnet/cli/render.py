@@ -91,11 +91,6 @@ def resumable(run_id: str, resume: str) -> Iterator[None]:
         raise with_run_id(exc, run_id, resume) from None
 
 
-def plural(count: int, noun: str, *, grouped: bool = False) -> str:
-    """``1 step``, ``3 steps``; ``grouped``: thousands separated (``1,024 bytes``)."""
-    return (f"{count:,}" if grouped else f"{count}") + f" {noun}{'' if count == 1 else 's'}"
-
-
 def clip(text: str, width: int) -> str:
     """``text`` on one line, cut at a word boundary to at most ``width`` characters ("…" marks a cut)."""
     flat = " ".join(str(text).split())

@@ -15,8 +15,9 @@ import typer
 
 from agentnet.cli.inputs import Handed, InputOption, NoDaemonOption, TaskFileOption, gather, read_task
 from agentnet.cli.limits import RecursionLimitOption, with_recursion_limit
-from agentnet.cli.render import clip, plural, tried, with_run_id
+from agentnet.cli.render import clip, tried, with_run_id
 from agentnet.errors import RunStoreError, UserError
+from agentnet.wording import plural
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

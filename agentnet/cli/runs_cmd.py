@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from agentnet.cli.render import clip, plural, tried
+from agentnet.cli.render import clip, tried
+from agentnet.wording import plural
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

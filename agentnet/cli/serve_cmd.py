@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from agentnet.cli.render import plural
 from agentnet.errors import ConfigError
+from agentnet.wording import plural
 
 
 def register(app: typer.Typer) -> None:

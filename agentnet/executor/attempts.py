@@ -31,6 +31,7 @@ from agentnet.nodes.arguments import REQUEST_OPTION
 from agentnet.nodes.base import ChatMessage, ModelNode, Reply, to_chat_messages
 from agentnet.nodes.calls import CallAborted
 from agentnet.redact import redact_text
+from agentnet.wording import plural
 
 Writer = Callable[[Any], None]
 
@@ -258,13 +259,13 @@ def _all_failed(
         # Every candidate refused the request as given (no text to count, no two texts to compare):
         # no model was down, and resuming would fail the same way.
         return RunError(
-            f"step {step_id!r} failed on every candidate ({len(attempts)} attempts):\n" + "\n".join(lines),
+            f"step {step_id!r} failed on every candidate ({plural(len(attempts), 'attempt')}):\n" + "\n".join(lines),
             hint=next((error.hint for error in refused if error.hint), None)
             or "change the request: every candidate refused it as given",
             code="step_failed",
         )
     return RunError(
-        f"step {step_id!r} failed on every candidate ({len(attempts)} attempts):\n" + "\n".join(lines),
+        f"step {step_id!r} failed on every candidate ({plural(len(attempts), 'attempt')}):\n" + "\n".join(lines),
         hint="check those models are up (`agentnet models list`), give the step more alternates or a longer "
         f"deadline, then resume the run with `agentnet run --resume {run_id}`",
         code="step_failed",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from agentnet.cards import CapabilityCard
 from agentnet.config import BudgetSettings
 from agentnet.errors import BudgetExceededError
+from agentnet.wording import plural
 
 # A call allowed fewer tokens than this cannot say anything useful: stop instead.
 MIN_CALL_TOKENS = 8
@@ -55,7 +56,7 @@ class BudgetMeter:
             limit = self.budgets.max_steps
             if limit is not None and self.spent.steps >= limit:
                 raise BudgetExceededError(
-                    f"budget max_steps={limit} reached: {self.spent.steps} step{'' if self.spent.steps == 1 else 's'}"
+                    f"budget max_steps={limit} reached: {plural(self.spent.steps, 'step')}"
                     " already run, "
                     f"stopped before step {step_id!r}",
                     hint=_HINT,

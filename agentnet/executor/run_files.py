@@ -20,6 +20,7 @@ from typing import Any
 from agentnet.artifacts import MAX_ARTIFACT_BYTES, kind_of, too_large
 from agentnet.errors import UserError
 from agentnet.home import agentnet_home
+from agentnet.wording import plural
 
 _CHUNK = 1024 * 1024
 _SAFE_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
@@ -133,4 +134,5 @@ def store_inputs(run_id: str, inputs: dict[str, Any], max_bytes: int = MAX_ARTIF
 
 
 def describe(ref: dict[str, Any]) -> str:
-    return f"{ref.get('name') or Path(ref['path']).name} ({ref['media_type']}, {ref.get('size', 0):,} bytes)"
+    size = plural(int(ref.get("size", 0)), "byte", grouped=True)
+    return f"{ref.get('name') or Path(ref['path']).name} ({ref['media_type']}, {size})"

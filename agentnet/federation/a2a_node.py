@@ -26,6 +26,7 @@ from agentnet.federation.node import MAX_RESPONSE_BYTES, PEER_PARAMS, read_token
 from agentnet.federation.store import PeerRecord
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
 from agentnet.nodes.calls import ABORT_POLL_S
+from agentnet.wording import plural
 
 # A peer's answer beyond this many characters is cut, with a note (the next step reads it as data).
 MAX_ANSWER_CHARS = 1_000_000
@@ -259,5 +260,5 @@ def parts_text(parts: Any) -> str:
         elif kind == "url":
             out.append(f"[file {part.filename or ''} at {part.url}]")
         elif kind == "raw":
-            out.append(f"[file {part.filename or ''}, {part.media_type or 'binary'}, {len(part.raw)} bytes]")
+            out.append(f"[file {part.filename or ''}, {part.media_type or 'binary'}, {plural(len(part.raw), 'byte')}]")
     return "\n".join(out)

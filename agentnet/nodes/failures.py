@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from agentnet.errors import AgentnetError, ContentPolicyError, ContextOverflowError, ModelCallError
+from agentnet.wording import plural
 
 _TRANSIENT_NAMES = {
     "APIConnectionError",
@@ -82,7 +83,7 @@ class Failure(Exception):
         if self.kind == "policy":
             return ContentPolicyError(f"{dep.who} refused under its content policy: {self.detail[:300]}; not retried",
                                       hint=POLICY_HINT)  # fmt: skip
-        tried = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
+        tried = f"after {plural(attempts, 'attempt')}"
         if self.kind == "rate_limited":
             return self._rate_limited(dep, tried, gave_up_early)
         if self.kind == "unreachable":

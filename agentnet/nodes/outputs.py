@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentnet.wording import plural
+
 
 @dataclass(frozen=True)
 class OutputFile:
@@ -22,7 +24,7 @@ class OutputFile:
     data: bytes
 
     def __repr__(self) -> str:  # never dump the bytes into logs or errors
-        return f"OutputFile({self.name!r}, {self.media_type!r}, {len(self.data):,} bytes)"
+        return f"OutputFile({self.name!r}, {self.media_type!r}, {plural(len(self.data), 'byte', grouped=True)})"
 
 
 @dataclass

@@ -23,6 +23,7 @@ from agentnet.nodes.cooldown import Cooldowns, shared_cooldowns
 from agentnet.nodes.failures import POLICY_HINT, Deployment, Failure, classify
 from agentnet.nodes.health import DOWN_MEMORY_S, forget_down, remember_down, remembered_down
 from agentnet.retry import RetryPolicy
+from agentnet.wording import plural
 
 MAX_COOLDOWN_S = 300.0
 # Final failures that say the model cannot be used for now: an endpoint down, a key refused.
@@ -253,8 +254,8 @@ class RemoteCall:
         if cooling is not None:
             left = cooling.remaining(time.monotonic())
             detail = (
-                f"it is cooling down for {left:.1f} s more after {cooling.failures} failed request"
-                f"{'s' if cooling.failures != 1 else ''} in the last minute (last: {cooling.last_error})"
+                f"it is cooling down for {left:.1f} s more after {plural(cooling.failures, 'failed request')}"
+                f" in the last minute (last: {cooling.last_error})"
             )
             raise Failure("cooling", detail, cools=False)
 

@@ -23,6 +23,7 @@ from agentnet.recipes.cross_checks import hidden_problems
 from agentnet.recipes.cycles import cycle_problems
 from agentnet.recipes.schema import Call, Recipe, Requirement, Step, Target
 from agentnet.recipes.template import LOOP_FIELDS, STEP_FIELDS, Reference, scan
+from agentnet.wording import plural
 from agentnet.yamlfile import PositionedYaml, load_yaml_file, parse_yaml, validation_problems
 
 Loc = tuple[str | int, ...]
@@ -340,8 +341,7 @@ def raise_problems(checked: Checked) -> Recipe:
         return checked.recipe
     count = len(checked.problems)
     raise ConfigError(
-        f"invalid recipe {checked.source} ({count} problem{'s' if count != 1 else ''}):\n  "
-        + "\n  ".join(checked.problems),
+        f"invalid recipe {checked.source} ({plural(count, 'problem')}):\n  " + "\n  ".join(checked.problems),
         hint=f"fix the listed places in {checked.source}; `agentnet recipe schema` prints the format",
         code="invalid_recipe",
     )
