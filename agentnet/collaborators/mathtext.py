@@ -169,6 +169,21 @@ def tokens(text: str, variables: dict[str, Decimal] | None = None) -> list[Token
         token = _single(kind, piece, out)
         if token is not None:
             out.append(token)
+    return _percent_on(out)
+
+
+def _percent_on(found: list[Token]) -> list[Token]:
+    """A percentage "on" an amount ("a 15% tip on 42.50", "5% interest on 1000") is that part of it, or,
+    after "add", added to it ("add a 15% tip on 42.50"); an "on" before no number ("80 + 15% on top") says
+    nothing. The question "what is 15% tip on a 42.50 bill?" was refused, as "on" had no meaning."""
+    out: list[Token] = []
+    for index, token in enumerate(found):
+        if token.kind == "word" and token.value == "on":
+            if index + 1 < len(found) and found[index + 1].kind == "num":
+                adds = any(t.value in ("add", "increase", "raise") for t in out)
+                out.append(Token("word", "to" if adds else "of"))
+            continue
+        out.append(token)
     return out
 
 
@@ -182,6 +197,8 @@ def _single(kind: str, piece: str, before: list[Token]) -> Token | None:
     if piece in WORD_OPS and not (piece == "x" and not (before and before[-1].kind == "num")):
         op = WORD_OPS[piece]
         return Token("op" if not op.isalpha() else "word", op)
+    if piece == "on" and before and before[-1].value == "%":
+        return Token("word", "on")  # read by _percent_on once the token after it is known
     if piece in NUMBER_WORDS:
         return Token("num", Decimal(NUMBER_WORDS[piece]))
     if piece in SCALES:
