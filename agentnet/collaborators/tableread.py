@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +97,32 @@ def _from_csv(stripped: str, *, single_line: bool) -> Table:
         return Table(columns, [], {})  # a header row alone: named columns, no rows yet
     if not columns or not rows:
         raise no_table()
-    return Table(columns, rows, {})
+    return Table(columns, _decimal_commas(rows) if delimiter != "," else rows, {})
+
+
+# A number written with a decimal comma ("1,50", "1.234,5", "€ 12,25"), and one that shows it is one:
+# its comma is followed by other than three digits, or its thousands are grouped with dots.
+_COMMA_NUMBER = re.compile(
+    r"^(?P<sign>[-+]?)(?P<money>[$\u20ac\u00a3]?\s*)(?P<int>\d{1,3}(?:\.\d{3})+|\d+),(?P<frac>\d+)(?P<pct>\s*%?)$"
+)
+
+
+def _decimal_commas(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cells of a table that writes decimal commas ("1,50" in a ';'-separated file, as spreadsheets in
+    much of Europe save it), rewritten with a decimal point: read as thousands, 1,50 + 0,80 + 12,25 added
+    up to 1455. A table whose every such cell could be thousands ("1,500") is left as written."""
+    shaped = [m for row in rows for value in row.values() if (m := _COMMA_NUMBER.match(str(value)))]
+    if not any(len(m.group("frac")) != 3 or "." in m.group("int") for m in shaped):
+        return rows
+
+    def point(value: Any) -> Any:
+        match = _COMMA_NUMBER.match(str(value))
+        if match is None:
+            return value
+        number = f"{match.group('int').replace('.', '')}.{match.group('frac')}"
+        return f"{match.group('sign')}{match.group('money')}{number}{match.group('pct')}"
+
+    return [{key: point(value) for key, value in row.items()} for row in rows]
 
 
 def no_table() -> TableError:
