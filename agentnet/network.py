@@ -234,6 +234,21 @@ class Network:
             self.release_directory()
             return self.execute(plan, inputs=values, on_event=on_event, check=check)
 
+    async def arun(
+        self,
+        task: str,
+        *,
+        inputs: Mapping[str, str] | Sequence[str | Path] | None = None,
+        on_event: EventHandler | None = None,
+        check: bool = True,
+    ) -> RunResult:
+        """``run`` for an asyncio application: the run goes on in a worker thread (``on_event`` is
+        called there) while the event loop serves others. Cancelling the awaiting task stops the run as
+        Ctrl-C does, saved interrupted and resumable by its id, before the cancellation goes on."""
+        from agentnet.executor.control import stoppable_in_thread
+
+        return await stoppable_in_thread(lambda: self.run(task, inputs=inputs, on_event=on_event, check=check))
+
     def hand_over(
         self, inputs: Mapping[str, str] | Sequence[str | Path] | None
     ) -> tuple[list[Artifact], dict[str, Any]]:

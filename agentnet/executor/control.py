@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from langchain_core.runnables import RunnableConfig
 
@@ -45,6 +45,10 @@ class Terminated(KeyboardInterrupt):
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+T = TypeVar("T")
+# How often a cancelled asyncio caller asks again for its run to stop (a run still being planned is
+# not driven yet: it is stopped once it is).
+_STOP_POLL_S = 0.1
 
 
 @dataclass
@@ -74,6 +78,39 @@ def stop_run_in_thread(ident: int, raising: type[KeyboardInterrupt] = KeyboardIn
     stop.raising = raising
     stop.cancel.set()
     return True
+
+
+class _Stopped(Exception):
+    """The run a cancelled asyncio caller stopped ended so (in place of its interrupt)."""
+
+
+async def stoppable_in_thread(work: Callable[[], T]) -> T:
+    """``work()``, which drives a run, in a worker thread for an asyncio caller (its loop stays free).
+    A cancelled caller stops the run there as Ctrl-C stops one in-process (``stop_run_in_thread``:
+    the steps at the cancel flag, the run saved interrupted, resumable) and waits until it is saved
+    before the cancellation goes on; not a thread left running a run nobody awaits."""
+    import asyncio
+
+    idents: list[int] = []
+
+    def worker() -> T:
+        idents.append(threading.get_ident())
+        try:
+            return work()
+        except KeyboardInterrupt:  # asyncio would let it out of the caller's event loop
+            raise _Stopped from None
+
+    job = asyncio.ensure_future(asyncio.to_thread(worker))
+    try:
+        return await asyncio.shield(job)
+    except asyncio.CancelledError:
+        while not job.done():
+            if idents:
+                stop_run_in_thread(idents[0])
+            await asyncio.wait({job}, timeout=_STOP_POLL_S)
+        if not job.cancelled():
+            job.exception()  # the interrupt it ended with is this cancellation's, not to be logged
+        raise
 
 
 @contextmanager

@@ -1,0 +1,57 @@
+"""``Network.arun`` in a real asyncio event loop: the run goes on in a worker thread while the loop
+serves others, and cancelling the awaiting task stops the run, saved interrupted, before the
+cancellation goes on (not a thread left running a run nobody awaits). Real default network (the
+bundled calculator, SmolLM2)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentnet.network import Network
+
+
+def test_arun_answers_while_the_loop_serves_others(agentnet_home: Path) -> None:
+    async def main() -> tuple[Any, int]:
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        beating = asyncio.create_task(ticker())
+        with Network() as net:
+            result = await net.arun("What is 6 times 7?")
+        beating.cancel()
+        return result, ticks
+
+    result, ticks = asyncio.run(main())
+    assert result.status == "succeeded" and result.answer == "42", result
+    assert ticks > 10, f"the event loop was held: {ticks} ticks during the run"
+
+
+@pytest.mark.slow
+def test_cancelling_arun_stops_the_run_saved_interrupted(smollm2_node: Any, agentnet_home: Path) -> None:
+    async def main() -> str:
+        loop = asyncio.get_running_loop()
+        started = asyncio.Event()
+
+        def on_event(event: Any) -> None:  # called in the run's thread
+            if event.event == "token":
+                loop.call_soon_threadsafe(started.set)
+
+        with Network() as net:
+            running = asyncio.create_task(net.arun("Write a very long story about a dragon.", on_event=on_event))
+            await asyncio.wait_for(started.wait(), 300)
+            running.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await running
+            # Saved before the cancellation reached the caller: nothing runs it any more.
+            return str(net.runs(1)[0]["status"])
+
+    assert asyncio.run(main()) == "interrupted"
