@@ -139,8 +139,25 @@ def find_conversion(text: str) -> tuple[str, Unit, Unit] | None:
         for match in pattern.finditer(flat):
             src, dst = unit(match.group("src")), unit(match.group("dst"))
             if src is not None and dst is not None:
-                return match.group("amount"), src, dst
+                return _in_source_unit(match.group("amount"), src), src, dst
     return None
+
+
+def _in_source_unit(amount: str, src: Unit) -> str:
+    """The amount with each quantity inside it written in the source unit, so its arithmetic adds like
+    with like: of "12 inches plus 1 foot in cm" the amount is "12 inches plus 1" (in feet), whose words
+    were dropped, and 13 feet came back as 396.24 cm; now it is "(1) plus 1" feet, 60.96 cm. Temperatures
+    are left as written (degrees do not add up as amounts)."""
+    if src.dimension == "temperature":
+        return amount
+
+    def in_source(match: re.Match[str]) -> str:
+        inner = unit(match.group("unit"))
+        if inner is None:
+            return match.group(0)  # "5 apples": a number and a word
+        return f"({convert(Decimal(match.group('number').replace(',', '')), inner, src)})"
+
+    return _PIECE.sub(in_source, amount)
 
 
 def unknown_unit(text: str, *, asked: bool = False) -> str | None:

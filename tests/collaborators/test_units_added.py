@@ -1,0 +1,34 @@
+"""Quantities added before a conversion, through the real CLI on the default network: each is read in
+its own unit. "What is 12 inches plus 1 foot in cm?" was planned to the calculator, which read the
+amount "12 inches plus 1" (feet) as 13 feet, its words dropped, and answered 396.24 cm (the run
+succeeded); 12 inches and 1 foot are 60.96 cm."""
+
+from __future__ import annotations
+
+import pytest
+from test_table_columns_run import ran
+
+from agentnet.collaborators.calculator import calculate
+from agentnet.errors import UserError
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_inches_plus_a_foot_in_cm_through_the_cli() -> None:
+    result = ran("What is 12 inches plus 1 foot in cm?")
+    assert result["status"] == "succeeded" and result["answer"] == "60.96 cm", result
+
+
+@pytest.mark.parametrize(
+    ("request_text", "answer"),
+    [("1 km + 500 m in m", "1500 m"), ("1 hour plus 30 minutes in minutes", "90 min"),
+     ("2 lb minus 8 oz in kg", "0.680388555 kg"),
+     # One quantity, and a number with a word that is no unit: as before.
+     ("(3 + 4) km in miles", "4.3495983457 mi"), ("3 apples plus 2 km in m", "5000 m")],
+)  # fmt: skip
+def test_each_quantity_counts_in_its_own_unit(request_text: str, answer: str) -> None:
+    assert calculate(request_text).text == answer
+
+
+def test_quantities_of_two_kinds_do_not_add_up() -> None:
+    with pytest.raises(UserError, match=r"cannot convert kg \(mass\) to m \(length\)"):
+        calculate("2 kg plus 3 m in cm")
