@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from agentnet.collaborators.mathtext import NoAnswerError
+from agentnet.collaborators.mathtext import NUMBER_WORDS, NoAnswerError
 
 
 @dataclass(frozen=True)
@@ -132,9 +132,26 @@ def unit(name: str) -> Unit | None:
     return UNITS.get(key)
 
 
+# "a day", "an hour", "one inch", "two feet": a count in words before a word that may be a unit.
+_COUNTED = re.compile(rf"\b(?P<count>an?|{'|'.join(NUMBER_WORDS)})\s+(?P<unit>{_UNIT_WORD})", re.IGNORECASE)
+
+
+def _counts_in_digits(text: str) -> str:
+    """ "How many seconds are in a day?" as "... in 1 day": a conversion's amount needs a digit, and the
+    question was refused ("no arithmetic found"; "how many cm in one inch" read as 1)."""
+
+    def digits(match: re.Match[str]) -> str:
+        if unit(match.group("unit")) is None:
+            return match.group(0)
+        count = match.group("count").lower()
+        return f"{1 if count in ('a', 'an') else NUMBER_WORDS[count]} {match.group('unit')}"
+
+    return _COUNTED.sub(digits, text)
+
+
 def find_conversion(text: str) -> tuple[str, Unit, Unit] | None:
     """(amount text, from unit, to unit) when the text asks for a conversion."""
-    flat = _DEGREES.sub("", " ".join(text.split()))
+    flat = _counts_in_digits(_DEGREES.sub("", " ".join(text.split())))
     for pattern in (_HOW_MANY, _CONVERT):
         for match in pattern.finditer(flat):
             src, dst = unit(match.group("src")), unit(match.group("dst"))
