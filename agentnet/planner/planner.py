@@ -134,7 +134,7 @@ class Planner:
         # A remembered near-duplicate (learned, or a run rated good) is planned as it was solved, also where
         # the request matches no specialist: its tools are what this task needs, whatever the words score.
         reused = self._reused(request, parts, cards, sims)
-        handed = {a.type for a in request.supplied if a.named} - {"text"}
+        handed = [a for a in request.supplied if a.named]
         no_specialist = best < self.settings.min_score and not asks_a_tool(
             request.text, request.supplied, cards, sims, self.settings.standout
         )
@@ -246,7 +246,7 @@ class Planner:
         return card.id == self.settings.general_model or is_general(card)
 
     def _only_a_bundled_guess(
-        self, parts: list[str], cards: list[CapabilityCard], sims: list[list[float]], handed: set[str]
+        self, parts: list[str], cards: list[CapabilityCard], sims: list[list[float]], handed: list[Artifact]
     ) -> bool:
         """No clause clearly asks for any collaborator and the best guess is a bundled one (calculator,
         text statistics, ...): those are on every network, narrow, and must not capture requests they
@@ -259,21 +259,31 @@ class Planner:
         # match: "write a poem about bees and a limerick about honey" had the chat model's 0.23 as its best
         # pair and semantic search (0.21, 0.22) as its guess.
         best_card = cards[max(range(len(cards)), key=lambda i: sum(row[i] for row in sims))]
-        clearly = any(self._clearly_asks(row) for row in sims)
+        pointing = [any(artifact.value in part for artifact in handed) for part in parts]
+        clearly = any(self._clearly_asks(row, points) for row, points in zip(sims, pointing, strict=True))
         # Any reader of the handed medium, not only the best match: with an image handed over, "how many
         # words are on this sign" is best matched by a word counter that needs the OCR step before it.
-        reads_handed = any(handed & set(card.input_types) for card in cards)
+        media = {artifact.type for artifact in handed} - {"text"}
+        reads_handed = any(media & set(card.input_types) for card in cards)
         return not clearly and not reads_handed and "bundled" in best_card.tags
 
-    def _clearly_asks(self, row: list[float]) -> bool:
+    def _clearly_asks(self, row: list[float], points_at_a_file: bool = False) -> bool:
         """A clause clearly asks for its best collaborator: the score clears the threshold, or it clears
         the floor and stands out from every other collaborator's (the rule ``draft.choose`` applies):
-        "what is 12% of 85" is plainly the calculator's although a short question scores low."""
+        "what is 12% of 85" is plainly the calculator's although a short question scores low.
+
+        A clause that names a file the user handed over asks for something to be done with that file,
+        not for a chat: there the floor falls as far as the best collaborator stands out beyond the bar
+        (``floor * standout / z``). "who is the oldest in people.json" scores the table query 0.28, five
+        and a half deviations above the rest, and went to the chat model, which guessed; "Give me three
+        names for a cat", which names no file, keeps the floor (a lower one sent it to a classifier)."""
         top = max(range(len(row)), key=row.__getitem__)
         tuning = self.settings
         if row[top] >= tuning.threshold:
             return True
-        return tuning.standout > 0 and row[top] >= tuning.floor and draft.standout_of(row, top) >= tuning.standout
+        z = draft.standout_of(row, top)
+        floor = tuning.floor * min(1.0, tuning.standout / z) if points_at_a_file and z > 0 else tuning.floor
+        return tuning.standout > 0 and row[top] >= floor and z >= tuning.standout
 
     def _refuse_unmet_media(
         self,
