@@ -112,11 +112,13 @@ class ServerConnection:
     # --- sync API (any thread) ------------------------------------------------------------------
 
     def list_tools(self, timeout_s: float = START_TIMEOUT_S) -> list[McpTool]:
+        _import_sdk()
         return self.hub.wait(self._list_tools(), timeout_s, what=f"MCP server {self.spec.name!r} listing its tools")
 
     def call_tool(
         self, tool: str, arguments: dict[str, Any], deadline_s: float, cancelled: Callable[[], bool] = lambda: False
     ) -> CallToolResult:
+        _import_sdk()
         return self.hub.wait(
             self._call(tool, arguments), deadline_s, what=f"MCP tool {self.spec.name}.{tool}", cancelled=cancelled
         )
@@ -313,6 +315,16 @@ class ServerConnection:
         for listener in list(self.listeners):
             # Listeners write files and the directory: never on the loop thread.
             self.hub.loop.run_in_executor(None, listener, self.spec.name, tools, error)
+
+
+def _import_sdk() -> None:
+    """The SDK's modules the loop's coroutines use, imported by the calling thread: on the loop thread
+    the import held every session and the exit's close behind it (10 s, the close's bound, for a run
+    interrupted at its first MCP call under coverage beside four busy loops)."""
+    import mcp.client.stdio
+    import mcp.client.streamable_http
+    import mcp.shared._httpx_utils
+    import mcp.shared.exceptions  # noqa: F401
 
 
 class _SessionEnd:
