@@ -7,6 +7,15 @@ out loud: the train leaves at nine")."""
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from pydantic import Field
+
+# The tool parameter the runner fills with whether the input text was handed over (not the request).
+Handed = Annotated[
+    bool, Field(description="Whether the text was handed over (a file, piped text, an earlier output)",
+                json_schema_extra={"x-agentnet": "handed"})
+]  # fmt: skip
 
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]|(?:(?<=^)|(?<=[\s:(]))'([^']+)'(?=$|[\s.,;:!?)])")
 
@@ -18,3 +27,13 @@ def carried_text(request: str) -> str | None:
         return "\n".join(quoted)
     _, colon, rest = request.partition(":")
     return rest.strip() if colon and rest.strip() else None
+
+
+def text_to_read(text: str, request: str, handed: bool) -> str | None:
+    """What a tool whose input is a text reads: ``text`` as given, unless nothing was handed over and
+    the input is only the request itself; then the text that request carries, or None when it carries
+    none. Text handed over is read even when it is also the request (a recipe step whose prompt is
+    ``{{ inputs.text }}``)."""
+    if handed or text != request or not request:
+        return text
+    return carried_text(request)

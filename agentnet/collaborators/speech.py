@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from agentnet.collaborators.carried import carried_text
+from agentnet.collaborators.carried import Handed, text_to_read
 from agentnet.errors import ModelCallError, UserError
 from agentnet.nodes.outputs import OutputFile, ToolOutput
 
@@ -46,15 +46,11 @@ def speak(
         str, Field(description="The request (its quoted text, or what follows its colon, is said when no text "
                    "is given)", json_schema_extra={"x-agentnet": "request"})
     ] = "",
-    handed: Annotated[
-        bool, Field(description="Whether the text was handed over (a file, piped text, an earlier output)",
-                    json_schema_extra={"x-agentnet": "handed"})
-    ] = False,
+    handed: Handed = False,
 ) -> ToolOutput:  # fmt: skip
     """Say a text aloud: a WAV recording of it, made offline by espeak-ng."""
-    if not handed and text == request:
-        # Nothing handed over: the input is the request, whose own words ("Read this out loud:") are not said.
-        text = carried_text(request) or text
+    # Nothing handed over: the input is the request, whose own words ("Read this out loud:") are not said.
+    text = text_to_read(text, request, handed) or text
     program = shutil.which(PROGRAM)
     if program is None:
         raise UserError(f"speech needs {PROGRAM}, which is not installed", hint=INSTALL, code="capability_missing")

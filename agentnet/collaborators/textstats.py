@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from agentnet.collaborators.carried import carried_text
+from agentnet.collaborators.carried import Handed, text_to_read
 from agentnet.errors import UserError
 from agentnet.nodes.outputs import ToolOutput
 
@@ -24,14 +24,10 @@ def _given(text: str, request: str, handed: bool) -> str:
     """The text to measure. When no text was handed over, the tool's input is the request itself:
     then the quoted text in it, else what follows its first colon ("count the words of this: ...");
     a request with neither is refused, as counting the request's own words answered a question
-    nobody asked ("5 words" for "count the words in empty.txt" once the file read as nothing).
-    Text that was handed over is measured even when it is also the request: a recipe step
-    ``prompt: "{{ inputs.text }}"`` makes its input the request too."""
-    if handed or text != request or not request:
-        return text
-    carried = carried_text(request)
-    if carried is not None:
-        return carried
+    nobody asked ("5 words" for "count the words in empty.txt" once the file read as nothing)."""
+    given = text_to_read(text, request, handed)
+    if given is not None:
+        return given
     raise NoTextError(
         f"no text to measure in {request[:120]!r}",
         hint="pipe the text in, pass a file with --input PATH, name an existing file, or quote the text",
@@ -61,10 +57,7 @@ def text_stats(
         str, Field(description="The request (its quoted text is measured when no text is given)",
                    json_schema_extra={"x-agentnet": "request"})
     ] = "",
-    handed: Annotated[
-        bool, Field(description="Whether the text was handed over (a file, piped text, an earlier output)",
-                    json_schema_extra={"x-agentnet": "handed"})
-    ] = False,
+    handed: Handed = False,
 ) -> ToolOutput:  # fmt: skip
     """Count the words, lines, characters, sentences and paragraphs of a text."""
     found = counts(_given(text, request, handed))
