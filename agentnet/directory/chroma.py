@@ -137,7 +137,8 @@ def close_client(client: Any) -> None:
     cannot affect another client; embedded clients share a per-path system that ``close`` refcounts.
     """
     servers = [getattr(c, "_server", None) for c in (client, getattr(client, "_admin_client", None)) if c]
-    client.close()
+    with _systems_lock:
+        client.close()
     for server in servers:
         session = getattr(server, "_session", None)
         if session is not None and hasattr(session, "close") and type(server).__name__ == "FastAPI":
@@ -181,6 +182,13 @@ def check_folder(folder: Path) -> None:
             )
 
 
+# chroma shares one system per folder among a process's clients, counting them, and neither makes nor
+# drops it under a lock: two threads opening and closing the same folder (two Networks of one app, each
+# reopening the directory for a plan) failed ~half the time with "KeyError: '<folder>'" or "'RustBindingsAPI'
+# object has no attribute 'bindings'", reported as a corrupt directory.
+_systems_lock = threading.RLock()
+
+
 def persistent_client(folder: Path) -> Any:
     folder.mkdir(parents=True, exist_ok=True)
     marker = folder / MARKER_NAME
@@ -189,7 +197,8 @@ def persistent_client(folder: Path) -> Any:
     import chromadb
 
     try:
-        return chromadb.PersistentClient(path=str(folder), settings=_settings())
+        with _systems_lock:
+            return chromadb.PersistentClient(path=str(folder), settings=_settings())
     except Exception as exc:  # noqa: BLE001 - a damaged sqlite/segment surfaces as many exception types
         raise DirectoryError(
             f"cannot open the directory at {folder}: {type(exc).__name__}: {exc}",
