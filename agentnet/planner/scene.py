@@ -25,9 +25,12 @@ _DETERMINER_CLAUSE = re.compile(
 
 # A direct question ("what time is it", "where is the file") asks for something, although it opens
 # with a word that also opens scene-setting clauses ("when I was ...", "which shows ...").
+_AUXILIARY = r"(?:am|is|are|was|were|do|does|did|can|could|will|would|should|has|have)"
+_PRONOUN = r"(?:i|we|you|he|she|they|it|me|us|him|her|them)"
 _QUESTION = re.compile(
-    r"^(?:what|which|who|whom|whose|when|where|how|why)\b(?:\s+(?!(?:i|we|you|he|she|they|it)\b)[\w-]+)?"
-    r"\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)\b"
+    rf"^(?:what|which|who|whom|whose|when|where|how|why)\b(?:\s+(?!{_PRONOUN}\b)[\w-]+)?\s+{_AUXILIARY}\b"
+    # "what day of the week was ...", "which of the items is ...": the asked-for thing may be a phrase.
+    rf"|^(?:what|which|whose)(?:\s+(?!{_PRONOUN}\b|{_AUXILIARY}\b)[\w-]+){{2,4}}\s+{_AUXILIARY}\b"
     # "what's the time in London", "how's": the verb contracted onto the question word.
     r"|^(?:what|who|where|when|how)'s\b",
     re.IGNORECASE,

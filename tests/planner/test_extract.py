@@ -106,6 +106,10 @@ def test_statements_set_the_scene(clause: str) -> None:
         # A question whose verb is contracted onto its question word.
         "what's the current time in London",
         "what\u2019s the news there",
+        # The asked-for thing may be a phrase, and "am" is a question's verb too.
+        "What day of the week was 14 July 1789",
+        "which of the items is cheapest",
+        "When am I free for an hour on Thursday",
     ],
 )
 def test_requests_do_not_set_the_scene(clause: str) -> None:

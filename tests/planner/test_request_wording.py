@@ -96,3 +96,14 @@ def test_a_question_pointing_at_a_handed_file_goes_to_the_tool_that_stands_out()
     assert "Ann" in result["answer"], result
     # Naming no file, a request keeps the floor: the chat model writes.
     assert planned("Give me three names for a cat") == ["smollm2"]
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_question_about_a_phrase_is_a_question_not_a_statement() -> None:
+    """The clause "What day of the week was 14 July 1789" was read as scene-setting (a clause opening with "what" that
+    is no one-word question), its score fell under the floor and the chat model guessed the weekday.
+    Run for real, the dates tool answers it."""
+    assert planned("What day of the week was 14 July 1789?") == ["dates"]
+    result = ran("What day of the week was 14 July 1789?")
+    assert result["status"] == "succeeded", result
+    assert "Tuesday" in result["answer"], result
