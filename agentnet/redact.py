@@ -66,9 +66,20 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact_text(message)
-        if cleaned != message:  # untouched records keep their args (uvicorn's access formatter reads them)
-            record.msg, record.args = cleaned, ()
+        if cleaned != message:
+            _redact_record(record, cleaned)
         if record.exc_info:
             record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         return True
+
+
+def _redact_record(record: logging.LogRecord, cleaned: str) -> None:
+    """Mask a secret in ``record``'s arguments one by one where that is enough: uvicorn's access formatter
+    unpacks exactly five of them, so a record left with none (an access line for a URL with
+    ``?token=...``) was lost, and a "Logging error" traceback printed instead. Else the whole message."""
+    if isinstance(record.args, tuple) and record.args:
+        record.args = tuple(redact_text(arg) if isinstance(arg, str) else arg for arg in record.args)
+        if record.getMessage() == cleaned:
+            return
+    record.msg, record.args = cleaned, ()

@@ -2,7 +2,8 @@
 
 In order: Host (DNS-rebinding guard on loopback), Origin (browsers from foreign sites), bearer token
 (constant-time compare, never logged), body size (Content-Length and the bytes actually received),
-and the federation headers (hop count, loop, remaining deadline).
+and the federation headers (hop count, loop, remaining deadline); then the body, read whole: within
+the memory all bodies held at once may take, and, if it is JSON, readable (``json_body.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from agentnet.hosts import is_loopback_host, url_host
 from agentnet.server.errors import HTTPProblem
+from agentnet.server.json_body import check_json_body, looks_like_json
 from agentnet.server.settings import DEADLINE_HEADER, HOPS_HEADER, VIA_HEADER, ServerSettings
 
 Scope = MutableMapping[str, Any]
@@ -28,6 +30,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 PUBLIC_PATHS = {"/healthz", "/.well-known/agent-card.json"}
 MIN_DEADLINE_S = 0.05
 MAX_VIA = 32
+# A JSON body larger than this is checked in a worker thread, so the event loop keeps serving.
+CHECK_INLINE_BYTES = 64_000
 
 
 @dataclass
@@ -69,6 +73,11 @@ class Guard:
         self._loopback = is_loopback_host(settings.host)
         # Behind a reverse proxy on loopback, the public name is a legitimate Host too (any port).
         self._public_host = url_host(settings.public_url)
+        # Bytes of request bodies held in memory now, all requests together: each body is read whole
+        # before its route runs, so without this bound many clients each sending a body up to
+        # max_body_bytes held memory without limit (300 of them: +260 MB). One largest body always fits.
+        self._held = 0
+        self._held_limit = max(settings.body_memory_bytes, settings.max_body_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,13 +89,24 @@ class Guard:
         except HTTPProblem as problem:
             await send_problem(send, problem)
             return
-        if scope.get("method") in {"POST", "PUT", "PATCH"}:
+        if scope.get("method") not in {"POST", "PUT", "PATCH"}:
+            await self.app(scope, receive, send)
+            return
+        held = [0]
+        try:
             try:
-                receive = await self._buffer_body(receive)
+                body = await self._buffer_body(receive, held)
+                if looks_like_json(body):
+                    if len(body) > CHECK_INLINE_BYTES:
+                        await asyncio.to_thread(check_json_body, body)
+                    else:
+                        check_json_body(body)
             except HTTPProblem as problem:
                 await send_problem(send, problem)
                 return
-        await self.app(scope, receive, send)
+            await self.app(scope, _replay(body, receive), send)
+        finally:
+            self._held -= held[0]
 
     def _check(self, scope: Scope, headers: dict[str, str]) -> None:
         if self._loopback:
@@ -165,12 +185,13 @@ class Guard:
             budget = min(budget, given)
         return Federation(hops=hops, via=via, deadline=time.monotonic() + budget)
 
-    async def _buffer_body(self, receive: Receive) -> Receive:
+    async def _buffer_body(self, receive: Receive, held: list[int]) -> bytes:
         """Read the whole body first, bounded in size and time: an oversized body is refused before any
-        route runs, and one dripped in slowly is dropped after ``body_timeout_s`` (408)."""
+        route runs, and one dripped in slowly is dropped after ``body_timeout_s`` (408). ``held[0]``
+        counts the bytes this request holds of the server's body memory (the caller gives them back)."""
         try:
             async with asyncio.timeout(self.settings.body_timeout_s):
-                return await self._read_body(receive)
+                return await self._read_body(receive, held)
         except TimeoutError:
             raise HTTPProblem(
                 408,
@@ -179,7 +200,7 @@ class Guard:
                 headers={"Connection": "close"},
             ) from None
 
-    async def _read_body(self, receive: Receive) -> Receive:
+    async def _read_body(self, receive: Receive, held: list[int]) -> bytes:
         limit = self.settings.max_body_bytes
         chunks: list[bytes] = []
         received = 0
@@ -191,20 +212,23 @@ class Guard:
             received += len(chunk)
             if received > limit:
                 raise self._too_large()
+            self._hold(len(chunk), held)
             chunks.append(chunk)
             if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        replayed = False
+                return b"".join(chunks)
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        return replay
+    def _hold(self, size: int, held: list[int]) -> None:
+        if self._held + size > self._held_limit:
+            raise HTTPProblem(
+                503,
+                f"the server holds {self._held} bytes of request bodies already, the most it holds at once "
+                f"(body_memory_bytes {self._held_limit}); retry in 1 s",
+                type="server_error",
+                code="server_busy",
+                headers={"Retry-After": "1", "Connection": "close"},
+            )
+        self._held += size
+        held[0] += size
 
     def _too_large(self) -> HTTPProblem:
         return HTTPProblem(
@@ -212,3 +236,17 @@ class Guard:
             f"request body larger than {self.settings.max_body_bytes} bytes",
             code="request_too_large",
         )
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The app's ``receive``: the body already read, then whatever the server says next (a disconnect)."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

@@ -33,6 +33,9 @@ class ServerSettings(BaseModel):
     # Browser origins allowed to call; any other Origin header is refused (non-browser clients send none).
     allowed_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_000_000, gt=0)
+    # Request bodies held in memory at once, all requests together (each is read whole before its
+    # route runs); beyond it a request gets 503 with Retry-After. At least one max_body_bytes body fits.
+    body_memory_bytes: int = Field(default=64_000_000, gt=0)
     # A request's line and headers, then its body, must each arrive within this many seconds (a slow
     # drip, or a connection that sends nothing, holds a connection otherwise).
     header_timeout_s: float = Field(default=10.0, gt=0)
