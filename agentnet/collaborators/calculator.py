@@ -3,10 +3,10 @@
 Operator precedence (a Pratt parser over ``mathtext`` tokens) with decimal arithmetic, so money adds
 up exactly; percentages as calculators treat them ("80 + 15%" is 92, "15% of 240" is 36, "20% off 80"
 is 64, "the total with a 15% tip"); phrases ("add 8% tax to 42.50", "subtract 7 from 20", "the square
-root of 144", "the average of 3, 5 and 10"); unit conversion ("5 miles in km", "100 F to C", "2 feet 3
-inches in cm"); money at a rate the request gives ("10 USD at 0.92 EUR per USD"); and
-named values from the data a step was given ("Total: 45.90" makes "the total" a number). Refused:
-program code, results beyond 10^1000, and exponents beyond what fits.
+root of 144", "the average of 3, 5 and 10", "3 dozen", "split 120 between 3 people"); unit conversion
+("5 miles in km", "100 F to C", "2 feet 3 inches in cm"); money at a rate the request gives ("10 USD at
+0.92 EUR per USD"); and named values from the data a step was given ("Total: 45.90" makes "the total" a
+number). Refused: program code, results beyond 10^1000, and exponents beyond what fits.
 """
 
 from __future__ import annotations
@@ -161,10 +161,14 @@ def _aggregate(parser: Parser, word: str) -> Value:
     return Value(product)
 
 
+_JOINERS = {"subtract": ("from",), "between": ("and",), "split": ("among", "by", "into"),
+            "divide": ("by", "into", "among")}  # fmt: skip
+
+
 def _ordered(parser: Parser, word: str) -> Value:
     """ "subtract A from B", "multiply A by B", "divide A by B", "increase A by B", "between A and B"."""
     first = parser.expression(10)
-    joiner = {"subtract": ("from",), "between": ("and",)}.get(word, ("by", "into"))
+    joiner = _JOINERS.get(word, ("by", "into"))
     if not parser.accept(*joiner):
         raise CalculatorError(f"'{word}' needs two numbers ('{word} A {joiner[0]} B')")
     second = parser.expression(10)
@@ -172,7 +176,7 @@ def _ordered(parser: Parser, word: str) -> Value:
         return binary("-", second, first)
     if word == "between":
         return Value(abs(first.number - second.number))
-    op = {"multiply": "*", "divide": "/", "increase": "+", "raise": "+"}.get(word, "-")
+    op = {"multiply": "*", "divide": "/", "split": "/", "increase": "+", "raise": "+"}.get(word, "-")
     return binary(op, first, second)
 
 
@@ -187,7 +191,7 @@ _PREFIX: dict[str, Callable[[Parser, str], Value]] = {
     **{name: _function for name in _FUNCTIONS},
     **{name: _aggregate for name in ("sum", "add", "mean", "average", "product")},
     **{name: _ordered for name in ("subtract", "multiply", "divide", "increase", "decrease", "reduce", "raise",
-                                   "lower", "between")},
+                                   "lower", "between", "split")},
     **{name: _scaled for name in ("half", "twice", "double")},
 }  # fmt: skip
 

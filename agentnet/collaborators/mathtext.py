@@ -78,7 +78,11 @@ NUMBER_WORDS = {
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90, "dozen": 12,
 }  # fmt: skip
-SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+# Words that share an amount out ("split 120 between 3 people"), read only where they open the math, and
+# the words after the amount that name how many share it.
+SHARERS = frozenset({"split", "share"})
+AMONG = frozenset({"among", "amongst", "between"})
 
 
 @dataclass(frozen=True)
@@ -197,10 +201,19 @@ def _single(kind: str, piece: str, before: list[Token]) -> Token | None:
     if piece in WORD_OPS and not (piece == "x" and not (before and before[-1].kind == "num")):
         op = WORD_OPS[piece]
         return Token("op" if not op.isalpha() else "word", op)
+    return _word(piece, before)
+
+
+def _word(piece: str, before: list[Token]) -> Token | None:
     if piece == "on" and before and before[-1].value == "%":
         return Token("word", "on")  # read by _percent_on once the token after it is known
-    if piece in NUMBER_WORDS:
+    # "3 dozen" is 36: after a number, "dozen" scales it as "hundred" does ("a dozen" alone is 12).
+    if piece in NUMBER_WORDS and not (piece in SCALES and before and before[-1].kind == "num"):
         return Token("num", Decimal(NUMBER_WORDS[piece]))
+    if piece in SHARERS and not before:
+        return Token("word", "split")
+    if piece in AMONG and before and before[0].value in ("split", "divide") and before[-1].kind == "num":
+        return Token("word", "among")
     if piece in SCALES:
         return Token("word", piece)
     if piece in KEYWORDS:
