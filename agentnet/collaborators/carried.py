@@ -19,14 +19,19 @@ Handed = Annotated[
 
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]|(?:(?<=^)|(?<=[\s:(]))'([^']+)'(?=$|[\s.,;:!?)])")
 
+# The colon that introduces a text: not one of a time or a ratio ("10:30", "3:1") or a URL's ("https://"):
+# "Say the time is 10:30" was said as "30".
+_COLON = re.compile(r"(?<!\d):(?!//|\d)")
+
 
 def carried_text(request: str) -> str | None:
     """The text ``request`` carries (its quoted text, else what follows its first colon), or None."""
     quoted = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(request)]
     if quoted:
         return "\n".join(quoted)
-    _, colon, rest = request.partition(":")
-    return rest.strip() if colon and rest.strip() else None
+    colon = _COLON.search(request)
+    rest = request[colon.end() :].strip() if colon else ""
+    return rest or None
 
 
 def text_to_read(text: str, request: str, handed: bool) -> str | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from agentnet.collaborators.carried import carried_text
 from agentnet.collaborators.speech import speak, wav_duration
 
 AGENTNET = str(Path(sys.executable).parent / "agentnet")
@@ -36,3 +37,22 @@ def test_text_handed_over_is_said_whole() -> None:
     said = speak("Note: bring the keys", request="Read this file aloud", handed=True)
     assert said.text == "Note: bring the keys"
     assert speak("Say something nice", request="Say something nice").text == "Say something nice"
+
+
+@pytest.mark.usefixtures("agentnet_home", "espeak_ng")
+def test_a_time_is_not_a_colon_that_introduces_the_text() -> None:
+    """ "Say the time is 10:30" is said whole: it was said as "30", the colon of the time read as the one
+    that introduces the text (through the real CLI, `agentnet ask --model speech`)."""
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "ask", "--model", "speech", "Say the time is 10:30"], capture_output=True,
+                          text=True, timeout=120, env=env, stdin=subprocess.DEVNULL, check=False)  # fmt: skip
+    assert done.returncode == 0 and done.stdout.strip() == "Say the time is 10:30", (done.stdout, done.stderr)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "carried"),
+    [("Say the time is 10:30", None), ("Read https://example.com aloud", None), ("Explain a 3:1 ratio", None),
+     ("Say this: the meeting is at 10:30", "the meeting is at 10:30"), ("Note:bring the keys", "bring the keys")],
+)  # fmt: skip
+def test_the_colon_that_introduces_a_text(request_text: str, carried: str | None) -> None:
+    assert carried_text(request_text) == carried
