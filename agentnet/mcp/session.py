@@ -21,6 +21,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from agentnet.config import McpServerSpec
@@ -41,6 +42,10 @@ START_TIMEOUT_S = 60.0
 RETRY_AFTER_S = 30.0
 CLOSE_TIMEOUT_S = 8.0
 MAX_SSE_EVENT_BYTES = 64 * 1024 * 1024  # results past our own cut must still arrive whole to be cut
+# The launcher is run by its file, isolated (-I): the SDK starts it with a minimal environment (no
+# PYTHONPATH), so `-m agentnet.mcp.launcher` ran whichever agentnet that finds installed, or failed
+# when agentnet ran from a checkout on PYTHONPATH; its own file is always this agentnet's.
+LAUNCHER = ("-I", str(Path(__file__).with_name("launcher.py")))
 
 
 class Hub(Protocol):
@@ -193,7 +198,7 @@ class ServerConnection:
             from mcp.client.stdio import StdioServerParameters, stdio_client
 
             env = {key: expand(value, f"MCP server {spec.name!r} env {key}") for key, value in spec.env.items()}
-            launcher = ["-m", "agentnet.mcp.launcher", str(os.getpid()), "--", spec.command, *spec.args]
+            launcher = [*LAUNCHER, str(os.getpid()), "--", spec.command, *spec.args]
             params = StdioServerParameters(command=sys.executable, args=launcher, env=env or None, cwd=spec.cwd)
             return stdio_client(params, errlog=self.hub.errlog(spec.name))
         return self._http_transport()
@@ -287,11 +292,16 @@ class ServerConnection:
         self._session = None
 
     async def aclose(self) -> None:
+        path = self.hub.log_path(self.spec.name) if self.spec.command is not None else None
+        offset = startup.log_size(path) if path is not None else 0
         if self._stop is not None:
             self._stop.set()
         if self._holder is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(self._holder), CLOSE_TIMEOUT_S)
+        if path is not None and startup.killed_at_end(path, offset):
+            log.warning("MCP server %r did not exit when its session ended (it ignores stdin closing and SIGTERM); "
+                        "killed it (its log: %s)", self.spec.name, path)  # fmt: skip
 
     def _unavailable(self, why: str) -> ModelCallError:
         # A command that could not start or ended only closes the connection (the SDK says no more): the

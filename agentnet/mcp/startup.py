@@ -19,6 +19,7 @@ from typing import Any
 
 # The launcher's lines (agentnet.mcp.launcher), the last in the server's log when the command ended.
 _CANNOT_START = "agentnet: cannot start MCP server"
+_KILLED = "agentnet: MCP server command did not exit within"
 _ENDED = re.compile(r"agentnet: MCP server command (exited with code -?\d+|was killed by signal \d+)")
 TAIL_LINES = 5
 _READ_BYTES = 16384
@@ -94,6 +95,11 @@ def launch_failure(path: Path, offset: int) -> str | None:
     tail = [line.strip()[:200] for line in lines[:-1] if line.strip()][-TAIL_LINES:]
     said = f"; the last lines it wrote on stderr: {' | '.join(tail)}" if tail else "; it wrote nothing on stderr"
     return f"its command {ended.group(1)} before the MCP handshake{said}"
+
+
+def killed_at_end(path: Path, offset: int) -> bool:
+    """Whether the launcher had to kill the server after its session ended (from ``offset`` on)."""
+    return any(line.startswith(_KILLED) for line in _lines_since(path, offset))
 
 
 def _lines_since(path: Path, offset: int) -> list[str]:

@@ -91,7 +91,7 @@ def test_no_server_survives_agentnet(sig: signal.Signals) -> None:
         assert driver.stdout.readline().strip() == "READY"
         tree = descendants(driver.pid)
         servers = [pid for pid in tree if str(FIXTURE_SERVER) in command_line(pid)]
-        launchers = [pid for pid in tree if "agentnet.mcp.launcher" in command_line(pid)]
+        launchers = [pid for pid in tree if "agentnet/mcp/launcher.py" in command_line(pid)]
         assert servers and launchers, [command_line(pid) for pid in tree]
         os.kill(driver.pid, sig)
         driver.wait(timeout=60)
