@@ -7,7 +7,10 @@ fields carry descriptions and roles), and a step fills them like an MCP tool's a
 required one — takes the step's input (an earlier output, the user's input, or an artifact's path),
 one marked ``"request"`` the step's own words, the others values written in the task. A tool never
 sees agentnet's prompt scaffolding. A function of one untyped parameter receives the input as it
-comes: parsed JSON when it is a JSON object or array, the text otherwise.
+comes: parsed JSON when it is a JSON object or array, the text otherwise. When nothing was handed over
+and a function that marks no roles gets the request itself as its input, it gets the text the request
+carries instead, as the bundled text tools do (``collaborators/carried.py``): its quoted text, else
+what follows its colon ("Count the words in this text: the quick brown fox" counts 4 words, not 10).
 
 The function returns a string (sent as is), a ``ToolOutput`` (text, data and files), or any other
 JSON-serialisable value (sent as JSON text, and as the reply's data). None is no answer: an error
@@ -23,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from agentnet.cards import CapabilityCard
+from agentnet.collaborators.carried import carried_text
 from agentnet.errors import AgentnetError, ModelCallError, UserError
 from agentnet.nodes.arguments import REQUEST_OPTION, ToolRequest, ToolSchema, fill_arguments, request_from
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode, Usage
@@ -51,9 +55,11 @@ class CallableNode(ModelNode):
     def _input(self, messages: list[ChatMessage], options: CallOptions) -> Any:
         """The one value a function of one untyped parameter gets."""
         if isinstance(options.extra.get(REQUEST_OPTION), dict):
-            return request_from(messages, options).input_value({} if self.parse_json else {"type": "string"})
+            request = request_from(messages, options)
+            value = request.input_value({} if self.parse_json else {"type": "string"})
+            return _carried(request, value)
         user = [m["content"] for m in messages if m["role"] == "user"]
-        text = user[-1] if user else messages[-1]["content"]
+        text = _carried(request_from(messages, options), user[-1] if user else messages[-1]["content"])
         stripped = text.strip()
         if self.parse_json and stripped[:1] in ("{", "["):
             try:
@@ -79,6 +85,9 @@ class CallableNode(ModelNode):
         self, model: type[BaseModel], tool: ToolSchema, request: ToolRequest, options: CallOptions
     ) -> ToolOutput:
         filled = fill_arguments(tool, request, None, options.deadline_s or 60.0)
+        name = self.signature.default_input
+        if name is not None and filled.sources.get(name) == "input":
+            filled.arguments[name] = _carried(request, filled.arguments[name])
         try:
             arguments = model.model_validate(filled.arguments)
         except ValidationError as exc:
@@ -109,6 +118,15 @@ class CallableNode(ModelNode):
         if output.text:
             yield output.text
         yield Generation(usage=Usage(), finish_reason="stop", data=output.data, files=output.files)
+
+
+def _carried(request: ToolRequest, value: Any) -> Any:
+    """``value``, unless it is the request itself and nothing was handed over: then the text the request
+    carries, when it carries one. The docs' text-stats plugin counted "Count the words in this text: the
+    quick brown fox" as 10 words, the request's own words with the text's."""
+    if request.handed() or request.files or not isinstance(value, str) or value != request.request_text():
+        return value
+    return carried_text(value) or value
 
 
 def _as_output(node_id: str, result: Any) -> ToolOutput:

@@ -26,6 +26,8 @@ class Signature:
     def __init__(self, fn: Callable[..., Any]) -> None:
         self.model: type[BaseModel] | None = None
         self.schema: dict[str, Any] = {}
+        # The parameter given the input role because the function marks no roles of its own.
+        self.default_input: str | None = None
         try:
             parameters = list(inspect.signature(fn).parameters.values())
             hints = typing.get_type_hints(fn, include_extras=True)
@@ -49,6 +51,7 @@ class Signature:
             first = next((name for name in schema.get("required") or [] if name in properties), None)
             if first is not None:
                 properties[first][ROLE_KEY] = "input"
+                self.default_input = first
         self.schema = schema
 
     def parameters(self) -> list[dict[str, str]]:

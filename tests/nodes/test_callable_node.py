@@ -76,3 +76,23 @@ def test_registered_callable_is_on_the_network() -> None:
         registry.register_callable(sentiment, CARD)
     with pytest.raises(UserError, match="not callable"):
         registry.register_callable("not a function", CapabilityCard(id="x"))  # type: ignore[arg-type]
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def test_a_function_without_roles_reads_the_text_the_request_carries() -> None:
+    """Nothing handed over: a function that marks no roles gets the request's quoted text, else what
+    follows its colon (the docs' text-stats plugin counted the request's own words too); a request
+    carrying no text, and an input handed over, are read whole."""
+    node = CallableNode.build(words, CapabilityCard(id="words"))
+    untyped = CallableNode.build(lambda text: len(str(text).split()), CapabilityCard(id="untyped"))
+    step = {"task": "Count the words in this text: the quick brown fox"}
+    for counter in (node, untyped):
+        assert counter.complete("Count the words in this text: the quick brown fox").text == "4"
+        assert counter.complete("Count the words of 'to be or not to be'").text == "6"
+        assert counter.complete("three little words").text == "3"
+        assert counter.complete("x", tool_request={**step, "instruction": step["task"]}).text == "4"
+        handed = {**step, "upstream": [["user", "Note: a b", None]]}
+        assert counter.complete("x", tool_request=handed).text == "3"
