@@ -266,7 +266,7 @@ def serve(
         if not http:
             serve_stdio(network, verbose)
             return
-        from agentnet.cli.serve_cmd import read_token
+        from agentnet.cli.server_token import read_token
         from agentnet.server.settings import ServerSettings
 
         settings = ServerSettings.model_validate(

@@ -5,14 +5,10 @@ FastAPI and uvicorn are imported inside the command (extra ``server``), so ``age
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from agentnet.errors import ConfigError
-from agentnet.wording import plural
 
 
 def register(app: typer.Typer) -> None:
@@ -22,31 +18,21 @@ def register(app: typer.Typer) -> None:
     peers_cmd.register(app)
 
 
-def read_token(token_env: str | None) -> str | None:
-    """The token held in ``token_env`` (the name of a variable, never the token on the command line)."""
-    if token_env is None:
-        return None
-    value = os.environ.get(token_env, "")
-    if not value:
-        raise ConfigError(
-            f"--token-env {token_env}: the variable is not set or empty",
-            hint=f"export {token_env}=$(openssl rand -hex 32) and start again",
-        )
-    if len(value) < 16:
-        raise ConfigError(
-            f"the token in {token_env} is {plural(len(value), 'character')}; at least 16 are required",
-            hint=f"use a long random token: export {token_env}=$(openssl rand -hex 32)",
-        )
-    return value
-
-
 def serve(
-    host: Annotated[str, typer.Option(help="Address to bind. Anything but loopback needs --token-env.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to bind. Anything but loopback needs a token (--token-env or --token-file).")
+    ] = "127.0.0.1",
     port: Annotated[
         int, typer.Option(help="Port to listen on (0: any free port; the URL is printed).", min=0, max=65535)
     ] = 8000,
     token_env: Annotated[
         str | None, typer.Option("--token-env", help="Environment variable holding the bearer token clients must send.")
+    ] = None,
+    token_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--token-file", help="File holding the bearer token clients must send (a mounted secret; mode 600)."
+        ),
     ] = None,
     config: Annotated[
         Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml.")
@@ -96,10 +82,11 @@ def serve(
     access_log: Annotated[bool, typer.Option("--access-log", help="Log each request (path and status).")] = False,
 ) -> None:
     """Serve this agentnet over HTTP: OpenAI-compatible chat completions, models, agent card, directory search."""
+    from agentnet.cli.server_token import server_token
     from agentnet.server.runner import app_from_config, listen, run
     from agentnet.server.settings import ServerSettings
 
-    token = read_token(token_env)
+    token = server_token(token_env, token_file)
     settings = ServerSettings.model_validate(
         {
             "host": host,

@@ -1,6 +1,7 @@
 """Server settings: where to bind, who may call, and the limits every request is held to.
 
-Nothing here reads the environment by itself: the CLI resolves ``--token-env`` and hands the token in.
+Nothing here reads the environment by itself: the CLI resolves ``--token-env`` or ``--token-file``
+and hands the token in.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class ServerSettings(BaseModel):
             raise ConfigError(
                 f"refusing to listen on {self.host}: any address other than loopback needs a bearer token",
                 hint="export a long random token, e.g. AGENTNET_TOKEN=$(openssl rand -hex 32), "
-                "and pass --token-env AGENTNET_TOKEN",
+                "and pass --token-env AGENTNET_TOKEN (or keep it in a file only you can read: --token-file PATH)",
             )
 
     @property

@@ -8,6 +8,7 @@ import re
 import shlex
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -69,7 +70,7 @@ def test_python_example_and_peers_lines(serve: Callable[..., Served], capsys: py
     exec(compile(example, str(DOC), "exec"), {"__name__": "docs_example"})
     assert "Paris" in capsys.readouterr().out
 
-    peers_block = blocks("bash")[1]
+    (peers_block,) = [block for block in blocks("bash") if "peers add" in block]
     env = {**a.env, "PEER_TOKEN": "not-checked-by-b-which-has-no-token"}
     outputs = []
     for line in peers_block.strip().splitlines():
@@ -96,3 +97,47 @@ def test_yaml_example_is_a_directory_section() -> None:
     (section,) = blocks("yaml")
     config = AgentnetConfig.model_validate(parse_yaml(section, str(DOC)).data)
     assert config.directory.url == "http://127.0.0.1:8100"
+
+
+def test_token_file_example_serves_behind_the_files_token(tmp_path: Path) -> None:
+    """The --token-file block: the file is written as shown (mode 600), the server starts on the token it
+    holds, without warning of the file's mode and without printing the token."""
+    (block,) = [block for block in blocks("bash") if "--token-file" in block]
+    write, serve_line = block.strip().splitlines()
+    subprocess.run(["bash", "-c", write], cwd=tmp_path, check=True, timeout=30)
+    token = (tmp_path / "token.txt").read_text().strip()
+    assert len(token) == 64 and (tmp_path / "token.txt").stat().st_mode & 0o777 == 0o600
+    argv = shlex.split(serve_line)
+    argv[argv.index("--port") + 1] = "0"
+    env = {**os.environ, "AGENTNET_HOME": str(tmp_path / "home"), "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(BIN_DIR / "agentnet"), *argv[1:]], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        url = wait_for_serve_url(process, log, time.monotonic() + 90)
+        port = url.rsplit(":", 1)[1]
+        local = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{local}/healthz", timeout=5).close()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.3)
+        for given, status in ((None, 401), ("Bearer " + token[:-1] + "x", 401), ("Bearer " + token, 200)):
+            request = urllib.request.Request(f"{local}/v1/models", headers={"Authorization": given} if given else {})
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    answered = response.status
+            except urllib.error.HTTPError as refused:
+                answered = refused.code
+                refused.close()
+            assert answered == status, (given is not None, answered)
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+    said = log.read_text()
+    assert token not in said and "warning" not in said, said[-2000:]
