@@ -236,6 +236,11 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("Split a 120 dollar bill between 3 people", "calculate 120 divided by 3"),
         ("share 3 dozen cookies among 4 kids", "calculate 3 dozen divided by 4"),
         ("split the 2 videos into 3 parts", "split the 2 videos into 3 parts"),
+        # "Read out" is "read aloud"; "spread out" and "read it out loud" are left as they are.
+        ("Read this out", "read this aloud"),
+        ("read out the text", "read aloud the text"),
+        ("spread out the photos", "spread out the photos"),
+        ("read it out loud", "read it out loud"),
     ],
 )
 def test_arithmetic_signs_are_read_as_words(text: str, read: str) -> None:
