@@ -1,5 +1,5 @@
 """Credentials out of everything agentnet prints or stores: URLs' userinfo, key-like query values,
-and the shapes of well-known API keys and bearer tokens.
+``password=`` values, and the shapes of well-known API keys and bearer tokens.
 
 Keys are held as secrets and never printed on purpose; these functions catch the ones that arrive
 inside other text: an ``api_base`` written as ``http://user:key@host``, a provider's error that
@@ -21,6 +21,9 @@ _QUERY_SECRET = re.compile(
     r"(?P<name>[?&;](?:api[_-]?key|key|token|access[_-]?token|secret|password|sig|signature)=)(?P<value>[^&#\s'\"]+)",
     re.IGNORECASE,
 )
+# password=... written in text or in a libpq connection string ("host=db password='s3cret'"), which
+# is no URL: AGENTNET_RUNS_URL set to one was echoed whole, password included, by the error refusing it.
+_PASSWORD = re.compile(r"(?P<name>\b(?:password|passwd|pwd)\s*=\s*)(?P<value>'[^']*'|\"[^\"]*\"|[^\s&#'\"]+)", re.I)
 # Well-known key shapes (OpenAI, Anthropic, Google, GitHub, Slack, Hugging Face, AWS) and bearer headers.
 _KEY_SHAPES = re.compile(
     r"\b(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{30,}|gh[pousr]_[A-Za-z0-9]{30,}"
@@ -35,6 +38,7 @@ def redact_text(text: str) -> str:
         return text
     text = _USERINFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
     text = _QUERY_SECRET.sub(lambda m: f"{m.group('name')}{MASK}", text)
+    text = _PASSWORD.sub(lambda m: f"{m.group('name')}{MASK}", text)
     text = _KEY_SHAPES.sub(MASK, text)
     return _BEARER.sub(lambda m: f"{m.group('scheme')}{MASK}", text)
 

@@ -87,3 +87,16 @@ def test_no_output_or_stored_byte_holds_a_credential(refusing_upstream: FakeUpst
             data = path.read_bytes()
             for secret in SENTINELS:
                 assert secret.encode() not in data, f"{path} stores {secret}"
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_connection_string_is_refused_without_its_password() -> None:
+    """AGENTNET_RUNS_URL set to a libpq connection string (no URL) is refused naming the setting, and the
+    error echoed it whole, password included."""
+    env = {**os.environ, "AGENTNET_RUNS_URL": f"host=127.0.0.1 dbname=runs password={USER_SECRET}"}
+    done = subprocess.run([*AGENTNET, "runs", "list"], env=env, capture_output=True, text=True, timeout=120,
+                          check=False)  # fmt: skip
+    assert done.returncode != 0 and "AGENTNET_RUNS_URL" in done.stderr, done.stderr
+    assert "password=***" in done.stderr and USER_SECRET not in done.stdout + done.stderr, done.stderr
+    assert redact_text(f"host=h password='{USER_SECRET} x' user=u") == "host=h password=*** user=u"
+    assert redact_text("the password field is empty") == "the password field is empty"
