@@ -62,7 +62,7 @@ def test_no_adapter_import_outside_adapter_modules() -> None:
         "server/metrics.py",
         "directory/embedder.py",
     }
-    allowed |= {"mcp/session.py", "server/mcp_server.py", "collaborators/ocr.py"}
+    allowed |= {"mcp/session.py", "mcp/transport.py", "server/mcp_server.py", "collaborators/ocr.py"}
     allowed |= {
         "server/a2a.py",
         "server/a2a_tasks.py",

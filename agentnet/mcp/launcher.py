@@ -11,7 +11,7 @@ The server's stdin is a pipe the launcher feeds from its own, so the launcher se
 SIGKILL, and the log says so. Without this, a server ignoring stdin EOF and SIGTERM held agentnet's
 exit 4 s (the SDK waits 2 s after EOF, then 2 s after SIGTERM, and under load up to its 10 s bound).
 
-Kept free of agentnet imports: it starts on every server start, run by its file (``session.LAUNCHER``).
+Kept free of agentnet imports: it starts on every server start, run by its file (``transport.LAUNCHER``).
 """
 
 from __future__ import annotations

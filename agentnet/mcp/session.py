@@ -4,9 +4,9 @@ Each ``ServerConnection`` keeps its session open in a task of the hub's loop (``
 the SDK's context managers must be entered and left in one task). A session starts on first use; a
 session that died is restarted once, and a server that dies again before a call succeeds is reported
 unavailable instead of being restarted in a loop. ``aclose`` ends the session the way the SDK does
-(stdin closed, then the process group stopped; over HTTP the session's DELETE, sent and read here:
-``_SessionEnd``). Stdio servers run under ``agentnet.mcp.launcher``, which stops them when this
-process dies by any means, kill -9 included.
+(stdin closed, then the process group stopped; over HTTP the session's DELETE, sent and read by
+``transport.py``). Stdio servers run under ``agentnet.mcp.launcher``, which stops them when this
+process dies by any means, kill -9 included, and one that does not exit when its session ends.
 
 Calls wait under agentnet's own deadline: a hung tool raises ``DeadlineExceededError`` and its request
 is cancelled; the session stays up for the next call.
@@ -17,17 +17,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import sys
 import time
 from collections.abc import Callable, Coroutine
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from agentnet.config import McpServerSpec
-from agentnet.errors import AgentnetError, ConfigError, ModelCallError, RunError
+from agentnet.errors import AgentnetError, ModelCallError, RunError
 from agentnet.mcp import startup
 from agentnet.mcp.store import McpTool
+from agentnet.mcp.transport import describe, http_transport, stdio_transport
 
 if TYPE_CHECKING:
     from mcp import ClientSession
@@ -41,11 +39,6 @@ START_TIMEOUT_S = 60.0
 # A server given up on (it died again right after a restart) is tried again after this long.
 RETRY_AFTER_S = 30.0
 CLOSE_TIMEOUT_S = 8.0
-MAX_SSE_EVENT_BYTES = 64 * 1024 * 1024  # results past our own cut must still arrive whole to be cut
-# The launcher is run by its file, isolated (-I): the SDK starts it with a minimal environment (no
-# PYTHONPATH), so `-m agentnet.mcp.launcher` ran whichever agentnet that finds installed, or failed
-# when agentnet ran from a checkout on PYTHONPATH; its own file is always this agentnet's.
-LAUNCHER = ("-I", str(Path(__file__).with_name("launcher.py")))
 
 
 class Hub(Protocol):
@@ -62,24 +55,6 @@ class Hub(Protocol):
     def log_path(self, name: str) -> Any: ...
 
     def errlog(self, name: str) -> Any: ...
-
-
-def expand(value: str, what: str) -> str:
-    """``${VAR}`` references replaced by the variable's value (environment or .env), read now."""
-    import re
-
-    from agentnet.nodes.keys import lookup_secret
-
-    def one(match: re.Match[str]) -> str:
-        secret = lookup_secret(match.group(1))
-        if secret is None:
-            raise ConfigError(
-                f"{what} refers to ${{{match.group(1)}}}, which is not set",
-                hint=f"export {match.group(1)}=... (or put it in ./.env or $AGENTNET_HOME/.env)",
-            )
-        return secret.get_secret_value()
-
-    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", one, value)
 
 
 def _tool(info: Any) -> McpTool:
@@ -160,7 +135,7 @@ class ServerConnection:
             except AgentnetError:
                 raise
             except Exception as exc:  # noqa: BLE001 - whatever the transport raised, said in our words
-                raise self._unavailable(_describe(exc)) from None
+                raise self._unavailable(describe(exc)) from None
 
     async def _hold(self, ready: asyncio.Future[ClientSession], stop: asyncio.Event) -> None:
         """Enter the transport and the session in this one task, keep them until ``stop``."""
@@ -188,40 +163,14 @@ class ServerConnection:
             if not ready.done():
                 ready.set_exception(exc if isinstance(exc, Exception) else RuntimeError(str(exc)))
             if isinstance(exc, Exception):
-                self.error = _describe(exc)
+                self.error = describe(exc)
         finally:
             self._session = None
 
     def _transport(self) -> contextlib.AbstractAsyncContextManager[Any]:
-        spec = self.spec
-        if spec.command is not None:
-            from mcp.client.stdio import StdioServerParameters, stdio_client
-
-            env = {key: expand(value, f"MCP server {spec.name!r} env {key}") for key, value in spec.env.items()}
-            launcher = [*LAUNCHER, str(os.getpid()), "--", spec.command, *spec.args]
-            params = StdioServerParameters(command=sys.executable, args=launcher, env=env or None, cwd=spec.cwd)
-            return stdio_client(params, errlog=self.hub.errlog(spec.name))
-        return self._http_transport()
-
-    @contextlib.asynccontextmanager
-    async def _http_transport(self) -> Any:
-        from mcp.client.streamable_http import streamable_http_client
-        from mcp.shared._httpx_utils import create_mcp_http_client
-
-        spec = self.spec
-        assert spec.url is not None  # a spec has a command or a url
-        headers = {key: expand(value, f"MCP server {spec.name!r} header {key}") for key, value in spec.headers.items()}
-        ending = _SessionEnd(spec.name, spec.url)
-        async with create_mcp_http_client(headers=headers) as client:
-            client.event_hooks["response"].append(ending.seen)
-            try:
-                # The session is ended here, not by the SDK: see _SessionEnd.
-                async with streamable_http_client(
-                    spec.url, http_client=client, max_sse_event_size=MAX_SSE_EVENT_BYTES, terminate_on_close=False
-                ) as streams:
-                    yield streams
-            finally:
-                await ending.end(client)
+        if self.spec.command is not None:
+            return stdio_transport(self.spec, self.hub.errlog(self.spec.name))
+        return http_transport(self.spec)
 
     async def _on_message(self, message: Any) -> None:
         from mcp.types import ToolListChangedNotification
@@ -276,7 +225,7 @@ class ServerConnection:
                 await self._lost(exc.message)
             raise _call_error(self.spec.name, tool, exc) from None
         except Exception as exc:  # noqa: BLE001 - transport failures end the session; said in our words
-            await self._lost(_describe(exc))
+            await self._lost(describe(exc))
             raise _call_error(self.spec.name, tool, exc) from None
         self._restarted = False
         return result
@@ -337,58 +286,6 @@ def _import_sdk() -> None:
     import mcp.shared.exceptions  # noqa: F401
 
 
-class _SessionEnd:
-    """Ends a Streamable HTTP session with the DELETE the SDK would send, reading its outcome ourselves.
-
-    The SDK (mcp 2.3) warns "Session termination failed" whenever that DELETE fails, and a session
-    usually ends after its server: agentnet exits after the server was stopped, or the session was lost
-    because the server died (already reported as ``mcp_server_died``/unavailable). Then the DELETE
-    cannot connect and there is no session left to end: a false alarm at the end of a normal run. So
-    a refused connection (the server is gone), 404 (it ended the session already) and 405 (it does not
-    end sessions) are quiet; a server that answers otherwise (401, 500, ...) or times out is warned of.
-    """
-
-    def __init__(self, server: str, url: str) -> None:
-        self.server, self.url = server, url
-        self.headers: dict[str, str] = {}
-
-    async def seen(self, response: Any) -> None:
-        """An httpx response hook: the session id the server gave and the protocol version in use."""
-        from mcp.client.streamable_http import MCP_SESSION_ID
-        from mcp.shared.inbound import MCP_PROTOCOL_VERSION_HEADER
-
-        for name, headers in (
-            (MCP_SESSION_ID, response.headers),
-            (MCP_PROTOCOL_VERSION_HEADER, response.request.headers),
-        ):
-            if headers.get(name):
-                self.headers[name] = headers[name]
-
-    async def end(self, client: Any) -> None:
-        import httpx2
-        from mcp.client.streamable_http import MCP_SESSION_ID
-        from mcp.shared._httpx_utils import request_within_origin
-
-        if MCP_SESSION_ID not in self.headers:
-            return  # never started
-        try:
-            response = await request_within_origin(client, "DELETE", self.url, headers=self.headers)
-        except httpx2.ConnectError:
-            return  # the server is gone, and its sessions with it
-        except Exception as exc:  # noqa: BLE001 - a real failure to end the session: said, not raised
-            log.warning("MCP server %r: ending its session failed: %s", self.server, _describe(exc))
-            return
-        if response.status_code not in (200, 202, 204, 404, 405):
-            log.warning("MCP server %r: ending its session failed: HTTP %d", self.server, response.status_code)
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        return _describe(exc.exceptions[0])
-    text = str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}"[:300] if not isinstance(exc, AgentnetError) else exc.message
-
-
 def _call_error(server: str, tool: str, exc: BaseException) -> AgentnetError:
     from mcp.shared.exceptions import MCPError
     from mcp.types import CONNECTION_CLOSED
@@ -402,7 +299,7 @@ def _call_error(server: str, tool: str, exc: BaseException) -> AgentnetError:
             code="mcp_protocol_error",
         )
     return ModelCallError(
-        f"MCP server {server!r} stopped during {tool}: {_describe(exc)}",
+        f"MCP server {server!r} stopped during {tool}: {describe(exc)}",
         hint="it is restarted once on the next call; its log is under $AGENTNET_HOME/logs",
         code="mcp_server_died",
     )
