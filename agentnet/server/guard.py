@@ -104,7 +104,7 @@ class Guard:
             except HTTPProblem as problem:
                 await send_problem(send, problem)
                 return
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay_body(body, receive), send)
         finally:
             self._held -= held[0]
 
@@ -238,8 +238,9 @@ class Guard:
         )
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """The app's ``receive``: the body already read, then whatever the server says next (a disconnect)."""
+def replay_body(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` for the app behind a middleware that read the request's whole ``body`` first: that
+    body, then whatever the server says next (a disconnect). Also the A2A test agent's (tests/server)."""
     replayed = False
 
     async def replay() -> Message:
