@@ -151,6 +151,8 @@ class RunStoreError(RunError):
     """The run database cannot be reached, opened or read (server down, wrong URL, corrupt file)."""
 
     code = "runs_db_unavailable"
+    # False when it failed before the run's own row was written: nothing of that run can be shown or resumed.
+    run_saved = True
 
 
 class DirectoryError(RunError):

@@ -69,6 +69,12 @@ def interrupted(exc: KeyboardInterrupt, run_id: str, resume: str) -> int:
 def with_run_id(exc: RunStoreError, run_id: str, resume: str) -> RunStoreError:
     """``exc`` (the run database went away mid-run, or holds what this agentnet cannot read) naming
     the run: resuming or showing it needs its id."""
+    if not exc.run_saved:
+        exc.hint = (
+            f"{exc.hint + '; ' if exc.hint else ''}nothing of this run was saved (the database failed before it "
+            "started): run the command again once the database can be used"
+        )
+        return exc
     if exc.code != "runs_db_unavailable":
         exc.hint = f"{exc.hint + '; ' if exc.hint else ''}this run is {run_id}"
         return exc

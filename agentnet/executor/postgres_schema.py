@@ -61,7 +61,8 @@ _FIXES = (
         "user in (CREATE ROLE, pg_hba.conf)",
     ),
 )
-_WHERE = "in agentnet.yaml or AGENTNET_RUNS_URL; the run can be resumed once the database is back"
+# Whether a run can be resumed once it is back is said by whoever knows which run (cli/render.py).
+_WHERE = "in agentnet.yaml or AGENTNET_RUNS_URL"
 
 
 def _fix_for(reason: str) -> str:

@@ -25,7 +25,7 @@ from agentnet.executor.handed import check_handed
 from agentnet.executor.run_db import open_run_store
 from agentnet.executor.run_files import store_inputs
 from agentnet.executor.steps import StepPolicy
-from agentnet.executor.store import RunStore
+from agentnet.executor.store import RunStore, unsaved_on_failure
 from agentnet.executor.trace import saved_plan
 from agentnet.nodes.forms import takes_path
 from agentnet.planner.plan import Plan
@@ -167,8 +167,9 @@ class Executor:
         failed run raises (after it is saved)."""
         run_id = run_id or new_run_id()
         budgets = budgets or self.budgets
-        builder, graph = self._compiled(plan, budgets)
-        self.store.start_run(run_id, plan.task, plan.model_dump(mode="json"), budgets.model_dump())
+        with unsaved_on_failure():
+            builder, graph = self._compiled(plan, budgets)
+            self.store.start_run(run_id, plan.task, plan.model_dump(mode="json"), budgets.model_dump())
         state = initial_state(plan, store_inputs(run_id, inputs or {}, self.runs.max_artifact_bytes))
         outcome = drive(graph, builder.runtime, run_id, state, self.store, on_event)
         result = RunResult(run_id, outcome.status, outcome.answer, plan, outcome.results, outcome.error)

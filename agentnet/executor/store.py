@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from agentnet.errors import NotFoundError, RunBusyError
+from agentnet.errors import NotFoundError, RunBusyError, RunStoreError
 from agentnet.executor import run_sql
 from agentnet.executor.lease import Heartbeat, Instant, Lease, Owner, busy_error, lease_lost, run_cancelled
 from agentnet.executor.pending_rows import PendingRows, Row
@@ -35,6 +35,18 @@ RUN_STATUSES = ("running", "succeeded", "failed", "interrupted", "budget_exceede
 
 Execute = Callable[[str, tuple[Any, ...]], int]
 Query = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+@contextmanager
+def unsaved_on_failure() -> Iterator[None]:
+    """Around opening the run database and writing a new run's row: a ``RunStoreError`` from there says the
+    run was never saved. The CLI said "once the database is back, `agentnet runs show ID` shows what was
+    saved" of a run that no database held ("no run with id ..." once it was back)."""
+    try:
+        yield
+    except RunStoreError as exc:
+        exc.run_saved = False
+        raise
 
 
 class RunStore(ABC):

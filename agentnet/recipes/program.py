@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import GraphBuilder
 from agentnet.executor.run_db import open_run_store
 from agentnet.executor.run_files import store_inputs
-from agentnet.executor.store import RunStore
+from agentnet.executor.store import RunStore, unsaved_on_failure
 from agentnet.recipes.fallback import GeneralFallback
 from agentnet.recipes.files import recipe_dirs
 from agentnet.recipes.graph import RecipeCompiler
@@ -192,9 +192,10 @@ class RecipeProgram:
             "name": self.recipe.name,
             "inputs": state["inputs"],
         }
-        with _store(store) as used:
-            graph, runtime = self._graph(used, budgets)
-            used.start_run(run_id, f"recipe {self.recipe.name}", plan, (budgets or BudgetSettings()).model_dump())
+        with _store(store, starting=True) as used:
+            with unsaved_on_failure():
+                graph, runtime = self._graph(used, budgets)
+                used.start_run(run_id, f"recipe {self.recipe.name}", plan, (budgets or BudgetSettings()).model_dump())
             return self._drive(graph, runtime, state, run_id, used, on_event, check)
 
     def resume(
@@ -278,12 +279,14 @@ def _made(store: RunStore, run_id: str) -> list[dict[str, Any]]:
 
 
 @contextmanager
-def _store(given: RunStore | None) -> Iterator[RunStore]:
-    """The caller's run store, or the configured one, opened for this call and closed after it."""
+def _store(given: RunStore | None, *, starting: bool = False) -> Iterator[RunStore]:
+    """The caller's run store, or the configured one, opened for this call and closed after it (for a
+    run ``starting``, a failure to open it says the run was never saved)."""
     if given is not None:
         yield given
         return
-    store = open_run_store()
+    with unsaved_on_failure() if starting else nullcontext():
+        store = open_run_store()
     try:
         yield store
     finally:
