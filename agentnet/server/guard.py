@@ -1,8 +1,8 @@
 """The gate every request passes before any route runs (a plain ASGI middleware, so it is cheap).
 
-In order: Host (DNS-rebinding guard on loopback), Origin (browsers from foreign sites), bearer token
-(constant-time compare, never logged), body size (Content-Length and the bytes actually received),
-and the federation headers (hop count, loop, remaining deadline); then the body, read whole: within
+In order: the head's size, Host (DNS-rebinding guard on loopback), Origin (browsers from foreign
+sites), bearer token (constant-time compare, never logged), body size (Content-Length and the bytes
+actually received), and the federation headers (hop count, loop, remaining deadline); then the body, read whole: within
 the memory all bodies held at once may take, and, if it is JSON, readable (``json_body.py``).
 """
 
@@ -85,6 +85,7 @@ class Guard:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         try:
+            self._check_head_size(scope)
             self._check(scope, headers)
         except HTTPProblem as problem:
             await send_problem(send, problem)
@@ -107,6 +108,20 @@ class Guard:
             await self.app(scope, replay_body(body, receive), send)
         finally:
             self._held -= held[0]
+
+    def _check_head_size(self, scope: Scope) -> None:
+        """The same bound as head_timeout.py's, for a head that arrived whole in one read (up to 256 kB),
+        which that protocol cannot tell from one still arriving."""
+        size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        size += sum(len(name) + len(value) + 4 for name, value in scope.get("headers", []))
+        if size > self.settings.max_header_bytes:
+            raise HTTPProblem(
+                431,
+                f"the request line and headers are larger than {self.settings.max_header_bytes} bytes, "
+                "the most this server reads",
+                code="headers_too_large",
+                headers={"Connection": "close"},
+            )
 
     def _check(self, scope: Scope, headers: dict[str, str]) -> None:
         if self._loopback:

@@ -58,7 +58,7 @@ def run(
 
     config = uvicorn.Config(
         app,
-        http=head_timeout_protocol(settings.header_timeout_s),
+        http=head_timeout_protocol(settings.header_timeout_s, settings.max_header_bytes),
         host=settings.host,
         port=settings.port,
         log_level=log_level,

@@ -40,6 +40,8 @@ class ServerSettings(BaseModel):
     # A request's line and headers, then its body, must each arrive within this many seconds (a slow
     # drip, or a connection that sends nothing, holds a connection otherwise).
     header_timeout_s: float = Field(default=10.0, gt=0)
+    # A request's line and headers together (431 beyond): browsers' cookies and bearer tokens fit well.
+    max_header_bytes: int = Field(default=65_536, gt=0)
     body_timeout_s: float = Field(default=10.0, gt=0)
     max_messages: int = Field(default=256, gt=0)
     max_tokens_limit: int = Field(default=8192, gt=0)

@@ -134,3 +134,25 @@ def test_large_bodies_beyond_the_servers_body_memory_get_503_and_it_serves_on(gg
             break
         time.sleep(0.2)
     assert response.status_code == 200, response.text
+
+
+def test_a_request_head_past_64_kb_is_431_however_it_arrives(gguf_server: Served) -> None:
+    """uvicorn's parser kept any head in memory until the 10 s head deadline: one client sent 59 MB of
+    one header (+100 MB in the server). Now a head past 64 kB is 431, whole or still arriving."""
+    models = f"{gguf_server.api_base}/models"
+    assert httpx.get(models, headers={**gguf_server.headers(), "X-Pad": "a" * 40_000}).status_code == 200
+    error = error_of(httpx.get(models, headers={**gguf_server.headers(), "X-Pad": "a" * 70_000}), 431)
+    assert error["code"] == "headers_too_large" and "65536 bytes" in error["message"]
+    port = int(gguf_server.url.rsplit(":", 1)[1])
+    sent = 0
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
+        client.sendall(b"GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ")
+        with contextlib.suppress(OSError):  # the server closes the connection: what we want
+            while sent < 20_000_000:
+                client.sendall(b"a" * 100_000)
+                sent += 100_000
+        answer = b""
+        with contextlib.suppress(OSError):
+            answer = client.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 431") and b"headers_too_large" in answer, answer[:200]
+    assert sent < 20_000_000, "the server read 20 MB of one header"
