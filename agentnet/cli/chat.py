@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from agentnet.cli.conversations import Session
+from agentnet.cli.followup import standalone
 from agentnet.errors import AgentnetError, RunError, UserError
 from agentnet.wording import plural
 
@@ -157,12 +158,18 @@ class Chat:
     # --- one turn -----------------------------------------------------------------------------
 
     def turn(self, text: str) -> None:
+        earlier = self._earlier_request()
         self.session.messages.append({"role": "user", "content": text})
+        read_as = standalone(text, earlier) if self.session.route else None
+        if read_as is not None:
+            # Kept with the turn: the next follow-up reads against it ("and 20%?", then "and 25%?").
+            self.session.messages[-1]["read_as"] = read_as
+            self.out.print(f"(read as: {read_as})", markup=False, style="dim", soft_wrap=True)
         self.session.save()
         started = time.perf_counter()
         try:
             if self.session.route:
-                answer, meta = self.routed(text)
+                answer, meta = self.routed(read_as or text)
             else:
                 model = self.session.model or self.net.registry.default_id
                 answer, meta = self.direct(model, "pinned" if self.session.model else "default model")
@@ -182,6 +189,11 @@ class Chat:
             markup=False,
             style="dim",
         )
+
+    def _earlier_request(self) -> str | None:
+        """The last request of this session, as it was read (a follow-up as the request it stood for)."""
+        asked = [m for m in self.session.messages if m["role"] == "user"]
+        return str(asked[-1].get("read_as") or asked[-1]["content"]) if asked else None
 
     def direct(self, model: str, why: str) -> tuple[str, dict[str, Any]]:
         node = self.net.node(model)
