@@ -173,7 +173,21 @@ def tokens(text: str, variables: dict[str, Decimal] | None = None) -> list[Token
         token = _single(kind, piece, out)
         if token is not None:
             out.append(token)
-    return _percent_on(out)
+    return _shared(_percent_on(out))
+
+
+def _shared(found: list[Token]) -> list[Token]:
+    """A count before "split" ("3 people split a 120 dollar bill") or a count of "ways" ("120 split 3
+    ways", "split 120 3 ways") put in the order "split 120 among 3" reads: they were refused ("cannot
+    read the expression")."""
+    head = [token.value if token.kind != "num" else "N" for token in found[:4]]
+    split, among = Token("word", "split"), Token("word", "among")
+    if head in (["N", "split", "N", "ways"], ["split", "N", "N", "ways"]):
+        amount, count = [token for token in found[:3] if token.kind == "num"]
+        return [split, amount, among, count, *found[4:]]
+    if head[:3] == ["N", "split", "N"]:
+        return [split, found[2], among, found[0], *found[3:]]
+    return found
 
 
 def _percent_on(found: list[Token]) -> list[Token]:
@@ -210,8 +224,10 @@ def _word(piece: str, before: list[Token]) -> Token | None:
     # "3 dozen" is 36: after a number, "dozen" scales it as "hundred" does ("a dozen" alone is 12).
     if piece in NUMBER_WORDS and not (piece in SCALES and before and before[-1].kind == "num"):
         return Token("num", Decimal(NUMBER_WORDS[piece]))
-    if piece in SHARERS and not before:
-        return Token("word", "split")
+    if piece in SHARERS and (not before or (len(before) == 1 and before[0].kind == "num")):
+        return Token("word", "split")  # "split 120 between 3", or after the count: "3 people split 120"
+    if piece == "ways" and before and before[-1].kind == "num" and any(t.value == "split" for t in before):
+        return Token("word", "ways")
     if piece in AMONG and before and before[0].value in ("split", "divide") and before[-1].kind == "num":
         return Token("word", "among")
     if piece in SCALES:

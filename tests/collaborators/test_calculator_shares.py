@@ -21,8 +21,9 @@ AGENTNET = Path(sys.executable).parent / "agentnet"
 @pytest.mark.usefixtures("agentnet_home")
 @pytest.mark.parametrize(
     ("question", "answer"),
-    [("What is 3 dozen times 4?", "144"), ("Split a 120 dollar bill between 3 people", "40")],
-)
+    [("What is 3 dozen times 4?", "144"), ("Split a 120 dollar bill between 3 people", "40"),
+     ("How much does each person pay if 3 people split a 120 dollar bill?", "40")],
+)  # fmt: skip
 def test_asked_of_the_calculator(question: str, answer: str) -> None:
     env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
     done = subprocess.run([AGENTNET, "ask", "--model", "calculator", question], capture_output=True, text=True,
@@ -37,7 +38,10 @@ def test_asked_of_the_calculator(question: str, answer: str) -> None:
      ("split 100 by 4", "25"), ("Split a 120 dollar bill between 3 people with a 15% tip", "46"),
      # Words that share out only where they open the math: elsewhere they say nothing, as before.
      ("What is 15% share of 200", "30"), ("the difference between 10 and 4", "6"),
-     ("divide the difference between 10 and 4 by 2", "3")],
+     ("divide the difference between 10 and 4 by 2", "3"),
+     # The count before "split", or a count of "ways" (each was refused: "cannot read the expression").
+     ("3 friends share 90", "30"), ("120 split 3 ways", "40"), ("split 120 3 ways", "40"),
+     ("Split a 120 dollar bill 3 ways", "40"), ("4 people split 100 dollars with a 20% tip", "30")],
 )  # fmt: skip
 def test_dozens_and_shares(request_text: str, answer: str) -> None:
     assert calculate(request_text).text == answer
