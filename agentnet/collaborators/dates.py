@@ -1,8 +1,9 @@
 """Date and time arithmetic as people ask for it: "What date is 90 days after 2024-03-01?", "How many
 days are there between 2024-01-15 and March 1, 2024?", "What day of the week is 2025-12-25?",
 "What time is it 3 hours 45 minutes after 22:30?". Dates are read in ISO, "March 1, 2024",
-"1 March 2024" and US "03/01/2024" forms; "today", "tomorrow" and "yesterday" use this machine's date.
-Whether a year is a leap year: "Is 2028 a leap year?".
+"1 March 2024" and US "03/01/2024" forms; "today", "tomorrow" and "yesterday" use this machine's date,
+as do "how many days until" a lone date and a holiday named without its year ("Christmas", "Halloween":
+the next one). Whether a year is a leap year: "Is 2028 a leap year?".
 """
 
 from __future__ import annotations
@@ -29,6 +30,16 @@ _DATES = [
     re.compile(r"\b(?P<m>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
 ]
 _RELATIVE = {"today": 0, "tomorrow": 1, "yesterday": -1}
+# Holidays on the same date every year, with their year or without (then the next one from today).
+_HOLIDAYS = {"christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25), "halloween": (10, 31),
+             "new year's eve": (12, 31), "new year's day": (1, 1), "valentine's day": (2, 14)}  # fmt: skip
+_HOLIDAY = re.compile(
+    r"\b(?P<name>" + "|".join(name.replace("'s", r"(?:'s|\u2019s|s)") for name in _HOLIDAYS) + r")\b"
+    r"(?:,?\s+(?P<year>\d{4})\b)?",
+    re.IGNORECASE,
+)
+_BY_KEY = {name.replace("'", ""): when for name, when in _HOLIDAYS.items()}  # "new years eve": (12, 31)
+_COUNTING = re.compile(r"\bhow\s+many\s+(?:days|weeks)\b|\bhow\s+long\b", re.IGNORECASE)
 _TIME = re.compile(r"\b(?P<h>\d{1,2}):(?P<min>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?(?![\d-])", re.IGNORECASE)
 _DURATION = re.compile(r"\b(?P<n>\d+)\s*(?P<unit>years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)\b", re.I)
 _BACKWARD = re.compile(r"\b(?:before|ago|earlier|prior|minus|subtract|back)\b", re.IGNORECASE)
@@ -58,7 +69,26 @@ def find_dates(text: str) -> list[tuple[int, date]]:
     for word, offset in _RELATIVE.items():
         for match in re.finditer(rf"\b{word}\b", text, re.IGNORECASE):
             found.append((match.start(), date.today() + timedelta(days=offset)))
+    written = {day for _, day in found}
+    # "Christmas 2030" was no date: "How many days until Christmas 2030 from 1 December 2030?" was
+    # answered with the weekday of the one date found ("Sunday").
+    # A holiday named beside its date ("Christmas Day, 25 December 2030") is that date, not another one.
+    found += [holiday for holiday in _holidays(text) if (holiday[1].month, holiday[1].day) not in
+              {(day.month, day.day) for day in written}]  # fmt: skip
     return sorted(found)
+
+
+def _holidays(text: str) -> list[tuple[int, date]]:
+    found = []
+    for match in _HOLIDAY.finditer(text):
+        month, day = _BY_KEY[re.sub("['\u2019]", "", match.group("name").lower())]
+        if match.group("year"):
+            found.append((match.start(), date(int(match.group("year")), month, day)))
+            continue
+        today = date.today()
+        this_year = date(today.year, month, day)
+        found.append((match.start(), this_year if this_year >= today else date(today.year + 1, month, day)))
+    return found
 
 
 def durations(text: str) -> dict[str, int]:
@@ -180,12 +210,19 @@ def date_calc(
             hint="write dates as 2024-03-01, 'March 1, 2024' or '1 March 2024', times as 14:30",
         )
     if len(dates) >= 2:
-        days = (dates[1] - dates[0]).days
-        weeks = _IN_WEEKS.search(request) is not None
-        shown = f"{abs(days) / 7:g} weeks" if weeks else f"{abs(days)} days"
-        return ToolOutput(shown, {"days": abs(days), "from": dates[0].isoformat(), "to": dates[1].isoformat()})
+        return _between(dates, request)
     if any(amounts[k] for k in ("years", "months", "days")):
         result = _shift(dates[0], amounts, sign)
         return ToolOutput(_show(result), {"date": result.isoformat(), "weekday": result.strftime("%A")})
+    if _COUNTING.search(request):
+        # "How many days until 25 December 2030?": from today (it was answered with that date's weekday).
+        return _between([date.today(), dates[0]], request)
     # One date and nothing to add: what people ask about a lone date is its weekday.
     return ToolOutput(dates[0].strftime("%A"), {"date": dates[0].isoformat(), "weekday": dates[0].strftime("%A")})
+
+
+def _between(dates: list[date], request: str) -> ToolOutput:
+    days = (dates[1] - dates[0]).days
+    weeks = _IN_WEEKS.search(request) is not None
+    shown = f"{abs(days) / 7:g} weeks" if weeks else f"{abs(days)} days"
+    return ToolOutput(shown, {"days": abs(days), "from": dates[0].isoformat(), "to": dates[1].isoformat()})
