@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from agentnet.collaborators.mathtext import NUMBER_WORDS, NoAnswerError
+from agentnet.collaborators.mathtext import NUMBER_WORDS, SCALES, NoAnswerError
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ _CONVERT = re.compile(
 # "how many <unit> (are there) in <amount> <unit>", "how many <unit> are|is|make <amount> <unit>"
 _HOW_MANY = re.compile(
     rf"how\s+many\s+(?P<dst>{_UNIT_WORD})\s+(?:(?:are|is|make|makes|equals?)\s+)?(?:there\s+)?(?:in\s+)?"
-    rf"(?P<amount>[^A-Za-z]*?\d[\d.,]*)\s*(?P<src>{_UNIT_WORD})\b",
+    rf"(?P<amount>[^A-Za-z]*?\d[\d.,]*\s*\)?)\s*(?P<src>{_UNIT_WORD})\b",
     re.IGNORECASE,
 )
 
@@ -146,7 +146,12 @@ def _counts_in_digits(text: str) -> str:
         count = match.group("count").lower()
         return f"{1 if count in ('a', 'an') else NUMBER_WORDS[count]} {match.group('unit')}"
 
+    # "3 dozen inches to feet" as "(3 * 12) inches ...": "dozen" read as "12 inches", the amount "3 12".
+    text = _SCALED.sub(lambda m: f"({m.group('number')} * {SCALES[m.group('scale').lower()]})", text)
     return _COUNTED.sub(digits, text)
+
+
+_SCALED = re.compile(rf"(?P<number>\d[\d.,]*)\s+(?P<scale>{'|'.join(SCALES)})\b", re.IGNORECASE)
 
 
 def find_conversion(text: str) -> tuple[str, Unit, Unit] | None:
@@ -182,7 +187,7 @@ def unknown_unit(text: str, *, asked: bool = False) -> str | None:
     this calculator knows, when the other side is one it knows or the text says "convert"; with
     ``asked``, only in a "how many X in N Y" question. Without it the parser failed on "to" naming no
     unit, or read "how many blorps in 3 meters" as 3."""
-    flat = _DEGREES.sub("", " ".join(text.split()))
+    flat = _counts_in_digits(_DEGREES.sub("", " ".join(text.split())))
     converting = re.search(r"\bconvert", flat, re.IGNORECASE) is not None
     for pattern in (_HOW_MANY,) if asked else (_HOW_MANY, _CONVERT):
         for match in pattern.finditer(flat):

@@ -22,7 +22,8 @@ AGENTNET = Path(sys.executable).parent / "agentnet"
 @pytest.mark.parametrize(
     ("question", "answer"),
     [("What is 3 dozen times 4?", "144"), ("Split a 120 dollar bill between 3 people", "40"),
-     ("How much does each person pay if 3 people split a 120 dollar bill?", "40")],
+     ("How much does each person pay if 3 people split a 120 dollar bill?", "40"),
+     ("Convert 3 dozen inches to feet", "3 ft")],
 )  # fmt: skip
 def test_asked_of_the_calculator(question: str, answer: str) -> None:
     env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
@@ -41,7 +42,9 @@ def test_asked_of_the_calculator(question: str, answer: str) -> None:
      ("divide the difference between 10 and 4 by 2", "3"),
      # The count before "split", or a count of "ways" (each was refused: "cannot read the expression").
      ("3 friends share 90", "30"), ("120 split 3 ways", "40"), ("split 120 3 ways", "40"),
-     ("Split a 120 dollar bill 3 ways", "40"), ("4 people split 100 dollars with a 20% tip", "30")],
+     ("Split a 120 dollar bill 3 ways", "40"), ("4 people split 100 dollars with a 20% tip", "30"),
+     # A scaled amount of a conversion ("dozen" was read as "12 inches": the amount "3 12", refused).
+     ("How many feet in 3 dozen inches?", "3 ft"), ("2 hundred meters in km", "0.2 km")],
 )  # fmt: skip
 def test_dozens_and_shares(request_text: str, answer: str) -> None:
     assert calculate(request_text).text == answer
