@@ -17,7 +17,7 @@ from agentnet.errors import AgentnetError
 from agentnet.nodes.base import ModelNode
 from agentnet.plugins.manager import plugin_manager
 from agentnet.server.backend import Backend, NodeSource, SearchSource
-from agentnet.server.errors import ERROR_RESPONSES, install_error_handlers
+from agentnet.server.errors import ERROR_RESPONSES, GATE_STATUSES, install_error_handlers
 from agentnet.server.guard import Guard
 from agentnet.server.limits import ModelLimiter
 from agentnet.server.metrics import Metered, ServerMetrics
@@ -83,6 +83,7 @@ def create_app(
     # Plugins' routes (the A2A server among them, a built-in plugin) join the app behind the same gate.
     parts = ServerParts(backend, settings, limiter, closing)
     plugin_manager().call_each("register_server_routes", lambda _: {"app": app, "server": parts})
+    _document_the_gate(app)
 
     @app.get("/metrics", include_in_schema=False)
     async def prometheus_metrics() -> Response:
@@ -96,6 +97,17 @@ def create_app(
     closing.append(stop_metrics)
     # Spans and counts include requests the gate refuses.
     return Traced(Metered(Guard(app, settings), metrics))
+
+
+def _document_the_gate(app: FastAPI) -> None:
+    """Every route is behind the guard, plugins' too (the A2A endpoint's OpenAPI said only 200): the
+    answers the guard gives before a route runs are in each route's OpenAPI responses."""
+    from fastapi.routing import APIRoute
+
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            for status in GATE_STATUSES:
+                route.responses.setdefault(status, {"description": ERROR_RESPONSES[status]["description"]})
 
 
 def _lifespan(peers: PeerView | None, settings: ServerSettings, closing: list[Callable[[], Awaitable[None]]]) -> Any:

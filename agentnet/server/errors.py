@@ -142,14 +142,20 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         403: "Origin or host not allowed",
         404: "Unknown model, run or route",
         409: "The run is executing in another process, or its id is taken",
+        408: "The request's head or body did not arrive in time",
         413: "Request body too large",
         429: "Model busy; retry after the Retry-After header's seconds",
+        431: "Request line and headers too large",
         502: "A model or peer failed",
-        503: "Not ready (directory or model unavailable)",
+        503: "Not ready (directory or model unavailable), or the server holds all the request bodies it may",
         504: "Deadline exceeded",
         508: "Federation loop or hop limit",
     }.items()
 }
+
+
+# What the guard answers before any route runs (guard.py, json_body.py, head_timeout.py): on every route.
+GATE_STATUSES = (400, 401, 403, 408, 413, 431, 503)
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:

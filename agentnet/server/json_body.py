@@ -1,14 +1,15 @@
 """A JSON request body that no route can read is refused at the gate, the same way on every route
 (chat completions, runs, ratings, the directory, the A2A endpoint), with the field it concerns named.
 
-Three shapes got past the routes' own checks: a body nested thousands of levels deep (Python's JSON
-decoder raises RecursionError: FastAPI answered a vague "error parsing the body", the A2A endpoint a
-JSON-RPC internal error with a traceback in the log), a body that is not UTF-8, and a string holding a
-lone UTF-16 surrogate (``"\\ud800"``: valid JSON, but no text; a prompt holding one reached llama.cpp's
-tokenizer, which cannot encode it: a 500, and uvicorn dropped the connection). Each is the caller's
-400 now. The checks are cheap (byte operations in C: about 30 ms for a 1 MB body of short strings), and
-a body is decoded in full only when it holds a surrogate escape at all (an emoji sent as an escaped
-pair is one).
+These got past the routes' own checks: a body nested thousands of levels deep (Python's JSON decoder
+raises RecursionError: FastAPI answered a vague "error parsing the body", the A2A endpoint a JSON-RPC
+internal error with a traceback in the log), a body that is not UTF-8, a string holding a lone UTF-16
+surrogate (``"\\ud800"``: valid JSON, but no text; a prompt holding one reached llama.cpp's tokenizer,
+which cannot encode it: a 500, and uvicorn dropped the connection) and one holding NUL (``"\\u0000"``:
+no text either; PostgreSQL cannot store it, so a run's task holding one failed as a broken run
+database, 503). Each is the caller's 400 now. The checks are cheap (byte operations in C: about 30 ms
+for a 1 MB body of short strings), and a body is decoded in full only when it holds such an escape at
+all (an emoji sent as an escaped pair is one).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ MAX_JSON_DEPTH = 256
 _ESCAPE = re.compile(rb"\\.", re.DOTALL)
 _NOT_QUOTES_OR_BRACKETS = bytes(b for b in range(256) if b not in b'"[]{}')
 _STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# Escapes of what is no text: a UTF-16 surrogate (alone, unless paired) and NUL.
+_SUSPECT_ESCAPE = re.compile(rb"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|0000)")
 
 
 def looks_like_json(body: bytes) -> bool:
@@ -53,8 +55,8 @@ def check_json_body(body: bytes) -> None:
             code="json_too_deep",
             param="body",
         )
-    if _SURROGATE_ESCAPE.search(body):
-        _refuse_lone_surrogates(body)
+    if _SUSPECT_ESCAPE.search(body):
+        _refuse_what_is_no_text(body)
 
 
 def json_depth(body: bytes) -> int:
@@ -65,26 +67,25 @@ def json_depth(body: bytes) -> int:
     return max(accumulate(_STEP[b] for b in brackets), default=0)
 
 
-def _refuse_lone_surrogates(body: bytes) -> None:
+def _refuse_what_is_no_text(body: bytes) -> None:
     try:
         value = json.loads(body)
     except ValueError:
         return  # not JSON at all: the route says so
-    where = _lone_surrogate(value, [])
-    if where is not None:
+    found = _first_not_text(value, [])
+    if found is not None:
+        where, why = found
+        fix = "leave it out" if "NUL" in why else "encode the text as UTF-8"
         raise HTTPProblem(
-            400,
-            f"{where or 'body'}: the string holds a lone UTF-16 surrogate (an escape from \\ud800 to \\udfff "
-            "without its pair), which is not text; encode the text as UTF-8",
-            code="invalid_text",
-            param=where or "body",
+            400, f"{where}: the string holds {why}, which is not text; {fix}", code="invalid_text", param=where
         )
 
 
-def _lone_surrogate(value: Any, path: list[str]) -> str | None:
-    """The dotted path of the first string (or key) in ``value`` that UTF-8 cannot encode, or None."""
+def _first_not_text(value: Any, path: list[str]) -> tuple[str, str] | None:
+    """The dotted path of the first string (or key) in ``value`` that is no text, and why; or None."""
     if isinstance(value, str):
-        return None if _encodes(value) else ".".join(path)
+        why = _not_text(value)
+        return None if why is None else (".".join(path) or "body", why)
     if isinstance(value, dict):
         items: Any = value.items()
     elif isinstance(value, list):
@@ -92,17 +93,22 @@ def _lone_surrogate(value: Any, path: list[str]) -> str | None:
     else:
         return None
     for key, item in items:
-        if not _encodes(key):
-            return ".".join(path) or "body"
-        found = _lone_surrogate(item, [*path, key])
+        why = _not_text(key)
+        if why is not None:
+            return ".".join([*path, "(a key)"]), why
+        found = _first_not_text(item, [*path, key])
         if found is not None:
             return found
     return None
 
 
-def _encodes(text: str) -> bool:
+def _not_text(text: str) -> str | None:
+    if "\0" in text:
+        # Not text anywhere, and PostgreSQL cannot store it: a task holding one failed its run with "the run
+        # database holds data this agentnet cannot read" (503), as if the database were broken.
+        return "a NUL character (\\u0000)"
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return False
-    return True
+        return "a lone UTF-16 surrogate (an escape from \\ud800 to \\udfff without its pair)"
+    return None

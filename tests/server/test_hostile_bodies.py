@@ -6,8 +6,10 @@ lists no client needs, and more large bodies at once than the server may hold. E
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import time
+from typing import Any
 
 import httpx
 from serve_helpers import Served
@@ -156,3 +158,31 @@ def test_a_request_head_past_64_kb_is_431_however_it_arrives(gguf_server: Served
             answer = client.recv(4096)
     assert answer.startswith(b"HTTP/1.1 431") and b"headers_too_large" in answer, answer[:200]
     assert sent < 20_000_000, "the server read 20 MB of one header"
+
+
+def test_a_nul_in_a_task_is_a_400_not_a_broken_run_database(serve: Any, pg_url: str) -> None:
+    """Runs in a real PostgreSQL, which cannot store NUL: a task holding one failed as "the run database
+    holds data this agentnet cannot read" (503), and an A2A GetTask for such an id as a JSON-RPC internal
+    error with a traceback. Refused at the gate now, naming the field, on every route that records runs."""
+    served = serve("pg", config=f"runs:\n  url: {pg_url}\n", token="test-token-0123456789abcdef")
+    before = len(served.log_text())
+    nul = "What is 2+2?\u0000"
+    cases = [
+        ("/v1/runs", {"task": nul}, JSON, "task"),
+        ("/v1/runs", {"task": nul, "wait": False}, JSON, "task"),
+        ("/v1/chat/completions", {"model": "agentnet", "messages": [{"role": "user", "content": nul}]}, JSON,
+         "messages.0.content"),
+        ("/a2a", {"jsonrpc": "2.0", "id": 1, "method": "SendMessage",
+                  "params": {"message": {"messageId": "m1", "role": "ROLE_USER", "parts": [{"text": nul}]}}}, A2A,
+         "params.message.parts.0.text"),
+        ("/a2a", {"jsonrpc": "2.0", "id": 1, "method": "GetTask", "params": {"id": "a\u0000b"}}, A2A, "params.id"),
+    ]  # fmt: skip
+    for path, body, headers, field in cases:
+        error = error_of(post(served, path, json.dumps(body).encode(), headers))
+        assert error["code"] == "invalid_text" and error["param"] == field, (path, error)
+        assert "NUL" in error["message"]
+    # The database is fine: the same task without the NUL runs.
+    done = post(served, "/v1/runs", json.dumps({"task": "What is 2+2?"}).encode())
+    assert done.status_code == 200 and done.json()["status"] == "succeeded", done.text[:500]
+    log = served.log_text()[before:]
+    assert "Traceback" not in log and "cannot read" not in log, log[-3000:]
