@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,11 @@ BIN = Path(sys.executable).parent
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=False)
+    # CI measures coverage in every Python process it starts (COVERAGE_PROCESS_START): mypy reads agentnet
+    # but never imports it, so it measures nothing there, yet the tracer cost it 18 % more CPU (cold run:
+    # 33.2 s of CPU with it, 27.3 s without).
+    env = {name: value for name, value in os.environ.items() if name != "COVERAGE_PROCESS_START"}
+    return subprocess.run(args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=False, env=env)
 
 
 @pytest.mark.parametrize(
