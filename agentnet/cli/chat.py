@@ -160,7 +160,7 @@ class Chat:
     def turn(self, text: str) -> None:
         earlier = self._earlier_request()
         self.session.messages.append({"role": "user", "content": text})
-        read_as = standalone(text, earlier) if self.session.route else None
+        read_as = standalone(text, earlier)
         if read_as is not None:
             # Kept with the turn: the next follow-up reads against it ("and 20%?", then "and 25%?").
             self.session.messages[-1]["read_as"] = read_as
@@ -198,7 +198,12 @@ class Chat:
     def direct(self, model: str, why: str) -> tuple[str, dict[str, Any]]:
         node = self.net.node(model)
         options = {"max_tokens": self.max_tokens} if self.max_tokens else {}
-        stream = node.stream_text(self.session.history(), **options)
+        history = self.session.history()
+        read_as = self.session.messages[-1].get("read_as") if self.session.messages else None
+        if read_as and history and history[-1]["role"] == "user":
+            # A pinned tool reads only the last message: "and 20%?" was refused, "What is 20% of 80?" is not.
+            history[-1] = {"role": "user", "content": str(read_as)}
+        stream = node.stream_text(history, **options)
         for piece in stream:
             sys.stdout.write(piece)
             sys.stdout.flush()

@@ -7,9 +7,11 @@ replaced, said as "(read as: ...)", and answered by the calculator."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
-from test_chat_save_error import chat
+from test_chat_save_error import AGENTNET, chat
 
 from agentnet.cli.followup import standalone
 
@@ -41,3 +43,12 @@ def test_what_is_not_such_a_follow_up_is_left_as_written() -> None:
     assert standalone("and tell me more about 20% tips", "What is 15% of 80?") is None
     assert standalone("What about 25 percent?", "What is 15 percent of 80?") == "What is 25 percent of 80?"
     assert standalone("how about 30%", "Add a 15% tip to 42.50") == "Add a 30% tip to 42.50"
+
+
+def test_a_chat_pinned_to_a_tool_reads_follow_ups_too(agentnet_home: Path) -> None:
+    """`agentnet chat --model calculator`: the tool reads only the last message, and refused "and 20%?"."""
+    env = {**os.environ, "COLUMNS": "200", "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "chat", "--model", "calculator"], input="What is 15% of 80?\nand 20%?\n",
+                          capture_output=True, text=True, timeout=300, env=env, check=False)  # fmt: skip
+    assert done.returncode == 0 and "error" not in done.stderr, done.stderr
+    assert "(read as: What is 20% of 80?)" in done.stdout and "\n16\n" in done.stdout, done.stdout
