@@ -142,7 +142,8 @@ def build_agent_card(settings: ServerSettings, cards: list[CapabilityCard], *, s
         card.security_schemes["bearer"].CopyFrom(
             SecurityScheme(
                 http_auth_security_scheme=HTTPAuthSecurityScheme(
-                    scheme="bearer", description="Authorization: Bearer <token> (the server's --token-env)"
+                    scheme="bearer",
+                    description="Authorization: Bearer <token> (the server's --token-env or --token-file)",
                 )
             )
         )

@@ -9,6 +9,7 @@ the memory all bodies held at once may take, and, if it is JSON, readable (``jso
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import json
 import time
@@ -67,7 +68,9 @@ class Guard:
         self.app = app
         self.settings = settings
         token = settings.token.get_secret_value() if settings.token is not None else ""
-        self._expected = token.encode() if token else None
+        # Digests are compared, never the tokens: compare_digest returns at once for values of different
+        # lengths, so comparing the tokens told a caller, by timing, when a guess had the right length.
+        self._expected = _digest(token.encode()) if token else None
         self._origins = {o.rstrip("/").lower() for o in settings.allowed_origins}
         self._origins.add(settings.base_url.lower())
         self._loopback = is_loopback_host(settings.host)
@@ -144,7 +147,7 @@ class Guard:
             scheme, _, credentials = headers.get("authorization", "").strip().partition(" ")
             # The scheme is case-insensitive (RFC 7235); the token is compared in constant time.
             given = credentials.strip().encode("latin-1") if scheme.lower() == "bearer" else b""
-            if not hmac.compare_digest(given, self._expected) or not given:
+            if not hmac.compare_digest(_digest(given), self._expected) or not given:
                 raise HTTPProblem(
                     401,
                     "missing or invalid bearer token" if given else "this server needs a bearer token",
@@ -251,6 +254,10 @@ class Guard:
             f"request body larger than {self.settings.max_body_bytes} bytes",
             code="request_too_large",
         )
+
+
+def _digest(token: bytes) -> bytes:
+    return hashlib.sha256(token).digest()
 
 
 def replay_body(body: bytes, receive: Receive) -> Receive:

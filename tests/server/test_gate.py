@@ -132,6 +132,26 @@ def test_only_health_and_the_agent_card_are_public_behind_a_token() -> None:
     assert gate(settings, {**LOCAL, "Authorization": "Bearer " + "t" * 31}, path="/readyz")[0] == 401
 
 
+def test_a_guessed_token_is_compared_at_one_length_whatever_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """compare_digest returns at once for values of different lengths: comparing the tokens themselves
+    told a caller by timing when a guess had the server's token's length. Their digests are compared."""
+    import agentnet.server.guard as guard
+
+    compared: list[tuple[int, int]] = []
+    real = guard.hmac.compare_digest
+
+    def spy(a: bytes, b: bytes) -> bool:
+        compared.append((len(a), len(b)))
+        return real(a, b)
+
+    monkeypatch.setattr(guard.hmac, "compare_digest", spy)
+    settings = ServerSettings(token=SecretStr("t" * 32))
+    for guess in ("x", "t" * 31, "x" * 32, "t" * 33, "t" * 500, "t" * 32):
+        status = gate(settings, {**LOCAL, "Authorization": f"Bearer {guess}"})[0]
+        assert status == (200 if guess == "t" * 32 else 401), guess
+    assert set(compared) == {(32, 32)}, compared
+
+
 @pytest.mark.parametrize(
     ("setting", "smallest", "refused"),
     [
