@@ -16,9 +16,10 @@ from textwrap import shorten
 from agentnet.cards import CapabilityCard
 from agentnet.planner import typecue
 from agentnet.planner.extract import Artifact
+from agentnet.planner.fallbacks import fallbacks
 from agentnet.planner.needs import Need
 from agentnet.planner.plan import Alternate, Step, StepInput, StepInputKind
-from agentnet.planner.validate import WILDCARD_TYPES, interchangeable
+from agentnet.planner.validate import WILDCARD_TYPES
 
 # A clause whose best tool is already planned takes the runner-up within this gap. Flat over x0.5..x1.5
 # (bench/tuning_sweep.py RUNNER_UP_GAP; n-F1/e-F1): office unchanged 83.29/48.54, multimedia 72.62-72.80
@@ -99,7 +100,7 @@ def choose(
             continue
         card = cards[top]
         _flow(card, fresh)
-        alternates = [(cards[i].id, round(adjusted[i], 4)) for i in ranked[1:] if interchangeable(card, cards[i])][:3]
+        alternates = fallbacks(card, cards, adjusted, ranked[1:], adjusted[top], RUNNER_UP_GAP)
         why = f"similarity {row[top]:.2f} to clause {shorten(clause, 60, placeholder='…')!r}"
         picks.append(Pick(card, clause, adjusted[top], alternates, why))
     if picks:
@@ -157,8 +158,9 @@ def _best_guess(clauses: list[str], cards: list[CapabilityCard], sims: list[list
     # ("1 hour and 30 minutes in minutes" guessed the dates tool, which cannot convert a duration, and
     # the run failed where the calculator, close behind, answers "90 min").
     ranked = sorted(columns, key=lambda i: -lean[i])
-    alternates = [(cards[i].id, round(lean[i], 4)) for i in ranked if i != card_index
-                  and interchangeable(cards[card_index], cards[i])][:3]  # fmt: skip
+    alternates = fallbacks(
+        cards[card_index], cards, lean, [i for i in ranked if i != card_index], lean[card_index], RUNNER_UP_GAP
+    )
     return Pick(
         cards[card_index],
         clauses[clause_index],

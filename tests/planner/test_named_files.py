@@ -59,16 +59,3 @@ def test_the_words_of_every_listed_file_are_counted() -> None:
     assert done.returncode == 0, done.stderr
     words = sum(len(text.split()) for text in FILES.values())
     assert f"{words} words" in json.loads(done.stdout.splitlines()[-1])["answer"]
-
-
-@pytest.mark.usefixtures("files")
-def test_a_steps_alternates_read_and_make_what_it_does() -> None:
-    """A fallback stands in for a failed step: the text-to-speech tool, ranked next to the file reader,
-    answered "What is in the file notes.txt?" with a WAV when the reader failed."""
-    found = plan("What is in the file notes.txt?")
-    step = found["steps"][0]
-    assert step["capability"] == "read-file"
-    cards = {card["id"]: card for card in json.loads(agentnet("directory", "list", "--json").stdout)}
-    assert step["alternates"], "the reader keeps text-to-text alternates"
-    for alternate in step["alternates"]:
-        assert "text" in cards[alternate["card_id"]]["output_types"], alternate
