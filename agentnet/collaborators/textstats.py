@@ -13,7 +13,9 @@ from agentnet.nodes.outputs import ToolOutput
 
 Measure = Literal["words", "word", "lines", "line", "characters", "character", "letters", "sentences", "sentence",
                   "paragraphs", "paragraph"]  # fmt: skip
-_WORD = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
+# A word: letters and digits, joined by an apostrophe, a dot or a hyphen ("don't", "e.g", "well-known"), or
+# by a colon between digits: a time or a ratio ("10:30", "3:1") is one word, as `wc -w` counts it, not two.
+_WORD = re.compile(r"[^\W_]+(?:(?:['\u2019.-]|(?<=\d):(?=\d))[^\W_]+)*")
 
 
 class NoTextError(UserError):
