@@ -35,6 +35,36 @@ def missing_material(task: str, supplied: list[Artifact]) -> str | None:
     return match.group(0)
 
 
+# What opens a further request rather than material: "Is this text formal? Then translate it."
+_GOES_ON = re.compile(
+    r"(?:then|and|also|next|finally|lastly|afterwards|after|now|please|can|could|would|will|additionally|plus)\b",
+    re.IGNORECASE,
+)
+# A question's words after the material's name: "this text" in "... in this text for me?".
+_QUESTION_TAIL_WORDS = 6
+
+
+def material_after_question(task: str, supplied: list[Artifact]) -> str:
+    """The task with a question about material it names, followed by that material, written as
+    "question: material" ("How many words are in this text? Bees make honey." -> "How many words are
+    in this text: Bees make honey."), as the planner and the tools read material after a colon;
+    otherwise the task unchanged. Only statements follow: a further question or a sentence opening as
+    a further request ("Then translate it") is no material. Why: "Bees make honey" was planned as a
+    request of its own (the chat model) and the word counter found no text to count."""
+    match = _DEICTIC.search(task)
+    # "this text", not "my page": a thing of the user's ("post it on my Facebook page? I'll need ...")
+    # is no material the task goes on to give.
+    if match is None or match.group(0).lower().startswith("my") or any(a.named or a.type == "text" for a in supplied):
+        return task
+    mark = task.find("?", match.end())
+    if mark < 0 or ":" in task[match.end() : mark] or len(task[match.end() : mark].split()) > _QUESTION_TAIL_WORDS:
+        return task
+    rest = task[mark + 1 :].strip()
+    if not rest or "?" in rest or _GOES_ON.match(rest):
+        return task
+    return f"{task[:mark].rstrip()}: {rest}"
+
+
 _REQUEST_END = re.compile(r":\s|\n")
 _REQUEST_CHARS = 300
 

@@ -24,7 +24,7 @@ from agentnet.planner.bad_ratings import avoided
 from agentnet.planner.extract import Artifact, artifacts, clauses
 from agentnet.planner.general import asks_a_tool, general_plan, serve_the_rest
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
-from agentnet.planner.material import missing_material
+from agentnet.planner.material import material_after_question, missing_material
 from agentnet.planner.needs import Need, described, install_hint, is_general, unmet_media
 from agentnet.planner.plan import Plan, Step
 from agentnet.planner.scene import sets_scene
@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class _Request:
-    """One task being planned: its text, the inputs handed over beside it, the artifacts it supplies
-    (named in the text or handed over) and what the planner noted."""
+    """One task being planned: the task as read (``material_after_question``), its text, the inputs
+    handed over beside it, the artifacts it supplies (named in the text or handed over) and what the
+    planner noted."""
 
     task: str
     text: str
@@ -183,9 +184,9 @@ class Planner:
         plan.filters = filters.describe() if filters else []
         plan.inputs = list(request.inputs)
         if len(plan.steps) == 1:
-            whole_request(plan.steps[0], plan.task, request.supplied)
+            whole_request(plan.steps[0], request.task, request.supplied)
             limit = fit_context(plan, {card.id: card for card in cards}, request.inputs, limit)
-        missing = missing_material(plan.task, request.supplied)
+        missing = missing_material(request.task, request.supplied)
         if missing:
             plan.notes.append(
                 f"the task mentions {missing!r} but does not include it: put the text after a colon, or pass it "
@@ -206,6 +207,8 @@ class Planner:
                 f"planned from the task's first {self.settings.max_task_chars} characters (the steps get all of it)"
             )
         request.supplied = with_inputs(artifacts(request.text), inputs, len(request.text))
+        request.task = material_after_question(task, request.supplied)
+        request.text = material_after_question(request.text, request.supplied)
         fitted = self._fitted(self.wait_for_fit)
         request.trust = fitted.trust
         if fitted.note:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from agentnet.planner.extract import file_kinds_only
-from agentnet.planner.material import request_head
+from agentnet.planner.extract import artifacts, file_kinds_only
+from agentnet.planner.material import material_after_question, request_head
 from tests.collaborators.test_table_columns_run import ran
 
 AGENTNET = str(Path(sys.executable).parent / "agentnet")
@@ -125,3 +125,29 @@ def test_read_this_out_is_read_aloud() -> None:
     """The words "Read this out" scored the speech tool 0.21 (z 2.2, under the floor) and the chat model answered
     "hello there" in text; "read this aloud" scored 0.43."""
     assert planned("Read this out: hello there") == ["speech"]
+
+
+@pytest.mark.parametrize(
+    ("task", "read"),
+    [
+        ("How many words are in this text? Bees make honey.", "How many words are in this text: Bees make honey."),
+        ("What language is this sentence in? Ich bin müde.", "What language is this sentence in: Ich bin müde."),
+        # A further request or question is no material, nor does a thing of the user's name any.
+        ("Is this text formal? Then translate it.", "Is this text formal? Then translate it."),
+        ("Can you summarize this article? What is it about?", "Can you summarize this article? What is it about?"),
+        ("Post it on my Facebook page? I'll pay later.", "Post it on my Facebook page? I'll pay later."),
+        ("Is this text formal? 'Dear Sir'", "Is this text formal? 'Dear Sir'"),
+    ],
+)
+def test_material_after_a_question_is_read_as_after_a_colon(task: str, read: str) -> None:
+    assert material_after_question(task, artifacts(task)) == read
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_the_text_a_question_goes_on_to_give_is_its_material() -> None:
+    """'Bees make honey' after "How many words are in this text?" was planned as a request of its own
+    (the chat model), and the word counter, finding no text, failed the run."""
+    assert planned("How many words are in this text? Bees make honey.") == ["text-statistics"]
+    result = ran("How many words are in this text? Bees make honey.")
+    assert result["status"] == "succeeded", result
+    assert "3 words" in result["answer"], result
