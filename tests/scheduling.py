@@ -25,22 +25,48 @@ import pytest
 from xdist.scheduler import LoadFileScheduling
 
 # A test (nodeid prefix) in OWN_GROUP is a group of its own; several of them make one file's tests
-# run on both workers. The docs' examples take ~600 s in all, quickstart.md alone ~280 s.
-# mypy with CI's cold cache takes ~300 s on a loaded machine (63 s of CPU), apart from the ruff checks.
+# run on both workers. The docs' examples took 295 s in all in the run measured below, quickstart.md 68 s.
+# mypy took 90 s there with a cold cache, before it stopped following litellm and running under coverage
+# (-35 % and -18 % of its CPU), apart from the ruff checks.
 OWN_GROUP: tuple[str, ...] = (
     "tests/docs/test_docs_examples.py::test_every_example_runs[",
     "tests/test_quality.py::test_code_quality[mypy]",
 )
 
 # Groups (file paths, or a nodeid prefix from OWN_GROUP), longest first; the rest keep their order.
+# Seconds per group (setup, call and teardown of its tests) from one run of the whole suite with
+# --durations and --junitxml, coverage off, both workers, on a 2-core machine loaded by other work
+# (load 6-13): 9,166 worker-seconds in 4,615 s of wall, so the two workers were busy to the end.
+# Every group of 100 s or more, then the slow OWN_GROUP units.
 SLOWEST_FIRST: tuple[str, ...] = (
-    "tests/docs/test_docs_examples.py::test_every_example_runs[quickstart.md]",  # 280
-    "tests/test_quality.py::test_code_quality[mypy]",  # 300 (cold cache)
-    "tests/server/test_federation.py",  # 167 + 2 tests
-    "tests/server/test_serving_doc.py",  # 112
-    "tests/recipes/test_recipe_two_models.py",  # 112
-    "tests/cli/test_daemon.py",  # 88
-    "tests/docs/test_docs_examples.py::test_every_example_runs[",  # the other docs
+    "tests/nodes/test_exit.py",  # 467 (50 at load 3: its llama.cpp exits slow most under load)
+    "tests/collaborators/test_calculator_run.py",  # 338
+    "tests/executor/test_inputs_cli.py",  # 269
+    "tests/executor/test_cli_run.py",  # 268
+    "tests/collaborators/test_file_reader_handed.py",  # 267
+    "tests/executor/test_leases.py",  # 218
+    "tests/executor/test_sigterm_and_markup.py",  # 208
+    "tests/executor/test_run_store.py",  # 192
+    "tests/recipes/test_recipe_shipped.py",  # 182
+    "tests/mcp/test_mcp_time.py",  # 172
+    "tests/server/test_federation.py",  # 163
+    "tests/cli/test_redaction.py",  # 155
+    "tests/planner/test_general_model.py",  # 149
+    "tests/executor/test_run_like_ask.py",  # 143
+    "tests/planner/test_request_wording.py",  # 137
+    "tests/directory/test_dir_shared.py",  # 132
+    "tests/mcp/test_mcp_resume_elsewhere.py",  # 128
+    "tests/nodes/test_llamacpp_node.py",  # 124
+    "tests/planner/test_plan_cli.py",  # 123
+    "tests/plugins/test_example_plugin.py",  # 123
+    "tests/cli/test_ask_cli.py",  # 119
+    "tests/planner/test_planner_real.py",  # 113
+    "tests/server/test_peers.py",  # 105
+    "tests/directory/test_dir_cli.py",  # 102
+    "tests/mcp/test_mcp_serve.py",  # 101
+    "tests/test_quality.py::test_code_quality[mypy]",  # 90 (cold cache, before its two cuts)
+    "tests/docs/test_docs_examples.py::test_every_example_runs[quickstart.md]",  # 68
+    "tests/docs/test_docs_examples.py::test_every_example_runs[",  # the other docs, 6-67 each
 )
 
 
