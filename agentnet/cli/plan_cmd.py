@@ -170,7 +170,7 @@ def _planner(
         # In the daemon, which lives on, a plan does not wait for a fit of plan memory: it runs in the background.
         planner = build_planner(
             cfg, source, registry, model=model, use_model=use_model, max_steps=max_steps, general=tools is None,
-            wait_for_fit=not serving_here(),
+            wait_for_fit=not serving_here(), runnable_only=tools is None,
         )  # fmt: skip
         announce_fits(planner)
         try:

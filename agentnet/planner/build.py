@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from agentnet.directory.query import CardSource, SearchFilters
+from agentnet.directory.scoped import RunnableCards
 from agentnet.errors import NotFoundError
 from agentnet.planner.planner import Planner
 from agentnet.planner.tuning import PlannerTuning, model_mode_for
@@ -31,12 +32,15 @@ def build_planner(
     max_steps: int | None = None,
     general: bool = True,
     wait_for_fit: bool = True,
+    runnable_only: bool = True,
 ) -> Planner:
     """A planner over ``source``; ``model`` replaces ``planner.model``, ``use_model=False`` plans from
     retrieval and types alone, ``general=False`` keeps the config's default model from answering
     what no card in ``source`` matches, ``wait_for_fit=False`` plans without waiting for a fit of plan
-    memory (long-running processes: ``planner.fitting``). Close it (``planner.close()``) to release its
-    plan memory."""
+    memory (long-running processes: ``planner.fitting``). ``runnable_only`` (the default, for a
+    directory) leaves out the model and tool cards this instance has no node for (another instance's,
+    in a shared directory: ``directory.scoped``); a tool list to plan with is read whole. Close it
+    (``planner.close()``) to release its plan memory."""
     from agentnet.planner.memory import PlanMemory
 
     settings = config.planner
@@ -49,6 +53,8 @@ def build_planner(
         use_memory=settings.use_memory,
         general_model=config.default_model if general else None,
     )
+    if runnable_only:
+        source = RunnableCards(source, registry.__contains__)
     memory = PlanMemory() if settings.use_memory else None
     factory = (lambda: registry.node(model_id)) if use_model else None
     return Planner(source, None, tuning, memory=memory, model_factory=factory, wait_for_fit=wait_for_fit)
