@@ -1,0 +1,27 @@
+"""A text's vector does not depend on the batch it is embedded in: MiniLMEmbedder pads each batch to its
+longest text and masks the padding, so embedding in small batches (less padding, half the CPU for the
+directory's cards) gives the same bits as one text at a time or one large batch."""
+
+from __future__ import annotations
+
+from agentnet.directory.embedder import MiniLMEmbedder
+
+TEXTS = [
+    "Calculator",
+    "Adds, subtracts, multiplies and divides numbers; converts units and currencies.",
+    "Reads a text file the user names and returns its text, for a step that works on that text.",
+    "Counts the words, sentences and characters of a text, and reads how long it takes to read it aloud. " * 4,
+    "Answers general questions in short sentences.",
+    "Speaks a text aloud and saves it as a WAV file.",
+    "Compares two texts and says how similar they are, from 0 to 1, with the sentences they share. " * 2,
+    "Dates",
+    "Reads the text in an image (OCR) and returns it, line by line, in reading order.",
+]
+
+
+def test_vectors_are_the_same_bits_whatever_the_batch() -> None:
+    alone = MiniLMEmbedder(batch_size=1).embed(TEXTS)
+    assert MiniLMEmbedder().batch_size <= 8  # small batches: less padding (bench/embed_batches.py)
+    for size in (MiniLMEmbedder().batch_size, 4, 32):
+        batched = MiniLMEmbedder(batch_size=size).embed(TEXTS)
+        assert batched.tobytes() == alone.tobytes(), f"batch of {size}: vectors differ from one text at a time"
