@@ -173,6 +173,9 @@ def tokens(text: str, variables: dict[str, Decimal] | None = None) -> list[Token
         token = _single(kind, piece, out)
         if token is not None:
             out.append(token)
+    # A comma ending the math is the sentence's ("3 friends share a 90 dollar dinner, how much each?").
+    while out and out[-1].kind == "op" and out[-1].value == ",":
+        out.pop()
     return _shared(_percent_on(out))
 
 

@@ -100,7 +100,7 @@ def choose(
             continue
         card = cards[top]
         _flow(card, fresh)
-        alternates = fallbacks(card, cards, adjusted, ranked[1:], adjusted[top], RUNNER_UP_GAP)
+        alternates = fallbacks(card, cards, adjusted, ranked[1:])
         why = f"similarity {row[top]:.2f} to clause {shorten(clause, 60, placeholder='…')!r}"
         picks.append(Pick(card, clause, adjusted[top], alternates, why))
     if picks:
@@ -158,9 +158,7 @@ def _best_guess(clauses: list[str], cards: list[CapabilityCard], sims: list[list
     # ("1 hour and 30 minutes in minutes" guessed the dates tool, which cannot convert a duration, and
     # the run failed where the calculator, close behind, answers "90 min").
     ranked = sorted(columns, key=lambda i: -lean[i])
-    alternates = fallbacks(
-        cards[card_index], cards, lean, [i for i in ranked if i != card_index], lean[card_index], RUNNER_UP_GAP
-    )
+    alternates = fallbacks(cards[card_index], cards, lean, [i for i in ranked if i != card_index])
     return Pick(
         cards[card_index],
         clauses[clause_index],

@@ -12,19 +12,16 @@ from agentnet.planner.validate import interchangeable
 
 
 def fallbacks(
-    card: CapabilityCard, cards: list[CapabilityCard], scores: list[float], ranked: list[int], score: float, gap: float
+    card: CapabilityCard, cards: list[CapabilityCard], scores: list[float], ranked: list[int]
 ) -> list[tuple[str, float]]:
-    """The fallbacks of a pick scoring ``score``: up to three collaborators that read and make what it
-    does and score within ``gap`` of it (``draft.RUNNER_UP_GAP``: the gap within which a runner-up stands in
-    for a taken tool). Not every compatible tool: "and 20%?" in a chat fell from the calculator (0.34) to a
-    table query, a text classifier and a similarity search (0.15-0.12), each failing with its own
-    complaint. Behind a general chat model only other general models: a narrow tool answers what it
-    was made for, not a chat's request ("translate hello to French" kept a duplicate finder, 0.09
-    behind the chat model, which would have answered with no translation at all)."""
+    """The fallbacks of a pick and their scores, up to three of ``ranked`` (best first): collaborators
+    that read and make what it does; behind a general chat model, only other general models. A narrow
+    tool answers what it was made for, not a chat's request: "translate hello to French" kept a
+    duplicate finder behind the chat model, which would have "succeeded" with no translation at all.
+
+    Not only the tools close behind (tried, and undone the same day): "How many seconds are in a day?"
+    goes to the dates tool (0.44), which cannot answer it, and the calculator, 0.29 behind and third in
+    the chain, does (86400 s); tools that cannot serve a request refuse it at once and clearly."""
     general = is_general(card)
-    close = [
-        i
-        for i in ranked
-        if scores[i] >= score - gap and interchangeable(card, cards[i]) and (not general or is_general(cards[i]))
-    ]
-    return [(cards[i].id, round(scores[i], 4)) for i in close[:3]]
+    kept = [i for i in ranked if interchangeable(card, cards[i]) and (not general or is_general(cards[i]))]
+    return [(cards[i].id, round(scores[i], 4)) for i in kept[:3]]

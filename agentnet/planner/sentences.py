@@ -181,8 +181,27 @@ _SHARE = re.compile(
 )
 
 
+# The sharers first, sharing money: "3 people split a 120 dollar bill", "3 friends share a 90 dollar
+# dinner, how much each?", "4 roommates split $1800 rent". Only money: "let 2 people share 5 images"
+# is no division.
+_SHARERS = re.compile(
+    rf"\b(?P<count>{_NUMBER})\s+(?:[^\W\d]+\s+){{0,2}}?(?:split|share)\s+(?:[^\W\d]+\s+){{0,2}}?"
+    rf"(?P<symbol>[$\u20ac\u00a3])?(?P<amount>{_NUMBER})(?P<unit>\s*(?:[^\W\d]+\s+)?"
+    rf"(?:dollars?|euros?|pounds?|bucks|usd|eur|gbp|bill|check|cheque|tab)\b)?",
+    re.IGNORECASE,
+)
+
+
+def _shared(text: str) -> re.Match[str] | None:
+    found = _SHARE.match(text)
+    if found is not None:
+        return found
+    found = _SHARERS.search(text)
+    return found if found is not None and (found.group("symbol") or found.group("unit")) else None
+
+
 def _as_calculation(text: str) -> str:
-    shared = _SHARE.match(text)
+    shared = _shared(text)
     if shared is not None:
         return f"calculate {shared.group('amount').strip()} divided by {shared.group('count').strip()}"
     found = _ARITHMETIC.match(text)

@@ -43,6 +43,8 @@ def test_asked_of_the_calculator(question: str, answer: str) -> None:
      # The count before "split", or a count of "ways" (each was refused: "cannot read the expression").
      ("3 friends share 90", "30"), ("120 split 3 ways", "40"), ("split 120 3 ways", "40"),
      ("Split a 120 dollar bill 3 ways", "40"), ("4 people split 100 dollars with a 20% tip", "30"),
+     # A comma that ends the math is punctuation (it was an operator missing its operand).
+     ("3 friends share a 90 dollar dinner, how much each?", "30"),
      # A scaled amount of a conversion ("dozen" was read as "12 inches": the amount "3 12", refused).
      ("How many feet in 3 dozen inches?", "3 ft"), ("2 hundred meters in km", "0.2 km")],
 )  # fmt: skip

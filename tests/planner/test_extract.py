@@ -236,6 +236,11 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("Split a 120 dollar bill between 3 people", "calculate 120 divided by 3"),
         ("share 3 dozen cookies among 4 kids", "calculate 3 dozen divided by 4"),
         ("split the 2 videos into 3 parts", "split the 2 videos into 3 parts"),
+        # The sharers first, sharing money; sharing things is no division.
+        ("How much does each person pay if 3 people split a 120 dollar bill", "calculate 120 divided by 3"),
+        ("3 friends share a 90 dollar dinner, how much each?", "calculate 90 divided by 3"),
+        ("4 roommates split $1800 rent", "calculate 1800 divided by 4"),
+        ("Could you let 2 people share 5 images on Facebook", "Could you let 2 people share 5 images on Facebook"),
         # "Read out" is "read aloud"; "spread out" and "read it out loud" are left as they are.
         ("Read this out", "read this aloud"),
         ("read out the text", "read aloud the text"),

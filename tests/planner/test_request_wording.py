@@ -86,7 +86,12 @@ def test_a_bare_conversion_of_amounts_is_the_calculators() -> None:
 def test_everyday_arithmetic_in_words_is_the_calculators() -> None:
     """A number scaled by "dozen" and a bill shared out scored the calculator 0.12 and 0.19, and the
     chat model guessed; read as arithmetic they are the calculator's, and it answers them."""
-    for task, answer in (("What is 3 dozen times 4?", "144"), ("Split a 120 dollar bill between 3 people", "40")):
+    for task, answer in (
+        ("What is 3 dozen times 4?", "144"),
+        ("Split a 120 dollar bill between 3 people", "40"),
+        ("How much does each person pay if 3 people split a 120 dollar bill?", "40"),
+        ("3 friends share a 90 dollar dinner, how much each?", "30"),
+    ):
         assert planned(task) == ["calculator"]
         result = ran(task)
         assert result["status"] == "succeeded", result
