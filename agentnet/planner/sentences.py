@@ -158,7 +158,11 @@ def _day_and_month(first: int, second: int) -> bool:
 # little arithmetic in it (the calculator's card 0.30-0.36, under the bar, and SmolLM2 answered 20 and 90),
 # and much in "calculate 1 plus 41" (0.46). Read so, with "times" as "multiplied by".
 # A number may be scaled by a word ("3 dozen", "2 million"), as the calculator reads it.
-_NUMBER = r"\(?\s*-?\d[\d,]*(?:\.\d+)?(?:\s+(?:dozen|hundred|thousand|million|billion))?\s*%?\s*\)?"
+# So may a dozen stand for a number ("What is half a dozen plus 2?").
+_NUMBER = (
+    r"(?:\(?\s*-?\d[\d,]*(?:\.\d+)?(?:\s+(?:dozen|hundred|thousand|million|billion))?\s*%?\s*\)?"
+    r"|(?:half\s+)?a\s+dozen)"
+)
 # Signs may touch the numbers ("(2+3)*4"); a minus must not ("2026-12-06" is a date), nor may words.
 _WORD_OPERATOR = (
     r"(?:\s*[+*/^\u00d7\u00f7]\s*|\s+-\s+|\s+(?:x|plus|minus|times|multiplied\s+by|divided\s+by|over|"

@@ -233,6 +233,8 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("send 5 images to John", "send 5 images to John"),
         # A number scaled by a word, and an amount shared out, are arithmetic; media split into parts not.
         ("What is 3 dozen times 4?", "calculate 3 dozen multiplied by 4"),
+        ("What is half a dozen plus 2?", "calculate half a dozen plus 2"),
+        ("buy a dozen roses", "buy a dozen roses"),
         ("Split a 120 dollar bill between 3 people", "calculate 120 divided by 3"),
         ("share 3 dozen cookies among 4 kids", "calculate 3 dozen divided by 4"),
         ("split the 2 videos into 3 parts", "split the 2 videos into 3 parts"),

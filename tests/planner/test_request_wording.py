@@ -88,6 +88,7 @@ def test_everyday_arithmetic_in_words_is_the_calculators() -> None:
     chat model guessed; read as arithmetic they are the calculator's, and it answers them."""
     for task, answer in (
         ("What is 3 dozen times 4?", "144"),
+        ("What is half a dozen plus 2?", "8"),
         ("Split a 120 dollar bill between 3 people", "40"),
         ("How much does each person pay if 3 people split a 120 dollar bill?", "40"),
         ("3 friends share a 90 dollar dinner, how much each?", "30"),
