@@ -19,11 +19,19 @@ _DEICTIC = re.compile(
 _MATERIAL_CHARS = 40
 
 
+def _names_material(task: str, supplied: list[Artifact]) -> re.Match[str] | None:
+    """Where the task names material ("this article"), unless quoted text, a file or an input handed
+    over is material already."""
+    if any(a.named or a.type == "text" for a in supplied):
+        return None
+    return _DEICTIC.search(task)
+
+
 def missing_material(task: str, supplied: list[Artifact]) -> str | None:
     """The phrase by which the task refers to material it does not contain ("Summarize this article:"
     with nothing after it), or None. Quoted text, a file or an input handed over count as material."""
-    match = _DEICTIC.search(task)
-    if match is None or any(a.named or a.type == "text" for a in supplied):
+    match = _names_material(task, supplied)
+    if match is None:
         return None
     rest = task[match.end() :]
     colon = rest.find(":")
@@ -51,10 +59,10 @@ def material_after_question(task: str, supplied: list[Artifact]) -> str:
     otherwise the task unchanged. Only statements follow: a further question or a sentence opening as
     a further request ("Then translate it") is no material. Why: "Bees make honey" was planned as a
     request of its own (the chat model) and the word counter found no text to count."""
-    match = _DEICTIC.search(task)
+    match = _names_material(task, supplied)
     # "this text", not "my page": a thing of the user's ("post it on my Facebook page? I'll need ...")
     # is no material the task goes on to give.
-    if match is None or match.group(0).lower().startswith("my") or any(a.named or a.type == "text" for a in supplied):
+    if match is None or match.group(0).lower().startswith("my"):
         return task
     mark = task.find("?", match.end())
     if mark < 0 or ":" in task[match.end() : mark] or len(task[match.end() : mark].split()) > _QUESTION_TAIL_WORDS:
