@@ -156,6 +156,12 @@ def start_on_a_free_port(
     raise AssertionError("unreachable")
 
 
+LLAMA_SERVER_MAIN = (
+    "import runpy; from agentnet.nodes.pool import avoid_amx_kernels; avoid_amx_kernels(); "
+    "runpy.run_module('llama_cpp.server', run_name='__main__', alter_sys=True)"
+)
+
+
 @pytest.fixture(scope="session")
 def llama_server(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real OpenAI-compatible llama.cpp server on loopback serving SmolLM2 as model 'smollm2'.
@@ -165,7 +171,8 @@ def llama_server(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory) -
 
     def command(port: int) -> list[str]:
         return [
-            sys.executable, "-m", "llama_cpp.server",
+            # llama_cpp.server, after keeping llama.cpp off AMX kernels that crash (nodes.pool.avoid_amx_kernels).
+            sys.executable, "-c", LLAMA_SERVER_MAIN,
             "--model", str(smollm2_path),
             "--model_alias", "smollm2",
             "--host", "127.0.0.1",

@@ -263,7 +263,42 @@ class _KeepStdio:
 def _load_llama(path: Path, key: PoolKey) -> Any:
     with _ENGINE_LOCK:
         _quiet_engine()
+        avoid_amx_kernels()
         return _new_llama(path, key)
+
+
+_amx_avoided: bool | None = None
+
+
+def avoid_amx_kernels() -> bool:
+    """Keep llama.cpp off its AMX matrix kernels where this build has them (once per process); True
+    when it had to.
+
+    A llama-cpp-python built on a CPU with AMX (Sapphire Rapids and later Xeons) compiles them in and
+    repacks a model's weights for them at load; their first multiplication dies with a general
+    protection fault on ``ldtilecfg`` (llama.cpp issue 20824, pull request 26954: the tile config is
+    optimised away and worker threads never ask the kernel for tile state). Seen here: every answer of
+    the embedded SmolLM2 killed the process (exit 139) with llama-cpp-python 0.3.36 built from source
+    on such a machine. Loading without the extra buffer types (``use_extra_bufts``, llama.cpp's
+    ``--no-repack``) keeps the weights where the AVX-512 kernels read them; builds without AMX keep
+    their repacked weights. It holds for every later load in the process, a llama.cpp server's too."""
+    global _amx_avoided
+    if _amx_avoided is not None:
+        return _amx_avoided
+    import llama_cpp.llama_cpp as engine
+
+    defaults = engine.llama_model_default_params
+    info = engine.llama_print_system_info().decode(errors="replace")
+    _amx_avoided = "AMX_INT8 = 1" in info and hasattr(defaults(), "use_extra_bufts")
+    if _amx_avoided:
+
+        def without_extra_buffers() -> Any:
+            params = defaults()
+            params.use_extra_bufts = False
+            return params
+
+        engine.llama_model_default_params = without_extra_buffers
+    return _amx_avoided
 
 
 def _new_llama(path: Path, key: PoolKey) -> Any:
