@@ -49,8 +49,9 @@ DATES = _card(
     "dates",
     "Date calculator",
     "Dates and times: what time it is now, here or in a city, the date some days, weeks, months or years "
-    "after or before a date, the number of days between two dates, the day of the week of a date, a time "
-    "plus hours and minutes (this machine's clock and time zones).",
+    "after or before a date, the number of days between two dates or until a date or holiday (how long "
+    "until New Year's Eve), the day of the week of a date, a time plus hours and minutes (this machine's "
+    "clock and time zones).",
     "Add or subtract durations to dates and times, count days between dates, name weekdays.",
     ["date", "calendar", "days between", "weekday", "time arithmetic", "deadline"],
     ["What date is 90 days after 2024-03-01?", "How many days are there between 2024-01-15 and 2024-03-01?",
@@ -70,9 +71,10 @@ TABLE_QUERY = _card(
     "table-query",
     "Table query",
     "Answers questions about the records of a table — CSV, JSON records or label/value lines such as a "
-    "receipt: how many rows are over or under a value (people older than 30, items under 5), sums, "
-    "averages, who or which row has the highest or lowest value (the oldest person, the cheapest item), or "
-    "the value of a named field (a receipt's total, a config key).",
+    "receipt: who or which rows have a value (the people living in Berlin, the orders from May), how many rows "
+    "are over or under a value (people older than 30, items under 5), sums, averages, who or which row has "
+    "the highest or lowest value (the oldest person, the cheapest item), or the value of a named field (a "
+    "receipt's total, a config key).",
     "Count, filter, sum, average or look up values in a table, CSV, JSON data or a receipt.",
     ["csv", "json", "table", "spreadsheet", "rows", "column", "count rows", "sum", "average", "filter", "receipt"],
     ["How many rows have a price over 20?", "What is the average rating in this CSV?",

@@ -70,10 +70,10 @@ def tally(
     return case.done[key]
 
 
-def penalised(parts: list[str], sims: np.ndarray, settings: PlannerTuning) -> list[list[float]]:
-    """The scores as the planner chooses by them: a clause that only sets the scene weighs less."""
+def penalised(parts: list[str], sims: np.ndarray, settings: PlannerTuning, task: str) -> list[list[float]]:
+    """The scores as the planner chooses by them: a clause of ``task`` that only sets the scene weighs less."""
     return [
-        [value - settings.scene_penalty for value in row] if sets_scene(part) else list(row)
+        [value - settings.scene_penalty for value in row] if sets_scene(part, task) else list(row)
         for part, row in zip(parts, sims.tolist(), strict=True)
     ]
 

@@ -198,7 +198,7 @@ def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> 
     asked = [part for part in parts if not introduces(part)] or parts
     # The first request proper: clauses before it that only set the scene ("I'm working on a video
     # project") do not make the pronoun of "download it for me" refer to anything but what was handed over.
-    request = next((i for i, part in enumerate(asked) if not sets_scene(part)), None)
+    request = next((i for i, part in enumerate(asked) if not sets_scene(part, task)), None)
     if request is not None:
         asked[request] = name_the_handed(asked[request], " ".join(task.split()))
     return asked[:max_clauses] or [masked.strip() or task]

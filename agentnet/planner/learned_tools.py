@@ -67,7 +67,7 @@ def fit(
     tools = set(_columns(cards))
     vectors = shared_embedder().embed([case.text for case in cases])
     # Each task's scores as the planner chooses by them, computed once for its every plan.
-    sims = [penalised(case.parts, case.zero_shot, settings) for case in cases]
+    sims = [penalised(case.parts, case.zero_shot, settings, case.text) for case in cases]
     signals = [
         signals_of(case, cards, scores, settings, next(iter(memory.similar(case.text, 1, tools, example["id"])), None),
                    vector)
@@ -148,7 +148,7 @@ def picks(
     case = Case(text, parts, supplied, zero_shot, votes, phrase_best, set(), None)
     fitted = ToolClassifier.from_dict(kept)
     nearest = next(iter(memory.similar(case.text, 1, set(_columns(cards)))), None)
-    sims = penalised(parts, zero_shot, settings)
+    sims = penalised(parts, zero_shot, settings, text)
     signals = signals_of(case, cards, sims, settings, nearest, shared_embedder().embed_one(case.text))
     probabilities = fitted.probabilities(signals, [card.id for card in cards])
     return _picks(case, cards, sims, probabilities, signals.picked, fitted.tau, len(memory), fitted.weight)

@@ -199,7 +199,9 @@ def _pooled(tallies: np.ndarray) -> float:
 def _outcome(case: Case, cards: list[CapabilityCard], settings: PlannerTuning, setting: Setting) -> tuple[int, ...]:
     """Node and edge tp, fp, fn of the plan the planner would output for this task with this setting."""
     phrase, prior, bars = setting
-    sims = penalised(case.parts, Scorer.combine(case.zero_shot, case.phrase_best, case.votes, phrase, prior), settings)
+    sims = penalised(
+        case.parts, Scorer.combine(case.zero_shot, case.phrase_best, case.votes, phrase, prior), settings, case.text
+    )
     picks = choose(case, cards, sims, settings, bars)
     return tally(case, cards, sims, settings, picks, (phrase, prior))
 
@@ -264,7 +266,7 @@ def _reused(
         other = memory.similar(case.text, k=1, tools=set(names), exclude=example["id"])
         if other:
             nearest[n] = other[0]["score"]
-            sims = penalised(case.parts, case.zero_shot, settings)
+            sims = penalised(case.parts, case.zero_shot, settings, case.text)
             picks = _reuse_picks(other[0], case.parts, cards, sims)
             reused[n] = tally(case, cards, sims, settings, picks, (-1.0, -1.0))
     return nearest, reused

@@ -240,7 +240,7 @@ class Planner:
                 sims, semantic = self._scorer.similarities(everything, cards, request.trust)
         self._refuse_unmet_media(request, cards, parts, sims, bool(filters and filters.include_unavailable))
         for part, row in zip(parts, sims, strict=True):
-            if sets_scene(part):
+            if sets_scene(part, text):
                 row[:] = [value - self.settings.scene_penalty for value in row]
         specialists = [value for card, value in zip(cards, semantic, strict=True) if not self._general(card)]
         return parts, cards, sims, max(specialists, default=0.0)

@@ -37,10 +37,30 @@ _QUESTION = re.compile(
 )
 
 
-def sets_scene(clause: str) -> bool:
+def sets_scene(clause: str, task: str = "") -> bool:
     """The clause states a fact ("I have a video", "the audio is noisy") instead of asking for work:
-    it starts with a subject (imperatives, noun-phrase requests and direct questions do not)."""
+    it starts with a subject (imperatives, noun-phrase requests and direct questions do not). Given the
+    ``task`` it was cut from, a clause opening a sentence that ends with "?" is a question."""
     text = clause.strip().replace("\u2019", "'")
-    if _QUESTION.match(text):
+    if _QUESTION.match(text) or (task and _opens_a_question(text, task)):
         return False
     return bool(_SUBJECT_START.match(text) or _DETERMINER_CLAUSE.match(text))
+
+
+_QUESTION_WORD = re.compile(r"^(?:what|which|who|whom|whose|when|where|how|why)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def _opens_a_question(clause: str, task: str) -> bool:
+    """The clause opens a sentence of ``task`` that ends with a question mark: "Who lives in Lyon in
+    people.csv?" asks, although "who lives" with no auxiliary reads like the relative clause of a
+    statement ("my friend, who lives in Lyon"), which opens no sentence. Read as scene-setting, the
+    table tool's score fell under the floor and the chat model made the residents up."""
+    if not _QUESTION_WORD.match(clause):
+        return False
+    text = " ".join(task.split()).replace("\u2019", "'")
+    at = text.find(clause)
+    if at < 0 or (text[:at].strip() and text[:at].rstrip()[-1] not in ".!?"):
+        return False
+    end = _SENTENCE_END.search(text, at + len(clause))
+    return end is not None and end.group() == "?"

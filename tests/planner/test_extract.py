@@ -116,6 +116,24 @@ def test_requests_do_not_set_the_scene(clause: str) -> None:
     assert not sets_scene(clause)
 
 
+@pytest.mark.parametrize(
+    ("clause", "task", "scene"),
+    [
+        # A question word and a verb with no auxiliary: a question when it opens a sentence ending in "?".
+        ("Who lives in Lyon in people.csv", "Who lives in Lyon in people.csv?", False),
+        ("Which costs the most", "Open prices.json. Which costs the most?", False),
+        ("Who works in sales", "Who works in sales and earns over 50k?", False),
+        # The same words as a relative clause, or in a statement, still set the scene.
+        ("who lives in Lyon", "Send a note to my friend, who lives in Lyon?", True),
+        ("which shows my cat", "I have a video, which shows my cat. Caption it.", True),
+        ("who lives in Lyon", "Who lives in Lyon.", True),
+    ],
+)
+def test_a_question_is_read_from_the_sentence_it_opens(clause: str, task: str, scene: bool) -> None:
+    assert sets_scene(clause)  # alone, the words read as a statement
+    assert sets_scene(clause, task) is scene
+
+
 def test_scene_clauses_weigh_less_when_choosing_steps() -> None:
     source = InMemorySource(load_cards(DATA / "tools_resource.json"))
     task = "Please summarize my notes, which I translated from a French text: 'The cat sleeps. It is fine.'"
