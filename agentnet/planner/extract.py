@@ -231,6 +231,7 @@ def _pieces(sentence: str) -> list[str]:
         if len(verb) == 1 and len(after) == 2 and PLAIN_AND.fullmatch(join):
             pieces[index] = f"{verb[0]} {_TARGET.split(after[1], 1)[0].strip() or after[1]}"
     _lend_verbs(pieces, raw, joins)
+    _lend_subjects(pieces, raw, joins)
     _join_named_objects(pieces, raw, joins)
     # "..., so I can make the sound effects more appealing": what the user will do with the result, not
     # a step (it planned an audio effects step after the splicer that was asked for).
@@ -281,6 +282,27 @@ def _lend_verbs(pieces: list[str], raw: list[str], joins: list[str]) -> None:
         words, before = raw[index].split(), pieces[index - 1].split()
         if (words and before and _INDEFINITE.match(words[0]) and not _NOT_A_VERB.match(before[0])
                 and not _SEQUENCING.search(joins[index - 1])):  # fmt: skip
+            pieces[index] = f"{before[0]} {pieces[index]}"
+
+
+# A past-tense verb opening a clause: no instruction opens so ("saved it as example.jpg"). Words in
+# -ed that are verbs' plain forms ("embed it", "feed it") are not.
+_PAST_TENSE = re.compile(
+    r"(?!(?:need|embed|feed|shred|seed|speed|proceed|exceed|succeed|shed|heed|breed|bleed|weed)$)[a-z]{2,}ed$|"
+    r"(?:took|made|got|wrote|found|bought|saw|heard|drew|shot|put|kept|sent|came|went|began|built|did)$",
+    re.IGNORECASE,
+)
+
+
+def _lend_subjects(pieces: list[str], raw: list[str], joins: list[str]) -> None:
+    """A clause joined by "and" to a statement, opening with a past-tense verb, is more of that
+    statement: "I've snapped a photo of my room and saved it as example.jpg" says what the user did;
+    cut off, "saved it as example.jpg" read as a request, and an image generator was planned for it.
+    It gets the statement's subject ("I've saved it as example.jpg"), so it sets the scene as well."""
+    for index in range(1, len(pieces)):
+        words, before = raw[index].split(), pieces[index - 1].split()
+        if (words and before and PLAIN_AND.fullmatch(joins[index - 1]) and _PAST_TENSE.match(words[0])
+                and sets_scene(pieces[index - 1])):  # fmt: skip
             pieces[index] = f"{before[0]} {pieces[index]}"
 
 

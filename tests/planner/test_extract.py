@@ -355,3 +355,23 @@ def test_a_bare_verb_is_planned_for_what_its_object_says(tmp_path: Path) -> None
     planner = Planner(InMemorySource(load_cards(tools)), None, PlannerTuning(model_mode="off"))
     task = "I saw a lovely sunset photo at https://example.com/sunset.jpg. Could you download and save it as mine.jpg?"
     assert [step.capability for step in planner.plan(task).steps] == ["Image Downloader"]
+
+
+@pytest.mark.parametrize(
+    ("task", "expected"),
+    [
+        # What the user did, in two clauses: both set the scene, and only the request is planned.
+        (
+            "I've snapped a photo of my room and saved it as room.jpg. Can you count the chairs in it?",
+            ["count the chairs in it"],
+        ),
+        ("I took a picture of a car and saved it as car.jpg. Describe it.", ["Describe the image"]),
+        # An instruction whose verb ends in -ed is no statement, nor is a clause after "and then".
+        ("Download the video and embed it in my page", ["Download the video", "embed it in my page"]),
+        ("Record my talk and summarise it", ["Record my talk", "summarise it"]),
+    ],
+)
+def test_a_past_tense_clause_after_a_statement_is_more_of_it(task: str, expected: list[str]) -> None:
+    """ "saved it as example.jpg", cut from "I've snapped a photo ... and saved it as example.jpg", read as a
+    request: an image generator was planned for it."""
+    assert [part for part in clauses(task) if not sets_scene(part)] == expected
