@@ -35,6 +35,20 @@ class RunnableCards:
         return card if card is not None and self.keeps(card) else None
 
     def search(self, text: str, k: int = 5, filters: SearchFilters | None = None) -> list[Candidate]:
-        hidden = {card.id for card in self._source.cards() if not self.keeps(card)}
-        found = self._source.search(text, k + len(hidden), filters)
-        return [candidate for candidate in found if candidate.card_id not in hidden][:k]
+        """The source's best ``k`` this instance keeps, asked for in growing batches: reading every card
+        to learn which are hidden made each search cost the whole directory (the planner searches
+        several times a plan)."""
+        wanted = k
+        while True:
+            found = self._source.search(text, wanted, filters)
+            kept = [candidate for candidate in found if self._keeps_candidate(candidate)]
+            if len(kept) >= k or len(found) < wanted:
+                return kept[:k]
+            wanted *= 4
+
+    def _keeps_candidate(self, candidate: Candidate) -> bool:
+        provider = candidate.metadata.get("provider")
+        if provider is None:  # a source that does not say: read the card
+            card = self._source.get(candidate.card_id)
+            return card is None or self.keeps(card)
+        return provider not in REGISTRY_PROVIDERS or self._runs(candidate.card_id)

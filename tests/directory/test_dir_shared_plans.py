@@ -63,3 +63,25 @@ def test_the_view_keeps_what_this_instance_runs_and_what_is_reached_otherwise() 
     assert view.get("theirs") is None and view.get("mine") is not None
     # The best match, "theirs", is skipped, and k results still come back.
     assert [found.card_id for found in view.search("translate into German", k=2)] == ["mine", "imported"]
+
+
+def test_the_view_searches_without_reading_the_whole_directory() -> None:
+    """It read every card on each search to learn which were hidden: a shared directory's whole size per
+    search, several searches a plan. Now it asks for more results until it has ``k`` it keeps."""
+    hidden = [
+        CapabilityCard(id=f"theirs-{n}", description=f"Translates text into German, variant {n}.", provider="model")
+        for n in range(30)
+    ]
+    mine = CapabilityCard(id="mine", description="Translates text.", provider="model")
+
+    class Counting(InMemorySource):
+        reads = 0
+
+        def cards(self) -> list[CapabilityCard]:
+            Counting.reads += 1
+            return super().cards()
+
+    view = RunnableCards(Counting([*hidden, mine]), {"mine"}.__contains__)
+    assert [found.card_id for found in view.search("translate into German", k=1)] == ["mine"]
+    assert Counting.reads == 0
+    assert view.search("translate into German", k=3) == view.search("translate into German", k=1)
