@@ -14,16 +14,22 @@ from urllib.parse import urlsplit, urlunsplit
 
 MASK = "***"
 
+# Where a secret value ends: before a separator, or before one mark of punctuation that ends the text or
+# precedes a space ("...?password=pw: connection refused" keeps its colon, "...:5432" stays in the value).
+_VALUE_END = r"""(?=[\s&#'"]|$|[:,.;)](?:\s|$))"""
 # user:password@ (or a lone token@) right after a scheme.
 _USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^\s/@'\"<>]+)@")
 # ?api_key=..., &token=..., etc.
 _QUERY_SECRET = re.compile(
-    r"(?P<name>[?&;](?:api[_-]?key|key|token|access[_-]?token|secret|password|sig|signature)=)(?P<value>[^&#\s'\"]+)",
+    r"(?P<name>[?&;](?:api[_-]?key|key|token|access[_-]?token|secret|password|sig|signature)=)"
+    r"(?P<value>[^&#\s'\"]+?)" + _VALUE_END,
     re.IGNORECASE,
 )
 # password=... written in text or in a libpq connection string ("host=db password='s3cret'"), which
 # is no URL: AGENTNET_RUNS_URL set to one was echoed whole, password included, by the error refusing it.
-_PASSWORD = re.compile(r"(?P<name>\b(?:password|passwd|pwd)\s*=\s*)(?P<value>'[^']*'|\"[^\"]*\"|[^\s&#'\"]+)", re.I)
+_PASSWORD = re.compile(
+    r"(?P<name>\b(?:password|passwd|pwd)\s*=\s*)(?P<value>'[^']*'|\"[^\"]*\"|[^\s&#'\"]+?" + _VALUE_END + ")", re.I
+)
 # Well-known key shapes (OpenAI, Anthropic, Google, GitHub, Slack, Hugging Face, AWS) and bearer headers.
 _KEY_SHAPES = re.compile(
     r"\b(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{30,}|gh[pousr]_[A-Za-z0-9]{30,}"

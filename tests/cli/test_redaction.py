@@ -100,3 +100,23 @@ def test_a_connection_string_is_refused_without_its_password() -> None:
     assert "password=***" in done.stderr and USER_SECRET not in done.stdout + done.stderr, done.stderr
     assert redact_text(f"host=h password='{USER_SECRET} x' user=u") == "host=h password=*** user=u"
     assert redact_text("the password field is empty") == "the password field is empty"
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_masked_password_keeps_the_colon_after_it() -> None:
+    """A run database URL with ?password= that cannot be reached: the error said 'runs?password=***
+    connection failed', the colon before the reason swallowed with the secret (the message is masked
+    twice, and the second pass took '***:' for a password)."""
+    from listening import refused_port
+
+    with refused_port() as port:
+        url = f"postgresql://127.0.0.1:{port}/runs?password={USER_SECRET}"
+        env = {**os.environ, "AGENTNET_RUNS_URL": url}
+        done = subprocess.run([*AGENTNET, "runs", "list"], env=env, capture_output=True, text=True, timeout=120,
+                              check=False)  # fmt: skip
+    assert done.returncode != 0 and USER_SECRET not in done.stdout + done.stderr, done.stderr
+    assert "/runs?password=***: connection failed" in done.stderr, done.stderr
+    assert redact_text("GET /v1?token=abc123: 401") == "GET /v1?token=***: 401"
+    assert redact_text("password=abc:def host=h") == "password=*** host=h"  # a colon inside stays masked
+    assert redact_text("http://h/db?password=s3cret:5432&x=1") == "http://h/db?password=***&x=1"
+    assert redact_text("password=abc.") == "password=***."
