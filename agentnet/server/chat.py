@@ -150,7 +150,7 @@ class ChatService:
                 # Wait for the first piece before answering: a failure before any token (model missing,
                 # peer down, loop, deadline) still gets its real HTTP status instead of a 200 stream.
                 first = await anext(body)
-                return TicketedSSE(prepend(first, body), ticket)
+                return TicketedSSE(prepend(first, body), ticket, self.settings.stream_send_timeout_s)
             # The client of a whole answer that leaves stops the call, as a streamed one does (``abort``).
             abort = threading.Event()
             try:

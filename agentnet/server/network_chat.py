@@ -204,7 +204,7 @@ class NetworkChat:
             except BaseException:
                 ticket.release()
                 raise
-            return TicketedSSE(prepend(first, body), ticket)
+            return TicketedSSE(prepend(first, body), ticket, self.settings.stream_send_timeout_s)
         token = OUTGOING_HEADERS.set(outgoing)
         hangup = HangUp(self.network)
         try:

@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
+from contextlib import aclosing
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -23,17 +24,16 @@ from agentnet.errors import AgentnetError, NotFoundError, UserError
 from agentnet.federation.headers import OUTGOING_HEADERS
 from agentnet.server.backend import NETWORK_MODEL_ID, Backend
 from agentnet.server.errors import HTTPProblem, json_response
+from agentnet.server.followers import FollowerLimiter, Followers
 from agentnet.server.hangup import ClientGone, HangUp, gone_problem
-from agentnet.server.limits import UNLIMITED, ModelLimiter
+from agentnet.server.limits import ModelLimiter
 from agentnet.server.network_chat import network_lock, refit_soon
 from agentnet.server.routes import federation_of
 from agentnet.server.settings import ServerSettings
-from agentnet.server.sse import TicketedSSE, prepend
+from agentnet.server.sse import TicketedSSE
 
 log = logging.getLogger("agentnet.server")
 RUN_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
-# How often a follower re-reads a run it streams (the run may execute in another process).
-FOLLOW_POLL_S = 0.25
 
 
 class RunRequest(BaseModel):
@@ -218,6 +218,9 @@ def runs_router(backend: Backend, settings: ServerSettings, limiter: ModelLimite
     """``/v1/runs``: list, start, read, follow, cancel and resume runs (of the run database)."""
     router = APIRouter()
     admitted = _Admitted(backend, settings, limiter)
+    # One read of a followed run's trace per poll, shared by all its followers; so many followers at most.
+    followers = Followers(lambda run_id: _network(backend).trace(run_id))
+    following = FollowerLimiter(settings.max_run_followers)
 
     @router.get("/v1/runs")
     async def list_runs(limit: int = 50) -> dict[str, Any]:
@@ -240,8 +243,8 @@ def runs_router(backend: Backend, settings: ServerSettings, limiter: ModelLimite
         """The run from its current state as SSE: a snapshot, then each step and status change, then the end."""
         network = _network(backend)
         trace = await asyncio.to_thread(network.trace, _checked_id(run_id))
-        body = _follow(network, run_id, trace)
-        return TicketedSSE(prepend(await anext(body), body), UNLIMITED)
+        ticket = following.reserve()
+        return TicketedSSE(_follow(followers, run_id, trace), ticket, settings.stream_send_timeout_s)
 
     @router.post("/v1/runs/{run_id}/cancel")
     async def cancel_run(run_id: str) -> dict[str, Any]:
@@ -286,24 +289,24 @@ def _refit_soon(network: Any) -> None:
         log.warning("could not start refitting plan memory after a rating: %s", exc.message)
 
 
-async def _follow(network: Any, run_id: str, trace: dict[str, Any]) -> AsyncIterator[str]:
+async def _follow(followers: Followers, run_id: str, trace: dict[str, Any]) -> AsyncIterator[str]:
     yield json.dumps({"event": "snapshot", "run": trace})
     seen = {step["id"]: _step_state(step) for step in trace["steps"]}
     status = trace["status"]
-    while status == "running":
-        await asyncio.sleep(FOLLOW_POLL_S)
-        try:
-            trace = await asyncio.to_thread(network.trace, run_id)
-        except NotFoundError:
-            break
-        for step in trace["steps"]:
-            state = _step_state(step)
-            if seen.get(step["id"]) != state:
-                seen[step["id"]] = state
-                yield json.dumps({"event": "step", "step": step})
-        if trace["status"] != status:
-            status = trace["status"]
-            yield json.dumps({"event": "status", "status": status, "lease": trace["lease"]})
+    # Closed with the stream (a follower that hangs up leaves its run's poller at once, not at collection).
+    async with aclosing(followers.traces(run_id, trace)) as reads:
+        async for read in reads:
+            if read is None:  # the run is gone: its end is the last trace read
+                break
+            trace = read
+            for step in trace["steps"]:
+                state = _step_state(step)
+                if seen.get(step["id"]) != state:
+                    seen[step["id"]] = state
+                    yield json.dumps({"event": "step", "step": step})
+            if trace["status"] != status:
+                status = trace["status"]
+                yield json.dumps({"event": "status", "status": status, "lease": trace["lease"]})
     end = {k: trace.get(k) for k in ("status", "answer", "error")}
     yield json.dumps({"event": "end", "id": run_id, **end})
     yield "[DONE]"

@@ -43,6 +43,11 @@ class ServerSettings(BaseModel):
     # A request's line and headers together (431 beyond): browsers' cookies and bearer tokens fit well.
     max_header_bytes: int = Field(default=65_536, gt=0)
     body_timeout_s: float = Field(default=10.0, gt=0)
+    # A streamed answer (SSE) whose client reads nothing for this long is ended and its connection
+    # closed: the model's slot it holds is freed (a client that never reads held it indefinitely).
+    stream_send_timeout_s: float = Field(default=30.0, gt=0)
+    # Clients following runs (GET /v1/runs/{id}/events) at once, all runs together; beyond it, 429.
+    max_run_followers: int = Field(default=500, gt=0)
     max_messages: int = Field(default=256, gt=0)
     max_tokens_limit: int = Field(default=8192, gt=0)
     max_n: int = Field(default=1, ge=1)
