@@ -163,6 +163,9 @@ class Network:
         """A validated plan for ``task``: who does each step, and why. With ``deadline_s``, the planner
         model gets at most that long; past it, the plan comes from retrieval and types alone.
         ``inputs`` describe files handed over beside the task; pass their contents to ``execute``."""
+        from agentnet.executor.runner import refuse_nul_in
+
+        refuse_nul_in("the task", task)  # before any model reads it (execute would refuse it anyway)
         with self._work, telemetry.span("plan", {"agentnet.task": telemetry.content(task)}) as current:
             plan = plan_around_unusable(
                 lambda chosen: self.planner.plan(task, chosen, deadline_s=deadline_s, inputs=inputs),

@@ -200,6 +200,8 @@ class _StepRun:
     def _succeeded(self, card_id: str, reply: Reply) -> dict[str, Any]:
         if self.spec.clean is not None and reply.data is None:
             reply = reply.model_copy(update={"text": self.spec.clean(reply.text)})
+        if _has_nul(reply.text) or _has_nul(reply.data):
+            reply = reply.model_copy(update={"text": _no_nul(reply.text), "data": _no_nul(reply.data)})
         self.meter.add(reply.usage.prompt_tokens, reply.usage.completion_tokens, reply.cost)
         record = _attempt_record(card_id, "ok", reply=reply)
         self.attempts.append(record)
@@ -226,6 +228,33 @@ class _StepRun:
         self.emit("finished", node=card_id, attempt=self.count, text=reply.text, tokens=reply.usage.total_tokens,
                   latency_s=reply.latency_s, cost=reply.cost)  # fmt: skip
         return result
+
+
+# What a NUL character (no text; a tool reading a binary file, an MCP server's answer) becomes in a
+# step's result: PostgreSQL can store neither it in text nor its escape in the checkpoint's JSON, and
+# the run failed as if the run database were unreadable. Every run database gets the same result.
+_NUL_AS = "\ufffd"
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    return False
+
+
+def _no_nul(value: Any) -> Any:
+    """``value`` with every NUL in its strings (also inside lists and dicts) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return value.replace("\x00", _NUL_AS)
+    if isinstance(value, list):
+        return [_no_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_no_nul(key): _no_nul(item) for key, item in value.items()}
+    return value
 
 
 def _nothing_to_work_on(names: list[str], card_id: str) -> UserError:

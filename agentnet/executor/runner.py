@@ -82,6 +82,25 @@ def unplanned(run_id: str, trace: dict[str, Any], what: str) -> UserError:
     )
 
 
+def refuse_nul(plan: Plan) -> None:
+    """A task or instruction holding a NUL character (``\\x00``) is refused, naming where, before anything
+    is stored: it is no text, and PostgreSQL cannot store it, so a run database there failed the run
+    with "holds data this agentnet cannot read", as if the database were at fault. (HTTP bodies are
+    refused at the gate: json_body.py.)"""
+    refuse_nul_in("the task", plan.task)
+    for step in plan.steps:
+        refuse_nul_in(f"the instruction of step {step.id!r}", step.instruction)
+
+
+def refuse_nul_in(where: str, text: str) -> None:
+    if "\x00" in text:
+        raise UserError(
+            f"{where} holds a NUL character (\\x00) at position {text.index(chr(0))}, which is not text",
+            hint="leave it out (or pass binary data as a file input)",
+            code="invalid_text",
+        )
+
+
 def new_run_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -167,6 +186,7 @@ class Executor:
         failed run raises (after it is saved)."""
         run_id = run_id or new_run_id()
         budgets = budgets or self.budgets
+        refuse_nul(plan)
         with unsaved_on_failure():
             builder, graph = self._compiled(plan, budgets)
             self.store.start_run(run_id, plan.task, plan.model_dump(mode="json"), budgets.model_dump())
