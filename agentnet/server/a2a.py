@@ -102,9 +102,10 @@ class TaskRuns:
             await queue.enqueue_event(new_task_from_user_message(context.message))
         updater = TaskUpdater(queue, task_id, context_id)
         task = context.get_user_input().strip()
-        if self.network is None or not task:
+        if self.network is None or not task or _not_text(context.message):
             why = "this server runs no plans (no network configured)" if self.network is None else ""
-            await updater.reject(_message(updater, why or "the message has no text: send the task as a text part"))
+            why = why or _not_text(context.message) or "the message has no text: send the task as a text part"
+            await updater.reject(_message(updater, why))
             return
         await follow_peers(self.peers)
         try:
@@ -201,6 +202,24 @@ class TaskRuns:
         except NotFoundError:
             return False
         return True
+
+
+def _not_text(message: Any) -> str:
+    """Why a message's parts cannot all be read, or ''. The task is the message's text (the input mode
+    of this agent's card is text/plain): a file, a URL or data beside it was dropped unsaid, and the run
+    answered without it (a sign's photo and "how many words are on it?" failed on every text tool)."""
+    for number, part in enumerate(getattr(message, "parts", None) or [], 1):
+        kind = part.WhichOneof("content")
+        if kind in (None, "text"):
+            continue
+        what = {"raw": "a file", "url": "a URL", "data": "structured data"}.get(kind, kind)
+        named = ", ".join(x for x in (part.media_type, part.filename) if x)
+        return (
+            f"part {number} is {what}{f' ({named})' if named else ''}, and this agent reads text parts only (its "
+            "card's input mode, text/plain): send the task as text; an image goes to POST /v1/chat/completions "
+            "(model agentnet, an image_url part), which hands it to a collaborator that reads images"
+        )
+    return ""
 
 
 def _message(updater: TaskUpdater, text: str, agentnet: dict[str, Any] | None = None) -> Any:
