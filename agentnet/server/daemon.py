@@ -37,6 +37,7 @@ from agentnet.home import home_path
 
 STATE_FILE = "daemon.json"
 TYPING_GRACE_S = 5.0
+REQUEST_LINE_S = 10.0
 DEFAULT_IDLE_S = 1800.0
 _serving = threading.Event()  # set in the daemon's own process: its commands never hand work to it
 
@@ -101,10 +102,15 @@ class _Handler(socketserver.StreamRequestHandler):
         self.send_lock = threading.Lock()
 
     def handle(self) -> None:
+        # The request line comes at once (the client sends it on connecting); a connection that sends
+        # none, or half of one, is closed after REQUEST_LINE_S. Each held a thread for good: 600 silent
+        # connections, which anyone on the machine may open without the token, made 600 threads.
+        self.connection.settimeout(REQUEST_LINE_S)
         try:
             request = json.loads(self.rfile.readline(1 << 22) or b"{}")
-        except ValueError:
+        except (ValueError, OSError):
             return
+        self.connection.settimeout(None)  # then a command may run, and a chat wait for its caller, for long
         if not isinstance(request, dict) or not secrets.compare_digest(
             str(request.get("token", "")), self.server.token
         ):

@@ -82,3 +82,25 @@ def test_a_caller_that_stops_reading_holds_up_no_other_connection(daemon: dict[s
     wait_until(lambda: reply(connected(daemon, {"op": "status"}))["status"]["served"] == 1, "the command's end", 30)
     quiet = {**command, "argv": ["loud", str(tmp_path / "quiet"), "0"], "job": "c", "wait": False}
     assert reply(connected(daemon, quiet)) == {"exit": 0}
+
+
+def test_a_connection_that_sends_no_request_is_closed_and_its_thread_ends(daemon: dict[str, Any]) -> None:
+    """Anyone on the machine may connect to the daemon's port (the token is checked in the request line):
+    a connection that sent nothing, or half a line, held a daemon thread for as long as it stayed open."""
+    from agentnet.server.daemon import REQUEST_LINE_S
+
+    def threads() -> int:
+        status = Path(f"/proc/{daemon['pid']}/status").read_text()
+        return int(next(line for line in status.splitlines() if line.startswith("Threads:")).split()[1])
+
+    before = threads()
+    silent = [socket.create_connection(("127.0.0.1", int(daemon["port"])), timeout=30) for _ in range(20)]
+    silent[0].sendall(b'{"token": "half a line')
+    wait_until(lambda: threads() >= before + 20, "the daemon to take the 20 connections", 30)
+    started = time.monotonic()
+    for conn in silent:
+        with conn:
+            assert conn.recv(1) == b""  # closed by the daemon
+    assert REQUEST_LINE_S - 1 <= time.monotonic() - started <= REQUEST_LINE_S + 10
+    wait_until(lambda: threads() <= before, "the daemon's threads for those connections to end", 10)
+    assert reply(connected(daemon, {"op": "status"}))["status"]["pid"] == daemon["pid"]
