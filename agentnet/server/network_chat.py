@@ -197,7 +197,8 @@ class NetworkChat:
         outgoing = federation.outgoing_headers(self.settings.instance_id)
         if request.stream:
             try:
-                body = _stream(self.network, task, federation, ticket, outgoing, (inputs, request.token_limit()))
+                usage = bool(request.stream_options and request.stream_options.include_usage)
+                body = _stream(self.network, task, federation, ticket, outgoing, (inputs, request.token_limit(), usage))
                 # Wait for the plan before answering: a task nothing can serve, or a deadline gone while
                 # planning, still gets its real HTTP status instead of a 200 stream.
                 first = await anext(body)
@@ -256,13 +257,14 @@ async def _stream(
     federation: Federation,
     ticket: Any,
     outgoing: dict[str, str],
-    given: tuple[tuple[list[Any], dict[str, Any]], int | None],
+    given: tuple[tuple[list[Any], dict[str, Any]], int | None, bool],
 ) -> AsyncIterator[str]:
     """The run as SSE while it happens: the plan first, a chunk per step event (empty delta, the event
     under ``agentnet``), then the answer and a finishing chunk carrying the whole trace. The answer
     comes whole at the end: a step may still fail over to another collaborator, and streamed text
-    cannot be taken back. ``given``: the inputs handed over, and the request's ``max_tokens``."""
-    inputs, max_tokens = given
+    cannot be taken back. ``given``: the inputs handed over, the request's ``max_tokens``, and whether it
+    asked for usage (``stream_options.include_usage``: on the finishing chunk, as the one-model stream)."""
+    inputs, max_tokens, include_usage = given
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
 
@@ -304,7 +306,8 @@ async def _stream(
                     yield json.dumps(failure(result, trace, caller_bound)[0])
                 else:
                     yield chunks.text({"content": answer_text(result)})
-                    yield chunks.text({}, "stop", agentnet=trace)
+                    usage = await asyncio.to_thread(run_usage, network, result.run_id) if include_usage else None
+                    yield chunks.text({}, "stop", agentnet=trace, **({"usage": usage} if usage else {}))
                 break
         hangup.done = True
     await running
