@@ -78,12 +78,14 @@ def goes_quiet(served: Served) -> None:
     story would take SmolLM2 ~10 s more of a core (the model's completion up to ~20 s); the stopped call
     spends the 1-2 s of llama.cpp decoding it was in (test_stream_disconnect). CPU time, not a quiet
     second within 6 s: on a loaded machine that tail ran at a quarter of a core, 0.25 CPU s per second
-    for more than 6 s (3 of 9 runs with the bench and another test worker on both cores)."""
+    for more than 6 s (3 of 9 runs with the bench and another test worker on both cores). The bound, 4.5 CPU s,
+    is under half the story's: 3.0 failed once at 3.32 with two other agents' test runs on the machine
+    (llama.cpp's worker threads spin while they wait for a core)."""
     spent = [cpu_over(served.process.pid, 1.0)]
     while spent[-1] >= 0.2 and len(spent) < 20:
         spent.append(cpu_over(served.process.pid, 1.0))
     assert spent[-1] < 0.2, f"the server kept busy after the client left: CPU s per second {spent}"
-    assert sum(spent) < 3.0, f"the server went on working after the client left: CPU s per second {spent}"
+    assert sum(spent) < 4.5, f"the server went on working after the client left: CPU s per second {spent}"
 
 
 def test_a_client_that_hangs_up_on_an_unstreamed_agentnet_completion_stops_the_run(gguf_server: Served) -> None:
