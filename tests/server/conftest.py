@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openai_upstream import Upstream
 from serve_helpers import TOKEN, Served, ThreadedServer, start_serve
 
 from agentnet import telemetry
@@ -69,3 +70,11 @@ def exported() -> Iterator[Any]:
     yield exporter
     telemetry.set_tracer_provider(None)
     provider.shutdown()
+
+
+@pytest.fixture
+def upstream() -> Iterator[Upstream]:
+    """An OpenAI-compatible upstream whose model "gated" answers only when a test lets it."""
+    served = Upstream(gated=("gated",))
+    yield served
+    served.close()

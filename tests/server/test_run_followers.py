@@ -31,13 +31,6 @@ PLAN = {"task": "slow", "steps": [{"id": "s1", "capability": "gated", "instructi
 
 
 @pytest.fixture
-def upstream() -> Iterator[Upstream]:
-    served = Upstream(gated=("gated",))
-    yield served
-    served.close()
-
-
-@pytest.fixture
 def network(upstream: Upstream) -> Iterator[Network]:
     # smollm2 declared on the upstream too: a step never falls back to the embedded engine here.
     Path("agentnet.yaml").write_text(models_yaml(upstream, ("gated", "smollm2")))

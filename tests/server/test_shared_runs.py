@@ -29,13 +29,6 @@ PLAN = {
 
 
 @pytest.fixture
-def upstream() -> Iterator[Upstream]:
-    served = Upstream(gated=("gated",))
-    yield served
-    served.close()
-
-
-@pytest.fixture
 def shared_config(upstream: Upstream, pg_url: str, chroma_server: str) -> Callable[..., str]:
     collection = f"shared_{uuid.uuid4().hex[:8]}"
 
