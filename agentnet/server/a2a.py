@@ -22,9 +22,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from agentnet.errors import AgentnetError, RunError
+from agentnet.server.a2a_parts import Inputs, handed_parts
 from agentnet.server.agent_card import A2A_PATH, build_agent_card, network_card
 from agentnet.server.backend import NETWORK_MODEL_ID, Backend
 from agentnet.server.errors import HTTPProblem
@@ -102,9 +104,11 @@ class TaskRuns:
             await queue.enqueue_event(new_task_from_user_message(context.message))
         updater = TaskUpdater(queue, task_id, context_id)
         task = context.get_user_input().strip()
-        if self.network is None or not task or _not_text(context.message):
+        max_bytes = self.network.config.runs.max_artifact_bytes if self.network is not None else 0
+        inputs, unread = handed_parts(context.message, max_bytes)
+        if self.network is None or not task or unread:
             why = "this server runs no plans (no network configured)" if self.network is None else ""
-            why = why or _not_text(context.message) or "the message has no text: send the task as a text part"
+            why = why or unread or "the message has no text: send the task as a text part"
             await updater.reject(_message(updater, why))
             return
         await follow_peers(self.peers)
@@ -119,13 +123,14 @@ class TaskRuns:
         try:
             await updater.start_work(_message(updater, "planning the task", {"run_id": task_id}))
             async with ticket.running():
-                await self._run(task, task_id, federation, updater)
+                await self._run(task, task_id, federation, updater, inputs)
         finally:
             ticket.release()
             self._workers.pop(task_id, None)
 
-    async def _run(self, task: str, run_id: str, federation: Federation, updater: TaskUpdater) -> None:
-        """The run in a worker thread; its plan and step events become status updates as they come."""
+    async def _run(self, task: str, run_id: str, federation: Federation, updater: TaskUpdater, inputs: Inputs) -> None:
+        """The run in a worker thread, with the files the message handed over; its plan and step events
+        become status updates as they come."""
         from agentnet.federation.headers import OUTGOING_HEADERS
 
         loop = asyncio.get_running_loop()
@@ -141,7 +146,7 @@ class TaskRuns:
 
         def work() -> Any:
             try:
-                return run_task(self.network, task, federation, on_plan, lambda event: put("event", event), run_id)
+                return run_task(self.network, task, federation, on_plan, partial(put, "event"), run_id, inputs)
             finally:
                 put("end", None)
 
@@ -202,24 +207,6 @@ class TaskRuns:
         except NotFoundError:
             return False
         return True
-
-
-def _not_text(message: Any) -> str:
-    """Why a message's parts cannot all be read, or ''. The task is the message's text (the input mode
-    of this agent's card is text/plain): a file, a URL or data beside it was dropped unsaid, and the run
-    answered without it (a sign's photo and "how many words are on it?" failed on every text tool)."""
-    for number, part in enumerate(getattr(message, "parts", None) or [], 1):
-        kind = part.WhichOneof("content")
-        if kind in (None, "text"):
-            continue
-        what = {"raw": "a file", "url": "a URL", "data": "structured data"}.get(kind, kind)
-        named = ", ".join(x for x in (part.media_type, part.filename) if x)
-        return (
-            f"part {number} is {what}{f' ({named})' if named else ''}, and this agent reads text parts only (its "
-            "card's input mode, text/plain): send the task as text; an image goes to POST /v1/chat/completions "
-            "(model agentnet, an image_url part), which hands it to a collaborator that reads images"
-        )
-    return ""
 
 
 def _message(updater: TaskUpdater, text: str, agentnet: dict[str, Any] | None = None) -> Any:

@@ -134,7 +134,11 @@ def build_agent_card(settings: ServerSettings, cards: list[CapabilityCard], *, s
         provider=AgentProvider(organization="agentnet", url=base),
         version=_version(),
         capabilities=AgentCapabilities(streaming=streaming, push_notifications=False, extensions=[extension]),
-        default_input_modes=["text/plain"],
+        # A task's text, and the files its message may hand over: what some collaborator reads.
+        default_input_modes=[
+            "text/plain",
+            *sorted({media_type(t) for c in cards for t in c.input_types} - {"text/plain"}),
+        ],
         default_output_modes=["text/plain"],
         skills=[skill for c in cards for skill in _skills(c)],
     )
