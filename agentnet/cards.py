@@ -118,6 +118,20 @@ class CapabilityCard(BaseModel):
         return (prompt_tokens * self.cost_per_1k_input + completion_tokens * self.cost_per_1k_output) / 1000
 
 
+# The tag a peer's card keeps when the peer runs a tool behind it (a calculator, a file reader, an MCP
+# tool): its provider becomes "peer:NAME" here, and without the tag it passed for a model, so a chat
+# model stood in for a failed peer tool and made up its answer (a file's content, a sum).
+PEER_TOOL_TAG = "tool"
+
+
+def is_model(card: CapabilityCard) -> bool:
+    """A model (local, remote or a peer's), not a tool here or on a peer: its answer is text a chat
+    model could write."""
+    if card.provider == "model":
+        return True
+    return card.provider.startswith("peer:") and PEER_TOOL_TAG not in card.tags
+
+
 def tool_card(card: CapabilityCard) -> CapabilityCard:
     """The card of a function on the network: a tool unless it names another provider ("peer:…")."""
     if card.provider != "model":

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agentnet.cards import CapabilityCard
+from agentnet.cards import CapabilityCard, is_model
 from agentnet.directory.query import SearchFilters
 from agentnet.planner.needs import is_general, needs, runnable_model
 from agentnet.planner.plan import Alternate, Plan, Step
@@ -50,11 +50,6 @@ def general_model(
     """The general model a text step asking ``instruction`` falls back to, among the cards ``filters``
     allow (for a recipe's step, whose chain is not a plan's)."""
     return _general_for(instruction, [card for card in cards if filters.rejects(card) is None], preferred)
-
-
-def is_model(card: CapabilityCard) -> bool:
-    """A model (local, remote or a peer's), not a tool: its answer is text a chat model could write."""
-    return card.provider == "model" or card.provider.startswith("peer:")
 
 
 def _add(

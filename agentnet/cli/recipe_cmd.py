@@ -74,9 +74,14 @@ def _not_a_file(path: Path) -> None:
 
 
 def _registry(config: Path | None) -> Any:
+    """The models, tools and saved peers' cards a recipe may name: what ``recipe run`` (a ``Network``)
+    sees, so ``validate``, ``graph`` and ``resume`` accept a ``model: PEER/ID`` that ``run`` runs."""
+    from agentnet.federation.peers import attach_saved
     from agentnet.nodes.registry import NodeRegistry
 
-    return NodeRegistry.from_files(config)
+    registry = NodeRegistry.from_files(config)
+    attach_saved(registry)
+    return registry
 
 
 @recipe_app.command("validate")

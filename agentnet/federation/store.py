@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from agentnet.cards import CapabilityCard
+from agentnet.cards import PEER_TOOL_TAG, CapabilityCard, is_model
 from agentnet.errors import ModelCallError, NotFoundError
 from agentnet.home import home_path
 from agentnet.hosts import is_loopback_url
@@ -123,9 +123,14 @@ def local_card(peer: PeerRecord, remote: CapabilityCard) -> CapabilityCard:
         data_leaves_host=remote.data_leaves_host or not peer.loopback,
         provider=peer.provider,
         available=remote.available,
-        tags=sorted({*remote.tags, "peer", peer.name}),
+        tags=sorted({*remote.tags, "peer", peer.name, *_tool_tag(remote)}),
     )
     return CapabilityCard.model_validate(data)
+
+
+def _tool_tag(remote: CapabilityCard) -> tuple[str, ...]:
+    """A tool on the peer stays a tool here (``is_model``): a chat model must not stand in for it."""
+    return () if is_model(remote) else (PEER_TOOL_TAG,)
 
 
 def remote_id(peer: PeerRecord, card: CapabilityCard) -> str:

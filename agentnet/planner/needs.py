@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agentnet.cards import CapabilityCard
+from agentnet.cards import CapabilityCard, is_model
 from agentnet.planner.extract import Artifact
 
 MEDIA_TYPES = ("image", "audio", "video")
@@ -138,7 +138,7 @@ GENERAL_TAGS = frozenset({"chat", "general", "qa", "assistant"})
 
 def runnable_model(card: CapabilityCard) -> bool:
     """A model agentnet can call: a configured node or a peer's (not a tool, not a mere description)."""
-    return card.available and (card.provider == "model" or card.provider.startswith("peer:"))
+    return card.available and is_model(card)
 
 
 def is_general(card: CapabilityCard) -> bool:

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from agentnet.cards import CapabilityCard
+from agentnet.cards import CapabilityCard, is_model
 from agentnet.directory.query import SearchFilters
-from agentnet.general_fallback import general_model, is_model
+from agentnet.general_fallback import general_model
 from agentnet.recipes.schema import Call, Recipe, Step
 from agentnet.recipes.template import scan
 
@@ -48,7 +48,7 @@ class GeneralFallback:
         """The general model to try after ``chain`` (the step's models, in order), or None."""
         call = step.as_call()
         cards = {card.id: card for card in self.cards}
-        if step.kind != "call" or not all(c in cards and is_model(cards[c]) for c in chain):
+        if step.kind != "call" or not all(c in cards and _text_model(cards[c]) for c in chain):
             return None
         if not (_asks_text(call) and _reads_text(recipe, call, cards)):
             return None
@@ -58,6 +58,12 @@ class GeneralFallback:
             filters = filters.stricter(required)
         general = general_model(call.prompt, self.cards, filters, self.preferred)
         return general.id if general is not None and general.id not in chain else None
+
+
+def _text_model(card: CapabilityCard) -> bool:
+    """A model that answers in text: a chat model cannot stand in for a tool, nor for a model (a
+    peer's speech or image model) whose answer is audio or an image."""
+    return is_model(card) and set(card.output_types) <= {"text"}
 
 
 def _asks_text(call: Call) -> bool:
