@@ -35,6 +35,7 @@ from agentnet.executor.steps import StepPolicy, StepSpec
 from agentnet.executor.store import RunStore
 from agentnet.nodes.base import ChatMessage
 from agentnet.recipes.fallback import GeneralFallback
+from agentnet.recipes.inputs import handed, prompt_value
 from agentnet.recipes.runtime import PASS_THROUGH, Candidates
 from agentnet.recipes.schema import Call, Recipe, Step, Target
 from agentnet.recipes.template import Reference, render, scan, to_text
@@ -100,9 +101,9 @@ class RecipeCompiler:
         def value(ref: Reference) -> Any:
             root, rest = ref.root, ref.path[1:]
             if root == "inputs":
-                found = ctx.inputs.get(rest[0], "")
-                # A file input appears in a prompt as its description; a tool gets the file itself (request).
-                return describe(found) if is_ref(found) else found
+                # A text file input appears in a prompt as its text, another file as its description;
+                # a tool gets the file itself (request).
+                return prompt_value(ctx.inputs.get(rest[0], ""))
             if root == "steps":
                 result = ctx.results.get(self.exits.get(rest[0], rest[0])) or {}
                 if rest[1] == "output":
@@ -152,19 +153,31 @@ class RecipeCompiler:
         """The step as data for collaborators that take arguments (a bundled tool, an MCP tool): the
         rendered prompt as the request, the files and earlier outputs it names as its inputs."""
         refs, _ = scan(template)
-        render_text = self.text(template)
+
+        def instruction(ctx: StepContext) -> str:
+            # A file stands in the request by its name, as in a plan's step ("the total qty in
+            # data.csv"): with the text inlined, the table tool read "apple" of the data as a filter.
+            plain = self.lookup(ctx, {})
+
+            def value(ref: Reference) -> Any:
+                found: Any = ctx.inputs.get(ref.path[1], "") if ref.root == "inputs" and len(ref.path) > 1 else None
+                return str(found.get("name") or describe(found)) if is_ref(found) else plain(ref)
+
+            return render(template, value).strip()
 
         def build(ctx: StepContext) -> dict[str, Any]:
             upstream: list[tuple[str, str, Any]] = []
+            files: list[str] = []
             for ref in refs:
                 if ref.root == "inputs" and len(ref.path) > 1:
-                    value = ctx.inputs.get(ref.path[1], "")
-                    file = is_ref(value)
-                    upstream.append((ref.path[1], describe(value), value) if file else ("user", str(value), None))
+                    item, path = handed(ref.path[1], ctx.inputs.get(ref.path[1], ""))
+                    upstream.append(item)
+                    files += [path] if path is not None else []
                 elif ref.root == "steps" and len(ref.path) > 2 and ref.path[2] == "output":
                     exit_step = self.exits.get(ref.path[1], ref.path[1])
                     upstream.append((ref.path[1], ctx.output(exit_step), ctx.step_data(exit_step)))
-            return {"task": ctx.task, "instruction": render_text(ctx), "literals": {}, "upstream": upstream}
+            request = {"task": ctx.task, "instruction": instruction(ctx), "literals": {}, "upstream": upstream}
+            return {**request, "files": files} if files else request
 
         return build
 

@@ -5,6 +5,12 @@ read when the run starts (relative to the working directory; a default, relative
 checked against the declared type, and bound as its artifact record, which the run then copies into
 its folder by content hash. A value of the wrong kind is refused before anything runs, with the
 place of the declaration in the recipe file and the fix.
+
+A ``file`` input that holds text (a .txt, .csv, .json: ``kind_of`` its media type is ``text``) is
+read as a plan run reads a text file handed over: a prompt gets its text, a tool its text as its
+material and the file's path (where the user named it) for a parameter that takes a file's name.
+Only its description reached them, so the word counter counted "notes.txt (text/plain, 47 bytes)"
+and the table tool found a table with only a header row.
 """
 
 from __future__ import annotations
@@ -13,9 +19,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from agentnet.artifacts import read_file
+from agentnet.artifacts import kind_of, read_file
 from agentnet.errors import UserError
-from agentnet.executor.run_files import is_ref
+from agentnet.executor.run_files import describe, is_ref
 from agentnet.recipes.schema import InputSpec, Recipe
 
 _EXAMPLE = {"image": "sign.png", "audio": "speech.wav", "file": "data.csv"}
@@ -99,3 +105,47 @@ def _beside(name: str, default: str, base: Path, place: str) -> None:
 
 def _a(kind: str) -> str:
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def file_text(value: Any) -> str | None:
+    """The text of a file input that holds text (read from the run's own copy), else None."""
+    if not is_ref(value) or kind_of(value["media_type"]) != "text":
+        return None
+    path = Path(value["path"])
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(
+            f"cannot read the input file {value.get('name') or path.name} ({path}): {exc}",
+            hint="start the run again with the file (--input NAME=PATH)",
+            code="recipe_input_invalid",
+        ) from None
+
+
+def prompt_value(value: Any) -> str:
+    """An input as a prompt shows it: text, a text file's text, or another file's description."""
+    if not is_ref(value):
+        return value if isinstance(value, str) else str(value)
+    text = file_text(value)
+    return text if text is not None else describe(value)
+
+
+def handed(name: str, value: Any) -> tuple[tuple[str, str, Any], str | None]:
+    """An input as a tool gets it: the upstream item (source, text, data) and, for a text file, the
+    path a parameter taking a file's name gets (where the user named the file, else the run's copy)."""
+    if not is_ref(value):
+        return ("user", str(value), None), None
+    text = file_text(value)
+    if text is None:
+        return (name, describe(value), value), None
+    return ("user", text, None), str(value.get("source") or value["path"])
+
+
+def keep_sources(bound: Mapping[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    """The stored inputs, each file keeping where the user named it (``source``): the run reads its
+    own copy, but a tool that opens a file by name (read-file) is given the file the user named."""
+    for name, value in bound.items():
+        copy: Any = stored.get(name)
+        if is_ref(value) and is_ref(copy) and copy is not value and "source" not in copy:
+            stored[name] = {**copy, "source": value.get("source") or value["path"]}
+    return stored

@@ -32,7 +32,7 @@ from agentnet.executor.store import RunStore, unsaved_on_failure
 from agentnet.recipes.fallback import GeneralFallback
 from agentnet.recipes.files import recipe_dirs
 from agentnet.recipes.graph import RecipeCompiler
-from agentnet.recipes.inputs import bind_inputs
+from agentnet.recipes.inputs import bind_inputs, keep_sources
 from agentnet.recipes.runtime import PASS_THROUGH, Candidates, node_source
 from agentnet.recipes.schema import Recipe
 from agentnet.recipes.validate import Checked, check_file, raise_problems, targets_of
@@ -146,7 +146,7 @@ class RecipeProgram:
     def initial_state(self, inputs: Mapping[str, Any] | None = None, run_id: str | None = None) -> dict[str, Any]:
         bound = self.bind(inputs or {})
         # Files go into the run's folder by content hash; the state keeps their references.
-        stored = store_inputs(run_id, bound) if run_id is not None else bound
+        stored = keep_sources(bound, store_inputs(run_id, bound)) if run_id is not None else bound
         return {"task": self.recipe.description or self.recipe.name, "inputs": stored, "results": {}}
 
     def bind(self, inputs: Mapping[str, Any]) -> dict[str, Any]:

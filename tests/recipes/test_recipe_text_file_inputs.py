@@ -1,0 +1,49 @@
+"""A recipe's ``type: file`` input that holds text (notes.txt, data.csv), through the real CLI with the
+bundled collaborators and the embedded model: each step reads the file's text, as a plan's step
+reads a text file handed over. Only the file's description reached them: the word counter counted
+"notes.txt (text/plain, 47 bytes)" (5 words), the table tool found "only its header row", read-file
+was handed the run's private copy (refused: outside the allowed directories), and the model was
+asked about a file name."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+AGENTNET = str(Path(sys.executable).parent / "agentnet")
+NOTES = "Bees make honey. They live in hives and dance.\n"
+TABLE = "fruit,price,qty\napple,1.20,10\npear,0.80,5\nplum,2.50,4\n"
+RECIPE = """\
+name: files
+inputs:
+  notes: {type: file, description: a text}
+  table: {type: file, default: data.csv}
+steps:
+  - {id: count, model: text-statistics, prompt: "Count the words of {{ inputs.notes }}"}
+  - {id: total, model: table-query, prompt: "What is the total qty in {{ inputs.table }}?"}
+  - {id: read, model: read-file, prompt: "Read {{ inputs.notes }}"}
+  - {id: ask, model: smollm2, max_tokens: 16, prompt: "What do bees make? Answer from this text: {{ inputs.notes }}"}
+"""
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_text_file_input_reaches_tools_and_models_as_its_text() -> None:
+    Path("notes.txt").write_text(NOTES)
+    Path("data.csv").write_text(TABLE)
+    Path("files.yaml").write_text(RECIPE)
+    done = subprocess.run(
+        [AGENTNET, "recipe", "run", "files.yaml", "--input", "notes=notes.txt", "--json"],
+        capture_output=True, text=True, timeout=300, check=False, stdin=subprocess.DEVNULL,
+        env={**os.environ, "AGENTNET_NO_DAEMON": "1"},
+    )  # fmt: skip
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    steps = json.loads(done.stdout)["steps"]
+    assert steps["count"]["text"] == "9 words"
+    assert steps["total"]["text"].startswith("19 (sum of qty)")  # not a filter on "apple" read from the data
+    assert steps["read"]["text"] == NOTES
+    assert "honey" in steps["ask"]["text"].lower(), steps["ask"]
