@@ -143,6 +143,16 @@ class _Checker:
             self.problem(("steps", index, "id"), message)
         return {step.id: deps[i] for i, step in self.steps}
 
+    def check_unparsed(self, i: int, step: dict[str, Any]) -> None:
+        """A step that does not parse (a misspelt `promt:` leaves it without a prompt) still has its
+        model and prompt checked: they were reported only once the other problem was fixed."""
+        own = step.get("id") if isinstance(step.get("id"), str) else None
+        if isinstance(step.get("prompt"), str):
+            self.template_refs(("steps", i, "prompt"), _Template(("prompt",), step["prompt"]), own=own)
+        model = step.get("model")
+        if isinstance(model, str) and model not in {card.id for card in self.cards}:
+            self.check_target(("steps", i), Target.model_construct(model=model, needs=None))
+
     def check_unique_ids(self) -> None:
         seen: dict[str, int] = {}
         for i, step in self.steps:
@@ -294,27 +304,37 @@ def check_document(doc: PositionedYaml, cards: Sequence[CapabilityCard]) -> Chec
     # The semantic checks run even when the schema failed somewhere, on every step that parsed,
     # so one run lists every problem.
     raw_steps: list[Any] = data["steps"] if isinstance(data.get("steps"), list) else []
-    steps: list[tuple[int, Step]] = []
-    for i, item in enumerate(raw_steps):
-        try:
-            steps.append((i, Step.model_validate(item)))
-        except ValidationError:
-            # Unknown keys are already reported; check the rest of the step anyway.
-            known = {k: v for k, v in item.items() if k in Step.model_fields} if isinstance(item, dict) else None
-            try:
-                steps.append((i, Step.model_validate(known)))
-            except ValidationError:
-                continue
+    steps, unparsed = _parsed_steps(raw_steps)
     raw_inputs = data.get("inputs")
     inputs = {str(name): _input_type(spec) for name, spec in raw_inputs.items()} if isinstance(raw_inputs, dict) else {}
     ids = {str(item["id"]) for item in raw_steps if isinstance(item, dict) and "id" in item}
     output = data.get("output") if isinstance(data.get("output"), str) else None
     checker = _Checker(doc, steps, inputs, output, cards, ids)
     deps = checker.run()
+    for i, item in unparsed:
+        checker.check_unparsed(i, item)
     problems += [p for p in checker.problems if p not in problems]
     problems.sort(key=_position_key)
     places = {name: doc.where(("inputs", name)) for name in inputs}
     return Checked(doc.source, recipe if not problems else None, problems, deps, places)
+
+
+def _parsed_steps(raw_steps: list[Any]) -> tuple[list[tuple[int, Step]], list[tuple[int, dict[str, Any]]]]:
+    """The steps that parse (with their unknown keys left out: those are reported already), and
+    the mappings of those that do not even so (``_Checker.check_unparsed`` checks what it can)."""
+    steps: list[tuple[int, Step]] = []
+    unparsed: list[tuple[int, dict[str, Any]]] = []
+    for i, item in enumerate(raw_steps):
+        try:
+            steps.append((i, Step.model_validate(item)))
+        except ValidationError:
+            known = {k: v for k, v in item.items() if k in Step.model_fields} if isinstance(item, dict) else None
+            try:
+                steps.append((i, Step.model_validate(known)))
+            except ValidationError:
+                if known is not None:
+                    unparsed.append((i, known))
+    return steps, unparsed
 
 
 def _input_type(spec: Any) -> str:

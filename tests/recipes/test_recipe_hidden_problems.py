@@ -113,3 +113,34 @@ def test_checks_across_a_steps_fields_run_beside_a_bad_field(tmp_path: Path) -> 
     assert found[3].startswith(f"{path}:13:9: steps.1.cascade.0.temperature: ")
     assert found[4].startswith(f"{path}:19:52: steps.2.loop.critique.max_tokens: ")  # no check across fields hid
     assert found[5].startswith(f"{path}:21:29: steps.2.loop.until.typo: unknown key")
+
+
+MISSPELT_KEYS = """\
+name: misspelt
+inputs:
+  expr: {default: "12 * 7 + 3"}
+steps:
+  - id: calc
+    model: calculater
+    promt: "{{ inputs.expr }}"
+  - id: when
+    modle: dates
+    prompt: "What day is {{ input.expr }}?"
+"""
+
+
+def test_a_step_left_without_a_prompt_or_model_by_a_typo_still_has_its_model_and_prompt_checked(
+    tmp_path: Path,
+) -> None:
+    """`promt:` and `modle:` (typos a newcomer makes) left their steps unparsed, and the unknown model
+    `calculater` and the template `input.expr` were reported only after the typos were fixed."""
+    path = tmp_path / "misspelt.yaml"
+    path.write_text(MISSPELT_KEYS)
+    found = validate(path)
+    assert len(found) == 6, found
+    assert found[1].startswith(f"{path}:6:5: steps.0.model: unknown model 'calculater' (known: ")
+    assert found[2] == f"{path}:7:5: steps.0.promt: unknown key (not allowed here; check the spelling)"
+    assert found[5] == (
+        f"{path}:10:5: steps.1.prompt: template variable 'input.expr' is unknown "
+        "(use inputs.*, steps.*, loop.* or proposals)"
+    )
