@@ -187,6 +187,8 @@ class _Progress:
     def __init__(self, program: RecipeProgram) -> None:
         self.model_of = program.candidates.model_of
         self.rounds: dict[str, int] = {}
+        # Steps whose next start is a fallback to another candidate: the same round, not a new one.
+        self.falling: set[str] = set()
 
     def __call__(self, event: StepEvent) -> None:
         from agentnet.recipes.graph import step_label
@@ -196,7 +198,10 @@ class _Progress:
             return
         step = step_label(event.step)
         if event.event == "started":
-            self.rounds[event.step] = self.rounds.get(event.step, 0) + 1
+            if event.step in self.falling:
+                self.falling.discard(event.step)
+            else:
+                self.rounds[event.step] = self.rounds.get(event.step, 0) + 1
             again = f", round {self.rounds[event.step]}" if self.rounds[event.step] > 1 else ""
             sys.stderr.write(f"  > {step} on {self.model_of(event.node or '')}{again}\n")
         elif event.event == "finished":
@@ -204,6 +209,7 @@ class _Progress:
         elif event.event == "failed":
             sys.stderr.write(f"  ✗ {step}: {event.error}\n")
         elif event.event == "fell_back":
+            self.falling.add(event.step)
             moved = f"{self.model_of(event.node or '')} -> {self.model_of(event.to_node or '')}"
             sys.stderr.write(f"  ↪ {step}: {moved} ({event.reason})\n")
         sys.stderr.flush()
