@@ -71,9 +71,11 @@ def ask(
         # The daemon keeps the model loaded; it reads the same config file this process would.
         pieces, answer = ask_daemon(warm, config_file(config), model, messages, options)
     else:
+        from agentnet.federation.peers import attach_peer_of
         from agentnet.nodes.registry import NodeRegistry
 
         registry = NodeRegistry.from_files(config)
+        attach_peer_of(registry, model)
         registry.refuse_without_key(model)
         stream = registry.node(model).stream_text(messages, **options)
         pieces, answer = iter(stream), lambda: stream.reply

@@ -331,3 +331,11 @@ def attach(registry: NodeSink, peers: list[PeerRecord]) -> list[str]:
 def attach_saved(registry: NodeSink, store: PeerStore | None = None) -> list[str]:
     """Attach the peers saved in ``$AGENTNET_HOME/peers.yaml`` (for a ``Network`` outside the server)."""
     return attach(registry, (store or PeerStore()).load())
+
+
+def attach_peer_of(registry: NodeSink, model_id: str | None) -> None:
+    """For ``agentnet ask -m PEER/ID``: attach the saved peers when the id names a peer's card (a
+    model id has no slash), as ``agentnet serve`` takes ``b/poet``; a local model's call never reads
+    peers.yaml."""
+    if model_id is not None and "/" in model_id:
+        attach_saved(registry)

@@ -138,10 +138,12 @@ class _Handler(socketserver.StreamRequestHandler):
             self.server.touch()
 
     def _ask(self, request: dict[str, Any]) -> None:
+        from agentnet.federation.peers import attach_peer_of
         from agentnet.nodes.registry import NodeRegistry
 
         config = request.get("config")
         registry = NodeRegistry.from_files(Path(config) if config else None)
+        attach_peer_of(registry, request.get("model"))
         node = registry.node(request.get("model"))
         stream = node.stream_text(request["messages"], **(request.get("options") or {}))
         for piece in stream:

@@ -4,7 +4,8 @@
 and ``recipe resume`` built a bare registry: they refused the recipe ``run`` had just run ("unknown
 model 'b/read-file'"), so a failed run could not be resumed. And a peer's tool passed for a model
 (its provider is ``peer:b``), so when it failed the general chat model stood in for it: the run
-"succeeded" with SmolLM2's made-up content of a file that does not exist.
+"succeeded" with SmolLM2's made-up content of a file that does not exist. `agentnet ask -m b/calculator`
+was refused too ("no model or tool is registered"), though `agentnet serve` takes `b/poet` as a model.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def test_a_recipe_naming_a_peer_tool_validates_resumes_and_fails_honestly(
     cards = {c["id"]: c for c in json.loads(cli("peers", "list", "--json").stdout)[0]["cards"]}
     assert "tool" in cards["b/read-file"]["tags"]  # a tool on the peer stays a tool here
     assert "tool" not in cards["b/smollm2"]["tags"]
+    asked = cli("ask", "-m", "b/calculator", "-q", "2+2")  # a peer's card by id, as `agentnet serve` takes it
+    assert asked.returncode == 0 and asked.stdout.strip() == "4", asked.stderr
     (work / "peer-read.yaml").write_text(RECIPE)
 
     validated = cli("recipe", "validate", "peer-read.yaml")
