@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from agentnet.cards import CapabilityCard
 from agentnet.config import BudgetSettings
 from agentnet.delimit import DATA_NOTE, data_block
 from agentnet.executor.graph import FINISH, GraphBuilder
@@ -34,6 +35,7 @@ from agentnet.executor.run_files import describe, is_ref
 from agentnet.executor.steps import StepPolicy, StepSpec
 from agentnet.executor.store import RunStore
 from agentnet.nodes.base import ChatMessage
+from agentnet.recipes.arguments import tool_literals
 from agentnet.recipes.fallback import GeneralFallback
 from agentnet.recipes.inputs import handed, prompt_value
 from agentnet.recipes.runtime import PASS_THROUGH, Candidates
@@ -149,7 +151,11 @@ class RecipeCompiler:
 
         return build
 
-    def request(self, template: str) -> Callable[[StepContext], dict[str, Any]]:
+    def _card(self, target: Target) -> CapabilityCard | None:
+        """The card of a target's named model (a requirement's models are known only at run time)."""
+        return self.candidates.card(target.model) if target.model is not None else None
+
+    def request(self, template: str, card: CapabilityCard | None = None) -> Callable[[StepContext], dict[str, Any]]:
         """The step as data for collaborators that take arguments (a bundled tool, an MCP tool): the
         rendered prompt as the request, the files and earlier outputs it names as its inputs."""
         refs, _ = scan(template)
@@ -176,7 +182,9 @@ class RecipeCompiler:
                 elif ref.root == "steps" and len(ref.path) > 2 and ref.path[2] == "output":
                     exit_step = self.exits.get(ref.path[1], ref.path[1])
                     upstream.append((ref.path[1], ctx.output(exit_step), ctx.step_data(exit_step)))
-            request = {"task": ctx.task, "instruction": instruction(ctx), "literals": {}, "upstream": upstream}
+            asked = instruction(ctx)
+            literals = tool_literals(card, asked)
+            request = {"task": ctx.task, "instruction": asked, "literals": literals, "upstream": upstream}
             return {**request, "files": files} if files else request
 
         return build
@@ -198,7 +206,7 @@ class RecipeCompiler:
             why=why,
             max_runs=max_runs,
             clean=clean_output,
-            request=self.request(call.prompt) if call else None,
+            request=self.request(call.prompt, self._card(target)) if call else None,
         )
 
     def pass_through(self, step_id: str, text: Callable[[StepContext], str], after: list[str], why: str) -> StepSpec:

@@ -68,3 +68,30 @@ def test_add_needs_a_command_or_a_url() -> None:
 def test_unknown_server_is_a_clear_error() -> None:
     done = agentnet("mcp", "tools", "nope")
     assert done.returncode == 2 and "no MCP server named 'nope'" in done.stderr
+
+
+RECIPE = """\
+name: clock
+steps:
+  - {id: conv, model: time.convert_time, prompt: "Convert 16:30 from Europe/London to Asia/Tokyo"}
+  - {id: tokyo, model: time.get_current_time, prompt: "What time is it in Tokyo?"}
+"""
+
+
+@pytest.mark.slow
+def test_a_recipe_step_gives_an_mcp_tool_the_values_its_prompt_writes(agentnet_home: Path) -> None:
+    """A recipe step naming time.convert_time gets the time and the zones its prompt writes, as a plan's
+    step does: it was handed only the prompt, the time was left to the planner model, and SmolLM2's
+    value failed the server's check ("Invalid time format. Expected HH:MM")."""
+    added = agentnet("mcp", "add", "time", "--", "python", "-m", "mcp_server_time", "--local-timezone", "UTC")
+    assert added.returncode == 0, added.stderr
+    Path("clock.yaml").write_text(RECIPE)
+    done = agentnet("recipe", "run", "clock.yaml", "--json")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert done.returncode == 0 and result["status"] == "succeeded", result
+    converted = json.loads(result["steps"]["conv"]["text"])
+    assert converted["source"]["datetime"].endswith("T16:30:00+00:00")
+    assert converted["target"]["timezone"] == "Asia/Tokyo" and converted["target"]["datetime"].endswith(
+        "T01:30:00+09:00"
+    )
+    assert json.loads(result["steps"]["tokyo"]["text"])["timezone"] == "Asia/Tokyo"  # the city's zone
