@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from agentnet.cli.daemon_cmd import ask_daemon, config_file, running_daemon
 from agentnet.cli.handoff import needs_own_process
-from agentnet.cli.inputs import InputOption, TaskFileOption, gather, read_task
+from agentnet.cli.inputs import Handed, InputOption, TaskFileOption, gather, read_task
 from agentnet.errors import UserError
 
 if TYPE_CHECKING:
@@ -65,7 +65,11 @@ def ask(
         messages.append({"role": "system", "content": system})
     messages += session.history() if session is not None else []
     messages.append({"role": "user", "content": content})
-    options = {"max_tokens": max_tokens} if max_tokens else {}
+    options: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
+    if handed.texts:
+        from agentnet.nodes.arguments import REQUEST_OPTION
+
+        options[REQUEST_OPTION] = _tool_request(handed)
     warm = None if no_daemon or needs_own_process() else running_daemon()
     if warm is not None:
         # The daemon keeps the model loaded; it reads the same config file this process would.
@@ -131,3 +135,14 @@ def _remember(session: Session | None, model: str | None, reply: Reply | None, a
 
 def register(app: typer.Typer) -> None:
     app.command("ask")(ask)
+
+
+def _tool_request(handed: Handed) -> dict[str, Any]:
+    """The question and what was handed over apart, for a tool (``nodes.arguments.REQUEST_OPTION``; a
+    model reads the message and ignores it, as in a run's step): `ask -m text-statistics --input
+    notes.txt "How many words?"` was "no text to measure" in the question and the file run together,
+    and the table tool took the data's "apple" and "price" as the question's filter and column."""
+    paths = [a.path for a in handed.artifacts]
+    files = [str(p) for p in paths if p is not None] if len(paths) == len(handed.texts) and all(paths) else []
+    upstream = [["user", text, None] for text in handed.texts]
+    return {"task": handed.task, "instruction": handed.task, "upstream": upstream, "files": files}

@@ -195,3 +195,23 @@ def test_ask_a_model_without_its_key_is_refused_before_its_adapter_loads(tmp_pat
     assert "model 'keyless' needs an API key: AGENTNET_TEST_UNSET_KEY is not set" in done.stderr
     assert "export AGENTNET_TEST_UNSET_KEY=" in done.stderr
     assert done.stderr.split("HEAVY=")[1] == ""
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_ask_a_tool_about_a_file_reads_the_file_as_material_and_the_question_as_the_request() -> None:
+    """`ask -m TOOL --input FILE "question"` as `run` reads it: the file is the tool's material, the
+    question its request. They went as one message: the word counter answered "no text to measure"
+    (its hint: pass a file with --input, which was done) and the table tool read the data's "apple"
+    and "price" as the question's filter and column ("1.2 (sum of price where fruit == apple)")."""
+    Path("notes.txt").write_text("Bees make honey. They live in hives and dance.\n")
+    Path("data.csv").write_text("fruit,price,qty\napple,1.20,10\npear,0.80,5\nplum,2.50,4\n")
+    asked = {
+        ("text-statistics", "notes.txt", "How many words?"): "9 words",
+        ("table-query", "data.csv", "What is the total qty?"): "19 (sum of qty)",
+        ("table-query", "data.csv", "How many rows have price over 1?"): "2 rows where price > 1",
+        ("read-file", "notes.txt", "read it"): "Bees make honey. They live in hives and dance.",
+    }
+    for (model, file, question), answer in asked.items():
+        result = run("ask", "--no-daemon", "-q", "-m", model, "--input", file, question)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == answer, (model, question, result.stdout)
