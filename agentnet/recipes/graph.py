@@ -31,16 +31,15 @@ from agentnet.config import BudgetSettings
 from agentnet.delimit import DATA_NOTE, data_block
 from agentnet.executor.graph import FINISH, GraphBuilder
 from agentnet.executor.prompts import StepContext, clean_output
-from agentnet.executor.run_files import describe, is_ref
 from agentnet.executor.steps import StepPolicy, StepSpec
 from agentnet.executor.store import RunStore
 from agentnet.nodes.base import ChatMessage
-from agentnet.recipes.arguments import tool_literals
+from agentnet.recipes.arguments import step_request
 from agentnet.recipes.fallback import GeneralFallback
-from agentnet.recipes.inputs import handed, prompt_value
+from agentnet.recipes.inputs import prompt_value
 from agentnet.recipes.runtime import PASS_THROUGH, Candidates
 from agentnet.recipes.schema import Call, Recipe, Step, Target
-from agentnet.recipes.template import Reference, render, scan, to_text
+from agentnet.recipes.template import Reference, render, to_text
 
 Extra = Callable[[StepContext], dict[str, Any]]
 
@@ -155,37 +154,16 @@ class RecipeCompiler:
         """The card of a target's named model (a requirement's models are known only at run time)."""
         return self.candidates.card(target.model) if target.model is not None else None
 
-    def request(self, template: str, card: CapabilityCard | None = None) -> Callable[[StepContext], dict[str, Any]]:
+    def request(
+        self, template: str, card: CapabilityCard | None = None, extra: Extra | None = None
+    ) -> Callable[[StepContext], dict[str, Any]]:
         """The step as data for collaborators that take arguments (a bundled tool, an MCP tool): the
-        rendered prompt as the request, the files and earlier outputs it names as its inputs."""
-        refs, _ = scan(template)
-
-        def instruction(ctx: StepContext) -> str:
-            # A file stands in the request by its name, as in a plan's step ("the total qty in
-            # data.csv"): with the text inlined, the table tool read "apple" of the data as a filter.
-            plain = self.lookup(ctx, {})
-
-            def value(ref: Reference) -> Any:
-                found: Any = ctx.inputs.get(ref.path[1], "") if ref.root == "inputs" and len(ref.path) > 1 else None
-                return str(found.get("name") or describe(found)) if is_ref(found) else plain(ref)
-
-            return render(template, value).strip()
+        rendered prompt as the request, the files and earlier outputs it names as its inputs
+        (``arguments.step_request``); ``extra`` gives a loop's or a mixture's own values."""
 
         def build(ctx: StepContext) -> dict[str, Any]:
-            upstream: list[tuple[str, str, Any]] = []
-            files: list[str] = []
-            for ref in refs:
-                if ref.root == "inputs" and len(ref.path) > 1:
-                    item, path = handed(ref.path[1], ctx.inputs.get(ref.path[1], ""))
-                    upstream.append(item)
-                    files += [path] if path is not None else []
-                elif ref.root == "steps" and len(ref.path) > 2 and ref.path[2] == "output":
-                    exit_step = self.exits.get(ref.path[1], ref.path[1])
-                    upstream.append((ref.path[1], ctx.output(exit_step), ctx.step_data(exit_step)))
-            asked = instruction(ctx)
-            literals = tool_literals(card, asked)
-            request = {"task": ctx.task, "instruction": asked, "literals": literals, "upstream": upstream}
-            return {**request, "files": files} if files else request
+            values = extra(ctx) if extra else {}
+            return step_request(template, ctx, self.lookup(ctx, values), values, self.exits, card)
 
         return build
 
@@ -194,6 +172,7 @@ class RecipeCompiler:
     def spec(
         self, step_id: str, target: Target, prompt: Callable[[StepContext], list[ChatMessage]], *,
         after: list[str], call: Call | None = None, label: str | None = None, max_runs: int = 10,
+        extra: Extra | None = None,
     ) -> StepSpec:  # fmt: skip
         ids, why = self.candidates.candidates(target, label or step_id, call.accept if call else None)
         return StepSpec(
@@ -206,7 +185,7 @@ class RecipeCompiler:
             why=why,
             max_runs=max_runs,
             clean=clean_output,
-            request=self.request(call.prompt, self._card(target)) if call else None,
+            request=self.request(call.prompt, self._card(target), extra) if call else None,
         )
 
     def pass_through(self, step_id: str, text: Callable[[StepContext], str], after: list[str], why: str) -> StepSpec:
@@ -288,7 +267,15 @@ class RecipeCompiler:
 
         agg = mixture.aggregator
         builder.add_step(
-            self.spec(step.id, agg, self.prompt(agg.prompt, proposals), after=names, call=agg, label=f"{step.id}#agg")
+            self.spec(
+                step.id,
+                agg,
+                self.prompt(agg.prompt, proposals),
+                after=names,
+                call=agg,
+                label=f"{step.id}#agg",
+                extra=proposals,
+            )  # fmt: skip
         )
 
     def add_route(self, builder: GraphBuilder, step: Step, after: list[str]) -> None:
@@ -339,11 +326,11 @@ class RecipeCompiler:
         builder.add_step(self.pass_through(sid, self.text(loop.start), after, "loop: the first draft"))
         builder.add_step(
             self.spec(critique, loop.critique, self.prompt(loop.critique.prompt, loop_vars), after=[sid],
-                      call=loop.critique, label=critique, max_runs=runs)
+                      call=loop.critique, label=critique, max_runs=runs, extra=loop_vars)
         )  # fmt: skip
         builder.add_step(
             self.spec(revise, loop.revise, self.prompt(loop.revise.prompt, loop_vars), after=[],
-                      call=loop.revise, label=revise, max_runs=runs)
+                      call=loop.revise, label=revise, max_runs=runs, extra=loop_vars)
         )  # fmt: skip
 
         def after_critique(ctx: StepContext) -> str:

@@ -1,0 +1,47 @@
+"""A loop or a mixture whose calls are tools, through the real CLI and the bundled tools: a tool is
+handed what the loop's draft and critique and the mixture's proposals say, as a model's prompt is.
+They were left out of the tool's request (rendered empty): the calculator revising
+"{{ loop.critique }} * 2" was handed "* 2" ("cannot start an expression with '*'") and the word
+counter aggregating "{{ proposals }}" had no text to count."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+AGENTNET = str(Path(sys.executable).parent / "agentnet")
+RECIPE = """\
+name: tools-in-loops
+steps:
+  - id: grow
+    loop:
+      start: "5"
+      max_iterations: 2
+      critique: {model: calculator, prompt: "{{ loop.draft }} + 1"}
+      revise: {model: calculator, prompt: "{{ loop.critique }} * 2"}
+  - id: both
+    prompt: "2 + 3"
+    mixture:
+      proposers: [{model: calculator}, {model: calculator}]
+      aggregator: {model: text-statistics, prompt: "How many words are in {{ proposals }}"}
+output: "grow={{ steps.grow.output }} both={{ steps.both.output }}"
+"""
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_loop_and_mixture_values_reach_a_tool() -> None:
+    Path("loops.yaml").write_text(RECIPE)
+    done = subprocess.run(
+        [AGENTNET, "recipe", "run", "loops.yaml", "--json"],
+        capture_output=True, text=True, timeout=300, check=False, stdin=subprocess.DEVNULL,
+        env={**os.environ, "AGENTNET_NO_DAEMON": "1"},
+    )  # fmt: skip
+    result = json.loads(done.stdout)
+    assert done.returncode == 0, result
+    # 5 -> +1 = 6 -> *2 = 12 -> +1 = 13 -> *2 = 26; two proposals "5" and "5" are 2 words.
+    assert result["output"] == "grow=26 both=2 words", result
