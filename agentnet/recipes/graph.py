@@ -275,7 +275,7 @@ class RecipeCompiler:
                 call=agg,
                 label=f"{step.id}#agg",
                 extra=proposals,
-            )  # fmt: skip
+            )
         )
 
     def add_route(self, builder: GraphBuilder, step: Step, after: list[str]) -> None:
