@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from agentnet.cli.limits import RecursionLimitOption, with_recursion_limit
+from agentnet.cli.limits import AllowDestructiveOption, RecursionLimitOption, with_destructive, with_recursion_limit
 from agentnet.cli.render import resumable, with_run_id
 from agentnet.errors import ConfigError, NotFoundError, RunStoreError, UserError
 from agentnet.wording import plural
@@ -73,13 +73,14 @@ def _not_a_file(path: Path) -> None:
         )
 
 
-def _registry(config: Path | None) -> Any:
+def _registry(config: Path | None, *, allow_destructive: bool = False) -> Any:
     """The models, tools and saved peers' cards a recipe may name: what ``recipe run`` (a ``Network``)
     sees, so ``validate``, ``graph`` and ``resume`` accept a ``model: PEER/ID`` that ``run`` runs."""
+    from agentnet.config import load_config
     from agentnet.federation.peers import attach_saved
     from agentnet.nodes.registry import NodeRegistry
 
-    registry = NodeRegistry.from_files(config)
+    registry = NodeRegistry(with_destructive(load_config(config), allow_destructive))
     attach_saved(registry)
     return registry
 
@@ -126,13 +127,14 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (run id, status, output).")] = False,
     config: ConfigOpt = None,
     recursion_limit: RecursionLimitOption = None,
+    allow_destructive: AllowDestructiveOption = False,
 ) -> None:
     """Run a recipe: progress on stderr, the output on stdout."""
     from agentnet.config import load_config
     from agentnet.network import Network
     from agentnet.recipes.program import RecipeProgram
 
-    net = Network(with_recursion_limit(load_config(config), recursion_limit))
+    net = Network(with_destructive(with_recursion_limit(load_config(config), recursion_limit), allow_destructive))
     program = RecipeProgram.load(find_recipe(file), nodes=net.registry)
     values = _parse_inputs(inputs or [])
     program.bind(values)  # refuse missing/unknown inputs before anything starts
@@ -162,9 +164,11 @@ def resume(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (run id, status, output).")] = False,
     config: ConfigOpt = None,
     recursion_limit: RecursionLimitOption = None,
+    allow_destructive: AllowDestructiveOption = False,
 ) -> None:
     """Continue a recipe run from its last checkpoint; finished steps are not run again."""
-    resume_recipe_run(run_id, as_json=as_json, registry=_registry(config), recursion_limit=recursion_limit)
+    registry = _registry(config, allow_destructive=allow_destructive)
+    resume_recipe_run(run_id, as_json=as_json, registry=registry, recursion_limit=recursion_limit)
 
 
 def resume_recipe_run(run_id: str, *, as_json: bool, registry: Any, recursion_limit: int | None = None) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from agentnet.cli.inputs import Handed, InputOption, NoDaemonOption, TaskFileOption, gather, read_task
-from agentnet.cli.limits import RecursionLimitOption, with_recursion_limit
+from agentnet.cli.limits import AllowDestructiveOption, RecursionLimitOption, with_destructive, with_recursion_limit
 from agentnet.cli.render import clip, tried, with_run_id
 from agentnet.errors import RunStoreError, UserError
 from agentnet.wording import plural
@@ -170,12 +170,7 @@ def run(
     config: Annotated[
         Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml.")
     ] = None,
-    allow_destructive: Annotated[
-        bool,
-        typer.Option(
-            "--allow-destructive", help="Let MCP tools that may change or delete things run (refused by default)."
-        ),
-    ] = False,
+    allow_destructive: AllowDestructiveOption = False,
     recursion_limit: RecursionLimitOption = None,
     no_daemon: NoDaemonOption = False,
 ) -> None:
@@ -191,9 +186,7 @@ def run(
     from agentnet.network import Network
     from agentnet.server.daemon import serving_here
 
-    settings = with_recursion_limit(load_config(config), recursion_limit)
-    if allow_destructive:
-        settings = settings.model_copy(update={"mcp": settings.mcp.model_copy(update={"allow_destructive": True})})
+    settings = with_destructive(with_recursion_limit(load_config(config), recursion_limit), allow_destructive)
     # In the daemon, which lives on, a plan does not wait for a fit of plan memory: it runs in the background.
     net = Network(settings, fit_in_background=serving_here())
     # One trace for the command: planning, then the run.

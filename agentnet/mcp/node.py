@@ -101,7 +101,8 @@ class McpToolNode(ModelNode):
                 f"refused to call {self.node_id}: the server marks this tool as one that may change or delete "
                 "things (MCP destructiveHint, the default for tools not marked read-only), and destructive "
                 "tools are not allowed",
-                hint="allow them for one run with `agentnet run --allow-destructive`, or for good with "
+                hint="allow them for one run with --allow-destructive (`agentnet run`, `agentnet recipe run`), "
+                "or for good with "
                 "`mcp: {allow_destructive: true}` in agentnet.yaml",
                 code="mcp_destructive_refused",
             )
