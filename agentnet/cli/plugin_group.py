@@ -13,12 +13,17 @@ not built in loads the plugins and resolves it.
 
 from __future__ import annotations
 
+import functools
 import json
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+from typer.exceptions import TyperException
+
+from agentnet.errors import AgentnetError, RunError
 
 if TYPE_CHECKING:
     from agentnet.plugins.manager import Plugins
@@ -109,8 +114,45 @@ def _collect(manager: Plugins, builtin: set[str]) -> dict[str, tuple[str, Any]]:
             if owner is not None:
                 manager.fail(plugin, f"registers command {name!r}, which {owner} already has; skipped")
                 continue
-            found[name] = (plugin, command)
+            found[name] = (plugin, _guarded(command, name, manager.origin(plugin), manager.infos.get(plugin)))
     return found
+
+
+def _guarded(command: Any, name: str, origin: str, info: Any) -> Any:
+    """``command`` (and a group's sub-commands) with its callback guarded: an unexpected exception of a
+    plugin's command is an error naming the plugin, its distribution, where it was raised and the
+    way out, as a failing hook is, instead of a traceback through agentnet's and typer's frames.
+    agentnet's own errors and typer's exits, aborts and usage errors pass as they are."""
+    for sub_name, sub in (getattr(command, "commands", None) or {}).items():
+        _guarded(sub, f"{name} {sub_name}", origin, info)
+    callback = command.callback
+    if callback is None:
+        return command
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except (AgentnetError, typer.Exit, typer.Abort, TyperException):
+            raise
+        except Exception as exc:  # noqa: BLE001 — a plugin's bug, reported as one
+            raise _command_failed(exc, name, origin, info) from None
+
+    command.callback = run
+    return command
+
+
+def _command_failed(exc: Exception, name: str, origin: str, info: Any) -> RunError:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ is not None else None
+    at = f" (raised at {where.filename}:{where.lineno}, in {where.name})" if where is not None else ""
+    dist = getattr(info, "distribution", None)
+    remove = f"`pip uninstall {dist}`" if dist else "uninstall it"
+    return RunError(
+        f"command {name!r} of {origin} failed: {type(exc).__name__}: {exc}{at}",
+        hint=f"a bug in that plugin: report it to its authors, or {remove}; "
+        "AGENTNET_LOAD_PLUGINS= runs agentnet without installed plugins",
+        code="plugin_command_failed",
+    )
 
 
 _builtin: set[str] = set()

@@ -227,3 +227,50 @@ def test_a_plugin_hook_that_holds_agentnet_is_reported(tmp_path: Path) -> None:
     assert "agentnet plugin slowhook took 2." in listed.stderr, listed.stderr
     assert "s in register_nodes; every command that uses it waits for it" in listed.stderr
     assert "comes from agentnet-slow-hook 1.0" in listed.stderr
+
+
+CRASHING_COMMANDS = """\
+import agentnet
+import typer
+
+
+@agentnet.hookimpl
+def register_commands(cli):
+    @cli.command(name="crash")
+    def crash() -> None:
+        raise RuntimeError("command crashed")
+
+    @cli.command(name="strict")
+    def strict(n: int) -> None:
+        if n < 0:
+            raise typer.BadParameter("n must be >= 0")
+        raise typer.Exit(3)
+
+    group = typer.Typer()
+
+    @group.command("go")
+    def go() -> None:
+        {}["missing"]
+
+    cli.add_typer(group, name="grp")
+"""
+
+
+def test_a_plugin_command_that_raises_is_reported_with_its_plugin_and_the_way_out(tmp_path: Path) -> None:
+    """A plugin's command that raises ended in a traceback through agentnet's and typer's frames, with
+    nothing naming the plugin or its distribution, unlike a hook that raises (docs/plugins.md)."""
+    site = install(
+        one_module_plugin(tmp_path / "src", "agentnet-crashy", "0.2", "crashy", CRASHING_COMMANDS), tmp_path / "site"
+    )
+    for args, where in ((("crash",), "crash"), (("grp", "go"), "go")):
+        done = agentnet(*args, site=[site])
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr, done.stderr
+        name = " ".join(args)
+        assert f"command '{name}' of plugin crashy from agentnet-crashy 0.2 failed:" in done.stderr, done.stderr
+        assert "agentnet_crashy.py:" in done.stderr and f", in {where})" in done.stderr
+        assert "`pip uninstall agentnet-crashy`" in done.stderr and "AGENTNET_LOAD_PLUGINS=" in done.stderr
+    # typer's own usage errors and exits are the command's to make, as they were.
+    usage = agentnet("strict", "--", "-1", site=[site])
+    assert usage.returncode == 2 and "n must be >= 0" in usage.stderr and "plugin_command_failed" not in usage.stderr
+    assert agentnet("strict", "2", site=[site]).returncode == 3
