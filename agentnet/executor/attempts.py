@@ -140,7 +140,7 @@ class _StepRun:
                 return result
             if self.conclusive is not None:
                 break
-        error = _all_failed(self.spec.id, self.attempts, self.run_id, self.conclusive, self.refused)
+        error = _all_failed(self.spec.shown or self.spec.id, self.attempts, self.run_id, self.conclusive, self.refused)
         self.emit("failed", error=error.message, code=error.code, final=True)
         raise error
 

@@ -49,6 +49,9 @@ class StepSpec:
     # The inputs handed over that the step reads, when all of them are empty and it reads nothing else
     # (``prompts.empty_material``): a model then has nothing to work on, and the step says so.
     empty: Callable[[StepContext], list[str]] | None = None
+    # How errors name the step when its id is not the user's: a recipe loop's ``polish__revise`` is
+    # ``polish (revision)``, as the recipe's progress lines say (None: the id).
+    shown: str | None = None
 
 
 @dataclass

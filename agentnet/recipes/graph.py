@@ -186,6 +186,7 @@ class RecipeCompiler:
             max_runs=max_runs,
             clean=clean_output,
             request=self.request(call.prompt, self._card(target), extra) if call else None,
+            shown=step_label(step_id),
         )
 
     def pass_through(self, step_id: str, text: Callable[[StepContext], str], after: list[str], why: str) -> StepSpec:

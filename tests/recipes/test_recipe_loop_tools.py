@@ -45,3 +45,30 @@ def test_loop_and_mixture_values_reach_a_tool() -> None:
     assert done.returncode == 0, result
     # 5 -> +1 = 6 -> *2 = 12 -> +1 = 13 -> *2 = 26; two proposals "5" and "5" are 2 words.
     assert result["output"] == "grow=26 both=2 words", result
+
+
+FAILING_REVISION = """\
+name: failing-revision
+steps:
+  - id: again
+    loop:
+      start: "5"
+      max_iterations: 2
+      critique: {model: calculator, prompt: "{{ loop.draft }} + 1"}
+      revise: {model: calculator, prompt: "* {{ loop.critique }}"}
+"""
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_failing_loop_part_is_named_as_the_progress_names_it() -> None:
+    """The run's error named the executor's inner step ("step 'again__revise' failed"), an id the
+    recipe never wrote, while the progress lines said "again (revision)"."""
+    Path("failing.yaml").write_text(FAILING_REVISION)
+    done = subprocess.run(
+        [AGENTNET, "recipe", "run", "failing.yaml"],
+        capture_output=True, text=True, timeout=300, check=False, stdin=subprocess.DEVNULL,
+        env={**os.environ, "AGENTNET_NO_DAEMON": "1"},
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "error (step_failed): step 'again (revision)' failed on every candidate" in done.stderr, done.stderr
+    assert "__" not in done.stderr
