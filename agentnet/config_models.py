@@ -108,7 +108,7 @@ class ModelSpec(BaseModel):
             return options  # the unknown adapter is the error reported
         if kind.options is None:
             if options:
-                raise ValueError(f"adapter {kind.name!r} takes no options; remove 'options'")
+                raise ValueError(f"adapter {kind.name!r}{_from_plugin(kind)} takes no options; remove 'options'")
             return options
         kind.options.model_validate(options)  # its errors name options.<field>
         return options
@@ -185,3 +185,14 @@ def embedded_default_spec() -> ModelSpec:
             "tags": ["embedded", "default", "local"],
         },
     )
+
+
+def _from_plugin(kind: AdapterKind) -> str:
+    """Where an installed plugin's adapter comes from (" (plugin echo from agentnet-echo 0.1)"): two
+    plugins may register one name, and the first wins, so the options the reader wrote may be the
+    other plugin's. Nothing for agentnet's own adapters."""
+    from agentnet.plugins.manager import plugin_manager
+
+    manager = plugin_manager()
+    info = manager.infos.get(kind.plugin)
+    return f" ({manager.origin(kind.plugin)})" if info is not None and info.source != "builtin" else ""

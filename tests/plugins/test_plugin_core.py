@@ -273,3 +273,25 @@ def test_unknown_card_format_lists_the_registered_ones() -> None:
     assert "unknown card format 'csv'" in caught.value.message
     assert caught.value.hint == "use auto or one of: tools, a2a, agentnet"
     assert [card.id for card in load_cards(Path("cards.yaml"), "agentnet")] == ["x"]
+
+
+def test_options_for_an_adapter_another_plugin_took_name_the_plugin_that_has_it(in_code_plugin: list[str]) -> None:
+    """Two plugins register `echo`; the first wins, and the second's options in agentnet.yaml were
+    refused as "adapter 'echo' takes no options" with nothing saying whose `echo` that was."""
+    for name, options in (("first_echo", ""), ("second_echo", ", options=Opts")):
+        source = f"""
+            import agentnet
+            from pydantic import BaseModel, ConfigDict
+            class Opts(BaseModel):
+                model_config = ConfigDict(extra="forbid")
+                prefix: str = ""
+            @agentnet.hookimpl
+            def register_adapters(register):
+                register("echo", lambda spec, registry: None{options})
+            """
+        plugin_manager().add_module(_module(name, source))
+        in_code_plugin.append(name)
+    Path("agentnet.yaml").write_text("models:\n  - id: shouty\n    adapter: echo\n    options: {prefix: '>> '}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert "models.0.options: Value error, adapter 'echo' (plugin first_echo) takes no options" in str(caught.value)
