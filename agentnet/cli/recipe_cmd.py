@@ -319,8 +319,11 @@ def list_recipes(
 
     table = Table("name", "inputs", "description", "path", box=None)
     for row in rows:
-        name = row["name"] if row["valid"] else f"{row['name']} [red](invalid)[/]"
-        table.add_row(*cells(name, ", ".join(row.get("inputs", [])), row["description"], row["path"]))
+        shown = cells(row["name"], ", ".join(row.get("inputs", [])), row["description"], row["path"])
+        if not row["valid"]:
+            # Appended as styled text: markup in a cell is shown as written (cells never read markup).
+            shown[0].append(" (invalid)", style="red")
+        table.add_row(*shown)
     console().print(table)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -113,3 +114,20 @@ def test_run_refuses_bad_input_before_running() -> None:
     result = cli("recipe", "run", "summarize", "--input", "nope=1")
     assert result.returncode == 2
     assert "has no input 'nope'" in result.stderr
+
+
+def test_list_marks_an_invalid_recipe_in_the_table_without_showing_markup(agentnet_home: Path) -> None:
+    """The table printed "broken [red](invalid)[/]": the mark was Rich markup inside a cell, and cells
+    show their text as written."""
+    (agentnet_home / "recipes").mkdir()
+    (agentnet_home / "recipes" / "broken.yaml").write_text(
+        "name: broken\nsteps: [{id: a, model: gpt-17, prompt: hi}]\n"
+    )
+    result = subprocess.run(
+        [str(AGENTNET), "recipe", "list"], capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if line.strip().startswith("broken"))
+    assert "broken (invalid)" in row and "1 problem" in row, row
+    assert "[red]" not in result.stdout and "[/]" not in result.stdout
