@@ -8,6 +8,7 @@ step ids, dangling references, unknown models, unsatisfiable requirements, depen
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -255,16 +256,33 @@ class _Checker:
                 (*loc, "model"),
                 f"unknown model {target.model!r} (known: {', '.join(ids) or 'none'}; see `agentnet models list`)",
             )
-        if target.needs is not None:
-            need = target.needs
-            if not any(not requirement_misses(card, need) for card in self.cards):
-                why = "; ".join(f"{card.id}: {', '.join(requirement_misses(card, need))}" for card in self.cards)
-                self.problem(
-                    (*loc, "needs"),
-                    f"unsatisfiable requirement (skill {need.skill!r}, output {need.output!r}, local {need.local}"
-                    + (f", max_cost {need.max_cost:g}" if need.max_cost is not None else "")
-                    + f"): no registered model qualifies ({why or 'no models'}); add a model whose card has it",
-                )
+        if target.needs is not None and not any(not requirement_misses(c, target.needs) for c in self.cards):
+            self.problem((*loc, "needs"), self._unsatisfiable(target.needs))
+
+    def _unsatisfiable(self, need: Requirement) -> str:
+        """Why no card meets ``need``: the cards that list the skill and what each misses; when none
+        lists it, the skills and tags that are near it, not every card's "no skill or tag" (a typo
+        named all of them, 24 cards in 1,200 characters, and no fix)."""
+        asked = (
+            f"unsatisfiable requirement (skill {need.skill!r}, output {need.output!r}, local {need.local}"
+            + (f", max_cost {need.max_cost:g}" if need.max_cost is not None else "")
+            + ")"
+        )
+        missing = f"no skill or tag {need.skill!r}"
+        holders = [card for card in self.cards if missing not in requirement_misses(card, need)]
+        if holders:
+            why = "; ".join(f"{card.id}: {', '.join(requirement_misses(card, need))}" for card in holders)
+            return f"{asked}: no registered model qualifies ({why}); add a model whose card has it"
+        names = sorted(
+            {tag.lower() for card in self.cards for tag in card.tags}
+            | {n.lower() for card in self.cards for s in card.skills for n in (s.id, *s.tags)}
+        )
+        near = difflib.get_close_matches(need.skill.strip().lower(), names, n=3, cutoff=0.75)
+        guess = f"did you mean {' or '.join(map(repr, near))}? " if near else ""
+        return (
+            f"{asked}: no registered model lists the skill or tag {need.skill!r}; {guess}"
+            "`agentnet models list` shows each model's skills"
+        )
 
     def check_media(self, loc: Loc, target: Target, prompt: str) -> None:
         """A file input (image, audio) handed to a named model that cannot take it: say who can."""

@@ -70,10 +70,20 @@ def test_an_unavailable_model_does_not_satisfy_a_requirement() -> None:
 
 
 def test_every_reason_a_model_misses_is_listed() -> None:
-    found = problems(recipe("{skill: translate, output: image, local: required, max_cost: 0.001}"), [HOSTED])
-    assert (
-        "hosted: no skill or tag 'translate', does not produce 'image', not local, costs 0.002/1k > 0.001" in found[0]
-    )
+    found = problems(recipe("{skill: summarize, output: image, local: required, max_cost: 0.001}"), [HOSTED])
+    assert "hosted: does not produce 'image', not local, costs 0.002/1k > 0.001" in found[0]
+
+
+def test_a_skill_no_model_lists_is_named_with_the_skills_near_it() -> None:
+    """A misspelt skill was answered with every card's "no skill or tag 'summarise'" (a line per
+    registered model and tool, 1,200 characters with the bundled ones) and no fix."""
+    found = problems(recipe("{skill: summarise}"), [HOSTED, ON_HOST, DOWN])
+    assert len(found) == 1
+    assert found[0].endswith(
+        "no registered model lists the skill or tag 'summarise'; did you mean 'summarize'? "
+        "`agentnet models list` shows each model's skills"
+    ), found
+    assert "no skill or tag" not in found[0]
 
 
 def scripted(card: CapabilityCard, reply: str) -> ScriptedModel:

@@ -74,7 +74,7 @@ def test_unsatisfiable_requirement_says_why() -> None:
     found = problems(GOOD.replace("model: smollm2", "needs: {skill: translation, local: required}"))
     assert len(found) == 1
     assert found[0].startswith("r.yaml:6:5: steps.0.needs: unsatisfiable requirement (skill 'translation'")
-    assert "smollm2: no skill or tag 'translation'" in found[0]
+    assert "no registered model lists the skill or tag 'translation'" in found[0]
 
 
 def test_requirement_met_by_a_card_skill_is_fine() -> None:
