@@ -254,7 +254,8 @@ class _Checker:
         if target.model is not None and target.model not in ids:
             self.problem(
                 (*loc, "model"),
-                f"unknown model {target.model!r} (known: {', '.join(ids) or 'none'}; see `agentnet models list`)",
+                f"unknown model {target.model!r}{_meant(target.model, ids)} (known: {', '.join(ids) or 'none'}; "
+                "see `agentnet models list`)",
             )
         if target.needs is not None and not any(not requirement_misses(c, target.needs) for c in self.cards):
             self.problem((*loc, "needs"), self._unsatisfiable(target.needs))
@@ -353,6 +354,13 @@ def _parsed_steps(raw_steps: list[Any]) -> tuple[list[tuple[int, Step]], list[tu
                 if known is not None:
                     unparsed.append((i, known))
     return steps, unparsed
+
+
+def _meant(model: str, ids: Sequence[str]) -> str:
+    """The ids a misspelt one is nearest (`calculater` is `calculator`): the known list alone, 24 ids
+    with the bundled collaborators, left the reader to spot it."""
+    near = difflib.get_close_matches(model, ids, n=2, cutoff=0.75)
+    return f": did you mean {' or '.join(map(repr, near))}?" if near else ""
 
 
 def _input_type(spec: Any) -> str:
