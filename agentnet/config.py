@@ -110,7 +110,7 @@ def _read_config_file(path: Path) -> AgentnetConfig:
     try:
         config = AgentnetConfig.model_validate(data)
     except ValidationError as exc:
-        raise_validation(doc, exc, "config")
+        raise_validation(doc, exc, "config", model=AgentnetConfig)
         raise  # unreachable: raise_validation always raises
     # A relative GGUF path means "next to this config file", wherever agentnet is run from.
     models = [

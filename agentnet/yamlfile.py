@@ -10,8 +10,10 @@ milliseconds with its position.
 
 from __future__ import annotations
 
+import difflib
 import re
 import stat
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,9 +246,13 @@ def _shown(part: str | int) -> str:
     return str(part) if isinstance(part, int) or _SHOWN_KEY.fullmatch(part) else "(a key that is not a name)"
 
 
-def validation_problems(doc: PositionedYaml, error: ValidationError, prefix: Sequence[str | int] = ()) -> list[str]:
+def validation_problems(
+    doc: PositionedYaml, error: ValidationError, prefix: Sequence[str | int] = (), model: type[BaseModel] | None = None
+) -> list[str]:
     """One ``file:line:col: field: message`` line per pydantic error (pydantic's messages never
-    quote the input; keys are shown only when they are names)."""
+    quote the input; keys are shown only when they are names). With the file's ``model``, an unknown
+    key names the field it is nearest (`promt` is `prompt`)."""
+    names = field_names(model) if model is not None else frozenset()
     lines = []
     for item in error.errors():
         # pydantic marks a dict key's own error with a last "[key]": the key's position and name say it.
@@ -254,13 +260,40 @@ def validation_problems(doc: PositionedYaml, error: ValidationError, prefix: Seq
         dotted = ".".join(_shown(part) for part in loc) or "(top level)"
         message = item["msg"]
         if item["type"] == "extra_forbidden":
-            message = "unknown key (not allowed here; check the spelling)"
+            near = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.75) if loc else []
+            fix = f"did you mean {near[0]!r}?" if near else "check the spelling"
+            message = f"unknown key (not allowed here; {fix})"
         lines.append(f"{doc.where(loc)}: {dotted}: {message}")
     return lines
 
 
-def raise_validation(doc: PositionedYaml, error: ValidationError, what: str, prefix: Sequence[str | int] = ()) -> None:
-    problems = validation_problems(doc, error, prefix)
+def field_names(model: type[BaseModel]) -> frozenset[str]:
+    """The field names of ``model`` and of the models its fields hold (in lists, maps, unions): the
+    keys a misspelt one is compared with."""
+    seen: set[type] = set()
+    names: set[str] = set()
+
+    def walk(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and annotation not in seen:
+            seen.add(annotation)
+            for name, info in annotation.model_fields.items():
+                names.add(info.alias or name)
+                walk(info.annotation)
+        for arg in typing.get_args(annotation):
+            walk(arg)
+
+    walk(model)
+    return frozenset(names)
+
+
+def raise_validation(
+    doc: PositionedYaml,
+    error: ValidationError,
+    what: str,
+    prefix: Sequence[str | int] = (),
+    model: type[BaseModel] | None = None,
+) -> None:
+    problems = validation_problems(doc, error, prefix, model)
     raise ConfigError(
         f"invalid {what}:\n  " + "\n  ".join(problems),
         hint=f"fix the listed fields in {doc.source}",
@@ -280,7 +313,7 @@ def load_yaml_list(path: Path, file_model: type[BaseModel], key: str, what: str)
     try:
         return getattr(file_model.model_validate(data), key)
     except ValidationError as exc:
-        raise_validation(doc, exc, what)
+        raise_validation(doc, exc, what, model=file_model)
         raise  # unreachable: raise_validation always raises
 
 

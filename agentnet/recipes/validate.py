@@ -313,7 +313,7 @@ def check_document(doc: PositionedYaml, cards: Sequence[CapabilityCard]) -> Chec
         recipe: Recipe | None = Recipe.model_validate(data)
     except ValidationError as exc:
         recipe = None
-        problems = validation_problems(doc, exc)
+        problems = validation_problems(doc, exc, model=Recipe)
         # A field's error keeps pydantic from running its object's checks across fields: run them.
         problems += [
             f"{doc.where(loc)}: {'.'.join(map(str, loc))}: {message}" for loc, message in hidden_problems(data)

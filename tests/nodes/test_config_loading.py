@@ -99,3 +99,19 @@ def test_relative_gguf_paths_are_relative_to_their_config_file(tmp_path: Path) -
     assert by_id["mine"].resolved_path() == folder / "models" / "mine.gguf"
     assert by_id["home"].resolved_path() == Path("~/mine.gguf").expanduser()
     assert by_id["smollm2"].path == "embedded:smollm2"
+
+
+def test_a_misspelt_key_names_the_field_it_is_nearest() -> None:
+    """`adaptr:`, `parms:` and `default_modle:` were each "unknown key (not allowed here; check the
+    spelling)": the right spelling is now named, from the config's own fields."""
+    Path("agentnet.yaml").write_text(
+        "models:\n  - id: a\n    adaptr: llamacpp\n    path: embedded:smollm2\n    parms: {n_ctx: 512}\n"
+        "default_modle: a\nplanner: {lokal_only: true}\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    message = caught.value.message
+    assert "agentnet.yaml:3:5: models.0.adaptr: unknown key (not allowed here; did you mean 'adapter'?)" in message
+    assert "models.0.parms: unknown key (not allowed here; did you mean 'params'?)" in message
+    assert "default_modle: unknown key (not allowed here; did you mean 'default_model'?)" in message
+    assert "planner.lokal_only: unknown key (not allowed here; did you mean 'local_only'?)" in message

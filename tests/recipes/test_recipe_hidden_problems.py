@@ -140,7 +140,7 @@ def test_a_step_left_without_a_prompt_or_model_by_a_typo_still_has_its_model_and
     assert len(found) == 6, found
     # ... and names the id it is nearest, not only the known ids (24 with the bundled collaborators).
     assert found[1].startswith(f"{path}:6:5: steps.0.model: unknown model 'calculater': did you mean 'calculator'? (")
-    assert found[2] == f"{path}:7:5: steps.0.promt: unknown key (not allowed here; check the spelling)"
+    assert found[2] == f"{path}:7:5: steps.0.promt: unknown key (not allowed here; did you mean 'prompt'?)"
     assert found[5] == (
         f"{path}:10:5: steps.1.prompt: template variable 'input.expr' is unknown "
         "(use inputs.*, steps.*, loop.* or proposals)"

@@ -42,7 +42,7 @@ def test_a_good_recipe_has_no_problems() -> None:
 
 def test_unknown_key_points_at_the_key() -> None:
     found = problems(GOOD + "    temprature: 0.3\n")
-    assert found == ["r.yaml:8:5: steps.0.temprature: unknown key (not allowed here; check the spelling)"]
+    assert found == ["r.yaml:8:5: steps.0.temprature: unknown key (not allowed here; did you mean 'temperature'?)"]
 
 
 def test_a_missing_top_level_key_points_at_the_documents_start() -> None:
