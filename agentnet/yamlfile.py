@@ -263,8 +263,34 @@ def validation_problems(
             near = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.75) if loc else []
             fix = f"did you mean {near[0]!r}?" if near else "check the spelling"
             message = f"unknown key (not allowed here; {fix})"
+        elif item["type"] in _SHAPES:
+            message = _shape(item["type"], item.get("input"))
         lines.append(f"{doc.where(loc)}: {dotted}: {message}")
     return lines
+
+
+_SHAPES = {
+    "dict_type": "a mapping (NAME: value, or {NAME: value})",
+    "list_type": "a list ([a, b], or '- a' lines)",
+    "string_type": "text",
+}
+_YAML_KINDS = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}
+
+
+def _shape(kind: str, given: Any) -> str:
+    """A mapping or list where YAML has another shape, in YAML's words and with the way to write it
+    ("Input should be a valid list" for `after: calc2`, "valid dictionary" for `inputs: [expr]`)."""
+    what = _YAML_KINDS.get(type(given), "nothing" if given is None else type(given).__name__)
+    message = f"must be {_SHAPES[kind]}, not {what}"
+    if kind == "list_type" and isinstance(given, str | int | float) and not isinstance(given, bool):
+        message += f": write [{given}] for a list of one"
+    elif kind == "string_type" and isinstance(given, bool):
+        message += ": quote it (YAML reads yes, no, on, off, true and false unquoted as true/false)"
+    elif kind == "string_type" and isinstance(given, int | float):
+        message += f': quote it ("{given}")'  # YAML reads `prompt: 5` as a number
+    elif kind == "dict_type" and isinstance(given, list) and all(isinstance(x, str) for x in given):
+        message += f" (e.g. {{{', '.join(f'{x}: {{}}' for x in given[:3])}}})"
+    return message
 
 
 def field_names(model: type[BaseModel]) -> frozenset[str]:

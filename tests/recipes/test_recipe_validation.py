@@ -245,3 +245,21 @@ def test_validation_starts_no_engine() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_value_of_the_wrong_yaml_shape_says_how_to_write_it() -> None:
+    """`inputs: [text]`, `after: first`, `prompt: 5` and `name: yes` got pydantic's "Input should be a
+    valid dictionary / list / string", in Python's words and without the fix."""
+    text = (
+        "name: yes\ninputs: [text]\nsteps:\n"
+        "  - {id: first, model: smollm2, prompt: 5}\n"
+        "  - {id: second, model: smollm2, prompt: hi, after: first}\n"
+    )
+    assert problems(text) == [
+        "r.yaml:1:1: name: must be text, not true/false: quote it (YAML reads yes, no, on, off, true and false "
+        "unquoted as true/false)",
+        "r.yaml:2:1: inputs: must be a mapping (NAME: value, or {NAME: value}), not a list (e.g. {text: {}})",
+        'r.yaml:4:33: steps.0.prompt: must be text, not a number: quote it ("5")',
+        "r.yaml:5:46: steps.1.after: must be a list ([a, b], or '- a' lines), not text: "
+        "write [first] for a list of one",
+    ]
