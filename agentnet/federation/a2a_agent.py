@@ -50,7 +50,11 @@ def parse_card(url: str, document: dict[str, Any]) -> AgentCard:
         return parse_agent_card(copy.deepcopy(document))
     except (ParseError, ValueError, TypeError, AttributeError) as exc:
         raise ModelCallError(
-            f"peer {url} published an A2A agent card that cannot be read: {str(exc)[:300]}", code="peer_invalid"
+            f"peer {url} published an A2A agent card that cannot be read: {str(exc)[:300]}",
+            # The SDK's words ("'str' object has no attribute 'pop'") say what broke, not what to do.
+            hint=f"check that {url} is the agent's base URL (its card: {url}/.well-known/agent-card.json); "
+            "if it is, the card does not follow the A2A format, and the agent's owner must fix it",
+            code="peer_invalid",
         ) from None
 
 

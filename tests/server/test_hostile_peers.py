@@ -185,3 +185,16 @@ def test_a_token_over_plain_http_beyond_this_machine_is_warned_about() -> None:
     near = PeerRecord(name="near", url="http://127.0.0.1:8000", api_base="http://127.0.0.1:8000/v1", token_env="T")
     assert token_warning(near) is None
     assert token_warning(far.model_copy(update={"token_env": None})) is None
+
+
+def test_an_agent_card_of_the_wrong_shape_is_refused_with_what_to_check(
+    servers: Callable[[Handler], FakeServer], tmp_path: Path
+) -> None:
+    """A card the SDK cannot read ("skills" a string) was refused with the SDK's words only
+    ("'str' object has no attribute 'pop'") and no hint."""
+    broken = servers(lambda h: reply(h, 200, {"name": "x", "skills": "nope", "supportedInterfaces": 5}))
+    added = peers_cli(tmp_path, "add", broken.url)
+    assert added.returncode == 1, added.stderr
+    assert f"peer {broken.url} published an A2A agent card that cannot be read" in added.stderr
+    assert f"hint: check that {broken.url} is the agent's base URL" in added.stderr
+    assert "the agent's owner must fix it" in added.stderr
