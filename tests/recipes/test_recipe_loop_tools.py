@@ -33,14 +33,19 @@ output: "grow={{ steps.grow.output }} both={{ steps.both.output }}"
 """
 
 
-@pytest.mark.usefixtures("agentnet_home")
-def test_loop_and_mixture_values_reach_a_tool() -> None:
-    Path("loops.yaml").write_text(RECIPE)
-    done = subprocess.run(
-        [AGENTNET, "recipe", "run", "loops.yaml", "--json"],
+def recipe_run(*args: str) -> subprocess.CompletedProcess[str]:
+    """``agentnet recipe run ARGS`` in this process's working directory, never through a daemon."""
+    return subprocess.run(
+        [AGENTNET, "recipe", "run", *args],
         capture_output=True, text=True, timeout=300, check=False, stdin=subprocess.DEVNULL,
         env={**os.environ, "AGENTNET_NO_DAEMON": "1"},
     )  # fmt: skip
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_loop_and_mixture_values_reach_a_tool() -> None:
+    Path("loops.yaml").write_text(RECIPE)
+    done = recipe_run("loops.yaml", "--json")
     result = json.loads(done.stdout)
     assert done.returncode == 0, result
     # 5 -> +1 = 6 -> *2 = 12 -> +1 = 13 -> *2 = 26; two proposals "5" and "5" are 2 words.
@@ -64,11 +69,7 @@ def test_a_failing_loop_part_is_named_as_the_progress_names_it() -> None:
     """The run's error named the executor's inner step ("step 'again__revise' failed"), an id the
     recipe never wrote, while the progress lines said "again (revision)"."""
     Path("failing.yaml").write_text(FAILING_REVISION)
-    done = subprocess.run(
-        [AGENTNET, "recipe", "run", "failing.yaml"],
-        capture_output=True, text=True, timeout=300, check=False, stdin=subprocess.DEVNULL,
-        env={**os.environ, "AGENTNET_NO_DAEMON": "1"},
-    )  # fmt: skip
+    done = recipe_run("failing.yaml")
     assert done.returncode == 1, done.stderr
     assert "error (step_failed): step 'again (revision)' failed on every candidate" in done.stderr, done.stderr
     assert "__" not in done.stderr
