@@ -167,3 +167,10 @@ def install_hint(missing: Sequence[Need], cards: Sequence[CapabilityCard]) -> st
             if not card.available and card.install and need.met_by(card):
                 return f"{card.id} is not installed: {card.install}"
     return None
+
+
+def takes_named_values(card: CapabilityCard) -> bool:
+    """An API-style tool: it takes its inputs as named values and declares no medium (``MEDIA_TYPES``),
+    so a file the task hands over may be one of its values. A tool that declares a medium is typed,
+    and what it reads is what its types say."""
+    return bool(card.parameters) and not set(MEDIA_TYPES) & {*card.input_types, *card.output_types}

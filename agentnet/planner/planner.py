@@ -25,7 +25,7 @@ from agentnet.planner.extract import Artifact, artifacts, clauses
 from agentnet.planner.general import asks_a_tool, general_plan, serve_the_rest
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
 from agentnet.planner.material import material_after_question, missing_material
-from agentnet.planner.needs import Need, described, install_hint, is_general, unmet_media
+from agentnet.planner.needs import Need, described, install_hint, is_general, takes_named_values, unmet_media
 from agentnet.planner.plan import Plan, Step
 from agentnet.planner.scene import sets_scene
 from agentnet.planner.similarity import Scorer
@@ -316,11 +316,16 @@ class Planner:
         value such tools take by name ("sell example.jpg on Amazon", wherever the file is mentioned), and a
         medium to make counts when the clause asking for the tool says it ("make sure the movie starts
         playing" for a movie player). Tool lists of API tools declare no media types, so without this such
-        requests were all refused (TaskBench dailylifeapis: 29 of its first 200)."""
+        requests were all refused (TaskBench dailylifeapis: 29 of its first 200).
+
+        A tool that declares a medium (reads an image, makes audio) is typed: its types say what it takes,
+        and a medium it does not declare is none of its arguments. "Transcribe meeting.wav" matched the
+        text-to-speech tool (0.56, "speech"), which was then handed the recording as its text and spoke
+        its file name, where no collaborator transcribes audio and the task is refused."""
         asking = [
             part.lower()
             for part, row in zip(parts, sims, strict=True)
-            if cards[max(range(len(row)), key=row.__getitem__)].parameters and self._clearly_asks(row)
+            if takes_named_values(cards[max(range(len(row)), key=row.__getitem__)]) and self._clearly_asks(row)
         ]
         if need.input_type is not None:
             return bool(asking)

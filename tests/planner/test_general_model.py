@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from agentnet.cards import CapabilityCard, Skill
-from agentnet.config import embedded_default_spec
+from agentnet.config import AgentnetConfig, embedded_default_spec
 from agentnet.directory.importers import load_cards
 from agentnet.directory.inmemory import InMemorySource
 from agentnet.errors import PlanningError
+from agentnet.nodes.registry import NodeRegistry
 from agentnet.planner.extract import artifacts
 from agentnet.planner.general import GENERAL_WHY
 from agentnet.planner.needs import needs
@@ -72,6 +73,17 @@ def test_a_medium_that_is_an_api_tools_argument_is_planned_not_refused() -> None
         with pytest.raises(PlanningError, match=what) as info:
             planner.plan(task)
         assert info.value.code == "capability_missing"
+
+
+def test_a_medium_a_typed_tool_does_not_declare_is_refused_not_handed_to_it() -> None:
+    """The bundled text-to-speech tool takes named values (its text) but declares its media: "Transcribe
+    meeting.wav" matches it by its words, and it spoke the recording's file name; no collaborator here
+    transcribes audio, so the task is refused by name."""
+    speech = NodeRegistry(AgentnetConfig()).card("speech")
+    assert speech.parameters and speech.output_types == ["audio"]
+    with pytest.raises(PlanningError, match="audio input") as info:
+        _planner(speech).plan("Transcribe meeting.wav")
+    assert info.value.code == "capability_missing"
 
 
 def test_a_need_many_files_show_is_named_once() -> None:
