@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from agentnet.collaborators import currency, units
+from agentnet.collaborators import currency, numcompare, units
 from agentnet.collaborators.mathtext import (
     SCALES,
     CalculatorError,
@@ -356,6 +356,9 @@ def _converts(text: str) -> bool:
 
 
 def _one(expression: str, variables: dict[str, Decimal]) -> ToolOutput:
+    comparison = numcompare.find(expression)
+    if comparison is not None:
+        return ToolOutput(*numcompare.answer(comparison, lambda side: evaluate(side, variables), show))
     # Before units: "10 USD in EUR" reads as no unit conversion, and the words dropped, as 10.
     exchange = currency.find_exchange(expression)
     if exchange is not None:

@@ -37,7 +37,8 @@ CALCULATOR = _card(
     "calculator",
     "Calculator",
     "Evaluates arithmetic exactly (a calculator, not a language model): + - * / ^ and parentheses, "
-    "percentages (15% of 240, add 8% tax, 20% off), square roots, sums and averages of numbers, and unit "
+    "percentages (15% of 240, add 8% tax, 20% off), square roots, sums and averages of numbers, which of "
+    "two numbers or amounts is bigger (is 2^30 more than 10^9), and unit "
     "conversions (miles to km, Fahrenheit to Celsius, kg to pounds). Can use the labelled numbers of a given "
     "text, such as a receipt's total.",
     "Compute the value of an arithmetic expression, a percentage or a unit conversion.",

@@ -17,7 +17,7 @@ _COMPLETE = re.compile(r"\b(?:and|two|both|each|all|these|those|them|they)\b", r
 
 
 # The rest of a sentence after a comma is the end of a list of alternatives: short items, the last after "or".
-_ITEM = r"[\w'-]+(?:\s+[\w'-]+){0,2}"
+_ITEM = r"[^\s,;]+(?:\s+[^\s,;]+){0,2}"
 _ALTERNATIVES = re.compile(rf"(?:{_ITEM},\s*)*{_ITEM},?\s+or\s+{_ITEM}\s*[.?!]?\s*$", re.IGNORECASE)
 _LIST_COMMA = re.compile(r",\s*")
 
