@@ -37,13 +37,19 @@ CALCULATOR = _card(
     "calculator",
     "Calculator",
     "Evaluates arithmetic exactly (a calculator, not a language model): + - * / ^ and parentheses, "
-    "percentages (15% of 240, add 8% tax, 20% off), square roots, sums and averages of numbers, which of "
-    "two numbers or amounts is bigger (is 2^30 more than 10^9), and unit "
+    "percentages (15% of 240, add 8% tax, 20% off), square roots, sums and averages of numbers, and unit "
     "conversions (miles to km, Fahrenheit to Celsius, kg to pounds). Can use the labelled numbers of a given "
     "text, such as a receipt's total.",
     "Compute the value of an arithmetic expression, a percentage or a unit conversion.",
     ["math", "arithmetic", "calculate", "percentage", "tax", "tip", "unit conversion", "numbers"],
-    ["What is 15% of 240?", "Calculate (12.5 + 7.25) * 3", "Convert 5 miles to km", "Add a 15% tip to the total"],
+    [
+        "What is 15% of 240?",
+        "Calculate (12.5 + 7.25) * 3",
+        "Convert 5 miles to km",
+        "Add a 15% tip to the total",
+        "Which is bigger, 2^30 or 10^9?",
+        "Is 5 miles more than 8 km?",
+    ],
     latency_ms=1,
 )
 DATES = _card(
