@@ -50,6 +50,12 @@ def whole_request(step: Step, task: str, supplied: list[Artifact]) -> None:
         for item in step.inputs
         if item.kind != "user" or item.value in names or (item.name is not None and item.value != clause)
     ]
+    for item in step.inputs:
+        # A parameter left with its clause has no value (the executor reads the instruction so); the
+        # clause has its quoted passages masked, so as the old clause it read as a value ("Find the
+        # *.txt files in the folder the quoted text" was sent as a glob pattern).
+        if item.kind == "literal" and item.value == clause:
+            item.value = step.instruction
     wired = {item.value for item in step.inputs if item.kind == "user"}
     step.inputs += [StepInput(kind="user", value=a.value, type=a.type) for a in named if a.value not in wired]
 

@@ -224,7 +224,7 @@ def _fill_step(step: Step, parameters: list[dict[str, str]], text: str) -> None:
         # A parameter no kind fits ("the document to print", "the book to borrow") takes a file or
         # the quoted passage its own clause names.
         if value is None and not kinds[item.name]:
-            value = _value(["file"], item.value, texts[:1], used) or _clause_quote(step.instruction, text)
+            value = _value(["file"], item.value, texts[:1], used) or _clause_quote(step.instruction, text, used)
         if value is None:
             continue
         used.add(value)
@@ -239,16 +239,18 @@ def _as_typed(value: str, typed: str) -> str:
     return money.plain_number(value) if typed in _NUMERIC_TYPES else value
 
 
-def _clause_quote(clause: str, text: str) -> str | None:
+def _clause_quote(clause: str, text: str, used: set[str]) -> str | None:
     """The quoted passage a clause stands for: clauses are cut from the request with quoted passages
-    masked ("borrow the quoted text from the library"), the k-th placeholder being the k-th passage."""
+    masked ("borrow the quoted text from the library"), the k-th placeholder being the k-th passage.
+    None when another parameter took it: find_files(directory, pattern) got "scratch" for both."""
     masked, at = mask_quotes(text), clause.find(QUOTE_PLACEHOLDER)
     start = masked.find(clause)
     if at < 0 or start < 0:
         return None
     passages = [m.group("body") for m in _QUOTED.finditer(text) if _typed_literal(m.group("body")) == "text"]
     index = masked[: start + at].count(QUOTE_PLACEHOLDER)
-    return passages[index].strip() if index < len(passages) else None
+    passage = passages[index].strip() if index < len(passages) else None
+    return None if passage in used else passage
 
 
 # "text Ana that I'm running late", "send an SMS to mum saying I landed safely": what is said.

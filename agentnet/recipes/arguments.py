@@ -20,6 +20,7 @@ from typing import Any
 from agentnet.cards import CapabilityCard
 from agentnet.executor.prompts import StepContext
 from agentnet.executor.run_files import describe, is_ref
+from agentnet.planner.extract import mask_quotes
 from agentnet.planner.plan import Step as PlanStep
 from agentnet.planner.plan import StepInput
 from agentnet.planner.values import fill
@@ -34,14 +35,17 @@ def tool_literals(card: CapabilityCard | None, instruction: str) -> dict[str, An
     named = [p["name"] for p in card.parameters if p.get("name")]
     if not named:
         return {}
+    # The planner's clauses have quoted passages masked, a placeholder standing for each: a clause
+    # written out in full was not found in the masked request, so "the folder 'scratch'" gave no value.
+    clause = mask_quotes(instruction)
     step = PlanStep(
         id="recipe",
         capability=card.id,
-        instruction=instruction,
-        inputs=[StepInput(kind="user", name=name, value=instruction) for name in named],
+        instruction=clause,
+        inputs=[StepInput(kind="user", name=name, value=clause) for name in named],
     )
     fill([step], {card.id: card}, instruction)
-    return {item.name: item.value for item in step.inputs if item.name and item.value != instruction}
+    return {item.name: item.value for item in step.inputs if item.name and item.value != clause}
 
 
 def step_request(
@@ -68,7 +72,9 @@ def step_request(
         else:
             upstream += _written(ref, values)
     asked = render(template, _named_files(ctx, lookup)).strip()
-    request = {"task": ctx.task, "instruction": asked, "literals": tool_literals(card, asked), "upstream": upstream}
+    # The step's own words are its task: the run's task is the recipe's name (or description), which
+    # the argument filler read as the request ("tidy-up": the model made up a folder for "scratch").
+    request = {"task": asked, "instruction": asked, "literals": tool_literals(card, asked), "upstream": upstream}
     return {**request, "files": files} if files else request
 
 

@@ -1,9 +1,11 @@
 """An MCP server (stdio, written with the SDK) whose tool reads files by name, as filesystem servers do:
 its ``path`` parameter has no agentnet role, only a name and a description. With ``--list`` the tool
-takes a list of names instead; with ``--hold FILE`` it answers only once FILE is gone (at most 120 s), so a
-test can interrupt a run while its step is running.
+takes a list of names instead; with ``--find`` it lists a folder's files instead (a folder and a
+pattern, neither named for a file nor given a form, so no kind of value fits them); with ``--hold
+FILE`` it answers only once FILE is gone (at most 120 s), so a test can interrupt a run while its step
+is running.
 
-    python tests/mcp/files_server.py [--list] [--hold FILE]
+    python tests/mcp/files_server.py [--list | --find] [--hold FILE]
 """
 
 from __future__ import annotations
@@ -34,7 +36,18 @@ async def digest(path: str) -> str:
     return f"{Path(path).name} {hashlib.sha256(Path(path).read_bytes()).hexdigest()}"
 
 
-if "--list" in sys.argv:
+if "--find" in sys.argv:
+
+    @app.tool(annotations=READ_ONLY)
+    def find_files(
+        directory: Annotated[str, Field(description="The directory to search")],
+        pattern: Annotated[str, Field(description="A glob pattern such as *.txt")],
+    ) -> str:
+        """Find the files in a directory whose names match a glob pattern."""
+        found = sorted(p.name for p in Path(directory).glob(pattern))
+        return "\n".join(found) or f"no file matches {pattern!r} in {directory!r}"
+
+elif "--list" in sys.argv:
 
     @app.tool(annotations=READ_ONLY)
     async def sha256_checksums(paths: Annotated[list[str], Field(description="The paths of the files")]) -> str:
