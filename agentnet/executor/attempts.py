@@ -295,10 +295,22 @@ def _all_failed(
         )
     return RunError(
         f"step {step_id!r} failed on every candidate ({plural(len(attempts), 'attempt')}):\n" + "\n".join(lines),
-        hint="check those models are up (`agentnet models list`), give the step more alternates or a longer "
-        f"deadline, then resume the run with `agentnet run --resume {run_id}`",
+        hint=f"check {_where_to_check([str(a['node_id']) for a in attempts])}, give the step more alternates or a "
+        f"longer deadline, then resume the run with `agentnet run --resume {run_id}`",
         code="step_failed",
     )
+
+
+def _where_to_check(node_ids: list[str]) -> str:
+    """The command that shows whether the failed candidates can be used: `agentnet models list` shows
+    declared models and tools but no peer (``PEER/ID``: an agentnet or A2A agent added with `peers add`),
+    whose state `agentnet peers refresh` reads."""
+    peers = sorted({node_id.split("/", 1)[0] for node_id in node_ids if "/" in node_id})
+    checks = ["those models are up (`agentnet models list`)"] if any("/" not in n for n in node_ids) else []
+    if peers:
+        named = f"peers {', '.join(peers)} answer" if len(peers) > 1 else f"peer {peers[0]} answers"
+        checks.append(f"{named} (`agentnet peers refresh` says which are up)")
+    return " and ".join(checks)
 
 
 def _call(

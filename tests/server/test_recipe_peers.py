@@ -65,3 +65,30 @@ def test_a_recipe_naming_a_peer_tool_validates_resumes_and_fails_honestly(
     assert again["error"]["code"] != "invalid_recipe", again
     assert "unknown model" not in resumed.stdout + resumed.stderr
     assert "no such file: missing-notes.txt" in again["error"]["message"]
+
+
+def test_a_step_whose_peer_is_down_says_how_to_see_the_peers(serve: Callable[..., Served], tmp_path: Path) -> None:
+    """The hint of a step that failed on every candidate said "check those models are up (`agentnet
+    models list`)", a list without peers: for a peer's model it names the command that says whether
+    the peer answers."""
+    b = serve("b", args=("--name", "b"))
+    home, work = tmp_path / "a-home", tmp_path / "a-work"
+    home.mkdir()
+    work.mkdir()
+    env = {**os.environ, "AGENTNET_HOME": str(home), "AGENTNET_NO_DAEMON": "1", "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(BIN_DIR / "agentnet"), *args], cwd=work, env=env, capture_output=True, text=True, timeout=180
+        )
+
+    assert cli("peers", "add", b.url).returncode == 0
+    b.stop()
+    (work / "sum.yaml").write_text('name: sum\nsteps:\n  - {id: add, model: b/calculator, prompt: "2 + 2"}\n')
+    ran = cli("recipe", "run", "sum.yaml", "--json")
+    error = json.loads(ran.stdout)["error"]
+    assert ran.returncode == 1 and "b/calculator" in error["message"], ran.stdout
+    hint = error["hint"]
+    assert "`agentnet peers refresh`" in hint and "models list" not in hint, hint
+    refreshed = cli("peers", "refresh")
+    assert refreshed.returncode == 0 and "b: down" in refreshed.stdout, refreshed.stdout + refreshed.stderr
