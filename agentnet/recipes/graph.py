@@ -37,7 +37,7 @@ from agentnet.nodes.base import ChatMessage
 from agentnet.recipes.arguments import step_request
 from agentnet.recipes.fallback import GeneralFallback
 from agentnet.recipes.inputs import prompt_value
-from agentnet.recipes.runtime import PASS_THROUGH, Candidates
+from agentnet.recipes.runtime import PASS_THROUGH, Candidates, Room
 from agentnet.recipes.schema import Call, Recipe, Step, Target
 from agentnet.recipes.template import Reference, render, to_text
 
@@ -95,6 +95,8 @@ class RecipeCompiler:
         self.candidates = candidates
         self.general = general
         self.exits = {step.id: exit_of(step) for step in recipe.steps}
+        # Executor step id -> the context window its prompt must fit (``Candidates.room``).
+        self.rooms: dict[str, Room | None] = {}
 
     # --- templates -------------------------------------------------------------------------
 
@@ -104,7 +106,7 @@ class RecipeCompiler:
             if root == "inputs":
                 # A text file input appears in a prompt as its text, another file as its description;
                 # a tool gets the file itself (request).
-                return prompt_value(ctx.inputs.get(rest[0], ""))
+                return prompt_value(ctx.inputs.get(rest[0], ""), rest[0], self.rooms.get(ctx.step_id))
             if root == "steps":
                 result = ctx.results.get(self.exits.get(rest[0], rest[0])) or {}
                 if rest[1] == "output":
@@ -175,6 +177,7 @@ class RecipeCompiler:
         extra: Extra | None = None,
     ) -> StepSpec:  # fmt: skip
         ids, why = self.candidates.candidates(target, label or step_id, call.accept if call else None)
+        self.rooms[step_id] = self.candidates.room(ids, step_label(step_id))
         return StepSpec(
             id=step_id,
             candidates=ids,
@@ -203,6 +206,7 @@ class RecipeCompiler:
             call = step.as_call()
             spec = self.spec(step.id, call, self.prompt(call.prompt), after=after, call=call)
             spec.candidates = [*spec.candidates, *self.general_after(step, call, spec.candidates)]
+            self.rooms[step.id] = self.candidates.room(spec.candidates, step_label(step.id))
             builder.add_step(spec)
         elif step.kind == "cascade":
             self.add_cascade(builder, step, after)

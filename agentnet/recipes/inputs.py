@@ -21,7 +21,9 @@ from typing import Any
 
 from agentnet.artifacts import kind_of, read_file
 from agentnet.errors import UserError
+from agentnet.executor.budget import estimate_tokens
 from agentnet.executor.run_files import describe, is_ref
+from agentnet.recipes.runtime import Room
 from agentnet.recipes.schema import InputSpec, Recipe
 
 _EXAMPLE = {"image": "sign.png", "audio": "speech.wav", "file": "data.csv"}
@@ -122,12 +124,27 @@ def file_text(value: Any) -> str | None:
         ) from None
 
 
-def prompt_value(value: Any) -> str:
-    """An input as a prompt shows it: text, a text file's text, or another file's description."""
+def prompt_value(value: Any, name: str = "", room: Room | None = None) -> str:
+    """An input as a prompt shows it: text, a text file's text, or another file's description. A text
+    file longer than ``room`` (the step's largest context window) is a ``UserError`` naming the file and
+    the limit: pasted whole, a 50 MB file was tokenised for a 2048-token model (or sent to a remote one)
+    only to be refused."""
     if not is_ref(value):
         return value if isinstance(value, str) else str(value)
     text = file_text(value)
-    return text if text is not None else describe(value)
+    if text is None:
+        return describe(value)
+    tokens = estimate_tokens(text)
+    if room is not None and tokens > room.tokens:
+        file = value.get("source") or value.get("name") or value["path"]
+        raise UserError(
+            f"input {name!r} ({file}, ~{tokens:,} tokens) does not fit the prompt of step {room.step_id!r}: the "
+            f"largest context window of its models is {room.tokens:,} tokens ({room.model!r})",
+            hint=f"pass a shorter file (or split {Path(str(file)).name} and run the recipe on each part), or give "
+            f"step {room.step_id!r} a model with a larger context window (a local model's is its params.n_ctx)",
+            code="input_too_long",
+        )
+    return text
 
 
 def handed(name: str, value: Any) -> tuple[tuple[str, str, Any], str | None]:

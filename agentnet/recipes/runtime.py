@@ -64,6 +64,15 @@ def _pass_through() -> ModelNode:
     return CallableNode.build(lambda text: text, card, parse_json=False)
 
 
+@dataclass(frozen=True)
+class Room:
+    """The most tokens a step's prompt can hold: the context window of ``model``, the step's largest."""
+
+    tokens: int
+    model: str
+    step_id: str
+
+
 @dataclass
 class Candidates:
     """Resolves recipe candidate ids to nodes; built once per compiled recipe."""
@@ -135,6 +144,20 @@ class Candidates:
                 self._targets[key] = (card_id, target, accept)
                 ids.append(key)
         return ids, pairs[0][1]
+
+    def room(self, candidate_ids: Sequence[str], step_id: str) -> Room | None:
+        """The largest context window among the models behind ``candidate_ids``: what one input's text
+        may take at most in the step's prompt. None when one of them states none (a tool, a model
+        whose window is not known): then no bound is known."""
+        best: Room | None = None
+        for candidate in candidate_ids:
+            model = self.model_of(candidate)
+            card = next((c for c in self.cards if c.id == model), None)
+            if card is None or not card.context_length:
+                return None
+            if best is None or card.context_length > best.tokens:
+                best = Room(card.context_length, model, step_id)
+        return best
 
     def model_of(self, candidate_id: str) -> str:
         """The model behind a candidate id (a step's tailored ``model@label`` or a plain model id)."""

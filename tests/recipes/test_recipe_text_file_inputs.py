@@ -47,3 +47,28 @@ def test_a_text_file_input_reaches_tools_and_models_as_its_text() -> None:
     assert steps["total"]["text"].startswith("19 (sum of qty)")  # not a filter on "apple" read from the data
     assert steps["read"]["text"] == NOTES
     assert "honey" in steps["ask"]["text"].lower(), steps["ask"]
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_text_file_longer_than_the_steps_context_is_refused_naming_the_file_and_the_limit() -> None:
+    """A text file input went into the prompt whole: a 5 MB file was tokenised for SmolLM2's 2048-token
+    window before the model refused it (a remote model would have been sent all of it). Its text is
+    bounded by the step's largest context window; a tool step (no window) still reads it all."""
+    Path("big.txt").write_text("Bees make honey. " * 5000)  # ~85,000 characters: ~24,000 tokens
+    Path("big.yaml").write_text(
+        "name: big\ninputs:\n  doc: {type: file}\nsteps:\n"
+        '  - {id: count, model: text-statistics, prompt: "Count the words of {{ inputs.doc }}"}\n'
+        '  - {id: sum, model: smollm2, prompt: "Summarise: {{ inputs.doc }}"}\n'
+    )
+    done = subprocess.run(
+        [AGENTNET, "recipe", "run", "big.yaml", "--input", "doc=big.txt", "--json"],
+        capture_output=True, text=True, timeout=300, check=False, stdin=subprocess.DEVNULL,
+        env={**os.environ, "AGENTNET_NO_DAEMON": "1"},
+    )  # fmt: skip
+    result = json.loads(done.stdout)
+    assert done.returncode == 1, result
+    assert result["steps"]["count"]["text"] == "15000 words", result
+    error = result["error"]
+    assert error["code"] == "input_too_long", error
+    assert "big.txt" in error["message"] and "2,048 tokens ('smollm2')" in error["message"], error
+    assert "step 'sum'" in error["message"] and "params.n_ctx" in error["hint"], error
