@@ -257,6 +257,12 @@ def serve(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Log INFO lines on stderr too (one per model call...).")
     ] = False,
+    max_body_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-body-bytes", help="Largest prompt, task or query accepted (with --http: request body).", min=1
+        ),
+    ] = 1_000_000,
 ) -> None:
     """Serve this agentnet to MCP hosts: tools ask, plan, run, search_directory; cards as resources."""
     from agentnet.network import Network
@@ -264,12 +270,18 @@ def serve(
 
     with Network.from_config(config) as network:
         if not http:
-            serve_stdio(network, verbose)
+            serve_stdio(network, verbose, max_body_bytes)
             return
         from agentnet.cli.server_token import read_token
         from agentnet.server.settings import ServerSettings
 
         settings = ServerSettings.model_validate(
-            {"host": host, "port": port, "token": read_token(token_env), "allowed_origins": allow_origin or []}
+            {
+                "host": host,
+                "port": port,
+                "token": read_token(token_env),
+                "allowed_origins": allow_origin or [],
+                "max_body_bytes": max_body_bytes,
+            }
         )
         serve_http(network, settings, verbose)

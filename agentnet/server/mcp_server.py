@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from agentnet.cards import CapabilityCard
 from agentnet.errors import RunError, UserError
+from agentnet.server.settings import MAX_BODY_BYTES
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -40,8 +41,10 @@ INSTRUCTIONS = (
 )
 
 
-def build_server(network: "Network", verbose: bool = False) -> "MCPServer":
-    """The MCP server exposing ``network``; its log on stderr at INFO with ``verbose``, else warnings."""
+def build_server(network: "Network", verbose: bool = False, max_bytes: int = MAX_BODY_BYTES) -> "MCPServer":
+    """The MCP server exposing ``network``; its log on stderr at INFO with ``verbose``, else warnings.
+    A prompt, task or query longer than ``max_bytes`` (UTF-8) is refused: over stdio nothing else bounds
+    it (a 3 MB task was planned for 8.5 s, every other call waiting); over HTTP the body limit is the same."""
     import anyio
     from mcp.server.mcpserver import Context, MCPServer
     from mcp.types import ToolAnnotations
@@ -65,6 +68,7 @@ def build_server(network: "Network", verbose: bool = False) -> "MCPServer":
     async def ask(prompt: str, model: str | None = None) -> str:
         """Send one prompt to one model of the network (the default model unless `model` names one)."""
         with _callers_input():
+            _within(prompt, "prompt", max_bytes)
             if not prompt.strip():  # as `agentnet ask ""`: a model given nothing makes up an answer
                 raise UserError("nothing to ask: the prompt is empty", hint="pass the question as `prompt`")
             node = network.node(model)
@@ -75,6 +79,7 @@ def build_server(network: "Network", verbose: bool = False) -> "MCPServer":
     async def plan(task: str) -> dict[str, Any]:
         """Plan a task: which collaborator does each step and why (nothing is run)."""
         with _callers_input():
+            _within(task, "task", max_bytes)
             made = await anyio.to_thread.run_sync(serialised, network.plan, task)
         return dict(made.model_dump(mode="json"))
 
@@ -86,6 +91,7 @@ def build_server(network: "Network", verbose: bool = False) -> "MCPServer":
             return _run_reporting(network, task, lambda *done: anyio.from_thread.run(ctx.report_progress, *done))
 
         with _callers_input():
+            _within(task, "task", max_bytes)
             result = await anyio.to_thread.run_sync(serialised, work)
         error = result.error.to_dict() if result.error is not None else None
         return {"run_id": result.run_id, "status": result.status, "answer": result.answer, "error": error}
@@ -94,12 +100,24 @@ def build_server(network: "Network", verbose: bool = False) -> "MCPServer":
     async def search_directory(query: str, k: int = 5) -> list[dict[str, Any]]:
         """Find the collaborators whose capability cards best match a query (k: how many, 1 to 50)."""
         with _callers_input():
+            _within(query, "query", max_bytes)
             _check_k(k)
             hits: list[dict[str, Any]] = await anyio.to_thread.run_sync(serialised, _search_hits, network, query, k)
         return hits
 
     _add_card_resources(server, network)
     return server
+
+
+def _within(text: str, name: str, max_bytes: int) -> None:
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise UserError(
+            f"the {name} is {size:,} bytes, more than this server takes ({max_bytes:,} bytes)",
+            hint=f"send a shorter {name}, or start the server with a larger limit "
+            "(`agentnet mcp serve --max-body-bytes N`, as `agentnet serve --max-body-bytes`)",
+            code="request_too_large",
+        )
 
 
 @contextmanager
@@ -209,8 +227,8 @@ def _lost_only(record: logging.LogRecord) -> bool:
     return record.levelno >= logging.WARNING or any(part in message for part in _STREAM_LOST)
 
 
-def serve_stdio(network: "Network", verbose: bool = False) -> None:
-    build_server(network, verbose).run("stdio")
+def serve_stdio(network: "Network", verbose: bool = False, max_bytes: int = MAX_BODY_BYTES) -> None:
+    build_server(network, verbose, max_bytes).run("stdio")
 
 
 def serve_http(network: "Network", settings: "ServerSettings", verbose: bool = False) -> None:
@@ -227,7 +245,7 @@ def serve_http(network: "Network", settings: "ServerSettings", verbose: bool = F
     # Listening before the address is announced: a client that connects at once waits in the backlog.
     sock.listen(2048)
     bound = settings.model_copy(update={"port": sock.getsockname()[1]})
-    app = Guard(build_server(network, verbose).streamable_http_app(host=settings.host), bound)
+    app = Guard(build_server(network, verbose, settings.max_body_bytes).streamable_http_app(host=settings.host), bound)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, proxy_headers=False)
     sys.stderr.write(f"agentnet MCP server at {bound.base_url}/mcp\n")
     sys.stderr.flush()

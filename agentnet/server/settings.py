@@ -14,7 +14,10 @@ from agentnet.errors import ConfigError
 from agentnet.federation.headers import DEADLINE_HEADER, HOPS_HEADER, VIA_HEADER
 from agentnet.hosts import is_loopback_host
 
-__all__ = ["DEADLINE_HEADER", "HOPS_HEADER", "VIA_HEADER", "ServerSettings"]
+__all__ = ["DEADLINE_HEADER", "HOPS_HEADER", "MAX_BODY_BYTES", "VIA_HEADER", "ServerSettings"]
+
+# The largest request body (``--max-body-bytes``); `agentnet mcp serve` holds a stdio call's text to it too.
+MAX_BODY_BYTES = 1_000_000
 
 
 class ServerSettings(BaseModel):
@@ -33,7 +36,7 @@ class ServerSettings(BaseModel):
     public_url: str | None = None
     # Browser origins allowed to call; any other Origin header is refused (non-browser clients send none).
     allowed_origins: list[str] = Field(default_factory=list)
-    max_body_bytes: int = Field(default=1_000_000, gt=0)
+    max_body_bytes: int = Field(default=MAX_BODY_BYTES, gt=0)
     # Request bodies held in memory at once, all requests together (each is read whole before its
     # route runs); beyond it a request gets 503 with Retry-After. At least one max_body_bytes body fits.
     body_memory_bytes: int = Field(default=64_000_000, gt=0)

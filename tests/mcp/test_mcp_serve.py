@@ -184,3 +184,30 @@ def test_an_empty_prompt_is_the_callers_error_not_an_answer(agentnet_home: Path,
     text = asked.content[0].text
     assert asked.is_error and "nothing to ask" in text and "prompt" in text, text
     assert "Traceback" not in said and "ERROR" not in said, said
+
+
+def test_a_task_larger_than_the_request_limit_is_refused_naming_the_setting(agentnet_home: Path) -> None:
+    """Over stdio no request limit applied: a 3 MB task was planned (8.5 s of CPU, the server busy for
+    every other call). It gets the limit of `agentnet serve`'s request bodies and says how to raise it;
+    a raised limit takes the same task."""
+    env = {"AGENTNET_HOME": str(agentnet_home), "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    if "PYTHONPATH" in os.environ:
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    task = "Count the words of this: " + "bees make honey " * 200_000  # 3.2 MB
+
+    async def plan(*flags: str) -> Any:
+        params = StdioServerParameters(
+            command=AGENTNET[0], args=[*AGENTNET[1:], "mcp", "serve", *flags], env=env, cwd=Path.cwd()
+        )
+        with (agentnet_home / "serve-stderr.log").open("w") as errlog:
+            async with stdio_client(params, errlog=errlog) as (read, write), ClientSession(read, write) as session:
+                await session.initialize()
+                return await session.call_tool("plan", {"task": task})
+
+    refused = anyio.run(plan)
+    text = refused.content[0].text[:500]
+    assert refused.is_error and "3,200,025 bytes" in text and "1,000,000" in text, text
+    assert "--max-body-bytes" in text, text
+    taken = anyio.run(plan, "--max-body-bytes", "4000000")
+    assert not taken.is_error, taken.content[0].text[:500]
+    assert taken.structured_content["steps"][0]["capability"] == "text-statistics"
