@@ -25,6 +25,7 @@ from agentnet.server.peer_view import PeerView
 from agentnet.server.routes import catalog_router, chat_router, directory_router, health_router
 from agentnet.server.runs import runs_router
 from agentnet.server.settings import ServerSettings
+from agentnet.server.sse import quiet_ended_streams
 from agentnet.server.tracing import Traced
 
 log = logging.getLogger("agentnet.server")
@@ -95,6 +96,7 @@ def create_app(
         metrics.close()
 
     closing.append(stop_metrics)
+    quiet_ended_streams()
     # Spans and counts include requests the gate refuses.
     return Traced(Metered(Guard(app, settings), metrics))
 

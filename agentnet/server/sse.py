@@ -6,6 +6,7 @@ response here, so a client sees one shape whichever path answered.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import secrets
@@ -19,6 +20,23 @@ from starlette.types import Receive, Scope, Send
 from agentnet.server.limits import Ticket
 
 log = logging.getLogger("agentnet.server")
+# Set in the task of a request whose stream was ended on purpose (its reader read nothing): what
+# uvicorn says next, that the app returned without completing the response, is then no error.
+_ENDED = contextvars.ContextVar("agentnet_stream_ended", default=False)
+_UNFINISHED = "ASGI callable returned without completing response"
+
+
+class _EndedOnPurpose(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (_ENDED.get() and record.getMessage().startswith(_UNFINISHED))
+
+
+def quiet_ended_streams() -> None:
+    """Drop uvicorn's ERROR for a stream ``TicketedSSE`` ended after its send timeout: the warning it
+    logged says what happened; the ERROR read as a crash. uvicorn closes the connection either way."""
+    errors = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _EndedOnPurpose) for f in errors.filters):
+        errors.addFilter(_EndedOnPurpose())
 
 
 class Chunks:
@@ -65,6 +83,9 @@ class TicketedSSE(Response):
         try:
             await response(scope, receive, send)
         except SendTimeoutError:
+            # Nothing more can be written (the client's buffers are full): the connection is closed
+            # with the stream unfinished, which tells a client that reads again that it was cut.
+            _ENDED.set(True)
             client = scope.get("client") or ("?", 0)
             log.warning(
                 "%s %s: the client at %s:%s read nothing for %g s; its stream is ended and the connection closed",
