@@ -56,13 +56,15 @@ DATES = _card(
     "dates",
     "Date calculator",
     "Dates and times: what time it is now, here or in a city, the date some days, weeks, months or years "
-    "after or before a date, the number of days between two dates or until a date or holiday (how long "
-    "until New Year's Eve), the day of the week of a date, a time plus hours and minutes (this machine's "
-    "clock and time zones).",
-    "Add or subtract durations to dates and times, count days between dates, name weekdays.",
-    ["date", "calendar", "days between", "weekday", "time arithmetic", "deadline"],
-    ["What date is 90 days after 2024-03-01?", "How many days are there between 2024-01-15 and 2024-03-01?",
-     "What day of the week is 2025-12-25?", "What time is it in Tokyo?"],
+    "after or before a date, the number of days or weeks between two dates or until a date, a birthday or a "
+    "holiday (how long until Halloween or New Year's Eve), the days left in the year, the day of the week of a "
+    "date, a time plus hours and minutes (this machine's clock and time zones).",
+    "Add or subtract durations to dates and times, count the days or weeks between dates or until a date, "
+    "a birthday or a holiday, name weekdays.",
+    ["date", "calendar", "days between", "countdown", "birthday", "weekday", "time arithmetic", "deadline"],
+    ["What date is 90 days after 2024-03-01?", "How many weeks until my anniversary on 12 June?",
+     "What day of the week is 2025-12-25?", "How many days are there between 2024-01-15 and 2024-03-01?",
+     "What time is it in Tokyo?"],
     latency_ms=1,
 )  # fmt: skip
 TEXT_STATS = _card(

@@ -2,8 +2,10 @@
 days are there between 2024-01-15 and March 1, 2024?", "What day of the week is 2025-12-25?",
 "What time is it 3 hours 45 minutes after 22:30?". Dates are read in ISO, "March 1, 2024",
 "1 March 2024" and US "03/01/2024" forms; "today", "tomorrow" and "yesterday" use this machine's date,
-as do "how many days until" a lone date and a holiday named without its year ("Christmas", "Halloween":
-the next one). Whether a year is a leap year: "Is 2028 a leap year?".
+as do "how many days until" a lone date and a holiday or a date named without its year ("Christmas",
+"Halloween", "my birthday on 3 March": the next one, today included), and "how many days are left in the
+year" (or the month: the days after today). Weeks are counted as whole weeks and days ("12 weeks and 2
+days"). Whether a year is a leap year: "Is 2028 a leap year?".
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from agentnet.nodes.outputs import ToolOutput
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_FULL = [name.lower() for name in calendar.month_name if name]
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _DATES = [
@@ -50,6 +53,11 @@ class DateError(UserError):
     code = "dates_unreadable"
 
 
+def today() -> date:
+    """This machine's date: what "today", a holiday without its year and "days left" count from."""
+    return date.today()
+
+
 def find_dates(text: str) -> list[tuple[int, date]]:
     found: list[tuple[int, date]] = []
     taken: list[range] = []
@@ -68,14 +76,50 @@ def find_dates(text: str) -> list[tuple[int, date]]:
             taken.append(range(match.start(), match.end()))
     for word, offset in _RELATIVE.items():
         for match in re.finditer(rf"\b{word}\b", text, re.IGNORECASE):
-            found.append((match.start(), date.today() + timedelta(days=offset)))
+            found.append((match.start(), today() + timedelta(days=offset)))
     written = {day for _, day in found}
     # "Christmas 2030" was no date: "How many days until Christmas 2030 from 1 December 2030?" was
     # answered with the weekday of the one date found ("Sunday").
     # A holiday named beside its date ("Christmas Day, 25 December 2030") is that date, not another one.
     found += [holiday for holiday in _holidays(text) if (holiday[1].month, holiday[1].day) not in
               {(day.month, day.day) for day in written}]  # fmt: skip
+    found += _without_year(text, taken)
     return sorted(found)
+
+
+# "3 March", "March 3rd", "the 3rd of March" with no year: months by their full names only ("may 3"
+# or "dec 3" in running text are seldom dates). A year after it makes it a dated match (above).
+_YEARLESS = [
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?(?P<month>{'|'.join(_FULL)})\b(?!,?\s+\d)", re.IGNORECASE),
+    re.compile(rf"\b(?P<month>{'|'.join(_FULL)})\s+{_DAY}\b(?!,?\s+\d)", re.IGNORECASE),
+]
+
+
+def _without_year(text: str, taken: list[range]) -> list[tuple[int, date]]:
+    """Dates written without a year: the next one from today, today included ("my birthday on 3 March")."""
+    found = []
+    for pattern in _YEARLESS:
+        for match in pattern.finditer(text):
+            if any(match.start() in span or match.end() - 1 in span for span in taken):
+                continue
+            month, day = _MONTHS[match.group("month").lower()], int(match.group("day"))
+            found.append((match.start(), _next(month, day, match.group(0))))
+            taken.append(range(match.start(), match.end()))
+    return found
+
+
+def _next(month: int, day: int, written: str) -> date:
+    start = today()
+    for year in range(start.year, start.year + 9):  # 29 February comes within 8 years
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            continue
+        if when >= start:
+            return when
+    error = DateError(f"{written!r} is not a date", hint="check the day and the month")
+    error.conclusive = True
+    raise error
 
 
 def _holidays(text: str) -> list[tuple[int, date]]:
@@ -85,9 +129,7 @@ def _holidays(text: str) -> list[tuple[int, date]]:
         if match.group("year"):
             found.append((match.start(), date(int(match.group("year")), month, day)))
             continue
-        today = date.today()
-        this_year = date(today.year, month, day)
-        found.append((match.start(), this_year if this_year >= today else date(today.year + 1, month, day)))
+        found.append((match.start(), _next(month, day, match.group(0))))
     return found
 
 
@@ -202,7 +244,8 @@ def date_calc(
     sign = -1 if _BACKWARD.search(request) else 1
     dates = [day for _, day in find_dates(request)]
     if not dates:
-        answer = _leap_answer(request) or _time_answer(request, amounts, sign) or _now_answer(request, amounts, sign)
+        answer = (_leap_answer(request) or _left_answer(request) or _time_answer(request, amounts, sign)
+                  or _now_answer(request, amounts, sign))  # fmt: skip
         if answer is not None:
             return answer
         raise DateError(
@@ -216,13 +259,40 @@ def date_calc(
         return ToolOutput(_show(result), {"date": result.isoformat(), "weekday": result.strftime("%A")})
     if _COUNTING.search(request):
         # "How many days until 25 December 2030?": from today (it was answered with that date's weekday).
-        return _between([date.today(), dates[0]], request)
+        return _between([today(), dates[0]], request)
     # One date and nothing to add: what people ask about a lone date is its weekday.
     return ToolOutput(dates[0].strftime("%A"), {"date": dates[0].isoformat(), "weekday": dates[0].strftime("%A")})
 
 
 def _between(dates: list[date], request: str) -> ToolOutput:
-    days = (dates[1] - dates[0]).days
-    weeks = _IN_WEEKS.search(request) is not None
-    shown = f"{abs(days) / 7:g} weeks" if weeks else f"{abs(days)} days"
-    return ToolOutput(shown, {"days": abs(days), "from": dates[0].isoformat(), "to": dates[1].isoformat()})
+    days = abs((dates[1] - dates[0]).days)
+    shown = _weeks(days) if _IN_WEEKS.search(request) else f"{days} days"
+    return ToolOutput(shown, {"days": days, "from": dates[0].isoformat(), "to": dates[1].isoformat()})
+
+
+def _weeks(days: int) -> str:
+    """ "12 weeks and 2 days": "12.2857 weeks" was no answer to "how many weeks"."""
+    weeks, rest = divmod(days, 7)
+    shown = f"{weeks} week{'s' if weeks != 1 else ''}"
+    return f"{shown} and {rest} day{'s' if rest != 1 else ''}" if rest else shown
+
+
+_LEFT = re.compile(
+    r"\bhow\s+many\s+(?P<unit>days|weeks)\b.*?\b(?:left|remain(?:ing)?)\b.*?\b(?:in|of|until\s+the\s+end\s+of)\s+"
+    r"(?:the|this)\s+(?P<span>year|month)\b",
+    re.IGNORECASE,
+)
+
+
+def _left_answer(request: str) -> ToolOutput | None:
+    """ "How many days are left in the year?": the days after today up to the year's (or the month's)
+    last day; on 31 December none are left."""
+    asked = _LEFT.search(request)
+    if asked is None:
+        return None
+    start = today()
+    end = date(start.year, 12, 31) if asked.group("span").lower() == "year" else (
+        date(start.year, start.month, calendar.monthrange(start.year, start.month)[1]))  # fmt: skip
+    days = (end - start).days
+    shown = _weeks(days) if asked.group("unit").lower() == "weeks" else f"{days} days"
+    return ToolOutput(shown, {"days": days, "from": start.isoformat(), "to": end.isoformat(), "text": shown})
