@@ -37,3 +37,12 @@ def plugin_node_id_problem(node_id: str) -> str | None:
         f"registers node {node_id!r}, an id that cannot name a node (it is a config key, the argument of "
         f"`ask -m`, a recipe's model:; a slash separates a peer's nodes): {ID_RULE}; skipped"
     )
+
+
+def where_listed(node_id: str) -> str:
+    """The command that lists what ``node_id`` can name: a peer's model (``PEER/ID``) is in `agentnet
+    peers list`, not in `agentnet models list`, which shows this agentnet's own models and tools."""
+    if "/" not in node_id:
+        return "`agentnet models list`"
+    peer = node_id.split("/", 1)[0]
+    return f"`agentnet peers list`: {node_id!r} is a model of peer {peer!r}, added with `agentnet peers add URL`"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from agentnet.cards import CapabilityCard
 from agentnet.config import AgentnetConfig, ModelSpec, embedded_default_spec, load_config
 from agentnet.errors import AgentnetError, NotFoundError, UserError
-from agentnet.model_ids import plugin_node_id_problem
+from agentnet.model_ids import plugin_node_id_problem, where_listed
 from agentnet.nodes.signature import with_parameters
 from agentnet.plugins.manager import plugin_manager
 
@@ -210,6 +210,11 @@ class NodeRegistry:
                 f"ids: {known}",
                 hint=f"set default_model (agentnet.yaml or $AGENTNET_HOME/config.yaml) to one of the known ids, or "
                 f"declare {node_id!r} under models:",
+            )
+        if "/" in node_id:  # a peer's model: declaring it here is no fix
+            return NotFoundError(
+                f"no model or tool is registered as {node_id!r}; known ids: {known}",
+                hint=f"see {where_listed(node_id)}",
             )
         return NotFoundError(
             f"no model or tool is registered as {node_id!r}; known ids: {known}",

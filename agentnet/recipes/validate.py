@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from agentnet.cards import CapabilityCard, normalize_type
 from agentnet.errors import ConfigError
 from agentnet.jsonschemas import schema_problem
+from agentnet.model_ids import where_listed
 from agentnet.recipes.cross_checks import hidden_problems
 from agentnet.recipes.cycles import cycle_problems
 from agentnet.recipes.schema import Call, Recipe, Requirement, Step, Target
@@ -255,7 +256,7 @@ class _Checker:
             self.problem(
                 (*loc, "model"),
                 f"unknown model {target.model!r}{_meant(target.model, ids)} (known: {', '.join(ids) or 'none'}; "
-                "see `agentnet models list`)",
+                f"see {where_listed(target.model)})",
             )
         if target.needs is not None and not any(not requirement_misses(c, target.needs) for c in self.cards):
             self.problem((*loc, "needs"), self._unsatisfiable(target.needs))

@@ -26,6 +26,10 @@ def test_an_unknown_default_model_names_the_setting() -> None:
     # An id the user typed is still reported as that id.
     typed = cli("ask", "--model", "smollm3", "--max-tokens", "4", "hi")
     assert typed.returncode == 2 and "no model or tool is registered as 'smollm3'" in typed.stderr
+    # A peer's model (PEER/ID) of no added peer: declaring it in agentnet.yaml would not help.
+    peer = cli("ask", "--model", "b/poet", "--max-tokens", "4", "hi")
+    assert peer.returncode == 2 and "see `agentnet peers list`: 'b/poet' is a model of peer 'b'" in peer.stderr
+    assert "declare the model" not in peer.stderr, peer.stderr
 
 
 def test_doctor_finds_an_unknown_default_model() -> None:

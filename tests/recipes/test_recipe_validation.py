@@ -263,3 +263,12 @@ def test_a_value_of_the_wrong_yaml_shape_says_how_to_write_it() -> None:
         "r.yaml:5:46: steps.1.after: must be a list ([a, b], or '- a' lines), not text: "
         "write [first] for a list of one",
     ]
+
+
+def test_an_unknown_peer_model_points_at_the_peers() -> None:
+    """`agentnet models list` lists no peer's model: for PEER/ID the place to look is `peers list`."""
+    found = problems(GOOD.replace("model: smollm2", "model: b/summarizer"))
+    assert found == [
+        "r.yaml:6:5: steps.0.model: unknown model 'b/summarizer' (known: smollm2; see `agentnet peers list`: "
+        "'b/summarizer' is a model of peer 'b', added with `agentnet peers add URL`)"
+    ]
