@@ -3,7 +3,8 @@ days are there between 2024-01-15 and March 1, 2024?", "What day of the week is 
 "What time is it 3 hours 45 minutes after 22:30?". Dates are read in ISO, "March 1, 2024",
 "1 March 2024" and US "03/01/2024" forms; "today", "tomorrow" and "yesterday" use this machine's date,
 as do "how many days until" a lone date and a holiday or a date named without its year ("Christmas",
-"Halloween", "my birthday on 3 March": the next one, today included), and "how many days are left in the
+"Halloween", "my birthday on 3 March": the next one, today included; the last one when the question is
+about the past: "how many days since Christmas?"), and "how many days are left in the
 year" (or the month: the days after today). Weeks are counted as whole weeks and days ("12 weeks and 2
 days"). Whether a year is a leap year: "Is 2028 a leap year?".
 """
@@ -96,26 +97,34 @@ _YEARLESS = [
 
 
 def _without_year(text: str, taken: list[range]) -> list[tuple[int, date]]:
-    """Dates written without a year: the next one from today, today included ("my birthday on 3 March")."""
+    """Dates written without a year: the next one from today, today included ("my birthday on 3 March"),
+    or the last one for a question about the past."""
     found = []
     for pattern in _YEARLESS:
         for match in pattern.finditer(text):
             if any(match.start() in span or match.end() - 1 in span for span in taken):
                 continue
             month, day = _MONTHS[match.group("month").lower()], int(match.group("day"))
-            found.append((match.start(), _next(month, day, match.group(0))))
+            found.append((match.start(), _next(month, day, match.group(0), text)))
             taken.append(range(match.start(), match.end()))
     return found
 
 
-def _next(month: int, day: int, written: str) -> date:
-    start = today()
-    for year in range(start.year, start.year + 9):  # 29 February comes within 8 years
+# A question about the past ("how many days since Christmas?", "how long ago was Halloween?", "what
+# day was 3 March?") means the last such day, not the next one.
+_PAST = re.compile(r"\b(?:since|ago|last|was|were|did|passed|has\s+it\s+been)\b", re.IGNORECASE)
+
+
+def _next(month: int, day: int, written: str, text: str = "") -> date:
+    """The next ``month``/``day`` from today, today included; the last one when ``text`` asks about the past."""
+    start, back = today(), _PAST.search(text) is not None
+    years = range(start.year, start.year - 9, -1) if back else range(start.year, start.year + 9)
+    for year in years:  # 29 February comes within 8 years
         try:
             when = date(year, month, day)
         except ValueError:
             continue
-        if when >= start:
+        if (when <= start) if back else (when >= start):
             return when
     error = DateError(f"{written!r} is not a date", hint="check the day and the month")
     error.conclusive = True
@@ -129,7 +138,7 @@ def _holidays(text: str) -> list[tuple[int, date]]:
         if match.group("year"):
             found.append((match.start(), date(int(match.group("year")), month, day)))
             continue
-        found.append((match.start(), _next(month, day, match.group(0))))
+        found.append((match.start(), _next(month, day, match.group(0), text)))
     return found
 
 

@@ -52,6 +52,11 @@ def test_holidays_and_counts_from_today() -> None:
         (date(2028, 1, 1), "How many weeks are left in this year?", "52 weeks and 1 day"),  # 365 days after today
         (date(2026, 2, 10), "How many days remain in this month?", "18 days"),
         (date(2026, 12, 7), "How many weeks between 2024-01-01 and 2024-03-06?", "9 weeks and 2 days"),
+        # About the past: the last such day (the next one was counted: "since Christmas" gave 18 days).
+        (date(2026, 12, 7), "How many days since Christmas?", "347 days"),
+        (date(2026, 12, 7), "How many days ago was Halloween?", "37 days"),
+        (date(2026, 12, 7), "How many weeks has it been since my birthday on 3 March?", "39 weeks and 6 days"),
+        (date(2026, 12, 7), "What day of the week was 3 March?", "Tuesday"),
     ],
 )
 def test_counts_from_a_fixed_today(monkeypatch: pytest.MonkeyPatch, today: date, question: str, answer: str) -> None:
