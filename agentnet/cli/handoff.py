@@ -107,11 +107,8 @@ def _through(state: dict[str, Any], argv: list[str]) -> int | None:
     import base64
     import secrets
 
-    from agentnet.server.daemon import connect
+    from agentnet.server.daemon import REQUEST_LINE_BYTES, connect
 
-    conn = connect(state)
-    if conn is None:
-        return None  # a daemon that does not answer is no reason to fail: run here
     job = secrets.token_hex(8)
     data = sys.stdin.buffer.read() if stdin_is_piped() else None
     env = {**os.environ, **_terminal_size()}
@@ -125,6 +122,14 @@ def _through(state: dict[str, Any], argv: list[str]) -> int | None:
         "wait": argv[0] not in NOT_QUEUED,
         "interactive": argv[0] == "chat",
     }
+    # Longer than the daemon reads (a few MB piped in), the request was cut: the daemon closed the
+    # connection, and this said "the agentnet daemon stopped before the command finished". Run here.
+    too_long = len(json.dumps(fields)) + len(str(state.get("token", ""))) + 64 > REQUEST_LINE_BYTES
+    conn = None if too_long else connect(state)
+    if conn is None:  # nor is a daemon that does not answer a reason to fail
+        if data is not None:
+            _restore_stdin(data)
+        return None
     code = _converse(state, conn, fields)
     if code is None and data is not None:
         _restore_stdin(data)  # busy (a chat session holds the daemon): the command here reads it again

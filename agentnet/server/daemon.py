@@ -38,6 +38,9 @@ from agentnet.home import home_path
 STATE_FILE = "daemon.json"
 TYPING_GRACE_S = 5.0
 REQUEST_LINE_S = 10.0
+# The longest request line read (a command with its environment and piped stdin, base64): a client with
+# more runs the command itself (cli/handoff.py), since a cut line is no request.
+REQUEST_LINE_BYTES = 1 << 22
 DEFAULT_IDLE_S = 1800.0
 _serving = threading.Event()  # set in the daemon's own process: its commands never hand work to it
 
@@ -107,7 +110,7 @@ class _Handler(socketserver.StreamRequestHandler):
         # connections, which anyone on the machine may open without the token, made 600 threads.
         self.connection.settimeout(REQUEST_LINE_S)
         try:
-            request = json.loads(self.rfile.readline(1 << 22) or b"{}")
+            request = json.loads(self.rfile.readline(REQUEST_LINE_BYTES) or b"{}")
         except (ValueError, OSError):
             return
         self.connection.settimeout(None)  # then a command may run, and a chat wait for its caller, for long
