@@ -75,11 +75,12 @@ class PostgresServer:
             [*prefix, *map(str, args)], capture_output=True, text=True, timeout=120, check=check, cwd=self.root
         )
 
-    def start(self) -> PostgresServer:
-        """Start on a free loopback port (another port if that one was taken meanwhile)."""
+    def start(self, port: int | None = None) -> PostgresServer:
+        """Start on a free loopback port (another port if that one was taken meanwhile), or on ``port``
+        (a server stopped and started again where its clients look for it)."""
         settings = " ".join(f"-c {key}={value}" for key, value in self.settings.items())
-        for _ in range(PORT_ATTEMPTS):
-            self.port = _free_port()
+        for _ in range(1 if port else PORT_ATTEMPTS):
+            self.port = port or _free_port()
             options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} {settings}"
             done = self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60", "-o", options,
                              "start", check=False)  # fmt: skip

@@ -60,6 +60,17 @@ _FIXES = (
         "fix the user or password of runs.url (keep the password in AGENTNET_RUNS_URL or ~/.pgpass), or let that "
         "user in (CREATE ROLE, pg_hba.conf)",
     ),
+    # libpq refused the URL itself (nothing was reached): "start PostgreSQL there" sent people to the server.
+    (
+        re.compile(r"invalid (?:\w+ )?value|invalid URI query parameter|invalid connection option"),
+        "fix that parameter of runs.url (the ones libpq reads: "
+        "https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS)",
+    ),
+    (
+        re.compile(r"server does not support SSL"),
+        "remove sslmode=require (or verify-ca, verify-full) from runs.url, or turn ssl on in the server's "
+        "postgresql.conf",
+    ),
 )
 # Whether a run can be resumed once it is back is said by whoever knows which run (cli/render.py).
 _WHERE = "in agentnet.yaml or AGENTNET_RUNS_URL"
@@ -84,11 +95,24 @@ def unreadable(url: str, exc: BaseException) -> RunStoreError:
     )
 
 
+def check_userinfo(url: str) -> None:
+    """Refuse a URL whose user or password holds a raw '@': libpq ends the password at the first one and
+    takes the rest for the host, so its error ("failed to resolve host 'ss99@db'") showed part of the
+    password and named the wrong fix."""
+    netloc = re.split(r"[/?#]", url.split("://", 1)[-1], maxsplit=1)[0]
+    if netloc.count("@") > 1:
+        raise ConfigError(
+            f"the user or password in runs.url {redact_url(url)} holds an '@', where libpq ends it",
+            hint=f"write each '@' of the user or password as %40 (pa@ss becomes pa%40ss) {_WHERE}",
+        )
+
+
 def reach(url: str, timeout_s: float) -> None:
     """Connect to the database and ask it one thing, within about ``timeout_s`` (libpq counts whole
     seconds, two at least); a ``RunStoreError`` naming the database and the fix when it cannot. Not
     through the store's pool: a pool without a live connection makes its caller wait its whole timeout
     (runs.connect_timeout_s) and then says only that it got none."""
+    check_userinfo(url)
     psycopg, _ = drivers()
     try:
         with psycopg.connect(url, autocommit=True, connect_timeout=max(2, math.ceil(timeout_s))) as conn:
@@ -99,6 +123,7 @@ def reach(url: str, timeout_s: float) -> None:
 
 def migrate(url: str, connect_timeout_s: float) -> None:
     """LangGraph's checkpoint tables and agentnet's, created or upgraded once per process and URL."""
+    check_userinfo(url)
     with _migrating:
         if url in _migrated:
             return

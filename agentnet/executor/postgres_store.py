@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from agentnet.errors import RunStoreError
 from agentnet.executor.pending_rows import HELD, WritesWithHeldRows
-from agentnet.executor.postgres_schema import drivers, migrate, unreachable, unreadable
+from agentnet.executor.postgres_schema import drivers, migrate, reach, unreachable, unreadable
 from agentnet.executor.store import RunStore
+from agentnet.redact import redact_url
 
 if TYPE_CHECKING:
     from agentnet.config import RunsSettings
@@ -78,9 +79,13 @@ def again_if_dropped(action: Callable[[], T]) -> T:
     except RunStoreError as exc:
         cause = exc.__context__
         # No SQLSTATE: the client found the connection gone; 57P*: the server said it is closing it;
-        # 08*: a connection failure. Anything else (a cancelled statement, 57014) is not retried.
-        lost = isinstance(cause, drivers()[0].OperationalError) and (cause.sqlstate or "08").startswith(("57P", "08"))
-        if not lost:
+        # 08*: a connection failure. Anything else (a cancelled statement, 57014) is not retried, nor
+        # the pool's timeout (an OperationalError too): no connection was lent, and a second wait of
+        # runs.connect_timeout_s made a call to a database that is down take twice that.
+        psycopg, psycopg_pool = drivers()
+        if isinstance(cause, psycopg_pool.PoolTimeout) or not isinstance(cause, psycopg.OperationalError):
+            raise
+        if not (getattr(cause, "sqlstate", None) or "08").startswith(("57P", "08")):
             raise
     token = _PING_ALWAYS.set(True)
     try:
@@ -107,6 +112,11 @@ class PostgresRunStore(RunStore):
         super().__init__(url, settings.lease_s)
         psycopg, psycopg_pool = drivers()
         self._errors = (psycopg.OperationalError, psycopg_pool.PoolTimeout)
+        self._pool_timeout = psycopg_pool.PoolTimeout
+        self._pool_max, self._wait_s = settings.pool_max, settings.connect_timeout_s
+        # Set when the pool waited in vain and the database did not answer either: until it answers
+        # again, each call asks it directly first (failing at once, saying why) instead of waiting.
+        self._down = False
         # Class 22 (data exceptions) and a table or column that is not there: what was stored is not
         # what this version reads; any other error (a constraint, a bug of ours) stays as it is.
         self._unreadable = (psycopg.DataError, psycopg.errors.UndefinedColumn, psycopg.errors.UndefinedTable)
@@ -135,10 +145,29 @@ class PostgresRunStore(RunStore):
     def _dialect(self, sql: str) -> str:
         return super()._dialect(sql).replace("?", "%s")
 
+    def _no_connection(self) -> RunStoreError:
+        """Why the pool lent no connection within runs.connect_timeout_s: its own error says only
+        that it waited ("couldn't get a connection after 10.00 sec"), so the database is asked."""
+        try:
+            reach(self.url, 2)
+        except RunStoreError as exc:  # down, refusing the user, out of connections: libpq says which
+            self._down = True
+            return exc
+        return RunStoreError(
+            f"cannot use the run database {redact_url(self.url)}: all {self._pool_max} connections this process "
+            f"may open to it (runs.pool_max) were busy for {self._wait_s:g} s",
+            hint="raise runs.pool_max (within PostgreSQL's max_connections), or runs.connect_timeout_s",
+        )
+
     @contextmanager
     def _guard(self) -> Iterator[None]:
+        if self._down:
+            reach(self.url, 2)  # raises at once while it is still down
+            self._down = False
         try:
             yield
+        except self._pool_timeout:
+            raise self._no_connection() from None
         except self._errors as exc:
             raise unreachable(self.url, exc) from None
         except self._unreadable as exc:
