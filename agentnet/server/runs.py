@@ -20,7 +20,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from agentnet.errors import AgentnetError, NotFoundError, UserError
+from agentnet.errors import AgentnetError, NotFoundError, RunStoreError, UserError
 from agentnet.federation.headers import OUTGOING_HEADERS
 from agentnet.server.backend import NETWORK_MODEL_ID, Backend
 from agentnet.server.errors import HTTPProblem, json_response
@@ -204,8 +204,14 @@ def _start_route(router: APIRouter, backend: Backend, admitted: _Admitted) -> No
 
 def _unstarted(done: asyncio.Task[Any], run_id: str) -> None:
     """A run answered 202 that could not start (its task could not be planned, another process holds
-    its id): nobody waits for the error, so the log says it, in one line when it is agentnet's."""
+    its id), or stopped because the run database went away (so its record cannot say so: it reads
+    `running` until its lease runs out): nobody waits for the error, so the log says it, in one line
+    when it is agentnet's."""
     error = None if done.cancelled() else done.exception()
+    stopped = None if done.cancelled() or error is not None else getattr(done.result(), "error", None)
+    if isinstance(stopped, RunStoreError):
+        log.warning("run %s stopped: %s; resume it (POST /v1/runs/%s/resume) once the database is back and its "
+                    "lease has run out", run_id, stopped.message, run_id)  # fmt: skip
     if isinstance(error, AgentnetError):
         log.warning("run %s did not start: %s (%s)", run_id, error.message, error.code)
     elif isinstance(error, HTTPProblem):
