@@ -44,6 +44,16 @@ class StepBoard:
             for s in plan.steps
         }  # fmt: skip
 
+    def finished_before(self, steps: list[dict[str, Any]]) -> None:
+        """A resumed run's steps that finished before: no event comes for them (they are not run
+        again), so they showed "waiting" after the run had ended."""
+        for step in steps:
+            row = self.rows.get(step["id"])
+            if row is not None and step.get("status") == "succeeded":
+                tokens = (step.get("prompt_tokens") or 0) + (step.get("completion_tokens") or 0)
+                row.update(status="done", text=step.get("output") or "", tokens=str(tokens or ""))
+                row.update(time=f"{step.get('latency_s') or 0:.1f}s", node=step.get("node_id") or row["node"])
+
     def update(self, event: StepEvent) -> None:
         row = self.rows.setdefault(
             event.step, {"node": "", "status": "", "text": "", "tokens": "", "time": "", "tried": []}
@@ -108,13 +118,17 @@ def _print_plan(plan: Plan) -> None:
     console().print(tree)
 
 
-def _execute(start: Any, plan: Plan, run_id: str, as_json: bool) -> RunResult:
-    """Run ``start(on_event)`` with a live board (or quietly with --json); Ctrl-C leaves it resumable."""
+def _execute(
+    start: Any, plan: Plan, run_id: str, as_json: bool, finished: list[dict[str, Any]] | None = None
+) -> RunResult:
+    """Run ``start(on_event)`` with a live board (or quietly with --json); Ctrl-C leaves it resumable.
+    ``finished``: a resumed run's saved steps, shown as they ended."""
     from rich.live import Live
 
     from agentnet.cli.render import console, resumable
 
     board = StepBoard(plan)
+    board.finished_before(finished or [])
     with resumable(run_id, f"agentnet run --resume {run_id}"):
         if as_json:
             return start(None)
@@ -204,7 +218,8 @@ def run(
 def _resume(net: Any, run_id: str, as_json: bool) -> RunResult | None:
     from agentnet.executor.trace import saved_plan
 
-    saved = net.trace(run_id)["plan"]
+    trace = net.trace(run_id)
+    saved = trace["plan"]
     if saved.get("source") == "recipe":
         from agentnet.cli.recipe_cmd import resume_recipe_run
 
@@ -215,7 +230,7 @@ def _resume(net: Any, run_id: str, as_json: bool) -> RunResult | None:
     plan = saved_plan(run_id, saved)
     if not as_json:
         _print_plan(plan)
-    return _execute(lambda cb: net.resume(run_id, on_event=cb, check=False), plan, run_id, as_json)
+    return _execute(lambda cb: net.resume(run_id, on_event=cb, check=False), plan, run_id, as_json, trace["steps"])
 
 
 def _plan_and_run(net: Any, handed: Handed, as_json: bool) -> RunResult:

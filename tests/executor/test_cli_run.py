@@ -151,6 +151,23 @@ def test_budget_stop_names_the_limit_then_resume_with_a_raised_budget() -> None:
     assert [len(s["attempts"]) for s in trace["steps"]] == [1, 1]
 
 
+@pytest.mark.slow
+def test_a_resumed_runs_board_shows_the_steps_that_finished_before() -> None:
+    """No event comes for a step that finished before the resume (it is not run again): its row
+    stayed "waiting", with no tokens, in the board printed after the run had ended."""
+    Path("agentnet.yaml").write_text(CONFIG + "budgets: {max_steps: 1}\n")
+    task = "Answer the question: what is the capital of France? Then rewrite the answer in simpler words for a child."
+    result = json.loads(agentnet("run", task, "--json").stdout.strip().splitlines()[-1])
+    first = json.loads(agentnet("runs", "show", result["run_id"], "--json").stdout)["steps"][0]
+    Path("agentnet.yaml").write_text(CONFIG + "budgets: {max_steps: 5}\n")
+    resumed = agentnet("run", "--resume", result["run_id"])
+    assert resumed.returncode == 0, resumed.stderr
+    rows = [line for line in resumed.stdout.splitlines() if line.startswith("│ s")]
+    assert len(rows) == 2 and all(" done " in row for row in rows), resumed.stdout
+    tokens = first["prompt_tokens"] + first["completion_tokens"]
+    assert rows[0].startswith(f"│ {first['id']} ") and f" {tokens} " in rows[0], (rows, first)
+
+
 # Two writers a request about "a few lines" could go to; zero-shot, the sea request reads as prose.
 WRITERS = """\
 models:
