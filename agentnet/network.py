@@ -281,8 +281,9 @@ class Network:
         """Stop a run wherever it executes: ``cancelled``, ``requested`` or ``not_running``."""
         return self.executor.cancel(run_id)
 
-    def runs(self, limit: int = 50) -> list[dict[str, Any]]:
-        return self.executor.list_runs(limit)
+    def runs(self, limit: int = 50, before: str | None = None) -> list[dict[str, Any]]:
+        """The newest runs, or (``before``: a run id) the ones listed after that run."""
+        return self.executor.list_runs(limit, before)
 
     def trace(self, run_id: str) -> dict[str, Any]:
         return self.executor.trace(run_id)

@@ -31,11 +31,20 @@ def register(app: typer.Typer) -> None:
 @runs_app.command("list")
 def runs_list(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many runs, newest first.")] = 20,
+    before: Annotated[
+        str | None, typer.Option("--before", help="List the runs after this run id (the next page).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
     config: ConfigOption = None,
 ) -> None:
     """List past runs, newest first: status, when, how long, tokens and cost of every model call."""
-    runs = _with_store(config, lambda store: store.list_runs(limit))
+    runs = _with_store(config, lambda store: store.list_runs(limit + 1, before))
+    more, runs = len(runs) > limit, runs[:limit]
+    if more:  # on stderr: stdout stays the list (or the table) alone
+        from agentnet.cli.render import err_console
+
+        again = (f" -n {limit}" if limit != 20 else "") + (f" -c {config}" if config else "")
+        err_console().print(f"older runs: agentnet runs list --before {runs[-1]['id']}{again}", markup=False)
     if as_json:
         sys.stdout.write(json.dumps(runs, ensure_ascii=False) + "\n")
         return

@@ -257,5 +257,5 @@ class Executor:
     def trace(self, run_id: str) -> dict[str, Any]:
         return self.store.get_run(run_id)
 
-    def list_runs(self, limit: int = 50) -> list[dict[str, Any]]:
-        return self.store.list_runs(limit)
+    def list_runs(self, limit: int = 50, before: str | None = None) -> list[dict[str, Any]]:
+        return self.store.list_runs(limit, before)

@@ -331,16 +331,27 @@ class RunStore(ABC):
 
     # --- reading ---------------------------------------------------------------------------
 
-    def list_runs(self, limit: int = 50) -> list[dict[str, Any]]:
-        """The newest runs, each with its duration, the tokens and cost of every model call it made, and
-        ``lease_expired`` (marked running, but its process stopped renewing its lease: nothing runs it)."""
+    def list_runs(self, limit: int = 50, before: str | None = None) -> list[dict[str, Any]]:
+        """The newest runs (``before``: the ones listed after that run, the next page), each with its
+        duration, the tokens and cost of every model call it made, and ``lease_expired`` (marked
+        running, but its process stopped renewing its lease: nothing runs it). The page is chosen
+        before its attempts are added up, not after adding up every run's."""
+        after = ""
+        params: tuple[Any, ...] = (limit,)
+        if before is not None:
+            found = self._query("SELECT started FROM agentnet_runs WHERE id = ?", (before,))
+            if not found:
+                raise NotFoundError(f"no run {before!r} to list the runs before", hint="agentnet runs list")
+            after = " WHERE started < ? OR (started = ? AND id < ?)"
+            params = (found[0][0], found[0][0], before, limit)
         rows = self._query(
             "SELECT r.id, r.status, r.task, r.started, r.finished,"
             " COALESCE(SUM(a.prompt_tokens + a.completion_tokens), 0), COALESCE(SUM(a.cost), 0),"
             " CASE WHEN r.status = 'running' AND r.lease_until < {now} THEN 1 ELSE 0 END"
-            " FROM agentnet_runs r LEFT JOIN agentnet_attempts a ON a.run_id = r.id"
-            " GROUP BY r.id, r.status, r.task, r.started, r.finished, r.lease_until ORDER BY r.started DESC LIMIT ?",
-            (limit,),
+            f" FROM (SELECT * FROM agentnet_runs{after} ORDER BY started DESC, id DESC LIMIT ?) r"
+            " LEFT JOIN agentnet_attempts a ON a.run_id = r.id"
+            " GROUP BY r.id, r.status, r.task, r.started, r.finished, r.lease_until ORDER BY r.started DESC, r.id DESC",
+            params,
         )
         return [
             {

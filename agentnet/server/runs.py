@@ -34,6 +34,7 @@ from agentnet.server.sse import TicketedSSE
 
 log = logging.getLogger("agentnet.server")
 RUN_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+MAX_RUNS_PAGE = 500
 
 
 class RunRequest(BaseModel):
@@ -229,11 +230,17 @@ def runs_router(backend: Backend, settings: ServerSettings, limiter: ModelLimite
     following = FollowerLimiter(settings.max_run_followers)
 
     @router.get("/v1/runs")
-    async def list_runs(limit: int = 50) -> dict[str, Any]:
-        """Runs in the run database, newest first (started by any server sharing it)."""
+    async def list_runs(limit: int = 50, before: str | None = None) -> dict[str, Any]:
+        """Runs in the run database, newest first (started by any server sharing it); ``before``: the
+        page after that run. ``next`` is the URL of the next page while there is one (``limit`` is at
+        most 500: with thousands of runs, the older ones were out of reach)."""
         network = _network(backend)
-        runs = await asyncio.to_thread(network.runs, max(1, min(limit, 500)))
-        return {"object": "list", "data": runs}
+        limit = max(1, min(limit, MAX_RUNS_PAGE))
+        runs = await asyncio.to_thread(network.runs, limit + 1, None if before is None else _checked_id(before))
+        more = len(runs) > limit
+        page = runs[:limit]
+        following = f"/v1/runs?limit={limit}&before={page[-1]['id']}" if more else None
+        return {"object": "list", "data": page, "has_more": more, "next": following}
 
     _start_route(router, backend, admitted)
 
