@@ -88,7 +88,8 @@ def runs_show(
         return
     from agentnet.cli.render import console
 
-    console().print(trace_tree(trace))
+    # The command it suggests reads the same run database: with the config this one was given.
+    console().print(trace_tree(trace, f" -c {config}" if config else ""))
 
 
 @runs_app.command("rate")
@@ -169,7 +170,7 @@ def _with_store(config: Path | None, read: Callable[[Any], Any]) -> Any:
         store.close()
 
 
-def trace_tree(trace: dict[str, Any]) -> RenderableType:
+def trace_tree(trace: dict[str, Any], config_args: str = "") -> RenderableType:
     from rich.markup import escape
     from rich.tree import Tree
 
@@ -181,7 +182,7 @@ def trace_tree(trace: dict[str, Any]) -> RenderableType:
     )
     root.add(f"task: {escape(trace['task'])}")
     if trace.get("lease"):
-        root.add(_lease_line(trace))
+        root.add(_lease_line(trace, config_args))
     ran = {s["id"]: s for s in trace["steps"]}
     plan = trace["plan"]
     if plan.get("source") == "recipe":
@@ -214,7 +215,7 @@ def trace_tree(trace: dict[str, Any]) -> RenderableType:
     return root
 
 
-def _lease_line(trace: dict[str, Any]) -> str:
+def _lease_line(trace: dict[str, Any], config_args: str) -> str:
     """Who runs the run; or, once its holder stopped renewing the lease (killed, or cut off from the run
     database), that nothing runs it and how to go on: its status stays "running" until it is resumed."""
     from rich.markup import escape
@@ -227,6 +228,7 @@ def _lease_line(trace: dict[str, Any]) -> str:
         return f"[cyan]running on {holder} since {lease['since']}[/] {expiry}"
     recipe = trace["plan"].get("source") == "recipe"
     resume = f"agentnet recipe resume {trace['id']}" if recipe else f"agentnet run --resume {trace['id']}"
+    resume = escape(resume + config_args)
     return (
         f"[yellow]not running: {holder} ran it from {lease['since']} and stopped renewing its lease "
         f"{-expires_in:.0f} s ago (killed, or cut off from the run database); continue it with `{resume}`[/]"

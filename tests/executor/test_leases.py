@@ -203,6 +203,11 @@ def test_runs_show_says_a_run_whose_owner_was_killed_is_not_running(engine: str,
     assert f"not running: {socket.gethostname()} pid {dead} ran it from" in text, text
     assert "stopped renewing its lease" in text and "continue it with `agentnet run --resume stopped`" in text
     assert "expires in -" not in text
+    # Shown with a config file, the command it names uses it too: without it, it read another database.
+    Path("shared.yaml").write_text(Path("agentnet.yaml").read_text())
+    shown = subprocess.run([agentnet, "runs", "show", "stopped", "-c", "shared.yaml"], capture_output=True, text=True,
+                           timeout=120, env=wide)  # fmt: skip
+    assert "continue it with `agentnet run --resume stopped -c shared.yaml`" in shown.stdout, shown.stdout
     listed = subprocess.run([agentnet, "runs", "list"], capture_output=True, text=True, timeout=120, env=wide)
     row = next(line for line in listed.stdout.splitlines() if line.strip().startswith("stopped"))
     assert "not running" in row and "not running: its process stopped renewing its lease" in listed.stdout
