@@ -158,12 +158,18 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 GATE_STATUSES = (400, 401, 403, 408, 413, 431, 503)
 
 
-def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
+def _validation_message(exc: RequestValidationError, content_type: str) -> tuple[str, str | None]:
     errors = exc.errors()
     if not errors:
         return "invalid request", None
     first = errors[0]
     loc = [str(part) for part in first.get("loc", ()) if part != "body"]
+    if not loc and first.get("loc", ())[:1] == ("body",) and "json" not in content_type:
+        # `curl -d '{...}'` sends application/x-www-form-urlencoded: the body was never read as JSON,
+        # and "body: Input should be a valid dictionary" did not say why.
+        sent = content_type.split(";")[0].strip() or "no Content-Type"
+        return (f"the request body was sent as {sent}, not JSON: send it with Content-Type: application/json "
+                "(curl: --json '{...}', or -H 'Content-Type: application/json')"), "body"  # fmt: skip
     if first.get("type") == "json_invalid":
         return f"the request body is not valid JSON: {first.get('ctx', {}).get('error', first.get('msg'))}", None
     where = ".".join(loc) or "body"
@@ -183,8 +189,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(problem_from_agentnet(exc))
 
     @app.exception_handler(RequestValidationError)
-    async def _on_invalid(_: Request, exc: RequestValidationError) -> Response:
-        message, param = _validation_message(exc)
+    async def _on_invalid(request: Request, exc: RequestValidationError) -> Response:
+        message, param = _validation_message(exc, request.headers.get("content-type", ""))
         return json_response(error_body(message, "invalid_request_error", code="invalid_request", param=param), 400)
 
     @app.exception_handler(StarletteHTTPException)

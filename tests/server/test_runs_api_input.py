@@ -162,3 +162,15 @@ def test_a_run_answered_202_whose_task_cannot_be_planned_is_a_failed_run_that_sa
         refused = call(gguf_server, "POST", f"/v1/runs/{run_id}/{path}", body)
         assert refused.status_code == 400, refused.text
         assert refused.json()["error"]["code"] == "run_unplanned", refused.text
+
+
+@pytest.mark.parametrize("path", ["/v1/runs", "/v1/chat/completions"])
+def test_json_sent_as_a_form_says_to_send_json(gguf_server: Served, path: str) -> None:
+    """`curl -d '{"task": ...}'` sends application/x-www-form-urlencoded: the answer was
+    "body: Input should be a valid dictionary or object to extract fields from"."""
+    headers = {**gguf_server.headers(), "Content-Type": "application/x-www-form-urlencoded"}
+    answer = httpx.post(f"{gguf_server.url}{path}", content=b'{"task": "x"}', headers=headers, timeout=60)
+    assert answer.status_code == 400, answer.text
+    error = answer.json()["error"]
+    assert "sent as application/x-www-form-urlencoded, not JSON" in error["message"], error
+    assert "Content-Type: application/json" in error["message"] and error["param"] == "body", error
