@@ -67,6 +67,11 @@ _FIXES = (
         "https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS)",
     ),
     (
+        re.compile(r"too many (?:clients|connections)|remaining connection slots are reserved"),
+        "PostgreSQL has no connection left for this user: every process opens up to runs.pool_max (8 by default) "
+        "of its own; lower it, or raise max_connections (or the role's CONNECTION LIMIT) to fit them all",
+    ),
+    (
         re.compile(r"server does not support SSL"),
         "remove sslmode=require (or verify-ca, verify-full) from runs.url, or turn ssl on in the server's "
         "postgresql.conf",

@@ -68,6 +68,18 @@ def test_a_runs_url_libpq_refuses_names_the_parameter_not_the_server(
     assert "runs.url" in text and ("fix that parameter" in text or "remove sslmode=require" in text), text
 
 
+def test_a_user_out_of_connections_is_told_about_pool_max(postgres_server: Any) -> None:
+    """A role out of connections ("too many connections for role") was told to start PostgreSQL."""
+    import psycopg
+
+    with psycopg.connect(postgres_server.url(), autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS crowded")
+        conn.execute("CREATE ROLE crowded LOGIN CONNECTION LIMIT 0")
+    code, text = runs_list(f"postgresql://crowded@127.0.0.1:{postgres_server.port}/postgres")
+    assert code == 1 and 'too many connections for role "crowded"' in text, text
+    assert "runs.pool_max" in text and "max_connections" in text and "start PostgreSQL" not in text, text
+
+
 @pytest.fixture
 def own_postgres() -> Iterator[PostgresServer]:
     server = PostgresServer().start()
