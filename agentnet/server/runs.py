@@ -305,7 +305,7 @@ def _refit_soon(network: Any) -> None:
 async def _follow(followers: Followers, run_id: str, trace: dict[str, Any]) -> AsyncIterator[str]:
     yield json.dumps({"event": "snapshot", "run": trace})
     seen = {step["id"]: _step_state(step) for step in trace["steps"]}
-    status = trace["status"]
+    status = (trace["status"], _lease_expired(trace))
     # Closed with the stream (a follower that hangs up leaves its run's poller at once, not at collection).
     async with aclosing(followers.traces(run_id, trace)) as reads:
         async for read in reads:
@@ -317,12 +317,21 @@ async def _follow(followers: Followers, run_id: str, trace: dict[str, Any]) -> A
                 if seen.get(step["id"]) != state:
                     seen[step["id"]] = state
                     yield json.dumps({"event": "step", "step": step})
-            if trace["status"] != status:
-                status = trace["status"]
-                yield json.dumps({"event": "status", "status": status, "lease": trace["lease"]})
+            if (trace["status"], _lease_expired(trace)) != status:
+                status = (trace["status"], _lease_expired(trace))
+                yield json.dumps(
+                    {"event": "status", "status": status[0], "lease": trace["lease"], "lease_expired": status[1]}
+                )
     end = {k: trace.get(k) for k in ("status", "answer", "error")}
     yield json.dumps({"event": "end", "id": run_id, **end})
     yield "[DONE]"
+
+
+def _lease_expired(trace: dict[str, Any]) -> bool:
+    """Marked running, but its process stopped renewing its lease (killed, cut off): nothing runs it
+    until it is resumed. A follower heard nothing of it, only pings, for as long as nobody resumed it."""
+    lease = trace.get("lease")
+    return trace["status"] == "running" and lease is not None and (lease.get("expires_in_s") or 0) < 0
 
 
 def _step_state(step: dict[str, Any]) -> tuple[str, int]:

@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -129,6 +130,32 @@ def test_kill_9_of_the_server_running_a_run_then_another_takes_it_over(
     assert busy.status_code == 200, busy.text
     assert busy.json()["status"] == "succeeded"
     assert upstream.calls["fast"] == 1  # s1 finished before the kill: not run again
+
+
+def test_a_follower_is_told_when_the_server_running_its_run_dies(
+    serve: Callable[..., Served], shared_config: Callable[..., str], upstream: Upstream
+) -> None:
+    """Following a run through B while A, which ran it, was killed: the stream said nothing, only
+    pings, for as long as nobody resumed the run."""
+    a, b = serve("a", config=shared_config(lease_s=3)), serve("b", config=shared_config(lease_s=3))
+    assert call(a, "POST", "/v1/runs", {"plan": PLAN, "run_id": "orphan1", "wait": False}).status_code == 202
+    assert upstream.arrived["gated"].wait(60)
+    followed = events(b, "orphan1")
+    assert next(followed)["event"] == "snapshot"
+    a.process.send_signal(signal.SIGKILL)
+    a.process.wait(timeout=30)
+    pool = ThreadPoolExecutor(1)  # before: no event ever came (the fixture's stop of B ends the stream)
+    try:
+        told = pool.submit(next, followed).result(timeout=60)
+        assert (told["event"], told["status"], told["lease_expired"]) == ("status", "running", True), told
+        assert told["lease"]["pid"] == a.process.pid
+        upstream.open_gate("gated")
+        assert call(b, "POST", "/v1/runs/orphan1/resume").json()["status"] == "succeeded"
+        rest = pool.submit(list, followed).result(timeout=60)
+    finally:
+        pool.shutdown(wait=False)
+    assert rest[-1]["event"] == "end" and rest[-1]["status"] == "succeeded", rest
+    assert upstream.calls["fast"] == 1
 
 
 def test_the_database_restarts_under_a_running_server_mid_run(
