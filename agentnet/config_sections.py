@@ -4,6 +4,7 @@ files these come from and re-exports them."""
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -19,10 +20,22 @@ class DirectorySettings(BaseModel):
     # None: embedded chromadb under $AGENTNET_HOME/directory; "http://host:port": a `chroma run` server.
     url: str | None = None
     path: str | None = None
+    # chromadb's rule for a collection's name, checked where the config is read (file and line named):
+    # a server refused it only at the first plan, as a damaged directory ("directory_corrupt").
     collection: str = "agentnet_cards"
     # The id this config's cards are published as in a shared directory (default: a random id kept in
     # $AGENTNET_HOME/instance_id). Set it when two configs share one home but publish different models.
     origin: str | None = Field(default=None, pattern=INSTANCE_ID_PATTERN)
+
+    @field_validator("collection")
+    @classmethod
+    def _collection_name(cls, name: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]", name):
+            raise ValueError(
+                f"{name!r} is no collection name: 3-512 letters, digits, '.', '_' or '-', "
+                "starting and ending with a letter or digit (e.g. agentnet_cards)"
+            )
+        return name
 
 
 class PlannerSettings(BaseModel):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 from dirkit import CountingEmbedder, sample_cards
@@ -58,3 +61,22 @@ def test_unreachable_server_names_the_url(embedder: CountingEmbedder, refused_ur
 def test_bad_url_is_refused(embedder: CountingEmbedder) -> None:
     with pytest.raises(DirectoryError, match="not an http"):
         Directory(url="ftp://example.com", embedder=embedder)
+
+
+def test_a_collection_name_chroma_refuses_is_named_where_the_config_is_read(
+    agentnet_home: Path, chroma_server: str
+) -> None:
+    """`collection: agentnet cards!` passed the config and failed at the first plan against a `chroma
+    run` server as a damaged directory (directory_corrupt, "restore the folder"): none was damaged."""
+    Path("shared.yaml").write_text(f"directory:\n  url: {chroma_server}\n  collection: agentnet cards!\n")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "agentnet"), "plan", "-c", "shared.yaml", "--no-model", "What is 2+2?"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    text = " ".join(done.stderr.split())
+    assert done.returncode == 2, text
+    assert "shared.yaml:3:3: directory.collection:" in text and "'agentnet cards!' is no collection name" in text
+    assert "directory_corrupt" not in text and "Traceback" not in text, text
