@@ -136,14 +136,17 @@ def runs_prune(
     from agentnet.errors import RunBusyError
 
     def prune(store: Any) -> None:
-        removed = 0
+        removed, running = 0, []
         for run in store.list_runs(limit=1_000_000)[keep:]:
             try:
                 _remove(store, run["id"], quiet=True)
             except RunBusyError:
+                running.append(run["id"])
                 continue
             removed += 1
-        typer.echo(f"removed {plural(removed, 'run')}, kept the newest {keep}")
+        # Said, not only kept: "kept the newest 0" while a running run stayed read as a prune that failed.
+        also = f" and {plural(len(running), 'run')} still running ({', '.join(running[:5])})" if running else ""
+        typer.echo(f"removed {plural(removed, 'run')}, kept the newest {keep}{also}")
 
     _with_store(config, prune)
 

@@ -84,7 +84,7 @@ def test_runs_prune_keeps_the_newest_and_any_running_run() -> None:
             store.set_status(f"old{index}", "succeeded", answer="done")
         result = CliRunner().invoke(app, ["runs", "prune", "--keep", "2"])
         assert result.exit_code == 0, result.output
-        assert "removed 2 runs, kept the newest 2" in result.stdout
+        assert "removed 2 runs, kept the newest 2 and 1 run still running (live)" in result.stdout
         assert {run["id"] for run in store.list_runs()} == {"old3", "old2", "live"}
     finally:
         store.close()
