@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agentnet.config import BudgetSettings, RunsSettings
-from agentnet.errors import AgentnetError, UserError
+from agentnet.errors import AgentnetError, NotFoundError, UserError
 from agentnet.executor.compile import initial_state, plan_builder
 from agentnet.executor.control import drive, run_config
 from agentnet.executor.events import StepEvent
@@ -184,6 +184,8 @@ class Executor:
     ) -> RunResult:
         """Run a plan to its answer (within ``budgets``, default the executor's). With ``check`` a
         failed run raises (after it is saved)."""
+        if run_id is not None:
+            self._refuse_taken(run_id)
         run_id = run_id or new_run_id()
         budgets = budgets or self.budgets
         refuse_nul(plan)
@@ -194,6 +196,19 @@ class Executor:
         outcome = drive(graph, builder.runtime, run_id, state, self.store, on_event)
         result = RunResult(run_id, outcome.status, outcome.answer, plan, outcome.results, outcome.error)
         return result.raise_for_error() if check else result
+
+    def _refuse_taken(self, run_id: str) -> None:
+        """A run id the caller chose must be new: a plan run under an existing run's id answered while
+        that run's record kept its own task and plan (and checkpoints) beside the new answer."""
+        try:
+            status = self.store.get_run(run_id)["status"]
+        except NotFoundError:
+            return
+        raise UserError(
+            f"run {run_id} already exists ({status}); a new plan cannot run under its id",
+            hint=f"choose another run_id, or none (a new one is made); to continue that run: net.resume({run_id!r})",
+            code="run_exists",
+        )
 
     async def arun(self, plan: Plan, **kwargs: Any) -> RunResult:
         """``run`` for async callers: the graph runs in a worker thread (the savers are sync)."""
