@@ -304,6 +304,9 @@ def _usage_metadata(reply: Reply) -> UsageMetadata:
 def _response_metadata(reply: Reply) -> dict[str, Any]:
     return {
         "node_id": reply.node_id,
+        # LangChain's usage accounting (get_usage_metadata_callback) counts tokens by this key, and
+        # nothing without it: the node id, the name calls use.
+        "model_name": reply.node_id,
         "latency_s": reply.latency_s,
         "cost": reply.cost,
         "finish_reason": reply.finish_reason,
