@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agentnet.errors import UserError
 from agentnet.nodes.outputs import OutputFile
 
 
@@ -70,10 +71,46 @@ class CallOptions:
     # ``ABORT_POLL_S`` and the adapter is told to stop, as on a deadline.
     abort: threading.Event | None = None
 
+    def __post_init__(self) -> None:
+        # Checked here, where every call's options are made: a wrong value failed deep in an adapter
+        # ("'<' not supported between instances of 'int' and 'str'") or, worse, was used (max_tokens=-1
+        # let llama.cpp write until the context was full).
+        _check_number("max_tokens", self.max_tokens, whole=True, least=1, example="64")
+        _check_number("temperature", self.temperature, whole=False, least=0, example="0.2")
+        _check_number("deadline_s", self.deadline_s, whole=False, least=None, example="30")
+        self.stop = _stop_list(self.stop)
+
     @property
     def trace_headers(self) -> dict[str, str]:
         """W3C trace context naming this call, for adapters that reach a server (empty untraced)."""
         return self.trace_call.headers() if self.trace_call is not None else {}
+
+
+def _check_number(name: str, value: Any, *, whole: bool, least: float | None, example: str) -> None:
+    """``value`` is None or a number (a whole one when ``whole``) of at least ``least`` (above 0 when None)."""
+    if value is None:
+        return
+    kinds = (int,) if whole else (int, float)
+    fits = isinstance(value, kinds) and not isinstance(value, bool)
+    if fits:
+        fits = value >= least if least is not None else value > 0
+    if not fits:
+        what = "a whole number" if whole else "a number"
+        bound = f"of at least {least:g}" if least is not None else "above 0"
+        raise UserError(
+            f"{name}={value!r} is not {what} {bound}",
+            hint=f"pass {name}={example}, or leave it out for the model's own (params.{name})",
+            code="invalid_option",
+        )
+
+
+def _stop_list(stop: Any) -> list[str] | None:
+    if isinstance(stop, str):
+        return [stop]  # one stop sequence, as OpenAI's API takes it
+    if stop is None or (isinstance(stop, list | tuple) and all(isinstance(s, str) for s in stop)):
+        return None if stop is None else list(stop)
+    raise UserError(f"stop={stop!r} is not a list of strings", hint='pass stop=["\\n\\n"], or leave it out',
+                    code="invalid_option")  # fmt: skip
 
 
 # How often a call waiting for its next token wakes: to look at its ``abort`` event and to take an
