@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentnet import telemetry
 from agentnet.config import AgentnetConfig, BudgetSettings, load_config
+from agentnet.errors import UserError
 
 if TYPE_CHECKING:
     from agentnet.artifacts import Artifact
@@ -259,6 +261,7 @@ class Network:
         limit = self.config.runs.max_artifact_bytes
         if isinstance(inputs, str | Path):
             inputs = [inputs]  # one path, not its characters
+        _check_inputs(inputs)
         if isinstance(inputs, Mapping):
             texts = {str(name): str(text) for name, text in inputs.items()}
             records = [read_bytes(k, v.encode(), "text/plain", max_bytes=limit)[0] for k, v in texts.items()]
@@ -282,7 +285,11 @@ class Network:
         return self.executor.cancel(run_id)
 
     def runs(self, limit: int = 50, before: str | None = None) -> list[dict[str, Any]]:
-        """The newest runs, or (``before``: a run id) the ones listed after that run."""
+        """The newest ``limit`` runs, newest first (each a dict: ``id``, ``status``, ``task``, ...), or
+        (``before``: a run id) the ones listed after that run."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            # SQLite took "x" as "datatype mismatch" and -1 as no limit at all.
+            raise UserError(f"limit={limit!r} is not a count of runs", hint="pass limit=50, a whole number above 0")
         return self.executor.list_runs(limit, before)
 
     def trace(self, run_id: str) -> dict[str, Any]:
@@ -319,6 +326,19 @@ class Network:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _check_inputs(inputs: object) -> None:
+    """``inputs`` as ``run`` takes them: None, texts by name, or file paths (``hand_over`` read a number
+    as "'int' object is not iterable")."""
+    if inputs is None or isinstance(inputs, Mapping):
+        return
+    if isinstance(inputs, list | tuple) and all(isinstance(item, str | PathLike) for item in inputs):
+        return
+    raise UserError(
+        f"inputs of type {type(inputs).__name__} cannot be handed over: they are file paths or texts by name",
+        hint='pass file paths (["report.txt"]) or texts by name ({"report.txt": "..."})',
+    )
 
 
 def capped(plan: Plan, max_tokens: int | None) -> Plan:

@@ -93,6 +93,8 @@ def refuse_nul(plan: Plan) -> None:
 
 
 def refuse_nul_in(where: str, text: str) -> None:
+    if not isinstance(text, str):  # None or a number from an app: "argument of type 'NoneType' is not iterable"
+        raise UserError(f"{where} is {type(text).__name__}, not text", hint="pass it as a str", code="invalid_text")
     if "\x00" in text:
         raise UserError(
             f"{where} holds a NUL character (\\x00) at position {text.index(chr(0))}, which is not text",

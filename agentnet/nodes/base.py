@@ -45,6 +45,9 @@ def to_chat_messages(messages: MessagesLike) -> list[ChatMessage]:
     """Normalise a prompt, LangChain messages, role/content dicts or (role, content) pairs."""
     if isinstance(messages, str):
         return [{"role": "user", "content": messages}]
+    if not isinstance(messages, Sequence):  # None, a number: "'NoneType' object is not iterable"
+        raise UserError(f"cannot use {type(messages).__name__} as messages",
+                        hint="pass a prompt (a str) or a list of messages")  # fmt: skip
     out: list[ChatMessage] = []
     for message in messages:
         if isinstance(message, BaseMessage):

@@ -1,0 +1,49 @@
+"""What an app hands ``Network`` and a node by mistake (None, a number, a dict where a task or messages go)
+is refused as agentnet's own ``UserError`` naming what it got, not a TypeError from inside
+("argument of type 'NoneType' is not iterable", "'int' object is not iterable", SQLite's "datatype
+mismatch"). Real default network and SmolLM2 node; nothing reaches a model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentnet.errors import UserError
+from agentnet.network import Network
+from agentnet.nodes.registry import NodeRegistry
+
+
+@pytest.mark.parametrize("task", [None, 5, b"What is 6 times 7?", ["What is 6 times 7?"]])
+def test_a_task_that_is_not_text_is_refused_by_plan_and_run(agentnet_home: Path, task: Any) -> None:
+    with Network() as net:
+        for call in (net.plan, net.run):
+            with pytest.raises(UserError) as refused:
+                call(task)
+            assert refused.value.code == "invalid_text"
+            assert f"the task is {type(task).__name__}, not text" in refused.value.message
+        assert net.runs() == []  # nothing was recorded
+
+
+@pytest.mark.parametrize("inputs", [5, object()])
+def test_inputs_of_the_wrong_kind_are_refused(agentnet_home: Path, inputs: Any) -> None:
+    with Network() as net, pytest.raises(UserError) as refused:
+        net.run("Summarise the report", inputs=inputs)
+    assert "inputs" in refused.value.message and type(inputs).__name__ in refused.value.message
+    assert "file paths" in str(refused.value.hint)
+
+
+@pytest.mark.parametrize("limit", ["x", 0, -1, 2.5])
+def test_a_runs_limit_that_is_not_a_count_is_refused(agentnet_home: Path, limit: Any) -> None:
+    with Network() as net, pytest.raises(UserError) as refused:
+        net.runs(limit)
+    assert refused.value.message.startswith(f"limit={limit!r}")
+
+
+@pytest.mark.parametrize("messages", [None, 5])
+def test_complete_refuses_messages_that_are_not_messages(smollm2_node: Any, messages: Any) -> None:
+    node = NodeRegistry.from_files().node("smollm2")
+    with pytest.raises(UserError) as refused:
+        node.complete(messages)
+    assert f"cannot use {type(messages).__name__} as messages" in refused.value.message
