@@ -225,16 +225,18 @@ class Network:
         inputs: Mapping[str, str] | Sequence[str | Path] | None = None,
         on_event: EventHandler | None = None,
         check: bool = True,
+        run_id: str | None = None,
     ) -> RunResult:
         """Plan ``task`` and run the plan; the result carries the answer and the run id. ``inputs``
         are files handed over beside the task (``["sign.png", "report.txt"]``: text is read as data,
         an image or audio file goes to a collaborator that takes it, as with ``agentnet run --input``),
-        or texts by name (``{"report.txt": "..."}``)."""
+        or texts by name (``{"report.txt": "..."}``). ``run_id``: the new run's id (default: a new
+        one), known before the run ends: to resume or trace a run that was interrupted or cancelled."""
         records, values = self.hand_over(inputs)
         with self._work:  # no other thread's plan between this plan and its run
             plan = self.plan(task, inputs=records)
             self.release_directory()
-            return self.execute(plan, inputs=values, on_event=on_event, check=check)
+            return self.execute(plan, run_id=run_id, inputs=values, on_event=on_event, check=check)
 
     async def arun(
         self,
@@ -243,13 +245,17 @@ class Network:
         inputs: Mapping[str, str] | Sequence[str | Path] | None = None,
         on_event: EventHandler | None = None,
         check: bool = True,
+        run_id: str | None = None,
     ) -> RunResult:
         """``run`` for an asyncio application: the run goes on in a worker thread (``on_event`` is
         called there) while the event loop serves others. Cancelling the awaiting task stops the run as
-        Ctrl-C does, saved interrupted and resumable by its id, before the cancellation goes on."""
+        Ctrl-C does, saved interrupted and resumable by its id (pass ``run_id`` to know it), before the
+        cancellation goes on."""
         from agentnet.executor.control import stoppable_in_thread
 
-        return await stoppable_in_thread(lambda: self.run(task, inputs=inputs, on_event=on_event, check=check))
+        return await stoppable_in_thread(
+            lambda: self.run(task, inputs=inputs, on_event=on_event, check=check, run_id=run_id)
+        )
 
     def hand_over(
         self, inputs: Mapping[str, str] | Sequence[str | Path] | None

@@ -44,6 +44,11 @@ class Terminated(KeyboardInterrupt):
     exit_code = 143
 
 
+class CallerCancelled(KeyboardInterrupt):
+    """An asyncio caller's task was cancelled (``Network.arun``): the run stops as on Ctrl-C, and its
+    record says which of them it was."""
+
+
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 T = TypeVar("T")
 # How often a cancelled asyncio caller asks again for its run to stop (a run still being planned is
@@ -106,7 +111,7 @@ async def stoppable_in_thread(work: Callable[[], T]) -> T:
     except asyncio.CancelledError:
         while not job.done():
             if idents:
-                stop_run_in_thread(idents[0])
+                stop_run_in_thread(idents[0], CallerCancelled)
             await asyncio.wait({job}, timeout=_STOP_POLL_S)
         if not job.cancelled():
             job.exception()  # the interrupt it ended with is this cancellation's, not to be logged
@@ -151,6 +156,10 @@ def _stoppable_in_thread(cancel: threading.Event) -> Iterator[None]:
         _THREAD_STOPS.pop(ident, None)
     if stop.raising is not None:
         raise stop.raising
+
+
+# What stopped an interrupted run, as its record says (a KeyboardInterrupt is Ctrl-C).
+_HOW: dict[type[BaseException], str] = {Terminated: "SIGTERM", CallerCancelled: "its caller was cancelled"}
 
 
 @dataclass
@@ -231,7 +240,7 @@ def _drive(
                     raise recursion_limit_reached(run_id, runtime.budgets.recursion_limit) from None
         except KeyboardInterrupt as exc:
             cancel.set()
-            how = "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
+            how = _HOW.get(type(exc), "Ctrl-C")
             store.set_status(
                 run_id,
                 "interrupted",

@@ -1,0 +1,47 @@
+"""An asyncio app that cancels ``net.arun`` (a timeout, a client gone) is told the run was saved
+interrupted and resumable "by its id": it can now choose that id (``run(..., run_id=...)``, as
+``execute`` takes one), and the run's record says the caller cancelled it. Before, the id was nowhere
+the app could see (only in ``net.runs()``) and the record said "interrupted (Ctrl-C)", which nobody
+pressed. Real SmolLM2 and the default network."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentnet.network import Network
+
+
+def test_a_run_id_given_to_run_names_the_run(agentnet_home: Path) -> None:
+    with Network() as net:
+        result = net.run("What is 6 times 7?", run_id="sum-1")
+        assert result.run_id == "sum-1" and net.trace("sum-1")["answer"] == "42"
+
+
+@pytest.mark.slow
+def test_a_cancelled_arun_is_saved_under_the_id_the_app_chose(smollm2_node: Any, agentnet_home: Path) -> None:
+    async def main() -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        started = asyncio.Event()
+
+        def on_event(event: Any) -> None:  # called in the run's thread
+            if event.event == "token":
+                loop.call_soon_threadsafe(started.set)
+
+        with Network() as net:
+            running = asyncio.create_task(
+                net.arun("Write a very long story about a dragon.", run_id="story-1", on_event=on_event)
+            )
+            await asyncio.wait_for(started.wait(), 300)
+            running.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await running
+            return net.trace("story-1")
+
+    trace = asyncio.run(main())
+    assert trace["status"] == "interrupted" and trace["task"] == "Write a very long story about a dragon."
+    assert "Ctrl-C" not in trace["error"]["message"]
+    assert trace["error"]["message"] == "interrupted (its caller was cancelled)"
