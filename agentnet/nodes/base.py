@@ -35,6 +35,7 @@ from agentnet.nodes.calls import CallOptions, CancelToken, Generation, Reply, Us
 # TokenStream and its thread names live in token_stream.py; importable from here as before.
 from agentnet.nodes.token_stream import CALL_THREAD_PREFIX as CALL_THREAD_PREFIX
 from agentnet.nodes.token_stream import ChatMessage, TokenStream
+from agentnet.redact import redact_text
 
 MessagesLike = str | Sequence[BaseMessage | ChatMessage | tuple[str, str]]
 
@@ -66,6 +67,13 @@ def to_chat_messages(messages: MessagesLike) -> list[ChatMessage]:
     return out
 
 
+class _Shown(str):
+    """A field's repr, already made (and masked): shown as it is."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 _DONE = object()
 _CHUNK_FIELDS = {"content", "usage_metadata", "response_metadata"}
 
@@ -78,6 +86,13 @@ class ModelNode(BaseChatModel):
     params: ModelParams = Field(default_factory=ModelParams)
     # What a call is, in OpenTelemetry's GenAI terms (tool nodes say ``execute_tool``).
     gen_ai_operation: ClassVar[str] = "chat"
+
+    def __repr_args__(self) -> Any:
+        # LangChain hands every callback (LangSmith, an app's tracer) a node it cannot serialize as its
+        # repr: credentials in a field (api_base's user:pass@ or ?api-key=, an MCP server's Bearer
+        # header) are masked there, as in agentnet's errors.
+        for name, value in super().__repr_args__():
+            yield name, _Shown(redact_text(repr(value)))
 
     # --- what adapters implement -------------------------------------------------------------
 

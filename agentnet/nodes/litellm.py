@@ -26,7 +26,7 @@ from agentnet.hosts import is_loopback_url
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode
 from agentnet.nodes.keys import PROVIDER_KEY_ENV, lookup_secret, provider_of
 from agentnet.nodes.upstream import CooldownRule, Deployment, RemoteCall
-from agentnet.redact import RedactingFilter, redact_url
+from agentnet.redact import RedactingFilter
 
 if TYPE_CHECKING:
     from agentnet.nodes.capped import CappedSyncTransport
@@ -127,12 +127,6 @@ class LiteLLMNode(ModelNode):
     api_key: SecretStr | None = Field(default=None, repr=False, exclude=True)
     # Most bytes of one answer read from an OpenAI-compatible api_base (a peer's); None: as LiteLLM reads.
     max_response_bytes: int | None = None
-
-    def __repr_args__(self) -> Any:
-        # LangChain hands every callback (LangSmith, an app's tracer) the node serialized as its repr:
-        # credentials in api_base (user:pass@, ?api-key=) are masked there, as in agentnet's errors.
-        for name, value in super().__repr_args__():
-            yield name, redact_url(value) if name == "api_base" and isinstance(value, str) else value
 
     @classmethod
     def from_spec(cls, spec: ModelSpec) -> LiteLLMNode:

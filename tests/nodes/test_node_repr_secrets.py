@@ -43,3 +43,17 @@ def test_credentials_in_api_base_reach_no_callback_repr_or_error() -> None:
     assert "127.0.0.1" in repr(node)  # the endpoint is still named, its secrets masked
     assert "hunter2" not in shown and "sesame42" not in shown and "alice" not in shown
     assert node.api_base is not None and "hunter2" in node.api_base  # the call itself still has them
+
+
+def test_every_node_kind_masks_credentials_in_its_repr() -> None:
+    from agentnet.cards import CapabilityCard
+    from agentnet.federation.a2a_node import A2APeerNode
+
+    peer = A2APeerNode(
+        node_id="team/summarise",
+        card=CapabilityCard(id="team/summarise"),
+        peer="team",
+        api_base="https://bob:pw-opensesame@peer.example/a2a?token=tk-letmein",
+    )
+    assert "peer.example" in repr(peer)
+    assert "opensesame" not in repr(peer) and "letmein" not in repr(peer)
