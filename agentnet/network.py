@@ -234,6 +234,8 @@ class Network:
         one), known before the run ends: to resume or trace a run that was interrupted or cancelled."""
         records, values = self.hand_over(inputs)
         with self._work:  # no other thread's plan between this plan and its run
+            if run_id is not None:
+                self.executor.refuse_taken(run_id)  # before the plan is paid for
             plan = self.plan(task, inputs=records)
             self.release_directory()
             return self.execute(plan, run_id=run_id, inputs=values, on_event=on_event, check=check)

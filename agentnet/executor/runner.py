@@ -187,7 +187,7 @@ class Executor:
         """Run a plan to its answer (within ``budgets``, default the executor's). With ``check`` a
         failed run raises (after it is saved)."""
         if run_id is not None:
-            self._refuse_taken(run_id)
+            self.refuse_taken(run_id)
         run_id = run_id or new_run_id()
         budgets = budgets or self.budgets
         refuse_nul(plan)
@@ -199,7 +199,7 @@ class Executor:
         result = RunResult(run_id, outcome.status, outcome.answer, plan, outcome.results, outcome.error)
         return result.raise_for_error() if check else result
 
-    def _refuse_taken(self, run_id: str) -> None:
+    def refuse_taken(self, run_id: str) -> None:
         """A run id the caller chose must be new: a plan run under an existing run's id answered while
         that run's record kept its own task and plan (and checkpoints) beside the new answer."""
         try:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from agentnet.errors import UserError
 from agentnet.network import Network
 
 
@@ -45,3 +46,14 @@ def test_a_cancelled_arun_is_saved_under_the_id_the_app_chose(smollm2_node: Any,
     assert trace["status"] == "interrupted" and trace["task"] == "Write a very long story about a dragon."
     assert "Ctrl-C" not in trace["error"]["message"]
     assert trace["error"]["message"] == "interrupted (its caller was cancelled)"
+
+
+def test_a_taken_run_id_is_refused_before_the_task_is_planned(agentnet_home: Path) -> None:
+    with Network() as net:
+        net.run("What is 6 times 7?", run_id="sum-2")
+        planned: list[str] = []
+        real_plan = net.plan
+        net.plan = lambda task, *a, **k: planned.append(task) or real_plan(task, *a, **k)  # type: ignore[method-assign]
+        with pytest.raises(UserError) as refused:
+            net.run("What is 5 plus 4?", run_id="sum-2")
+        assert refused.value.code == "run_exists" and planned == []
