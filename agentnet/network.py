@@ -288,6 +288,13 @@ class Network:
         with self._work:
             return self.executor.resume(run_id, on_event=on_event, budgets=self.config.budgets, check=check)
 
+    async def aresume(self, run_id: str, *, on_event: EventHandler | None = None, check: bool = True) -> RunResult:
+        """``resume`` for an asyncio application, as ``arun`` is ``run``'s: in a worker thread, and a
+        cancelled caller stops the run again (saved interrupted) before the cancellation goes on."""
+        from agentnet.executor.control import stoppable_in_thread
+
+        return await stoppable_in_thread(lambda: self.resume(run_id, on_event=on_event, check=check))
+
     def cancel(self, run_id: str) -> str:
         """Stop a run wherever it executes: ``cancelled``, ``requested`` or ``not_running``."""
         return self.executor.cancel(run_id)

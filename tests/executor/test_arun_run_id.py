@@ -57,3 +57,18 @@ def test_a_taken_run_id_is_refused_before_the_task_is_planned(agentnet_home: Pat
         with pytest.raises(UserError) as refused:
             net.run("What is 5 plus 4?", run_id="sum-2")
         assert refused.value.code == "run_exists" and planned == []
+
+
+def test_aresume_finishes_a_stopped_run_from_asyncio(smollm2_node: Any) -> None:
+    Path("agentnet.yaml").write_text("budgets: {max_tokens: 5}\n")
+
+    async def main() -> Any:
+        with Network.from_config() as net:
+            stopped = await net.arun("What is the capital of France?", run_id="paris-1", check=False)
+            assert stopped.status == "budget_exceeded"
+        Path("agentnet.yaml").write_text("budgets: {max_tokens: 2000}\n")
+        with Network.from_config() as net:
+            return await net.aresume("paris-1")
+
+    resumed = asyncio.run(main())
+    assert resumed.ok and resumed.run_id == "paris-1" and "Paris" in (resumed.answer or "")
