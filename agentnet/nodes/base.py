@@ -11,14 +11,16 @@ constrained retry, and measures every call.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
+import threading
 import time
 from abc import abstractmethod
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.messages.ai import UsageMetadata
@@ -75,6 +77,7 @@ class _Shown(str):
 
 
 _DONE = object()
+T = TypeVar("T")
 _CHUNK_FIELDS = {"content", "usage_metadata", "response_metadata"}
 
 
@@ -142,7 +145,8 @@ class ModelNode(BaseChatModel):
         return self._complete_structured(chat, opts)
 
     async def acomplete(self, messages: MessagesLike, **options: Any) -> Reply:
-        return await asyncio.to_thread(self.complete, messages, **options)
+        """``complete`` in a worker thread; a cancelled caller stops the model (see ``_abortable``)."""
+        return await _abortable(lambda abort: self.complete(messages, **{"abort": abort, **options}))
 
     async def astream_text(self, messages: MessagesLike, **options: Any) -> AsyncIterator[str]:
         stream = self.stream_text(messages, **options)
@@ -253,6 +257,20 @@ class ModelNode(BaseChatModel):
                             response_metadata=_response_metadata(reply))  # fmt: skip
         return ChatResult(generations=[ChatGeneration(message=message)])
 
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        """``_generate`` in a worker thread, as LangChain's default runs it, but a cancelled caller
+        (``asyncio.wait_for``'s timeout) stops the model: the default left it writing its whole reply."""
+        sync_manager = run_manager.get_sync() if run_manager is not None else None
+        return await _abortable(
+            lambda abort: self._generate(messages, stop, sync_manager, **{"abort": abort, **kwargs})
+        )
+
     def _stream(
         self,
         messages: list[BaseMessage],
@@ -309,6 +327,19 @@ class ModelNode(BaseChatModel):
             "server with `agentnet mcp add`; the planner gives steps to them (net.run). For JSON replies use "
             "with_structured_output(schema)",
         )
+
+
+async def _abortable(call: Callable[[threading.Event], T]) -> T:
+    """``call(abort)`` in a worker thread with the caller's context (as ``asyncio.to_thread``: LangChain's
+    callbacks and the trace read it there); if the awaiting task is cancelled, ``abort`` is set, so the
+    call's stream stops within ``ABORT_POLL_S`` and tells the adapter to stop generating."""
+    abort = threading.Event()
+    context = contextvars.copy_context()
+    try:
+        return await asyncio.get_running_loop().run_in_executor(None, context.run, call, abort)
+    except asyncio.CancelledError:
+        abort.set()
+        raise
 
 
 def _usage_metadata(reply: Reply) -> UsageMetadata:
