@@ -49,6 +49,11 @@ class RunResult:
         return self.status == "succeeded"
 
     @property
+    def results(self) -> dict[str, Any]:
+        """``steps`` by the name a compiled graph's output and ``RecipeResult`` give it."""
+        return self.steps
+
+    @property
     def files(self) -> list[dict[str, Any]]:
         """References to the files the run's steps produced (in the run folder), in step order."""
         return [ref for result in self.steps.values() for ref in (result or {}).get("files") or []]

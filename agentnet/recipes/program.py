@@ -67,6 +67,11 @@ class RecipeResult:
     def ok(self) -> bool:
         return self.status == "succeeded"
 
+    @property
+    def answer(self) -> str | None:
+        """``output`` by the name a network run's ``RunResult`` and the compiled graphs give it."""
+        return self.output
+
     def calls(self) -> list[dict[str, Any]]:
         """Every model call made, step by step, in order (pass-through glue steps left out)."""
         return self.made
