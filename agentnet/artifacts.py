@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from os import PathLike
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -126,3 +127,16 @@ def read_bytes(
     if len(data) > max_bytes:
         raise too_large(name, len(data), max_bytes)
     return _record(name, data, media_type, None)
+
+
+def check_inputs(inputs: object) -> None:
+    """``inputs`` as ``Network.run`` takes them: None, texts by name, or file paths (``hand_over`` read a number
+    as "'int' object is not iterable")."""
+    if inputs is None or isinstance(inputs, Mapping):
+        return
+    if isinstance(inputs, list | tuple) and all(isinstance(item, str | PathLike) for item in inputs):
+        return
+    raise UserError(
+        f"inputs of type {type(inputs).__name__} cannot be handed over: they are file paths or texts by name",
+        hint='pass file paths (["report.txt"]) or texts by name ({"report.txt": "..."})',
+    )

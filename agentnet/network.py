@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -185,6 +184,7 @@ class Network:
         Invoke it with ``{"task": plan.task, "inputs": {}, "results": {}}``; the output has
         ``answer`` and per-step ``results``. Steps fall back as in ``execute``.
         """
+        _refuse_non_plan(plan, "compile")
         return self.executor.compile(self.runnable(plan), checkpointer=checkpointer)
 
     def execute(
@@ -203,6 +203,7 @@ class Network:
         A plan written by hand (or made elsewhere) falls back like a planned one: each all-text model
         step that lists no alternates gets the general model last (``runnable``); the run's plan (its
         trace, ``result.plan``) shows it."""
+        _refuse_non_plan(plan, "execute")
         with self._work:
             return self.executor.run(
                 self.runnable(plan), inputs=dict(inputs or {}), run_id=run_id, on_event=on_event, check=check,
@@ -264,12 +265,12 @@ class Network:
     ) -> tuple[list[Artifact], dict[str, Any]]:
         """The records the planner reads and the values the run reads for ``inputs`` (files by path,
         or texts by name), each file at most ``runs.max_artifact_bytes``."""
-        from agentnet.artifacts import handed_value, read_bytes, read_file, unique
+        from agentnet.artifacts import check_inputs, handed_value, read_bytes, read_file, unique
 
         limit = self.config.runs.max_artifact_bytes
         if isinstance(inputs, str | Path):
             inputs = [inputs]  # one path, not its characters
-        _check_inputs(inputs)
+        check_inputs(inputs)
         if isinstance(inputs, Mapping):
             texts = {str(name): str(text) for name, text in inputs.items()}
             records = [read_bytes(k, v.encode(), "text/plain", max_bytes=limit)[0] for k, v in texts.items()]
@@ -343,17 +344,14 @@ class Network:
         self.close()
 
 
-def _check_inputs(inputs: object) -> None:
-    """``inputs`` as ``run`` takes them: None, texts by name, or file paths (``hand_over`` read a number
-    as "'int' object is not iterable")."""
-    if inputs is None or isinstance(inputs, Mapping):
-        return
-    if isinstance(inputs, list | tuple) and all(isinstance(item, str | PathLike) for item in inputs):
-        return
-    raise UserError(
-        f"inputs of type {type(inputs).__name__} cannot be handed over: they are file paths or texts by name",
-        hint='pass file paths (["report.txt"]) or texts by name ({"report.txt": "..."})',
-    )
+def _refuse_non_plan(plan: object, call: str) -> None:
+    from agentnet.planner.plan import Plan
+
+    if not isinstance(plan, Plan):  # a task given to execute failed on "'str' object has no attribute 'model_copy'"
+        raise UserError(
+            f"net.{call} takes a Plan, not {type(plan).__name__}",
+            hint="make one with net.plan(task); to plan and run a task in one call, use net.run(task)",
+        )
 
 
 def capped(plan: Plan, max_tokens: int | None) -> Plan:

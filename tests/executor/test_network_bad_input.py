@@ -47,3 +47,13 @@ def test_complete_refuses_messages_that_are_not_messages(smollm2_node: Any, mess
     with pytest.raises(UserError) as refused:
         node.complete(messages)
     assert f"cannot use {type(messages).__name__} as messages" in refused.value.message
+
+
+@pytest.mark.parametrize("plan", ["What is 6 times 7?", None, {"task": "x", "steps": []}])
+def test_execute_and_compile_refuse_what_is_not_a_plan(agentnet_home: Path, plan: Any) -> None:
+    with Network() as net:
+        for call in (net.execute, net.compile):
+            with pytest.raises(UserError) as refused:
+                call(plan)
+            assert f"takes a Plan, not {type(plan).__name__}" in refused.value.message
+            assert "net.run(task)" in str(refused.value.hint)
