@@ -208,7 +208,9 @@ class Executor:
         """A run id the caller chose must be new: a plan run under an existing run's id answered while
         that run's record kept its own task and plan (and checkpoints) beside the new answer."""
         try:
-            status = self.store.get_run(run_id)["status"]
+            # Nothing of this run is saved yet: a database that cannot be read says so, not "resume it".
+            with unsaved_on_failure():
+                status = self.store.get_run(run_id)["status"]
         except NotFoundError:
             return
         raise UserError(
