@@ -29,15 +29,7 @@ def test_a_recipe_naming_a_peer_tool_validates_resumes_and_fails_honestly(
     serve: Callable[..., Served], tmp_path: Path
 ) -> None:
     b = serve("b", args=("--name", "b"))
-    home, work = tmp_path / "a-home", tmp_path / "a-work"
-    home.mkdir()
-    work.mkdir()
-    env = {**os.environ, "AGENTNET_HOME": str(home), "AGENTNET_NO_DAEMON": "1", "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
-
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(BIN_DIR / "agentnet"), *args], cwd=work, env=env, capture_output=True, text=True, timeout=180
-        )
+    work, cli = _home_a(tmp_path)
 
     added = cli("peers", "add", b.url)
     assert added.returncode == 0, added.stderr
@@ -72,15 +64,7 @@ def test_a_step_whose_peer_is_down_says_how_to_see_the_peers(serve: Callable[...
     models list`)", a list without peers: for a peer's model it names the command that says whether
     the peer answers."""
     b = serve("b", args=("--name", "b"))
-    home, work = tmp_path / "a-home", tmp_path / "a-work"
-    home.mkdir()
-    work.mkdir()
-    env = {**os.environ, "AGENTNET_HOME": str(home), "AGENTNET_NO_DAEMON": "1", "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
-
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(BIN_DIR / "agentnet"), *args], cwd=work, env=env, capture_output=True, text=True, timeout=180
-        )
+    work, cli = _home_a(tmp_path)
 
     assert cli("peers", "add", b.url).returncode == 0
     b.stop()
@@ -92,3 +76,18 @@ def test_a_step_whose_peer_is_down_says_how_to_see_the_peers(serve: Callable[...
     assert "`agentnet peers refresh`" in hint and "models list" not in hint, hint
     refreshed = cli("peers", "refresh")
     assert refreshed.returncode == 0 and "b: down" in refreshed.stdout, refreshed.stdout + refreshed.stderr
+
+
+def _home_a(tmp_path: Path) -> tuple[Path, Callable[..., subprocess.CompletedProcess[str]]]:
+    """Machine a's working folder, and its CLI in its own home."""
+    home, work = tmp_path / "a-home", tmp_path / "a-work"
+    home.mkdir()
+    work.mkdir()
+    env = {**os.environ, "AGENTNET_HOME": str(home), "AGENTNET_NO_DAEMON": "1", "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(BIN_DIR / "agentnet"), *args], cwd=work, env=env, capture_output=True, text=True, timeout=180
+        )
+
+    return work, cli
