@@ -14,6 +14,7 @@ import pytest
 
 from agentnet.errors import UserError
 from agentnet.network import Network
+from tests.executor.test_network_arun import cancel_at_first_token
 
 
 def test_a_run_id_given_to_run_names_the_run(agentnet_home: Path) -> None:
@@ -25,21 +26,8 @@ def test_a_run_id_given_to_run_names_the_run(agentnet_home: Path) -> None:
 @pytest.mark.slow
 def test_a_cancelled_arun_is_saved_under_the_id_the_app_chose(smollm2_node: Any, agentnet_home: Path) -> None:
     async def main() -> dict[str, Any]:
-        loop = asyncio.get_running_loop()
-        started = asyncio.Event()
-
-        def on_event(event: Any) -> None:  # called in the run's thread
-            if event.event == "token":
-                loop.call_soon_threadsafe(started.set)
-
         with Network() as net:
-            running = asyncio.create_task(
-                net.arun("Write a very long story about a dragon.", run_id="story-1", on_event=on_event)
-            )
-            await asyncio.wait_for(started.wait(), 300)
-            running.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await running
+            await cancel_at_first_token(net, "Write a very long story about a dragon.", run_id="story-1")
             return net.trace("story-1")
 
     trace = asyncio.run(main())

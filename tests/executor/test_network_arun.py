@@ -35,22 +35,28 @@ def test_arun_answers_while_the_loop_serves_others(agentnet_home: Path) -> None:
     assert ticks > 10, f"the event loop was held: {ticks} ticks during the run"
 
 
+async def cancel_at_first_token(net: Network, task: str, **kwargs: Any) -> None:
+    """Start ``net.arun(task)``, cancel it once the model writes its first token, and see the
+    cancellation reach the awaiting task."""
+    loop = asyncio.get_running_loop()
+    started = asyncio.Event()
+
+    def on_event(event: Any) -> None:  # called in the run's thread
+        if event.event == "token":
+            loop.call_soon_threadsafe(started.set)
+
+    running = asyncio.create_task(net.arun(task, on_event=on_event, **kwargs))
+    await asyncio.wait_for(started.wait(), 300)
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+
+
 @pytest.mark.slow
 def test_cancelling_arun_stops_the_run_saved_interrupted(smollm2_node: Any, agentnet_home: Path) -> None:
     async def main() -> str:
-        loop = asyncio.get_running_loop()
-        started = asyncio.Event()
-
-        def on_event(event: Any) -> None:  # called in the run's thread
-            if event.event == "token":
-                loop.call_soon_threadsafe(started.set)
-
         with Network() as net:
-            running = asyncio.create_task(net.arun("Write a very long story about a dragon.", on_event=on_event))
-            await asyncio.wait_for(started.wait(), 300)
-            running.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await running
+            await cancel_at_first_token(net, "Write a very long story about a dragon.")
             # Saved before the cancellation reached the caller: nothing runs it any more.
             return str(net.runs(1)[0]["status"])
 
