@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from agentnet.collaborators import currency, numcompare, units
+from agentnet.collaborators import currency, numcompare, quantities, units
 from agentnet.collaborators.mathtext import (
     SCALES,
     CalculatorError,
@@ -380,6 +380,8 @@ def _one(expression: str, variables: dict[str, Decimal]) -> ToolOutput:
         result = units.convert(evaluate(amount, variables), src, dst)
         text = f"{show(result)} {dst.symbol}"
         return ToolOutput(text, {"result": float(result), "unit": dst.symbol, "from": src.symbol, "text": text})
+    if (arithmetic := quantities.find(expression)) is not None:  # no target unit: "5 km + 300 m"
+        return ToolOutput(*quantities.answer(arithmetic, lambda text: evaluate(text, variables), show))
     try:
         if (unknown := units.unknown_unit(expression, asked=True)) is None:
             result = evaluate(expression, variables)

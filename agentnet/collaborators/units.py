@@ -76,9 +76,10 @@ _HOW_MANY = re.compile(
 
 # A compound quantity, larger unit first: "2 feet 3 inches", "1 hour and 30 minutes", "5 lb, 4 oz".
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-_PIECE = re.compile(rf"(?P<number>{_NUMBER})\s*(?P<unit>{_UNIT_WORD})")
-_JOINER = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+)"
-_PIECES = rf"(?P<pieces>(?:{_NUMBER})\s*{_UNIT_WORD}(?:{_JOINER}(?:{_NUMBER})\s*{_UNIT_WORD})+)"
+# A number and a word after it that may be a unit, and what may join the pieces of one quantity.
+PIECE = re.compile(rf"(?P<number>{_NUMBER})\s*(?P<unit>{_UNIT_WORD})")
+JOINER = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+)"
+_PIECES = rf"(?P<pieces>(?:{_NUMBER})\s*{_UNIT_WORD}(?:{JOINER}(?:{_NUMBER})\s*{_UNIT_WORD})+)"
 _COMPOUNDS = (
     re.compile(rf"(?<![\d.,]){_PIECES}\s+(?:in|to|into|as)\s+(?P<dst>{_UNIT_WORD})\b"),
     re.compile(
@@ -105,7 +106,7 @@ def compounds(text: str) -> list[Compound]:
         for match in pattern.finditer(text):
             dst = unit(match.group("dst"))
             pieces = [(Decimal(m.group("number").replace(",", "")), unit(m.group("unit")))
-                      for m in _PIECE.finditer(match.group("pieces"))]  # fmt: skip
+                      for m in PIECE.finditer(match.group("pieces"))]  # fmt: skip
             known = [(amount, found_unit) for amount, found_unit in pieces if found_unit is not None]
             if dst is None or len(known) < len(pieces) or not _descending([u for _, u in known]):
                 continue
@@ -179,7 +180,7 @@ def _in_source_unit(amount: str, src: Unit) -> str:
             return match.group(0)  # "5 apples": a number and a word
         return f"({convert(Decimal(match.group('number').replace(',', '')), inner, src)})"
 
-    return _PIECE.sub(in_source, amount)
+    return PIECE.sub(in_source, amount)
 
 
 def unknown_unit(text: str, *, asked: bool = False) -> str | None:
