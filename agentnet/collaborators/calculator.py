@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from agentnet.collaborators import currency, numcompare, quantities, units
+from agentnet.collaborators import currency, numcompare, quantities, totals, units
 from agentnet.collaborators.mathtext import (
     SCALES,
     CalculatorError,
@@ -318,6 +318,9 @@ def calculate(
     variables = context_values(context) if context != expression else {}
     if handed:
         expression = without_file_names(expression)
+    # "add them up" of handed numbers (an OCR'd receipt): their sum, not "no arithmetic found".
+    if (total := totals.answer(expression, context if context != expression else "", show)) is not None:
+        return total
     parts = _questions(expression)
     # "convert 5 miles to km and convert 3 kg to pounds" reads as one conversion, the first, and the
     # second was dropped: two conversions are two questions.

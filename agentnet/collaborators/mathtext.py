@@ -250,20 +250,43 @@ def _variable_at(raw: list[tuple[str, str]], index: int, names: dict[str, Decima
     return None
 
 
-def labelled_values(text: str) -> dict[str, Decimal]:
-    """Named numbers in a text the step was given: "Subtotal 42.50", "Sales tax: 3.40" (the last
-    number on a line, named by the words before it, and by their last word alone)."""
-    found: dict[str, Decimal] = {}
+def labelled_lines(text: str) -> list[tuple[str, Decimal]]:
+    """The lines of a text that are a label and a number: "Subtotal 42.50", "Sales tax: 3.40" (the last
+    number on a line, named by the words before it), in order."""
+    found: list[tuple[str, Decimal]] = []
     for line in text.splitlines():
         match = re.match(
             r"^\s*([A-Za-z][A-Za-z .'&/-]*?)\s*[:=]?\s*[$\u20ac\u00a3]?\s*(-?\d[\d,]*(?:\.\d+)?)\s*$", line
         )
-        if not match:
-            continue
-        label = " ".join(re.findall(r"[a-z]+", match.group(1).lower()))
-        if not label:
-            continue
-        value = Decimal(match.group(2).replace(",", ""))
+        label = " ".join(re.findall(r"[a-z]+", match.group(1).lower())) if match else ""
+        if match and label:
+            found.append((label, Decimal(match.group(2).replace(",", ""))))
+    return found
+
+
+def labelled_values(text: str) -> dict[str, Decimal]:
+    """Named numbers in a text the step was given (``labelled_lines``), named by their label and by its
+    last word alone ("sales tax" and "tax"); the first line of a name wins."""
+    found: dict[str, Decimal] = {}
+    for label, value in labelled_lines(text):
         found.setdefault(label, value)
         found.setdefault(label.split()[-1], value)
     return found
+
+
+# What a question asks of many values ("how many", "the average", "add them up"); the first named wins.
+AGGREGATES = [
+    ("count", r"\bhow\s+many\b|\bcount\b|\bnumber\s+of\b"),
+    ("mean", r"\baverage\b|\bmean\b"),
+    ("max", r"\bhighest\b|\blargest\b|\bmaximum\b|\bmax\b|\bbiggest\b|\bmost\b|\bgreatest\b|\btop\b"),
+    ("min", r"\blowest\b|\bsmallest\b|\bminimum\b|\bmin\b|\bleast\b|\bcheapest\b|\bfewest\b"),
+    # "add them up", "add all these up": the words between are what is added.
+    ("sum", r"\bsum\b|\btotal\b|\badd\s+(?:\w+\s+){0,2}up\b|\baltogether\b|\bin\s+all\b"),
+]
+
+
+def aggregate(question: str) -> str | None:
+    """ "count", "mean", "max", "min" or "sum": the aggregate ``question`` names first, if any."""
+    lowered = question.lower()
+    hits = [(m.start(), name) for name, pattern in AGGREGATES for m in re.finditer(pattern, lowered)]
+    return min(hits)[1] if hits else None

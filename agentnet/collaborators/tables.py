@@ -20,6 +20,7 @@ from pydantic import Field
 
 from agentnet.collaborators.calculator import show
 from agentnet.collaborators.comparisons import Comparison, comparisons
+from agentnet.collaborators.mathtext import AGGREGATES, aggregate
 from agentnet.collaborators.superlatives import Ranking, ranking, unknown_column
 from agentnet.collaborators.tableread import Table, TableError, cell_number, no_table, read_table
 from agentnet.nodes.outputs import ToolOutput
@@ -32,13 +33,6 @@ _COMPARE = [
     ("<", r"below|under|less\s+than|lower\s+than|smaller\s+than|fewer\s+than|<"),
     ("==", r"equals?|equal\s+to|is|=|=="),
     ("of", r"are|of"),  # "==" only before a number or one of the column's values: not "age of people"
-]
-_AGGREGATES = [
-    ("count", r"\bhow\s+many\b|\bcount\b|\bnumber\s+of\b"),
-    ("mean", r"\baverage\b|\bmean\b"),
-    ("max", r"\bhighest\b|\blargest\b|\bmaximum\b|\bmax\b|\bbiggest\b|\bmost\b|\bgreatest\b|\btop\b"),
-    ("min", r"\blowest\b|\bsmallest\b|\bminimum\b|\bmin\b|\bleast\b|\bcheapest\b|\bfewest\b"),
-    ("sum", r"\bsum\b|\btotal\b|\badd\s+up\b|\baltogether\b|\bin\s+all\b"),
 ]
 _VALUE = re.compile(r"\s*(?:\"([^\"]+)\"|'([^']+)'|(-?\d[\d,]*(?:\.\d+)?)|([A-Za-z][\w-]*))")
 
@@ -122,12 +116,6 @@ def _test(cell: Any, op: str, value: Any) -> bool:
     return equal if op == "==" else (not equal if op == "!=" else False)
 
 
-def _aggregate(question: str) -> str | None:
-    lowered = question.lower()
-    hits = [(m.start(), name) for name, pattern in _AGGREGATES for m in re.finditer(pattern, lowered)]
-    return min(hits)[1] if hits else None
-
-
 def _lookup(question: str, table: Table) -> ToolOutput | None:
     named = mentions(question, list(table.fields))
     if not named:
@@ -173,7 +161,7 @@ def query_table(
     compared = _comparisons(question, table, numeric)
     # The comparisons read, their words are no aggregate ("at least" is no "least", "more than" no "most").
     rest = _blanked(question, compared)
-    op = _aggregate(rest)
+    op = aggregate(rest)
     # One record (an object, a receipt): "the total", "the tax" name its fields.
     if table.fields and op in (None, "sum") and not compared and (found := _lookup(question, table)) is not None:
         return found
@@ -198,7 +186,7 @@ def _no_rows(question: str, table: Table) -> ToolOutput:
     """A table without rows (an empty file, a header alone): a count is 0; anything else has no answer,
     and no other collaborator should make one up from the header's words."""
     what = f"only its header row ({', '.join(table.columns)})" if table.columns else "no data (it is empty)"
-    if _aggregate(question) == "count":
+    if aggregate(question) == "count":
         shown = f"0 rows (the table has {what})"
         return ToolOutput(shown, {"count": 0, "condition": None, "conditions": [], "text": shown})
     error = TableError(
@@ -287,7 +275,7 @@ def _absent_column(question: str, op: str) -> str | None:
     """The word a question aggregates that names no column ("the average price in people.json" of a
     table without prices, which once answered the mean of its one numeric column, age): the word
     right after the aggregate's, before "in", "of", "for", "per", "across" or the end."""
-    pattern = next(words for name, words in _AGGREGATES if name == op)
+    pattern = next(words for name, words in AGGREGATES if name == op)
     for match in re.finditer(pattern, question.lower()):
         after = re.match(r"\s+(?:the\s+)?([a-z]+)\s*(?:\b(?:in|of|for|per|across|among)\b|[?.!]?\s*$)",
                          question.lower()[match.end() :])  # fmt: skip

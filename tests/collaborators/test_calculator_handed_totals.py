@@ -1,0 +1,56 @@
+"""The sum, average, highest or lowest of the numbers a calculator step was handed, when the request
+names none of them. "Read the numbers in invoice.png and add them up" was planned to OCR then the
+calculator, which refused the step's "Read the numbers in invoice.png; add them up" as program code
+(its ";") and the run failed; "Add up the amounts in invoice.png" failed with "no arithmetic found"."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from ocr_images import render_text
+from test_table_columns_run import ran
+
+from agentnet.collaborators.calculator import calculate
+from agentnet.collaborators.tables import query_table
+
+RECEIPT = "Coffee 3.50\nBagel 2.25\nJuice 4.10"
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_numbers_read_from_an_image_add_up_through_the_cli() -> None:
+    render_text(["Coffee 3.50", "Bagel 2.25", "Juice 4.10"], Path("invoice.png"))
+    result = ran("Read the numbers in invoice.png and add them up")
+    assert result["status"] == "succeeded", result
+    assert result["answer"] == "9.85 (coffee 3.50 + bagel 2.25 + juice 4.10)", result
+
+
+@pytest.mark.parametrize(
+    ("request_text", "answer"),
+    [("Read the numbers in invoice.png; add them up", "9.85 (coffee 3.50 + bagel 2.25 + juice 4.10)"),
+     ("what is the average?", "3.2833333333 (average of 3 values)"),
+     ("which is the most expensive?", "4.1 (juice)"), ("and the cheapest?", "2.25 (bagel)")],
+)  # fmt: skip
+def test_an_aggregate_of_the_handed_numbers(request_text: str, answer: str) -> None:
+    assert calculate(request_text, RECEIPT, handed=True).text == answer
+    # As OCR hands its text on: a JSON object with the text and its lines.
+    assert calculate(request_text, json.dumps({"text": RECEIPT, "lines": []}), handed=True).text == answer
+
+
+def test_a_total_line_is_not_added_to_the_items_it_totals() -> None:
+    assert calculate("add them up", RECEIPT + "\nTotal 9.85", handed=True).text.startswith("9.85 (")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "answer"),
+    # A label named or a number written: arithmetic on the named values, as before.
+    [("what is the total?", "9.85"), ("add a 10% tip to the total", "10.835"), ("coffee plus juice", "7.6")],
+)
+def test_named_values_and_written_numbers_are_arithmetic_as_before(request_text: str, answer: str) -> None:
+    assert calculate(request_text, RECEIPT + "\nTotal 9.85", handed=True).text == answer
+
+
+def test_the_table_query_adds_them_up_too() -> None:
+    # It read "add them up" as no aggregate and answered the count, "3 rows".
+    assert query_table(RECEIPT, "add them up").text == "9.85 (sum of value)"
