@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from agentnet.collaborators import currency, numcompare, quantities, totals, units
+from agentnet.collaborators import continued, currency, numcompare, quantities, totals, units
 from agentnet.collaborators.mathtext import (
     SCALES,
     CalculatorError,
@@ -318,6 +318,8 @@ def calculate(
     variables = context_values(context) if context != expression else {}
     if handed:
         expression = without_file_names(expression)
+    if (follows := continued.continued(expression, context if handed else "")) is not None:
+        expression = follows  # "multiply by 4" of "13 words": 13 * 4
     # "add them up" of handed numbers (an OCR'd receipt): their sum, not "no arithmetic found".
     if (total := totals.answer(expression, context if context != expression else "", show)) is not None:
         return total

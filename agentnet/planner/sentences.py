@@ -204,7 +204,22 @@ def _shared(text: str) -> re.Match[str] | None:
     return found if found is not None and (found.group("symbol") or found.group("unit")) else None
 
 
+# An operation on the result before it, as a clause ("the sum of the ages, times 2", "... plus 10"):
+# MiniLM reads no arithmetic in "times 2" (SmolLM2 took the step and answered with Python advice).
+_OPERATION = re.compile(
+    rf"^\s*(?:and\s+)?(?:then\s+)?(?P<op>plus|minus|times|multiplied\s+by|divided\s+by|add|subtract)\s+"
+    rf"(?P<number>{_NUMBER})"
+    rf"\s*[?.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _as_calculation(text: str) -> str:
+    operation = _OPERATION.match(text)
+    if operation is not None:
+        op = " ".join(operation.group("op").lower().split())
+        op = {"times": "multiplied by", "add": "plus", "subtract": "minus"}.get(op, op)
+        return f"calculate the result {op} {operation.group('number').strip()}"
     shared = _shared(text)
     if shared is not None:
         return f"calculate {shared.group('amount').strip()} divided by {shared.group('count').strip()}"

@@ -1,0 +1,65 @@
+"""An operation on the result a calculator step was handed: "Count the words in notes.txt and multiply
+by 4", "the sum of the ages in people.csv, times 2", "... and divide it by 3".
+
+The planner gives the calculator the clause ("multiply by 4") and the earlier step's answer ("13
+words", "102 (sum of age)") as its data. The clause starts with an operator and has no left operand,
+so the calculator refused it ("cannot start an expression with 'by'"), and the step fell through to
+SmolLM2, which answered with Python advice. The answer handed on, when it starts with a number (the
+collaborators' answers do) or is a tool's {"result": ...}, is the left operand."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from agentnet.collaborators.mathtext import CalculatorError
+
+# A verb on "it" ("multiply it by 4", "divide the result by 3", "add 5 to it") as the operator it names.
+_VERBS = (
+    (re.compile(r"^multiply\s+(?:(?:it|that|this|them|the\s+(?:result|answer|number))\s+)?by\b", re.I), "*"),
+    (re.compile(r"^divide\s+(?:(?:it|that|this|them|the\s+(?:result|answer|number))\s+)?by\b", re.I), "/"),
+    (re.compile(r"^(?:add|plus)\b", re.I), "+"),
+    (re.compile(r"^(?:subtract|take\s+away|minus)\b", re.I), "-"),
+    (re.compile(r"^(?:times|multiplied\s+by)\b", re.I), "*"),
+    (re.compile(r"^(?:divided\s+by|over)\b", re.I), "/"),
+)
+_LEAD = re.compile(r"^\s*(?:,\s*)?(?:and\s+)?(?:then\s+)?", re.I)
+# "add 5 to it": the trailing pronoun is the operand already put first.
+_TO_IT = re.compile(r"\s+(?:to|from)\s+(?:it|that|this|them|the\s+(?:result|answer|number))\s*([?.!]?)\s*$", re.I)
+_ONE_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?\s*%?\s*[?.!]?")
+_STARTS_WITH_NUMBER = re.compile(r"^\s*(-?\d[\d,]*(?:\.\d+)?)(?![\d.,]*\s*[-/:]\s*\d)")
+
+
+def continued(expression: str, data: str) -> str | None:
+    """``expression`` with the handed result as its left operand ("13 * 4"), or None when it is not
+    an operation with one number ("add 5 and 3" has its own operands). Refused when it is one and
+    nothing handed is a result."""
+    rest = _LEAD.sub("", expression)
+    for pattern, operator in _VERBS:
+        found = pattern.match(rest)
+        operand = _TO_IT.sub(r"\1", rest[found.end() :]).strip() if found else ""
+        if found is not None and _ONE_NUMBER.fullmatch(operand):
+            left = _handed_result(data)
+            if left is None:  # the parser read "plus 10" as 10 and "add 10%" as 0.1
+                raise CalculatorError(
+                    f"{expression.strip()[:120]!r} has no number to work on: no result was handed to it",
+                    hint=f"write both numbers, e.g. '100 {operator} {operand.rstrip('?.!')}'",
+                )
+            return f"{left} {operator} {operand}"
+    return None
+
+
+def _handed_result(data: str) -> str | None:
+    """The number a collaborator answered: its JSON "result", or the number its answer starts with."""
+    text = data.strip()
+    if text.startswith("{"):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError:
+            return None
+        result = parsed.get("result") if isinstance(parsed, dict) else None
+        if isinstance(result, int | float) and not isinstance(result, bool):
+            return str(result)
+        text = str(parsed.get("text", "")) if isinstance(parsed, dict) else ""
+    found = _STARTS_WITH_NUMBER.match(text)
+    return found.group(1).replace(",", "") if found else None
