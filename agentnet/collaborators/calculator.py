@@ -14,13 +14,22 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Annotated, Any
 
 from pydantic import Field
 
 from agentnet.collaborators import continued, currency, numcompare, quantities, totals, units
+from agentnet.collaborators.functions import (
+    FUNCTIONS,
+    MAX_MAGNITUDE,
+    Value,
+    apply,
+    factorial,
+    median,
+    power,
+    rounded,
+)
 from agentnet.collaborators.mathtext import (
     SCALES,
     CalculatorError,
@@ -33,15 +42,7 @@ from agentnet.collaborators.mathtext import (
 from agentnet.nodes.outputs import ToolOutput
 
 MAX_DEPTH = 60
-MAX_MAGNITUDE = 1000  # decimal digits
 _BINDING = {"+": 10, "-": 10, "with": 10, "*": 20, "/": 20, "mod": 20, "of": 20, "off": 20, "^": 30}
-_FUNCTIONS = frozenset({"sqrt", "abs", "round", "floor", "ceil", "min", "max", "log", "ln"})
-
-
-@dataclass(frozen=True)
-class Value:
-    number: Decimal
-    percent: bool = False  # written as "N%": a fraction that "+" and "-" apply to the other side
 
 
 class Parser:
@@ -101,6 +102,8 @@ class Parser:
                 value = binary("^", value, Value(Decimal(2)))
             elif self.accept("cubed"):
                 value = binary("^", value, Value(Decimal(3)))
+            elif self.accept("!", "factorial"):
+                value = factorial(value)
             else:
                 return value
 
@@ -134,9 +137,12 @@ class Parser:
 
 
 def _function(parser: Parser, word: str) -> Value:
-    if word == "sqrt" and not parser.accept("("):
-        return apply("sqrt", [parser.expression(25)])
-    if word != "sqrt" and not parser.accept("("):
+    opened = parser.accept("(")
+    if word in ("sqrt", "cbrt") and not opened:
+        return apply(word, [parser.expression(25)])
+    if word == "round" and not opened:
+        return _rounded(parser)
+    if not opened:
         raise CalculatorError(f"{word} needs its arguments in parentheses, e.g. {word}(2.5)")
     args = [parser.expression()]
     while parser.accept(","):
@@ -146,8 +152,24 @@ def _function(parser: Parser, word: str) -> Value:
     return apply(word, args)
 
 
+def _rounded(parser: Parser) -> Value:
+    """ "round 3.14159 to 2 decimals" (the words after the places dropped), "round 1234 to the nearest 100"."""
+    number = parser.expression(25)
+    if not parser.accept("to"):
+        return apply("round", [number])
+    nearest = parser.accept("nearest")
+    places = parser.expression(25)
+    if nearest:
+        if places.number <= 0:
+            raise CalculatorError("round to the nearest what? give a positive number, e.g. 'the nearest 100'")
+        return Value(rounded(number.number / places.number, 0) * places.number)
+    return apply("round", [number, places])
+
+
 def _aggregate(parser: Parser, word: str) -> Value:
     values = parser.items_list()
+    if word == "median":
+        return median(values)
     if word in ("sum", "add"):
         total = values[0]
         for value in values[1:]:
@@ -188,8 +210,9 @@ def _scaled(parser: Parser, word: str) -> Value:
 
 
 _PREFIX: dict[str, Callable[[Parser, str], Value]] = {
-    **{name: _function for name in _FUNCTIONS},
-    **{name: _aggregate for name in ("sum", "add", "mean", "average", "product")},
+    **{name: _function for name in FUNCTIONS},
+    **{name: _aggregate for name in ("sum", "add", "mean", "average", "median", "product")},
+    "factorial": lambda parser, _word: factorial(parser.expression(25)),
     **{name: _ordered for name in ("subtract", "multiply", "divide", "increase", "decrease", "reduce", "raise",
                                    "lower", "between", "split")},
     **{name: _scaled for name in ("half", "twice", "double")},
@@ -212,46 +235,6 @@ def binary(op: str, left: Value, right: Value) -> Value:
             raise NoAnswerError("division by zero")
         return Value(a / b if op == "/" else a % b)
     return Value(power(a, b))
-
-
-def power(base: Decimal, exponent: Decimal) -> Decimal:
-    if base == 0 and exponent < 0:
-        raise NoAnswerError("division by zero (0 to a negative power)")
-    magnitude = abs(base).adjusted() + 1 if base != 0 else 0
-    if abs(exponent) > 10_000 or (abs(base) > 1 and magnitude * abs(exponent) > MAX_MAGNITUDE):
-        raise NoAnswerError(
-            f"refused: {base}^{exponent} would have more than {MAX_MAGNITUDE} digits",
-            hint="the calculator works with numbers up to 10^1000",
-        )
-    if exponent == exponent.to_integral_value():
-        return base ** int(exponent)
-    if base < 0:
-        raise NoAnswerError("a negative number to a fractional power is not a real number")
-    return Decimal(float(base) ** float(exponent))
-
-
-def apply(name: str, args: list[Value]) -> Value:
-    import math
-
-    numbers = [a.number for a in args]
-    first = numbers[0]
-    if name == "sqrt":
-        if first < 0:
-            raise NoAnswerError("the square root of a negative number is not a real number")
-        return Value(first.sqrt())
-    if name in ("log", "ln"):
-        if first <= 0:
-            raise CalculatorError(f"{name} needs a positive number")
-        return Value(first.log10() if name == "log" else first.ln())
-    simple: dict[str, Callable[[], Decimal]] = {
-        "abs": lambda: abs(first),
-        "floor": lambda: Decimal(math.floor(first)),
-        "ceil": lambda: Decimal(math.ceil(first)),
-        "min": lambda: min(numbers),
-        "max": lambda: max(numbers),
-        "round": lambda: round(first, int(numbers[1]) if len(numbers) > 1 else 0),
-    }
-    return Value(simple[name]())
 
 
 def evaluate(text: str, variables: dict[str, Decimal] | None = None) -> Decimal:
@@ -329,14 +312,26 @@ def calculate(
     if sum(_converts(part) for part in parts) < 2:
         try:
             return _one(expression, variables)
-        except CalculatorError:
+        except CalculatorError as exc:
             # "what's 15% of 80 and convert 5 miles to km": two questions, each answered, when the whole
-            # reads as no one expression (the one-step plan hands the tool the whole request).
-            if len(parts) < 2:
+            # reads as no one expression (the one-step plan hands the tool the whole request). Not when it
+            # was read and has no answer: "round(1, 40)" was then cut at its comma ("round( is never closed").
+            if len(parts) < 2 or isinstance(exc, NoAnswerError):
                 raise
-    results = [_one(part, variables) for part in parts]
-    text = "\n".join(f"{part}: {result.text}" for part, result in zip(parts, results, strict=True))
-    return ToolOutput(text, {"results": [result.data for result in results], "text": text})
+    results: list[tuple[str, ToolOutput]] = []
+    for part in parts:
+        # "what is 10 percent of 250, minus 5": the second part works on the first's result (20), not on
+        # nothing (it was answered "minus 5: -5").
+        follows = continued.continued(part, results[-1][1].text) if results else None
+        if follows is not None:
+            before, _ = results.pop()
+            results.append((f"{before}, {part}", _one(follows, variables)))
+        else:
+            results.append((part, _one(part, variables)))
+    if len(results) == 1:
+        return results[0][1]
+    text = "\n".join(f"{part}: {result.text}" for part, result in results)
+    return ToolOutput(text, {"results": [result.data for _, result in results], "text": text})
 
 
 # Where one question ends and the next begins: ";", "?", or "and"/a comma before more numbers.

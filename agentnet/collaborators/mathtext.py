@@ -22,7 +22,7 @@ _CODE = re.compile(
 )
 _LEX = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"|(?P<op>\*\*|[-+*/^(),%\u00d7\u00f7\u2212])"
+    r"|(?P<op>\*\*|[-+*/^(),%\u00d7\u00f7\u2212]|(?<=\d)!(?!=))"  # "7!" is a factorial; "?!" and "!=" are not
     r"|(?P<word>[A-Za-z\u00b0][A-Za-z']*)"
     r"|(?P<skip>[$\u20ac\u00a3\u00a5=?!:;\s]+)"
     r"|(?P<other>.)"
@@ -37,6 +37,10 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("to", "the", "power"): "^",
     ("square", "root", "of"): "sqrt",
     ("square", "root"): "sqrt",
+    ("cube", "root", "of"): "cbrt",
+    ("cube", "root"): "cbrt",
+    ("median", "of"): "median",
+    ("factorial", "of"): "factorial",
     ("per", "cent"): "%",
     ("sum", "of"): "sum",
     ("total", "of"): "sum",
@@ -69,7 +73,8 @@ WORD_OPS = {
 KEYWORDS = frozenset(
     ["add", "subtract", "multiply", "divide", "increase", "decrease", "reduce", "raise", "lower", "by", "from", "to",
      "and", "of", "off", "with", "after", "sqrt", "sum", "mean", "product", "between", "half", "twice", "double",
-     "average", "abs", "round", "floor", "ceil", "min", "max", "log", "ln"]
+     "average", "abs", "round", "floor", "ceil", "min", "max", "log", "ln", "cbrt", "median", "factorial",
+     "nearest"]
 )  # fmt: skip
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

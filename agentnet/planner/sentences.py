@@ -214,7 +214,25 @@ _OPERATION = re.compile(
 )
 
 
+# A question that is one function of numbers ("What is 7 factorial?", "12 squared", "the cube root of 27",
+# "the median of 3, 9 and 1", "round 3.14159 to 2 decimals"): MiniLM reads as little arithmetic in it as
+# in "1 plus 41", and SmolLM2 answered "12 is 4 times the number of seconds it takes for light to reach
+# Earth"; read as "calculate the arithmetic ...".
+_NUMBERS = rf"{_NUMBER}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+){_NUMBER})*"
+_FUNCTION = re.compile(
+    rf"^\s*(?:what\s+is|what's|how\s+much\s+is|compute|calculate|find|work\s+out)?\s*(?:the\s+)?(?P<expr>"
+    rf"(?:(?:square|cube)\s+root|factorial|median|average|mean|sum|product)\s+of\s+{_NUMBERS}"
+    rf"|{_NUMBER}\s*(?:squared|cubed|factorial|!)"
+    rf"|round\s+{_NUMBER}\s+to\s+(?:the\s+nearest\s+{_NUMBER}|{_NUMBER}\s+(?:decimal\s+places?|decimals?|places?|dp)))"
+    rf"\s*[?.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _as_calculation(text: str) -> str:
+    function = _FUNCTION.match(text)
+    if function is not None:  # "the arithmetic median of 3, 9 and 1": "median" alone reads as no arithmetic
+        return f"calculate the arithmetic {function.group('expr')}"
     operation = _OPERATION.match(text)
     if operation is not None:
         op = " ".join(operation.group("op").lower().split())
