@@ -8,6 +8,7 @@ plugins add through ``register_nodes``.
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from agentnet.config import AgentnetConfig, ModelSpec, embedded_default_spec, lo
 from agentnet.errors import AgentnetError, NotFoundError, UserError
 from agentnet.model_ids import plugin_node_id_problem, where_listed
 from agentnet.nodes.signature import with_parameters
-from agentnet.plugins.manager import plugin_manager
+from agentnet.plugins.manager import plugin_manager, plugin_output_aside
 
 if TYPE_CHECKING:
     from agentnet.nodes.base import ModelNode
@@ -264,17 +265,29 @@ def _node_register(out: list[_PluginNode]) -> Callable[..., None]:
         def build() -> ModelNode:
             from agentnet.nodes.callable import CallableNode
 
-            return CallableNode.build(fn, valid)
+            return CallableNode.build(_printing_aside(fn), valid)
 
         out.append(_PluginNode(with_parameters(valid, fn), factory=build))
 
     return register
 
 
+def _printing_aside(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A plugin's function whose prints go to stderr, not into `ask`'s answer or `run --json`'s output."""
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with plugin_output_aside():
+            return fn(*args, **kwargs)
+
+    return call
+
+
 def _built(factory: Callable[[], object], node_id: str, by: str) -> object:
     """What a factory (an adapter kind's, a plugin node's) built; its own failure named, not a traceback."""
     try:
-        return factory()
+        with plugin_output_aside():
+            return factory()
     except AgentnetError:
         raise
     except Exception as exc:  # noqa: BLE001 — plugins' code: reported with the node and where it comes from

@@ -11,13 +11,15 @@ on the ``agentnet.plugins`` logger (stderr by default) with its name, and skippe
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import importlib
 import logging
 import os
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from types import ModuleType
@@ -113,8 +115,9 @@ class Plugins:
             self.fail(info.name, f"could not be loaded: its entry point {target.value!r} {shape}")
             return
         try:
-            module = target if isinstance(target, ModuleType) else self._import(info, target)
-            self.pm.register(module, name=info.name)
+            with plugin_output_aside():
+                module = target if isinstance(target, ModuleType) else self._import(info, target)
+                self.pm.register(module, name=info.name)
         # SystemExit too: a module that calls sys.exit() while imported would end every command, silently.
         except (Exception, SystemExit) as exc:  # noqa: BLE001 — a plugin must never stop agentnet: report it
             self.fail(info.name, f"could not be loaded: {type(exc).__name__}: {exc}")
@@ -192,7 +195,8 @@ class Plugins:
             kwargs = args(impl.plugin_name)
             started = time.monotonic()
             try:
-                impl.function(*(kwargs[name] for name in impl.argnames))
+                with plugin_output_aside():
+                    impl.function(*(kwargs[name] for name in impl.argnames))
             except (Exception, SystemExit) as exc:  # noqa: BLE001 — reported; what it registered is dropped
                 self.fail(impl.plugin_name, f"failed in {hook}: {type(exc).__name__}: {exc}")
                 continue
@@ -213,6 +217,62 @@ class Plugins:
             if key not in self._memo:
                 self._memo[key] = compute()
             return self._memo[key]
+
+
+class _Aside:
+    """``sys.stdout`` while plugin code runs: what the threads running it print goes to stderr, what
+    other threads print goes where it went (stdout is a command's answer or its --json document)."""
+
+    def __init__(self, stdout: Any) -> None:
+        self.stdout = stdout
+        self.threads: dict[int, int] = {}  # thread id -> how deep in plugin code it is
+
+    def write(self, text: str) -> int:
+        return (sys.stderr if threading.get_ident() in self.threads else self.stdout).write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stdout, name)
+
+
+_aside_lock = threading.Lock()
+
+
+def _enter_aside(thread: int) -> _Aside | None:
+    """Count ``thread`` in the ``_Aside`` on sys.stdout, putting one there first (None: no streams)."""
+    with _aside_lock:
+        current: Any = sys.stdout
+        if isinstance(current, _Aside):
+            aside = current
+        elif current is None or sys.stderr is None:
+            return None
+        else:
+            aside = _Aside(current)
+            sys.stdout = aside
+        aside.threads[thread] = aside.threads.get(thread, 0) + 1
+        return aside
+
+
+def _leave_aside(aside: _Aside, thread: int) -> None:
+    """Uncount ``thread``; the last thread out puts the real stdout back."""
+    with _aside_lock:
+        aside.threads[thread] -= 1
+        if not aside.threads[thread]:
+            del aside.threads[thread]
+        if not aside.threads and sys.stdout is aside:
+            sys.stdout = aside.stdout
+
+
+@contextlib.contextmanager
+def plugin_output_aside() -> Iterator[None]:
+    """Run plugin code (its import, a hook, a function it registered) with its prints sent to stderr: a
+    plugin that printed put its text before `agentnet models list --json`'s JSON and into `ask`'s answer."""
+    thread = threading.get_ident()
+    aside = _enter_aside(thread)
+    try:
+        yield
+    finally:
+        if aside is not None:
+            _leave_aside(aside, thread)
 
 
 def _fix(info: PluginInfo) -> str:
