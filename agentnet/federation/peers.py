@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
 from agentnet.cards import CapabilityCard
-from agentnet.errors import ConfigError, ModelCallError, UserError
+from agentnet.errors import AgentnetError, ConfigError, ModelCallError, UserError
 from agentnet.federation.deadline_http import Deadline
 from agentnet.federation.store import (
     PeerRecord,
@@ -46,6 +47,8 @@ AGENTNET_EXTENSION = "https://agentnet.dev/extensions/capability-cards/v1"
 AGENT_CARD_PATH = "/.well-known/agent-card.json"
 MAX_CARD_BYTES = 5_000_000
 FETCH_TIMEOUT_S = 10.0
+
+log = logging.getLogger("agentnet.federation")
 
 
 def agentnet_extension(document: dict[str, Any]) -> dict[str, Any] | None:
@@ -203,14 +206,37 @@ def transport_for(url: str, document: dict[str, Any]) -> PeerTransport:
 def _record_from(url: str, name: str | None, token_env: str | None, document: dict[str, Any]) -> PeerRecord:
     name = name or peer_name_from(str(document.get("name") or url.split("://", 1)[-1]))
     transport = transport_for(url, document)
-    record = transport.read(url, name, token_env, document)
+    try:
+        record = transport.read(url, name, token_env, document)
+    except AgentnetError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — a plugin's reader: its failure named, not a traceback
+        failed = f"failed reading the agent card of {url}: {type(exc).__name__}: {exc}"
+        raise _transport_failed(transport, failed) from None
     if not isinstance(record, PeerRecord) or record.transport != transport.name:
         raise ModelCallError(
-            f"peer transport {transport.name!r} ({transport.plugin}) returned no PeerRecord with "
+            f"peer transport {transport.name!r} ({_origin(transport)}) returned no PeerRecord with "
             f"transport={transport.name!r} for {url}",
             code="peer_invalid",
         )
     return record
+
+
+def _origin(transport: PeerTransport) -> str:
+    from agentnet.plugins.manager import plugin_manager
+
+    return plugin_manager().origin(transport.plugin)
+
+
+def _transport_failed(transport: PeerTransport, what: str, peer: str | None = None) -> ConfigError:
+    """A peer transport's code (a plugin's) that raised or returned the wrong thing, with the plugin and the way out."""
+    remove = f", or `agentnet peers remove {peer}`" if peer else ""
+    return ConfigError(
+        f"peer transport {transport.name!r} ({_origin(transport)}) {what}",
+        hint="fix or uninstall that plugin (`agentnet plugins list` names it; AGENTNET_LOAD_PLUGINS= runs agentnet "
+        f"without installed plugins){remove}",
+        code="peer_transport_failed",
+    )
 
 
 @dataclass
@@ -315,17 +341,43 @@ def peer_node(record: PeerRecord, card: CapabilityCard) -> ModelNode:
             hint=f"install the plugin that provides it, or `agentnet peers remove {record.name}`",
             code="peer_transport_unknown",
         )
-    return cast("ModelNode", transport.node(record, card))
+    try:
+        node = transport.node(record, card)
+    except AgentnetError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — a plugin's node factory: its failure named, not a traceback
+        failed = f"failed building the node for {card.id!r}: {type(exc).__name__}: {exc}"
+        raise _transport_failed(transport, failed, record.name) from None
+    from agentnet.nodes.base import ModelNode
+
+    if not isinstance(node, ModelNode) or node.node_id != card.id:
+        shown = repr(node)[:200]
+        raise _transport_failed(transport, f"returned {shown} for {card.id!r}, not a node with that id", record.name)
+    return node
 
 
-def attach(registry: NodeSink, peers: list[PeerRecord]) -> list[str]:
-    """Register a peer node for every peer card in ``registry``; returns the ids attached."""
-    ids = []
+def peer_nodes(peers: list[PeerRecord], needed: str | None = None) -> dict[str, ModelNode]:
+    """The node of every peer card, by id. A card whose node cannot be made (its transport's plugin
+    missing or failing) is left out with a warning, so one peer does not stop every run; but not the
+    ``needed`` one (``ask -m PEER/ID``): its error is raised."""
+    nodes = {}
     for peer in peers:
         for card in peer.cards:
-            registry.register_node(peer_node(peer, card), replace=True)
-            ids.append(card.id)
-    return ids
+            try:
+                nodes[card.id] = peer_node(peer, card)
+            except AgentnetError as exc:
+                if card.id == needed:
+                    raise
+                log.warning("%s; its card %s is left out\n  hint: %s", exc.message, card.id, exc.hint)
+    return nodes
+
+
+def attach(registry: NodeSink, peers: list[PeerRecord], needed: str | None = None) -> list[str]:
+    """Register a peer node for every peer card in ``registry`` (``peer_nodes``); returns the ids attached."""
+    nodes = peer_nodes(peers, needed)
+    for node in nodes.values():
+        registry.register_node(node, replace=True)
+    return list(nodes)
 
 
 def attach_saved(registry: NodeSink, store: PeerStore | None = None) -> list[str]:
@@ -338,4 +390,4 @@ def attach_peer_of(registry: NodeSink, model_id: str | None) -> None:
     model id has no slash), as ``agentnet serve`` takes ``b/poet``; a local model's call never reads
     peers.yaml."""
     if model_id is not None and "/" in model_id:
-        attach_saved(registry)
+        attach(registry, PeerStore().load(), needed=model_id)

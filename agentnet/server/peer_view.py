@@ -10,7 +10,7 @@ from typing import Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.errors import AgentnetError
-from agentnet.federation.peers import Peers, attach, peer_node, sync_directory
+from agentnet.federation.peers import Peers, attach, peer_nodes, sync_directory
 from agentnet.federation.store import PeerRecord, PeerStore
 from agentnet.nodes.base import ModelNode
 
@@ -60,7 +60,7 @@ class PeerView:
             gone = [p for p in self._peers if p.name not in {q.name for q in peers}]
             self._mtime = mtime
             self._peers = peers
-            self._nodes = {card.id: peer_node(p, card) for p in peers for card in p.cards}
+            self._nodes = peer_nodes(peers)
         removed = sorted(before - {p.name for p in peers})
         if self.registry is not None and hasattr(self.registry, "register_node"):
             # A registry cannot forget a node: a removed peer's cards stay there, marked unavailable,
