@@ -37,11 +37,13 @@ def describe(config: Path | None) -> tuple[list[dict[str, Any]], str | None]:
 
     manager = plugin_manager()
     own, own_commands = builtin_plugins()
-    infos = [*manager.infos.values(), *own]
+    # By the key each plugin is registered under: a second distribution skipped for a taken entry point
+    # name is listed under its own key, with nothing registered (it showed the first one's nodes).
+    infos = [*manager.infos.items(), *((info.name, info) for info in own)]
     nodes, config_error = _node_plugins(config)
     registered: dict[str, dict[str, list[str]]] = {
-        info.name: {"nodes": [], "adapters": [], "importers": [], "commands": [], "doctor_checks": [], "transports": []}
-        for info in infos
+        key: {"nodes": [], "adapters": [], "importers": [], "commands": [], "doctor_checks": [], "transports": []}
+        for key, _ in infos
     }
     sources = {
         "nodes": nodes.items(),
@@ -65,10 +67,10 @@ def describe(config: Path | None) -> tuple[list[dict[str, Any]], str | None]:
             "distribution": info.distribution,
             "module": info.module,
             "loaded": info.loaded,
-            "registered": registered.get(info.name, {}),
+            "registered": registered.get(key, {}),
             "errors": list(info.errors),
         }
-        for info in infos
+        for key, info in infos
     ]
     return plugins, config_error
 

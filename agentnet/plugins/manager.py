@@ -107,7 +107,7 @@ class Plugins:
     def _add(self, info: PluginInfo, target: Any) -> None:
         """Import one plugin and register it; any failure is reported and the plugin skipped."""
         if info.name in self.infos:
-            self.fail(info.name, f"another plugin is already named {info.name!r}; {info.module} is skipped")
+            self._name_taken(info)
             return
         self.infos[info.name] = info
         if isinstance(target, metadata.EntryPoint) and not target.pattern.fullmatch(target.value):
@@ -123,9 +123,27 @@ class Plugins:
             self.fail(info.name, f"could not be loaded: {type(exc).__name__}: {exc}")
             return
         info.loaded = True
-        for caller in self.pm.get_hookcallers(module) or []:
+        callers = self.pm.get_hookcallers(module) or []
+        if not callers:
+            self.fail(info.name, _registers_nothing(module, info))
+        for caller in callers:
             if not caller.has_spec():
                 self.fail(info.name, f"defines unknown hook {caller.name!r} ({self._nearest_hook(caller.name)})")
+
+    def _name_taken(self, info: PluginInfo) -> None:
+        """Two plugins under one name: the second is reported as itself (its distribution, for the way
+        out), not as an error of the first, which loaded fine (that once told users to uninstall it)."""
+        first = self.infos[info.name]
+        if info.source != "entry point" or info.distribution in (None, first.distribution):
+            self.fail(info.name, f"another plugin is already named {info.name!r}; {info.module} is skipped")
+            return
+        key = f"{info.name} ({info.distribution})"
+        self.infos[key] = info
+        self.fail(
+            key,
+            f"is skipped: {self.origin(info.name)} already has the entry point name {info.name!r} "
+            f"({info.name} = {first.module}); one of the two must change it",
+        )
 
     def _nearest_hook(self, name: str) -> str:
         """The hook a misspelt one most likely meant ('register_node' is 'register_nodes'): pluggy takes
@@ -217,6 +235,23 @@ class Plugins:
             if key not in self._memo:
                 self._memo[key] = compute()
             return self._memo[key]
+
+
+def _registers_nothing(module: Any, info: PluginInfo) -> str:
+    """Why a plugin that loaded has no hook: pluggy takes only functions marked with agentnet's
+    ``hookimpl``, and an entry point naming a function hands it that function, not its module."""
+    unmarked = sorted(name for name in dir(hookspecs) if name.startswith("register_") and hasattr(module, name))
+    if not isinstance(module, ModuleType | type):
+        return (
+            f"registers nothing: its entry point names {info.module}, a {type(module).__name__}; "
+            "name the module that holds its hooks ('module', not 'module:function')"
+        )
+    if unmarked:
+        verb = "is" if len(unmarked) == 1 else "are"
+        return (
+            f"registers nothing: {', '.join(unmarked)} {verb} not marked @agentnet.hookimpl, so agentnet never calls it"
+        )
+    return "registers nothing: it has no function marked @agentnet.hookimpl (the hooks are in docs/plugins.md)"
 
 
 class _Aside:
