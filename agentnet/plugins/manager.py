@@ -158,17 +158,28 @@ class Plugins:
         for it and reported after (every command that loads plugins waits for the slowest)."""
         if info.source != "entry point":  # agentnet's own: its import time is agentnet's
             return importlib.import_module(target)
-        started = time.monotonic()
-        waiting = f"agentnet plugin {info.name} is still importing after {SLOW_IMPORT_S:g} s; agentnet waits for it"
+        with self._waited_for(info.name, "importing", "to import"):
+            return target.load()
+
+    @contextlib.contextmanager
+    def _waited_for(self, plugin: str, doing: str, took: str) -> Iterator[None]:
+        """Name an installed plugin still ``doing`` something after ``SLOW_IMPORT_S`` while agentnet waits
+        for it (a hook that never returned left agentnet silent), and report how long it ``took`` after."""
+        info = self.infos.get(plugin)
+        if info is None or info.source != "entry point":
+            yield  # a built-in's time is agentnet's; a plugin in code is its application's
+            return
+        waiting = f"agentnet plugin {plugin} is still {doing} after {SLOW_IMPORT_S:g} s; agentnet waits for it"
         notice = threading.Timer(SLOW_IMPORT_S, log.warning, args=("%s%s", waiting, _fix(info)))
         notice.daemon = True
+        started = time.monotonic()
         notice.start()
         try:
-            return target.load()
+            yield
         finally:
             notice.cancel()
             notice.join()
-            self._timed(info.name, "to import", time.monotonic() - started)
+            self._timed(plugin, took, time.monotonic() - started)
 
     def add_module(self, module: ModuleType, name: str | None = None) -> PluginInfo:
         """Register a module already imported (a plugin defined in code, e.g. by a test or an app)."""
@@ -211,15 +222,12 @@ class Plugins:
         succeeded = []
         for impl in getattr(self.pm.hook, hook).get_hookimpls():
             kwargs = args(impl.plugin_name)
-            started = time.monotonic()
             try:
-                with plugin_output_aside():
+                with self._waited_for(impl.plugin_name, f"in {hook}", f"in {hook}"), plugin_output_aside():
                     impl.function(*(kwargs[name] for name in impl.argnames))
             except (Exception, SystemExit) as exc:  # noqa: BLE001 — reported; what it registered is dropped
                 self.fail(impl.plugin_name, f"failed in {hook}: {type(exc).__name__}: {exc}")
                 continue
-            finally:
-                self._timed(impl.plugin_name, f"in {hook}", time.monotonic() - started)
             succeeded.append(impl.plugin_name)
         return succeeded
 
