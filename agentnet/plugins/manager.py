@@ -224,10 +224,12 @@ class Plugins:
             kwargs = args(impl.plugin_name)
             try:
                 with self._waited_for(impl.plugin_name, f"in {hook}", f"in {hook}"), plugin_output_aside():
-                    impl.function(*(kwargs[name] for name in impl.argnames))
+                    returned = impl.function(*(kwargs[name] for name in impl.argnames))
             except (Exception, SystemExit) as exc:  # noqa: BLE001 — reported; what it registered is dropped
                 self.fail(impl.plugin_name, f"failed in {hook}: {type(exc).__name__}: {exc}")
                 continue
+            if returned is not None:
+                self.fail(impl.plugin_name, _returned(hook, returned))
             succeeded.append(impl.plugin_name)
         return succeeded
 
@@ -243,6 +245,17 @@ class Plugins:
             if key not in self._memo:
                 self._memo[key] = compute()
             return self._memo[key]
+
+
+def _returned(hook: str, returned: object) -> str:
+    """A hook that returned what it meant to register (as some plugin systems take it): agentnet ignores it."""
+    how = {"register_commands": "@cli.command()", "register_server_routes": "app.include_router(...)"}.get(
+        hook, "register(...)"
+    )
+    return (
+        f"{hook} returned a {type(returned).__name__}, which agentnet ignores: a hook adds what it adds by "
+        f"calling {how} (see docs/plugins.md)"
+    )
 
 
 def _registers_nothing(module: Any, info: PluginInfo) -> str:

@@ -3,6 +3,7 @@ reported with what is wrong and the distribution to fix, and the other plugins w
 
 - A hook without ``@agentnet.hookimpl`` (pluggy ignores it), and an entry point naming a function
   instead of the module: both plugins loaded, registered nothing, and nothing was said.
+- A hook that returns what it means to add (as other plugin systems take it): ignored, silently.
 - Two distributions with one entry point name: the second was skipped with an error filed under the
   first, whose way out said to uninstall the first (the one that worked).
 """
@@ -21,6 +22,16 @@ from agentnet import CapabilityCard
 
 def register_nodes(register):  # the author forgot @agentnet.hookimpl
     register(lambda text: text, card=CapabilityCard(id="unmarked-tool", description="Repeats a text."))
+"""
+
+RETURNING = """\
+import agentnet
+from agentnet import CapabilityCard
+
+
+@agentnet.hookimpl
+def register_nodes(register):
+    return [(lambda text: text, CapabilityCard(id="returned-tool", description="Repeats a text."))]
 """
 
 ROMAN = """\
@@ -57,6 +68,17 @@ def test_a_plugin_that_registers_nothing_says_why(tmp_path: Path) -> None:
     assert listed.stderr.count("comes from agentnet-unmarked 0.1") == 2
     plugins = {p["name"]: p for p in json.loads(agentnet(site, "plugins", "list", "--json").stdout)}
     assert plugins["unmarked"]["errors"][0].startswith("registers nothing: register_nodes is not marked")
+
+
+def test_a_hook_that_returns_what_it_means_to_add_is_told_to_call_register(tmp_path: Path) -> None:
+    package = one_module_plugin(tmp_path / "src", "agentnet-returning", "0.1", "returning", RETURNING)
+    listed = agentnet(install(package, tmp_path / "site"), "models", "list", "--json")
+    assert listed.returncode == 0 and "returned-tool" not in listed.stdout
+    assert (
+        "agentnet plugin returning register_nodes returned a list, which agentnet ignores: a hook adds what it "
+        "adds by calling register(...) (see docs/plugins.md)" in listed.stderr
+    ), listed.stderr
+    assert "comes from agentnet-returning 0.1" in listed.stderr
 
 
 def test_a_second_distribution_with_a_taken_entry_point_name_is_reported_as_itself(tmp_path: Path) -> None:
