@@ -193,7 +193,7 @@ class NodeRegistry:
                     manager.fail(plugin, problem)
                     continue
                 if card.id in self:
-                    manager.fail(plugin, f"registers node {card.id!r}, an id already taken (config or plugin); skipped")
+                    manager.fail(plugin, f"registers node {card.id!r}, an id {self._owner(card.id)} has; skipped")
                     continue
                 self._extra_cards[card.id] = card
                 if entry.node is not None:
@@ -201,6 +201,15 @@ class NodeRegistry:
                 elif entry.factory is not None:
                     self._factories[card.id] = entry.factory
                 self.plugin_nodes[card.id] = plugin
+
+    def _owner(self, node_id: str) -> str:
+        """Who has ``node_id`` already, so a plugin's author knows whose it is (not "config or plugin")."""
+        plugin = self.plugin_nodes.get(node_id)
+        if plugin is not None:
+            return plugin_manager().origin(plugin)
+        if node_id == embedded_default_spec().id:
+            return "agentnet's embedded default model"
+        return "a model of the config (agentnet.yaml)" if node_id in self._specs else "a node registered in code"
 
     def _not_found(self, node_id: str, *, default: bool = False) -> NotFoundError:
         known = ", ".join(self.ids())

@@ -223,7 +223,24 @@ def test_register_nodes_adds_callables_and_lazy_factories_to_every_registry(in_c
         registry.node("shouter")
     # The config's own model keeps its id; the plugin's clash is reported.
     assert registry.card("smollm2").provider == "model"
-    assert any("'smollm2', an id already taken" in e for e in plugin_manager().infos["nodes_plugin"].errors)
+    errors = plugin_manager().infos["nodes_plugin"].errors
+    assert "registers node 'smollm2', an id agentnet's embedded default model has; skipped" in errors, errors
+    copycat = _module(
+        "copycat",
+        """
+        import agentnet
+        from agentnet import CapabilityCard
+        @agentnet.hookimpl
+        def register_nodes(register):
+            register(lambda text: text, card=CapabilityCard(id="counter", description="Counts."))
+        """,
+    )
+    plugin_manager().add_module(copycat)
+    in_code_plugin.append("copycat")
+    assert NodeRegistry(WITHOUT_BUNDLED).plugin_nodes["counter"] == "nodes_plugin"  # first come, first served
+    assert plugin_manager().infos["copycat"].errors == [
+        "registers node 'counter', an id plugin nodes_plugin has; skipped"
+    ]
 
 
 def test_register_nodes_that_raises_leaves_the_registry_working(in_code_plugin: list[str]) -> None:
