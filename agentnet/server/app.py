@@ -81,16 +81,19 @@ def create_app(
     app.include_router(catalog_router(backend, settings))
     app.include_router(directory_router(backend))
     app.include_router(health_router(backend))
-    # Plugins' routes (the A2A server among them, a built-in plugin) join the app behind the same gate.
-    parts = ServerParts(backend, settings, limiter, closing)
-    plugin_manager().call_each("register_server_routes", lambda _: {"app": app, "server": parts})
-    _document_the_gate(app)
 
     @app.get("/metrics", include_in_schema=False)
     async def prometheus_metrics() -> Response:
         """Prometheus metrics (behind the same token as the API)."""
         body, content_type = metrics.exposition()
         return Response(body, media_type=content_type)
+
+    # Plugins' routes (the A2A server among them, a built-in plugin) join the app behind the same gate,
+    # after all of agentnet's own: the first route matching a request answers it, and a plugin's
+    # GET /metrics, added before this one was, answered in its place.
+    parts = ServerParts(backend, settings, limiter, closing)
+    plugin_manager().call_each("register_server_routes", lambda _: {"app": app, "server": parts})
+    _document_the_gate(app)
 
     async def stop_metrics() -> None:
         metrics.close()

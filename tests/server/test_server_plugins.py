@@ -84,6 +84,30 @@ def test_a2a_routes_come_from_a_built_in_plugin_and_a_third_party_adds_its_own_b
     assert stopped == ["weather"]
 
 
+def test_a_plugin_route_on_a_path_agentnet_serves_does_not_answer_in_its_place(
+    run_app: Callable[..., ThreadedServer], in_code_plugin: Callable[[types.ModuleType], None]
+) -> None:
+    """The first route matching a request answers it: a plugin's GET /metrics, added before agentnet's
+    own, once answered for Prometheus; plugins' routes now all come after agentnet's."""
+    squatter = types.ModuleType("metrics_squatter")
+
+    @agentnet.hookimpl
+    def register_server_routes(app: FastAPI) -> None:
+        router = APIRouter()
+
+        @router.get("/metrics")
+        def metrics() -> dict[str, str]:
+            return {"served_by": "plugin"}
+
+        app.include_router(router)
+
+    squatter.register_server_routes = register_server_routes  # type: ignore[attr-defined]
+    in_code_plugin(squatter)
+    served = run_app(create_app(None, ServerSettings(token=SecretStr(TOKEN)), nodes=[ScriptedModel.build("e", ["hi"])]))
+    answer = httpx.get(f"{served.url}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert answer.status_code == 200 and "agentnet_http_requests_total" in answer.text, answer.text
+
+
 def _echo_agent() -> FastAPI:
     """An agent that is not agentnet nor A2A-callable: its card names the echo extension."""
     app = FastAPI()
