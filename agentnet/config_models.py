@@ -4,13 +4,15 @@ runtime parameters (``ModelParams``), and the embedded default model shipped in 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from agentnet.cards import CapabilityCard, Skill
-from agentnet.errors import ConfigError
+from agentnet.errors import AgentnetError, ConfigError
 from agentnet.hosts import is_loopback_url
 from agentnet.model_ids import model_id_problem
 from agentnet.packaged import packaged_file
@@ -110,14 +112,16 @@ class ModelSpec(BaseModel):
             if options:
                 raise ValueError(f"adapter {kind.name!r}{_from_plugin(kind)} takes no options; remove 'options'")
             return options
-        kind.options.model_validate(options)  # its errors name options.<field>
+        with _plugin_code(kind, "validating this model's options"):
+            kind.options.model_validate(options)  # its errors name options.<field>
         return options
 
     @model_validator(mode="after")
     def _check_adapter_fields(self) -> ModelSpec:
-        check = self.kind().check
-        if check is not None:
-            check(self)
+        kind = self.kind()
+        if kind.check is not None:
+            with _plugin_code(kind, "checking this model"):
+                kind.check(self)
         return self
 
     def kind(self) -> AdapterKind:
@@ -185,6 +189,22 @@ def embedded_default_spec() -> ModelSpec:
             "tags": ["embedded", "default", "local"],
         },
     )
+
+
+@contextlib.contextmanager
+def _plugin_code(kind: AdapterKind, doing: str) -> Iterator[None]:
+    """Run an adapter's own validation: ValueError (and pydantic's errors) is the model's fault, as
+    documented; anything else is a bug of the adapter, named with its plugin at the config's file and
+    line. A KeyError there was a traceback from every command reading the config, `plugins list` too."""
+    try:
+        yield
+    except (ValueError, AssertionError, AgentnetError):
+        raise
+    except Exception as exc:  # noqa: BLE001 — a plugin's code: reported as a ValueError, which pydantic places
+        raise ValueError(
+            f"adapter {kind.name!r}{_from_plugin(kind)} failed {doing}: {type(exc).__name__}: {exc}. Fix or "
+            "uninstall that plugin (`agentnet plugins list` names it), or remove this model"
+        ) from None
 
 
 def _from_plugin(kind: AdapterKind) -> str:

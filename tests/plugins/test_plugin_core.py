@@ -312,3 +312,37 @@ def test_options_for_an_adapter_another_plugin_took_name_the_plugin_that_has_it(
     with pytest.raises(ConfigError) as caught:
         load_config()
     assert "models.0.options: Value error, adapter 'echo' (plugin first_echo) takes no options" in str(caught.value)
+
+
+def test_an_adapter_whose_own_validation_breaks_is_named_at_the_models_line(in_code_plugin: list[str]) -> None:
+    """An adapter's check or options validator raising anything but ValueError was a traceback from
+    every command reading the config (`ask` of another model, `plugins list` too)."""
+    source = """
+        import agentnet
+        from pydantic import BaseModel, ConfigDict, field_validator
+        class Opts(BaseModel):
+            model_config = ConfigDict(extra="forbid")
+            voice: str = "a"
+            @field_validator("voice")
+            @classmethod
+            def known(cls, value):
+                return {"a": "alto"}[value]
+        def check(spec):
+            spec.params.__dict__["endpoint"]
+        @agentnet.hookimpl
+        def register_adapters(register):
+            register("picky", lambda spec, registry: None, options=Opts, check=check)
+        """
+    plugin_manager().add_module(_module("picky_plugin", source))
+    in_code_plugin.append("picky_plugin")
+    Path("agentnet.yaml").write_text("models:\n  - id: p\n    adapter: picky\n    options: {voice: b}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert (
+        "agentnet.yaml:4:5: models.0.options: Value error, adapter 'picky' (plugin picky_plugin) failed validating "
+        "this model's options: KeyError: 'b'. Fix or uninstall that plugin" in str(caught.value)
+    ), caught.value
+    Path("agentnet.yaml").write_text("models:\n  - id: p\n    adapter: picky\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert "adapter 'picky' (plugin picky_plugin) failed checking this model: KeyError: 'endpoint'" in str(caught.value)
