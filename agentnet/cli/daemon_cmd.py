@@ -35,9 +35,9 @@ def register(app: typer.Typer) -> None:
 
 def running_daemon() -> dict[str, Any] | None:
     """The running daemon's state, starting one first when ``AGENTNET_DAEMON=auto``; else None."""
-    from agentnet.server.daemon import read_state, serving_here
+    from agentnet.server.daemon import DECLINED, read_state, serving_here
 
-    if serving_here():  # an `ask` handed over whole answers in the daemon itself
+    if serving_here() or DECLINED:  # an `ask` handed over answers in the daemon; one it declined, here
         return None
     state = read_state()
     if state is None and os.environ.get("AGENTNET_DAEMON") == "auto":

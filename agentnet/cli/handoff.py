@@ -221,7 +221,7 @@ def _forward_typing(conn: Any) -> None:
 
 
 def _relay(lines: Any, started: Any = None) -> int | None:
-    from agentnet.server.daemon import error_of
+    from agentnet.server.daemon import DECLINED, error_of
 
     for line in lines:
         message = json.loads(line)
@@ -234,7 +234,9 @@ def _relay(lines: Any, started: Any = None) -> int | None:
         elif "exit" in message:
             return int(message["exit"])
         elif message.get("busy"):
-            return None  # the daemon runs another command: this one runs here
+            if message.get("plugins_changed"):
+                DECLINED.append(True)  # this process's command runs without the daemon's warm models too
+            return None  # the daemon runs another command (or has old plugins): this one runs here
         elif message.get("started") and started is not None:
             started()  # the chat is the daemon's now: what is typed goes there
         elif "error" in message:

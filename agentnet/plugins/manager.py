@@ -70,10 +70,11 @@ def installed_entry_points() -> list[metadata.EntryPoint]:
     return [ep for ep in found if ep.name in names or (ep.dist is not None and ep.dist.name in names)]
 
 
-def entry_point_key() -> list[str]:
-    """What is installed, as text: a cache of what plugins registered is valid while this is unchanged."""
+def entry_point_key(entry_points: Iterable[metadata.EntryPoint] | None = None) -> list[str]:
+    """What is installed (or ``entry_points``), as text: a cache of what plugins registered is valid
+    while this is unchanged."""
     key = []
-    for ep in installed_entry_points():
+    for ep in installed_entry_points() if entry_points is None else entry_points:
         dist = f"{ep.dist.name}=={ep.dist.version}" if ep.dist is not None else "?"
         key.append(f"{dist}:{ep.name}={ep.value}")
     return key
@@ -89,11 +90,16 @@ class Plugins:
         self._memo: dict[str, Any] = {}
         self._reported: set[tuple[str, str]] = set()
         self._lock = threading.RLock()
+        # entry_point_key() of the installed plugins load() loaded (None: it was given its entry points).
+        self.key: list[str] | None = None
 
     def load(self, builtins: Iterable[str] = DEFAULT_PLUGINS, entry_points: Iterable[Any] | None = None) -> None:
         for module_name in builtins:
             self._add(PluginInfo(name=module_name, module=module_name, source="builtin"), module_name)
-        for ep in installed_entry_points() if entry_points is None else entry_points:
+        if entry_points is None:
+            entry_points = installed_entry_points()
+            self.key = entry_point_key(entry_points)
+        for ep in entry_points:
             dist = ep.dist
             info = PluginInfo(
                 name=ep.name,
@@ -363,3 +369,9 @@ def plugin_manager() -> Plugins:
 def plugins_loaded() -> bool:
     """True once this process has loaded its plugins (the CLI then refreshes its command cache)."""
     return _manager is not None
+
+
+def plugins_changed() -> bool:
+    """True when this process loaded the installed plugins and what is installed has changed since: a
+    process that lives on (`agentnet daemon`) still has the old ones, and cannot load a module again."""
+    return _manager is not None and _manager.key is not None and _manager.key != entry_point_key()

@@ -144,6 +144,13 @@ class _Handler(socketserver.StreamRequestHandler):
         from agentnet.federation.peers import attach_peer_of
         from agentnet.nodes.registry import NodeRegistry
 
+        if _plugins_changed():
+            raise RunError(
+                "the agentnet daemon loaded other plugins than are installed now",
+                hint="restart it (`agentnet daemon stop`, then `agentnet daemon start`), or `agentnet ask --no-daemon`",
+                code="daemon_plugins_changed",
+            )
+
         config = request.get("config")
         registry = NodeRegistry.from_files(Path(config) if config else None)
         attach_peer_of(registry, request.get("model"))
@@ -161,6 +168,12 @@ class _Handler(socketserver.StreamRequestHandler):
 
         if self.server.runner is None:
             raise RunError("this daemon runs no CLI commands", hint="run the command with --no-daemon")
+        if _plugins_changed():
+            # It would answer with the plugins it loaded: `ask -m NEW-PLUGIN-NODE` was "no model or tool is
+            # registered", which `models list` (run here) contradicted. The caller runs it, without a daemon.
+            self._send({"err": PLUGINS_CHANGED})
+            self._send({"busy": True, "plugins_changed": True})
+            return
         typed = None
         if request.get("interactive"):  # `chat`: what its caller types comes on this connection
             typed = TypedStdin()
@@ -194,6 +207,21 @@ class _Handler(socketserver.StreamRequestHandler):
         with self.send_lock:
             self.wfile.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
             self.wfile.flush()
+
+
+# The client's: holds True once the daemon turned this process's command down for having loaded other
+# plugins than are installed now (`ask`, run here, then asked it for its warm model: its old plugins answered).
+DECLINED: list[bool] = []
+PLUGINS_CHANGED = (
+    "agentnet daemon: the installed plugins changed since it loaded them, so this command runs here; "
+    "restart the daemon to use them there (`agentnet daemon stop`, then `agentnet daemon start`)\n"
+)
+
+
+def _plugins_changed() -> bool:
+    from agentnet.plugins.manager import plugins_changed
+
+    return plugins_changed()
 
 
 class Daemon(socketserver.ThreadingTCPServer):

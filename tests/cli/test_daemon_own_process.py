@@ -23,7 +23,7 @@ import pytest
 
 from agentnet.cli.handoff import LOAD_PLUGINS_ENV
 from agentnet.plugins.manager import LOAD_ENV
-from tests.plugins.test_example_plugin import EXAMPLE, install
+from tests.plugins.test_example_plugin import EXAMPLE, install, one_module_plugin
 from tests.server.otlp_receiver import OtlpReceiver
 
 pytestmark = pytest.mark.slow
@@ -109,3 +109,30 @@ def test_a_command_run_without_plugins_finds_none_while_the_daemon_runs() -> Non
     without = cli("ask", "--model", "text-stats", "one two three", env={LOAD_ENV: ""})
     assert without.returncode == 2, (without.stdout, without.stderr)
     assert "text-stats" in without.stderr and served() == before
+
+
+SHOUTER = """\
+import agentnet
+from agentnet import CapabilityCard
+
+
+@agentnet.hookimpl
+def register_nodes(register):
+    register(lambda text: text.upper(), card=CapabilityCard(id="shouter", description="Writes in capitals."))
+"""
+
+
+@pytest.mark.usefixtures("daemon")
+def test_a_plugin_installed_while_the_daemon_runs_is_used_here_with_a_notice(site: Path, tmp_path: Path) -> None:
+    """The daemon loaded its plugins once: `ask -m NODE-OF-A-NEW-PLUGIN`, handed to it, was "no model or
+    tool is registered" while `models list` (in its own process) listed the node."""
+    first = cli("ask", "--model", "text-stats", "one two three")
+    assert first.returncode == 0, first.stderr
+    before = served()
+    install(one_module_plugin(tmp_path / "shouter-src", "agentnet-shouter", "0.1", "shouter", SHOUTER), site)
+    asked = cli("ask", "--model", "shouter", "-q", "hello")
+    assert (asked.returncode, asked.stdout.strip()) == (0, "HELLO"), (asked.stdout, asked.stderr)
+    assert "agentnet daemon: the installed plugins changed since it loaded them, so this command runs here" in (
+        asked.stderr
+    )
+    assert served() == before
