@@ -133,16 +133,17 @@ def _guarded(command: Any, name: str, origin: str, info: Any) -> Any:
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return callback(*args, **kwargs)
-        except (AgentnetError, typer.Exit, typer.Abort, TyperException):
+        except (AgentnetError, typer.Exit, typer.Abort, TyperException, SystemExit, KeyboardInterrupt):
             raise
-        except Exception as exc:  # noqa: BLE001 — a plugin's bug, reported as one
+        # BaseException: asyncio's CancelledError out of an asyncio.run() in the command was a traceback.
+        except BaseException as exc:  # noqa: BLE001 — a plugin's bug, reported as one
             raise _command_failed(exc, name, origin, info) from None
 
     command.callback = run
     return command
 
 
-def _command_failed(exc: Exception, name: str, origin: str, info: Any) -> RunError:
+def _command_failed(exc: BaseException, name: str, origin: str, info: Any) -> RunError:
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ is not None else None
     at = f" (raised at {where.filename}:{where.lineno}, in {where.name})" if where is not None else ""
     dist = getattr(info, "distribution", None)

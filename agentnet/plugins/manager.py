@@ -124,9 +124,11 @@ class Plugins:
             with plugin_output_aside():
                 module = target if isinstance(target, ModuleType) else self._import(info, target)
                 self.pm.register(module, name=info.name)
-        # SystemExit too: a module that calls sys.exit() while imported would end every command, silently.
-        except (Exception, SystemExit) as exc:  # noqa: BLE001 — a plugin must never stop agentnet: report it
-            self.fail(info.name, f"could not be loaded: {type(exc).__name__}: {exc}")
+        # SystemExit too: a module that calls sys.exit() while imported would end every command, silently;
+        # and asyncio's CancelledError (a BaseException) from an asyncio.run() it made was a traceback.
+        except BaseException as exc:  # noqa: BLE001 — a plugin must never stop agentnet: report it
+            _reraise_interrupt(exc)
+            self.fail(info.name, f"could not be loaded: {_described(exc)}")
             return
         info.loaded = True
         callers = self.pm.get_hookcallers(module) or []
@@ -231,8 +233,9 @@ class Plugins:
             try:
                 with self._waited_for(impl.plugin_name, f"in {hook}", f"in {hook}"), plugin_output_aside():
                     returned = impl.function(*(kwargs[name] for name in impl.argnames))
-            except (Exception, SystemExit) as exc:  # noqa: BLE001 — reported; what it registered is dropped
-                self.fail(impl.plugin_name, f"failed in {hook}: {type(exc).__name__}: {exc}")
+            except BaseException as exc:  # noqa: BLE001 — reported; what it registered is dropped
+                _reraise_interrupt(exc)
+                self.fail(impl.plugin_name, f"failed in {hook}: {_described(exc)}")
                 continue
             if returned is not None:
                 self.fail(impl.plugin_name, _returned(hook, returned))
@@ -251,6 +254,17 @@ class Plugins:
             if key not in self._memo:
                 self._memo[key] = compute()
             return self._memo[key]
+
+
+def _reraise_interrupt(exc: BaseException) -> None:
+    """Ctrl-C while a plugin runs stops the command, as anywhere else; whatever else it raises is its failure."""
+    if isinstance(exc, KeyboardInterrupt):
+        raise exc
+
+
+def _described(exc: BaseException) -> str:
+    """'KeyError: 'x'', or the type alone for an exception without a message (not 'CancelledError: ')."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _returned(hook: str, returned: object) -> str:

@@ -277,3 +277,37 @@ def test_a_plugin_command_that_raises_is_reported_with_its_plugin_and_the_way_ou
     usage = agentnet("strict", "--", "-1", site=[site])
     assert usage.returncode == 2 and "n must be >= 0" in usage.stderr and "plugin_command_failed" not in usage.stderr
     assert agentnet("strict", "2", site=[site]).returncode == 3
+
+
+CANCELLED = """\
+import asyncio
+import agentnet
+
+
+async def fetch():
+    raise asyncio.CancelledError  # a BaseException: what asyncio.run() raises for a task cancelled inside
+
+
+@agentnet.hookimpl
+def register_nodes(register):
+    asyncio.run(fetch())
+
+
+@agentnet.hookimpl
+def register_commands(cli):
+    @cli.command(name="sync-things")
+    def sync_things() -> None:
+        asyncio.run(fetch())
+"""
+
+
+def test_a_plugin_raising_a_base_exception_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    """CancelledError is a BaseException, not an Exception: out of a hook it ended `models list` (every
+    command building a registry) with a traceback, and out of a plugin's command too."""
+    site = install(one_module_plugin(tmp_path / "src", "agentnet-cancel", "0.2", "cancel", CANCELLED), tmp_path / "s")
+    listed = agentnet("models", "list", "--json", site=[site])
+    assert listed.returncode == 0 and "smollm2" in listed_ids(listed.stdout), listed.stderr
+    assert "agentnet plugin cancel failed in register_nodes: CancelledError\n" in listed.stderr, listed.stderr
+    synced = agentnet("sync-things", site=[site])
+    assert synced.returncode == 1 and "Traceback" not in synced.stderr, synced.stderr
+    assert "command 'sync-things' of plugin cancel from agentnet-cancel 0.2 failed: CancelledError" in synced.stderr
