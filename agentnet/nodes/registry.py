@@ -261,7 +261,7 @@ def _node_register(out: list[_PluginNode]) -> Callable[..., None]:
                 f"register({fn_or_node!r}) needs card=CapabilityCard(...) unless it is a ModelNode",
                 hint="pass the function's card: register(fn, card=CapabilityCard(id=..., description=...))",
             )
-        valid = card if isinstance(card, CapabilityCard) else CapabilityCard.model_validate(card)
+        valid = card if isinstance(card, CapabilityCard) else _card_from(card)
         if factory is not None:
             if fn_or_node is not None or not callable(factory):
                 raise UserError("register(card=..., factory=...) takes a callable factory and no node or function")
@@ -279,6 +279,24 @@ def _node_register(out: list[_PluginNode]) -> Callable[..., None]:
         out.append(_PluginNode(with_parameters(valid, fn), factory=build))
 
     return register
+
+
+def _card_from(data: object) -> CapabilityCard:
+    """A card given as a mapping; a wrong field is one line naming it (pydantic's own text ran to four
+    lines with a link to its docs, in the middle of the plugin's report)."""
+    from pydantic import ValidationError
+
+    try:
+        return CapabilityCard.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(the card)"
+        named = data.get("id") if isinstance(data, dict) else None
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise UserError(
+            f"the card given for {named!r} is not valid at {where}: {first['msg']}{more}",
+            hint="pass card=CapabilityCard(...) or a mapping of its fields (docs/plugins.md has an example)",
+        ) from None
 
 
 def _printing_aside(fn: Callable[..., Any]) -> Callable[..., Any]:

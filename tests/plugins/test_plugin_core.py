@@ -346,3 +346,21 @@ def test_an_adapter_whose_own_validation_breaks_is_named_at_the_models_line(in_c
     with pytest.raises(ConfigError) as caught:
         load_config()
     assert "adapter 'picky' (plugin picky_plugin) failed checking this model: KeyError: 'endpoint'" in str(caught.value)
+
+
+def test_a_card_given_as_a_mapping_with_a_wrong_field_is_one_line_naming_it(in_code_plugin: list[str]) -> None:
+    source = """
+        import agentnet
+        @agentnet.hookimpl
+        def register_nodes(register):
+            register(lambda text: text, card={"id": "pricey", "description": "x", "cost_per_1k_input": -1})
+        """
+    plugin_manager().add_module(_module("mapping_card", source))
+    in_code_plugin.append("mapping_card")
+    assert "pricey" not in NodeRegistry(WITHOUT_BUNDLED)
+    [error] = plugin_manager().infos["mapping_card"].errors
+    assert error.splitlines()[0] == (
+        "failed in register_nodes: UserError: the card given for 'pricey' is not valid at cost_per_1k_input: "
+        "Input should be greater than or equal to 0"
+    )
+    assert "errors.pydantic.dev" not in error
