@@ -147,6 +147,11 @@ def _adapter_register(plugin: str, out: list[AdapterKind]) -> Callable[..., None
             )
         if check is not None:
             _need_callable(check, f"the check of adapter {name!r}")
+        if isinstance(params, str | bytes):  # frozenset("temperature") is its letters: `models show` hid every setting
+            raise UserError(
+                f"params of adapter {name!r} must be a list of setting names, not the string {params!r}",
+                hint=f"write params=[{params!r}]",
+            )
         used = frozenset(params) if params is not None else None
         out.append(
             AdapterKind(name, factory, options, bool(remote), check, dict(card or {}), description, plugin, used)

@@ -129,6 +129,28 @@ def test_options_models_must_forbid_unknown_keys() -> None:
     assert 'extra="forbid"' in manager.infos["lax"].errors[0]
 
 
+def test_adapter_params_given_as_one_string_are_refused() -> None:
+    """frozenset("temperature") is a set of letters: `models show` then listed none of the model's params."""
+    manager = Plugins()
+    manager.load(builtins=[], entry_points=[])
+    source = """
+        import agentnet
+        @agentnet.hookimpl
+        def register_adapters(register):
+            register("warm", lambda spec, registry: None, params="temperature")
+        """
+    manager.add_module(_module("stringy", source))
+    assert adapter_kinds(manager) == {}
+    assert (
+        manager.infos["stringy"]
+        .errors[0]
+        .startswith(
+            "failed in register_adapters: UserError: params of adapter 'warm' must be a list of setting names, "
+            "not the string 'temperature'"
+        )
+    )
+
+
 def test_unknown_adapter_names_file_line_kind_installed_kinds_and_fix() -> None:
     Path("agentnet.yaml").write_text("models:\n  - id: x\n    adapter: mything\n    model: m\n")
     with pytest.raises(ConfigError) as caught:
