@@ -254,6 +254,11 @@ def _node_register(out: list[_PluginNode]) -> Callable[..., None]:
     ) -> None:
         node_class = _model_node_class()
         if node_class is not None and isinstance(fn_or_node, node_class):
+            if fn_or_node.card.id != fn_or_node.node_id:  # replies and traces would name another node than asked
+                raise UserError(
+                    f"register(node) got node {fn_or_node.node_id!r} whose card's id is {fn_or_node.card.id!r}",
+                    hint="give the node and its card one id (the card's id is the node's id on the network)",
+                )
             out.append(_PluginNode(fn_or_node.card, node=fn_or_node))
             return
         if card is None:
