@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from agentnet.config_models import DEFAULT_MODEL_ID
 
@@ -135,6 +135,13 @@ class RunsSettings(BaseModel):
     # Most bytes of one file a run takes or keeps (an input handed over, an image sent over HTTP, a
     # file a step wrote); a larger one is refused with an error naming this setting.
     max_artifact_bytes: int = Field(default=256 * 1024 * 1024, gt=0)
+    # The config file ``url`` was read from (set by ``load_config``), so a hint about the URL names the
+    # file to fix: "in agentnet.yaml" sent a user of ``-c FILE`` or the user config to the wrong file.
+    _source: str | None = PrivateAttr(default=None)
+
+    @property
+    def url_source(self) -> str | None:
+        return self._source
 
     @field_validator("url")
     @classmethod

@@ -17,6 +17,9 @@ from agentnet.errors import ConfigError, RunStoreError
 from agentnet.executor import migrations
 from agentnet.redact import redact_text, redact_url
 
+# Where runs.url is set, when a caller does not say (run_db.runs_url_where names the real place).
+DEFAULT_WHERE = "in agentnet.yaml or AGENTNET_RUNS_URL"
+
 # pg_advisory_lock key serialising migrations across processes ("agentnet" in ASCII).
 MIGRATION_LOCK = 0x6167656E746E6574
 _migrated: set[str] = set()
@@ -35,7 +38,7 @@ def drivers() -> Any:
     return psycopg, psycopg_pool
 
 
-def unreachable(url: str, exc: BaseException) -> RunStoreError:
+def unreachable(url: str, exc: BaseException, where: str = DEFAULT_WHERE) -> RunStoreError:
     # libpq quotes a URL it cannot parse whole (an unclosed '[' of an IPv6 host), password included.
     reason = redact_text((str(exc).strip().splitlines() or [type(exc).__name__])[0])
     try:
@@ -44,7 +47,7 @@ def unreachable(url: str, exc: BaseException) -> RunStoreError:
         secret = None
     for written in {secret, unquote(secret or "")} - {None, ""}:  # libpq does not quote passwords, but
         reason = reason.replace(str(written), "***")  # nothing guarantees it (and it would decode them)
-    return RunStoreError(f"cannot use the run database {redact_url(url)}: {reason}", hint=_fix_for(reason))
+    return RunStoreError(f"cannot use the run database {redact_url(url)}: {reason}", hint=_fix_for(reason, where))
 
 
 # What libpq's reason says is wrong -> what to do (else: the server is not there, or the URL is wrong).
@@ -78,20 +81,19 @@ _FIXES = (
     ),
 )
 # Whether a run can be resumed once it is back is said by whoever knows which run (cli/render.py).
-_WHERE = "in agentnet.yaml or AGENTNET_RUNS_URL"
 
 
-def _fix_for(reason: str) -> str:
+def _fix_for(reason: str, where: str) -> str:
     for pattern, fix in _FIXES:
         if found := pattern.search(reason):
-            return f"{fix.format(*found.groups())} ({_WHERE})"
-    return f"start PostgreSQL there (or create the database: `createdb NAME`), or fix runs.url {_WHERE}"
+            return f"{fix.format(*found.groups())} ({where})"
+    return f"start PostgreSQL there (or create the database: `createdb NAME`), or fix runs.url {where}"
 
 
-def unreadable(url: str, exc: BaseException) -> RunStoreError:
+def unreadable(url: str, exc: BaseException, where: str = DEFAULT_WHERE) -> RunStoreError:
     """A row the database holds but this agentnet cannot read back (a checkpoint written by another
     LangGraph version or edited by hand, a column a migration did not make): named, not a traceback."""
-    reason = unreachable(url, exc).message.split(": ", 1)[-1]  # masked as there
+    reason = unreachable(url, exc, where).message.split(": ", 1)[-1]  # masked as there
     return RunStoreError(
         f"the run database {redact_url(url)} holds data this agentnet cannot read: {reason}",
         hint="a run saved by another agentnet (or LangGraph) version, or changed by hand: `agentnet runs show` "
@@ -100,7 +102,7 @@ def unreadable(url: str, exc: BaseException) -> RunStoreError:
     )
 
 
-def check_userinfo(url: str) -> None:
+def check_userinfo(url: str, where: str = DEFAULT_WHERE) -> None:
     """Refuse a URL whose user or password holds a raw '@': libpq ends the password at the first one and
     takes the rest for the host, so its error ("failed to resolve host 'ss99@db'") showed part of the
     password and named the wrong fix."""
@@ -108,27 +110,27 @@ def check_userinfo(url: str) -> None:
     if netloc.count("@") > 1:
         raise ConfigError(
             f"the user or password in runs.url {redact_url(url)} holds an '@', where libpq ends it",
-            hint=f"write each '@' of the user or password as %40 (pa@ss becomes pa%40ss) {_WHERE}",
+            hint=f"write each '@' of the user or password as %40 (pa@ss becomes pa%40ss) {where}",
         )
 
 
-def reach(url: str, timeout_s: float) -> None:
+def reach(url: str, timeout_s: float, where: str = DEFAULT_WHERE) -> None:
     """Connect to the database and ask it one thing, within about ``timeout_s`` (libpq counts whole
     seconds, two at least); a ``RunStoreError`` naming the database and the fix when it cannot. Not
     through the store's pool: a pool without a live connection makes its caller wait its whole timeout
     (runs.connect_timeout_s) and then says only that it got none."""
-    check_userinfo(url)
+    check_userinfo(url, where)
     psycopg, _ = drivers()
     try:
         with psycopg.connect(url, autocommit=True, connect_timeout=max(2, math.ceil(timeout_s))) as conn:
             conn.execute("SELECT 1")
     except psycopg.Error as exc:
-        raise unreachable(url, exc) from None
+        raise unreachable(url, exc, where) from None
 
 
-def migrate(url: str, connect_timeout_s: float) -> None:
+def migrate(url: str, connect_timeout_s: float, where: str = DEFAULT_WHERE) -> None:
     """LangGraph's checkpoint tables and agentnet's, created or upgraded once per process and URL."""
-    check_userinfo(url)
+    check_userinfo(url, where)
     with _migrating:
         if url in _migrated:
             return
@@ -145,13 +147,13 @@ def migrate(url: str, connect_timeout_s: float) -> None:
                 connect_timeout=max(2, int(connect_timeout_s)),
             )
         except psycopg.Error as exc:
-            raise unreachable(url, exc) from None
+            raise unreachable(url, exc, where) from None
         with conn:
             try:
                 if not _up_to_date(conn, len(PostgresSaver.MIGRATIONS)):
                     _migrate_locked(conn, PostgresSaver)
             except psycopg.OperationalError as exc:  # the server went away meanwhile
-                raise unreachable(url, exc) from None
+                raise unreachable(url, exc, where) from None
             except psycopg.Error as exc:  # a user who may not create tables, a schema that is not ours
                 raise _not_set_up(url, exc) from None
         _migrated.add(url)

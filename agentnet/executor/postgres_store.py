@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from agentnet.errors import RunStoreError
 from agentnet.executor.pending_rows import HELD, WritesWithHeldRows
-from agentnet.executor.postgres_schema import drivers, migrate, reach, unreachable, unreadable
+from agentnet.executor.postgres_schema import DEFAULT_WHERE, drivers, migrate, reach, unreachable, unreadable
 from agentnet.executor.store import RunStore
 from agentnet.redact import redact_url
 
@@ -108,8 +108,10 @@ class PostgresRunStore(RunStore):
     NOW = "EXTRACT(EPOCH FROM clock_timestamp())::double precision"
     SHARE = " FOR SHARE"
 
-    def __init__(self, url: str, settings: RunsSettings) -> None:
+    def __init__(self, url: str, settings: RunsSettings, where: str = DEFAULT_WHERE) -> None:
+        """``where``: where the URL is set, for the hints (``run_db.runs_url_where``)."""
         super().__init__(url, settings.lease_s)
+        self.where = where
         psycopg, psycopg_pool = drivers()
         self._errors = (psycopg.OperationalError, psycopg_pool.PoolTimeout)
         self._pool_timeout = psycopg_pool.PoolTimeout
@@ -123,7 +125,7 @@ class PostgresRunStore(RunStore):
         pool_log = logging.getLogger("psycopg.pool")
         if pool_log.level == logging.NOTSET:  # unless the application set it: the store names the failure itself
             pool_log.setLevel(logging.ERROR)  # (the pool warned on stderr at every reconnect attempt)
-        migrate(url, settings.connect_timeout_s)
+        migrate(url, settings.connect_timeout_s, where)
         from psycopg.rows import dict_row
 
         self._pool = psycopg_pool.ConnectionPool(
@@ -149,7 +151,7 @@ class PostgresRunStore(RunStore):
         """Why the pool lent no connection within runs.connect_timeout_s: its own error says only
         that it waited ("couldn't get a connection after 10.00 sec"), so the database is asked."""
         try:
-            reach(self.url, 2)
+            reach(self.url, 2, self.where)
         except RunStoreError as exc:  # down, refusing the user, out of connections: libpq says which
             self._down = True
             return exc
@@ -162,16 +164,16 @@ class PostgresRunStore(RunStore):
     @contextmanager
     def _guard(self) -> Iterator[None]:
         if self._down:
-            reach(self.url, 2)  # raises at once while it is still down
+            reach(self.url, 2, self.where)  # raises at once while it is still down
             self._down = False
         try:
             yield
         except self._pool_timeout:
             raise self._no_connection() from None
         except self._errors as exc:
-            raise unreachable(self.url, exc) from None
+            raise unreachable(self.url, exc, self.where) from None
         except self._unreadable as exc:
-            raise unreadable(self.url, exc) from None
+            raise unreadable(self.url, exc, self.where) from None
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:

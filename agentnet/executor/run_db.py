@@ -32,6 +32,17 @@ def runs_url(settings: RunsSettings | None = None) -> str:
     return os.environ.get(RUNS_URL_ENV) or (settings.url if settings else None) or f"sqlite:///{runs_db_path()}"
 
 
+def runs_url_where(settings: RunsSettings | None = None) -> str:
+    """Where the run database's URL is set, as a hint names it ("fix runs.url in FILE"): the
+    environment variable, else the config file that set ``runs.url`` (``-c FILE``, the user config or
+    ./agentnet.yaml), else both places a user may set it."""
+    if os.environ.get(RUNS_URL_ENV):
+        return f"in {RUNS_URL_ENV} (which wins over runs.url in the config)"
+    if settings is not None and settings.url and settings.url_source:
+        return f"in {settings.url_source}"
+    return f"in agentnet.yaml or {RUNS_URL_ENV}"
+
+
 def reach_run_db(settings: RunsSettings, timeout_s: float) -> None:
     """Whether the run database answers within about ``timeout_s`` (a ``RunStoreError`` saying why not):
     a PostgreSQL server is asked with a connection of its own; SQLite, a file here, has nothing to reach."""
@@ -39,7 +50,7 @@ def reach_run_db(settings: RunsSettings, timeout_s: float) -> None:
     if url.startswith(("postgresql://", "postgres://")):
         from agentnet.executor.postgres_schema import reach
 
-        reach(url, timeout_s)
+        reach(url, timeout_s, where=runs_url_where(settings))
 
 
 def open_run_store(settings: RunsSettings | None = None) -> RunStore:
@@ -52,12 +63,12 @@ def open_run_store(settings: RunsSettings | None = None) -> RunStore:
     if url.startswith(("postgresql://", "postgres://")):
         from agentnet.executor.postgres_store import PostgresRunStore
 
-        return PostgresRunStore(url, settings)
+        return PostgresRunStore(url, settings, where=runs_url_where(settings))
     if url.startswith("sqlite:///"):
         from agentnet.executor.sqlite_store import SQLiteRunStore
 
         return SQLiteRunStore(Path(url.removeprefix("sqlite:///")), lease_s=settings.lease_s)
     raise ConfigError(
         f"the run database URL {redact_url(url)!r} is neither sqlite:///PATH nor postgresql://…",
-        hint=f"fix runs.url in agentnet.yaml or {RUNS_URL_ENV}",
+        hint=f"fix runs.url {runs_url_where(settings)}",
     )

@@ -125,3 +125,23 @@ def test_a_pool_whose_connections_are_all_busy_says_so(pg_url: str) -> None:
         assert store.list_runs() == []
     finally:
         store.close()
+
+
+def test_a_hint_names_the_config_file_runs_url_came_from(postgres_server: Any, agentnet_home: Path) -> None:
+    """The hints said "in agentnet.yaml" when runs.url came from `-c FILE` or the user config, so the
+    operator looked in a file that does not set it."""
+    here = f"127.0.0.1:{postgres_server.port}"
+    env = {k: v for k, v in os.environ.items() if k != "AGENTNET_RUNS_URL"} | {"COLUMNS": "200"}
+    given = agentnet_home.parent / "ops" / "prod.yaml"
+    given.parent.mkdir()
+    given.write_text(f"runs:\n  url: postgresql://postgres@{here}/no_such_prod\n")
+    (agentnet_home / "config.yaml").write_text("runs:\n  url: postgresql://agentnet:pa@ss@db.example/runs\n")
+    cases = [
+        (["runs", "list", "-c", str(given)], given, 'database "no_such_prod" does not exist'),
+        (["runs", "list"], agentnet_home / "config.yaml", "holds an '@'"),
+    ]
+    for args, source, says in cases:
+        done = subprocess.run([str(AGENTNET), *args], capture_output=True, text=True, timeout=120, env=env, check=False)
+        text = " ".join((done.stdout + done.stderr).split())
+        assert says in text and (f"(in {source})" in text or f"pa%40ss) in {source}" in text), text
+        assert "agentnet.yaml" not in text and "Traceback" not in text, text
