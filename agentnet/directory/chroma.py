@@ -123,11 +123,29 @@ def http_client(url: str) -> Any:
     except Exception as exc:  # noqa: BLE001 - chromadb/httpx raise many types for "cannot connect"
         if client is not None:
             close_client(client)
-        raise DirectoryError(
-            f"cannot reach the chroma server at {url}: {type(exc).__name__}: {exc}",
-            hint=f"start it (`chroma run --host {parsed.hostname} --port {port} --path DIR`) or fix directory.url",
-        ) from None
+        raise _unreachable(url, parsed.hostname, port, exc) from None
     return client
+
+
+def _unreachable(url: str, host: str, port: int, exc: BaseException) -> DirectoryError:
+    """Why a chroma server could not be used, from the first cause of chromadb's "Could not connect to a
+    Chroma server. Are you sure it is running?": an https URL to a plain-HTTP `chroma run` (its TLS
+    handshake read an HTTP answer) was told to start a server that was running."""
+    import ssl
+
+    root = exc
+    while root.__cause__ is not None or root.__context__ is not None:
+        root = root.__cause__ or root.__context__  # type: ignore[assignment]
+    reason = f"{type(root).__name__}: {root}"
+    hint = f"start it (`chroma run --host {host} --port {port} --path DIR`) or fix directory.url"
+    wrong_scheme = isinstance(root, ssl.SSLError) and not isinstance(root, ssl.SSLCertVerificationError)
+    if wrong_scheme and url.startswith("https"):
+        # `chroma run` serves plain HTTP; TLS needs a proxy in front of it.
+        hint = (
+            f"the server at {host}:{port} does not speak TLS: a plain `chroma run` is http, so write directory.url "
+            f"as http://{host}:{port} (or put a TLS proxy in front of the server)"
+        )
+    return DirectoryError(f"cannot reach the chroma server at {url}: {reason}", hint=hint)
 
 
 def close_client(client: Any) -> None:

@@ -80,3 +80,14 @@ def test_a_collection_name_chroma_refuses_is_named_where_the_config_is_read(
     assert done.returncode == 2, text
     assert "shared.yaml:3:3: directory.collection:" in text and "'agentnet cards!' is no collection name" in text
     assert "directory_corrupt" not in text and "Traceback" not in text, text
+
+
+def test_an_https_url_to_a_plain_http_server_names_the_scheme(chroma_server: str, embedder: CountingEmbedder) -> None:
+    """chromadb said only "Could not connect ... Are you sure it is running?", and the hint was to start
+    the server that was running: its TLS handshake got a plain HTTP answer."""
+    url = chroma_server.replace("http://", "https://")
+    with pytest.raises(DirectoryError, match=f"cannot reach the chroma server at {url}: SSLError") as info:
+        Directory(url=url, embedder=embedder)
+    plain = chroma_server.removeprefix("http://")
+    assert "does not speak TLS" in (info.value.hint or "") and f"as http://{plain}" in (info.value.hint or "")
+    assert "start it" not in (info.value.hint or "")
