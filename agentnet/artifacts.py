@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -140,3 +141,25 @@ def check_inputs(inputs: object) -> None:
         f"inputs of type {type(inputs).__name__} cannot be handed over: they are file paths or texts by name",
         hint='pass file paths (["report.txt"]) or texts by name ({"report.txt": "..."})',
     )
+
+
+def hand_over(
+    inputs: Mapping[str, str] | Sequence[str | Path] | str | Path | None, limit: int
+) -> tuple[list[Artifact], dict[str, Any]]:
+    """``Network.hand_over``: the records the planner reads and the values the run reads for ``inputs``
+    (files by path, or texts by name), each at most ``limit`` bytes."""
+    if isinstance(inputs, str | Path):
+        inputs = [inputs]  # one path, not its characters
+    check_inputs(inputs)
+    if isinstance(inputs, Mapping):
+        texts = {str(name): str(text) for name, text in inputs.items()}
+        records = [read_bytes(k, v.encode(), "text/plain", max_bytes=limit)[0] for k, v in texts.items()]
+        return records, texts
+    records = []
+    values: dict[str, Any] = {}
+    for item in inputs or ():
+        record, text = read_file(Path(item), max_bytes=limit)
+        record = unique(record, values.keys())
+        records.append(record)
+        values[record.name] = handed_value(record, text)
+    return records, values

@@ -16,13 +16,18 @@ configured models' cards synced into it) only when a plan is made.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentnet import telemetry
 from agentnet.config import AgentnetConfig, BudgetSettings, load_config
 from agentnet.errors import UserError
+
+# Where they lived before: ``from agentnet.network import capped, plan_around_unusable`` keeps working.
+from agentnet.network_plans import capped, plan_around_unusable
+
+__all__ = ["Network", "capped", "plan_around_unusable"]
 
 if TYPE_CHECKING:
     from agentnet.artifacts import Artifact
@@ -31,7 +36,6 @@ if TYPE_CHECKING:
     from agentnet.executor.runner import EventHandler, Executor, RunResult
     from agentnet.mcp.servers import McpServers
     from agentnet.nodes.base import ModelNode
-    from agentnet.nodes.health import Health
     from agentnet.nodes.registry import NodeRegistry
     from agentnet.planner.plan import Plan
     from agentnet.planner.planner import Planner
@@ -74,6 +78,7 @@ class Network:
         # ("cannot open the directory ... looks corrupt"). Reading runs (trace, runs, cancel) never waits.
         self._work = threading.RLock()
         self._parts = threading.Lock()
+        self._closed = False
 
     @classmethod
     def from_config(cls, path: str | Path | None = None, *, fit_in_background: bool = False) -> Network:
@@ -98,7 +103,17 @@ class Network:
 
     def node(self, node_id: str | None = None) -> ModelNode:
         """A model or tool by id (the default model when None); a LangChain chat model too."""
+        self._refuse_if_closed("node")
         return self.registry.node(node_id)
+
+    def _refuse_if_closed(self, call: str) -> None:
+        # A closed network reopened its run database and directory on the next call, and left them open.
+        if self._closed:
+            raise UserError(
+                f"net.{call}: this Network was closed (net.close(), or the end of its `with` block)",
+                hint="make a new one (Network.from_config()), or call it before closing it",
+                code="network_closed",
+            )
 
     @property
     def directory(self) -> Directory:
@@ -107,6 +122,7 @@ class Network:
             return self._open_directory()
 
     def _open_directory(self) -> Directory:
+        self._refuse_if_closed("directory")
         if self._directory is None:
             from agentnet.directory.sync import open_configured, sync_models
 
@@ -128,6 +144,7 @@ class Network:
             return self._open_planner()
 
     def _open_planner(self) -> Planner:
+        self._refuse_if_closed("planner")
         if self._planner is None:
             from agentnet.planner.build import build_planner
 
@@ -138,6 +155,7 @@ class Network:
 
     @property
     def executor(self) -> Executor:
+        self._refuse_if_closed("executor")
         with self._parts:
             if self._executor is None:
                 from agentnet.executor.runner import Executor
@@ -166,6 +184,7 @@ class Network:
         ``inputs`` describe files handed over beside the task; pass their contents to ``execute``."""
         from agentnet.executor.runner import refuse_nul_in
 
+        self._refuse_if_closed("plan")
         refuse_nul_in("the task", task)  # before any model reads it (execute would refuse it anyway)
         with self._work, telemetry.span("plan", {"agentnet.task": telemetry.content(task)}) as current:
             plan = plan_around_unusable(
@@ -178,12 +197,30 @@ class Network:
                 current.set_attribute("agentnet.plan.steps", [f"{s.id}:{s.capability}" for s in plan.steps])
             return plan
 
+    async def aplan(
+        self,
+        task: str,
+        filters: SearchFilters | None = None,
+        *,
+        deadline_s: float | None = None,
+        inputs: Sequence[Artifact] = (),
+    ) -> Plan:
+        """``plan`` for an asyncio application: the same plan, made in a worker thread while the event
+        loop serves others (``plan`` held the loop for the whole planner call). A cancelled caller gets
+        its cancellation at once; the plan being made, which nothing saves, ends in its thread before
+        this network's next plan or run starts."""
+        import asyncio
+
+        self._refuse_if_closed("aplan")
+        return await asyncio.to_thread(self.plan, task, filters, deadline_s=deadline_s, inputs=inputs)
+
     def compile(self, plan: Plan, *, checkpointer: Any = None) -> Any:
         """The plan as a compiled LangGraph graph, to embed in your own LangGraph app.
 
         Invoke it with ``{"task": plan.task, "inputs": {}, "results": {}}``; the output has
         ``answer`` and per-step ``results``. Steps fall back as in ``execute``.
         """
+        self._refuse_if_closed("compile")
         _refuse_non_plan(plan, "compile")
         return self.executor.compile(self.runnable(plan), checkpointer=checkpointer)
 
@@ -203,6 +240,7 @@ class Network:
         A plan written by hand (or made elsewhere) falls back like a planned one: each all-text model
         step that lists no alternates gets the general model last (``runnable``); the run's plan (its
         trace, ``result.plan``) shows it."""
+        self._refuse_if_closed("execute")
         _refuse_non_plan(plan, "execute")
         with self._work:
             return self.executor.run(
@@ -233,6 +271,7 @@ class Network:
         an image or audio file goes to a collaborator that takes it, as with ``agentnet run --input``),
         or texts by name (``{"report.txt": "..."}``). ``run_id``: the new run's id (default: a new
         one), known before the run ends: to resume or trace a run that was interrupted or cancelled."""
+        self._refuse_if_closed("run")
         records, values = self.hand_over(inputs)
         with self._work:  # no other thread's plan between this plan and its run
             if run_id is not None:
@@ -265,27 +304,13 @@ class Network:
     ) -> tuple[list[Artifact], dict[str, Any]]:
         """The records the planner reads and the values the run reads for ``inputs`` (files by path,
         or texts by name), each file at most ``runs.max_artifact_bytes``."""
-        from agentnet.artifacts import check_inputs, handed_value, read_bytes, read_file, unique
+        from agentnet.artifacts import hand_over
 
-        limit = self.config.runs.max_artifact_bytes
-        if isinstance(inputs, str | Path):
-            inputs = [inputs]  # one path, not its characters
-        check_inputs(inputs)
-        if isinstance(inputs, Mapping):
-            texts = {str(name): str(text) for name, text in inputs.items()}
-            records = [read_bytes(k, v.encode(), "text/plain", max_bytes=limit)[0] for k, v in texts.items()]
-            return records, texts
-        records = []
-        values: dict[str, Any] = {}
-        for item in inputs or ():
-            record, text = read_file(Path(item), max_bytes=limit)
-            record = unique(record, values.keys())
-            records.append(record)
-            values[record.name] = handed_value(record, text)
-        return records, values
+        return hand_over(inputs, self.config.runs.max_artifact_bytes)
 
     def resume(self, run_id: str, *, on_event: EventHandler | None = None, check: bool = True) -> RunResult:
         """Continue a saved run under the budgets configured now (so a raised limit lets it finish)."""
+        self._refuse_if_closed("resume")
         with self._work:
             return self.executor.resume(run_id, on_event=on_event, budgets=self.config.budgets, check=check)
 
@@ -298,17 +323,21 @@ class Network:
 
     def cancel(self, run_id: str) -> str:
         """Stop a run wherever it executes: ``cancelled``, ``requested`` or ``not_running``."""
+        self._refuse_if_closed("cancel")
         return self.executor.cancel(run_id)
 
     def runs(self, limit: int = 50, before: str | None = None) -> list[dict[str, Any]]:
-        """The newest ``limit`` runs, newest first (each a dict: ``id``, ``status``, ``task``, ...), or
-        (``before``: a run id) the ones listed after that run."""
+        """The newest ``limit`` runs, newest first (each a dict: ``run_id``, ``status``, ``task``, ...;
+        ``id`` is ``run_id`` too), or (``before``: a run id) the ones listed after that run."""
+        self._refuse_if_closed("runs")
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             # SQLite took "x" as "datatype mismatch" and -1 as no limit at all.
             raise UserError(f"limit={limit!r} is not a count of runs", hint="pass limit=50, a whole number above 0")
         return self.executor.list_runs(limit, before)
 
     def trace(self, run_id: str) -> dict[str, Any]:
+        """A run's stored trace (``run_id``, also as ``id``; ``status``, ``plan``, ``steps``, ...)."""
+        self._refuse_if_closed("trace")
         return self.executor.trace(run_id)
 
     def rate(self, run_id: str, good: bool) -> dict[str, Any]:
@@ -317,6 +346,7 @@ class Network:
         replaces its rating; ``agentnet memory forget --run ID`` takes it back."""
         from agentnet.rating import rate_run
 
+        self._refuse_if_closed("rate")
         return rate_run(run_id, self.trace(run_id), good)
 
     # --- lifetime ---------------------------------------------------------------------------
@@ -332,12 +362,22 @@ class Network:
                 self._directory = None
 
     def close(self) -> None:
+        """Release the directory, the run database and the vector cache; a second close does nothing,
+        and any other use afterwards raises ``UserError`` (``code: network_closed``)."""
+        from agentnet.directory.vectors import close_shared_cache
+
         with self._work:  # after the run another thread is making
             self.release_directory()
             if self._executor is not None:
                 self._executor.close()
+                self._executor = None
+            self._closed = True
+            # The vector cache is one per process: closing it costs another open Network a reconnect at
+            # its next plan, where keeping it open kept cache/vectors.sqlite open after every close().
+            close_shared_cache()
 
     def __enter__(self) -> Network:
+        self._refuse_if_closed("__enter__")
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -352,50 +392,3 @@ def _refuse_non_plan(plan: object, call: str) -> None:
             f"net.{call} takes a Plan, not {type(plan).__name__}",
             hint="make one with net.plan(task); to plan and run a task in one call, use net.run(task)",
         )
-
-
-def capped(plan: Plan, max_tokens: int | None) -> Plan:
-    """``plan`` with each step's reply bounded by ``max_tokens`` (a step's own lower bound stays): what a
-    caller asks of one model's reply (a server request's ``max_tokens``, ``chat --max-tokens``), asked of
-    every step's. Both dropped it for planned runs, so a request for 8 tokens got a whole story."""
-    if max_tokens is None:
-        return plan
-    steps = [
-        step.model_copy(update={"max_tokens": min(step.max_tokens or max_tokens, max_tokens)}) for step in plan.steps
-    ]
-    return plan.model_copy(update={"steps": steps})
-
-
-def plan_around_unusable(
-    make: Callable[[SearchFilters], Plan],
-    filters: SearchFilters,
-    unusable: Mapping[str, Health],
-    *,
-    general: tuple[Any, str | None] | None = None,
-) -> Plan:
-    """``make(filters)`` without the models known to be unusable (their cards are unavailable); with
-    them only when nothing else can serve. The plan's notes say which were left out and why. With
-    ``general`` (the planner's card source and general model), each all-text step's last alternate is
-    a general chat model the filters allow (``general_fallback``)."""
-    from agentnet.errors import PlanningError
-    from agentnet.general_fallback import add_general_fallback
-
-    try:
-        plan = make(filters)
-    except PlanningError:
-        if not unusable or filters.include_unavailable:
-            raise
-        plan = make(filters.model_copy(update={"include_unavailable": True}))
-    used = {step.capability for step in plan.steps}
-    for node_id, health in unusable.items():
-        why = f"{health.status}: {health.detail}"
-        if node_id in used:
-            plan.notes.append(
-                f"nothing usable could serve this task, so it uses {node_id} although it is {why} ({health.fix})"
-            )
-        else:
-            plan.notes.append(f"left out {node_id} ({why})")
-    if general is not None:
-        source, preferred = general
-        add_general_fallback(plan, source.cards(), filters, preferred)
-    return plan

@@ -43,6 +43,7 @@ FLOORS = {
     "mcp": 4,
     "recipes": 5,
     "network": 5,
+    "network_plans": 5,
     "rating": 5,
     "general_fallback": 5,
     "doctor": 5,

@@ -145,3 +145,11 @@ def shared_cache() -> VectorCache:
                 _shared.close()
             _shared = VectorCache(path)
         return _shared
+
+
+def close_shared_cache() -> None:
+    """Close this process's connection to the cache file (``Network.close``); the next embedding opens
+    it again, so a ``Network`` still open elsewhere in the process loses nothing but a reconnect."""
+    with _shared_lock:
+        if _shared is not None:
+            _shared.close()

@@ -356,6 +356,7 @@ class RunStore(ABC):
         return [
             {
                 "id": r[0],
+                "run_id": r[0],  # as RunResult, the errors and POST /v1/runs name it; "id" kept as it was
                 "status": r[1],
                 "task": r[2],
                 "started": iso(r[3]),

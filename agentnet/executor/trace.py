@@ -41,6 +41,7 @@ def build_trace(row: tuple[Any, ...], steps: list[tuple[Any, ...]], attempts: li
     step_list = [_spent(_step(s, by_step.get(s[0], []))) for s in steps]
     return {
         "id": row[0],
+        "run_id": row[0],  # as RunResult, the errors and POST /v1/runs name it; "id" kept as it was
         "task": row[1],
         "status": row[2],
         "started": iso(row[3]),

@@ -170,7 +170,7 @@ class _Admitted:
             self.background.add(task)
             task.add_done_callback(self.background.discard)
             task.add_done_callback(lambda done: _unstarted(done, run_id))
-            return json_response({"id": run_id, "object": "agentnet.run", "status": "accepted"}, 202)
+            return json_response({"id": run_id, "run_id": run_id, "object": "agentnet.run", "status": "accepted"}, 202)
         try:
             async with hangup.watching(request.receive):
                 await execute()
@@ -265,7 +265,7 @@ def runs_router(backend: Backend, settings: ServerSettings, limiter: ModelLimite
         (its owner stops within a heartbeat) or ``not_running``."""
         network = _network(backend)
         result = await asyncio.to_thread(network.cancel, _checked_id(run_id))
-        return {"id": run_id, "object": "agentnet.run.cancel", "result": result}
+        return {"id": run_id, "run_id": run_id, "object": "agentnet.run.cancel", "result": result}
 
     @router.post("/v1/runs/{run_id}/resume")
     async def resume_run(run_id: str, request: Request, body: ResumeRequest | None = None) -> Response:
@@ -323,7 +323,7 @@ async def _follow(followers: Followers, run_id: str, trace: dict[str, Any]) -> A
                     {"event": "status", "status": status[0], "lease": trace["lease"], "lease_expired": status[1]}
                 )
     end = {k: trace.get(k) for k in ("status", "answer", "error")}
-    yield json.dumps({"event": "end", "id": run_id, **end})
+    yield json.dumps({"event": "end", "id": run_id, "run_id": run_id, **end})
     yield "[DONE]"
 
 

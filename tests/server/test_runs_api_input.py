@@ -174,3 +174,16 @@ def test_json_sent_as_a_form_says_to_send_json(gguf_server: Served, path: str) -
     error = answer.json()["error"]
     assert "sent as application/x-www-form-urlencoded, not JSON" in error["message"], error
     assert "Content-Type: application/json" in error["message"] and error["param"] == "body", error
+
+
+def test_a_run_is_named_run_id_as_well_as_id_in_every_answer(gguf_server: Served) -> None:
+    """POST /v1/runs takes ``run_id`` and the library's RunResult says ``run_id``; the answers said only
+    ``id``. Both now, so no client written against ``id`` breaks."""
+    started = call(gguf_server, "POST", "/v1/runs", {"plan": GOOD_PLAN, "run_id": "named1", "wait": False})
+    assert started.status_code == 202 and started.json()["run_id"] == started.json()["id"] == "named1"
+    ended = lambda: call(gguf_server, "GET", "/v1/runs/named1").json().get("status") not in (None, "running")  # noqa: E731
+    wait_until(ended, "the run's end", timeout_s=120)
+    trace = call(gguf_server, "GET", "/v1/runs/named1").json()
+    assert trace["run_id"] == trace["id"] == "named1", trace
+    rows = call(gguf_server, "GET", "/v1/runs?limit=500").json()["data"]
+    assert [row["run_id"] for row in rows if row["id"] == "named1"] == ["named1"], rows
