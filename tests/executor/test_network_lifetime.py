@@ -134,3 +134,21 @@ def test_aplan_gives_plans_result_while_the_loop_serves_others(agentnet_home: Pa
         again = net.plan(TASK)
     assert ticks > 10, f"the event loop was held: {ticks} ticks while planning"
     assert planned.model_dump(exclude={"planning_s"}) == again.model_dump(exclude={"planning_s"})
+
+
+def test_a_cancelled_aplan_returns_at_once_and_the_network_plans_on(agentnet_home: Path, unembedded: Any) -> None:
+    """The plan being made ends in its thread (nothing of it is saved); the next plan waits its turn."""
+
+    async def main(net: Network) -> float:
+        planning = asyncio.create_task(net.aplan(TASK))
+        await asyncio.sleep(0.05)  # in the worker thread, opening the directory
+        planning.cancel()
+        began = asyncio.get_running_loop().time()
+        with pytest.raises(asyncio.CancelledError):
+            await planning
+        return asyncio.get_running_loop().time() - began
+
+    with Network() as net:
+        took = asyncio.run(main(net))
+        assert net.plan(TASK).steps[0].capability == "calculator"
+    assert took < 0.5, f"the cancelled caller waited {took:.2f} s for the plan"
