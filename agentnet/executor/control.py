@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from langchain_core.runnables import RunnableConfig
 
 from agentnet import genai_spans, telemetry
-from agentnet.errors import AgentnetError, BudgetExceededError, RunError, RunStoreError
+from agentnet.errors import AgentnetError, BudgetExceededError, RunStoreError
 from agentnet.executor.events import StepEvent
-from agentnet.executor.lease import lease_lost
+from agentnet.executor.lease import lease_lost, run_cancelled, run_shut_down
 from agentnet.redact import redact_text
 
 if TYPE_CHECKING:
@@ -283,8 +283,8 @@ def _stopped(
     if isinstance(exc, RunStoreError):
         return Outcome("failed", None, {}, exc)
     results = dict(graph.get_state(config).values.get("results") or {})
-    if lease.lost == "cancelled":
-        error = RunError(f"run {run_id} was cancelled on request", hint=f"resume: {run_id}", code="cancelled")
+    if lease.lost in ("cancelled", "shutdown"):
+        error = run_shut_down(run_id) if lease.lost == "shutdown" else run_cancelled(run_id)
         store.set_status(run_id, "interrupted", error=error.to_dict())
         return Outcome("interrupted", None, results, error)
     status = "budget_exceeded" if isinstance(exc, BudgetExceededError) else "failed"

@@ -78,7 +78,7 @@ class Lease:
     run_id: str
     cancel: threading.Event
     renewed: float = field(default_factory=time.monotonic)
-    lost: str | None = None  # "cancelled" (asked to stop), "taken" or "unreachable"
+    lost: str | None = None  # "cancelled" (asked to stop), "shutdown" (its process stops), "taken" or "unreachable"
     # When the last claim or renewal the database confirmed was sent (monotonic and wall clock).
     confirmed: Instant | None = None
 
@@ -124,10 +124,15 @@ class Heartbeat:
         self._wake = threading.Event()
         self._closed = False
         self._thread: threading.Thread | None = None
+        self._stopping: str | None = None  # set by stop_all: every lease, held now or later, is stopped
+        self.stopped: list[str] = []  # the runs stop_all stopped, then or when they started
 
     def hold(self, run_id: str, cancel: threading.Event, claimed: Instant | None = None) -> Lease:
         lease = Lease(run_id, cancel, confirmed=claimed)
         with self._lock:
+            if self._stopping is not None:  # a run that waited its turn while its process began to stop
+                lease.stop(self._stopping)
+                self.stopped.append(run_id)
             self._held[run_id] = lease
             if self._thread is None or not self._thread.is_alive():
                 self._closed = False
@@ -142,6 +147,27 @@ class Heartbeat:
 
     def held(self, run_id: str) -> Lease | None:
         return self._held.get(run_id)
+
+    def held_ids(self) -> list[str]:
+        with self._lock:
+            return list(self._held)
+
+    def stop_all(self, why: str) -> list[str]:
+        """Stop every run this store executes (``why`` becomes their leases' ``lost``), and any it starts
+        from now on; the ids of those running now."""
+        with self._lock:
+            self._stopping = why
+            leases = [lease for lease in self._held.values() if lease.run_id not in self.stopped]
+            self.stopped += [lease.run_id for lease in leases]
+        for lease in leases:
+            lease.stop(why)
+        return [lease.run_id for lease in leases]
+
+    def start_again(self) -> None:
+        """Runs started from now on run (after ``stop_all``, once the stopped ones are saved)."""
+        with self._lock:
+            self._stopping = None
+            self.stopped = []
 
     def close(self) -> None:
         with self._lock:
@@ -196,6 +222,16 @@ def lease_lost(run_id: str) -> RunError:
         f"run {run_id} was taken over by another process (this one stopped renewing its lease in time)",
         hint=f"see where it runs now with `agentnet runs show {run_id}`",
         code="lease_lost",
+    )
+
+
+def run_shut_down(run_id: str) -> RunError:
+    """A run stopped because the process executing it shuts down (``agentnet serve`` on SIGTERM)."""
+    return RunError(
+        f"run {run_id} was interrupted: the server executing it shut down",
+        hint=f"resume: {run_id} (POST /v1/runs/{run_id}/resume on any server sharing the run database, or "
+        f"`agentnet run --resume {run_id}`)",
+        code="interrupted",
     )
 
 

@@ -278,6 +278,28 @@ class Executor:
         if store is not None:
             store.close()
 
+    def stop_all(self) -> list[str]:
+        """Stop the runs executing here, and any started from now on, saved interrupted (a server's
+        shutdown); the ids of those running now. Opens no run database that was never opened."""
+        with self._store_lock:
+            store = self._store
+        return store.stop_all() if store is not None else []
+
+    def executing(self, stopped: bool = False) -> list[str]:
+        """The ids of the runs executing here now (``stopped``: the ones ``stop_all`` stopped instead)."""
+        with self._store_lock:
+            store = self._store
+        if store is None:
+            return []
+        return store.stopped_ids() if stopped else store.executing_ids()
+
+    def start_again(self) -> None:
+        """Runs started from now on run again, after ``stop_all``."""
+        with self._store_lock:
+            store = self._store
+        if store is not None:
+            store.start_again()
+
     def trace(self, run_id: str) -> dict[str, Any]:
         return self.store.get_run(run_id)
 

@@ -216,6 +216,23 @@ class RunStore(ABC):
             (status, finished, answer, json.dumps(error) if error else None, run_id, self._owner_json),
         )
 
+    def stop_all(self) -> list[str]:
+        """Stop the runs this store executes, and any it starts from now on, saved interrupted as the
+        process shuts down (``agentnet serve`` on SIGTERM); the ids of those running now."""
+        return self._heartbeat.stop_all("shutdown")
+
+    def executing_ids(self) -> list[str]:
+        """The runs this store executes now."""
+        return self._heartbeat.held_ids()
+
+    def stopped_ids(self) -> list[str]:
+        """The runs ``stop_all`` stopped, then or as they started."""
+        return list(self._heartbeat.stopped)
+
+    def start_again(self) -> None:
+        """Runs started from now on run, after ``stop_all`` (a server stopped inside a process that goes on)."""
+        self._heartbeat.start_again()
+
     def cancel(self, run_id: str) -> str:
         """Stop a run wherever it executes: ``cancelled`` (it had no live owner: marked interrupted
         now), ``requested`` (its owner stops it within a heartbeat) or ``not_running``."""

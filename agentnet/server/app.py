@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -25,6 +26,7 @@ from agentnet.server.peer_view import PeerView
 from agentnet.server.routes import catalog_router, chat_router, directory_router, health_router
 from agentnet.server.runs import runs_router
 from agentnet.server.settings import ServerSettings
+from agentnet.server.shutdown import stop_on_signals, stop_runs
 from agentnet.server.sse import quiet_ended_streams
 from agentnet.server.tracing import Traced
 
@@ -61,6 +63,8 @@ def create_app(
     settings = settings or ServerSettings()
     backend = Backend(source, nodes=nodes, directory=directory, network=network, peers=peers)
     closing: list[Callable[[], Awaitable[None]]] = []
+    if network is not None:  # first: its runs are saved interrupted before anything else closes
+        closing.append(partial(stop_runs, network))
     # One admission limiter: chat completions, runs and A2A tasks use the same local models.
     limiter = ModelLimiter(settings.local_concurrency, settings.local_queue)
     metrics = ServerMetrics(limiter)
@@ -70,7 +74,7 @@ def create_app(
         description="OpenAI-compatible access to an agentnet's models and planner, its agent card and directory.",
         docs_url=None,
         redoc_url=None,
-        lifespan=_lifespan(peers, settings, closing),
+        lifespan=_lifespan(peers, settings, closing, network),
         responses=ERROR_RESPONSES,
     )
     app.state.backend = backend
@@ -115,9 +119,12 @@ def _document_the_gate(app: FastAPI) -> None:
                 route.responses.setdefault(status, {"description": ERROR_RESPONSES[status]["description"]})
 
 
-def _lifespan(peers: PeerView | None, settings: ServerSettings, closing: list[Callable[[], Awaitable[None]]]) -> Any:
-    """Start-up and shut-down: a thread pool wide enough for blocking model calls, the peer refresher;
-    at shut-down, ``closing`` (the A2A handler's tasks, the metrics listener)."""
+def _lifespan(
+    peers: PeerView | None, settings: ServerSettings, closing: list[Callable[[], Awaitable[None]]], network: Any
+) -> Any:
+    """Start-up and shut-down: a thread pool wide enough for blocking model calls, the peer refresher,
+    the network's runs stopped as soon as a stop signal arrives; at shut-down, ``closing`` (the runs in
+    flight saved, the A2A handler's tasks, the metrics listener)."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -126,7 +133,10 @@ def _lifespan(peers: PeerView | None, settings: ServerSettings, closing: list[Ca
         refresher = None
         if peers is not None and settings.peer_refresh_s > 0:
             refresher = asyncio.create_task(_refresh_peers(peers, settings.peer_refresh_s))
+        undo_signals = stop_on_signals(network) if network is not None else None
         yield
+        if undo_signals is not None:
+            undo_signals()
         if refresher is not None:
             refresher.cancel()
         for close in closing:

@@ -1,0 +1,103 @@
+"""A server's runs in flight when it shuts down (SIGTERM from a service manager, Ctrl-C): each is
+stopped and saved ``interrupted``, and the log says which and how to resume it. Before, a run kept its
+``running`` record and lease, uvicorn's re-raised SIGTERM ended the process under it, and nothing but
+the lease running out (15 s by default) said it had stopped; the log said nothing at all.
+
+The runs are stopped when the signal arrives (``stop_on_signals``), not after uvicorn's graceful
+wait: a client waiting for its run then gets the run's answer (interrupted) within that wait, instead
+of a request cancelled at its end (a 500 and a traceback in the log)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger("agentnet.server")
+
+# How long a shutdown waits for stopped runs to be saved: a step stops within a token or two, a
+# remote model's call at its next chunk.
+STOP_WAIT_S = 10.0
+_POLL_S = 0.05
+
+
+async def stop_runs(network: Any, wait_s: float = STOP_WAIT_S) -> None:
+    """Stop the runs ``network`` executes in this process (and any that start meanwhile), wait until
+    they are saved, and log one line per run naming how to resume it. The network runs again after."""
+    from agentnet.errors import AgentnetError
+
+    try:
+        executor = network.executor  # opens no run database: one never opened has no run to stop
+    except AgentnetError:  # the application closed its network already: nothing runs on it
+        return
+    await asyncio.to_thread(executor.stop_all)
+    deadline = time.monotonic() + wait_s
+    while executor.executing() and time.monotonic() < deadline:
+        await asyncio.sleep(_POLL_S)
+    left = set(executor.executing())
+    for run_id in executor.executing(stopped=True):
+        _say(executor, run_id, run_id in left, wait_s)
+    # The process may go on (an app served in a thread, then closed): its network runs again.
+    executor.start_again()
+
+
+def _say(executor: Any, run_id: str, still_running: bool, wait_s: float) -> None:
+    from agentnet.errors import AgentnetError
+
+    resume = f"POST /v1/runs/{run_id}/resume on a server sharing the run database, or `agentnet run --resume {run_id}`"
+    if still_running:
+        log.warning(
+            "run %s did not stop within %.0f s of the shutdown: it stays marked running until its lease "
+            "(runs.lease_s) runs out; then resume it: %s", run_id, wait_s, resume,
+        )  # fmt: skip
+        return
+    try:
+        status = executor.trace(run_id)["status"]
+    except AgentnetError as exc:  # the run database went away meanwhile
+        status = f"unknown ({exc.message})"
+    if status != "succeeded":  # one that ended on its own as the signal came needs nothing
+        log.warning("run %s interrupted by the server's shutdown (saved %s); resume it: %s", run_id, status, resume)
+
+
+def stop_on_signals(network: Any) -> Callable[[], None]:
+    """From now on, SIGTERM or SIGINT first stops ``network``'s runs (``Executor.stop_all``, on the event
+    loop: a signal handler takes no lock), then goes to the handler that was there (uvicorn's). Returns
+    the undo. Signals reach only the main thread: elsewhere (an app served in a thread) nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    loop = asyncio.get_running_loop()
+    previous: dict[int, Any] = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+
+    def handler(signum: int, frame: Any) -> None:
+        loop.call_soon_threadsafe(_stop_now, network)
+        old = previous[signum]
+        if callable(old):
+            old(signum, frame)
+        elif signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        else:  # SIG_DFL: end as the signal would have
+            signal.signal(signum, old)
+            signal.raise_signal(signum)
+
+    for signum in previous:
+        signal.signal(signum, handler)
+
+    def undo() -> None:
+        for signum, old in previous.items():
+            if signal.getsignal(signum) is handler:
+                signal.signal(signum, old)
+
+    return undo
+
+
+def _stop_now(network: Any) -> None:
+    from agentnet.errors import AgentnetError
+
+    try:
+        network.executor.stop_all()
+    except AgentnetError:  # closed by the application: nothing runs on it
+        log.debug("no runs to stop", exc_info=True)
