@@ -132,7 +132,10 @@ def config_files(explicit: Path | None = None) -> list[Path]:
         files.append(user_file)
     if explicit is not None:
         if not _config_file(explicit):
-            raise ConfigError(f"config file {explicit} does not exist", hint="check the --config path")
+            raise ConfigError(
+                f"config file {explicit} does not exist",
+                hint="check the path (given to --config, or to Network.from_config)",
+            )
         files.append(explicit)
     else:
         project = Path.cwd() / PROJECT_CONFIG_NAME
@@ -170,3 +173,15 @@ def load_config(explicit: Path | None = None) -> AgentnetConfig:
         updates = {name: getattr(layer, name) for name in explicitly_set}
         merged = merged.model_copy(update={**updates, "models": list(by_id.values())})
     return merged
+
+
+def given_config(config: object) -> AgentnetConfig:
+    """``config`` as ``Network(config)`` takes it: an ``AgentnetConfig``. A path or a dict failed later, on
+    "'str' object has no attribute 'models'"."""
+    if isinstance(config, AgentnetConfig):
+        return config
+    if isinstance(config, str | Path):
+        hint = f"to read a config file, use Network.from_config({str(config)!r})"
+    else:
+        hint = "pass AgentnetConfig.model_validate(your_dict), or use Network.from_config(path) for a file"
+    raise ConfigError(f"Network() takes an AgentnetConfig, not {type(config).__name__}", hint=hint)

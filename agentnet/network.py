@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentnet import telemetry
-from agentnet.config import AgentnetConfig, BudgetSettings, load_config
+from agentnet.config import AgentnetConfig, BudgetSettings, given_config, load_config
 from agentnet.errors import UserError
 
 # Where they lived before: ``from agentnet.network import capped, plan_around_unusable`` keeps working.
@@ -60,7 +60,7 @@ class Network:
         thread meanwhile (``planner.fitting``): for a process that lives on (a server, chat)."""
         from agentnet.nodes.registry import NodeRegistry
 
-        self.config = config if config is not None else load_config()
+        self.config = given_config(config) if config is not None else load_config()
         if registry is None:
             from agentnet.federation.peers import attach_saved
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from agentnet.errors import UserError
+from agentnet.errors import ConfigError, UserError
 from agentnet.network import Network
 from agentnet.nodes.registry import NodeRegistry
 
@@ -57,3 +57,18 @@ def test_execute_and_compile_refuse_what_is_not_a_plan(agentnet_home: Path, plan
                 call(plan)
             assert f"takes a Plan, not {type(plan).__name__}" in refused.value.message
             assert "net.run(task)" in str(refused.value.hint)
+
+
+@pytest.mark.parametrize("config", ["agentnet.yaml", Path("agentnet.yaml"), {"models": []}])
+def test_a_config_that_is_not_one_is_named_with_the_call_to_make(config: object) -> None:
+    """``Network("agentnet.yaml")`` failed on "'str' object has no attribute 'models'"."""
+    with pytest.raises(ConfigError) as refused:
+        Network(config)  # type: ignore[arg-type]
+    assert f"not {type(config).__name__}" in refused.value.message
+    assert "Network.from_config(" in (refused.value.hint or "")
+
+
+def test_from_config_of_a_missing_file_names_the_call_not_only_the_cli_flag(agentnet_home: Path) -> None:
+    with pytest.raises(ConfigError) as refused:
+        Network.from_config("nope.yaml")
+    assert "nope.yaml does not exist" in refused.value.message and "Network.from_config" in (refused.value.hint or "")
