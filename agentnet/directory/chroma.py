@@ -129,23 +129,40 @@ def http_client(url: str) -> Any:
 
 def _unreachable(url: str, host: str, port: int, exc: BaseException) -> DirectoryError:
     """Why a chroma server could not be used, from the first cause of chromadb's "Could not connect to a
-    Chroma server. Are you sure it is running?": an https URL to a plain-HTTP `chroma run` (its TLS
-    handshake read an HTTP answer) was told to start a server that was running."""
-    import ssl
-
+    Chroma server. Are you sure it is running?": every failure was told to start the server, also one
+    that was running behind the other scheme or with a certificate this machine does not trust."""
     root = exc
     while root.__cause__ is not None or root.__context__ is not None:
         root = root.__cause__ or root.__context__  # type: ignore[assignment]
     reason = f"{type(root).__name__}: {root}"
-    hint = f"start it (`chroma run --host {host} --port {port} --path DIR`) or fix directory.url"
-    wrong_scheme = isinstance(root, ssl.SSLError) and not isinstance(root, ssl.SSLCertVerificationError)
-    if wrong_scheme and url.startswith("https"):
+    hint = _scheme_hint(url, host, port, root) or (
+        f"start it (`chroma run --host {host} --port {port} --path DIR`) or fix directory.url"
+    )
+    return DirectoryError(f"cannot reach the chroma server at {url}: {reason}", hint=hint)
+
+
+def _scheme_hint(url: str, host: str, port: int, root: BaseException) -> str | None:
+    """The hint when something answered at ``host:port``, but not as ``url``'s scheme expects."""
+    import ssl
+
+    https = url.startswith("https")
+    if isinstance(root, ssl.SSLCertVerificationError):
+        return (
+            f"the server at {host}:{port} speaks TLS, but its certificate is not one this machine trusts "
+            f"({root.verify_message}): give it a certificate from a trusted CA, or fix directory.url"
+        )
+    if isinstance(root, ssl.SSLError) and https:
         # `chroma run` serves plain HTTP; TLS needs a proxy in front of it.
-        hint = (
+        return (
             f"the server at {host}:{port} does not speak TLS: a plain `chroma run` is http, so write directory.url "
             f"as http://{host}:{port} (or put a TLS proxy in front of the server)"
         )
-    return DirectoryError(f"cannot reach the chroma server at {url}: {reason}", hint=hint)
+    if isinstance(root, ConnectionResetError) and not https:  # a TLS server resets a plain HTTP request
+        return (
+            f"something listens at {host}:{port} but reset the connection: if it serves TLS, write directory.url "
+            f"as https://{host}:{port}; else check that it is a `chroma run` server"
+        )
+    return None
 
 
 def close_client(client: Any) -> None:
