@@ -26,10 +26,18 @@ _CHUNK = 1024 * 1024
 _SAFE_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 
 
+def check_run_id(run_id: object) -> None:
+    """A run id a caller chose names a folder: letters, digits, '.', '-', '_' (not "." or ".."), 1 to 128."""
+    if not isinstance(run_id, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,128}", run_id) or run_id in (".", ".."):
+        # A number failed on "expected string or bytes-like object", and "" ran under a new id unsaid.
+        raise UserError(
+            f"{run_id!r} is not a run id", hint="run ids are 1 to 128 letters, digits, '.', '-', '_' (a str)"
+        )
+
+
 def run_folder(run_id: str) -> Path:
     """The folder of one run (not created here)."""
-    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,128}", run_id) or run_id in (".", ".."):
-        raise UserError(f"{run_id!r} is not a run id", hint="run ids are letters, digits, '.', '-', '_'")
+    check_run_id(run_id)
     return agentnet_home() / "runs" / run_id
 
 

@@ -23,7 +23,7 @@ from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import GraphBuilder
 from agentnet.executor.handed import check_handed
 from agentnet.executor.run_db import open_run_store
-from agentnet.executor.run_files import store_inputs
+from agentnet.executor.run_files import check_run_id, store_inputs
 from agentnet.executor.steps import StepPolicy
 from agentnet.executor.store import RunStore, unsaved_on_failure
 from agentnet.executor.trace import saved_plan
@@ -207,6 +207,7 @@ class Executor:
     def refuse_taken(self, run_id: str) -> None:
         """A run id the caller chose must be new: a plan run under an existing run's id answered while
         that run's record kept its own task and plan (and checkpoints) beside the new answer."""
+        check_run_id(run_id)  # before the database is asked, and before a plan is paid for
         try:
             # Nothing of this run is saved yet: a database that cannot be read says so, not "resume it".
             with unsaved_on_failure():

@@ -30,3 +30,17 @@ def test_a_new_run_id_the_caller_chose_names_the_run(agentnet_home: Path) -> Non
     with Network() as net:
         result = net.execute(net.plan("What is 6 times 7?"), run_id="chosen-1")
         assert result.run_id == "chosen-1" and net.trace("chosen-1")["answer"] == "42"
+
+
+@pytest.mark.parametrize("run_id", [123, "", "a b/../x", "x" * 129])
+def test_a_run_id_that_cannot_be_one_is_refused_before_planning(agentnet_home: Path, run_id: object) -> None:
+    """A number failed on "expected string or bytes-like object" (a TypeError), "" ran under a new id
+    without a word, and a path was refused only once planned."""
+    with Network() as net:
+        planned: list[str] = []
+        net.plan = lambda task, **kwargs: planned.append(task)  # type: ignore[method-assign,assignment,return-value]
+        with pytest.raises(UserError) as refused:
+            net.run("What is 6 times 7?", run_id=run_id)  # type: ignore[arg-type]
+        assert f"{run_id!r} is not a run id" in refused.value.message and "letters, digits" in str(refused.value.hint)
+        assert planned == [], "planned before the id was checked"
+        assert net.runs(1) == []
