@@ -126,25 +126,34 @@ def file_text(value: Any) -> str | None:
 
 def prompt_value(value: Any, name: str = "", room: Room | None = None) -> str:
     """An input as a prompt shows it: text, a text file's text, or another file's description. A text
-    file longer than ``room`` (the step's largest context window) is a ``UserError`` naming the file and
-    the limit: pasted whole, a 50 MB file was tokenised for a 2048-token model (or sent to a remote one)
-    only to be refused."""
+    or text file longer than ``room`` (the step's largest context window) is a ``UserError`` naming the
+    input and the limit: pasted whole, a 50 MB file (or a 200 kB ``type: text`` value) was tokenised
+    for a 2048-token model (or sent to a remote one) only to be refused."""
     if not is_ref(value):
-        return value if isinstance(value, str) else str(value)
+        plain = value if isinstance(value, str) else str(value)
+        if room is not None and estimate_tokens(plain) > room.tokens:
+            shorter = f"a shorter text for {name!r} (or split it and run the recipe on each part)"
+            _too_long(name, f"{len(plain):,} characters of text", estimate_tokens(plain), room, shorter)
+        return plain
     text = file_text(value)
     if text is None:
         return describe(value)
     tokens = estimate_tokens(text)
     if room is not None and tokens > room.tokens:
         file = value.get("source") or value.get("name") or value["path"]
-        raise UserError(
-            f"input {name!r} ({file}, ~{tokens:,} tokens) does not fit the prompt of step {room.step_id!r}: the "
-            f"largest context window of its models is {room.tokens:,} tokens ({room.model!r})",
-            hint=f"pass a shorter file (or split {Path(str(file)).name} and run the recipe on each part), or give "
-            f"step {room.step_id!r} a model with a larger context window (a local model's is its params.n_ctx)",
-            code="input_too_long",
-        )
+        shorter = f"a shorter file (or split {Path(str(file)).name} and run the recipe on each part)"
+        _too_long(name, str(file), tokens, room, shorter)
     return text
+
+
+def _too_long(name: str, what: str, tokens: int, room: Room, shorter: str) -> None:
+    raise UserError(
+        f"input {name!r} ({what}, ~{tokens:,} tokens) does not fit the prompt of step {room.step_id!r}: the "
+        f"largest context window of its models is {room.tokens:,} tokens ({room.model!r})",
+        hint=f"pass {shorter}, or give step {room.step_id!r} a model with a larger context window "
+        "(a local model's is its params.n_ctx)",
+        code="input_too_long",
+    )
 
 
 def handed(name: str, value: Any) -> tuple[tuple[str, str, Any], str | None]:

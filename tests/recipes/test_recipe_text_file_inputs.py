@@ -72,3 +72,29 @@ def test_a_text_file_longer_than_the_steps_context_is_refused_naming_the_file_an
     assert error["code"] == "input_too_long", error
     assert "big.txt" in error["message"] and "2,048 tokens ('smollm2')" in error["message"], error
     assert "step 'sum'" in error["message"] and "params.n_ctx" in error["hint"], error
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_text_input_longer_than_the_steps_context_is_refused_naming_the_input_and_the_limit() -> None:
+    """A ``type: text`` input had no bound: 119 kB of text went whole to the embedded model, which
+    tokenised it (~28,000 tokens) only to fail with context_overflow. It has a text file's bound now:
+    refused as ``input_too_long`` naming the input, the window and the fix before the model is called."""
+    Path("long.yaml").write_text(
+        "name: long\ninputs:\n  doc: {type: text}\nsteps:\n"
+        '  - {id: count, model: text-statistics, prompt: "Count the words of {{ inputs.doc }}"}\n'
+        '  - {id: sum, model: smollm2, prompt: "Summarise: {{ inputs.doc }}"}\n'
+    )
+    text = "Bees make honey. " * 7000  # 119,000 characters (one argument holds at most 128 kB)
+    done = subprocess.run(
+        [AGENTNET, "recipe", "run", "long.yaml", "--input", f"doc={text}", "--json"],
+        capture_output=True, text=True, timeout=300, check=False, stdin=subprocess.DEVNULL,
+        env={**os.environ, "AGENTNET_NO_DAEMON": "1"},
+    )  # fmt: skip
+    result = json.loads(done.stdout)
+    assert done.returncode == 1, result
+    assert result["steps"]["count"]["text"] == "21000 words", result  # a tool step reads it all
+    error = result["error"]
+    assert error["code"] == "input_too_long", error
+    assert "input 'doc' (119,000 characters of text" in error["message"], error
+    assert "2,048 tokens ('smollm2')" in error["message"] and "step 'sum'" in error["message"], error
+    assert "a shorter text for 'doc'" in error["hint"] and "params.n_ctx" in error["hint"], error
