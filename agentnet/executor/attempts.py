@@ -140,7 +140,7 @@ class _StepRun:
                 return result
             if self.conclusive is not None:
                 break
-        error = _all_failed(self.spec.shown or self.spec.id, self.attempts, self.run_id, self.conclusive, self.refused)
+        error = _all_failed(self.spec, self.attempts, self.run_id, self.conclusive, self.refused)
         self.emit("failed", error=error.message, code=error.code, final=True)
         raise error
 
@@ -270,12 +270,13 @@ def _nothing_to_work_on(names: list[str], card_id: str) -> UserError:
 
 
 def _all_failed(
-    step_id: str,
+    spec: StepSpec,
     attempts: list[dict[str, Any]],
     run_id: str,
     conclusive: UserError | None = None,
     refused: list[UserError] | None = None,
 ) -> RunError:
+    step_id = spec.shown or spec.id
     lines = [f"  {i}. {a['node_id']} ({a.get('error_code')}): {a.get('error')}" for i, a in enumerate(attempts, 1)]
     if conclusive is not None:
         # The request itself has no answer: the fix is in the request, not in the models.
@@ -295,8 +296,9 @@ def _all_failed(
         )
     return RunError(
         f"step {step_id!r} failed on every candidate ({plural(len(attempts), 'attempt')}):\n" + "\n".join(lines),
-        hint=f"check {_where_to_check([str(a['node_id']) for a in attempts])}, give the step more alternates or a "
-        f"longer deadline, then resume the run with `agentnet run --resume {run_id}`",
+        hint=f"check {_where_to_check([str(a['node_id']) for a in attempts])}, "
+        f"{spec.more or 'give the step more alternates or a longer deadline'}, "
+        f"then resume the run with `agentnet run --resume {run_id}`",
         code="step_failed",
     )
 

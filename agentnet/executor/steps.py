@@ -52,6 +52,9 @@ class StepSpec:
     # How errors name the step when its id is not the user's: a recipe loop's ``polish__revise`` is
     # ``polish (revision)``, as the recipe's progress lines say (None: the id).
     shown: str | None = None
+    # What the user can change when every candidate failed, for that error's hint (None: a planned
+    # step's "more alternates"; a recipe has none to give: it names the step's place in its file).
+    more: str | None = None
 
 
 @dataclass

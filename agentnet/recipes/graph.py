@@ -89,8 +89,10 @@ class RecipeCompiler:
         deps: dict[str, list[str]],
         candidates: Candidates,
         general: GeneralFallback | None = None,
+        step_places: dict[str, str] | None = None,
     ) -> None:
         self.recipe = recipe
+        self.step_places = step_places or {}
         self.deps = deps
         self.candidates = candidates
         self.general = general
@@ -364,8 +366,23 @@ class RecipeCompiler:
     ) -> GraphBuilder:
         builder = GraphBuilder(self.candidates, policy=policy, budgets=budgets, store=store, answer=self.answer)
         for step in self.recipe.steps:
+            known = len(builder.steps)
             self.add(builder, step)
+            for spec in builder.steps[known:]:
+                spec.more = self.more(step)
         return builder
+
+    def more(self, step: Step) -> str:
+        """What a recipe's author can change when every model of ``step`` failed: a recipe step has
+        no alternates to give (the planned step's hint), but a model, or a cascade of them."""
+        place = self.step_places.get(step.id, "the recipe")
+        if step.kind == "call":
+            fix = "a model that answers (`model:`) or models to try in turn (`cascade: [{model: A}, {model: B}]`)"
+        elif step.kind == "cascade":
+            fix = "another model at the end of its `cascade:`"
+        else:
+            fix = "models that answer (its `model:` fields)"
+        return f"in {place}, give step {step.id!r} {fix}, or its models a longer deadline (params.deadline_s)"
 
 
 __all__ = ["FINISH", "RecipeCompiler", "exit_of"]

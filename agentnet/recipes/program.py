@@ -101,6 +101,7 @@ class RecipeProgram:
         directory: CardSource | None = None,
         source: str = "<recipe>",
         places: Mapping[str, str] | None = None,
+        step_places: Mapping[str, str] | None = None,
     ) -> None:
         if nodes is None:
             from agentnet.nodes.registry import NodeRegistry
@@ -112,7 +113,8 @@ class RecipeProgram:
         self.places = dict(places or {})
         self.deps = deps
         self.candidates = Candidates(base=lookup, cards=cards, defaults=recipe.defaults, directory=directory)
-        self.compiler = RecipeCompiler(recipe, deps, self.candidates, GeneralFallback.of(nodes))
+        general = GeneralFallback.of(nodes)
+        self.compiler = RecipeCompiler(recipe, deps, self.candidates, general, dict(step_places or {}))
 
     @classmethod
     def load(cls, path: Path | str, *, nodes: Any = None, directory: CardSource | None = None) -> RecipeProgram:
@@ -125,8 +127,9 @@ class RecipeProgram:
         checked = check_file(Path(path), cards)
         recipe = raise_problems(checked)
         return cls(
-            recipe, checked.dependencies, nodes=nodes, directory=directory, source=str(path), places=checked.places
-        )
+            recipe, checked.dependencies, nodes=nodes, directory=directory, source=str(path), places=checked.places,
+            step_places=checked.step_places,
+        )  # fmt: skip
 
     def resolve(self) -> None:
         """Resolve every requirement now (through the directory, when given), then let it go.

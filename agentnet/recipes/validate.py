@@ -49,6 +49,8 @@ class Checked:
     dependencies: dict[str, list[str]] = field(default_factory=dict)
     # input name -> where it is declared (file:line:column), for errors about the values a run gets
     places: dict[str, str] = field(default_factory=dict)
+    # step id -> where it is written (file:line:column), for a failed step's hint
+    step_places: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -336,7 +338,8 @@ def check_document(doc: PositionedYaml, cards: Sequence[CapabilityCard]) -> Chec
     problems += [p for p in checker.problems if p not in problems]
     problems.sort(key=_position_key)
     places = {name: doc.where(("inputs", name)) for name in inputs}
-    return Checked(doc.source, recipe if not problems else None, problems, deps, places)
+    step_places = {step.id: doc.where(("steps", i)) for i, step in steps}
+    return Checked(doc.source, recipe if not problems else None, problems, deps, places, step_places)
 
 
 def _parsed_steps(raw_steps: list[Any]) -> tuple[list[tuple[int, Step]], list[tuple[int, dict[str, Any]]]]:

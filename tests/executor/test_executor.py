@@ -141,6 +141,7 @@ def test_all_candidates_fail_clear_error_and_run_saved_failed() -> None:
     assert "1. x (model_call_failed): x is down" in message
     assert "2. y (RuntimeError): y crashed" in message
     assert "`agentnet run --resume r-fail`" in (info.value.hint or "")  # the run's own id, ready to paste
+    assert "give the step more alternates or a longer deadline" in (info.value.hint or "")  # a plan's fix
     trace = executor.trace("r-fail")
     assert trace["status"] == "failed" and trace["error"]["code"] == "step_failed"
     assert {s["id"]: s["status"] for s in trace["steps"]} == {"s1": "succeeded", "s2": "failed"}
