@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from agentnet.planner import sentences as sentence_ends
-from agentnet.planner.joins import PLAIN_AND, joins_alternatives, joins_numbers, joins_pair
+from agentnet.planner.joins import PLAIN_AND, joins_alternatives, joins_choice, joins_numbers, joins_pair
 from agentnet.planner.scene import sets_scene
 
 _EXTENSION_TYPES = {
@@ -218,7 +218,7 @@ def _pieces(sentence: str) -> list[str]:
     joins: list[str] = []
     last = 0
     for match in _SEQUENCE.finditer(sentence):
-        if joins_numbers(sentence, match) or joins_pair(sentence, match) or joins_alternatives(sentence, match):
+        if any(joins(sentence, match) for joins in (joins_numbers, joins_pair, joins_alternatives, joins_choice)):
             continue
         pieces.append(sentence[last : match.start()])
         joins.append(match.group(0))

@@ -29,6 +29,25 @@ def joins_alternatives(sentence: str, match: re.Match[str]) -> bool:
     return bool(_LIST_COMMA.fullmatch(match.group(0)) and _ALTERNATIVES.match(sentence, match.end()))
 
 
+# "Which is heavier, a kilo of feathers or a kilo of steel?": a question word and a few words before the
+# comma, and after it nothing but two options joined by "or" (each a short phrase, no list of its own).
+_CHOICE_HEAD = re.compile(r"^\s*(?:which|who|what)(?:['\u2019]s)?(?:\s+[^\s,;]+){0,4}$", re.IGNORECASE)
+_OPTION = r"[^\s,;]+(?:\s+[^\s,;]+){0,5}"
+_CHOICE = re.compile(rf"{_OPTION}\s+or\s+{_OPTION}\s*[.?!]?\s*$", re.IGNORECASE)
+
+
+def joins_choice(sentence: str, match: re.Match[str]) -> bool:
+    """The comma of a question that asks to choose between two options parts no requests: "Which is
+    heavier, a kilo of feathers or a kilo of steel?" (cut there, "Which is heavier" and "Which a kilo of
+    feathers or a kilo of steel" were scored apart, neither saying what was asked). Options of up to
+    six words: ``joins_alternatives`` takes lists of shorter ones anywhere in a sentence."""
+    return bool(
+        _LIST_COMMA.fullmatch(match.group(0))
+        and _CHOICE_HEAD.match(sentence[: match.start()])
+        and _CHOICE.match(sentence, match.end())
+    )
+
+
 def joins_pair(sentence: str, match: re.Match[str]) -> bool:
     """A plain "and" that gives a pairing word its second object, not a second request: "the difference
     between machine learning and deep learning", "compare cats and dogs as pets" (cut there, "deep

@@ -331,6 +331,11 @@ def test_arithmetic_signs_are_read_as_words(text: str, read: str) -> None:
         ("Generate an image, then tell me if it is red, green or blue",
          ["Generate an image", "tell me if it is red, green or blue"]),
         ("summarize it, translate it and read it aloud", ["summarize it", "translate it", "read it aloud"]),
+        # Nor does the comma of a question choosing between two options, however long each is.
+        ("Which is heavier, a kilo of feathers or a kilo of steel?",
+         ["Which is heavier, a kilo of feathers or a kilo of steel"]),
+        ("Who is the better player, Lionel Messi or Cristiano Ronaldo?",
+         ["Who is the better player, Lionel Messi or Cristiano Ronaldo"]),
     ],
 )  # fmt: skip
 def test_how_joined_pieces_read(task: str, expected: list[str]) -> None:
