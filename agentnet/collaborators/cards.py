@@ -62,9 +62,12 @@ DATES = _card(
     "Add or subtract durations to dates and times, count the days or weeks between dates or until a date, "
     "a birthday or a holiday, name weekdays.",
     ["date", "calendar", "days between", "countdown", "birthday", "weekday", "time arithmetic", "deadline"],
-    ["What date is 90 days after 2024-03-01?", "How many weeks until my anniversary on 12 June?",
-     "What day of the week is 2025-12-25?", "How many days are there between 2024-01-15 and 2024-03-01?",
-     "What time is it in Tokyo?"],
+    # Only the first three examples are read (entries.skill_text): "What time is it in Tokyo?" was fifth,
+    # and the question scored 0.31, at the floor; read, 0.37 ("what time is it in Asia/Kolkata" reaches
+    # the dates tool too, not SmolLM2).
+    ["How many weeks until my birthday on 14 May?", "What date is 90 days after 2024-03-01?",
+     "What time is it in Tokyo?", "What day of the week is 2025-12-25?",
+     "How many days are there between 2024-01-15 and 2024-03-01?"],
     latency_ms=1,
 )  # fmt: skip
 TEXT_STATS = _card(

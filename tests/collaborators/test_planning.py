@@ -59,6 +59,21 @@ def test_a_tool_that_stands_out_is_asked_for_while_the_chat_model_keeps_the_rest
     assert [s.capability for s in with_chat.plan("Write a short poem about the sea.").steps] == ["smollm2"]
 
 
+@pytest.mark.parametrize(
+    ("task", "tools"),
+    [
+        # Only a skill's first three examples are read: the dates tool's time in a city was fifth, and
+        # this went to the chat model.
+        ("what time is it in Asia/Kolkata", ["dates"]),
+        # One question choosing between two options: one clause, for the chat model.
+        ("Which is heavier, a kilo of feathers or a kilo of steel?", ["smollm2"]),
+    ],
+)
+def test_what_a_cards_examples_show_reaches_its_tool(with_chat: Planner, task: str, tools: list[str]) -> None:
+    plan = with_chat.plan(task)
+    assert [s.capability for s in plan.steps] == tools, [(s.capability, s.instruction, s.why) for s in plan.steps]
+
+
 def test_a_medium_the_task_asks_for_gets_its_maker_last(with_chat: Planner, tmp_path: Path) -> None:
     from agentnet.artifacts import read_file
 
