@@ -18,7 +18,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from agentnet.collaborators import clock
+from agentnet.collaborators import clock, weekdays
 from agentnet.errors import UserError
 from agentnet.nodes.outputs import ToolOutput
 
@@ -85,6 +85,7 @@ def find_dates(text: str) -> list[tuple[int, date]]:
     found += [holiday for holiday in _holidays(text) if (holiday[1].month, holiday[1].day) not in
               {(day.month, day.day) for day in written}]  # fmt: skip
     found += _without_year(text, taken)
+    found += weekdays.weekday_dates(text, today())
     return sorted(found)
 
 
@@ -205,7 +206,9 @@ def _time_answer(text: str, amounts: dict[str, int], sign: int) -> ToolOutput | 
     times = _times(text)
     if len(times) == 2 and not amounts["minutes"]:
         minutes = int(((times[1] - times[0]).total_seconds() // 60) % (24 * 60))
-        shown = f"{minutes // 60} hours {minutes % 60} minutes"
+        # "How many minutes between 9:15 and 17:40?" is 505 minutes, not "8 hours 25 minutes".
+        in_minutes = re.search(r"\bhow\s+many\s+minutes\b", text, re.IGNORECASE) is not None
+        shown = f"{minutes} minutes" if in_minutes else f"{minutes // 60} hours {minutes % 60} minutes"
         return ToolOutput(shown, {"minutes": minutes, "text": shown})
     if len(times) == 1 and amounts["minutes"]:
         result = times[0] + timedelta(minutes=sign * amounts["minutes"])
@@ -266,11 +269,33 @@ def date_calc(
     if any(amounts[k] for k in ("years", "months", "days")):
         result = _shift(dates[0], amounts, sign)
         return ToolOutput(_show(result), {"date": result.isoformat(), "weekday": result.strftime("%A")})
+    if _AGE.search(request):
+        return _age(dates[0], today())
     if _COUNTING.search(request):
         # "How many days until 25 December 2030?": from today (it was answered with that date's weekday).
         return _between([today(), dates[0]], request)
+    if _DATE_ASKED.search(request) or weekdays.weekday_dates(request, today()):
+        # "What's the date next Friday?": the date (its weekday was no answer).
+        return ToolOutput(_show(dates[0]), {"date": dates[0].isoformat(), "weekday": dates[0].strftime("%A")})
     # One date and nothing to add: what people ask about a lone date is its weekday.
     return ToolOutput(dates[0].strftime("%A"), {"date": dates[0].isoformat(), "weekday": dates[0].strftime("%A")})
+
+
+_AGE = re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\bage\s+of\s+(?:someone|a\s+person|somebody)\b", re.IGNORECASE)
+_DATE_ASKED = re.compile(
+    r"\bwhat(?:\s+is|'s|\s+was)?\s+the\s+date\b|\bwhich\s+date\b|\bwhat\s+date\b|\bwhen\s+is\b", re.I
+)
+
+
+def _age(born: date, on: date) -> ToolOutput:
+    """ "How old is someone born on 12 May 1990?": whole years lived by today (SmolLM2 answered "1990 is
+    the year of the birth of 1990, not 25")."""
+    if born > on:
+        raise DateError(f"{born.isoformat()} is after today ({on.isoformat()}): no one born then has an age yet",
+                        hint="check the year of birth")  # fmt: skip
+    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    shown = f"{years} year{'s' if years != 1 else ''} old (born {born.isoformat()}, a {born.strftime('%A')})"
+    return ToolOutput(shown, {"years": years, "born": born.isoformat(), "on": on.isoformat(), "text": shown})
 
 
 def _between(dates: list[date], request: str) -> ToolOutput:

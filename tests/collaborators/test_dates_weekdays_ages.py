@@ -1,0 +1,46 @@
+"""Weekdays, ages and minutes in the dates tool, from a fixed today (Monday 2026-12-07). "What's the
+date next Friday?" and "How many days until Friday?" found no date and failed; "How many minutes are
+there between 9:15 and 17:40?" was answered "8 hours 25 minutes"; "How old is someone born on 12 May
+1990?" was no question the tool answered (SmolLM2 said "1990 is the year of the birth of 1990")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agentnet.collaborators import dates
+from agentnet.collaborators.dates import DateError, date_calc
+
+MONDAY = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    ("today", "question", "answer"),
+    [(MONDAY, "What's the date next Friday?", "2026-12-11 (Friday)"),
+     (MONDAY, "When is next Monday?", "2026-12-14 (Monday)"),  # "next" on the day itself: a week on
+     (MONDAY, "What's the date this Monday?", "2026-12-07 (Monday)"),
+     (MONDAY, "What date was last Friday?", "2026-12-04 (Friday)"),
+     (MONDAY, "What date was last Monday?", "2026-11-30 (Monday)"),
+     (date(2026, 12, 11), "What's the date next Friday?", "2026-12-18 (Friday)"),
+     (MONDAY, "How many days until Friday?", "4 days"),
+     (MONDAY, "What date is 10 days after next Friday?", "2026-12-21 (Monday)"),
+     # A weekday beside its date names that date.
+     (MONDAY, "What day of the week is 2025-12-25?", "Thursday"),
+     (MONDAY, "What is Friday, 3 March 2028 plus 3 days?", "2028-03-06 (Monday)"),
+     (MONDAY, "How many days between 2025-12-25 (Thursday) and 2026-01-01?", "7 days"),
+     (MONDAY, "How old is someone born on 12 May 1990?", "36 years old (born 1990-05-12, a Saturday)"),
+     (MONDAY, "How old am I if I was born on 7 December 2000?", "26 years old (born 2000-12-07, a Thursday)"),
+     (MONDAY, "What age is a person born on 8 December 2000?", "25 years old (born 2000-12-08, a Friday)"),
+     (MONDAY, "How many minutes are there between 9:15 and 17:40?", "505 minutes"),
+     (MONDAY, "How long is it from 9:15 to 17:40?", "8 hours 25 minutes")],
+)  # fmt: skip
+def test_from_a_fixed_today(monkeypatch: pytest.MonkeyPatch, today: date, question: str, answer: str) -> None:
+    monkeypatch.setattr(dates, "today", lambda: today)
+    assert date_calc(question).text == answer
+
+
+def test_an_age_of_someone_not_born_yet_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dates, "today", lambda: MONDAY)
+    with pytest.raises(DateError, match="2030-05-12 is after today"):
+        date_calc("How old is someone born on 12 May 2030?")
