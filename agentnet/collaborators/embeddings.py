@@ -68,6 +68,9 @@ def _compared(request: str, text: str, handed: bool) -> tuple[list[str], bool]:
     given = _two_texts(text) if text and (handed or text != request) else []
     if len(named) >= 2 or not given:
         return named, True
+    # The one quoted text handed in as the input too: 'Is "I love dogs" positive?' compared it with itself
+    # (1.00, "very similar") after a classification without labels fell back here.
+    named = [found for found in named if found not in given]
     return (given + named if len(given) == 1 else given), False
 
 
@@ -123,9 +126,16 @@ def labels_in(request: str) -> list[str]:
         return found
     match = _LABELS.search(request)
     if match is None:
-        return []
+        # 'Is "I love dogs" a positive or negative sentence?': one-word choices joined by "or", the last such
+        # list, outside quotes (without it the step had no labels and failed).
+        choices = _CHOICES.findall(_QUOTED.sub(" ", request))
+        return re.split(r"\s*,\s*(?:or\s+)?|\s+or\s+", choices[-1]) if choices else []
     parts = re.split(r"\s*(?:,|/|\bor\b|\band\b)\s*", match.group("list"))
     return [p.strip(" '\"") for p in parts if p.strip(" '\"")]
+
+
+_CHOICE = r"(?:not\s+)?[A-Za-z][\w-]*"  # "spam or not spam"
+_CHOICES = re.compile(rf"\b({_CHOICE}(?:\s*,\s*{_CHOICE})*\s*,?\s+or\s+{_CHOICE})\b")
 
 
 def classify_text(
