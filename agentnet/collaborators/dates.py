@@ -257,7 +257,7 @@ def date_calc(
     dates = [day for _, day in find_dates(request)]
     if not dates:
         answer = (_leap_answer(request) or _left_answer(request) or _time_answer(request, amounts, sign)
-                  or _now_answer(request, amounts, sign))  # fmt: skip
+                  or _now_answer(request, amounts, sign) or _age_in_years(request))  # fmt: skip
         if answer is not None:
             return answer
         raise DateError(
@@ -285,6 +285,23 @@ _AGE = re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\bage\s+of\s+(?:someone|a\s+per
 _DATE_ASKED = re.compile(
     r"\bwhat(?:\s+is|'s|\s+was)?\s+the\s+date\b|\bwhich\s+date\b|\bwhat\s+date\b|\bwhen\s+is\b", re.I
 )
+
+
+_BORN_IN = re.compile(r"\bborn\s+in\s+(?P<year>\d{4})\b", re.IGNORECASE)
+
+
+def _age_in_years(request: str) -> ToolOutput | None:
+    """ "How old will I be in 2030 if I was born in 1990?": with years alone, the two ages of that year,
+    before and after the birthday (it was refused: "no date found")."""
+    born = _BORN_IN.search(request)
+    if not _AGE.search(request) or born is None:
+        return None
+    other = [int(m.group(0)) for m in re.finditer(r"\b\d{4}\b", request) if m.start() != born.start("year")]
+    year, birth = (other[0] if other else today().year), int(born.group("year"))
+    if year <= birth:
+        raise DateError(f"{year} is not after the year of birth, {birth}", hint="check the years")
+    shown = f"{year - birth - 1} or {year - birth} years old in {year} (before or after the birthday)"
+    return ToolOutput(shown, {"years": [year - birth - 1, year - birth], "born": birth, "in": year, "text": shown})
 
 
 def _age(born: date, on: date) -> ToolOutput:

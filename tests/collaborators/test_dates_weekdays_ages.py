@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from test_table_columns_run import ran
 
 from agentnet.collaborators import dates
 from agentnet.collaborators.dates import DateError, date_calc
+from agentnet.planner.sentences import spelled_out
 
 MONDAY = date(2026, 12, 7)
 
@@ -44,3 +46,32 @@ def test_an_age_of_someone_not_born_yet_is_refused(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(dates, "today", lambda: MONDAY)
     with pytest.raises(DateError, match="2030-05-12 is after today"):
         date_calc("How old is someone born on 12 May 2030?")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("How old will I be in 2030 if I was born in 1990?", "39 or 40 years old in 2030 (before or after the birthday)"),
+     ("How old is someone born in 1990?", "35 or 36 years old in 2026 (before or after the birthday)")],
+)  # fmt: skip
+def test_ages_from_years_alone(monkeypatch: pytest.MonkeyPatch, question: str, answer: str) -> None:
+    monkeypatch.setattr(dates, "today", lambda: MONDAY)
+    assert date_calc(question).text == answer
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_an_age_is_planned_to_the_dates_tool_through_the_cli() -> None:
+    today = date.today()
+    years = today.year - 1990 - ((today.month, today.day) < (5, 12))
+    result = ran("How old is someone born on 12 May 1990?")
+    assert result["status"] == "succeeded", result
+    assert result["answer"] == f"{years} years old (born 1990-05-12, a Saturday)", result
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [("How old is someone born on 12 May 1990?", "calculate the age of someone born on 12 May 1990?"),
+     # A question of fact, with no birth date: as written.
+     ("How old is the Eiffel Tower?", "How old is the Eiffel Tower?")],
+)  # fmt: skip
+def test_an_age_from_a_birth_date_reads_as_a_calculation(question: str, read: str) -> None:
+    assert spelled_out(question) == read
