@@ -377,8 +377,12 @@ def _one(expression: str, variables: dict[str, Decimal]) -> ToolOutput:
     conversion = units.find_conversion(expression)
     if conversion is not None:
         amount, src, dst = conversion
-        result = units.convert(evaluate(amount, variables), src, dst)
-        text = f"{show(result)} {dst.symbol}"
+        value = evaluate(amount, variables)
+        result = units.convert(value, src, dst)
+        # "5 kg to pounds and then to ounces": each target (only the first was answered).
+        text = "; ".join(
+            f"{show(units.convert(value, src, to))} {to.symbol}" for to in [dst, *units.more_targets(expression)]
+        )
         return ToolOutput(text, {"result": float(result), "unit": dst.symbol, "from": src.symbol, "text": text})
     if (arithmetic := quantities.find(expression)) is not None:  # no target unit: "5 km + 300 m"
         return ToolOutput(*quantities.answer(arithmetic, lambda text: evaluate(text, variables), show))

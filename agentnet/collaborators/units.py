@@ -166,6 +166,20 @@ def find_conversion(text: str) -> tuple[str, Unit, Unit] | None:
     return None
 
 
+# After a conversion, another target of the same amount: "... to pounds and then to ounces", "..., and in feet".
+_MORE_TARGETS = re.compile(
+    rf"(?:,\s*|\s+)(?:and\s+|then\s+)+(?:also\s+)?(?:convert\s+(?:it|that|them)\s+)?(?:to|in|into)\s+"
+    rf"(?P<dst>{_UNIT_WORD})\s*[?.!]?\s*(?=$|[,;]|\s+and\b|\s+then\b)",
+    re.IGNORECASE,
+)
+
+
+def more_targets(text: str) -> list[Unit]:
+    """The units a conversion is asked in besides its first ("5 kg to pounds and then to ounces": oz)."""
+    found = [unit(match.group("dst")) for match in _MORE_TARGETS.finditer(text)]
+    return [target for target in found if target is not None]
+
+
 def _in_source_unit(amount: str, src: Unit) -> str:
     """The amount with each quantity inside it written in the source unit, so its arithmetic adds like
     with like: of "12 inches plus 1 foot in cm" the amount is "12 inches plus 1" (in feet), whose words

@@ -289,6 +289,15 @@ _READ_OUT = re.compile(
 _AGE = re.compile(r"\bhow\s+old\s+(?:is|am|are|was|were|will|would)\b(?=.*\bborn\b.*\b\d{4}\b)", re.IGNORECASE)
 
 
+# "When is next Monday?" asks for a date (MiniLM: the dates card under the bar; "What is the date next
+# Monday?" is over it).
+_WHEN_WEEKDAY = re.compile(
+    r"\bwhen\s+(?:is|was|will\s+be)\s+(?=(?:next|this|last|the\s+coming|coming)\s+"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)",
+    re.IGNORECASE,
+)
+
+
 def spelled_out(text: str) -> str:
     """``text`` with its titles ("Dr. Smith" -> "Doctor Smith") and arithmetic signs ("17 * 23" -> "17
     multiplied by 23", "1/0" -> "1 divided by 0") written out, and a question that is only arithmetic read
@@ -298,4 +307,5 @@ def spelled_out(text: str) -> str:
     text = _as_conversion(_as_calculation(text))
     text = _READ_OUT.sub(lambda match: f"read {match.group('what') or ''}aloud", text)
     text = _AGE.sub("calculate the age of", text)
+    text = _WHEN_WEEKDAY.sub("what is the date ", text)
     return _TITLE.sub(lambda match: _SPELLED[match.group(1)], text)

@@ -5,7 +5,7 @@ there between 9:15 and 17:40?" was answered "8 hours 25 minutes"; "How old is so
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from test_table_columns_run import ran
@@ -75,3 +75,12 @@ def test_an_age_is_planned_to_the_dates_tool_through_the_cli() -> None:
 )  # fmt: skip
 def test_an_age_from_a_birth_date_reads_as_a_calculation(question: str, read: str) -> None:
     assert spelled_out(question) == read
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_when_is_next_monday_is_planned_to_the_dates_tool_through_the_cli() -> None:
+    today = date.today()
+    monday = today + timedelta(days=(0 - today.weekday()) % 7 or 7)
+    result = ran("When is next Monday?")
+    assert result["status"] == "succeeded" and result["answer"] == f"{monday.isoformat()} (Monday)", result
+    assert spelled_out("When was last Friday?") == "what is the date last Friday?"

@@ -32,3 +32,22 @@ def test_each_quantity_counts_in_its_own_unit(request_text: str, answer: str) ->
 def test_quantities_of_two_kinds_do_not_add_up() -> None:
     with pytest.raises(UserError, match=r"cannot convert kg \(mass\) to m \(length\)"):
         calculate("2 kg plus 3 m in cm")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "answer"),
+    # Only the first target was answered: "11.0231131092 lb".
+    [("Convert 5 kilograms to pounds and then to ounces", "11.0231131092 lb; 176.3698097479 oz"),
+     ("5 km in miles and in feet", "3.1068559612 mi; 16404.1994750656 ft"),
+     ("Convert 5 miles to km and then to m.", "8.04672 km; 8046.72 m"),
+     # Two conversions of two amounts are two questions, as before.
+     ("convert 5 miles to km and convert 3 kg to pounds",
+      "convert 5 miles to km: 8.04672 km\nconvert 3 kg to pounds: 6.6138678655 lb")],
+)  # fmt: skip
+def test_each_target_of_one_amount_is_answered(request_text: str, answer: str) -> None:
+    assert calculate(request_text).text == answer
+
+
+def test_a_second_target_of_another_kind_is_refused() -> None:
+    with pytest.raises(UserError, match=r"cannot convert km \(length\) to kg \(mass\)"):
+        calculate("5 km to miles and then to kg")
