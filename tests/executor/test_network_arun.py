@@ -6,29 +6,38 @@ bundled calculator, SmolLM2)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from agentnet.network import Network
 
+T = TypeVar("T")
+
+
+async def while_ticking(work: Awaitable[T]) -> tuple[T, int]:
+    """``work``'s result, and how often the event loop ticked (every 10 ms) while it was awaited."""
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    beating = asyncio.create_task(ticker())
+    try:
+        return await work, ticks
+    finally:
+        beating.cancel()
+
 
 def test_arun_answers_while_the_loop_serves_others(agentnet_home: Path) -> None:
     async def main() -> tuple[Any, int]:
-        ticks = 0
-
-        async def ticker() -> None:
-            nonlocal ticks
-            while True:
-                await asyncio.sleep(0.01)
-                ticks += 1
-
-        beating = asyncio.create_task(ticker())
         with Network() as net:
-            result = await net.arun("What is 6 times 7?")
-        beating.cancel()
-        return result, ticks
+            return await while_ticking(net.arun("What is 6 times 7?"))
 
     result, ticks = asyncio.run(main())
     assert result.status == "succeeded" and result.answer == "42", result

@@ -13,6 +13,7 @@ import pytest
 
 from agentnet.errors import UserError
 from agentnet.network import Network
+from tests.executor.test_network_arun import while_ticking
 
 TASK = "What is 6 times 7?"
 
@@ -116,18 +117,7 @@ def test_rows_and_traces_name_the_run_as_run_id(agentnet_home: Path) -> None:
 
 def test_aplan_gives_plans_result_while_the_loop_serves_others(agentnet_home: Path) -> None:
     async def main(net: Network) -> tuple[Any, int]:
-        ticks = 0
-
-        async def ticker() -> None:
-            nonlocal ticks
-            while True:
-                await asyncio.sleep(0.01)
-                ticks += 1
-
-        beating = asyncio.create_task(ticker())
-        plan = await net.aplan(TASK)
-        beating.cancel()
-        return plan, ticks
+        return await while_ticking(net.aplan(TASK))
 
     with Network() as net:
         planned, ticks = asyncio.run(main(net))
