@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import textwrap
-from collections.abc import Iterator
 from importlib.metadata import EntryPoint
 from pathlib import Path
 from types import ModuleType
@@ -27,15 +26,6 @@ def _module(name: str, source: str) -> ModuleType:
     module = ModuleType(name)
     exec(compile(textwrap.dedent(source), f"<{name}>", "exec"), module.__dict__)
     return module
-
-
-@pytest.fixture
-def in_code_plugin() -> Iterator[list[str]]:
-    """Plugins added to the process-wide manager for one test, removed afterwards."""
-    added: list[str] = []
-    yield added
-    for name in added:
-        plugin_manager().remove(name)
 
 
 def test_built_ins_register_through_the_same_hooks() -> None:

@@ -5,7 +5,6 @@ a silently wrong result. In-process plugins (``plugin_manager().add_module``), a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,6 @@ from agentnet.errors import ConfigError
 from agentnet.nodes.registry import NodeRegistry
 from agentnet.plugins.kinds import adapter_kinds
 from agentnet.plugins.manager import Plugins, plugin_manager
-
-
-@pytest.fixture
-def in_code_plugin() -> Iterator[list[str]]:
-    """Plugins added to the process-wide manager for one test, removed afterwards."""
-    added: list[str] = []
-    yield added
-    for name in added:
-        plugin_manager().remove(name)
 
 
 def test_an_adapter_whose_own_validation_breaks_is_named_at_the_models_line(in_code_plugin: list[str]) -> None:
