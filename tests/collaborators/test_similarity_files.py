@@ -65,3 +65,19 @@ def test_handed_texts_come_before_quoted_names() -> None:
     # Two quoted texts are compared, whatever was handed.
     quoted = text_similarity('how similar are "a cat" and "a dog"?', handed, handed=True)
     assert quoted.data["texts"] == ["a cat", "a dog"]
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_the_line_of_a_file_closest_to_a_phrase_is_searched_for() -> None:
+    """The question was read as a statement ("which line of notes.txt" with a file name was no question
+    phrase), its scores fell by the scene penalty, and the semantic search's examples named no line of a
+    file: the two-text similarity tool scored as high, and SmolLM2 answered with the whole file."""
+    Path("notes.txt").write_text(
+        "Buy milk and eggs\nCall the plumber about the leak\nReview the budget for next year\nWalk the dog\n"
+    )
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "run", "--json", "Which line of notes.txt is most similar to 'money plan'?"],
+                          capture_output=True, text=True, timeout=300, env=env, stdin=subprocess.DEVNULL,
+                          check=False)  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == "succeeded" and result["answer"] == "Review the budget for next year", result

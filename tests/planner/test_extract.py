@@ -110,6 +110,8 @@ def test_statements_set_the_scene(clause: str) -> None:
         "What day of the week was 14 July 1789",
         "which of the items is cheapest",
         "When am I free for an hour on Thursday",
+        # The phrase may name a file.
+        "Which line of notes.txt is most similar to the quoted text",
     ],
 )
 def test_requests_do_not_set_the_scene(clause: str) -> None:
