@@ -379,10 +379,7 @@ def _one(expression: str, variables: dict[str, Decimal]) -> ToolOutput:
         amount, src, dst = conversion
         value = evaluate(amount, variables)
         result = units.convert(value, src, dst)
-        # "5 kg to pounds and then to ounces": each target (only the first was answered).
-        text = "; ".join(
-            f"{show(units.convert(value, src, to))} {to.symbol}" for to in [dst, *units.more_targets(expression)]
-        )
+        text = units.in_targets(expression, value, src, dst, show)
         return ToolOutput(text, {"result": float(result), "unit": dst.symbol, "from": src.symbol, "text": text})
     if (arithmetic := quantities.find(expression)) is not None:  # no target unit: "5 km + 300 m"
         return ToolOutput(*quantities.answer(arithmetic, lambda text: evaluate(text, variables), show))

@@ -38,8 +38,8 @@ CALCULATOR = _card(
     "Calculator",
     "Evaluates arithmetic exactly (a calculator, not a language model): + - * / ^ and parentheses, "
     "percentages (15% of 240, add 8% tax, 20% off), square roots, sums and averages of numbers, and unit "
-    "conversions (miles to km, Fahrenheit to Celsius, kg to pounds). Can use the labelled numbers of a given "
-    "text, such as a receipt's total.",
+    "conversions (miles to km, liters to cups, hours to minutes, mph to km/h, GB to MB, Fahrenheit to Celsius, "
+    "kg to pounds and ounces). Can use the labelled numbers of a given text, such as a receipt's total.",
     "Compute the value of an arithmetic expression, a percentage or a unit conversion.",
     ["math", "arithmetic", "calculate", "percentage", "tax", "tip", "unit conversion", "numbers"],
     [

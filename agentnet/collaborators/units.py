@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,7 +33,9 @@ def _table() -> dict[str, Unit]:
                  ("oz", "0.028349523125", "oz ounce ounces"), ("t", "1000", "tonne tonnes")],
         "volume": [("l", "1", "l liter liters litre litres"), ("ml", "0.001", "ml milliliter milliliters millilitre"),
                    ("gal", "3.785411784", "gal gallon gallons"), ("qt", "0.946352946", "qt quart quarts"),
-                   ("pt", "0.473176473", "pint pints"), ("cup", "0.2365882365", "cup cups")],
+                   ("pt", "0.473176473", "pint pints"), ("cup", "0.2365882365", "cup cups"),
+                   ("tbsp", "0.01478676478125", "tbsp tablespoon tablespoons"),
+                   ("tsp", "0.00492892159375", "tsp teaspoon teaspoons")],
         "time": [("s", "1", "s sec secs second seconds"), ("min", "60", "min mins minute minutes"),
                  ("h", "3600", "h hr hrs hour hours"), ("day", "86400", "day days"),
                  ("week", "604800", "week weeks"), ("year", "31557600", "year years")],
@@ -178,6 +181,51 @@ def more_targets(text: str) -> list[Unit]:
     """The units a conversion is asked in besides its first ("5 kg to pounds and then to ounces": oz)."""
     found = [unit(match.group("dst")) for match in _MORE_TARGETS.finditer(text)]
     return [target for target in found if target is not None]
+
+
+# A target that goes on into smaller units of its kind, ending the request: "to pounds and ounces", "in
+# feet and inches", "to hours, minutes and seconds" ("... and in feet" is another target: more_targets).
+_MIXED = re.compile(
+    rf"\b(?:in|to|into|as)\s+(?P<units>{_UNIT_WORD}(?:{JOINER}{_UNIT_WORD})+)\s*[?.!]?\s*$", re.IGNORECASE
+)
+
+
+def mixed_targets(text: str, dst: Unit) -> list[Unit]:
+    """The units a conversion's answer is given in, largest first: ``dst`` alone, or ``dst`` and the smaller
+    units of its kind that follow it ("5 kg to pounds and ounces": lb, oz)."""
+    match = _MIXED.search(" ".join(text.split()))
+    if match is None:
+        return [dst]
+    found = [unit(word) for word in re.split(JOINER, match.group("units")) if word.lower() != "and"]
+    targets = [target for target in found if target is not None]
+    if len(targets) < len(found) or targets[0] != dst or not _descending(targets):
+        return [dst]
+    return targets
+
+
+def in_targets(text: str, value: Decimal, src: Unit, dst: Unit, show: Callable[[Decimal], str]) -> str:
+    """The answer to a conversion of ``value`` (in ``src``) to ``dst`` asked in ``text``: "5 kg to pounds
+    and then to ounces" each target (only the first was answered), "5 kg to pounds and ounces" one answer
+    in both."""
+    mixed = mixed_targets(text, dst)
+    if len(mixed) > 1:
+        return in_mixed_units(value, src, mixed)
+    return "; ".join(f"{show(convert(value, src, to))} {to.symbol}" for to in [dst, *more_targets(text)])
+
+
+def in_mixed_units(value: Decimal, src: Unit, targets: list[Unit]) -> str:
+    """``value`` (in ``src``) as a whole number of each larger target and the rest in the smallest, to two
+    decimals: "11 lb 0.37 oz" for 5 kg, as a weight in pounds and ounces is written (the decimal pounds
+    alone, "11.0231131092 lb", did not answer "in pounds and ounces")."""
+    smallest = targets[-1]
+    rest = convert(value, src, smallest).quantize(Decimal("0.01"))
+    parts: list[str] = []
+    for target in targets[:-1]:
+        whole = int(rest // convert(Decimal(1), target, smallest))
+        rest -= whole * convert(Decimal(1), target, smallest)
+        if whole or parts:
+            parts.append(f"{whole} {target.symbol}")
+    return " ".join([*parts, f"{rest.normalize():f} {smallest.symbol}"])
 
 
 def _in_source_unit(amount: str, src: Unit) -> str:

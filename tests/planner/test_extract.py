@@ -245,8 +245,8 @@ def test_a_title_is_read_for_what_it_names() -> None:
         # A question that is only a conversion of amounts reads as a conversion, a rate given with it too.
         ("10 USD in EUR", "convert 10 USD to EUR"),
         ("how much is 10 USD in EUR?", "convert 10 USD to EUR"),
-        ("how many cm in 2 feet 3 inches", "convert 2 feet 3 inches to cm"),
-        ("5 lb 4 oz in kg", "convert 5 lb 4 oz to kg"),
+        ("how many cm in 2 feet 3 inches", "convert 2 feet 3 inches to centimeters"),
+        ("5 lb 4 oz in kg", "convert 5 pounds 4 ounces to kilograms"),
         ("10 USD at 0.92 EUR per USD", "convert 10 USD at 0.92 EUR per USD"),
         ("10 USD to EUR at 0.92", "convert 10 USD to EUR at 0.92"),
         ("5 apples", "5 apples"),
@@ -268,6 +268,20 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("read out the text", "read aloud the text"),
         ("spread out the photos", "spread out the photos"),
         ("read it out loud", "read it out loud"),
+        # A total or an average of the numbers in some material, or arithmetic on it; not a table's column.
+        ("What is the average price in invoice.png?", "calculate the average price in invoice.png"),
+        ("What is the total in receipt.txt plus 10?", "calculate the total in receipt.txt plus 10"),
+        ("what's the sum of the prices on this receipt", "calculate the sum of the prices on this receipt"),
+        ("what is the average age in people.json", "what is the average age in people.json"),
+        (
+            "What is the total of column B in the table on this page?",
+            "What is the total of column B in the table on this page?",
+        ),
+        # A conversion's abbreviated units spelled out, a rate among them; a comparison of amounts.
+        ("Convert 3 cups to ml", "convert 3 cups to milliliters"),
+        ("What is 60 mph in km/h?", "convert 60 miles per hour to kilometers per hour"),
+        ("Is 7 km more than 4 miles?", "calculate whether 7 km is more than 4 miles"),
+        ("is the meeting longer than 2 hours?", "is the meeting longer than 2 hours?"),
     ],
 )
 def test_arithmetic_signs_are_read_as_words(text: str, read: str) -> None:
