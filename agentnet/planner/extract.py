@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from agentnet.planner import sentences as sentence_ends
-from agentnet.planner.joins import PLAIN_AND, joins_alternatives, joins_choice, joins_numbers, joins_pair
+from agentnet.planner.joins import JOINS, PLAIN_AND, trim
 from agentnet.planner.scene import sets_scene
 
 _EXTENSION_TYPES = {
@@ -218,14 +218,14 @@ def _pieces(sentence: str) -> list[str]:
     joins: list[str] = []
     last = 0
     for match in _SEQUENCE.finditer(sentence):
-        if any(joins(sentence, match) for joins in (joins_numbers, joins_pair, joins_alternatives, joins_choice)):
+        if any(join(sentence, match) for join in JOINS):
             continue
         pieces.append(sentence[last : match.start()])
         joins.append(match.group(0))
         last = match.end()
     pieces.append(sentence[last:])
-    raw = [piece.strip(" ,.;:!?-") for piece in pieces]
-    pieces = [_POLITE.sub("", piece.strip(" ,.;:!?-")).strip(" ,.;:!?-") for piece in pieces]
+    raw = [trim(piece) for piece in pieces]
+    pieces = [trim(_POLITE.sub("", trim(piece))) for piece in pieces]
     for index, join in enumerate(joins):
         verb, after = pieces[index].split(), pieces[index + 1].split(None, 1)
         if len(verb) == 1 and len(after) == 2 and PLAIN_AND.fullmatch(join):

@@ -1,4 +1,5 @@
-"""Where a plain "and" does not part two requests (``extract`` cuts a sentence into clauses there otherwise)."""
+"""Where a plain "and" or a comma does not part two requests (``extract`` cuts a sentence into clauses
+there otherwise), and what of a clause's closing punctuation is its own ("5!")."""
 
 from __future__ import annotations
 
@@ -70,3 +71,27 @@ def joins_numbers(sentence: str, match: re.Match[str]) -> bool:
     if not PLAIN_AND.fullmatch(match.group(0)):
         return False
     return bool(_NUMBER_BEFORE.search(sentence[: match.start()]) and _NUMBER_AFTER.match(sentence, match.end()))
+
+
+# A comma before what describes the person just named parts no requests: "How old is my dad, born 3 March
+# 1958?" (cut there, "How old is my dad" and "born 3 March 1958" were scored apart, neither read as an age
+# from a birth date, and SmolLM2 answered "Your dad is 30 years old").
+_DESCRIBED = re.compile(r"(?:who\s+was\s+)?born\b", re.IGNORECASE)
+
+
+def joins_description(sentence: str, match: re.Match[str]) -> bool:
+    return bool(_LIST_COMMA.fullmatch(match.group(0)) and _DESCRIBED.match(sentence, match.end()))
+
+
+# Each says whether a match of ``extract``'s cut leaves the sentence whole.
+JOINS = (joins_numbers, joins_pair, joins_alternatives, joins_choice, joins_description)
+_EDGES = " ,.;:!?-"
+_FACTORIAL = re.compile(r"\d!")
+
+
+def trim(piece: str) -> str:
+    """``piece`` without the punctuation around it, but for a factorial's "!" ("What is 5!?": read as
+    "What is 5", the question went to SmolLM2, which answered 10)."""
+    text = piece.strip(_EDGES)
+    end = piece.find(text) + len(text)
+    return text + "!" if text and _FACTORIAL.match(piece, end - 1) else text

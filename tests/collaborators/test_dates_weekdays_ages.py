@@ -67,9 +67,22 @@ def test_an_age_is_planned_to_the_dates_tool_through_the_cli() -> None:
     assert result["answer"] == f"{years} years old (born 1990-05-12, a Saturday)", result
 
 
+@pytest.mark.usefixtures("agentnet_home")
+def test_an_age_with_the_birth_date_after_a_comma_is_the_dates_tools() -> None:
+    """The comma cut "How old is my dad" from "born 3 March 1958", neither read as an age, and SmolLM2
+    answered "Your dad is 30 years old"; read whole as "calculate the age of ...", the calculator's card
+    scored as high as the dates card."""
+    today = date.today()
+    years = today.year - 1958 - ((today.month, today.day) < (3, 3))
+    result = ran("How old is my dad, born 3 March 1958?")
+    assert result["status"] == "succeeded", result
+    assert result["answer"] == f"{years} years old (born 1958-03-03, a Monday)", result
+
+
 @pytest.mark.parametrize(
     ("question", "read"),
-    [("How old is someone born on 12 May 1990?", "calculate the age of someone born on 12 May 1990?"),
+    [("How old is someone born on 12 May 1990?",
+      "count the years since the birth date of someone born on 12 May 1990?"),
      # A question of fact, with no birth date: as written.
      ("How old is the Eiffel Tower?", "How old is the Eiffel Tower?")],
 )  # fmt: skip

@@ -396,3 +396,18 @@ def test_a_past_tense_clause_after_a_statement_is_more_of_it(task: str, expected
     """ "saved it as example.jpg", cut from "I've snapped a photo ... and saved it as example.jpg", read as a
     request: an image generator was planned for it."""
     assert [part for part in clauses(task) if not sets_scene(part)] == expected
+
+
+@pytest.mark.parametrize(
+    ("task", "expected"),
+    [
+        # A factorial's "!" is the clause's own; an exclamation is not.
+        ("What is 5!?", ["What is 5!"]),
+        ("Great job! Translate this", ["Great job", "Translate this"]),
+        # A birth date after a comma describes the person; a comma before another request still cuts.
+        ("How old is my dad, born 3 March 1958?", ["How old is my dad, born 3 March 1958"]),
+        ("Read notes.txt, then count its words", ["Read notes.txt", "count its words"]),
+    ],
+)
+def test_a_clause_keeps_its_factorial_and_the_birth_date_of_whom_it_names(task: str, expected: list[str]) -> None:
+    assert clauses(task) == expected
