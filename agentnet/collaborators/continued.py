@@ -30,23 +30,41 @@ _ONE_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?\s*%?\s*[?.!]?")
 _STARTS_WITH_NUMBER = re.compile(r"^\s*(-?\d[\d,]*(?:\.\d+)?)(?![\d.,]*\s*[-/:]\s*\d)")
 
 
+# Rounding the result ("What is 1000 divided by 7, rounded to 2 decimals?"): the calculator refused the
+# part "rounded to 2 decimals" ("cannot start an expression with 'to'") and SmolLM2 answered 2.06.
+_ROUNDED = re.compile(
+    r"^(?:round(?:ed)?)\s+(?:(?:it|that|this|the\s+(?:result|answer|number))\s+)?(?:off\s+)?(?P<to>to\s+(?:the\s+"
+    r"nearest\s+\d[\d,]*(?:\.\d+)?|\d+\s+(?:decimal\s+places?|decimals?|places?|dp)))"
+    r"\s*[?.!]?\s*$",
+    re.I,
+)
+
+
 def continued(expression: str, data: str) -> str | None:
     """``expression`` with the handed result as its left operand ("13 * 4"), or None when it is not
     an operation with one number ("add 5 and 3" has its own operands). Refused when it is one and
     nothing handed is a result."""
     rest = _LEAD.sub("", expression)
+    if (rounding := _ROUNDED.match(rest)) is not None:
+        return f"round {_left(expression, data, 'round')} {rounding.group('to')}"
     for pattern, operator in _VERBS:
         found = pattern.match(rest)
         operand = _TO_IT.sub(r"\1", rest[found.end() :]).strip() if found else ""
         if found is not None and _ONE_NUMBER.fullmatch(operand):
-            left = _handed_result(data)
-            if left is None:  # the parser read "plus 10" as 10 and "add 10%" as 0.1
-                raise CalculatorError(
-                    f"{expression.strip()[:120]!r} has no number to work on: no result was handed to it",
-                    hint=f"write both numbers, e.g. '100 {operator} {operand.rstrip('?.!')}'",
-                )
-            return f"{left} {operator} {operand}"
+            return f"{_left(expression, data, f'100 {operator} ' + operand.rstrip('?.!'))} {operator} {operand}"
     return None
+
+
+def _left(expression: str, data: str, example: str) -> str:
+    """The handed result an operation works on; refused when nothing handed is one (the parser read
+    "plus 10" as 10 and "add 10%" as 0.1)."""
+    left = _handed_result(data)
+    if left is None:
+        raise CalculatorError(
+            f"{expression.strip()[:120]!r} has no number to work on: no result was handed to it",
+            hint=f"write both numbers, e.g. '{example}'",
+        )
+    return left
 
 
 def _handed_result(data: str) -> str | None:

@@ -47,3 +47,20 @@ def test_with_no_result_handed_an_operation_is_refused_not_answered(request_text
     with pytest.raises(UserError, match="has no number to work on") as caught:
         calculate(request_text, handed or request_text, handed=handed is not None)
     assert "write both numbers" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "answer"),
+    # "rounded to 2 decimals" was refused ("cannot start an expression with 'to'") and SmolLM2 answered 2.06.
+    [("What is 1000 divided by 7, rounded to 2 decimals?", "142.86"),
+     ("What is 2 divided by 3, round it to 3 decimal places", "0.667"),
+     ("What is 1234.5 times 3, rounded to the nearest 100?", "3700")],
+)  # fmt: skip
+def test_a_result_rounded_after_a_comma(request_text: str, answer: str) -> None:
+    assert calculate(request_text).text == answer
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_result_rounded_after_a_comma_through_the_cli() -> None:
+    result = ran("What is 1000 divided by 7, rounded to 2 decimals?")
+    assert result["status"] == "succeeded" and result["answer"] == "142.86", result
