@@ -257,12 +257,12 @@ def _variable_at(raw: list[tuple[str, str]], index: int, names: dict[str, Decima
 
 def labelled_lines(text: str) -> list[tuple[str, Decimal]]:
     """The lines of a text that are a label and a number: "Subtotal 42.50", "Sales tax: 3.40" (the last
-    number on a line, named by the words before it), in order."""
+    number on a line, named by the words before it), in order. A label may hold digits ("Room 101 45.00",
+    OCR's "Food3 350" for "Food 350"): such a line was skipped, and "the sum of the amounts" of a budget
+    photo left its 350 out without a word."""
     found: list[tuple[str, Decimal]] = []
     for line in text.splitlines():
-        match = re.match(
-            r"^\s*([A-Za-z][A-Za-z .'&/-]*?)\s*[:=]?\s*[$\u20ac\u00a3]?\s*(-?\d[\d,]*(?:\.\d+)?)\s*$", line
-        )
+        match = re.match(r"^\s*([A-Za-z][\w .'&/-]*?)\s*[:=]?\s*[$\u20ac\u00a3]?\s*(-?\d[\d,]*(?:\.\d+)?)\s*$", line)
         label = " ".join(re.findall(r"[a-z]+", match.group(1).lower())) if match else ""
         if match and label:
             found.append((label, Decimal(match.group(2).replace(",", ""))))

@@ -295,7 +295,9 @@ def _numeric(
 ) -> ToolOutput:
     numeric = [c for c in table.columns if any(cell_number(r.get(c)) is not None for r in table.rows)]
     candidates = [name for _, _, name in named if name in numeric]
-    if not candidates and (absent := _absent_column(question, op)) is not None:
+    # Label/value lines (a receipt, a budget) name no columns: "the highest price" of them is their value.
+    lines = table.columns == ["label", "value"]
+    if not candidates and not lines and (absent := _absent_column(question, op)) is not None:
         error = TableError(
             f"the table has no column {absent!r}: its columns are {', '.join(table.columns)}",
             hint="name one of its columns",

@@ -72,3 +72,13 @@ def test_named_values_and_written_numbers_are_arithmetic_as_before(request_text:
 def test_the_table_query_adds_them_up_too() -> None:
     # It read "add them up" as no aggregate and answered the count, "3 rows".
     assert query_table(RECEIPT, "add them up").text == "9.85 (sum of value)"
+
+
+def test_a_label_with_digits_is_still_a_labelled_number() -> None:
+    """OCR read a budget photo's "Food 350" as "Food3 350": that line was skipped, and the sum of the
+    amounts was 1290 (rent 1200 + transport 90), without a word about the 350."""
+    budget = "Rent 1200\nFood3 350\nTransport 90"
+    assert calculate("What is the sum of the amounts?", budget, handed=True).text == (
+        "1640 (rent 1200 + food 350 + transport 90)"
+    )
+    assert calculate("what is the room plus 5", "Room 101 45.00", handed=True).text == "50"

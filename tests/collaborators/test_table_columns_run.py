@@ -124,3 +124,13 @@ def test_tied_rows_through_the_cli() -> None:
     result = ran("which item is the cheapest in tied.csv")
     assert result["status"] == "succeeded", result
     assert result["answer"] == "apple and banana (both min price: 0.5)"
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_label_value_lines_name_no_columns_so_a_named_measure_is_their_value() -> None:
+    """ "What is the highest price in invoice.txt?" failed: "the table has no column 'price': its columns
+    are label, value" (label/value lines have no header to name)."""
+    Path("invoice.txt").write_text("Coffee 3.50\nBagel 2.25\nJuice 4.10\n")
+    result = ran("What is the highest price in invoice.txt?")
+    assert result["status"] == "succeeded" and result["answer"] == "juice (max value: 4.1)", result
+    assert query_table("Coffee 3.50\nBagel 2.25\n", "what is the total cost?").text == "5.75 (sum of value)"
