@@ -140,7 +140,9 @@ class _StepRun:
                 return result
             if self.conclusive is not None:
                 break
-        error = _all_failed(self.spec, self.attempts, self.run_id, self.conclusive, self.refused)
+        error = _all_failed(
+            self.spec, self.attempts, self.runtime.resume_hint(self.run_id), self.conclusive, self.refused
+        )
         self.emit("failed", error=error.message, code=error.code, final=True)
         raise error
 
@@ -272,7 +274,7 @@ def _nothing_to_work_on(names: list[str], card_id: str) -> UserError:
 def _all_failed(
     spec: StepSpec,
     attempts: list[dict[str, Any]],
-    run_id: str,
+    resume: str,
     conclusive: UserError | None = None,
     refused: list[UserError] | None = None,
 ) -> RunError:
@@ -298,7 +300,7 @@ def _all_failed(
         f"step {step_id!r} failed on every candidate ({plural(len(attempts), 'attempt')}):\n" + "\n".join(lines),
         hint=f"check {_where_to_check([str(a['node_id']) for a in attempts])}, "
         f"{spec.more or 'give the step more alternates or a longer deadline'}, "
-        f"then resume the run with `agentnet run --resume {run_id}`",
+        f"then resume the run with `{resume}`",
         code="step_failed",
     )
 

@@ -28,12 +28,12 @@ def run_config(run_id: str, recursion_limit: int = 200) -> RunnableConfig:
     return {"configurable": {"thread_id": run_id}, "recursion_limit": recursion_limit}
 
 
-def recursion_limit_reached(run_id: str, limit: int) -> BudgetExceededError:
+def recursion_limit_reached(run_id: str, limit: int, resume: str) -> BudgetExceededError:
     return BudgetExceededError(
         f"run {run_id} took {limit} graph steps, its recursion limit (budgets.recursion_limit={limit}), "
         "before reaching its answer",
         hint=f"raise budgets.recursion_limit in agentnet.yaml (or pass --recursion-limit) and resume: "
-        f"agentnet run --resume {run_id} --recursion-limit {limit * 2}",
+        f"{resume} --recursion-limit {limit * 2}",
         code="recursion_limit",
     )
 
@@ -237,7 +237,9 @@ def _drive(
                 try:
                     _stream(graph, state, config, on_event)
                 except GraphRecursionError:
-                    raise recursion_limit_reached(run_id, runtime.budgets.recursion_limit) from None
+                    raise recursion_limit_reached(
+                        run_id, runtime.budgets.recursion_limit, runtime.resume_hint(run_id)
+                    ) from None
         except KeyboardInterrupt as exc:
             cancel.set()
             how = _HOW.get(type(exc), "Ctrl-C")

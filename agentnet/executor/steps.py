@@ -95,6 +95,9 @@ class Runtime:
     store: RunStore | None = None
     # Most bytes of one file a step may write into the run folder (config: runs.max_artifact_bytes).
     max_artifact_bytes: int = MAX_ARTIFACT_BYTES
+    # The command that resumes a run of this graph, for hints ({run_id} filled in): a recipe's runs
+    # say `agentnet recipe resume`, the command its own CLI documents.
+    resume_command: str = "agentnet run --resume {run_id}"
     _meters: dict[str, BudgetMeter] = field(default_factory=dict)
     # One flag per run: a compiled graph (and so this runtime) is shared by every run of its plan.
     _cancels: dict[str, threading.Event] = field(default_factory=dict)
@@ -115,6 +118,9 @@ class Runtime:
                 )
                 meter = self._meters[run_id] = BudgetMeter(self.budgets, spent=spent)
             return meter
+
+    def resume_hint(self, run_id: str) -> str:
+        return self.resume_command.format(run_id=run_id)
 
     def cancel_flag(self, run_id: str) -> threading.Event:
         """The flag that stops ``run_id``'s steps (set by a cancel, Ctrl-C or a lost lease)."""

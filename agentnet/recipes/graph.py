@@ -365,6 +365,7 @@ class RecipeCompiler:
         policy: StepPolicy | None = None,
     ) -> GraphBuilder:
         builder = GraphBuilder(self.candidates, policy=policy, budgets=budgets, store=store, answer=self.answer)
+        builder.runtime.resume_command = "agentnet recipe resume {run_id}"
         for step in self.recipe.steps:
             known = len(builder.steps)
             self.add(builder, step)

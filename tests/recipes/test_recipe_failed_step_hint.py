@@ -16,16 +16,17 @@ import pytest
 AGENTNET = str(Path(sys.executable).parent / "agentnet")
 
 
-def run_recipe(name: str) -> dict[str, str]:
+def run_recipe(name: str) -> tuple[str, dict[str, str]]:
     done = subprocess.run(
         [AGENTNET, "recipe", "run", name, "--json"],
         capture_output=True, text=True, timeout=300, check=False, stdin=subprocess.DEVNULL,
         env={**os.environ, "AGENTNET_NO_DAEMON": "1"},
     )  # fmt: skip
     assert done.returncode == 1, (done.stdout, done.stderr)
-    error: dict[str, str] = json.loads(done.stdout)["error"]
+    result = json.loads(done.stdout)
+    error: dict[str, str] = result["error"]
     assert error["code"] == "step_failed", error
-    return error
+    return result["run_id"], error
 
 
 @pytest.mark.usefixtures("agentnet_home")
@@ -35,14 +36,16 @@ def test_a_failed_recipe_step_names_its_place_and_a_model_or_cascade_not_alterna
         f"  - {{id: big, adapter: litellm, model: openai/big, api_base: {refused_url}/v1}}\n"
     )
     Path("one.yaml").write_text('name: one\nsteps:\n  - {id: ask, model: big, prompt: "What is a bee?"}\n')
-    hint = run_recipe("one.yaml")["hint"]
+    run_id, error = run_recipe("one.yaml")
+    hint = error["hint"]
     assert "in one.yaml:3:5, give step 'ask' a model that answers (`model:`)" in hint, hint
     assert "`cascade: [{model: A}, {model: B}]`" in hint and "params.deadline_s" in hint, hint
-    assert "alternates" not in hint and "agentnet run --resume" in hint, hint
+    assert "alternates" not in hint and "agentnet run --resume" not in hint, hint
+    assert hint.endswith(f"then resume the run with `agentnet recipe resume {run_id}`"), hint
 
     Path("two.yaml").write_text(
         'name: two\nsteps:\n  - id: ask\n    prompt: "What is a bee?"\n    cascade: [{model: big}]\n'
     )
-    hint = run_recipe("two.yaml")["hint"]
+    hint = run_recipe("two.yaml")[1]["hint"]
     assert "in two.yaml:3:5, give step 'ask' another model at the end of its `cascade:`" in hint, hint
     assert "alternates" not in hint, hint
