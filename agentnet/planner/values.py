@@ -219,12 +219,17 @@ def _fill_step(step: Step, parameters: list[dict[str, str]], text: str) -> None:
     # Examples first, so an option a parameter lists ("Uber") is not also taken as another's name.
     chosen = {id(i): named_example(examples_of(by_name[i.name]), texts) for i in open_items}
     used = {value for value in chosen.values() if value}
+    untyped = [by_name[i.name] for i in open_items if not kinds[i.name] and not chosen[id(i)]]
+    quoted, held = _clause_quotes(step.instruction, text, untyped) if untyped else ({}, set())
     for item in open_items:
         value = chosen[id(item)] or _value(kinds[item.name], item.value, texts, used) or _said(kinds[item.name], step)
         # A parameter no kind fits ("the document to print", "the book to borrow") takes a file or
         # the quoted passage its own clause names.
         if value is None and not kinds[item.name]:
-            value = _value(["file"], item.value, texts[:1], used) or _clause_quote(step.instruction, text, used)
+            value = _value(["file"], item.value, texts[:1], used) or quoted.get(str(item.name))
+            value = None if value in used else value
+            if value is None and item.value in held:  # another parameter's passage: no value here
+                item.value = step.instruction
         if value is None:
             continue
         used.add(value)
@@ -239,18 +244,76 @@ def _as_typed(value: str, typed: str) -> str:
     return money.plain_number(value) if typed in _NUMERIC_TYPES else value
 
 
-def _clause_quote(clause: str, text: str, used: set[str]) -> str | None:
-    """The quoted passage a clause stands for: clauses are cut from the request with quoted passages
-    masked ("borrow the quoted text from the library"), the k-th placeholder being the k-th passage.
-    None when another parameter took it: find_files(directory, pattern) got "scratch" for both."""
-    masked, at = mask_quotes(text), clause.find(QUOTE_PLACEHOLDER)
+def _clause_quotes(clause: str, text: str, parameters: list[dict[str, str]]) -> tuple[dict[str, str], set[str]]:
+    """The quoted passages a clause stands for, given to the parameters no kind fits: clauses are cut
+    from the request with quoted passages masked ("borrow the quoted text from the library"), the k-th
+    placeholder being the k-th passage. A passage goes to the parameter a word next to it names ("in
+    the directory 'scratch'", "the 'scratch' folder"), and those named for none to the parameters
+    left, in order: find_files(pattern, directory) gave "scratch" to the pattern, the first
+    parameter, for "in the directory 'scratch'". Also the passages the clause holds:
+    ``draft.link`` hands a quoted passage to the first parameter, which keeps it only when it is its."""
+    masked = mask_quotes(text)
     start = masked.find(clause)
-    if at < 0 or start < 0:
-        return None
-    passages = [m.group("body") for m in _QUOTED.finditer(text) if _typed_literal(m.group("body")) == "text"]
-    index = masked[: start + at].count(QUOTE_PLACEHOLDER)
-    passage = passages[index].strip() if index < len(passages) else None
-    return None if passage in used else passage
+    if QUOTE_PLACEHOLDER not in clause or start < 0:
+        return {}, set()
+    passages = [m.group("body").strip() for m in _QUOTED.finditer(text) if _typed_literal(m.group("body")) == "text"]
+    first = masked[:start].count(QUOTE_PLACEHOLDER)
+    pieces = clause.split(QUOTE_PLACEHOLDER)
+    held = passages[first : first + len(pieces) - 1]
+    words = {str(p.get("name")): _naming_words(p) for p in parameters}
+    given: dict[str, str] = {}
+    unnamed: list[str] = []
+    for k, passage in enumerate(held):
+        near = _last_word(pieces[k]), _first_word(pieces[k + 1])
+        named = [name for word in near for name in [_named(word, words)] if name is not None]
+        if named and named[0] not in given:
+            given[named[0]] = passage
+        elif not named:
+            unnamed.append(passage)
+    # A passage no word names is the tool's object, which an API names first ("borrow 'Dune' from the
+    # City Library": the book): in order, to the parameters no passage was named for.
+    given.update(zip([name for name in words if name not in given], unnamed, strict=False))
+    return given, set(held)
+
+
+# Words beside a quoted passage that name nothing: "the", "called" ("the folder called 'scratch'").
+_FILLER = frozenset(["a", "an", "the", "called", "named", "titled", "labelled", "labeled", "of"])
+# Words of three letters or more that name no parameter ("The directory to search from").
+_DESC_STOP = frozenset(["the", "for", "with", "from", "and", "this", "that", "which", "its", "into", "your"])
+
+
+def _naming_words(parameter: dict[str, str]) -> tuple[set[str], set[str]]:
+    """The words that name a parameter beside a value: its name's ("search_dir": search, dir), then
+    its description's ("The directory to search": directory, search)."""
+    name = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(parameter.get("name", ""))).lower().replace("_", " ")
+    desc = str(parameter.get("desc", parameter.get("description", ""))).lower()
+    return _content_words(name), _content_words(desc)
+
+
+def _content_words(text: str) -> set[str]:
+    return {word for word in re.findall(r"[a-z]+", text) if len(word) > 2 and word not in _DESC_STOP}
+
+
+def _last_word(piece: str) -> str:
+    found = [w for w in re.findall(r"[\w'-]+", piece.lower()) if w not in _FILLER]
+    return found[-1] if found else ""
+
+
+def _first_word(piece: str) -> str:
+    found = re.findall(r"[\w'-]+", piece.lower())
+    return found[0] if found else ""
+
+
+def _named(word: str, words: dict[str, tuple[set[str], set[str]]]) -> str | None:
+    """The one parameter ``word`` (or its singular) names: by its name, else by its description ("the
+    library to borrow the book from" names a book, but a parameter named ``book`` is the book); None
+    when it names none or several."""
+    forms = {word, word.removesuffix("s"), re.sub(r"ies$", "y", word)} - {""}
+    for which in (0, 1):
+        named = [name for name, own in words.items() if forms & own[which]]
+        if named:
+            return named[0] if len(named) == 1 else None
+    return None
 
 
 # "text Ana that I'm running late", "send an SMS to mum saying I landed safely": what is said.

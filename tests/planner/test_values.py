@@ -216,6 +216,49 @@ def test_an_amount_of_money_keeps_its_currency() -> None:
     assert arguments(filled(daily, ["order_food_delivery"], [task], task)[0])["location"] == "5 Oak Road"
 
 
+FIND_FILES = CapabilityCard(
+    id="find_files",
+    description="Find the files in a directory whose names match a glob pattern",
+    parameters=[
+        {"name": "pattern", "type": "string", "desc": "A glob pattern such as *.txt"},
+        {"name": "directory", "type": "string", "desc": "The directory to search"},
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("task", "expected"),
+    [
+        # The quoted word follows the second parameter's name: it was given to the first.
+        ("Find the files in the directory 'scratch'", {"directory": "scratch"}),
+        ("Find the files in the 'scratch' directory", {"directory": "scratch"}),
+        (
+            "Find the files in the directory 'scratch' matching the pattern '*.md'",
+            {"directory": "scratch", "pattern": "*.md"},
+        ),
+        # One passage named, the other goes to the parameter left.
+        ("Find files matching '*.md' in the directory 'scratch'", {"directory": "scratch", "pattern": "*.md"}),
+        # Named for neither: the tool's object, which an API names first.
+        ("Find the files called 'notes'", {"pattern": "notes"}),
+    ],
+)
+def test_a_quoted_passage_goes_to_the_parameter_its_clause_names(task: str, expected: dict[str, str]) -> None:
+    """Two parameters no kind fits: the passage goes to the one a word beside it names, one named for
+    neither to the first parameter left (the rest keep the clause: no value)."""
+    (step,) = filled({"find_files": FIND_FILES}, ["find_files"], [clauses(task)[0]], task)
+    given = {name: value for name, value in arguments(step).items() if value != step.instruction}
+    assert given == expected, arguments(step)
+
+
+def test_a_parameters_name_outweighs_another_parameters_description() -> None:
+    # A parameter's name outweighs another's description: "The legal issue to consult the lawyer for"
+    # is the issue, and "with lawyer 'John Doe'" names the lawyer.
+    daily = {card.name or card.id: card for card in load_cards(BENCH / "dailylifeapis" / "tools.json")}
+    task = "Please arrange a consultation with lawyer 'John Doe' about a contract"
+    (consult,) = filled(daily, ["consult_lawyer_online"], [clauses(task)[0]], task)
+    assert arguments(consult) == {"issue": consult.instruction, "lawyer": "John Doe"}
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
