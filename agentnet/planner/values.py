@@ -93,10 +93,14 @@ _NUMERIC_TYPES = {"number", "integer", "int", "float", "double"}
 
 def kinds_of(parameter: dict[str, str]) -> list[str]:
     """The kinds of value a parameter takes, most likely first: from its type, its name, then its
-    description ("phone", described as "the number or contact": a phone number, else a name)."""
+    description ("phone", described as "the number or contact": a phone number, else a name). Not
+    from a value the description quotes: the calculator's context, "Data ... its labelled values
+    ('Total 45.90') can be named", read as an amount of money, took "4" of "multiply that by 4" in
+    place of the count an earlier step handed it."""
     kinds = ["number"] if str(parameter.get("type", "")).lower() in _NUMERIC_TYPES else []
     name_words = set(re.findall(r"[a-z]+", str(parameter.get("name", "")).lower().replace("_", " ")))
-    desc_words = set(re.findall(r"[a-z]+", str(parameter.get("desc", parameter.get("description", ""))).lower()))
+    desc = _QUOTED.sub(" ", str(parameter.get("desc", parameter.get("description", ""))))
+    desc_words = set(re.findall(r"[a-z]+", desc.lower()))
     for words in (name_words, desc_words):
         kinds += [kind for kind, wanted in _WANTS.items() if words & wanted and kind not in kinds]
     return [_directed(kind, name_words, desc_words) for kind in kinds]

@@ -259,6 +259,25 @@ def test_a_parameters_name_outweighs_another_parameters_description() -> None:
     assert arguments(consult) == {"issue": consult.instruction, "lawyer": "John Doe"}
 
 
+def test_a_value_a_description_quotes_says_nothing_of_the_parameters_kind() -> None:
+    """The calculator's context, "Data the numbers may come from (a receipt, a table): its labelled
+    values ('Total 45.90') can be named in the expression", read as an amount of money for the
+    quoted "Total": every number of a question became the data ("15" of "What is 15% of 240?"), and
+    "multiply that number by 4" after a word count took "4" in place of the count."""
+    from agentnet.collaborators import cards as bundled
+    from agentnet.collaborators.calculator import calculate
+    from agentnet.nodes.signature import with_parameters
+
+    card = with_parameters(bundled.CALCULATOR, calculate)
+    (context,) = card.parameters
+    assert values.kinds_of(context) == []
+    task = "What is 15% of 240?"
+    (step,) = filled({"calculator": card}, ["calculator"], [task], task)
+    assert arguments(step) == {"context": step.instruction}  # no value: the step's input, if any
+    # A word outside the quotes still says the kind.
+    assert values.kinds_of({"name": "value", "desc": "The amount to pay, e.g. '12 USD'"}) == ["money", "number"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
