@@ -48,23 +48,25 @@ def runs_list(
     if as_json:
         sys.stdout.write(json.dumps(runs, ensure_ascii=False) + "\n")
         return
-    from rich.table import Column, Table
+    from agentnet.cli.grid import GridColumn, grid_lines
+    from agentnet.cli.render import console
 
-    from agentnet.cli.render import cells, console
-
+    out = console()
     if not runs:
-        console().print('no runs yet: try `agentnet run "..."`')
+        out.print('no runs yet: try `agentnet run "..."`')
         return
-    table = Table("status", Column("started", min_width=10), "took", "tokens", "cost", "task", show_edge=False)
-    # The id is what `runs show` needs: never cut, however narrow the terminal (or a pipe's 80 columns).
-    table.columns.insert(0, Column("id", no_wrap=True, min_width=max(len(r["id"]) for r in runs)))
+    rows = []
     for r in runs:
         took = f"{r['duration_s']:.1f} s" if r["duration_s"] is not None else "-"
         started = (r["started"] or "").replace("T", " ").rstrip("Z")  # wraps at the space when narrow
         status = "not running" if r.get("lease_expired") else r["status"]
-        table.add_row(*cells(r["id"], status, started, took, r["tokens"], f"${r['cost']:.4f}",
-                             clip(r["task"], 80)))  # fmt: skip
-    console().print(table)
+        rows.append([r["id"], status, started, took, str(r["tokens"]), f"${r['cost']:.4f}", clip(r["task"], 80)])
+    # The id is what `runs show` needs: never cut, however narrow the terminal (or a pipe's 80 columns).
+    columns = [GridColumn("id"), GridColumn("status", 6), GridColumn("started", 10), GridColumn("took", 4),
+               GridColumn("tokens", 6), GridColumn("cost", 7), GridColumn("task", 10)]  # fmt: skip
+    lines = grid_lines(columns, rows, out.width)
+    out.print(next(lines), style="bold", markup=False, highlight=False, soft_wrap=True)
+    out.file.write("\n".join(lines) + "\n")
     if any(r.get("lease_expired") for r in runs):
         # Still "running" in the database: its process died or lost the database, and nothing resumed it.
         console().print("not running: its process stopped renewing its lease; `agentnet runs show ID` says how to "
@@ -133,33 +135,30 @@ def runs_prune(
     config: ConfigOption = None,
 ) -> None:
     """Remove all but the newest --keep runs (runs still executing are kept)."""
-    from agentnet.errors import RunBusyError
 
     def prune(store: Any) -> None:
-        removed, running = 0, []
-        for run in store.list_runs(limit=1_000_000)[keep:]:
-            try:
-                _remove(store, run["id"], quiet=True)
-            except RunBusyError:
-                running.append(run["id"])
-                continue
-            removed += 1
+        removed, running = store.prune(keep)
+        for run_id in removed:
+            _remove_files(run_id)
         # Said, not only kept: "kept the newest 0" while a running run stayed read as a prune that failed.
         also = f" and {plural(len(running), 'run')} still running ({', '.join(running[:5])})" if running else ""
-        typer.echo(f"removed {plural(removed, 'run')}, kept the newest {keep}{also}")
+        typer.echo(f"removed {plural(len(removed), 'run')}, kept the newest {keep}{also}")
 
     _with_store(config, prune)
 
 
-def _remove(store: Any, run_id: str, quiet: bool = False) -> None:
+def _remove(store: Any, run_id: str) -> None:
+    store.delete_run(run_id)
+    _remove_files(run_id)
+    typer.echo(f"removed run {run_id}")
+
+
+def _remove_files(run_id: str) -> None:
     import shutil
 
     from agentnet.executor.run_files import run_folder
 
-    store.delete_run(run_id)
     shutil.rmtree(run_folder(run_id), ignore_errors=True)
-    if not quiet:
-        typer.echo(f"removed run {run_id}")
 
 
 def _with_store(config: Path | None, read: Callable[[Any], Any]) -> Any:

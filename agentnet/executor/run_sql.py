@@ -84,3 +84,10 @@ def attempt_row(run_id: str, step_id: str, attempt: dict[str, Any], seq: int) ->
         step_id,
         seq,
     )
+
+
+# Of the runs asked for (``{marks}`` placeholders), each with whether a live process executes it.
+LIVE_SQL = (
+    "SELECT id, CASE WHEN status = 'running' AND owner IS NOT NULL AND lease_until > {now} THEN 1 ELSE 0 END"
+    " FROM agentnet_runs WHERE id IN ({marks})"
+)

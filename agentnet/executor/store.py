@@ -24,10 +24,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from agentnet.errors import NotFoundError, RunBusyError, RunStoreError
+from agentnet.errors import NotFoundError, RunStoreError
 from agentnet.executor import run_sql
 from agentnet.executor.lease import Heartbeat, Instant, Lease, Owner, busy_error, lease_lost, run_cancelled
 from agentnet.executor.pending_rows import PendingRows, Row
+from agentnet.executor.run_removal import RunRemoval
 from agentnet.executor.trace import build_trace, iso
 from agentnet.redact import redact_text, redact_url
 
@@ -49,7 +50,7 @@ def unsaved_on_failure() -> Iterator[None]:
         raise
 
 
-class RunStore(ABC):
+class RunStore(RunRemoval, ABC):
     """Run traces (one row per run, step and attempt), run leases, and the LangGraph checkpointer.
 
     Engines implement the primitives (``_execute``, ``_query``, ``_transaction``, ``checkpointer``,
@@ -385,20 +386,6 @@ class RunStore(ABC):
             }
             for r in rows
         ]
-
-    def delete_run(self, run_id: str) -> None:
-        """Forget a run: its trace and checkpoints (not while a live process executes it)."""
-        trace = self.get_run(run_id)
-        if trace["lease"] is not None and (trace["lease"]["expires_in_s"] or 0) > 0:
-            raise RunBusyError(
-                f"run {run_id} is running (pid {trace['lease']['pid']} on {trace['lease']['host']})",
-                hint=f"wait for it, or stop it first (`agentnet runs show {run_id}` says where it runs)",
-            )
-        with self._transaction() as (execute, _query):
-            for table in ("agentnet_attempts", "agentnet_steps"):
-                execute(f"DELETE FROM {table} WHERE run_id=?", (run_id,))
-            execute("DELETE FROM agentnet_runs WHERE id=?", (run_id,))
-        self.checkpointer().delete_thread(run_id)
 
     def get_run(self, run_id: str) -> dict[str, Any]:
         """The whole trace of one run: plan, status, answer, error, lease, steps with their attempts."""
