@@ -178,6 +178,15 @@ class Step:
         )
 
 
+CALL_STATUS = "agentnet.call.status"
+
+
+class CallCancelled(Exception):
+    """A model call its caller stopped, as the model call listeners are told of it."""
+
+    code = "cancelled"  # as a run cancelled on request says
+
+
 class ModelCall:
     """One model or tool call as a client span and for the metrics listeners (``start`` gives None
     when nobody observes, so an unobserved call costs one check). In a step, the step's first model
@@ -262,6 +271,18 @@ class ModelCall:
             end_span(self.span, error, self.outcome, self.ended)
         for listener in list(_listeners):
             listener(self.node_id, self.operation, reply, error)
+
+    def cancel(self) -> None:
+        """The call's caller stopped it (Ctrl-C in a chat, a client that hung up mid-stream, a run
+        cancelled): not a failure, so no error status and no exception event (it ended as a
+        ``GeneratorExit`` error), but ``agentnet.call.status`` "cancelled"; listeners get a
+        ``CallCancelled`` (metrics count it as "cancelled")."""
+        self.outcome = {CALL_STATUS: "cancelled"} if self.attributes else {}
+        with self._lock:
+            self.ended = time.time_ns()
+            end_span(self.span, None, self.outcome, self.ended)
+        for listener in list(_listeners):
+            listener(self.node_id, self.operation, None, CallCancelled(f"the call to {self.node_id!r} was cancelled"))
 
     def settle(self, alone: bool) -> dict[str, Any]:
         """At its step's end: the attributes to fold into the step's span when this call was the

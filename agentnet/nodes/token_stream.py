@@ -65,6 +65,10 @@ class TokenStream:
         self.options.trace_call = call
         try:
             yield from self._pieces()
+        except (GeneratorExit, KeyboardInterrupt, CallAborted):
+            # Its caller stopped reading (a chat's Ctrl-C, a client gone, a run cancelled): no error.
+            call.cancel()
+            raise
         except BaseException as exc:
             call.end(None, exc)
             raise
