@@ -76,6 +76,7 @@ def create_app(
         redoc_url=None,
         lifespan=_lifespan(peers, settings, closing, network),
         responses=ERROR_RESPONSES,
+        **_no_fastapi_telemetry(),
     )
     app.state.backend = backend
     app.state.settings = settings
@@ -160,3 +161,15 @@ async def _refresh_peers(peers: PeerView, every_s: float) -> None:
         for result in results:
             if not result.available:
                 log.warning("peer %s is down (%s); its cards are marked unavailable", result.name, result.error)
+
+
+def _no_fastapi_telemetry() -> dict[str, Any]:
+    """FastAPI (0.165 on) traces requests itself once a global tracer provider is set: a second
+    server span per request, a trace of its own beside ``Traced``'s (which then held no child), and
+    exceptions recorded unmasked (a client that hung up was its span's ConnectionError). agentnet's
+    own span, metrics and logs are the server's; older FastAPI has no such switch."""
+    import inspect
+
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
