@@ -226,7 +226,11 @@ def _fill_step(step: Step, parameters: list[dict[str, str]], text: str) -> None:
     untyped = [by_name[i.name] for i in open_items if not kinds[i.name] and not chosen[id(i)]]
     quoted, held = _clause_quotes(step.instruction, text, untyped) if untyped else ({}, set())
     for item in open_items:
-        value = chosen[id(item)] or _value(kinds[item.name], item.value, texts, used) or _said(kinds[item.name], step)
+        value = (
+            chosen[id(item)]
+            or _value(kinds[item.name], item.value, texts, used, str(item.name or ""))
+            or _said(kinds[item.name], step)
+        )
         # A parameter no kind fits ("the document to print", "the book to borrow") takes a file or
         # the quoted passage its own clause names.
         if value is None and not kinds[item.name]:
@@ -348,13 +352,25 @@ def iso_date(value: str) -> str | None:
     return f"{parts[5]}-{number:02d}-{int(day):02d}"
 
 
-def _value(kinds: list[str], current: object, texts: list[str], used: set[str]) -> str | None:
-    """The first span of the first kind the texts hold (the current value when it is one of them)."""
+def _value(kinds: list[str], current: object, texts: list[str], used: set[str], named: str = "") -> str | None:
+    """The first span of the first kind the texts hold: the one the parameter's own name stands
+    before in the step's clause (the first text: "to Rome from Oslo": ``from`` is Oslo, though Rome
+    comes first), else the current value when it is one of them, else the first."""
     for kind in kinds:
         found = [v for where in texts for v in spans(where, kind) if v not in used]
-        if found:
-            return current if isinstance(current, str) and current in found else found[0]
+        if not found:
+            continue
+        words = "|".join(re.escape(w) for w in re.findall(r"[a-z]+", named.lower().replace("_", " ")))
+        # In the step's own clause only: the whole request names other steps' values too.
+        after = [v for v in found if words and _follows(words, v, texts[0])]
+        if after:
+            return after[0]
+        return current if isinstance(current, str) and current in found else found[0]
     return None
+
+
+def _follows(words: str, value: str, where: str) -> bool:
+    return re.search(rf"\b(?:{words})\s+(?:the\s+)?{re.escape(value)}", where, re.IGNORECASE) is not None
 
 
 def _content_reads_upstream(step: Step, kinds: dict[str | None, list[str]]) -> None:

@@ -259,6 +259,17 @@ def test_a_parameters_name_outweighs_another_parameters_description() -> None:
     assert arguments(consult) == {"issue": consult.instruction, "lawyer": "John Doe"}
 
 
+def test_a_value_the_parameters_name_stands_before_is_its_own(cards: dict[str, CapabilityCard]) -> None:
+    """Two names for book_flight(date, from, to): by order, "to Rome from Oslo" flew from Rome. The
+    clause's own words decide; the whole request's do not (it names other steps' values too)."""
+    for task in ("Book a flight to Rome from Oslo on Friday", "Book a flight from Oslo to Rome on Friday"):
+        (flight,) = filled(cards, ["book_flight"], [task], task)
+        assert arguments(flight) == {"date": "Friday", "from": "Oslo", "to": "Rome"}, task
+    task = "I am flying to Lima soon. Book a flight from Oslo to Rome on Friday"
+    (flight,) = filled(cards, ["book_flight"], ["Book a flight from Oslo to Rome on Friday"], task)
+    assert arguments(flight)["to"] == "Rome"
+
+
 def test_a_value_a_description_quotes_says_nothing_of_the_parameters_kind() -> None:
     """The calculator's context, "Data the numbers may come from (a receipt, a table): its labelled
     values ('Total 45.90') can be named in the expression", read as an amount of money for the
