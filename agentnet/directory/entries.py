@@ -83,6 +83,9 @@ def skill_text(card: CapabilityCard, skill: Skill) -> str:
     name = skill.name or skill.id
     description = skill.description.strip()
     text = f"{name}: {description}" if description else name
+    # The first three examples only (docs/directory.md says so to card authors): with every example
+    # read, the calculator's six and the dates tool's five, three tests of tests/planner and
+    # tests/collaborators planned worse (2026-12-07); the commit that set three gave no reason.
     return text + _tags(skill.tags) + _sentence("Examples", skill.examples[:3])
 
 
