@@ -362,7 +362,7 @@ class Network:
                 self._directory = None
 
     def close(self) -> None:
-        """Release the directory, the run database and the vector cache; a second close does nothing,
+        """Release the directory, the run database, the vector cache and the MCP sessions; a second close does nothing,
         and any other use afterwards raises ``UserError`` (``code: network_closed``)."""
         from agentnet.directory.vectors import close_shared_cache
 
@@ -371,6 +371,8 @@ class Network:
             if self._executor is not None:
                 self._executor.close()
                 self._executor = None
+            if self.mcp is not None:  # its MCP sessions end (stdio servers stopped) unless another Network uses them
+                self.mcp.close()
             self._closed = True
             # The vector cache is one per process: closing it costs another open Network a reconnect at
             # its next plan, where keeping it open kept cache/vectors.sqlite open after every close().

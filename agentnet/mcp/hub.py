@@ -100,6 +100,25 @@ class McpHub:
                 self._logs[name] = open(self.log_path(name), "a", encoding="utf-8")  # noqa: SIM115 - kept open
             return self._logs[name]
 
+    def release(self, name: str, listener: Any) -> None:
+        """``listener`` (a ``Network``'s) no longer follows server ``name``: when no other listener does, its
+        session ends now (a stdio server stopped), not at exit; a later use starts it again."""
+        with self._lock:
+            connection = self._servers.get(name)
+            if connection is None:
+                return
+            with contextlib.suppress(ValueError):
+                connection.listeners.remove(listener)
+            if connection.listeners:
+                return  # another open Network follows it: it keeps its session
+            del self._servers[name]
+            loop = self._loop
+        if loop is None:
+            return
+        closing = asyncio.run_coroutine_threadsafe(connection.aclose(), loop)
+        with contextlib.suppress(Exception):
+            closing.result(timeout=CLOSE_TIMEOUT_S + 2)
+
     def close(self) -> None:
         """End every session (servers stopped) and the loop thread; safe to call twice."""
         with self._lock:

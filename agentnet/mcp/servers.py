@@ -58,6 +58,7 @@ class McpServers:
         self._registry: NodeSink | None = None
         self._filler: Callable[[], ModelNode] | None = None
         self._directory: Callable[[], CardWriter | None] = lambda: None
+        self._followed: list[str] = []  # the servers attach() listens to, for close()
 
     @property
     def hub(self) -> McpHub:
@@ -165,8 +166,17 @@ class McpServers:
             if record.refreshed_at is None and not record.tools:
                 record = self.refresh(record.name)
             self.hub.server(record.spec).listeners.append(self._heard)
+            self._followed.append(record.name)
             ids.extend(self._register(record))
         return ids
+
+    def close(self) -> None:
+        """Stop following the servers attach() follows; the sessions nothing else follows end (their stdio
+        processes stopped): a closed ``Network`` left them running until the process exited."""
+        followed, self._followed = self._followed, []
+        for name in followed:
+            self.hub.release(name, self._heard)
+        self._registry = None
 
     def sync_directory(self, directory: CardWriter) -> dict[str, int]:
         totals = {"changed": 0, "removed": 0, "unchanged": 0}
