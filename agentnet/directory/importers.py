@@ -182,16 +182,22 @@ def load_cards(path: Path, fmt: str = "auto") -> list[CapabilityCard]:
         raise
     except Exception as exc:  # noqa: BLE001 — a plugin's loader: named, with the file, not a traceback
         raise UserError(
-            f"{path}: the {kind.name!r} card format ({kind.plugin}) failed reading it: {type(exc).__name__}: {exc}",
-            hint="pass another --format, or fix or uninstall that plugin (`agentnet plugins list` names it)",
+            f"{path}: the {kind.name!r} card format ({_origin(kind)}) failed reading it: {type(exc).__name__}: {exc}",
+            hint=f"pass another --format, or {plugin_manager().way_out(kind.plugin)}",
         ) from None
     wrong = [card for card in cards if not isinstance(card, CapabilityCard)]
     if wrong:
         raise UserError(
-            f"the {kind.name!r} importer ({kind.plugin}) returned {type(wrong[0]).__name__}, not CapabilityCard",
-            hint="fix that plugin's loader: it must return CapabilityCard objects",
+            f"{path}: the {kind.name!r} card format ({_origin(kind)}) returned {type(wrong[0]).__name__}, "
+            "not CapabilityCard",
+            hint=f"its loader must return CapabilityCard objects: {plugin_manager().way_out(kind.plugin)}",
         )
     return cards
+
+
+def _origin(kind: ImporterKind) -> str:
+    """'plugin evil from agentnet-evil-format 0.1': the distribution to fix or uninstall, not the entry point alone."""
+    return plugin_manager().origin(kind.plugin)
 
 
 def _is_tool_list(file: CardFile) -> bool:

@@ -213,6 +213,13 @@ class Plugins:
             return f"plugin {plugin}"
         return f"plugin {plugin} from {info.distribution} {info.version or ''}".rstrip()
 
+    def way_out(self, plugin: str) -> str:
+        """What a user can do about ``plugin``'s failure, for an error's hint: '`pip uninstall agentnet-adapt`'
+        for an installed one (its distribution named: its entry point name alone is no pip name)."""
+        info = self.infos.get(plugin)
+        remove = f"`pip uninstall {info.distribution}`" if info is not None and info.distribution else "uninstall it"
+        return f"fix or update that plugin, or {remove}; AGENTNET_LOAD_PLUGINS= runs agentnet without installed plugins"
+
     def fail(self, plugin: str, message: str) -> None:
         """Record a problem with ``plugin``; it is logged once per process."""
         with self._lock:

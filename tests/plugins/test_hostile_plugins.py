@@ -105,6 +105,7 @@ def detect(file):
 @agentnet.hookimpl
 def register_importers(register):
     register("evil", lambda file: 42, detect=detect)
+    register("garbage", lambda file: ["not a card"])
 """
 
 
@@ -122,8 +123,14 @@ def test_a_card_format_whose_detector_or_loader_breaks_does_not_stop_imports(tmp
     # Asked for by name, its loader's garbage is named with the file and the format.
     done = agentnet("directory", "import", "--format", "evil", str(cards), site=site)
     assert done.returncode == 2, done.stderr
-    assert f"{cards}: the 'evil' card format (evil) failed reading it: TypeError" in done.stderr
-    assert "Traceback" not in done.stderr
+    # With its distribution and the fix (it named the entry point alone, which no pip command takes).
+    origin = "plugin evil from agentnet-evil-format 0.1"
+    assert f"{cards}: the 'evil' card format ({origin}) failed reading it: TypeError" in done.stderr, done.stderr
+    assert "`pip uninstall agentnet-evil-format`" in done.stderr and "Traceback" not in done.stderr
+    done = agentnet("directory", "import", "--format", "garbage", str(cards), site=site)
+    assert done.returncode == 2, done.stderr
+    assert f"the 'garbage' card format ({origin}) returned str, not CapabilityCard" in done.stderr, done.stderr
+    assert "`pip uninstall agentnet-evil-format`" in done.stderr
 
 
 BAD_ADAPTERS = """\
