@@ -114,6 +114,8 @@ def _read_config_file(path: Path) -> AgentnetConfig:
         raise  # unreachable: raise_validation always raises
     if config.runs.url is not None:
         config.runs._source = str(path)
+    if config.directory.url is not None:
+        config.directory._source = str(path)
     # A relative GGUF path means "next to this config file", wherever agentnet is run from.
     models = [
         spec.model_copy(update={"path": str(path.parent / spec.path)})

@@ -26,6 +26,13 @@ class DirectorySettings(BaseModel):
     # The id this config's cards are published as in a shared directory (default: a random id kept in
     # $AGENTNET_HOME/instance_id). Set it when two configs share one home but publish different models.
     origin: str | None = Field(default=None, pattern=INSTANCE_ID_PATTERN)
+    # The config file ``url`` was read from (set by ``load_config``), named by the hints about the URL,
+    # as runs.url's are: "fix directory.url" left a user of ``-c FILE`` or the user config guessing which file.
+    _source: str | None = PrivateAttr(default=None)
+
+    @property
+    def url_source(self) -> str | None:
+        return self._source
 
     @field_validator("collection")
     @classmethod

@@ -102,12 +102,14 @@ def _settings() -> Any:
     return chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
 
 
-def http_client(url: str) -> Any:
-    """A chromadb HttpClient for ``url``; an unreachable server is a DirectoryError naming the URL."""
+def http_client(url: str, source: str | None = None) -> Any:
+    """A chromadb HttpClient for ``url``; an unreachable server is a DirectoryError naming the URL and
+    ``source``, the config file that set it."""
     parsed = urlparse(url)
+    setting = f"directory.url in {source}" if source else "directory.url"
     if parsed.scheme not in {"http", "https"} or not parsed.hostname:
         raise DirectoryError(
-            f"directory.url {url!r} is not an http(s) URL",
+            f"{setting} {url!r} is not an http(s) URL",
             hint="write it as http://host:port (the address of a `chroma run` server)",
             code="directory_bad_url",
         )
@@ -123,11 +125,11 @@ def http_client(url: str) -> Any:
     except Exception as exc:  # noqa: BLE001 - chromadb/httpx raise many types for "cannot connect"
         if client is not None:
             close_client(client)
-        raise _unreachable(url, parsed.hostname, port, exc) from None
+        raise _unreachable(url, parsed.hostname, port, exc, setting) from None
     return client
 
 
-def _unreachable(url: str, host: str, port: int, exc: BaseException) -> DirectoryError:
+def _unreachable(url: str, host: str, port: int, exc: BaseException, setting: str) -> DirectoryError:
     """Why a chroma server could not be used, from the first cause of chromadb's "Could not connect to a
     Chroma server. Are you sure it is running?": every failure was told to start the server, also one
     that was running behind the other scheme or with a certificate this machine does not trust."""
@@ -135,9 +137,10 @@ def _unreachable(url: str, host: str, port: int, exc: BaseException) -> Director
     while root.__cause__ is not None or root.__context__ is not None:
         root = root.__cause__ or root.__context__  # type: ignore[assignment]
     reason = f"{type(root).__name__}: {root}"
-    hint = _scheme_hint(url, host, port, root) or (
-        f"start it (`chroma run --host {host} --port {port} --path DIR`) or fix directory.url"
-    )
+    hint = (
+        _scheme_hint(url, host, port, root)
+        or (f"start it (`chroma run --host {host} --port {port} --path DIR`) or fix directory.url")
+    ).replace("directory.url", setting)
     return DirectoryError(f"cannot reach the chroma server at {url}: {reason}", hint=hint)
 
 

@@ -70,6 +70,7 @@ class Directory:
         batch_size: int = 64,
         origin: str | None = None,
         rebuild: bool = False,
+        url_source: str | None = None,
     ) -> None:
         if embedder is None:
             from agentnet.directory.embedder import shared_embedder
@@ -89,7 +90,7 @@ class Directory:
         self._writes = 0  # depth of the write calls under way (the manifest follows the outermost)
         if url:
             self.location = url
-            self._client = chroma.http_client(url)
+            self._client = chroma.http_client(url, url_source)
         else:
             from agentnet.home import agentnet_home
 
@@ -124,6 +125,7 @@ class Directory:
 
             settings = DirectorySettings()
         kwargs.setdefault("origin", settings.origin)
+        kwargs.setdefault("url_source", getattr(settings, "url_source", None))
         return cls(path=settings.path, url=settings.url, collection=settings.collection, **kwargs)
 
     @staticmethod
