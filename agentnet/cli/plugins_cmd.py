@@ -29,6 +29,25 @@ def _node_plugins(config: Path | None) -> tuple[dict[str, str], str | None]:
         return {}, exc.message
 
 
+def _server_routes() -> dict[str, list[str]]:
+    """Each plugin's routes: the server app is built as ``agentnet serve`` builds it, with nothing to
+    serve (no network, no nodes), so a route agentnet shadows is reported here too."""
+    import logging
+
+    from agentnet.server.app import create_app
+
+    quiet = logging.getLogger("a2a")  # its agent card with no skill is warned of: there is none to publish here
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        app: Any = create_app()
+    finally:
+        quiet.setLevel(level)
+    while not hasattr(app, "state"):  # the FastAPI app inside its wrappers (tracing, metrics, the gate)
+        app = app.app
+    return dict(app.state.plugin_routes)
+
+
 def describe(config: Path | None) -> tuple[list[dict[str, Any]], str | None]:
     """One entry per plugin: name, version, source, what it registered, its errors."""
     from agentnet.cli.plugin_group import builtin_commands, builtin_plugins, plugin_commands
@@ -42,7 +61,15 @@ def describe(config: Path | None) -> tuple[list[dict[str, Any]], str | None]:
     infos = [*manager.infos.items(), *((info.name, info) for info in own)]
     nodes, config_error = _node_plugins(config)
     registered: dict[str, dict[str, list[str]]] = {
-        key: {"nodes": [], "adapters": [], "importers": [], "commands": [], "doctor_checks": [], "transports": []}
+        key: {
+            "nodes": [],
+            "adapters": [],
+            "importers": [],
+            "commands": [],
+            "doctor_checks": [],
+            "transports": [],
+            "routes": [],
+        }
         for key, _ in infos
     }
     sources = {
@@ -55,6 +82,8 @@ def describe(config: Path | None) -> tuple[list[dict[str, Any]], str | None]:
         ],
         "doctor_checks": ((name, check.plugin) for name, check in doctor_checks().items()),
         "transports": ((name, transport.plugin) for name, transport in peer_transports().items()),
+        # The routes each plugin adds to `agentnet serve` ('GET /path'), from a server app built to see them.
+        "routes": [(route, plugin) for plugin, routes in _server_routes().items() for route in routes],
     }
     for what, pairs in sources.items():
         for name, plugin in pairs:

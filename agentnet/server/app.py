@@ -16,13 +16,13 @@ from starlette.responses import Response
 
 from agentnet.errors import AgentnetError
 from agentnet.nodes.base import ModelNode
-from agentnet.plugins.manager import plugin_manager
 from agentnet.server.backend import Backend, NodeSource, SearchSource
 from agentnet.server.errors import ERROR_RESPONSES, GATE_STATUSES, install_error_handlers
 from agentnet.server.guard import Guard
 from agentnet.server.limits import ModelLimiter
 from agentnet.server.metrics import Metered, ServerMetrics
 from agentnet.server.peer_view import PeerView
+from agentnet.server.plugin_routes import add_plugin_routes
 from agentnet.server.routes import catalog_router, chat_router, directory_router, health_router
 from agentnet.server.runs import runs_router
 from agentnet.server.settings import ServerSettings
@@ -97,7 +97,8 @@ def create_app(
     # after all of agentnet's own: the first route matching a request answers it, and a plugin's
     # GET /metrics, added before this one was, answered in its place.
     parts = ServerParts(backend, settings, limiter, closing)
-    plugin_manager().call_each("register_server_routes", lambda _: {"app": app, "server": parts})
+    # Each plugin's routes, for `agentnet plugins list`; one an earlier route shadows is reported.
+    app.state.plugin_routes = add_plugin_routes(app, parts)
     _document_the_gate(app)
 
     async def stop_metrics() -> None:

@@ -183,6 +183,7 @@ def test_importer_command_and_doctor_check(example_site: Path) -> None:
         "commands": ["text-stats"],
         "doctor_checks": ["example-echo"],
         "transports": [],
+        "routes": [],
     }
     # The example's check runs in `agentnet doctor` beside agentnet's own (registered the same way).
     doctor = agentnet("doctor", "--json", site=[example_site])

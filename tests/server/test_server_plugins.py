@@ -106,6 +106,9 @@ def test_a_plugin_route_on_a_path_agentnet_serves_does_not_answer_in_its_place(
     served = run_app(create_app(None, ServerSettings(token=SecretStr(TOKEN)), nodes=[ScriptedModel.build("e", ["hi"])]))
     answer = httpx.get(f"{served.url}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
     assert answer.status_code == 200 and "agentnet_http_requests_total" in answer.text, answer.text
+    # And the plugin hears of it (its route was never called, silently).
+    said = plugin_manager().infos["metrics_squatter"].errors
+    assert said and said[0].startswith("adds the route GET /metrics, which is never called: agentnet serves"), said
 
 
 def _echo_agent() -> FastAPI:

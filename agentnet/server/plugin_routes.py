@@ -1,0 +1,88 @@
+"""Plugins' routes on ``agentnet serve``: each plugin's ``register_server_routes`` is called on the app,
+what it added is noted per plugin (``agentnet plugins list`` shows it), and a route on a method and path
+an earlier route already answers is reported, naming the plugin: the first route matching a request
+answers it, so such a route was never called, and nothing said so.
+
+Only Starlette's and FastAPI's public API is used: ``app.routes`` (one entry per ``include_router``,
+``app.get``, ``app.mount`` call), ``BaseRoute.matches(scope)``, and FastAPI's ``get_openapi`` for the
+operations an included router holds. A route an included router keeps out of the schema
+(``include_in_schema=False``) is neither listed nor checked; one added to the app itself is both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from agentnet.plugins.manager import Plugins, plugin_manager
+
+# Path parameters ("{run_id}", "{path:path}") filled with a value any of them accepts, to ask routes
+# whether they answer a path.
+_PARAMETER = re.compile(r"{[^}]*}")
+_HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def add_plugin_routes(app: Any, server: Any, manager: Plugins | None = None) -> dict[str, list[str]]:
+    """Call every plugin's ``register_server_routes(app, server)``; return each plugin's routes
+    ('GET /a2a/card') and report those an earlier route (agentnet's or another plugin's) shadows."""
+    manager = manager or plugin_manager()
+    starts: list[tuple[str, int]] = []
+
+    def args(plugin: str) -> dict[str, Any]:
+        starts.append((plugin, len(app.router.routes)))
+        return {"app": app, "server": server}
+
+    own = len(app.router.routes)
+    manager.call_each("register_server_routes", args)
+    added: dict[str, list[str]] = {}
+    bounds = [*(start for _, start in starts[1:]), len(app.router.routes)]
+    owners = [(0, own, "agentnet")] + [(start, end, p) for (p, start), end in zip(starts, bounds, strict=True)]
+    for (plugin, start), end in zip(starts, bounds, strict=True):
+        routes = app.router.routes[start:end]
+        added[plugin] = operations(routes)
+        for operation in added[plugin]:
+            owner = _answered_before(app.router.routes[:start], owners, operation)
+            if owner is not None:
+                manager.fail(plugin, _shadowed(operation, owner))
+    return {plugin: found for plugin, found in added.items() if found}
+
+
+def operations(routes: Sequence[Any]) -> list[str]:
+    """'METHOD /path' for each route in ``routes`` ('/path' for a mount or a websocket), in order."""
+    found: list[str] = []
+    included = []
+    for route in routes:
+        path = getattr(route, "path", None)
+        if path is None:  # an included router: its operations, as the OpenAPI schema lists them
+            included.append(route)
+            continue
+        methods = sorted(set(getattr(route, "methods", None) or ()) - {"HEAD"})
+        found.extend(f"{method} {path}" for method in methods) if methods else found.append(path)
+    if included:
+        from fastapi.openapi.utils import get_openapi
+
+        for path, item in get_openapi(title="plugin", version="0", routes=included).get("paths", {}).items():
+            found.extend(f"{method.upper()} {path}" for method in item if method.upper() in _HTTP_METHODS)
+    return found
+
+
+def _answered_before(earlier: Sequence[Any], owners: list[tuple[int, int, str]], operation: str) -> str | None:
+    """Who answers ``operation`` before it is reached: 'agentnet', another plugin, or None."""
+    from starlette.routing import Match
+
+    method, _, path = operation.rpartition(" ")
+    scope = {"type": "http", "method": method or "GET", "path": _PARAMETER.sub("x", path), "root_path": ""}
+    for index, route in enumerate(earlier):
+        matched, _ = route.matches(scope)
+        if matched == Match.FULL:
+            return next(owner for start, end, owner in owners if start <= index < end)
+    return None
+
+
+def _shadowed(operation: str, owner: str) -> str:
+    whose = "agentnet serves it itself" if owner == "agentnet" else f"plugin {owner} added it first"
+    return (
+        f"adds the route {operation}, which is never called: {whose}, and the first route matching a request "
+        "answers it; give the plugin's route a path of its own (e.g. under /plugins/<name>/)"
+    )
