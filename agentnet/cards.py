@@ -137,3 +137,30 @@ def tool_card(card: CapabilityCard) -> CapabilityCard:
     if card.provider != "model":
         return card
     return card.model_copy(update={"provider": "tool"})
+
+
+# The most characters a plugin's card (or skill) description may have: the directory embeds about its
+# first 1,000 (256 tokens) and the planner model reads its first 120, while all of it is stored, listed
+# and published in the server's agent card (a 1 MB description took 1.4 s to embed, to no use).
+MAX_PLUGIN_DESCRIPTION = 4000
+
+
+def plugin_card_problem(card: CapabilityCard) -> str | None:
+    """Why a plugin cannot register ``card`` (said after "registers node ..."), or None. A card whose
+    description and skills say nothing is found by its id alone: the planner never picks it."""
+    said = [card.description, *(skill.description for skill in card.skills)]
+    if not any(text.strip() for text in said):
+        return (
+            f"registers node {card.id!r} with an empty description: the planner finds a node by what its card "
+            "says, so it would never be chosen; skipped. Give its CapabilityCard a description (a sentence or "
+            "two on what it does and takes)"
+        )
+    longest = max(said, key=len)
+    if len(longest) > MAX_PLUGIN_DESCRIPTION:
+        whose = "card's" if longest is card.description else "skill's"
+        return (
+            f"registers node {card.id!r} whose {whose} description is {len(longest):,} characters, more than "
+            f"the {MAX_PLUGIN_DESCRIPTION:,} a plugin's card may have (the directory embeds about the first "
+            "1,000; all of it is stored, listed and published); skipped. Shorten it to what the node does"
+        )
+    return None

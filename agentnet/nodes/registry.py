@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agentnet.cards import CapabilityCard
+from agentnet.cards import CapabilityCard, plugin_card_problem
 from agentnet.config import AgentnetConfig, ModelSpec, embedded_default_spec, load_config
 from agentnet.errors import AgentnetError, NotFoundError, UserError
 from agentnet.model_ids import plugin_node_id_problem, where_listed
@@ -188,7 +188,7 @@ class NodeRegistry:
             checked = manager.infos[plugin].source != "builtin" if plugin in manager.infos else True
             for entry in pending[plugin]:
                 card = entry.card
-                problem = plugin_node_id_problem(card.id) if checked else None
+                problem = (plugin_node_id_problem(card.id) or plugin_card_problem(card)) if checked else None
                 if problem is not None:
                     manager.fail(plugin, problem)
                     continue
