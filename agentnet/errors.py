@@ -9,6 +9,8 @@ HTTP bodies) and, where there is one, a ``hint`` saying how to fix it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from agentnet.redact import redact_text
 
 
@@ -127,6 +129,9 @@ class DeadlineExceededError(RunError):
     """agentnet's own per-call or per-run deadline fired."""
 
     code = "deadline_exceeded"
+    # What a model call had spent when its deadline fired (``Usage``, set by ``TokenStream`` when tokens
+    # were produced): a step cut off mid-reply is recorded with them, not with 0.
+    spent: Any = None
 
 
 class OutputValidationError(RunError):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agentnet import genai_spans
+from agentnet.cards import CapabilityCard
 from agentnet.errors import (
     AgentnetError,
     BudgetExceededError,
@@ -29,7 +30,7 @@ from agentnet.executor.run_files import RunFiles
 from agentnet.executor.steps import Runtime, StepSpec
 from agentnet.nodes.arguments import REQUEST_OPTION
 from agentnet.nodes.base import ChatMessage, ModelNode, Reply, to_chat_messages
-from agentnet.nodes.calls import CallAborted
+from agentnet.nodes.calls import CallAborted, Usage
 from agentnet.redact import redact_text
 from agentnet.wording import plural
 
@@ -38,14 +39,26 @@ Writer = Callable[[Any], None]
 
 class RunCancelled(RunError):
     code = "interrupted"
+    # What the call stopped mid-reply had spent (``Usage``; None: nothing counted): its step's record shows it.
+    spent: Usage | None = None
+
+
+def _cancelled(spent: Usage | None) -> RunCancelled:
+    error = RunCancelled("the run was interrupted")
+    error.spent = spent
+    return error
 
 
 def _attempt_record(node_id: str, status: str, exc: BaseException | None = None, reply: Reply | None = None,
-                    latency_s: float = 0.0) -> dict[str, Any]:  # fmt: skip
+                    latency_s: float = 0.0, card: CapabilityCard | None = None) -> dict[str, Any]:  # fmt: skip
     record: dict[str, Any] = {"node_id": node_id, "status": status, "latency_s": round(latency_s, 4)}
     if exc is not None:
         record["error_code"] = exc.code if isinstance(exc, AgentnetError) else type(exc).__name__
         record["error"] = exc.message if isinstance(exc, AgentnetError) else redact_text(str(exc)) or type(exc).__name__
+        spent = getattr(exc, "spent", None)
+        if isinstance(spent, Usage):  # stopped mid-reply: the tokens it produced are counted, not 0
+            cost = card.estimate_cost(spent.prompt_tokens, spent.completion_tokens) if card is not None else 0.0
+            record.update(prompt_tokens=spent.prompt_tokens, completion_tokens=spent.completion_tokens, cost=cost)
     if reply is not None:
         record.update(
             prompt_tokens=reply.usage.prompt_tokens,
@@ -82,6 +95,7 @@ class _StepRun:
         self.prompt_estimate = 0
         self.conclusive: UserError | None = None  # a candidate's "this has no answer": no fallback
         self.refused: list[UserError] = []  # attempts that failed on the request itself, not on a model
+        self.calling: CapabilityCard | None = None  # the card of the node the current attempt calls
 
     def emit(self, event: str, **fields: Any) -> None:
         self.write({"source": "agentnet", "event": event, "run_id": self.run_id, "step": self.spec.id, **fields})
@@ -118,7 +132,10 @@ class _StepRun:
         except BudgetExceededError:
             self._finished("budget_exceeded")
             raise
-        except (RunCancelled, KeyboardInterrupt):
+        except RunCancelled as exc:
+            self._interrupted(exc)
+            raise
+        except KeyboardInterrupt:
             self._finished("interrupted")
             raise
         except Exception:
@@ -126,9 +143,24 @@ class _StepRun:
             self._finished("failed")
             raise
 
-    def _finished(self, status: str) -> None:
+    def _finished(self, status: str, attempt: dict[str, Any] | None = None) -> None:
         if self.runtime.store is not None:
-            self.runtime.store.step_finished(self.run_id, self.spec.id, status)
+            last = (attempt, self.earlier + len(self.attempts)) if attempt is not None else None
+            self.runtime.store.step_finished(self.run_id, self.spec.id, status, attempt=last)
+
+    def _interrupted(self, exc: RunCancelled) -> None:
+        """The step stopped by a cancel; a call stopped mid-reply is its last attempt, with the tokens it
+        produced (the step showed 0 tokens), and they count against the run's budgets."""
+        record = None
+        if exc.spent is not None and self.calling is not None:
+            record = self._spent(self.calling, exc, "interrupted")
+        self._finished("interrupted", record)
+
+    def _spent(self, card: CapabilityCard, exc: BaseException, status: str) -> dict[str, Any]:
+        record = _attempt_record(card.id, status, exc, latency_s=time.perf_counter() - self.started, card=card)
+        self.meter.add(record.get("prompt_tokens", 0), record.get("completion_tokens", 0), record.get("cost", 0.0))
+        self.attempts.append(record)
+        return record
 
     def _try_candidates(self) -> dict[str, Any]:
         for index, card_id in enumerate(self.spec.candidates):
@@ -167,6 +199,7 @@ class _StepRun:
         self.count += 1
         self.started = time.perf_counter()
         node = runtime.resolver(card_id)
+        self.calling = node.card
         if self.empty and node.card.provider != "tool":
             raise _nothing_to_work_on(self.empty, card_id)
         grant = self.meter.grant(spec.id, node.card, self.prompt_estimate, spec.max_tokens)
@@ -193,8 +226,12 @@ class _StepRun:
         if isinstance(exc, UserError):
             self.refused.append(exc)
         status = "invalid_output" if isinstance(exc, OutputValidationError) else "failed"
-        record = _attempt_record(card_id, status, exc, latency_s=time.perf_counter() - self.started)
-        self.attempts.append(record)
+        card = self.calling if self.calling is not None and self.calling.id == card_id else None
+        if card is not None:
+            record = self._spent(card, exc, status)
+        else:
+            record = _attempt_record(card_id, status, exc, latency_s=time.perf_counter() - self.started)
+            self.attempts.append(record)
         if self.runtime.store is not None:
             self.runtime.store.record_attempt(self.run_id, self.spec.id, record, self.earlier + len(self.attempts))
         self.emit("failed", node=card_id, attempt=self.count, error=record["error"], code=record["error_code"])
@@ -331,6 +368,7 @@ def _call(
     at the run's cancel flag (``abort``) while it waits, so no helper thread of our own is needed:
     one thread start and one hand-over per token fewer. The call sees the step's context variables
     (a server's federation headers reach peers, the call's span is the step's child)."""
+    spent: Usage | None = None
     try:
         if schema is not None:
             reply = node.complete(messages, schema=schema, abort=cancel, **options)
@@ -344,9 +382,9 @@ def _call(
                     on_token(piece)
             finally:
                 pieces.close()  # type: ignore[attr-defined]  # a generator: tells the adapter to stop
-            reply = stream.reply  # type: ignore[assignment]
-    except CallAborted:
-        raise RunCancelled("the run was interrupted") from None
+            reply, spent = stream.reply, stream.spent  # type: ignore[assignment]
+    except CallAborted as exc:
+        raise _cancelled(exc.spent) from None
     if cancel.is_set() or reply is None:
-        raise RunCancelled("the run was interrupted")
+        raise _cancelled(reply.usage if reply is not None else spent)
     return reply

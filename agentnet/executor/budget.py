@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from agentnet.cards import CapabilityCard
 from agentnet.config import BudgetSettings
 from agentnet.errors import BudgetExceededError
+from agentnet.nodes.calls import estimate_tokens
 from agentnet.wording import plural
 
 # A call allowed fewer tokens than this cannot say anything useful: stop instead.
@@ -114,6 +115,4 @@ class BudgetMeter:
             self.spent.cost += cost
 
 
-def estimate_tokens(text: str) -> int:
-    """A cautious token estimate (about 3.5 characters per token for English)."""
-    return int(len(text) / 3.5) + 4
+__all__ = ["BudgetMeter", "estimate_tokens"]  # estimate_tokens lives in nodes/calls.py now

@@ -121,6 +121,25 @@ ABORT_POLL_S = 0.1
 class CallAborted(Exception):
     """The caller set the call's ``abort`` event; it stopped waiting for the reply."""
 
+    # What the call had spent (``Usage``) when tokens were produced before it stopped; see ``partial_usage``.
+    spent: Usage | None = None
+
+
+def estimate_tokens(text: str) -> int:
+    """A cautious token estimate (about 3.5 characters per token for English)."""
+    return int(len(text) / 3.5) + 4
+
+
+def partial_usage(messages: list[dict[str, str]], pieces: int) -> Usage | None:
+    """What a call stopped mid-reply (cancelled, past its deadline) had spent, as near as can be said
+    without the adapter's final count: a piece per token (llama.cpp streams one per sampled token; an
+    OpenAI-style stream about one), the prompt estimated. None when no token came: nothing to count."""
+    if not pieces:
+        return None
+    return Usage(
+        prompt_tokens=estimate_tokens("".join(m.get("content", "") for m in messages)), completion_tokens=pieces
+    )
+
 
 @dataclass
 class Generation:

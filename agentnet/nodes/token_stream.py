@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from agentnet import genai_spans
 from agentnet.errors import AgentnetError, DeadlineExceededError
-from agentnet.nodes.calls import ABORT_POLL_S, CallAborted, CallOptions, CancelToken, Generation, Reply, Usage
+from agentnet.nodes.calls import (
+    ABORT_POLL_S,
+    CallAborted,
+    CallOptions,
+    CancelToken,
+    Generation,
+    Reply,
+    Usage,
+    partial_usage,
+)
 
 if TYPE_CHECKING:
     from agentnet.cards import CapabilityCard
@@ -54,6 +63,9 @@ class TokenStream:
         self.messages = messages
         self.options = options
         self.reply: Reply | None = None
+        # What the call spent when it stopped mid-reply (cancelled, past its deadline, left by its reader);
+        # None once it finished (``reply.usage``) or when no token came.
+        self.spent: Usage | None = None
         self._cancel = CancelToken()
 
     def __iter__(self) -> Iterator[str]:
@@ -79,6 +91,18 @@ class TokenStream:
         call.end(self.reply, None)
 
     def _pieces(self) -> Iterator[str]:
+        text: list[str] = []
+        try:
+            yield from self._received(text)
+        except (CallAborted, DeadlineExceededError) as exc:
+            # The step that made the call records what it had produced (it showed 0 tokens).
+            exc.spent = partial_usage(self.messages, len(text))
+            raise
+        finally:
+            if self.reply is None:  # stopped mid-reply, also by its reader leaving (a cancelled step)
+                self.spent = partial_usage(self.messages, len(text))
+
+    def _received(self, text: list[str]) -> Iterator[str]:
         deadline_s = self.options.deadline_s or self.node.params.deadline_s
         pieces: queue.Queue[Any] = queue.Queue()
         started = time.perf_counter()
@@ -87,7 +111,6 @@ class TokenStream:
             target=self._pump, args=(pieces,), name=f"{CALL_THREAD_PREFIX}{self.node.node_id}", daemon=True
         )
         worker.start()
-        text: list[str] = []
         first_token_s: float | None = None
         abort = self.options.abort
         try:
