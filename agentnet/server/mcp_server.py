@@ -41,7 +41,9 @@ INSTRUCTIONS = (
 )
 
 
-def build_server(network: "Network", verbose: bool = False, max_bytes: int = MAX_BODY_BYTES) -> "MCPServer":
+def build_server(
+    network: "Network", verbose: bool = False, max_bytes: int = MAX_BODY_BYTES, turn: Any = None
+) -> "MCPServer":
     """The MCP server exposing ``network``; its log on stderr at INFO with ``verbose``, else warnings.
     A prompt, task or query longer than ``max_bytes`` (UTF-8) is refused: over stdio nothing else bounds
     it (a 3 MB task was planned for 8.5 s, every other call waiting); over HTTP the body limit is the same."""
@@ -49,7 +51,7 @@ def build_server(network: "Network", verbose: bool = False, max_bytes: int = MAX
     from mcp.server.mcpserver import Context, MCPServer
     from mcp.types import ToolAnnotations
 
-    turn = threading.Lock()
+    turn = turn or threading.Lock()
     reads = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
     # MCPServer configures this process's logging (logging.basicConfig at this level, a Rich handler on
     # stderr); its default, INFO, would show a line per model call (LiteLLM's), per rejected tool call...
@@ -228,7 +230,16 @@ def _lost_only(record: logging.LogRecord) -> bool:
 
 
 def serve_stdio(network: "Network", verbose: bool = False, max_bytes: int = MAX_BODY_BYTES) -> None:
-    build_server(network, verbose, max_bytes).run("stdio")
+    """Serve MCP on stdin and stdout until the host closes stdin, or SIGTERM (``stdio_stop.py``)."""
+    from agentnet.server.stdio_stop import exit_on_sigterm
+
+    turn = threading.Lock()
+    server = build_server(network, verbose, max_bytes, turn)
+    undo = exit_on_sigterm(network, turn)
+    try:
+        server.run("stdio")
+    finally:
+        undo()
 
 
 def serve_http(network: "Network", settings: "ServerSettings", verbose: bool = False) -> None:

@@ -28,16 +28,21 @@ _POLL_S = 0.05
 async def stop_runs(network: Any, wait_s: float = STOP_WAIT_S) -> None:
     """Stop the runs ``network`` executes in this process (and any that start meanwhile), wait until
     they are saved, and log one line per run naming how to resume it. The network runs again after."""
+    await asyncio.to_thread(stop_runs_now, network, wait_s)
+
+
+def stop_runs_now(network: Any, wait_s: float = STOP_WAIT_S) -> None:
+    """``stop_runs`` in the calling thread (which waits): for a process stopping outside an event loop."""
     from agentnet.errors import AgentnetError
 
     try:
         executor = network.executor  # opens no run database: one never opened has no run to stop
     except AgentnetError:  # the application closed its network already: nothing runs on it
         return
-    await asyncio.to_thread(executor.stop_all)
+    executor.stop_all()
     deadline = time.monotonic() + wait_s
     while executor.executing() and time.monotonic() < deadline:
-        await asyncio.sleep(_POLL_S)
+        time.sleep(_POLL_S)
     left = set(executor.executing())
     for run_id in executor.executing(stopped=True):
         _say(executor, run_id, run_id in left, wait_s)

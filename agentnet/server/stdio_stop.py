@@ -1,0 +1,82 @@
+"""`agentnet mcp serve` over stdio stopped by SIGTERM (a host or a service manager ending it, `kill`).
+
+It died at once, with no log line: a run in flight stayed ``running`` until its lease ran out, and the
+host got no answer for it. Now the first SIGTERM is logged and a thread of its own stops the runs
+(saved ``interrupted``, one line each on how to resume them), waits for the call in progress to
+return its answer, closes the network (its MCP servers stopped, the run database closed), runs the
+exit handlers and ends the process with status 0. A second signal ends it at once (128 + its number).
+Ctrl-C (SIGINT) stops it the same way: it waited for the host to close stdin.
+
+Why a thread, and why ``os._exit``: the event loop must keep running while the runs stop, since a
+run's progress reports and its answer go out through it (waiting in the signal handler would hold
+them: a deadlock); and the SDK's stdin reader is blocked in a read of the host's pipe that no signal
+interrupts, and a normal interpreter exit waits for that thread until the host closes stdin.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from agentnet.server.shutdown import STOP_WAIT_S, stop_runs_now
+
+log = logging.getLogger("agentnet.mcp_serve")
+
+# After the last call returned, how long its answer has to be written to the host (a line on a pipe).
+ANSWER_GRACE_S = 0.3
+
+
+def exit_on_sigterm(network: Any, turn: threading.Lock) -> Callable[[], None]:
+    """From now on SIGTERM stops ``network``'s runs and the process, as above; ``turn`` is the lock the
+    server's calls take turns with (held while closing: no call starts on a closed network). Returns
+    the undo. Signals reach only the main thread: elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    stopping = threading.Event()
+
+    def handler(signum: int, frame: Any) -> None:
+        if stopping.is_set():  # asked twice: no more waiting
+            os._exit(128 + signum)
+        stopping.set()
+        name = signal.Signals(signum).name
+        log.warning("agentnet mcp serve got %s: stopping (runs in flight are saved interrupted)", name)
+        threading.Thread(target=_stop_and_exit, args=(network, turn), name="agentnet-sigterm", daemon=True).start()
+
+    for signum in previous:
+        signal.signal(signum, handler)
+
+    def undo() -> None:
+        for signum, old in previous.items():
+            if signal.getsignal(signum) is handler:
+                signal.signal(signum, old)
+
+    return undo
+
+
+def _stop_and_exit(network: Any, turn: threading.Lock) -> None:
+    status = 0
+    try:
+        stop_runs_now(network)
+        if turn.acquire(timeout=STOP_WAIT_S):  # the stopped call returned; none starts after
+            time.sleep(ANSWER_GRACE_S)
+        network.close()
+    except BaseException:  # the process ends all the same; the log says why not cleanly
+        log.exception("agentnet mcp serve did not stop cleanly")
+        status = 1
+    log.warning("agentnet mcp serve stopped")
+    with contextlib.suppress(Exception):
+        atexit._run_exitfuncs()  # what a normal exit runs: the MCP hub's close, telemetry's last export
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)

@@ -1,0 +1,84 @@
+"""`agentnet mcp serve` (stdio) stopped by SIGTERM or Ctrl-C while a run is in flight: the run is
+saved `interrupted` and its answer (interrupted, with how to resume it) still reaches the host, the
+log says so, the MCP server the network uses is stopped and the process exits 0. Before, SIGTERM
+killed it at once, silently, the run left `running` until its lease ran out and the host unanswered;
+Ctrl-C let the run finish and then waited for the host to close stdin. A real process, the embedded
+SmolLM2, the fixture MCP server over stdio, real signals, raw JSON-RPC lines."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mcpkit import AGENTNET, FIXTURE_SERVER
+from processes import running_step, wait_until
+from test_mcp_processes import alive, descendants
+from test_mcp_serve_exit import exchange
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the process tree is read from /proc"),
+]
+
+TASK = "Write a very long story about a dragon who learns to bake bread, with many details."
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_saves_the_run_in_flight_answers_the_host_and_exits_cleanly(
+    agentnet_home: Path, tmp_path: Path, signum: signal.Signals
+) -> None:
+    config = tmp_path / "agentnet.yaml"
+    config.write_text(
+        f"mcp_servers:\n  - name: fx\n    command: {sys.executable}\n    args: [{str(FIXTURE_SERVER)!r}]\n"
+    )
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [*AGENTNET, "mcp", "serve", "-c", str(config)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=errors, text=True, env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
+        )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
+        assert exchange(process, {"id": 1, "method": "initialize", "params": hello}) is not None
+        exchange(process, {"method": "notifications/initialized"})
+        children = descendants(process.pid)
+        assert any(str(FIXTURE_SERVER) in Path(f"/proc/{pid}/cmdline").read_text() for pid in children), children
+        call = {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "tools/call",
+            "params": {"name": "run", "arguments": {"task": TASK}},
+        }
+        process.stdin.write(json.dumps(call) + "\n")  # not waiting for its answer: it comes after the signal
+        process.stdin.flush()
+        run_id = running_step(agentnet_home / "runs.sqlite", process)  # type: ignore[arg-type]
+        time.sleep(1)  # into the model's reply
+        began = time.monotonic()
+        process.send_signal(signum)
+        answer = json.loads(process.stdout.readline())
+        assert process.wait(timeout=30) == 0, log.read_text()
+        took = time.monotonic() - began
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdin.close()
+        process.stdout.close()
+    assert took < 15, took
+    assert answer["id"] == 2 and answer["result"]["structuredContent"]["status"] == "interrupted", answer
+    assert answer["result"]["structuredContent"]["run_id"] == run_id
+    with sqlite3.connect(agentnet_home / "runs.sqlite", timeout=5) as conn:
+        (status,) = conn.execute("SELECT status FROM agentnet_runs WHERE id=?", (run_id,)).fetchone()
+    assert status == "interrupted"
+    said = log.read_text()
+    assert f"got {signum.name}: stopping" in said and f"run {run_id} interrupted" in said, said
+    assert "agentnet mcp serve stopped" in said and "Traceback" not in said, said
+    wait_until(lambda: not any(alive(pid) for pid in children), what="the MCP server to end", timeout_s=5)
