@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import importlib
 import logging
 import os
@@ -28,6 +29,7 @@ from typing import Any, Literal, TypeVar
 import pluggy
 
 from agentnet.plugins import hookspecs
+from agentnet.plugins.bounded import HookHung, call_bounded, hook_wait_s
 
 DEFAULT_PLUGINS = (
     "agentnet.nodes.adapters",
@@ -237,9 +239,13 @@ class Plugins:
         succeeded = []
         for impl in getattr(self.pm.hook, hook).get_hookimpls():
             kwargs = args(impl.plugin_name)
+            call = functools.partial(impl.function, *(kwargs[name] for name in impl.argnames))
             try:
-                with self._waited_for(impl.plugin_name, f"in {hook}", f"in {hook}"), plugin_output_aside():
-                    returned = impl.function(*(kwargs[name] for name in impl.argnames))
+                with self._waited_for(impl.plugin_name, f"in {hook}", f"in {hook}"):
+                    returned = self._call_hook(impl.plugin_name, call)
+            except HookHung as exc:
+                self.fail(impl.plugin_name, f"{exc}: it was in {hook}")
+                continue
             except BaseException as exc:  # noqa: BLE001 — reported; what it registered is dropped
                 _reraise_interrupt(exc)
                 self.fail(impl.plugin_name, f"failed in {hook}: {_described(exc)}")
@@ -248,6 +254,15 @@ class Plugins:
                 self.fail(impl.plugin_name, _returned(hook, returned))
             succeeded.append(impl.plugin_name)
         return succeeded
+
+    def _call_hook(self, plugin: str, call: Callable[[], Any]) -> Any:
+        """An installed plugin's hook with a bounded wait (``bounded.py``); agentnet's own and an
+        application's (in code) in this thread, as always."""
+        info = self.infos.get(plugin)
+        if info is None or info.source != "entry point":
+            with plugin_output_aside():
+                return call()
+        return call_bounded(call, hook_wait_s(), plugin, plugin_output_aside)
 
     def _timed(self, plugin: str, doing: str, took: float) -> None:
         """Report an installed plugin that held agentnet for ``SLOW_IMPORT_S`` or more (built-ins are agentnet's)."""

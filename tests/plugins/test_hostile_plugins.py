@@ -8,6 +8,7 @@ folder the ``agentnet`` subprocesses get on PYTHONPATH (``install`` of test_exam
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,32 @@ def test_a_plugin_raising_a_base_exception_is_reported_not_a_traceback(tmp_path:
     synced = agentnet("sync-things", site=[site])
     assert synced.returncode == 1 and "Traceback" not in synced.stderr, synced.stderr
     assert "command 'sync-things' of plugin cancel from agentnet-cancel 0.2 failed: CancelledError" in synced.stderr
+
+
+HANGING = """\
+import time
+import agentnet
+from agentnet import CapabilityCard
+
+
+@agentnet.hookimpl
+def register_nodes(register):
+    register(lambda text: "never", card=CapabilityCard(id="never-tool", description="never registered"))
+    time.sleep(3600)  # waits for a server, a lock or a terminal that never answers
+"""
+
+
+def test_a_plugin_hook_that_never_returns_is_given_up_on_and_named(example_site: Path, tmp_path: Path) -> None:
+    package = one_module_plugin(tmp_path / "hang-src", "agentnet-sleepy", "0.1", "sleepy", HANGING)
+    site = [example_site, install(package, tmp_path / "site")]
+    began = time.monotonic()
+    listed = agentnet("models", "list", "--json", site=site, env={"AGENTNET_PLUGIN_HOOK_WAIT_S": "3"}, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    assert time.monotonic() - began < 60  # it waited forever
+    # The other plugin's node is there; what the hung hook registered before hanging is not.
+    assert listed_ids(listed.stdout) == ["smollm2", "text-stats"]
+    stderr = listed.stderr
+    assert "agentnet plugin sleepy is still in register_nodes after 2 s" in stderr, stderr
+    assert "agentnet plugin sleepy did not return within 3 s (AGENTNET_PLUGIN_HOOK_WAIT_S sets the wait)" in stderr
+    assert "it was in register_nodes" in stderr and "comes from agentnet-sleepy 0.1" in stderr
+    assert "Traceback" not in stderr
