@@ -53,7 +53,7 @@ def diagnose(config: AgentnetConfig) -> list[Finding]:
         # SystemExit too: a check that calls sys.exit() ended doctor with its code and no report at all.
         except (Exception, SystemExit) as exc:  # noqa: BLE001 — a plugin's bug must not hide the other checks
             crashed = f"the check crashed: {type(exc).__name__}: {exc}"
-            findings.append(Finding(name, False, crashed, "report it to the plugin's authors", check.plugin))
+            findings.append(Finding(name, False, crashed, _blame(check.plugin), check.plugin))
         else:
             findings.append(_passed(name, line, check.plugin))
     return findings
@@ -64,7 +64,17 @@ def _passed(name: str, line: object, plugin: str) -> Finding:
     if line is None or isinstance(line, str):
         return Finding(name, True, line or "ok", "", plugin)
     wrong = f"the check returned {type(line).__name__}, not a status line"
-    return Finding(name, False, wrong, "report it to the plugin's authors: a check returns a str or None", plugin)
+    return Finding(name, False, wrong, _blame(plugin, "a check returns a str or None"), plugin)
+
+
+def _blame(plugin: str, rule: str = "") -> str:
+    """The fix for a check that broke: its plugin's distribution (the entry point name alone, as the table
+    shows it, is no name pip takes) and the way out."""
+    from agentnet.plugins.manager import plugin_manager
+
+    manager = plugin_manager()
+    why = f" ({rule})" if rule else ""
+    return f"a bug in {manager.origin(plugin)}{why}: report it to its authors; {manager.way_out(plugin)}"
 
 
 def _broken(problems: list[tuple[str, str]], code: str) -> RunError:

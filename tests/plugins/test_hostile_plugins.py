@@ -194,6 +194,9 @@ def test_doctor_reports_plugin_checks_that_raise_exit_or_return_garbage(tmp_path
     assert "broken divides (badchecks): the check crashed: ZeroDivisionError" in text
     assert "broken exits (badchecks): the check crashed: SystemExit: 5" in text
     assert "broken garbage (badchecks): the check returned dict, not a status line" in text
+    # The fix names the distribution to report or uninstall (it said "report it to the plugin's authors").
+    assert text.count("a bug in plugin badchecks from agentnet-bad-checks 0.4") == 3, text
+    assert "`pip uninstall agentnet-bad-checks`" in text
     assert "ok runs" in text and "3 of" in text  # the other checks ran and were reported
     assert "Traceback" not in done.stderr
 
