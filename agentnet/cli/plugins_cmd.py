@@ -31,10 +31,14 @@ def _node_plugins(config: Path | None) -> tuple[dict[str, str], str | None]:
 
 def _server_routes() -> dict[str, list[str]]:
     """Each plugin's routes: the server app is built as ``agentnet serve`` builds it, with nothing to
-    serve (no network, no nodes), so a route agentnet shadows is reported here too."""
+    serve (no network, no nodes), so a route agentnet shadows is reported here too. None listed without
+    the server's packages (`pip install 'agentnet[server]'`): then no plugin route can be served either."""
     import logging
 
-    from agentnet.server.app import create_app
+    try:
+        from agentnet.server.app import create_app
+    except ImportError:  # a base install: no FastAPI
+        return {}
 
     quiet = logging.getLogger("a2a")  # its agent card with no skill is warned of: there is none to publish here
     level = quiet.level

@@ -58,3 +58,15 @@ def test_plugins_list_shows_a_plugin_s_routes_and_reports_those_agentnet_serves_
     assert "comes from agentnet-routes-demo 0.4" in listed.stderr and "Traceback" not in listed.stderr
     table = agentnet("plugins", "list", site=site)
     assert "routes: GET /.well-known/agent-card.json, POST /a2a" in table.stdout, table.stdout
+
+
+def test_plugins_list_works_without_the_server_packages(tmp_path: Path) -> None:
+    """A base install (no `agentnet[server]`: no FastAPI) lists its plugins as before, with no routes."""
+    site = tmp_path / "no-fastapi"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text("import sys\nsys.modules['fastapi'] = None  # as if not installed\n")
+    listed = agentnet("plugins", "list", "--json", site=[site])
+    assert listed.returncode == 0, listed.stderr
+    plugins = {p["name"]: p for p in json.loads(listed.stdout)}
+    assert plugins["agentnet.server.plugin"]["registered"]["routes"] == []
+    assert "Traceback" not in listed.stderr
