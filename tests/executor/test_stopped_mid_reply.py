@@ -53,9 +53,11 @@ def test_a_cancelled_step_keeps_the_tokens_its_model_produced(smollm2_node: Any)
 def test_a_step_past_its_deadline_keeps_the_tokens_and_its_fallback_adds_its_own(smollm2_node: Any) -> None:
     spec = embedded_default_spec()
     hasty = LlamaCppNode.from_spec(
-        spec.model_copy(update={"id": "hasty", "params": ModelParams(deadline_s=3.0, max_tokens=2000)})
+        spec.model_copy(update={"id": "hasty", "params": ModelParams(deadline_s=6.0, max_tokens=2000)})
     )
-    hasty.complete("Hi", max_tokens=1)  # the engine's first evaluation is slow: not inside the deadline
+    # The engine's first evaluation is slow (seconds on a loaded machine): done before, with no short deadline;
+    # 2000 tokens take far longer than 6 s, so the deadline fires mid-reply.
+    smollm2_node.complete("Hi", max_tokens=1)
     backup = NodeRegistry()
     backup.register_callable(lambda text: "backup answered", CapabilityCard(id="backup", description="answers"))
     executor = Executor({"hasty": hasty, "backup": backup.node("backup")})
