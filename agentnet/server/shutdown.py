@@ -88,6 +88,12 @@ def stop_on_signals(network: Any) -> Callable[[], None]:
             signal.signal(signum, old)
             signal.raise_signal(signum)
 
+    return install_handler(handler, previous)
+
+
+def install_handler(handler: Callable[[int, Any], None], previous: dict[int, Any]) -> Callable[[], None]:
+    """``handler`` for each signal of ``previous`` (its handlers before); returns the undo, which puts
+    each back unless something else has replaced ``handler`` since."""
     for signum in previous:
         signal.signal(signum, handler)
 

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from agentnet.server.shutdown import STOP_WAIT_S, stop_runs_now
+from agentnet.server.shutdown import STOP_WAIT_S, install_handler, stop_runs_now
 
 log = logging.getLogger("agentnet.mcp_serve")
 
@@ -40,7 +40,7 @@ def exit_on_sigterm(network: Any, turn: threading.Lock) -> Callable[[], None]:
     the undo. Signals reach only the main thread: elsewhere nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
-    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    previous: dict[int, Any] = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
     stopping = threading.Event()
 
     def handler(signum: int, frame: Any) -> None:
@@ -51,15 +51,7 @@ def exit_on_sigterm(network: Any, turn: threading.Lock) -> Callable[[], None]:
         log.warning("agentnet mcp serve got %s: stopping (runs in flight are saved interrupted)", name)
         threading.Thread(target=_stop_and_exit, args=(network, turn), name="agentnet-sigterm", daemon=True).start()
 
-    for signum in previous:
-        signal.signal(signum, handler)
-
-    def undo() -> None:
-        for signum, old in previous.items():
-            if signal.getsignal(signum) is handler:
-                signal.signal(signum, old)
-
-    return undo
+    return install_handler(handler, previous)
 
 
 def _stop_and_exit(network: Any, turn: threading.Lock) -> None:
