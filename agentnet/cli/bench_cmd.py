@@ -11,9 +11,12 @@ from typing import Annotated
 
 import typer
 
+from agentnet.cli.help_group import HelpGroup
 from agentnet.wording import plural
 
-bench_app = typer.Typer(help="Measure retrieval and planning quality on benchmark data.", no_args_is_help=True)
+bench_app = typer.Typer(
+    cls=HelpGroup, help="Measure retrieval and planning quality on benchmark data.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from agentnet.cli.help_group import HelpGroup
 from agentnet.errors import RunError
 from agentnet.wording import plural
 
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
     from agentnet.nodes.calls import Reply
 
 daemon_app = typer.Typer(
-    help="A warm background process that keeps models loaded for `ask`, `plan`, `run` and `chat`.", no_args_is_help=True
+    cls=HelpGroup,
+    help="A warm background process that keeps models loaded for `ask`, `plan`, `run` and `chat`.",
+    no_args_is_help=True,
 )
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 20.0

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from agentnet.cli.help_group import HelpGroup
 from agentnet.wording import plural
 
 if TYPE_CHECKING:
     from agentnet.directory.query import Candidate
     from agentnet.directory.store import Directory
 
-directory_app = typer.Typer(help="Search and manage the capability directory.", no_args_is_help=True)
+directory_app = typer.Typer(cls=HelpGroup, help="Search and manage the capability directory.", no_args_is_help=True)
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml.")

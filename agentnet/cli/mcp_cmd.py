@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from agentnet.cli.help_group import HelpGroup
 from agentnet.errors import UserError
 from agentnet.plugins.hookspecs import hookimpl
 from agentnet.wording import plural
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
     from agentnet.mcp.servers import McpServers
     from agentnet.mcp.store import McpServerRecord
 
-mcp_app = typer.Typer(help="MCP servers' tools as collaborators, and agentnet as an MCP server.", no_args_is_help=True)
+mcp_app = typer.Typer(
+    cls=HelpGroup, help="MCP servers' tools as collaborators, and agentnet as an MCP server.", no_args_is_help=True
+)
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml.")

@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from agentnet.cli.help_group import HelpGroup
 from agentnet.wording import plural
 
 if TYPE_CHECKING:
     from agentnet.planner.memory import PlanMemory
 
-memory_app = typer.Typer(help="What the planner learned from solved tasks: inspect or forget it.", no_args_is_help=True)
+memory_app = typer.Typer(
+    cls=HelpGroup, help="What the planner learned from solved tasks: inspect or forget it.", no_args_is_help=True
+)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 

@@ -12,7 +12,9 @@ from typing import Annotated, Any
 
 import typer
 
-models_app = typer.Typer(help="List, inspect and try the models agentnet knows.", no_args_is_help=True)
+from agentnet.cli.help_group import HelpGroup
+
+models_app = typer.Typer(cls=HelpGroup, help="List, inspect and try the models agentnet knows.", no_args_is_help=True)
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml.")

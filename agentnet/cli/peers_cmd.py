@@ -13,9 +13,10 @@ from typing import Annotated
 
 import typer
 
+from agentnet.cli.help_group import HelpGroup
 from agentnet.wording import plural
 
-peers_app = typer.Typer(help="Federate with other agentnet servers (their skills become collaborators).",
+peers_app = typer.Typer(cls=HelpGroup, help="Federate with other agentnet servers (their skills become collaborators).",
                         no_args_is_help=True)  # fmt: skip
 
 ConfigOption = Annotated[

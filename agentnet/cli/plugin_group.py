@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand
 from typer.exceptions import TyperException
 
+from agentnet.cli.help_group import HelpGroup
 from agentnet.errors import AgentnetError, RunError
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def _command_apps(manager: Plugins) -> dict[str, typer.Typer]:
     apps: dict[str, typer.Typer] = {}
 
     def args(plugin: str) -> dict[str, Any]:
-        apps[plugin] = typer.Typer()
+        apps[plugin] = typer.Typer(cls=HelpGroup)
         return {"cli": apps[plugin]}
 
     succeeded = manager.call_each("register_commands", args)
@@ -182,7 +183,7 @@ def builtin_plugins() -> tuple[list[Any], dict[str, str]]:
     return list(manager.infos.values()), names
 
 
-class AgentnetGroup(TyperGroup):
+class AgentnetGroup(HelpGroup):
     """Built-in commands as usual; plugin commands resolved on demand, listed from the cache."""
 
     _listing = False

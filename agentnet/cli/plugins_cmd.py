@@ -9,7 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-plugins_app = typer.Typer(help="See the installed plugins and what they add.", no_args_is_help=True)
+from agentnet.cli.help_group import HelpGroup
+
+plugins_app = typer.Typer(cls=HelpGroup, help="See the installed plugins and what they add.", no_args_is_help=True)
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml.")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from agentnet.cli.help_group import HelpGroup
 from agentnet.cli.limits import AllowDestructiveOption, RecursionLimitOption, with_destructive, with_recursion_limit
 from agentnet.cli.render import resumable, with_run_id
 from agentnet.errors import ConfigError, NotFoundError, RunStoreError, UserError
@@ -26,7 +27,10 @@ if TYPE_CHECKING:
     from agentnet.recipes.validate import Checked
 
 recipe_app = typer.Typer(
-    help="Recipe YAML workflows: validate, run, draw, list, schema.", no_args_is_help=True, add_completion=False
+    cls=HelpGroup,
+    help="Recipe YAML workflows: validate, run, draw, list, schema.",
+    no_args_is_help=True,
+    add_completion=False,
 )
 
 FileArg = Annotated[str, typer.Argument(help="A recipe file, or the name of one in `agentnet recipe list`.")]

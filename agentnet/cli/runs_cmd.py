@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from agentnet.cli.help_group import HelpGroup
 from agentnet.cli.render import clip, tried
 from agentnet.wording import plural
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 runs_app = typer.Typer(
-    help="Past runs: list them, show a run's trace, rate its plan, remove them.", no_args_is_help=True
+    cls=HelpGroup, help="Past runs: list them, show a run's trace, rate its plan, remove them.", no_args_is_help=True
 )
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="Config file to use instead of ./agentnet.yaml (its runs.url).")

@@ -48,3 +48,32 @@ def test_every_documented_option_says_what_it_does() -> None:
     assert len(rows) > 100
     empty = [row for row in rows if row.rstrip().endswith("|  |")]
     assert not empty, empty
+
+
+def test_help_lists_each_command_on_one_line_not_at_its_docstrings_breaks() -> None:
+    """`agentnet --help` and every group's --help list a command by its docstring's first paragraph, read
+    as one line: typer kept the docstring's line breaks, so rows broke mid-sentence ("Piped stdin" / "and
+    --input files come first,"). Wide enough, each such paragraph is one unbroken row."""
+    import inspect
+
+    import typer
+    from typer.testing import CliRunner
+
+    from agentnet.cli.app import app
+
+    root = typer.main.get_command(app)
+    groups = [
+        ([], root),
+        *(([name], sub) for name, sub in getattr(root, "commands", {}).items() if hasattr(sub, "commands")),
+    ]
+    runner = CliRunner()
+    checked = 0
+    for path, group in groups:
+        output = runner.invoke(app, [*path, "--help"], env={"NO_COLOR": "1", "COLUMNS": "400"}).output
+        for name, command in group.commands.items():
+            first = inspect.cleandoc(command.help or "").split("\n\n")[0]
+            if "\n" in first:
+                checked += 1
+                row = " ".join(line.strip() for line in first.splitlines())
+                assert row in output, (path, name, output)
+    assert checked >= 5, checked
