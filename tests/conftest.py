@@ -179,6 +179,7 @@ def llama_server(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory) -
             "--port", str(port),
             "--n_ctx", "2048",
             "--n_threads", "1",
+            "--n_threads_batch", "1",  # as agentnet's own pool does (nodes/pool.py)
             "--seed", "0",
         ]  # fmt: skip
 

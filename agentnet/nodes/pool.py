@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import multiprocessing
 import threading
 import time
 import weakref
@@ -304,9 +305,17 @@ def avoid_amx_kernels() -> bool:
 def _new_llama(path: Path, key: PoolKey) -> Any:
     import llama_cpp
 
-    kwargs: dict[str, Any] = {"model_path": str(path), "n_ctx": key.n_ctx, "verbose": False}
-    if key.n_threads is not None:
-        kwargs["n_threads"] = key.n_threads
+    # The prompt is processed with as many threads as tokens are generated with (llama.cpp's own
+    # default; llama-cpp-python's is every core): every core's thread waits for the slowest, so on a
+    # busy machine a 585-token prompt took 5-14 s with 2 threads on 2 cores, 5 s with 1 (bench/threads.py).
+    threads = key.n_threads or max(multiprocessing.cpu_count() // 2, 1)  # llama-cpp-python's n_threads
+    kwargs: dict[str, Any] = {
+        "model_path": str(path),
+        "n_ctx": key.n_ctx,
+        "n_threads": threads,
+        "n_threads_batch": threads,
+        "verbose": False,
+    }
     if key.chat_format is not None:
         _check_chat_format(key.chat_format)
         kwargs["chat_format"] = key.chat_format

@@ -112,3 +112,15 @@ def _info(path: Path) -> Any:
     from agentnet.nodes.gguf import inspect_gguf
 
     return inspect_gguf(path)
+
+
+def test_the_prompt_is_read_with_as_many_threads_as_tokens_are_generated_with(smollm2_path: Path) -> None:
+    # llama-cpp-python reads the prompt on every core: on a busy 2-core machine that was 2-3 times slower.
+    keys = [PoolKey(path=str(smollm2_path.resolve()), n_ctx=128, n_threads=n) for n in (None, 1)]
+    pool = ModelPool()
+    try:
+        default, one = (pool.get(key).llama for key in keys)
+        assert default.n_threads_batch == default.n_threads >= 1
+        assert one.n_threads_batch == one.n_threads == 1
+    finally:
+        pool.clear()
