@@ -121,6 +121,8 @@ def test_ctrl_c_during_agentnet_run_saves_interrupted_then_resume_finishes(agent
     shown = json.loads(agentnet("runs", "show", run_id, "--json").stdout)
     assert shown["status"] == "interrupted"
 
+    # 1,024 tokens kept the first reply going until Ctrl-C; the resumed step need not write a whole story.
+    Path("agentnet.yaml").write_text(LONG_CONFIG.replace("max_tokens: 1024", "max_tokens: 48"))
     resumed = agentnet("run", "--resume", run_id, "--json")
     assert resumed.returncode == 0, resumed.stderr
     final = json.loads(resumed.stdout.strip().splitlines()[-1])
