@@ -14,6 +14,16 @@ last and one worker ran alone for minutes at the end (CI run of the recovered st
 fill the gaps at the end and the two workers finish together. The figures are seconds measured on a
 loaded 2-core machine (``--durations``); a new slow file belongs in the list.
 
+A unit not in the list goes out in collection order, which puts tests/server/ near the end: a long
+file there ran last, alone. Two such files were measured by speed22 with each file run alone (``-n 0
+-p no:randomly``, no coverage, the machine at load 4-7), "alone" below, and placed by those figures:
+test_shared_runs.py took 100 s alone (its lease waits are wall time whatever the load), more than
+test_cli_run.py (82 s alone) and test_inputs_cli.py (71 s alone), so it goes right after test_exit.py;
+test_recipe_peers.py took 42 s alone, more than test_recipe_shipped.py (37 s alone), so it goes among
+the files of 100 s and more. The whole-suite figures of the other files were not re-measured (the
+suite was not run); where a file was measured alone, its figure follows as "alone" ("alone A -> B":
+before and after llama.cpp read prompts with one thread per generating thread, nodes/pool.py).
+
 Without xdist (``-n 0``) nothing here changes which tests run, only their order.
 """
 
@@ -39,20 +49,21 @@ OWN_GROUP: tuple[str, ...] = (
 # (load 6-13): 9,166 worker-seconds in 4,615 s of wall, so the two workers were busy to the end.
 # Every group of 100 s or more, then the slow OWN_GROUP units.
 SLOWEST_FIRST: tuple[str, ...] = (
-    "tests/nodes/test_exit.py",  # 467 (50 at load 3: its llama.cpp exits slow most under load)
+    "tests/nodes/test_exit.py",  # 467 (50 at load 3: its llama.cpp exits slow most under load), alone 54 -> 33
+    "tests/server/test_shared_runs.py",  # alone 100
     "tests/collaborators/test_calculator_run.py",  # 338
-    "tests/executor/test_inputs_cli.py",  # 269
-    "tests/executor/test_cli_run.py",  # 268
+    "tests/executor/test_inputs_cli.py",  # 269 (alone 115 -> 71)
+    "tests/executor/test_cli_run.py",  # 268 (alone 108 -> 82)
     "tests/collaborators/test_file_reader_handed.py",  # 267
     "tests/executor/test_leases.py",  # 218
     "tests/executor/test_sigterm_and_markup.py",  # 208
     "tests/executor/test_run_store.py",  # 192
-    "tests/recipes/test_recipe_shipped.py",  # 182
+    "tests/recipes/test_recipe_shipped.py",  # 182 (alone 82 -> 37)
     "tests/mcp/test_mcp_time.py",  # 172
     "tests/server/test_federation.py",  # 163
     "tests/cli/test_redaction.py",  # 155
     "tests/planner/test_general_model.py",  # 149
-    "tests/executor/test_run_like_ask.py",  # 143
+    "tests/executor/test_run_like_ask.py",  # 143 (alone 42 -> 25)
     "tests/planner/test_request_wording.py",  # 137
     "tests/directory/test_dir_shared.py",  # 132
     "tests/mcp/test_mcp_resume_elsewhere.py",  # 128
@@ -61,9 +72,10 @@ SLOWEST_FIRST: tuple[str, ...] = (
     "tests/plugins/test_example_plugin.py",  # 123
     "tests/cli/test_ask_cli.py",  # 119
     "tests/planner/test_planner_real.py",  # 113
-    "tests/server/test_peers.py",  # 105
+    "tests/server/test_peers.py",  # 105 (alone 83)
     "tests/directory/test_dir_cli.py",  # 102
     "tests/mcp/test_mcp_serve.py",  # 101
+    "tests/server/test_recipe_peers.py",  # alone 42
     "tests/test_quality.py::test_code_quality[mypy]",  # 90 (cold cache, before its two cuts)
     "tests/docs/test_docs_examples.py::test_every_example_runs[quickstart.md]",  # 68
     "tests/docs/test_docs_examples.py::test_every_example_runs[",  # the other docs, 6-67 each
