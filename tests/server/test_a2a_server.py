@@ -187,6 +187,10 @@ def test_cancel_stops_the_run_which_stays_resumable_and_the_task_outlives_a_rest
     stopped = [s["id"] for s in trace["steps"] if s["status"] != "succeeded"]
     assert stopped, trace["steps"]  # the step the model was writing did not finish
 
+    # The story ran long enough to be cancelled mid-reply; the resumed step need not write 512 tokens.
+    (served.workdir / "agentnet.yaml").write_text(
+        'models:\n  - {id: smollm2, adapter: llamacpp, path: "embedded:smollm2", params: {max_tokens: 48}}\n'
+    )
     resumed = served.cli("run", "--resume", task_id, "--json", timeout=600)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     result = json.loads(resumed.stdout.strip().splitlines()[-1])
