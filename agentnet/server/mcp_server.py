@@ -17,8 +17,8 @@ import logging
 import socket
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -242,6 +242,25 @@ def serve_stdio(network: "Network", verbose: bool = False, max_bytes: int = MAX_
         undo()
 
 
+def _stopping_runs(lifespan: Any, network: "Network") -> Any:
+    """The MCP app's lifespan, plus what ``agentnet serve`` does on SIGTERM or Ctrl-C (``shutdown.py``):
+    the runs in flight stop at the signal and are saved interrupted, then logged with how to resume
+    them. Without it uvicorn waited for a run in flight to finish (minutes for a long story)."""
+    from agentnet.server.shutdown import mcp_resume, stop_on_signals, stop_runs
+
+    @asynccontextmanager
+    async def stopping(app: Any) -> AsyncIterator[Any]:
+        async with lifespan(app) as state:
+            undo = stop_on_signals(network)
+            try:
+                yield state
+            finally:
+                undo()
+                await stop_runs(network, resume=mcp_resume)
+
+    return stopping
+
+
 def serve_http(network: "Network", settings: "ServerSettings", verbose: bool = False) -> None:
     """Streamable HTTP at ``/mcp`` behind agentnet's gate; port 0 picks a free port (printed)."""
     import uvicorn
@@ -256,7 +275,9 @@ def serve_http(network: "Network", settings: "ServerSettings", verbose: bool = F
     # Listening before the address is announced: a client that connects at once waits in the backlog.
     sock.listen(2048)
     bound = settings.model_copy(update={"port": sock.getsockname()[1]})
-    app = Guard(build_server(network, verbose, settings.max_body_bytes).streamable_http_app(host=settings.host), bound)
+    inner = build_server(network, verbose, settings.max_body_bytes).streamable_http_app(host=settings.host)
+    inner.router.lifespan_context = _stopping_runs(inner.router.lifespan_context, network)
+    app = Guard(inner, bound)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, proxy_headers=False)
     sys.stderr.write(f"agentnet MCP server at {bound.base_url}/mcp\n")
     sys.stderr.flush()

@@ -25,13 +25,27 @@ STOP_WAIT_S = 10.0
 _POLL_S = 0.05
 
 
-async def stop_runs(network: Any, wait_s: float = STOP_WAIT_S) -> None:
+def serve_resume(run_id: str) -> str:
+    """How to resume a run ``agentnet serve`` stopped: any server on its run database, or the CLI."""
+    return f"POST /v1/runs/{run_id}/resume on a server sharing the run database, or `agentnet run --resume {run_id}`"
+
+
+def mcp_resume(run_id: str) -> str:
+    """How to resume a run ``agentnet mcp serve`` stopped: its tools start runs but resume none."""
+    return (
+        f"`agentnet run --resume {run_id}` with the same config (the MCP tools cannot resume a run), or "
+        f"POST /v1/runs/{run_id}/resume on an `agentnet serve` sharing the run database"
+    )
+
+
+async def stop_runs(network: Any, wait_s: float = STOP_WAIT_S, resume: Callable[[str], str] = serve_resume) -> None:
     """Stop the runs ``network`` executes in this process (and any that start meanwhile), wait until
-    they are saved, and log one line per run naming how to resume it. The network runs again after."""
-    await asyncio.to_thread(stop_runs_now, network, wait_s)
+    they are saved, and log one line per run naming how to resume it (``resume(run_id)``). The
+    network runs again after."""
+    await asyncio.to_thread(stop_runs_now, network, wait_s, resume)
 
 
-def stop_runs_now(network: Any, wait_s: float = STOP_WAIT_S) -> None:
+def stop_runs_now(network: Any, wait_s: float = STOP_WAIT_S, resume: Callable[[str], str] = serve_resume) -> None:
     """``stop_runs`` in the calling thread (which waits): for a process stopping outside an event loop."""
     from agentnet.errors import AgentnetError
 
@@ -45,15 +59,14 @@ def stop_runs_now(network: Any, wait_s: float = STOP_WAIT_S) -> None:
         time.sleep(_POLL_S)
     left = set(executor.executing())
     for run_id in executor.executing(stopped=True):
-        _say(executor, run_id, run_id in left, wait_s)
+        _say(executor, run_id, run_id in left, wait_s, resume(run_id))
     # The process may go on (an app served in a thread, then closed): its network runs again.
     executor.start_again()
 
 
-def _say(executor: Any, run_id: str, still_running: bool, wait_s: float) -> None:
+def _say(executor: Any, run_id: str, still_running: bool, wait_s: float, resume: str) -> None:
     from agentnet.errors import AgentnetError
 
-    resume = f"POST /v1/runs/{run_id}/resume on a server sharing the run database, or `agentnet run --resume {run_id}`"
     if still_running:
         log.warning(
             "run %s did not stop within %.0f s of the shutdown: it stays marked running until its lease "

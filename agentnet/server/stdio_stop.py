@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from agentnet.server.shutdown import STOP_WAIT_S, install_handler, stop_runs_now
+from agentnet.server.shutdown import STOP_WAIT_S, install_handler, mcp_resume, stop_runs_now
 
 log = logging.getLogger("agentnet.mcp_serve")
 
@@ -57,7 +57,7 @@ def exit_on_sigterm(network: Any, turn: threading.Lock) -> Callable[[], None]:
 def _stop_and_exit(network: Any, turn: threading.Lock) -> None:
     status = 0
     try:
-        stop_runs_now(network)
+        stop_runs_now(network, resume=mcp_resume)
         if turn.acquire(timeout=STOP_WAIT_S):  # the stopped call returned; none starts after
             time.sleep(ANSWER_GRACE_S)
         network.close()

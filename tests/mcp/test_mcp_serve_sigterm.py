@@ -79,6 +79,10 @@ def test_a_signal_saves_the_run_in_flight_answers_the_host_and_exits_cleanly(
         (status,) = conn.execute("SELECT status FROM agentnet_runs WHERE id=?", (run_id,)).fetchone()
     assert status == "interrupted"
     said = log.read_text()
-    assert f"got {signum.name}: stopping" in said and f"run {run_id} interrupted" in said, said
+    assert f"got {signum.name}: stopping" in said, said
+    # What resumes it: no MCP tool does (POST /v1/runs/ID/resume, serve's wording, came first).
+    said_run = [line for line in said.splitlines() if f"run {run_id} interrupted" in line]
+    assert len(said_run) == 1 and f"resume it: `agentnet run --resume {run_id}`" in said_run[0], said
+    assert "the MCP tools cannot resume a run" in said_run[0], said
     assert "agentnet mcp serve stopped" in said and "Traceback" not in said, said
     wait_until(lambda: not any(alive(pid) for pid in children), what="the MCP server to end", timeout_s=5)
