@@ -201,9 +201,12 @@ def _plugin_code(kind: AdapterKind, doing: str) -> Iterator[None]:
     except (ValueError, AssertionError, AgentnetError):
         raise
     except Exception as exc:  # noqa: BLE001 — a plugin's code: reported as a ValueError, which pydantic places
+        from agentnet.plugins.manager import plugin_manager
+
+        way_out = plugin_manager().way_out(kind.plugin)
         raise ValueError(
-            f"adapter {kind.name!r}{_from_plugin(kind)} failed {doing}: {type(exc).__name__}: {exc}. Fix or "
-            "uninstall that plugin (`agentnet plugins list` names it), or remove this model"
+            f"adapter {kind.name!r}{_from_plugin(kind)} failed {doing}: {type(exc).__name__}: {exc}. "
+            f"{way_out[:1].upper()}{way_out[1:]}; or remove this model"
         ) from None
 
 

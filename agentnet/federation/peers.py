@@ -230,11 +230,12 @@ def _origin(transport: PeerTransport) -> str:
 
 def _transport_failed(transport: PeerTransport, what: str, peer: str | None = None) -> ConfigError:
     """A peer transport's code (a plugin's) that raised or returned the wrong thing, with the plugin and the way out."""
-    remove = f", or `agentnet peers remove {peer}`" if peer else ""
+    from agentnet.plugins.manager import plugin_manager
+
+    remove = f"; or `agentnet peers remove {peer}`" if peer else ""
     return ConfigError(
         f"peer transport {transport.name!r} ({_origin(transport)}) {what}",
-        hint="fix or uninstall that plugin (`agentnet plugins list` names it; AGENTNET_LOAD_PLUGINS= runs agentnet "
-        f"without installed plugins){remove}",
+        hint=f"{plugin_manager().way_out(transport.plugin)}{remove}",
         code="peer_transport_failed",
     )
 

@@ -43,7 +43,7 @@ def test_an_adapter_whose_own_validation_breaks_is_named_at_the_models_line(in_c
         load_config()
     assert (
         "agentnet.yaml:4:5: models.0.options: Value error, adapter 'picky' (plugin picky_plugin) failed validating "
-        "this model's options: KeyError: 'b'. Fix or uninstall that plugin" in str(caught.value)
+        "this model's options: KeyError: 'b'. Fix or update that plugin, or uninstall it" in str(caught.value)
     ), caught.value
     Path("agentnet.yaml").write_text("models:\n  - id: p\n    adapter: picky\n")
     with pytest.raises(ConfigError) as caught:
