@@ -138,6 +138,8 @@ class OutputValidationError(RunError):
     """A model's reply does not satisfy the JSON Schema it was asked to follow."""
 
     code = "output_invalid"
+    # What the calls that produced the invalid replies spent (``Usage``): the step's record counts them.
+    spent: Any = None
 
 
 class BudgetExceededError(RunError):

@@ -96,6 +96,7 @@ class _StepRun:
         self.conclusive: UserError | None = None  # a candidate's "this has no answer": no fallback
         self.refused: list[UserError] = []  # attempts that failed on the request itself, not on a model
         self.calling: CapabilityCard | None = None  # the card of the node the current attempt calls
+        self.stopped_call: dict[str, Any] | None = None  # the attempt record of a call max_seconds stopped
 
     def emit(self, event: str, **fields: Any) -> None:
         self.write({"source": "agentnet", "event": event, "run_id": self.run_id, "step": self.spec.id, **fields})
@@ -130,7 +131,7 @@ class _StepRun:
                 raise unbuilt
             return self._try_candidates()
         except BudgetExceededError:
-            self._finished("budget_exceeded")
+            self._finished("budget_exceeded", self.stopped_call)
             raise
         except RunCancelled as exc:
             self._interrupted(exc)
@@ -222,7 +223,7 @@ class _StepRun:
         if isinstance(exc, BudgetExceededError | RunCancelled):
             raise exc
         if isinstance(exc, DeadlineExceededError) and self.meter.time_exhausted():
-            raise self.meter.time_error(self.spec.id) from None
+            raise self._out_of_time(card_id, exc) from None
         if isinstance(exc, UserError):
             self.refused.append(exc)
         status = "invalid_output" if isinstance(exc, OutputValidationError) else "failed"
@@ -235,6 +236,15 @@ class _StepRun:
         if self.runtime.store is not None:
             self.runtime.store.record_attempt(self.run_id, self.spec.id, record, self.earlier + len(self.attempts))
         self.emit("failed", node=card_id, attempt=self.count, error=record["error"], code=record["error_code"])
+
+    def _out_of_time(self, card_id: str, late: DeadlineExceededError) -> BudgetExceededError:
+        """The run's ``max_seconds`` stopped the call: its tokens go to the step's last attempt and
+        the budget (they were lost with the call, as if nothing had been spent)."""
+        error = self.meter.time_error(self.spec.id)
+        if self.calling is not None and self.calling.id == card_id:
+            error.spent = late.spent  # type: ignore[attr-defined]  # read by _attempt_record
+            self.stopped_call = self._spent(self.calling, error, "budget_exceeded")
+        return error
 
     def _succeeded(self, card_id: str, reply: Reply) -> dict[str, Any]:
         if self.spec.clean is not None and reply.data is None:

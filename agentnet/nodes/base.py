@@ -30,9 +30,9 @@ from pydantic import Field
 
 from agentnet.cards import CapabilityCard
 from agentnet.config import ModelParams
-from agentnet.errors import OutputValidationError, ToolCallingUnsupportedError, UserError
+from agentnet.errors import DeadlineExceededError, OutputValidationError, ToolCallingUnsupportedError, UserError
 from agentnet.jsonschemas import check_schema
-from agentnet.nodes.calls import CallOptions, CancelToken, Generation, Reply, Usage
+from agentnet.nodes.calls import CallAborted, CallOptions, CancelToken, Generation, Reply, Usage
 
 # TokenStream and its thread names live in token_stream.py; importable from here as before.
 from agentnet.nodes.token_stream import CALL_THREAD_PREFIX as CALL_THREAD_PREFIX
@@ -168,9 +168,20 @@ class ModelNode(BaseChatModel):
         schema = opts.schema or {}
         check_schema(schema, f"the JSON Schema given to {self.node_id!r}")
         validator = jsonschema.Draft202012Validator(schema)
+        spent = [Usage()]  # what the calls so far spent, the first's too when the second fails
+        try:
+            return self._structured_calls(chat, opts, validator, spent)
+        except (OutputValidationError, DeadlineExceededError, CallAborted) as exc:
+            counted = spent[0].plus(getattr(exc, "spent", None))  # the step's record counts it
+            exc.spent = counted if counted.total_tokens else None
+            raise
+
+    def _structured_calls(
+        self, chat: list[ChatMessage], opts: CallOptions, validator: Any, spent: list[Usage]
+    ) -> Reply:
+        """Up to two calls for JSON matching ``validator``'s schema; ``spent[0]``: what they spent."""
         attempt_chat, attempt_opts = chat, opts
         problem = ""
-        total = Usage()
         started = time.perf_counter()
         for attempt in (1, 2):
             stream = TokenStream(self, attempt_chat, attempt_opts)
@@ -178,10 +189,7 @@ class ModelNode(BaseChatModel):
                 pass
             reply = stream.reply
             assert reply is not None
-            total = Usage(
-                prompt_tokens=total.prompt_tokens + reply.usage.prompt_tokens,
-                completion_tokens=total.completion_tokens + reply.usage.completion_tokens,
-            )
+            total = spent[0] = spent[0].plus(reply.usage)
             data, problem = _parse_against(validator, reply.text)
             if not problem:
                 return reply.model_copy(

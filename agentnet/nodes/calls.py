@@ -28,6 +28,15 @@ class Usage(BaseModel):
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
+    def plus(self, other: Usage | None) -> Usage:
+        """Both calls' tokens (``other`` None: nothing to add)."""
+        if other is None:
+            return self
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+        )
+
 
 class Reply(BaseModel):
     """One answer from a node, measured."""
