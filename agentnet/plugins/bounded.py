@@ -2,6 +2,9 @@
 network, a lock, input on a terminal) held every command that loads plugins, named after 2 s but never
 let go. The hook runs in a thread of its own; after ``hook_wait_s()`` agentnet goes on without it and
 reports it, and what it registered is dropped (the thread is a daemon: it ends with the process).
+A hook given up on may still return later: what it registers then is ignored (``given_up()`` tells
+code a hook can reach, such as the server's route list, that it runs for one), and its return is
+reported once. A plugin's route added late went into the running server.
 
 Imports are not bounded: a module still importing in an abandoned thread holds its import lock, so
 the next ``import`` of it (the plugin's own hooks, another plugin, the exit's clean-up) would hang on
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -34,10 +38,27 @@ def hook_wait_s() -> float:
     return wait if wait > 0 else HOOK_WAIT_S
 
 
-def call_bounded(call: Callable[[], Any], wait_s: float, name: str, aside: Callable[[], Any]) -> Any:
+# The threads of hooks agentnet gave up on (weak: one that ended and is no longer referenced goes).
+_given_up: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+_given_up_lock = threading.Lock()
+
+
+def given_up(thread: threading.Thread | None = None) -> bool:
+    """Whether ``thread`` (by default the calling one) runs a hook agentnet gave up on: what it adds
+    now is to be ignored."""
+    return (thread or threading.current_thread()) in _given_up
+
+
+def call_bounded(
+    call: Callable[[], Any],
+    wait_s: float,
+    name: str,
+    aside: Callable[[], Any],
+    late: Callable[[], None] = lambda: None,
+) -> Any:
     """``call()`` in a daemon thread (under the context manager ``aside()`` makes there), its result or its
-    exception (``SystemExit`` too, as the hook raised it); ``HookHung`` after ``wait_s``. Ctrl-C while
-    waiting stops the wait at once."""
+    exception (``SystemExit`` too, as the hook raised it); ``HookHung`` after ``wait_s``, and then
+    ``late()`` once the call ends, if it does. Ctrl-C while waiting stops the wait at once."""
     box: dict[str, Any] = {}
 
     def run() -> None:
@@ -46,11 +67,21 @@ def call_bounded(call: Callable[[], Any], wait_s: float, name: str, aside: Calla
                 box["value"] = call()
         except BaseException as exc:  # noqa: BLE001 — handed to the waiting thread, which decides
             box["error"] = exc
+        finally:
+            with _given_up_lock:
+                box["done"] = True
+                was_given_up = given_up()
+        if was_given_up:
+            late()
 
     thread = threading.Thread(target=run, name=f"agentnet-plugin-{name}", daemon=True)
     thread.start()
     thread.join(wait_s)
-    if thread.is_alive():
+    with _given_up_lock:
+        hung = "done" not in box
+        if hung:
+            _given_up.add(thread)
+    if hung:
         raise HookHung(
             f"did not return within {wait_s:g} s ({HOOK_WAIT_ENV} sets the wait); agentnet goes on without "
             "what it registers, and its thread runs on until agentnet exits"

@@ -242,7 +242,7 @@ class Plugins:
             call = functools.partial(impl.function, *(kwargs[name] for name in impl.argnames))
             try:
                 with self._waited_for(impl.plugin_name, f"in {hook}", f"in {hook}"):
-                    returned = self._call_hook(impl.plugin_name, call)
+                    returned = self._call_hook(impl.plugin_name, call, hook)
             except HookHung as exc:
                 self.fail(impl.plugin_name, f"{exc}: it was in {hook}")
                 continue
@@ -255,14 +255,18 @@ class Plugins:
             succeeded.append(impl.plugin_name)
         return succeeded
 
-    def _call_hook(self, plugin: str, call: Callable[[], Any]) -> Any:
+    def _call_hook(self, plugin: str, call: Callable[[], Any], hook: str) -> Any:
         """An installed plugin's hook with a bounded wait (``bounded.py``); agentnet's own and an
         application's (in code) in this thread, as always."""
         info = self.infos.get(plugin)
         if info is None or info.source != "entry point":
             with plugin_output_aside():
                 return call()
-        return call_bounded(call, hook_wait_s(), plugin, plugin_output_aside)
+
+        def late() -> None:
+            self.fail(plugin, f"returned from {hook} after agentnet gave up on it; what it registered is ignored")
+
+        return call_bounded(call, hook_wait_s(), plugin, plugin_output_aside, late)
 
     def _timed(self, plugin: str, doing: str, took: float) -> None:
         """Report an installed plugin that held agentnet for ``SLOW_IMPORT_S`` or more (built-ins are agentnet's)."""

@@ -7,14 +7,20 @@ Only Starlette's and FastAPI's public API is used: ``app.routes`` (one entry per
 ``app.get``, ``app.mount`` call), ``BaseRoute.matches(scope)``, and FastAPI's ``get_openapi`` for the
 operations an included router holds. A route an included router keeps out of the schema
 (``include_in_schema=False``) is neither listed nor checked; one added to the app itself is both.
+
+A hook agentnet gave up on (``plugins/bounded.py``) adds nothing: the app's route list is a
+``_Routes``, which drops what such a hook added before the wait ran out and ignores what it adds
+after, when it returns late (its routes answered in the running server).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any, SupportsIndex
 
+from agentnet.plugins.bounded import given_up
 from agentnet.plugins.manager import Plugins, plugin_manager
 
 # Path parameters ("{run_id}", "{path:path}") filled with a value any of them accepts, to ask routes
@@ -28,6 +34,7 @@ def add_plugin_routes(app: Any, server: Any, manager: Plugins | None = None) -> 
     ('GET /a2a/card') and report those an earlier route (agentnet's or another plugin's) shadows."""
     manager = manager or plugin_manager()
     starts: list[tuple[str, int]] = []
+    app.router.routes = routes = _Routes(app.router.routes)
 
     def args(plugin: str) -> dict[str, Any]:
         starts.append((plugin, len(app.router.routes)))
@@ -35,6 +42,8 @@ def add_plugin_routes(app: Any, server: Any, manager: Plugins | None = None) -> 
 
     own = len(app.router.routes)
     manager.call_each("register_server_routes", args)
+    dropped = routes.drop_given_up()
+    starts = [(plugin, start - sum(1 for i in dropped if i < start)) for plugin, start in starts]
     added: dict[str, list[str]] = {}
     bounds = [*(start for _, start in starts[1:]), len(app.router.routes)]
     owners = [(0, own, "agentnet")] + [(start, end, p) for (p, start), end in zip(starts, bounds, strict=True)]
@@ -46,6 +55,45 @@ def add_plugin_routes(app: Any, server: Any, manager: Plugins | None = None) -> 
             if owner is not None:
                 manager.fail(plugin, _shadowed(operation, owner))
     return {plugin: found for plugin, found in added.items() if found}
+
+
+class _Routes(list[Any]):
+    """The app's routes, as a list: what a hook agentnet gave up on adds is ignored, and until
+    ``drop_given_up`` each route's adding thread is noted (to drop what such a hook added in time)."""
+
+    def __init__(self, routes: Iterable[Any]) -> None:
+        super().__init__(routes)
+        self.added_by: dict[int, threading.Thread] | None = {}
+
+    def _noted(self, new: Iterable[Any]) -> list[Any]:
+        if given_up():
+            return []
+        new = list(new)
+        if self.added_by is not None:
+            self.added_by.update((id(route), threading.current_thread()) for route in new)
+        return new
+
+    def append(self, route: Any) -> None:
+        self.extend([route])
+
+    def extend(self, routes: Iterable[Any]) -> None:
+        super().extend(self._noted(routes))
+
+    def insert(self, index: SupportsIndex, route: Any) -> None:
+        for kept in self._noted([route]):
+            super().insert(index, kept)
+
+    def __iadd__(self, routes: Iterable[Any]) -> _Routes:  # type: ignore[misc]
+        self.extend(routes)
+        return self
+
+    def drop_given_up(self) -> list[int]:
+        """Drop the routes hooks agentnet gave up on added; their former indices. Noting stops."""
+        added_by, self.added_by = self.added_by or {}, None
+        dropped = [i for i, route in enumerate(self) if id(route) in added_by and given_up(added_by[id(route)])]
+        for index in reversed(dropped):
+            del self[index]
+        return dropped
 
 
 def operations(routes: Sequence[Any]) -> list[str]:

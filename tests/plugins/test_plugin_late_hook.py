@@ -1,0 +1,76 @@
+"""An installed plugin's hook that agentnet gave up on (its bounded wait ran out) and that returns
+later: what it registers then, and what it had registered before, is ignored, and that is said once.
+Its routes went into the running `agentnet serve`: a hook given up on at start answered requests
+seconds later, and the ones it added before the wait ran out were served all along. A real
+distribution on PYTHONPATH, the real `agentnet serve` process, real requests."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+from test_example_plugin import AGENTNET, install, one_module_plugin
+
+LATE = """\
+import time
+import agentnet
+from fastapi import APIRouter
+
+
+@agentnet.hookimpl
+def register_server_routes(app, server):
+    early = APIRouter()
+
+    @early.get("/late-demo/early")
+    def before():
+        return {"early": True}
+
+    app.include_router(early)
+    time.sleep(4)  # past the wait (2 s): agentnet has given up on this hook
+    late = APIRouter()
+
+    @late.get("/late-demo/late")
+    def after():
+        return {"late": True}
+
+    app.include_router(late)
+"""
+
+
+def test_routes_of_a_hook_given_up_on_are_not_served_when_it_returns_late(tmp_path: Path) -> None:
+    package = one_module_plugin(tmp_path / "src", "agentnet-late-demo", "0.2", "latedemo", LATE)
+    site = install(package, tmp_path / "site")
+    home, work = tmp_path / "serve-home", tmp_path / "serve-work"
+    home.mkdir()
+    work.mkdir()
+    env = {
+        **os.environ, "AGENTNET_HOME": str(home), "AGENTNET_PLUGIN_HOOK_WAIT_S": "2", "COLUMNS": "200",
+        "PYTHONPATH": os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    }  # fmt: skip
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(AGENTNET), "serve", "--port", "0"], cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while not (found := re.search(r"serving at (http://\S+)/v1", log.read_text())):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        url = found.group(1)
+        time.sleep(3)  # the hook returns 2 s after the wait ran out, before the server started
+        assert httpx.get(f"{url}/healthz", timeout=30).status_code == 200
+        for path in ("/late-demo/late", "/late-demo/early"):
+            assert httpx.get(f"{url}{path}", timeout=30).status_code == 404, path
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    said = log.read_text()
+    assert "agentnet plugin latedemo did not return within 2 s" in said, said
+    lines = [line for line in said.splitlines() if "returned from register_server_routes" in line]
+    assert len(lines) == 1 and "after agentnet gave up on it; what it registered is ignored" in lines[0], said
+    assert "Traceback" not in said, said
