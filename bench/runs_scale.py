@@ -14,6 +14,11 @@ Timed on two copies of that database, same process:
               columns, as in a pipe); and the query alone (``list_runs``).
 Printed: seconds for each, and baseline/new ratios. Figures of 2026-12-07 are in the commit that
 added this script.
+
+With ``--postgres`` the prune is timed on PostgreSQL too (a server of tests/pgserver.py, fsync on):
+the seed run saved there and copied in SQL into two databases; ``RunStore.prune(0)`` against the
+baseline, the same with each run's checkpoints deleted on their own (LangGraph's ``delete_thread``,
+as prune did before batching them).
 """
 
 from __future__ import annotations
@@ -31,9 +36,11 @@ from typing import Any
 SEED = "seed"
 
 
-def seed_run(path: Path) -> None:
+def seed_run(path: Path | str) -> None:
+    """The seed run, in the SQLite file ``path`` or the PostgreSQL database at URL ``path``."""
+    from agentnet.config_sections import RunsSettings
+    from agentnet.executor import open_run_store
     from agentnet.executor.runner import Executor
-    from agentnet.executor.sqlite_store import SQLiteRunStore
     from agentnet.planner.plan import Plan, Step, StepInput
     from agentnet.testing import ScriptedModel
 
@@ -44,7 +51,7 @@ def seed_run(path: Path) -> None:
              inputs=[StepInput(kind="step", step=f"s{i - 1}")] if i else [])
         for i in range(3)
     ]  # fmt: skip
-    store = SQLiteRunStore(path)
+    store = open_run_store(RunsSettings(url=path if isinstance(path, str) else f"sqlite:///{path}"))
     try:
         Executor([node], store=store).run(Plan(task="Summarise the report on bees, then title it", steps=steps),
                                           run_id=SEED)  # fmt: skip
@@ -67,6 +74,60 @@ def copies(path: Path, runs: int) -> None:
         conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (SEED,))
     conn.commit()
     conn.close()
+
+
+# PostgreSQL's tables of a run and the column naming it (the checkpoints are LangGraph's).
+PG_TABLES = {"agentnet_runs": "id", "agentnet_steps": "run_id", "agentnet_attempts": "run_id",
+             "checkpoints": "thread_id", "checkpoint_blobs": "thread_id", "checkpoint_writes": "thread_id"}  # fmt: skip
+
+
+def pg_copies(url: str, runs: int) -> None:
+    """``copies`` on PostgreSQL: one INSERT ... SELECT over generate_series per table."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        for table, key in PG_TABLES.items():
+            columns = [row[0] for row in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
+                (table,))]  # fmt: skip
+            shifted = ("started", "finished") if table == "agentnet_runs" else ()
+            chosen = ", ".join("'r' || lpad(g::text, 11, '0')" if c == key else f"{c} + g / 1000.0" if c in shifted
+                               else c for c in columns)  # fmt: skip
+            conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {chosen} FROM {table}, "
+                         f"generate_series(0, {runs - 1}) AS g WHERE {key} = %s", (SEED,))  # fmt: skip
+            conn.execute(f"DELETE FROM {table} WHERE {key} = %s", (SEED,))
+
+
+def pg_prune(runs: int) -> None:
+    """Prune on PostgreSQL: batched checkpoint deletes against one run's at a time, same server."""
+    import types
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from pgserver import PostgresServer
+
+    from agentnet.config_sections import RunsSettings
+    from agentnet.executor import open_run_store
+    from agentnet.executor.run_removal import RunRemoval
+
+    server = PostgresServer().start()
+    try:
+        times = {}
+        for side in ("before", "prune"):
+            url = server.new_database()
+            seed_run(url)
+            pg_copies(url, runs)
+            store = open_run_store(RunsSettings(url=url))
+            if side == "before":  # each run's checkpoints deleted on their own, as before
+                store._delete_checkpoints = types.MethodType(RunRemoval._delete_checkpoints, store)  # type: ignore[method-assign]
+            try:
+                times[side], (removed, _) = timed(store.prune, 0)
+            finally:
+                store.close()
+            assert len(removed) == runs, (side, len(removed))
+        print(f"PostgreSQL prune: checkpoints per run (before) {times['before']:.2f} s, batched "
+              f"{times['prune']:.2f} s, ratio {times['before'] / times['prune']:.1f}x")  # fmt: skip
+    finally:
+        server.destroy()
 
 
 def prune_before(store: Any) -> int:
@@ -113,6 +174,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5000)
     parser.add_argument("--width", type=int, default=80)
+    parser.add_argument("--postgres", action="store_true", help="Time the prune on PostgreSQL too.")
     args = parser.parse_args()
     from agentnet.cli.render import clip
     from agentnet.executor.sqlite_store import SQLiteRunStore
@@ -146,6 +208,8 @@ def main() -> None:
             assert removed == args.runs, (side, removed)
         print(f"prune: per run (before) {times['before']:.2f} s, RunStore.prune {times['prune']:.2f} s, "
               f"ratio {times['before'] / times['prune']:.1f}x")  # fmt: skip
+    if args.postgres:
+        pg_prune(args.runs)
 
 
 if __name__ == "__main__":

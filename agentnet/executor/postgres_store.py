@@ -282,6 +282,9 @@ class PostgresRunStore(RunStore):
                 self._rows_with_writes = True
             return self._saver
 
+    def _delete_checkpoints(self, run_ids: list[str]) -> None:
+        self.checkpointer().delete_threads(run_ids)
+
     def close(self) -> None:
         super().close()
         self._pool.close()
@@ -321,6 +324,13 @@ def _saver_class(store: PostgresRunStore) -> Any:
 
         def put_writes(self, config: Any, writes: Any, task_id: str, task_path: str = "") -> None:
             again_if_dropped(lambda: super(Saver, self).put_writes(config, writes, task_id, task_path))
+
+        def delete_threads(self, thread_ids: list[str]) -> None:
+            """``delete_thread`` (the same three tables) of many threads at once, in one transaction:
+            `runs prune` deleted each run's checkpoints with three statements of their own."""
+            with self._cursor() as cur, cur.connection.transaction():
+                for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
+                    cur.execute(f"DELETE FROM {table} WHERE thread_id = ANY(%s)", (thread_ids,))
 
         @contextmanager
         def _cursor(self, *, pipeline: bool = False) -> Iterator[Any]:

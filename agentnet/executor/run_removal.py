@@ -58,7 +58,8 @@ class RunRemoval:
         return removed, running
 
     def _delete_checkpoints(self, run_ids: list[str]) -> None:
-        """Delete the runs' LangGraph checkpoints (an engine may do it in one transaction)."""
+        """Delete the runs' LangGraph checkpoints, one run at a time through LangGraph's saver; both
+        engines override it with one transaction per chunk (``delete_threads``)."""
         for run_id in run_ids:
             self.checkpointer().delete_thread(run_id)
 

@@ -55,8 +55,10 @@ def test_prune_deletes_the_older_runs_checkpoints_and_rm_refuses_a_live_or_unkno
 
 
 def test_on_postgresql_too(pg_url: str, agentnet_home: Path) -> None:
-    """The same through the library on the other engine, whose saver deletes a run's checkpoints one
-    run at a time."""
+    """The same through the library on the other engine, whose saver deletes the checkpoints of a
+    chunk of runs at once (its three tables: checkpoints, their blobs and their writes)."""
+    import psycopg
+
     from agentnet.config_sections import RunsSettings
     from agentnet.errors import NotFoundError, RunBusyError
     from agentnet.recipes.program import RecipeProgram
@@ -71,6 +73,10 @@ def test_on_postgresql_too(pg_url: str, agentnet_home: Path) -> None:
         assert [run["id"] for run in store.list_runs()] == ["live", made[2]]
         for run_id, kept in ((made[0], False), (made[1], False), (made[2], True)):
             assert (store.checkpointer().get_tuple({"configurable": {"thread_id": run_id}}) is not None) == kept
+        with psycopg.connect(pg_url) as conn:
+            for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
+                rows = dict(conn.execute(f"SELECT thread_id, count(*) FROM {table} GROUP BY thread_id").fetchall())
+                assert set(rows) == {made[2]}, (table, rows)
         with pytest.raises(RunBusyError, match="run live is running"):
             store.delete_run("live")
         with pytest.raises(NotFoundError, match="no run with id 'nope'"):
