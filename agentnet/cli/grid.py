@@ -4,6 +4,8 @@ Rich measures and lays out every cell of a table before it prints a line: about 
 `agentnet runs list -n 20000` took 22 s to print. Here each column's width is the longest of its
 cells, the columns allowed to wrap give up width when the table is wider than the terminal, and a
 row's cells are wrapped and padded as text: the same lines, at the cost of string formatting.
+A terminal too narrow for every column at its narrowest (`runs list` below 75 columns) gets fewer
+columns, the least needed left out first, rather than lines wider than the terminal.
 """
 
 from __future__ import annotations
@@ -26,11 +28,19 @@ class GridColumn:
     # The narrowest a column that may wrap gets when the table is wider than the terminal; None: never
     # wraps (an id `runs show` takes whole).
     min_width: int | None = None
+    # Left out (lowest first) while the table is wider than the terminal with every column at its
+    # narrowest; None: always shown.
+    drop: int | None = None
 
 
 def grid_lines(columns: Sequence[GridColumn], rows: Sequence[Sequence[str]], width: int) -> Iterator[str]:
     """The table's lines: the header, its rule, then each row (a wrapped cell adds lines to its row)."""
-    widths = _widths(columns, rows, width)
+    naturals = [max([cell_len(c.header)] + [cell_len(row[i]) for row in rows]) for i, c in enumerate(columns)]
+    shown = _fitting(columns, naturals, width)
+    if len(shown) < len(columns):
+        columns, naturals = [columns[i] for i in shown], [naturals[i] for i in shown]
+        rows = [[row[i] for i in shown] for row in rows]
+    widths = _widths(columns, naturals, width)
     yield "┃".join(f" {_pad(c.header, w)} " for c, w in zip(columns, widths, strict=True))
     yield "╇".join("━" * (w + 2) for w in widths)
     for row in rows:
@@ -41,10 +51,23 @@ def grid_lines(columns: Sequence[GridColumn], rows: Sequence[Sequence[str]], wid
             )
 
 
-def _widths(columns: Sequence[GridColumn], rows: Sequence[Sequence[str]], width: int) -> list[int]:
+def _fitting(columns: Sequence[GridColumn], naturals: list[int], width: int) -> list[int]:
+    """The indices of the columns to show: all, but for those left out (by their ``drop``) while the
+    narrowest the table can be is wider than ``width``."""
+    least = [min(n, c.min_width) if c.min_width is not None else n for c, n in zip(columns, naturals, strict=True)]
+    shown = list(range(len(columns)))
+    droppable = sorted((c.drop, i) for i, c in enumerate(columns) if c.drop is not None)
+    for _, index in droppable:
+        if sum(least[i] + 3 for i in shown) - 1 <= width:
+            break
+        shown.remove(index)
+    return shown
+
+
+def _widths(columns: Sequence[GridColumn], naturals: list[int], width: int) -> list[int]:
     """Each column's width: its longest cell's; then, while the table is wider than ``width``, the
     widest column that may wrap narrows, down to its ``min_width``."""
-    widths = [max([cell_len(c.header)] + [cell_len(row[i]) for row in rows]) for i, c in enumerate(columns)]
+    widths = list(naturals)
     over = sum(w + 3 for w in widths) - 1 - width  # 1 space each side, a rule between columns
     while over > 0:
         shrinkable = [i for i, c in enumerate(columns) if c.min_width is not None and widths[i] > c.min_width]

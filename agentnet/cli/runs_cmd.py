@@ -63,8 +63,10 @@ def runs_list(
         status = "not running" if r.get("lease_expired") else r["status"]
         rows.append([r["id"], status, started, took, str(r["tokens"]), f"${r['cost']:.4f}", clip(r["task"], 80)])
     # The id is what `runs show` needs: never cut, however narrow the terminal (or a pipe's 80 columns).
-    columns = [GridColumn("id"), GridColumn("status", 6), GridColumn("started", 10), GridColumn("took", 4),
-               GridColumn("tokens", 6), GridColumn("cost", 7), GridColumn("task", 10)]  # fmt: skip
+    # Below 75 columns, cost, tokens, took and then started are left out (`runs show` and --json have them).
+    columns = [GridColumn("id"), GridColumn("status", 6), GridColumn("started", 10, drop=4),
+               GridColumn("took", 4, drop=3), GridColumn("tokens", 6, drop=2), GridColumn("cost", 7, drop=1),
+               GridColumn("task", 10)]  # fmt: skip
     lines = grid_lines(columns, rows, out.width)
     out.print(next(lines), style="bold", markup=False, highlight=False, soft_wrap=True)
     out.file.write("\n".join(lines) + "\n")

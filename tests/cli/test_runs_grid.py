@@ -51,3 +51,22 @@ def test_a_narrow_table_wraps_its_cells_and_keeps_every_word_and_the_whole_id() 
             assert "".join(column[i]).replace(" ", "") == "".join(row[i] for row in ROWS).replace(" ", ""), width
         assert [part for part in column[0] if part] == [row[0] for row in ROWS]
     assert max(cell_len(line) for line in grid_lines(COLUMNS, ROWS, 80)) <= 80
+
+
+def test_a_terminal_too_narrow_for_every_column_leaves_out_the_least_needed_ones() -> None:
+    """Below 75 columns (12-character ids) the table was wider than the terminal: every line 75 wide."""
+    columns = [GridColumn("id"), GridColumn("status", 6), GridColumn("started", 10, drop=4),
+               GridColumn("took", 4, drop=3), GridColumn("tokens", 6, drop=2), GridColumn("cost", 7, drop=1),
+               GridColumn("task", 10)]  # fmt: skip
+    expected = {74: 6, 65: 6, 64: 5, 56: 5, 55: 4, 49: 4, 48: 3, 36: 3}
+    for width, shown in expected.items():
+        lines = list(grid_lines(columns, ROWS, width))
+        assert max(cell_len(line) for line in lines) <= width, (width, lines)
+        headers = [part.strip() for part in lines[0].split("┃")]
+        assert len(headers) == shown and headers[0] == "id" and headers[-1] == "task", (width, headers)
+        ids = [line.split("│")[0].strip() for line in lines[2:]]
+        assert [part for part in ids if part] == [row[0] for row in ROWS], width
+    assert [part.strip() for part in next(grid_lines(columns, ROWS, 74)).split("┃")] == [
+        "id", "status", "started", "took", "tokens", "task"
+    ]  # fmt: skip
+    assert list(grid_lines(columns, ROWS, 200)) == rich_lines(200)  # a table that fits keeps them all
