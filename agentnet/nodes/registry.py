@@ -21,7 +21,8 @@ from agentnet.config import AgentnetConfig, ModelSpec, embedded_default_spec, lo
 from agentnet.errors import AgentnetError, NotFoundError, UserError
 from agentnet.model_ids import plugin_node_id_problem, where_listed
 from agentnet.nodes.signature import with_parameters
-from agentnet.plugins.manager import plugin_manager, plugin_output_aside
+from agentnet.plugins.manager import plugin_manager
+from agentnet.plugins.output_aside import plugin_output_aside
 
 if TYPE_CHECKING:
     from agentnet.nodes.base import ModelNode
