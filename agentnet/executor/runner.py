@@ -22,6 +22,7 @@ from agentnet.executor.control import drive, run_config
 from agentnet.executor.events import StepEvent
 from agentnet.executor.graph import GraphBuilder
 from agentnet.executor.handed import check_handed
+from agentnet.executor.resolver import as_resolver
 from agentnet.executor.run_db import open_run_store
 from agentnet.executor.run_files import check_run_id, store_inputs
 from agentnet.executor.steps import StepPolicy
@@ -256,10 +257,17 @@ class Executor:
         return result.raise_for_error() if check else result
 
     def _takes_names(self, node_id: str) -> bool:
-        """The collaborator's card has a parameter that takes a file's name (read-file's ``path``)."""
-        if node_id not in self.nodes:
+        """The collaborator's card has a parameter that takes a file's name (read-file's ``path``). The
+        nodes may be given in any shape ``run`` takes (a dict, a list, a function: no ``card``)."""
+        card_of = getattr(self.nodes, "card", None)
+        try:
+            if callable(card_of):  # a NodeRegistry: the card, without building the node
+                card = card_of(node_id) if node_id in self.nodes else None
+            else:
+                card = as_resolver(self.nodes)(node_id).card
+        except (AgentnetError, LookupError):  # no such node: the run says so when it gets there
             return False
-        return any(takes_path(p.get("name", ""), {"type": p.get("type")}) for p in self.nodes.card(node_id).parameters)
+        return card is not None and any(takes_path(p.get("name", ""), {"type": p.get("type")}) for p in card.parameters)
 
     def refused(self, run_id: str, task: str, error: dict[str, Any]) -> None:
         """Record ``run_id`` as failed before it had a plan (its task could not be planned), so whoever was
