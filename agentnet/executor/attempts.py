@@ -203,7 +203,7 @@ class _StepRun:
         self.calling = node.card
         if self.empty and node.card.provider != "tool":
             raise _nothing_to_work_on(self.empty, card_id)
-        grant = self.meter.grant(spec.id, node.card, self.prompt_estimate, spec.max_tokens)
+        grant = self.meter.grant(spec.id, node.card, self._prompt_estimate(node), spec.max_tokens)
         deadline = min(d for d in (spec.deadline_s, runtime.policy.deadline_s, grant.deadline_s,
                                    node.params.deadline_s) if d is not None)  # fmt: skip
         self.emit("started", node=card_id, attempt=self.count)
@@ -217,6 +217,14 @@ class _StepRun:
         if grant.max_tokens is not None:
             options["max_tokens"] = grant.max_tokens
         return _call(node, self.messages, spec.output_schema, options, runtime.cancel_flag(self.run_id), on_token)
+
+    def _prompt_estimate(self, node: ModelNode) -> int:
+        """The prompt the node sends: the step's messages, and the node's own system prompt unless the
+        step has one (the grant left room for a reply the system prompt then pushed past the budget)."""
+        system = getattr(node.params, "system_prompt", None)
+        if system and not any(m["role"] == "system" for m in self.messages):
+            return self.prompt_estimate + estimate_tokens(system)
+        return self.prompt_estimate
 
     def _failed(self, card_id: str, exc: Exception) -> None:
         """Record a failed attempt; a budget stop or a cancel ends the step instead."""

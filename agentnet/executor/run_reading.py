@@ -75,3 +75,13 @@ class RunReading:
             (run_id,),
         )
         return build_trace(row, steps, attempts)
+
+    def spent(self, run_id: str) -> tuple[int, int, float]:
+        """What every model call the run made spent, failed and stopped ones too: prompt tokens,
+        completion tokens, cost (a resumed run's budget starts from it)."""
+        rows = self._query(
+            "SELECT COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost), 0)"
+            " FROM agentnet_attempts WHERE run_id=?",
+            (run_id,),
+        )
+        return int(rows[0][0]), int(rows[0][1]), float(rows[0][2])

@@ -109,13 +109,15 @@ class Runtime:
         with self._lock:
             meter = self._meters.get(run_id)
             if meter is None:
-                # A resumed run starts from what its finished steps already spent.
-                spent = Spend(
-                    steps=len(results),
-                    prompt_tokens=sum(int(r.get("prompt_tokens", 0)) for r in results.values()),
-                    completion_tokens=sum(int(r.get("completion_tokens", 0)) for r in results.values()),
-                    cost=sum(float(r.get("cost", 0.0)) for r in results.values()),
-                )
+                # A resumed run starts from what it already spent: every call its trace holds (a call
+                # stopped by the interruption, a failed candidate), not only its finished steps'.
+                if self.store is not None:
+                    prompt, completion, cost = self.store.spent(run_id)
+                else:
+                    prompt = sum(int(r.get("prompt_tokens", 0)) for r in results.values())
+                    completion = sum(int(r.get("completion_tokens", 0)) for r in results.values())
+                    cost = sum(float(r.get("cost", 0.0)) for r in results.values())
+                spent = Spend(steps=len(results), prompt_tokens=prompt, completion_tokens=completion, cost=cost)
                 meter = self._meters[run_id] = BudgetMeter(self.budgets, spent=spent)
             return meter
 
