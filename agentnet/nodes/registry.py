@@ -135,10 +135,14 @@ class NodeRegistry:
         if spec is not None:
             kind = spec.kind()
             by = f"its adapter {spec.adapter!r} ({plugin_manager().origin(kind.plugin)})"
-            built = _checked(_built(lambda: kind.factory(spec, self), node_id, by), node_id, by, "register_adapters")
+            out = plugin_manager().way_out(kind.plugin)
+            built = _checked(_built(lambda: kind.factory(spec, self), node_id, by, out), node_id, by,
+                             "register_adapters", out)  # fmt: skip
         elif factory is not None:
-            by = f"the factory registered for it ({plugin_manager().origin(self.plugin_nodes.get(node_id, '?'))})"
-            built = _checked(_built(factory, node_id, by), node_id, by, "register_nodes")
+            plugin = self.plugin_nodes.get(node_id, "?")
+            by = f"the factory registered for it ({plugin_manager().origin(plugin)})"
+            out = plugin_manager().way_out(plugin)
+            built = _checked(_built(factory, node_id, by, out), node_id, by, "register_nodes", out)
         else:
             raise self._not_found(node_id, default=not asked)
         with self._lock:
@@ -316,8 +320,9 @@ def _printing_aside(fn: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def _built(factory: Callable[[], object], node_id: str, by: str) -> object:
-    """What a factory (an adapter kind's, a plugin node's) built; its own failure named, not a traceback."""
+def _built(factory: Callable[[], object], node_id: str, by: str, way_out: str) -> object:
+    """What a factory (an adapter kind's, a plugin node's) built; its own failure named, not a traceback,
+    with ``way_out`` (``Plugins.way_out``: the pip command that removes its distribution)."""
     try:
         with plugin_output_aside():
             return factory()
@@ -326,13 +331,12 @@ def _built(factory: Callable[[], object], node_id: str, by: str) -> object:
     except Exception as exc:  # noqa: BLE001 — plugins' code: reported with the node and where it comes from
         raise UserError(
             f"node {node_id!r} could not be built by {by}: {type(exc).__name__}: {exc}",
-            hint="check the model's settings in agentnet.yaml (options:, model:), or fix or uninstall the plugin "
-            "(`agentnet plugins list` names it; AGENTNET_LOAD_PLUGINS= runs without installed plugins)",
+            hint=f"check the model's settings in agentnet.yaml (options:, model:), or {way_out}",
             code="node_build_failed",
         ) from None
 
 
-def _checked(node: object, node_id: str, by: str, hook: str) -> ModelNode:
+def _checked(node: object, node_id: str, by: str, hook: str, way_out: str) -> ModelNode:
     """A plugin factory's result, checked: a ModelNode under the id its card was registered with. The
     error names the plugin, its distribution and the hook whose factory is wrong (an adapter's factory
     returning None was blamed on register_nodes, with no plugin named)."""
@@ -342,8 +346,7 @@ def _checked(node: object, node_id: str, by: str, hook: str) -> ModelNode:
         shown = repr(node) if len(repr(node)) <= 200 else f"{repr(node)[:200]}..."
         raise UserError(
             f"node {node_id!r} was not built by {by}: it returned {shown}, not a ModelNode with that id",
-            hint=f"fix the plugin's {hook}: its factory must return the node for {node_id!r}; or uninstall the "
-            "plugin (`agentnet plugins list` names it; AGENTNET_LOAD_PLUGINS= runs without installed plugins)",
+            hint=f"the factory the plugin registers in {hook} must return the node for {node_id!r}: {way_out}",
             code="node_build_failed",
         )
     return node

@@ -160,6 +160,7 @@ def test_an_adapter_whose_factory_breaks_names_the_model_and_the_plugin(tmp_path
         "agentnet-bad-adapters 0.2)" in raised.stderr
     ), raised.stderr
     assert "ZeroDivisionError" in raised.stderr and "Traceback" not in raised.stderr
+    assert "or fix or update that plugin, or `pip uninstall agentnet-bad-adapters`" in raised.stderr, raised.stderr
     garbage = agentnet("ask", "-m", "g", "hello", site=site)
     assert garbage.returncode == 2, garbage.stderr
     assert "returned {'not': 'a node'}, not a ModelNode" in garbage.stderr and "Traceback" not in garbage.stderr
@@ -168,7 +169,8 @@ def test_an_adapter_whose_factory_breaks_names_the_model_and_the_plugin(tmp_path
         "error (node_build_failed): node 'g' was not built by its adapter 'garbage' (plugin badadapters from "
         "agentnet-bad-adapters 0.2): it returned" in garbage.stderr
     ), garbage.stderr
-    assert "fix the plugin's register_adapters" in garbage.stderr and "register_nodes" not in garbage.stderr
+    assert "the factory the plugin registers in register_adapters must return" in garbage.stderr, garbage.stderr
+    assert "register_nodes" not in garbage.stderr and "`pip uninstall agentnet-bad-adapters`" in garbage.stderr
     assert agentnet("models", "list", site=site).returncode == 0  # the models are listed all the same
 
 
