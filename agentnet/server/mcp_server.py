@@ -14,7 +14,6 @@ released after each use so other agentnet processes can plan meanwhile.
 # at registration, and Context is only imported inside build_server.
 import json
 import logging
-import socket
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -266,19 +265,16 @@ def serve_http(network: "Network", settings: "ServerSettings", verbose: bool = F
     import uvicorn
 
     from agentnet.server.guard import Guard
+    from agentnet.server.runner import listen
 
-    settings.check_bind()
-    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((settings.host, settings.port))
     # Listening before the address is announced: a client that connects at once waits in the backlog.
-    sock.listen(2048)
-    bound = settings.model_copy(update={"port": sock.getsockname()[1]})
+    # A port in use is a ConfigError naming it, as for `agentnet serve` (it was an OSError traceback).
+    sock, bound = listen(settings)
     inner = build_server(network, verbose, settings.max_body_bytes).streamable_http_app(host=settings.host)
     inner.router.lifespan_context = _stopping_runs(inner.router.lifespan_context, network)
     app = Guard(inner, bound)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, proxy_headers=False)
     sys.stderr.write(f"agentnet MCP server at {bound.base_url}/mcp\n")
     sys.stderr.flush()
-    uvicorn.Server(config).run(sockets=[sock])
+    with sock:
+        uvicorn.Server(config).run(sockets=[sock])

@@ -128,6 +128,22 @@ def test_serve_http_beyond_loopback_needs_a_token() -> None:
     assert done.returncode == 2 and "needs a bearer token" in done.stderr
 
 
+def test_serve_http_on_a_port_in_use_says_so_without_a_traceback() -> None:
+    """As `agentnet serve` does; it was an OSError traceback (Address already in use)."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [*AGENTNET, "mcp", "serve", "--http", "--port", str(port)], capture_output=True, text=True, timeout=120
+        )
+    assert done.returncode == 2, done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+
+
 def test_serve_is_listed_in_help() -> None:
     done = subprocess.run([sys.executable, "-m", "agentnet.cli.app", "mcp", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "serve" in done.stdout and "add" in done.stdout
