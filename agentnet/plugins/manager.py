@@ -184,12 +184,17 @@ class Plugins:
         notice.daemon = True
         started = time.monotonic()
         notice.start()
+        hung = False
         try:
             yield
+        except HookHung:
+            hung = True  # reported as given up on, not also as a hook that "took" the wait and returned
+            raise
         finally:
             notice.cancel()
             notice.join()
-            self._timed(plugin, took, time.monotonic() - started)
+            if not hung:
+                self._timed(plugin, took, time.monotonic() - started)
 
     def add_module(self, module: ModuleType, name: str | None = None) -> PluginInfo:
         """Register a module already imported (a plugin defined in code, e.g. by a test or an app)."""
