@@ -28,7 +28,7 @@ import socket
 import socketserver
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,8 @@ REQUEST_LINE_S = 10.0
 # more runs the command itself (cli/handoff.py), since a cut line is no request.
 REQUEST_LINE_BYTES = 1 << 22
 DEFAULT_IDLE_S = 1800.0
+# How long a stopping daemon waits for the commands it stopped to save their runs and answer their callers.
+STOP_WAIT_S = 10.0
 _serving = threading.Event()  # set in the daemon's own process: its commands never hand work to it
 
 
@@ -164,6 +166,10 @@ class _Handler(socketserver.StreamRequestHandler):
         self._send({"reply": dumped})
 
     def _cli(self, request: dict[str, Any]) -> None:
+        with self.server.command():
+            self._command(request)
+
+    def _command(self, request: dict[str, Any]) -> None:
         from agentnet.server.daemon_cli import TypedStdin, run_command
 
         if self.server.runner is None:
@@ -237,9 +243,32 @@ class Daemon(socketserver.ThreadingTCPServer):
         self.served = 0
         # Runs the CLI on sys.argv (given by `agentnet daemon run`: the server does not import the CLI).
         self.runner = runner
+        self._commands = 0  # CLI commands being handled
+        self._commands_done = threading.Condition()
 
     def touch(self) -> None:
         self.last = time.monotonic()
+
+    @contextlib.contextmanager
+    def command(self) -> Iterator[None]:
+        """Around a CLI command's handling, its exit code sent included (``stop_commands`` waits for it)."""
+        with self._commands_done:
+            self._commands += 1
+        try:
+            yield
+        finally:
+            with self._commands_done:
+                self._commands -= 1
+                self._commands_done.notify_all()
+
+    def stop_commands(self, wait_s: float = STOP_WAIT_S) -> None:
+        """Stop the commands running here (``daemon_cli.stop_all``) and wait until their callers have their
+        exit codes, ``wait_s`` at most."""
+        from agentnet.server.daemon_cli import stop_all
+
+        stop_all()
+        with self._commands_done:
+            self._commands_done.wait_for(lambda: self._commands == 0, timeout=wait_s)
 
     def status(self) -> dict[str, Any]:
         from agentnet.nodes.pool import shared_pool
@@ -295,6 +324,7 @@ def run_daemon(idle_s: float = DEFAULT_IDLE_S, runner: Callable[[], None] | None
                 break
     finally:
         server.unpublish()
+        server.stop_commands()
         server.shutdown()
         server.server_close()
         serving.join(timeout=10)

@@ -250,3 +250,11 @@ def interrupt(job: str, terminate: bool = False) -> bool:
     # Planning, a chat's answer or prompt, printing: the thread runs Python or waits in short slices (a
     # model's next token, TypedStdin's next line), so the exception lands within one slice.
     return bool(ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(kind)))
+
+
+def stop_all() -> None:
+    """The daemon is stopping: every command running here stops as a SIGTERM to its caller would stop
+    it (a run saved interrupted, its caller told how to resume it, exit 143). The interpreter's exit
+    under a run had it saved failed ("cannot schedule new futures after shutdown")."""
+    for job in list(_running):
+        interrupt(job, terminate=True)

@@ -1,0 +1,54 @@
+"""`agentnet daemon stop` (SIGTERM to the daemon) while a handed-off `agentnet run` executes in it: the
+run is stopped as a SIGTERM to its caller would stop it (saved interrupted, the caller told how to
+resume it, exit 143). Before, the daemon's interpreter shut down under the run: it was saved `failed`
+("RuntimeError: cannot schedule new futures after shutdown"), the caller got that traceback and a hint
+to run it again with --no-daemon. Real processes, the embedded SmolLM2, a real signal."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_daemon import AGENTNET, cli, gone, running_step, state
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def home(agentnet_home: Path) -> Iterator[Path]:
+    yield agentnet_home
+    left = state(agentnet_home)
+    if left is not None:  # a failed test must not leave a daemon behind
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(left["pid"]), signal.SIGKILL)
+
+
+def test_stopping_the_daemon_saves_its_run_in_flight_interrupted(home: Path) -> None:
+    started = cli("daemon", "start")
+    assert started.returncode == 0, started.stderr
+    daemon = state(home)
+    assert daemon is not None
+    story = subprocess.Popen([AGENTNET, "run", "Tell me a very long story about a dragon and a knight."],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "COLUMNS": "150"})  # fmt: skip
+    try:
+        run_id = running_step(home / "runs.sqlite", story)
+        stopped = cli("daemon", "stop")
+        assert stopped.returncode == 0, stopped.stderr
+        _, stderr = story.communicate(timeout=120)
+    finally:
+        if story.poll() is None:
+            story.kill()
+        story.communicate()
+    assert gone(daemon["pid"]) and state(home) is None
+    assert "Traceback" not in stderr and "--no-daemon" not in stderr, stderr
+    assert story.returncode == 143, stderr
+    assert f"continue with `agentnet run --resume {run_id}`" in " ".join(stderr.split()), stderr
+    shown = json.loads(cli("runs", "show", run_id, "--json").stdout)
+    assert shown["status"] == "interrupted", shown["error"]
