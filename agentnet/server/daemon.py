@@ -123,24 +123,28 @@ class _Handler(socketserver.StreamRequestHandler):
             return
         self.server.touch()
         try:
-            if request.get("op") == "status":
-                self._send({"status": self.server.status()})
-            elif request.get("op") == "ask":
-                self._ask(request)
-            elif request.get("op") == "cli":
-                self._cli(request)
-            elif request.get("op") == "interrupt":
-                from agentnet.server.daemon_cli import interrupt
-
-                self._send({"interrupted": interrupt(str(request.get("job")), bool(request.get("terminate")))})
-            else:
-                self._send({"error": {"code": "daemon_op", "message": f"unknown op {request.get('op')!r}"}})
+            with self.server.busy():
+                self._serve(request)
         except AgentnetError as exc:
             self._send({"error": exc.to_dict()})
         except Exception as exc:  # noqa: BLE001 - the client shows it; the daemon keeps serving
             self._send({"error": RunError(f"the daemon failed: {type(exc).__name__}: {exc}").to_dict()})
         finally:
             self.server.touch()
+
+    def _serve(self, request: dict[str, Any]) -> None:
+        if request.get("op") == "status":
+            self._send({"status": self.server.status()})
+        elif request.get("op") == "ask":
+            self._ask(request)
+        elif request.get("op") == "cli":
+            self._cli(request)
+        elif request.get("op") == "interrupt":
+            from agentnet.server.daemon_cli import interrupt
+
+            self._send({"interrupted": interrupt(str(request.get("job")), bool(request.get("terminate")))})
+        else:
+            self._send({"error": {"code": "daemon_op", "message": f"unknown op {request.get('op')!r}"}})
 
     def _ask(self, request: dict[str, Any]) -> None:
         from agentnet.federation.peers import attach_peer_of
@@ -166,10 +170,6 @@ class _Handler(socketserver.StreamRequestHandler):
         self._send({"reply": dumped})
 
     def _cli(self, request: dict[str, Any]) -> None:
-        with self.server.command():
-            self._command(request)
-
-    def _command(self, request: dict[str, Any]) -> None:
         from agentnet.server.daemon_cli import TypedStdin, run_command
 
         if self.server.runner is None:
@@ -243,21 +243,28 @@ class Daemon(socketserver.ThreadingTCPServer):
         self.served = 0
         # Runs the CLI on sys.argv (given by `agentnet daemon run`: the server does not import the CLI).
         self.runner = runner
-        self._commands = 0  # CLI commands being handled
+        self._commands = 0  # requests being handled (a CLI command's, an ask's...)
         self._commands_done = threading.Condition()
 
     def touch(self) -> None:
         self.last = time.monotonic()
 
+    def idle_for(self) -> float:
+        """Seconds since the last request ended; 0 while one is served (a run longer than the idle
+        timeout was stopped under its caller by the daemon's idle exit)."""
+        with self._commands_done:
+            return 0.0 if self._commands else time.monotonic() - self.last
+
     @contextlib.contextmanager
-    def command(self) -> Iterator[None]:
-        """Around a CLI command's handling, its exit code sent included (``stop_commands`` waits for it)."""
+    def busy(self) -> Iterator[None]:
+        """Around a request's handling, a command's exit code sent included (``stop_commands`` waits for it)."""
         with self._commands_done:
             self._commands += 1
         try:
             yield
         finally:
             with self._commands_done:
+                self.last = time.monotonic()  # idle from now, not from when the request came
                 self._commands -= 1
                 self._commands_done.notify_all()
 
@@ -320,7 +327,7 @@ def run_daemon(idle_s: float = DEFAULT_IDLE_S, runner: Callable[[], None] | None
     server.publish()
     try:
         while not stop.wait(1.0):
-            if idle_s > 0 and time.monotonic() - server.last > idle_s:
+            if idle_s > 0 and server.idle_for() > idle_s:
                 break
     finally:
         server.unpublish()

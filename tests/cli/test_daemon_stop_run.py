@@ -52,3 +52,15 @@ def test_stopping_the_daemon_saves_its_run_in_flight_interrupted(home: Path) -> 
     assert f"continue with `agentnet run --resume {run_id}`" in " ".join(stderr.split()), stderr
     shown = json.loads(cli("runs", "show", run_id, "--json").stdout)
     assert shown["status"] == "interrupted", shown["error"]
+
+
+def test_a_command_running_longer_than_the_idle_timeout_is_not_idle(home: Path) -> None:
+    """The idle clock ran from the start of the last request: a run taking longer than --idle-timeout
+    was stopped under its caller by the daemon's idle exit."""
+    assert cli("daemon", "start", "--idle-timeout", "2").returncode == 0
+    daemon = state(home)
+    assert daemon is not None
+    story = cli("run", "--json", "Tell me a very long story about a dragon and a knight.", timeout=300)
+    assert story.returncode == 0, story.stderr
+    assert json.loads(story.stdout.splitlines()[-1])["status"] == "succeeded", story.stdout
+    assert gone(daemon["pid"], timeout=30)  # idle after it: it exits as before
