@@ -10,7 +10,7 @@
     graph = net.compile(plan)              # a compiled LangGraph graph for your own app
 
 Parts are built on first use, so creating a ``Network`` is cheap; the directory is opened (and the
-configured models' cards synced into it) only when a plan is made.
+configured models' cards synced into it) only when a plan is made and they are not in it yet.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ __all__ = ["Network", "capped", "plan_around_unusable"]
 
 if TYPE_CHECKING:
     from agentnet.artifacts import Artifact
-    from agentnet.directory.query import SearchFilters
+    from agentnet.directory.inmemory import InMemorySource
+    from agentnet.directory.plan_source import ManifestSource
+    from agentnet.directory.query import CardSource, SearchFilters
     from agentnet.directory.store import Directory
     from agentnet.executor.runner import EventHandler, Executor, RunResult
     from agentnet.mcp.servers import McpServers
@@ -69,6 +71,8 @@ class Network:
             attach_saved(registry)
         self.registry = registry
         self._directory: Directory | None = None
+        # What the planner reads when no sync of the directory was due (``_plan_source``).
+        self._plan_cards: ManifestSource | Directory | InMemorySource | None = None
         self.mcp = self._attach_mcp(registry)
         self._planner: Planner | None = None
         self._executor: Executor | None = None
@@ -148,10 +152,21 @@ class Network:
         if self._planner is None:
             from agentnet.planner.build import build_planner
 
-            self._planner = build_planner(
-                self.config, self.directory, self.registry, wait_for_fit=not self.fit_in_background
-            )
+            source = self._plan_source()
+            self._planner = build_planner(self.config, source, self.registry, wait_for_fit=not self.fit_in_background)
         return self._planner
+
+    def _plan_source(self) -> CardSource:
+        """The directory, synced; or, when a sync would write nothing (``plan_source.synced_source``), the
+        cards it holds without opening chromadb to write: a fresh home's ``agentnet run`` imported chromadb
+        and embedded every card's entries, which the planner does not read. MCP tools sync on their own."""
+        if self.mcp is None and self._directory is None and self.config.directory.url is None:
+            from agentnet.directory.plan_source import synced_source
+
+            self._plan_cards = synced_source(self.config.directory, self.registry.cards(health=True))
+            if self._plan_cards is not None:
+                return self._plan_cards
+        return self._open_directory()
 
     @property
     def executor(self) -> Executor:
@@ -357,6 +372,9 @@ class Network:
             if self._planner is not None:
                 self._planner.close()
                 self._planner = None
+            if self._plan_cards is not None:
+                self._plan_cards.close()
+                self._plan_cards = None
             if self._directory is not None:
                 self._directory.close()
                 self._directory = None

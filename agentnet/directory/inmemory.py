@@ -69,3 +69,6 @@ class InMemorySource:
 
     def cards(self) -> list[CapabilityCard]:
         return [self._cards[i] for i in self._order]
+
+    def close(self) -> None:
+        """Nothing to release (a ``CardSource`` a plan closes after, like the directory)."""

@@ -6,6 +6,10 @@ it was about 1 s of a cold ``agentnet plan``. A current manifest (``manifest``: 
 unchanged since it was written) gives the same cards in the same order. Only ``search`` needs chroma's
 index (the planner's shortlist when a directory holds more cards than ``PlannerTuning.pool_size``, and
 plan repair): it opens the directory then, so every ranking is still chroma's own.
+
+``synced_source`` is the same for a caller that would otherwise sync the directory before planning
+(``Network``, behind ``agentnet run``, serve and the daemon): when the directory already holds the declared
+cards, or was never indexed, there is nothing to write and the plan reads what a sync would have left.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from typing import Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.directory import manifest
+from agentnet.directory.inmemory import InMemorySource
 from agentnet.directory.query import Candidate, SearchFilters
 from agentnet.directory.store import Directory
+from agentnet.directory.sync import holds
 
 
 class ManifestSource:
@@ -62,3 +68,18 @@ def open_for_planning(settings: Any) -> ManifestSource | Directory | None:
         directory.close()
         return None
     return directory
+
+
+def synced_source(settings: Any, cards: list[CapabilityCard]) -> ManifestSource | Directory | InMemorySource | None:
+    """The cards a plan reads when syncing the registry's ``cards`` into the directory ``settings`` describe
+    would change nothing (close it after): the manifest's (or, stale, the directory's read-only); a directory
+    never indexed (or empty) gives ``cards`` themselves, as ``agentnet plan`` does. None when a sync is due
+    (a model added or removed since): the caller syncs. Why: a fresh home's sync imported chromadb (1.5 s of
+    CPU) and embedded every card's entries (1.7 s), which the plan does not read (it embeds whole cards)."""
+    directory = open_for_planning(settings)
+    if directory is None:
+        return InMemorySource(cards)
+    if holds(directory.cards(), cards, embedded=Directory.embedded_folder(settings) is not None):
+        return directory
+    directory.close()
+    return None

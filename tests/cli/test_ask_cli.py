@@ -167,6 +167,47 @@ def test_cli_paths_never_import_heavy_engines(argv: list[str]) -> None:
     assert result.stdout.strip()
 
 
+RUN_NEEDS = ("langgraph", "langchain_core", "opentelemetry")
+
+
+@pytest.mark.parametrize(
+    ("argv", "unneeded"),
+    [
+        # Planning reads the declared cards (the directory was never indexed) and runs no model.
+        (["plan", "What is 17% of 2350?"], HEAVY),
+        # The run needs LangGraph and langchain_core (whose langsmith imports opentelemetry), not chromadb:
+        # a fresh home's directory would get nothing but the declared cards, which the plan reads as they are.
+        (["run", "What is 17% of 2350?"], [m for m in HEAVY if m not in RUN_NEEDS]),
+    ],
+)
+def test_a_fresh_home_plans_and_runs_without_chromadb(
+    argv: list[str], unneeded: list[str], agentnet_home: Path
+) -> None:
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['agentnet', *{argv!r}]\n"
+        "from agentnet.cli.launch import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    sys.stderr.write(f'EXIT={exc.code}\\n')\n"
+        f"heavy = sorted({{m.split('.')[0] for m in sys.modules if m.split('.')[0] in {unneeded!r}}})\n"
+        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
+    )
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env, check=False
+    )
+    assert "HEAVY=" in done.stderr and "EXIT=" not in done.stderr.replace("EXIT=0\n", ""), done.stderr
+    assert "calculator" in done.stdout and (argv[0] == "plan" or "399.5" in done.stdout), done.stdout
+    assert done.stderr.split("HEAVY=")[1] == ""
+    # Nothing was lost: the directory, asked for its cards, indexes the declared models then.
+    listed = run("directory", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert {"smollm2", "calculator"} <= {card["id"] for card in json.loads(listed.stdout)}
+    assert (agentnet_home / "directory").is_dir()
+
+
 def test_ask_a_model_without_its_key_is_refused_before_its_adapter_loads(tmp_path: Path) -> None:
     # The key check reads the config only: litellm (seconds to import) stays unloaded.
     config = tmp_path / "agentnet.yaml"
