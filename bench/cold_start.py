@@ -1,0 +1,85 @@
+"""Cold start in a fresh AGENTNET_HOME, as CI's suite starts thousands of `agentnet` processes: the
+current code against the old path (the directory synced before every plan), same run.
+
+Each round starts, as real processes and each in a new temporary home, `agentnet run TASK`,
+`agentnet plan TASK`, and `agentnet run TASK` with the old path (``Network._plan_source`` replaced by
+the directory's sync, as every `run` planned before: chromadb imported, each card's entries embedded,
+then the planner's own card texts embedded); rounds alternate so load on the machine hits all alike.
+Printed per command: median wall time to exit, median CPU (user+system; on a shared machine the wall
+times follow the load, CPU much less), and for `run` the new/old ratios. The processes run with
+AGENTNET_NO_DAEMON=1 so no daemon of yours answers.
+
+    .venv/bin/python bench/cold_start.py [--rounds 5] [--task "What is 17% of 2350?"]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+# The CLI's own entry, with the old path put back first when asked (the toggle the ratio needs).
+LAUNCH = """
+import sys
+if sys.argv[1] == "old":
+    from agentnet.network import Network
+    Network._plan_source = lambda self: self._open_directory()
+sys.argv = ["agentnet", *sys.argv[2:]]
+from agentnet.cli.launch import main
+main()
+"""
+
+
+def timed(path: str, args: list[str]) -> tuple[float, float]:
+    """(seconds to exit, CPU seconds user+system) of one CLI process in a fresh home."""
+    with tempfile.TemporaryDirectory(prefix="agentnet-cold-") as home:
+        env = {**os.environ, "AGENTNET_HOME": home, "AGENTNET_NO_DAEMON": "1", "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-c", LAUNCH, path, *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=home,
+        )
+        _pid, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{path} {' '.join(args)} exited {os.waitstatus_to_exitcode(status)}")
+        return wall, usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--task", default="What is 17% of 2350?")
+    options = parser.parse_args()
+    cases = {
+        "run (new)": ("new", ["run", options.task]),
+        "run (old: sync first)": ("old", ["run", options.task]),
+        "plan": ("new", ["plan", options.task]),
+    }
+    figures: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
+    for round_no in range(options.rounds):
+        # Alternate the order so a burst of load does not always land on the same case.
+        order = list(cases) if round_no % 2 == 0 else list(reversed(cases))
+        for name in order:
+            figures[name].append(timed(*cases[name]))
+    print(f"fresh AGENTNET_HOME, {options.rounds} rounds, medians")
+    print(f"{'command':<24}{'wall s':>9}{'cpu s':>9}")
+    medians = {}
+    for name, rows in figures.items():
+        wall = statistics.median(r[0] for r in rows)
+        cpu = statistics.median(r[1] for r in rows)
+        medians[name] = (wall, cpu)
+        print(f"{name:<24}{wall:>9.2f}{cpu:>9.2f}")
+    new, old = medians["run (new)"], medians["run (old: sync first)"]
+    print(f"run new/old: wall {new[0] / old[0]:.2f}, cpu {new[1] / old[1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
