@@ -147,6 +147,8 @@ HEAVY = [
         ["ask", "--help"],
         ["mcp", "--help"],
         ["daemon", "status"],
+        # The run database alone: importing agentnet.executor's run_db loaded LangGraph with the package.
+        ["runs", "list"],
     ],
 )
 def test_cli_paths_never_import_heavy_engines(argv: list[str]) -> None:
