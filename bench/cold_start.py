@@ -1,13 +1,15 @@
 """Cold start in a fresh AGENTNET_HOME, as CI's suite starts thousands of `agentnet` processes: the
-current code against the old path (the directory synced before every plan), same run.
+current code against the old paths, same run.
 
 Each round starts, as real processes and each in a new temporary home, `agentnet run TASK`,
-`agentnet plan TASK`, and `agentnet run TASK` with the old path (``Network._plan_source`` replaced by
-the directory's sync, as every `run` planned before: chromadb imported, each card's entries embedded,
-then the planner's own card texts embedded); rounds alternate so load on the machine hits all alike.
-Printed per command: median wall time to exit, median CPU (user+system; on a shared machine the wall
-times follow the load, CPU much less), and for `run` the new/old ratios. The processes run with
-AGENTNET_NO_DAEMON=1 so no daemon of yours answers.
+`agentnet plan TASK` and `agentnet runs list`, and `run` and `runs list` again with the old paths put
+back: ``Network._plan_source`` replaced by the directory's sync (as every `run` planned before:
+chromadb imported, each card's entries embedded, then the planner's own card texts embedded), and
+the modules the ``agentnet.executor`` package loaded with it before it loaded them on first use
+(LangGraph, langchain_core). Rounds alternate so load on the machine hits all alike. Printed per
+command: median wall time to exit, median CPU (user+system; on a shared machine the wall times follow
+the load, CPU much less), and new/old ratios. The processes run with AGENTNET_NO_DAEMON=1 so no daemon
+of yours answers.
 
     .venv/bin/python bench/cold_start.py [--rounds 5] [--task "What is 17% of 2350?"]
 """
@@ -28,6 +30,7 @@ import sys
 if sys.argv[1] == "old":
     from agentnet.network import Network
     Network._plan_source = lambda self: self._open_directory()
+    import agentnet.executor.graph, agentnet.executor.prompts, agentnet.executor.runner
 sys.argv = ["agentnet", *sys.argv[2:]]
 from agentnet.cli.launch import main
 main()
@@ -62,6 +65,8 @@ def main() -> None:
         "run (new)": ("new", ["run", options.task]),
         "run (old: sync first)": ("old", ["run", options.task]),
         "plan": ("new", ["plan", options.task]),
+        "runs list (new)": ("new", ["runs", "list"]),
+        "runs list (old)": ("old", ["runs", "list"]),
     }
     figures: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
     for round_no in range(options.rounds):
@@ -77,8 +82,12 @@ def main() -> None:
         cpu = statistics.median(r[1] for r in rows)
         medians[name] = (wall, cpu)
         print(f"{name:<24}{wall:>9.2f}{cpu:>9.2f}")
-    new, old = medians["run (new)"], medians["run (old: sync first)"]
-    print(f"run new/old: wall {new[0] / old[0]:.2f}, cpu {new[1] / old[1]:.2f}")
+    for command, new_name, old_name in (
+        ("run", "run (new)", "run (old: sync first)"),
+        ("runs list", "runs list (new)", "runs list (old)"),
+    ):
+        new, old = medians[new_name], medians[old_name]
+        print(f"{command} new/old: wall {new[0] / old[0]:.2f}, cpu {new[1] / old[1]:.2f}")
 
 
 if __name__ == "__main__":
