@@ -65,6 +65,26 @@ def test_truncated_gguf_is_refused_before_llama_cpp(smollm2_path: Path, tmp_path
     assert pool.loads == 0 and pool.loaded() == []
 
 
+def test_the_vocabulary_read_past_undecoded_is_still_checked(smollm2_path: Path, tmp_path: Path) -> None:
+    """The tokenizer's strings are skipped without decoding (gguf._Reader.skip_strings): a file cut inside
+    them is still truncated, and an impossible string length among them still a corrupt header."""
+    data = smollm2_path.read_bytes()[:4_000_000]
+    key = b"tokenizer.ggml.tokens"
+    at = data.index(key) + len(key)
+    assert data[at : at + 8] == (9).to_bytes(4, "little") + (8).to_bytes(4, "little")  # an array of strings
+    first = at + 16  # after the item count: the first token's length
+    cut = tmp_path / "cut.gguf"
+    cut.write_bytes(data[: first + 200_000])
+    with pytest.raises(ModelFileError) as err:
+        inspect_gguf(cut)
+    assert err.value.code == "model_file_truncated" and "inside its GGUF header" in err.value.message
+    huge = tmp_path / "huge.gguf"
+    huge.write_bytes(data[:first] + (2**40).to_bytes(8, "little") + data[first + 8 :])
+    with pytest.raises(ModelFileError) as err:
+        inspect_gguf(huge)
+    assert "corrupt GGUF header: a string of 1099511627776 bytes" in err.value.message
+
+
 def test_empty_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "empty.gguf"
     path.write_bytes(b"")
