@@ -2,14 +2,15 @@
 current code against the old paths, same run.
 
 Each round starts, as real processes and each in a new temporary home, `agentnet run TASK`,
-`agentnet plan TASK` and `agentnet runs list`, and `run` and `runs list` again with the old paths put
-back: ``Network._plan_source`` replaced by the directory's sync (as every `run` planned before:
-chromadb imported, each card's entries embedded, then the planner's own card texts embedded), and
-the modules the ``agentnet.executor`` package loaded with it before it loaded them on first use
-(LangGraph, langchain_core). Rounds alternate so load on the machine hits all alike. Printed per
-command: median wall time to exit, median CPU (user+system; on a shared machine the wall times follow
-the load, CPU much less), and new/old ratios. The processes run with AGENTNET_NO_DAEMON=1 so no daemon
-of yours answers.
+`agentnet plan TASK`, `agentnet runs list` and `agentnet models list`, and `run`, `runs list` and
+`models list` again with the old paths put back: ``Network._plan_source`` replaced by the directory's
+sync (as every `run` planned before: chromadb imported, each card's entries embedded, then the
+planner's own card texts embedded); the modules the ``agentnet.executor`` package loaded with it
+before it loaded them on first use (LangGraph, langchain_core); the GGUF header check decoding each
+of the vocabulary's strings (``gguf._Reader.skip_strings`` as ``string`` calls). Rounds alternate so
+load on the machine hits all alike. Printed per command: median wall time to exit, median CPU
+(user+system; on a shared machine the wall times follow the load, CPU much less), and new/old ratios.
+The processes run with AGENTNET_NO_DAEMON=1 so no daemon of yours answers.
 
     .venv/bin/python bench/cold_start.py [--rounds 5] [--task "What is 17% of 2350?"]
 """
@@ -24,13 +25,18 @@ import sys
 import tempfile
 import time
 
-# The CLI's own entry, with the old path put back first when asked (the toggle the ratio needs).
+# The CLI's own entry, with the old paths named in argv[1] put back first (the toggles the ratios need).
 LAUNCH = """
 import sys
-if sys.argv[1] == "old":
+old = sys.argv[1].split(",")
+if "sync" in old:
     from agentnet.network import Network
     Network._plan_source = lambda self: self._open_directory()
+if "executor" in old:
     import agentnet.executor.graph, agentnet.executor.prompts, agentnet.executor.runner
+if "gguf" in old:
+    from agentnet.nodes import gguf
+    gguf._Reader.skip_strings = lambda self, count: [self.string() for _ in range(count)]
 sys.argv = ["agentnet", *sys.argv[2:]]
 from agentnet.cli.launch import main
 main()
@@ -63,10 +69,12 @@ def main() -> None:
     options = parser.parse_args()
     cases = {
         "run (new)": ("new", ["run", options.task]),
-        "run (old: sync first)": ("old", ["run", options.task]),
+        "run (old: sync first)": ("sync,executor", ["run", options.task]),
         "plan": ("new", ["plan", options.task]),
         "runs list (new)": ("new", ["runs", "list"]),
-        "runs list (old)": ("old", ["runs", "list"]),
+        "runs list (old)": ("executor", ["runs", "list"]),
+        "models list (new)": ("new", ["models", "list"]),
+        "models list (old)": ("gguf", ["models", "list"]),
     }
     figures: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
     for round_no in range(options.rounds):
@@ -85,6 +93,7 @@ def main() -> None:
     for command, new_name, old_name in (
         ("run", "run (new)", "run (old: sync first)"),
         ("runs list", "runs list (new)", "runs list (old)"),
+        ("models list", "models list (new)", "models list (old)"),
     ):
         new, old = medians[new_name], medians[old_name]
         print(f"{command} new/old: wall {new[0] / old[0]:.2f}, cpu {new[1] / old[1]:.2f}")
