@@ -190,23 +190,19 @@ def _source(tools: Path | None, registry: Any, cfg: Any) -> tuple[Any, Any]:
         from agentnet.directory.importers import load_cards
 
         return InMemorySource(load_cards(tools)), None
-    from agentnet.directory.plan_source import open_for_planning
-    from agentnet.directory.store import Directory
-    from agentnet.directory.sync import holds
+    from agentnet.directory.plan_source import open_for_planning, synced_source
 
     cards = registry.cards(health=True)
-    directory = open_for_planning(cfg.directory)
-    embedded = Directory.embedded_folder(cfg.directory) is not None
-    if directory is not None and not holds(directory.cards(), cards, embedded=embedded):
+    # What `run` plans with (a fresh home: the declared models' cards, the directory left unindexed).
+    source = synced_source(cfg.directory, cards)
+    if source is None:
         # The config changed since the directory was last synced (a model added or removed), or only
         # `mcp add` / `directory import` wrote it: plan with the declared models, as `run` would.
-        directory.close()
         _sync(cfg, cards)
-        directory = open_for_planning(cfg.directory)
-    if directory is not None:
-        return directory, directory.close
-    # A fresh home has an empty directory: plan with the declared models' cards instead.
-    return InMemorySource(cards), None
+        source = open_for_planning(cfg.directory)
+    if source is None:
+        return InMemorySource(cards), None
+    return source, getattr(source, "close", None)
 
 
 def _sync(cfg: Any, cards: list[Any]) -> None:
