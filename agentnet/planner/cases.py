@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.planner import draft, outcome
-from agentnet.planner.extract import Artifact, artifacts, clauses
+from agentnet.planner.extract import Artifact, artifacts, clauses, mask_quotes
 from agentnet.planner.scene import sets_scene
 from agentnet.planner.similarity import Scorer
 from agentnet.planner.tuning import PlannerTuning
@@ -72,8 +72,9 @@ def tally(
 
 def penalised(parts: list[str], sims: np.ndarray, settings: PlannerTuning, task: str) -> list[list[float]]:
     """The scores as the planner chooses by them: a clause of ``task`` that only sets the scene weighs less."""
+    masked = mask_quotes(" ".join(task.split()))  # as the clauses were cut from it
     return [
-        [value - settings.scene_penalty for value in row] if sets_scene(part, task) else list(row)
+        [value - settings.scene_penalty for value in row] if sets_scene(part, masked) else list(row)
         for part, row in zip(parts, sims.tolist(), strict=True)
     ]
 

@@ -52,7 +52,9 @@ QUOTE_PLACEHOLDER = "the quoted text"
 _REQUEST = re.compile(
     r"\b(?:can|could|would|will)\s+(?:you|we|i)\b|\bplease\b|\bhelp\s+me\b|\bi(?:'d|\s+would)\s+(?:like|love|want)\b"
     r"|\bi\s+(?:want|need|wish)\b|\blet'?s\b|\bi(?:'m|\s+am)\s+(?:looking|hoping|trying|interested)\b"
-    r"|\bwould\s+(?:it|you)\b|\?\s*$|\b(?:want|need)\s+to\b",
+    r"|\bwould\s+(?:it|you)\b|\?\s*$|\b(?:want|need)\s+to\b"
+    # A factorial's "!" ends the question it asks ("What is 4! Can you also ..."): it was read as no request.
+    r"|^\s*(?:what\s+is|what's|how\s+much\s+is|calculate|compute)\b[^.!?]*\d!\s*$",
     re.IGNORECASE,
 )
 _POLITE = re.compile(
@@ -198,7 +200,7 @@ def clauses(task: str, max_clauses: int = 16, *, requests_only: bool = True) -> 
     asked = [part for part in parts if not introduces(part)] or parts
     # The first request proper: clauses before it that only set the scene ("I'm working on a video
     # project") do not make the pronoun of "download it for me" refer to anything but what was handed over.
-    request = next((i for i, part in enumerate(asked) if not sets_scene(part, task)), None)
+    request = next((i for i, part in enumerate(asked) if not sets_scene(part, masked)), None)
     if request is not None:
         asked[request] = name_the_handed(asked[request], " ".join(task.split()))
     return asked[:max_clauses] or [masked.strip() or task]

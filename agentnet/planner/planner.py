@@ -21,7 +21,7 @@ from agentnet.directory.query import CardSource, SearchFilters
 from agentnet.errors import PlanningError
 from agentnet.planner import draft, fitting, learned_tools, learning, llm, media_first, outcome, transitions, values
 from agentnet.planner.bad_ratings import avoided
-from agentnet.planner.extract import Artifact, artifacts, clauses
+from agentnet.planner.extract import Artifact, artifacts, clauses, mask_quotes
 from agentnet.planner.general import asks_a_tool, general_plan, serve_the_rest
 from agentnet.planner.inputs import fit_context, whole_request, with_inputs
 from agentnet.planner.material import material_after_question, missing_material
@@ -240,7 +240,7 @@ class Planner:
                 sims, semantic = self._scorer.similarities(everything, cards, request.trust)
         self._refuse_unmet_media(request, cards, parts, sims, bool(filters and filters.include_unavailable))
         for part, row in zip(parts, sims, strict=True):
-            if sets_scene(part, text):
+            if sets_scene(part, mask_quotes(" ".join(text.split()))):  # the task the clauses were cut from
                 row[:] = [value - self.settings.scene_penalty for value in row]
         specialists = [value for card, value in zip(cards, semantic, strict=True) if not self._general(card)]
         return parts, cards, sims, max(specialists, default=0.0)

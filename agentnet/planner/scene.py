@@ -42,7 +42,8 @@ _QUESTION = re.compile(
 def sets_scene(clause: str, task: str = "") -> bool:
     """The clause states a fact ("I have a video", "the audio is noisy") instead of asking for work:
     it starts with a subject (imperatives, noun-phrase requests and direct questions do not). Given the
-    ``task`` it was cut from, a clause opening a sentence that ends with "?" is a question."""
+    ``task`` it was cut from (its quotes masked as the clause's are: "mentions the quoted text" is not
+    in the task as written), a clause opening a sentence that ends with "?" is a question."""
     text = clause.strip().replace("\u2019", "'")
     if _QUESTION.match(text) or (task and _opens_a_question(text, task)):
         return False
