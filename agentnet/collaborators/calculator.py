@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from agentnet.collaborators import continued, currency, numcompare, quantities, totals, units
+from agentnet.collaborators import continued, currency, numcompare, quantities, stated, totals, units
 from agentnet.collaborators.functions import (
     FUNCTIONS,
     MAX_MAGNITUDE,
@@ -298,9 +298,7 @@ def calculate(
     ] = False,
 ) -> ToolOutput:  # fmt: skip
     """Evaluate arithmetic, percentages and unit conversions; the result first, then what was computed."""
-    variables = context_values(context) if context != expression else {}
-    if handed:
-        expression = without_file_names(expression)
+    expression, variables = _asked(expression, context, handed)
     if (follows := continued.continued(expression, context if handed else "")) is not None:
         expression = follows  # "multiply by 4" of "13 words": 13 * 4
     # "add them up" of handed numbers (an OCR'd receipt): their sum, not "no arithmetic found".
@@ -334,8 +332,23 @@ def calculate(
     return ToolOutput(text, {"results": [result.data for _, result in results], "text": text})
 
 
-# Where one question ends and the next begins: ";", "?", or "and"/a comma before more numbers.
-_QUESTIONS = re.compile(r"\s*(?:[;?]\s*(?:and\s+)?|,?\s+and\s+(?=\D*\d)|,\s+(?=\D*\d))\s*", re.IGNORECASE)
+def _asked(expression: str, context: str, handed: bool) -> tuple[str, dict[str, Decimal]]:
+    """What is computed, and the values it may name: the labelled numbers of the data handed over, and
+    those the request states before its question ("Total 45.90. What is the total with a 15% tip?")."""
+    variables = context_values(context) if context != expression else {}
+    if handed:
+        expression = without_file_names(expression)
+    if (asked := stated.question(expression)) is not None:
+        return asked[0], {**asked[1], **variables}
+    return expression, variables
+
+
+# Where one question ends and the next begins: ";", "?", a factorial's "!" before words ("What is 5! Then
+# add 2", which was refused: "cannot read the expression from add"), or "and"/a comma before more numbers.
+_QUESTIONS = re.compile(
+    r"\s*(?:[;?]\s*(?:and\s+)?|(?<=\d!)\s+(?:and\s+)?(?=[a-z])|,?\s+and\s+(?=\D*\d)|,\s+(?=\D*\d))\s*",
+    re.IGNORECASE,
+)
 _DIGIT = re.compile(r"\d")
 
 

@@ -14,10 +14,13 @@ import re
 
 from agentnet.collaborators.mathtext import CalculatorError
 
+# What names the result handed on: "it", "that number", "the count" ("... then multiply that number by
+# 4" was refused: "cannot start an expression with 'by'").
+_IT = r"(?:it|that|this|them|(?:the|that|this)\s+(?:result|answer|number|count|total|sum|value|amount))"
 # A verb on "it" ("multiply it by 4", "divide the result by 3", "add 5 to it") as the operator it names.
 _VERBS = (
-    (re.compile(r"^multiply\s+(?:(?:it|that|this|them|the\s+(?:result|answer|number))\s+)?by\b", re.I), "*"),
-    (re.compile(r"^divide\s+(?:(?:it|that|this|them|the\s+(?:result|answer|number))\s+)?by\b", re.I), "/"),
+    (re.compile(rf"^multiply\s+(?:{_IT}\s+)?by\b", re.I), "*"),
+    (re.compile(rf"^divide\s+(?:{_IT}\s+)?by\b", re.I), "/"),
     (re.compile(r"^(?:add|plus)\b", re.I), "+"),
     (re.compile(r"^(?:subtract|take\s+away|minus)\b", re.I), "-"),
     (re.compile(r"^(?:times|multiplied\s+by)\b", re.I), "*"),
@@ -25,7 +28,7 @@ _VERBS = (
 )
 _LEAD = re.compile(r"^\s*(?:,\s*)?(?:and\s+)?(?:then\s+)?", re.I)
 # "add 5 to it": the trailing pronoun is the operand already put first.
-_TO_IT = re.compile(r"\s+(?:to|from)\s+(?:it|that|this|them|the\s+(?:result|answer|number))\s*([?.!]?)\s*$", re.I)
+_TO_IT = re.compile(rf"\s+(?:to|from)\s+{_IT}\s*([?.!]?)\s*$", re.I)
 _ONE_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?\s*%?\s*[?.!]?")
 _STARTS_WITH_NUMBER = re.compile(r"^\s*(-?\d[\d,]*(?:\.\d+)?)(?![\d.,]*\s*[-/:]\s*\d)")
 

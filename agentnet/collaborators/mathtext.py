@@ -24,7 +24,8 @@ _LEX = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"|(?P<op>\*\*|[-+*/^(),%\u00d7\u00f7\u2212]|(?<=\d)!(?!=))"  # "7!" is a factorial; "?!" and "!=" are not
     r"|(?P<word>[A-Za-z\u00b0][A-Za-z']*)"
-    r"|(?P<skip>[$\u20ac\u00a3\u00a5=?!:;\s]+)"
+    # A full stop that ends a sentence ("What is 5 plus 3."); one before a digit is a decimal point.
+    r"|(?P<skip>[$\u20ac\u00a3\u00a5=?!:;\s]+|(?<=[\w%)])\.(?=\s|$))"
     r"|(?P<other>.)"
 )
 # Multi-word phrases first (longest wins), each becoming one token.

@@ -19,7 +19,11 @@ from agentnet.errors import UserError
 @pytest.mark.parametrize(
     ("request_text", "answer"),
     [("What is the sum of the ages in people.csv, times 2?", "204"),
-     ("Count the words in notes.txt and multiply by 4", "52")],
+     ("Count the words in notes.txt and multiply by 4", "52"),
+     # The result named ("that number", "the count"): refused ("cannot start an expression with 'by'"),
+     # and with "and" the multiplication was not planned at all ("13 words").
+     ("Count the words in notes.txt, then multiply that number by 4", "52"),
+     ("Count the words in notes.txt and multiply the count by 4", "52")],
 )  # fmt: skip
 def test_an_operation_on_the_step_before_through_the_cli(request_text: str, answer: str) -> None:
     Path("people.csv").write_text("name,age,city\nAnn,34,Oslo\nBob,27,Rome\nCid,41,Oslo\n")
@@ -32,7 +36,8 @@ def test_an_operation_on_the_step_before_through_the_cli(request_text: str, answ
     ("request_text", "answer"),
     [("times 2", "204"), ("multiplied by 2", "204"), ("divide it by 3", "34"), ("multiply the result by 4", "408"),
      ("plus 10", "112"), ("and then add 5", "107"), ("add 5 to it", "107"), ("subtract 2", "100"),
-     ("add 10%", "112.2"),
+     ("add 10%", "112.2"), ("multiply that number by 4", "408"), ("then divide the total by 2", "51"),
+     ("add 5 to the count", "107"),
      # Its own operands: arithmetic as before.
      ("add 5 and 3", "8")],
 )  # fmt: skip

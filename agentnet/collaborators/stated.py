@@ -1,0 +1,68 @@
+"""Numbers a request states before its question: "My receipt says Total 45.90. What is the total with a
+15% tip?", "The bill is 80 dollars. What is 15% of it?".
+
+The one-step plan hands the calculator the whole request. It read both sentences as one expression and
+refused the full stop after "45.90" ("the calculator cannot read '.'"), and every other collaborator
+failed too. A sentence before the question that states a labelled number ("Total 45.90", "the bill is
+80 dollars") names a value, as a handed receipt's lines do; the question is then what is computed, with
+"it" or "that" standing for the one number stated.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from agentnet.collaborators.mathtext import KEYWORDS, WORD_OPS, labelled_values, tokens
+
+# Where a sentence ends: a mark before a capital (a decimal point is followed by a digit, not a space).
+_SENTENCE = re.compile(r"(?<=[.!?])(?<!\d!)\s+(?=[A-Z\"'])")  # "5!" is a factorial
+# A statement's verb between its label and its number ("the bill is 80", "my receipt says Total 45.90"),
+# and the word after the number that names its unit ("80 dollars", "3200 a month"): neither is part of the label.
+_VERB = re.compile(
+    r"\s+(?:is|was|are|were|says|said|shows|showed|reads|came\s+to|comes\s+to|costs?|of|at|totalled|totaled)(?=\s+[$\u20ac\u00a3]?\s*-?\d)",
+    re.IGNORECASE,
+)
+_UNIT_AFTER = re.compile(r"(\d)\s+(?:(?:a|an|per|each)\s+)?[^\W\d_]+\s*$")
+# Labels that name no value: what is left of "I have 3", "we are 4" once the verb is gone.
+_NO_NAME = frozenset(["i", "we", "you", "he", "she", "they", "it", "have", "has", "had", "there", "get", "got", "is",
+                      "are", "was", "were", "what", "which", "how", "calculate", "compute"])  # fmt: skip
+_PRONOUN = re.compile(r"\b(?:it|that|this)\b", re.IGNORECASE)
+
+
+def question(expression: str) -> tuple[str, dict[str, Decimal]] | None:
+    """The question of ``expression`` and the values stated before or after it, or None when it is one
+    sentence, or another sentence is arithmetic of its own ("Compute 5 plus 3. Then add 2")."""
+    sentences = _SENTENCE.split(expression.strip())
+    if len(sentences) < 2:
+        return None
+    asked = [sentence for sentence in sentences if sentence.rstrip().endswith("?")] or sentences[-1:]
+    values: dict[str, Decimal] = {}
+    for sentence in sentences:
+        if sentence in asked:
+            continue
+        # A statement holds one number, named ("Total 45.90") or not ("I have 3 kids": scene, not
+        # arithmetic); one with more, or an operator ("Calculate 4!"), is a question of its own.
+        if [token.kind for token in tokens(sentence)] not in ([], ["num"]):
+            return None
+        found = _values(sentence)
+        values.update({name: value for name, value in found.items() if name not in values})
+    text = " ".join(asked)
+    numbers = set(values.values())
+    if len(numbers) == 1 and not _names(text, values):
+        text = _PRONOUN.sub(str(numbers.pop()), text)  # "What is 15% of it?"
+    return text, values
+
+
+def _values(sentence: str) -> dict[str, Decimal]:
+    """The labelled numbers a statement gives, by the label's last word too ("total")."""
+    line = _UNIT_AFTER.sub(r"\1", sentence.strip().rstrip(".!").rstrip())
+    line = _VERB.sub(" ", line)
+    found = labelled_values(line)
+    named = {name: name.split()[-1] for name in found}
+    return {name: found[name] for name, last in named.items() if last not in _NO_NAME | KEYWORDS | set(WORD_OPS)}
+
+
+def _names(text: str, values: dict[str, Decimal]) -> bool:
+    lowered = text.lower()
+    return any(re.search(rf"\b{re.escape(name)}\b", lowered) for name in values)
