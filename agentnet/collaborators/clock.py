@@ -77,3 +77,40 @@ def now_in(text: str, later: timedelta = timedelta()) -> tuple[datetime, str]:
     # This machine's time as an aware datetime too, so both answers say their offset alike.
     now = datetime.now(zone) if zone is not None else datetime.now().astimezone()
     return now + later, shown
+
+
+# Time left until a clock time today ("How many hours until midnight?", "how long until 5:30 pm?", "how
+# many minutes till noon"): the dates tool found no date and the chat model answered "12". A bare
+# number ("until 5") is no time; a time has minutes, am/pm or "o'clock".
+_UNTIL = re.compile(
+    r"\bhow\s+(?:many\s+(?P<unit>hours|hrs|minutes|mins)|much\s+time|long)\b[^?.!]*?\b(?:until|till|til|before)\s+"
+    r"(?P<when>midnight|noon|midday|(?P<h>\d{1,2})(?::(?P<min>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?|o'?clock)?)(?![\w:])",
+    re.IGNORECASE,
+)
+_NAMED = {"midnight": 0, "noon": 12, "midday": 12}
+
+
+def local_now() -> datetime:
+    """This machine's time now, which "until midnight" counts from."""
+    return datetime.now().astimezone()
+
+
+def until(text: str) -> tuple[int, str] | None:
+    """The whole minutes from now to the next such clock time, and it as HH:MM; None when the text asks
+    for no time left until a clock time."""
+    found = _UNTIL.search(text)
+    if found is None or (found.group("h") and not (found.group("min") or found.group("ampm"))):
+        return None
+    hour, minute = _NAMED.get(found.group("when").lower(), -1), 0
+    if hour < 0:
+        hour, minute = int(found.group("h")), int(found.group("min") or 0)
+        ampm = (found.group("ampm") or "").lower().replace(".", "")
+        hour += 12 if ampm == "pm" and hour < 12 else -12 if ampm == "am" and hour == 12 else 0
+    if hour > 23 or minute > 59:
+        raise ClockError(f"{found.group('when')!r} is not a time of day", hint="write a time as 17:30 or 5:30 pm")
+    now = local_now().replace(second=0, microsecond=0)
+    target = now.replace(hour=hour, minute=minute)
+    if target <= now:
+        target += timedelta(days=1)
+    return int((target - now).total_seconds() // 60), target.strftime("%H:%M") + (
+        " tomorrow" if target.date() != now.date() else "")  # fmt: skip

@@ -227,6 +227,19 @@ def _now_answer(text: str, amounts: dict[str, int], sign: int) -> ToolOutput | N
                               "text": shown})  # fmt: skip
 
 
+def _until_answer(request: str) -> ToolOutput | None:
+    """ "How many hours until midnight?": the time left from this machine's clock."""
+    left = clock.until(request)
+    if left is None:
+        return None
+    minutes, at = left
+    in_minutes = re.search(r"\bhow\s+many\s+min", request, re.IGNORECASE) is not None
+    hours = "" if in_minutes or minutes < 60 else f"{minutes // 60} hour{'s' if minutes >= 120 else ''} "
+    rest = minutes if in_minutes else minutes % 60
+    shown = f"{hours}{rest} minute{'s' if rest != 1 else ''} (until {at} local time)"
+    return ToolOutput(shown, {"minutes": minutes, "until": at, "text": shown})
+
+
 _LEAP = re.compile(r"\bleap[\s-]*years?\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d.,:/-])\b(?P<year>\d{1,4})\b(?![\d.,:/-]\d)")
 
@@ -256,8 +269,9 @@ def date_calc(
     sign = -1 if _BACKWARD.search(request) else 1
     dates = [day for _, day in find_dates(request)]
     if not dates:
-        answer = (_leap_answer(request) or _left_answer(request) or _time_answer(request, amounts, sign)
-                  or _now_answer(request, amounts, sign) or _age_in_years(request))  # fmt: skip
+        answer = (_leap_answer(request) or _left_answer(request) or _until_answer(request)
+                  or _time_answer(request, amounts, sign) or _now_answer(request, amounts, sign)
+                  or _age_in_years(request))  # fmt: skip
         if answer is not None:
             return answer
         raise DateError(
