@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from agentnet.collaborators import groups
 from agentnet.collaborators.calculator import show
 from agentnet.collaborators.comparisons import Comparison, comparisons
 from agentnet.collaborators.mathtext import AGGREGATES, aggregate
@@ -167,6 +168,9 @@ def query_table(
         return found
     named = mentions(rest, table.columns)
     conditions = [(c.column, c.op, c.value) for c in compared if c.column is not None]
+    kept = [r for r in table.rows if all(_test(r.get(column), o, value) for column, o, value in conditions)]
+    if (per_group := groups.answer(rest, table, kept, named, numeric, op)) is not None:
+        return per_group  # "how many people live in each city", "which city has the most people"
     if (other := _condition(rest, table, named)) is not None:
         conditions.append(other)
     rows = [r for r in table.rows if all(_test(r.get(column), o, value) for column, o, value in conditions)]

@@ -1,0 +1,120 @@
+"""A table's rows counted, added up or averaged per value of a column: "How many people live in each
+city?", "How many rows per city?", "the average age by city", "Which city has the most people?", "the
+most common city".
+
+The table tool read no group in these: "how many rows per city" was answered with all the rows ("6
+rows"), and "which city has the most people" was refused for a column "people" the table lacks. A
+group is a column named after "per", "each", "by" or "for every", or asked for by "which COLUMN has
+the most (or fewest) ...", "the most common COLUMN".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from agentnet.collaborators.tableread import Table, cell_number
+from agentnet.nodes.outputs import ToolOutput
+
+# The words before a column that make it the group: "per city", "in each city", "grouped by city".
+_PER = re.compile(r"\b(?:per|each|every|by|grouped\s+by|broken\s+down\s+by)\s+(?:the\s+)?$", re.IGNORECASE)
+# "Which city has the most people", "what city appears most often", "which city is most common".
+_WHICH = re.compile(r"\b(?:which|what)\s+(?:the\s+)?$", re.IGNORECASE)
+_MOST_AFTER = re.compile(
+    r"^\s+(?:has|have|had|is|appears|occurs|comes\s+up|shows\s+up)?\s*(?:the\s+)?"
+    r"(?P<which>most|fewest|least|highest\s+number\s+of|lowest\s+number\s+of)\b(?P<rest>\s+[a-z]+)?",
+    re.IGNORECASE,
+)
+# "the most common city", "the least frequent city".
+_COMMON_BEFORE = re.compile(
+    r"\b(?P<which>most|least)\s+(?:common|frequent|popular|often\s+(?:seen|listed))\s+$", re.IGNORECASE
+)
+_SHOWN = 20
+# "Sort the rows by city" orders them: no group.
+_SORTED = re.compile(r"\b(?:sort|sorted|order|ordered|rank|ranked|arrange|arranged)\b", re.IGNORECASE)
+
+
+def answer(question: str, table: Table, rows: list[dict[str, Any]], named: list[tuple[int, int, str]],
+           numeric: list[str], op: str | None) -> ToolOutput | None:  # fmt: skip
+    """The per-group answer ``question`` asks of ``rows``, or None when it names no group. ``named``
+    are the columns it mentions (start, end, name), ``op`` the aggregate it names."""
+    lowered = question.lower()
+    for start, end, column in named:
+        before, after = lowered[:start], lowered[end:]
+        if (per := _PER.search(before)) is not None and not (
+            per.group(0).lower().startswith("by") and _SORTED.search(lowered)
+        ):
+            return _per_group(column, rows, named, numeric, op)
+        most = _MOST_AFTER.match(after) if _WHICH.search(before) else None
+        # "which city has the most people": a word after "most" that names a number column ("the most
+        # sales") ranks by that column's values, which the ranking reads (not a count).
+        if most is not None and not _names_a_number(most.group("rest"), named, numeric, end):
+            return _top(column, rows, most.group("which").lower().startswith(("most", "highest")))
+        if (common := _COMMON_BEFORE.search(before)) is not None:
+            return _top(column, rows, common.group("which").lower() == "most")
+    return None
+
+
+def _names_a_number(word: str | None, named: list[tuple[int, int, str]], numeric: list[str], after: int) -> bool:
+    return bool(word) and any(start > after and column in numeric for start, _, column in named)
+
+
+def _groups(column: str, rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The rows by their value of ``column``, in the order each value first appears."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        value = str(row.get(column, "")).strip()
+        if value:
+            found.setdefault(value, []).append(row)
+    return found
+
+
+def _per_group(column: str, rows: list[dict[str, Any]], named: list[tuple[int, int, str]], numeric: list[str],
+               op: str | None) -> ToolOutput:  # fmt: skip
+    """ "Lyon 3, Paris 2, Berlin 1 (rows per city)", or a sum or an average of a number column per group."""
+    groups = _groups(column, rows)
+    measured = next((name for _, _, name in named if name in numeric and name != column), None)
+    if op in ("sum", "mean") and measured is not None:
+        results = {value: _aggregate(op, measured, members) for value, members in groups.items()}
+        what = f"{'total' if op == 'sum' else 'average'} {measured} per {column}"
+    else:
+        results = {value: Decimal(len(members)) for value, members in groups.items()}
+        what = f"rows per {column}"
+    ordered = sorted(results.items(), key=lambda item: -item[1])
+    listed = [f"{value} {_show(number)}" for value, number in ordered[:_SHOWN]]
+    more = f", {len(ordered) - _SHOWN} more" if len(ordered) > _SHOWN else ""
+    shown = f"{', '.join(listed)}{more} ({what})"
+    data = {"column": column, "groups": {value: float(number) for value, number in ordered}, "text": shown}
+    return ToolOutput(shown, data)
+
+
+def _aggregate(op: str, column: str, rows: list[dict[str, Any]]) -> Decimal:
+    numbers = [Decimal(str(n)) for row in rows if (n := cell_number(row.get(column))) is not None]
+    if not numbers:
+        return Decimal(0)
+    total = sum(numbers, Decimal(0))
+    return total if op == "sum" else total / len(numbers)
+
+
+def _top(column: str, rows: list[dict[str, Any]], most: bool) -> ToolOutput:
+    """ "Lyon (3 of 6 rows)": the value of ``column`` the most (or fewest) rows have, every tied one."""
+    groups = _groups(column, rows)
+    if not groups:
+        shown = f"no rows have a {column}"
+        return ToolOutput(shown, {"column": column, "values": [], "text": shown})
+    pick: Callable[..., int] = max if most else min
+    count = pick(len(members) for members in groups.values())
+    tied = [value for value, members in groups.items() if len(members) == count]
+    rows_word = "row" if count == 1 else "rows"
+    names = tied[0] if len(tied) == 1 else f"{', '.join(tied[:-1])} and {tied[-1]}"
+    each = f"{count} {rows_word} each" if len(tied) > 1 else f"{count} of {len(rows)} rows"
+    shown = f"{names} ({each})"
+    return ToolOutput(shown, {"column": column, "values": tied, "count": count, "text": shown})
+
+
+def _show(number: Decimal) -> str:
+    if number == number.to_integral_value():
+        return str(int(number))
+    return f"{number.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")

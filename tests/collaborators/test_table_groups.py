@@ -1,0 +1,56 @@
+"""Rows counted, added up or averaged per value of a column (collaborators/groups.py through the table
+tool): "How many rows per city?" was answered "6 rows" (all of them), and "Which city has the most
+people?" was refused for a column "people" the table lacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_table_columns_run import ran
+
+from agentnet.collaborators.tables import query_table
+
+PEOPLE = "name,age,city\nAlice,34,Lyon\nBob,28,Paris\nChloe,45,Lyon\nDavid,39,Berlin\nEmma,22,Paris\nFarid,51,Lyon\n"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("How many rows per city?", "Lyon 3, Paris 2, Berlin 1 (rows per city)"),
+     ("How many people live in each city?", "Lyon 3, Paris 2, Berlin 1 (rows per city)"),
+     ("Count the rows by city", "Lyon 3, Paris 2, Berlin 1 (rows per city)"),
+     ("How many people older than 30 live in each city?", "Lyon 3, Berlin 1 (rows per city)"),
+     ("What is the average age per city?", "Lyon 43.33, Berlin 39, Paris 25 (average age per city)"),
+     ("What is the total age by city?", "Lyon 130, Paris 50, Berlin 39 (total age per city)"),
+     ("Which city has the most people in people.csv?", "Lyon (3 of 6 rows)"),
+     ("Which city appears most often?", "Lyon (3 of 6 rows)"),
+     ("What is the most common city?", "Lyon (3 of 6 rows)"),
+     ("Which city has the fewest people?", "Berlin (1 of 6 rows)"),
+     # No group: as before.
+     ("Who lives in Lyon?", "Alice, Chloe and Farid (3 rows where city == Lyon)"),
+     ("Which person has the highest age?", "Farid (max age: 51)"),
+     ("How many people are in Lyon?", "3 rows where city == Lyon")],
+)  # fmt: skip
+def test_rows_per_group(question: str, answer: str) -> None:
+    assert query_table(PEOPLE, question).text == answer
+
+
+def test_tied_groups_are_all_named() -> None:
+    table = "name,team\nAnn,red\nBob,blue\nCid,red\nDi,blue\nEd,green\n"
+    assert query_table(table, "Which team has the most members?").text == "red and blue (2 rows each)"
+
+
+def test_sorting_by_a_column_is_no_group() -> None:
+    assert "per city" not in query_table(PEOPLE, "List the people sorted by city").text
+
+
+@pytest.mark.usefixtures("agentnet_home")
+@pytest.mark.parametrize(
+    ("task", "answer"),
+    [("Which city has the most people in people.csv?", "Lyon (3 of 6 rows)"),
+     ("How many rows per city in people.csv?", "Lyon 3, Paris 2, Berlin 1 (rows per city)")],
+)  # fmt: skip
+def test_groups_through_the_cli(task: str, answer: str) -> None:
+    Path("people.csv").write_text(PEOPLE)
+    result = ran(task)
+    assert result["status"] == "succeeded" and result["answer"] == answer, result
