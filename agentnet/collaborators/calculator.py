@@ -11,11 +11,10 @@ number). Refused: program code, results beyond 10^1000, and exponents beyond wha
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation, localcontext
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field
 
@@ -35,9 +34,7 @@ from agentnet.collaborators.mathtext import (
     CalculatorError,
     NoAnswerError,
     Token,
-    labelled_values,
     tokens,
-    without_file_names,
 )
 from agentnet.nodes.outputs import ToolOutput
 
@@ -258,23 +255,6 @@ def show(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def context_values(context: str) -> dict[str, Decimal]:
-    """Named numbers in the data a step was given: a JSON object's number fields, or labelled lines."""
-    data: Any = None
-    if context.lstrip().startswith("{"):
-        try:
-            data = json.loads(context)
-        except json.JSONDecodeError:
-            data = None
-    if isinstance(data, dict):
-        found: dict[str, Decimal] = {}
-        for key, value in data.items():
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                found[" ".join(str(key).lower().replace("_", " ").split())] = Decimal(str(value))
-        return found
-    return labelled_values(context)
-
-
 def calculate(
     expression: Annotated[
         str,
@@ -298,7 +278,7 @@ def calculate(
     ] = False,
 ) -> ToolOutput:  # fmt: skip
     """Evaluate arithmetic, percentages and unit conversions; the result first, then what was computed."""
-    expression, variables = _asked(expression, context, handed)
+    expression, variables = stated.asked(expression, context, handed)
     if (follows := continued.continued(expression, context if handed else "")) is not None:
         expression = follows  # "multiply by 4" of "13 words": 13 * 4
     # "add them up" of handed numbers (an OCR'd receipt): their sum, not "no arithmetic found".
@@ -307,7 +287,9 @@ def calculate(
     parts = _questions(expression)
     # "convert 5 miles to km and convert 3 kg to pounds" reads as one conversion, the first, and the
     # second was dropped: two conversions are two questions.
-    if sum(_converts(part) for part in parts) < 2:
+    # "Convert 10 km to miles, then round it to 1 decimal" read as the conversion alone, the rounding
+    # dropped: an operation on the result is a question of its own.
+    if sum(_converts(part) for part in parts) < 2 and not any(_works_on_result(part) for part in parts[1:]):
         try:
             return _one(expression, variables)
         except CalculatorError as exc:
@@ -316,31 +298,28 @@ def calculate(
             # was read and has no answer: "round(1, 40)" was then cut at its comma ("round( is never closed").
             if len(parts) < 2 or isinstance(exc, NoAnswerError):
                 raise
-    results: list[tuple[str, ToolOutput]] = []
-    for part in parts:
-        # "what is 10 percent of 250, minus 5": the second part works on the first's result (20), not on
-        # nothing (it was answered "minus 5: -5").
-        follows = continued.continued(part, results[-1][1].text) if results else None
-        if follows is not None:
-            before, _ = results.pop()
-            results.append((f"{before}, {part}", _one(follows, variables)))
-        else:
-            results.append((part, _one(part, variables)))
+    results = _answers(parts, variables)
     if len(results) == 1:
         return results[0][1]
     text = "\n".join(f"{part}: {result.text}" for part, result in results)
     return ToolOutput(text, {"results": [result.data for _, result in results], "text": text})
 
 
-def _asked(expression: str, context: str, handed: bool) -> tuple[str, dict[str, Decimal]]:
-    """What is computed, and the values it may name: the labelled numbers of the data handed over, and
-    those the request states before its question ("Total 45.90. What is the total with a 15% tip?")."""
-    variables = context_values(context) if context != expression else {}
-    if handed:
-        expression = without_file_names(expression)
-    if (asked := stated.question(expression)) is not None:
-        return asked[0], {**asked[1], **variables}
-    return expression, variables
+def _answers(parts: list[str], variables: dict[str, Decimal]) -> list[tuple[str, ToolOutput]]:
+    """Each question's answer; one that works on the result before it ("what is 10 percent of 250, minus
+    5", "convert 10 km to miles, then round it to 1 decimal") joins it, in its unit ("6.2 mi")."""
+    results: list[tuple[str, ToolOutput]] = []
+    for part in parts:
+        follows = continued.continued(part, results[-1][1].text) if results else None
+        if follows is None:
+            results.append((part, _one(part, variables)))
+            continue
+        before, done = results.pop()
+        result = _one(follows, variables)
+        if unit := done.data.get("unit"):
+            result = ToolOutput(f"{result.text} {unit}", {**result.data, "unit": unit, "text": f"{result.text} {unit}"})
+        results.append((f"{before}, {part}", result))
+    return results
 
 
 # Where one question ends and the next begins: ";", "?", a factorial's "!" before words ("What is 5! Then
@@ -362,6 +341,13 @@ def _questions(expression: str) -> list[str]:
             start = separator.end()
     parts.append(expression[start:])
     return [part.strip() for part in parts if _DIGIT.search(part)]
+
+
+def _works_on_result(part: str) -> bool:
+    try:
+        return continued.continued(part, "1") is not None
+    except CalculatorError:
+        return False
 
 
 def _converts(text: str) -> bool:

@@ -5,15 +5,18 @@ The one-step plan hands the calculator the whole request. It read both sentences
 refused the full stop after "45.90" ("the calculator cannot read '.'"), and every other collaborator
 failed too. A sentence before the question that states a labelled number ("Total 45.90", "the bill is
 80 dollars") names a value, as a handed receipt's lines do; the question is then what is computed, with
-"it" or "that" standing for the one number stated.
+"it" or "that" standing for the one number stated. The named numbers of the data a step was handed (a
+JSON object's number fields, a receipt's lines) are read here too: the request may name either.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
+from typing import Any
 
-from agentnet.collaborators.mathtext import KEYWORDS, WORD_OPS, labelled_values, tokens
+from agentnet.collaborators.mathtext import KEYWORDS, WORD_OPS, labelled_values, tokens, without_file_names
 
 # Where a sentence ends: a mark before a capital (a decimal point is followed by a digit, not a space).
 _SENTENCE = re.compile(r"(?<=[.!?])(?<!\d!)\s+(?=[A-Z\"'])")  # "5!" is a factorial
@@ -28,6 +31,34 @@ _UNIT_AFTER = re.compile(r"(\d)\s+(?:(?:a|an|per|each)\s+)?[^\W\d_]+\s*$")
 _NO_NAME = frozenset(["i", "we", "you", "he", "she", "they", "it", "have", "has", "had", "there", "get", "got", "is",
                       "are", "was", "were", "what", "which", "how", "calculate", "compute"])  # fmt: skip
 _PRONOUN = re.compile(r"\b(?:it|that|this)\b", re.IGNORECASE)
+
+
+def asked(expression: str, context: str, handed: bool) -> tuple[str, dict[str, Decimal]]:
+    """What is computed, and the values it may name: the labelled numbers of the data handed over, and
+    those the request states before its question ("Total 45.90. What is the total with a 15% tip?")."""
+    variables = context_values(context) if context != expression else {}
+    if handed:
+        expression = without_file_names(expression)
+    if (found := question(expression)) is not None:
+        return found[0], {**found[1], **variables}
+    return expression, variables
+
+
+def context_values(context: str) -> dict[str, Decimal]:
+    """Named numbers in the data a step was given: a JSON object's number fields, or labelled lines."""
+    data: Any = None
+    if context.lstrip().startswith("{"):
+        try:
+            data = json.loads(context)
+        except json.JSONDecodeError:
+            data = None
+    if isinstance(data, dict):
+        found: dict[str, Decimal] = {}
+        for key, value in data.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                found[" ".join(str(key).lower().replace("_", " ").split())] = Decimal(str(value))
+        return found
+    return labelled_values(context)
 
 
 def question(expression: str) -> tuple[str, dict[str, Decimal]] | None:

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from agentnet.planner import phrasings
+
 # Full stops a sentence may end at: the next sentence starts with a capital, a digit or a quote.
 _CANDIDATE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
 _TITLES = frozenset(["mr", "mrs", "ms", "mx", "dr", "prof", "rev", "fr", "sgt", "capt", "gen", "mt", "ft"])
@@ -357,75 +359,12 @@ def _as_comparison(text: str) -> str:
     return f"calculate whether {found.group('first')} is {found.group('than')} {found.group('second')}"
 
 
-# "Read this out" is "read this aloud" (MiniLM: the speech card 0.21 and 0.43; "read it out loud" 0.39).
-_READ_OUT = re.compile(
-    r"\bread\s+(?P<what>(?:this|it|that|them|these|those|(?:the|my)\s+[\w-]+)\s+)?out\b(?!\s+loud)", re.IGNORECASE
-)
-
-
-# An age from a birth date ("How old is someone born on 12 May 1990?"): MiniLM reads no date arithmetic
-# in "how old" (the dates card 0.26, under the bar; SmolLM2 answered "1990 is the year of the birth of
-# 1990") and much in "calculate the age of" (0.36), though as much calculator ("calculate the age of my dad,
-# born 3 March 1958": the calculator 0.33, the dates tool 0.32, so SmolLM2 answered "30 years old"); "count
-# the years since the birth date of" is the dates tool's alone (0.46 against 0.22). Only with "born" and a
-# year: "How old is the Eiffel Tower?" is a question of fact.
-_AGE = re.compile(r"\bhow\s+old\s+(?:is|am|are|was|were|will|would)\b(?=.*\bborn\b.*\b\d{4}\b)", re.IGNORECASE)
-
-
-# Time left until a clock time or a holiday ("How long until 5:30 pm?", "how many minutes till noon", "how
-# long until Christmas?"): MiniLM read little date arithmetic in it (the dates card 0.20, 0.30 and 0.16,
-# under the bar; SmolLM2 answered "12" and "2018"), much in "count the time from now until 5:30 pm"
-# (0.48). A bare number ("until 5") is no clock time.
-_UNTIL_TIME = re.compile(
-    r"^\s*how\s+(?:long|much\s+time|many\s+(?:hours|hrs|minutes|mins))\b[^?.!]*?\b(?:until|till|til|before)\s+"
-    r"(?P<when>midnight|noon|midday|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*(?:[ap]\.?m\.?|o'?clock)"
-    r"|christmas(?:\s+eve|\s+day)?|halloween|new\s+year'?s(?:\s+eve|\s+day)?|valentine'?s(?:\s+day)?)(?![\w:])",
-    re.IGNORECASE,
-)
-
-
-def _as_time_left(text: str) -> str:
-    found = _UNTIL_TIME.match(text)
-    return text if found is None else f"count the time from now until {found.group('when')}{text[found.end() :]}"
-
-
-# "When is next Monday?" asks for a date (MiniLM: the dates card under the bar; "What is the date next
-# Monday?" is over it).
-_WHEN_WEEKDAY = re.compile(
-    r"\bwhen\s+(?:is|was|will\s+be)\s+(?=(?:next|this|last|the\s+coming|coming)\s+"
-    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)",
-    re.IGNORECASE,
-)
-
-
-# Which line of a text mentions something ("Which line of notes.txt mentions the plumber?", "what sentence
-# talks about refunds"): MiniLM read a file's name and little search in it (the file reader 0.39, the
-# semantic search 0.29, and the chat model answered from the whole file). Read as "find the line of
-# notes.txt closest to a topic" (0.61 against 0.33): the topic's own words ("the plumber") drew the
-# scores to the file reader (0.40 against 0.42), and which tool finds a line does not hang on them.
-_MENTIONS = re.compile(
-    r"^\s*(?:which|what)\s+(?P<unit>lines?|sentences?|paragraphs?|entr(?:y|ies)|items?)\s+(?P<where>(?:of|in)\s+\S+\s+)?"
-    r"(?:mentions?|mentioned|talks?\s+about|(?:is|are)\s+about|refers?\s+to|deals?\s+with|says?\s+something\s+about)"
-    r"\s+(?P<what>\S.*?)\s*[?.!]?\s*$",
-    re.IGNORECASE,
-)
-
-
-def _as_search(text: str) -> str:
-    found = _MENTIONS.match(text)
-    if found is None:
-        return text
-    return f"find the {found.group('unit')} {found.group('where') or ''}closest to a topic"
-
-
 def spelled_out(text: str) -> str:
     """``text`` with its titles ("Dr. Smith" -> "Doctor Smith") and arithmetic signs ("17 * 23" -> "17
     multiplied by 23", "1/0" -> "1 divided by 0") written out, and a question that is only arithmetic read
-    as a calculation ("What is 1 plus 41?" -> "calculate 1 plus 41"), "read this out" as "read this aloud"."""
+    as a calculation ("What is 1 plus 41?" -> "calculate 1 plus 41"); other everyday questions in the
+    words of the tool that answers them (``phrasings``)."""
     text = _OPERATOR.sub(lambda match: f" {_OPERATORS[match.group(1) or match.group(2)]} ", text)
     text = _SLASH.sub(_division, text)
-    text = _as_search(_as_comparison(_as_conversion(_as_calculation(_as_aggregate(text)))))
-    text = _READ_OUT.sub(lambda match: f"read {match.group('what') or ''}aloud", text)
-    text = _as_time_left(_AGE.sub("count the years since the birth date of", text))
-    text = _WHEN_WEEKDAY.sub("what is the date ", text)
+    text = phrasings.reworded(_as_comparison(_as_conversion(_as_calculation(_as_aggregate(text)))))
     return _TITLE.sub(lambda match: _SPELLED[match.group(1)], text)

@@ -59,7 +59,10 @@ def test_with_no_result_handed_an_operation_is_refused_not_answered(request_text
     # "rounded to 2 decimals" was refused ("cannot start an expression with 'to'") and SmolLM2 answered 2.06.
     [("What is 1000 divided by 7, rounded to 2 decimals?", "142.86"),
      ("What is 2 divided by 3, round it to 3 decimal places", "0.667"),
-     ("What is 1234.5 times 3, rounded to the nearest 100?", "3700")],
+     ("What is 1234.5 times 3, rounded to the nearest 100?", "3700"),
+     # After a conversion, in its unit: the rounding was dropped ("6.2137119224 mi").
+     ("Convert 10 km to miles, then round it to 1 decimal", "6.2 mi"),
+     ("Convert 10 km to miles and round to 2 decimal places", "6.21 mi")],
 )  # fmt: skip
 def test_a_result_rounded_after_a_comma(request_text: str, answer: str) -> None:
     assert calculate(request_text).text == answer

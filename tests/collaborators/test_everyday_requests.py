@@ -25,6 +25,10 @@ NOTES = (
         # A quoted date in a question: read as a statement (its quote masked in the clause, not in the
         # task it was looked for in), and SmolLM2 answered.
         ('What comes 90 days after "2024-03-01"?', "2024-05-30 (Thursday)"),
+        # London is no example city of the dates card (Tokyo is): 0.29, under the bar, and SmolLM2
+        # answered "The time is 2018-04-30."
+        ("What time is it in London?", None),
+        ("Convert 10 km to miles, then round it to 1 decimal", "6.2 mi"),
         # A factorial's question was dropped as no request, and SmolLM2 converted the miles.
         (
             "What is 4! Can you also convert 5 miles to km?",
@@ -32,8 +36,9 @@ NOTES = (
         ),
     ],
 )
-def test_everyday_requests_are_answered_by_the_right_collaborator(task: str, answer: str) -> None:
+def test_everyday_requests_are_answered_by_the_right_collaborator(task: str, answer: str | None) -> None:
     Path("notes.txt").write_text(NOTES)
     result = ran(task)
-    assert result["status"] == "succeeded" and result["answer"] == answer, result
+    assert result["status"] == "succeeded", result
+    assert result["answer"] == answer or (answer is None and "(Europe/London, " in result["answer"]), result
     assert not result["notes"], result  # no "general model" note

@@ -304,6 +304,10 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("how long till 5:30 pm", "count the time from now until 5:30 pm"),
         ("How long until Christmas?", "count the time from now until Christmas?"),
         ("How long until 5?", "How long until 5?"),
+        # The time in a place, whatever the place's name.
+        ("What time is it in London?", "what time is it in a city"),
+        ("what's the time in New York now", "what time is it in a city"),
+        ("What time is it in my report?", "What time is it in my report?"),
     ],
 )
 def test_arithmetic_signs_are_read_as_words(text: str, read: str) -> None:
