@@ -20,11 +20,13 @@ from agentnet.nodes.outputs import ToolOutput
 
 # The words before a column that make it the group: "per city", "in each city", "grouped by city".
 _PER = re.compile(r"\b(?:per|each|every|by|grouped\s+by|broken\s+down\s+by)\s+(?:the\s+)?$", re.IGNORECASE)
-# "Which city has the most people", "what city appears most often", "which city is most common".
+# "Which city has the most people", "what city appears most often", "which city is the most common"; not
+# "which item is the most expensive", a ranking by a number column.
 _WHICH = re.compile(r"\b(?:which|what)\s+(?:the\s+)?$", re.IGNORECASE)
 _MOST_AFTER = re.compile(
-    r"^\s+(?:has|have|had|is|appears|occurs|comes\s+up|shows\s+up)?\s*(?:the\s+)?"
-    r"(?P<which>most|fewest|least|highest\s+number\s+of|lowest\s+number\s+of)\b(?P<rest>\s+[a-z]+)?",
+    r"^\s+(?:(?:has|have|had)\s+(?:the\s+)?(?P<which>most|fewest|least|highest\s+number\s+of|lowest\s+number\s+of)"
+    r"\b(?P<rest>\s+[a-z]+)?|(?:appears|occurs|comes\s+up|shows\s+up)\s+(?P<often>most|least)\b"
+    r"|is\s+(?:the\s+)?(?P<common>most|least)\s+(?:common|frequent)\b)",
     re.IGNORECASE,
 )
 # "the most common city", "the least frequent city".
@@ -51,7 +53,8 @@ def answer(question: str, table: Table, rows: list[dict[str, Any]], named: list[
         # "which city has the most people": a word after "most" that names a number column ("the most
         # sales") ranks by that column's values, which the ranking reads (not a count).
         if most is not None and not _names_a_number(most.group("rest"), named, numeric, end):
-            return _top(column, rows, most.group("which").lower().startswith(("most", "highest")))
+            which = most.group("which") or most.group("often") or most.group("common")
+            return _top(column, rows, which.lower().startswith(("most", "highest")))
         if (common := _COMMON_BEFORE.search(before)) is not None:
             return _top(column, rows, common.group("which").lower() == "most")
     return None

@@ -25,6 +25,7 @@ PEOPLE = "name,age,city\nAlice,34,Lyon\nBob,28,Paris\nChloe,45,Lyon\nDavid,39,Be
      ("Which city has the most people in people.csv?", "Lyon (3 of 6 rows)"),
      ("Which city appears most often?", "Lyon (3 of 6 rows)"),
      ("What is the most common city?", "Lyon (3 of 6 rows)"),
+     ("Which city is the most common?", "Lyon (3 of 6 rows)"),
      ("Which city has the fewest people?", "Berlin (1 of 6 rows)"),
      # No group: as before.
      ("Who lives in Lyon?", "Alice, Chloe and Farid (3 rows where city == Lyon)"),
@@ -42,6 +43,17 @@ def test_tied_groups_are_all_named() -> None:
 
 def test_sorting_by_a_column_is_no_group() -> None:
     assert "per city" not in query_table(PEOPLE, "List the people sorted by city").text
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("which item is the most expensive", "cherry (max price: 4.75)"),
+     ("Which item has the highest price?", "cherry (max price: 4.75)")],
+)  # fmt: skip
+def test_a_superlative_of_a_number_column_is_no_group(question: str, answer: str) -> None:
+    """ "which item is the most expensive" was read as the item most rows have ("apple, banana and cherry
+    (1 row each)")."""
+    assert query_table("item,price\napple,1.20\nbanana,0.50\ncherry,4.75\n", question).text == answer
 
 
 @pytest.mark.usefixtures("agentnet_home")
