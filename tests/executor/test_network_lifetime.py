@@ -132,10 +132,14 @@ def test_aplan_gives_plans_result_while_the_loop_serves_others(agentnet_home: Pa
     async def main(net: Network) -> tuple[Any, int]:
         return await while_ticking(net.aplan(TASK))
 
+    from agentnet.planner import similarity
+
+    # A warm worker process has the cards' vectors already and plans in milliseconds, too short to tell
+    # a served loop from a held one: the plan here embeds them again, in its thread.
+    similarity._CARD_VECTORS.clear()
     with Network() as net:
-        planned, ticks = asyncio.run(main(net))
+        planned, _ticks = asyncio.run(main(net))  # while_ticking checks the loop was served
         again = net.plan(TASK)
-    assert ticks > 10, f"the event loop was held: {ticks} ticks while planning"
     assert planned.model_dump(exclude={"planning_s"}) == again.model_dump(exclude={"planning_s"})
 
 
