@@ -138,6 +138,22 @@ HEAVY = [
 ]
 
 
+def import_probe(argv: list[str], watched: list[str], entry: str = "agentnet.cli.launch") -> str:
+    """A Python program that runs ``agentnet ARGV`` through ``entry``'s main and writes to stderr its exit
+    code (``EXIT=``), then the modules of ``watched`` packages it imported (``HEAVY=``, empty for none)."""
+    return (
+        "import sys\n"
+        f"sys.argv = ['agentnet', *{argv!r}]\n"
+        f"from {entry} import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    sys.stderr.write(f'EXIT={exc.code}\\n')\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {list(watched)!r})\n"
+        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
+    )
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -152,17 +168,7 @@ HEAVY = [
     ],
 )
 def test_cli_paths_never_import_heavy_engines(argv: list[str]) -> None:
-    probe = (
-        "import sys\n"
-        f"sys.argv = ['agentnet', *{argv!r}]\n"
-        "from agentnet.cli.app import main\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
-        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
-    )
+    probe = import_probe(argv, HEAVY, entry="agentnet.cli.app")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
     assert "HEAVY=" in result.stderr, result.stderr
     assert result.stderr.split("HEAVY=")[1] == ""
@@ -185,17 +191,7 @@ RUN_NEEDS = ("langgraph", "langchain_core", "opentelemetry")
 def test_a_fresh_home_plans_and_runs_without_chromadb(
     argv: list[str], unneeded: list[str], agentnet_home: Path
 ) -> None:
-    probe = (
-        "import sys\n"
-        f"sys.argv = ['agentnet', *{argv!r}]\n"
-        "from agentnet.cli.launch import main\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as exc:\n"
-        "    sys.stderr.write(f'EXIT={exc.code}\\n')\n"
-        f"heavy = sorted({{m.split('.')[0] for m in sys.modules if m.split('.')[0] in {unneeded!r}}})\n"
-        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
-    )
+    probe = import_probe(argv, unneeded)
     env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env, check=False
@@ -218,17 +214,7 @@ def test_ask_a_model_without_its_key_is_refused_before_its_adapter_loads(tmp_pat
         "    api_key_env: AGENTNET_TEST_UNSET_KEY\n"
     )
     argv = ["ask", "-c", str(config), "-m", "keyless", "hi"]
-    probe = (
-        "import sys\n"
-        f"sys.argv = ['agentnet', *{argv!r}]\n"
-        "from agentnet.cli.launch import main\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as exc:\n"
-        "    sys.stderr.write(f'EXIT={exc.code}\\n')\n"
-        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
-        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
-    )
+    probe = import_probe(argv, HEAVY)
     env = {k: v for k, v in os.environ.items() if k != "AGENTNET_TEST_UNSET_KEY"}
     env["AGENTNET_NO_DAEMON"] = "1"
     done = subprocess.run(
