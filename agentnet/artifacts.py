@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import os
+import selectors
+import stat
 from collections.abc import Collection, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -27,6 +30,11 @@ _KINDS = ("image", "audio", "video")
 # Most bytes of one artifact (the default of the ``runs.max_artifact_bytes`` setting); a larger
 # input is refused, never silently cut.
 MAX_ARTIFACT_BYTES = 256 * 1024 * 1024
+# How long a pipe or device handed over as a file may stay silent before it is given up: a FIFO no
+# program writes to would otherwise be waited on forever (`--input <(slow command)` gets this long
+# for each piece it writes).
+QUIET_S = 30.0
+_CHUNK = 1024 * 1024
 
 
 def kind_of(media_type: str) -> str:
@@ -91,24 +99,25 @@ def _record(name: str, data: bytes, media_type: str | None, path: str | None) ->
     return artifact, text if artifact.kind == "text" else None
 
 
-def too_large(what: str, size: int, limit: int) -> UserError:
-    """The error for an artifact over the limit: what it was, both sizes, and the setting to raise."""
+def too_large(what: str, size: int | None, limit: int) -> UserError:
+    """The error for an artifact over the limit: what it was, both sizes (None: a stream, read only
+    up to the limit), and the setting to raise."""
+    shown = f"is {size:,} bytes" if size is not None else f"goes on past {limit:,} bytes"
     return UserError(
-        f"{what} is {size:,} bytes; a run takes files of at most {limit:,} bytes (runs.max_artifact_bytes)",
+        f"{what} {shown}; a run takes files of at most {limit:,} bytes (runs.max_artifact_bytes)",
         hint="pass a smaller file (or only the part the task needs), or raise runs.max_artifact_bytes in agentnet.yaml",
         code="artifact_too_large",
     )
 
 
 def read_file(
-    path: Path, name: str | None = None, *, max_bytes: int = MAX_ARTIFACT_BYTES
+    path: Path, name: str | None = None, *, max_bytes: int = MAX_ARTIFACT_BYTES, quiet_s: float = QUIET_S
 ) -> tuple[Artifact, str | None]:
-    """The artifact for a file and its text (None unless it is text)."""
+    """The artifact for a file and its text (None unless it is text). A pipe or a device (``<(cmd)``,
+    a FIFO, /dev/zero) is read up to ``max_bytes``, waiting at most ``quiet_s`` for each piece."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise too_large(f"input file {path}", size, max_bytes)
-        data = path.read_bytes()
+        regular = stat.S_ISREG(path.stat().st_mode)
+        data = _read_regular(path, max_bytes) if regular else _read_stream(path, max_bytes, quiet_s)
     except OSError as exc:
         raise UserError(f"cannot read input file {path}: {exc.strerror}", hint="check the --input path") from None
     media_type, _ = mimetypes.guess_type(path.name)
@@ -117,7 +126,54 @@ def read_file(
         artifact.directory = str(Path.cwd())
     if media_type is not None and media_type.startswith("text/") and text is None:
         raise UserError(f"input file {path} is not UTF-8 text", hint="convert it to UTF-8 (e.g. with iconv)")
+    if not regular and text is None:
+        # A run copies a non-text input from its path when it starts: a pipe has nothing left by then.
+        raise UserError(
+            f"input file {path} is a pipe or a device, and what came through it is not text",
+            hint="save it to a file first (e.g. `cmd > photo.png`) and pass that file with --input",
+        )
     return artifact, text
+
+
+def _read_regular(path: Path, max_bytes: int) -> bytes:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise too_large(f"input file {path}", size, max_bytes)
+    with path.open("rb") as reader:
+        data = reader.read(max_bytes + 1)  # a file still growing is cut at the limit, not read whole
+    if len(data) > max_bytes:
+        raise too_large(f"input file {path}", None, max_bytes)
+    return data
+
+
+def _read_stream(path: Path, max_bytes: int, quiet_s: float) -> bytes:
+    """What a pipe or a device gives until it ends: never more than ``max_bytes`` (/dev/zero never
+    ends), never waiting more than ``quiet_s`` for the next piece (a FIFO nobody writes to)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO's plain open waits for a writer
+    chunks: list[bytes] = []
+    size = 0
+    # poll, not epoll: epoll refuses devices such as /dev/zero.
+    with (
+        getattr(selectors, "PollSelector", selectors.SelectSelector)() as waiting,
+        os.fdopen(fd, "rb", buffering=0) as reader,
+    ):
+        waiting.register(reader, selectors.EVENT_READ)
+        while size <= max_bytes:
+            if not waiting.select(quiet_s):
+                raise UserError(
+                    f"input file {path} sent nothing for {quiet_s:g} s: a pipe that no program writes to",
+                    hint="start the program that writes to it first, or pass a file (or pipe it: cmd | agentnet ...)",
+                    code="input_silent",
+                )
+            chunk = reader.read(_CHUNK)
+            if chunk == b"":
+                break
+            if chunk:  # None: woken with nothing to read yet
+                chunks.append(chunk)
+                size += len(chunk)
+    if size > max_bytes:
+        raise too_large(f"input file {path}", None, max_bytes)
+    return b"".join(chunks)
 
 
 def read_bytes(

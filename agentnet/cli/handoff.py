@@ -110,7 +110,9 @@ def _through(state: dict[str, Any], argv: list[str]) -> int | None:
     from agentnet.server.daemon import REQUEST_LINE_BYTES, connect
 
     job = secrets.token_hex(8)
-    data = sys.stdin.buffer.read() if stdin_is_piped() else None
+    # Never more than a request can carry (stdin goes as base64): `cat /dev/zero | agentnet run ...`
+    # read whole never ended. More than that runs here, and reads the rest itself.
+    data = _read_head(REQUEST_LINE_BYTES * 3 // 4 + 1) if stdin_is_piped() else None
     env = {**os.environ, **_terminal_size()}
     fields: dict[str, Any] = {
         "job": job,
@@ -128,7 +130,7 @@ def _through(state: dict[str, Any], argv: list[str]) -> int | None:
     conn = None if too_long else connect(state)
     if conn is None:  # nor is a daemon that does not answer a reason to fail
         if data is not None:
-            _restore_stdin(data)
+            _restore_stdin(data, rest=too_long)
         return None
     code = _converse(state, conn, fields)
     if code is None and data is not None:
@@ -136,14 +138,50 @@ def _through(state: dict[str, Any], argv: list[str]) -> int | None:
     return code
 
 
-def _restore_stdin(data: bytes) -> None:
-    """Piped stdin already read, put back on fd 0 (a regular file: commands read it as redirected input)."""
+def _restore_stdin(data: bytes, *, rest: bool = False) -> None:
+    """Piped stdin already read, put back on fd 0 (a regular file: commands read it as redirected input);
+    with ``rest``, followed by what stdin still holds (a pipe fed by a thread: the command reads as
+    much as it takes, nothing more is held here or written to disk)."""
     import tempfile
 
+    if rest:
+        _chain_stdin(data)
+        return
     with tempfile.TemporaryFile() as copy:
         copy.write(data)
         copy.seek(0)
         os.dup2(copy.fileno(), 0)
+    sys.stdin = open(0, encoding=sys.stdin.encoding, errors=sys.stdin.errors, closefd=False)  # noqa: SIM115
+
+
+def _read_head(most: int) -> bytes:
+    """Up to ``most`` bytes of stdin, read from fd 0 itself: a buffered read could take more from the
+    pipe than it returns, and the rest would then miss those bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < most and (chunk := os.read(0, min(most - size, 1 << 20))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _chain_stdin(head: bytes) -> None:
+    import contextlib
+    import threading
+
+    tail = os.dup(0)
+    reader, writer = os.pipe()
+
+    def feed() -> None:
+        # Ends when stdin does, or when the command stops reading (its end closes: a broken pipe).
+        with contextlib.suppress(OSError), os.fdopen(writer, "wb") as out, os.fdopen(tail, "rb") as source:
+            out.write(head)
+            while chunk := source.read(1 << 20):
+                out.write(chunk)
+
+    threading.Thread(target=feed, name="agentnet-stdin", daemon=True).start()
+    os.dup2(reader, 0)
+    os.close(reader)
     sys.stdin = open(0, encoding=sys.stdin.encoding, errors=sys.stdin.errors, closefd=False)  # noqa: SIM115
 
 

@@ -76,14 +76,16 @@ def gather(task: str, files: list[str] | None, *, named_in_task: bool, max_bytes
     """The inputs for ``task``: each ``--input``, piped stdin (once), and with ``named_in_task`` the
     files the task names that exist in the working directory; each at most ``max_bytes`` (default:
     the ``runs.max_artifact_bytes`` default)."""
-    from agentnet.artifacts import MAX_ARTIFACT_BYTES, read_bytes, read_file
+    from agentnet.artifacts import MAX_ARTIFACT_BYTES, read_bytes, read_file, too_large
 
     limit = max_bytes or MAX_ARTIFACT_BYTES
 
     handed = Handed(task=task)
     files = list(files or [])
     if "-" in files or stdin_is_piped():
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(limit + 1)  # `cat /dev/zero | agentnet run ...` never ends
+        if len(data) > limit:
+            raise too_large(STDIN_NAME, None, limit)
         if data or "-" in files:
             handed.add(*read_bytes(STDIN_NAME, data, max_bytes=limit))
     for item in files:

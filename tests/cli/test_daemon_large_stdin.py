@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -57,3 +58,28 @@ def test_stdin_longer_than_a_daemon_request_runs_here() -> None:
     small = cli("run", "count the words", "--json", stdin="bees make honey.\n")
     assert small.returncode == 0 and json.loads(small.stdout.splitlines()[-1])["answer"] == "3 words", small.stderr
     assert served() == before + 1  # the small one went to the daemon; the large one ran here
+
+
+@pytest.mark.usefixtures("daemon")
+def test_endless_stdin_with_a_daemon_running_stops_at_the_limit() -> None:
+    """`cat /dev/zero | agentnet run ...` read stdin whole to hand it to the daemon: memory ran out.
+    Now the command reads what a request can carry, runs here past that, and stops at the limit. The
+    process's address space is capped, so a regression fails here, not the machine."""
+    Path("agentnet.yaml").write_text("runs:\n  max_artifact_bytes: 1000000\n")
+    zeros = subprocess.Popen(["cat", "/dev/zero"], stdout=subprocess.PIPE)
+    try:
+        ran = subprocess.run(
+            [AGENTNET, "run", "count the words"],
+            stdin=zeros.stdout,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30)),
+        )
+    finally:
+        zeros.kill()
+        zeros.wait()
+        zeros.stdout.close()
+    assert ran.returncode == 2, ran.stderr[-2000:]
+    assert "stdin goes on past 1,000,000 bytes" in ran.stderr and "Traceback" not in ran.stderr
