@@ -21,12 +21,27 @@ _LABELS = re.compile(
     re.IGNORECASE,
 )
 DUPLICATE_THRESHOLD = 0.9
+# Most passages one call embeds: about 30 s of MiniLM on one loaded core. A 1,000,000-line CSV handed to
+# these tools ran past the 120 s step deadline and kept its thread busy afterwards (3 GB, minutes of CPU).
+MAX_PASSAGES = 10_000
+# Most passages compared pairwise (their similarity matrix: 100 MB), and most pairs listed.
+MAX_COMPARED = 5_000
+MAX_PAIRS = 1_000
 _REQUEST = {"x-agentnet": "request"}
 _INPUT = {"x-agentnet": "input"}
 
 
 class EmbeddingInputError(UserError):
     code = "embedding_input"
+
+
+def _bounded(found: list[str], most: int, what: str) -> list[str]:
+    if len(found) > most:
+        raise EmbeddingInputError(
+            f"the text has {len(found):,} passages (lines or sentences); {what} takes at most {most:,}",
+            hint="hand over only the part the task needs (filter or split the file first)",
+        )
+    return found
 
 
 def _vectors(texts: list[str]) -> np.ndarray:
@@ -111,6 +126,7 @@ def semantic_search(
             "nothing to search: give the passages, one per line",
             hint="pipe the text in, pass a file with --input PATH, or name an existing file",
         )
+    _bounded(found, MAX_PASSAGES, "a semantic search")
     wanted = (quoted(query) or [query])[0]
     vectors = _vectors([wanted, *found])
     scores = vectors[1:] @ vectors[0]
@@ -160,18 +176,23 @@ def find_duplicates(
     text: Annotated[str, Field(description="The passages to compare, one per line", json_schema_extra=_INPUT)],
 ) -> ToolOutput:
     """Near-duplicate passages: pairs whose meaning is almost the same (cosine at least 0.9)."""
-    found = passages(text)
+    import numpy as np
+
+    found = _bounded(passages(text), MAX_COMPARED, "finding near-duplicates")
     if len(found) < 2:
         raise EmbeddingInputError("give at least two passages, one per line")
     vectors = _vectors(found)
     sims = vectors @ vectors.T
+    # Every pair above the diagonal at once: 5,000 equal lines are 12.5 million pairs, counted, not listed.
+    firsts, seconds = np.nonzero(np.triu(sims, k=1) >= DUPLICATE_THRESHOLD)
     pairs = [
         {"first": found[i], "second": found[j], "score": round(float(sims[i, j]), 4)}
-        for i in range(len(found))
-        for j in range(i + 1, len(found))
-        if float(sims[i, j]) >= DUPLICATE_THRESHOLD
+        for i, j in zip(firsts[:MAX_PAIRS].tolist(), seconds[:MAX_PAIRS].tolist(), strict=True)
     ]
-    shown = f"{len(pairs)} near-duplicate pair{'s' if len(pairs) != 1 else ''}" + "".join(
+    count = len(firsts)
+    shown = f"{count:,} near-duplicate pair{'s' if count != 1 else ''}" + "".join(
         f"\n- {p['first']!r} ~ {p['second']!r} ({p['score']:.2f})" for p in pairs
     )
-    return ToolOutput(shown, {"pairs": pairs, "count": len(pairs), "text": shown})
+    if count > len(pairs):
+        shown += f"\n(the first {len(pairs):,} listed)"
+    return ToolOutput(shown, {"pairs": pairs, "count": count, "text": shown})

@@ -60,3 +60,21 @@ def test_speech_writes_a_wav_that_plays(espeak_ng: str) -> None:
     assert 0.5 < wav_duration(audio.data) < 10 and result.data["duration_s"] == pytest.approx(
         wav_duration(audio.data), abs=0.01
     )
+
+
+def test_a_text_of_more_passages_than_a_call_embeds_is_refused_at_once() -> None:
+    """A 1,000,000-line CSV went to semantic search and near-duplicates after the table tool refused it:
+    each ran past the 120 s step deadline and kept its thread (3 GB, minutes of CPU) after."""
+    lines = "\n".join(f"{i},city{i % 50},{i % 997}" for i in range(10_001))
+    with pytest.raises(EmbeddingInputError, match="10,001 passages") as refused:
+        semantic_search("Which row is about city7?", lines)
+    assert "only the part the task needs" in (refused.value.hint or "")
+    with pytest.raises(EmbeddingInputError, match="finding near-duplicates takes at most 5,000"):
+        find_duplicates("\n".join(lines.splitlines()[:5_001]))
+
+
+def test_many_equal_lines_count_every_pair_and_list_the_first_thousand() -> None:
+    dupes = find_duplicates("\n".join(["The meeting moved to Friday."] * 1_500))
+    assert dupes.data["count"] == 1_500 * 1_499 // 2
+    assert len(dupes.data["pairs"]) == 1_000 and dupes.text.startswith("1,124,250 near-duplicate pairs")
+    assert dupes.text.endswith("(the first 1,000 listed)")
