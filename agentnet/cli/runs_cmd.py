@@ -175,6 +175,21 @@ def _with_store(config: Path | None, read: Callable[[Any], Any]) -> Any:
         store.close()
 
 
+# Most characters of one text (the task, a message of a prompt) the tree shows: the terminal renders about
+# 5 µs a character, and a 14 MB CSV in a prompt kept `runs show` busy for minutes. `--json` has them all.
+SHOWN_CHARS = 100_000
+
+
+def _whole(text: str, run_id: str) -> str:
+    """``text`` escaped for the tree, in full up to SHOWN_CHARS, else its start and where the rest is."""
+    from rich.markup import escape
+
+    if len(text) <= SHOWN_CHARS:
+        return escape(text)
+    rest = len(text) - SHOWN_CHARS
+    return escape(text[:SHOWN_CHARS]) + f"[dim]… {rest:,} more characters: `agentnet runs show {run_id} --json`[/]"
+
+
 def trace_tree(trace: dict[str, Any], config_args: str = "") -> RenderableType:
     from rich.markup import escape
     from rich.tree import Tree
@@ -185,7 +200,7 @@ def trace_tree(trace: dict[str, Any], config_args: str = "") -> RenderableType:
         f"[bold]run {trace['id']}[/] [{colors.get(status, 'cyan')}]{status}[/] · {plural(trace['tokens'], 'token')}"
         f" · ${trace['cost']:.6f} · started {trace['started']}"
     )
-    root.add(f"task: {escape(trace['task'])}")
+    root.add(f"task: {_whole(trace['task'], trace['id'])}")
     if trace.get("lease"):
         root.add(_lease_line(trace, config_args))
     ran = {s["id"]: s for s in trace["steps"]}
@@ -210,7 +225,7 @@ def trace_tree(trace: dict[str, Any], config_args: str = "") -> RenderableType:
         plan_node = root.add(f"plan ({plan.get('source', '?')})")
         planned_steps = plan.get("steps", [])
     for planned in planned_steps:
-        _step_branch(plan_node, planned, ran.get(planned["id"]), colors)
+        _step_branch(plan_node, planned, ran.get(planned["id"]), colors, trace["id"])
     for stored in trace.get("files") or []:
         root.add(f"file: {escape(stored['path'])} ({plural(stored['size'], 'byte', grouped=True)})")
     if trace.get("error"):
@@ -240,7 +255,9 @@ def _lease_line(trace: dict[str, Any], config_args: str) -> str:
     )
 
 
-def _step_branch(plan_node: Any, planned: dict[str, Any], step: dict[str, Any] | None, colors: dict[str, str]) -> None:
+def _step_branch(
+    plan_node: Any, planned: dict[str, Any], step: dict[str, Any] | None, colors: dict[str, str], run_id: str
+) -> None:
     """One planned step under the plan: who ran it and how, its attempts and output."""
     from rich.markup import escape
 
@@ -269,6 +286,6 @@ def _step_branch(plan_node: Any, planned: dict[str, Any], step: dict[str, Any] |
         # In full: what the model read is what a user debugging an answer needs to see, word for word.
         sent = branch.add("[dim]prompt sent:[/]")
         for message in step["prompt"]:
-            sent.add(f"[dim]{escape(str(message.get('role')))}:[/] {escape(str(message.get('content')))}")
+            sent.add(f"[dim]{escape(str(message.get('role')))}:[/] {_whole(str(message.get('content')), run_id)}")
     if step and step["output"]:
         branch.add(f"[dim]output: {escape(clip(step['output'], 200))}[/]")
