@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -83,21 +84,41 @@ class ImageError(UserError):
 _READ_SIDE = 2000
 
 
+def _too_many_pixels(shown: str, most: int) -> ImageError:
+    return ImageError(
+        f"the image is {shown}, more than the {most:,} pixels the OCR tool decodes",
+        hint=f"scale it down or crop the part with the text (text is read at {_READ_SIDE} px on the longest side)",
+    )
+
+
 def _image_size(image: Path) -> tuple[int, int]:
-    """The image's width and height; an ``ImageError`` saying what the file is when it is no image."""
+    """The image's width and height (read from its header, nothing decoded); an ``ImageError`` saying what
+    the file is when it is no image, or when decoding it would take more memory than any text needs: a
+    small PNG of 30000x30000 px failed as "tool 'ocr' failed: DecompressionBombError", hinting at models."""
     from PIL import Image, UnidentifiedImageError
 
+    most = Image.MAX_IMAGE_PIXELS or 89_478_485
     try:
-        with Image.open(image) as opened:
-            return opened.size
+        with warnings.catch_warnings():  # refused below, in words: not also a warning on stderr
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(image) as opened:
+                width, height = opened.size
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(f"over {2 * most:,} pixels", most) from None
     except (UnidentifiedImageError, OSError):
-        pass
+        raise _not_an_image(image) from None
+    if width * height > most:  # Pillow only warns up to twice its limit; RapidOCR would decode it all
+        raise _too_many_pixels(f"{width}x{height} px ({width * height:,} pixels)", most)
+    return width, height
+
+
+def _not_an_image(image: Path) -> ImageError:
     head = image.read_bytes()[:200]
     try:
-        what = f"it holds text ({head.decode('utf-8').strip()[:60]!r}...)"
+        what = f"it holds text ({head.decode('utf-8').strip()[:60]!r}...)" if head else "it is empty (0 bytes)"
     except UnicodeDecodeError:
         what = f"its {image.stat().st_size:,} bytes are in no image format it reads"
-    raise ImageError(
+    return ImageError(
         f"the file handed over as an image is not one: {what}",
         hint="hand over a PNG, JPEG, WebP, BMP, GIF or TIFF image (its name's suffix does not make it one)",
     )

@@ -74,3 +74,34 @@ def test_a_large_image_without_text_says_it_is_read_scaled_down(tmp_path: Path) 
     with pytest.raises(UserError, match=r"no text found in the image \(2600x600 px\)") as raised:
         read_image_text(tmp_path / "wide.png")
     assert "scaled down to 2000 px" in (raised.value.hint or "") and raised.value.conclusive
+
+
+def test_an_image_too_large_to_decode_is_refused_with_its_size(tmp_path: Path) -> None:
+    """A 30000x30000 px PNG is 109 KB on disk: it failed as "tool 'ocr' failed: DecompressionBombError ..."
+    with the hint "check those models are up". Under twice Pillow's limit Pillow only warned, and
+    RapidOCR decoded it whole."""
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (20_000, 10_000)).save(bomb)
+    with pytest.raises(UserError, match=r"over 178,956,970 pixels, more than the 89,478,485 pixels") as refused:
+        read_image_text(bomb)
+    assert refused.value.code == "image_unreadable" and "scale it down" in (refused.value.hint or "")
+    large = tmp_path / "large.png"
+    Image.new("1", (10_000, 9_000)).save(large)
+    with pytest.raises(UserError, match=r"10000x9000 px \(90,000,000 pixels\), more than"):
+        read_image_text(large)
+
+
+def test_an_empty_file_handed_over_as_an_image_is_said_to_be_empty(tmp_path: Path) -> None:
+    (tmp_path / "empty.png").write_bytes(b"")
+    with pytest.raises(UserError, match=r"not one: it is empty \(0 bytes\)"):
+        read_image_text(tmp_path / "empty.png")
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_decompression_bomb_stops_the_run_with_the_fix() -> None:
+    Image.new("1", (20_000, 10_000)).save("scan.png")
+    result = agentnet("run", READ, "--input", "scan.png")
+    assert result["status"] == "failed", result
+    message, hint = result["error"]["message"], result["error"]["hint"]
+    assert "image_unreadable" in message and "more than the 89,478,485 pixels" in message, message
+    assert "DecompressionBomb" not in message and "models are up" not in hint and "scale it down" in hint, hint
