@@ -23,13 +23,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from agentnet.errors import ConfigError, RunError
+from agentnet.yamlbounds import MAX_ALIASES as MAX_ALIASES  # its tests read it here
+from agentnet.yamlbounds import check_bounds, check_keys
 
 MAX_YAML_BYTES = 1_000_000
-MAX_ALIASES = 100
-# Values the aliases of one file may repeat in all, and how deep a file may nest (aliased values included).
-MAX_ALIAS_VALUES = 100_000
-MAX_DEPTH = 64
-
 Location = tuple[int, int]  # 1-based line, column
 
 
@@ -71,106 +68,6 @@ def _collect(node: yaml.Node, path: tuple[str | int, ...], out: dict[tuple[str |
             _collect(item, child, out)
 
 
-def _refuse(source: str, mark: Any, message: str, hint: str, code: str) -> ConfigError:
-    where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-    return ConfigError(f"{where}: {message}", hint=hint, code=code)
-
-
-@dataclass
-class _Open:
-    """A mapping or sequence still being read: its anchor, size and height so far."""
-
-    anchor: str | None
-    size: int = 1
-    height: int = 1
-
-
-class _Budget:
-    """Bounds a YAML event stream before anything is built from it.
-
-    Aliases are what make a small file huge (each one re-reads a whole subtree), so the values
-    they would re-read are added up from the anchors' sizes, without expanding anything; nesting
-    depth counts aliased subtrees too. One pass over the events, no recursion.
-    """
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.aliases = 0
-        self.expanded = 0
-        self.stack: list[_Open] = []
-        self.sizes: dict[str, tuple[int, int]] = {}  # anchor -> (values, height) of a finished node
-
-    def event(self, event: yaml.Event) -> None:
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            self.stack.append(_Open(event.anchor))
-            self.check_depth(len(self.stack), event.start_mark)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            done = self.stack.pop()
-            self._finish(done.anchor, done.size, done.height)
-        elif isinstance(event, yaml.ScalarEvent):
-            self._finish(event.anchor, 1, 0)
-        elif isinstance(event, yaml.AliasEvent):
-            self._alias(event)
-
-    def _finish(self, anchor: str | None, size: int, height: int) -> None:
-        if anchor is not None:
-            self.sizes[anchor] = (size, height)
-        if self.stack:
-            parent = self.stack[-1]
-            parent.size += size
-            parent.height = max(parent.height, height + 1)
-
-    def _alias(self, event: yaml.AliasEvent) -> None:
-        self.aliases += 1
-        if self.aliases > MAX_ALIASES:
-            raise _refuse(
-                self.source, event.start_mark, f"more than {MAX_ALIASES} YAML aliases",
-                "YAML anchors/aliases are limited to keep files from expanding without bound; write the values out.",
-                "yaml_too_many_aliases",
-            )  # fmt: skip
-        found = self.sizes.get(str(event.anchor))
-        if found is None:
-            if any(item.anchor == event.anchor for item in self.stack):
-                raise _refuse(
-                    self.source, event.start_mark, f"alias *{event.anchor} refers to a value that contains it",
-                    "a recursive YAML structure has no end; write the value out.", "yaml_recursive_alias",
-                )  # fmt: skip
-            return  # an undefined alias: the real parse below reports it with its position
-        size, height = found
-        self.expanded += size
-        if self.expanded > MAX_ALIAS_VALUES:
-            raise _refuse(
-                self.source, event.start_mark,
-                f"YAML aliases expand to more than {MAX_ALIAS_VALUES:,} values",
-                "an alias repeats its whole anchored value; write the values out or use fewer aliases.",
-                "yaml_alias_expansion",
-            )  # fmt: skip
-        self.check_depth(len(self.stack) + height, event.start_mark)
-        self._finish(None, size, height)
-
-    def check_depth(self, depth: int, mark: Any) -> None:
-        if depth > MAX_DEPTH:
-            raise _refuse(
-                self.source, mark, f"YAML nested more than {MAX_DEPTH} levels deep",
-                "flatten the structure; no agentnet file needs this much nesting.", "yaml_too_deep",
-            )  # fmt: skip
-
-
-def _check_bounds(text: str, source: str) -> None:
-    budget = _Budget(source)
-    # libyaml when present: the pure-Python scanner alone takes seconds on a line of a thousand '['.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        for event in yaml.parse(text, Loader=loader):
-            budget.event(event)
-    except yaml.MarkedYAMLError as exc:
-        if "nesting depth" in str(exc.problem):  # libyaml's own cap (1000) hit while scanning ahead
-            budget.check_depth(MAX_DEPTH + 1, exc.problem_mark)
-        return  # the real parse below reports syntax errors with their position
-    except yaml.YAMLError:
-        return
-
-
 def parse_yaml(text: str, source: str = "<string>", *, max_bytes: int = MAX_YAML_BYTES) -> PositionedYaml:
     """Parse YAML text safely; raise ``ConfigError`` naming ``source:line:column`` on any problem."""
     size = len(text.encode("utf-8", errors="replace"))
@@ -180,10 +77,11 @@ def parse_yaml(text: str, source: str = "<string>", *, max_bytes: int = MAX_YAML
             hint="split it into smaller files",
             code="yaml_too_large",
         )
-    _check_bounds(text, source)
+    check_bounds(text, source)
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
+        check_keys(node, source)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark

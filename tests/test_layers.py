@@ -24,6 +24,7 @@ FLOORS = {
     "home": 1,
     "packaged": 1,
     "yamlfile": 1,
+    "yamlbounds": 1,
     "jsonschemas": 1,
     "config": 1,
     "config_edit": 1,

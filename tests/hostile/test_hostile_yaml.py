@@ -28,6 +28,11 @@ HOSTILE = {
     "deep block nesting": "".join("  " * i + f"k{i}:\n" for i in range(300)) + "  " * 300 + "x\n",
     "deep flow nesting": "[" * 5000 + "]" * 5000 + "\n",
     "deep flow under libyaml's cap": "a: " + "[" * 900 + "]" * 900 + "\n",
+    # Python reads no int of more than 4300 digits: a ValueError traceback reached the user.
+    "a number of 5000 digits": "runs:\n  max_artifact_bytes: " + "9" * 5000 + "\n",
+    # YAML keeps the last silently: an appended `default_model:` chose a model with no word said.
+    "a key twice": "default_model: smollm2\nmodels: []\ndefault_model: other\n",
+    "a key twice, deeper and aliased": "d: &d {x: 1}\nm:\n  - {id: a, params: *d}\n  - {id: b, id: c}\n",
 }
 SYNTAX_ERROR = "models: [unclosed\n"
 LOCATION = re.compile(r"\.yaml:\d+:\d+: ")
@@ -104,7 +109,7 @@ def test_every_file_kind_refuses_hostile_yaml_with_exit_2(kind: str, tmp_path: P
     # read by the real CLI, under a memory limit, with the bomb and the nesting that libyaml scans ahead.
     baseline = _run(*_where_each_file_is_read(tmp_path / "plain", SYNTAX_ERROR)[kind])
     assert baseline.returncode == 2, baseline.describe()
-    for name in ("alias expansion", "deep flow nesting"):
+    for name in ("alias expansion", "deep flow nesting", "a number of 5000 digits"):
         args, env, cwd = _where_each_file_is_read(tmp_path / name.replace(" ", "-"), HOSTILE[name])[kind]
         result = _run(args, env, cwd)
         assert result.returncode == 2, f"{kind} / {name}: {result.describe()}"
