@@ -70,6 +70,24 @@ def redact_url(url: str | None) -> str:
     return redact_text(url)
 
 
+def url_credentials(url: str | None) -> tuple[str, ...]:
+    """The secrets a URL's userinfo becomes on the wire: its password, and the Basic credential the HTTP
+    client builds from ``user:password``. An upstream quoting back the credential it got ("Incorrect API
+    key provided: cHJveHk...") put that base64 in errors, traces and runs.sqlite."""
+    import base64
+    from urllib.parse import unquote
+
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:
+        return ()
+    if parts.username is None:
+        return ()
+    user, password = unquote(parts.username), unquote(parts.password or "")
+    basic = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return tuple(secret for secret in (password, basic, basic.rstrip("=")) if secret)
+
+
 class RedactingFilter(logging.Filter):
     """Credentials out of every log line, tracebacks included (a provider error may quote a keyed URL)."""
 

@@ -221,7 +221,9 @@ def _error_body(answer: Answer, request: Request) -> str:
     error = dict(answer.error or {})
     if isinstance(error.get("message"), str):
         key = request.authorization.removeprefix("Bearer ")
-        error["message"] = error["message"].replace("{key}", key)
+        # "{credential}": only the header's credential, without its scheme (a Basic one is base64).
+        credential = request.authorization.rsplit(" ", 1)[-1]
+        error["message"] = error["message"].replace("{key}", key).replace("{credential}", credential)
     return json.dumps({"error": error})
 
 

@@ -147,7 +147,7 @@ _PLAIN: dict[str, tuple[str, str, str]] = {
 }
 
 
-def classify(exc: Exception, secret: str | None) -> Failure:
+def classify(exc: Exception, secret: str | tuple[str, ...] | None) -> Failure:
     """What a provider exception (litellm's, the HTTP client's, a socket's) means for agentnet."""
     status = getattr(exc, "status_code", None)
     name = type(exc).__name__
@@ -224,7 +224,9 @@ def retry_after(exc: Exception) -> float | None:
         return None
 
 
-def scrub(text: str, secret: str | None) -> str:
-    if secret and len(secret) >= 4:
-        text = text.replace(secret, "***")
+def scrub(text: str, secret: str | tuple[str, ...] | None) -> str:
+    """``text`` without the call's credentials (its key, and those in its api_base's userinfo)."""
+    for value in (secret,) if isinstance(secret, str) else secret or ():
+        if len(value) >= 4:
+            text = text.replace(value, "***")
     return text

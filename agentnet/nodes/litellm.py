@@ -26,7 +26,7 @@ from agentnet.hosts import is_loopback_url
 from agentnet.nodes.base import CallOptions, CancelToken, ChatMessage, Generation, ModelNode
 from agentnet.nodes.keys import PROVIDER_KEY_ENV, lookup_secret, provider_of
 from agentnet.nodes.upstream import CooldownRule, Deployment, RemoteCall
-from agentnet.redact import RedactingFilter
+from agentnet.redact import RedactingFilter, url_credentials
 
 if TYPE_CHECKING:
     from agentnet.nodes.capped import CappedSyncTransport
@@ -226,7 +226,7 @@ class LiteLLMNode(ModelNode):
             rule=CooldownRule(self.params.allowed_fails, self.params.cooldown_s, self.params.down_memory_s),
             cancel=cancel,
             deadline_s=options.deadline_s or self.params.deadline_s,
-            secret=key.get_secret_value() if key is not None else None,
+            secret=(*([key.get_secret_value()] if key is not None else []), *url_credentials(self.api_base)),
             refusal=None if capped is None else self._refusal(capped[1]),
         )
         return call.replies() if capped is None else self._within(call.replies(), capped[0])

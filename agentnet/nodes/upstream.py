@@ -119,7 +119,7 @@ class RemoteCall:
         rule: CooldownRule,
         cancel: CancelToken,
         deadline_s: float,
-        secret: str | None,
+        secret: str | tuple[str, ...] | None,
         cooldowns: Cooldowns | None = None,
         refusal: Callable[[], AgentnetError | None] | None = None,
     ) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fake_upstream import FakeUpstream
+from fake_upstream import Answer, FakeUpstream, Upstream
 
 from agentnet.redact import redact_text, redact_url
 
@@ -120,3 +120,32 @@ def test_a_masked_password_keeps_the_colon_after_it() -> None:
     assert redact_text("password=abc:def host=h") == "password=*** host=h"  # a colon inside stays masked
     assert redact_text("http://h/db?password=s3cret:5432&x=1") == "http://h/db?password=***&x=1"
     assert redact_text("password=abc.") == "password=***."
+
+
+def test_the_credential_of_an_api_base_quoted_back_is_masked(agentnet_home: Path) -> None:
+    """An api_base with user:password@ is sent as "Authorization: Basic base64(user:password)"; an upstream
+    quoting back the credential it got (without "Basic ") put that base64 in the error, health.json, the
+    trace and runs.sqlite: the password readable with `base64 -d`."""
+    import base64
+
+    quoting = Upstream(Answer(status=500, error={"message": "Incorrect API key provided: {credential}."}))
+    try:
+        api_base = quoting.api_base.replace("http://", f"http://alice:{USER_SECRET}@")
+        Path("agentnet.yaml").write_text(
+            f"models:\n  - id: proxied\n    adapter: litellm\n    model: openai/fake\n    api_base: {api_base}\n"
+            "    params: {retries: 0}\n    card: {description: answers questions}\n"
+        )
+        Path("r.yaml").write_text('name: r\nsteps:\n  - id: one\n    cascade: [{model: proxied}]\n    prompt: "hi"\n')
+        env = {**os.environ, "OPENAI_API_KEY": KEY_SECRET}
+        printed = ""
+        for args in (["ask", "--model", "proxied", "hello"], ["recipe", "run", "r.yaml"]):
+            done = subprocess.run([*AGENTNET, *args], env=env, capture_output=True, text=True, timeout=180, check=False)
+            printed += done.stdout + done.stderr
+    finally:
+        quoting.close()
+    basic = base64.b64encode(f"alice:{USER_SECRET}".encode()).decode()
+    assert any(basic in str(r.headers) for r in quoting.requests)  # it was sent, and quoted back...
+    assert "Incorrect API key provided: ***." in printed, printed[-2000:]  # ...and masked
+    stored = b"".join(path.read_bytes() for path in agentnet_home.rglob("*") if path.is_file())
+    for secret in (basic, basic.rstrip("="), USER_SECRET):
+        assert secret not in printed and secret.encode() not in stored, secret
