@@ -46,16 +46,35 @@ def resolve_allowed(path: str, allowed: Sequence[Path]) -> Path:
         real = candidate.resolve(strict=True)
     except (FileNotFoundError, RuntimeError):
         raise FileRefused(f"no such file: {name}", hint="check the name and the working directory") from None
-    if not any(real == root or root in real.parents for root in roots):
+    inside = [root for root in roots if real == root or root in real.parents]
+    if not inside:
         shown = ", ".join(str(r) for r in roots) or "none"
         raise FileRefused(
             f"refused {name!r}: it resolves to {real}, outside the allowed directories ({shown})",
             hint="add its directory to collaborators.files.allowed_dirs in agentnet.yaml",
         )
+    _refuse_private(name, real, inside)
     mode = real.stat().st_mode
     if not stat.S_ISREG(mode):
         raise FileRefused(f"refused {name!r}: not a regular file")
     return real
+
+
+def _refuse_private(name: str, real: Path, roots: Sequence[Path]) -> None:
+    """Keys and settings stay out of what the reader hands on (to models, some remote; to `agentnet serve`'s
+    clients and peers): hidden files and folders (.env, .ssh/id_rsa, .aws/...), agentnet's own config and
+    home. Served from a folder, the reader gave any client .env's API key and agentnet.yaml's api_base
+    credentials; served from ~, .ssh/id_rsa to any local process."""
+    from agentnet.home import PROJECT_CONFIG_NAME, agentnet_home
+
+    hidden = any(part.startswith(".") for root in roots for part in real.relative_to(root).parts)
+    home = agentnet_home().expanduser().resolve()
+    if hidden or real.name == PROJECT_CONFIG_NAME or real == home or home in real.parents:
+        what = "a hidden file (or in a hidden folder)" if hidden else "agentnet's own configuration or state"
+        raise FileRefused(
+            f"refused {name!r}: it is {what}, where keys and settings are kept; the reader never hands those on",
+            hint="copy what the task needs into a visible file in an allowed directory, or pass it with --input",
+        )
 
 
 def file_reader(allowed: Sequence[Path], max_bytes: int) -> Callable[..., ToolOutput]:
