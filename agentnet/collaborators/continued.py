@@ -76,7 +76,7 @@ def _handed_result(data: str) -> str | None:
     if text.startswith("{"):
         try:
             parsed = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nested deeper than json reads
             return None
         result = parsed.get("result") if isinstance(parsed, dict) else None
         if isinstance(result, int | float) and not isinstance(result, bool):

@@ -50,7 +50,7 @@ def context_values(context: str) -> dict[str, Decimal]:
     if context.lstrip().startswith("{"):
         try:
             data = json.loads(context)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nested deeper than json reads
             data = None
     if isinstance(data, dict):
         found: dict[str, Decimal] = {}

@@ -63,6 +63,10 @@ def read_table(text: str) -> Table:
             return _from_json(json.loads(stripped))
         except json.JSONDecodeError:
             pass
+        except RecursionError:  # deeper than json reads: no table nests so deep
+            raise TableError(
+                "the JSON is nested too deep to read (hundreds of levels)", hint="hand over records: a list of objects"
+            ) from None
     labelled = labelled_values(stripped)
     lines = [line for line in stripped.splitlines() if line.strip()]
     if labelled and len(labelled) * 2 >= len(lines):
@@ -77,6 +81,22 @@ def _from_csv(stripped: str, *, single_line: bool) -> Table:
     except csv.Error:
         delimiter = ","
     reader = csv.DictReader(io.StringIO(stripped), delimiter=delimiter)
+    try:
+        rows = _rows(reader)
+    except csv.Error as exc:  # a cell over csv's field limit ("field larger than field limit (131072)")
+        raise TableError(
+            f"the CSV cannot be read at line {reader.line_num + 1}: {exc}",
+            hint="check the quotes on that line (an unclosed quote runs on to the end of the file)",
+        ) from None
+    columns = [c.strip() for c in reader.fieldnames or []]
+    if not rows and single_line and len(set(columns) - {""}) >= 2:
+        return Table(columns, [], {})  # a header row alone: named columns, no rows yet
+    if not columns or not rows:
+        raise no_table()
+    return Table(columns, _decimal_commas(rows) if delimiter != "," else rows, {})
+
+
+def _rows(reader: csv.DictReader[str]) -> list[dict[str, Any]]:
     rows = []
     for index, row in enumerate(reader):
         if index >= MAX_ROWS:
@@ -92,12 +112,7 @@ def _from_csv(stripped: str, *, single_line: bool) -> Table:
             error.conclusive = True  # the data is malformed: no other collaborator should guess from it
             raise error
         rows.append({k.strip(): (v or "").strip() for k, v in row.items() if k is not None})
-    columns = [c.strip() for c in reader.fieldnames or []]
-    if not rows and single_line and len(set(columns) - {""}) >= 2:
-        return Table(columns, [], {})  # a header row alone: named columns, no rows yet
-    if not columns or not rows:
-        raise no_table()
-    return Table(columns, _decimal_commas(rows) if delimiter != "," else rows, {})
+    return rows
 
 
 # A number written with a decimal comma ("1,50", "1.234,5", "€ 12,25"), and one that shows it is one:

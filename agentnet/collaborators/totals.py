@@ -61,7 +61,7 @@ def _text_of(data: str) -> str:
     if data.lstrip().startswith("{"):
         try:
             parsed = json.loads(data)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nested deeper than json reads
             return data
         if isinstance(parsed, dict) and isinstance(parsed.get("text"), str):
             return str(parsed["text"])

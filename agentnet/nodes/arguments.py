@@ -138,7 +138,7 @@ def request_from(messages: list[ChatMessage], options: CallOptions) -> ToolReque
     if stripped.startswith("{"):
         try:
             literals = json.loads(stripped)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nested deeper than json reads
             literals = None
         if isinstance(literals, dict):
             return ToolRequest(task="", literals=literals)
@@ -262,7 +262,7 @@ def _structured(output: tuple[str, str, Any], *, any_json: bool = False) -> Any:
     if data is None and text.lstrip().startswith(opening):
         try:
             return json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nested deeper than json reads
             return None
     return data
 

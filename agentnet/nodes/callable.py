@@ -64,7 +64,7 @@ class CallableNode(ModelNode):
         if self.parse_json and stripped[:1] in ("{", "["):
             try:
                 return json.loads(stripped)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):  # nested deeper than json reads
                 return text
         return text
 

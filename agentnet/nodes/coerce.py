@@ -74,7 +74,7 @@ def _json(kind: type, name: str) -> Callable[[Any], Any]:
         if isinstance(value, str):
             try:
                 parsed = json.loads(value)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):  # nested deeper than json reads
                 parsed = None
             if isinstance(parsed, kind):
                 return parsed
