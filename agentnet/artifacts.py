@@ -115,18 +115,14 @@ def read_file(
 ) -> tuple[Artifact, str | None]:
     """The artifact for a file and its text (None unless it is text). A pipe or a device (``<(cmd)``,
     a FIFO, /dev/zero) is read up to ``max_bytes``, waiting at most ``quiet_s`` for each piece."""
-    try:
-        regular = stat.S_ISREG(path.stat().st_mode)
-        data = _read_regular(path, max_bytes) if regular else _read_stream(path, max_bytes, quiet_s)
-    except OSError as exc:
-        raise UserError(f"cannot read input file {path}: {exc.strerror}", hint="check the --input path") from None
+    data = read_limited(path, max_bytes=max_bytes, quiet_s=quiet_s)
     media_type, _ = mimetypes.guess_type(path.name)
     artifact, text = _record(name or path.name, data, media_type, str(path))
     if not path.is_absolute():
         artifact.directory = str(Path.cwd())
     if media_type is not None and media_type.startswith("text/") and text is None:
         raise UserError(f"input file {path} is not UTF-8 text", hint="convert it to UTF-8 (e.g. with iconv)")
-    if not regular and text is None:
+    if not stat.S_ISREG(path.stat().st_mode) and text is None:
         # A run copies a non-text input from its path when it starts: a pipe has nothing left by then.
         raise UserError(
             f"input file {path} is a pipe or a device, and what came through it is not text",
@@ -135,18 +131,36 @@ def read_file(
     return artifact, text
 
 
-def _read_regular(path: Path, max_bytes: int) -> bytes:
+def read_limited(
+    path: Path,
+    *,
+    max_bytes: int = MAX_ARTIFACT_BYTES,
+    quiet_s: float = QUIET_S,
+    what: str = "input file",
+    option: str = "--input",
+) -> bytes:
+    """A file's bytes, at most ``max_bytes``; a pipe or a device read as it comes, for at most
+    ``quiet_s`` between pieces. Errors name it as ``what`` given with ``option``."""
+    try:
+        if stat.S_ISREG(path.stat().st_mode):
+            return _read_regular(path, max_bytes, what)
+        return _read_stream(path, max_bytes, quiet_s, what)
+    except OSError as exc:
+        raise UserError(f"cannot read {what} {path}: {exc.strerror}", hint=f"check the {option} path") from None
+
+
+def _read_regular(path: Path, max_bytes: int, what: str) -> bytes:
     size = path.stat().st_size
     if size > max_bytes:
-        raise too_large(f"input file {path}", size, max_bytes)
+        raise too_large(f"{what} {path}", size, max_bytes)
     with path.open("rb") as reader:
         data = reader.read(max_bytes + 1)  # a file still growing is cut at the limit, not read whole
     if len(data) > max_bytes:
-        raise too_large(f"input file {path}", None, max_bytes)
+        raise too_large(f"{what} {path}", None, max_bytes)
     return data
 
 
-def _read_stream(path: Path, max_bytes: int, quiet_s: float) -> bytes:
+def _read_stream(path: Path, max_bytes: int, quiet_s: float, what: str) -> bytes:
     """What a pipe or a device gives until it ends: never more than ``max_bytes`` (/dev/zero never
     ends), never waiting more than ``quiet_s`` for the next piece (a FIFO nobody writes to)."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO's plain open waits for a writer
@@ -161,7 +175,7 @@ def _read_stream(path: Path, max_bytes: int, quiet_s: float) -> bytes:
         while size <= max_bytes:
             if not waiting.select(quiet_s):
                 raise UserError(
-                    f"input file {path} sent nothing for {quiet_s:g} s: a pipe that no program writes to",
+                    f"{what} {path} sent nothing for {quiet_s:g} s: a pipe that no program writes to",
                     hint="start the program that writes to it first, or pass a file (or pipe it: cmd | agentnet ...)",
                     code="input_silent",
                 )
@@ -172,7 +186,7 @@ def _read_stream(path: Path, max_bytes: int, quiet_s: float) -> bytes:
                 chunks.append(chunk)
                 size += len(chunk)
     if size > max_bytes:
-        raise too_large(f"input file {path}", None, max_bytes)
+        raise too_large(f"{what} {path}", None, max_bytes)
     return b"".join(chunks)
 
 

@@ -63,9 +63,13 @@ def read_task(words: str | list[str] | None, task_file: Path | None) -> str:
     if task_file is not None:
         if task:
             raise UserError("give the task as an argument or with --task-file, not both")
+        from agentnet.artifacts import read_limited
+
+        # Bounded, and never waiting forever: `--task-file /dev/zero` read until memory ran out.
+        data = read_limited(task_file, what="task file", option="--task-file")
         try:
-            return task_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
             raise UserError(
                 f"cannot read the task file {task_file}: {exc}", hint="check the --task-file path"
             ) from None

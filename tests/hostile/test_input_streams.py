@@ -122,3 +122,10 @@ def test_endless_stdin_stops_at_the_limit() -> None:
         ran = cli("run", "--no-daemon", "count the words", stdin=zeros)
     assert ran.returncode == 2, ran.stderr[-2000:]
     assert "stdin goes on past 1,000,000 bytes" in ran.stderr and "Traceback" not in ran.stderr
+
+
+def test_an_endless_task_file_stops_at_the_limit() -> None:
+    """`--task-file /dev/zero` was read whole (read_text): memory ran out."""
+    ran = cli("run", "--no-daemon", "--task-file", "/dev/zero")
+    assert ran.returncode == 2, ran.stderr[-2000:]
+    assert "task file /dev/zero goes on past 268,435,456 bytes" in ran.stderr and "Traceback" not in ran.stderr
