@@ -18,6 +18,8 @@ from agentnet.wording import plural
 MIN_TOKEN_CHARS = 16
 # A token file larger than this is not a token (a key pair, a config file given by mistake).
 MAX_TOKEN_FILE_BYTES = 4096
+# How long a token file that is a pipe may take to give the token.
+PIPE_WAIT_S = 30.0
 
 
 def server_token(token_env: str | None, token_file: Path | None) -> str | None:
@@ -74,7 +76,12 @@ def read_token_file(path: Path) -> str:
 
 def _read(path: Path, where: str) -> bytes:
     try:
-        with open(path, "rb") as handle:
+        # Not a plain open: on a FIFO (`--token-file <(pass show agentnet)`) it waits for a writer, forever
+        # when there is none; the server then hung before it started, saying nothing.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            _wait_for_writer(fd, where)
+            os.set_blocking(fd, True)
             raw = handle.read(MAX_TOKEN_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(f"{where}: no such file", hint="check the path (a mounted secret: check the mount)") from None
@@ -95,6 +102,16 @@ def _read(path: Path, where: str) -> bytes:
             hint="give the file that holds only the token",
         )
     return raw
+
+
+def _wait_for_writer(fd: int, where: str) -> None:
+    import select
+
+    if stat.S_ISFIFO(os.fstat(fd).st_mode) and not select.select([fd], [], [], PIPE_WAIT_S)[0]:
+        raise ConfigError(
+            f"{where}: a pipe that nothing wrote to in {PIPE_WAIT_S:g} s",
+            hint="start the program that writes the token first, or give the file that holds it",
+        )
 
 
 def _check_length(value: str, what: str, fix: str) -> None:

@@ -83,3 +83,40 @@ def test_a_token_file_every_user_may_read_is_warned_of(tmp_path: Path, mode: int
     if warned:
         assert f"mode {mode:04o}" in result.stderr and f"chmod 600 {path}" in result.stderr
     assert "SECRET" not in result.stderr + result.stdout
+
+
+def test_a_token_pipe_nothing_writes_to_is_given_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FIFO as --token-file: the server waited for a writer forever, before binding, saying nothing."""
+    import time
+
+    from agentnet.cli import server_token
+    from agentnet.errors import ConfigError
+
+    fifo = tmp_path / "token.fifo"
+    os.mkfifo(fifo)
+    monkeypatch.setattr(server_token, "PIPE_WAIT_S", 0.5)
+    started = time.monotonic()
+    with pytest.raises(ConfigError, match=r"token\.fifo: a pipe that nothing wrote to in 0\.5 s") as refused:
+        server_token.read_token_file(fifo)
+    assert time.monotonic() - started < 5 and "writes the token first" in (refused.value.hint or "")
+
+
+def test_a_token_pipe_a_program_writes_to_is_read(tmp_path: Path) -> None:
+    """`--token-file <(pass show agentnet)`: the token comes through a pipe, a little later."""
+    import threading
+    import time
+
+    from agentnet.cli.server_token import read_token_file
+
+    fifo = tmp_path / "token.fifo"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with fifo.open("w") as out:
+            time.sleep(0.3)  # opened, nothing written yet: the reader waits for it
+            out.write(TOKEN + "\n")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert read_token_file(fifo) == TOKEN
+    writer.join()
