@@ -35,8 +35,24 @@ def run_guarded(invoke: Callable[[], object], refresh: bool = True) -> None:
 
         error = file_error(exc)
         if error is None:
-            raise
+            print_bug()
+            sys.exit(1)
         _fail(error)
+    except Exception:  # noqa: BLE001 - a bug: its traceback, redacted
+        print_bug()
+        sys.exit(1)
+
+
+def print_bug() -> None:
+    """The traceback of the exception being handled, as the interpreter prints it but with credentials
+    masked: a bug's message can quote what it was handling (a URL with its userinfo, a provider's error
+    repeating a key), and a traceback is what users paste into issues."""
+    import traceback
+
+    from agentnet.redact import redact_text
+
+    sys.stderr.write(redact_text(traceback.format_exc()))
+    sys.stderr.flush()
 
 
 def _fail(exc: AgentnetError) -> None:

@@ -217,10 +217,10 @@ def _run_locked(
             run_in_process()
         except SystemExit as exc:
             return _exit_code(exc)
-        except BaseException:  # noqa: BLE001 - a bug: its traceback, as the interpreter prints it
-            import traceback
+        except BaseException:  # noqa: BLE001 - a bug: its traceback, as the interpreter prints it (redacted)
+            from agentnet.cli.entry import print_bug
 
-            traceback.print_exc()
+            print_bug()
             return 1
         finally:
             _running.pop(job, None)
