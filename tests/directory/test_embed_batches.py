@@ -34,3 +34,31 @@ def test_the_embedding_threads_do_not_spin_waiting_for_work() -> None:
     embedder = MiniLMEmbedder()
     embedder.embed(TEXTS[:1])
     assert embedder._session.get_session_options().get_session_config_entry(SPIN_ENTRY) == "0"
+
+
+def test_a_long_text_is_cut_before_tokenizing_without_changing_its_vector(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The model reads 256 tokens; the tokenizer split a 14 MB text whole first (15 s; bench/embed_long.py).
+    # Cut at embedder.MAX_CHARS, prose, a table and numbers keep the vector of the whole text.
+    from agentnet.directory import embedder as module
+
+    texts = [
+        " ".join(TEXTS) * 400,
+        "\n".join(f"{i},Lyon,{i * 37 % 1000},2026-03-{i % 28 + 1:02d}" for i in range(20_000)),
+        " ".join(str(i * 7919) for i in range(40_000)),
+    ]
+    assert all(len(text) > 4 * module.MAX_CHARS for text in texts)
+    embedder, tokenized = MiniLMEmbedder(), []
+    embedder.embed(TEXTS[:1])
+    real = embedder._tokenizer
+
+    class Recording:
+        def encode_batch(self, batch: list[str]):  # type: ignore[no-untyped-def]
+            tokenized.extend(len(text) for text in batch)
+            return real.encode_batch(batch)
+
+    embedder._tokenizer = Recording()
+    cut = embedder.embed(texts)
+    assert max(tokenized) <= module.MAX_CHARS
+    monkeypatch.setattr(module, "MAX_CHARS", 10**9)
+    whole = MiniLMEmbedder().embed(texts)
+    assert cut.tobytes() == whole.tobytes()
