@@ -94,8 +94,7 @@ def build_server(
         with _callers_input():
             _within(task, "task", max_bytes)
             result = await anyio.to_thread.run_sync(serialised, work)
-        error = result.error.to_dict() if result.error is not None else None
-        return {"run_id": result.run_id, "status": result.status, "answer": result.answer, "error": error}
+        return {"run_id": result.run_id, "status": result.status, "answer": result.answer, "error": _for_host(result)}
 
     @server.tool(annotations=reads)
     async def search_directory(query: str, k: int = 5) -> list[dict[str, Any]]:
@@ -138,6 +137,20 @@ def _callers_input() -> Iterator[None]:
     except RunError as exc:
         log.warning("%s (%s)", exc.message, exc.code)
         raise ToolError(str(exc)) from None
+
+
+def _for_host(result: Any) -> dict[str, Any] | None:
+    """A run's error as the host gets it. An interrupted run's hint says what resumes it from an MCP
+    host (the CLI; no tool of this server resumes a run): the executor's named `agentnet serve`'s
+    ``POST /v1/runs/ID/resume`` first, which this server does not answer."""
+    from agentnet.server.shutdown import mcp_resume
+
+    if result.error is None:
+        return None
+    error: dict[str, Any] = result.error.to_dict()
+    if result.status == "interrupted":
+        error["hint"] = mcp_resume(result.run_id)
+    return error
 
 
 def _run_reporting(network: "Network", task: str, report: Callable[[int, int, str], Any]) -> Any:

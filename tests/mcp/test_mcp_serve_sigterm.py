@@ -75,6 +75,11 @@ def test_a_signal_saves_the_run_in_flight_answers_the_host_and_exits_cleanly(
     assert took < 15, took
     assert answer["id"] == 2 and answer["result"]["structuredContent"]["status"] == "interrupted", answer
     assert answer["result"]["structuredContent"]["run_id"] == run_id
+    # The answer's hint names what a host can do (the CLI) first: it named POST /v1/runs/ID/resume,
+    # which only `agentnet serve` answers, and `agentnet run --resume` second.
+    hint = answer["result"]["structuredContent"]["error"]["hint"]
+    assert hint.startswith(f"`agentnet run --resume {run_id}` with the same config"), hint
+    assert "the MCP tools cannot resume a run" in hint, hint
     with sqlite3.connect(agentnet_home / "runs.sqlite", timeout=5) as conn:
         (status,) = conn.execute("SELECT status FROM agentnet_runs WHERE id=?", (run_id,)).fetchone()
     assert status == "interrupted"
