@@ -151,7 +151,9 @@ def run(
 
 @daemon_app.command("stop")
 def stop() -> None:
-    """Stop the daemon (SIGTERM; it unloads its models and removes its state file)."""
+    """Stop the daemon (SIGTERM): a run it executes for a command is saved interrupted and that command exits
+    143 naming it (continue it with `agentnet run --resume ID`); then the daemon unloads its models and
+    removes its state file."""
     import signal
 
     from agentnet.server.daemon import read_state
