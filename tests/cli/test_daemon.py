@@ -5,32 +5,22 @@ One daemon per test run here (it loads the embedded GGUF once); the CLI calls ar
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from daemonkit import AGENTNET, cli, gone, state
+from processes import running_step
 
 from tests.terminal import PROMPT, Terminal
 
 pytestmark = pytest.mark.slow
-
-AGENTNET = str(Path(sys.executable).parent / "agentnet")
-
-
-def cli(*args: str, timeout: float = 300, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "150"}
-    return subprocess.run(
-        [AGENTNET, *args], input=stdin, capture_output=True, text=True, timeout=timeout, check=False, env=env
-    )
 
 
 def same(args: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -157,54 +147,13 @@ def chat_handed_over(home: Path) -> None:
     assert served() == before + 3
 
 
-def running_step(db: Path, process: subprocess.Popen[str], timeout_s: float = 240) -> str:
-    """The run whose step is running (its model called), once there is one."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
-        with contextlib.closing(sqlite3.connect(db, timeout=5)) as conn:
-            try:
-                row = conn.execute("SELECT run_id FROM agentnet_steps WHERE status='running'").fetchone()
-            except sqlite3.OperationalError:
-                row = None  # tables not created yet
-        if row is not None:
-            return str(row[0])
-    raise AssertionError(f"no step started: {process.communicate(timeout=60)}")
-
-
-def state(home: Path) -> dict | None:
-    path = home / "daemon.json"
-    return json.loads(path.read_text()) if path.exists() else None
-
-
-def gone(pid: int, timeout: float = 30) -> bool:
-    """Whether ``pid`` exited within ``timeout`` (polled; the daemon is not our child)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.05)
-    return False
-
-
-@pytest.fixture
-def home(agentnet_home: Path) -> Iterator[Path]:
-    yield agentnet_home
-    left = state(agentnet_home)
-    if left is not None:  # a failed test must not leave a daemon behind
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(int(left["pid"]), signal.SIGKILL)
-
-
-def test_daemon_serves_ask_warm_and_cleans_up_on_signals(home: Path) -> None:
+def test_daemon_serves_ask_warm_and_cleans_up_on_signals(daemon_home: Path) -> None:
     assert cli("daemon", "status").returncode == 1
     started = cli("daemon", "start")
     assert started.returncode == 0, started.stderr
-    first = state(home)
+    first = state(daemon_home)
     assert first is not None and f"pid {first['pid']}" in started.stdout
-    assert (home / "daemon.json").stat().st_mode & 0o077 == 0  # its token is the user's only
+    assert (daemon_home / "daemon.json").stat().st_mode & 0o077 == 0  # its token is the user's only
 
     answers = [cli("ask", "What is the capital of France?", "--max-tokens", "8") for _ in range(2)]
     answers.append(client_of(["ask", "What is the capital of France?", "--max-tokens", "8"]))
@@ -220,16 +169,16 @@ def test_daemon_serves_ask_warm_and_cleans_up_on_signals(home: Path) -> None:
     assert report["loaded"] == ["SmolLM2-135M-Instruct.Q4_1.gguf"]
     assert cli("ask", "hi", "--max-tokens", "4", "--no-daemon").returncode == 0
     assert json.loads(cli("daemon", "status", "--json").stdout)["served"] == 3
-    chat_handed_over(home)
-    handed_off_like_in_process(home)
+    chat_handed_over(daemon_home)
+    handed_off_like_in_process(daemon_home)
 
     # SIGTERM (what `daemon stop` sends): the process exits and its state file goes with it.
     stopped = cli("daemon", "stop")
-    assert stopped.returncode == 0 and gone(first["pid"]) and state(home) is None, stopped.stderr
+    assert stopped.returncode == 0 and gone(first["pid"]) and state(daemon_home) is None, stopped.stderr
 
     # SIGKILL leaves a stale file: nothing uses it, and a new daemon starts over it.
     assert cli("daemon", "start", "--idle-timeout", "0").returncode == 0
-    killed = state(home)
+    killed = state(daemon_home)
     assert killed is not None
     os.kill(int(killed["pid"]), signal.SIGKILL)
     assert gone(killed["pid"])
@@ -238,6 +187,6 @@ def test_daemon_serves_ask_warm_and_cleans_up_on_signals(home: Path) -> None:
     assert cli("plan", "--no-model", "Summarise this text: bees.").returncode == 0
     assert cli("daemon", "start", "--idle-timeout", "1").returncode == 0
     # An idle daemon exits on its own and cleans up.
-    idle = state(home)
+    idle = state(daemon_home)
     assert idle is not None and idle["pid"] != killed["pid"]
-    assert gone(idle["pid"]) and state(home) is None
+    assert gone(idle["pid"]) and state(daemon_home) is None

@@ -6,39 +6,28 @@ to run it again with --no-daemon. Real processes, the embedded SmolLM2, a real s
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_daemon import AGENTNET, cli, gone, running_step, state
+from daemonkit import AGENTNET, cli, gone, state
+from processes import running_step
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def home(agentnet_home: Path) -> Iterator[Path]:
-    yield agentnet_home
-    left = state(agentnet_home)
-    if left is not None:  # a failed test must not leave a daemon behind
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(int(left["pid"]), signal.SIGKILL)
-
-
-def test_stopping_the_daemon_saves_its_run_in_flight_interrupted(home: Path) -> None:
+def test_stopping_the_daemon_saves_its_run_in_flight_interrupted(daemon_home: Path) -> None:
     started = cli("daemon", "start")
     assert started.returncode == 0, started.stderr
-    daemon = state(home)
+    daemon = state(daemon_home)
     assert daemon is not None
     story = subprocess.Popen([AGENTNET, "run", "Tell me a very long story about a dragon and a knight."],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, "COLUMNS": "150"})  # fmt: skip
     try:
-        run_id = running_step(home / "runs.sqlite", story)
+        run_id = running_step(daemon_home / "runs.sqlite", story)
         stopped = cli("daemon", "stop")
         assert stopped.returncode == 0, stopped.stderr
         _, stderr = story.communicate(timeout=120)
@@ -46,7 +35,7 @@ def test_stopping_the_daemon_saves_its_run_in_flight_interrupted(home: Path) -> 
         if story.poll() is None:
             story.kill()
         story.communicate()
-    assert gone(daemon["pid"]) and state(home) is None
+    assert gone(daemon["pid"]) and state(daemon_home) is None
     assert "Traceback" not in stderr and "--no-daemon" not in stderr, stderr
     assert story.returncode == 143, stderr
     assert f"continue with `agentnet run --resume {run_id}`" in " ".join(stderr.split()), stderr
@@ -54,11 +43,11 @@ def test_stopping_the_daemon_saves_its_run_in_flight_interrupted(home: Path) -> 
     assert shown["status"] == "interrupted", shown["error"]
 
 
-def test_a_command_running_longer_than_the_idle_timeout_is_not_idle(home: Path) -> None:
+def test_a_command_running_longer_than_the_idle_timeout_is_not_idle(daemon_home: Path) -> None:
     """The idle clock ran from the start of the last request: a run taking longer than --idle-timeout
     was stopped under its caller by the daemon's idle exit."""
     assert cli("daemon", "start", "--idle-timeout", "2").returncode == 0
-    daemon = state(home)
+    daemon = state(daemon_home)
     assert daemon is not None
     story = cli("run", "--json", "Tell me a very long story about a dragon and a knight.", timeout=300)
     assert story.returncode == 0, story.stderr
