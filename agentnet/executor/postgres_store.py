@@ -107,6 +107,8 @@ class PostgresRunStore(RunStore):
 
     NOW = "EXTRACT(EPOCH FROM clock_timestamp())::double precision"
     SHARE = " FOR SHARE"
+    # PostgresSaver's tables (what its delete_thread deletes from).
+    CHECKPOINT_TABLES = ("checkpoints", "checkpoint_blobs", "checkpoint_writes")
 
     def __init__(self, url: str, settings: RunsSettings, where: str = DEFAULT_WHERE) -> None:
         """``where``: where the URL is set, for the hints (``run_db.runs_url_where``)."""
@@ -282,9 +284,6 @@ class PostgresRunStore(RunStore):
                 self._rows_with_writes = True
             return self._saver
 
-    def _delete_checkpoints(self, run_ids: list[str]) -> None:
-        self.checkpointer().delete_threads(run_ids)
-
     def close(self) -> None:
         super().close()
         self._pool.close()
@@ -324,13 +323,6 @@ def _saver_class(store: PostgresRunStore) -> Any:
 
         def put_writes(self, config: Any, writes: Any, task_id: str, task_path: str = "") -> None:
             again_if_dropped(lambda: super(Saver, self).put_writes(config, writes, task_id, task_path))
-
-        def delete_threads(self, thread_ids: list[str]) -> None:
-            """``delete_thread`` (the same three tables) of many threads at once, in one transaction:
-            `runs prune` deleted each run's checkpoints with three statements of their own."""
-            with self._cursor() as cur, cur.connection.transaction():
-                for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
-                    cur.execute(f"DELETE FROM {table} WHERE thread_id = ANY(%s)", (thread_ids,))
 
         @contextmanager
         def _cursor(self, *, pipeline: bool = False) -> Iterator[Any]:

@@ -1,5 +1,11 @@
 """Removing runs from the run database (`agentnet runs rm` and `runs prune`): their trace rows and
-LangGraph checkpoints, never a run a live process executes. ``RunStore`` inherits it."""
+LangGraph checkpoints, never a run a live process executes. ``RunStore`` inherits it.
+
+A run's rows and its checkpoints go in one transaction. They went in two, the rows first: a process
+killed between them, or a database failing under the second, left checkpoints no run names, which
+nothing ever removed (no prune sees a run that is not listed). A prune does not sweep checkpoints
+whose thread is no run either: ``Executor.checkpointer`` is the store's saver, and an application
+may keep graphs of its own there (``Executor.compile(plan, checkpointer=...)``)."""
 
 from __future__ import annotations
 
@@ -19,6 +25,8 @@ class RunRemoval:
     _transaction: Any
     checkpointer: Any
     get_run: Any
+    # LangGraph's saver's tables, each keyed by thread_id (the run id): each engine names its own.
+    CHECKPOINT_TABLES: tuple[str, ...]
 
     def delete_run(self, run_id: str) -> None:
         """Forget a run: its trace and checkpoints (not while a live process executes it)."""
@@ -40,6 +48,9 @@ class RunRemoval:
         trace (prompts and all) to see its lease, then deleted it in a transaction of its own."""
         removed: list[str] = []
         running: list[str] = []
+        self.checkpointer()  # its tables exist (SQLite's saver makes them when first asked for)
+        tables = (("agentnet_attempts", "run_id"), ("agentnet_steps", "run_id"), ("agentnet_runs", "id"))
+        tables += tuple((table, "thread_id") for table in self.CHECKPOINT_TABLES)
         for start in range(0, len(run_ids), _CHUNK):
             chunk = tuple(run_ids[start : start + _CHUNK])
             marks = ",".join("?" * len(chunk))
@@ -49,19 +60,10 @@ class RunRemoval:
                 running += [run_id for run_id in chunk if found.get(run_id)]
                 if gone:
                     in_gone = ",".join("?" * len(gone))
-                    for table, key in (("agentnet_attempts", "run_id"), ("agentnet_steps", "run_id"),
-                                       ("agentnet_runs", "id")):  # fmt: skip
+                    for table, key in tables:
                         execute(f"DELETE FROM {table} WHERE {key} IN ({in_gone})", gone)
-            if gone:
-                self._delete_checkpoints(list(gone))
             removed += gone
         return removed, running
-
-    def _delete_checkpoints(self, run_ids: list[str]) -> None:
-        """Delete the runs' LangGraph checkpoints, one run at a time through LangGraph's saver; both
-        engines override it with one transaction per chunk (``delete_threads``)."""
-        for run_id in run_ids:
-            self.checkpointer().delete_thread(run_id)
 
     def prune(self, keep: int) -> tuple[list[str], list[str]]:
         """Forget all but the newest ``keep`` runs, but not those running: (removed, running)."""

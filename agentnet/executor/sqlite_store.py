@@ -107,6 +107,8 @@ class SQLiteRunStore(RunStore):
     """Checkpoints (LangGraph's ``SqliteSaver``), traces and leases in one SQLite file."""
 
     NOW = "((julianday('now') - 2440587.5) * 86400.0)"
+    # SqliteSaver's tables (what its delete_thread deletes from).
+    CHECKPOINT_TABLES = ("checkpoints", "writes")
 
     def __init__(self, path: Path, *, lease_s: float = 15.0) -> None:
         super().__init__(f"sqlite:///{path}", lease_s)
@@ -188,9 +190,6 @@ class SQLiteRunStore(RunStore):
                 self._rows_with_writes = True
             return self._saver
 
-    def _delete_checkpoints(self, run_ids: list[str]) -> None:
-        self.checkpointer().delete_threads(run_ids)
-
     def close(self) -> None:
         super().close()
         with self._lock:
@@ -223,19 +222,6 @@ def _saver_class(store: SQLiteRunStore) -> Any:
                     for sql, params in held:
                         cur.execute(store.q(sql), params)
                     yield cur
-                except BaseException:
-                    self.conn.rollback()
-                    raise
-
-        def delete_threads(self, thread_ids: list[str]) -> None:
-            """``delete_thread`` (the same two tables) of many threads in one transaction: the
-            connection autocommits, and `runs prune` of 5000 runs made 10000 commits."""
-            marks = ",".join("?" * len(thread_ids))
-            with self.cursor() as cur:
-                _retry_locked(lambda: cur.execute("BEGIN IMMEDIATE"))
-                try:
-                    for table in ("checkpoints", "writes"):
-                        cur.execute(f"DELETE FROM {table} WHERE thread_id IN ({marks})", thread_ids)
                 except BaseException:
                     self.conn.rollback()
                     raise

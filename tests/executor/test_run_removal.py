@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,4 +83,72 @@ def test_on_postgresql_too(pg_url: str, agentnet_home: Path) -> None:
         with pytest.raises(NotFoundError, match="no run with id 'nope'"):
             store.delete_run("nope")
     finally:
+        store.close()
+
+
+# A fault between a run's rows and its checkpoints: a trigger refusing to delete checkpoints (what a
+# process killed between the two, or a database that failed under the second, leaves). The rows were
+# deleted and committed first, then the checkpoints in a transaction of their own: a failure there
+# left checkpoints no run names, which no later prune ever removed.
+SQLITE_REFUSAL = "CREATE TRIGGER refuse BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'refused'); END"
+PG_REFUSAL = (
+    "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql;"
+    "CREATE TRIGGER refuse BEFORE DELETE ON checkpoints FOR EACH ROW EXECUTE FUNCTION refuse()"
+)
+
+
+def _runs_and_checkpoints(query: Any) -> tuple[set[str], set[str]]:
+    runs = {row[0] for row in query("SELECT id FROM agentnet_runs")}
+    return runs, {row[0] for row in query("SELECT DISTINCT thread_id FROM checkpoints")}
+
+
+def _prune_refused_then_allowed(store: Any, made: list[str], query: Any, refuse: str, allow: str) -> None:
+    query(refuse)
+    with pytest.raises(Exception, match="refused"):
+        store.prune(1)
+    runs, checkpoints = _runs_and_checkpoints(query)
+    assert runs == set(made) and checkpoints == set(made), (runs, checkpoints)  # nothing half removed
+    query(allow)
+    assert store.prune(1) == ([made[1], made[0]], [])
+    assert _runs_and_checkpoints(query) == ({made[2]}, {made[2]})
+
+
+def test_a_fault_between_a_runs_rows_and_its_checkpoints_removes_neither(agentnet_home: Path) -> None:
+    import sqlite3
+
+    from agentnet.recipes.program import RecipeProgram
+
+    Path("sums.yaml").write_text(SUMS)
+    store = open_run_store()
+    conn = sqlite3.connect(agentnet_home / "runs.sqlite", isolation_level=None)
+    try:
+        program = RecipeProgram.load("sums.yaml")
+        made = [program.run({}, store=store).run_id for _ in range(3)]
+        query = lambda sql: conn.execute(sql).fetchall()  # noqa: E731
+        _prune_refused_then_allowed(store, made, query, SQLITE_REFUSAL, "DROP TRIGGER refuse")
+    finally:
+        conn.close()
+        store.close()
+
+
+def test_a_fault_between_a_runs_rows_and_its_checkpoints_removes_neither_on_postgresql(pg_url: str) -> None:
+    import psycopg
+
+    from agentnet.config_sections import RunsSettings
+    from agentnet.recipes.program import RecipeProgram
+
+    Path("sums.yaml").write_text(SUMS)
+    store = open_run_store(RunsSettings(url=pg_url))
+    conn = psycopg.connect(pg_url, autocommit=True)
+    try:
+        program = RecipeProgram.load("sums.yaml")
+        made = [program.run({}, store=store).run_id for _ in range(3)]
+
+        def query(sql: str) -> list[Any]:
+            done = conn.execute(sql)
+            return done.fetchall() if done.description else []
+
+        _prune_refused_then_allowed(store, made, query, PG_REFUSAL, "DROP TRIGGER refuse ON checkpoints")
+    finally:
+        conn.close()
         store.close()
