@@ -49,8 +49,8 @@ class RunRemoval:
         removed: list[str] = []
         running: list[str] = []
         self.checkpointer()  # its tables exist (SQLite's saver makes them when first asked for)
-        tables = (("agentnet_attempts", "run_id"), ("agentnet_steps", "run_id"), ("agentnet_runs", "id"))
-        tables += tuple((table, "thread_id") for table in self.CHECKPOINT_TABLES)
+        tables = [("agentnet_attempts", "run_id"), ("agentnet_steps", "run_id"), ("agentnet_runs", "id")]
+        tables += [(table, "thread_id") for table in self.CHECKPOINT_TABLES]
         for start in range(0, len(run_ids), _CHUNK):
             chunk = tuple(run_ids[start : start + _CHUNK])
             marks = ",".join("?" * len(chunk))
