@@ -289,5 +289,7 @@ def serve_http(network: "Network", settings: "ServerSettings", verbose: bool = F
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, proxy_headers=False)
     sys.stderr.write(f"agentnet MCP server at {bound.base_url}/mcp\n")
     sys.stderr.flush()
-    with sock:
+    from agentnet.server.shutdown import sigterm_ends_cleanly
+
+    with sock, sigterm_ends_cleanly():
         uvicorn.Server(config).run(sockets=[sock])

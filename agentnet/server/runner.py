@@ -74,7 +74,9 @@ def run(
         f"agentnet serving at {settings.base_url}/v1 (agent card: {settings.base_url}/.well-known/agent-card.json)\n"
     )
     sys.stderr.flush()
-    with sock:
+    from agentnet.server.shutdown import sigterm_ends_cleanly
+
+    with sock, sigterm_ends_cleanly():
         server.run(sockets=[sock])
 
 

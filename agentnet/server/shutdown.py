@@ -14,7 +14,8 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 log = logging.getLogger("agentnet.server")
@@ -125,3 +126,25 @@ def _stop_now(network: Any) -> None:
         network.executor.stop_all()
     except AgentnetError:  # closed by the application: nothing runs on it
         log.debug("no runs to stop", exc_info=True)
+
+
+@contextmanager
+def sigterm_ends_cleanly() -> Iterator[None]:
+    """Around ``uvicorn.Server.run``: SIGTERM ends the process with status 0 after the server's clean-up,
+    the exit handlers run. uvicorn catches the signal, shuts down, then re-raises it under the handler
+    that was there before: Python's default, so the process was killed by it (status -15) and the exit
+    handlers (telemetry's last export, the MCP hub's close) never ran. SIGINT is left as it is (a
+    KeyboardInterrupt: "interrupted", 130). Signals reach only the main thread: elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        if signal.getsignal(signal.SIGTERM) is handler:
+            signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,67 @@
+"""`agentnet serve` and `agentnet mcp serve --http` stopped by SIGTERM (a service manager, `kill`) end
+with exit status 0 after their clean-up, the exit handlers run, as `agentnet mcp serve` over stdio
+does. Before, uvicorn re-raised the signal it had caught once it had shut down, under the default
+handler: the process was killed by it (status -15), and the exit handlers (a telemetry exporter's
+last export, the MCP hub's close) never ran; a service manager saw a process killed by a signal.
+Ctrl-C still ends them as an interrupted command (130). Real processes, real signals."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+# The CLI as its console script runs it, plus an exit handler that leaves a mark: whether exit
+# handlers ran at all is what is checked (agentnet's own ones have no visible effect here).
+LAUNCH = (
+    "import atexit, sys\n"
+    "mark = sys.argv.pop(1)\n"
+    "atexit.register(lambda: open(mark, 'w').write('ran'))\n"
+    "sys.argv[0] = 'agentnet'\n"
+    "from agentnet.cli.launch import main\n"
+    "main()\n"
+)
+COMMANDS = {
+    "serve": (["serve", "--port", "0"], r"agentnet serving at (http://\S+?)/v1 ", "/healthz"),
+    "mcp serve --http": (["mcp", "serve", "--http", "--port", "0"], r"agentnet MCP server at (http://\S+?)/mcp", ""),
+}
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_ends_the_server_after_its_clean_up(
+    command: str, signum: signal.Signals, agentnet_home: Path, tmp_path: Path
+) -> None:
+    args, serving, probe = COMMANDS[command]
+    mark, log = tmp_path / "exit-handlers-ran", tmp_path / "stderr.txt"
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-c", LAUNCH, str(mark), *args], stdout=subprocess.DEVNULL, stderr=errors,
+            env={**os.environ, "AGENTNET_HOME": str(agentnet_home)},
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not (found := re.search(serving, log.read_text())):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        if probe:
+            assert httpx.get(found.group(1) + probe, timeout=30).status_code == 200
+        process.send_signal(signum)
+        status = process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    said = log.read_text()
+    assert status == (0 if signum == signal.SIGTERM else 130), (status, said[-3000:])
+    assert mark.read_text() == "ran", said[-3000:]
+    assert "Traceback" not in said, said[-3000:]
