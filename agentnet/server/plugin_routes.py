@@ -10,14 +10,19 @@ operations an included router holds. A route an included router keeps out of the
 
 A hook agentnet gave up on (``plugins/bounded.py``) adds nothing: the app's route list is a
 ``_Routes``, which drops what such a hook added before the wait ran out and ignores what it adds
-after, when it returns late (its routes answered in the running server).
+after, when it returns late (its routes answered in the running server). FastAPI's static frontends
+(``app.frontend(path, directory=...)``) are not in that list but among the router's low-priority
+routes: while the hooks run, the router's ``frontend`` checks its arguments at once (an error is the
+hook's) and keeps the call, made once every hook has returned or been given up on, for the hooks
+agentnet did not give up on; after, a call is ignored. A late hook's frontend was served.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, SupportsIndex
 
 from agentnet.plugins.bounded import given_up
@@ -41,7 +46,11 @@ def add_plugin_routes(app: Any, server: Any, manager: Plugins | None = None) -> 
         return {"app": app, "server": server}
 
     own = len(app.router.routes)
-    manager.call_each("register_server_routes", args)
+    frontends = _Frontends(app.router, lambda: starts[-1][0] if starts else "agentnet")
+    try:
+        manager.call_each("register_server_routes", args)
+    finally:
+        frontends.close(manager)
     dropped = routes.drop_given_up()
     starts = [(plugin, start - sum(1 for i in dropped if i < start)) for plugin, start in starts]
     added: dict[str, list[str]] = {}
@@ -94,6 +103,45 @@ class _Routes(list[Any]):
         for index in reversed(dropped):
             del self[index]
         return dropped
+
+
+class _Frontends:
+    """``router.frontend`` while the plugins' hooks run: each call checked at once and kept with the
+    thread and plugin that made it; ``close`` makes the calls of the hooks agentnet did not give up on,
+    and from then on the router's ``frontend`` ignores a hook given up on (one returning late)."""
+
+    def __init__(self, router: Any, plugin: Callable[[], str]) -> None:
+        self.router, self._original = router, router.frontend
+        self._kept: list[tuple[threading.Thread, str, Callable[[], None]]] = []
+        self._open = True
+        self._lock = threading.Lock()
+        self._plugin = plugin
+        router.frontend = self._frontend
+
+    def _frontend(self, path: str, **options: Any) -> None:
+        from fastapi import APIRouter
+
+        if given_up():
+            return
+        with self._lock:
+            if not self._open:
+                self._original(path, **options)
+                return
+        APIRouter().frontend(path, **options)  # the folder checked now: its error is the hook's
+        call = functools.partial(self._original, path, **options)
+        with self._lock:
+            self._kept.append((threading.current_thread(), self._plugin(), call))
+
+    def close(self, manager: Plugins) -> None:
+        with self._lock:
+            self._open, kept = False, self._kept
+        for thread, plugin, call in kept:
+            if given_up(thread):
+                continue
+            try:
+                call()
+            except Exception as exc:  # noqa: BLE001 - its folder went meanwhile: the plugin's failure
+                manager.fail(plugin, f"failed in register_server_routes: {type(exc).__name__}: {exc}")
 
 
 def operations(routes: Sequence[Any]) -> list[str]:

@@ -16,9 +16,12 @@ import httpx
 from test_example_plugin import AGENTNET, install, one_module_plugin
 
 LATE = """\
+import os
 import time
 import agentnet
 from fastapi import APIRouter
+
+SITE = os.environ["LATE_DEMO_SITE"]  # a folder with an index.html
 
 
 @agentnet.hookimpl
@@ -30,6 +33,7 @@ def register_server_routes(app, server):
         return {"early": True}
 
     app.include_router(early)
+    app.frontend("/late-demo/early-site", directory=SITE)  # FastAPI's static frontend: low-priority routes
     time.sleep(4)  # past the wait (2 s): agentnet has given up on this hook
     late = APIRouter()
 
@@ -38,17 +42,34 @@ def register_server_routes(app, server):
         return {"late": True}
 
     app.include_router(late)
+    app.frontend("/late-demo/site", directory=SITE)
+"""
+
+# A plugin that returns in time: its frontend is served, whatever another plugin's hook does.
+IN_TIME = """\
+import os
+import agentnet
+
+
+@agentnet.hookimpl
+def register_server_routes(app, server):
+    app.frontend("/in-time-demo", directory=os.environ["LATE_DEMO_SITE"])
 """
 
 
 def test_routes_of_a_hook_given_up_on_are_not_served_when_it_returns_late(tmp_path: Path) -> None:
     package = one_module_plugin(tmp_path / "src", "agentnet-late-demo", "0.2", "latedemo", LATE)
     site = install(package, tmp_path / "site")
+    install(one_module_plugin(tmp_path / "src2", "agentnet-in-time-demo", "0.1", "intimedemo", IN_TIME), site)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "index.html").write_text("<p>a page</p>")
     home, work = tmp_path / "serve-home", tmp_path / "serve-work"
     home.mkdir()
     work.mkdir()
     env = {
         **os.environ, "AGENTNET_HOME": str(home), "AGENTNET_PLUGIN_HOOK_WAIT_S": "2", "COLUMNS": "200",
+        "LATE_DEMO_SITE": str(pages),
         "PYTHONPATH": os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])]),
     }  # fmt: skip
     log = tmp_path / "serve.log"
@@ -64,8 +85,10 @@ def test_routes_of_a_hook_given_up_on_are_not_served_when_it_returns_late(tmp_pa
         url = found.group(1)
         time.sleep(3)  # the hook returns 2 s after the wait ran out, before the server started
         assert httpx.get(f"{url}/healthz", timeout=30).status_code == 200
-        for path in ("/late-demo/late", "/late-demo/early"):
+        for path in ("/late-demo/late", "/late-demo/early", "/late-demo/site/", "/late-demo/early-site/"):
             assert httpx.get(f"{url}{path}", timeout=30).status_code == 404, path
+        served = httpx.get(f"{url}/in-time-demo/", timeout=30)
+        assert served.status_code == 200 and "a page" in served.text, served.text
     finally:
         process.terminate()
         process.wait(timeout=30)
