@@ -6,6 +6,7 @@ sampled token, so the count is exact; the prompt is estimated as the budget mete
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -51,13 +52,19 @@ def test_a_cancelled_step_keeps_the_tokens_its_model_produced(smollm2_node: Any)
 
 
 def test_a_step_past_its_deadline_keeps_the_tokens_and_its_fallback_adds_its_own(smollm2_node: Any) -> None:
+    # The engine's first evaluation is slow (seconds on a loaded machine): done before, with no short deadline.
+    smollm2_node.complete("Hi", max_tokens=1)
+    # The deadline must fall mid-reply however loaded the machine is: a fixed 6 s once passed before the
+    # first token (at load 9). So it is judged against how long this machine takes now to read the
+    # story's prompt and give a first token: well past that (the step's prompt is somewhat longer), and
+    # still far short of 2000 tokens, which a loaded machine decodes slower in the same proportion.
+    began = time.monotonic()
+    smollm2_node.complete(STORY, max_tokens=1)
+    deadline_s = max(6.0, 6 * (time.monotonic() - began))
     spec = embedded_default_spec()
     hasty = LlamaCppNode.from_spec(
-        spec.model_copy(update={"id": "hasty", "params": ModelParams(deadline_s=6.0, max_tokens=2000)})
+        spec.model_copy(update={"id": "hasty", "params": ModelParams(deadline_s=deadline_s, max_tokens=2000)})
     )
-    # The engine's first evaluation is slow (seconds on a loaded machine): done before, with no short deadline;
-    # 2000 tokens take far longer than 6 s, so the deadline fires mid-reply.
-    smollm2_node.complete("Hi", max_tokens=1)
     backup = NodeRegistry()
     backup.register_callable(lambda text: "backup answered", CapabilityCard(id="backup", description="answers"))
     executor = Executor({"hasty": hasty, "backup": backup.node("backup")})
