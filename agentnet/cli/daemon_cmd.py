@@ -29,7 +29,8 @@ daemon_app = typer.Typer(
     no_args_is_help=True,
 )
 START_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 20.0
+# The daemon's own stop waits up to 10 s for its commands and 10 s for its server thread (daemon.py).
+STOP_TIMEOUT_S = 30.0
 
 
 def register(app: typer.Typer) -> None:
@@ -156,7 +157,7 @@ def stop() -> None:
     removes its state file."""
     import signal
 
-    from agentnet.server.daemon import read_state
+    from agentnet.server.daemon import exited, read_state
 
     state = read_state()
     if state is None:
@@ -164,10 +165,13 @@ def stop() -> None:
         return
     pid = int(state["pid"])
     os.kill(pid, signal.SIGTERM)
+    # Its state file goes first (no command is handed to a stopping daemon), the process once its commands
+    # in flight are stopped and saved: "stopped" was said in between, and a `daemon start` right after ran
+    # a second daemon beside it.
     deadline = time.monotonic() + STOP_TIMEOUT_S
-    while time.monotonic() < deadline and read_state() is not None:
+    while time.monotonic() < deadline and not exited(pid, state.get("proc_start")):
         time.sleep(0.05)
-    if read_state() is not None:
+    if not exited(pid, state.get("proc_start")):
         raise RunError(f"the agentnet daemon (pid {pid}) did not stop", hint=f"kill {pid}", code="daemon_stop_failed")
     typer.echo(f"agentnet daemon stopped (pid {pid})")
 

@@ -75,11 +75,29 @@ def process_start(pid: int) -> int | None:
     """When process ``pid`` started (clock ticks since boot, /proc/PID/stat field 22); None where there
     is no /proc (then a pid is trusted as before) or no such process."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-        # The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
-        return int(stat.rsplit(")", 1)[1].split()[19])
+        return int(_stat(pid)[19])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat's fields from the third (the state) on; OSError where there is none."""
+    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    # The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+    return stat.rsplit(")", 1)[1].split()
+
+
+def exited(pid: int, started: int | None) -> bool:
+    """Whether the daemon that was ``pid`` (started at ``started``, ``process_start``) has exited: no such
+    process, a zombie its parent has not reaped yet (a container without an init reaps none), or
+    another process that took the pid since."""
+    if not _alive(pid):
+        return True
+    try:
+        fields = _stat(pid)
+    except OSError:
+        return False  # no /proc: the pid is trusted, as read_state does
+    return fields[0] == "Z" or (started is not None and process_start(pid) != started)
 
 
 def _alive(pid: int) -> bool:

@@ -36,3 +36,15 @@ def gone(pid: int, timeout: float = 30) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def ended(pid: int) -> bool:
+    """Whether ``pid`` has exited now (a zombie not yet reaped by its parent counts: it runs nothing)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True

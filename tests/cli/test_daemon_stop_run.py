@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from daemonkit import AGENTNET, cli, gone, state
+from daemonkit import AGENTNET, cli, ended, gone, state
 from processes import running_step
 
 pytestmark = pytest.mark.slow
@@ -30,6 +30,9 @@ def test_stopping_the_daemon_saves_its_run_in_flight_interrupted(daemon_home: Pa
         run_id = running_step(daemon_home / "runs.sqlite", story)
         stopped = cli("daemon", "stop")
         assert stopped.returncode == 0, stopped.stderr
+        # "stopped" once it has: it was said as its state file went, while it still saved the run (a
+        # `daemon start` right after ran a second daemon beside it).
+        assert ended(daemon["pid"]), stopped.stdout
         _, stderr = story.communicate(timeout=120)
     finally:
         if story.poll() is None:
