@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 log = logging.getLogger("agentnet.server")
 
@@ -131,16 +131,21 @@ def _stop_now(network: Any) -> None:
 @contextmanager
 def sigterm_ends_cleanly() -> Iterator[None]:
     """Around ``uvicorn.Server.run``: SIGTERM ends the process with status 0 after the server's clean-up,
-    the exit handlers run. uvicorn catches the signal, shuts down, then re-raises it under the handler
+    the exit handlers run. uvicorn catches the signal, shuts down, then raises it again under the handler
     that was there before: Python's default, so the process was killed by it (status -15) and the exit
-    handlers (telemetry's last export, the MCP hub's close) never ran. SIGINT is left as it is (a
+    handlers (telemetry's last export, the MCP hub's close, stopping a plan-memory fit) never ran.
+
+    The handler ends the process there, as ``stdio_stop`` does: exit handlers, then ``os._exit``. Leaving
+    by an exception instead, ``asyncio.run`` and then the interpreter waited for every worker thread: a
+    model call that outlived the shutdown (a remote model that never answers) held the exit until its
+    deadline (58 s for one of 60 s), where the signal had ended it at once. SIGINT is left as it is (a
     KeyboardInterrupt: "interrupted", 130). Signals reach only the main thread: elsewhere nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum: int, frame: Any) -> None:
-        raise SystemExit(0)
+        exit_now(0)
 
     previous = signal.signal(signal.SIGTERM, handler)
     try:
@@ -148,3 +153,20 @@ def sigterm_ends_cleanly() -> Iterator[None]:
     finally:
         if signal.getsignal(signal.SIGTERM) is handler:
             signal.signal(signal.SIGTERM, previous)
+
+
+def exit_now(status: int) -> NoReturn:
+    """End the process with ``status`` after what a normal exit runs first (the exit handlers, logging's
+    and the standard streams' flush), without waiting for threads still in a call."""
+    import atexit
+    import contextlib
+    import os
+    import sys
+
+    with contextlib.suppress(Exception):
+        atexit._run_exitfuncs()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)

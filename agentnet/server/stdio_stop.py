@@ -15,18 +15,15 @@ interrupts, and a normal interpreter exit waits for that thread until the host c
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import logging
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from agentnet.server.shutdown import STOP_WAIT_S, install_handler, mcp_resume, stop_runs_now
+from agentnet.server.shutdown import STOP_WAIT_S, exit_now, install_handler, mcp_resume, stop_runs_now
 
 log = logging.getLogger("agentnet.mcp_serve")
 
@@ -65,10 +62,4 @@ def _stop_and_exit(network: Any, turn: threading.Lock) -> None:
         log.exception("agentnet mcp serve did not stop cleanly")
         status = 1
     log.warning("agentnet mcp serve stopped")
-    with contextlib.suppress(Exception):
-        atexit._run_exitfuncs()  # what a normal exit runs: the MCP hub's close, telemetry's last export
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(status)
+    exit_now(status)  # the exit handlers first: the MCP hub's close, telemetry's last export

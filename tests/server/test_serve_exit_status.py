@@ -12,11 +12,13 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+from listening import silent_port
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -65,3 +67,43 @@ def test_a_signal_ends_the_server_after_its_clean_up(
     assert status == (0 if signum == signal.SIGTERM else 130), (status, said[-3000:])
     assert mark.read_text() == "ran", said[-3000:]
     assert "Traceback" not in said, said[-3000:]
+
+
+def test_a_call_still_running_does_not_hold_the_exit(agentnet_home: Path, tmp_path: Path) -> None:
+    """A model call that outlives the server's shutdown (a remote model that never answers, its deadline
+    a minute away) is not waited for: the process ends at the shutdown's end, status 0, as the signal
+    ended it at once before; the exit handlers still run."""
+    mark, log = tmp_path / "exit-handlers-ran", tmp_path / "stderr.txt"
+    with silent_port() as port:
+        (tmp_path / "agentnet.yaml").write_text(
+            "models:\n  - id: hanging\n    adapter: litellm\n    model: openai/fake\n"
+            f"    api_base: http://127.0.0.1:{port}/v1\n    params: {{retries: 0, deadline_s: 60}}\n"
+        )
+        with log.open("w") as errors:
+            process = subprocess.Popen(
+                [sys.executable, "-c", LAUNCH, str(mark), "serve", "--port", "0"], cwd=tmp_path,
+                stdout=subprocess.DEVNULL, stderr=errors, env={**os.environ, "AGENTNET_HOME": str(agentnet_home)},
+            )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while not (found := re.search(COMMANDS["serve"][1], log.read_text())):
+                assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.05)
+            chat = {"model": "hanging", "messages": [{"role": "user", "content": "hi"}]}
+            calling = threading.Thread(
+                target=lambda: httpx.post(f"{found.group(1)}/v1/chat/completions", json=chat, timeout=90),
+                daemon=True,
+            )
+            calling.start()
+            time.sleep(2)  # the call is waiting for the silent model
+            began = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            status = process.wait(timeout=90)
+            took = time.monotonic() - began
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    said = log.read_text()
+    assert status == 0 and took < 20, (status, took, said[-3000:])
+    assert mark.read_text() == "ran", said[-3000:]
