@@ -26,7 +26,7 @@ from agentnet.server.plugin_routes import add_plugin_routes
 from agentnet.server.routes import catalog_router, chat_router, directory_router, health_router
 from agentnet.server.runs import runs_router
 from agentnet.server.settings import ServerSettings
-from agentnet.server.shutdown import stop_on_signals, stop_runs
+from agentnet.server.shutdown import CallsInFlight, stop_on_signals, stop_runs
 from agentnet.server.sse import quiet_ended_streams
 from agentnet.server.tracing import Traced
 
@@ -68,20 +68,21 @@ def create_app(
     # One admission limiter: chat completions, runs and A2A tasks use the same local models.
     limiter = ModelLimiter(settings.local_concurrency, settings.local_queue)
     metrics = ServerMetrics(limiter)
+    calls = CallsInFlight()  # stopped, as the runs are, when a stop signal arrives
     app = FastAPI(
         title="agentnet",
         version="1",
         description="OpenAI-compatible access to an agentnet's models and planner, its agent card and directory.",
         docs_url=None,
         redoc_url=None,
-        lifespan=_lifespan(peers, settings, closing, network),
+        lifespan=_lifespan(peers, settings, closing, network, calls),
         responses=ERROR_RESPONSES,
         **_no_fastapi_telemetry(),
     )
     app.state.backend = backend
     app.state.settings = settings
     install_error_handlers(app)
-    app.include_router(chat_router(backend, settings, limiter))
+    app.include_router(chat_router(backend, settings, limiter, calls))
     app.include_router(runs_router(backend, settings, limiter))
     app.include_router(catalog_router(backend, settings))
     app.include_router(directory_router(backend))
@@ -122,11 +123,15 @@ def _document_the_gate(app: FastAPI) -> None:
 
 
 def _lifespan(
-    peers: PeerView | None, settings: ServerSettings, closing: list[Callable[[], Awaitable[None]]], network: Any
+    peers: PeerView | None,
+    settings: ServerSettings,
+    closing: list[Callable[[], Awaitable[None]]],
+    network: Any,
+    calls: CallsInFlight,
 ) -> Any:
     """Start-up and shut-down: a thread pool wide enough for blocking model calls, the peer refresher,
-    the network's runs stopped as soon as a stop signal arrives; at shut-down, ``closing`` (the runs in
-    flight saved, the A2A handler's tasks, the metrics listener)."""
+    the network's runs and the model calls in flight stopped as soon as a stop signal arrives; at
+    shut-down, ``closing`` (the runs in flight saved, the A2A handler's tasks, the metrics listener)."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -135,10 +140,9 @@ def _lifespan(
         refresher = None
         if peers is not None and settings.peer_refresh_s > 0:
             refresher = asyncio.create_task(_refresh_peers(peers, settings.peer_refresh_s))
-        undo_signals = stop_on_signals(network) if network is not None else None
+        undo_signals = stop_on_signals(network, calls)
         yield
-        if undo_signals is not None:
-            undo_signals()
+        undo_signals()
         if refresher is not None:
             refresher.cancel()
         for close in closing:

@@ -32,6 +32,7 @@ from agentnet.server.schemas import (
     UsageOut,
 )
 from agentnet.server.settings import ServerSettings
+from agentnet.server.shutdown import CallsInFlight, shutting_down
 from agentnet.server.sse import Chunks, TicketedSSE, prepend
 
 _ROLE_MAP = {"developer": "system", "tool": "user"}
@@ -122,7 +123,8 @@ def _trace(reply: Reply, federation: Federation) -> dict[str, Any]:
 
 
 class ChatService:
-    def __init__(self, backend: Backend, settings: ServerSettings, limiter: ModelLimiter) -> None:
+    def __init__(self, backend: Backend, settings: ServerSettings, limiter: ModelLimiter, calls: CallsInFlight) -> None:
+        self.calls = calls
         self.backend = backend
         self.settings = settings
         self.limiter = limiter
@@ -154,11 +156,14 @@ class ChatService:
             # The client of a whole answer that leaves stops the call, as a streamed one does (``abort``).
             abort = threading.Event()
             try:
-                async with watch_disconnect(receive, abort.set), ticket.running():
-                    if abort.is_set():  # the client left while the call waited its turn
-                        raise CallAborted
-                    reply = await node.acomplete(messages, **options, abort=abort)
+                with self.calls.held(abort):
+                    async with watch_disconnect(receive, abort.set), ticket.running():
+                        if abort.is_set():  # the client left, or the server stops, while the call waited its turn
+                            raise CallAborted
+                        reply = await node.acomplete(messages, **options, abort=abort)
             except CallAborted:
+                if self.calls.stopping:
+                    raise shutting_down() from None
                 raise HTTPProblem(499, "the client hung up", code="client_disconnected") from None
             finally:
                 ticket.release()
@@ -200,19 +205,21 @@ class ChatService:
         # Set here, not by the route: the stream runs after the route returned, in the response's task.
         OUTGOING_HEADERS.set(outgoing)
         try:
-            async with ticket.running():
-                stream = node.stream_text(messages, **options, abort=abort)
-                pieces = _Pieces(stream, abort)
-                # The role rides on the first piece: an empty first chunk trips some clients' checks.
-                delta: dict[str, Any] = {"role": "assistant"}
-                while True:
-                    piece = await asyncio.to_thread(pieces.next)
-                    if piece is _END:
-                        break
-                    if piece:
-                        started = True
-                        yield chunks.text({**delta, "content": piece})
-                        delta = {}
+            with self.calls.held(abort):
+                async with ticket.running():
+                    stream = node.stream_text(messages, **options, abort=abort)
+                    pieces = _Pieces(stream, abort)
+                    # The role rides on the first piece: an empty first chunk trips some clients' checks.
+                    delta: dict[str, Any] = {"role": "assistant"}
+                    while True:
+                        piece = await asyncio.to_thread(pieces.next)
+                        if piece is _END:
+                            break
+                        if piece:
+                            started = True
+                            yield chunks.text({**delta, "content": piece})
+                            delta = {}
+                    self._said_if_stopped(abort)
             reply = stream.reply if stream is not None else None
             started = True
             last = chunks.chunk(delta, finish=(reply.finish_reason if reply else None) or "stop")
@@ -221,10 +228,10 @@ class ChatService:
                 # stream handler trips a pydantic deprecation on the latter; OpenAI clients read both.
                 last["usage"] = _usage(reply).model_dump()
             yield json.dumps(last)
-        except AgentnetError as exc:
+        except (AgentnetError, HTTPProblem) as exc:
             if not started:
                 raise
-            yield json.dumps(problem_from_agentnet(exc).body())
+            yield json.dumps((exc if isinstance(exc, HTTPProblem) else problem_from_agentnet(exc)).body())
         except Exception as exc:  # the status line is gone: the client gets an error event
             if not started:
                 raise
@@ -235,6 +242,12 @@ class ChatService:
                 pieces.close()
             ticket.release()
         yield "[DONE]"
+
+    def _said_if_stopped(self, abort: threading.Event) -> None:
+        """A stream that ended because the server stops (also one admitted while it began to, which
+        ends at its first piece) ends with that error, not as if its reply were complete."""
+        if abort.is_set() and self.calls.stopping:
+            raise shutting_down()
 
 
 class _Pieces:

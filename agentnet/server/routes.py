@@ -28,6 +28,7 @@ from agentnet.server.schemas import (
     ModelList,
 )
 from agentnet.server.settings import ServerSettings
+from agentnet.server.shutdown import CallsInFlight
 
 
 def federation_of(request: Request) -> Federation:
@@ -36,11 +37,13 @@ def federation_of(request: Request) -> Federation:
     return found if isinstance(found, Federation) else Federation(deadline=time.monotonic() + 300)
 
 
-def chat_router(backend: Backend, settings: ServerSettings, limiter: ModelLimiter) -> APIRouter:
+def chat_router(
+    backend: Backend, settings: ServerSettings, limiter: ModelLimiter, calls: CallsInFlight | None = None
+) -> APIRouter:
     """``POST /v1/chat/completions``: one model, or the ``agentnet`` model (plan and run the task).
     Both share the server's admission limiter (with runs and A2A tasks): the network's runs use the
-    same local models."""
-    models = ChatService(backend, settings, limiter)
+    same local models. One model's calls stop when ``calls`` are stopped (the server's shutdown)."""
+    models = ChatService(backend, settings, limiter, calls or CallsInFlight())
     network = NetworkChat(backend.network, settings, limiter, backend.peers) if backend.network is not None else None
     router = APIRouter()
 

@@ -82,17 +82,65 @@ def _say(executor: Any, run_id: str, still_running: bool, wait_s: float, resume:
         log.warning("run %s interrupted by the server's shutdown (saved %s); resume it: %s", run_id, status, resume)
 
 
-def stop_on_signals(network: Any) -> Callable[[], None]:
+class CallsInFlight:
+    """The model calls a server is making for its clients (``abort`` events), stopped together when a
+    stop signal arrives: uvicorn waited its graceful 5 s while the models went on, then cancelled the
+    requests (a client got a bare 500, the log a CancelledError traceback, a stream was cut unsaid)."""
+
+    def __init__(self) -> None:
+        self._aborts: set[threading.Event] = set()
+        self._lock = threading.Lock()
+        self.stopping = False
+
+    @contextmanager
+    def held(self, abort: threading.Event) -> Iterator[None]:
+        """While a call runs: set ``abort`` when the server stops (at once if it is stopping already)."""
+        with self._lock:
+            self._aborts.add(abort)
+            if self.stopping:
+                abort.set()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._aborts.discard(abort)
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopping = True
+            aborts = list(self._aborts)
+        for abort in aborts:
+            abort.set()
+
+
+def shutting_down() -> Any:
+    """What a client of a call stopped by the server's shutdown is answered (an ``HTTPProblem``)."""
+    from agentnet.server.errors import HTTPProblem
+
+    return HTTPProblem(
+        503,
+        "the server is shutting down: the call was stopped before its reply was complete; send it again "
+        "(to another server, or to this one once it is back)",
+        type="server_error",
+        code="shutting_down",
+    )
+
+
+def stop_on_signals(network: Any, calls: CallsInFlight | None = None) -> Callable[[], None]:
     """From now on, SIGTERM or SIGINT first stops ``network``'s runs (``Executor.stop_all``, on the event
-    loop: a signal handler takes no lock), then goes to the handler that was there (uvicorn's). Returns
-    the undo. Signals reach only the main thread: elsewhere (an app served in a thread) nothing changes."""
+    loop: a signal handler takes no lock) and the model ``calls`` in flight, then goes to the handler
+    that was there (uvicorn's). Returns the undo. Signals reach only the main thread: elsewhere (an app
+    served in a thread) nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
     loop = asyncio.get_running_loop()
     previous: dict[int, Any] = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
 
     def handler(signum: int, frame: Any) -> None:
-        loop.call_soon_threadsafe(_stop_now, network)
+        if network is not None:
+            loop.call_soon_threadsafe(_stop_now, network)
+        if calls is not None:
+            loop.call_soon_threadsafe(calls.stop)
         old = previous[signum]
         if callable(old):
             old(signum, frame)

@@ -1,0 +1,59 @@
+"""`agentnet serve` stopped by SIGTERM while chat completions are in flight (not runs: one model's
+reply): each call stops at once and its client is told the server shut down (503 `shutting_down`, or
+that error event on a stream that had begun), with no traceback in the log. Before, uvicorn waited its
+graceful 5 s while the model went on, then cancelled the request: the client got a bare 500 "Internal
+Server Error" and the log a CancelledError traceback; a stream was cut with no word. A real server
+process, the embedded SmolLM2, real signals."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+from typing import Any
+
+import httpx
+from serve_helpers import Served
+
+LONG = {
+    "model": "smollm2",
+    "max_tokens": 1500,
+    "messages": [{"role": "user", "content": "Write a very long story about a dragon who bakes bread."}],
+}
+
+
+def test_sigterm_stops_the_calls_in_flight_and_says_why(serve: Any) -> None:
+    served: Served = serve("calls")
+    url = f"{served.url}/v1/chat/completions"
+    whole: list[httpx.Response] = []
+    streamed: list[Any] = []
+
+    def stream() -> None:
+        with httpx.stream("POST", url, json={**LONG, "stream": True}, timeout=120) as response:
+            streamed.extend([response.status_code, *response.iter_lines()])
+
+    callers = [
+        threading.Thread(target=stream),
+        threading.Thread(target=lambda: whole.append(httpx.post(url, json=LONG, timeout=120))),
+    ]
+    for caller in callers:  # the stream first: it streams while the other waits its turn (one at a time)
+        caller.start()
+        time.sleep(2)
+    began = time.monotonic()
+    served.process.send_signal(signal.SIGTERM)
+    served.process.wait(timeout=60)
+    took = time.monotonic() - began
+    for caller in callers:
+        caller.join(timeout=60)
+    log = served.log_text()
+    assert took < 4, (took, log[-3000:])  # not uvicorn's graceful 5 s
+    # The whole answer waited its turn: stopped there, answered 503.
+    assert whole and whole[0].status_code == 503, (whole, log[-3000:])
+    assert whole[0].json()["error"]["code"] == "shutting_down", whole[0].text
+    # The stream had begun: it ends with the error as its last event, not as if its reply were complete.
+    status, *lines = streamed
+    events = [json.loads(line[5:]) for line in lines if line.startswith("data:") and "[DONE]" not in line]
+    assert status == 200 and len(events) > 1 and events[-1]["error"]["code"] == "shutting_down", streamed
+    assert "choices" in events[0], events[0]
+    assert "Traceback" not in log and "Internal Server Error" not in log, log[-3000:]
