@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from agentnet.network import Network
     from agentnet.server.settings import ServerSettings
+    from agentnet.server.shutdown import CallsInFlight
 
 log = logging.getLogger("agentnet.mcp_serve")
 
@@ -41,16 +42,24 @@ INSTRUCTIONS = (
 
 
 def build_server(
-    network: "Network", verbose: bool = False, max_bytes: int = MAX_BODY_BYTES, turn: Any = None
+    network: "Network",
+    verbose: bool = False,
+    max_bytes: int = MAX_BODY_BYTES,
+    turn: Any = None,
+    calls: "CallsInFlight | None" = None,
 ) -> "MCPServer":
     """The MCP server exposing ``network``; its log on stderr at INFO with ``verbose``, else warnings.
     A prompt, task or query longer than ``max_bytes`` (UTF-8) is refused: over stdio nothing else bounds
-    it (a 3 MB task was planned for 8.5 s, every other call waiting); over HTTP the body limit is the same."""
+    it (a 3 MB task was planned for 8.5 s, every other call waiting); over HTTP the body limit is the same.
+    An ``ask`` stops when ``calls`` are stopped (the server's shutdown), as a ``run`` does with its runs."""
     import anyio
     from mcp.server.mcpserver import Context, MCPServer
     from mcp.types import ToolAnnotations
 
+    from agentnet.server.shutdown import CallsInFlight
+
     turn = turn or threading.Lock()
+    calls = calls or CallsInFlight()
     reads = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
     # MCPServer configures this process's logging (logging.basicConfig at this level, a Rich handler on
     # stderr); its default, INFO, would show a line per model call (LiteLLM's), per rejected tool call...
@@ -73,7 +82,7 @@ def build_server(
             if not prompt.strip():  # as `agentnet ask ""`: a model given nothing makes up an answer
                 raise UserError("nothing to ask: the prompt is empty", hint="pass the question as `prompt`")
             node = network.node(model)
-            reply = await anyio.to_thread.run_sync(serialised, node.complete, prompt)
+            reply = await anyio.to_thread.run_sync(serialised, _asked, node, prompt, calls)
         return str(reply.text)
 
     @server.tool(annotations=reads)
@@ -107,6 +116,23 @@ def build_server(
 
     _add_card_resources(server, network)
     return server
+
+
+def _asked(node: Any, prompt: str, calls: "CallsInFlight") -> Any:
+    """``node``'s reply to ``prompt``, stopped when the server stops: the server waited for the whole
+    reply (13 s for a long story over HTTP), and its client then got an empty response."""
+    from agentnet.nodes.calls import CallAborted
+
+    abort = threading.Event()
+    try:
+        with calls.held(abort):
+            return node.complete(prompt, abort=abort)
+    except CallAborted:
+        raise RunError(
+            "the MCP server is shutting down: the call was stopped before its reply was complete",
+            hint="ask again once the server is back",
+            code="shutting_down",
+        ) from None
 
 
 def _within(text: str, name: str, max_bytes: int) -> None:
@@ -243,27 +269,29 @@ def _lost_only(record: logging.LogRecord) -> bool:
 
 def serve_stdio(network: "Network", verbose: bool = False, max_bytes: int = MAX_BODY_BYTES) -> None:
     """Serve MCP on stdin and stdout until the host closes stdin, or SIGTERM (``stdio_stop.py``)."""
+    from agentnet.server.shutdown import CallsInFlight
     from agentnet.server.stdio_stop import exit_on_sigterm
 
-    turn = threading.Lock()
-    server = build_server(network, verbose, max_bytes, turn)
-    undo = exit_on_sigterm(network, turn)
+    turn, calls = threading.Lock(), CallsInFlight()
+    server = build_server(network, verbose, max_bytes, turn, calls)
+    undo = exit_on_sigterm(network, turn, calls)
     try:
         server.run("stdio")
     finally:
         undo()
 
 
-def _stopping_runs(lifespan: Any, network: "Network") -> Any:
+def _stopping_runs(lifespan: Any, network: "Network", calls: "CallsInFlight") -> Any:
     """The MCP app's lifespan, plus what ``agentnet serve`` does on SIGTERM or Ctrl-C (``shutdown.py``):
     the runs in flight stop at the signal and are saved interrupted, then logged with how to resume
-    them. Without it uvicorn waited for a run in flight to finish (minutes for a long story)."""
+    them, and the ``ask`` calls stop. Without it uvicorn waited for a run in flight to finish (minutes
+    for a long story)."""
     from agentnet.server.shutdown import mcp_resume, stop_on_signals, stop_runs
 
     @asynccontextmanager
     async def stopping(app: Any) -> AsyncIterator[Any]:
         async with lifespan(app) as state:
-            undo = stop_on_signals(network)
+            undo = stop_on_signals(network, calls)
             try:
                 yield state
             finally:
@@ -282,9 +310,12 @@ def serve_http(network: "Network", settings: "ServerSettings", verbose: bool = F
 
     # Listening before the address is announced: a client that connects at once waits in the backlog.
     # A port in use is a ConfigError naming it, as for `agentnet serve` (it was an OSError traceback).
+    from agentnet.server.shutdown import CallsInFlight
+
     sock, bound = listen(settings)
-    inner = build_server(network, verbose, settings.max_body_bytes).streamable_http_app(host=settings.host)
-    inner.router.lifespan_context = _stopping_runs(inner.router.lifespan_context, network)
+    calls = CallsInFlight()
+    inner = build_server(network, verbose, settings.max_body_bytes, calls=calls).streamable_http_app(host=settings.host)
+    inner.router.lifespan_context = _stopping_runs(inner.router.lifespan_context, network, calls)
     app = Guard(inner, bound)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, proxy_headers=False)
     sys.stderr.write(f"agentnet MCP server at {bound.base_url}/mcp\n")

@@ -23,7 +23,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from agentnet.server.shutdown import STOP_WAIT_S, exit_now, install_handler, mcp_resume, stop_runs_now
+from agentnet.server.shutdown import (
+    STOP_WAIT_S,
+    CallsInFlight,
+    exit_now,
+    install_handler,
+    mcp_resume,
+    stop_runs_now,
+)
 
 log = logging.getLogger("agentnet.mcp_serve")
 
@@ -31,10 +38,10 @@ log = logging.getLogger("agentnet.mcp_serve")
 ANSWER_GRACE_S = 0.3
 
 
-def exit_on_sigterm(network: Any, turn: threading.Lock) -> Callable[[], None]:
-    """From now on SIGTERM stops ``network``'s runs and the process, as above; ``turn`` is the lock the
-    server's calls take turns with (held while closing: no call starts on a closed network). Returns
-    the undo. Signals reach only the main thread: elsewhere nothing changes."""
+def exit_on_sigterm(network: Any, turn: threading.Lock, calls: CallsInFlight | None = None) -> Callable[[], None]:
+    """From now on SIGTERM stops ``network``'s runs, the ``ask`` ``calls`` and the process, as above;
+    ``turn`` is the lock the server's calls take turns with (held while closing: no call starts on a
+    closed network). Returns the undo. Signals reach only the main thread: elsewhere nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
     previous: dict[int, Any] = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
@@ -46,14 +53,18 @@ def exit_on_sigterm(network: Any, turn: threading.Lock) -> Callable[[], None]:
         stopping.set()
         name = signal.Signals(signum).name
         log.warning("agentnet mcp serve got %s: stopping (runs in flight are saved interrupted)", name)
-        threading.Thread(target=_stop_and_exit, args=(network, turn), name="agentnet-sigterm", daemon=True).start()
+        threading.Thread(
+            target=_stop_and_exit, args=(network, turn, calls), name="agentnet-sigterm", daemon=True
+        ).start()
 
     return install_handler(handler, previous)
 
 
-def _stop_and_exit(network: Any, turn: threading.Lock) -> None:
+def _stop_and_exit(network: Any, turn: threading.Lock, calls: CallsInFlight | None) -> None:
     status = 0
     try:
+        if calls is not None:  # an ask in flight ends at once, answered that the server stops
+            calls.stop()
         stop_runs_now(network, resume=mcp_resume)
         if turn.acquire(timeout=STOP_WAIT_S):  # the stopped call returned; none starts after
             time.sleep(ANSWER_GRACE_S)

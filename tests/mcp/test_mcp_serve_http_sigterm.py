@@ -85,3 +85,44 @@ def test_sigterm_saves_the_run_in_flight_answers_the_client_and_exits(agentnet_h
     assert len(lines) == 1 and f"resume it: `agentnet run --resume {run_id}` with the same config" in lines[0], said
     assert "the MCP tools cannot resume a run" in lines[0], said
     assert "Traceback" not in said, said
+
+
+def test_sigterm_stops_an_ask_in_flight_and_tells_its_client(agentnet_home: Path, tmp_path: Path) -> None:
+    """An `ask` (one model's reply, not a run) in flight: it stops at the signal and its client is told
+    the server shut down. Before, the server waited for the whole reply (13 s for a long story) and the
+    client then got an empty response, no answer at all."""
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [*AGENTNET, "mcp", "serve", "--http", "--port", "0"], stderr=errors, text=True,
+            env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not (found := re.search(r"(http://\S+/mcp)", log.read_text())) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert found, log.read_text()
+        url = found.group(1)
+        hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
+        session = post(url, {"id": 1, "method": "initialize", "params": hello}).headers["mcp-session-id"]
+        post(url, {"method": "notifications/initialized"}, session)
+        answers: list[httpx.Response] = []
+        call = {"id": 2, "method": "tools/call", "params": {"name": "ask", "arguments": {"prompt": TASK}}}
+        waiting = threading.Thread(target=lambda: answers.append(post(url, call, session)))
+        waiting.start()
+        time.sleep(4)  # the model loaded and into its reply
+        began = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        took = time.monotonic() - began
+        waiting.join(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    said = log.read_text()
+    assert took < 5, (took, said[-3000:])
+    assert answers, said[-3000:]
+    result = answer_of(answers[0])["result"]
+    assert result["isError"] and "the MCP server is shutting down" in result["content"][0]["text"], result
+    assert "Traceback" not in said, said

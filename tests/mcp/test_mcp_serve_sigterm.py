@@ -91,3 +91,46 @@ def test_a_signal_saves_the_run_in_flight_answers_the_host_and_exits_cleanly(
     assert "the MCP tools cannot resume a run" in said_run[0], said
     assert "agentnet mcp serve stopped" in said and "Traceback" not in said, said
     wait_until(lambda: not any(alive(pid) for pid in children), what="the MCP server to end", timeout_s=5)
+
+
+def test_sigterm_stops_an_ask_in_flight_and_answers_the_host(agentnet_home: Path, tmp_path: Path) -> None:
+    """An `ask` (one model's reply, not a run) in flight: it stops at the signal and the host is answered
+    that the server shut down. Before, the stop waited up to 10 s for the reply, then exited without an
+    answer to a longer one."""
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [*AGENTNET, "mcp", "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True,
+            env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
+        )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
+        assert exchange(process, {"id": 1, "method": "initialize", "params": hello}) is not None
+        exchange(process, {"method": "notifications/initialized"})
+        call = {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "tools/call",
+            "params": {"name": "ask", "arguments": {"prompt": TASK}},
+        }
+        process.stdin.write(json.dumps(call) + "\n")
+        process.stdin.flush()
+        time.sleep(4)  # the model loaded and into its reply
+        began = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        answer = json.loads(process.stdout.readline())
+        assert process.wait(timeout=30) == 0, log.read_text()
+        took = time.monotonic() - began
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdin.close()
+        process.stdout.close()
+    said = log.read_text()
+    assert took < 5, (took, said[-3000:])
+    result = answer["result"]
+    assert answer["id"] == 2 and result["isError"], answer
+    assert "the MCP server is shutting down" in result["content"][0]["text"], answer
+    assert "Traceback" not in said, said
