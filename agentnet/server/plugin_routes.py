@@ -50,7 +50,7 @@ def add_plugin_routes(app: Any, server: Any, manager: Plugins | None = None) -> 
     try:
         manager.call_each("register_server_routes", args)
     finally:
-        frontends.close(manager)
+        static = frontends.close(manager)
     dropped = routes.drop_given_up()
     starts = [(plugin, start - sum(1 for i in dropped if i < start)) for plugin, start in starts]
     added: dict[str, list[str]] = {}
@@ -63,6 +63,8 @@ def add_plugin_routes(app: Any, server: Any, manager: Plugins | None = None) -> 
             owner = _answered_before(app.router.routes[:start], owners, operation)
             if owner is not None:
                 manager.fail(plugin, _shadowed(operation, owner))
+    for plugin, paths in static.items():  # answered only where no route matches: shadowed by none
+        added[plugin] = added.get(plugin, []) + [f"GET {path} (static files)" for path in paths]
     return {plugin: found for plugin, found in added.items() if found}
 
 
@@ -112,7 +114,7 @@ class _Frontends:
 
     def __init__(self, router: Any, plugin: Callable[[], str]) -> None:
         self.router, self._original = router, router.frontend
-        self._kept: list[tuple[threading.Thread, str, Callable[[], None]]] = []
+        self._kept: list[tuple[threading.Thread, str, functools.partial[None]]] = []
         self._open = True
         self._lock = threading.Lock()
         self._plugin = plugin
@@ -132,9 +134,11 @@ class _Frontends:
         with self._lock:
             self._kept.append((threading.current_thread(), self._plugin(), call))
 
-    def close(self, manager: Plugins) -> None:
+    def close(self, manager: Plugins) -> dict[str, list[str]]:
+        """Make the kept calls; each plugin's frontends made (their paths)."""
         with self._lock:
             self._open, kept = False, self._kept
+        made: dict[str, list[str]] = {}
         for thread, plugin, call in kept:
             if given_up(thread):
                 continue
@@ -142,6 +146,9 @@ class _Frontends:
                 call()
             except Exception as exc:  # noqa: BLE001 - its folder went meanwhile: the plugin's failure
                 manager.fail(plugin, f"failed in register_server_routes: {type(exc).__name__}: {exc}")
+                continue
+            made.setdefault(plugin, []).append(call.args[0])
+        return made
 
 
 def operations(routes: Sequence[Any]) -> list[str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from test_example_plugin import agentnet, install, one_module_plugin
 
 ROUTES = """\
+import os
 import agentnet
 from fastapi import APIRouter
 
@@ -32,6 +33,8 @@ def register_server_routes(app):
     @app.post("/v1/runs/{anything}/cancel")
     def cancel(anything: str):
         return {}
+
+    app.frontend("/routes-demo/site", directory=os.path.dirname(__file__))  # low-priority static files
 """
 
 
@@ -42,7 +45,13 @@ def test_plugins_list_shows_a_plugin_s_routes_and_reports_those_agentnet_serves_
     assert listed.returncode == 0, listed.stderr
     plugins = {p["name"]: p for p in json.loads(listed.stdout)}
     routes = plugins["routesdemo"]["registered"]["routes"]
-    assert sorted(routes) == ["GET /routes-demo/hello", "GET /v1/models", "POST /v1/runs/{anything}/cancel"]
+    # A static frontend (FastAPI's app.frontend) is not in the app's routes: listed all the same.
+    assert sorted(routes) == [
+        "GET /routes-demo/hello",
+        "GET /routes-demo/site (static files)",
+        "GET /v1/models",
+        "POST /v1/runs/{anything}/cancel",
+    ]
     assert plugins["agentnet.server.plugin"]["registered"]["routes"] == [
         "GET /.well-known/agent-card.json",
         "POST /a2a",
