@@ -286,7 +286,7 @@ def _stopped(
         return Outcome("failed", None, {}, exc)
     results = dict(graph.get_state(config).values.get("results") or {})
     if lease.lost in ("cancelled", "shutdown"):
-        error = run_shut_down(run_id) if lease.lost == "shutdown" else run_cancelled(run_id)
+        error = run_shut_down(run_id, lease.resume) if lease.lost == "shutdown" else run_cancelled(run_id)
         store.set_status(run_id, "interrupted", error=error.to_dict())
         return Outcome("interrupted", None, results, error)
     status = "budget_exceeded" if isinstance(exc, BudgetExceededError) else "failed"

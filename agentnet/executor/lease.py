@@ -24,6 +24,8 @@ from agentnet.errors import RunBusyError, RunError
 
 # (renewed run ids, run ids whose cancel was requested) for the run ids given.
 Renew = Callable[[list[str]], tuple[set[str], set[str]]]
+# How to resume a run stopped by its process's shutdown, told by that process (run id -> the way).
+Resume = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,11 @@ class Lease:
     lost: str | None = None  # "cancelled" (asked to stop), "shutdown" (its process stops), "taken" or "unreachable"
     # When the last claim or renewal the database confirmed was sent (monotonic and wall clock).
     confirmed: Instant | None = None
+    resume: Resume | None = None  # with "shutdown": how the stopping process says to resume it
 
-    def stop(self, why: str) -> None:
+    def stop(self, why: str, resume: Resume | None = None) -> None:
         if self.lost is None:
-            self.lost = why
+            self.lost, self.resume = why, resume
         self.cancel.set()
 
     def surely_ours(self, lease_s: float) -> bool:
@@ -125,13 +128,14 @@ class Heartbeat:
         self._closed = False
         self._thread: threading.Thread | None = None
         self._stopping: str | None = None  # set by stop_all: every lease, held now or later, is stopped
+        self._resume: Resume | None = None  # and how to resume them, as stop_all was told
         self.stopped: list[str] = []  # the runs stop_all stopped, then or when they started
 
     def hold(self, run_id: str, cancel: threading.Event, claimed: Instant | None = None) -> Lease:
         lease = Lease(run_id, cancel, confirmed=claimed)
         with self._lock:
             if self._stopping is not None:  # a run that waited its turn while its process began to stop
-                lease.stop(self._stopping)
+                lease.stop(self._stopping, self._resume)
                 self.stopped.append(run_id)
             self._held[run_id] = lease
             if self._thread is None or not self._thread.is_alive():
@@ -152,21 +156,21 @@ class Heartbeat:
         with self._lock:
             return list(self._held)
 
-    def stop_all(self, why: str) -> list[str]:
-        """Stop every run this store executes (``why`` becomes their leases' ``lost``), and any it starts
-        from now on; the ids of those running now."""
+    def stop_all(self, why: str, resume: Resume | None = None) -> list[str]:
+        """Stop every run this store executes (``why`` becomes their leases' ``lost``, ``resume`` how to
+        resume them), and any it starts from now on; the ids of those running now."""
         with self._lock:
-            self._stopping = why
+            self._stopping, self._resume = why, resume
             leases = [lease for lease in self._held.values() if lease.run_id not in self.stopped]
             self.stopped += [lease.run_id for lease in leases]
         for lease in leases:
-            lease.stop(why)
+            lease.stop(why, resume)
         return [lease.run_id for lease in leases]
 
     def start_again(self) -> None:
         """Runs started from now on run (after ``stop_all``, once the stopped ones are saved)."""
         with self._lock:
-            self._stopping = None
+            self._stopping, self._resume = None, None
             self.stopped = []
 
     def close(self) -> None:
@@ -225,14 +229,14 @@ def lease_lost(run_id: str) -> RunError:
     )
 
 
-def run_shut_down(run_id: str) -> RunError:
-    """A run stopped because the process executing it shuts down (``agentnet serve`` on SIGTERM)."""
-    return RunError(
-        f"run {run_id} was interrupted: the server executing it shut down",
-        hint=f"resume: {run_id} (POST /v1/runs/{run_id}/resume on any server sharing the run database, or "
-        f"`agentnet run --resume {run_id}`)",
-        code="interrupted",
-    )
+def run_shut_down(run_id: str, resume: Resume | None = None) -> RunError:
+    """A run stopped because the process executing it shuts down (``agentnet serve`` on SIGTERM); ``resume``
+    says how to resume it as that process tells (``agentnet mcp serve``: no tool of its own resumes one)."""
+    how = resume(run_id) if resume is not None else (
+        f"resume: {run_id} (POST /v1/runs/{run_id}/resume on any server sharing the run database, or "
+        f"`agentnet run --resume {run_id}`)"
+    )  # fmt: skip
+    return RunError(f"run {run_id} was interrupted: the server executing it shut down", hint=how, code="interrupted")
 
 
 def run_cancelled(run_id: str) -> RunError:

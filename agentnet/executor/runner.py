@@ -287,12 +287,13 @@ class Executor:
         if store is not None:
             store.close()
 
-    def stop_all(self) -> list[str]:
+    def stop_all(self, resume: Callable[[str], str] | None = None) -> list[str]:
         """Stop the runs executing here, and any started from now on, saved interrupted (a server's
-        shutdown); the ids of those running now. Opens no run database that was never opened."""
+        shutdown), their errors saying how to resume them with ``resume(run_id)`` when given; the ids
+        of those running now. Opens no run database that was never opened."""
         with self._store_lock:
             store = self._store
-        return store.stop_all() if store is not None else []
+        return store.stop_all(resume) if store is not None else []
 
     def executing(self, stopped: bool = False) -> list[str]:
         """The ids of the runs executing here now (``stopped``: the ones ``stop_all`` stopped instead)."""

@@ -217,10 +217,11 @@ class RunStore(RunReading, RunRemoval, ABC):
             (status, finished, answer, json.dumps(error) if error else None, run_id, self._owner_json),
         )
 
-    def stop_all(self) -> list[str]:
+    def stop_all(self, resume: Callable[[str], str] | None = None) -> list[str]:
         """Stop the runs this store executes, and any it starts from now on, saved interrupted as the
-        process shuts down (``agentnet serve`` on SIGTERM); the ids of those running now."""
-        return self._heartbeat.stop_all("shutdown")
+        process shuts down (``agentnet serve`` on SIGTERM), their errors saying how to resume them with
+        ``resume(run_id)`` when given; the ids of those running now."""
+        return self._heartbeat.stop_all("shutdown", resume)
 
     def executing_ids(self) -> list[str]:
         """The runs this store executes now."""

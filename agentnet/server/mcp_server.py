@@ -291,7 +291,7 @@ def _stopping_runs(lifespan: Any, network: "Network", calls: "CallsInFlight") ->
     @asynccontextmanager
     async def stopping(app: Any) -> AsyncIterator[Any]:
         async with lifespan(app) as state:
-            undo = stop_on_signals(network, calls)
+            undo = stop_on_signals(network, calls, mcp_resume)
             try:
                 yield state
             finally:

@@ -54,7 +54,9 @@ def stop_runs_now(network: Any, wait_s: float = STOP_WAIT_S, resume: Callable[[s
         executor = network.executor  # opens no run database: one never opened has no run to stop
     except AgentnetError:  # the application closed its network already: nothing runs on it
         return
-    executor.stop_all()
+    # The runs' saved errors name ``resume`` too (`agentnet runs show`); `agentnet serve`'s keep the
+    # executor's own hint, which names the same ways.
+    executor.stop_all(None if resume is serve_resume else resume)
     deadline = time.monotonic() + wait_s
     while executor.executing() and time.monotonic() < deadline:
         time.sleep(_POLL_S)
@@ -126,11 +128,13 @@ def shutting_down() -> Any:
     )
 
 
-def stop_on_signals(network: Any, calls: CallsInFlight | None = None) -> Callable[[], None]:
+def stop_on_signals(
+    network: Any, calls: CallsInFlight | None = None, resume: Callable[[str], str] | None = None
+) -> Callable[[], None]:
     """From now on, SIGTERM or SIGINT first stops ``network``'s runs (``Executor.stop_all``, on the event
-    loop: a signal handler takes no lock) and the model ``calls`` in flight, then goes to the handler
-    that was there (uvicorn's). Returns the undo. Signals reach only the main thread: elsewhere (an app
-    served in a thread) nothing changes."""
+    loop: a signal handler takes no lock; their errors name ``resume(run_id)`` if given) and the model ``calls``
+    in flight, then goes to the handler that was there (uvicorn's). Returns the undo. Signals reach only
+    the main thread: elsewhere (an app served in a thread) nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
     loop = asyncio.get_running_loop()
@@ -138,7 +142,7 @@ def stop_on_signals(network: Any, calls: CallsInFlight | None = None) -> Callabl
 
     def handler(signum: int, frame: Any) -> None:
         if network is not None:
-            loop.call_soon_threadsafe(_stop_now, network)
+            loop.call_soon_threadsafe(_stop_now, network, resume)
         if calls is not None:
             loop.call_soon_threadsafe(calls.stop)
         old = previous[signum]
@@ -167,11 +171,11 @@ def install_handler(handler: Callable[[int, Any], None], previous: dict[int, Any
     return undo
 
 
-def _stop_now(network: Any) -> None:
+def _stop_now(network: Any, resume: Callable[[str], str] | None) -> None:
     from agentnet.errors import AgentnetError
 
     try:
-        network.executor.stop_all()
+        network.executor.stop_all(resume)
     except AgentnetError:  # closed by the application: nothing runs on it
         log.debug("no runs to stop", exc_info=True)
 

@@ -76,8 +76,9 @@ def test_sigterm_saves_the_run_in_flight_answers_the_client_and_exits(agentnet_h
     said = log.read_text()
     assert took < 15, (took, said[-3000:])
     with sqlite3.connect(agentnet_home / "runs.sqlite", timeout=5) as conn:
-        (status,) = conn.execute("SELECT status FROM agentnet_runs WHERE id=?", (run_id,)).fetchone()
+        status, error = conn.execute("SELECT status, error FROM agentnet_runs WHERE id=?", (run_id,)).fetchone()
     assert status == "interrupted", said[-3000:]
+    assert "the MCP tools cannot resume a run" in json.loads(error)["hint"], error  # `runs show` says so too
     assert answers, said[-3000:]
     result = answer_of(answers[0])["result"]["structuredContent"]
     assert result["run_id"] == run_id and result["status"] == "interrupted", result

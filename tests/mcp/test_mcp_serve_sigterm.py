@@ -81,8 +81,10 @@ def test_a_signal_saves_the_run_in_flight_answers_the_host_and_exits_cleanly(
     assert hint.startswith(f"`agentnet run --resume {run_id}` with the same config"), hint
     assert "the MCP tools cannot resume a run" in hint, hint
     with sqlite3.connect(agentnet_home / "runs.sqlite", timeout=5) as conn:
-        (status,) = conn.execute("SELECT status FROM agentnet_runs WHERE id=?", (run_id,)).fetchone()
+        status, error = conn.execute("SELECT status, error FROM agentnet_runs WHERE id=?", (run_id,)).fetchone()
     assert status == "interrupted"
+    # The record (`agentnet runs show`) says the same: it said `agentnet serve`'s way first.
+    assert json.loads(error)["hint"] == hint, error
     said = log.read_text()
     assert f"got {signum.name}: stopping" in said, said
     # What resumes it: no MCP tool does (POST /v1/runs/ID/resume, serve's wording, came first).
