@@ -24,6 +24,10 @@ log = logging.getLogger("agentnet.server")
 # uvicorn says next, that the app returned without completing the response, is then no error.
 _ENDED = contextvars.ContextVar("agentnet_stream_ended", default=False)
 _UNFINISHED = "ASGI callable returned without completing response"
+# How long a stream may go on once the server is told to stop: a little less than uvicorn's graceful
+# wait (5 s, runner.py), so one still going then is ended by sse-starlette, quietly, not cancelled by
+# uvicorn (an ERROR and a traceback in the log).
+SHUTDOWN_GRACE_S = 4.0
 
 
 class _EndedOnPurpose(logging.Filter):
@@ -79,7 +83,13 @@ class TicketedSSE(Response):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         from sse_starlette.sse import EventSourceResponse, SendTimeoutError
 
-        response = EventSourceResponse(self._body, sep="\n", ping=15, send_timeout=self._send_timeout_s)
+        # sse-starlette cuts every stream when the server is told to stop (it polls for it every 0.5 s):
+        # a stream whose run or call the stop ended a moment later lost its last event (the run saved
+        # interrupted, the call stopped) and [DONE], as if the connection had dropped. The runs and calls
+        # stop at the signal (shutdown.py): their streams get uvicorn's graceful wait to end.
+        response = EventSourceResponse(
+            self._body, sep="\n", ping=15, send_timeout=self._send_timeout_s, shutdown_grace_period=SHUTDOWN_GRACE_S
+        )
         try:
             await response(scope, receive, send)
         except SendTimeoutError:

@@ -57,3 +57,40 @@ def test_sigterm_stops_the_calls_in_flight_and_says_why(serve: Any) -> None:
     assert status == 200 and len(events) > 1 and events[-1]["error"]["code"] == "shutting_down", streamed
     assert "choices" in events[0], events[0]
     assert "Traceback" not in log and "Internal Server Error" not in log, log[-3000:]
+
+
+def test_sigterm_ends_a_streamed_run_with_its_error_not_a_cut(serve: Any) -> None:
+    """A streamed `agentnet` chat (a run as SSE) when the server stops: the run is saved interrupted and
+    the stream ends with that error and [DONE]. sse-starlette cut every stream at the signal: its client
+    got the plan, then nothing (no error, no [DONE]), as if the connection had dropped."""
+    served: Served = serve("stream")
+    body = {**LONG, "model": "agentnet", "stream": True}
+    lines: list[str] = []
+
+    def stream() -> None:
+        with httpx.stream("POST", f"{served.url}/v1/chat/completions", json=body, timeout=120) as response:
+            lines.extend(response.iter_lines())
+
+    # Other runs first: the streamed one waits its turn, and is stopped as it starts, after those are
+    # stopped and saved one after the other (longer than sse-starlette waited: it polls every 0.5 s).
+    whole = {**LONG, "model": "agentnet"}
+    others = [
+        threading.Thread(target=lambda: httpx.post(f"{served.url}/v1/chat/completions", json=whole, timeout=120))
+        for _ in range(3)
+    ]
+    for other in others:
+        other.start()
+        time.sleep(1)
+    caller = threading.Thread(target=stream)
+    caller.start()
+    time.sleep(4)  # the first one into its model's reply, the others and the stream waiting their turns
+    served.process.send_signal(signal.SIGTERM)
+    served.process.wait(timeout=60)
+    caller.join(timeout=60)
+    for other in others:
+        other.join(timeout=60)
+    log = served.log_text()
+    data = [line[5:].strip() for line in lines if line.startswith("data:")]
+    assert data and data[-1] == "[DONE]", (lines[-5:], log[-3000:])
+    assert json.loads(data[-2])["error"]["code"] == "interrupted", data[-2]
+    assert "Traceback" not in log, log[-3000:]
