@@ -174,7 +174,9 @@ def failure(result: Any, trace: dict[str, Any], caller_bound: bool) -> tuple[dic
         # The time budget was the caller's deadline: a timeout for the caller, not a bad request.
         problem = problem_from_agentnet(DeadlineExceededError(result.error.message, hint=result.error.hint))
     body = problem.body()
-    body["error"]["message"] = f"run {result.run_id} {result.status}: {body['error']['message']}"
+    message = body["error"]["message"]
+    if not message.startswith(f"run {result.run_id} "):  # one that names its run already said it once
+        body["error"]["message"] = f"run {result.run_id} {result.status}: {message}"
     body["agentnet"] = trace
     return body, problem.status
 
