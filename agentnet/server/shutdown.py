@@ -5,7 +5,9 @@ the lease running out (15 s by default) said it had stopped; the log said nothin
 
 The runs are stopped when the signal arrives (``stop_on_signals``), not after uvicorn's graceful
 wait: a client waiting for its run then gets the run's answer (interrupted) within that wait, instead
-of a request cancelled at its end (a 500 and a traceback in the log)."""
+of a request cancelled at its end (a 500 and a traceback in the log). The model calls made for clients
+(a chat completion, an MCP ``ask``) stop then too (``CallsInFlight``), and after the clean-up SIGTERM
+ends the process with status 0, its exit handlers run (``sigterm_ends_cleanly``)."""
 
 from __future__ import annotations
 
