@@ -18,7 +18,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from agentnet.collaborators import continued, currency, numcompare, quantities, stated, totals, units
+from agentnet.collaborators import continued, currency, numcompare, prices, quantities, rates, stated, totals, units
 from agentnet.collaborators.functions import (
     FUNCTIONS,
     MAX_MAGNITUDE,
@@ -278,7 +278,11 @@ def calculate(
     ] = False,
 ) -> ToolOutput:  # fmt: skip
     """Evaluate arithmetic, percentages and unit conversions; the result first, then what was computed."""
-    expression, variables = stated.asked(expression, context, handed)
+    if (rate := rates.find(expression)) is not None:  # "150 a month ... after 2 years": before "150" reads alone
+        return rates.answer(rate, show)
+    if (changed := prices.change(expression, show)) is not None:  # "was 1200, now 960: what percent discount?"
+        return changed
+    expression, variables = stated.asked(continued.named_places(prices.rewritten(expression)), context, handed)
     if (follows := continued.continued(expression, context if handed else "")) is not None:
         expression = follows  # "multiply by 4" of "13 words": 13 * 4
     # "add them up" of handed numbers (an OCR'd receipt): their sum, not "no arithmetic found".
@@ -314,8 +318,11 @@ def _answers(parts: list[str], variables: dict[str, Decimal]) -> list[tuple[str,
         if follows is None:
             results.append((part, _one(part, variables)))
             continue
-        before, done = results.pop()
         result = _one(follows, variables)
+        if _ASKED_AGAIN.match(part):  # "..., and what is 10% of that?": a question of its own, both answered
+            results.append((part, result))
+            continue
+        before, done = results.pop()
         if unit := done.data.get("unit"):
             result = ToolOutput(f"{result.text} {unit}", {**result.data, "unit": unit, "text": f"{result.text} {unit}"})
         results.append((f"{before}, {part}", result))
@@ -329,6 +336,7 @@ _QUESTIONS = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_ASKED_AGAIN = re.compile(r"^\W*(?:and\s+)?(?:what\s+is|what's|how\s+much\s+is)\b", re.IGNORECASE)
 
 
 def _questions(expression: str) -> list[str]:

@@ -41,6 +41,27 @@ _ROUNDED = re.compile(
     r"\s*[?.!]?\s*$",
     re.I,
 )
+# Roundings named without a number ("round it to the nearest whole number", "to the nearest cent"), as
+# decimals: the rounding was dropped ("Convert 5 miles to km and then round it to the nearest whole number"
+# answered 8.04672 km), with no number the part was no question of its own.
+_NAMED_PLACES = re.compile(
+    r"\bto\s+(?:the\s+)?nearest\s+(?P<what>whole\s+number|integer|whole|unit|dollar|euro|pound|cent|penny|tenth|hundredth)\b",
+    re.I,
+)
+_PLACES = {"cent": 2, "penny": 2, "hundredth": 2, "tenth": 1}
+
+
+def named_places(expression: str) -> str:
+    """``expression`` with a rounding named in words as decimals ("to the nearest whole number": "to 0 decimals")."""
+    return _NAMED_PLACES.sub(lambda found: f"to {_PLACES.get(found.group('what').lower(), 0)} decimals", expression)
+
+
+# A percentage or a share of the result ("and what is 10% of that?", "half of it"): the pronoun is the result.
+_OF_IT = re.compile(
+    rf"^(?:what\s+is\s+|what's\s+|how\s+much\s+is\s+|and\s+)?(?P<head>-?\d[\d,]*(?:\.\d+)?\s*%|half|a\s+(?:third|quarter))"
+    rf"\s+of\s+{_IT}\s*[?.!]?\s*$",
+    re.I,
+)
 
 
 def continued(expression: str, data: str) -> str | None:
@@ -50,6 +71,8 @@ def continued(expression: str, data: str) -> str | None:
     rest = _LEAD.sub("", expression)
     if (rounding := _ROUNDED.match(rest)) is not None:
         return f"round {_left(expression, data, 'round')} {rounding.group('to')}"
+    if (share := _OF_IT.match(rest)) is not None:
+        return f"{share.group('head')} of {_left(expression, data, '10% of 80')}"
     for pattern, operator in _VERBS:
         found = pattern.match(rest)
         operand = _TO_IT.sub(r"\1", rest[found.end() :]).strip() if found else ""

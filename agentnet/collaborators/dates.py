@@ -271,7 +271,7 @@ def date_calc(
     if not dates:
         answer = (_leap_answer(request) or _left_answer(request) or _until_answer(request)
                   or _time_answer(request, amounts, sign) or _now_answer(request, amounts, sign)
-                  or _age_in_years(request))  # fmt: skip
+                  or _age_in_years(request) or _today_answer(request))  # fmt: skip
         if answer is not None:
             return answer
         raise DateError(
@@ -299,6 +299,22 @@ _AGE = re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\bage\s+of\s+(?:someone|a\s+per
 _DATE_ASKED = re.compile(
     r"\bwhat(?:\s+is|'s|\s+was)?\s+the\s+date\b|\bwhich\s+date\b|\bwhat\s+date\b|\bwhen\s+is\b", re.I
 )
+
+
+# "What's the date?", "tell me what day it is", "today's date": today, named by no word of _RELATIVE (it
+# was refused, "no date found", and the chat model answered "The date is 2018-07-31.").
+_TODAY = re.compile(
+    r"^\W*(?:(?:please\s+)?(?:also\s+)?(?:tell|give|show)\s+me\s+)?(?:what(?:'s|\s+is)?\s+(?:the\s+)?(?:current\s+)?(?:date|day)"
+    r"(?:\s+(?:is\s+it|it\s+is))?(?:\s+now)?|what\s+day\s+(?:is\s+it|it\s+is)|(?:the\s+)?current\s+date)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _today_answer(request: str) -> ToolOutput | None:
+    if _TODAY.match(request) is None:
+        return None
+    day = today()
+    return ToolOutput(_show(day), {"date": day.isoformat(), "weekday": day.strftime("%A"), "text": _show(day)})
 
 
 _BORN_IN = re.compile(r"\bborn\s+in\s+(?P<year>\d{4})\b", re.IGNORECASE)

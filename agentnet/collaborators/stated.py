@@ -20,6 +20,13 @@ from agentnet.collaborators.mathtext import KEYWORDS, WORD_OPS, labelled_values,
 
 # Where a sentence ends: a mark before a capital (a decimal point is followed by a digit, not a space).
 _SENTENCE = re.compile(r"(?<=[.!?])(?<!\d!)\s+(?=[A-Z\"'])")  # "5!" is a factorial
+# ... and where a number's "!" ends one: "I scored 5! Can you convert 5 km to miles?" exclaims (it was
+# answered "I scored 5!: 120"); after "what is"/"calculate"/... the "!" is a factorial ("What is 5! Then
+# add 2"), which the calculator's own reading splits after.
+_EXCLAIMED = re.compile(r"(?<=\d)!\s+(?=[A-Z\"'])")
+_ASKS = re.compile(
+    r"^\W*(?:what|what's|how|calculate|compute|evaluate|work\s+out|find|and|then|so|is)\b", re.IGNORECASE
+)
 # A statement's verb between its label and its number ("the bill is 80", "my receipt says Total 45.90"),
 # and the word after the number that names its unit ("80 dollars", "3200 a month"): neither is part of the label.
 _VERB = re.compile(
@@ -64,7 +71,7 @@ def context_values(context: str) -> dict[str, Decimal]:
 def question(expression: str) -> tuple[str, dict[str, Decimal]] | None:
     """The question of ``expression`` and the values stated before or after it, or None when it is one
     sentence, or another sentence is arithmetic of its own ("Compute 5 plus 3. Then add 2")."""
-    sentences = _SENTENCE.split(expression.strip())
+    sentences = [piece for sentence in _SENTENCE.split(expression.strip()) for piece in _exclaimed(sentence)]
     if len(sentences) < 2:
         return None
     asked = [sentence for sentence in sentences if sentence.rstrip().endswith("?")] or sentences[-1:]
@@ -83,6 +90,15 @@ def question(expression: str) -> tuple[str, dict[str, Decimal]] | None:
     if len(numbers) == 1 and not _names(text, values):
         text = _PRONOUN.sub(str(numbers.pop()), text)  # "What is 15% of it?"
     return text, values
+
+
+def _exclaimed(sentence: str) -> list[str]:
+    """``sentence`` cut after a number's "!" that exclaims ("I scored 5!" of "I scored 5! Can you ..."),
+    the "!" dropped, where the words before it ask for nothing."""
+    found = _EXCLAIMED.search(sentence)
+    if found is None or _ASKS.match(sentence):
+        return [sentence]
+    return [sentence[: found.start()], *_exclaimed(sentence[found.end() :])]
 
 
 def _values(sentence: str) -> dict[str, Decimal]:
