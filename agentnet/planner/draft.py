@@ -35,7 +35,12 @@ _OWN_MATERIAL = re.compile(
     r"(?:document|file|text|table|csv|spreadsheet|report|notes?|article|list|data|letter|e-?mail|essay|transcript)s?\b",
     re.IGNORECASE,
 )
-_QUESTION = re.compile(r"^\W*(?:and\s+|also\s+)*(?:what|how|when|where|which|who|whom|whose|why)\b", re.IGNORECASE)
+# "tell me what day it is" asks a question too ("What is 15% of 80? Please also tell me what day it is": the
+# date step read the 12 as its material, and the answer was the date step's alone).
+_QUESTION = re.compile(
+    r"^\W*(?:and\s+|also\s+)*(?:(?:tell|show|give)\s+me\s+|let\s+me\s+know\s+)?(?:what|how|when|where|which|who|whom|whose|why)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -301,7 +306,7 @@ def link(picks: list[Pick], artifacts: list[Artifact], task: str) -> list[Step]:
             own = _own_material(picks, index, kind, artifacts, used_artifacts)
             exclude = linked_here | _other_questions(picks, index, kind) | own
             producer = _producer(picks[:index], kind, consumed, exclude, reuse=False)
-            artifact = _artifact(artifacts, kind, used_artifacts) if producer is None else None
+            artifact = _artifact(artifacts, kind, used_artifacts, pick.clause) if producer is None else None
             if producer is None and artifact is None and kind != "text":
                 producer = _producer(picks[:index], kind, consumed, exclude, reuse=True)
             if producer is not None:
@@ -365,9 +370,13 @@ def _produces(card: CapabilityCard, kind: str) -> bool:
     return kind in card.output_types or bool(set(card.output_types) & WILDCARD_TYPES)
 
 
-def _artifact(artifacts: list[Artifact], kind: str, used: set[int]) -> int | None:
-    for i, artifact in enumerate(artifacts):
-        if i not in used and artifact.type == kind:
+def _artifact(artifacts: list[Artifact], kind: str, used: set[int], clause: str = "") -> int | None:
+    """The first unused artifact of ``kind``; a file handed over that the clause names comes first. In 'Who
+    lives in "Lyon" according to people.csv?' the quoted "Lyon" came first, became the table tool's data,
+    and the run answered with the file's word count (the table tool: "no table found")."""
+    named = [i for i, artifact in enumerate(artifacts) if artifact.named and artifact.value in clause]
+    for i in [*named, *range(len(artifacts))]:
+        if i not in used and artifacts[i].type == kind:
             used.add(i)
             return i
     return None

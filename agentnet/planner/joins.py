@@ -83,8 +83,24 @@ def joins_description(sentence: str, match: re.Match[str]) -> bool:
     return bool(_LIST_COMMA.fullmatch(match.group(0)) and _DESCRIBED.match(sentence, match.end()))
 
 
+# A plain "and" after a number that goes on to say more of the same thing, with a number of its own: "A
+# laptop was 1200 and now costs 960", "My rent is 1500 and goes up 4%". Cut there, "now costs 960" was a
+# request of its own, SmolLM2 took it as a step, and the question after it lost the first price.
+_MORE_OF_IT = re.compile(
+    r"(?:now\s+|then\s+|still\s+|later\s+)?(?:costs?|is|was|were|are|went|goes|comes?|weighs?|sells?|has|had|dropped|"
+    r"rose|fell|increased|decreased)\b[^,;.?!]*?\d",
+    re.IGNORECASE,
+)
+
+
+def joins_statement(sentence: str, match: re.Match[str]) -> bool:
+    if not PLAIN_AND.fullmatch(match.group(0)):
+        return False
+    return bool(_NUMBER_BEFORE.search(sentence[: match.start()]) and _MORE_OF_IT.match(sentence, match.end()))
+
+
 # Each says whether a match of ``extract``'s cut leaves the sentence whole.
-JOINS = (joins_numbers, joins_pair, joins_alternatives, joins_choice, joins_description)
+JOINS = (joins_numbers, joins_pair, joins_alternatives, joins_choice, joins_description, joins_statement)
 _EDGES = " ,.;:!?-"
 _FACTORIAL = re.compile(r"\d!")
 

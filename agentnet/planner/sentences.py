@@ -180,8 +180,11 @@ _ARITHMETIC = re.compile(
 # Sharing an amount out ("Split a 120 dollar bill between 3 people", "divide 90 among 4") is a division,
 # which MiniLM reads little of in those words (the calculator 0.19, under the floor; 0.46 as a division).
 # Not "into"/"by": "split the 2 videos into 3 parts" is work on media, not arithmetic.
+# The amount may be stated before and named ("The bill is 64.80. Split it between 3 people.": the calculator
+# 0.06, and SmolLM2 corrected the grammar): "calculate the amount divided by 3" (0.52).
 _SHARE = re.compile(
-    rf"^\s*(?:split|share|divide)\s+(?:\w+\s+){{0,3}}?(?P<amount>{_NUMBER})(?:\s*[^\W\d]+){{0,3}}?\s+"
+    rf"^\s*(?:split|share|divide)\s+(?:\w+\s+){{0,3}}?(?P<amount>{_NUMBER}|(?:it|that|this|them|(?:the|that|this|our|my)\s+"
+    rf"(?:bill|total|amount|cost|rent|check|cheque|tab|sum|money|price)))(?:\s*[^\W\d]+){{0,3}}?\s+"
     rf"(?:between|among|amongst)\s+(?P<count>{_NUMBER})(?:\s+[^\W\d]+){{0,2}}\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
@@ -283,7 +286,9 @@ def _as_calculation(text: str) -> str:
         return f"calculate the result {op} {on_result.group('number').strip()}"
     shared = _shared(text)
     if shared is not None:
-        return f"calculate {shared.group('amount').strip()} divided by {shared.group('count').strip()}"
+        amount = shared.group("amount").strip()
+        amount = amount if amount[:1].isdigit() or amount[:1] in "(-" else "the amount"
+        return f"calculate {amount} divided by {shared.group('count').strip()}"
     found = _ARITHMETIC.match(text)
     if found is None:
         return text

@@ -94,3 +94,53 @@ def test_a_clause_naming_its_own_material_reads_the_input_handed_over(with_chat:
     assert [s.capability for s in plan.steps] == ["ocr", "text-statistics"]
     # The count reads the report, not the photo's text: two parallel branches.
     assert [i.value for i in plan.steps[1].inputs] == ["report.txt"] and plan.steps[1].depends_on == []
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "A jacket costs 80 dollars and is 25% off. What do I pay?",
+        "A jacket costs 80 dollars with 25% off. What do I pay?",
+        "If I save 150 a month, how much do I have after 2 years?",
+        "I earn 3200 a month. What is that per year?",
+        "The bill is 64.80. Split it between 3 people.",
+        "My rent is 1500 and goes up 4%. What is the new rent?",
+        "A laptop was 1200 and now costs 960. What percent discount is that?",
+    ],
+)
+def test_a_question_about_numbers_stated_before_it_is_the_calculators(with_chat: Planner, task: str) -> None:
+    """The question alone ("What do I pay?", "how much do I have after 2 years") read as no arithmetic,
+    and the chat model answered (the savings: 490)."""
+    plan = with_chat.plan(task)
+    assert [(s.capability, s.instruction) for s in plan.steps] == [("calculator", task)]
+
+
+def test_a_question_after_tell_me_is_a_branch_of_its_own(with_chat: Planner) -> None:
+    """The date step read the percentage's 12 as its material, and the answer was the date step's alone."""
+    plan = with_chat.plan("What is 15% of 80? Please also tell me what day it is.")
+    assert [s.capability for s in plan.steps] == ["calculator", "dates"]
+    assert [s.depends_on for s in plan.steps] == [[], []]
+
+
+def test_a_setting_in_a_json_file_is_looked_up_by_the_table_tool(with_chat: Planner, tmp_path: Path) -> None:
+    from agentnet.artifacts import read_file
+
+    path = tmp_path / "config.json"
+    path.write_text('{"server": {"host": "localhost", "port": 8080}, "debug": true}')
+    config, _ = read_file(path)
+    for task in ["What port is set in config.json?", "Is debug turned on in config.json?"]:
+        assert [s.capability for s in with_chat.plan(task, inputs=[config]).steps] == ["table-query"], task
+
+
+def test_a_file_handed_over_is_the_material_before_a_quoted_word(with_chat: Planner, tmp_path: Path) -> None:
+    """'Who lives in "Lyon" according to people.csv?' gave the table tool "Lyon" as its data; the plan
+    then replaced it with the file's name as a literal, and the tool read "people.csv" as its table."""
+    from agentnet.artifacts import read_file
+
+    path = tmp_path / "people.csv"
+    path.write_text("name,age,city\nAnn,34,Lyon\nBob,27,Rome\n")
+    people, _ = read_file(path)
+    plan = with_chat.plan('Who lives in "Lyon" according to people.csv?', inputs=[people])
+    [step] = plan.steps
+    assert step.capability == "table-query"
+    assert [(i.kind, i.name, i.value) for i in step.inputs] == [("user", "data", "people.csv")]

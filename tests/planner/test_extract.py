@@ -308,6 +308,23 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("What time is it in London?", "what time is it in a city"),
         ("what's the time in New York now", "what time is it in a city"),
         ("What time is it in my report?", "What time is it in my report?"),
+        # What one pays or has after the numbers were stated; a question naming its own thing reads as it is.
+        ("What do I pay?", "calculate the amount to pay"),
+        ("how much do I have after 2 years", "calculate the amount at that rate"),
+        ("What is that per year?", "calculate the amount at that rate"),
+        ("How much do I pay for Netflix?", "How much do I pay for Netflix?"),
+        # A percentage off or on a price, in a clause of its own or after the price.
+        ("is 25% off", "calculate the amount after 25% off"),
+        ("My rent is 1500 and goes up 4%", "calculate the amount plus 4%"),
+        ("25% of the photos", "25% of the photos"),
+        # An amount stated before and named, shared out.
+        ("Split it between 3 people", "calculate the amount divided by 3"),
+        # A setting looked up in a JSON file; a column's aggregate and another file's text are not.
+        ("What port is set in config.json?", "look up the value of a field in the JSON data"),
+        ("What's the host in settings.json", "look up the value of a field in the JSON data"),
+        ("Is debug turned on in config.json?", "look up the value of a field in the JSON data"),
+        ("What is the average age in people.json?", "What is the average age in people.json?"),
+        ("What port is set in notes.txt?", "What port is set in notes.txt?"),
     ],
 )
 def test_arithmetic_signs_are_read_as_words(text: str, read: str) -> None:
@@ -441,3 +458,23 @@ def test_a_past_tense_clause_after_a_statement_is_more_of_it(task: str, expected
 )
 def test_a_clause_keeps_its_factorial_and_the_birth_date_of_whom_it_names(task: str, expected: list[str]) -> None:
     assert clauses(task) == expected
+
+
+@pytest.mark.parametrize(
+    ("task", "expected"),
+    [
+        # An "and" after a number that says more of the same thing, with a number of its own, parts nothing.
+        (
+            "A laptop was 1200 and now costs 960. What percent discount is that?",
+            ["A laptop was 1200 and now costs 960", "What percent discount is that"],
+        ),
+        ("My rent is 1500 and goes up 4%", ["My rent is 1500 and goes up 4%"]),
+        # Two requests still part.
+        ("Add 5 and 7 and then convert 3 km to miles", ["Add 5 and 7", "convert 3 km to miles"]),
+        ("Count the 3 files and send them to Tom", ["Count the 3 files", "send them to Tom"]),
+    ],
+)
+def test_a_statement_about_a_price_goes_on_after_its_and(task: str, expected: list[str]) -> None:
+    """ "now costs 960", cut off, was a request of its own: SmolLM2 took it as a step, and the question
+    after it lost the first price."""
+    assert clauses(task, requests_only=False) == expected
