@@ -1,6 +1,7 @@
 """Prices as people state them: a percentage off or on ("A jacket costs 80 dollars and is 25% off. What
 do I pay?", "80 with a 25% discount", "40 increased by 15%", "25% more than 80"), a count of items at a
-price each ("3 coffees at 4.20 each"), and the percentage one price is of change from another ("A laptop
+price each ("3 coffees at 4.20 each"), a price shared by the people stated ("A pizza costs 18 and we are
+4 people. How much does each pay?"), and the percentage one price is of change from another ("A laptop
 was 1200 and now costs 960. What percent discount is that?").
 
 The calculator's grammar reads "25% off 80" and "80 plus 25%", where the percentage comes first or
@@ -64,7 +65,33 @@ def rewritten(text: str) -> str:
     """``text`` with each price-and-percentage phrase in the calculator's form ("25% off 80", "80 plus 25%")."""
     for pattern in (_AFTER, _MOVES, _BEFORE, _BY):
         text = pattern.sub(_phrase, text)
-    return _EACH.sub(lambda match: f"{match.group('count')} times {match.group('price')}", text)
+    text = _EACH.sub(lambda match: f"{match.group('count')} times {match.group('price')}", text)
+    return _shared(text)
+
+
+# A price and the people it is shared by, in either order, asked per person: "A pizza costs 18 and we are 4
+# people. How much does each pay?" (its two numbers in one sentence were no expression: refused).
+_COST = r"(?:costs?|cost\s+us|is|was|comes\s+to|came\s+to|totals?|totalled|totaled)\s+" + _AMOUNT
+_PEOPLE = (
+    r"(?:we\s+are|we're|there\s+are|there\s+were|we\s+were|for|between|among|split\s+by|shared\s+by)\s+"
+    r"(?P<count>\d+)\s+(?:people|persons|friends|of\s+us|guests|adults|kids|roommates|colleagues)"
+)
+_COST_PEOPLE = (
+    re.compile(rf"\b{_COST}\b.*?\b{_PEOPLE}", re.IGNORECASE | re.DOTALL),
+    re.compile(rf"\b{_PEOPLE}\b.*?\b{_COST}", re.IGNORECASE | re.DOTALL),
+)
+_PER_PERSON = re.compile(
+    r"\b(?:each(?:\s+(?:person|one|of\s+us))?\s+(?:pays?|owes?|gives?)|how\s+much\s+(?:each|apiece)|per\s+(?:person|head)|"
+    r"does\s+each|do\s+we\s+each|each\s+pay)\b",
+    re.IGNORECASE,
+)
+
+
+def _shared(text: str) -> str:
+    found = _COST_PEOPLE[0].search(text) or _COST_PEOPLE[1].search(text)
+    if found is None or _PER_PERSON.search(text) is None:
+        return text
+    return f"{found.group('amount')} divided by {found.group('count')}"
 
 
 def _phrase(match: re.Match[str]) -> str:

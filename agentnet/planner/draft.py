@@ -35,6 +35,9 @@ _OWN_MATERIAL = re.compile(
     r"(?:document|file|text|table|csv|spreadsheet|report|notes?|article|list|data|letter|e-?mail|essay|transcript)s?\b",
     re.IGNORECASE,
 )
+# A question about what came before ("what does sign.png say, and how many words is that?") reads it. Not
+# "it", which a question of its own also says ("what day is it").
+_BACK = re.compile(r"\b(?:that|this|those|these|them|the\s+(?:result|answer|text|output))\s*[?.!]?\s*$", re.IGNORECASE)
 # "tell me what day it is" asks a question too ("What is 15% of 80? Please also tell me what day it is": the
 # date step read the 12 as its material, and the answer was the date step's alone).
 _QUESTION = re.compile(
@@ -342,7 +345,7 @@ def _other_questions(picks: list[Pick], index: int, kind: str) -> set[int]:
     after 2025-01-01?" asks two things; the second is not about the first one's answer. A step for the
     same clause (a bridge reading a file for it) still feeds it, and media types are always wired."""
     clause = picks[index].clause
-    if kind != "text" or not _QUESTION.match(clause):
+    if kind != "text" or not _QUESTION.match(clause) or _BACK.search(clause):
         return set()
     return {i for i in range(index) if picks[i].clause != clause}
 

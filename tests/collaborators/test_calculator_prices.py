@@ -33,6 +33,10 @@ from agentnet.errors import UserError
      ("80 + 15% on top", "92"),
      # Items at a price each.
      ("How much is 3 coffees at 4.20 each?", "12.6"), ("4 tickets for $12.50 apiece", "50"),
+     # A price shared by the people stated, asked per person; the statement alone asks nothing.
+     ("A pizza costs 18 and we are 4 people. How much does each pay?", "4.5"),
+     ("We are 3 friends and dinner cost 96. How much does each person pay?", "32"),
+     ("The taxi was 45 for 3 people. How much per person?", "15"),
      # A change from one price to another, and a share of a number.
      ("A laptop was 1200 and now costs 960. What percent discount is that?", "20% less (from 1200 to 960)"),
      ("The price went from 50 to 65. What is the percentage increase?", "30% more (from 50 to 65)"),

@@ -106,6 +106,8 @@ def test_a_clause_naming_its_own_material_reads_the_input_handed_over(with_chat:
         "The bill is 64.80. Split it between 3 people.",
         "My rent is 1500 and goes up 4%. What is the new rent?",
         "A laptop was 1200 and now costs 960. What percent discount is that?",
+        "A pizza costs 18 and we are 4 people. How much does each pay?",
+        "The taxi was 45 for 3 people. How much per person?",
     ],
 )
 def test_a_question_about_numbers_stated_before_it_is_the_calculators(with_chat: Planner, task: str) -> None:
@@ -144,3 +146,13 @@ def test_a_file_handed_over_is_the_material_before_a_quoted_word(with_chat: Plan
     [step] = plan.steps
     assert step.capability == "table-query"
     assert [(i.kind, i.name, i.value) for i in step.inputs] == [("user", "data", "people.csv")]
+
+
+def test_a_count_of_what_was_read_before_reads_it(with_chat: Planner, tmp_path: Path) -> None:
+    """ "how many words is that" was a question of its own (no input) and went to SmolLM2 ("10")."""
+    from agentnet.artifacts import read_file
+
+    sign, _ = read_file(render_text(["NO PARKING AFTER 6 PM"], tmp_path / "sign.png"))
+    plan = with_chat.plan("What does sign.png say, and how many words is that?", inputs=[sign])
+    assert [s.capability for s in plan.steps] == ["ocr", "text-statistics"]
+    assert plan.steps[1].depends_on == ["s1"]

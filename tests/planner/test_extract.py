@@ -313,6 +313,11 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("how much do I have after 2 years", "calculate the amount at that rate"),
         ("What is that per year?", "calculate the amount at that rate"),
         ("How much do I pay for Netflix?", "How much do I pay for Netflix?"),
+        ("How much does each pay?", "calculate the amount to pay"),
+        ("How much per person?", "calculate the amount to pay"),
+        # How many words a text said before has.
+        ("how many words is that", "count the words of that text"),
+        ("How many lines does it have?", "count the lines of that text"),
         # A percentage off or on a price, in a clause of its own or after the price.
         ("is 25% off", "calculate the amount after 25% off"),
         ("My rent is 1500 and goes up 4%", "calculate the amount plus 4%"),
