@@ -64,6 +64,15 @@ _OF_IT = re.compile(
 )
 
 
+# Sharing the result out ("Add a 15% tip to 64.80 and split it between 3 people"): refused, "'between' needs
+# two numbers".
+_SPLIT = re.compile(
+    rf"^(?:split|share|divide)\s+{_IT}\s+(?:between|among|amongst|by|into|over)\s+(?P<count>\d+)(?:\s+[^\W\d]+){{0,2}}"
+    rf"\s*[?.!]?\s*$",
+    re.I,
+)
+
+
 def continued(expression: str, data: str) -> str | None:
     """``expression`` with the handed result as its left operand ("13 * 4"), or None when it is not
     an operation with one number ("add 5 and 3" has its own operands). Refused when it is one and
@@ -71,6 +80,8 @@ def continued(expression: str, data: str) -> str | None:
     rest = _LEAD.sub("", expression)
     if (rounding := _ROUNDED.match(rest)) is not None:
         return f"round {_left(expression, data, 'round')} {rounding.group('to')}"
+    if (split := _SPLIT.match(rest)) is not None:
+        return f"{_left(expression, data, 'split 90 between 3')} / {split.group('count')}"
     if (share := _OF_IT.match(rest)) is not None:
         return f"{share.group('head')} of {_left(expression, data, '10% of 80')}"
     for pattern, operator in _VERBS:

@@ -16,6 +16,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from agentnet.collaborators import units
 from agentnet.collaborators.mathtext import KEYWORDS, WORD_OPS, labelled_values, tokens, without_file_names
 
 # Where a sentence ends: a mark before a capital (a decimal point is followed by a digit, not a space).
@@ -87,9 +88,22 @@ def question(expression: str) -> tuple[str, dict[str, Decimal]] | None:
         values.update({name: value for name, value in found.items() if name not in values})
     text = " ".join(asked)
     numbers = set(values.values())
-    if len(numbers) == 1 and not _names(text, values):
+    amounts = _amounts([sentence for sentence in sentences if sentence not in asked])
+    if len(amounts) == 1 and numbers <= {amounts[0][1]} and not _names(text, values):
+        text = _PRONOUN.sub(amounts[0][0], text)  # "I have 2.5 liters. How many cups is that?"
+    elif len(numbers) == 1 and not _names(text, values):
         text = _PRONOUN.sub(str(numbers.pop()), text)  # "What is 15% of it?"
     return text, values
+
+
+# An amount of a unit a statement gives ("I have 2.5 liters"), which names no value: "that" is the amount.
+_AMOUNT = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*([^\W\d_]+)")
+
+
+def _amounts(statements: list[str]) -> list[tuple[str, Decimal]]:
+    found = [match for sentence in statements for match in _AMOUNT.finditer(sentence)]
+    return [(match.group(0), Decimal(match.group(1).replace(",", ""))) for match in found
+            if units.unit(match.group(2)) is not None]  # fmt: skip
 
 
 def _exclaimed(sentence: str) -> list[str]:

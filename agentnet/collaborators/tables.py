@@ -177,6 +177,8 @@ def query_table(
     where = " where " + " and ".join(f"{c} {o} {show_value(v)}" for c, o, v in conditions) if conditions else ""
     if (ranked := ranking(rest, numeric)) is not None and op in (None, "max", "min"):
         return _ranked(ranked, rest, table, rows, named, numeric, where)
+    if op is None and (field := _asked_field(rest, named, conditions)) is not None:
+        return _field_values(field, rows, where)  # "What is the price of cherry?": 4.75, not "1 row"
     if op is None and _LISTING.search(rest):
         return listed(table, rows, numeric, where)
     if op in (None, "count"):
@@ -184,6 +186,21 @@ def query_table(
         counted = {"count": len(rows), "condition": conditions[0] if conditions else None, "conditions": conditions}
         return ToolOutput(shown, {**counted, "text": shown})
     return _numeric(op, rest, table, rows, named, conditions[0] if conditions else None, where)
+
+
+_ASKS_A_FIELD = re.compile(r"^\s*(?:what(?:'s|\s+is|\s+are|\s+was)|tell\s+me|give\s+me)\b", re.IGNORECASE)
+
+
+def _asked_field(question: str, named: list[tuple[int, int, str]], conditions: list[Any]) -> str | None:
+    """The one column a "what is the X of ..." question asks of the rows its conditions keep."""
+    asked = {name for _, _, name in named} - {column for column, _, _ in conditions}
+    return asked.pop() if conditions and len(asked) == 1 and _ASKS_A_FIELD.match(question) else None
+
+
+def _field_values(column: str, rows: list[dict[str, Any]], where: str) -> ToolOutput:
+    values = [show_value(row.get(column)) for row in rows]
+    shown = f"{joined(values) if values else 'no rows'} ({column}{where})"
+    return ToolOutput(shown, {"column": column, "values": [row.get(column) for row in rows], "text": shown})
 
 
 def _no_rows(question: str, table: Table) -> ToolOutput:

@@ -191,9 +191,28 @@ def _as_count(text: str) -> str:
     return text if found is None else f"count the {found.group('unit').lower()} of that text"
 
 
+# An amount stated before, converted ("I have 2.5 liters. How many cups is that?", "My run was 5 km. What
+# is that in miles?"): MiniLM read no conversion in the question (the calculator 0.23, under the floor;
+# SmolLM2 answered "1.5 liters is 2 cups"). Read as "convert the amount to cups" (0.45-0.63). Not "convert
+# it to euros", which MiniLM reads as a conversion already (TaskBench office lost a step to the rewording).
+_UNIT_WORD = r"(?!(?:words|lines|characters|letters|sentences|paragraphs|people|persons|times|items|things)\b)[^\W\d_]+"
+_CONVERT_THAT = re.compile(
+    rf"^\s*(?:so\s+)?(?:how\s+many\s+(?P<many>{_UNIT_WORD})\s+(?:is|are|does|would|will)\s+(?:that|this|it)"
+    rf"(?:\s+(?:make|be))?|what(?:'s|\s+is)\s+(?:that|this|it)\s+in\s+(?P<into>{_UNIT_WORD}))\s*[?.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _as_converted(text: str) -> str:
+    found = _CONVERT_THAT.match(text)
+    if found is None:
+        return text
+    return f"convert the amount to {found.group('many') or found.group('into')}"
+
+
 def reworded(text: str) -> str:
     """``text`` in the words of the tool that answers it, when it is one of the questions above."""
-    text = _as_count(_as_setting(_as_change(_as_amount(_as_search(text)))))
+    text = _as_converted(_as_count(_as_setting(_as_change(_as_amount(_as_search(text))))))
     text = _READ_OUT.sub(lambda match: f"read {match.group('what') or ''}aloud", text)
     text = _as_time_left(_AGE.sub("count the years since the birth date of", text))
     text = "what time is it in a city" if _TIME_IN.match(text) else text

@@ -77,6 +77,11 @@ def test_a_rate_with_interest_or_hours_in_a_day_is_not_multiplied_out() -> None:
      ("What is 1000 divided by 7, rounded to the nearest cent?", "142.86"),
      ("What is 25% of 80, and what is 10% of that?", "What is 25% of 80: 20\nwhat is 10% of that: 2"),
      ("What is 10 percent of 250, minus 5", "20"),
+     # The result shared out; an amount stated before, converted.
+     ("Add a 15% tip to 64.80 and split it between 3 people", "24.84"),
+     ("I have 2.5 liters. How many cups is that?", "10.5668820943 cup"),
+     ("My run was 5 km. What is that in miles?", "3.1068559612 mi"),
+     ("I weigh 70 kg. Convert it to pounds.", "154.3235835294 lb"),
      # An exclamation after a number is no factorial; after "what is" it is.
      ("I scored 5! Can you convert 5 km to miles?", "3.1068559612 mi"),
      ("I scored 5! What is double that?", "10"),

@@ -108,6 +108,8 @@ def test_a_clause_naming_its_own_material_reads_the_input_handed_over(with_chat:
         "A laptop was 1200 and now costs 960. What percent discount is that?",
         "A pizza costs 18 and we are 4 people. How much does each pay?",
         "The taxi was 45 for 3 people. How much per person?",
+        "I have 2.5 liters. How many cups is that?",
+        "Add a 15% tip to 64.80 and split it between 3 people",
     ],
 )
 def test_a_question_about_numbers_stated_before_it_is_the_calculators(with_chat: Planner, task: str) -> None:

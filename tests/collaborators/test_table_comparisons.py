@@ -84,3 +84,16 @@ def test_comparisons_through_the_cli(task: str, answer: str) -> None:
     Path("shop.csv").write_text(SHOP)
     result = ran(task)
     assert result["status"] == "succeeded" and result["answer"] == answer, result
+
+
+def test_a_field_of_the_rows_a_question_names_is_its_value() -> None:
+    """ "What is the price of cherry in prices.csv?" was answered "1 row where item == cherry"."""
+    prices = "item,price,qty\napple,1.20,10\nbanana,0.50,25\ncherry,4.75,3\n"
+    people = "name,age,city\nAnn,34,Lyon\nBob,27,Rome\nCleo,41,Lyon\n"
+    assert query_table(prices, "What is the price of cherry in prices.csv?").text == "4.75 (price where item == cherry)"
+    assert query_table(people, "What is the age of Ann?").text == "34 (age where name == Ann)"
+    assert query_table(people, "What is the age of people in Lyon?").text == "34 and 41 (age where city == Lyon)"
+    # Counts, lists and aggregates read as before.
+    assert query_table(people, "How many people live in Lyon?").text == "2 rows where city == Lyon"
+    assert query_table(people, "Who lives in Lyon?").text == "Ann and Cleo (2 rows where city == Lyon)"
+    assert query_table(prices, "What is the total price?").text == "6.45 (sum of price)"

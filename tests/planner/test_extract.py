@@ -318,6 +318,11 @@ def test_a_title_is_read_for_what_it_names() -> None:
         # How many words a text said before has.
         ("how many words is that", "count the words of that text"),
         ("How many lines does it have?", "count the lines of that text"),
+        # An amount stated before, converted; a count of people is no unit.
+        ("How many cups is that?", "convert the amount to cups"),
+        ("What is that in miles?", "convert the amount to miles"),
+        ("Convert it to pounds.", "Convert it to pounds."),
+        ("How many people is that?", "How many people is that?"),
         # A percentage off or on a price, in a clause of its own or after the price.
         ("is 25% off", "calculate the amount after 25% off"),
         ("My rent is 1500 and goes up 4%", "calculate the amount plus 4%"),
