@@ -51,8 +51,17 @@ _NAMED_PLACES = re.compile(
 _PLACES = {"cent": 2, "penny": 2, "hundredth": 2, "tenth": 1}
 
 
+# "..., then double it": the part had no number, so it was no question of its own ("cannot read the
+# expression from ,"); as "multiply it by 2" it is one, on the result before.
+_SCALED = re.compile(rf"\b(?P<verb>double|triple|quadruple|halve)\s+(?P<it>{_IT})\b", re.I)
+_FACTORS = {"double": "multiply {} by 2", "triple": "multiply {} by 3", "quadruple": "multiply {} by 4",
+            "halve": "divide {} by 2"}  # fmt: skip
+
+
 def named_places(expression: str) -> str:
-    """``expression`` with a rounding named in words as decimals ("to the nearest whole number": "to 0 decimals")."""
+    """``expression`` with a rounding named in words as decimals ("to the nearest whole number": "to 0
+    decimals") and a result doubled or halved as a multiplication ("double it": "multiply it by 2")."""
+    expression = _SCALED.sub(lambda found: _FACTORS[found.group("verb").lower()].format(found.group("it")), expression)
     return _NAMED_PLACES.sub(lambda found: f"to {_PLACES.get(found.group('what').lower(), 0)} decimals", expression)
 
 

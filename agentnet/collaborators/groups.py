@@ -23,8 +23,9 @@ _PER = re.compile(r"\b(?:per|each|every|by|grouped\s+by|broken\s+down\s+by)\s+(?
 # "Which city has the most people", "what city appears most often", "which city is the most common"; not
 # "which item is the most expensive", a ranking by a number column.
 _WHICH = re.compile(r"\b(?:which|what)\s+(?:the\s+)?$", re.IGNORECASE)
+# The file may be named between ("Which city in people.csv has the most people?" was refused: no column "people").
 _MOST_AFTER = re.compile(
-    r"^\s+(?:(?:has|have|had)\s+(?:the\s+)?(?P<which>most|fewest|least|highest\s+number\s+of|lowest\s+number\s+of)"
+    r"^(?:\s+(?:in|of|from)\s+[\w./-]+\.[a-z]\w*)?\s+(?:(?:has|have|had)\s+(?:the\s+)?(?P<which>most|fewest|least|highest\s+number\s+of|lowest\s+number\s+of)"
     r"\b(?P<rest>\s+[a-z]+)?|(?:appears|occurs|comes\s+up|shows\s+up)\s+(?P<often>most|least)\b"
     r"|is\s+(?:the\s+)?(?P<common>most|least)\s+(?:common|frequent)\b)",
     re.IGNORECASE,

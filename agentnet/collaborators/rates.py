@@ -19,7 +19,7 @@ from decimal import Decimal
 from agentnet.nodes.outputs import ToolOutput
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_PERIOD = r"(?P<{}>hour|day|week|month|year)s?"
+_PERIOD = r"(?P<{}>hour|day|night|week|month|year)s?"  # a night only over nights ("120 a night ... 5 nights")
 _RATE = re.compile(
     rf"[$\u20ac\u00a3]?\s*(?P<amount>{_NUMBER})(?:\s+(?!(?:a|an|per|each|every)\b)(?P<what>[^\W\d_]+))?"
     rf"\s+(?:a|an|per|each|every)\s+{_PERIOD.format('per')}\b",
@@ -61,7 +61,7 @@ def find(text: str) -> Rate | None:
     if numbers - {rate.group("amount"), span.group("count")}:
         return None  # other numbers: arithmetic of another kind
     unit, per = (span.group("unit") or span.group("target")).lower(), rate.group("per").lower()
-    if per == "hour" and unit != "hour":
+    if per != unit and (per == "hour" or "night" in (per, unit)):
         return None  # 20 an hour "in a day" is a working day's hours, which the request does not give
     count = Decimal(span.group("count").replace(",", "")) if span.group("count") else Decimal(1)
     amount = Decimal(rate.group("amount").replace(",", ""))

@@ -104,7 +104,10 @@ _TO_PAY = re.compile(
     rf"each|every|over\s+a|for\s+a)\s+(?:day|week|month|year)|yearly|monthly|weekly|annually)\s*[?.!]?\s*$"
     # "How much per person?", "how much is that each?": a price shared.
     rf"|^\s*(?:so\s+)?how\s+much\s+(?:is\s+(?:it|that|this)\s+|does\s+(?:it|that)\s+come\s+to\s+)?"
-    rf"(?:per\s+(?:person|head)|each|apiece)\s*[?.!]?\s*$",
+    rf"(?:per\s+(?:person|head)|each|apiece)\s*[?.!]?\s*$"
+    # "How much for 5 nights?" after "120 a night".
+    rf"|^\s*(?:so\s+)?how\s+much\s+(?:is\s+(?:it|that)\s+|would\s+(?:it|that)\s+be\s+)?(?P<span2>for|over)\s+(?:a|an|one|\d+)\s+"
+    rf"(?:nights?|days?|weeks?|months?|years?|hours?)\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
 
@@ -113,8 +116,8 @@ def _as_amount(text: str) -> str:
     found = _TO_PAY.match(text)
     if found is None:
         return text
-    return "calculate the amount at that rate" if found.group("span") or found.group("per") else (
-        "calculate the amount to pay")  # fmt: skip
+    over_time = found.group("span") or found.group("per") or found.group("span2")
+    return "calculate the amount at that rate" if over_time else "calculate the amount to pay"
 
 
 # A percentage off or on a price stated in the clause before ("... 80 dollars and is 25% off", "and goes
@@ -156,7 +159,7 @@ def _as_change(text: str) -> str:
 # up the value of a field in the JSON data" (0.40, standing out), which the table tool answers ("8080
 # (server.port)"). Not a column's aggregate ("the average age in people.json"), which reads as it is.
 _SETTING = re.compile(
-    r"^\s*(?:(?:what|which)(?:'s|\s+is)?\s+(?:the\s+)?(?P<key>[\w-]+(?:\s+[\w-]+)?)\s+(?:is\s+|are\s+)?"
+    r"^\s*(?:(?:what|which)(?:'s|\s+is)?\s+(?:the\s+)?(?:(?:value|setting)\s+(?:of|for)\s+(?:the\s+)?)?(?P<key>[\w-]+(?:\s+[\w-]+)?)\s+(?:is\s+|are\s+)?"
     r"(?:(?:set|configured|defined|specified|given|listed|used)\s+)?"
     r"|is\s+(?:the\s+)?(?P<flag>[\w-]+(?:\s+[\w-]+)?)\s+(?:turned\s+on|turned\s+off|on|off|enabled|disabled|set|true|false)\s+)"
     r"(?:in|from|of)\s+(?:the\s+)?(?:file\s+)?[\w./-]+\.json\s*[?.!]?\s*$",

@@ -55,6 +55,7 @@ def test_a_price_as_people_state_it(request_text: str, answer: str) -> None:
      ("I drive 30 miles a day. How far do I drive in a week?", "210 miles (30 miles a day over 1 week)"),
      ("I pay 1,200 a year. How much is that a month?", "100 (1200 a year over 1 month)"),
      ("I earn 20 an hour. How much for 40 hours?", "800 (20 an hour over 40 hours)"),
+     ("My hotel costs 120 a night. How much for 5 nights?", "600 (120 a night over 5 nights)"),
      ("I save 50 a week. How much after 3 months?",
       "650 (50 a week over 3 months; a month as a twelfth of a year)")],
 )  # fmt: skip
@@ -82,6 +83,8 @@ def test_a_rate_with_interest_or_hours_in_a_day_is_not_multiplied_out() -> None:
      ("I have 2.5 liters. How many cups is that?", "10.5668820943 cup"),
      ("My run was 5 km. What is that in miles?", "3.1068559612 mi"),
      ("I weigh 70 kg. Convert it to pounds.", "154.3235835294 lb"),
+     # A result doubled or halved.
+     ("What's 15% of 80 plus 5, then double it?", "34"), ("What is 7 times 6, then halve it", "21"),
      # An exclamation after a number is no factorial; after "what is" it is.
      ("I scored 5! Can you convert 5 km to miles?", "3.1068559612 mi"),
      ("I scored 5! What is double that?", "10"),

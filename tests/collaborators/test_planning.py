@@ -110,6 +110,7 @@ def test_a_clause_naming_its_own_material_reads_the_input_handed_over(with_chat:
         "The taxi was 45 for 3 people. How much per person?",
         "I have 2.5 liters. How many cups is that?",
         "Add a 15% tip to 64.80 and split it between 3 people",
+        "My hotel costs 120 a night. How much for 5 nights?",
     ],
 )
 def test_a_question_about_numbers_stated_before_it_is_the_calculators(with_chat: Planner, task: str) -> None:
@@ -132,7 +133,8 @@ def test_a_setting_in_a_json_file_is_looked_up_by_the_table_tool(with_chat: Plan
     path = tmp_path / "config.json"
     path.write_text('{"server": {"host": "localhost", "port": 8080}, "debug": true}')
     config, _ = read_file(path)
-    for task in ["What port is set in config.json?", "Is debug turned on in config.json?"]:
+    for task in ["What port is set in config.json?", "Is debug turned on in config.json?",
+                 "What is the value of debug in config.json?"]:  # fmt: skip
         assert [s.capability for s in with_chat.plan(task, inputs=[config]).steps] == ["table-query"], task
 
 

@@ -97,3 +97,9 @@ def test_a_field_of_the_rows_a_question_names_is_its_value() -> None:
     assert query_table(people, "How many people live in Lyon?").text == "2 rows where city == Lyon"
     assert query_table(people, "Who lives in Lyon?").text == "Ann and Cleo (2 rows where city == Lyon)"
     assert query_table(prices, "What is the total price?").text == "6.45 (sum of price)"
+
+
+def test_the_group_with_the_most_rows_when_the_file_is_named_between() -> None:
+    """ "Which city in people.csv has the most people?" was refused: the table has no column "people"."""
+    people = "name,age,city\nAnn,34,Lyon\nBob,27,Rome\nCleo,41,Lyon\n"
+    assert query_table(people, "Which city in people.csv has the most people?").text == "Lyon (2 of 3 rows)"

@@ -315,6 +315,7 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("How much do I pay for Netflix?", "How much do I pay for Netflix?"),
         ("How much does each pay?", "calculate the amount to pay"),
         ("How much per person?", "calculate the amount to pay"),
+        ("How much for 5 nights?", "calculate the amount at that rate"),
         # How many words a text said before has.
         ("how many words is that", "count the words of that text"),
         ("How many lines does it have?", "count the lines of that text"),
@@ -333,6 +334,7 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("What port is set in config.json?", "look up the value of a field in the JSON data"),
         ("What's the host in settings.json", "look up the value of a field in the JSON data"),
         ("Is debug turned on in config.json?", "look up the value of a field in the JSON data"),
+        ("What is the value of debug in config.json?", "look up the value of a field in the JSON data"),
         ("What is the average age in people.json?", "What is the average age in people.json?"),
         ("What port is set in notes.txt?", "What port is set in notes.txt?"),
     ],
