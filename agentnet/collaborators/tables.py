@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from agentnet.collaborators import groups
-from agentnet.collaborators.calculator import show
+from agentnet.collaborators.arithmetic import show
 from agentnet.collaborators.comparisons import Comparison, comparisons
 from agentnet.collaborators.mathtext import AGGREGATES, aggregate
 from agentnet.collaborators.superlatives import Ranking, ranking, unknown_column
