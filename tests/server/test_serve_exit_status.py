@@ -38,6 +38,14 @@ COMMANDS = {
 }
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C reaches a process started from a terminal at its default. A test run started as a
+    background job (`.ci/run &` in a script) inherits SIGINT ignored, and so would the server: uvicorn
+    re-raises the signal it caught under that, and the process ended 0, whatever agentnet does."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 @pytest.mark.parametrize("command", list(COMMANDS))
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_ends_the_server_after_its_clean_up(
@@ -48,7 +56,7 @@ def test_a_signal_ends_the_server_after_its_clean_up(
     with log.open("w") as errors:
         process = subprocess.Popen(
             [sys.executable, "-c", LAUNCH, str(mark), *args], stdout=subprocess.DEVNULL, stderr=errors,
-            env={**os.environ, "AGENTNET_HOME": str(agentnet_home)},
+            env={**os.environ, "AGENTNET_HOME": str(agentnet_home)}, preexec_fn=_as_from_a_terminal,
         )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
