@@ -233,6 +233,28 @@ async def _report(updater: TaskUpdater, result: Any) -> None:
     await updater.failed(_message(updater, _error_text(result.error, result.run_id), summary))
 
 
+def _close_tasks_refused_at_setup(handler: Any) -> None:
+    """Close the event queues of an SDK task whose setup was refused (a message to a finished task).
+
+    a2a-sdk 1.3 builds each task's two event queues, each with a dispatcher task, before it checks the
+    task may start; when it may not, it drops the task from its registry without closing them. The
+    dispatchers stay pending until the garbage collector destroys them, which asyncio reports as
+    "Task was destroyed but it is pending!" and OpenTelemetry as a "Failed to detach context"
+    traceback, in our log, at a random later request. A task that never started has no producer.
+    """
+    registry = getattr(handler, "_active_task_registry", None)
+    remove = getattr(registry, "_remove_task", None)
+    if remove is None:  # another SDK version: it manages its tasks itself
+        return
+
+    async def remove_and_close(active_task: Any) -> None:
+        await remove(active_task)
+        if getattr(active_task, "_producer_task", True) is None:
+            await active_task.aclose()
+
+    registry._remove_task = remove_and_close  # type: ignore[union-attr]
+
+
 def mount_a2a(
     app: FastAPI, backend: Backend, settings: ServerSettings, limiter: ModelLimiter
 ) -> Callable[[], Awaitable[None]]:
@@ -295,6 +317,7 @@ def mount_a2a(
         agent_card=card,
         request_context_builder=SimpleRequestContextBuilder(task_id_generator=RunIds()),
     )
+    _close_tasks_refused_at_setup(handler)
     add_a2a_routes_to_fastapi(
         app,
         agent_card_routes=create_agent_card_routes(card, card_modifier=current_card),
