@@ -180,6 +180,7 @@ def _one(expression: str, variables: dict[str, Decimal]) -> ToolOutput:
 # A number and the word after it, and money signs: "10 km", "10 USD" and "$5" are amounts, read as 10 and 5.
 _AFTER_NUMBER = re.compile(r"\d[\d,.]*\s*([A-Za-z\u00b0][A-Za-z\u00b2/]*)")
 _MONEY_SIGN = re.compile(r"[$\u20ac\u00a3]\s*\d")
+_IN_MORE_WORDS = re.compile(r"\s+[A-Za-z]")
 
 
 def _refuse_a_lone_number(expression: str, variables: dict[str, Decimal]) -> None:
@@ -188,6 +189,8 @@ def _refuse_a_lone_number(expression: str, variables: dict[str, Decimal]) -> Non
     found = tokens(expression, variables)
     after = _AFTER_NUMBER.search(expression)
     word = after.group(1) if after else ""
+    if after and word.lower() == "in" and _IN_MORE_WORDS.match(expression, after.end()):
+        word = ""  # "120 in a week", "120 in total": the preposition, not 120 inches
     amount = units.unit(word) is not None or re.fullmatch(r"[A-Z]{3}", word) or _MONEY_SIGN.search(expression)
     if len(found) == 1 and found[0].kind == "num" and tokens(expression) == found and not amount:
         raise CalculatorError(f"no calculation in {expression[:120]!r}: its only number is {found[0].value}",

@@ -5,8 +5,8 @@ The calculator read the first as the lone number 150 and refused it, and the cha
 A request that states one amount per hour, day, week, month or year, and one span (after, in, for or over
 so many periods, or per another period), with no other number and no percentage (interest is not
 simple multiplication), is the amount times the periods in the span. Periods in a span count as
-people count them: 12 months, 52 weeks and 365 days a year, 7 days a week; a month in days or weeks is a
-twelfth of a year, and the answer says so.
+people count them: 12 months, 52 weeks and 365 days a year, 7 days a week (and 7 nights: "120 a night ...
+in a week" is 840); a month in days or weeks is a twelfth of a year, and the answer says so.
 """
 
 from __future__ import annotations
@@ -61,8 +61,10 @@ def find(text: str) -> Rate | None:
     if numbers - {rate.group("amount"), span.group("count")}:
         return None  # other numbers: arithmetic of another kind
     unit, per = (span.group("unit") or span.group("target")).lower(), rate.group("per").lower()
-    if per != unit and (per == "hour" or "night" in (per, unit)):
-        return None  # 20 an hour "in a day" is a working day's hours, which the request does not give
+    if per != unit and (per == "hour" or ("night" in (per, unit) and {per, unit} & {"hour", "day"})):
+        # 20 an hour "in a day" is a working day's hours, which the request does not give; a night against
+        # a day or an hour is no count of nights. A week of nights is 7, as a hotel counts them.
+        return None
     count = Decimal(span.group("count").replace(",", "")) if span.group("count") else Decimal(1)
     amount = Decimal(rate.group("amount").replace(",", ""))
     return Rate(amount, rate.group("what") or "", per, count, unit)
@@ -70,6 +72,7 @@ def find(text: str) -> Rate | None:
 
 def periods(per: str, unit: str) -> tuple[Decimal, bool]:
     """How many ``per`` periods one ``unit`` holds, and whether a month was taken as a twelfth of a year."""
+    per, unit = ("day" if per == "night" else per), ("day" if unit == "night" else unit)
     if per == unit:
         return Decimal(1), False
     if (per, unit) in _EXACT:

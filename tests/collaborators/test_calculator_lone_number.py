@@ -26,7 +26,8 @@ def agentnet(*args: str) -> subprocess.CompletedProcess[str]:
                           stdin=subprocess.DEVNULL, check=False)  # fmt: skip
 
 
-PASSING = ["Is 2028 a leap year?", "Who won the 1998 world cup?", "Is 7 a prime number?"]
+# "in" after a number and before more words is the preposition, not inches (it answered 120).
+PASSING = ["Is 2028 a leap year?", "Who won the 1998 world cup?", "Is 7 a prime number?", "How much is 120 in a week?"]
 
 
 @pytest.mark.parametrize("request_text", PASSING)

@@ -56,6 +56,8 @@ def test_a_price_as_people_state_it(request_text: str, answer: str) -> None:
      ("I pay 1,200 a year. How much is that a month?", "100 (1200 a year over 1 month)"),
      ("I earn 20 an hour. How much for 40 hours?", "800 (20 an hour over 40 hours)"),
      ("My hotel costs 120 a night. How much for 5 nights?", "600 (120 a night over 5 nights)"),
+     # A week of nights is 7 of them; "that in a week" was read as "120 in a week", 120 inches, and answered 120.
+     ("I pay 120 a night. How much is that in a week?", "840 (120 a night over 1 week)"),
      ("I save 50 a week. How much after 3 months?",
       "650 (50 a week over 3 months; a month as a twelfth of a year)")],
 )  # fmt: skip
@@ -69,6 +71,8 @@ def test_a_rate_with_interest_or_hours_in_a_day_is_not_multiplied_out() -> None:
         calculate("If I save 150 a month with 5% interest, how much after 2 years?")
     with pytest.raises(UserError):
         calculate("I earn 20 an hour. How much do I make in a day?")
+    with pytest.raises(UserError):
+        calculate("The room is 120 a night. How much for a day?")
 
 
 @pytest.mark.parametrize(
