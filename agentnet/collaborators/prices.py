@@ -90,8 +90,18 @@ _PER_PERSON = re.compile(
 def _shared(text: str) -> str:
     found = _COST_PEOPLE[0].search(text) or _COST_PEOPLE[1].search(text)
     if found is None or _PER_PERSON.search(text) is None:
-        return text
+        return _SPLIT_AFTER.sub(lambda split: f" divided by {split.group('count')}", text)
     return f"{found.group('amount')} divided by {found.group('count')}"
+
+
+# An amount with its sharing after it: "What is the total on receipt.png split between 2 people?", "90
+# shared among 3 friends" ("cannot read the expression from split"; the verb first, "split 120 between 3",
+# is the grammar's). After a word or a number only: "Split it between 3" is the result shared out.
+_SPLIT_AFTER = re.compile(
+    r"(?<=[\w)])\s+(?:split|shared|divided)\s+(?:(?:evenly|equally)\s+)?(?:between|among|amongst)\s+(?P<count>\d+)\b"
+    r"(?:\s+(?:people|persons|friends|ways|guests|of\s+us|adults|kids|roommates|colleagues))?",
+    re.IGNORECASE,
+)
 
 
 def _phrase(match: re.Match[str]) -> str:

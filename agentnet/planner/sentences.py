@@ -201,8 +201,18 @@ _SHARERS = re.compile(
 )
 
 
+# The sharing after the amount: "What is 90 shared among 3 friends?", "64.80 split between 3 people" (SmolLM2
+# answered "90 is 3 times 18"). Only an amount of money or a bare number: "5 images shared among 2" is no division.
+_SHARED_AFTER = re.compile(
+    rf"^\s*(?:what\s+is|what's|how\s+much\s+is)?\s*[$\u20ac\u00a3]?(?P<amount>{_NUMBER})"
+    rf"(?:\s*(?:dollars?|euros?|pounds?|bucks|usd|eur|gbp))?\s+(?:split|shared|divided)\s+(?:(?:evenly|equally)\s+)?"
+    rf"(?:between|among|amongst)\s+(?P<count>{_NUMBER})(?:\s+[^\W\d]+){{0,2}}\s*[?.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _shared(text: str) -> re.Match[str] | None:
-    found = _SHARE.match(text)
+    found = _SHARE.match(text) or _SHARED_AFTER.match(text)
     if found is not None:
         return found
     found = _SHARERS.search(text)
@@ -238,7 +248,8 @@ _FUNCTION = re.compile(
 # is the average price in invoice.png?", "What is the total in receipt.txt plus 10?"): the calculator
 # reads the labelled numbers of a text or of what OCR read, but MiniLM scored the table tool or the OCR
 # reader above it (the calculator 0.20 and 0.38, standing out from neither), so the plan read the image
-# and stopped, or the chat model answered. Read as "calculate the average price in invoice.png". Not a
+# and stopped, or the chat model answered. Read as "calculate the average price in invoice.png" ("... split
+# between 2 people" as "... divided by 2": the calculator reads both). Not a
 # table's column ("the average age in people.json"), which is the table tool's.
 _MATERIAL = (
     r"(?:[\w-]+\.[^\W\d_][^\W_]{0,4}|(?:this|that|the|my|attached|given)\s+(?:[^\W\d]+\s+)?"
@@ -247,7 +258,8 @@ _MATERIAL = (
 _AGGREGATE = re.compile(
     rf"^\s*(?:what\s+is|what's|how\s+much\s+is|compute|calculate|find|work\s+out)?\s*(?P<expr>(?:the\s+)?"
     rf"(?:average|mean|median|sum|total)\b(?:\s+[^\W\d]+){{0,3}}?\s+(?:in|on|of|from)\s+{_MATERIAL}"
-    rf"(?:{_WORD_OPERATOR}{_NUMBER})*)\s*[?.!]?\s*$",
+    rf"(?:{_WORD_OPERATOR}{_NUMBER})*)(?P<share>\s+(?:split|shared|divided)\s+(?:(?:evenly|equally)\s+)?"
+    rf"(?:between|among|amongst)\s+(?P<count>{_NUMBER})(?:\s+[^\W\d]+){{0,2}})?\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
 _TABLE = re.compile(
@@ -268,7 +280,8 @@ def _as_aggregate(text: str) -> str:
     found = _AGGREGATE.match(text)
     if found is None or _TABLE.search(text):
         return text
-    return f"calculate {found.group('expr')}"
+    shared = f" divided by {found.group('count')}" if found.group("share") else ""  # "split between 2 people"
+    return f"calculate {found.group('expr')}{shared}"
 
 
 def _as_calculation(text: str) -> str:

@@ -19,6 +19,8 @@ from agentnet.errors import UserError
 @pytest.mark.parametrize(
     ("request_text", "answer"),
     [("What is the sum of the ages in people.csv, times 2?", "204"),
+     # With no comma the whole question was one clause, no specialist's: SmolLM2 answered 27.
+     ("What is the sum of the ages in people.csv divided by 3?", "34"),
      ("Count the words in notes.txt and multiply by 4", "52"),
      # The result named ("that number", "the count"): refused ("cannot start an expression with 'by'"),
      # and with "and" the multiplication was not planned at all ("13 words").

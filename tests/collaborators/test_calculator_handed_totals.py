@@ -33,6 +33,8 @@ def test_numbers_read_from_an_image_add_up_through_the_cli() -> None:
     # the table tool nor OCR): the answer was the receipt's text. Of a text file, the chat model answered.
     [("What is the average price in invoice.png?", "3.2833333333 (average of 3 values)"),
      ("What is the total in receipt.png plus 10?", "15.75"), ("What is the total in receipt.txt plus 10?", "15.75"),
+     # The sharing after the amount: the plan read the image and stopped (OCR's text was the answer).
+     ("What is the total on receipt.png split between 2 people?", "2.875"),
      ("What is the average price in invoice.txt?", "3.2833333333 (average of 3 values)")],
 )  # fmt: skip
 def test_arithmetic_on_the_numbers_of_a_file_through_the_cli(request_text: str, answer: str) -> None:

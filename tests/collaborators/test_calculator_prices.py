@@ -50,6 +50,18 @@ def test_a_price_as_people_state_it(request_text: str, answer: str) -> None:
 
 @pytest.mark.parametrize(
     ("request_text", "answer"),
+    # The sharing after the amount: "cannot read the expression from split".
+    [("64.80 split between 3 people", "21.6"), ("What is 90 shared among 3 friends?", "30"),
+     ("what is 100 divided evenly between 4 people", "25"),
+     # The verb first, and the result shared out, as before.
+     ("split 120 between 3 people", "40"), ("Add a 15% tip to 64.80 and split it between 3 people", "24.84")],
+)  # fmt: skip
+def test_an_amount_split_between_people(request_text: str, answer: str) -> None:
+    assert calculate(request_text).text == answer
+
+
+@pytest.mark.parametrize(
+    ("request_text", "answer"),
     [("If I save 150 a month, how much do I have after 2 years?", "3600 (150 a month over 2 years)"),
      ("I earn 3200 a month. What is that per year?", "38400 (3200 a month over 1 year)"),
      ("I drive 30 miles a day. How far do I drive in a week?", "210 miles (30 miles a day over 1 week)"),

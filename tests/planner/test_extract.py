@@ -70,6 +70,18 @@ def test_taken_spans_answer_as_a_check_against_every_span_would() -> None:
             brute.append((start, end))
 
 
+@pytest.mark.parametrize(
+    ("task", "parts"),
+    [("What is the sum of the ages in people.csv divided by 3?",
+      ["What is the sum of the ages in people.csv", "divided by 3"]),
+     ("the total of prices.json times 2", ["the total of prices.json", "times 2"]),
+     # Not after other names: an image "divided by 2" is no table's number.
+     ("What is the total on receipt.png divided by 2?", ["What is the total on receipt.png divided by 2"])],
+)  # fmt: skip
+def test_arithmetic_after_a_table_is_a_clause_of_its_own(task: str, parts: list[str]) -> None:
+    assert clauses(task) == parts
+
+
 def test_clauses_split_at_sequencing_words_and_keep_quotes_whole() -> None:
     parts = clauses("I have notes. Please translate 'one, then two' and then summarize it, finally read it aloud.")
     assert parts == ["translate the quoted text", "summarize it", "read it aloud"]
@@ -274,6 +286,10 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("3 friends share a 90 dollar dinner, how much each?", "calculate 90 divided by 3"),
         ("4 roommates split $1800 rent", "calculate 1800 divided by 4"),
         ("Could you let 2 people share 5 images on Facebook", "Could you let 2 people share 5 images on Facebook"),
+        # The sharing after the amount, of money or a number; of things no division.
+        ("What is 90 shared among 3 friends?", "calculate 90 divided by 3"),
+        ("64.80 dollars split between 3 people", "calculate 64.80 divided by 3"),
+        ("5 images shared among 2 people", "5 images shared among 2 people"),
         # "Read out" is "read aloud"; "spread out" and "read it out loud" are left as they are.
         ("Read this out", "read this aloud"),
         ("read out the text", "read aloud the text"),
@@ -283,6 +299,10 @@ def test_a_title_is_read_for_what_it_names() -> None:
         ("What is the average price in invoice.png?", "calculate the average price in invoice.png"),
         ("What is the total in receipt.txt plus 10?", "calculate the total in receipt.txt plus 10"),
         ("what's the sum of the prices on this receipt", "calculate the sum of the prices on this receipt"),
+        (
+            "What is the total on receipt.png split between 2 people?",
+            "calculate the total on receipt.png divided by 2",
+        ),
         ("what is the average age in people.json", "what is the average age in people.json"),
         (
             "What is the total of column B in the table on this page?",
