@@ -36,13 +36,13 @@ models:
   - id: smollm2
     adapter: llamacpp
     path: "embedded:smollm2"
-    params: {n_ctx: 2048, deadline_s: 1200, max_tokens: MAX, system_prompt: "You are helpful. Answer concisely."}
+    params: {n_ctx: CTX, deadline_s: 1200, max_tokens: MAX, system_prompt: "You are helpful. Answer concisely."}
     card: {description: Summarise or rewrite a text., skills: [{id: chat, tags: [chat]}]}
 """
 
 
-def patient(max_tokens: int = 512) -> str:
-    return PATIENT.replace("MAX", str(max_tokens))
+def patient(max_tokens: int = 512, n_ctx: int = 2048) -> str:
+    return PATIENT.replace("MAX", str(max_tokens)).replace("CTX", str(n_ctx))
 
 
 def trace(run_id: str) -> dict:
@@ -151,8 +151,10 @@ def test_plan_for_a_118_kb_task_uses_all_of_it(tmp_path: Path) -> None:
 def test_an_input_longer_than_the_context_runs_in_parts_then_combined() -> None:
     # The split counts on 512 tokens for the final answer whatever the model's max_tokens (inputs.py),
     # and each part answers in up to 256: the combined answer need not run to 512 for the test.
-    Path("agentnet.yaml").write_text(patient(max_tokens=64))
-    long_text = REPORT * 3  # ~6,900 characters: by agentnet's cautious count, two 2,048-token windows
+    # A 1,280-token window (the least that still combines two parts' answers in one step) splits a
+    # text two thirds as long as a 2,048-token one needs: less for the model to read, the same split.
+    Path("agentnet.yaml").write_text(patient(max_tokens=64, n_ctx=1280))
+    long_text = REPORT * 2  # ~4,400 characters: by agentnet's cautious count, two 1,280-token windows
     Path("long.txt").write_text(long_text)
     done = cli("run", "summarise this", "--input", "long.txt", "--json")
     assert done.returncode == 0, done.stderr
