@@ -107,8 +107,10 @@ def test_a_run_started_on_one_server_is_read_followed_cancelled_and_resumed_on_a
 def test_kill_9_of_the_server_running_a_run_then_another_takes_it_over(
     serve: Callable[..., Served], shared_config: Callable[..., str], upstream: Upstream
 ) -> None:
-    # A lease long enough for B to ask before it runs out, however loaded the machine is.
-    a, b = serve("a", config=shared_config(lease_s=20)), serve("b", config=shared_config(lease_s=20))
+    # A lease long enough for B to ask before it runs out, however loaded the machine is: B asks within
+    # a second of the kill (at load 13), and A renewed at most 2 s before it (lease.py), so 8 s are left.
+    # Not longer: B then waits the lease out, idle.
+    a, b = serve("a", config=shared_config(lease_s=10)), serve("b", config=shared_config(lease_s=10))
     assert call(a, "POST", "/v1/runs", {"plan": PLAN, "run_id": "crash1", "wait": False}).status_code == 202
     assert upstream.arrived["gated"].wait(60)
     assert call(b, "GET", "/v1/runs/crash1").json()["lease"]["pid"] == a.process.pid
