@@ -8,12 +8,14 @@ process, the embedded SmolLM2, real signals."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import threading
 import time
 from typing import Any
 
 import httpx
+from processes import wait_until
 from serve_helpers import Served
 
 LONG = {
@@ -23,23 +25,39 @@ LONG = {
 }
 
 
+def queue_depth(served: Served) -> dict[str, float]:
+    """Model calls running and waiting their turn in the server (all models), from /metrics."""
+    text = httpx.get(f"{served.url}/metrics", headers=served.headers(), timeout=30).text
+    found = re.findall(r'agentnet_queue_depth\{model="[^"]+",state="(\w+)"\} (\S+)', text)
+    return {state: sum(float(value) for named, value in found if named == state) for state in ("running", "waiting")}
+
+
 def test_sigterm_stops_the_calls_in_flight_and_says_why(serve: Any) -> None:
     served: Served = serve("calls")
     url = f"{served.url}/v1/chat/completions"
     whole: list[httpx.Response] = []
     streamed: list[Any] = []
 
+    begun = threading.Event()
+
     def stream() -> None:
         with httpx.stream("POST", url, json={**LONG, "stream": True}, timeout=120) as response:
-            streamed.extend([response.status_code, *response.iter_lines()])
+            streamed.append(response.status_code)
+            for line in response.iter_lines():
+                streamed.append(line)
+                if line.startswith("data:"):
+                    begun.set()
 
     callers = [
         threading.Thread(target=stream),
         threading.Thread(target=lambda: whole.append(httpx.post(url, json=LONG, timeout=120))),
     ]
-    for caller in callers:  # the stream first: it streams while the other waits its turn (one at a time)
-        caller.start()
-        time.sleep(2)
+    # The stream first: it streams while the other waits its turn (one at a time). Each state is waited
+    # for, not slept for: 2 s each was idle on a quick machine and could be too short on a loaded one.
+    callers[0].start()
+    assert begun.wait(120), served.log_text()[-3000:]
+    callers[1].start()
+    wait_until(lambda: queue_depth(served)["waiting"] >= 1, "the whole answer to wait its turn", timeout_s=60)
     began = time.monotonic()
     served.process.send_signal(signal.SIGTERM)
     served.process.wait(timeout=60)
@@ -78,17 +96,16 @@ def test_sigterm_ends_a_streamed_run_with_its_error_not_a_cut(serve: Any) -> Non
         threading.Thread(target=lambda: httpx.post(f"{served.url}/v1/chat/completions", json=whole, timeout=120))
         for _ in range(3)
     ]
-    for other in others:
-        other.start()
-        time.sleep(1)
-    caller = threading.Thread(target=stream)
-    caller.start()
-    time.sleep(4)  # the first one into its model's reply, the others and the stream waiting their turns
+    # Each in the queue before the next is sent (the model's calls, running or waiting: /metrics), so the
+    # order is sure; 1 s apart, then 4 s for the last, were idle on a quick machine.
+    callers = [*others, threading.Thread(target=stream)]
+    for queued, caller in enumerate(callers, 1):
+        caller.start()
+        wait_until(lambda n=queued: sum(queue_depth(served).values()) >= n, f"run {queued} in the queue", timeout_s=60)
     served.process.send_signal(signal.SIGTERM)
     served.process.wait(timeout=60)
-    caller.join(timeout=60)
-    for other in others:
-        other.join(timeout=60)
+    for caller in callers:
+        caller.join(timeout=60)
     log = served.log_text()
     data = [line[5:].strip() for line in lines if line.startswith("data:")]
     assert data and data[-1] == "[DONE]", (lines[-5:], log[-3000:])
