@@ -22,6 +22,9 @@ from typing import Any
 
 import pytest
 
+# Each test's home starts with the bundled cards' vectors (tests/card_seed.py).
+from card_seed import seed_card_vectors
+
 # A leaked socket or file fails the test that leaked it (tests/leakguard.py).
 from leakguard import leaks_of_the_module, leaks_of_the_test
 from listening import refused_port, silent_port
@@ -61,10 +64,13 @@ def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout_s: float, 
 
 
 @pytest.fixture(autouse=True)
-def agentnet_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own AGENTNET_HOME and working directory: nothing touches ~/.agentnet."""
+def agentnet_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
+    """Every test gets its own AGENTNET_HOME and working directory: nothing touches ~/.agentnet. The home
+    holds the bundled cards' vectors, as one used before does (card_seed.py), unless marked cold_home."""
     home = tmp_path / "agentnet-home"
     home.mkdir()
+    if request.node.get_closest_marker("cold_home") is None:
+        seed_card_vectors(home)
     monkeypatch.setenv("AGENTNET_HOME", str(home))
     monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     work = tmp_path / "work"

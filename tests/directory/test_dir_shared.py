@@ -196,6 +196,7 @@ def test_other_providers_are_never_withdrawn(chroma_server: str, embedder: Count
         assert {c.id for c in a.cards()} == {"imported", "tool"}
 
 
+@pytest.mark.cold_home  # it lists what the home holds
 def test_instance_id_is_created_once_per_home(agentnet_home: Path) -> None:
     first = instance_id()
     assert (agentnet_home / "instance_id").read_text(encoding="utf-8").strip() == first

@@ -22,6 +22,8 @@ CARDS = [
 ]
 TASK = ["translate good morning to German"]
 
+pytestmark = pytest.mark.cold_home  # what a home with no vectors yet embeds
+
 
 def card_texts(cards: list[CapabilityCard]) -> list[str]:
     """What a cold plan embeds for ``cards``: each whole text, then each head (these cards' skills make

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from card_seed import seed_card_vectors
 from processes import cpu_seconds
 
 BIN_DIR = Path(sys.executable).parent
@@ -113,7 +114,9 @@ def start_serve(
     """Start ``agentnet serve`` on a port it picks, with its own AGENTNET_HOME and working directory."""
     home = root / "home"
     workdir = root / "work"
-    home.mkdir(parents=True, exist_ok=True)
+    if not home.exists():  # a new home holds the bundled cards' vectors, as every test's does (conftest.py)
+        home.mkdir(parents=True)
+        seed_card_vectors(home)
     workdir.mkdir(parents=True, exist_ok=True)
     if config is not None:
         (workdir / "agentnet.yaml").write_text(config)
