@@ -62,7 +62,7 @@ def tally(
     weights: Any,
 ) -> tuple[int, ...]:
     # Bridges are chosen by the scores, so the same picks under other weights may plan otherwise.
-    key = (weights, tuple((pick.card.id, pick.clause) for pick in picks))
+    key = (weights, tuple((pick.card.id, pick.clause, pick.side) for pick in picks))
     if key not in case.done:
         _, steps = outcome.steps_from(picks, cards, sims, case.text, case.supplied, settings.max_steps)
         nodes = {step.capability for step in steps}

@@ -177,7 +177,8 @@ def fit_stacked(rows: np.ndarray, labels: np.ndarray) -> np.ndarray:
 class ToolClassifier:
     """The fitted classifier of one directory: the card ids it knows (those some example used), per
     known tool its embedding weights and frequency, the stacked weights, the bar ``tau``, and how far
-    it is trusted against zero-shot's picks (``weight``: ``chosen``)."""
+    it is trusted against zero-shot's picks (``weight``: ``chosen``; with ``adds``, a factor of the
+    probabilities of the tools it adds)."""
 
     tools: list[str]
     frequency: list[float]
@@ -186,10 +187,14 @@ class ToolClassifier:
     tau: float = 0.5
     l2: float = 0.0
     weight: float = 1.0
+    # Only adds its surest tools (probability >= tau) to the fitted weights' picks
+    # (``learned_tools.fit_additions``), instead of choosing the tools itself.
+    adds: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"tools": self.tools, "frequency": self.frequency, "embedding": self.embedding,
-                "stacked": self.stacked, "tau": self.tau, "l2": self.l2, "weight": self.weight}  # fmt: skip
+                "stacked": self.stacked, "tau": self.tau, "l2": self.l2, "weight": self.weight,
+                "adds": self.adds}  # fmt: skip
 
     @classmethod
     def from_dict(cls, kept: dict[str, Any]) -> ToolClassifier:

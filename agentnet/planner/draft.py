@@ -57,6 +57,9 @@ class Pick:
     why: str = ""
     # False when no clause clearly asked for any tool and this is only the best guess.
     confident: bool = True
+    # A step beside the chain: it reads what the request hands over, and no step reads it (the tool
+    # classifier's additions, ``planner.learned_tools.with_additions``: sure of the tool, not of its place).
+    side: bool = False
 
 
 def accepts(card: CapabilityCard, kind: str) -> bool:
@@ -299,6 +302,7 @@ def link(picks: list[Pick], artifacts: list[Artifact], task: str) -> list[Step]:
     steps: list[Step] = []
     consumed: set[int] = set()
     used_artifacts: set[int] = set()
+    side = {index for index, pick in enumerate(picks) if pick.side}
     for index, pick in enumerate(picks):
         card = pick.card
         wanted = card.input_types or ["text"]
@@ -307,10 +311,14 @@ def link(picks: list[Pick], artifacts: list[Artifact], task: str) -> list[Step]:
         for position, kind in enumerate(wanted):
             name = card.parameters[position]["name"] if position < len(card.parameters) else None
             own = _own_material(picks, index, kind, artifacts, used_artifacts)
-            exclude = linked_here | _other_questions(picks, index, kind) | own
-            producer = _producer(picks[:index], kind, consumed, exclude, reuse=False)
-            artifact = _artifact(artifacts, kind, used_artifacts, pick.clause) if producer is None else None
-            if producer is None and artifact is None and kind != "text":
+            exclude = linked_here | _other_questions(picks, index, kind) | own | side
+            producer = None if pick.side else _producer(picks[:index], kind, consumed, exclude, reuse=False)
+            if pick.side:  # reads the material (the one another step reads too), takes none from the others
+                artifact = _artifact(artifacts, kind, set(used_artifacts), pick.clause)
+                artifact = _artifact(artifacts, kind, set(), pick.clause) if artifact is None else artifact
+            else:
+                artifact = _artifact(artifacts, kind, used_artifacts, pick.clause) if producer is None else None
+            if producer is None and artifact is None and kind != "text" and not pick.side:
                 producer = _producer(picks[:index], kind, consumed, exclude, reuse=True)
             if producer is not None:
                 consumed.add(producer)

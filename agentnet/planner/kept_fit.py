@@ -23,7 +23,8 @@ def shown(fit: dict[str, Any]) -> dict[str, Any]:
     whether it was fitted (below ``MIN_EXAMPLES`` not: null scores and the ``reason``)."""
     kept = fit.get("classifier")
     if kept:
-        fit["classifier"] = {"tools": len(kept["tools"]), "tau": kept["tau"], "weight": kept.get("weight", 1.0)}
+        fit["classifier"] = {"tools": len(kept["tools"]), "tau": kept["tau"], "weight": kept.get("weight", 1.0),
+                             "adds": kept.get("adds", False)}  # fmt: skip
     if fit["examples"] >= MIN_EXAMPLES:
         return {**fit, "fitted": True}
     unset = {key: None for key in UNMEASURED if key in fit}
@@ -39,11 +40,19 @@ def trusted(fit: dict[str, Any]) -> str:
         return f"too few solved tasks to fit ({fit['examples']} < {MIN_EXAMPLES}): zero-shot{reused}"
     if fit.get("classifier"):
         classifier = fit["classifier"]
+        if classifier.get("adds"):
+            return (f"{_weights(fit)}; tool classifier trusted to add tools ({classifier['tools']} tools, bar "
+                    f"{classifier['tau']:.2f}, weight {classifier['weight']:.2f})")  # fmt: skip
         return (f"tool classifier trusted ({classifier['tools']} tools, bar {classifier['tau']:.2f}, "
                 f"weight {classifier['weight']:.2f})")  # fmt: skip
     # Fits kept by an older release have no bars: theirs were the tuning's.
     floor, standout = fit.get("floor", 1.0), fit.get("standout", 1.0)
     if fit["phrase"] or fit["prior"] or (floor, standout) != (1.0, 1.0):
-        return (f"trusted: phrases {fit['phrase']:.2f}, similar tasks {fit['prior']:.2f}, floor x{floor:.2f}, "
-                f"standout x{standout:.2f}")  # fmt: skip
+        return _weights(fit)
     return "not trusted: zero-shot planning scores as well"
+
+
+def _weights(fit: dict[str, Any]) -> str:
+    floor, standout = fit.get("floor", 1.0), fit.get("standout", 1.0)
+    return (f"trusted: phrases {fit['phrase']:.2f}, similar tasks {fit['prior']:.2f}, floor x{floor:.2f}, "
+            f"standout x{standout:.2f}")  # fmt: skip

@@ -10,6 +10,7 @@ In the planner, a request gets the same signals from all of memory and the class
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from agentnet.cards import CapabilityCard
@@ -19,11 +20,17 @@ from agentnet.planner.classifier import Signals, ToolClassifier
 from agentnet.planner.extract import Artifact
 from agentnet.planner.similarity import Scorer
 from agentnet.planner.tuning import PlannerTuning
+from agentnet.planner.validate import WILDCARD_TYPES
 
 if TYPE_CHECKING:
     import numpy as np
 
     from agentnet.planner.memory import PlanMemory
+
+
+# Bars at which the classifier's surest tools join the weights' picks (``fit_additions``): above the
+# classifier's own bars (``classifier.TAU_GRID``), since an added tool must be likelier than not.
+ADD_GRID = (0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def _columns(cards: list[CapabilityCard]) -> dict[str, int]:
@@ -57,9 +64,10 @@ def fit(
     examples: list[dict[str, Any]],
     cards: list[CapabilityCard],
     settings: PlannerTuning,
-) -> tuple[ToolClassifier, np.ndarray]:
-    """The classifier for these remembered tasks, its bar chosen on all of them, and per task the node
-    and edge tp, fp, fn of its plan with the bar chosen without that task's fold (an honest estimate)."""
+) -> tuple[ToolClassifier, np.ndarray, np.ndarray]:
+    """The classifier for these remembered tasks, its bar chosen on all of them, per task the node
+    and edge tp, fp, fn of its plan with the bar chosen without that task's fold (an honest estimate),
+    and per task its out-of-fold probabilities (``fit_additions`` reads them)."""
     import numpy as np
 
     from agentnet.directory.embedder import shared_embedder
@@ -86,7 +94,86 @@ def fit(
     for k in range(classifier.FOLDS):
         honest[folds == k] = tallies[_best_bar(tallies[:, folds != k]), folds == k]
     fitted.tau = classifier.TAU_GRID[_best_bar(tallies)]
-    return fitted, honest
+    return fitted, honest, probabilities
+
+
+def fit_additions(
+    cases: list[Case],
+    cards: list[CapabilityCard],
+    settings: PlannerTuning,
+    learned: tuple[list[list[draft.Pick]], list[list[list[float]]], Any],
+    probabilities: np.ndarray,
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """The bar of ``ADD_GRID`` at which the classifier's tools join the fitted weights' picks
+    (``learned``: per task its picks and scores, and the weights' key), chosen on all the tasks; per task
+    the tallies of those picks alone, and with the additions at the bar chosen without its fold.
+
+    Why additions: where the classifier as a whole loses links (it drops picks retrieval got right and
+    their links go with them: huggingface's train half), the picks the weights make are kept and the
+    tools the classifier is surest of are added beside the chain (``with_additions``). Why beside it:
+    placed in the chain, they lost links in huggingface's fit at every place tried (before their
+    clause's pick -1.0 e-F1, after it -1.2, at the first slot whose types fit -2.0), the tool right far
+    more often than its place. The bar is the one whose plans score best (pooled node plus edge F1) on
+    the other folds: unlike the classifier's own bar (``_best_bar``) it trades an added tool against the
+    picks already made, not against a calibrated F1."""
+    import numpy as np
+
+    all_picks, all_sims, key = learned
+    folds = np.array(transitions.folds_of([case.text for case in cases], classifier.FOLDS))
+    base = np.array([tally(case, cards, sims, settings, picks, key)
+                     for case, picks, sims in zip(cases, all_picks, all_sims, strict=True)], dtype=float)  # fmt: skip
+    tallies = np.array([
+        [tally(case, cards, sims, settings, with_additions(case.parts, cards, sims, picks, p, bar,
+                                                                 {a.type for a in case.supplied}), key)
+         for case, picks, sims, p in zip(cases, all_picks, all_sims, probabilities, strict=True)]
+        for bar in ADD_GRID
+    ], dtype=float)  # fmt: skip
+
+    def best(part: np.ndarray) -> int:
+        return max(range(len(ADD_GRID)), key=lambda bar: _pooled_f1(part[bar]))
+
+    honest = np.zeros(tallies.shape[1:])
+    for k in range(classifier.FOLDS):
+        honest[folds == k] = tallies[best(tallies[:, folds != k]), folds == k]
+    return ADD_GRID[best(tallies)], base, honest
+
+
+def _pooled_f1(tallies: np.ndarray) -> float:
+    return float(outcome.pseudo_f1(tallies[:, :3]).mean() + outcome.pseudo_f1(tallies[:, 3:]).mean())
+
+
+def with_additions(
+    parts: list[str],
+    cards: list[CapabilityCard],
+    sims: list[list[float]],
+    picks: list[draft.Pick],
+    probabilities: np.ndarray,
+    bar: float,
+    handed: set[str],
+    weight: float = 1.0,
+    examples: int = 0,
+) -> list[draft.Pick]:
+    """``picks`` with every other tool whose probability, times ``weight`` (how far the additions are
+    trusted), is at ``bar`` or above, and whose every input the request can hand over (``handed``: the
+    types of its artifacts; text always): each is a step beside the chain (``draft.Pick.side``: it reads
+    the request's material and feeds no step), serving the clause that matches it best, placed before
+    that clause's pick (a step beside the chain reads no step, so its place only orders the plan).
+    Unknown tools (NaN) are never added."""
+    have = {pick.card.id for pick in picks}
+    readable = {"text", *handed, *WILDCARD_TYPES}
+    added = [j for j, card in enumerate(cards)
+             if card.id not in have and probabilities[j] == probabilities[j] and weight * probabilities[j] >= bar
+             and set(card.input_types) <= readable]  # fmt: skip
+    if not added:
+        return picks
+    out = [(parts.index(pick.clause) if pick.clause in parts else -1, 0.0, pick) for pick in picks]
+    for j in added:
+        clause = max(range(len(parts)), key=lambda i: sims[i][j])
+        why = f"learned from {examples} solved tasks (probability {probabilities[j]:.2f})"
+        pick = draft.Pick(cards[j], parts[clause], sims[clause][j], [], why, side=True)
+        out.append((clause, -float(probabilities[j]), pick))
+    out.sort(key=lambda item: (item[0], item[1]))
+    return [pick for _, _, pick in out]
 
 
 def _best_bar(tallies: np.ndarray) -> int:
@@ -130,6 +217,69 @@ def _picks(
     return [pick for _, _, pick in out]
 
 
+def probabilities_of(
+    memory: PlanMemory,
+    fitted: ToolClassifier,
+    scorer: Scorer,
+    request: tuple[str, list[str], list[Artifact]],
+    cards: list[CapabilityCard],
+) -> tuple[np.ndarray, list[list[float]], Signals]:
+    """The fitted classifier's probabilities for a new request, its signals read from all of memory; with
+    its zero-shot scores as the planner chooses by them, and the signals (``request``: its text, clauses
+    and artifacts)."""
+    from agentnet.directory.embedder import shared_embedder
+
+    text, parts, supplied = request
+    settings = scorer.settings
+    zero_shot, votes, phrase_best = scorer.components(parts, cards)
+    case = Case(text, parts, supplied, zero_shot, votes, phrase_best, set(), None)
+    nearest = next(iter(memory.similar(case.text, 1, set(_columns(cards)))), None)
+    sims = penalised(parts, zero_shot, settings, text)
+    signals = signals_of(case, cards, sims, settings, nearest, shared_embedder().embed_one(case.text))
+    return fitted.probabilities(signals, [card.id for card in cards]), sims, signals
+
+
+def planned(
+    memory: PlanMemory | None,
+    kept: dict[str, Any] | None,
+    scorer: Scorer,
+    request: tuple[str, list[str], list[Artifact]],
+    scored: tuple[list[CapabilityCard], list[list[float]]],
+    retrieval: Callable[[], tuple[list[draft.Pick], str]],
+) -> tuple[list[draft.Pick], str]:
+    """The picks for a request (``request``: its text, clauses and artifacts; ``scored``: the cards and its
+    clause x card scores) and their source: the fitted classifier's (``kept``) where it is trusted to
+    choose the tools, else ``retrieval``'s, with the classifier's surest tools added where it is trusted
+    to add them."""
+    if kept and memory is not None and not kept.get("adds"):
+        learned = picks(memory, kept, scorer, *request, scored[0])
+        if learned:
+            return learned, "memory"
+    chosen, source = retrieval()
+    if kept and memory is not None and kept.get("adds") and source == "retrieval":
+        chosen = additions(memory, kept, scorer, request, *scored, chosen)
+    return chosen, source
+
+
+def additions(
+    memory: PlanMemory,
+    kept: dict[str, Any],
+    scorer: Scorer,
+    request: tuple[str, list[str], list[Artifact]],
+    cards: list[CapabilityCard],
+    sims: list[list[float]],
+    chosen: list[draft.Pick],
+) -> list[draft.Pick]:
+    """``chosen`` (the picks of retrieval with the fitted weights, scored ``sims``) with the tools the
+    fitted classifier (``kept``, its ``adds`` set) is sure the request needs besides (``request``: its
+    text, clauses and artifacts)."""
+    fitted = ToolClassifier.from_dict(kept)
+    probabilities = probabilities_of(memory, fitted, scorer, request, cards)[0]
+    parts = request[1]
+    handed = {artifact.type for artifact in request[2]}
+    return with_additions(parts, cards, sims, chosen, probabilities, fitted.tau, handed, fitted.weight, len(memory))
+
+
 def picks(
     memory: PlanMemory,
     kept: dict[str, Any],
@@ -141,14 +291,7 @@ def picks(
 ) -> list[draft.Pick]:
     """The picks of the fitted classifier (``kept``: ``ToolClassifier.to_dict``) for a new request, its
     signals read from all of memory."""
-    from agentnet.directory.embedder import shared_embedder
-
-    settings = scorer.settings
-    zero_shot, votes, phrase_best = scorer.components(parts, cards)
-    case = Case(text, parts, supplied, zero_shot, votes, phrase_best, set(), None)
     fitted = ToolClassifier.from_dict(kept)
-    nearest = next(iter(memory.similar(case.text, 1, set(_columns(cards)))), None)
-    sims = penalised(parts, zero_shot, settings, text)
-    signals = signals_of(case, cards, sims, settings, nearest, shared_embedder().embed_one(case.text))
-    probabilities = fitted.probabilities(signals, [card.id for card in cards])
+    probabilities, sims, signals = probabilities_of(memory, fitted, scorer, (text, parts, supplied), cards)
+    case = Case(text, parts, supplied, signals.zero_shot, signals.votes, signals.phrase_best, set(), None)
     return _picks(case, cards, sims, probabilities, signals.picked, fitted.tau, len(memory), fitted.weight)

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from agentnet.cards import CapabilityCard
 from agentnet.planner import draft, learned_tools, outcome, transitions
 from agentnet.planner.cases import Bars, Case, case_of, choose, penalised, tally
+from agentnet.planner.classifier import ToolClassifier
 from agentnet.planner.kept_fit import MIN_EXAMPLES
 from agentnet.planner.memory import PlanMemory, stale
 from agentnet.planner.similarity import Scorer
@@ -137,8 +138,8 @@ def fit(memory: PlanMemory, scorer: Scorer, cards: list[CapabilityCard], setting
     grid: list[Setting] = [(p, q, b) for p in PHRASE_GRID for q in PRIOR_GRID for b in BAR_GRID]
     tallies = np.array([[_outcome(case, cards, settings, row) for case in cases] for row in grid], dtype=float)
     chosen, learned, t = _validated(grid, tallies, cases, cards, settings)
-    kept, learned, t = _with_classifier(memory, cases, examples, cards, settings, tallies[0], (learned, t))
-    phrase, prior, (floor, standout) = ZERO_SHOT if kept else chosen
+    kept, learned, t = _with_classifier(memory, cases, examples, cards, settings, tallies[0], (learned, t), chosen)
+    phrase, prior, (floor, standout) = ZERO_SHOT if kept and not kept["adds"] else chosen
     nearest, reused = _reused(memory, cases, examples, cards, settings, names)
     reuse, learned = _reuse_threshold(learned, nearest, reused)
     links, links_t = transitions.fit_weights(examples, names)
@@ -170,6 +171,7 @@ def _with_classifier(
     settings: PlannerTuning,
     zero_shot: np.ndarray,
     weighted: tuple[np.ndarray, float],
+    chosen: Setting,
 ) -> tuple[dict[str, Any] | None, np.ndarray, float]:
     """The tool classifier (``planner.learned_tools``) when its honest estimate shows it choosing
     tools better than zero-shot (node gain t > 1) without losing links on average (edge gain >= 0), and
@@ -181,7 +183,7 @@ def _with_classifier(
     0.9, dailylifeapis 2.5 / 0.2) and would veto what the held-out halves confirm (office +5.6 n-F1
     +8.4 e-F1, dailylifeapis +4.3 / +6.7). A mean edge loss still vetoes it (huggingface's train half:
     +6.1 n-F1, -1.3 e-F1)."""
-    fitted, honest = learned_tools.fit(memory, cases, examples, cards, settings)
+    fitted, honest, probabilities = learned_tools.fit(memory, cases, examples, cards, settings)
     nodes, edges = (outcome.pseudo_f1(honest[:, part]) - outcome.pseudo_f1(zero_shot[:, part])
                     for part in (slice(0, 3), slice(3, 6)))  # fmt: skip
     t = t_of(nodes)
@@ -189,6 +191,39 @@ def _with_classifier(
         # Trusted by degrees, as the weights are: James-Stein's positive part of its evidence.
         fitted.weight = round(1 - 1 / t**2, 4)
         return fitted.to_dict(), honest, t
+    return _additions(fitted, cases, cards, settings, probabilities, weighted, chosen)
+
+
+def _additions(
+    fitted: ToolClassifier,
+    cases: list[Case],
+    cards: list[CapabilityCard],
+    settings: PlannerTuning,
+    probabilities: np.ndarray,
+    weighted: tuple[np.ndarray, float],
+    chosen: Setting,
+) -> tuple[dict[str, Any] | None, np.ndarray, float]:
+    """The classifier trusted to add its surest tools to the weights' picks (``learned_tools.fit_additions``)
+    when its honest estimate gains on tools against those picks alone (t > 1) and loses no links on average
+    (as ``_with_classifier`` asks of the whole classifier), by degrees: its probabilities are scaled by
+    ``1 - 1/t²``, so a gain the examples barely show adds nothing. Else None and the weights' tallies and t."""
+    import numpy as np
+
+    phrase, prior, bars = chosen
+    planned = []
+    for case in cases:
+        sims = penalised(case.parts, Scorer.combine(case.zero_shot, case.phrase_best, case.votes, phrase, prior),
+                         settings, case.text)  # fmt: skip
+        planned.append((choose(case, cards, sims, settings, bars), sims))
+    learned = ([picks for picks, _ in planned], [sims for _, sims in planned], (phrase, prior))
+    bar, alone, honest = learned_tools.fit_additions(cases, cards, settings, learned, probabilities)
+    nodes, edges = (outcome.pseudo_f1(honest[:, part]) - outcome.pseudo_f1(alone[:, part])
+                    for part in (slice(0, 3), slice(3, 6)))  # fmt: skip
+    t = t_of(nodes)
+    if t > 1 and edges.mean() >= 0:
+        fitted.tau, fitted.adds, fitted.weight = bar, True, round(1 - 1 / t**2, 4)
+        # The weights' own estimate moved by what the additions gain on the same tasks.
+        return fitted.to_dict(), np.asarray(weighted[0]) + honest - alone, min(weighted[1], t)
     return None, *weighted
 
 

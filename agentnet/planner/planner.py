@@ -143,11 +143,11 @@ class Planner:
             plan = general_plan(task, request.supplied, cards, best, self.settings.general_model)
             plan.notes = [*request.notes, *plan.notes]
             return self._finish(plan, request, cards, filters, limit)
-        classifier = request.trust.classifier if request.trust is not None else None
-        if not reused and classifier and self.memory is not None and self.settings.model_mode != "decompose":
-            reused = learned_tools.picks(self.memory, classifier, self._scorer, request.text, parts,
-                                         request.supplied, cards)  # fmt: skip
-        picks, source = (reused, "memory") if reused else self._choose(request, parts, cards, sims, deadline_s)
+        kept = request.trust.classifier if request.trust and self.settings.model_mode != "decompose" else None
+        seen = (request.text, parts, request.supplied)
+        picks, source = (reused, "memory") if reused else learned_tools.planned(
+            self.memory, kept, self._scorer, seen, (cards, sims), lambda: self._choose(request, parts, cards, sims,
+                                                                                        deadline_s))  # fmt: skip
         picks, steps = outcome.steps_from(picks, cards, sims, request.text, request.supplied, limit, request.notes)
         steps = self._learned_links(steps, picks, request)
         values.fill(steps, {card.id: card for card in cards}, request.text)

@@ -77,3 +77,82 @@ def test_a_barely_supported_classifier_changes_nothing() -> None:
     assert classifier.chosen(probabilities, {1}, 0.5, weight=0.0) == [1]
     assert classifier.chosen(probabilities, {1}, 0.5, weight=0.4) == [1]
     assert classifier.chosen(probabilities, {1}, 0.5, weight=0.9) == [0]
+
+
+def test_additions_join_the_picks_only_above_the_bar_and_as_far_as_trusted() -> None:
+    """Where the classifier is trusted only to add tools (``learned_tools.fit_additions``), the picks
+    retrieval made stay, a tool the classifier is sure of joins them at the clause it matches best, and
+    neither a tool under the bar, nor one no example used (NaN), nor one a weak trust scales under it."""
+    from agentnet.cards import CapabilityCard
+    from agentnet.planner import draft
+    from agentnet.planner.learned_tools import with_additions
+
+    cards = [CapabilityCard(id=name, name=name, description=f"The {name} tool.") for name in TOOLS]
+    parts = ["first do this", "then that"]
+    sims = [[0.9, 0.1, 0.2, 0.1], [0.1, 0.2, 0.8, 0.3]]
+    picked = [draft.Pick(cards[1], parts[1], 0.2)]
+    probabilities = np.array([0.85, 0.1, 0.4, float("nan")])
+    added = with_additions(parts, cards, sims, picked, probabilities, 0.6, set())
+    # alpha added for the clause it matches best, before beta's clause, as a step beside the chain;
+    # gamma (0.4) stays out.
+    assert [[pick.card.id, pick.clause, pick.side] for pick in added] == [
+        ["alpha", "first do this", True],
+        ["beta", "then that", False],
+    ]
+    assert with_additions(parts, cards, sims, picked, probabilities, 0.9, set()) == picked
+    # Trusted by degrees: 0.85 x 0.5 is under the bar, so nothing is added.
+    assert with_additions(parts, cards, sims, picked, probabilities, 0.6, set(), weight=0.5) == picked
+    # A tool already picked is not added twice; the unknown one never is, however its NaN compares.
+    everything = np.array([0.95, 0.95, 0.95, float("nan")])
+    # Each added tool goes before the pick of the clause it serves, the likelier first.
+    assert [pick.card.id for pick in with_additions(parts, cards, sims, picked, everything, 0.6, set())] == [
+        "alpha",
+        "gamma",
+        "beta",
+    ]
+    # A tool that reads a medium the request does not hand over is not added: beside the chain, nothing
+    # would feed it.
+    listener = CapabilityCard(id="listener", name="listener", description="Hears audio.", input_types=["audio"])
+    assert with_additions(parts, [*cards, listener], [[*row, 0.9] for row in sims], picked,
+                          np.array([*probabilities, 0.99]), 0.6, set())[0].card.id == "alpha"  # fmt: skip
+    assert with_additions(parts, [*cards, listener], [[*row, 0.9] for row in sims], picked,
+                          np.array([*probabilities, 0.99]), 0.6, {"audio"})[0].card.id == "listener"  # fmt: skip
+
+
+def test_a_step_beside_the_chain_reads_what_was_handed_over_and_feeds_nothing() -> None:
+    """An added tool's place in the chain is not known, so it is wired to the request's own material:
+    neither reading the step before it nor read by the step after it (which reads what it would have
+    read without it)."""
+    from agentnet.cards import CapabilityCard
+    from agentnet.planner import draft
+    from agentnet.planner.extract import artifacts
+
+    def card(name: str, kind: str) -> CapabilityCard:
+        return CapabilityCard(id=name, name=name, description=name, input_types=[kind], output_types=["text"])
+
+    task = "Describe photo.jpg, then summarize it"
+    describe, segment, summarize = card("describe", "image"), card("segment", "image"), card("summarize", "text")
+    picks = [draft.Pick(describe, "Describe photo.jpg", 0.9), draft.Pick(segment, "Describe photo.jpg", 0.5, side=True),
+             draft.Pick(summarize, "then summarize it", 0.8)]  # fmt: skip
+    steps = draft.link(picks, artifacts(task), task)
+    assert steps[1].inputs[0].kind != "step" and steps[1].inputs[0].value == "photo.jpg"
+    assert [item.step for item in steps[2].inputs] == ["s1"]
+    # The same tool in the chain reads and feeds as any step: the summary reads it, the latest text.
+    picks[1] = draft.Pick(segment, "Describe photo.jpg", 0.5)
+    assert [item.step for item in draft.link(picks, artifacts(task), task)[2].inputs] == ["s2"]
+
+
+def test_a_classifier_trusted_to_add_is_said_so_beside_the_weights() -> None:
+    """``memory stats`` and ``plan --learn`` say what a fit trusts: the weights still choose the tools
+    there, and the classifier only adds its surest ones."""
+    from agentnet.planner.kept_fit import shown, trusted
+
+    kept = ToolClassifier(["a", "b"], [1.0, 1.0], [[0.0, 0.0]], [0.0], tau=0.6, weight=0.74, adds=True).to_dict()
+    fit = {"examples": 221, "phrase": 0.3, "prior": 0.16, "floor": 0.83, "standout": 0.88, "classifier": kept}
+    assert trusted(shown(dict(fit))) == (
+        "trusted: phrases 0.30, similar tasks 0.16, floor x0.83, standout x0.88; "
+        "tool classifier trusted to add tools (2 tools, bar 0.60, weight 0.74)"
+    )
+    assert shown(dict(fit))["classifier"] == {"tools": 2, "tau": 0.6, "weight": 0.74, "adds": True}
+    whole = {**fit, "classifier": {**kept, "adds": False}}
+    assert trusted(shown(whole)).startswith("tool classifier trusted (2 tools")
