@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import threading
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,27 @@ def test_consistent_examples_teach_a_vocabulary_and_the_rest_stays_zero_shot(car
     planner = Planner(InMemorySource(cards), None, PlannerTuning(model_mode="off"), memory=memory)
     step = planner.plan(HELD_OUT[0]).steps[0]
     assert step.why.startswith(f"learned from {len(examples())} solved tasks (probability"), step.why
+
+
+def test_a_classifier_trusted_to_add_plans_its_tool_beside_the_chain(cards: list[CapabilityCard]) -> None:
+    """A fit whose classifier only adds (learned_tools.with_additions): retrieval's plan stays, and the
+    tool the examples taught joins it as a step that reads the request and that no step reads."""
+    memory = PlanMemory(":memory:")
+    memory.remember_all(examples(), source="learned")
+    planner = Planner(InMemorySource(cards), None, PlannerTuning(model_mode="off"), memory=memory)
+    trust = planner.fit_memory()
+    assert trust is not None and trust.classifier is not None
+    # The same fit, its classifier kept only to add: the weights (zero here) choose, as zero-shot does.
+    kept = {**asdict(trust), "classifier": {**trust.classifier, "adds": True, "tau": 0.5, "weight": 1.0}}
+    memory.keep_fit(learning.fingerprint(cards), memory.version(), kept)
+    planner = Planner(InMemorySource(cards), None, PlannerTuning(model_mode="off"), memory=memory)
+    steps = planner.plan(HELD_OUT[0]).steps
+    zero_shot = plans(cards, None)[0]
+    assert [step.capability for step in steps if step.capability != "K7"] == zero_shot, steps
+    (added,) = [step for step in steps if step.capability == "K7"]
+    assert added.why.startswith("learned from"), added.why
+    assert all(item.kind != "step" for item in added.inputs), added.inputs
+    assert not any(item.step == added.id for step in steps for item in step.inputs), steps
 
 
 def test_a_planner_that_lives_on_never_waits_for_a_fit(
