@@ -295,3 +295,36 @@ def picks(
     probabilities, sims, signals = probabilities_of(memory, fitted, scorer, (text, parts, supplied), cards)
     case = Case(text, parts, supplied, signals.zero_shot, signals.votes, signals.phrase_best, set(), None)
     return _picks(case, cards, sims, probabilities, signals.picked, fitted.tau, len(memory), fitted.weight)
+
+
+def trusted_additions(
+    fitted: ToolClassifier,
+    cases: list[Case],
+    cards: list[CapabilityCard],
+    settings: PlannerTuning,
+    probabilities: np.ndarray,
+    weighted: tuple[np.ndarray, float],
+    chosen: tuple[float, float, tuple[float, float]],
+) -> tuple[dict[str, Any] | None, np.ndarray, float]:
+    """The classifier trusted to add its surest tools to the weights' picks (``fit_additions``)
+    when its honest estimate gains on tools against those picks alone (t > 1) and loses no links on average
+    (as ``learning._with_classifier`` asks of the whole classifier), by degrees: its probabilities are scaled by
+    ``1 - 1/t²``, so a gain the examples barely show adds nothing. Else None and the weights' tallies and t."""
+    import numpy as np
+
+    phrase, prior, bars = chosen
+    planned = []
+    for case in cases:
+        sims = penalised(case.parts, Scorer.combine(case.zero_shot, case.phrase_best, case.votes, phrase, prior),
+                         settings, case.text)  # fmt: skip
+        planned.append((choose(case, cards, sims, settings, bars), sims))
+    learned = ([picks for picks, _ in planned], [sims for _, sims in planned], (phrase, prior))
+    bar, alone, honest = fit_additions(cases, cards, settings, learned, probabilities)
+    nodes, edges = (outcome.pseudo_f1(honest[:, part]) - outcome.pseudo_f1(alone[:, part])
+                    for part in (slice(0, 3), slice(3, 6)))  # fmt: skip
+    t = transitions.t_of(nodes)
+    if t > 1 and edges.mean() >= 0:
+        fitted.tau, fitted.adds, fitted.weight = bar, True, round(1 - 1 / t**2, 4)
+        # The weights' own estimate moved by what the additions gain on the same tasks.
+        return fitted.to_dict(), np.asarray(weighted[0]) + honest - alone, min(weighted[1], t)
+    return None, *weighted

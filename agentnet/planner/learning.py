@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING, Any
 from agentnet.cards import CapabilityCard
 from agentnet.planner import draft, learned_tools, outcome, transitions
 from agentnet.planner.cases import Bars, Case, case_of, choose, penalised, tally
-from agentnet.planner.classifier import ToolClassifier
 from agentnet.planner.kept_fit import MIN_EXAMPLES
 from agentnet.planner.memory import PlanMemory, stale
 from agentnet.planner.similarity import Scorer
@@ -191,40 +190,7 @@ def _with_classifier(
         # Trusted by degrees, as the weights are: James-Stein's positive part of its evidence.
         fitted.weight = round(1 - 1 / t**2, 4)
         return fitted.to_dict(), honest, t
-    return _additions(fitted, cases, cards, settings, probabilities, weighted, chosen)
-
-
-def _additions(
-    fitted: ToolClassifier,
-    cases: list[Case],
-    cards: list[CapabilityCard],
-    settings: PlannerTuning,
-    probabilities: np.ndarray,
-    weighted: tuple[np.ndarray, float],
-    chosen: Setting,
-) -> tuple[dict[str, Any] | None, np.ndarray, float]:
-    """The classifier trusted to add its surest tools to the weights' picks (``learned_tools.fit_additions``)
-    when its honest estimate gains on tools against those picks alone (t > 1) and loses no links on average
-    (as ``_with_classifier`` asks of the whole classifier), by degrees: its probabilities are scaled by
-    ``1 - 1/t²``, so a gain the examples barely show adds nothing. Else None and the weights' tallies and t."""
-    import numpy as np
-
-    phrase, prior, bars = chosen
-    planned = []
-    for case in cases:
-        sims = penalised(case.parts, Scorer.combine(case.zero_shot, case.phrase_best, case.votes, phrase, prior),
-                         settings, case.text)  # fmt: skip
-        planned.append((choose(case, cards, sims, settings, bars), sims))
-    learned = ([picks for picks, _ in planned], [sims for _, sims in planned], (phrase, prior))
-    bar, alone, honest = learned_tools.fit_additions(cases, cards, settings, learned, probabilities)
-    nodes, edges = (outcome.pseudo_f1(honest[:, part]) - outcome.pseudo_f1(alone[:, part])
-                    for part in (slice(0, 3), slice(3, 6)))  # fmt: skip
-    t = t_of(nodes)
-    if t > 1 and edges.mean() >= 0:
-        fitted.tau, fitted.adds, fitted.weight = bar, True, round(1 - 1 / t**2, 4)
-        # The weights' own estimate moved by what the additions gain on the same tasks.
-        return fitted.to_dict(), np.asarray(weighted[0]) + honest - alone, min(weighted[1], t)
-    return None, *weighted
+    return learned_tools.trusted_additions(fitted, cases, cards, settings, probabilities, weighted, chosen)
 
 
 def _pooled(tallies: np.ndarray) -> float:
