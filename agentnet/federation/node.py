@@ -13,11 +13,15 @@ from typing import Any
 
 from agentnet.cards import CapabilityCard
 from agentnet.config import ModelParams
-from agentnet.errors import ConfigError, ModelCallError
+from agentnet.errors import ModelCallError
 from agentnet.federation.headers import DEADLINE_HEADER, HOPS_HEADER, OUTGOING_HEADERS
+
+# read_token lives with the peer records, so `agentnet peers add/refresh` read a token without loading
+# LangChain and the node classes; importable from here as before.
 from agentnet.federation.store import PeerRecord, remote_id
+from agentnet.federation.store import read_token as read_token
 from agentnet.nodes.base import CallOptions, ChatMessage
-from agentnet.nodes.litellm import LiteLLMNode, lookup_secret
+from agentnet.nodes.litellm import LiteLLMNode
 
 # No retries: a peer that fails is down, looping or out of time, and the executor falls back to the
 # next candidate; retrying would only multiply the wait (and a refused loop would be sent again).
@@ -25,19 +29,6 @@ PEER_PARAMS = ModelParams(retries=0, deadline_s=300.0, temperature=0.2)
 # The bytes of one HTTP response from a peer (an answer streamed, or a whole task as JSON): room for the
 # answer escaped as JSON, its history and status updates; beyond, the call fails before memory does.
 MAX_RESPONSE_BYTES = 32_000_000
-
-
-def read_token(token_env: str | None) -> str | None:
-    """The token held in the peer's variable (environment or .env); ConfigError when it is unset."""
-    if not token_env:
-        return None
-    secret = lookup_secret(token_env)
-    if secret is None:
-        raise ConfigError(
-            f"the peer token variable {token_env} is not set",
-            hint=f"export {token_env}=<the peer's token> (or put it in ./.env or $AGENTNET_HOME/.env)",
-        )
-    return secret.get_secret_value()
 
 
 def with_federation_headers(opts: CallOptions, params: ModelParams) -> CallOptions:

@@ -36,6 +36,7 @@ from agentnet.federation.store import (
     now_iso,
     origin,
     peer_name_from,
+    read_token,
 )
 from agentnet.redact import redact_url
 
@@ -263,8 +264,6 @@ class Peers:
         self.store = store or PeerStore()
 
     def add(self, url: str, *, token_env: str | None = None, name: str | None = None) -> PeerRecord:
-        from agentnet.federation.node import read_token
-
         url = normalize_url(url)
         if name is not None and any(p.name == name for p in self.store.load()):
             raise UserError(f"a peer named {name!r} exists already", hint=f"`agentnet peers remove {name}` first")
@@ -280,8 +279,6 @@ class Peers:
 
     def refresh(self, name: str | None = None) -> list[RefreshResult]:
         """Re-read each peer's agent card; unreachable peers keep their cards, marked unavailable."""
-        from agentnet.federation.node import read_token
-
         results = []
         peers = self.store.load()
         updated: list[PeerRecord] = []

@@ -19,9 +19,10 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from agentnet.cards import PEER_TOOL_TAG, CapabilityCard, is_model
-from agentnet.errors import ModelCallError, NotFoundError
+from agentnet.errors import ConfigError, ModelCallError, NotFoundError
 from agentnet.home import home_path
 from agentnet.hosts import is_loopback_url
+from agentnet.nodes.keys import lookup_secret
 from agentnet.redact import redact_url
 from agentnet.yamlfile import load_yaml_list, save_yaml_file
 
@@ -38,6 +39,19 @@ def origin(url: str) -> tuple[str, str, int | None]:
         port = None
     scheme = parts.scheme.lower()
     return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
+
+
+def read_token(token_env: str | None) -> str | None:
+    """The token held in the peer's variable (environment or .env); ConfigError when it is unset."""
+    if not token_env:
+        return None
+    secret = lookup_secret(token_env)
+    if secret is None:
+        raise ConfigError(
+            f"the peer token variable {token_env} is not set",
+            hint=f"export {token_env}=<the peer's token> (or put it in ./.env or $AGENTNET_HOME/.env)",
+        )
+    return secret.get_secret_value()
 
 
 def foreign_api_base(url: str, api_base: str) -> ModelCallError:

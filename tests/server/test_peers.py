@@ -5,10 +5,14 @@ refresh/list/remove, and the A -> B -> A loop guard."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
 import httpx
+import pytest
 from serve_helpers import TOKEN, Served
 
 POET_CONFIG = """
@@ -194,3 +198,46 @@ def test_server_notices_a_peer_going_down_and_coming_back(
         assert chat(a, "p/echo", "hi").json()["choices"][0]["message"]["content"] == "echo"
     finally:
         back.stop()
+
+
+# What `peers add` and `peers refresh` never need: they read an agent card over HTTP and write peers.yaml.
+# Reading the peer's token loaded the node classes with LangChain (about 0.6 CPU-s a process) before.
+NOT_FOR_PEER_CARDS = ("langchain_core", "langsmith", "litellm", "llama_cpp")
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_peers_add_and_refresh_load_no_model_engine(
+    run_app,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from serve_helpers import listening_socket
+
+    from agentnet.cards import CapabilityCard
+    from agentnet.server.app import create_app
+    from agentnet.server.settings import ServerSettings
+    from agentnet.testing import ScriptedModel
+
+    sock = listening_socket()
+    settings = ServerSettings(port=sock.getsockname()[1], name="p")
+    card = CapabilityCard(id="echo", description="Repeats what it is told.")
+    peer = run_app(create_app(None, settings, nodes=[ScriptedModel.build("echo", ["e"], card=card)]), sock)
+    monkeypatch.setenv(PEER_TOKEN_ENV, TOKEN)  # so the token is read, as a peer behind a token needs
+    for argv in (["peers", "add", peer.url, "--token-env", PEER_TOKEN_ENV], ["peers", "refresh"]):
+        probe = (
+            "import sys\n"
+            f"sys.argv = ['agentnet', *{argv!r}]\n"
+            "from agentnet.cli.launch import main\n"
+            "try:\n"
+            "    main()\n"
+            "except SystemExit as exc:\n"
+            "    sys.stderr.write(f'EXIT={exc.code}\\n')\n"
+            f"loaded = sorted(m for m in sys.modules if m.split('.')[0] in {NOT_FOR_PEER_CARDS!r})\n"
+            "sys.stderr.write('LOADED=' + ','.join(loaded))\n"
+        )
+        env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env, check=False
+        )
+        assert "LOADED=" in done.stderr and "EXIT=" not in done.stderr.replace("EXIT=0\n", ""), done.stderr
+        assert "p/echo" in done.stdout or argv[1] == "refresh", done.stdout
+        assert done.stderr.split("LOADED=")[1] == "", argv
