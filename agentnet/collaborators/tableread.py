@@ -71,10 +71,12 @@ def read_table(text: str) -> Table:
     lines = [line for line in stripped.splitlines() if line.strip()]
     if labelled and len(labelled) * 2 >= len(lines):
         return Table(["label", "value"], [{"label": k, "value": float(v)} for k, v in labelled.items()], labelled)
-    return _from_csv(stripped, single_line=len(lines) == 1)
+    # Blank lines before the header are the file's lines too: an error names the line as an editor shows it.
+    skipped = text[: len(text) - len(text.lstrip())].count("\n")
+    return _from_csv(stripped, single_line=len(lines) == 1, skipped=skipped)
 
 
-def _from_csv(stripped: str, *, single_line: bool) -> Table:
+def _from_csv(stripped: str, *, single_line: bool, skipped: int = 0) -> Table:
     try:
         dialect = csv.Sniffer().sniff(stripped[:4096], delimiters=",;\t|")
         delimiter = dialect.delimiter
@@ -82,10 +84,10 @@ def _from_csv(stripped: str, *, single_line: bool) -> Table:
         delimiter = ","
     reader = csv.DictReader(io.StringIO(stripped), delimiter=delimiter)
     try:
-        rows = _rows(reader)
+        rows = _rows(reader, skipped)
     except csv.Error as exc:  # a cell over csv's field limit ("field larger than field limit (131072)")
         raise TableError(
-            f"the CSV cannot be read at line {reader.line_num + 1}: {exc}",
+            f"the CSV cannot be read at line {reader.line_num + 1 + skipped}: {exc}",
             hint="check the quotes on that line (an unclosed quote runs on to the end of the file)",
         ) from None
     columns = [c.strip() for c in reader.fieldnames or []]
@@ -96,17 +98,20 @@ def _from_csv(stripped: str, *, single_line: bool) -> Table:
     return Table(columns, _decimal_commas(rows) if delimiter != "," else rows, {})
 
 
-def _rows(reader: csv.DictReader[str]) -> list[dict[str, Any]]:
+def _rows(reader: csv.DictReader[str], skipped: int) -> list[dict[str, Any]]:
     rows = []
     for index, row in enumerate(reader):
         if index >= MAX_ROWS:
-            raise TableError(f"the table has more than {MAX_ROWS:,} rows", hint="filter it before asking")
+            error = TableError(f"the table has more than {MAX_ROWS:,} rows", hint="filter it before asking")
+            # A table question about it: text statistics answered "rows per city" with its word count.
+            error.conclusive = True
+            raise error
         if None in row:
             # More cells than the header names: which column each belongs to is a guess (the extra
             # ones were dropped, and the answer came from the rest without a word).
             error = TableError(
-                f"line {reader.line_num} has {len(reader.fieldnames or []) + len(row[None])} cells, the header "
-                f"{len(reader.fieldnames or [])}",
+                f"line {reader.line_num + skipped} has {len(reader.fieldnames or []) + len(row[None])} cells, "
+                f"the header {len(reader.fieldnames or [])}",
                 hint="fix that line (a comma inside a value needs quotes) or the header",
             )
             error.conclusive = True  # the data is malformed: no other collaborator should guess from it

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -98,7 +99,10 @@ class CallableNode(ModelNode):
                 hint="write the missing or wrong value in the task",
                 code="tool_arguments_invalid",
             ) from None
-        return _as_output(self.node_id, self.fn(**{name: getattr(arguments, name) for name in model.model_fields}))
+        try:
+            return _as_output(self.node_id, self.fn(**{name: getattr(arguments, name) for name in model.model_fields}))
+        except UserError as exc:
+            raise _naming_file(exc, request, "input" in filled.sources.values()) from None
 
     def _generate_tokens(
         self, messages: list[ChatMessage], options: CallOptions, cancel: CancelToken
@@ -150,3 +154,14 @@ def _as_output(node_id: str, result: Any) -> ToolOutput:
             hint="return a str, a ToolOutput or plain data (dict, list, numbers, strings)",
             code="tool_failed",
         ) from None
+
+
+def _naming_file(exc: UserError, request: ToolRequest, from_input: bool) -> UserError:
+    """``exc`` naming the one file the tool read, when its input was that file's text alone: a tool
+    gets the text, not the name, and "line 3 has 3 cells" left the user to guess which file."""
+    if from_input and len(request.files) == 1 and len(request.upstream) == 1:
+        name = request.files[0]
+        if name not in exc.message and Path(name).name not in exc.message:
+            exc.message = f"{name}: {exc.message}"
+            exc.args = (exc.message,)
+    return exc

@@ -53,7 +53,14 @@ def test_a_row_with_more_cells_than_the_header_is_named() -> None:
     Path("ragged.csv").write_text("item,price,qty\napple,1.20,10\nbanana,0.50,25,extra\ncherry,4.75,3\n")
     result = ran("what is the average price in ragged.csv")
     assert result["status"] == "failed", result
-    assert "line 3 has 4 cells, the header 3" in result["error"]["message"], result["error"]
+    # The tool reads the text, not the name: the file is named by the node that handed it over.
+    assert "ragged.csv: line 3 has 4 cells, the header 3" in result["error"]["message"], result["error"]
+
+
+def test_a_ragged_line_is_counted_from_the_top_of_the_file() -> None:
+    """Blank lines before the header were cut before the lines were counted: line 3 was line 5."""
+    with pytest.raises(TableError, match="line 5 has 3 cells"):
+        query_table("\n\nitem,price\napple,1.20\nbanana,0.50,x\n", "how many rows?")
 
 
 PRICES = "item,price\napple,1.20\nbanana,0.50\ncherry,4.75\n"
