@@ -19,10 +19,10 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from agentnet.collaborators import groups
-from agentnet.collaborators.arithmetic import show
 from agentnet.collaborators.comparisons import Comparison, comparisons
 from agentnet.collaborators.mathtext import AGGREGATES, aggregate
 from agentnet.collaborators.superlatives import Ranking, ranking, unknown_column
+from agentnet.collaborators.tablefields import asked_of_rows, joined, show_value
 from agentnet.collaborators.tableread import Table, TableError, cell_number, no_table, read_table
 from agentnet.nodes.outputs import ToolOutput
 
@@ -103,7 +103,7 @@ def _cell_named(question: str, table: Table) -> tuple[str, str, Any] | None:
         for row in table.rows:
             cell = row.get(column)
             named = isinstance(cell, str) and len(cell) >= 2 and cell_number(cell) is None
-            if named and re.search(rf"\b{re.escape(_norm(str(cell)))}\b", text):
+            if named and re.search(rf"\b{re.escape(_norm(str(cell)))}(?:e?s)?\b", text):  # "apples": the apple row
                 return column, "==", cell
     return None
 
@@ -125,15 +125,6 @@ def _lookup(question: str, table: Table) -> ToolOutput | None:
     value = table.fields[field]
     shown = show_value(value)
     return ToolOutput(f"{shown} ({field})", {"field": field, "value": _plain(value), "text": f"{shown} ({field})"})
-
-
-def show_value(value: Any) -> str:
-    number = cell_number(value)
-    if number is None or (isinstance(value, str) and not re.fullmatch(r"[\s$\u20ac\u00a3\d,.%-]+", value)):
-        return str(value)
-    from decimal import Decimal
-
-    return show(Decimal(str(number)))
 
 
 def _plain(value: Any) -> Any:
@@ -177,8 +168,8 @@ def query_table(
     where = " where " + " and ".join(f"{c} {o} {show_value(v)}" for c, o, v in conditions) if conditions else ""
     if (ranked := ranking(rest, numeric)) is not None and op in (None, "max", "min"):
         return _ranked(ranked, rest, table, rows, named, numeric, where)
-    if op is None and (field := _asked_field(rest, named, conditions)) is not None:
-        return _field_values(field, rows, where)  # "What is the price of cherry?": 4.75, not "1 row"
+    if op is None and (asked := asked_of_rows(rest, table, named, conditions, rows, where)) is not None:
+        return asked  # "What is the price of cherry?": 4.75, not "1 row"
     if op is None and _LISTING.search(rest):
         return listed(table, rows, numeric, where)
     if op in (None, "count"):
@@ -186,21 +177,6 @@ def query_table(
         counted = {"count": len(rows), "condition": conditions[0] if conditions else None, "conditions": conditions}
         return ToolOutput(shown, {**counted, "text": shown})
     return _numeric(op, rest, table, rows, named, conditions[0] if conditions else None, where)
-
-
-_ASKS_A_FIELD = re.compile(r"^\s*(?:what(?:'s|\s+is|\s+are|\s+was)|tell\s+me|give\s+me)\b", re.IGNORECASE)
-
-
-def _asked_field(question: str, named: list[tuple[int, int, str]], conditions: list[Any]) -> str | None:
-    """The one column a "what is the X of ..." question asks of the rows its conditions keep."""
-    asked = {name for _, _, name in named} - {column for column, _, _ in conditions}
-    return asked.pop() if conditions and len(asked) == 1 and _ASKS_A_FIELD.match(question) else None
-
-
-def _field_values(column: str, rows: list[dict[str, Any]], where: str) -> ToolOutput:
-    values = [show_value(row.get(column)) for row in rows]
-    shown = f"{joined(values) if values else 'no rows'} ({column}{where})"
-    return ToolOutput(shown, {"column": column, "values": [row.get(column) for row in rows], "text": shown})
 
 
 def _no_rows(question: str, table: Table) -> ToolOutput:
@@ -239,11 +215,6 @@ def listed(table: Table, rows: list[dict[str, Any]], numeric: list[str], where: 
         first = names[:_SHOWN_ROWS] + ([f"{more} more"] if more > 0 else [])
         shown = f"{joined(first)} ({len(rows)} {_rows(len(rows))}{where})"
     return ToolOutput(shown, {"count": len(rows), "rows": rows, "text": shown})
-
-
-def joined(names: list[str]) -> str:
-    """ "Ann", "Ann and Bob", "Ann, Bob and Di"."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _comparisons(question: str, table: Table, numeric: list[str]) -> list[Comparison]:
@@ -328,10 +299,12 @@ def _numeric(
     fallback = candidates or numeric
     column = next((c for c in candidates if not condition or c != condition[0]), fallback[0] if fallback else None)
     if column is None:
-        raise TableError("no numeric column to aggregate", hint="name the column to add up or compare")
+        error = TableError("no numeric column to aggregate", hint="name the column to add up or compare")
+        error.conclusive = True  # the table was read: another collaborator could only guess the answer
+        raise error
     values = [(n, r) for r in rows if (n := cell_number(r.get(column))) is not None]
     if not values:
-        raise TableError(f"no row{where} has a number in column {column!r}")
+        raise _no_numbers(where, column)
     if op in ("max", "min"):
         return _extreme(op, column, table, values, named, numeric)
     numbers = [n for n, _ in values]
@@ -388,7 +361,7 @@ def _ranked(
     among = _rows_named(question, table, numeric) if ranked.comparative else []
     values = [(n, r) for r in (among if len(among) >= 2 else rows) if (n := cell_number(r.get(column))) is not None]
     if not values:
-        raise TableError(f"no row{where} has a number in column {column!r}")
+        raise _no_numbers(where, column)
     return _extreme(ranked.op, column, table, values, named, numeric)
 
 
@@ -400,3 +373,9 @@ def _rows_named(question: str, table: Table, numeric: list[str]) -> list[dict[st
         if any(c not in numeric and len(str(row.get(c) or "")) >= 2
                and re.search(rf"\b{re.escape(_norm(str(row.get(c))))}\b", text) for c in table.columns)
     ]  # fmt: skip
+
+
+def _no_numbers(where: str, column: str) -> TableError:
+    error = TableError(f"no row{where} has a number in column {column!r}")
+    error.conclusive = True  # the table was read: another collaborator could only guess the answer
+    return error

@@ -1,0 +1,99 @@
+"""A field asked of a table's rows, and how a cell is shown. "What is the price of cherry?" is the
+cherry row's price (4.75, not "1 row"); "What is the price of kiwi?" of a table without a kiwi row
+says there is none (it answered "3 rows": with no row named, the question fell through to a count of
+all of them)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from agentnet.collaborators.arithmetic import show
+from agentnet.collaborators.tableread import Table, TableError, cell_number
+from agentnet.nodes.outputs import ToolOutput
+
+ASKS_A_FIELD = re.compile(r"^\s*(?:what(?:'s|\s+is|\s+are|\s+was)|tell\s+me|give\s+me)\b", re.IGNORECASE)
+# The row a field is asked of, after the column's name: "price of kiwi", 'price for "green tea"'.
+_OF_ROW = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?(?:\"([^\"]+)\"|'([^']+)'|([A-Za-z][\w-]*)(?![\w-]*\.[A-Za-z]))")
+# Words after "of" that name no row: "the price of each item", "the price of it".
+# fmt: off
+_NO_ROW = frozenset({
+    "a", "an", "all", "any", "both", "each", "every", "it", "its", "them", "they", "this", "that", "these",
+    "those", "one", "ones", "row", "rows", "item", "items", "entry", "entries", "record", "records", "everything",
+    "everyone", "people", "person", "things",
+})
+# fmt: on
+_SHOWN_VALUES = 10
+
+
+def show_value(value: Any) -> str:
+    number = cell_number(value)
+    if number is None or (isinstance(value, str) and not re.fullmatch(r"[\s$\u20ac\u00a3\d,.%-]+", value)):
+        return str(value)
+    return show(Decimal(str(number)))
+
+
+def joined(names: list[str]) -> str:
+    """ "Ann", "Ann and Bob", "Ann, Bob and Di"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def asked_of_rows(
+    question: str,
+    table: Table,
+    named: list[tuple[int, int, str]],
+    conditions: list[Any],
+    rows: list[dict[str, Any]],
+    where: str,
+) -> ToolOutput | None:
+    """The column a "what is the X of Y" question asks of the rows it keeps; an error when Y is no
+    row of the table; None when the question asks no field."""
+    if (field := asked_field(question, named, conditions)) is not None:
+        return field_values(field, rows, where)  # "What is the price of cherry?": 4.75, not "1 row"
+    if not conditions:
+        absent_row(question, table, named)  # "What is the price of kiwi?" of a table without kiwi
+    return None
+
+
+def asked_field(question: str, named: list[tuple[int, int, str]], conditions: list[Any]) -> str | None:
+    """The one column a "what is the X of ..." question asks of the rows its conditions keep."""
+    asked = {name for _, _, name in named} - {column for column, _, _ in conditions}
+    return asked.pop() if conditions and len(asked) == 1 and ASKS_A_FIELD.match(question) else None
+
+
+def field_values(column: str, rows: list[dict[str, Any]], where: str) -> ToolOutput:
+    values = [show_value(row.get(column)) for row in rows]
+    shown = f"{joined(values) if values else 'no rows'} ({column}{where})"
+    return ToolOutput(shown, {"column": column, "values": [row.get(column) for row in rows], "text": shown})
+
+
+def absent_row(question: str, table: Table, named: list[tuple[int, int, str]]) -> None:
+    """Raise when a "what is the X of Y" question names a row no cell holds: no other collaborator can
+    know kiwi's price from this table, and a count of all the rows answers nothing asked."""
+    if not ASKS_A_FIELD.match(question):
+        return
+    # Their names, and the values the table holds, as a question may write them: "the fruits", "apples".
+    known = {str(value).lower() for row in table.rows for value in row.values()} | {c.lower() for c in table.columns}
+    for _, end, column in named:
+        match = _OF_ROW.match(question[end:])
+        raw = next((g for g in match.groups() if g is not None), "") if match is not None else ""
+        singular = re.sub(r"(?<=[a-z])e?s$", "", raw.lower())
+        if (
+            not raw
+            or raw.lower() in _NO_ROW | known
+            or known & {singular, f"{singular}e"}
+            or cell_number(raw) is not None
+        ):
+            continue
+        numeric = [c for c in table.columns if any(cell_number(r.get(c)) is not None for r in table.rows)]
+        label = next((c for c in table.columns if c not in numeric and c != column), None)
+        held = list(dict.fromkeys(str(row.get(label, "")) for row in table.rows)) if label else []
+        more = len(held) - _SHOWN_VALUES
+        listed = joined(held[:_SHOWN_VALUES] + ([f"{more} more"] if more > 0 else [])) if held else ""
+        error = TableError(
+            f"no row has {raw!r}, so it has no {column}" + (f": the {label} column holds {listed}" if listed else ""),
+            hint=f"check the spelling, or ask the {column} of a row the table has",
+        )
+        error.conclusive = True  # the table was read: another collaborator could only guess the answer
+        raise error
