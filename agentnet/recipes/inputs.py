@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from agentnet.artifacts import kind_of, read_file
+from agentnet.artifacts import MAX_ARTIFACT_BYTES, kind_of, read_file
 from agentnet.errors import UserError
 from agentnet.executor.budget import estimate_tokens
 from agentnet.executor.run_files import describe, is_ref
@@ -29,9 +29,17 @@ from agentnet.recipes.schema import InputSpec, Recipe
 _EXAMPLE = {"image": "sign.png", "audio": "speech.wav", "file": "data.csv"}
 
 
-def bind_inputs(recipe: Recipe, given: Mapping[str, Any], *, source: str, places: Mapping[str, str]) -> dict[str, Any]:
-    """The inputs with defaults filled in and files read; unknown, missing or mistyped inputs are a
-    ``UserError`` (``places`` maps an input's name to its ``file:line:column`` in the recipe)."""
+def bind_inputs(
+    recipe: Recipe,
+    given: Mapping[str, Any],
+    *,
+    source: str,
+    places: Mapping[str, str],
+    max_bytes: int = MAX_ARTIFACT_BYTES,
+) -> dict[str, Any]:
+    """The inputs with defaults filled in and files read, each at most ``max_bytes``; unknown, missing
+    or mistyped inputs are a ``UserError`` (``places`` maps an input's name to its ``file:line:column``
+    in the recipe)."""
     declared = recipe.inputs
     unknown = sorted(set(given) - set(declared))
     if unknown:
@@ -45,12 +53,12 @@ def bind_inputs(recipe: Recipe, given: Mapping[str, Any], *, source: str, places
     base = Path(source).parent if source != "<recipe>" else Path.cwd()
     for name, spec in declared.items():
         if name in given:
-            bound[name] = _bind(name, spec, given[name], Path.cwd(), places.get(name, source))
+            bound[name] = _bind(name, spec, given[name], Path.cwd(), places.get(name, source), max_bytes)
         elif spec.default is not None:
             place = places.get(name, source)
             if spec.type != "text":
                 _beside(name, spec.default, base, place)
-            bound[name] = _bind(name, spec, spec.default, base, place)
+            bound[name] = _bind(name, spec, spec.default, base, place, max_bytes)
         else:
             missing.append(name)
     if missing:
@@ -61,7 +69,7 @@ def bind_inputs(recipe: Recipe, given: Mapping[str, Any], *, source: str, places
     return bound
 
 
-def _bind(name: str, spec: InputSpec, value: Any, base: Path, place: str) -> Any:
+def _bind(name: str, spec: InputSpec, value: Any, base: Path, place: str, max_bytes: int) -> Any:
     if spec.type == "text":
         return value if isinstance(value, str) else str(value)
     if is_ref(value):
@@ -74,7 +82,7 @@ def _bind(name: str, spec: InputSpec, value: Any, base: Path, place: str) -> Any
             hint=f"pass --input {name}={_EXAMPLE[spec.type]} with a file that exists",
             code="recipe_input_invalid",
         )
-    artifact, _ = read_file(path, name=path.name)
+    artifact, _ = read_file(path, name=path.name, max_bytes=max_bytes)
     if spec.type != "file" and artifact.kind != spec.type:
         raise UserError(
             f"input {name!r} (declared at {place}) takes {_a(spec.type)} file; {value} is {artifact.media_type}",

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agentnet.artifacts import MAX_ARTIFACT_BYTES
 from agentnet.cards import CapabilityCard
 from agentnet.config import BudgetSettings
 from agentnet.directory.query import CardSource
@@ -108,6 +109,10 @@ class RecipeProgram:
 
             nodes = NodeRegistry()
         lookup, cards = node_source(nodes)
+        # The largest file a run takes (``runs.max_artifact_bytes`` of the registry's config): its file
+        # inputs were read, stored and its steps' files written under the default limit whatever it said.
+        runs = getattr(getattr(nodes, "config", None), "runs", None)
+        self.max_artifact_bytes: int = getattr(runs, "max_artifact_bytes", MAX_ARTIFACT_BYTES)
         self.recipe = recipe
         self.source = source
         self.places = dict(places or {})
@@ -154,13 +159,17 @@ class RecipeProgram:
     def initial_state(self, inputs: Mapping[str, Any] | None = None, run_id: str | None = None) -> dict[str, Any]:
         bound = self.bind(inputs or {})
         # Files go into the run's folder by content hash; the state keeps their references.
-        stored = keep_sources(bound, store_inputs(run_id, bound)) if run_id is not None else bound
+        if run_id is None:
+            return {"task": self.recipe.description or self.recipe.name, "inputs": bound, "results": {}}
+        stored = keep_sources(bound, store_inputs(run_id, bound, self.max_artifact_bytes))
         return {"task": self.recipe.description or self.recipe.name, "inputs": stored, "results": {}}
 
     def bind(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """The inputs with defaults filled in and file inputs read; unknown, missing or mistyped
         inputs are a ``UserError`` naming the declaration's place in the recipe file."""
-        return bind_inputs(self.recipe, inputs, source=self.source, places=self.places)
+        return bind_inputs(
+            self.recipe, inputs, source=self.source, places=self.places, max_bytes=self.max_artifact_bytes
+        )
 
     def drawable(self) -> Any:
         """The compiled graph as LangGraph draws it, each model step carrying its model (``model``
@@ -256,6 +265,7 @@ class RecipeProgram:
 
     def _graph(self, store: RunStore, budgets: BudgetSettings | None) -> tuple[Any, Any]:
         builder = self.builder(store=store, budgets=budgets)
+        builder.runtime.max_artifact_bytes = self.max_artifact_bytes
         return builder.compile(checkpointer=store.checkpointer()), builder.runtime
 
     def _drive(
