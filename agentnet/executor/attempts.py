@@ -27,7 +27,7 @@ from agentnet.errors import (
 from agentnet.executor.budget import BudgetMeter, estimate_tokens
 from agentnet.executor.prompts import StepContext
 from agentnet.executor.run_files import RunFiles
-from agentnet.executor.step_errors import all_failed, nothing_to_work_on
+from agentnet.executor.step_errors import all_failed, not_readable, nothing_to_work_on
 from agentnet.executor.steps import Runtime, StepSpec
 from agentnet.nodes.arguments import REQUEST_OPTION
 from agentnet.nodes.base import ChatMessage, ModelNode, Reply, to_chat_messages
@@ -92,6 +92,7 @@ class _StepRun:
         self.messages: list[ChatMessage] = []
         self.request: dict[str, Any] | None = None  # the step as data, for tools (MCP)
         self.empty: list[str] = []  # the empty inputs handed over, when the step reads nothing else
+        self.described: list[dict[str, Any]] = []  # files the prompt shows only by description
         self.prompt_estimate = 0
         self.conclusive: UserError | None = None  # a candidate's "this has no answer": no fallback
         self.refused: list[UserError] = []  # attempts that failed on the request itself, not on a model
@@ -117,6 +118,7 @@ class _StepRun:
             self.messages = to_chat_messages(spec.prompt(ctx))
             self.request = spec.request(ctx) if spec.request is not None else None
             self.empty = spec.empty(ctx) if spec.empty is not None else []
+            self.described = spec.described(ctx) if spec.described is not None else []
             self.prompt_estimate = estimate_tokens("".join(m["content"] for m in self.messages))
         except Exception as exc:  # noqa: BLE001 - recorded as the step's failure below
             unbuilt = exc
@@ -203,6 +205,8 @@ class _StepRun:
         self.calling = node.card
         if self.empty and node.card.provider != "tool":
             raise nothing_to_work_on(self.empty, card_id)
+        if self.described and node.card.provider != "tool":
+            raise not_readable(self.described, card_id)
         grant = self.meter.grant(spec.id, node.card, self._prompt_estimate(node), spec.max_tokens)
         deadline = min(d for d in (spec.deadline_s, runtime.policy.deadline_s, grant.deadline_s,
                                    node.params.deadline_s) if d is not None)  # fmt: skip

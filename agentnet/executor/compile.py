@@ -7,7 +7,14 @@ from typing import Any
 from agentnet.config import BudgetSettings
 from agentnet.executor.graph import GraphBuilder
 from agentnet.executor.handed import handed_files
-from agentnet.executor.prompts import StepContext, clean_output, empty_material, plan_step_messages, tool_request
+from agentnet.executor.prompts import (
+    StepContext,
+    clean_output,
+    described_files,
+    empty_material,
+    plan_step_messages,
+    tool_request,
+)
 from agentnet.executor.steps import StepPolicy, StepSpec
 from agentnet.executor.store import RunStore
 from agentnet.nodes.base import ChatMessage
@@ -26,6 +33,13 @@ def _step_empty(step: Step) -> Any:
         return empty_material(step, ctx)
 
     return empty
+
+
+def _step_described(step: Step) -> Any:
+    def described(ctx: StepContext) -> list[dict[str, Any]]:
+        return described_files(step, ctx)
+
+    return described
 
 
 def _step_request(step: Step, plan: Plan) -> Any:
@@ -56,6 +70,7 @@ def plan_builder(
                 prompt=_step_prompt(step),
                 request=_step_request(step, plan),
                 empty=_step_empty(step),
+                described=_step_described(step),
                 after=step.depends_on,
                 output_schema=step.output_schema,
                 max_tokens=step.max_tokens or max_tokens,

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentnet.artifacts import kind_of
 from agentnet.delimit import DATA_NOTE, as_text, data_block, defuse
 from agentnet.executor.run_files import describe, is_ref
 from agentnet.nodes.base import ChatMessage
@@ -148,6 +149,17 @@ def empty_material(step: Step, ctx: StepContext) -> list[str]:
                 return []
             names.append(item.value)
     return names
+
+
+def described_files(step: Step, ctx: StepContext) -> list[dict[str, Any]]:
+    """The files handed over that the step reads and a prompt shows only by name, type and size (an
+    image, audio, a binary file), when the step reads no earlier step's output: a chat model handed a
+    PNG's description made up a summary of it. Tools get the file itself."""
+    if any(item.kind == "step" for item in step.inputs):
+        return []
+    named = [ctx.inputs.get(item.value) for item in step.inputs if item.kind == "user" and isinstance(item.value, str)]
+    files = [value for value in named if isinstance(value, dict) and is_ref(value)]
+    return [file for file in files if kind_of(str(file.get("media_type", ""))) != "text"]
 
 
 def plan_step_messages(step: Step, ctx: StepContext) -> list[ChatMessage]:

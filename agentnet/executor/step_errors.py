@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from agentnet.artifacts import kind_of
 from agentnet.errors import RunError, UserError
+from agentnet.executor.run_files import describe
 from agentnet.executor.steps import StepSpec
 from agentnet.wording import plural
 
@@ -21,6 +23,25 @@ def nothing_to_work_on(names: list[str], card_id: str) -> UserError:
     )
     error.conclusive = True  # every other model would answer from nothing too
     return error
+
+
+# Who reads a file a model cannot: a kind of file -> the bundled collaborator that makes text of it.
+_READERS = {"image": "ocr reads the text in an image", "audio": "speech transcribes audio"}
+
+
+def not_readable(files: list[dict[str, Any]], card_id: str) -> UserError:
+    """A model handed files its prompt shows only by name, type and size (``prompts.described_files``):
+    it would make up what they hold. Not conclusive: a tool among the step's candidates reads them."""
+    shown = ", ".join(describe(file) for file in files)
+    kinds = {kind_of(str(file.get("media_type", ""))) for file in files}
+    readers = [_READERS[kind] for kind in sorted(kinds) if kind in _READERS]
+    ask = f"ask for its text ({'; '.join(readers)}), or " if readers else ""
+    return UserError(
+        f"{shown} {'is' if len(files) == 1 else 'are'} not text, and {card_id!r} reads text only: it would "
+        "answer from the name and size alone",
+        hint=f"{ask}hand over the file's text (a .txt, .csv or .json file)",
+        code="input_not_text",
+    )
 
 
 def all_failed(

@@ -49,6 +49,9 @@ class StepSpec:
     # The inputs handed over that the step reads, when all of them are empty and it reads nothing else
     # (``prompts.empty_material``): a model then has nothing to work on, and the step says so.
     empty: Callable[[StepContext], list[str]] | None = None
+    # The files handed over that the step's prompt shows only by description (``prompts.described_files``):
+    # a model, which reads text, refuses them rather than make up what they hold; a tool reads them.
+    described: Callable[[StepContext], list[dict[str, Any]]] | None = None
     # How errors name the step when its id is not the user's: a recipe loop's ``polish__revise`` is
     # ``polish (revision)``, as the recipe's progress lines say (None: the id).
     shown: str | None = None

@@ -36,7 +36,7 @@ from agentnet.executor.store import RunStore
 from agentnet.nodes.base import ChatMessage
 from agentnet.recipes.arguments import step_request
 from agentnet.recipes.fallback import GeneralFallback
-from agentnet.recipes.inputs import prompt_value
+from agentnet.recipes.inputs import described_in, prompt_value
 from agentnet.recipes.runtime import PASS_THROUGH, Candidates, Room
 from agentnet.recipes.schema import Call, Recipe, Step, Target
 from agentnet.recipes.template import Reference, render, to_text
@@ -191,6 +191,7 @@ class RecipeCompiler:
             max_runs=max_runs,
             clean=clean_output,
             request=self.request(call.prompt, self._card(target), extra) if call else None,
+            described=described_in(call.prompt) if call else None,
             shown=step_label(step_id),
         )
 

@@ -15,7 +15,7 @@ and the table tool found a table with only a header row.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from agentnet.executor.budget import estimate_tokens
 from agentnet.executor.run_files import describe, is_ref
 from agentnet.recipes.runtime import Room
 from agentnet.recipes.schema import InputSpec, Recipe
+from agentnet.recipes.template import scan
 
 _EXAMPLE = {"image": "sign.png", "audio": "speech.wav", "file": "data.csv"}
 
@@ -152,6 +153,22 @@ def prompt_value(value: Any, name: str = "", room: Room | None = None) -> str:
         shorter = f"a shorter file (or split {Path(str(file)).name} and run the recipe on each part)"
         _too_long(name, str(file), tokens, room, shorter)
     return text
+
+
+def described_in(template: str) -> Callable[[Any], list[dict[str, Any]]] | None:
+    """What a call step's prompt shows only by description (``StepSpec.described``): the files among
+    the inputs ``template`` names that hold no text (an image, audio, a binary ``type: file``), when it
+    names no step's output. A model refuses them: SmolLM2 made up a summary of a PNG's name."""
+    refs, _ = scan(template)
+    names = [ref.path[1] for ref in refs if ref.root == "inputs" and len(ref.path) == 2]
+    if not names or any(ref.root == "steps" for ref in refs):
+        return None
+
+    def described(ctx: Any) -> list[dict[str, Any]]:
+        values = [ctx.inputs.get(name) for name in dict.fromkeys(names)]
+        return [value for value in values if is_ref(value) and kind_of(str(value.get("media_type", ""))) != "text"]
+
+    return described
 
 
 def _too_long(name: str, what: str, tokens: int, room: Room, shorter: str) -> None:
