@@ -6,7 +6,7 @@ FastAPI and uvicorn are imported inside the command (extra ``server``), so ``age
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -82,30 +82,37 @@ def serve(
     access_log: Annotated[bool, typer.Option("--access-log", help="Log each request (path and status).")] = False,
 ) -> None:
     """Serve this agentnet over HTTP: OpenAI-compatible chat completions, models, agent card, directory search."""
+    from agentnet.server.shutdown import sigterm_ends_cleanly
+
+    # From the start, not only once uvicorn runs: a SIGTERM while the models and the directory load
+    # killed the process (-15), its exit handlers skipped, where one a moment later ended it with 0.
+    with sigterm_ends_cleanly():
+        _serve(
+            token_env, token_file, config, log_level, access_log,
+            {
+                "host": host, "port": port, "name": name, "public_url": public_url,
+                "allowed_origins": allow_origin or [], "local_concurrency": concurrency, "local_queue": queue,
+                "max_hops": max_hops, "publish_peer_cards": publish_peers, "peer_refresh_s": peer_refresh,
+                "header_timeout_s": header_timeout, "body_timeout_s": body_timeout,
+                "max_body_bytes": max_body_bytes, "max_concurrent_remote": max_concurrent_remote,
+            },
+        )  # fmt: skip
+
+
+def _serve(
+    token_env: str | None,
+    token_file: Path | None,
+    config: Path | None,
+    log_level: str,
+    access_log: bool,
+    options: dict[str, Any],
+) -> None:
     from agentnet.cli.server_token import server_token
     from agentnet.server.runner import app_from_config, listen, run
     from agentnet.server.settings import ServerSettings
 
     token = server_token(token_env, token_file)
-    settings = ServerSettings.model_validate(
-        {
-            "host": host,
-            "port": port,
-            "token": token,
-            "name": name,
-            "public_url": public_url,
-            "allowed_origins": allow_origin or [],
-            "local_concurrency": concurrency,
-            "local_queue": queue,
-            "max_hops": max_hops,
-            "publish_peer_cards": publish_peers,
-            "peer_refresh_s": peer_refresh,
-            "header_timeout_s": header_timeout,
-            "body_timeout_s": body_timeout,
-            "max_body_bytes": max_body_bytes,
-            "max_concurrent_remote": max_concurrent_remote,
-        }
-    )
+    settings = ServerSettings.model_validate({**options, "token": token})
     # Bound before the models load: a busy port fails at once, and port 0 is known to the agent card.
     sock, settings = listen(settings)
     app = app_from_config(settings, config)

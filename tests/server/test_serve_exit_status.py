@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -115,3 +116,37 @@ def test_a_call_still_running_does_not_hold_the_exit(agentnet_home: Path, tmp_pa
     said = log.read_text()
     assert status == 0 and took < 20, (status, took, said[-3000:])
     assert mark.read_text() == "ran", said[-3000:]
+
+
+def test_a_sigterm_while_starting_ends_cleanly(agentnet_home: Path, tmp_path: Path) -> None:
+    """SIGTERM after the port is bound but before the server serves (the models and the directory still
+    loading): the process was killed by it (-15), its exit handlers skipped, where a moment later it
+    ended with 0."""
+    with socket.socket() as probe:  # a free port, so the test knows where the server binds
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mark, log = tmp_path / "exit-handlers-ran", tmp_path / "stderr.txt"
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-c", LAUNCH, str(mark), "serve", "--port", str(port)], stdout=subprocess.DEVNULL,
+            stderr=errors, env={**os.environ, "AGENTNET_HOME": str(agentnet_home)},
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # bound (listen() comes first) is when the start-up's loading begins
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.02)
+        process.send_signal(signal.SIGTERM)
+        status = process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    said = log.read_text()
+    assert "agentnet serving at" not in said, said[-3000:]  # the signal came during the start-up
+    assert status == 0, (status, said[-3000:])
+    assert mark.read_text() == "ran", said[-3000:]
+    assert "Traceback" not in said, said[-3000:]
