@@ -173,6 +173,10 @@ def failure(result: Any, trace: dict[str, Any], caller_bound: bool) -> tuple[dic
     if caller_bound and isinstance(result.error, BudgetExceededError) and "max_seconds" in result.error.message:
         # The time budget was the caller's deadline: a timeout for the caller, not a bad request.
         problem = problem_from_agentnet(DeadlineExceededError(result.error.message, hint=result.error.hint))
+    elif result.error.code == "interrupted":
+        # Stopped by the server's shutdown (a server's runs stop for nothing else): 503 shutting_down, as
+        # its other calls are answered then, so a client sends it again. It was 502, "a model failed".
+        problem = HTTPProblem(503, problem.message, type="server_error", code="shutting_down")
     body = problem.body()
     message = body["error"]["message"]
     if not message.startswith(f"run {result.run_id} "):  # one that names its run already said it once

@@ -110,7 +110,30 @@ def test_sigterm_ends_a_streamed_run_with_its_error_not_a_cut(serve: Any) -> Non
     data = [line[5:].strip() for line in lines if line.startswith("data:")]
     assert data and data[-1] == "[DONE]", (lines[-5:], log[-3000:])
     error = json.loads(data[-2])["error"]
-    assert error["code"] == "interrupted", data[-2]
+    assert error["code"] == "shutting_down", data[-2]  # as a model's stream ends then (it said "interrupted")
     # Its run named once: "run ID interrupted: run ID was interrupted: the server executing it shut down".
     assert error["message"].startswith("run ") and " interrupted: run " not in error["message"], error
+    assert "Traceback" not in log, log[-3000:]
+
+
+def test_sigterm_answers_a_whole_agentnet_chat_503_naming_its_run(serve: Any) -> None:
+    """A whole (not streamed) `agentnet` chat when the server stops: its run is saved interrupted and
+    the client is answered 503 `shutting_down`, as the server's other calls are then, the message naming
+    the run and how to resume it. It was 502 `api_error`, "a model or peer failed"."""
+    served: Served = serve("whole")
+    answers: list[httpx.Response] = []
+    body = {**LONG, "model": "agentnet"}
+    caller = threading.Thread(
+        target=lambda: answers.append(httpx.post(f"{served.url}/v1/chat/completions", json=body, timeout=120))
+    )
+    caller.start()
+    time.sleep(4)  # planned, and into the model's reply
+    served.process.send_signal(signal.SIGTERM)
+    served.process.wait(timeout=60)
+    caller.join(timeout=60)
+    log = served.log_text()
+    assert answers and answers[0].status_code == 503, (answers and answers[0].text, log[-3000:])
+    error = answers[0].json()["error"]
+    assert error["code"] == "shutting_down" and error["type"] == "server_error", error
+    assert "the server executing it shut down" in error["message"] and "agentnet run --resume" in error["message"]
     assert "Traceback" not in log, log[-3000:]
