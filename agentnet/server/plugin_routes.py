@@ -10,7 +10,9 @@ operations an included router holds. A route an included router keeps out of the
 
 A hook agentnet gave up on (``plugins/bounded.py``) adds nothing: the app's route list is a
 ``_Routes``, which drops what such a hook added before the wait ran out and ignores what it adds
-after, when it returns late (its routes answered in the running server). FastAPI's static frontends
+after, when it returns late (its routes answered in the running server); its writes to
+``app.dependency_overrides`` (an ``_Overrides``) and to the app's or router's attributes
+(``app.router.routes = [...]``) are ignored too. FastAPI's static frontends
 (``app.frontend(path, directory=...)``) are not in that list but among the router's low-priority
 routes: while the hooks run, the router's ``frontend`` checks its arguments at once (an error is the
 hook's) and keeps the call, made once every hook has returned or been given up on, for the hooks
@@ -40,6 +42,9 @@ def add_plugin_routes(app: Any, server: Any, manager: Plugins | None = None) -> 
     manager = manager or plugin_manager()
     starts: list[tuple[str, int]] = []
     app.router.routes = routes = _Routes(app.router.routes)
+    app.dependency_overrides = _Overrides(app.dependency_overrides)
+    for target in (app, app.router):  # a late hook's `app.router.routes = [...]` reached the running server
+        _guard_attributes(target)
 
     def args(plugin: str) -> dict[str, Any]:
         starts.append((plugin, len(app.router.routes)))
@@ -105,6 +110,63 @@ class _Routes(list[Any]):
         for index in reversed(dropped):
             del self[index]
         return dropped
+
+
+class _Overrides(dict[Any, Any]):
+    """``app.dependency_overrides``: what a hook agentnet gave up on writes is ignored (a late hook's
+    override replaced another plugin's dependency, its auth check, in the running server)."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if not given_up():
+            super().__setitem__(key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        if not given_up():
+            super().__delitem__(key)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        if not given_up():
+            super().update(*args, **kwargs)
+
+    def __ior__(self, other: Any) -> _Overrides:  # type: ignore[misc]
+        self.update(other)
+        return self
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        return self.get(key, default) if given_up() else super().setdefault(key, default)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        return self.get(key, *default) if given_up() else super().pop(key, *default)
+
+    def popitem(self) -> tuple[Any, Any]:
+        if given_up():
+            raise KeyError("popitem(): ignored for a plugin hook agentnet gave up on")
+        return super().popitem()
+
+    def clear(self) -> None:
+        if not given_up():
+            super().clear()
+
+
+_GUARDED: dict[type, type] = {}
+
+
+def _guard_attributes(target: Any) -> None:
+    """``target`` (the app, its router) made to ignore attribute writes from a hook agentnet gave up
+    on: ``app.router.routes = [...]``, ``app.dependency_overrides = {...}``, ``app.router = ...``
+    replaced what the list and dict above guard, in the running server. Its class becomes a subclass
+    that only adds that check."""
+    cls = type(target)
+    if cls in _GUARDED.values():
+        return
+    if cls not in _GUARDED:
+
+        def __setattr__(self: Any, name: str, value: Any) -> None:
+            if not given_up():
+                cls.__setattr__(self, name, value)  # type: ignore[call-arg]
+
+        _GUARDED[cls] = type(cls.__name__, (cls,), {"__setattr__": __setattr__, "__module__": cls.__module__})
+    target.__class__ = _GUARDED[cls]
 
 
 class _Frontends:

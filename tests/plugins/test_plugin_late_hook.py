@@ -97,3 +97,75 @@ def test_routes_of_a_hook_given_up_on_are_not_served_when_it_returns_late(tmp_pa
     lines = [line for line in said.splitlines() if "returned from register_server_routes" in line]
     assert len(lines) == 1 and "after agentnet gave up on it; what it registered is ignored" in lines[0], said
     assert "Traceback" not in said, said
+
+
+# An in-time plugin whose route checks a dependency, and a late one that, once given up on, reassigns
+# the route list (dropping /healthz) and overrides that dependency.
+GUARD = """\
+import agentnet
+from fastapi import APIRouter, Depends, HTTPException
+
+
+def check():
+    raise HTTPException(403, "closed")
+
+
+@agentnet.hookimpl
+def register_server_routes(app, server):
+    router = APIRouter()
+
+    @router.get("/guard-demo", dependencies=[Depends(check)])
+    def guarded():
+        return {"open": True}
+
+    app.include_router(router)
+"""
+MEDDLER = """\
+import time
+import agentnet
+
+
+@agentnet.hookimpl
+def register_server_routes(app, server):
+    time.sleep(4)  # past the wait (2 s): agentnet has given up on this hook
+    import agentnet_guard_demo as guarddemo
+
+    app.dependency_overrides[guarddemo.check] = lambda: None
+    app.router.routes = [route for route in app.router.routes if getattr(route, "path", None) != "/healthz"]
+"""
+
+
+def test_a_hook_given_up_on_changes_neither_the_routes_nor_the_overrides(tmp_path: Path) -> None:
+    site = install(one_module_plugin(tmp_path / "src", "agentnet-guard-demo", "0.1", "guarddemo", GUARD), tmp_path)
+    install(one_module_plugin(tmp_path / "src2", "agentnet-meddler-demo", "0.1", "meddlerdemo", MEDDLER), site)
+    home, work = tmp_path / "serve-home", tmp_path / "serve-work"
+    home.mkdir()
+    work.mkdir()
+    env = {
+        **os.environ, "AGENTNET_HOME": str(home), "AGENTNET_PLUGIN_HOOK_WAIT_S": "2", "COLUMNS": "200",
+        "PYTHONPATH": os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    }  # fmt: skip
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(AGENTNET), "serve", "--port", "0"], cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while not (found := re.search(r"serving at (http://\S+)/v1", log.read_text())):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        url = found.group(1)
+        deadline = time.monotonic() + 30
+        while "meddlerdemo returned from register_server_routes" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        assert httpx.get(f"{url}/healthz", timeout=30).status_code == 200
+        assert httpx.get(f"{url}/guard-demo", timeout=30).status_code == 403
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    said = log.read_text()
+    lines = [line for line in said.splitlines() if "meddlerdemo returned from register_server_routes" in line]
+    assert len(lines) == 1 and "what it registered is ignored" in lines[0], said  # it returned, not raised
+    assert "Traceback" not in said, said
