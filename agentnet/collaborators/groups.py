@@ -80,6 +80,8 @@ def _per_group(column: str, rows: list[dict[str, Any]], named: list[tuple[int, i
     """ "Lyon 3, Paris 2, Berlin 1 (rows per city)", or a sum or an average of a number column per group."""
     groups = _groups(column, rows)
     measured = next((name for _, _, name in named if name in numeric and name != column), None)
+    if op is None and measured is not None and all(len(members) == 1 for members in groups.values()):
+        return _each_value(column, measured, groups)  # "the price of each fruit": not "apple 1, ..."
     if op in ("sum", "mean") and measured is not None:
         results = {value: _aggregate(op, measured, members) for value, members in groups.items()}
         what = f"{'total' if op == 'sum' else 'average'} {measured} per {column}"
@@ -92,6 +94,16 @@ def _per_group(column: str, rows: list[dict[str, Any]], named: list[tuple[int, i
     shown = f"{', '.join(listed)}{more} ({what})"
     data = {"column": column, "groups": {value: float(number) for value, number in ordered}, "text": shown}
     return ToolOutput(shown, data)
+
+
+def _each_value(column: str, measured: str, groups: dict[str, list[dict[str, Any]]]) -> ToolOutput:
+    """ "apple 1.20, banana 0.50 (price per fruit)": each group's one row's value of ``measured``, in the
+    table's order. It counted the rows instead ("apple 1, banana 1 (rows per fruit)")."""
+    values = {value: str(members[0].get(measured, "")).strip() for value, members in groups.items()}
+    listed = [f"{value} {cell}" for value, cell in list(values.items())[:_SHOWN]]
+    more = f", {len(values) - _SHOWN} more" if len(values) > _SHOWN else ""
+    shown = f"{', '.join(listed)}{more} ({measured} per {column})"
+    return ToolOutput(shown, {"column": column, "measured": measured, "values": values, "text": shown})
 
 
 def _aggregate(op: str, column: str, rows: list[dict[str, Any]]) -> Decimal:

@@ -66,3 +66,19 @@ def test_groups_through_the_cli(task: str, answer: str) -> None:
     Path("people.csv").write_text(PEOPLE)
     result = ran(task)
     assert result["status"] == "succeeded" and result["answer"] == answer, result
+
+
+PRICES = "fruit,price\napple,1.20\nbanana,0.50\npear,0.80\n"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        # A number column asked of each group of one row: its values, not "apple 1, banana 1, pear 1".
+        ("What is the price of each fruit?", "apple 1.20, banana 0.50, pear 0.80 (price per fruit)"),
+        ("How many rows per fruit?", "apple 1, banana 1, pear 1 (rows per fruit)"),
+        ("What is the total price per fruit?", "apple 1.2, pear 0.8, banana 0.5 (total price per fruit)"),
+    ],
+)
+def test_a_value_per_group_of_one_row(question: str, answer: str) -> None:
+    assert query_table(PRICES, question).text == answer
