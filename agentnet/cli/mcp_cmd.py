@@ -270,8 +270,11 @@ def serve(
     """Serve this agentnet to MCP hosts: tools ask, plan, run, search_directory; cards as resources."""
     from agentnet.network import Network
     from agentnet.server.mcp_server import serve_http, serve_stdio
+    from agentnet.server.shutdown import sigterm_ends_cleanly
 
-    with Network.from_config(config) as network:
+    # SIGTERM while the network loads ends the process as it does once serving: status 0, exit handlers
+    # run (it was killed by the signal, -15).
+    with sigterm_ends_cleanly(), Network.from_config(config) as network:
         if not http:
             serve_stdio(network, verbose, max_body_bytes)
             return

@@ -311,17 +311,20 @@ def serve_stdio(network: "Network", verbose: bool = False, max_bytes: int = MAX_
         undo()
 
 
-def _stopping_runs(lifespan: Any, network: "Network", calls: "CallsInFlight") -> Any:
+def _stopping_runs(
+    lifespan: Any, network: "Network", calls: "CallsInFlight", ready: Callable[[], None] = lambda: None
+) -> Any:
     """The MCP app's lifespan, plus what ``agentnet serve`` does on SIGTERM or Ctrl-C (``shutdown.py``):
     the runs in flight stop at the signal and are saved interrupted, then logged with how to resume
     them, and the ``ask`` calls stop. Without it uvicorn waited for a run in flight to finish (minutes
-    for a long story)."""
+    for a long story). ``ready()`` once the signals are handled so."""
     from agentnet.server.shutdown import mcp_resume, stop_on_signals, stop_runs
 
     @asynccontextmanager
     async def stopping(app: Any) -> AsyncIterator[Any]:
         async with lifespan(app) as state:
             undo = stop_on_signals(network, calls, mcp_resume)
+            ready()
             try:
                 yield state
             finally:
@@ -345,11 +348,16 @@ def serve_http(network: "Network", settings: "ServerSettings", verbose: bool = F
     sock, bound = listen(settings)
     calls = CallsInFlight()
     inner = build_server(network, verbose, settings.max_body_bytes, calls=calls).streamable_http_app(host=settings.host)
-    inner.router.lifespan_context = _stopping_runs(inner.router.lifespan_context, network, calls)
+
+    def announce() -> None:
+        # Once uvicorn handles the signals: a Ctrl-C right after this line, sent before, was raised
+        # wherever the interpreter was, and one swallowed in a weakref callback left the server running.
+        sys.stderr.write(f"agentnet MCP server at {bound.base_url}/mcp\n")
+        sys.stderr.flush()
+
+    inner.router.lifespan_context = _stopping_runs(inner.router.lifespan_context, network, calls, announce)
     app = Guard(inner, bound)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, proxy_headers=False)
-    sys.stderr.write(f"agentnet MCP server at {bound.base_url}/mcp\n")
-    sys.stderr.flush()
     from agentnet.server.shutdown import sigterm_ends_cleanly
 
     with sock, sigterm_ends_cleanly():
