@@ -162,9 +162,7 @@ class ChatService:
                             raise CallAborted
                         reply = await node.acomplete(messages, **options, abort=abort)
             except CallAborted:
-                if self.calls.stopping:
-                    raise shutting_down() from None
-                raise HTTPProblem(499, "the client hung up", code="client_disconnected") from None
+                raise self._aborted() from None
             finally:
                 ticket.release()
         except BaseException:
@@ -228,20 +226,32 @@ class ChatService:
                 # stream handler trips a pydantic deprecation on the latter; OpenAI clients read both.
                 last["usage"] = _usage(reply).model_dump()
             yield json.dumps(last)
-        except (AgentnetError, HTTPProblem) as exc:
+        except Exception as exc:  # once a chunk is out the status line is gone: the client gets an error event
             if not started:
+                if isinstance(exc, CallAborted):
+                    raise self._aborted() from None
                 raise
-            yield json.dumps((exc if isinstance(exc, HTTPProblem) else problem_from_agentnet(exc)).body())
-        except Exception as exc:  # the status line is gone: the client gets an error event
-            if not started:
-                raise
-            yield json.dumps(problem_from_unexpected(exc).body())
+            yield json.dumps(self._problem(exc).body())
         finally:
             abort.set()
             if pieces is not None:
                 pieces.close()
             ticket.release()
         yield "[DONE]"
+
+    def _problem(self, exc: Exception) -> HTTPProblem:
+        """The error event of a stream that failed after its first chunk."""
+        if isinstance(exc, CallAborted):  # stopped between two pieces: the server stops, or the client left
+            return self._aborted()
+        if isinstance(exc, HTTPProblem):
+            return exc
+        return problem_from_agentnet(exc) if isinstance(exc, AgentnetError) else problem_from_unexpected(exc)
+
+    def _aborted(self) -> HTTPProblem:
+        """What a call stopped by its ``abort`` is told: the server stops, or its client left."""
+        if self.calls.stopping:
+            return shutting_down()
+        return HTTPProblem(499, "the client hung up", code="client_disconnected")
 
     def _said_if_stopped(self, abort: threading.Event) -> None:
         """A stream that ended because the server stops (also one admitted while it began to, which
