@@ -34,6 +34,15 @@ def post(url: str, body: dict[str, Any], session: str | None = None) -> httpx.Re
     return httpx.post(url, json={"jsonrpc": "2.0", **body}, headers=headers, timeout=120)
 
 
+def post_seen(url: str, body: dict[str, Any], session: str, seen: threading.Event) -> httpx.Response:
+    """``post``, setting ``seen`` once the server has taken the call (its answer's stream has begun)."""
+    headers = {**HEADERS, "Mcp-Session-Id": session}
+    with httpx.stream("POST", url, json={"jsonrpc": "2.0", **body}, headers=headers, timeout=120) as response:
+        seen.set()
+        response.read()
+    return response
+
+
 def answer_of(response: httpx.Response) -> dict[str, Any]:
     """The JSON-RPC answer in a tool call's response (an SSE stream: progress, then the answer)."""
     for line in response.text.splitlines():
@@ -167,11 +176,16 @@ def test_sigterm_stops_a_plan_or_search_in_flight(tool: str, agentnet_home: Path
                 call = {"name": "search_directory", "arguments": {"query": "translate"}}
             else:
                 call = planning
+            seen = threading.Event()
             waiting = threading.Thread(
-                target=lambda: answers.append(post(url, {"id": 3, "method": "tools/call", "params": call}, session))
+                target=lambda: answers.append(
+                    post_seen(url, {"id": 3, "method": "tools/call", "params": call}, session, seen)
+                )
             )
             waiting.start()
-            time.sleep(1)
+            # The server has the call before the signal: a fixed second was too short under CI's load once,
+            # and the call then came in with the server already closing (an empty answer, not the error).
+            assert seen.wait(60), log.read_text()[-3000:]
             began = time.monotonic()
             process.send_signal(signal.SIGTERM)
             status = process.wait(timeout=90)
