@@ -12,7 +12,6 @@ released after each use so other agentnet processes can plan meanwhile.
 
 # No ``from __future__ import annotations``: the SDK reads the tools' annotations (``ctx: Context``)
 # at registration, and Context is only imported inside build_server.
-import asyncio
 import json
 import logging
 import sys
@@ -91,7 +90,7 @@ def build_server(
         """Plan a task: which collaborator does each step and why (nothing is run)."""
         with _callers_input():
             _within(task, "task", max_bytes)
-            made = await _stoppable(calls, serialised, network.plan, task)
+            made = await anyio.to_thread.run_sync(serialised, network.plan, task)
         return dict(made.model_dump(mode="json"))
 
     @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
@@ -112,7 +111,7 @@ def build_server(
         with _callers_input():
             _within(query, "query", max_bytes)
             _check_k(k)
-            hits: list[dict[str, Any]] = await _stoppable(calls, serialised, _search_hits, network, query, k)
+            hits: list[dict[str, Any]] = await anyio.to_thread.run_sync(serialised, _search_hits, network, query, k)
         return hits
 
     _add_card_resources(server, network)
@@ -129,40 +128,11 @@ def _asked(node: Any, prompt: str, calls: "CallsInFlight") -> Any:
         with calls.held(abort):
             return node.complete(prompt, abort=abort)
     except CallAborted:
-        raise _shutting_down() from None
-
-
-async def _stoppable(calls: "CallsInFlight", fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)`` in a worker thread, given up when the server stops: a plan or a directory search
-    has no way to be stopped inside (a planner model's call, an index being built), and the server
-    waited for it (a minute for a planner model that never answered) before its client got anything.
-    The thread is left to end with the process."""
-    abort = threading.Event()
-    with calls.held(abort):
-        work = asyncio.ensure_future(asyncio.to_thread(fn, *args))
-        while not work.done():
-            if abort.is_set():
-                work.add_done_callback(_dropped)
-                raise _shutting_down()
-            await asyncio.wait([work], timeout=_STOP_POLL_S)
-        return work.result()
-
-
-_STOP_POLL_S = 0.05
-
-
-def _dropped(work: "asyncio.Future[Any]") -> None:
-    """Collects the end of work given up at the shutdown, so asyncio logs no 'exception never retrieved'."""
-    if not work.cancelled():
-        work.exception()
-
-
-def _shutting_down() -> RunError:
-    return RunError(
-        "the MCP server is shutting down: the call was stopped before its reply was complete",
-        hint="ask again once the server is back",
-        code="shutting_down",
-    )
+        raise RunError(
+            "the MCP server is shutting down: the call was stopped before its reply was complete",
+            hint="ask again once the server is back",
+            code="shutting_down",
+        ) from None
 
 
 def _within(text: str, name: str, max_bytes: int) -> None:

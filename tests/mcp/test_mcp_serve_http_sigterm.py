@@ -19,7 +19,6 @@ from typing import Any
 
 import httpx
 import pytest
-from listening import silent_port
 from mcpkit import AGENTNET
 from processes import running_step
 
@@ -32,15 +31,6 @@ HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "app
 def post(url: str, body: dict[str, Any], session: str | None = None) -> httpx.Response:
     headers = {**HEADERS, **({"Mcp-Session-Id": session} if session else {})}
     return httpx.post(url, json={"jsonrpc": "2.0", **body}, headers=headers, timeout=120)
-
-
-def post_seen(url: str, body: dict[str, Any], session: str, seen: threading.Event) -> httpx.Response:
-    """``post``, setting ``seen`` once the server has taken the call (its answer's stream has begun)."""
-    headers = {**HEADERS, "Mcp-Session-Id": session}
-    with httpx.stream("POST", url, json={"jsonrpc": "2.0", **body}, headers=headers, timeout=120) as response:
-        seen.set()
-        response.read()
-    return response
 
 
 def answer_of(response: httpx.Response) -> dict[str, Any]:
@@ -133,70 +123,6 @@ def test_sigterm_stops_an_ask_in_flight_and_tells_its_client(agentnet_home: Path
             process.wait()
     said = log.read_text()
     assert took < 5, (took, said[-3000:])
-    assert answers, said[-3000:]
-    result = answer_of(answers[0])["result"]
-    assert result["isError"] and "the MCP server is shutting down" in result["content"][0]["text"], result
-    assert "Traceback" not in said, said
-
-
-@pytest.mark.parametrize("tool", ["plan", "search_directory"])
-def test_sigterm_stops_a_plan_or_search_in_flight(tool: str, agentnet_home: Path, tmp_path: Path) -> None:
-    """A `plan` whose planner model never answers (a minute to its deadline), or a `search_directory`
-    waiting behind it: the signal answers the client that the server shut down and the process exits.
-    Before, the server waited for the planner's deadline (about 60 s) before ending."""
-    with silent_port() as port:
-        (tmp_path / "agentnet.yaml").write_text(
-            "models:\n  - id: hanging\n    adapter: litellm\n    model: openai/fake\n"
-            f"    api_base: http://127.0.0.1:{port}/v1\n    params: {{retries: 0, deadline_s: 60}}\n"
-            "planner: {model: hanging, consult: decompose}\n"
-        )
-        log = tmp_path / "stderr.txt"
-        with log.open("w") as errors:
-            process = subprocess.Popen(
-                [*AGENTNET, "mcp", "serve", "--http", "--port", "0"], stderr=errors, text=True, cwd=tmp_path,
-                env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
-            )  # fmt: skip
-        try:
-            deadline = time.monotonic() + 60
-            while not (found := re.search(r"(http://\S+/mcp)", log.read_text())) and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert found, log.read_text()
-            url = found.group(1)
-            hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
-            session = post(url, {"id": 1, "method": "initialize", "params": hello}).headers["mcp-session-id"]
-            post(url, {"method": "notifications/initialized"}, session)
-            answers: list[httpx.Response] = []
-            planning = {"name": "plan", "arguments": {"task": "Write a haiku about bees, then translate it."}}
-            first = threading.Thread(
-                target=lambda: post(url, {"id": 2, "method": "tools/call", "params": planning}, session)
-            )
-            first.start()
-            time.sleep(3)  # the planner is waiting for its model
-            if tool == "search_directory":  # waits its turn behind the plan
-                call = {"name": "search_directory", "arguments": {"query": "translate"}}
-            else:
-                call = planning
-            seen = threading.Event()
-            waiting = threading.Thread(
-                target=lambda: answers.append(
-                    post_seen(url, {"id": 3, "method": "tools/call", "params": call}, session, seen)
-                )
-            )
-            waiting.start()
-            # The server has the call before the signal: a fixed second was too short under CI's load once,
-            # and the call then came in with the server already closing (an empty answer, not the error).
-            assert seen.wait(60), log.read_text()[-3000:]
-            began = time.monotonic()
-            process.send_signal(signal.SIGTERM)
-            status = process.wait(timeout=90)
-            took = time.monotonic() - began
-            waiting.join(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-    said = log.read_text()
-    assert status == 0 and took < 10, (status, took, said[-3000:])
     assert answers, said[-3000:]
     result = answer_of(answers[0])["result"]
     assert result["isError"] and "the MCP server is shutting down" in result["content"][0]["text"], result
