@@ -57,19 +57,14 @@ def register_server_routes(app, server):
 """
 
 
-def test_routes_of_a_hook_given_up_on_are_not_served_when_it_returns_late(tmp_path: Path) -> None:
-    package = one_module_plugin(tmp_path / "src", "agentnet-late-demo", "0.2", "latedemo", LATE)
-    site = install(package, tmp_path / "site")
-    install(one_module_plugin(tmp_path / "src2", "agentnet-in-time-demo", "0.1", "intimedemo", IN_TIME), site)
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    (pages / "index.html").write_text("<p>a page</p>")
+def serving(tmp_path: Path, site: Path, **more_env: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """``agentnet serve`` with the plugins installed in ``site``, each hook waited for 2 s: the process,
+    its URL once it serves, and its log."""
     home, work = tmp_path / "serve-home", tmp_path / "serve-work"
     home.mkdir()
     work.mkdir()
     env = {
-        **os.environ, "AGENTNET_HOME": str(home), "AGENTNET_PLUGIN_HOOK_WAIT_S": "2", "COLUMNS": "200",
-        "LATE_DEMO_SITE": str(pages),
+        **os.environ, "AGENTNET_HOME": str(home), "AGENTNET_PLUGIN_HOOK_WAIT_S": "2", "COLUMNS": "200", **more_env,
         "PYTHONPATH": os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])]),
     }  # fmt: skip
     log = tmp_path / "serve.log"
@@ -82,7 +77,22 @@ def test_routes_of_a_hook_given_up_on_are_not_served_when_it_returns_late(tmp_pa
         while not (found := re.search(r"serving at (http://\S+)/v1", log.read_text())):
             assert process.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.1)
-        url = found.group(1)
+    except BaseException:
+        process.terminate()
+        process.wait(timeout=30)
+        raise
+    return process, found.group(1), log
+
+
+def test_routes_of_a_hook_given_up_on_are_not_served_when_it_returns_late(tmp_path: Path) -> None:
+    package = one_module_plugin(tmp_path / "src", "agentnet-late-demo", "0.2", "latedemo", LATE)
+    site = install(package, tmp_path / "site")
+    install(one_module_plugin(tmp_path / "src2", "agentnet-in-time-demo", "0.1", "intimedemo", IN_TIME), site)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "index.html").write_text("<p>a page</p>")
+    process, url, log = serving(tmp_path, site, LATE_DEMO_SITE=str(pages))
+    try:
         time.sleep(3)  # the hook returns 2 s after the wait ran out, before the server started
         assert httpx.get(f"{url}/healthz", timeout=30).status_code == 200
         for path in ("/late-demo/late", "/late-demo/early", "/late-demo/site/", "/late-demo/early-site/"):
@@ -138,24 +148,8 @@ def register_server_routes(app, server):
 def test_a_hook_given_up_on_changes_neither_the_routes_nor_the_overrides(tmp_path: Path) -> None:
     site = install(one_module_plugin(tmp_path / "src", "agentnet-guard-demo", "0.1", "guarddemo", GUARD), tmp_path)
     install(one_module_plugin(tmp_path / "src2", "agentnet-meddler-demo", "0.1", "meddlerdemo", MEDDLER), site)
-    home, work = tmp_path / "serve-home", tmp_path / "serve-work"
-    home.mkdir()
-    work.mkdir()
-    env = {
-        **os.environ, "AGENTNET_HOME": str(home), "AGENTNET_PLUGIN_HOOK_WAIT_S": "2", "COLUMNS": "200",
-        "PYTHONPATH": os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])]),
-    }  # fmt: skip
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [str(AGENTNET), "serve", "--port", "0"], cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+    process, url, log = serving(tmp_path, site)
     try:
-        deadline = time.monotonic() + 120
-        while not (found := re.search(r"serving at (http://\S+)/v1", log.read_text())):
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
-        url = found.group(1)
         deadline = time.monotonic() + 30
         while "meddlerdemo returned from register_server_routes" not in log.read_text():
             assert time.monotonic() < deadline, log.read_text()
