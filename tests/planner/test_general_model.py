@@ -75,6 +75,8 @@ def test_a_medium_that_is_an_api_tools_argument_is_planned_not_refused() -> None
         assert info.value.code == "capability_missing"
 
 
+# The speech card declares its text parameter only where espeak-ng is installed (else it is unavailable).
+@pytest.mark.usefixtures("espeak_ng")
 def test_a_medium_a_typed_tool_does_not_declare_is_refused_not_handed_to_it() -> None:
     """The bundled text-to-speech tool takes named values (its text) but declares its media: "Transcribe
     meeting.wav" matches it by its words, and it spoke the recording's file name; no collaborator here
