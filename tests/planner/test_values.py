@@ -11,7 +11,7 @@ import pytest
 from agentnet.cards import CapabilityCard
 from agentnet.directory.importers import load_cards
 from agentnet.evals import taskbench
-from agentnet.planner import draft, values
+from agentnet.planner import draft, value_spans, values
 from agentnet.planner.extract import artifacts, clauses
 from agentnet.planner.inputs import whole_request
 from agentnet.planner.plan import Plan, Step
@@ -44,7 +44,7 @@ def test_parameters_take_the_spans_their_kind_asks_for(cards: dict[str, Capabili
     task = "Book a table at Luigi's on Friday"
     assert arguments(filled(cards, ["book_restaurant"], [task], task)[0]) == {"restaurant": "Luigi's", "date": "Friday"}
     # The name says one kind, the description another: a phone number when there is one, else a name.
-    assert values.kinds_of({"name": "phone_number", "type": "string", "desc": "The number or contact"}) == [
+    assert value_spans.kinds_of({"name": "phone_number", "type": "string", "desc": "The number or contact"}) == [
         "phone",
         "number",
         "name",
@@ -177,10 +177,10 @@ def test_an_abbreviation_neither_ends_a_sentence_nor_cuts_a_name(cards: dict[str
         "123 Main St. San Francisco"
     )
     # One capitalised word after an abbreviation's full stop is a name, not a sentence's first word.
-    assert values.spans("Stream Arsenal vs. Chelsea tonight", "name") == ["Arsenal", "Chelsea"]
+    assert value_spans.spans("Stream Arsenal vs. Chelsea tonight", "name") == ["Arsenal", "Chelsea"]
     # A name runs on across its initials.
-    assert values.spans("Book a table for J. K. Rowling at noon", "name") == ["J. K. Rowling"]
-    assert values.spans("Who was Franklin D. Roosevelt? Tell me.", "name") == ["Franklin D. Roosevelt"]
+    assert value_spans.spans("Book a table for J. K. Rowling at noon", "name") == ["J. K. Rowling"]
+    assert value_spans.spans("Who was Franklin D. Roosevelt? Tell me.", "name") == ["Franklin D. Roosevelt"]
 
 
 BENCH = Path(__file__).parents[2] / "bench" / "data"
@@ -281,12 +281,12 @@ def test_a_value_a_description_quotes_says_nothing_of_the_parameters_kind() -> N
 
     card = with_parameters(bundled.CALCULATOR, calculate)
     (context,) = card.parameters
-    assert values.kinds_of(context) == []
+    assert value_spans.kinds_of(context) == []
     task = "What is 15% of 240?"
     (step,) = filled({"calculator": card}, ["calculator"], [task], task)
     assert arguments(step) == {"context": step.instruction}  # no value: the step's input, if any
     # A word outside the quotes still says the kind.
-    assert values.kinds_of({"name": "value", "desc": "The amount to pay, e.g. '12 USD'"}) == ["money", "number"]
+    assert value_spans.kinds_of({"name": "value", "desc": "The amount to pay, e.g. '12 USD'"}) == ["money", "number"]
 
 
 @pytest.mark.parametrize(
