@@ -40,22 +40,48 @@ class Scorer:
         self.memory = memory
 
     def _card_vectors(self, cards: list[CapabilityCard], head: bool = False) -> np.ndarray:
-        """The cards' vectors (of their whole text, or of its ``head``): from this process's memory, else
-        from the home's vector cache (what an earlier process embedded), else embedded now."""
+        """The cards' vectors (of their whole text, or of its ``head``)."""
+        text_of = head_text if head else whole_text
+        keys = [card.content_hash() + (":head" if head else "") for card in cards]
+        return self._vectors(keys, [text_of(card) for card in cards])
+
+    @staticmethod
+    def _vectors(keys: list[str], texts: list[str]) -> np.ndarray:
+        """The vectors of ``texts`` by their ``keys``: from this process's memory, else from the home's
+        vector cache (what an earlier process embedded), else embedded now."""
         import numpy as np
 
         from agentnet.directory.embedder import shared_embedder
         from agentnet.directory.vectors import shared_cache
 
-        text_of = head_text if head else whole_text
-        keys = [card.content_hash() + (":head" if head else "") for card in cards]
-        missing = {key: card for key, card in zip(keys, cards, strict=True) if key not in _CARD_VECTORS}
+        missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in _CARD_VECTORS}
         if missing:
             if len(_CARD_VECTORS) + len(missing) > _MAX_CARD_VECTORS:
                 _CARD_VECTORS.clear()
-            vectors = shared_cache().embed(shared_embedder(), [text_of(card) for card in missing.values()])
+            vectors = shared_cache().embed(shared_embedder(), list(missing.values()))
             _CARD_VECTORS.update(zip(missing, vectors, strict=True))
         return np.stack([_CARD_VECTORS[key] for key in keys])
+
+    def _best_sentence(self, cards: list[CapabilityCard], queries: np.ndarray) -> np.ndarray:
+        """Clause x card: the best match among a card's sentences (``sentence_texts``), its head first. A
+        request often says what a later sentence says ("identify any names of individuals" of a token
+        classifier that finds "dates, individuals and places"), diluted in the whole text's mean; a
+        one-sentence card's only sentence is its head, so it is scored as before (docs/planning.md, figures)."""
+        import numpy as np
+
+        best = queries @ self._card_vectors(cards, head=True).T
+        owners, keys, texts = [], [], []
+        for j, card in enumerate(cards):
+            for i, text in enumerate(sentence_texts(card)[1:], start=1):
+                owners.append(j)
+                keys.append(f"{card.content_hash()}:sentence{i}")
+                texts.append(text)
+        if texts:
+            # Per card the best of its head and later sentences (transposed: ufunc.at indexes the first axis).
+            best = best.T.copy()
+            np.maximum.at(best, owners, self._vectors(keys, texts) @ queries.T)
+            best = best.T
+        return best
 
     def similarities(
         self, parts: list[str], cards: list[CapabilityCard], trust: Trust | None = None
@@ -107,7 +133,7 @@ class Scorer:
         sims = queries @ self._card_vectors(cards).T
         weight = head_weight(cards)
         if weight > 0:
-            sims = (1 - weight) * sims + weight * (queries @ self._card_vectors(cards, head=True).T)
+            sims = (1 - weight) * sims + weight * self._best_sentence(cards, queries)
         semantic: list[float] = sims.max(axis=0).tolist()
         if self.settings.keyword_weight > 0:
             sims += self.settings.keyword_weight * _keywords(parts, cards)
@@ -169,11 +195,18 @@ def whole_text(card: CapabilityCard) -> str:
 def head_text(card: CapabilityCard) -> str:
     """What a card says it is, before the detail: its name and the first sentence of its description
     (no further sentences, tags, parameters or skills)."""
+    return sentence_texts(card)[0]
+
+
+def sentence_texts(card: CapabilityCard) -> list[str]:
+    """The card's name with each sentence of its description ("Token Classification: NER models could be
+    trained to identify specific entities in a text, such as dates, individuals and places."), the head
+    first; the name alone when it has no description. The sentences are the request's splitter's: "e.g.
+    speech", "v1.2" and "Dr. Smith" do not end one."""
     name = readable_name(card.display_name)
     description = card.description.strip()
-    # The request's sentence splitter: "e.g. speech", "v1.2" and "Dr. Smith" do not end a sentence.
-    first = sentences.split(description)[0] if description else ""
-    return f"{name}: {first}" if first else name
+    found = [sentence for sentence in sentences.split(description) if sentence.strip()] if description else []
+    return [f"{name}: {sentence}" for sentence in found] or [name]
 
 
 def head_weight(cards: list[CapabilityCard]) -> float:
