@@ -6,8 +6,8 @@ task; a progress notification per finished step; the answer and the run id) and
 ``agentnet://cards/<id>`` (JSON). Over stdio by default; over Streamable HTTP on loopback with the
 same gate as ``agentnet serve`` (bearer token, Host and Origin rules: ``server/guard.py``).
 
-The network's parts are not made for concurrent use, so calls take turns (a lock); the directory is
-released after each use so other agentnet processes can plan meanwhile.
+The network's parts are not made for concurrent use, so calls take turns (``mcp_turns.py``, which also
+says how each stops when the server stops).
 """
 
 # No ``from __future__ import annotations``: the SDK reads the tools' annotations (``ctx: Context``)
@@ -16,7 +16,7 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -51,28 +51,21 @@ def build_server(
     """The MCP server exposing ``network``; its log on stderr at INFO with ``verbose``, else warnings.
     A prompt, task or query longer than ``max_bytes`` (UTF-8) is refused: over stdio nothing else bounds
     it (a 3 MB task was planned for 8.5 s, every other call waiting); over HTTP the body limit is the same.
-    An ``ask`` stops when ``calls`` are stopped (the server's shutdown), as a ``run`` does with its runs."""
+    The calls stop when ``calls`` are stopped (the server's shutdown): ``mcp_turns.py``."""
     import anyio
     from mcp.server.mcpserver import Context, MCPServer
     from mcp.types import ToolAnnotations
 
+    from agentnet.server.mcp_turns import Turns
     from agentnet.server.shutdown import CallsInFlight
 
-    turn = turn or threading.Lock()
-    calls = calls or CallsInFlight()
+    turns = Turns(network, turn or threading.Lock(), calls or CallsInFlight())
     reads = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
     # MCPServer configures this process's logging (logging.basicConfig at this level, a Rich handler on
     # stderr); its default, INFO, would show a line per model call (LiteLLM's), per rejected tool call...
     # A stdio server's stderr goes into its host's logs: warnings unless asked for more.
     server = MCPServer("agentnet", instructions=INSTRUCTIONS, log_level="INFO" if verbose else "WARNING")
     _log_levels(verbose)
-
-    def serialised(fn: Any, *args: Any) -> Any:
-        with turn:
-            try:
-                return fn(*args)
-            finally:
-                network.release_directory()
 
     @server.tool(annotations=reads)
     async def ask(prompt: str, model: str | None = None) -> str:
@@ -82,7 +75,7 @@ def build_server(
             if not prompt.strip():  # as `agentnet ask ""`: a model given nothing makes up an answer
                 raise UserError("nothing to ask: the prompt is empty", hint="pass the question as `prompt`")
             node = network.node(model)
-            reply = await anyio.to_thread.run_sync(serialised, _asked, node, prompt, calls)
+            reply = await turns.call(lambda abort: _asked(node, prompt, abort))
         return str(reply.text)
 
     @server.tool(annotations=reads)
@@ -90,19 +83,19 @@ def build_server(
         """Plan a task: which collaborator does each step and why (nothing is run)."""
         with _callers_input():
             _within(task, "task", max_bytes)
-            made = await anyio.to_thread.run_sync(serialised, network.plan, task)
+            made = await turns.given_up_at_stop(lambda: network.plan(task))
         return dict(made.model_dump(mode="json"))
 
     @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
     async def run(task: str, ctx: Context) -> dict[str, Any]:
         """Plan a task and run it across the network; reports progress per step; returns answer and run id."""
 
-        def work() -> Any:
+        def work(_: threading.Event) -> Any:  # stopped by the executor, as the server's runs are
             return _run_reporting(network, task, lambda *done: anyio.from_thread.run(ctx.report_progress, *done))
 
         with _callers_input():
             _within(task, "task", max_bytes)
-            result = await anyio.to_thread.run_sync(serialised, work)
+            result = await turns.call(work)
         return {"run_id": result.run_id, "status": result.status, "answer": result.answer, "error": _for_host(result)}
 
     @server.tool(annotations=reads)
@@ -111,28 +104,23 @@ def build_server(
         with _callers_input():
             _within(query, "query", max_bytes)
             _check_k(k)
-            hits: list[dict[str, Any]] = await anyio.to_thread.run_sync(serialised, _search_hits, network, query, k)
+            hits: list[dict[str, Any]] = await turns.given_up_at_stop(lambda: _search_hits(network, query, k))
         return hits
 
     _add_card_resources(server, network)
     return server
 
 
-def _asked(node: Any, prompt: str, calls: "CallsInFlight") -> Any:
-    """``node``'s reply to ``prompt``, stopped when the server stops: the server waited for the whole
-    reply (13 s for a long story over HTTP), and its client then got an empty response."""
+def _asked(node: Any, prompt: str, abort: threading.Event) -> Any:
+    """``node``'s reply to ``prompt``, stopped when the server stops (``abort``): the server waited for
+    the whole reply (13 s for a long story over HTTP), and its client then got an empty response."""
     from agentnet.nodes.calls import CallAborted
+    from agentnet.server.mcp_turns import shutting_down
 
-    abort = threading.Event()
     try:
-        with calls.held(abort):
-            return node.complete(prompt, abort=abort)
+        return node.complete(prompt, abort=abort)
     except CallAborted:
-        raise RunError(
-            "the MCP server is shutting down: the call was stopped before its reply was complete",
-            hint="ask again once the server is back",
-            code="shutting_down",
-        ) from None
+        raise shutting_down() from None
 
 
 def _within(text: str, name: str, max_bytes: int) -> None:
@@ -282,18 +270,23 @@ def serve_stdio(network: "Network", verbose: bool = False, max_bytes: int = MAX_
 
 
 def _stopping_runs(
-    lifespan: Any, network: "Network", calls: "CallsInFlight", ready: Callable[[], None] = lambda: None
+    lifespan: Any,
+    network: "Network",
+    calls: "CallsInFlight",
+    ready: Callable[[], None] = lambda: None,
+    answered: Callable[[], Awaitable[None]] | None = None,
 ) -> Any:
     """The MCP app's lifespan, plus what ``agentnet serve`` does on SIGTERM or Ctrl-C (``shutdown.py``):
     the runs in flight stop at the signal and are saved interrupted, then logged with how to resume
-    them, and the ``ask`` calls stop. Without it uvicorn waited for a run in flight to finish (minutes
-    for a long story). ``ready()`` once the signals are handled so."""
+    them, and the tool calls stop (``mcp_turns.py``); uvicorn gets the signal once ``answered()``.
+    Without it uvicorn waited for a run in flight to finish (minutes for a long story). ``ready()``
+    once the signals are handled so."""
     from agentnet.server.shutdown import mcp_resume, stop_on_signals, stop_runs
 
     @asynccontextmanager
     async def stopping(app: Any) -> AsyncIterator[Any]:
         async with lifespan(app) as state:
-            undo = stop_on_signals(network, calls, mcp_resume)
+            undo = stop_on_signals(network, calls, mcp_resume, answered)
             ready()
             try:
                 yield state
@@ -309,12 +302,12 @@ def serve_http(network: "Network", settings: "ServerSettings", verbose: bool = F
     import uvicorn
 
     from agentnet.server.guard import Guard
+    from agentnet.server.mcp_turns import PostsInFlight
     from agentnet.server.runner import listen
+    from agentnet.server.shutdown import CallsInFlight
 
     # Listening before the address is announced: a client that connects at once waits in the backlog.
     # A port in use is a ConfigError naming it, as for `agentnet serve` (it was an OSError traceback).
-    from agentnet.server.shutdown import CallsInFlight
-
     sock, bound = listen(settings)
     calls = CallsInFlight()
     inner = build_server(network, verbose, settings.max_body_bytes, calls=calls).streamable_http_app(host=settings.host)
@@ -325,8 +318,13 @@ def serve_http(network: "Network", settings: "ServerSettings", verbose: bool = F
         sys.stderr.write(f"agentnet MCP server at {bound.base_url}/mcp\n")
         sys.stderr.flush()
 
-    inner.router.lifespan_context = _stopping_runs(inner.router.lifespan_context, network, calls, announce)
-    app = Guard(inner, bound)
+    # The signal goes on to uvicorn once the calls it stopped are answered: uvicorn's stop has
+    # sse-starlette cut the answers' streams (mcp_turns.py).
+    posts = PostsInFlight(inner)
+    inner.router.lifespan_context = _stopping_runs(
+        inner.router.lifespan_context, network, calls, announce, posts.answered
+    )
+    app = Guard(posts, bound)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, proxy_headers=False)
     from agentnet.server.shutdown import sigterm_ends_cleanly
 

@@ -16,7 +16,7 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
@@ -131,16 +131,25 @@ def shutting_down() -> Any:
 
 
 def stop_on_signals(
-    network: Any, calls: CallsInFlight | None = None, resume: Callable[[str], str] | None = None
+    network: Any,
+    calls: CallsInFlight | None = None,
+    resume: Callable[[str], str] | None = None,
+    answered: Callable[[], Awaitable[None]] | None = None,
 ) -> Callable[[], None]:
     """From now on, SIGTERM or SIGINT first stops ``network``'s runs (``Executor.stop_all``, on the event
     loop: a signal handler takes no lock; their errors name ``resume(run_id)`` if given) and the model ``calls``
-    in flight, then goes to the handler that was there (uvicorn's). Returns the undo. Signals reach only
-    the main thread: elsewhere (an app served in a thread) nothing changes."""
+    in flight, then goes to the handler that was there (uvicorn's): once ``answered()`` returns, if
+    given (the stopped calls' answers written), else at once; a second signal at once. Returns the undo.
+    Signals reach only the main thread: elsewhere (an app served in a thread) nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
     loop = asyncio.get_running_loop()
     previous: dict[int, Any] = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    waiting: set[Any] = set()  # the signal waiting for the answers (its task, once made)
+
+    async def then(done: Callable[[], Awaitable[None]], old: Callable[..., None], signum: int, frame: Any) -> None:
+        await done()
+        old(signum, frame)
 
     def handler(signum: int, frame: Any) -> None:
         if network is not None:
@@ -148,7 +157,11 @@ def stop_on_signals(
         if calls is not None:
             loop.call_soon_threadsafe(calls.stop)
         old = previous[signum]
-        if callable(old):
+        if callable(old) and answered is not None and not waiting:
+            waiting.add(signum)
+            later = then(answered, old, signum, frame)
+            loop.call_soon_threadsafe(lambda: waiting.add(loop.create_task(later)))
+        elif callable(old):
             old(signum, frame)
         elif signum == signal.SIGINT:
             raise KeyboardInterrupt

@@ -19,8 +19,9 @@ from typing import Any
 
 import httpx
 import pytest
+from listening import connections_to, silent_port
 from mcpkit import AGENTNET
-from processes import running_step
+from processes import running_step, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -31,6 +32,15 @@ HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "app
 def post(url: str, body: dict[str, Any], session: str | None = None) -> httpx.Response:
     headers = {**HEADERS, **({"Mcp-Session-Id": session} if session else {})}
     return httpx.post(url, json={"jsonrpc": "2.0", **body}, headers=headers, timeout=120)
+
+
+def post_seen(url: str, body: dict[str, Any], session: str, seen: threading.Event) -> httpx.Response:
+    """``post``, setting ``seen`` once the server has taken the call (its answer's stream has begun)."""
+    headers = {**HEADERS, "Mcp-Session-Id": session}
+    with httpx.stream("POST", url, json={"jsonrpc": "2.0", **body}, headers=headers, timeout=120) as response:
+        seen.set()
+        response.read()
+    return response
 
 
 def answer_of(response: httpx.Response) -> dict[str, Any]:
@@ -126,4 +136,73 @@ def test_sigterm_stops_an_ask_in_flight_and_tells_its_client(agentnet_home: Path
     assert answers, said[-3000:]
     result = answer_of(answers[0])["result"]
     assert result["isError"] and "the MCP server is shutting down" in result["content"][0]["text"], result
+    assert "Traceback" not in said, said
+
+
+QUEUED = {
+    "plan": {"name": "plan", "arguments": {"task": "Write a haiku about bees, then translate it."}},
+    "search_directory": {"name": "search_directory", "arguments": {"query": "translate"}},
+    "ask": {"name": "ask", "arguments": {"prompt": "Say hello."}},
+}
+
+
+@pytest.mark.parametrize("tool", list(QUEUED))
+def test_sigterm_stops_a_plan_in_flight_and_the_calls_behind_it(tool: str, agentnet_home: Path, tmp_path: Path) -> None:
+    """A `plan` whose planner model never answers (a minute to its deadline), and a call waiting its turn
+    behind it: the signal answers both clients that the server shut down, and the process exits. Before,
+    the server waited for the planner's deadline (about 60 s) before ending; and a call queued behind a
+    plan given up on kept waiting for the turn that plan's thread still held."""
+    with silent_port() as port:
+        (tmp_path / "agentnet.yaml").write_text(
+            "models:\n  - id: hanging\n    adapter: litellm\n    model: openai/fake\n"
+            f"    api_base: http://127.0.0.1:{port}/v1\n    params: {{retries: 0, deadline_s: 60}}\n"
+            "planner: {model: hanging, consult: decompose}\n"
+        )
+        log = tmp_path / "stderr.txt"
+        with log.open("w") as errors:
+            process = subprocess.Popen(
+                [*AGENTNET, "mcp", "serve", "--http", "--port", "0"], stderr=errors, text=True, cwd=tmp_path,
+                env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
+            )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while not (found := re.search(r"(http://\S+/mcp)", log.read_text())) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert found, log.read_text()
+            url = found.group(1)
+            hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
+            session = post(url, {"id": 1, "method": "initialize", "params": hello}).headers["mcp-session-id"]
+            post(url, {"method": "notifications/initialized"}, session)
+            answers: dict[int, httpx.Response] = {}
+
+            def calling(number: int, call: dict[str, Any], seen: threading.Event) -> threading.Thread:
+                body = {"id": number, "method": "tools/call", "params": call}
+                thread = threading.Thread(target=lambda: answers.update({number: post_seen(url, body, session, seen)}))
+                thread.start()
+                return thread
+
+            first = calling(2, QUEUED["plan"], threading.Event())
+            # The plan holds the turn once its planner has called the silent model (not a fixed wait:
+            # under load, the second call could take the turn first).
+            wait_until(lambda: connections_to(port) > 0, "the planner to call its model", timeout_s=60)
+            seen = threading.Event()
+            waiting = calling(3, QUEUED[tool], seen)
+            # The server has the call before the signal: it waits its turn behind the plan.
+            assert seen.wait(60), log.read_text()[-3000:]
+            began = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            status = process.wait(timeout=90)
+            took = time.monotonic() - began
+            for thread in (first, waiting):
+                thread.join(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    said = log.read_text()
+    assert status == 0 and took < 10, (status, took, said[-3000:])
+    assert sorted(answers) == [2, 3], said[-3000:]
+    for number in (2, 3):
+        result = answer_of(answers[number])["result"]
+        assert result["isError"] and "the MCP server is shutting down" in result["content"][0]["text"], result
     assert "Traceback" not in said, said
