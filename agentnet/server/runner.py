@@ -69,15 +69,32 @@ def run(
         timeout_graceful_shutdown=5,
         timeout_keep_alive=30,
     )
-    server = uvicorn.Server(config)
-    sys.stderr.write(
+    server = _announcing(uvicorn.Server)(config)
+    server.address = (
         f"agentnet serving at {settings.base_url}/v1 (agent card: {settings.base_url}/.well-known/agent-card.json)\n"
     )
-    sys.stderr.flush()
     from agentnet.server.shutdown import sigterm_ends_cleanly
 
     with sock, sigterm_ends_cleanly():
         server.run(sockets=[sock])
+
+
+def _announcing(server_class: Any) -> Any:
+    """uvicorn's Server, writing its ``address`` line once it serves: uvicorn and the app's lifespan
+    (``shutdown.stop_on_signals``) handle the signals by then. Written before ``run``, a Ctrl-C sent on
+    reading it was raised wherever the interpreter was, and one swallowed in a weakref callback ('Exception
+    ignored in ...') left the server running (1 of 3 times)."""
+
+    class Announcing(server_class):
+        address = ""
+
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                sys.stderr.write(self.address)
+                sys.stderr.flush()
+
+    return Announcing
 
 
 def app_from_config(settings: ServerSettings, config_path: Path | None = None) -> Any:

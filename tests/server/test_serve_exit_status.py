@@ -39,6 +39,20 @@ COMMANDS = {
 }
 
 
+# LAUNCH, noting in MARK.handler what handles SIGINT when the address line is written.
+LAUNCH_SEEING = (
+    "import signal, sys\n"
+    "seen = sys.argv[1] + '.handler'\n"
+    "class Seeing:\n"
+    "    def __init__(self, inner): self.inner = inner\n"
+    "    def __getattr__(self, name): return getattr(self.inner, name)\n"
+    "    def write(self, text):\n"
+    "        if ' at http' in text: open(seen, 'w').write(repr(signal.getsignal(signal.SIGINT)))\n"
+    "        return self.inner.write(text)\n"
+    "sys.stderr = Seeing(sys.stderr)\n"
+) + LAUNCH
+
+
 def _as_from_a_terminal() -> None:
     """Ctrl-C reaches a process started from a terminal at its default. A test run started as a
     background job (`.ci/run &` in a script) inherits SIGINT ignored, and so would the server: uvicorn
@@ -151,3 +165,37 @@ def test_a_sigterm_while_starting_ends_cleanly(command: str, agentnet_home: Path
     assert status == 0, (status, said[-3000:])
     assert mark.read_text() == "ran", said[-3000:]
     assert "Traceback" not in said, said[-3000:]
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_a_ctrl_c_on_reading_the_address_ends_the_server(command: str, agentnet_home: Path, tmp_path: Path) -> None:
+    """A script that sends Ctrl-C as soon as it reads the address line: `agentnet serve` wrote that line
+    before uvicorn handled the signals, so the KeyboardInterrupt was raised wherever the interpreter was,
+    and one swallowed in a weakref callback left the server running (1 of 3 times). Three rounds: each
+    ends 130, its exit handlers run; and when the line is written, the server handles Ctrl-C already
+    (Python's default handler raised the KeyboardInterrupt)."""
+    args, serving, _ = COMMANDS[command]
+    for round_ in range(3):
+        mark, log = tmp_path / f"exit-handlers-ran-{round_}", tmp_path / f"stderr-{round_}.txt"
+        with log.open("w") as errors:
+            process = subprocess.Popen(
+                [sys.executable, "-c", LAUNCH_SEEING, str(mark), *args], stdout=subprocess.DEVNULL, stderr=errors,
+                env={**os.environ, "AGENTNET_HOME": str(agentnet_home)}, preexec_fn=_as_from_a_terminal,
+            )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while not re.search(serving, log.read_text()):
+                assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.005)
+            handler = Path(f"{mark}.handler").read_text()
+            assert "default_int_handler" not in handler, handler
+            process.send_signal(signal.SIGINT)
+            status = process.wait(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        said = log.read_text()
+        assert status == 130, (round_, status, said[-3000:])
+        assert mark.read_text() == "ran", said[-3000:]
+        assert "Traceback" not in said, said[-3000:]
