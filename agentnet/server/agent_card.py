@@ -76,6 +76,21 @@ def _skills(card: CapabilityCard) -> list[AgentSkill]:
     ]
 
 
+def _no_skill(settings: ServerSettings) -> AgentSkill:
+    """The one skill of a server that has no collaborator (no model, no network): A2A requires a
+    skill, and the SDK warned, each time the card was served, that the card was not spec-compliant."""
+    from a2a.types import AgentSkill
+
+    return AgentSkill(
+        id="agentnet",
+        name=settings.display_name,
+        description=f"{settings.description} This server has no collaborators yet: it answers no task.",
+        tags=["agentnet"],
+        input_modes=["text/plain"],
+        output_modes=["text/plain"],
+    )
+
+
 def network_card(description: str) -> CapabilityCard:
     """The card of the ``agentnet`` model: plan a task and run it across this server's network."""
     return CapabilityCard.model_validate(
@@ -140,7 +155,7 @@ def build_agent_card(settings: ServerSettings, cards: list[CapabilityCard], *, s
             *sorted({media_type(t) for c in cards for t in c.input_types} - {"text/plain"}),
         ],
         default_output_modes=["text/plain"],
-        skills=[skill for c in cards for skill in _skills(c)],
+        skills=[skill for c in cards for skill in _skills(c)] or [_no_skill(settings)],
     )
     if settings.token is not None:
         card.security_schemes["bearer"].CopyFrom(
