@@ -238,9 +238,15 @@ class Plugins:
             self._reported.add((plugin, message))
         log.warning("agentnet plugin %s %s%s", plugin, message, _fix(info))
 
-    def call_each(self, hook: str, args: Callable[[str], Mapping[str, Any]]) -> list[str]:
+    def call_each(
+        self,
+        hook: str,
+        args: Callable[[str], Mapping[str, Any]],
+        given_up_on: Callable[[str], None] = lambda plugin: None,
+    ) -> list[str]:
         """Call ``hook`` of each plugin on its own, in load order (built-ins first); ``args(plugin)``
-        gives that plugin's arguments. Returns the plugins whose call returned normally."""
+        gives that plugin's arguments; ``given_up_on(plugin)`` once agentnet stops waiting for its
+        call (``bounded.py``), before the next plugin's. Returns the plugins whose call returned normally."""
         succeeded = []
         for impl in getattr(self.pm.hook, hook).get_hookimpls():
             kwargs = args(impl.plugin_name)
@@ -250,6 +256,7 @@ class Plugins:
                     returned = self._call_hook(impl.plugin_name, call, hook)
             except HookHung as exc:
                 self.fail(impl.plugin_name, f"{exc}: it was in {hook}")
+                given_up_on(impl.plugin_name)
                 continue
             except BaseException as exc:  # noqa: BLE001 — reported; what it registered is dropped
                 _reraise_interrupt(exc)

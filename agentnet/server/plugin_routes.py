@@ -8,7 +8,9 @@ Only Starlette's and FastAPI's public API is used: ``app.routes`` (one entry per
 operations an included router holds. A route an included router keeps out of the schema
 (``include_in_schema=False``) is neither listed nor checked; one added to the app itself is both.
 
-A hook agentnet gave up on (``plugins/bounded.py``) adds nothing: the app's route list is a
+A hook agentnet gave up on (``plugins/bounded.py``) changes nothing: what it changed while agentnet
+still waited for it is undone then (``_Before``: the app's and its router's attributes, the route
+list's and the overrides' contents), and the app's route list is a
 ``_Routes``, which drops what such a hook added before the wait ran out and ignores what it adds
 after, when it returns late (its routes answered in the running server); its writes to
 ``app.dependency_overrides`` (an ``_Overrides``) and to the app's or router's attributes
@@ -46,14 +48,17 @@ def add_plugin_routes(app: Any, server: Any, manager: Plugins | None = None) -> 
     for target in (app, app.router):  # a late hook's `app.router.routes = [...]` reached the running server
         _guard_attributes(target)
 
+    before: list[_Before] = []
+
     def args(plugin: str) -> dict[str, Any]:
+        before[:] = [_Before(app)]
         starts.append((plugin, len(app.router.routes)))
         return {"app": app, "server": server}
 
     own = len(app.router.routes)
     frontends = _Frontends(app.router, lambda: starts[-1][0] if starts else "agentnet")
     try:
-        manager.call_each("register_server_routes", args)
+        manager.call_each("register_server_routes", args, lambda plugin: before[0].restore())
     finally:
         static = frontends.close(manager)
     dropped = routes.drop_given_up()
@@ -71,6 +76,29 @@ def add_plugin_routes(app: Any, server: Any, manager: Plugins | None = None) -> 
     for plugin, paths in static.items():  # answered only where no route matches: shadowed by none
         added[plugin] = added.get(plugin, []) + [f"GET {path} (static files)" for path in paths]
     return {plugin: found for plugin, found in added.items() if found}
+
+
+class _Before:
+    """The app as it was before a hook: what a hook agentnet gives up on changed while it still waited
+    for it is undone then, as what it does after is ignored. A hook that replaced the route list
+    (``app.router.routes = []``) or wrote an override before the wait ran out kept that change in the
+    running server (/healthz gone, another plugin's dependency overridden)."""
+
+    def __init__(self, app: Any) -> None:
+        self.targets = [(target, dict(vars(target))) for target in (app, app.router)]
+        self.routes, self.overrides = app.router.routes, app.dependency_overrides
+        self.route_list, self.override_items = list(self.routes), dict(self.overrides)
+
+    def restore(self) -> None:
+        for target, attributes in self.targets:
+            for name in set(vars(target)) - set(attributes):
+                delattr(target, name)
+            for name, value in attributes.items():
+                if vars(target).get(name) is not value:
+                    setattr(target, name, value)
+        list.__setitem__(self.routes, slice(None), self.route_list)
+        dict.clear(self.overrides)
+        dict.update(self.overrides, self.override_items)
 
 
 class _Routes(list[Any]):

@@ -163,3 +163,35 @@ def test_a_hook_given_up_on_changes_neither_the_routes_nor_the_overrides(tmp_pat
     lines = [line for line in said.splitlines() if "meddlerdemo returned from register_server_routes" in line]
     assert len(lines) == 1 and "what it registered is ignored" in lines[0], said  # it returned, not raised
     assert "Traceback" not in said, said
+
+
+# A hook that empties the route list and overrides the guard's dependency while agentnet still waits for
+# it, then goes past the wait: given up on, what it did in time is undone too.
+EARLY_MEDDLER = """\
+import time
+import agentnet
+
+
+@agentnet.hookimpl
+def register_server_routes(app, server):
+    import agentnet_guard_demo as guarddemo
+
+    app.dependency_overrides[guarddemo.check] = lambda: None
+    app.router.routes = []  # every route gone: /healthz among them
+    time.sleep(4)  # past the wait (2 s): agentnet gives up on this hook
+"""
+
+
+def test_what_a_hook_given_up_on_changed_in_time_is_undone(tmp_path: Path) -> None:
+    site = install(one_module_plugin(tmp_path / "src", "agentnet-guard-demo", "0.1", "guarddemo", GUARD), tmp_path)
+    install(one_module_plugin(tmp_path / "src2", "agentnet-meddler-demo", "0.1", "meddlerdemo", EARLY_MEDDLER), site)
+    process, url, log = serving(tmp_path, site)
+    try:
+        assert httpx.get(f"{url}/healthz", timeout=30).status_code == 200
+        assert httpx.get(f"{url}/guard-demo", timeout=30).status_code == 403
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    said = log.read_text()
+    assert "agentnet plugin meddlerdemo did not return within 2 s" in said, said
+    assert "Traceback" not in said, said
