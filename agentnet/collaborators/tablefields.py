@@ -25,6 +25,7 @@ _NO_ROW = frozenset({
 })
 # fmt: on
 _SHOWN_VALUES = 10
+_SHOWN_ROWS = 20
 
 
 def show_value(value: Any) -> str:
@@ -52,8 +53,68 @@ def asked_of_rows(
     if (field := asked_field(question, named, conditions)) is not None:
         return field_values(field, rows, where)  # "What is the price of cherry?": 4.75, not "1 row"
     if not conditions:
+        if (each := of_every_row(question, table, named)) is not None:
+            return each  # "What is the age of each person?": each row's, not "3 rows"
         absent_row(question, table, named)  # "What is the price of kiwi?" of a table without kiwi
     return None
+
+
+# After "the X of": words for every row ("each person", "all of them", "the fruits" of a fruit column),
+# and words for one row the question does not name ("it", "this").
+_EVERY_ROW = frozenset({"each", "every", "all", "them", "they", "these", "those", "everyone", "everything", "people",
+                        "persons", "rows", "items", "entries", "records", "things", "ones"})  # fmt: skip
+_ONE_ROW = frozenset({"it", "its", "this", "that", "one"})
+
+
+def of_every_row(question: str, table: Table, named: list[tuple[int, int, str]]) -> ToolOutput | None:
+    """ "What is the age of each person?", "What are the prices of the fruits?": the column asked, row by
+    row, labelled by the table's text column; "What is the price of it?" of a table of several rows names
+    none of them: an error listing them. Each was answered with a count of the rows ("3 rows")."""
+    if not ASKS_A_FIELD.match(question):
+        return None
+    columns = {c.lower() for c in table.columns}
+    for _, end, column in named:
+        match = _OF_ROW.match(question[end:])
+        raw = next((g for g in match.groups() if g is not None), "").lower() if match is not None else ""
+        label = _label(table, column)
+        if raw in _ONE_ROW and len(table.rows) > 1:
+            raise _which_row(raw, column, table, label)
+        if raw in _EVERY_ROW | _ONE_ROW or re.sub(r"(?<=[a-z])e?s$", "", raw) in columns:
+            return _row_by_row(column, table.rows, label)
+    return None
+
+
+def _label(table: Table, column: str) -> str | None:
+    """The column that names a row: the first text column other than ``column``."""
+    numeric = {c for c in table.columns if any(cell_number(r.get(c)) is not None for r in table.rows)}
+    return next((c for c in table.columns if c not in numeric and c != column), None)
+
+
+def _row_by_row(column: str, rows: list[dict[str, Any]], label: str | None) -> ToolOutput:
+    """ "Ann 34, Bob 41, Di 29 (age per name)": each cell as the table writes it (as "the price of each
+    fruit" lists them)."""
+    if label is None:
+        return field_values(column, rows, "")
+    values = {str(row.get(label, "")).strip(): str(row.get(column, "")).strip() for row in rows}
+    listed = [f"{name} {cell}" for name, cell in list(values.items())[:_SHOWN_ROWS]]
+    more = f", {len(values) - _SHOWN_ROWS} more" if len(values) > _SHOWN_ROWS else ""
+    shown = f"{', '.join(listed)}{more} ({column} per {label})"
+    return ToolOutput(shown, {"column": column, "label": label, "values": values, "text": shown})
+
+
+def _which_row(word: str, column: str, table: Table, label: str | None) -> TableError:
+    held = list(dict.fromkeys(str(row.get(label, "")) for row in table.rows)) if label else []
+    more = len(held) - _SHOWN_VALUES
+    listed = joined(held[:_SHOWN_VALUES] + ([f"{more} more"] if more > 0 else [])) if held else ""
+    error = TableError(
+        f"{word!r} names no row of the table, which has {len(table.rows)} rows"
+        + (f": the {label} column holds {listed}" if listed else ""),
+        hint=f"ask the {column} of one row by name"
+        + (f", e.g. 'the {column} of {held[0]}'" if held else "")
+        + f", or of each row ('the {column} of each row')",
+    )
+    error.conclusive = True  # the table was read: another collaborator could only guess which row
+    return error
 
 
 def asked_field(question: str, named: list[tuple[int, int, str]], conditions: list[Any]) -> str | None:

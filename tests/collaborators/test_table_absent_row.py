@@ -36,12 +36,41 @@ def test_a_row_the_table_lacks_is_named_absent(question: str) -> None:
         ("What is the price of peaches?", "2 (price where fruit == peach)"),
         ("How many rows?", "4 rows"),
         ("What is the price of each fruit?", None),  # no row asked: not refused
-        ("What is the price of it?", None),
     ],
 )
 def test_rows_the_table_has_still_answer(question: str, answer: str | None) -> None:
     output = query_table(PRICES, question)
     assert answer is None or output.text == answer
+
+
+PEOPLE = "name,age,city\nAnn,34,Lyon\nBob,41,Paris\nDi,29,Lyon\n"
+
+
+@pytest.mark.parametrize(
+    ("table", "question", "answer"),
+    [
+        # A field asked of every row, in words other than "each <column>": each row's, not "3 rows".
+        (PEOPLE, "What is the age of each person?", "Ann 34, Bob 41, Di 29 (age per name)"),
+        (PEOPLE, "What are the ages of the people?", "Ann 34, Bob 41, Di 29 (age per name)"),
+        (PEOPLE, "What is the city of every row?", "Ann Lyon, Bob Paris, Di Lyon (city per name)"),
+        (PRICES, "What are the prices of the fruits?", "apple 1.20, banana 0.50, pear 0.80, peach 2 (price per fruit)"),
+        ("fruit,price\nfig,3.10\n", "What is the price of it?", "fig 3.10 (price per fruit)"),  # the one row
+        # Not a field of every row: as before.
+        (PEOPLE, "How many people live in Lyon?", "2 rows where city == Lyon"),
+        (PEOPLE, "What is the age of Bob?", "41 (age where name == Bob)"),
+    ],
+)
+def test_a_field_of_every_row(table: str, question: str, answer: str) -> None:
+    assert query_table(table, question).text == answer
+
+
+def test_a_field_of_it_names_no_row_of_several() -> None:
+    """ "What is the price of it?" of four fruits answered "4 rows": which row "it" is, the table cannot say."""
+    with pytest.raises(TableError, match=r"'it' names no row of the table, which has 4 rows: the fruit column holds "
+                       r"apple, banana, pear and peach") as caught:  # fmt: skip
+        query_table(PRICES, "What is the price of it?")
+    assert caught.value.conclusive
+    assert "the price of apple" in (caught.value.hint or "")
 
 
 @pytest.mark.usefixtures("agentnet_home")
