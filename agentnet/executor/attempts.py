@@ -176,7 +176,12 @@ class _StepRun:
             if self.conclusive is not None:
                 break
         error = all_failed(
-            self.spec, self.attempts, self.runtime.resume_hint(self.run_id), self.conclusive, self.refused
+            self.spec,
+            self.attempts,
+            self.runtime.resume_hint(self.run_id),
+            self.conclusive,
+            self.refused,
+            self.runtime.node_name,
         )
         self.emit("failed", error=error.message, code=error.code, final=True)
         raise error
@@ -204,9 +209,9 @@ class _StepRun:
         node = runtime.resolver(card_id)
         self.calling = node.card
         if self.empty and node.card.provider != "tool":
-            raise nothing_to_work_on(self.empty, card_id)
+            raise nothing_to_work_on(self.empty, runtime.node_name(card_id))
         if self.described and node.card.provider != "tool":
-            raise not_readable(self.described, card_id)
+            raise not_readable(self.described, runtime.node_name(card_id))
         grant = self.meter.grant(spec.id, node.card, self._prompt_estimate(node), spec.max_tokens)
         deadline = min(d for d in (spec.deadline_s, runtime.policy.deadline_s, grant.deadline_s,
                                    node.params.deadline_s) if d is not None)  # fmt: skip

@@ -4,6 +4,7 @@ no answer (its inputs were empty)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from agentnet.artifacts import kind_of
@@ -50,9 +51,12 @@ def all_failed(
     resume: str,
     conclusive: UserError | None = None,
     refused: list[UserError] | None = None,
+    node_name: Callable[[str], str] = str,
 ) -> RunError:
+    """``node_name(node_id)``: a candidate as the user knows it (a recipe's ``smollm2@sum`` is ``smollm2``)."""
     step_id = spec.shown or spec.id
-    lines = [f"  {i}. {a['node_id']} ({a.get('error_code')}): {a.get('error')}" for i, a in enumerate(attempts, 1)]
+    names = [node_name(str(a["node_id"])) for a in attempts]
+    lines = [f"  {i}. {names[i - 1]} ({a.get('error_code')}): {a.get('error')}" for i, a in enumerate(attempts, 1)]
     if conclusive is not None:
         # The request itself has no answer: the fix is in the request, not in the models.
         return RunError(
@@ -71,7 +75,7 @@ def all_failed(
         )
     return RunError(
         f"step {step_id!r} failed on every candidate ({plural(len(attempts), 'attempt')}):\n" + "\n".join(lines),
-        hint=f"check {where_to_check([str(a['node_id']) for a in attempts])}, "
+        hint=f"check {where_to_check(names)}, "
         f"{spec.more or 'give the step more alternates or a longer deadline'}, "
         f"then resume the run with `{resume}`",
         code="step_failed",

@@ -88,6 +88,10 @@ class StepPolicy:
         return self.retry_on_deadline and isinstance(exc, DeadlineExceededError)
 
 
+def _as_is(node_id: str) -> str:
+    return node_id
+
+
 @dataclass
 class Runtime:
     """What the step nodes share at run time (not part of the checkpointed state)."""
@@ -101,6 +105,9 @@ class Runtime:
     # The command that resumes a run of this graph, for hints ({run_id} filled in): a recipe's runs
     # say `agentnet recipe resume`, the command its own CLI documents.
     resume_command: str = "agentnet run --resume {run_id}"
+    # A candidate id as the user knows it, for errors: a recipe's tailored ``smollm2@sum`` is the
+    # model its file names, ``smollm2``.
+    node_name: Callable[[str], str] = _as_is
     _meters: dict[str, BudgetMeter] = field(default_factory=dict)
     # One flag per run: a compiled graph (and so this runtime) is shared by every run of its plan.
     _cancels: dict[str, threading.Event] = field(default_factory=dict)

@@ -366,6 +366,7 @@ class RecipeCompiler:
         policy: StepPolicy | None = None,
     ) -> GraphBuilder:
         builder = GraphBuilder(self.candidates, policy=policy, budgets=budgets, store=store, answer=self.answer)
+        builder.runtime.node_name = self.candidates.model_of  # errors name the model, not `smollm2@sum`
         builder.runtime.resume_command = "agentnet recipe resume {run_id}"
         for step in self.recipe.steps:
             known = len(builder.steps)

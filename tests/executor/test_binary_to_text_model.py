@@ -52,6 +52,10 @@ def test_a_recipe_hands_an_image_to_a_text_model_refused_a_text_file_read() -> N
     assert result["status"] == "failed", result
     assert "red.png (image/png, " in result["error"]["message"]
     assert "is not text" in result["error"]["message"]
+    # The model as the recipe names it, not the step's tailored candidate id (`smollm2@sum`).
+    assert "  1. smollm2 (input_not_text): " in result["error"]["message"], result["error"]
+    assert "and 'smollm2' reads text only" in result["error"]["message"], result["error"]
+    assert "@sum" not in result["error"]["message"], result["error"]
     assert result["error"]["hint"].startswith("ask for its text (ocr reads the text in an image)")
     result = agentnet("recipe", "run", "pic.yaml", "--input", "doc=notes.txt")
     assert result["status"] == "succeeded", result
