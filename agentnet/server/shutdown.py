@@ -116,6 +116,17 @@ class CallsInFlight:
         for abort in aborts:
             abort.set()
 
+    def ended(self, wait_s: float) -> bool:
+        """Whether every call held has ended (returned its answer or error) within ``wait_s``."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            with self._lock:
+                if not self._aborts:
+                    return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(_POLL_S)
+
 
 def shutting_down() -> Any:
     """What a client of a call stopped by the server's shutdown is answered (an ``HTTPProblem``)."""

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from listening import connections_to, silent_port
 from mcpkit import AGENTNET, FIXTURE_SERVER
 from processes import running_step, wait_until
 from test_mcp_processes import alive, descendants
@@ -132,6 +133,56 @@ def test_sigterm_stops_an_ask_in_flight_and_answers_the_host(agentnet_home: Path
         process.stdout.close()
     said = log.read_text()
     assert took < 5, (took, said[-3000:])
+    result = answer["result"]
+    assert answer["id"] == 2 and result["isError"], answer
+    assert "the MCP server is shutting down" in result["content"][0]["text"], answer
+    assert "Traceback" not in said, said
+
+
+def test_sigterm_answers_a_plan_in_flight_and_does_not_wait_for_its_thread(agentnet_home: Path, tmp_path: Path) -> None:
+    """A `plan` whose planner model never answers (its deadline a minute away): the signal answers the
+    host that the server shut down, and the process exits at once. Before, the host got no answer and
+    the stop waited 10 s for the turn the plan's thread held (given up on, it holds it to its end)."""
+    with silent_port() as port:
+        (tmp_path / "agentnet.yaml").write_text(
+            "models:\n  - id: hanging\n    adapter: litellm\n    model: openai/fake\n"
+            f"    api_base: http://127.0.0.1:{port}/v1\n    params: {{retries: 0, deadline_s: 60}}\n"
+            "planner: {model: hanging, consult: decompose}\n"
+        )
+        log = tmp_path / "stderr.txt"
+        with log.open("w") as errors:
+            process = subprocess.Popen(
+                [*AGENTNET, "mcp", "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+                text=True, cwd=tmp_path, env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
+            )  # fmt: skip
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
+            assert exchange(process, {"id": 1, "method": "initialize", "params": hello}) is not None
+            exchange(process, {"method": "notifications/initialized"})
+            task = "Write a haiku about bees, then translate it."
+            call = {
+                "jsonrpc": "2.0",
+                "id": 2,
+                "method": "tools/call",
+                "params": {"name": "plan", "arguments": {"task": task}},
+            }
+            process.stdin.write(json.dumps(call) + "\n")
+            process.stdin.flush()
+            wait_until(lambda: connections_to(port) > 0, "the planner to call its model", timeout_s=60)
+            began = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            answer = json.loads(process.stdout.readline())
+            status = process.wait(timeout=60)
+            took = time.monotonic() - began
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            process.stdin.close()
+            process.stdout.close()
+    said = log.read_text()
+    assert status == 0 and took < 5, (status, took, said[-3000:])
     result = answer["result"]
     assert answer["id"] == 2 and result["isError"], answer
     assert "the MCP server is shutting down" in result["content"][0]["text"], answer
