@@ -13,7 +13,15 @@ from agentnet.collaborators.arithmetic import show
 from agentnet.collaborators.tableread import Table, TableError, cell_number
 from agentnet.nodes.outputs import ToolOutput
 
-ASKS_A_FIELD = re.compile(r"^\s*(?:what(?:'s|\s+is|\s+are|\s+was)|tell\s+me|give\s+me)\b", re.IGNORECASE)
+# "List the prices of the fruits" asks the prices as "What are the prices of the fruits?" does.
+ASKS_A_FIELD = re.compile(r"^\s*(?:what(?:'s|\s+is|\s+are|\s+was)|tell\s+me|give\s+me|list|show)\b", re.IGNORECASE)
+# The field a question asks by name, whether or not the table has it: "the salary of Bob".
+_ASKED_WORD = re.compile(
+    r"^\s*\w+(?:'s)?(?:\s+(?:is|are|was|me))?\s+(?:the\s+)?([a-z][\w-]*)\s+(?:of|for)\s", re.IGNORECASE
+)
+# Words such a question asks that are no column: the rows' own names, values, how many.
+_NO_FIELD = frozenset({"name", "names", "value", "values", "number", "numbers", "list", "rest", "details",
+                       "data", "contents", "row", "rows", "one", "ones", "each", "all"})  # fmt: skip
 # The row a field is asked of, after the column's name: "price of kiwi", 'price for "green tea"'.
 _OF_ROW = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?(?:\"([^\"]+)\"|'([^']+)'|([A-Za-z][\w-]*)(?![\w-]*\.[A-Za-z]))")
 # Words after "of" that name no row: "the price of each item", "the price of it".
@@ -50,6 +58,8 @@ def asked_of_rows(
 ) -> ToolOutput | None:
     """The column a "what is the X of Y" question asks of the rows it keeps; an error when Y is no
     row of the table; None when the question asks no field."""
+    if not named:
+        unknown_field(question, table)  # "What is the salary of Bob?" of a table without salaries
     if (field := asked_field(question, named, conditions)) is not None:
         return field_values(field, rows, where)  # "What is the price of cherry?": 4.75, not "1 row"
     if not conditions:
@@ -84,17 +94,37 @@ def of_every_row(question: str, table: Table, named: list[tuple[int, int, str]])
     return None
 
 
+def unknown_field(question: str, table: Table) -> None:
+    """Raise when a "what is the X of ..." question asks a field X no column holds: it was answered with
+    a count of the rows ("3 rows" for "What is the salary of each person?")."""
+    asked = _ASKED_WORD.match(question) if ASKS_A_FIELD.match(question) else None
+    word = asked.group(1).lower() if asked is not None else ""
+    singular = re.sub(r"(?<=[a-z])e?s$", "", word)
+    words = {w for c in table.columns for w in re.findall(r"[a-z0-9]+", c.lower())}
+    if not word or word in _NO_FIELD or {word, singular, f"{singular}e"} & words:
+        return
+    error = TableError(
+        f"the table has no {word!r} column: its columns are {', '.join(table.columns)}",
+        hint=f"ask for one of those columns, e.g. 'the {table.columns[-1]} of each row'",
+    )
+    error.conclusive = True  # the table was read: another collaborator could only guess the answer
+    raise error
+
+
 def _label(table: Table, column: str) -> str | None:
-    """The column that names a row: the first text column other than ``column``."""
+    """The column that names a row: the first text column other than ``column``, one whose values tell
+    the rows apart first (labelled by a city, "What is the name of each person?" lost one of two Lyon rows)."""
     numeric = {c for c in table.columns if any(cell_number(r.get(c)) is not None for r in table.rows)}
-    return next((c for c in table.columns if c not in numeric and c != column), None)
+    text = [c for c in table.columns if c not in numeric and c != column]
+    unique = [c for c in text if len({str(r.get(c, "")).strip() for r in table.rows}) == len(table.rows)]
+    return (unique or text or [None])[0]
 
 
 def _row_by_row(column: str, rows: list[dict[str, Any]], label: str | None) -> ToolOutput:
     """ "Ann 34, Bob 41, Di 29 (age per name)": each cell as the table writes it (as "the price of each
     fruit" lists them)."""
-    if label is None:
-        return field_values(column, rows, "")
+    if label is None or len({str(row.get(label, "")).strip() for row in rows}) < len(rows):
+        return field_values(column, rows, "")  # no label tells the rows apart: the values in row order
     values = {str(row.get(label, "")).strip(): str(row.get(column, "")).strip() for row in rows}
     listed = [f"{name} {cell}" for name, cell in list(values.items())[:_SHOWN_ROWS]]
     more = f", {len(values) - _SHOWN_ROWS} more" if len(values) > _SHOWN_ROWS else ""

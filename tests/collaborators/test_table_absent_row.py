@@ -54,6 +54,12 @@ PEOPLE = "name,age,city\nAnn,34,Lyon\nBob,41,Paris\nDi,29,Lyon\n"
         (PEOPLE, "What are the ages of the people?", "Ann 34, Bob 41, Di 29 (age per name)"),
         (PEOPLE, "What is the city of every row?", "Ann Lyon, Bob Paris, Di Lyon (city per name)"),
         (PRICES, "What are the prices of the fruits?", "apple 1.20, banana 0.50, pear 0.80, peach 2 (price per fruit)"),
+        # Asked as a command: the names alone were listed ("apple, banana, pear and peach (4 rows)").
+        (PRICES, "List the prices of the fruits.", "apple 1.20, banana 0.50, pear 0.80, peach 2 (price per fruit)"),
+        (PEOPLE, "Show the ages of the people", "Ann 34, Bob 41, Di 29 (age per name)"),
+        # Labelled by the city, two Lyon rows were one: "Lyon Di, Paris Bob (name per city)".
+        (PEOPLE, "What is the name of each person?", "Ann, Bob and Di (name)"),
+        ("name,city\nAnn,Lyon\nBob,Paris\nAnn,Nice\n", "What is the city of each row?", "Lyon, Paris and Nice (city)"),
         ("fruit,price\nfig,3.10\n", "What is the price of it?", "fig 3.10 (price per fruit)"),  # the one row
         # Not a field of every row: as before.
         (PEOPLE, "How many people live in Lyon?", "2 rows where city == Lyon"),
@@ -71,6 +77,24 @@ def test_a_field_of_it_names_no_row_of_several() -> None:
         query_table(PRICES, "What is the price of it?")
     assert caught.value.conclusive
     assert "the price of apple" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("What is the salary of each person?", "salary"),
+        ("What is the salary of Bob?", "salary"),
+        ("Tell me the heights of everyone", "heights"),
+        ("What is the price of it?", "price"),
+    ],
+)
+def test_a_field_no_column_holds_is_named_absent(question: str, word: str) -> None:
+    """A field the table has no column for was answered with a count of the rows ("3 rows", "1 row where
+    name == Bob"): no other collaborator can know it from this table."""
+    expected = rf"the table has no '{word}' column: its columns are name, age, city"
+    with pytest.raises(TableError, match=expected) as caught:
+        query_table(PEOPLE, question)
+    assert caught.value.conclusive
 
 
 @pytest.mark.usefixtures("agentnet_home")
