@@ -117,7 +117,7 @@ def _label(table: Table, column: str) -> str | None:
     numeric = {c for c in table.columns if any(cell_number(r.get(c)) is not None for r in table.rows)}
     text = [c for c in table.columns if c not in numeric and c != column]
     unique = [c for c in text if len({str(r.get(c, "")).strip() for r in table.rows}) == len(table.rows)]
-    return (unique or text or [None])[0]
+    return next(iter(unique or text), None)
 
 
 def _row_by_row(column: str, rows: list[dict[str, Any]], label: str | None) -> ToolOutput:
