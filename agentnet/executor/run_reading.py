@@ -24,7 +24,11 @@ class RunReading:
         if before is not None:
             found = self._query("SELECT started FROM agentnet_runs WHERE id = ?", (before,))
             if not found:
-                raise NotFoundError(f"no run {before!r} to list the runs before", hint="agentnet runs list")
+                raise NotFoundError(
+                    f"no run with id {before!r} to list the runs before",
+                    hint="agentnet runs list (or GET /v1/runs) names the runs there are",
+                    code="run_not_found",
+                )
             after = " WHERE started < ? OR (started = ? AND id < ?)"
             params = (found[0][0], found[0][0], before, limit)
         rows = self._query(

@@ -101,6 +101,7 @@ def test_a_run_id_that_is_taken_is_a_409_and_the_run_stays_as_it_was(gguf_server
         ("POST", "/v1/runs/nope1/rating", {"rating": "bad"}),
         ("GET", "/v1/runs/a%00b", None),
         ("GET", "/v1/runs/%C3%A9", None),
+        ("GET", "/v1/runs?before=nope1", None),
     ],
 )
 def test_an_unknown_run_is_a_404_that_says_run_not_model(

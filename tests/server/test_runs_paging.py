@@ -55,7 +55,8 @@ def test_the_store_pages_through_every_run_once_in_order(
         assert seen == expected
         with pytest.raises(NotFoundError) as unknown:
             store.list_runs(5, "no-such-run")
-        assert "no run 'no-such-run'" in unknown.value.message
+        assert "no run with id 'no-such-run'" in unknown.value.message
+        assert unknown.value.code == "run_not_found"  # an unknown run, not (as OpenAI's code said) a model
     finally:
         store.close()
 
