@@ -100,7 +100,13 @@ async def follow_peers(peers: Any) -> None:
 def task_text(request: ChatCompletionRequest) -> str:
     users = [m.text() for m in request.messages if m.role == "user"]
     if not users or not users[-1].strip():
-        raise HTTPProblem(400, "the agentnet model needs a user message with the task", param="messages")
+        raise HTTPProblem(
+            400,
+            "the agentnet model needs a user message with the task: "
+            '{"role": "user", "content": "what to do"} as the last of the messages',
+            code="invalid_request",
+            param="messages",
+        )
     return users[-1]
 
 

@@ -187,7 +187,14 @@ def _start_route(router: APIRouter, backend: Backend, admitted: _Admitted) -> No
 
         network = _network(backend)
         if (body.task is None) == (body.plan is None):
-            raise HTTPProblem(400, "give either 'task' or 'plan'", param="task")
+            given = "both were given" if body.task is not None else "neither was given"
+            raise HTTPProblem(
+                400,
+                f"give either 'task' (plain words: the planner plans it) or 'plan' (as `agentnet plan --json` "
+                f"prints it), not both: {given}",
+                code="invalid_request",
+                param="task",
+            )
         plan = None if body.plan is None else await asyncio.to_thread(_given_plan, network, body.plan)
         run_id = body.run_id or new_run_id()
         if body.run_id is not None:

@@ -188,3 +188,21 @@ def test_a_run_is_named_run_id_as_well_as_id_in_every_answer(gguf_server: Served
     assert trace["run_id"] == trace["id"] == "named1", trace
     rows = call(gguf_server, "GET", "/v1/runs?limit=500").json()["data"]
     assert [row["run_id"] for row in rows if row["id"] == "named1"] == ["named1"], rows
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "said"),
+    [
+        ("/v1/runs", {}, "neither was given"),
+        ("/v1/runs", {"task": "x", "plan": GOOD_PLAN}, "both were given"),
+        ("/v1/chat/completions", {"model": "agentnet", "messages": [{"role": "system", "content": "x"}]}, "user"),
+        ("/v1/chat/completions", {"model": "agentnet", "messages": [{"role": "user", "content": " "}]}, "user"),
+    ],
+)
+def test_a_request_with_no_task_is_a_400_with_a_code(gguf_server: Served, path: str, body: Any, said: str) -> None:
+    """Before, these two refusals were the only 400s whose ``code`` was null: a client that branches on
+    the code (as OpenAI's clients do) had nothing to read."""
+    answer = call(gguf_server, "POST", path, body)
+    assert answer.status_code == 400, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "invalid_request" and said in error["message"], error
