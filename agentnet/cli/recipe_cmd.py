@@ -92,12 +92,12 @@ def _registry(config: Path | None, *, allow_destructive: bool = False) -> Any:
 @recipe_app.command("validate")
 def validate(file: FileArg, config: ConfigOpt = None) -> None:
     """Check a recipe without running anything: every problem with file:line:column (exit 2)."""
-    from agentnet.recipes.validate import check_file
+    from agentnet.recipes.program import check_recipe
 
     path = find_recipe(file)
     checked: Checked | None
     try:
-        checked = check_file(path, _registry(config).cards())
+        checked = check_recipe(path, _registry(config).cards())
     except ConfigError as exc:  # unreadable YAML: one problem, already positioned
         checked = None
         problems = [exc.message]

@@ -98,20 +98,43 @@ def _beside(name: str, default: str, base: Path, place: str) -> None:
     """A file input's default must be a file in the recipe's folder: a recipe from elsewhere naming
     ~/.ssh/id_rsa, /etc/passwd or ../../secrets (or a link in its folder pointing there) would hand
     that file to its steps' models, some of which may be remote, without the user naming it."""
-    path = Path(default)
-    inside = not path.is_absolute() and not default.startswith("~")
-    if inside:
-        try:
-            (base / path).resolve().relative_to(base.resolve())
-        except ValueError:
-            inside = False
-    if not inside:
+    if not _inside(default, base):
         raise UserError(
             f"input {name!r} (declared at {place}): its default {default!r} is not a file in the recipe's folder "
             f"({base}); a recipe's default files must be beside it",
             hint=f"pass the file yourself (--input {name}=PATH), or copy it next to the recipe and name it there",
             code="recipe_input_invalid",
         )
+
+
+def _inside(default: str, base: Path) -> bool:
+    path = Path(default)
+    if path.is_absolute() or default.startswith("~"):
+        return False
+    try:
+        (base / path).resolve().relative_to(base.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def default_file_problems(recipe: Recipe, source: Path, places: Mapping[str, str]) -> list[str]:
+    """What ``agentnet recipe validate`` says of the file inputs' defaults: before, it said "ok" of a
+    recipe whose default was ../secret.txt or a file not there, and only the run refused it."""
+    base = source.parent
+    problems = []
+    for name, spec in recipe.inputs.items():
+        if spec.type == "text" or spec.default is None:
+            continue
+        where = f"{places.get(name, str(source))}: inputs.{name}.default"
+        if not _inside(spec.default, base):
+            problems.append(
+                f"{where}: {spec.default!r} is not a file in the recipe's folder ({base}); a recipe's default files "
+                f"must be beside it: copy the file next to the recipe and name it there, or drop the default"
+            )
+        elif not (base / spec.default).is_file():
+            problems.append(f"{where}: no file {spec.default!r} in the recipe's folder ({base}): put it there")
+    return problems
 
 
 def _a(kind: str) -> str:

@@ -33,7 +33,7 @@ from agentnet.executor.store import RunStore, unsaved_on_failure
 from agentnet.recipes.fallback import GeneralFallback
 from agentnet.recipes.files import recipe_dirs
 from agentnet.recipes.graph import RecipeCompiler
-from agentnet.recipes.inputs import bind_inputs, keep_sources
+from agentnet.recipes.inputs import bind_inputs, default_file_problems, keep_sources
 from agentnet.recipes.runtime import PASS_THROUGH, Candidates, node_source
 from agentnet.recipes.schema import Recipe
 from agentnet.recipes.validate import Checked, check_file, raise_problems, targets_of
@@ -49,8 +49,12 @@ def registry_cards() -> list[CapabilityCard]:
 
 
 def check_recipe(path: Path | str, cards: list[CapabilityCard] | None = None) -> Checked:
-    """Every problem in a recipe file (empty ``problems`` when it is valid). Nothing runs."""
-    return check_file(Path(path), cards if cards is not None else registry_cards())
+    """Every problem in a recipe file (empty ``problems`` when it is valid), its file inputs' defaults
+    included (a run given those inputs may still run it). Nothing runs."""
+    checked = check_file(Path(path), cards if cards is not None else registry_cards())
+    if checked.recipe is not None:
+        checked.problems += default_file_problems(checked.recipe, Path(path), checked.places)
+    return checked
 
 
 @dataclass

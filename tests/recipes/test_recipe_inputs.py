@@ -13,7 +13,7 @@ from agentnet.config import AgentnetConfig
 from agentnet.errors import UserError
 from agentnet.evals.e2e_inputs import render_text
 from agentnet.nodes.registry import NodeRegistry
-from agentnet.recipes.program import RecipeProgram
+from agentnet.recipes.program import RecipeProgram, check_recipe
 from agentnet.recipes.validate import check_text
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "recipes.md"
@@ -110,8 +110,20 @@ def test_a_file_inputs_default_must_be_beside_the_recipe(agentnet_home: Path, tm
         assert refused.value.code == "recipe_input_invalid"
         assert f"its default {default!r} is not a file in the recipe's folder" in refused.value.message
         assert "--input notes=PATH" in (refused.value.hint or "")
+        # `agentnet recipe validate` says so too, at the input: before, it said "ok" and only the run refused.
+        checked = check_recipe(path, registry.cards())
+        assert not checked.ok and checked.problems == [
+            f"{path}:3:3: inputs.notes.default: {default!r} is not a file in the recipe's folder ({folder}); a "
+            "recipe's default files must be beside it: copy the file next to the recipe and name it there, or drop "
+            "the default"
+        ], checked.problems
+    path.write_text(STEALING.format(default="gone.txt"))
+    assert check_recipe(path, registry.cards()).problems == [
+        f"{path}:3:3: inputs.notes.default: no file 'gone.txt' in the recipe's folder ({folder}): put it there"
+    ]
     # A file beside the recipe is a default as before, and the user may still pass any file.
     path.write_text(STEALING.format(default="notes.txt"))
     program = RecipeProgram.load(path, nodes=registry)
     assert program.bind({})["notes"]["name"] == "notes.txt"
     assert program.bind({"notes": str(secret)})["notes"]["name"] == "secret.txt"
+    assert check_recipe(path, registry.cards()).ok
