@@ -23,15 +23,27 @@ class FileRefused(UserError):
 
 
 def _candidate(path: str) -> str:
-    """The path in ``path``: itself, or the first file-like token of a sentence ("read notes/a.txt")."""
+    """The path in ``path``: itself, or the first file-like token of a sentence ("read notes/a.txt"),
+    else its first path ("read /etc/hostname": refused by where it is, not as no name) or name of a
+    file here without an extension ("read LICENSE", "read the Makefile")."""
     text = path.strip().strip("'\"")
     if not any(c.isspace() for c in text):
         return text
-    for token in text.split():
-        token = token.strip("'\"()[]<>,;:!?")
-        if _PATHLIKE.fullmatch(token.rstrip(".")):
-            return token.rstrip(".")
+    tokens = [token.strip("'\"()[]<>,;:!?").rstrip(".") for token in text.split()]
+    for token in tokens:
+        if _PATHLIKE.fullmatch(token):
+            return token
+    for token in tokens:
+        if "/" in token.strip("/") or _is_file_here(token):
+            return token
     raise FileRefused(f"no file name in {text[:120]!r}", hint="name the file, e.g. 'notes/todo.txt'")
+
+
+def _is_file_here(token: str) -> bool:
+    try:
+        return bool(token) and Path(token).is_file()
+    except OSError:  # a token no path can be (too long for the system)
+        return False
 
 
 def resolve_allowed(path: str, allowed: Sequence[Path]) -> Path:

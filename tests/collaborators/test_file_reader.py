@@ -33,6 +33,25 @@ def test_reads_a_file_inside_the_allowed_directory(layout: dict[str, Path], monk
     assert read("inside-link.txt").data["path"] == str((layout["allowed"] / "notes" / "todo.txt").resolve())
 
 
+def test_a_sentence_naming_a_file_without_an_extension_reads_it(
+    layout: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, only a name with an extension counted: "read LICENSE" was "no file name in 'read LICENSE'"
+    (and the run fell back to a model, which answered about the word), and "read /etc/passwd" said the
+    same instead of where the file is."""
+    monkeypatch.chdir(layout["allowed"])
+    (layout["allowed"] / "LICENSE").write_text("MIT License\n", encoding="utf-8")
+    (layout["allowed"] / "notes" / "Makefile").write_text("all: build\n", encoding="utf-8")
+    read = file_reader([layout["allowed"]], 100)
+    assert read("read LICENSE").text == "MIT License\n"
+    assert read("Please show me the file LICENSE.").text == "MIT License\n"
+    assert read("what is in notes/Makefile?").text == "all: build\n"
+    with pytest.raises(FileRefused, match="outside the allowed directories"):
+        read("read the file /etc/passwd")
+    with pytest.raises(FileRefused, match="no file name in"):  # a word that names no file here stays a word
+        read("read the licence")
+
+
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
