@@ -22,6 +22,14 @@ class FileRefused(UserError):
     code = "file_refused"
 
 
+class FileWithheld(FileRefused):
+    """The file the request names is not there, or the reader will not hand it on (outside its
+    directories, '..', keys and settings): conclusive, as a model asked instead makes up what it holds
+    ("read the file /etc/hostname" was answered "The file contains a list of hostname names.")."""
+
+    conclusive = True
+
+
 def _candidate(path: str) -> str:
     """The path in ``path``: itself, or the first file-like token of a sentence ("read notes/a.txt"),
     else its first path ("read /etc/hostname": refused by where it is, not as no name) or name of a
@@ -51,17 +59,17 @@ def resolve_allowed(path: str, allowed: Sequence[Path]) -> Path:
     name = _candidate(path)
     raw = Path(name).expanduser()
     if ".." in raw.parts:
-        raise FileRefused(f"refused {name!r}: '..' is not allowed", hint="name the file inside an allowed directory")
+        raise FileWithheld(f"refused {name!r}: '..' is not allowed", hint="name the file inside an allowed directory")
     roots = [root.expanduser().resolve() for root in allowed]
     candidate = raw if raw.is_absolute() else Path.cwd() / raw
     try:
         real = candidate.resolve(strict=True)
     except (FileNotFoundError, RuntimeError):
-        raise FileRefused(f"no such file: {name}", hint="check the name and the working directory") from None
+        raise FileWithheld(f"no such file: {name}", hint="check the name and the working directory") from None
     inside = [root for root in roots if real == root or root in real.parents]
     if not inside:
         shown = ", ".join(str(r) for r in roots) or "none"
-        raise FileRefused(
+        raise FileWithheld(
             f"refused {name!r}: it resolves to {real}, outside the allowed directories ({shown})",
             hint="add its directory to collaborators.files.allowed_dirs in agentnet.yaml",
         )
@@ -83,7 +91,7 @@ def _refuse_private(name: str, real: Path, roots: Sequence[Path]) -> None:
     home = agentnet_home().expanduser().resolve()
     if hidden or real.name == PROJECT_CONFIG_NAME or real == home or home in real.parents:
         what = "a hidden file (or in a hidden folder)" if hidden else "agentnet's own configuration or state"
-        raise FileRefused(
+        raise FileWithheld(
             f"refused {name!r}: it is {what}, where keys and settings are kept; the reader never hands those on",
             hint="copy what the task needs into a visible file in an allowed directory, or pass it with --input",
         )

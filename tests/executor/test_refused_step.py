@@ -50,3 +50,37 @@ def test_a_model_failure_among_them_keeps_the_models_hint(tmp_path: Path) -> Non
     assert "2. down (model_call_failed): down is down" in error.message
     assert "check those models are up" in (error.hint or "")
     assert "`agentnet run --resume r-refused`" in (error.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "said"),
+    [
+        ("read the file /etc/hostname", "outside the allowed directories"),
+        ("read notes/../../secret.txt", "'..' is not allowed"),
+        ("read .env", "keys and settings"),
+        ("read missing.txt", "no such file: missing.txt"),
+    ],
+)
+def test_a_file_the_reader_withholds_is_no_models_to_make_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request_text: str, said: str
+) -> None:
+    """Before, the step fell back to SmolLM2, which answered as if it had read the file ("read the file
+    /etc/hostname": "The file contains a list of hostname names."): the run succeeded with a made-up
+    answer. A file that is not there, or that the reader will not hand on, ends the step."""
+    work = tmp_path / "project"
+    work.mkdir()
+    (work / ".env").write_text("OPENAI_API_KEY=sk-not-a-real-key\n")
+    monkeypatch.chdir(work)
+    step = Step(id="s1", capability="read-file", instruction=request_text,
+                alternates=[Alternate(card_id="smollm2", score=0.2)])  # fmt: skip
+    executor = Executor(NodeRegistry(AgentnetConfig()), store=SQLiteRunStore(tmp_path / "runs.sqlite"))
+    try:
+        with pytest.raises(RunError) as info:
+            executor.run(Plan(task=request_text, steps=[step]), run_id="r-withheld")
+        trace = executor.store.get_run("r-withheld")
+    finally:
+        executor.close()
+    assert "has no answer" in info.value.message and said in info.value.message, info.value.message
+    assert "smollm2" not in info.value.message
+    assert [a["node_id"] for a in trace["steps"][0]["attempts"]] == ["read-file"], trace["steps"][0]["attempts"]
+    assert "sk-not-a-real-key" not in info.value.message
