@@ -34,6 +34,14 @@ _MOST_AFTER = re.compile(
 _COMMON_BEFORE = re.compile(
     r"\b(?P<which>most|least)\s+(?:common|frequent|popular|often\s+(?:seen|listed))\s+$", re.IGNORECASE
 )
+# "Which region has the highest total revenue": the groups ranked by their sums. It was read as the
+# highest revenue of one row ("south (max revenue: 250)" where north's three rows made 300).
+_TOTAL_AFTER = re.compile(
+    r"^(?:\s+(?:in|of|from)\s+[\w./-]+\.[a-z]\w*)?\s+(?:has|have|had|made|makes|earned|earns|got|gets)\s+"
+    r"(?:the\s+)?(?P<which>highest|largest|biggest|greatest|most|lowest|smallest|least)\s+"
+    r"(?:total|combined|overall|summed)\b",
+    re.IGNORECASE,
+)
 _SHOWN = 20
 # "Sort the rows by city" orders them: no group.
 _SORTED = re.compile(r"\b(?:sort|sorted|order|ordered|rank|ranked|arrange|arranged)\b", re.IGNORECASE)
@@ -50,6 +58,8 @@ def answer(question: str, table: Table, rows: list[dict[str, Any]], named: list[
             per.group(0).lower().startswith("by") and _SORTED.search(lowered)
         ):
             return _per_group(column, rows, named, numeric, op)
+        if _WHICH.search(before) and (total := _top_total(after, column, rows, named, numeric, end)) is not None:
+            return total
         most = _MOST_AFTER.match(after) if _WHICH.search(before) else None
         # "which city has the most people": a word after "most" that names a number column ("the most
         # sales") ranks by that column's values, which the ranking reads (not a count).
@@ -128,6 +138,26 @@ def _top(column: str, rows: list[dict[str, Any]], most: bool) -> ToolOutput:
     each = f"{count} {rows_word} each" if len(tied) > 1 else f"{count} of {len(rows)} rows"
     shown = f"{names} ({each})"
     return ToolOutput(shown, {"column": column, "values": tied, "count": count, "text": shown})
+
+
+def _top_total(after: str, column: str, rows: list[dict[str, Any]], named: list[tuple[int, int, str]],
+               numeric: list[str], end: int) -> ToolOutput | None:  # fmt: skip
+    """ "north (max total revenue: 300)": the value of ``column`` whose rows add up to the most (or
+    least) of the number column named after it, every tied one; None when the question asks no such thing."""
+    asked = _TOTAL_AFTER.match(after)
+    measured = next((name for start, _, name in named if start > end and name in numeric and name != column), None)
+    if asked is None or measured is None:
+        return None
+    totals = {value: _aggregate("sum", measured, members) for value, members in _groups(column, rows).items()}
+    if not totals:
+        return None
+    most = asked.group("which").lower() in ("highest", "largest", "biggest", "greatest", "most")
+    best = (max if most else min)(totals.values())
+    tied = [value for value, total in totals.items() if total == best]
+    names = tied[0] if len(tied) == 1 else f"{', '.join(tied[:-1])} and {tied[-1]}"
+    shown = f"{names} ({'max' if most else 'min'} total {measured}: {_show(best)})"
+    data = {"column": column, "measured": measured, "values": tied, "value": float(best), "text": shown}
+    return ToolOutput(shown, data)
 
 
 def _show(number: Decimal) -> str:

@@ -82,3 +82,21 @@ PRICES = "fruit,price\napple,1.20\nbanana,0.50\npear,0.80\n"
 )
 def test_a_value_per_group_of_one_row(question: str, answer: str) -> None:
     assert query_table(PRICES, question).text == answer
+
+
+SALES = "region,month,revenue\nnorth,jan,100\nnorth,feb,100\nnorth,mar,100\nsouth,jan,250\neast,jan,250\n"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("Which region has the highest total revenue in sales.csv?", "north (max total revenue: 300)"),
+     ("which region had the biggest combined revenue", "north (max total revenue: 300)"),
+     ("Which region has the lowest total revenue?", "south and east (min total revenue: 250)"),
+     ("Which month has the highest total revenue?", "jan (max total revenue: 600)"),
+     # One row's highest value, as before: no "total" asked.
+     ("Which region has the highest revenue?", "south and east (both max revenue: 250)")],
+)  # fmt: skip
+def test_the_group_with_the_highest_total(question: str, answer: str) -> None:
+    """Before, "the highest total revenue" was the highest revenue of one row: "south (max revenue: 250)",
+    where north's three rows add up to 300."""
+    assert query_table(SALES, question).text == answer
