@@ -5,9 +5,10 @@ context window is split into parts (chunks.py) rather than cut."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from agentnet.cards import CapabilityCard
+from agentnet.cards import CapabilityCard, normalize_type
 from agentnet.planner import chunks
 from agentnet.planner.extract import Artifact
 from agentnet.planner.material import split_request
@@ -101,3 +102,42 @@ def fit_context(plan: Plan, cards: dict[str, CapabilityCard], inputs: Sequence[I
     )
     plan.steps = steps
     return max(limit, len(steps))
+
+
+# Media subtypes and extensions that say only "text": no format a collaborator could declare it reads.
+_PLAIN = {"plain", "txt", "text"}
+
+
+def formats(inputs: Sequence[InputArtifact]) -> set[str]:
+    """The formats of the inputs handed over: media subtype and extension ("csv" for people.csv,
+    "json" for application/json), lower-cased; plain text has none."""
+    found: set[str] = set()
+    for item in inputs:
+        found.add(item.media_type.split("/", 1)[-1].split(";", 1)[0].strip().lower())
+        found.add(PurePath(item.name).suffix.lstrip(".").lower())
+    return found - _PLAIN - {""}
+
+
+def declares(card: CapabilityCard, kinds: set[str]) -> bool:
+    """The card says it reads one of these formats: as an input type, or a tag of it or of a skill."""
+    said = {*card.input_types, *card.tags, *(tag for skill in card.skills for tag in skill.tags)}
+    return bool(kinds & {normalize_type(word) for word in said})
+
+
+def lift_format_readers(
+    inputs: Sequence[InputArtifact], cards: list[CapabilityCard], sims: list[list[float]], bar: float
+) -> set[int]:
+    """A clause whose best match (of every collaborator, the chat model included) declares the format of
+    an input handed over asks for that collaborator: its score is raised to ``bar``. A table file's type
+    is text, so the rule that plans an image's reader never fired for it, and "How many people live in
+    Lyon?" with people.csv (the table query's 0.21, the best of the row but under every bar) went to the
+    chat model, which guessed. "Summarise this" with the same file still goes to the chat model: it is
+    the best match there. Returns the indices of the cards lifted."""
+    kinds = formats(inputs)
+    lifted: set[int] = set()
+    for row in sims if kinds else []:
+        top = max(range(len(row)), key=row.__getitem__)
+        if row[top] < bar and declares(cards[top], kinds):
+            row[top] = bar
+            lifted.add(top)
+    return lifted

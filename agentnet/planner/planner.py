@@ -23,7 +23,7 @@ from agentnet.planner import draft, fitting, learned_tools, learning, llm, media
 from agentnet.planner.bad_ratings import avoided
 from agentnet.planner.extract import Artifact, artifacts, clauses, mask_quotes
 from agentnet.planner.general import asks_a_tool, general_plan, serve_the_rest
-from agentnet.planner.inputs import fit_context, whole_request, with_inputs
+from agentnet.planner.inputs import fit_context, lift_format_readers, whole_request, with_inputs
 from agentnet.planner.material import material_after_question, missing_material
 from agentnet.planner.needs import Need, described, install_hint, is_general, takes_named_values, unmet_media
 from agentnet.planner.plan import Plan, Step
@@ -243,6 +243,9 @@ class Planner:
             if sets_scene(part, mask_quotes(" ".join(text.split()))):  # the task the clauses were cut from
                 row[:] = [value - self.settings.scene_penalty for value in row]
         specialists = [value for card, value in zip(cards, semantic, strict=True) if not self._general(card)]
+        # The format of a file handed over asks for the collaborator that reads it (``lift_format_readers``).
+        lifted = lift_format_readers(request.inputs, cards, sims, self.settings.threshold)
+        specialists += [self.settings.threshold for i in lifted if not self._general(cards[i])]
         return parts, cards, sims, max(specialists, default=0.0)
 
     def _general(self, card: CapabilityCard) -> bool:
