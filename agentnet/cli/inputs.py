@@ -45,6 +45,8 @@ class Handed:
     values: dict[str, Any] = field(default_factory=dict)
     texts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Files the task names as its material that are not here (a name a result is saved under is not one).
+    missing: list[str] = field(default_factory=list)
 
     def add(self, artifact: Artifact, text: str | None) -> None:
         from agentnet.artifacts import handed_value, unique
@@ -104,7 +106,7 @@ def _add_named(handed: Handed, task: str, limit: int) -> None:
     """The files the task names that exist here are handed over; the names of files that are not here
     make one note."""
     from agentnet.artifacts import read_file
-    from agentnet.planner.extract import artifacts
+    from agentnet.planner.extract import artifacts, names_an_output
 
     given = {a.path for a in handed.artifacts}
     missing: list[str] = []
@@ -117,9 +119,22 @@ def _add_named(handed: Handed, task: str, limit: int) -> None:
             handed.add(*read_file(path, max_bytes=limit))
         elif found is None and _file_name(mention.value):
             missing.append(mention.value)
+            if not names_an_output(task, mention):
+                handed.missing.append(mention.value)
     if missing:
         # A typo in a file name would otherwise be answered as if the name were the material.
         handed.notes.append(_missing_note(missing))
+
+
+def missing_files(names: list[str]) -> UserError:
+    """The error that ends a run whose task names files that are not here: a model given only the name
+    made up what the file held ("summarise missing.txt" was answered with a summary)."""
+    listed = ", ".join(names[:_LISTED]) + (f" and {len(names) - _LISTED} more" if len(names) > _LISTED else "")
+    return UserError(
+        f"the task names {listed}, but there is no such file in {Path.cwd()}",
+        hint="check the name, or pass the file with --input PATH",
+        code="file_not_found",
+    )
 
 
 # How many missing names one note lists: a task naming hundreds of files gets one note, not hundreds.

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from agentnet.cli.inputs import Handed, InputOption, NoDaemonOption, TaskFileOption, gather, read_task
+from agentnet.cli.inputs import (
+    Handed,
+    InputOption,
+    NoDaemonOption,
+    TaskFileOption,
+    gather,
+    missing_files,
+    read_task,
+)
 from agentnet.cli.limits import AllowDestructiveOption, RecursionLimitOption, with_destructive, with_recursion_limit
 from agentnet.cli.render import clip, tried, with_run_id
 from agentnet.errors import RunStoreError, UserError
@@ -211,6 +219,8 @@ def run(
                 return
         else:
             handed = gather(text, inputs, named_in_task=True, max_bytes=settings.runs.max_artifact_bytes)
+            if handed.missing:
+                raise missing_files(handed.missing)
             result = _plan_and_run(net, handed, as_json)
     _finish(result, as_json)
 

@@ -143,6 +143,11 @@ def _output_name(task: str, start: int) -> bool:
     return bool(_OUTPUT_NAME.search(task, max(0, start - _OUTPUT_WINDOW), start))
 
 
+def names_an_output(task: str, artifact: Artifact) -> bool:
+    """The name is where the task's result is to go ("save it as poem.txt"): no such file need exist."""
+    return _output_name(task, artifact.start)
+
+
 def _typed_literal(body: str) -> str:
     """A quoted file name or URL keeps its own type; any other quoted passage is text."""
     file = _FILE.fullmatch(body)
