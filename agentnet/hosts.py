@@ -7,9 +7,12 @@ to loopback may run without a token and refuses foreign ``Host`` headers (DNS re
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
+# RFC 9110 Host: uri-host [ ":" port ]: a name or IPv4 address, or an IPv6 address in brackets; a port is digits only.
+_HOST_HEADER = re.compile(r"(?:(?P<name>[A-Za-z0-9._-]+)|\[(?P<ipv6>[0-9A-Fa-f:.]+)\])(?::[0-9]{1,5})?")
 
 
 def is_loopback_host(host: str) -> bool:
@@ -21,6 +24,16 @@ def is_loopback_host(host: str) -> bool:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
+
+
+def host_header_name(value: str) -> str | None:
+    """The host named by a ``Host`` header (``127.0.0.1:8080``, ``[::1]``), lower-case and without brackets;
+    None unless the whole value is host[:port]. Cutting at the last colon instead would read
+    ``127.0.0.1:1@evil.com`` as 127.0.0.1."""
+    match = _HOST_HEADER.fullmatch(value)
+    if match is None:
+        return None
+    return (match["name"] or match["ipv6"]).lower()
 
 
 def url_host(url: str | None) -> str | None:

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentnet.hosts import is_loopback_host, url_host
+from agentnet.hosts import host_header_name, is_loopback_host, url_host
 from agentnet.server.errors import HTTPProblem
 from agentnet.server.json_body import check_json_body, looks_like_json
 from agentnet.server.settings import DEADLINE_HEADER, HOPS_HEADER, VIA_HEADER, ServerSettings
@@ -129,9 +129,10 @@ class Guard:
     def _check(self, scope: Scope, headers: dict[str, str]) -> None:
         if self._loopback:
             host = headers.get("host", "")
-            name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
-            # No Host at all is refused too: the rebinding guard must not be skippable by leaving it out.
-            if not host or not (is_loopback_host(name) or name.strip("[]").lower() == self._public_host):
+            # No Host at all, or one that is not host[:port], is refused too: the rebinding guard must not be
+            # skippable by leaving it out or by dressing a foreign name up as a loopback one.
+            name = host_header_name(host)
+            if name is None or not (is_loopback_host(name) or name == self._public_host):
                 raise HTTPProblem(
                     403, f"host {host!r} is not served here", type="permission_error", code="host_not_allowed"
                 )

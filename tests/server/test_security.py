@@ -99,6 +99,21 @@ def test_dns_rebinding_host_is_refused_on_loopback(secured: ThreadedServer) -> N
     assert_openai_error(response, 403, "host_not_allowed")
 
 
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1:18926@evil.com", "localhost:1@evil.com", "localhost:80x", "localhost:", "[::1]x", "::1", "local host"],
+)
+def test_a_host_header_that_is_not_host_and_port_is_refused(secured: ThreadedServer, host: str) -> None:
+    # Cutting at the last colon would read "127.0.0.1:18926@evil.com" as 127.0.0.1.
+    response = httpx.get(f"{secured.url}/v1/models", headers={**auth(), "Host": host})
+    assert_openai_error(response, 403, "host_not_allowed")
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.1:8080", "LOCALHOST:1", "localhost.", "[::1]", "[::1]:8080"])
+def test_a_loopback_host_and_port_is_served(secured: ThreadedServer, host: str) -> None:
+    assert httpx.get(f"{secured.url}/v1/models", headers={**auth(), "Host": host}).status_code == 200
+
+
 def test_public_url_host_is_accepted_behind_a_proxy(run_app) -> None:  # type: ignore[no-untyped-def]
     settings = ServerSettings(public_url="https://agents.example.org")
     server = run_app(create_app(None, settings, nodes=[ScriptedModel.build("echo", ["ok"])]))
