@@ -67,6 +67,19 @@ def _network(backend: Backend) -> Any:
     return backend.network
 
 
+def _check_limit(limit: int) -> None:
+    """A page size outside 1..MAX_RUNS_PAGE is the caller's error, as a ``k`` out of range is to
+    /v1/directory/search: it was quietly made 1 (``limit=-1``) or 500."""
+    if not 1 <= limit <= MAX_RUNS_PAGE:
+        raise HTTPProblem(
+            400,
+            f"limit={limit} is out of range: a page lists 1 to {MAX_RUNS_PAGE} runs (50 when left out); "
+            "follow `next` for more",
+            code="invalid_request",
+            param="limit",
+        )
+
+
 def _checked_id(run_id: str) -> str:
     if not run_id.replace("-", "").replace("_", "").isalnum() or len(run_id) > 64:
         raise HTTPProblem(404, f"no run with id {run_id!r}", code="run_not_found", param="run_id")
@@ -242,7 +255,7 @@ def runs_router(backend: Backend, settings: ServerSettings, limiter: ModelLimite
         page after that run. ``next`` is the URL of the next page while there is one (``limit`` is at
         most 500: with thousands of runs, the older ones were out of reach)."""
         network = _network(backend)
-        limit = max(1, min(limit, MAX_RUNS_PAGE))
+        _check_limit(limit)
         runs = await asyncio.to_thread(network.runs, limit + 1, None if before is None else _checked_id(before))
         more = len(runs) > limit
         page = runs[:limit]

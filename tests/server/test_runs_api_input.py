@@ -206,3 +206,15 @@ def test_a_request_with_no_task_is_a_400_with_a_code(gguf_server: Served, path: 
     assert answer.status_code == 400, answer.text
     error = answer.json()["error"]
     assert error["code"] == "invalid_request" and said in error["message"], error
+
+
+@pytest.mark.parametrize("limit", ["-1", "0", "501"])
+def test_a_runs_page_limit_out_of_range_is_a_400_naming_the_range(gguf_server: Served, limit: str) -> None:
+    """``limit=-1`` listed one run and ``limit=1000`` 500, where POST /v1/directory/search refuses a ``k``
+    out of range: a caller who asked for something else is told, not quietly given it."""
+    refused = call(gguf_server, "GET", f"/v1/runs?limit={limit}")
+    assert refused.status_code == 400, refused.text
+    error = refused.json()["error"]
+    assert (error["code"], error["param"]) == ("invalid_request", "limit"), error
+    assert f"limit={limit}" in error["message"] and "1 to 500" in error["message"], error
+    assert call(gguf_server, "GET", "/v1/runs?limit=500").status_code == 200

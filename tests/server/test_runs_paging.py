@@ -82,7 +82,7 @@ def test_get_v1_runs_pages_past_its_limit_of_500(pg_url: str, tmp_path: Path) ->
     served = start_serve(tmp_path, extra_env={"AGENTNET_RUNS_URL": pg_url})
     try:
         seen: list[str] = []
-        path: str | None = "/v1/runs?limit=1000"
+        path: str | None = "/v1/runs?limit=500"
         while path is not None:
             with urllib.request.urlopen(served.url + path, timeout=60) as response:
                 body: dict[str, Any] = json.loads(response.read())
