@@ -159,12 +159,21 @@ def validation_problems(
         message = item["msg"]
         if item["type"] == "extra_forbidden":
             near = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.75) if loc else []
-            fix = f"did you mean {near[0]!r}?" if near else "check the spelling"
+            fix = f"did you mean {near[0]!r}?{_secret_note(near[0])}" if near else "check the spelling"
             message = f"unknown key (not allowed here; {fix})"
         elif item["type"] in _SHAPES:
             message = _shape(item["type"], item.get("input"))
         lines.append(f"{doc.where(loc)}: {dotted}: {message}")
     return lines
+
+
+def _secret_note(field: str) -> str:
+    """`api_key:` is nearest `api_key_env`, whose value is a variable's name: say so, and where the secret
+    itself goes, or the next try is `api_key_env: sk-...`."""
+    if not field.endswith("_env"):
+        return ""
+    return (f" It takes the name of the environment variable that holds the secret (e.g. {field}: MY_KEY): "
+            "put the secret itself in the environment or in ./.env, never in this file")  # fmt: skip
 
 
 _SHAPES = {

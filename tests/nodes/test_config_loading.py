@@ -115,3 +115,18 @@ def test_a_misspelt_key_names_the_field_it_is_nearest() -> None:
     assert "models.0.parms: unknown key (not allowed here; did you mean 'params'?)" in message
     assert "default_modle: unknown key (not allowed here; did you mean 'default_model'?)" in message
     assert "planner.lokal_only: unknown key (not allowed here; did you mean 'local_only'?)" in message
+
+
+@pytest.mark.parametrize("key", ["api_key", "apikey_env", "api_key_value"])
+def test_a_key_written_into_the_config_is_told_where_keys_go(key: str) -> None:
+    """`api_key: sk-...` was refused with "did you mean 'api_key_env'?" alone: a user could then write
+    `api_key_env: sk-...`. The hint says that field names a variable, and where the key itself goes."""
+    Path("agentnet.yaml").write_text(
+        f"models:\n  - id: a\n    adapter: litellm\n    model: openai/gpt-4o-mini\n    {key}: sk-secret-123\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    message = caught.value.message
+    assert f"models.0.{key}: unknown key (not allowed here; did you mean 'api_key_env'?" in message, message
+    assert "the name of the environment variable" in message and ".env" in message, message
+    assert "never in this file" in message and "sk-secret-123" not in str(caught.value), message
