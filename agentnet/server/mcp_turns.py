@@ -74,11 +74,16 @@ class Turns:
         abort = threading.Event()
         with self.calls.held(abort):
             work = asyncio.ensure_future(asyncio.to_thread(self._in_turn, abort, lambda _: fn()))
-            while not work.done():
-                if abort.is_set():
-                    work.add_done_callback(_dropped)
-                    raise shutting_down()
-                await asyncio.wait([work], timeout=_POLL_S)
+            try:
+                while not work.done():
+                    if abort.is_set():
+                        raise shutting_down()
+                    await asyncio.wait([work], timeout=_POLL_S)
+            except BaseException:
+                # Given up at the stop, or cancelled by its client (notifications/cancelled): the thread
+                # goes on, and its end is collected when it comes.
+                work.add_done_callback(_dropped)
+                raise
             try:
                 return work.result()
             except Stopped:
@@ -100,7 +105,8 @@ class Turns:
 
 
 def _dropped(work: asyncio.Future[Any]) -> None:
-    """Collects the end of work given up at the stop, so asyncio logs no 'exception never retrieved'."""
+    """Collects the end of work given up (at the stop, or by its client's cancel), so asyncio logs no
+    'exception never retrieved'."""
     if not work.cancelled():
         work.exception()
 
