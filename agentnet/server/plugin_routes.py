@@ -11,8 +11,8 @@ operations an included router holds. A route an included router keeps out of the
 A hook agentnet gave up on (``plugins/bounded.py``) changes nothing: what it changed while agentnet
 still waited for it is undone then (``_Before``: the app's and its router's attributes, the route
 list's and the overrides' contents), and the app's route list is a
-``_Routes``, which drops what such a hook added before the wait ran out and ignores what it adds
-after, when it returns late (its routes answered in the running server); its writes to
+``_Routes``, which drops what such a hook added before the wait ran out and ignores what it adds,
+removes or reorders after, when it returns late (its routes answered in the running server); its writes to
 ``app.dependency_overrides`` (an ``_Overrides``) and to the app's or router's attributes
 (``app.router.routes = [...]``) are ignored too. FastAPI's static frontends
 (``app.frontend(path, directory=...)``) are not in that list but among the router's low-priority
@@ -102,8 +102,8 @@ class _Before:
 
 
 class _Routes(list[Any]):
-    """The app's routes, as a list: what a hook agentnet gave up on adds is ignored, and until
-    ``drop_given_up`` each route's adding thread is noted (to drop what such a hook added in time)."""
+    """The app's routes, as a list: what a hook agentnet gave up on adds, removes or reorders is ignored,
+    and until ``drop_given_up`` each route's adding thread is noted (to drop what such a hook added in time)."""
 
     def __init__(self, routes: Iterable[Any]) -> None:
         super().__init__(routes)
@@ -130,6 +130,38 @@ class _Routes(list[Any]):
     def __iadd__(self, routes: Iterable[Any]) -> _Routes:  # type: ignore[misc]
         self.extend(routes)
         return self
+
+    # Changes in place are ignored from a hook given up on too: `app.router.routes.clear()` (or del, pop,
+    # remove, a slice assigned, a reorder) emptied or reordered the running server's routes.
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if not given_up():
+            super().__setitem__(index, value)
+
+    def __delitem__(self, index: Any) -> None:
+        if not given_up():
+            super().__delitem__(index)
+
+    def __imul__(self, times: SupportsIndex) -> _Routes:
+        return self if given_up() else super().__imul__(times)
+
+    def clear(self) -> None:
+        if not given_up():
+            super().clear()
+
+    def pop(self, index: SupportsIndex = -1) -> Any:
+        return self[index] if given_up() else super().pop(index)
+
+    def remove(self, route: Any) -> None:
+        if not given_up():
+            super().remove(route)
+
+    def reverse(self) -> None:
+        if not given_up():
+            super().reverse()
+
+    def sort(self, **options: Any) -> None:
+        if not given_up():
+            super().sort(**options)
 
     def drop_given_up(self) -> list[int]:
         """Drop the routes hooks agentnet gave up on added; their former indices. Noting stops."""

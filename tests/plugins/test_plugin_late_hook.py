@@ -6,13 +6,18 @@ distribution on PYTHONPATH, the real `agentnet serve` process, real requests."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 from test_example_plugin import AGENTNET, install, one_module_plugin
 
 LATE = """\
@@ -195,3 +200,46 @@ def test_what_a_hook_given_up_on_changed_in_time_is_undone(tmp_path: Path) -> No
     said = log.read_text()
     assert "agentnet plugin meddlerdemo did not return within 2 s" in said, said
     assert "Traceback" not in said, said
+
+
+# Each way a hook can change the route list in place, by name.
+IN_PLACE: dict[str, Callable[[list[Any]], Any]] = {
+    "clear": lambda routes: routes.clear(),
+    "del": lambda routes: routes.__delitem__(0),
+    "del-slice": lambda routes: routes.__delitem__(slice(0, 2)),
+    "pop": lambda routes: routes.pop(),
+    "remove": lambda routes: routes.remove(routes[0]),
+    "slice-assignment": lambda routes: routes.__setitem__(slice(None), []),
+    "item-assignment": lambda routes: routes.__setitem__(0, routes[-1]),
+    "imul": lambda routes: routes.__imul__(0),
+    "reverse": lambda routes: routes.reverse(),  # reordered: another route answers first
+    "sort": lambda routes: routes.sort(key=lambda route: route.path, reverse=True),
+}
+
+
+@pytest.mark.parametrize("operation", list(IN_PLACE))
+def test_a_hook_given_up_on_cannot_change_the_route_list_in_place(operation: str) -> None:
+    """Adding to the list and replacing it were ignored from a hook given up on; removing from it in place
+    (``app.router.routes.clear()``, ``del``, ``pop``...) still reached the running server. In-process:
+    the real bounded call and route list; the hook is given up on by its wait running out."""
+    from starlette.routing import Route
+
+    from agentnet.plugins.bounded import HookHung, call_bounded
+    from agentnet.server.plugin_routes import _Routes
+
+    routes = _Routes(Route(f"/r{index}", lambda request: None) for index in range(4))
+    was = list(routes)
+    past_the_wait, changed = threading.Event(), threading.Event()
+
+    def late_hook() -> None:
+        past_the_wait.wait(10)
+        try:
+            IN_PLACE[operation](routes)
+        finally:
+            changed.set()
+
+    with pytest.raises(HookHung):
+        call_bounded(late_hook, 0.1, "latedemo", contextlib.nullcontext)
+    past_the_wait.set()
+    assert changed.wait(10)
+    assert list(routes) == was, operation
