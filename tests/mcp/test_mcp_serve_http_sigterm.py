@@ -14,6 +14,8 @@ import sqlite3
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,33 @@ def post_seen(url: str, body: dict[str, Any], session: str, seen: threading.Even
     return response
 
 
+@contextmanager
+def serving(
+    agentnet_home: Path, log: Path, cwd: Path | None = None
+) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
+    """`agentnet mcp serve --http` with its stderr in ``log``: (the process, its /mcp URL, an initialised
+    session id); killed on the way out if the test left it running."""
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [*AGENTNET, "mcp", "serve", "--http", "--port", "0"], stderr=errors, text=True, cwd=cwd,
+            env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not (found := re.search(r"(http://\S+/mcp)", log.read_text())) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert found, log.read_text()
+        url = found.group(1)
+        hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
+        session = post(url, {"id": 1, "method": "initialize", "params": hello}).headers["mcp-session-id"]
+        post(url, {"method": "notifications/initialized"}, session)
+        yield process, url, session
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 def answer_of(response: httpx.Response) -> dict[str, Any]:
     """The JSON-RPC answer in a tool call's response (an SSE stream: progress, then the answer)."""
     for line in response.text.splitlines():
@@ -53,21 +82,7 @@ def answer_of(response: httpx.Response) -> dict[str, Any]:
 
 def test_sigterm_saves_the_run_in_flight_answers_the_client_and_exits(agentnet_home: Path, tmp_path: Path) -> None:
     log = tmp_path / "stderr.txt"
-    with log.open("w") as errors:
-        process = subprocess.Popen(
-            [*AGENTNET, "mcp", "serve", "--http", "--port", "0"], stderr=errors, text=True,
-            env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while not (found := re.search(r"(http://\S+/mcp)", log.read_text())) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert found, log.read_text()
-        url = found.group(1)
-        hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
-        started = post(url, {"id": 1, "method": "initialize", "params": hello})
-        session = started.headers["mcp-session-id"]
-        post(url, {"method": "notifications/initialized"}, session)
+    with serving(agentnet_home, log) as (process, url, session):
         answers: list[httpx.Response] = []
         call = {"id": 2, "method": "tools/call", "params": {"name": "run", "arguments": {"task": TASK}}}
         waiting = threading.Thread(target=lambda: answers.append(post(url, call, session)))
@@ -79,10 +94,6 @@ def test_sigterm_saves_the_run_in_flight_answers_the_client_and_exits(agentnet_h
         process.wait(timeout=60)
         took = time.monotonic() - began
         waiting.join(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     said = log.read_text()
     assert took < 15, (took, said[-3000:])
     with sqlite3.connect(agentnet_home / "runs.sqlite", timeout=5) as conn:
@@ -103,20 +114,7 @@ def test_sigterm_stops_an_ask_in_flight_and_tells_its_client(agentnet_home: Path
     the server shut down. Before, the server waited for the whole reply (13 s for a long story) and the
     client then got an empty response, no answer at all."""
     log = tmp_path / "stderr.txt"
-    with log.open("w") as errors:
-        process = subprocess.Popen(
-            [*AGENTNET, "mcp", "serve", "--http", "--port", "0"], stderr=errors, text=True,
-            env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while not (found := re.search(r"(http://\S+/mcp)", log.read_text())) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert found, log.read_text()
-        url = found.group(1)
-        hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
-        session = post(url, {"id": 1, "method": "initialize", "params": hello}).headers["mcp-session-id"]
-        post(url, {"method": "notifications/initialized"}, session)
+    with serving(agentnet_home, log) as (process, url, session):
         answers: list[httpx.Response] = []
         call = {"id": 2, "method": "tools/call", "params": {"name": "ask", "arguments": {"prompt": TASK}}}
         waiting = threading.Thread(target=lambda: answers.append(post(url, call, session)))
@@ -127,10 +125,6 @@ def test_sigterm_stops_an_ask_in_flight_and_tells_its_client(agentnet_home: Path
         assert process.wait(timeout=60) == 0
         took = time.monotonic() - began
         waiting.join(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     said = log.read_text()
     assert took < 5, (took, said[-3000:])
     assert answers, said[-3000:]
@@ -159,20 +153,7 @@ def test_sigterm_stops_a_plan_in_flight_and_the_calls_behind_it(tool: str, agent
             "planner: {model: hanging, consult: decompose}\n"
         )
         log = tmp_path / "stderr.txt"
-        with log.open("w") as errors:
-            process = subprocess.Popen(
-                [*AGENTNET, "mcp", "serve", "--http", "--port", "0"], stderr=errors, text=True, cwd=tmp_path,
-                env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
-            )  # fmt: skip
-        try:
-            deadline = time.monotonic() + 60
-            while not (found := re.search(r"(http://\S+/mcp)", log.read_text())) and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert found, log.read_text()
-            url = found.group(1)
-            hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
-            session = post(url, {"id": 1, "method": "initialize", "params": hello}).headers["mcp-session-id"]
-            post(url, {"method": "notifications/initialized"}, session)
+        with serving(agentnet_home, log, cwd=tmp_path) as (process, url, session):
             answers: dict[int, httpx.Response] = {}
 
             def calling(number: int, call: dict[str, Any], seen: threading.Event) -> threading.Thread:
@@ -195,10 +176,6 @@ def test_sigterm_stops_a_plan_in_flight_and_the_calls_behind_it(tool: str, agent
             took = time.monotonic() - began
             for thread in (first, waiting):
                 thread.join(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
     said = log.read_text()
     assert status == 0 and took < 10, (status, took, said[-3000:])
     assert sorted(answers) == [2, 3], said[-3000:]
