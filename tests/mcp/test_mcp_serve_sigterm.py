@@ -14,7 +14,10 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from listening import connections_to, silent_port
@@ -31,6 +34,37 @@ pytestmark = [
 TASK = "Write a very long story about a dragon who learns to bake bread, with many details."
 
 
+@contextmanager
+def serving(agentnet_home: Path, log: Path, *args: str, cwd: Path | None = None) -> Iterator[subprocess.Popen[str]]:
+    """`agentnet mcp serve ARGS` over stdio, its stderr in ``log``, once initialised; killed on the way
+    out if the test left it running, its pipes closed."""
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [*AGENTNET, "mcp", "serve", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+            text=True, cwd=cwd, env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
+        )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
+        assert exchange(process, {"id": 1, "method": "initialize", "params": hello}) is not None
+        exchange(process, {"method": "notifications/initialized"})
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdin.close()
+        process.stdout.close()
+
+
+def call_tool(process: subprocess.Popen[str], name: str, arguments: dict[str, Any]) -> None:
+    """Send tools/call ``name`` as request 2, not waiting for its answer (it comes after the signal)."""
+    assert process.stdin is not None
+    call = {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": name, "arguments": arguments}}
+    process.stdin.write(json.dumps(call) + "\n")
+    process.stdin.flush()
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_saves_the_run_in_flight_answers_the_host_and_exits_cleanly(
     agentnet_home: Path, tmp_path: Path, signum: signal.Signals
@@ -40,26 +74,11 @@ def test_a_signal_saves_the_run_in_flight_answers_the_host_and_exits_cleanly(
         f"mcp_servers:\n  - name: fx\n    command: {sys.executable}\n    args: [{str(FIXTURE_SERVER)!r}]\n"
     )
     log = tmp_path / "stderr.txt"
-    with log.open("w") as errors:
-        process = subprocess.Popen(
-            [*AGENTNET, "mcp", "serve", "-c", str(config)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=errors, text=True, env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
-        )  # fmt: skip
-    assert process.stdin is not None and process.stdout is not None
-    try:
-        hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
-        assert exchange(process, {"id": 1, "method": "initialize", "params": hello}) is not None
-        exchange(process, {"method": "notifications/initialized"})
+    with serving(agentnet_home, log, "-c", str(config)) as process:
+        assert process.stdout is not None
         children = descendants(process.pid)
         assert any(str(FIXTURE_SERVER) in Path(f"/proc/{pid}/cmdline").read_text() for pid in children), children
-        call = {
-            "jsonrpc": "2.0",
-            "id": 2,
-            "method": "tools/call",
-            "params": {"name": "run", "arguments": {"task": TASK}},
-        }
-        process.stdin.write(json.dumps(call) + "\n")  # not waiting for its answer: it comes after the signal
-        process.stdin.flush()
+        call_tool(process, "run", {"task": TASK})
         run_id = running_step(agentnet_home / "runs.sqlite", process)  # type: ignore[arg-type]
         time.sleep(1)  # into the model's reply
         began = time.monotonic()
@@ -67,12 +86,6 @@ def test_a_signal_saves_the_run_in_flight_answers_the_host_and_exits_cleanly(
         answer = json.loads(process.stdout.readline())
         assert process.wait(timeout=30) == 0, log.read_text()
         took = time.monotonic() - began
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdin.close()
-        process.stdout.close()
     assert took < 15, took
     assert answer["id"] == 2 and answer["result"]["structuredContent"]["status"] == "interrupted", answer
     assert answer["result"]["structuredContent"]["run_id"] == run_id
@@ -101,36 +114,15 @@ def test_sigterm_stops_an_ask_in_flight_and_answers_the_host(agentnet_home: Path
     that the server shut down. Before, the stop waited up to 10 s for the reply, then exited without an
     answer to a longer one."""
     log = tmp_path / "stderr.txt"
-    with log.open("w") as errors:
-        process = subprocess.Popen(
-            [*AGENTNET, "mcp", "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True,
-            env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
-        )  # fmt: skip
-    assert process.stdin is not None and process.stdout is not None
-    try:
-        hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
-        assert exchange(process, {"id": 1, "method": "initialize", "params": hello}) is not None
-        exchange(process, {"method": "notifications/initialized"})
-        call = {
-            "jsonrpc": "2.0",
-            "id": 2,
-            "method": "tools/call",
-            "params": {"name": "ask", "arguments": {"prompt": TASK}},
-        }
-        process.stdin.write(json.dumps(call) + "\n")
-        process.stdin.flush()
+    with serving(agentnet_home, log) as process:
+        assert process.stdout is not None
+        call_tool(process, "ask", {"prompt": TASK})
         time.sleep(4)  # the model loaded and into its reply
         began = time.monotonic()
         process.send_signal(signal.SIGTERM)
         answer = json.loads(process.stdout.readline())
         assert process.wait(timeout=30) == 0, log.read_text()
         took = time.monotonic() - began
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdin.close()
-        process.stdout.close()
     said = log.read_text()
     assert took < 5, (took, said[-3000:])
     result = answer["result"]
@@ -150,37 +142,15 @@ def test_sigterm_answers_a_plan_in_flight_and_does_not_wait_for_its_thread(agent
             "planner: {model: hanging, consult: decompose}\n"
         )
         log = tmp_path / "stderr.txt"
-        with log.open("w") as errors:
-            process = subprocess.Popen(
-                [*AGENTNET, "mcp", "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
-                text=True, cwd=tmp_path, env={**os.environ, "AGENTNET_HOME": str(agentnet_home), "COLUMNS": "400"},
-            )  # fmt: skip
-        assert process.stdin is not None and process.stdout is not None
-        try:
-            hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
-            assert exchange(process, {"id": 1, "method": "initialize", "params": hello}) is not None
-            exchange(process, {"method": "notifications/initialized"})
-            task = "Write a haiku about bees, then translate it."
-            call = {
-                "jsonrpc": "2.0",
-                "id": 2,
-                "method": "tools/call",
-                "params": {"name": "plan", "arguments": {"task": task}},
-            }
-            process.stdin.write(json.dumps(call) + "\n")
-            process.stdin.flush()
+        with serving(agentnet_home, log, cwd=tmp_path) as process:
+            assert process.stdout is not None
+            call_tool(process, "plan", {"task": "Write a haiku about bees, then translate it."})
             wait_until(lambda: connections_to(port) > 0, "the planner to call its model", timeout_s=60)
             began = time.monotonic()
             process.send_signal(signal.SIGTERM)
             answer = json.loads(process.stdout.readline())
             status = process.wait(timeout=60)
             took = time.monotonic() - began
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            process.stdin.close()
-            process.stdout.close()
     said = log.read_text()
     assert status == 0 and took < 5, (status, took, said[-3000:])
     result = answer["result"]
