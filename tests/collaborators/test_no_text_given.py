@@ -39,8 +39,10 @@ def test_the_text_after_a_colon_is_counted_not_the_request() -> None:
 @pytest.mark.usefixtures("agentnet_home")
 def test_a_missing_file_fails_the_run_instead_of_an_echo_of_the_request() -> None:
     result = _run("read the file missing.txt")
-    assert result["status"] == "failed" and result["answer"] is None, result
-    assert "no such file: missing.txt" in result["error"]["message"]
+    # Ended before planning since d8d9ca4 (tests/cli/test_run_missing_file.py): no step, no answer.
+    assert result["status"] == "failed" and result.get("answer") is None, result
+    assert result["error"]["code"] == "file_not_found", result
+    assert "missing.txt, but there is no such file" in result["error"]["message"]
 
 
 @pytest.mark.usefixtures("agentnet_home")
