@@ -119,7 +119,9 @@ def _add_named(handed: Handed, task: str, limit: int) -> None:
             handed.add(*read_file(path, max_bytes=limit))
         elif found is None and _file_name(mention.value):
             missing.append(mention.value)
-            if not names_an_output(task, mention):
+            # Not the run's end when an --input carries that name (`-i data/report.csv "... report.csv"`).
+            handed_names = {Path(a.path or a.name).name for a in handed.artifacts}
+            if not names_an_output(task, mention) and path.name not in handed_names:
                 handed.missing.append(mention.value)
     if missing:
         # A typo in a file name would otherwise be answered as if the name were the material.

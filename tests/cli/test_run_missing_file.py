@@ -36,3 +36,16 @@ def test_a_name_the_result_is_saved_under_need_not_exist() -> None:
     done = run("write a two-line poem about bees and save it as poem.txt")
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1])["status"] == "succeeded"
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_a_name_an_input_carries_is_no_missing_file() -> None:
+    """`-i data/people.csv "... people.csv"`: the task names the file handed over, not one missing here."""
+    Path("data").mkdir()
+    Path("data/people.csv").write_text("name,age\nAnn,34\nBob,41\n")
+    env = {**os.environ, "AGENTNET_NO_DAEMON": "1"}
+    done = subprocess.run([AGENTNET, "run", "--json", "-i", "data/people.csv", "How many rows are in people.csv?"],
+                          capture_output=True, text=True, timeout=300, env=env, stdin=subprocess.DEVNULL,
+                          check=False)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1])["answer"] == "2 rows"
