@@ -25,9 +25,9 @@ from agentnet.errors import (
     UserError,
 )
 from agentnet.executor.budget import BudgetMeter, estimate_tokens
-from agentnet.executor.prompts import StepContext, only_scaffolding
+from agentnet.executor.prompts import StepContext
 from agentnet.executor.run_files import RunFiles
-from agentnet.executor.step_errors import all_failed, echoed_prompt, not_readable, nothing_to_work_on
+from agentnet.executor.step_errors import all_failed, not_readable, nothing_to_work_on
 from agentnet.executor.steps import Runtime, StepSpec
 from agentnet.nodes.arguments import REQUEST_OPTION
 from agentnet.nodes.base import ChatMessage, ModelNode, Reply, to_chat_messages
@@ -225,14 +225,7 @@ class _StepRun:
             options[REQUEST_OPTION] = self.request
         if grant.max_tokens is not None:
             options["max_tokens"] = grant.max_tokens
-        reply = _call(node, self.messages, spec.output_schema, options, runtime.cancel_flag(self.run_id), on_token)
-        self._check_not_echoed(card_id, reply)
-        return reply
-
-    def _check_not_echoed(self, card_id: str, reply: Reply) -> None:
-        """A prompted step's reply that only repeats the prompt's scaffolding is a failed attempt."""
-        if self.spec.clean is not None and reply.data is None and only_scaffolding(reply.text):
-            raise echoed_prompt(self.runtime.node_name(card_id), reply.usage)
+        return _call(node, self.messages, spec.output_schema, options, runtime.cancel_flag(self.run_id), on_token)
 
     def _prompt_estimate(self, node: ModelNode) -> int:
         """The prompt the node sends: the step's messages, and the node's own system prompt unless the

@@ -135,13 +135,6 @@ def clean_output(text: str) -> str:
     return cleaned.strip() if cleaned != text and cleaned.strip() else text
 
 
-def only_scaffolding(text: str) -> bool:
-    """The reply is the prompt's own data note (or delimiters) and nothing else: SmolLM2 answers so on
-    a tiny input ("vm", "42": `agentnet run -i /etc/hostname "summarise this"`), whatever the note's
-    wording (tried: the note moved, reworded, folded into the instruction); only leaving it out stops it."""
-    return bool(text.strip()) and not _SCAFFOLDING.sub("", text).strip()
-
-
 def empty_material(step: Step, ctx: StepContext) -> list[str]:
     """The names of the inputs handed over that the step reads, when each of them is empty and the step
     reads nothing else: a model handed only empty material has nothing to work on (asked to summarise an

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agentnet.artifacts import kind_of
-from agentnet.errors import OutputValidationError, RunError, UserError
+from agentnet.errors import RunError, UserError
 from agentnet.executor.run_files import describe
 from agentnet.executor.steps import StepSpec
 from agentnet.wording import plural
@@ -23,18 +23,6 @@ def nothing_to_work_on(names: list[str], card_id: str) -> UserError:
         code="empty_input",
     )
     error.conclusive = True  # every other model would answer from nothing too
-    return error
-
-
-def echoed_prompt(node_name: str, spent: Any) -> OutputValidationError:
-    """A model that answered with the prompt's own note on its data (``prompts.only_scaffolding``): no
-    answer, and passed on as one it was the run's answer. Not conclusive: another candidate may answer."""
-    error = OutputValidationError(
-        f"{node_name} answered with the prompt's own note on its data, not an answer (a small model does so "
-        "when the input is very short)",
-        code="echoed_prompt",
-    )
-    error.spent = spent
     return error
 
 
@@ -83,13 +71,6 @@ def all_failed(
             f"step {step_id!r} failed on every candidate ({plural(len(attempts), 'attempt')}):\n" + "\n".join(lines),
             hint=next((error.hint for error in refused if error.hint), None)
             or "change the request: every candidate refused it as given",
-            code="step_failed",
-        )
-    if all(attempt.get("error_code") == "echoed_prompt" for attempt in attempts):
-        # Every model answered and none was down: the input gave them too little to work on.
-        return RunError(
-            f"step {step_id!r} failed on every candidate ({plural(len(attempts), 'attempt')}):\n" + "\n".join(lines),
-            hint="give the step more text to work on, or run it on a larger model (`agentnet models list`)",
             code="step_failed",
         )
     return RunError(
