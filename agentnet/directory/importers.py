@@ -10,7 +10,6 @@ or API parameters (``parameters``); each tool's id is kept as its card's name (t
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -232,16 +231,8 @@ def _agentnet(file: CardFile) -> list[CapabilityCard]:
     if data is None:
         raise ConfigError(f"{file.path}: the file is empty", hint="put a card, a list of cards, an A2A agent card or "
                           "a tool list in it")  # fmt: skip
-    items = _card_items(data)
-    if items and not any(_could_be_card(item) for _, item in items):
-        raise ConfigError(
-            f"{file.path}: not a card file: it holds no card (a mapping with id: and description:)",
-            hint="write a YAML or JSON card, or a list of them (`- id: summariser` then "
-            "`  description: Summarises a text.` on the next line), an A2A agent card, or a TaskBench tool "
-            'list ({"nodes": [...]}); see "A card" in docs/directory.md',
-        )
     cards = []
-    for loc, item in items:
+    for loc, item in _card_items(data):
         if not isinstance(item, dict):
             kind = type(item).__name__
             raise ConfigError(f"{file.where(loc)}: a card must be a mapping (id: …, description: …), not {kind}")
@@ -251,18 +242,6 @@ def _agentnet(file: CardFile) -> list[CapabilityCard]:
         except ValidationError as exc:
             file.invalid(exc, "card", prefix=loc)
     return cards
-
-
-_CARD_FIELDS = tuple(CapabilityCard.model_fields)
-
-
-def _could_be_card(item: Any) -> bool:
-    """A mapping with a card's key, or one near it (`descripton`): worth a field-by-field report. A file
-    with none (notes, a line of prose) is no card file, and its keys would be shown as noise."""
-    if not isinstance(item, dict):
-        return False
-    keys = [str(key) for key in item]
-    return any(key in _CARD_FIELDS or difflib.get_close_matches(key, _CARD_FIELDS, n=1, cutoff=0.75) for key in keys)
 
 
 def _a2a(file: CardFile) -> list[CapabilityCard]:

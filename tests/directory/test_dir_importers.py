@@ -81,35 +81,6 @@ def test_missing_field_in_json_names_file_line_and_field() -> None:
     assert "nodes.1.id" in message and "Field required" in message
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Meeting notes: discuss the budget secret-plan\nAction items: none\n",
-        "hello there secret-plan\nthis is a note\n",
-        "- buy milk secret-plan\n- call bob\n",
-        "42\n",
-    ],
-)
-def test_a_plain_text_file_is_said_not_to_be_a_card_file(tmp_path: Path, text: str) -> None:
-    """`agentnet directory import notes.txt` said "(a key that is not a name): unknown key": the file
-    is no card file at all, and the way to write one is the fix. Its contents are never echoed."""
-    path = tmp_path / "notes.txt"
-    path.write_text(text)
-    with pytest.raises(ConfigError) as info:
-        load_cards(path)
-    said = f"{info.value}\n{info.value.hint}"
-    assert f"{path}: not a card file" in said, said
-    assert "id:" in said and "description:" in said and '"nodes"' in said, said
-    assert "secret-plan" not in said and "key that is not a name" not in said, said
-
-
-def test_a_card_whose_keys_are_all_misspelt_still_names_them(tmp_path: Path) -> None:
-    path = tmp_path / "c.yaml"
-    path.write_text("idd: x\ndescripton: y\n")
-    with pytest.raises(ConfigError, match=r"c.yaml:2:1: descripton: unknown key"):
-        load_cards(path)
-
-
 def test_missing_card_id_in_yaml(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text("description: no id here\nname: x\n")
