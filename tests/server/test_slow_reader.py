@@ -20,9 +20,10 @@ from pathlib import Path
 import httpx
 import pytest
 from fake_upstream import Answer, Upstream
-from serve_helpers import ThreadedServer
+from serve_helpers import ThreadedServer, listening_socket
 
 from agentnet.config import load_config
+from agentnet.nodes.litellm import import_litellm
 from agentnet.nodes.registry import NodeRegistry
 from agentnet.server.app import create_app
 from agentnet.server.settings import ServerSettings
@@ -59,12 +60,19 @@ def test_a_client_that_reads_nothing_frees_the_model_and_loses_its_connection(
         "    params: {retries: 0, deadline_s: 600}\n    card: {description: tells long stories}\n"
     )
     settings = ServerSettings(max_concurrent_remote=1, stream_send_timeout_s=SEND_TIMEOUT_S)
-    server = run_app(create_app(NodeRegistry(load_config()), settings))
+    # A small send buffer on the server's side too (accepted sockets inherit it): with the kernel's
+    # default (autotuned up to 4 MB on loopback) the stream had to write megabytes before it stalled,
+    # which under a busy CI took longer than the bound below and failed a server that was right.
+    sock = listening_socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    server = run_app(create_app(NodeRegistry(load_config()), settings), sock)
     caplog.set_level(logging.WARNING, logger="agentnet.server")
     uvicorn_said: list[logging.LogRecord] = []
     heard = logging.Handler(logging.WARNING)
     heard.emit = uvicorn_said.append  # type: ignore[method-assign]
     logging.getLogger("uvicorn.error").addHandler(heard)
+    # litellm's first import takes seconds (more on a busy CI): it must not count against the bound.
+    import_litellm()
     stalled = socket.socket()
     stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     stalled.connect(("127.0.0.1", server.port))
