@@ -158,13 +158,27 @@ def validation_problems(
         dotted = ".".join(_shown(part) for part in loc) or "(top level)"
         message = item["msg"]
         if item["type"] == "extra_forbidden":
-            near = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.75) if loc else []
+            near = _nearest_field(str(loc[-1]), names) if loc else []
             fix = f"did you mean {near[0]!r}?{_secret_note(near[0])}" if near else "check the spelling"
             message = f"unknown key (not allowed here; {fix})"
         elif item["type"] in _SHAPES:
             message = _shape(item["type"], item.get("input"))
         lines.append(f"{doc.where(loc)}: {dotted}: {message}")
     return lines
+
+
+# Words of a key that holds a secret: `apikey:`, `api_keys:`, `token:` are too far from `api_key_env`
+# for difflib, yet it is the field they mean, and the one whose note says where the secret goes.
+_SECRET_WORDS = frozenset({"apikey", "apikeys", "key", "keys", "token", "secret", "password"})
+
+
+def _nearest_field(key: str, names: frozenset[str]) -> list[str]:
+    near = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
+    if near:
+        return near
+    if _SECRET_WORDS & set(re.split(r"[^a-z]+", key.lower())):
+        return [name for name in sorted(names) if name.endswith("_env") and "key" in name][:1]
+    return []
 
 
 def _secret_note(field: str) -> str:

@@ -117,10 +117,19 @@ def test_a_misspelt_key_names_the_field_it_is_nearest() -> None:
     assert "planner.lokal_only: unknown key (not allowed here; did you mean 'local_only'?)" in message
 
 
-@pytest.mark.parametrize("key", ["api_key", "apikey_env", "api_key_value"])
+def test_a_key_that_only_contains_the_letters_of_key_is_not_taken_for_a_secret() -> None:
+    Path("agentnet.yaml").write_text("models:\n  - id: a\n    adapter: llamacpp\n    path: embedded:smollm2\n    monkey: 1\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert "models.0.monkey: unknown key (not allowed here; check the spelling)" in caught.value.message
+
+
+@pytest.mark.parametrize("key", ["api_key", "apikey_env", "api_key_value", "apikey", "api_keys", "API-KEY", "token"])
 def test_a_key_written_into_the_config_is_told_where_keys_go(key: str) -> None:
     """`api_key: sk-...` was refused with "did you mean 'api_key_env'?" alone: a user could then write
-    `api_key_env: sk-...`. The hint says that field names a variable, and where the key itself goes."""
+    `api_key_env: sk-...`. The hint says that field names a variable, and where the key itself goes.
+    `apikey`, `api_keys` and `token` are too far from `api_key_env` for a spelling match: they were told
+    only "check the spelling"."""
     Path("agentnet.yaml").write_text(
         f"models:\n  - id: a\n    adapter: litellm\n    model: openai/gpt-4o-mini\n    {key}: sk-secret-123\n"
     )
