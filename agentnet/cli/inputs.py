@@ -110,6 +110,7 @@ def _add_named(handed: Handed, task: str, limit: int) -> None:
 
     given = {a.path for a in handed.artifacts}
     missing: list[str] = []
+    outputs: list[str] = []
     for mention in artifacts(task):
         path = Path(mention.value)
         if mention.type == "url":
@@ -118,14 +119,18 @@ def _add_named(handed: Handed, task: str, limit: int) -> None:
         if found == "file" and str(path) not in given:
             handed.add(*read_file(path, max_bytes=limit))
         elif found is None and _file_name(mention.value):
+            if names_an_output(task, mention):
+                outputs.append(mention.value)
+                continue
             missing.append(mention.value)
             # Not the run's end when an --input carries that name (`-i data/report.csv "... report.csv"`).
-            handed_names = {Path(a.path or a.name).name for a in handed.artifacts}
-            if not names_an_output(task, mention) and path.name not in handed_names:
+            if path.name not in {Path(a.path or a.name).name for a in handed.artifacts}:
                 handed.missing.append(mention.value)
     if missing:
         # A typo in a file name would otherwise be answered as if the name were the material.
         handed.notes.append(_missing_note(missing))
+    if outputs:
+        handed.notes.append(_output_note(outputs))
 
 
 def missing_files(names: list[str]) -> UserError:
@@ -153,6 +158,16 @@ def _missing_note(names: list[str]) -> str:
     return (
         f"the task names {len(names)} files that are not in {Path.cwd()} ({listed}): "
         "check the names, or pass the files with --input PATH"
+    )
+
+
+def _output_note(names: list[str]) -> str:
+    """"... and save it as poem.txt": the name is where the result should go, not a missing file (it was
+    told "no such file"), and a run writes no file of its own accord: say so, and how to keep the answer."""
+    listed = ", ".join(names[:_LISTED])
+    return (
+        f"the task asks for {listed} as output, but a run writes no files: the answer is printed "
+        f"(keep it with `agentnet run --json TASK | jq -r .answer > {names[0]}`)"
     )
 
 
