@@ -162,7 +162,7 @@ def _missing_note(names: list[str]) -> str:
 
 
 def _output_note(names: list[str]) -> str:
-    """"... and save it as poem.txt": the name is where the result should go, not a missing file (it was
+    """ "... and save it as poem.txt": the name is where the result should go, not a missing file (it was
     told "no such file"), and a run writes no file of its own accord: say so, and how to keep the answer."""
     listed = ", ".join(names[:_LISTED])
     return (

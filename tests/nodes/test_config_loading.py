@@ -118,7 +118,9 @@ def test_a_misspelt_key_names_the_field_it_is_nearest() -> None:
 
 
 def test_a_key_that_only_contains_the_letters_of_key_is_not_taken_for_a_secret() -> None:
-    Path("agentnet.yaml").write_text("models:\n  - id: a\n    adapter: llamacpp\n    path: embedded:smollm2\n    monkey: 1\n")
+    Path("agentnet.yaml").write_text(
+        "models:\n  - id: a\n    adapter: llamacpp\n    path: embedded:smollm2\n    monkey: 1\n"
+    )
     with pytest.raises(ConfigError) as caught:
         load_config()
     assert "models.0.monkey: unknown key (not allowed here; check the spelling)" in caught.value.message
