@@ -11,7 +11,7 @@ import typer
 
 from agentnet.cli.daemon_cmd import ask_daemon, config_file, running_daemon
 from agentnet.cli.handoff import needs_own_process
-from agentnet.cli.inputs import Handed, InputOption, TaskFileOption, gather, read_task
+from agentnet.cli.inputs import Handed, InputOption, TaskFileOption, gather, read_task, unread_notes
 from agentnet.errors import UserError
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def ask(
     """Ask a model a question; the answer streams to stdout. Piped stdin and --input files come first,
     the question after them (`cat notes.txt | agentnet ask "summarise this"`). Each exchange is saved as a
     conversation: `--continue` follows up on the newest, `--conversation ID` on any."""
-    handed = gather(read_task(prompt, task_file), inputs, named_in_task=False)
+    handed = _handed(read_task(prompt, task_file), inputs)
     attached = [a for a in handed.artifacts if a.kind != "text"]
     if attached:
         raise UserError(
@@ -95,6 +95,19 @@ def ask(
             + (f", ${reply.cost:.6f}" if reply.cost else "")
             + f"; conversation {saved.id}]\n"
         )
+
+
+def _handed(task: str, inputs: list[str] | None) -> Handed:
+    """The question with the material given with it. Files the question only names are not read: an
+    `ask` sends what it is given (to a remote model too), as llm's does; but a note says so, since the
+    model, given the name alone, made up what the file held."""
+    handed = gather(task, inputs, named_in_task=False)
+    notes = unread_notes(handed, 'agentnet ask -q "..." > {name}')
+    if notes:
+        from agentnet.cli.run_cmd import print_notes
+
+        print_notes(notes)
+    return handed
 
 
 def _stream_out(pieces: Iterator[str]) -> str:

@@ -47,6 +47,8 @@ class Handed:
     notes: list[str] = field(default_factory=list)
     # Files the task names as its material that are not here (a name a result is saved under is not one).
     missing: list[str] = field(default_factory=list)
+    # Names the task asks its result to be saved under ("... and save it as poem.txt"): see output_note.
+    outputs: list[str] = field(default_factory=list)
 
     def add(self, artifact: Artifact, text: str | None) -> None:
         from agentnet.artifacts import handed_value, unique
@@ -110,7 +112,6 @@ def _add_named(handed: Handed, task: str, limit: int) -> None:
 
     given = {a.path for a in handed.artifacts}
     missing: list[str] = []
-    outputs: list[str] = []
     for mention in artifacts(task):
         path = Path(mention.value)
         if mention.type == "url":
@@ -120,7 +121,7 @@ def _add_named(handed: Handed, task: str, limit: int) -> None:
             handed.add(*read_file(path, max_bytes=limit))
         elif found is None and _file_name(mention.value):
             if names_an_output(task, mention):
-                outputs.append(mention.value)
+                handed.outputs.append(mention.value)
                 continue
             missing.append(mention.value)
             # Not the run's end when an --input carries that name (`-i data/report.csv "... report.csv"`).
@@ -129,8 +130,36 @@ def _add_named(handed: Handed, task: str, limit: int) -> None:
     if missing:
         # A typo in a file name would otherwise be answered as if the name were the material.
         handed.notes.append(_missing_note(missing))
+
+
+def unread_notes(handed: Handed, keep: str) -> list[str]:
+    """For a command that reads only the files it is given (``ask``): a note for the files its task
+    names and was not given (here: pass them with --input; not here: check the name), and for a name
+    the answer is to be saved under (``keep``, see output_note)."""
+    from agentnet.planner.extract import artifacts, names_an_output
+
+    given = {Path(a.path or a.name).name for a in handed.artifacts}
+    here: list[str] = []
+    missing: list[str] = []
+    outputs: list[str] = []
+    for mention in artifacts(handed.task):
+        if mention.type == "url" or not _file_name(mention.value) or Path(mention.value).name in given:
+            continue
+        found = _exists(Path(mention.value))
+        if found == "file":
+            here.append(mention.value)
+        elif found is None:
+            (outputs if names_an_output(handed.task, mention) else missing).append(mention.value)
+    notes = []
+    if here:
+        listed = ", ".join(here[:_LISTED])
+        flags = " ".join(f"-i {name}" for name in here[:_LISTED])
+        notes.append(f"the question names {listed}, which ask does not read: pass it with {flags}")
+    if missing:
+        notes.append(_missing_note(missing))
     if outputs:
-        handed.notes.append(_output_note(outputs))
+        notes.append(output_note(outputs, keep))
+    return notes
 
 
 def missing_files(names: list[str]) -> UserError:
@@ -161,13 +190,14 @@ def _missing_note(names: list[str]) -> str:
     )
 
 
-def _output_note(names: list[str]) -> str:
+def output_note(names: list[str], keep: str) -> str:
     """ "... and save it as poem.txt": the name is where the result should go, not a missing file (it was
-    told "no such file"), and a run writes no file of its own accord: say so, and how to keep the answer."""
+    told "no such file"), and no command writes a file of its own accord: say so, and how to keep the
+    answer (``keep``: the command that does, with ``{name}`` for the first name)."""
     listed = ", ".join(names[:_LISTED])
     return (
-        f"the task asks for {listed} as output, but a run writes no files: the answer is printed "
-        f"(keep it with `agentnet run --json TASK | jq -r .answer > {names[0]}`)"
+        f"the task asks for {listed} as output, but agentnet writes no files: the answer is printed "
+        f"(keep it with `{keep.format(name=names[0])}`)"
     )
 
 

@@ -20,6 +20,7 @@ from agentnet.cli.inputs import (
     TaskFileOption,
     gather,
     missing_files,
+    output_note,
     read_task,
 )
 from agentnet.cli.limits import AllowDestructiveOption, RecursionLimitOption, with_destructive, with_recursion_limit
@@ -221,6 +222,8 @@ def run(
             handed = gather(text, inputs, named_in_task=True, max_bytes=settings.runs.max_artifact_bytes)
             if handed.missing:
                 raise missing_files(handed.missing)
+            if handed.outputs:
+                handed.notes.append(output_note(handed.outputs, "agentnet run --json TASK | jq -r .answer > {name}"))
             result = _plan_and_run(net, handed, as_json)
     _finish(result, as_json)
 

@@ -244,3 +244,25 @@ def test_ask_a_tool_about_a_file_reads_the_file_as_material_and_the_question_as_
         result = run("ask", "--no-daemon", "-q", "-m", model, "--input", file, question)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == answer, (model, question, result.stdout)
+
+
+@pytest.mark.usefixtures("agentnet_home")
+def test_ask_notes_the_files_its_question_names_and_was_not_given() -> None:
+    """`ask` sends only what it is given (to a remote model too), so it does not read a file its question
+    names; but SmolLM2, given the name alone, made up who owned the budget "according to notes.txt" and
+    what missing.txt held, with no word on stderr. Now a note says which files went unread and how to
+    send them, which are not here, and that a name to save under is not written."""
+    Path("notes.txt").write_text("The budget is owned by Alice.\n")
+    notes = {
+        "Who owns the budget according to notes.txt?": "the question names notes.txt, which ask does not read: "
+        "pass it with -i notes.txt",
+        "Summarize missing.txt": "the task names missing.txt, but there is no such file in",
+        "Write a haiku about rain and save it as rain.txt": "the task asks for rain.txt as output, but agentnet "
+        'writes no files: the answer is printed (keep it with `agentnet ask -q "..." > rain.txt`)',
+    }
+    for question, note in notes.items():
+        result = run("ask", "--no-daemon", "--max-tokens", "4", question)
+        assert result.returncode == 0, result.stderr
+        assert f"note: {note}" in " ".join(result.stderr.split()), (question, result.stderr)
+    given = run("ask", "--no-daemon", "--max-tokens", "4", "-i", "notes.txt", "Who owns the budget per notes.txt?")
+    assert given.returncode == 0 and "note:" not in given.stderr, given.stderr

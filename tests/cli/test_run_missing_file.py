@@ -38,7 +38,7 @@ def test_a_name_the_result_is_saved_under_need_not_exist() -> None:
     assert json.loads(done.stdout.strip().splitlines()[-1])["status"] == "succeeded"
     # Not told the file is missing (it was): told that a run writes no file, and how to keep the answer.
     assert "no such file" not in done.stderr, done.stderr
-    assert "note: the task asks for poem.txt as output, but a run writes no files" in done.stderr, done.stderr
+    assert "note: the task asks for poem.txt as output, but agentnet writes no files" in done.stderr, done.stderr
     assert "jq -r .answer > poem.txt" in done.stderr
 
 
