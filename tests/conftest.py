@@ -28,7 +28,7 @@ from card_seed import seed_card_vectors
 # A leaked socket or file fails the test that leaked it (tests/leakguard.py).
 from leakguard import leaks_of_the_module, leaks_of_the_test
 from listening import refused_port, silent_port
-from processes import stop_process
+from processes import stop_process, unmeasured_env
 
 # Which tests share an xdist worker, and in which order they are handed out (tests/scheduling.py).
 from scheduling import pytest_collection_modifyitems, pytest_xdist_make_scheduler
@@ -207,7 +207,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     def command(port: int) -> list[str]:
         return [str(chroma), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)]
 
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    env = unmeasured_env(ANONYMIZED_TELEMETRY="False")
     health = "http://127.0.0.1:{port}/api/v2/heartbeat"
     process, port = start_on_a_free_port(command, health, data / "server.log", env, timeout_s=60)
     try:

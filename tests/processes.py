@@ -17,6 +17,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def unmeasured_env(**extra: str) -> dict[str, str]:
+    """This process's environment for a third-party Python server (`chroma run`, the MCP SDK server of
+    tests/mcp), without COVERAGE_PROCESS_START: coverage would start its tracer there,
+    measuring nothing of agentnet (source_pkgs) while it slows every call the server makes. A process that
+    runs any agentnet code keeps it: a CLI command, `agentnet serve`, a worker, tests/server/a2a_agent.py,
+    and the llama_cpp.server of conftest.py (it calls agentnet.nodes.pool.avoid_amx_kernels first)."""
+    return {name: value for name, value in os.environ.items() if name != "COVERAGE_PROCESS_START"} | extra
+
+
 def start_worker(worker: Path, mode: str, run_id: str, signal_file: Path) -> subprocess.Popen[str]:
     """``python WORKER MODE RUN_ID SIGNAL_FILE`` with its output unbuffered, so a test reads each line
     (the run's JSON result) as the worker prints it, even if the worker is then killed."""

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from processes import stop_process
+from processes import stop_process, unmeasured_env
 
 from agentnet.config import McpServerSpec
 
@@ -25,6 +25,7 @@ def start_http_fixture(log: Path, *flags: str) -> tuple[subprocess.Popen[str], s
             stderr=errors,
             text=True,
             start_new_session=True,
+            env=unmeasured_env(),
         )
     assert process.stdout is not None
     line = process.stdout.readline()  # returns once the port is printed (or the server died)
