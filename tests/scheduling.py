@@ -76,6 +76,16 @@ SLOWEST_FIRST: tuple[str, ...] = (
     "tests/directory/test_dir_cli.py",  # 102
     "tests/mcp/test_mcp_serve.py",  # 101
     "tests/server/test_recipe_peers.py",  # alone 42
+    # speed27: tests/server run alone, coverage on as .ci/run sets it, both workers (load 3-4): these
+    # seven were not listed, so they went out last, in collection order (test_serving_doc.py finished
+    # 23 s after the other worker had run out of work). Figures: the sum of their --durations there.
+    "tests/server/test_serve_exit_status.py",  # 94 (coverage on)
+    "tests/server/test_telemetry.py",  # 78 (coverage on)
+    "tests/server/test_serving_doc.py",  # 73 (coverage on)
+    "tests/server/test_hostile_requests.py",  # 52 (coverage on)
+    "tests/server/test_runs_db_lost_cli.py",  # 51 (coverage on)
+    "tests/server/test_runs_api_input.py",  # 43 (coverage on)
+    "tests/server/test_serve_sigterm_calls.py",  # 41 (coverage on)
     "tests/test_quality.py::test_code_quality[mypy]",  # 90 (cold cache, before its two cuts)
     "tests/docs/test_docs_examples.py::test_every_example_runs[quickstart.md]",  # 68
     "tests/docs/test_docs_examples.py::test_every_example_runs[",  # the other docs, 6-67 each
