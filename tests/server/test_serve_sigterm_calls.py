@@ -48,9 +48,15 @@ def test_sigterm_stops_the_calls_in_flight_and_says_why(serve: Any) -> None:
                 if line.startswith("data:"):
                     begun.set()
 
+    answered_at: list[float] = []
+
+    def ask_whole() -> None:
+        whole.append(httpx.post(url, json=LONG, timeout=120))
+        answered_at.append(time.monotonic())
+
     callers = [
         threading.Thread(target=stream),
-        threading.Thread(target=lambda: whole.append(httpx.post(url, json=LONG, timeout=120))),
+        threading.Thread(target=ask_whole),
     ]
     # The stream first: it streams while the other waits its turn (one at a time). Each state is waited
     # for, not slept for: 2 s each was idle on a quick machine and could be too short on a loaded one.
@@ -65,7 +71,11 @@ def test_sigterm_stops_the_calls_in_flight_and_says_why(serve: Any) -> None:
     for caller in callers:
         caller.join(timeout=60)
     log = served.log_text()
-    assert took < 4, (took, log[-3000:])  # not uvicorn's graceful 5 s
+    # Timed where the server acts (the waiting call's 503), not to the process's exit, which also counts
+    # the interpreter's teardown and coverage writing its data (seconds on a busy CI): not uvicorn's
+    # graceful 5 s. The exit only has to come, not to outlast the long answer (minutes).
+    assert answered_at and answered_at[0] - began < 4, (answered_at[0] - began, log[-3000:])
+    assert took < 30, (took, log[-3000:])
     # The whole answer waited its turn: stopped there, answered 503.
     assert whole and whole[0].status_code == 503, (whole, log[-3000:])
     assert whole[0].json()["error"]["code"] == "shutting_down", whole[0].text

@@ -41,10 +41,14 @@ def test_sigterm_saves_the_runs_in_flight_interrupted_and_says_how_to_resume(ser
 
     wait_until(writing, "the story's step to start", timeout_s=120)
     answers: list[httpx.Response] = []
+    answered_at: list[float] = []
     second = story("term2", "a cat", wait=True)
-    waiting = threading.Thread(  # queued behind term1: it starts as term1 stops, during the shutdown
-        target=lambda: answers.append(httpx.post(f"{served.url}/v1/runs", json=second, timeout=120))
-    )
+
+    def wait_for_second() -> None:
+        answers.append(httpx.post(f"{served.url}/v1/runs", json=second, timeout=120))
+        answered_at.append(time.monotonic())
+
+    waiting = threading.Thread(target=wait_for_second)  # queued behind term1: it starts as term1 stops
     waiting.start()
     time.sleep(1)  # into the model's reply
     began = time.monotonic()
@@ -64,7 +68,14 @@ def test_sigterm_saves_the_runs_in_flight_interrupted_and_says_how_to_resume(ser
     # The waiting client got its run's end within uvicorn's graceful wait, not a cancelled request.
     assert answers and "the server executing it shut down" in answers[0].text, answers
     assert "Traceback" not in log and "graceful shutdown exceeded" not in log, log[-3000:]
-    assert took < 5, f"the server took {took:.1f} s to stop"
+    # The guarantee is timed where the server acts: the waiting client's answer within uvicorn's graceful
+    # 5 s. The process's exit also counts the interpreter's teardown and coverage writing its data, which
+    # on a busy CI (2 workers on 2 cores, every process traced) took 6.1 s with the answer in time: that
+    # bound only says the server stops rather than serving the story to its end (minutes).
+    assert answered_at and answered_at[0] - began < 5, (
+        f"the waiting client was answered {answered_at[0] - began:.1f} s in"
+    )
+    assert took < 30, f"the server took {took:.1f} s to stop"
 
 
 def test_a_network_served_in_a_thread_runs_again_once_its_server_stopped(run_app: Any) -> None:
