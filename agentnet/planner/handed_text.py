@@ -69,8 +69,8 @@ def _asks_of_text(clause: str, named: list[str], reader: CapabilityCard) -> bool
     """The clause asks something a reader does not: words left after the file's name, the clause's
     own verb ("print", "show"), words that ask nothing alone, and the reader card's own words."""
     rest = clause
-    for name in named:  # with the folders it was named under: "docs/plan.txt" is the input plan.txt
-        rest = re.sub(rf"\S*{re.escape(name)}", " ", rest)
+    for name in named:
+        rest = rest.replace(name, " ")
     words = re.findall(r"[a-z]+", rest.lower())
     if opens_with_verb(clause) and words:
         words = words[1:]
