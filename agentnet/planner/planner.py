@@ -23,7 +23,6 @@ from agentnet.planner import draft, fitting, learned_tools, learning, llm, media
 from agentnet.planner.bad_ratings import avoided
 from agentnet.planner.extract import Artifact, artifacts, clauses, mask_quotes
 from agentnet.planner.general import asks_a_tool, general_plan, serve_the_rest
-from agentnet.planner.handed_text import answer_handed_text
 from agentnet.planner.inputs import fit_context, lift_format_readers, whole_request, with_inputs
 from agentnet.planner.material import material_after_question, missing_material
 from agentnet.planner.needs import Need, described, install_hint, is_general, takes_named_values, unmet_media
@@ -384,7 +383,6 @@ class Planner:
         # while a file the task merely names is planned from the task's own words like any other.
         handed = {a.type for a in request.supplied if a.named}
         picks = media_first.read_media_first(picks, cards, sims, parts, handed, tuning)
-        picks = answer_handed_text(picks, cards, sims, parts, request.supplied, tuning)
         picks = serve_the_rest(picks, parts, cards, sims, tuning.general_model, request.text)
         mode = tuning.model_mode
         consult = mode == "decompose" or (mode == "assist" and not picks[0].confident)
