@@ -50,6 +50,10 @@ class Handed:
     # Names the task asks its result to be saved under ("... and save it as poem.txt"): see output_note.
     outputs: list[str] = field(default_factory=list)
 
+    def file_names(self) -> set[str]:
+        """The base names of the files handed over (`-i data/report.csv` carries report.csv)."""
+        return {Path(a.path or a.name).name for a in self.artifacts}
+
     def add(self, artifact: Artifact, text: str | None) -> None:
         from agentnet.artifacts import handed_value, unique
 
@@ -125,7 +129,7 @@ def _add_named(handed: Handed, task: str, limit: int) -> None:
                 continue
             missing.append(mention.value)
             # Not the run's end when an --input carries that name (`-i data/report.csv "... report.csv"`).
-            if path.name not in {Path(a.path or a.name).name for a in handed.artifacts}:
+            if path.name not in handed.file_names():
                 handed.missing.append(mention.value)
     if missing:
         # A typo in a file name would otherwise be answered as if the name were the material.
@@ -138,7 +142,7 @@ def unread_notes(handed: Handed, keep: str) -> list[str]:
     the answer is to be saved under (``keep``, see output_note)."""
     from agentnet.planner.extract import artifacts, names_an_output
 
-    given = {Path(a.path or a.name).name for a in handed.artifacts}
+    given = handed.file_names()
     here: list[str] = []
     missing: list[str] = []
     outputs: list[str] = []
